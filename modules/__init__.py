@@ -1,0 +1,1 @@
+"""Operational modules, one package each; loaded by name from PARKOPS_MODULES."""

@@ -1,0 +1,1 @@
+"""Users, roles, permissions, sites, departments and login."""

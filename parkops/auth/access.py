@@ -1,0 +1,91 @@
+"""Who may use which route.
+
+Every view declares its access with one of the decorators below. A
+``before_request`` hook enforces the declaration and refuses (403) any
+endpoint that declares nothing, so a forgotten decorator fails closed.
+"""
+
+from collections.abc import Callable
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+
+from parkops.registry import registry
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+
+def _mark(view: Callable, access: tuple) -> Callable:
+    view.parkops_access = access
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Anyone, signed in or not (login page, a visitor's QR scan)."""
+    return _mark(view, (PUBLIC,))
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in user (home page, own notifications, language)."""
+    return _mark(view, (SIGNED_IN,))
+
+
+def require(*permissions: str) -> Callable[[Callable], Callable]:
+    """Signed in and holding at least one of ``permissions``."""
+
+    def decorate(view: Callable) -> Callable:
+        return _mark(view, ("permission", *permissions))
+
+    return decorate
+
+
+def access_of(view: Callable | None) -> tuple | None:
+    return getattr(view, "parkops_access", None)
+
+
+def role_permissions(app: Flask) -> dict[str, frozenset[str]]:
+    """role → permissions, from the default roles the specs declare; admin holds all."""
+    perms = registry(app).permissions
+    granted: dict[str, set[str]] = {"admin": set(perms)}
+    for perm in perms.values():
+        for role in perm.default_roles:
+            granted.setdefault(role, set()).add(perm.name)
+    return {role: frozenset(p) for role, p in granted.items()}
+
+
+def _enforce():
+    if request.endpoint is None:  # 404 and friends: nothing to protect
+        return None
+    if request.endpoint == "static":
+        return None
+    access = access_of(current_app.view_functions.get(request.endpoint))
+    if access is None:
+        current_app.logger.error("route %s declares no access; refused", request.endpoint)
+        abort(403)
+    if access[0] == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if access[0] == SIGNED_IN:
+        return None
+    if not any(current_user.can(p) for p in access[1:]):
+        abort(403)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["parkops_role_permissions"] = role_permissions(app)
+    app.before_request(_enforce)
+
+
+def site_filter(column):
+    """A WHERE clause limiting ``column`` (a site_id) to the current user's sites."""
+    site_ids = current_user.site_ids
+    return column.is_not(None) if site_ids is None else column.in_(site_ids)
+
+
+def check_site(site_id: int | None) -> None:
+    """Object-level check: 404 (not 403) so another site's records stay unseen."""
+    if not current_user.can_see_site(site_id):
+        abort(404)

@@ -1,0 +1,66 @@
+"""Sign in, sign out, language."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from parkops.auth import services
+from parkops.auth.access import public
+from parkops.auth.forms import LoginForm
+from parkops.i18n import LANGUAGES
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect would let a phishing link reuse our login.
+    if (
+        target
+        and urlsplit(target).netloc == ""
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = services.authenticate(
+            form.username.data, form.password.data, request.remote_addr or ""
+        )
+        if result.locked:
+            flash(_("Too many failed sign-ins. Wait a few minutes and try again."), "error")
+        elif result.user is None:
+            flash(_("Wrong username or password."), "error")
+        else:
+            login_user(result.user)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")), 303)
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    if current_user.is_authenticated:
+        services.record_logout(current_user._get_current_object())
+        logout_user()
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+@public
+def language(code: str):
+    if code in LANGUAGES:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            services.set_locale(current_user._get_current_object(), code)
+    return redirect(_safe_next(request.form.get("next")), 303)

@@ -1,0 +1,106 @@
+"""Settings: defaults, then instance/config.py, then PARKOPS_* environment variables.
+
+Every setting is documented in the README; the environment wins so that a
+deployment can be configured without touching files.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS: dict[str, object] = {
+    "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "HOST": "127.0.0.1",
+    "PORT": 5000,
+    "BASE_URL": None,  # what QR codes point to; None: http://HOST:PORT
+    "THREADS": 8,
+    "MODULES": "",  # comma-separated module names, loaded in this order
+    "DEFAULT_LOCALE": "zh",
+    "TIMEZONE": "Asia/Shanghai",
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "parkops@localhost",
+    "SMTP_STARTTLS": False,
+    "WEBHOOK_URL": "",
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "IMAGE_MAX_PIXELS": 40_000_000,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "SCHEDULER_IN_SERVE": True,
+    "SECURE_COOKIES": None,  # None: Secure only when BASE_URL is https
+}
+
+_INT = {
+    "PORT",
+    "THREADS",
+    "SMTP_PORT",
+    "UPLOAD_MAX_BYTES",
+    "IMAGE_MAX_PIXELS",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_LOCK_MINUTES",
+}
+_BOOL = {"SMTP_STARTTLS", "SCHEDULER_IN_SERVE", "SECURE_COOKIES"}
+
+
+def _coerce(key: str, raw: str) -> object:
+    if key in _INT:
+        return int(raw)
+    if key in _BOOL:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return raw
+
+
+def from_environment(environ: os._Environ | dict) -> dict[str, object]:
+    """The PARKOPS_* variables, typed, without their prefix."""
+    found = {}
+    for key in [*DEFAULTS, "SECRET_KEY", "INSTANCE_PATH"]:
+        raw = environ.get(f"PARKOPS_{key}")
+        if raw is not None and raw != "":
+            found[key] = _coerce(key, raw)
+    return found
+
+
+def instance_path_from_env() -> str | None:
+    path = os.environ.get("PARKOPS_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
+
+
+def finish(config: dict, instance_path: str) -> None:
+    """Derive the settings that depend on others; fill in Flask's own keys."""
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'parkops.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    if not config.get("BASE_URL"):
+        config["BASE_URL"] = f"http://{config['HOST']}:{config['PORT']}"
+    config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+    secure = config.get("SECURE_COOKIES")
+    if secure is None:
+        secure = str(config["BASE_URL"]).startswith("https://")
+    config["SESSION_COOKIE_SECURE"] = secure
+    config["REMEMBER_COOKIE_SECURE"] = secure
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["REMEMBER_COOKIE_HTTPONLY"] = True
+    config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    config["MAX_CONTENT_LENGTH"] = int(config["UPLOAD_MAX_BYTES"]) * 4
+    config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
+    config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
+    config["WTF_CSRF_TIME_LIMIT"] = None  # a form left open on a phone all shift still posts
+    if isinstance(config.get("MODULES"), str):
+        config["MODULES"] = [m.strip() for m in config["MODULES"].split(",") if m.strip()]
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

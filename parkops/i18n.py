@@ -1,0 +1,21 @@
+"""Language and time zone choice; Chinese is the default, English the second."""
+
+from flask import current_app, session
+from flask_login import current_user
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+
+def select_locale() -> str:
+    # An explicit choice (remembered on the account, or in the session before login)
+    # wins over the browser's languages, which win over the installation default.
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in LANGUAGES:
+        return chosen
+    return current_app.config["DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]

@@ -1,0 +1,1 @@
+"""The rectification ledger: the spine every operational record links back to."""

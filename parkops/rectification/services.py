@@ -1,0 +1,163 @@
+"""The ledger's domain logic: one public function, one transaction."""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from parkops import audit
+from parkops.extensions import db
+from parkops.rectification.models import (
+    Category,
+    EvidenceLink,
+    EvidenceMapping,
+    Problem,
+    Section,
+    Source,
+    Status,
+)
+from parkops.registry import registry
+
+NOTICE_FILE = Path(__file__).parent / "data" / "notice.json"
+SELF_FOUND_OFFSET = 1000  # self-found problems sort after the notice's 39
+
+
+def load_notice() -> int:
+    """Load the notice's sections, categories and 39 problems; existing rows are kept.
+
+    Returns how many problems were added (0 when the ledger is already loaded).
+    """
+    notice = json.loads(NOTICE_FILE.read_text(encoding="utf-8"))
+    for s in notice["sections"]:
+        if db.session.get(Section, s["number"]) is None:
+            db.session.add(Section(number=s["number"], title=s["title"]))
+    db.session.flush()
+    for c in notice["categories"]:
+        if db.session.get(Category, c["number"]) is None:
+            db.session.add(
+                Category(number=c["number"], section_number=c["section"], title=c["title"])
+            )
+    db.session.flush()
+    existing = set(db.session.scalars(select(Problem.code)))
+    added = 0
+    for p in notice["problems"]:
+        code = str(p["number"])
+        if code in existing:
+            continue
+        db.session.add(
+            Problem(
+                code=code,
+                sort_key=p["number"],
+                source=Source.INSPECTION,
+                category_number=p["category"],
+                title=p["title"],
+                notice_text=p["notice_text"],
+            )
+        )
+        added += 1
+    if added:
+        audit.record("ledger.notice_loaded", "ledger", None, {"problems": added})
+    db.session.commit()
+    return added
+
+
+@dataclass
+class LedgerFilter:
+    section: int | None = None
+    category: int | None = None
+    status: Status | None = None
+    department_id: int | None = None
+    person_id: int | None = None
+    overdue: bool = False
+    source: Source | None = None
+
+
+def ledger_query(f: LedgerFilter, today: date) -> Select:
+    q = (
+        select(Problem)
+        .join(Problem.category)
+        .options(
+            selectinload(Problem.person),
+            selectinload(Problem.leader),
+            selectinload(Problem.department),
+        )
+    )
+    if f.section:
+        q = q.where(Category.section_number == f.section)
+    if f.category:
+        q = q.where(Problem.category_number == f.category)
+    if f.status:
+        q = q.where(Problem.status == f.status)
+    if f.department_id:
+        q = q.where(Problem.department_id == f.department_id)
+    if f.person_id:
+        q = q.where(or_(Problem.person_id == f.person_id, Problem.leader_id == f.person_id))
+    if f.source:
+        q = q.where(Problem.source == f.source)
+    if f.overdue:
+        q = q.where(
+            Problem.deadline < today, Problem.status.not_in([Status.COMPLETED, Status.LONG_TERM])
+        )
+    return q.order_by(Problem.sort_key)
+
+
+@dataclass
+class Rate:
+    completed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def completion_rates(source: Source = Source.INSPECTION) -> tuple[Rate, dict[int, Rate]]:
+    """Overall and per-category completion, computed from statuses, never typed in."""
+    rows = db.session.execute(
+        select(
+            Problem.category_number,
+            func.count(),
+            func.count().filter(Problem.status == Status.COMPLETED),
+        )
+        .where(Problem.source == source)
+        .group_by(Problem.category_number)
+    ).all()
+    per_category = {cat: Rate(done, total) for cat, total, done in rows}
+    overall = Rate(
+        sum(r.completed for r in per_category.values()), sum(r.total for r in per_category.values())
+    )
+    return overall, per_category
+
+
+def problems_for_kind(kind: str) -> list[Problem]:
+    """The problems a new record of ``kind`` links to: the office's mapping, else the default."""
+    mapping = db.session.get(EvidenceMapping, kind)
+    if mapping is not None:
+        codes = [c for c in mapping.problem_codes.split(",") if c]
+    else:
+        codes = list(registry(current_app).evidence_kinds[kind].default_problems)
+    if not codes:
+        return []
+    return list(db.session.scalars(select(Problem).where(Problem.code.in_(codes))))
+
+
+def link_evidence(
+    kind: str, record_id: int, summary: str, problems: list[Problem] | None = None
+) -> list[EvidenceLink]:
+    """Offer a module's record as evidence; called inside the module's own transaction.
+
+    Does not commit: the record and its links are saved together or not at all.
+    """
+    if kind not in registry(current_app).evidence_kinds:
+        raise ValueError(f"unknown evidence kind {kind!r}: declare it in the module's spec")
+    targets = problems if problems is not None else problems_for_kind(kind)
+    links = [
+        EvidenceLink(problem_id=p.id, kind=kind, record_id=record_id, summary=summary[:300])
+        for p in targets
+    ]
+    db.session.add_all(links)
+    return links

@@ -1,0 +1,139 @@
+"""The contract between the core and the operational modules.
+
+A module is a package under ``modules/`` whose ``module.py`` defines
+``spec = ModuleSpec(...)``. The core never imports a module by name: it loads
+the ones listed in ``PARKOPS_MODULES`` and learns about them only through
+their specs (nav entries, permissions, evidence kinds, indicators, jobs, CLI).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+import click
+from flask import Blueprint, Flask
+from flask_babel import LazyString
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str  # "facilities.view"
+    label: str | LazyString
+    default_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | LazyString
+    endpoint: str
+    permission: str
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    """A kind of operational record that can prove a problem's rectification.
+
+    ``default_problems`` are the problem numbers a new record links to unless the
+    office changes the mapping; ``endpoint`` shows one record, given ``id``.
+    """
+
+    name: str  # "facilities.work_order"
+    label: str | LazyString
+    endpoint: str
+    default_problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A live figure for a problem, computed from operational records.
+
+    ``compute()`` runs inside an app context and returns (value text, ok flag):
+    ok is True when the figure supports the problem being rectified, False when
+    it contradicts it, None when there is nothing to judge yet.
+    """
+
+    name: str
+    label: str | LazyString
+    problems: tuple[str, ...]
+    compute: Callable[[], tuple[str, bool | None]]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A scheduled job: APScheduler trigger name and arguments, and the callable.
+
+    The callable runs inside an app context and must be idempotent per period
+    (use ``parkops.scheduler.once``).
+    """
+
+    name: str
+    func: Callable[[], object]
+    trigger: str  # "cron" or "interval"
+    trigger_args: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    name: str
+    label: str | LazyString
+    blueprint: Blueprint | None = None
+    url_prefix: str | None = None
+    nav: tuple[NavEntry, ...] = ()
+    permissions: tuple[Permission, ...] = ()
+    evidence_kinds: tuple[EvidenceKind, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    jobs: tuple[JobSpec, ...] = ()
+    cli: click.Group | None = None
+    demo: Callable[[], None] | None = None  # adds the module's demo data
+
+
+@dataclass
+class Registry:
+    """Everything the loaded specs declared, collected once at start-up."""
+
+    specs: list[ModuleSpec] = field(default_factory=list)
+
+    def add(self, spec: ModuleSpec) -> None:
+        if any(s.name == spec.name for s in self.specs):
+            raise ValueError(f"module {spec.name!r} is registered twice")
+        self.specs.append(spec)
+
+    @property
+    def nav(self) -> list[NavEntry]:
+        return [entry for spec in self.specs for entry in spec.nav]
+
+    @property
+    def permissions(self) -> dict[str, Permission]:
+        return {p.name: p for spec in self.specs for p in spec.permissions}
+
+    @property
+    def evidence_kinds(self) -> dict[str, EvidenceKind]:
+        return {k.name: k for spec in self.specs for k in spec.evidence_kinds}
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [i for spec in self.specs for i in spec.indicators]
+
+    @property
+    def jobs(self) -> list[JobSpec]:
+        return [j for spec in self.specs for j in spec.jobs]
+
+
+def load_spec(dotted: str) -> ModuleSpec:
+    """``facilities`` → ``modules.facilities.module.spec``; a dotted path is taken as is."""
+    path = dotted if "." in dotted else f"modules.{dotted}.module"
+    return import_module(path).spec
+
+
+def register(app: Flask, spec: ModuleSpec) -> None:
+    registry: Registry = app.extensions["parkops"]
+    registry.add(spec)
+    if spec.blueprint is not None:
+        app.register_blueprint(spec.blueprint, url_prefix=spec.url_prefix)
+    if spec.cli is not None:
+        app.cli.add_command(spec.cli)
+
+
+def registry(app: Flask) -> Registry:
+    return app.extensions["parkops"]

@@ -1,0 +1,26 @@
+"""Response headers that every page carries."""
+
+from flask import Flask
+
+# Everything is served from the installation itself (intranet installs have no
+# internet), so the policy can be strict: no third-party origin at all.
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+
+
+def _headers(response):
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+    if response.mimetype == "text/html":
+        h.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)

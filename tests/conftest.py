@@ -1,0 +1,187 @@
+"""Shared fixtures: an app on a real database (SQLite, or PostgreSQL in CI), a client,
+factories for users and sites, and a query counter.
+
+The schema is created once per run; every test starts from empty tables.
+Set PARKOPS_TEST_DATABASE_URL to run the suite on PostgreSQL.
+"""
+
+import contextlib
+import os
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from parkops import create_app
+from parkops.auth.models import Site, User
+from parkops.extensions import db
+from parkops.rectification.services import load_notice
+
+TEST_DATABASE_URL = os.environ.get("PARKOPS_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+
+
+class CleanGlobalsClient(FlaskClient):
+    """Each request starts with an empty ``g``.
+
+    The test's app context stays pushed so the test can use the database between
+    requests; Flask then reuses it for requests, and per-request caches kept on
+    ``g`` (the signed-in user, the chosen language) would leak from one request
+    into the next. A server gives every request a fresh context; so does this.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+def _config(instance, url, **overrides):
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://parkops.test",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'parkops.db'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    app = create_app(_config(tmp_path_factory.mktemp("schema"), database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+
+
+def _empty_tables() -> None:
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(_schema, database_url, tmp_path):
+    """Build an app on the test database; extra settings as keyword arguments."""
+    built = []
+
+    def build(**overrides):
+        app = create_app(_config(tmp_path / f"instance{len(built)}", database_url, **overrides))
+        app.test_client_class = CleanGlobalsClient
+        built.append(app)
+        return app
+
+    yield build
+    if built:
+        with built[0].app_context():
+            db.session.remove()
+            _empty_tables()
+            db.session.remove()
+        for app in built:
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ledger(app):
+    """The 39 problems of the notice, loaded as `parkops init` does."""
+    load_notice()
+    return app
+
+
+@pytest.fixture
+def make_site(app):
+    def create(code="PSY", name="濮上园"):
+        site = Site(code=code, name=name)
+        db.session.add(site)
+        db.session.commit()
+        return site
+
+    return create
+
+
+@pytest.fixture
+def make_user(app):
+    def create(username, roles=(), *, sites=(), all_sites=False, password=PASSWORD, **fields):
+        user = User(
+            username=username,
+            display_name=fields.pop("display_name", username.title()),
+            all_sites=all_sites,
+            **fields,
+        )
+        user.set_password(password)
+        user.set_roles(roles)
+        user.sites = list(sites)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return create
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real login form."""
+
+    def sign_in(user_or_name, password=PASSWORD, test_client=None):
+        username = getattr(user_or_name, "username", user_or_name)
+        response = (test_client or client).post(
+            "/login", data={"username": username, "password": password}
+        )
+        assert response.status_code == 303, f"login as {username} failed"
+        return response
+
+    return sign_in
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as q: …``; then ``q.count`` is the number of statements run."""
+
+    class Counter:
+        count = 0
+        statements: list[str] = []
+
+    @contextlib.contextmanager
+    def counting():
+        counter = Counter()
+        counter.statements = []
+
+        def before(conn, cursor, statement, *args):
+            counter.count += 1
+            counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
