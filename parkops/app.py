@@ -5,8 +5,9 @@ from pathlib import Path
 
 from flask import Flask
 
+# Core components whose tables belong to the schema even before a view imports them.
+from parkops import attachments, audit, errors, home, idempotency, notify, scheduler, security  # noqa: F401, I001
 from parkops import config as settings
-from parkops import errors, home, security
 from parkops.auth import access
 from parkops.auth import login as auth_login
 from parkops.auth.spec import spec as auth_spec

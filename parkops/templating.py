@@ -6,6 +6,7 @@ from flask import Flask, current_app, g
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from parkops import idempotency
 from parkops.auth.services import is_demo
 from parkops.i18n import LANGUAGES
 from parkops.money import format_fen
@@ -42,5 +43,6 @@ def init_templating(app: Flask) -> None:
         is_demo=_demo,
         languages=LANGUAGES,
         get_locale=get_locale,
+        idempotency_field=idempotency.field,
         today=business_day,
     )

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cba66f013a2b
+Revision ID: 3d1a53fcab5b
 Revises:
-Create Date: 2026-11-26 09:13:17.454796
+Create Date: 2026-11-26 09:16:04.586309
 
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import parkops.db
 
 # revision identifiers, used by Alembic.
-revision = "cba66f013a2b"
+revision = "3d1a53fcab5b"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -34,6 +34,18 @@ def upgrade():
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_departments")),
         sa.UniqueConstraint("name", name=op.f("uq_departments_name")),
+    )
+    op.create_table(
+        "job_claims",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job", sa.String(length=80), nullable=False),
+        sa.Column("period", sa.String(length=40), nullable=False),
+        sa.Column("subject", sa.String(length=80), nullable=False),
+        sa.Column("claimed_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_claims")),
+        sa.UniqueConstraint(
+            "job", "period", "subject", name=op.f("uq_job_claims_job_period_subject")
+        ),
     )
     op.create_table(
         "login_failures",
@@ -116,6 +128,7 @@ def upgrade():
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("width", sa.Integer(), nullable=True),
         sa.Column("height", sa.Integer(), nullable=True),
+        sa.Column("has_thumbnail", sa.Boolean(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
@@ -151,6 +164,45 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_audit_entries_action"), ["action"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_entries_actor_id"), ["actor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_entries_at"), ["at"], unique=False)
+
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("result_url", sa.String(length=500), nullable=False),
+        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_idempotency_keys_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_keys")),
+    )
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_idempotency_keys_created_at"), ["created_at"], unique=False
+        )
+
+    op.create_table(
+        "notifications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("link", sa.String(length=500), nullable=False),
+        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", parkops.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_notifications_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
+    )
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notifications_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_notifications_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "rect_problems",
@@ -386,6 +438,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_rect_problems_department_id"))
 
     op.drop_table("rect_problems")
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
+        batch_op.drop_index(batch_op.f("ix_notifications_created_at"))
+
+    op.drop_table("notifications")
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_idempotency_keys_created_at"))
+
+    op.drop_table("idempotency_keys")
     with op.batch_alter_table("audit_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_entries_at"))
         batch_op.drop_index(batch_op.f("ix_audit_entries_actor_id"))
@@ -409,6 +470,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_login_failures_at"))
 
     op.drop_table("login_failures")
+    op.drop_table("job_claims")
     op.drop_table("departments")
     op.drop_table("audit_head")
     # ### end Alembic commands ###
