@@ -172,6 +172,7 @@ def _open_page(browser: Browser, live_server: LiveServer, request, size: str):
         accept_downloads=True,
         **SIZES[size],
     )
+    context.set_default_timeout(15_000)  # a missing element fails in seconds, not half a minute
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
