@@ -38,7 +38,7 @@ translations: setup
 	$(BIN)/pybabel compile -d translations
 
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
