@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from bench import scenarios as registry
 from bench.load import fetch, hammer, page_weight, sign_in
 from bench.measure import queries_per_page, time_operation
+from bench.scenarios import Page
 from bench.server import environment, parkops, serving
 from parkops import create_app
 from parkops.auth.models import User
@@ -135,9 +136,9 @@ def _measure_pages(app, pages, settings, instance, args) -> list[dict]:
 
 
 def _ratios(results: list[dict]) -> None:
-    base = next((r for r in results if r["path"] == BASELINE), None)
+    base = results[0]  # the bare route, measured first
     for r in results:
-        rate = base["requests_per_second"] if base else 0
+        rate = base["requests_per_second"]
         r["ratio_to_bare_route"] = round(r["requests_per_second"] / rate, 3) if rate else None
 
 
@@ -189,10 +190,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Building the bench installation in {instance} …")
             setup_seconds = _build(app, chosen, settings, instance)
         with app.app_context():
-            pages = [p for s in chosen for p in s.pages(app)]
+            pages = [Page("bare route", BASELINE), *(p for s in chosen for p in s.pages(app))]
             operations = [o for s in chosen if hasattr(s, "operations") for o in s.operations(app)]
             db.session.remove()
-        pages.sort(key=lambda p: p.path != BASELINE)  # the baseline first
         print(f"Measuring {len(pages)} pages …")
         results = _measure_pages(app, pages, settings, instance, args)
         _ratios(results)
