@@ -9,7 +9,7 @@ from flask_wtf.file import FileField
 from sqlalchemy import or_, select
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from parkops.auth.models import Department, User
 from parkops.extensions import db
@@ -163,7 +163,7 @@ class RegulationForm(FlaskForm):
     )
     adopted_on = DateField(
         _l("Adopted on"),
-        validators=[DataRequired(message=_l("Enter the adoption date.")), _date_in_range],
+        validators=[InputRequired(message=_l("Enter the adoption date.")), _date_in_range],
     )
     file = FileField(
         _l("File (PDF, Word, Excel or WPS)"),
@@ -176,7 +176,7 @@ class ReportForm(FlaskForm):
         _l("Date"),
         default=business_day,
         validators=[
-            DataRequired(message=_l("Enter the report's date.")),
+            InputRequired(message=_l("Enter the report's date.")),
             _date_in_range,
             _not_in_future,
         ],
