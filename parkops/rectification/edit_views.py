@@ -14,7 +14,7 @@ from parkops.auth.access import require
 from parkops.extensions import db
 from parkops.rectification import edits
 from parkops.rectification.forms import MappingForm, ProblemForm, ReportForm, SelfFoundForm
-from parkops.rectification.models import Category, Measure, Regulation, Status
+from parkops.rectification.models import Category, Measure, Regulation, Source, Status
 from parkops.rectification.problem_page import (
     load_problem,
     measure_form,
@@ -170,6 +170,45 @@ def add_self_found():
         return redirect(_problem_url(problem.id), 303)
     status = UNPROCESSABLE if request.method == "POST" else 200
     return render_template("rectification/self_found.html", form=form), status
+
+
+@bp.route("/problems/<int:problem_id>/self-found", methods=["GET", "POST"])
+@require("ledger.edit")
+def edit_self_found(problem_id: int):
+    problem = load_problem(problem_id)
+    if problem.source != Source.SELF:
+        abort(404)
+    form = SelfFoundForm(
+        data={
+            "category": problem.category_number,
+            "title": problem.title,
+            "notice_text": problem.notice_text,
+            "leader": problem.leader_id,
+            "department": problem.department_id,
+            "person": problem.person_id,
+            "deadline": problem.deadline,
+            "status": problem.status.value,
+        }
+    )
+    form.set_choices(
+        _categories(),
+        leader_id=problem.leader_id,
+        person_id=problem.person_id,
+        department_id=problem.department_id,
+    )
+    if form.validate_on_submit():
+        edits.update_self_found(
+            problem,
+            form.category.data,
+            form.title.data,
+            form.notice_text.data or "",
+            _owners(form),
+            business_day(),
+        )
+        flash(_("Problem %(code)s saved.", code=problem.code), "success")
+        return redirect(_problem_url(problem.id), 303)
+    status = UNPROCESSABLE if request.method == "POST" else 200
+    return render_template("rectification/self_found.html", form=form, problem=problem), status
 
 
 def _mapping_page(forms: dict | None = None, status: int = 200):

@@ -105,6 +105,30 @@ def add_self_found(
     return problem
 
 
+def update_self_found(
+    problem: Problem,
+    category_number: int,
+    title: str,
+    notice_text: str,
+    owners: Owners,
+    today: date,
+) -> dict:
+    """A self-found problem's own words can be corrected; the notice's 39 cannot."""
+    if problem.source != Source.SELF:
+        raise ValueError(f"problem {problem.code} is the notice's; its text is fixed")
+    changes = _apply(
+        problem,
+        {"category_number": category_number, "title": title, "notice_text": notice_text},
+    )
+    changes.update(_apply_owners(problem, owners, today))
+    if changes:
+        audit.record(
+            "ledger.problem_updated", "problem", problem.id, {"code": problem.code, **changes}
+        )
+    db.session.commit()
+    return changes
+
+
 def add_measure(
     problem: Problem, text: str, owner_id: int | None, deadline: date | None, status: Status
 ) -> Measure:

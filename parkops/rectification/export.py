@@ -28,7 +28,7 @@ def _columns() -> list[tuple[str, int]]:
     """(header, width in characters), in the order of a paper 台账."""
     return [
         (_("No."), 6),
-        (_("Category"), 22),
+        (_("Problem category"), 22),
         (_("Problem"), 40),
         (_("Measures"), 60),
         (_("Responsible leader"), 12),

@@ -118,3 +118,36 @@ def test_only_the_office_adds_self_found_problems(ledger, make_user, login, clie
     assert client.get("/ledger/self-found/new").status_code == 403
     assert client.post("/ledger/self-found/new", data=form(user)).status_code == 403
     assert self_found() == []
+
+
+def test_office_corrects_a_self_found_problem_with_an_audit_entry(office, client):
+    client.post("/ledger/self-found/new", data=form(office))
+    [p] = self_found()
+    page = client.get(f"/ledger/problems/{p.id}/self-found")
+    assert page.status_code == 200 and "售票窗口监控存在盲区。" in page.get_data(as_text=True)
+    response = client.post(
+        f"/ledger/problems/{p.id}/self-found",
+        data=form(office, title="售票窗口监控存在盲区,无人复核。", category="9"),
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (p.title, p.category_number, p.code) == ("售票窗口监控存在盲区,无人复核。", 9, "S1")
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "ledger.problem_updated")
+        .order_by(AuditEntry.seq.desc())
+    ).first()
+    assert entry.details["category_number"] == [10, 9]
+    assert entry.details["title"] == ["售票窗口监控存在盲区。", "售票窗口监控存在盲区,无人复核。"]
+    refused = client.post(f"/ledger/problems/{p.id}/self-found", data=form(office, title=""))
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert p.title == "售票窗口监控存在盲区,无人复核。"
+
+
+def test_the_notices_own_problems_keep_their_words(office, client):
+    p = db.session.scalar(select(Problem).where(Problem.code == "14"))
+    assert client.get(f"/ledger/problems/{p.id}/self-found").status_code == 404
+    assert client.post(f"/ledger/problems/{p.id}/self-found", data=form(office)).status_code == 404
+    db.session.expire_all()
+    assert p.title == "设施维护不及时。"
