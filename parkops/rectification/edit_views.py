@@ -53,6 +53,8 @@ def update_problem(problem_id: int):
         return render_problem(problem, UNPROCESSABLE, problem_form=form)
     if edits.update_problem(problem, _owners(form), business_day()):
         flash(_("Problem %(code)s saved.", code=problem.code), "success")
+    else:
+        flash(_("Nothing changed."), "info")
     return redirect(_problem_url(problem.id), 303)
 
 
@@ -169,7 +171,7 @@ def add_self_found():
         flash(_("Self-found problem %(code)s added.", code=problem.code), "success")
         return redirect(_problem_url(problem.id), 303)
     status = UNPROCESSABLE if request.method == "POST" else 200
-    return render_template("rectification/self_found.html", form=form), status
+    return render_template("rectification/self_found.html", form=form, problem=None), status
 
 
 @bp.route("/problems/<int:problem_id>/self-found", methods=["GET", "POST"])

@@ -222,7 +222,7 @@ class FilterForm(FlaskForm):
     department = Choice(_l("Department"), invalid=_l("Unknown department; filter ignored."))
     person = Choice(_l("Person"), invalid=_l("Unknown person; filter ignored."))
     source = Choice(_l("Source"), coerce=_text, invalid=_l("Unknown source; filter ignored."))
-    overdue = BooleanField(_l("Overdue only"))
+    overdue = BooleanField(_l("Overdue only"), false_values=("", "0", "false", "off"))
 
     def set_choices(self, sections: list[Section], categories: list[Category], people, depts):
         everything = SelectChoice("", _l("All"))

@@ -116,8 +116,10 @@ def ledger_query(f: LedgerFilter, today: date) -> Select:
         q = q.where(
             Problem.deadline < today, Problem.status.not_in([Status.COMPLETED, Status.LONG_TERM])
         )
+    self_found = Problem.source == Source.SELF
     return q.order_by(
-        case((Problem.source == Source.SELF, 1), else_=0),
+        case((self_found, 1), else_=0),
+        case((self_found, Problem.sort_key), else_=0),  # S1, S2, … whatever their category
         Category.section_number,
         Problem.category_number,
         Problem.sort_key,

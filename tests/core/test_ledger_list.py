@@ -68,6 +68,7 @@ def test_each_row_says_who_answers_for_it_and_marks_overdue(office, client, make
         ("category=11", ["36", "37", "38", "39"]),
         ("status=completed", ["14"]),
         ("overdue=1", ["15"]),
+        ("overdue=0&category=11", ["36", "37", "38", "39"]),
         ("source=self", ["S1"]),
         ("source=inspection&category=1", ["1", "2"]),
     ],
@@ -125,7 +126,7 @@ def test_completion_rates_are_computed_from_statuses(office, client):
                 title="Self one",
                 status=Status.COMPLETED,
             ),
-            Problem(code="S2", sort_key=1002, source=Source.SELF, category_number=4, title="Two"),
+            Problem(code="S2", sort_key=1002, source=Source.SELF, category_number=1, title="Two"),
         ]
     )
     db.session.commit()
@@ -139,7 +140,7 @@ def test_completion_rates_are_computed_from_statuses(office, client):
     assert "2/2 · <strong>100%</strong>" in category_1
     category_11 = html[html.index('id="category-11"') : html.index('id="problem-36"')]
     assert "2/4 · <strong>50%</strong>" in category_11
-    # Self-found problems are listed apart, after the notice's 39.
+    # Self-found problems are listed apart, after the notice's 39, by their number.
     assert codes(html)[-2:] == ["S1", "S2"]
 
 
