@@ -1,7 +1,9 @@
 """The .xlsx export, read back with openpyxl as Excel or WPS would read it."""
 
+import zipfile
 from datetime import date, datetime
 from io import BytesIO
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
@@ -174,3 +176,15 @@ def test_leaders_export_and_other_staff_may_not(ledger, make_user, login, client
     client.post("/logout")
     login(make_user("zhao", ["crew"]))
     assert client.get("/ledger/export.xlsx").status_code == 403
+
+
+def test_the_file_is_a_well_formed_workbook(worked, client):
+    data = client.get("/ledger/export.xlsx").data
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(names)
+        for name in names:
+            if name.endswith(".xml") or name.endswith(".rels"):
+                # Our own file, just written: parsing it raises on malformed XML.
+                ElementTree.fromstring(archive.read(name))  # noqa: S314
