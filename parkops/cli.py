@@ -126,8 +126,8 @@ def scheduler_command(list_jobs, job_name):
         return
     _log_to_console(app)
     scheduler = jobs.build_scheduler(app, blocking=True)
-    click.echo(f"Scheduler running {len(scheduler.get_jobs())} jobs; Ctrl+C stops it.")
     try:
+        click.echo(f"Scheduler running {len(scheduler.get_jobs())} jobs; Ctrl+C stops it.")
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         click.echo("Scheduler stopped.")

@@ -43,12 +43,18 @@ def test_in_app_email_and_webhook(make_user, smtp, webhook):
     assert mail["Subject"] == "Repair order 7 assigned"
     assert mail["From"] == "parkops@localhost"
     assert mail["To"] in {"ann@park.test", "bob@park.test"}
-    assert mail.get_content().splitlines() == ["Bench at the lake", "", "http://parkops.test/orders/7"]
+    assert mail.get_content().splitlines() == [
+        "Bench at the lake",
+        "",
+        "http://parkops.test/orders/7",
+    ]
     # One webhook post for the message, in the robots' text shape.
     assert webhook.posts == [
         {
             "msgtype": "text",
-            "text": {"content": "Repair order 7 assigned\nBench at the lake\nhttp://parkops.test/orders/7"},
+            "text": {
+                "content": "Repair order 7 assigned\nBench at the lake\nhttp://parkops.test/orders/7"
+            },
         }
     ]
     assert webhook.content_types == ["application/json; charset=utf-8"]
