@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -37,8 +37,12 @@ def sqlite_path(database_url: str) -> Path:
     return Path(url.database)
 
 
-def _libpq_url(url) -> str:
-    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+def _libpq_url(url: URL) -> str:
+    """The URL as pg_dump takes it, without the password (pg_dump asks, or reads ~/.pgpass)."""
+    bare = URL.create(
+        "postgresql", username=url.username, host=url.host, port=url.port, database=url.database
+    )
+    return bare.render_as_string(hide_password=False)
 
 
 def default_target(instance_path: str, now: datetime) -> Path:

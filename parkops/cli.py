@@ -144,7 +144,10 @@ def backup_command(path: Path | None):
         target = path / target.name if path.is_dir() else path
     try:
         written = backup_sqlite(sqlite_path(app.config["DATABASE_URL"]), target)
-    except (BackupError, OSError) as error:
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except OSError as error:  # the target folder is not writable, the disk is full, …
         click.echo(f"Backup failed: {error}", err=True)
         sys.exit(1)
     click.echo(str(written.resolve()))
@@ -163,7 +166,7 @@ def audit_verify_command():
         return
     for problem in result.problems:
         click.echo(problem)
-    click.echo(f"FAILED: {len(result.problems)} problems in {result.checked} entries", err=True)
+    click.echo(f"FAILED: {len(result.problems)} problem(s) in {result.checked} entries")
     sys.exit(1)
 
 
