@@ -5,9 +5,12 @@ did not exist. The top bar's bell shows the unread count (one COUNT query per
 page, kept on ``g`` for the request).
 """
 
+import re
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from parkops.auth.access import signed_in
@@ -27,6 +30,29 @@ def unread_notifications() -> int:
     if "parkops_unread" not in g:
         g.parkops_unread = unread_count(current_user.id)
     return g.parkops_unread
+
+
+@bp.app_template_filter("notification_body")
+def notification_body(body: str) -> Markup:
+    """The body as text, with links into this installation clickable and shown as paths.
+
+    Bodies are written for e-mail too, so they carry absolute URLs; on the page
+    the path is enough. Other addresses stay plain text: nothing in a
+    notification should send a user off-site with one tap.
+    """
+    base = current_app.config["BASE_URL"]
+    pattern = re.compile(re.escape(base) + r"(/[^\s<>\"']*)")
+    parts, last = [], 0
+    for match in pattern.finditer(body):
+        path = match.group(1)
+        parts += [escape(body[last : match.start()]), _link(request.script_root + path, path)]
+        last = match.end()
+    parts.append(escape(body[last:]))
+    return Markup("").join(parts)
+
+
+def _link(href: str, text: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(href, text)
 
 
 def _destination(link: str) -> str:

@@ -189,3 +189,25 @@ def test_queries_do_not_grow_with_notifications(client, login, ann, count_querie
     # The bell is one COUNT on the notifications table, on every page.
     on_notifications = [s for s in home_many.statements if "FROM notifications" in s]
     assert len(on_notifications) == 1 and "count(*)" in on_notifications[0]
+
+
+def test_body_links_into_parkops_only_and_escapes_markup(client, login, ann):
+    db.session.add(
+        Notification(
+            user_id=ann.id,
+            subject="<b>Due</b>",
+            body=(
+                "• 14. <script>alert(1)</script>\n"
+                "  http://parkops.test/ledger/problems/14\n"
+                "  https://evil.example/ledger/problems/14"
+            ),
+        )
+    )
+    db.session.commit()
+    login(ann)
+    html = client.get("/notifications/").get_data(as_text=True)
+    assert '<a href="/ledger/problems/14">/ledger/problems/14</a>' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Due&lt;/b&gt;" in html
+    assert "https://evil.example/ledger/problems/14" in html
+    assert 'href="https://evil.example' not in html
