@@ -109,6 +109,13 @@ def _message(user: User, problems: list[Problem], today: date) -> tuple[str, str
     return subject, "\n".join(lines)
 
 
+def _link(user: User, problems: list[Problem]) -> str:
+    """One problem: that problem; several: the ledger filtered to the person."""
+    if len(problems) == 1:
+        return _path("rectification.problem", problem_id=problems[0].id)
+    return _path("rectification.index", person=user.id)
+
+
 def _summary(due: Due, week: str) -> str:
     """The group chat's one post for the week, in the installation's language."""
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
@@ -133,24 +140,20 @@ def weekly_reminder(today: date | None = None) -> int:
     today = today or business_day()
     week = iso_week(today)
     due = due_reports(today)
+    # Every text is written first: each claim below commits, which expires the objects.
+    letters = [
+        (user.id, user, *_message(user, problems, today), _link(user, problems))
+        for user, problems in due.by_person.items()
+    ]
+    summary = _summary(due, week) if due.by_person or due.unowned else None
     reminded = 0
-    for user, problems in due.by_person.items():
-        if not once(JOB, week, f"user:{user.id}"):
+    for user_id, user, subject, body, link in letters:
+        if not once(JOB, week, f"user:{user_id}"):
             continue
-        subject, body = _message(user, problems, today)
-        link = (
-            _path("rectification.problem", problem_id=problems[0].id)
-            if len(problems) == 1
-            else _path("rectification.index", person=user.id)
-        )
         outgoing = notify([user], subject, body, link)
         db.session.commit()
         deliver(outgoing, webhook=False)
         reminded += 1
-    if (
-        (due.by_person or due.unowned)
-        and current_app.config["WEBHOOK_URL"]
-        and once(JOB, week, "webhook")
-    ):
-        post_webhook(_summary(due, week))
+    if summary and current_app.config["WEBHOOK_URL"] and once(JOB, week, "webhook"):
+        post_webhook(summary)
     return reminded
