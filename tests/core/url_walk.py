@@ -1,5 +1,7 @@
 """Walking the URL map: a concrete URL for every rule, for tests that visit them all."""
 
+from pathlib import Path
+
 from flask import Flask
 from werkzeug.routing import AnyConverter, Rule
 from werkzeug.routing.converters import NumberConverter, UUIDConverter
@@ -32,3 +34,10 @@ def rules(app: Flask, *, methods: set[str], prefixes: tuple[str, ...] = ()) -> l
         and rule.methods & methods
         and (not prefixes or rule.endpoint.split(".")[0] in prefixes)
     ]
+
+
+def every_module() -> list[str]:
+    """The example module and every module of the repository, for walks that cover all routes."""
+    root = Path(__file__).resolve().parents[2]
+    found = sorted(p.parent.name for p in (root / "modules").glob("*/module.py"))
+    return ["tests.example_module.module", *found]
