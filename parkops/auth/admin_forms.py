@@ -42,7 +42,7 @@ class Checkboxes(SelectMultipleField):
 
 class UserForm(FlaskForm):
     display_name = StringField(
-        _l("Name"),
+        _l("Full name"),
         filters=[_strip],
         validators=[DataRequired(_l("Enter the name people know this user by.")), Length(max=100)],
     )
@@ -147,6 +147,11 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     action = SelectField(_l("Action"), validate_choice=False)
-    actor = SelectField(_l("User"), coerce=_optional_int, validate_choice=False)
+    actor = SelectField(
+        _l("User"),
+        coerce=_optional_int,
+        validate_choice=False,
+        invalid_value_message=_l("Unknown user."),
+    )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import false, select
 from wtforms import SelectChoice
 
@@ -22,14 +23,14 @@ PER_PAGE = 50
 @require("audit.view")
 def index():
     form = AuditFilterForm(request.args)
-    form.action.choices = [SelectChoice("", "—")] + [
+    form.action.choices = [SelectChoice("", _("All"))] + [
         SelectChoice(a, a)
         for a in db.session.scalars(
             select(AuditEntry.action).distinct().order_by(AuditEntry.action)
         )
     ]
     people = db.session.scalars(select(User).order_by(User.username)).all()
-    form.actor.choices = [SelectChoice("", "—")] + [
+    form.actor.choices = [SelectChoice("", _("All"))] + [
         SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in people
     ]
     query = select(AuditEntry).order_by(AuditEntry.seq.desc())
