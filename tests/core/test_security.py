@@ -69,6 +69,8 @@ def test_session_cookie_is_secure_only_over_https(make_app, make_user, base_url,
         assert "HttpOnly" in cookie
         assert "SameSite=Lax" in cookie
         assert ("; Secure" in cookie) is secure
+        hsts = response.headers.get("Strict-Transport-Security")
+        assert (hsts == "max-age=31536000") if secure else hsts is None
 
 
 def test_forbidden_and_not_found_pages_are_friendly_and_translated(client, make_user, login):
