@@ -15,7 +15,9 @@ from flask import current_app
 from parkops.db import UTCDateTime
 
 config = context.config
-fileConfig(config.config_file_name)
+# Keep the loggers that exist already: a process that upgrades and then goes on
+# (tests, `parkops init` inside a larger script) must still log its errors.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db

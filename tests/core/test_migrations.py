@@ -27,6 +27,7 @@ def migrated_differences(url: str, instance) -> list:
     app = create_app(
         {"INSTANCE_PATH": str(instance), "DATABASE_URL": url, "SECRET_KEY": "t", "MODULES": modules}
     )
+    logger = app.logger  # exists before the migrations run, as in a running app
     with app.app_context():
         directory = app.extensions["migrate"].directory
         upgrade(directory=directory)
@@ -41,6 +42,7 @@ def migrated_differences(url: str, instance) -> list:
         db.engine.dispose()
     assert {"users", "audit_entries", "rect_problems"} <= tables
     assert left == set(), "a downgrade to base leaves tables behind"
+    assert not logger.disabled, "running the migrations silenced the application's log"
     return differences
 
 
