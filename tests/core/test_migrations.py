@@ -84,6 +84,5 @@ def test_a_column_missing_from_the_migrations_is_found(tmp_path):
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
-    assert [(d[0], d[2], d[3].name) for d in differences] == [
-        ("add_column", "users", "session_version")
-    ]
+    assert ("add_column", None, "users") in [d[:3] for d in differences]
+    assert [d[3].name for d in differences if d[0] == "add_column"] == ["session_version"]

@@ -1,16 +1,17 @@
 """initial schema
 
-Revision ID: 94a78ab29978
+Revision ID: 72a29808cf5d
 Revises:
-Create Date: 2026-11-26 09:33:52.251673
+Create Date: 2026-11-26 09:53:45.839366
 
 """
 
 import sqlalchemy as sa
 from alembic import op
 
+
 # revision identifiers, used by Alembic.
-revision = "94a78ab29978"
+revision = "72a29808cf5d"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -200,9 +201,8 @@ def upgrade():
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_notifications_created_at"), ["created_at"], unique=False
+            "ix_notifications_user_created", ["user_id", "created_at"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_notifications_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "rect_problems",
@@ -439,8 +439,7 @@ def downgrade():
 
     op.drop_table("rect_problems")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
-        batch_op.drop_index(batch_op.f("ix_notifications_created_at"))
+        batch_op.drop_index("ix_notifications_user_created")
 
     op.drop_table("notifications")
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
