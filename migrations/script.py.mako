@@ -8,7 +8,9 @@ Create Date: ${create_date}
 
 import sqlalchemy as sa
 from alembic import op
-${imports if imports else ""}
+% if imports:
+${imports}
+% endif
 
 # revision identifiers, used by Alembic.
 revision = ${repr(up_revision)}

@@ -1,17 +1,16 @@
 """initial schema
 
-Revision ID: 72a29808cf5d
+Revision ID: f0cce540c7ea
 Revises:
-Create Date: 2026-11-26 09:53:45.839366
+Create Date: 2026-11-26 09:58:00.578862
 
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = "72a29808cf5d"
+revision = "f0cce540c7ea"
 down_revision = None
 branch_labels = None
 depends_on = None
