@@ -25,8 +25,9 @@ def _refuse(form, refused: Refused) -> None:
         flash(refused.message, "error")
 
 
-def _form_page(template: str, status_on_post: int = 422, **context):
-    status = status_on_post if request.method == "POST" else 200
+def _form_page(template: str, **context):
+    """A form shown again after a POST was refused (422), or for the first time."""
+    status = 422 if request.method == "POST" else 200
     return render_template(template, **context), status
 
 
