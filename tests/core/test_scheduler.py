@@ -3,7 +3,7 @@ and the processes that run it (``parkops scheduler``, ``parkops serve``)."""
 
 import logging
 import os
-import select
+import queue
 import signal
 import socket
 import subprocess
@@ -182,14 +182,19 @@ def _start(args, tmp_path, **env):
 
 
 def _read_until(process, marker, timeout=30):
+    # A reader thread, so that a silent process cannot block the test past its deadline.
+    lines: queue.Queue = queue.Queue()
+    process.reader = threading.Thread(
+        target=lambda: [lines.put(x) for x in process.stdout], daemon=True
+    )
+    process.reader.start()
+    process.lines = lines
     seen = []
     deadline = time.monotonic() + timeout
     while (remaining := deadline - time.monotonic()) > 0:
-        # readline() alone would block past the deadline on a silent process.
-        if not select.select([process.stdout], [], [], remaining)[0]:
-            break
-        line = process.stdout.readline()
-        if not line:
+        try:
+            line = lines.get(timeout=remaining)
+        except queue.Empty:
             break
         seen.append(line)
         if marker in line:
@@ -199,9 +204,11 @@ def _read_until(process, marker, timeout=30):
 
 
 def _stop(process):
+    """Interrupt the process; what it printed after ``_read_until`` returned."""
     process.send_signal(signal.SIGINT)
-    rest, _ = process.communicate(timeout=30)
-    return rest
+    process.wait(timeout=30)
+    process.reader.join(timeout=5)
+    return "".join(process.lines.queue)
 
 
 def _listening(port):
