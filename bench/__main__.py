@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench import scenarios as registry
-from bench.load import fetch, hammer, page_weight, sign_in
+from bench.load import hammer, page_weight, sign_in
 from bench.measure import queries_per_page, time_operation
 from bench.scenarios import Page
 from bench.server import environment, parkops, serving
@@ -114,7 +114,6 @@ def _measure_pages(app, pages, settings, instance, args) -> list[dict]:
                 concurrency=args.concurrency,
                 seconds=args.seconds,
             )
-            html = fetch(port, page.path, cookie)[1]
             results.append(
                 {
                     "name": page.name,
@@ -127,8 +126,8 @@ def _measure_pages(app, pages, settings, instance, args) -> list[dict]:
                     "requests_per_second": round(run.per_second, 1),
                     "p50_ms": round(run.percentile_ms(0.50), 1),
                     "p95_ms": round(run.percentile_ms(0.95), 1),
-                    "html_bytes": run.body_bytes,
-                    "page_weight_bytes": page_weight(port, html, cookie),
+                    "body_bytes": run.body_bytes,
+                    "page_weight_bytes": page_weight(port, page.path, cookie),
                     "queries": queries,
                 }
             )
@@ -145,7 +144,7 @@ def _ratios(results: list[dict]) -> None:
 def _table(results: list[dict], operations: list[dict]) -> str:
     head = (
         f"{'page':<28} {'user':<10} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'HTML KiB':>9} {'+assets':>8} {'queries':>7} {'errors':>6}"
+        f"{'KiB':>9} {'+assets':>8} {'queries':>7} {'errors':>6}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
@@ -153,7 +152,7 @@ def _table(results: list[dict], operations: list[dict]) -> str:
         lines.append(
             f"{r['name'][:28]:<28} {r['user'] or '-':<10} {r['requests_per_second']:>8.1f} "
             f"{ratio:>6} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
-            f"{r['html_bytes'] / 1024:>9.1f} {r['page_weight_bytes'] / 1024:>8.1f} "
+            f"{r['body_bytes'] / 1024:>9.1f} {r['page_weight_bytes'] / 1024:>8.1f} "
             f"{r['queries']:>7} {r['errors']:>6}"
         )
     if operations:

@@ -87,12 +87,19 @@ class Run:
         )
 
 
-def fetch(port: int, path: str, cookie: str | None) -> tuple[int, bytes]:
+@dataclass
+class Fetched:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def fetch(port: int, path: str, cookie: str | None) -> Fetched:
     conn = _connect(port)
     try:
         conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = conn.getresponse()
-        return response.status, response.read()
+        return Fetched(response.status, response.getheader("Content-Type", ""), response.read())
     finally:
         conn.close()
 
@@ -171,8 +178,12 @@ class _Assets(HTMLParser):
             self.urls.append(url)
 
 
-def page_weight(port: int, html: bytes, cookie: str | None) -> int:
-    """The HTML plus every same-origin asset it references, as a first visit loads them."""
+def page_weight(port: int, path: str, cookie: str | None) -> int:
+    """The response plus, for HTML, every same-origin asset it references: what a first
+    visit loads."""
+    page = fetch(port, path, cookie)
+    if not page.content_type.startswith("text/html"):
+        return len(page.body)
     parser = _Assets()
-    parser.feed(html.decode(errors="replace"))
-    return len(html) + sum(len(fetch(port, url, cookie)[1]) for url in parser.urls)
+    parser.feed(page.body.decode(errors="replace"))
+    return len(page.body) + sum(len(fetch(port, url, cookie).body) for url in parser.urls)

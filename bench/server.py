@@ -73,7 +73,7 @@ def _wait_until_up(server: subprocess.Popen, port: int, log: Path, seconds: floa
         if server.poll() is not None:
             raise RuntimeError(f"parkops serve exited with {server.returncode}:\n{log.read_text()}")
         try:
-            if fetch(port, "/healthz", None)[0] == 200:
+            if fetch(port, "/healthz", None).status == 200:
                 return
         except OSError:
             time.sleep(0.2)

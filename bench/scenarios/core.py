@@ -1,4 +1,4 @@
-"""The core: the ledger and the home page, over a ledger grown large.
+"""The core: the ledger, its export and the home page, over a ledger grown large.
 
 On top of the demo data (the notice's 39 problems and 7 self-found ones): 200 more
 staff accounts and 2,000 self-found problems, each with 3 measures and 12 weekly
@@ -61,6 +61,7 @@ def pages(app: Flask) -> list[Page]:
         Page("ledger", "/ledger/", "office"),
         Page("ledger, in progress", "/ledger/?status=in_progress", "office"),
         Page("problem", f"/ledger/problems/{busiest}", "office"),
+        Page("ledger export (.xlsx)", "/ledger/export.xlsx", "office"),
         Page("home, office", "/", "office"),
         Page("home, responsible person", "/", BUSY_PERSON),
     ]
