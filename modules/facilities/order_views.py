@@ -40,6 +40,7 @@ STEP_FORMS = {
     "comment": CommentForm,
     "photo": PhotoForm,
 }
+LIFECYCLE = {"assign", "start", "repaired", "verify", "reopen", "reject"}
 
 
 def _order_filter() -> queries.OrderFilter:
@@ -111,6 +112,7 @@ def _render(order: RepairOrder, submitted=None, status: int = 200):
         "facilities/order.html",
         order=order,
         steps=steps,
+        lifecycle=steps & LIFECYCLE,
         forms=_forms(order, steps, submitted),
         transitions=transitions,
         before=services.photos_of(services.PHOTO_BEFORE, [order.id])[order.id],
@@ -151,7 +153,12 @@ def _run(step: str, order: RepairOrder, form, key: str | None) -> None:
         )
     elif step == "part":
         orders.add_part(
-            order, current_user, form.description.data, form.quantity.data, form.cost.data, key
+            order,
+            current_user,
+            form.description.data,
+            form.quantity.data or "",
+            form.cost.data or "",
+            key,
         )
     elif step == "comment":
         orders.add_comment(order, current_user, form.body.data, key)

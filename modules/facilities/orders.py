@@ -95,9 +95,9 @@ def _begin(order: RepairOrder, user: User, step: str, version: int | None) -> No
 
 def _finish(order: RepairOrder, user: User, key: str | None) -> None:
     """Refresh the facility, remember the idempotency key and commit; a race is a Conflict."""
-    refresh_status(order.facility)
-    remember(key, user.id, "facilities.order", id=order.id)
     try:
+        refresh_status(order.facility)
+        remember(key, user.id, "facilities.order", id=order.id)
         db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
