@@ -221,11 +221,14 @@ def _apply(facility: Facility, data: FacilityData) -> None:
 
 
 def attach_photos(uploads: list[FileStorage], kind: str, owner_id: int, actor_id) -> list:
+    """Store photos for a record in the caller's transaction; a bad one undoes it all."""
     try:
-        return [store_photo(u, kind, owner_id, actor_id) for u in uploads]
+        stored = [store_photo(u, kind, owner_id, actor_id) for u in uploads]
     except AttachmentError as exc:
         db.session.rollback()
         raise FacilityError(str(exc)) from exc
+    db.session.flush()
+    return stored
 
 
 def create_facility(data: FacilityData, actor: User, photo: FileStorage | None = None) -> Facility:
