@@ -7,10 +7,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from parkops.extensions import db
-
 from modules.facilities import services
 from modules.facilities.models import FacilityType
+from parkops.extensions import db
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from modules.facilities.models import Facility
 from parkops.audit import AuditEntry
 from parkops.extensions import db
-
-from modules.facilities.models import Facility
 
 GOOD = [
     ["编号", "名称", "类型", "景区", "区域", "安装日期"],

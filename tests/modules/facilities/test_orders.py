@@ -6,11 +6,6 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from parkops.attachments import Attachment
-from parkops.extensions import db
-from parkops.notify import Notification
-from parkops.rectification.models import EvidenceLink, Problem
-
 from modules.facilities import orders, services
 from modules.facilities.models import (
     FacilityStatus,
@@ -23,6 +18,10 @@ from modules.facilities.models import (
     SquadLead,
     Transition,
 )
+from parkops.attachments import Attachment
+from parkops.extensions import db
+from parkops.notify import Notification
+from parkops.rectification.models import EvidenceLink, Problem
 from tests.modules.facilities.conftest import jpeg_bytes, photo
 
 
@@ -106,8 +105,7 @@ def test_the_whole_life_of_an_order(client, as_user, park, make_facility, ledger
     whos = [t.by_id for t in db.session.scalars(select(Transition).order_by(Transition.id))]
     assert whos == [park.crew.id] * 4 + [park.inspector.id]
     kinds = {
-        owner_kind
-        for (owner_kind,) in db.session.execute(select(Attachment.owner_kind).distinct())
+        owner_kind for (owner_kind,) in db.session.execute(select(Attachment.owner_kind).distinct())
     }
     assert kinds == {services.PHOTO_BEFORE, services.PHOTO_AFTER}
     problem14 = db.session.scalar(select(Problem).where(Problem.code == "14"))
@@ -294,7 +292,9 @@ def test_whoever_repaired_does_not_verify(client, as_user, park, make_facility):
     assert step(client, order, "verify").status_code == 403
 
 
-def test_the_reporter_may_verify_a_repair_done_by_someone_else(client, as_user, park, make_facility):
+def test_the_reporter_may_verify_a_repair_done_by_someone_else(
+    client, as_user, park, make_facility
+):
     order = _repaired_by(client, as_user, park, make_facility, park.crew2)
     as_user(park.crew)
     assert step(client, order, "verify").status_code == 303

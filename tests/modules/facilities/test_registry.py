@@ -7,10 +7,9 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from parkops.extensions import db
-
 from modules.facilities import labels, services
 from modules.facilities.models import Facility, FacilityType, SquadLead
+from parkops.extensions import db
 
 
 def count(model):
@@ -72,16 +71,19 @@ def test_a_taken_code_is_refused(client, as_user, park, make_facility):
     assert count(Facility) == 1
 
 
-def test_crew_may_not_add_facilities_and_office_only_in_its_sites(
-    client, as_user, park, make_user
-):
+def test_crew_may_not_add_facilities_and_office_only_in_its_sites(client, as_user, park, make_user):
     as_user(park.crew)
     assert client.get("/facilities/new").status_code == 403
     local_office = make_user("office_z", ["office"], sites=[park.zylz])
     as_user(local_office)
     response = client.post(
         "/facilities/new",
-        data={"site_id": park.psy.id, "code": "X-1", "name": "x", "type_id": park.types["bench"].id},
+        data={
+            "site_id": park.psy.id,
+            "code": "X-1",
+            "name": "x",
+            "type_id": park.types["bench"].id,
+        },
     )
     assert response.status_code == 400  # PSY is not among the choices of a ZYLZ office
     assert count(Facility) == 0
@@ -206,7 +208,9 @@ def test_registry_list_is_limited_to_the_users_sites(client, as_user, park, make
     assert ("动物园座椅" in page) == (user != "crew")
 
 
-def test_registry_list_query_count_does_not_grow(client, as_user, park, make_facility, count_queries):
+def test_registry_list_query_count_does_not_grow(
+    client, as_user, park, make_facility, count_queries
+):
     for _ in range(3):
         make_facility()
     as_user(park.office)

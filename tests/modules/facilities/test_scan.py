@@ -3,10 +3,6 @@
 import pytest
 from sqlalchemy import func, select
 
-from parkops.audit import AuditEntry
-from parkops.extensions import db
-from parkops.rectification.models import EvidenceLink
-
 from modules.facilities.models import (
     Comment,
     FacilityStatus,
@@ -15,6 +11,9 @@ from modules.facilities.models import (
     RepairOrder,
     VisitorReport,
 )
+from parkops.audit import AuditEntry
+from parkops.extensions import db
+from parkops.rectification.models import EvidenceLink
 from tests.modules.facilities.conftest import photo
 
 
@@ -99,7 +98,9 @@ def test_a_visitor_report_opens_an_order_without_marking_the_facility(
     thanks = english.get(response.headers["Location"]).get_data(as_text=True)
     assert "sent to the repair squad" in thanks
     links = db.session.scalars(select(EvidenceLink)).all()
-    assert [(link.kind, link.record_id) for link in links] == [("facilities.repair_order", order.id)]
+    assert [(link.kind, link.record_id) for link in links] == [
+        ("facilities.repair_order", order.id)
+    ]
 
 
 def test_a_second_visitor_report_joins_the_open_order(english, make_facility):
