@@ -142,6 +142,7 @@ def _orders(rng, facilities, crew) -> None:
     hours = {Priority.URGENT: 4, Priority.HIGH: 24, Priority.NORMAL: 72, Priority.LOW: 168}
     states = list(CLOSED_WEIGHTS) + list(OPEN_WEIGHTS)
     weights = list(CLOSED_WEIGHTS.values()) + list(OPEN_WEIGHTS.values())
+    before = db.session.scalar(select(func.coalesce(func.max(RepairOrder.id), 0)))
     rows = []
     for n in range(ORDERS):
         fid, sid, _interval = facilities[rng.randrange(len(facilities))]
@@ -170,7 +171,9 @@ def _orders(rng, facilities, crew) -> None:
     for batch in _batches(rows):
         db.session.execute(insert(RepairOrder), batch)
     orders = db.session.execute(
-        select(RepairOrder.id, RepairOrder.site_id, RepairOrder.state, RepairOrder.reported_at)
+        select(
+            RepairOrder.id, RepairOrder.site_id, RepairOrder.state, RepairOrder.reported_at
+        ).where(RepairOrder.id > before)  # the demo's orders have their history already
     ).all()
     transitions, assignees = [], []
     for oid, sid, state, reported in orders:

@@ -38,7 +38,8 @@ REJECT_LABELS = {
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # NUL characters are never meant, and PostgreSQL refuses them in text.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class FacilityForm(FlaskForm):

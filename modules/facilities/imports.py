@@ -99,7 +99,7 @@ def _cell(value) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def _header(row: list) -> dict[str, int]:

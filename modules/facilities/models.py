@@ -130,7 +130,7 @@ class Inspection(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("fac_orders.id"))
 
     facility: Mapped[Facility] = relationship()
-    inspector: Mapped[User] = relationship()
+    inspector: Mapped[User] = relationship(lazy="joined")
 
 
 order_assignees = Table(
@@ -221,7 +221,7 @@ class Transition(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     order: Mapped[RepairOrder] = relationship(back_populates="transitions")
-    by: Mapped[User | None] = relationship()
+    by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class Part(Base):
@@ -255,7 +255,7 @@ class Comment(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[RepairOrder] = relationship(back_populates="comments")
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(lazy="joined")
 
 
 class VisitorReport(Base):

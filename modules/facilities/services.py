@@ -4,6 +4,7 @@ Repair orders' later life (assign … verify) is in ``orders.py``; lists and
 figures in ``queries.py`` and ``patrol.py``.
 """
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -37,6 +38,7 @@ from parkops.rectification.services import link_evidence
 from parkops.timeutil import business_day, utcnow
 
 TOKEN_BYTES = 16  # 128 random bits, 22 characters: unguessable, and a small QR code
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 PHOTO_BEFORE = "facilities.order_before"  # the reporter's photos and the crew's "before"
 PHOTO_AFTER = "facilities.order_after"
 PHOTO_FACILITY = "facilities.facility"
@@ -67,8 +69,8 @@ def scan_url(facility: Facility) -> str:
 
 
 def facility_by_token(token: str) -> Facility | None:
-    if not token or len(token) > 64:
-        return None
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return None  # not one we could have issued: no need to ask the database
     return db.session.scalar(select(Facility).where(Facility.token == token))
 
 

@@ -217,3 +217,10 @@ def test_scan_pages_are_light_and_take_few_queries(
         response = client.get(f"/q/{facility.token}")
     assert len(response.data) < 12000
     assert crew.count <= 10
+
+
+def test_nul_characters_are_dropped_not_stored(english, make_facility):
+    facility = make_facility()
+    response = english.post(f"/q/{facility.token}", data={"description": "座椅\x00坏了"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(RepairOrder.description)) == "座椅坏了"
