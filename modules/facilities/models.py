@@ -79,7 +79,7 @@ class Facility(Base):
     __tablename__ = "fac_facilities"
     __table_args__ = (
         # The patrol's due list and the coverage figures: by site, what is due by a day.
-        Index("ix_fac_facilities_site_due", "site_id", "due_on"),
+        Index("ix_fac_facilities_site_due", "site_id", "due_on", "area", "code"),
         Index("ix_fac_facilities_site_type_code", "site_id", "type_id", "code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +115,8 @@ class Inspection(Base):
 
     __tablename__ = "fac_inspections"
     __table_args__ = (
-        Index("ix_fac_inspections_site_day", "site_id", "day"),
+        # Coverage counts read this index alone (no table rows).
+        Index("ix_fac_inspections_site_day", "site_id", "day", "due_on", "facility_id"),
         Index("ix_fac_inspections_facility_at", "facility_id", "at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +151,7 @@ class RepairOrder(Base):
     __table_args__ = (
         # The lists: newest first within a site and state; overdue by deadline.
         Index("ix_fac_orders_site_state_id", "site_id", "state", "id"),
+        Index("ix_fac_orders_site_id", "site_id", "id"),
         Index("ix_fac_orders_state_deadline", "state", "deadline_at"),
         Index("ix_fac_orders_facility_state", "facility_id", "state"),
         Index("ix_fac_orders_closed_at", "closed_at"),

@@ -26,7 +26,7 @@ from modules.facilities.models import (
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow, week_start
 
-DUE_LIST_LIMIT = 300
+DUE_LIST_LIMIT = 100
 
 
 @dataclass
@@ -97,18 +97,15 @@ def due_by_area(site_ids, day: date) -> list[AreaCount]:
 def due_list(
     site_ids, day: date, site_id: int | None = None, area: str | None = None
 ) -> list[Facility]:
-    q = select(Facility).where(_sites(Facility.site_id, site_ids), Facility.due_on <= day)
+    """The first facilities due, by area, longest overdue first (ids first, then rows)."""
+    q = select(Facility.id).where(_sites(Facility.site_id, site_ids), Facility.due_on <= day)
     if site_id:
         q = q.where(Facility.site_id == site_id)
     if area is not None:
         q = q.where(Facility.area == area)
-    return list(
-        db.session.scalars(
-            q.order_by(Facility.site_id, Facility.area, Facility.due_on, Facility.code).limit(
-                DUE_LIST_LIMIT
-            )
-        )
-    )
+    order = (Facility.site_id, Facility.area, Facility.due_on, Facility.code)
+    ids = db.session.scalars(q.order_by(*order).limit(DUE_LIST_LIMIT)).all()
+    return list(db.session.scalars(select(Facility).where(Facility.id.in_(ids)).order_by(*order)))
 
 
 # --- indicators on problem 14 -----------------------------------------------------------

@@ -8,7 +8,7 @@ the same with 200,000 orders as with 200: the composite indexes on
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from modules.facilities.models import (
@@ -53,10 +53,13 @@ class OrderFilter:
 
 
 def order_query(f: OrderFilter, user: User, now: datetime) -> Select:
-    q = select(RepairOrder).where(site_filter(RepairOrder.site_id))
+    """The ids of the orders the filter selects: index-only, so a page is cheap to find."""
+    q = select(RepairOrder.id).where(site_filter(RepairOrder.site_id))
     if f.view == "mine":
-        q = q.join(order_assignees, order_assignees.c.order_id == RepairOrder.id).where(
-            order_assignees.c.user_id == user.id
+        q = q.where(
+            exists().where(
+                order_assignees.c.order_id == RepairOrder.id, order_assignees.c.user_id == user.id
+            )
         )
     if f.state is not None:
         q = q.where(RepairOrder.state == f.state)
@@ -80,18 +83,24 @@ def order_query(f: OrderFilter, user: User, now: datetime) -> Select:
 def order_page(
     f: OrderFilter, user: User, now: datetime, size: int = PAGE_SIZE
 ) -> tuple[list[RepairOrder], int | None]:
-    """One page, newest first, and the cursor of the next page (None on the last)."""
+    """One page, newest first, and the cursor of the next page (None on the last).
+
+    First the page's ids (from the indexes alone), then those orders with their
+    facility, site and type: the joins run for 25 rows, not for every match.
+    """
     q = order_query(f, user, now)
     if f.before:
         q = q.where(RepairOrder.id < f.before)
+    ids = db.session.scalars(q.order_by(RepairOrder.id.desc()).limit(size + 1)).all()
+    more = len(ids) > size
+    ids = ids[:size]
     rows = db.session.scalars(
-        q.options(selectinload(RepairOrder.assignees))
+        select(RepairOrder)
+        .where(RepairOrder.id.in_(ids))
+        .options(selectinload(RepairOrder.assignees))
         .order_by(RepairOrder.id.desc())
-        .limit(size + 1)
     ).all()
-    more = len(rows) > size
-    rows = rows[:size]
-    return rows, (rows[-1].id if more and rows else None)
+    return list(rows), (ids[-1] if more and ids else None)
 
 
 @dataclass
