@@ -50,8 +50,11 @@ def _scan_url_from_label(page, facility: Facility) -> str:
 
 
 def _english(page) -> None:
-    page.locator("form[action*='/language/en'] button").click()
-    page.wait_for_load_state()
+    """Switch to English (the session may carry the choice already)."""
+    switch = page.locator("form[action*='/language/en'] button")
+    if switch.count():
+        switch.click()
+        page.wait_for_load_state()
 
 
 def _photo(tmp_path, name: str) -> str:
