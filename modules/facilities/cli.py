@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from modules.facilities import imports, jobs, labels, services
 from modules.facilities.models import Facility
+from modules.facilities.texts import in_default_language
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 
@@ -26,6 +27,7 @@ def types_command():
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "username", required=True, help="Who imports (for the audit log).")
 @with_appcontext
+@in_default_language
 def import_command(path: Path, username: str):
     """Import facilities from a .csv or .xlsx file."""
     user = db.session.scalar(select(User).where(User.username == username))

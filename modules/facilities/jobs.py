@@ -7,17 +7,15 @@
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 
 from flask import current_app, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from modules.facilities.models import OPEN_STATES, Escalation, Facility, RepairOrder, SquadLead
 from modules.facilities.services import users_holding
+from modules.facilities.texts import in_default_language
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.notify import deliver, notify
@@ -32,17 +30,6 @@ def _link(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
 
 
-def _in_default_language(job: Callable) -> Callable:
-    """Jobs run outside any request: notices are written in the installation's language."""
-
-    @wraps(job)
-    def run(*args, **kwargs):
-        with force_locale(current_app.config["DEFAULT_LOCALE"]):
-            return job(*args, **kwargs)
-
-    return run
-
-
 def recipients(site_id: int, extra: list[User] = ()) -> list[User]:
     """The site's squad lead and its supervisors (holders of facilities.verify), once each."""
     people: dict[int, User] = {}
@@ -54,7 +41,7 @@ def recipients(site_id: int, extra: list[User] = ()) -> list[User]:
     return list(people.values())
 
 
-@_in_default_language
+@in_default_language
 def evening_due_notice(now: datetime | None = None) -> int:
     """Notify about facilities due today and not inspected; returns the notices sent."""
     today = business_day(now or utcnow())
@@ -82,7 +69,7 @@ def evening_due_notice(now: datetime | None = None) -> int:
     return sent
 
 
-@_in_default_language
+@in_default_language
 def escalate_overdue(now: datetime | None = None) -> int:
     """Escalate orders past their deadline; returns how many orders were escalated."""
     now = now or utcnow()

@@ -1,5 +1,10 @@
 """How states, statuses and priorities are called in the interface."""
 
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from modules.facilities.forms import PRIORITY_LABELS, REJECT_LABELS
@@ -32,3 +37,14 @@ def label(value) -> str:
     if isinstance(value, RejectReason):
         return str(REJECT_LABELS[value])
     return str(value)
+
+
+def in_default_language(work: Callable) -> Callable:
+    """For jobs and commands, which run outside any request: the installation's language."""
+
+    @wraps(work)
+    def run(*args, **kwargs):
+        with force_locale(current_app.config["DEFAULT_LOCALE"]):
+            return work(*args, **kwargs)
+
+    return run

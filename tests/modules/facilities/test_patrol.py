@@ -190,3 +190,18 @@ def test_the_evidence_link_text_names_the_facility(app, ledger, park, make_facil
     )
     assert link.record_id == order.id and "湖边护栏" not in link.summary
     assert order.facility.code in link.summary and "坏了" in link.summary
+
+
+def test_patrol_page_query_count_does_not_grow(client, as_user, park, make_facility, count_queries):
+    for _ in range(2):
+        make_facility()
+    as_user(park.crew)
+    db.session.expire_all()
+    with count_queries() as few:
+        client.get("/facilities/patrol")
+    for n in range(25):
+        make_facility("lamp", area=f"区域{n % 5}")
+    db.session.expire_all()
+    with count_queries() as many:
+        assert client.get("/facilities/patrol").status_code == 200
+    assert many.count == few.count
