@@ -6,10 +6,9 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
+from modules.facilities.models import Facility, FacilityType
 from parkops.extensions import db
 from parkops.notify import Notification
-
-from modules.facilities.models import Facility, FacilityType
 
 
 def test_types_import_export_labels_and_jobs(app, park, tmp_path):
