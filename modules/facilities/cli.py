@@ -61,6 +61,7 @@ def export_command(path: Path):
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--site", "site_code", default=None, help="Only this site (its code).")
 @with_appcontext
+@in_default_language
 def labels_command(folder: Path, site_code: str | None):
     """Write one label PNG per facility into FOLDER."""
     q = select(Facility).order_by(Facility.code)

@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import qrcode
+from flask_babel import gettext as _
 from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageFont
 
@@ -119,21 +120,25 @@ def _fit_lines(draw: ImageDraw.ImageDraw, text: str, font, width: int, lines: in
 
 
 def label_png(facility: Facility) -> bytes:
-    qr_image = _qr(scan_url(facility)).make_image(fill_color="black", back_color="white")
     side = LABEL_HEIGHT - 2 * MARGIN
-    qr_image = qr_image.get_image().convert("L").resize((side, side), Image.Resampling.NEAREST)
+    code = _qr(scan_url(facility))
+    # Whole pixels per module: every module the same size, crisp for any camera.
+    code.box_size = max(1, side // (code.modules_count + 2 * code.border))
+    qr_image = code.make_image(fill_color="black", back_color="white").get_image().convert("L")
     label = Image.new("L", (LABEL_WIDTH, LABEL_HEIGHT), 255)
-    label.paste(qr_image, (MARGIN, MARGIN))
+    offset = MARGIN + (side - qr_image.width) // 2
+    label.paste(qr_image, (offset, offset))
     draw = ImageDraw.Draw(label)
     text_x = MARGIN * 2 + side
     text_width = LABEL_WIDTH - text_x - MARGIN
     font_path = cjk_font_path()
-    code_font = _font(font_path, 64)
-    draw.text((text_x, MARGIN + 10), facility.code, fill=0, font=code_font)
+    draw.text((text_x, MARGIN + 10), facility.code, fill=0, font=_font(font_path, 64))
     if font_path:
         name_font = _font(font_path, 44)
-        for i, line in enumerate(_fit_lines(draw, facility.name, name_font, text_width, 4)):
+        for i, line in enumerate(_fit_lines(draw, facility.name, name_font, text_width, 3)):
             draw.text((text_x, MARGIN + 110 + i * 58), line, fill=0, font=name_font)
+        hint = _("Scan to report a problem")
+        draw.text((text_x, LABEL_HEIGHT - MARGIN - 40), hint, fill=90, font=_font(font_path, 30))
     out = BytesIO()
     label.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -156,9 +156,10 @@ def test_the_label_png_carries_the_scan_url_and_the_name(client, as_user, park, 
 def test_the_label_draws_the_name_only_with_a_cjk_font(app, park, make_facility, monkeypatch):
     facility = make_facility(name="樱花大道座椅")
     assert labels.cjk_font_path() is not None  # this machine has one
-    with_name = Image.open(io.BytesIO(labels.label_png(facility)))
-    monkeypatch.setattr(labels, "cjk_font_path", lambda: None)
-    code_only = labels.label_png(facility)
+    with app.test_request_context():
+        with_name = Image.open(io.BytesIO(labels.label_png(facility)))
+        monkeypatch.setattr(labels, "cjk_font_path", lambda: None)
+        code_only = labels.label_png(facility)
     assert decode(code_only).endswith(facility.token)
     # Without a CJK font fewer dark pixels are drawn: the code, but no tofu boxes for the name.
     dark = lambda im: sum(1 for p in im.getdata() if p < 128)  # noqa: E731
