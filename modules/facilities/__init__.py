@@ -1,0 +1,1 @@
+"""Facilities: QR labels, patrol inspections and repair orders (problem 14)."""

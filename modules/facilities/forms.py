@@ -1,0 +1,186 @@
+"""Forms: parsing and validation of what people type on phones and desks."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+
+from modules.facilities.models import Priority, RejectReason
+
+PRIORITY_LABELS = {
+    Priority.URGENT: _l("Urgent"),
+    Priority.HIGH: _l("High"),
+    Priority.NORMAL: _l("Normal"),
+    Priority.LOW: _l("Low"),
+}
+REJECT_LABELS = {
+    RejectReason.DUPLICATE: _l("Duplicate of another order"),
+    RejectReason.NOT_A_FAULT: _l("Not a fault"),
+}
+
+
+def _strip(value):
+    # NUL characters are never meant, and PostgreSQL refuses them in text.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+class FacilityForm(FlaskForm):
+    site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
+    code = StringField(
+        _l("Code"),
+        filters=[_strip],
+        validators=[
+            DataRequired(),
+            Length(max=30),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only.")),
+        ],
+        description=_l("Printed on the label, e.g. PSY-0123."),
+    )
+    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=100)])
+    type_id = SelectField(_l("Type"), coerce=int, validators=[InputRequired()])
+    area = StringField(_l("Area"), filters=[_strip], validators=[Length(max=60)])
+    location = StringField(_l("Location"), filters=[_strip], validators=[Length(max=200)])
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    installed_on = DateField(_l("Installed on"), validators=[Optional()])
+    team = StringField(_l("Responsible team"), filters=[_strip], validators=[Length(max=100)])
+    notes = TextAreaField(_l("Notes"), filters=[_strip])
+    photo = FileField(_l("Photo"))
+
+
+class TypeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        filters=[_strip],
+        validators=[
+            DataRequired(),
+            Length(max=30),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only.")),
+        ],
+    )
+    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=60)])
+    interval_days = IntegerField(
+        _l("Inspect every (days)"), validators=[InputRequired(), NumberRange(1, 365)]
+    )
+    safety_critical = BooleanField(_l("Safety-critical"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File (.csv or .xlsx)"), validators=[DataRequired()])
+
+
+class ReportForm(FlaskForm):
+    description = TextAreaField(
+        _l("What is wrong"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
+    )
+    priority = SelectField(
+        _l("Priority"),
+        choices=[(p.value, label) for p, label in PRIORITY_LABELS.items()],
+        default=Priority.NORMAL.value,
+    )
+    hazardous = BooleanField(_l("Hazardous: people could get hurt"))
+    photos = MultipleFileField(_l("Photos"))
+
+
+class VisitorReportForm(FlaskForm):
+    description = TextAreaField(
+        _l("What is wrong?"), filters=[_strip], validators=[DataRequired(), Length(max=1000)]
+    )
+    photo = FileField(_l("Photo (optional)"))
+    phone = StringField(
+        _l("Your phone number (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Regexp(r"^\+?[0-9 -]{5,20}$", message=_l("Digits only, e.g. 13800138000.")),
+        ],
+    )
+
+
+class VersionForm(FlaskForm):
+    """Every step on an order carries the version the user saw."""
+
+    version = HiddenField(validators=[DataRequired()])
+
+    @property
+    def version_number(self) -> int | None:
+        value = self.version.data or ""
+        return int(value) if value.isdigit() else None
+
+
+class AssignForm(VersionForm):
+    assignees = SelectMultipleField(_l("Assign to"), coerce=int, validators=[DataRequired()])
+
+
+class StartForm(VersionForm):
+    photos = MultipleFileField(_l("Photos before the repair (optional)"))
+
+
+class RepairedForm(VersionForm):
+    labour_minutes = IntegerField(
+        _l("Labour time (minutes)"), validators=[InputRequired(), NumberRange(0, 7 * 24 * 60)]
+    )
+    note = TextAreaField(
+        _l("What was done"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
+    )
+    photos = MultipleFileField(_l("Photos after the repair"))
+
+
+class ReopenForm(VersionForm):
+    note = TextAreaField(
+        _l("What is still wrong"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+class RejectForm(VersionForm):
+    reason = SelectField(
+        _l("Reason"), choices=[(r.value, label) for r, label in REJECT_LABELS.items()]
+    )
+    note = TextAreaField(
+        _l("Explanation"), filters=[_strip], validators=[DataRequired(), Length(max=1000)]
+    )
+
+
+class PartForm(FlaskForm):
+    description = StringField(
+        _l("Part or material"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
+    )
+    quantity = StringField(_l("Quantity"), filters=[_strip], validators=[Length(max=30)])
+    cost = StringField(
+        _l("Cost (yuan)"),
+        filters=[_strip],
+        validators=[Optional(), Regexp(r"^[0-9,]+(\.[0-9]{1,2})?$", message=_l("e.g. 35.50"))],
+    )
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Comment"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+class PhotoForm(FlaskForm):
+    after = BooleanField(_l("After the repair"))
+    photos = MultipleFileField(_l("Photos"), validators=[DataRequired()])
+
+
+class SquadLeadForm(FlaskForm):
+    user_id = SelectField(_l("Squad lead"), coerce=int)

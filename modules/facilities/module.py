@@ -1,0 +1,96 @@
+"""The facilities module as the core sees it.
+
+Who may do what (default roles; admin holds everything):
+
+- ``facilities.view``: see facilities, the patrol and repair orders, comment on
+  orders (crew, leader, office, inspector);
+- ``facilities.inspect``: log inspections and report damage (crew);
+- ``facilities.repair``: take, work and finish repair orders (crew);
+- ``facilities.verify``: verify repairs and reject reports, and hear the
+  evening and overdue notices: the supervisors (inspector, leader);
+- ``facilities.manage``: the registry, types, labels, import, squad leads (office).
+
+Besides the supervisors, each site's squad lead (chosen on the squad page among
+the site's crew) may verify and reject at that site, and so may the person who
+reported the fault, provided they did not mark it repaired themselves.
+All of it is limited to the user's sites.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.facilities import demo, jobs, order_views, patrol  # noqa: F401  order routes on bp
+from modules.facilities.cli import cli
+from modules.facilities.views import bp
+from parkops.registry import EvidenceKind, Indicator, JobSpec, ModuleSpec, NavEntry, Permission
+
+spec = ModuleSpec(
+    name="facilities",
+    label=_l("Facilities"),
+    blueprint=bp,
+    nav=(
+        NavEntry(_l("Patrol"), "facilities.patrol_view", "facilities.view", "patrol"),
+        NavEntry(_l("Repair orders"), "facilities.orders_list", "facilities.view", "repair"),
+        NavEntry(_l("Facilities"), "facilities.index", "facilities.view", "facility"),
+    ),
+    permissions=(
+        Permission(
+            "facilities.view",
+            _l("See facilities, the patrol and repair orders"),
+            ("crew", "leader", "office", "inspector"),
+        ),
+        Permission("facilities.inspect", _l("Log inspections and report damage"), ("crew",)),
+        Permission("facilities.repair", _l("Work on repair orders"), ("crew",)),
+        Permission(
+            "facilities.verify",
+            _l("Verify repairs and reject reports (supervisors)"),
+            ("inspector", "leader"),
+        ),
+        Permission(
+            "facilities.manage", _l("Manage the facility registry and its labels"), ("office",)
+        ),
+    ),
+    evidence_kinds=(
+        EvidenceKind(
+            "facilities.inspection", _l("Patrol inspection"), "facilities.inspection", ("14",)
+        ),
+        EvidenceKind("facilities.repair_order", _l("Repair order"), "facilities.order", ("14",)),
+    ),
+    indicators=(
+        Indicator(
+            "facilities.closed_within_deadline",
+            _l("Repair orders closed within their deadline (last 30 days)"),
+            ("14",),
+            patrol.closed_within_deadline,
+        ),
+        Indicator(
+            "facilities.median_time_to_repair",
+            _l("Median time to repair (last 30 days)"),
+            ("14",),
+            patrol.median_time_to_repair,
+        ),
+        Indicator(
+            "facilities.coverage_today",
+            _l("Inspection coverage today"),
+            ("14",),
+            patrol.today_coverage_indicator,
+        ),
+        Indicator(
+            "facilities.coverage_week",
+            _l("Inspection coverage this week"),
+            ("14",),
+            patrol.week_coverage_indicator,
+        ),
+        Indicator(
+            "facilities.overdue_orders",
+            _l("Open repair orders past their deadline"),
+            ("14",),
+            patrol.overdue_orders_indicator,
+        ),
+    ),
+    jobs=(
+        JobSpec("facilities.evening_due_notice", jobs.evening_due_notice, "cron", {"hour": 18}),
+        JobSpec("facilities.escalate_overdue", jobs.escalate_overdue, "cron", {"minute": 5}),
+    ),
+    cli=cli,
+    demo=demo.load,
+)

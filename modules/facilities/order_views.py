@@ -1,0 +1,198 @@
+"""Routes for repair orders: the lists, one order, and each step of its life."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from modules.facilities import orders, queries, services
+from modules.facilities.forms import (
+    AssignForm,
+    CommentForm,
+    PartForm,
+    PhotoForm,
+    RejectForm,
+    ReopenForm,
+    RepairedForm,
+    StartForm,
+    VersionForm,
+)
+from modules.facilities.models import (
+    OrderState,
+    Priority,
+    RejectReason,
+    RepairOrder,
+    Transition,
+)
+from modules.facilities.views import _int_arg, _repeat, _types, _uploads, _visible_sites, bp
+from parkops import idempotency
+from parkops.auth.access import check_site, require
+from parkops.extensions import db
+from parkops.timeutil import utcnow
+
+STEP_FORMS = {
+    "assign": AssignForm,
+    "start": StartForm,
+    "repaired": RepairedForm,
+    "verify": VersionForm,
+    "reopen": ReopenForm,
+    "reject": RejectForm,
+    "part": PartForm,
+    "comment": CommentForm,
+    "photo": PhotoForm,
+}
+LIFECYCLE = {"assign", "start", "repaired", "verify", "reopen", "reject"}
+
+
+def _order_filter() -> queries.OrderFilter:
+    view = request.args.get("view", "open")
+    priority = request.args.get("priority")
+    state = request.args.get("state")
+    return queries.OrderFilter(
+        view=view if view in queries.VIEWS else "open",
+        site_id=_int_arg("site"),
+        type_id=_int_arg("type"),
+        priority=Priority(priority) if priority in Priority._value2member_map_ else None,
+        state=OrderState(state) if state in OrderState._value2member_map_ else None,
+        older_than_days=_int_arg("age"),
+        before=_int_arg("before"),
+    )
+
+
+@bp.route("/facilities/orders")
+@require("facilities.view")
+def orders_list():
+    f = _order_filter()
+    now = utcnow()
+    rows, next_cursor = queries.order_page(f, current_user, now)
+    return render_template(
+        "facilities/orders.html",
+        orders=rows,
+        next_cursor=next_cursor,
+        f=f,
+        now=now,
+        sites=_visible_sites(),
+        types=_types(),
+        priorities=list(Priority),
+        states=list(OrderState),
+    )
+
+
+def _order_or_404(order_id: int) -> RepairOrder:
+    order = db.session.get(RepairOrder, order_id) or abort(404)
+    check_site(order.site_id)
+    return order
+
+
+def _forms(order: RepairOrder, steps: set[str], submitted: tuple[str, object] | None = None):
+    """A form for each step the user may take; the submitted one keeps its input and errors."""
+    built = {}
+    for step in steps:
+        fresh = not (submitted and submitted[0] == step)
+        form = STEP_FORMS[step](formdata=None) if fresh else submitted[1]
+        if hasattr(form, "version"):
+            form.version.data = str(order.version)
+        if step == "assign":
+            form.assignees.choices = _crew_choices(order)
+            if fresh:
+                form.assignees.data = [u.id for u in order.assignees]
+        built[step] = form
+    return built
+
+
+def _crew_choices(order: RepairOrder) -> list[tuple[int, str]]:
+    return [(u.id, u.display_name) for u in services.crew_of_site(order.site_id)]
+
+
+def _render(order: RepairOrder, submitted=None, status: int = 200):
+    steps = orders.allowed(current_user, order)
+    transitions = db.session.scalars(
+        select(Transition).where(Transition.order_id == order.id).order_by(Transition.id)
+    ).all()
+    return render_template(
+        "facilities/order.html",
+        order=order,
+        steps=steps,
+        lifecycle=steps & LIFECYCLE,
+        forms=_forms(order, steps, submitted),
+        transitions=transitions,
+        before=services.photos_of(services.PHOTO_BEFORE, [order.id])[order.id],
+        after=services.photos_of(services.PHOTO_AFTER, [order.id])[order.id],
+        now=utcnow(),
+    ), status
+
+
+@bp.route("/facilities/orders/<int:id>")
+@require("facilities.view")
+def order(id: int):  # noqa: A002  the evidence endpoint's argument is called id
+    return _render(_order_or_404(id))
+
+
+def _run(step: str, order: RepairOrder, form, key: str | None) -> None:
+    version = getattr(form, "version_number", None)
+    if step == "assign":
+        orders.assign(order, current_user, version, form.assignees.data, key)
+    elif step == "start":
+        orders.start(order, current_user, version, _uploads("photos"), key)
+    elif step == "repaired":
+        orders.mark_repaired(
+            order,
+            current_user,
+            version,
+            form.labour_minutes.data,
+            form.note.data,
+            _uploads("photos"),
+            key,
+        )
+    elif step == "verify":
+        orders.verify(order, current_user, version, key)
+    elif step == "reopen":
+        orders.reopen(order, current_user, version, form.note.data, key)
+    elif step == "reject":
+        orders.reject(
+            order, current_user, version, RejectReason(form.reason.data), form.note.data, key
+        )
+    elif step == "part":
+        orders.add_part(
+            order,
+            current_user,
+            form.description.data,
+            form.quantity.data or "",
+            form.cost.data or "",
+            key,
+        )
+    elif step == "comment":
+        orders.add_comment(order, current_user, form.body.data, key)
+    elif step == "photo":
+        orders.add_photos(order, current_user, form.after.data, _uploads("photos"), key)
+
+
+@bp.route("/facilities/orders/<int:id>/<step>", methods=["POST"])
+@require("facilities.view")
+def order_step(id: int, step: str):  # noqa: A002
+    order = _order_or_404(id)
+    if step not in STEP_FORMS:
+        abort(404)
+    repeat = _repeat()
+    if repeat:
+        return repeat
+    form = STEP_FORMS[step]()
+    if step == "assign":
+        form.assignees.choices = _crew_choices(order)
+    if not form.validate_on_submit():
+        if step not in orders.allowed(current_user, order):
+            abort(403)
+        return _render(order, (step, form), 400)
+    try:
+        _run(step, order, form, request.form.get(idempotency.FIELD))
+    except orders.Conflict:
+        db.session.rollback()
+        db.session.refresh(order)
+        return render_template("facilities/conflict.html", order=order), 409
+    except orders.NotAllowed:
+        abort(403)
+    except services.FacilityError as exc:
+        db.session.rollback()
+        db.session.refresh(order)
+        flash(str(exc), "error")
+        return _render(order, (step, form), 400)
+    return redirect(url_for("facilities.order", id=order.id), 303)

@@ -1,0 +1,500 @@
+"""The registry, patrol inspections and fault reports: one public function, one transaction.
+
+Repair orders' later life (assign … verify) is in ``orders.py``; lists and
+figures in ``queries.py`` and ``patrol.py``.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+
+from modules.facilities import settings
+from modules.facilities.models import (
+    OPEN_STATES,
+    Comment,
+    Facility,
+    FacilityStatus,
+    FacilityType,
+    Inspection,
+    InspectionResult,
+    OrderState,
+    Priority,
+    RepairOrder,
+    SquadLead,
+    Transition,
+    VisitorReport,
+)
+from parkops import audit, idempotency
+from parkops.attachments import Attachment, AttachmentError, store_photo
+from parkops.auth.models import Site, User, UserRole
+from parkops.extensions import db
+from parkops.rectification.services import link_evidence
+from parkops.timeutil import business_day, utcnow
+
+TOKEN_BYTES = 16  # 128 random bits, 22 characters: unguessable, and a small QR code
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+PHOTO_BEFORE = "facilities.order_before"  # the reporter's photos and the crew's "before"
+PHOTO_AFTER = "facilities.order_after"
+PHOTO_FACILITY = "facilities.facility"
+MAX_PHOTOS = 6
+
+
+class FacilityError(ValueError):
+    """Refused; the message is shown to the user and nothing was changed."""
+
+
+class RateLimited(FacilityError):
+    pass
+
+
+def remember(key: str | None, user_id: int | None, endpoint: str, **values) -> None:
+    """Record a phone form's idempotency key with where it led (no key: nothing to do)."""
+    if key:
+        idempotency.remember(key, url_for(endpoint, **values), user_id)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def scan_url(facility: Facility) -> str:
+    """The absolute address a label's QR code carries: short, so the code stays small."""
+    return f"{current_app.config['BASE_URL']}/q/{facility.token}"
+
+
+def facility_by_token(token: str) -> Facility | None:
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return None  # not one we could have issued: no need to ask the database
+    return db.session.scalar(select(Facility).where(Facility.token == token))
+
+
+# --- types and squad leads -------------------------------------------------------------
+
+
+STANDARD_TYPES = (
+    # code, name (Chinese: what the park calls it), interval in days, safety-critical
+    ("ride", "游乐设施", 1, True),
+    ("playground", "儿童游乐场", 1, True),
+    ("pump", "泵站", 7, True),
+    ("toilet", "公厕", 1, False),
+    ("lamp", "路灯", 7, False),
+    ("bench", "座椅", 14, False),
+    ("sign", "标识牌", 30, False),
+    ("fence", "护栏", 14, True),
+    ("pavilion", "亭廊", 30, False),
+)
+
+
+def ensure_standard_types() -> int:
+    """Add the standard facility types that are missing; returns how many were added."""
+    existing = set(db.session.scalars(select(FacilityType.code)))
+    added = [
+        FacilityType(code=c, name=n, interval_days=i, safety_critical=s)
+        for c, n, i, s in STANDARD_TYPES
+        if c not in existing
+    ]
+    db.session.add_all(added)
+    db.session.commit()
+    return len(added)
+
+
+def save_type(
+    ftype: FacilityType | None,
+    code: str,
+    name: str,
+    interval_days: int,
+    safety_critical: bool,
+    actor: User,
+) -> FacilityType:
+    code = code.strip().lower()
+    clash = db.session.scalar(select(FacilityType).where(FacilityType.code == code))
+    if clash is not None and clash is not ftype:
+        raise FacilityError(_("A facility type with this code exists already."))
+    created = ftype is None
+    if created:
+        ftype = FacilityType()
+        db.session.add(ftype)
+    ftype.code, ftype.name = code, name.strip()
+    ftype.interval_days, ftype.safety_critical = interval_days, safety_critical
+    db.session.flush()
+    audit.record(
+        "facilities.type_created" if created else "facilities.type_changed",
+        "facility_type",
+        ftype.id,
+        {"code": code, "interval_days": interval_days, "safety_critical": safety_critical},
+        actor=actor,
+    )
+    db.session.commit()
+    return ftype
+
+
+def squad_leads() -> dict[int, SquadLead]:
+    return {s.site_id: s for s in db.session.scalars(select(SquadLead))}
+
+
+def set_squad_lead(site: Site, user: User | None, actor: User) -> None:
+    current = db.session.get(SquadLead, site.id)
+    if user is None:
+        if current is not None:
+            db.session.delete(current)
+    else:
+        if user.id not in {u.id for u in crew_of_site(site.id)}:
+            raise FacilityError(_("The squad lead must be a member of the site's repair squad."))
+        if current is None:
+            db.session.add(SquadLead(site_id=site.id, user_id=user.id))
+        else:
+            current.user_id = user.id
+    audit.record(
+        "facilities.squad_lead_set", "site", site.id, {"user_id": user.id if user else None}, actor
+    )
+    db.session.commit()
+
+
+def is_squad_lead(user: User, site_id: int) -> bool:
+    lead = db.session.get(SquadLead, site_id)
+    return lead is not None and lead.user_id == user.id
+
+
+def roles_with(permission: str) -> list[str]:
+    """The roles that hold ``permission`` by default (admin aside: admin holds everything)."""
+    granted = current_app.extensions["parkops_role_permissions"]
+    return sorted(r for r, perms in granted.items() if permission in perms and r != "admin")
+
+
+def users_holding(permission: str, site_id: int) -> list[User]:
+    """Active users whose roles grant ``permission`` and who work at the site."""
+    users = db.session.scalars(
+        select(User)
+        .join(UserRole)
+        .where(User.active, UserRole.role.in_(roles_with(permission)))
+        .distinct()
+        .order_by(User.id)
+    ).all()
+    return [u for u in users if u.can_see_site(site_id)]
+
+
+def crew_of_site(site_id: int) -> list[User]:
+    """The repair squad of a site: who may be assigned its orders."""
+    return users_holding("facilities.repair", site_id)
+
+
+# --- the registry ------------------------------------------------------------------------
+
+
+@dataclass
+class FacilityData:
+    site_id: int
+    code: str
+    name: str
+    type_id: int
+    area: str = ""
+    location: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    installed_on: date | None = None
+    team: str = ""
+    notes: str = ""
+
+
+def _apply(facility: Facility, data: FacilityData) -> None:
+    code = data.code.strip().upper()
+    clash = db.session.scalar(select(Facility.id).where(Facility.code == code))
+    if clash is not None and clash != facility.id:
+        raise FacilityError(_("The code %(code)s is taken by another facility.", code=code))
+    if db.session.get(FacilityType, data.type_id) is None:
+        raise FacilityError(_("Unknown facility type."))
+    if db.session.get(Site, data.site_id) is None:
+        raise FacilityError(_("Unknown site."))
+    facility.site_id, facility.code, facility.name = data.site_id, code, data.name.strip()
+    facility.type_id, facility.area = data.type_id, data.area.strip()
+    facility.location, facility.team, facility.notes = (
+        data.location.strip(),
+        data.team.strip(),
+        data.notes.strip(),
+    )
+    facility.latitude, facility.longitude = data.latitude, data.longitude
+    facility.installed_on = data.installed_on
+
+
+def attach_photos(uploads: list[FileStorage], kind: str, owner_id: int, actor_id) -> list:
+    """Store photos for a record in the caller's transaction; a bad one undoes it all."""
+    try:
+        stored = [store_photo(u, kind, owner_id, actor_id) for u in uploads]
+    except AttachmentError as exc:
+        db.session.rollback()
+        raise FacilityError(str(exc)) from exc
+    db.session.flush()
+    return stored
+
+
+def create_facility(data: FacilityData, actor: User, photo: FileStorage | None = None) -> Facility:
+    facility = Facility(token=new_token(), due_on=business_day())
+    _apply(facility, data)
+    db.session.add(facility)
+    db.session.flush()
+    if photo is not None:
+        facility.photo_id = attach_photos([photo], PHOTO_FACILITY, facility.id, actor.id)[0].id
+    audit.record("facilities.created", "facility", facility.id, {"code": facility.code}, actor)
+    db.session.commit()
+    return facility
+
+
+def update_facility(
+    facility: Facility, data: FacilityData, actor: User, photo: FileStorage | None = None
+) -> Facility:
+    old_type = facility.type_id
+    _apply(facility, data)
+    if facility.type_id != old_type:
+        _reschedule(facility)
+    if photo is not None:
+        facility.photo_id = attach_photos([photo], PHOTO_FACILITY, facility.id, actor.id)[0].id
+    audit.record("facilities.changed", "facility", facility.id, {"code": facility.code}, actor)
+    db.session.commit()
+    return facility
+
+
+def reissue_token(facility: Facility, actor: User) -> None:
+    """A defaced or copied label: a new token, and the old QR code stops working."""
+    old = facility.token
+    facility.token = new_token()
+    facility.token_issued_at = utcnow()
+    audit.record(
+        "facilities.token_reissued",
+        "facility",
+        facility.id,
+        {"code": facility.code, "old_token_prefix": old[:4]},
+        actor,
+    )
+    db.session.commit()
+
+
+def _reschedule(facility: Facility) -> None:
+    db.session.flush()
+    ftype = db.session.get(FacilityType, facility.type_id)
+    if facility.last_inspected_at is None:
+        facility.due_on = business_day()
+    else:
+        facility.due_on = business_day(facility.last_inspected_at) + timedelta(
+            days=ftype.interval_days
+        )
+
+
+# --- facility status ---------------------------------------------------------------------
+
+
+def refresh_status(facility: Facility) -> None:
+    """The status follows the open orders: nothing is typed by hand.
+
+    Out of service while a hazard on a safety-critical facility awaits verification;
+    under repair while someone works on it; damaged while a confirmed fault waits.
+    A visitor's report counts once the crew takes it up (assigns it).
+    """
+    db.session.flush()
+    open_orders = db.session.execute(
+        select(RepairOrder.state, RepairOrder.takes_out_of_service, RepairOrder.from_visitor).where(
+            RepairOrder.facility_id == facility.id, RepairOrder.state.in_(OPEN_STATES)
+        )
+    ).all()
+    if any(o.takes_out_of_service for o in open_orders):
+        facility.status = FacilityStatus.OUT_OF_SERVICE
+    elif any(o.state == OrderState.IN_PROGRESS for o in open_orders):
+        facility.status = FacilityStatus.UNDER_REPAIR
+    elif any(
+        o.state == OrderState.ASSIGNED or (o.state == OrderState.REPORTED and not o.from_visitor)
+        for o in open_orders
+    ):
+        facility.status = FacilityStatus.DAMAGED
+    else:
+        facility.status = FacilityStatus.IN_SERVICE
+
+
+# --- inspections and reports ------------------------------------------------------------
+
+
+def _inspect(
+    facility: Facility, actor: User, result: InspectionResult, note: str, now: datetime
+) -> Inspection:
+    day = business_day(now)
+    inspection = Inspection(
+        facility_id=facility.id,
+        site_id=facility.site_id,
+        inspector_id=actor.id,
+        at=now,
+        day=day,
+        due_on=facility.due_on,
+        result=result,
+        note=note,
+    )
+    db.session.add(inspection)
+    facility.last_inspected_at = now
+    facility.due_on = day + timedelta(days=facility.type.interval_days)
+    return inspection
+
+
+def log_inspection(facility: Facility, actor: User, key: str | None, note: str = "") -> Inspection:
+    """One tap: "inspected, fine"."""
+    inspection = _inspect(facility, actor, InspectionResult.FINE, note.strip(), utcnow())
+    db.session.flush()
+    link_evidence(
+        "facilities.inspection",
+        inspection.id,
+        _("%(code)s %(name)s inspected, fine", code=facility.code, name=facility.name),
+    )
+    remember(key, actor.id, "facilities.scan", token=facility.token)
+    db.session.commit()
+    return inspection
+
+
+def _deadline(priority: Priority, reported_at: datetime) -> datetime:
+    return reported_at + settings.deadlines()[priority]
+
+
+def _open_order(facility: Facility, actor: User | None, **fields) -> RepairOrder:
+    now = utcnow()
+    order = RepairOrder(
+        facility_id=facility.id,
+        site_id=facility.site_id,
+        reported_by_id=actor.id if actor else None,
+        reported_at=now,
+        deadline_at=_deadline(fields["priority"], now),
+        **fields,
+    )
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(
+        Transition(
+            order_id=order.id,
+            from_state=None,
+            to_state=OrderState.REPORTED,
+            at=now,
+            by_id=actor.id if actor else None,
+        )
+    )
+    link_evidence(
+        "facilities.repair_order",
+        order.id,
+        _(
+            "Repair order %(id)s: %(code)s %(text)s",
+            id=order.id,
+            code=facility.code,
+            text=fields["description"][:120],
+        ),
+    )
+    return order
+
+
+def report_damage(
+    facility: Facility,
+    actor: User,
+    description: str,
+    priority: Priority,
+    hazardous: bool,
+    photos: list[FileStorage],
+    key: str | None,
+) -> RepairOrder:
+    """The crew reports damage: a repair order, the facility marked damaged (or closed)."""
+    description = description.strip()
+    if not description:
+        raise FacilityError(_("Describe what is wrong."))
+    if len(photos) > MAX_PHOTOS:
+        raise FacilityError(_("At most %(n)s photos.", n=MAX_PHOTOS))
+    takes_out = hazardous and facility.type.safety_critical
+    order = _open_order(
+        facility,
+        actor,
+        description=description,
+        priority=Priority.URGENT if takes_out else priority,
+        takes_out_of_service=takes_out,
+    )
+    attach_photos(photos, PHOTO_BEFORE, order.id, actor.id)
+    inspection = _inspect(facility, actor, InspectionResult.DAMAGE, description, order.reported_at)
+    inspection.order_id = order.id
+    db.session.flush()
+    link_evidence(
+        "facilities.inspection",
+        inspection.id,
+        _("%(code)s %(name)s inspected, damage reported", code=facility.code, name=facility.name),
+    )
+    refresh_status(facility)
+    if takes_out:
+        audit.record(
+            "facilities.out_of_service",
+            "facility",
+            facility.id,
+            {"code": facility.code, "order_id": order.id},
+            actor,
+        )
+    remember(key, actor.id, "facilities.order", id=order.id)
+    db.session.commit()
+    return order
+
+
+@dataclass
+class VisitorOutcome:
+    order: RepairOrder
+    joined: bool  # added to an order that was already open
+
+
+def visitor_report(
+    facility: Facility,
+    description: str,
+    photo: FileStorage | None,
+    phone: str,
+    ip: str,
+    key: str | None,
+) -> VisitorOutcome:
+    """A visitor's report: a new order, or a comment on the one already open."""
+    description = description.strip()
+    if not description:
+        raise FacilityError(_("Describe what is wrong."))
+    since = utcnow() - timedelta(hours=1)
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(VisitorReport)
+        .where(VisitorReport.ip == ip, VisitorReport.at >= since)
+    )
+    if recent >= settings.visitor_reports_per_hour():
+        raise RateLimited(_("You have sent several reports already. Please try again later."))
+    existing = db.session.scalar(
+        select(RepairOrder)
+        .where(RepairOrder.facility_id == facility.id, RepairOrder.state.in_(OPEN_STATES))
+        .order_by(RepairOrder.id)
+        .limit(1)
+    )
+    if existing is not None:
+        order = existing
+        db.session.add(Comment(order_id=order.id, author_id=None, phone=phone, body=description))
+    else:
+        order = _open_order(
+            facility,
+            None,
+            description=description,
+            priority=Priority.NORMAL,
+            from_visitor=True,
+            reporter_phone=phone,
+        )
+    if photo is not None:
+        attach_photos([photo], PHOTO_BEFORE, order.id, None)
+    db.session.add(VisitorReport(ip=ip, facility_id=facility.id, order_id=order.id))
+    joined = existing is not None
+    remember(key, None, "facilities.scan_thanks", token=facility.token, joined=int(joined))
+    db.session.commit()
+    return VisitorOutcome(order, joined)
+
+
+def photos_of(kind: str, owner_ids: list[int]) -> dict[int, list[Attachment]]:
+    found: dict[int, list[Attachment]] = {i: [] for i in owner_ids}
+    if owner_ids:
+        for a in db.session.scalars(
+            select(Attachment)
+            .where(Attachment.owner_kind == kind, Attachment.owner_id.in_(owner_ids))
+            .order_by(Attachment.id)
+        ):
+            found[a.owner_id].append(a)
+    return found

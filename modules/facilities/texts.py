@@ -1,0 +1,50 @@
+"""How states, statuses and priorities are called in the interface."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from modules.facilities.forms import PRIORITY_LABELS, REJECT_LABELS
+from modules.facilities.models import FacilityStatus, OrderState, Priority, RejectReason
+
+FACILITY_STATUS = {
+    FacilityStatus.IN_SERVICE: _l("In service"),
+    FacilityStatus.DAMAGED: _l("Damaged"),
+    FacilityStatus.UNDER_REPAIR: _l("Under repair"),
+    FacilityStatus.OUT_OF_SERVICE: _l("Out of service"),
+}
+ORDER_STATE = {
+    OrderState.REPORTED: _l("Reported"),
+    OrderState.ASSIGNED: _l("Assigned"),
+    OrderState.IN_PROGRESS: _l("In progress"),
+    OrderState.REPAIRED: _l("Repaired"),
+    OrderState.VERIFIED: _l("Verified (closed)"),
+    OrderState.REJECTED: _l("Rejected"),
+}
+
+
+def label(value) -> str:
+    """The interface name of any of the module's enum values (a template global)."""
+    if isinstance(value, FacilityStatus):
+        return str(FACILITY_STATUS[value])
+    if isinstance(value, OrderState):
+        return str(ORDER_STATE[value])
+    if isinstance(value, Priority):
+        return str(PRIORITY_LABELS[value])
+    if isinstance(value, RejectReason):
+        return str(REJECT_LABELS[value])
+    return str(value)
+
+
+def in_default_language(work: Callable) -> Callable:
+    """For jobs and commands, which run outside any request: the installation's language."""
+
+    @wraps(work)
+    def run(*args, **kwargs):
+        with force_locale(current_app.config["DEFAULT_LOCALE"]):
+            return work(*args, **kwargs)
+
+    return run

@@ -1,0 +1,226 @@
+"""Scanning a label: the crew's view, the visitor's view and report, unknown tokens."""
+
+import pytest
+from sqlalchemy import func, select
+
+from modules.facilities.models import (
+    Comment,
+    FacilityStatus,
+    Inspection,
+    OrderState,
+    RepairOrder,
+    VisitorReport,
+)
+from parkops.audit import AuditEntry
+from parkops.extensions import db
+from parkops.rectification.models import EvidenceLink
+from tests.modules.facilities.conftest import photo
+
+
+def orders_count():
+    return db.session.scalar(select(func.count()).select_from(RepairOrder))
+
+
+@pytest.fixture
+def english(client):
+    client.post("/language/en")
+    return client
+
+
+def test_visitor_sees_name_and_service_state_and_a_report_form(english, make_facility):
+    facility = make_facility(name="湖边座椅")
+    response = english.get(f"/q/{facility.token}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "湖边座椅" in page and "In service" in page
+    assert 'name="description"' in page and 'name="phone"' in page
+    assert 'capture="environment"' in page and 'accept="image/*"' in page
+    # Nothing of the crew's view: no history, no inspection button.
+    assert "Inspected, fine" not in page and "Recent inspections" not in page
+
+
+def test_crew_of_the_site_sees_the_crew_view(english, as_user, park, make_facility):
+    facility = make_facility()
+    as_user(park.crew)
+    english.post("/language/en")
+    page = english.get(f"/q/{facility.token}").get_data(as_text=True)
+    assert "Inspected, fine" in page and "Report damage" in page
+    assert "Open repair orders" in page and "Recent inspections" in page
+
+
+def test_crew_of_another_site_gets_the_visitor_view_and_a_404_on_the_facility_page(
+    english, as_user, park, make_facility
+):
+    facility = make_facility(site=park.psy)
+    as_user(park.zoo_crew)
+    english.post("/language/en")
+    page = english.get(f"/q/{facility.token}").get_data(as_text=True)
+    assert "Inspected, fine" not in page and 'name="description"' in page
+    assert english.get(f"/facilities/{facility.id}").status_code == 404
+    response = english.post(f"/facilities/{facility.id}/inspect")
+    assert response.status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Inspection)) == 0
+
+
+@pytest.mark.parametrize("token", ["nope", "A" * 22, "A" * 200, "%00", "' OR 1=1 --"])
+def test_unknown_or_tampered_tokens_get_a_clear_page(english, make_facility, token):
+    facility = make_facility()
+    response = english.get(f"/q/{token}")
+    assert response.status_code == 404
+    assert "This label is not recognised" in response.get_data(as_text=True)
+    tampered = facility.token[:-1] + ("A" if facility.token[-1] != "A" else "B")
+    assert english.get(f"/q/{tampered}").status_code == 404
+    assert english.post(f"/q/{tampered}", data={"description": "x"}).status_code == 404
+
+
+def test_a_visitor_report_opens_an_order_without_marking_the_facility(
+    english, make_facility, ledger
+):
+    facility = make_facility()
+    response = english.post(
+        f"/q/{facility.token}",
+        data={
+            "description": "座椅断了",
+            "phone": "13800138000",
+            "photo": photo(),
+            "idempotency_key": "v1",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    assert "/thanks" in response.headers["Location"]
+    order = db.session.scalar(select(RepairOrder))
+    assert order.from_visitor and order.reported_by_id is None
+    assert order.reporter_phone == "13800138000" and order.state == OrderState.REPORTED
+    # A visitor's report waits for the crew to take it up before the facility counts as damaged.
+    db.session.refresh(facility)
+    assert facility.status == FacilityStatus.IN_SERVICE
+    thanks = english.get(response.headers["Location"]).get_data(as_text=True)
+    assert "sent to the repair squad" in thanks
+    links = db.session.scalars(select(EvidenceLink)).all()
+    assert [(link.kind, link.record_id) for link in links] == [
+        ("facilities.repair_order", order.id)
+    ]
+
+
+def test_a_second_visitor_report_joins_the_open_order(english, make_facility):
+    facility = make_facility()
+    english.post(f"/q/{facility.token}", data={"description": "灯不亮"})
+    page = english.get(f"/q/{facility.token}").get_data(as_text=True)
+    assert "already open" in page
+    response = english.post(f"/q/{facility.token}", data={"description": "还是不亮", "phone": ""})
+    assert "joined=1" in response.headers["Location"]
+    assert "already reported" in english.get(response.headers["Location"]).get_data(as_text=True)
+    assert orders_count() == 1
+    comment = db.session.scalar(select(Comment))
+    assert comment.body == "还是不亮" and comment.author_id is None
+
+
+def test_the_same_visitor_form_posted_twice_makes_one_report(english, make_facility):
+    facility = make_facility()
+    data = {"description": "围栏倒了", "idempotency_key": "same-key"}
+    first = english.post(f"/q/{facility.token}", data=data)
+    second = english.post(f"/q/{facility.token}", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert orders_count() == 1
+    assert db.session.scalar(select(func.count()).select_from(VisitorReport)) == 1
+
+
+def test_visitor_reports_are_rate_limited_per_address_in_the_database(
+    make_app, make_facility, park
+):
+    facility = make_facility()
+    # Two app instances stand for two worker processes: the limit holds across them.
+    app_a = make_app(FACILITIES_VISITOR_REPORTS_PER_HOUR=2)
+    app_b = make_app(FACILITIES_VISITOR_REPORTS_PER_HOUR=2)
+    a, b = app_a.test_client(), app_b.test_client()
+    url = f"/q/{facility.token}"
+    env = {"REMOTE_ADDR": "10.1.2.3"}
+    assert a.post(url, data={"description": "1"}, environ_base=env).status_code == 303
+    assert b.post(url, data={"description": "2"}, environ_base=env).status_code == 303
+    refused = b.post("/language/en") and b.post(url, data={"description": "3"}, environ_base=env)
+    assert refused.status_code == 429
+    assert "try again later" in refused.get_data(as_text=True)
+    other = a.post(url, data={"description": "4"}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 303
+
+
+def test_empty_description_is_refused_and_changes_nothing(english, make_facility):
+    facility = make_facility()
+    response = english.post(f"/q/{facility.token}", data={"description": "   "})
+    assert response.status_code == 400
+    assert "This field is required" in response.get_data(as_text=True)
+    assert orders_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (photo("notes.jpg", b"this is not an image"), "Not a photo"),
+        (photo("empty.jpg", b""), "The file is empty"),
+    ],
+)
+def test_a_bad_visitor_photo_is_refused_and_changes_nothing(
+    english, make_facility, upload, message
+):
+    facility = make_facility()
+    response = english.post(
+        f"/q/{facility.token}",
+        data={"description": "坏了", "photo": upload},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert orders_count() == 0
+
+
+def test_bad_phone_number_is_refused(english, make_facility):
+    facility = make_facility()
+    response = english.post(
+        f"/q/{facility.token}", data={"description": "坏了", "phone": "<script>"}
+    )
+    assert response.status_code == 400
+    assert orders_count() == 0
+
+
+def test_reissued_token_stops_the_old_label_and_is_audited(client, as_user, park, make_facility):
+    facility = make_facility()
+    old = facility.token
+    as_user(park.office)
+    assert client.post(f"/facilities/{facility.id}/token").status_code == 303
+    db.session.refresh(facility)
+    assert facility.token != old
+    assert client.get(f"/q/{old}").status_code == 404
+    assert client.get(f"/q/{facility.token}").status_code == 200
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "facilities.token_reissued")
+    )
+    assert entry.object_id == facility.id and entry.actor_id == park.office.id
+
+
+def test_crew_may_not_reissue_tokens(client, as_user, park, make_facility):
+    facility = make_facility()
+    as_user(park.crew)
+    assert client.post(f"/facilities/{facility.id}/token").status_code == 403
+
+
+def test_scan_pages_are_light_and_take_few_queries(
+    client, as_user, park, make_facility, count_queries
+):
+    facility = make_facility()
+    with count_queries() as visitor:
+        response = client.get(f"/q/{facility.token}")
+    assert len(response.data) < 8000
+    assert visitor.count <= 4
+    as_user(park.crew)
+    with count_queries() as crew:
+        response = client.get(f"/q/{facility.token}")
+    assert len(response.data) < 12000
+    assert crew.count <= 10
+
+
+def test_nul_characters_are_dropped_not_stored(english, make_facility):
+    facility = make_facility()
+    response = english.post(f"/q/{facility.token}", data={"description": "座椅\x00坏了"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(RepairOrder.description)) == "座椅坏了"
