@@ -233,7 +233,7 @@ def test_serve_starts_the_scheduler_unless_told_not_to(tmp_path, in_serve):
     finally:
         output += _stop(process)
     if in_serve:
-        assert "Scheduler started: 2 jobs." in output
+        assert "Scheduler started:" in output
         assert 'Added job "rectification.weekly_reminder"' in output  # APScheduler's own log
     else:
         assert "Scheduler not started here" in output

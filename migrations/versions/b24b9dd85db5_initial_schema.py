@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f0cce540c7ea
+Revision ID: b24b9dd85db5
 Revises:
-Create Date: 2026-11-26 09:58:00.578862
+Create Date: 2026-11-26 11:02:11.038853
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "f0cce540c7ea"
+revision = "b24b9dd85db5"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -32,6 +32,16 @@ def upgrade():
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_departments")),
         sa.UniqueConstraint("name", name=op.f("uq_departments_name")),
+    )
+    op.create_table(
+        "fac_types",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=30), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("interval_days", sa.Integer(), nullable=False),
+        sa.Column("safety_critical", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fac_types")),
+        sa.UniqueConstraint("code", name=op.f("uq_fac_types_code")),
     )
     op.create_table(
         "job_claims",
@@ -166,6 +176,24 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_audit_entries_at"), ["at"], unique=False)
 
     op.create_table(
+        "fac_squad_leads",
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["site_id"],
+            ["sites.id"],
+            name=op.f("fk_fac_squad_leads_site_id_sites"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_fac_squad_leads_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("site_id", name=op.f("pk_fac_squad_leads")),
+    )
+    op.create_table(
         "idempotency_keys",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
@@ -288,6 +316,61 @@ def upgrade():
         sa.PrimaryKeyConstraint("user_id", "site_id", name=op.f("pk_user_sites")),
     )
     op.create_table(
+        "fac_facilities",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=30), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("type_id", sa.Integer(), nullable=False),
+        sa.Column("area", sa.String(length=60), nullable=False),
+        sa.Column("location", sa.String(length=200), nullable=False),
+        sa.Column("latitude", sa.Double(), nullable=True),
+        sa.Column("longitude", sa.Double(), nullable=True),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "in_service",
+                "damaged",
+                "under_repair",
+                "out_of_service",
+                name="facilitystatus",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("photo_id", sa.Integer(), nullable=True),
+        sa.Column("installed_on", sa.Date(), nullable=True),
+        sa.Column("team", sa.String(length=100), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("token_issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_inspected_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["photo_id"], ["attachments.id"], name=op.f("fk_fac_facilities_photo_id_attachments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name=op.f("fk_fac_facilities_site_id_sites")
+        ),
+        sa.ForeignKeyConstraint(
+            ["type_id"], ["fac_types.id"], name=op.f("fk_fac_facilities_type_id_fac_types")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fac_facilities")),
+        sa.UniqueConstraint("code", name=op.f("uq_fac_facilities_code")),
+        sa.UniqueConstraint("token", name=op.f("uq_fac_facilities_token")),
+    )
+    with op.batch_alter_table("fac_facilities", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fac_facilities_site_due", ["site_id", "due_on", "area", "code"], unique=False
+        )
+        batch_op.create_index(
+            "ix_fac_facilities_site_type_code", ["site_id", "type_id", "code"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_fac_facilities_type_id"), ["type_id"], unique=False)
+
+    op.create_table(
         "rect_evidence_links",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("problem_id", sa.Integer(), nullable=False),
@@ -405,11 +488,318 @@ def upgrade():
             batch_op.f("ix_rect_regulations_problem_id"), ["problem_id"], unique=False
         )
 
+    op.create_table(
+        "fac_orders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("facility_id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "reported",
+                "assigned",
+                "in_progress",
+                "repaired",
+                "verified",
+                "rejected",
+                name="orderstate",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "priority",
+            sa.Enum(
+                "urgent", "high", "normal", "low", name="priority", native_enum=False, length=20
+            ),
+            nullable=False,
+        ),
+        sa.Column("takes_out_of_service", sa.Boolean(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("from_visitor", sa.Boolean(), nullable=False),
+        sa.Column("reported_by_id", sa.Integer(), nullable=True),
+        sa.Column("reporter_phone", sa.String(length=30), nullable=False),
+        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("deadline_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("labour_minutes", sa.Integer(), nullable=False),
+        sa.Column("completion_note", sa.Text(), nullable=False),
+        sa.Column("repaired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("repaired_by_id", sa.Integer(), nullable=True),
+        sa.Column("verified_by_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "reject_reason",
+            sa.Enum("duplicate", "not_a_fault", name="rejectreason", native_enum=False, length=20),
+            nullable=True,
+        ),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["facility_id"],
+            ["fac_facilities.id"],
+            name=op.f("fk_fac_orders_facility_id_fac_facilities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["repaired_by_id"], ["users.id"], name=op.f("fk_fac_orders_repaired_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reported_by_id"], ["users.id"], name=op.f("fk_fac_orders_reported_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name=op.f("fk_fac_orders_site_id_sites")
+        ),
+        sa.ForeignKeyConstraint(
+            ["verified_by_id"], ["users.id"], name=op.f("fk_fac_orders_verified_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fac_orders")),
+    )
+    with op.batch_alter_table("fac_orders", schema=None) as batch_op:
+        batch_op.create_index("ix_fac_orders_closed_at", ["closed_at"], unique=False)
+        batch_op.create_index(
+            "ix_fac_orders_facility_state", ["facility_id", "state"], unique=False
+        )
+        batch_op.create_index("ix_fac_orders_site_id", ["site_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_fac_orders_site_state_id", ["site_id", "state", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_fac_orders_state_deadline", ["state", "deadline_at"], unique=False
+        )
+
+    op.create_table(
+        "fac_comments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("phone", sa.String(length=30), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["users.id"], name=op.f("fk_fac_comments_author_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["fac_orders.id"],
+            name=op.f("fk_fac_comments_order_id_fac_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fac_comments")),
+    )
+    with op.batch_alter_table("fac_comments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fac_comments_order_id"), ["order_id"], unique=False)
+
+    op.create_table(
+        "fac_escalations",
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["fac_orders.id"],
+            name=op.f("fk_fac_escalations_order_id_fac_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("order_id", name=op.f("pk_fac_escalations")),
+    )
+    op.create_table(
+        "fac_inspections",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("facility_id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("inspector_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column(
+            "result",
+            sa.Enum("fine", "damage", name="inspectionresult", native_enum=False, length=20),
+            nullable=False,
+        ),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["facility_id"],
+            ["fac_facilities.id"],
+            name=op.f("fk_fac_inspections_facility_id_fac_facilities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["inspector_id"], ["users.id"], name=op.f("fk_fac_inspections_inspector_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["fac_orders.id"], name=op.f("fk_fac_inspections_order_id_fac_orders")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name=op.f("fk_fac_inspections_site_id_sites")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fac_inspections")),
+    )
+    with op.batch_alter_table("fac_inspections", schema=None) as batch_op:
+        batch_op.create_index("ix_fac_inspections_facility_at", ["facility_id", "at"], unique=False)
+        batch_op.create_index(
+            "ix_fac_inspections_site_day", ["site_id", "day", "due_on", "facility_id"], unique=False
+        )
+
+    op.create_table(
+        "fac_order_assignees",
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["fac_orders.id"],
+            name=op.f("fk_fac_order_assignees_order_id_fac_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_fac_order_assignees_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("order_id", "user_id", name=op.f("pk_fac_order_assignees")),
+    )
+    with op.batch_alter_table("fac_order_assignees", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fac_order_assignees_user_order", ["user_id", "order_id"], unique=False
+        )
+
+    op.create_table(
+        "fac_parts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=False),
+        sa.Column("quantity", sa.String(length=30), nullable=False),
+        sa.Column("cost_fen", sa.Integer(), nullable=False),
+        sa.Column("added_by_id", sa.Integer(), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["added_by_id"], ["users.id"], name=op.f("fk_fac_parts_added_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["fac_orders.id"],
+            name=op.f("fk_fac_parts_order_id_fac_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fac_parts")),
+    )
+    with op.batch_alter_table("fac_parts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fac_parts_order_id"), ["order_id"], unique=False)
+
+    op.create_table(
+        "fac_transitions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "from_state",
+            sa.Enum(
+                "reported",
+                "assigned",
+                "in_progress",
+                "repaired",
+                "verified",
+                "rejected",
+                name="orderstate",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=True,
+        ),
+        sa.Column(
+            "to_state",
+            sa.Enum(
+                "reported",
+                "assigned",
+                "in_progress",
+                "repaired",
+                "verified",
+                "rejected",
+                name="orderstate",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["by_id"], ["users.id"], name=op.f("fk_fac_transitions_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["fac_orders.id"],
+            name=op.f("fk_fac_transitions_order_id_fac_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fac_transitions")),
+    )
+    with op.batch_alter_table("fac_transitions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fac_transitions_order_id"), ["order_id"], unique=False)
+
+    op.create_table(
+        "fac_visitor_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ip", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("facility_id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["facility_id"],
+            ["fac_facilities.id"],
+            name=op.f("fk_fac_visitor_reports_facility_id_fac_facilities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["fac_orders.id"],
+            name=op.f("fk_fac_visitor_reports_order_id_fac_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fac_visitor_reports")),
+    )
+    with op.batch_alter_table("fac_visitor_reports", schema=None) as batch_op:
+        batch_op.create_index("ix_fac_visitor_reports_ip_at", ["ip", "at"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("fac_visitor_reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_fac_visitor_reports_ip_at")
+
+    op.drop_table("fac_visitor_reports")
+    with op.batch_alter_table("fac_transitions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fac_transitions_order_id"))
+
+    op.drop_table("fac_transitions")
+    with op.batch_alter_table("fac_parts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fac_parts_order_id"))
+
+    op.drop_table("fac_parts")
+    with op.batch_alter_table("fac_order_assignees", schema=None) as batch_op:
+        batch_op.drop_index("ix_fac_order_assignees_user_order")
+
+    op.drop_table("fac_order_assignees")
+    with op.batch_alter_table("fac_inspections", schema=None) as batch_op:
+        batch_op.drop_index("ix_fac_inspections_site_day")
+        batch_op.drop_index("ix_fac_inspections_facility_at")
+
+    op.drop_table("fac_inspections")
+    op.drop_table("fac_escalations")
+    with op.batch_alter_table("fac_comments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fac_comments_order_id"))
+
+    op.drop_table("fac_comments")
+    with op.batch_alter_table("fac_orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_fac_orders_state_deadline")
+        batch_op.drop_index("ix_fac_orders_site_state_id")
+        batch_op.drop_index("ix_fac_orders_site_id")
+        batch_op.drop_index("ix_fac_orders_facility_state")
+        batch_op.drop_index("ix_fac_orders_closed_at")
+
+    op.drop_table("fac_orders")
     with op.batch_alter_table("rect_regulations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_rect_regulations_problem_id"))
 
@@ -427,6 +817,12 @@ def downgrade():
         batch_op.drop_index("ix_rect_evidence_problem_kind_created")
 
     op.drop_table("rect_evidence_links")
+    with op.batch_alter_table("fac_facilities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fac_facilities_type_id"))
+        batch_op.drop_index("ix_fac_facilities_site_type_code")
+        batch_op.drop_index("ix_fac_facilities_site_due")
+
+    op.drop_table("fac_facilities")
     op.drop_table("user_sites")
     op.drop_table("user_roles")
     with op.batch_alter_table("rect_problems", schema=None) as batch_op:
@@ -445,6 +841,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_idempotency_keys_created_at"))
 
     op.drop_table("idempotency_keys")
+    op.drop_table("fac_squad_leads")
     with op.batch_alter_table("audit_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_entries_at"))
         batch_op.drop_index(batch_op.f("ix_audit_entries_actor_id"))
@@ -469,6 +866,7 @@ def downgrade():
 
     op.drop_table("login_failures")
     op.drop_table("job_claims")
+    op.drop_table("fac_types")
     op.drop_table("departments")
     op.drop_table("audit_head")
     # ### end Alembic commands ###
