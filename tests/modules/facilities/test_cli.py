@@ -12,6 +12,7 @@ from parkops.notify import Notification
 
 
 def test_types_import_export_labels_and_jobs(app, park, tmp_path):
+    app.config["DEFAULT_LOCALE"] = "en"  # commands speak the default language; check the English
     runner = app.test_cli_runner()
     result = runner.invoke(args=["facilities", "types"])
     assert result.exit_code == 0 and "0 facility types added" in result.output
