@@ -139,7 +139,7 @@ class RepairedForm(VersionForm):
         _l("Labour time (minutes)"), validators=[InputRequired(), NumberRange(0, 7 * 24 * 60)]
     )
     note = TextAreaField(
-        _l("What was done"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
+        _l("Work done"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
     )
     photos = MultipleFileField(_l("Photos after the repair"))
 

@@ -19,7 +19,7 @@ FACILITY_STATUS = {
 ORDER_STATE = {
     OrderState.REPORTED: _l("Reported"),
     OrderState.ASSIGNED: _l("Assigned"),
-    OrderState.IN_PROGRESS: _l("In progress"),
+    OrderState.IN_PROGRESS: _l("Being repaired"),
     OrderState.REPAIRED: _l("Repaired"),
     OrderState.VERIFIED: _l("Verified (closed)"),
     OrderState.REJECTED: _l("Rejected"),

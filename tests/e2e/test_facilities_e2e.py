@@ -98,7 +98,7 @@ def test_crew_scan_report_and_repair_to_verified(live_server, phone, sign_in, tm
     _step(phone, "assign")
     assert phone.locator(".page-head .badge").inner_text() == "Assigned"
     _step(phone, "start")
-    assert phone.locator(".page-head .badge").inner_text() == "In progress"
+    assert phone.locator(".page-head .badge").inner_text() == "Being repaired"
     part = phone.locator("form[action$='/part']")
     part.locator("input[name=description]").fill("安全带卡扣")
     part.locator("input[name=quantity]").fill("2")
