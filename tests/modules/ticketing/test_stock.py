@@ -1,4 +1,4 @@
-"""Ticket stock by serial ranges: where every serial is, and the invariant that holds it together."""
+"""Ticket stock by serial ranges: where every serial is, and the invariant behind it."""
 
 import itertools
 from collections import Counter
