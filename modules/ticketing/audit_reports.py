@@ -7,10 +7,11 @@ queries on small tables.
 
 The per-seller report is built to make a pattern like the 2019 case stand out:
 a seller's shortfalls, voids, refunds, discount-card and free entries as shares
-of what she sold, and the gap between gate entries and tickets sold on the days
-she worked. A figure stands out when it is more than twice the figure of all
-sellers together (and above a small floor, so that one void in a quiet month
-does not).
+of what she sold, and the entries counted at the gate without a ticket on the
+days she worked, at the venues she sold for (each venue's gap shared among its
+sellers by the tickets each sold there). A figure stands out when it is more
+than twice the same figure of the other sellers together (and above a small
+floor, so that one void in a quiet month does not).
 
 Revenue per venue: a product's net takings over the period are split between
 its venues by their weights (catalog.allocate); cards and passes admit no one
@@ -61,7 +62,7 @@ FLOORS = {
 ADMITTING = [k for k in ProductKind if k not in (ProductKind.DISCOUNT_CARD, ProductKind.PASS)]
 
 
-def _share(part: int, whole: int) -> float:
+def _share(part: float, whole: float) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
@@ -79,8 +80,10 @@ class SellerFigures:
     free_entries: int = 0
     difference_fen: int = 0  # counted less expected, all shifts
     shortfall_fen: int = 0  # the shifts that came up short, added
-    gate_entries: int = 0  # on the days she worked
-    gate_gap: int = 0  # gate entries less tickets admitting there, on those days
+    # Gate entries and entries without a ticket at the venues she sold for, her share of them
+    # (fractions of people: shared in proportion to the tickets she sold there).
+    gate_entries: float = 0.0
+    gate_gap: float = 0.0
 
     @property
     def void_share(self) -> float:
@@ -122,6 +125,16 @@ class SellerReport:
     all_sellers: SellerFigures
 
 
+def _combine(parts, sign: int) -> SellerFigures:
+    """The first figures plus (sign 1) or minus (sign -1) the others, field by field."""
+    parts = list(parts)
+    total = SellerFigures() if sign == 1 else SellerFigures(**vars(parts.pop(0)))
+    for part in parts:
+        for name in SellerFigures.__dataclass_fields__:
+            setattr(total, name, getattr(total, name) + sign * getattr(part, name))
+    return total
+
+
 def _summary_filter(site_ids: set[int] | None, start: date, end: date) -> list:
     where = [DailySales.business_day.between(start, end)]
     if site_ids is not None:
@@ -137,17 +150,16 @@ def seller_report(site_ids: set[int] | None, start: date, end: date) -> SellerRe
     _add_gate_gaps(figures, site_ids, start, end)
     figures.pop(None, None)  # correction lines not attributed to a seller
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(figures))))}
-    everyone = SellerFigures()
-    for f in figures.values():
-        for name in SellerFigures.__dataclass_fields__:
-            setattr(everyone, name, getattr(everyone, name) + getattr(f, name))
+    everyone = _combine(figures.values(), 1)
     rows = []
     for seller_id, f in figures.items():
         row = SellerRow(users[seller_id], f)
-        for metric, floor in FLOORS.items():
-            mine, overall = getattr(f, metric), getattr(everyone, metric)
-            if mine > floor and mine > STAND_OUT_FACTOR * overall:
-                row.stand_out.add(metric)
+        others = _combine([everyone, f], -1)
+        if others.sold or others.shifts:  # nobody to compare with: nothing stands out
+            for metric, floor in FLOORS.items():
+                mine, theirs = getattr(f, metric), getattr(others, metric)
+                if mine > floor and mine > STAND_OUT_FACTOR * theirs:
+                    row.stand_out.add(metric)
         rows.append(row)
     rows.sort(key=lambda r: (-len(r.stand_out), r.seller.username))
     return SellerReport(start, end, rows, everyone)
@@ -239,10 +251,18 @@ def _add_voids(figures, site_ids, start, end) -> None:
         figures[seller_id].voids += voids
 
 
-def site_day_gaps(site_ids, start, end) -> dict[tuple[int, date], tuple[int, int]]:
-    """(site, day) → (gate entries, gate entries less tickets admitting at those venues).
+def _admitted():
+    return case(
+        (DailySales.status == SaleStatus.SOLD, DailySales.quantity),
+        (DailySales.status == SaleStatus.REFUND, -DailySales.quantity),
+        else_=0,
+    )
 
-    Only venues with a gate count take part: a venue not yet counted is not a gap.
+
+def venue_day_counts(site_ids, start, end) -> dict[tuple[int, date, int], tuple[int, int]]:
+    """(site, day, venue) → (latest gate count, tickets admitting there), for counted venues.
+
+    A venue without a gate count is left out: not yet counted is not a gap.
     """
     latest_ids = select(func.max(GateCount.id)).where(GateCount.business_day.between(start, end))
     if site_ids is not None:
@@ -253,38 +273,52 @@ def site_day_gaps(site_ids, start, end) -> dict[tuple[int, date], tuple[int, int
             GateCount.site_id, GateCount.business_day, GateCount.venue_id, GateCount.entries
         ).where(GateCount.id.in_(latest_ids))
     ).all()
-    admitted = case(
-        (DailySales.status == SaleStatus.SOLD, DailySales.quantity),
-        (DailySales.status == SaleStatus.REFUND, -DailySales.quantity),
-        else_=0,
-    )
     sold = {
-        (day, venue_id): int(n or 0)
-        for day, venue_id, n in db.session.execute(
-            select(DailySales.business_day, ProductVenue.venue_id, func.sum(admitted))
+        (site_id, day, venue_id): int(n or 0)
+        for site_id, day, venue_id, n in db.session.execute(
+            select(
+                DailySales.site_id,
+                DailySales.business_day,
+                ProductVenue.venue_id,
+                func.sum(_admitted()),
+            )
             .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
             .where(*_summary_filter(site_ids, start, end))
-            .group_by(DailySales.business_day, ProductVenue.venue_id)
+            .group_by(DailySales.site_id, DailySales.business_day, ProductVenue.venue_id)
         )
     }
-    gaps: dict[tuple[int, date], tuple[int, int]] = {}
-    for site_id, day, venue_id, entries in gates:
-        gate, gap = gaps.get((site_id, day), (0, 0))
-        gaps[(site_id, day)] = (gate + entries, gap + entries - sold.get((day, venue_id), 0))
-    return gaps
+    return {
+        (site_id, day, venue_id): (entries, sold.get((site_id, day, venue_id), 0))
+        for site_id, day, venue_id, entries in gates
+    }
 
 
 def _add_gate_gaps(figures, site_ids, start, end) -> None:
-    gaps = site_day_gaps(site_ids, start, end)
-    worked = db.session.execute(
-        select(Shift.seller_id, Shift.site_id, Shift.business_day)
-        .where(*_shift_filter(site_ids, start, end))
-        .distinct()
+    """Each venue's gate count and gap, shared among the sellers who sold tickets admitting
+    there that day, in proportion to how many each sold: a zoo seller carries the zoo's gap,
+    a gate seller the gate's."""
+    counts = venue_day_counts(site_ids, start, end)
+    rows = db.session.execute(
+        select(
+            DailySales.seller_id,
+            DailySales.site_id,
+            DailySales.business_day,
+            ProductVenue.venue_id,
+            func.sum(_admitted()),
+        )
+        .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
+        .where(*_summary_filter(site_ids, start, end), DailySales.seller_id.is_not(None))
+        .group_by(
+            DailySales.seller_id, DailySales.site_id, DailySales.business_day, ProductVenue.venue_id
+        )
     )
-    for seller_id, site_id, day in worked:
-        gate, gap = gaps.get((site_id, day), (0, 0))
-        figures[seller_id].gate_entries += gate
-        figures[seller_id].gate_gap += gap
+    for seller_id, site_id, day, venue_id, mine in rows:
+        gate, sold = counts.get((site_id, day, venue_id), (0, 0))
+        if sold <= 0 or not mine:
+            continue
+        share = int(mine) / sold
+        figures[seller_id].gate_entries += gate * share
+        figures[seller_id].gate_gap += (gate - sold) * share
 
 
 # --- breakdowns ------------------------------------------------------------------------------

@@ -266,6 +266,10 @@ def _sale_correction_form(d: TicketDay) -> SaleCorrectionForm:
     )
     form.seller_id.choices = [(0, "—")] + [(u.id, u.display_name) for u in sellers]
     form.payment.choices = [(m.value, label(m)) for m in Payment]
+    form.status.choices = [
+        (SaleStatus.SOLD.value, _("A sale")),
+        (SaleStatus.REFUND.value, _("A refund")),
+    ]
     return form
 
 

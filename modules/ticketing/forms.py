@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from modules.ticketing.models import Payment, SaleStatus
+from modules.ticketing.models import Payment
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))
@@ -181,10 +181,7 @@ class SaleCorrectionForm(FlaskForm):
     office_id = SelectField(_l("Office"), coerce=int, validators=[InputRequired()])
     product_id = SelectField(_l("Product"), coerce=int, validators=[InputRequired()])
     seller_id = SelectField(_l("Seller"), coerce=int, validators=[Optional()])
-    status = SelectField(
-        _l("Adds"),
-        choices=[(SaleStatus.SOLD.value, _l("A sale")), (SaleStatus.REFUND.value, _l("A refund"))],
-    )
+    status = SelectField(_l("Adds"), validators=[InputRequired()])
     payment = SelectField(_l("Payment"), validators=[InputRequired()])
     quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
     amount = YuanField(_l("Amount (¥)"), validators=[InputRequired()])

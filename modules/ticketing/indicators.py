@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, or_, select
 
-from modules.ticketing.audit_reports import site_day_gaps
+from modules.ticketing.audit_reports import venue_day_counts
 from modules.ticketing.models import (
     DayStatus,
     Finding,
@@ -44,26 +44,25 @@ def open_discrepancies() -> tuple[str, bool | None]:
 def unexplained_difference() -> tuple[str, bool | None]:
     """This month's shift differences that neither the seller nor the auditor has explained."""
     start = business_day().replace(day=1)
-    explained_by_finding = exists().where(Finding.shift_id == Shift.id)
+    explained = or_(Shift.explanation != "", exists().where(Finding.shift_id == Shift.id))
     per_shift = (
         select(
+            explained.label("explained"),
             func.sum(
                 func.coalesce(ShiftTally.second_counted_fen, ShiftTally.counted_fen)
                 - ShiftTally.expected_fen
-            ).label("difference")
+            ).label("difference"),
         )
         .join(Shift, Shift.id == ShiftTally.shift_id)
-        .where(
-            Shift.business_day >= start,
-            Shift.status == ShiftStatus.CLOSED,
-            Shift.explanation == "",
-            ~explained_by_finding,
-        )
-        .group_by(Shift.id)
+        .where(Shift.business_day >= start, Shift.status == ShiftStatus.CLOSED)
+        .group_by(Shift.id, Shift.explanation)
         .subquery()
     )
     shifts, total = db.session.execute(
-        select(func.count(), func.sum(func.abs(per_shift.c.difference)))
+        select(
+            func.count(),
+            func.sum(case((per_shift.c.explained, 0), else_=func.abs(per_shift.c.difference))),
+        )
     ).one()
     if not shifts:
         return _("no closed shift yet"), None
@@ -74,10 +73,10 @@ def unexplained_difference() -> tuple[str, bool | None]:
 def gate_match_share() -> tuple[str, bool | None]:
     """Of the last 30 days' gate entries, the share covered by tickets sold."""
     end = business_day()
-    gaps = site_day_gaps(None, end - GATE_WINDOW, end)
-    entries = sum(gate for gate, _gap in gaps.values())
+    counts = venue_day_counts(None, end - GATE_WINDOW, end).values()
+    entries = sum(gate for gate, _sold in counts)
     if not entries:
         return _("no gate counts yet"), None
-    unmatched = sum(max(gap, 0) for _gate, gap in gaps.values())
+    unmatched = sum(max(gate - sold, 0) for gate, sold in counts)
     share = round(100 * (entries - unmatched) / entries, 1)
     return f"{share}%", share >= GATE_MATCH_OK

@@ -117,8 +117,8 @@ def _seller_workbook(report: audit_reports.SellerReport) -> bytes:
                 f.refund_share,
                 f.card_share,
                 f.free_share,
-                f.gate_entries,
-                f.gate_gap,
+                round(f.gate_entries),
+                round(f.gate_gap),
                 f.gap_share,
                 ", ".join(sorted(row.stand_out)),
             ]

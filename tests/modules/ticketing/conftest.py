@@ -9,12 +9,15 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook
+from werkzeug.security import generate_password_hash
 
 from modules.ticketing import catalog, shifts, stock
 from modules.ticketing.imports import SALES_COLUMNS
 from modules.ticketing.models import Office, Product, ProductKind, Shift, Venue, Window
 from parkops.auth.models import Site, User
+from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, local_zone, utcnow
+from tests.conftest import PASSWORD
 
 GATE_ROLL = (1000, 1999)
 ZOO_ROLL = (5000, 5999)
@@ -114,6 +117,27 @@ def in_request(app):
     """Services are called from requests: their messages need the request's language."""
     with app.test_request_context():
         yield
+
+
+@pytest.fixture
+def make_user(app):
+    """Like the core factory, with a cheap password hash: a test world has many accounts."""
+
+    def create(username, roles=(), *, sites=(), all_sites=False, password=PASSWORD, **fields):
+        user = User(
+            username=username,
+            display_name=fields.pop("display_name", username.title()),
+            all_sites=all_sites,
+            password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
+            **fields,
+        )
+        user.set_roles(roles)
+        user.sites = list(sites)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return create
 
 
 @pytest.fixture
