@@ -14,6 +14,7 @@ from parkops.auth.spec import spec as auth_spec
 from parkops.cli import register_cli
 from parkops.extensions import babel, csrf, db, migrate
 from parkops.i18n import select_locale, select_timezone
+from parkops.notifications import spec as notifications_spec
 from parkops.rectification.spec import spec as rectification_spec
 from parkops.registry import Registry, load_spec, register
 from parkops.templating import init_templating
@@ -54,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth_login.init_app(app)
 
     app.extensions["parkops"] = Registry()
-    for spec in (home.spec, auth_spec, rectification_spec):
+    for spec in (home.spec, notifications_spec, auth_spec, rectification_spec):
         register(app, spec)
     for name in app.config["MODULES"]:
         register(app, load_spec(name))

@@ -5,11 +5,15 @@ They are served only through views that check the owner record's permission.
 A photo is never stored as sent: it is decoded (refusing decompression bombs),
 turned upright from its EXIF orientation, stripped of EXIF (GPS, camera serial),
 bounded in size and re-encoded as JPEG, with a thumbnail beside it.
+
+The pixel limit is checked from the image header before anything is decoded;
+Pillow's own global limit (``Image.MAX_IMAGE_PIXELS``) is left as it is, a
+backstop shared by every thread, never changed per request.
 """
 
 import hashlib
 import secrets
-import warnings
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -18,14 +22,15 @@ from pathlib import Path
 from flask import current_app, send_file
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.datastructures import FileStorage
 
 from parkops.db import Base, utcnow
 from parkops.extensions import db
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+# The decoders a photo may reach (a phone's multi-picture JPEG opens as JPEG too).
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_PHOTO_SIDE = 2560  # stored photos are bounded: enough to see a crack, not 50 MB
 THUMB_SIDE = 320
 # Regulations and similar documents: the formats an office actually files.
@@ -37,6 +42,10 @@ DOCUMENT_TYPES = {
     ".xls": ("application/vnd.ms-excel", b"\xd0\xcf\x11\xe0"),
     ".wps": ("application/vnd.ms-works", b"\xd0\xcf\x11\xe0"),
 }
+# A renamed .zip (or .apk, .jar) starts with PK too: these parts must be inside.
+OFFICE_ZIP_PARTS = {".docx": "word/", ".xlsx": "xl/"}
+# session.info key: files written in the current transaction, removed if it does not commit.
+PENDING_FILES = "parkops_attachment_files"
 
 
 class AttachmentError(ValueError):
@@ -77,7 +86,7 @@ def _read_limited(upload: FileStorage) -> bytes:
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
         raise AttachmentError(
-            _("The file is too large (at most %(mb)s MB).", mb=limit // (1024 * 1024))
+            _("The file is too large (at most %(mb)s MB).", mb=f"{limit / (1024 * 1024):g}")
         )
     if not data:
         raise AttachmentError(_("The file is empty."))
@@ -92,27 +101,41 @@ class _Photo:
     height: int
 
 
-def _reencode(data: bytes) -> _Photo:
+def _decode(data: bytes) -> Image.Image:
+    """Open, check the declared size before decoding a pixel, then decode and turn upright."""
     max_pixels = current_app.config["IMAGE_MAX_PIXELS"]
-    with warnings.catch_warnings():
-        # Pillow warns between MAX_IMAGE_PIXELS and twice that; refuse those too.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        Image.MAX_IMAGE_PIXELS = max_pixels
-        try:
-            with Image.open(BytesIO(data)) as probe:
-                if probe.format not in PHOTO_FORMATS:
-                    raise AttachmentError(_("Not a photo (JPEG, PNG, WebP or GIF)."))
-                if probe.width * probe.height > max_pixels:
-                    raise AttachmentError(_("The image has too many pixels."))
-                probe.load()
-                image = ImageOps.exif_transpose(probe)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise AttachmentError(_("The image has too many pixels.")) from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise AttachmentError(_("Not a photo, or a damaged one.")) from exc
-    image = image.convert("RGB")  # drops alpha and palette; JPEG keeps no EXIF unless given
+    try:
+        # Only the photo formats are even tried: no other decoder sees the bytes.
+        with Image.open(BytesIO(data), formats=PHOTO_FORMATS) as probe:
+            if probe.width * probe.height > max_pixels:
+                raise AttachmentError(_("The image has too many pixels."))
+            probe.load()
+            return ImageOps.exif_transpose(probe)
+    except AttachmentError:
+        raise
+    except Image.DecompressionBombError as exc:  # Pillow's own global limit, as a backstop
+        raise AttachmentError(_("The image has too many pixels.")) from exc
+    except UnidentifiedImageError as exc:
+        raise AttachmentError(_("Not a photo (JPEG, PNG, WebP or GIF).")) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise AttachmentError(_("The photo is damaged or incomplete.")) from exc
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB for JPEG; transparent areas become white, not the black JPEG would give them."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    return image.convert("RGB")
+
+
+def _reencode(data: bytes) -> _Photo:
+    image = _flatten(_decode(data))
     image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
     out = BytesIO()
+    # Saved without exif=, icc_profile= or xmp=: nothing of the original's metadata is kept.
     image.save(out, "JPEG", quality=85, optimize=True)
     thumb = image.copy()
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
@@ -122,8 +145,47 @@ def _reencode(data: bytes) -> _Photo:
 
 
 def _clean_filename(name: str | None, fallback: str) -> str:
-    name = Path(name or "").name.strip().replace("\x00", "")
+    # A browser on Windows may send a full path with backslashes.
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
     return (name or fallback)[:255]
+
+
+def _write(files: dict[str, bytes]) -> list[Path]:
+    """Write new files; on failure remove the ones already written."""
+    folder = storage_dir()
+    written: list[Path] = []
+    try:
+        for name, data in files.items():
+            path = folder / name
+            path.write_bytes(data)
+            written.append(path)
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        current_app.logger.exception("attachment could not be written")
+        raise AttachmentError(_("The file could not be saved. Please try again.")) from exc
+    return written
+
+
+def _track(paths: list[Path]) -> None:
+    """Tie the files to the session's transaction: a rollback removes them (see below)."""
+    db.session.info.setdefault(PENDING_FILES, []).extend(paths)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files(session: Session) -> None:
+    if session.get_nested_transaction() is None:  # only the outermost commit settles them
+        session.info.pop(PENDING_FILES, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction) -> None:
+    # The outermost transaction ended without a commit (rollback, close): the
+    # records that would point at these files do not exist, so neither may they.
+    if transaction.parent is None:
+        for path in session.info.pop(PENDING_FILES, ()):
+            path.unlink(missing_ok=True)
 
 
 def store_photo(
@@ -132,9 +194,7 @@ def store_photo(
     """Validate and re-encode a photo; adds the row to the session (the caller commits)."""
     photo = _reencode(_read_limited(upload))
     stored = secrets.token_hex(16)
-    folder = storage_dir()
-    (folder / f"{stored}.jpg").write_bytes(photo.jpeg)
-    (folder / f"{stored}.thumb.jpg").write_bytes(photo.thumb)
+    files = _write({f"{stored}.jpg": photo.jpeg, f"{stored}.thumb.jpg": photo.thumb})
     attachment = Attachment(
         owner_kind=owner_kind,
         owner_id=owner_id,
@@ -149,7 +209,18 @@ def store_photo(
         uploaded_by_id=uploaded_by_id,
     )
     db.session.add(attachment)
+    _track(files)
     return attachment
+
+
+def _is_office_zip(data: bytes, part: str) -> bool:
+    """A .docx/.xlsx is a zip with a content-types part and its main folder."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())  # the central directory only: nothing is inflated
+    except (zipfile.BadZipFile, ValueError):
+        return False
+    return "[Content_Types].xml" in names and any(n.startswith(part) for n in names)
 
 
 def store_document(
@@ -162,10 +233,13 @@ def store_document(
         raise AttachmentError(_("Only PDF, Word, Excel or WPS files."))
     content_type, magic = DOCUMENT_TYPES[suffix]
     data = _read_limited(upload)
-    if not data.startswith(magic):
+    matches = data.startswith(magic)
+    if matches and suffix in OFFICE_ZIP_PARTS:
+        matches = _is_office_zip(data, OFFICE_ZIP_PARTS[suffix])
+    if not matches:
         raise AttachmentError(_("The file's content does not match its type."))
     stored = secrets.token_hex(16) + suffix
-    (storage_dir() / stored).write_bytes(data)
+    files = _write({stored: data})
     attachment = Attachment(
         owner_kind=owner_kind,
         owner_id=owner_id,
@@ -177,6 +251,7 @@ def store_document(
         uploaded_by_id=uploaded_by_id,
     )
     db.session.add(attachment)
+    _track(files)
     return attachment
 
 

@@ -2,7 +2,14 @@
 
 Each entry stores the hash of the previous one and its own hash over its
 content and that link, so an entry changed or deleted behind the application's
-back breaks the chain, and ``parkops audit verify`` finds where.
+back breaks the chain, and ``parkops audit verify`` finds where. A one-row
+table holds the chain's tip (its last sequence number and hash): writers take
+its row lock first, so concurrent transactions append one after the other, and
+``verify`` compares the chain's end with it to find entries deleted at the end.
+
+The hash is not keyed: it finds edits made with SQL by someone who does not
+also recompute every later hash and the tip. Copies kept by ``parkops backup``
+are what prove the log against a determined database administrator.
 """
 
 import hashlib
@@ -12,12 +19,14 @@ from datetime import UTC, datetime
 
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parkops.db import Base, utcnow
 from parkops.extensions import db
 
 GENESIS = "0" * 64
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class AuditEntry(Base):
@@ -58,9 +67,33 @@ def _digest(seq, at, actor_id, action, object_type, object_id, details, prev_has
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
-        default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _advance_head() -> tuple[int, str]:
+    """Lock the tip and move it one step: (new sequence number, previous hash).
+
+    The UPDATE takes the row lock on PostgreSQL (a second writer waits for the
+    first to commit, then sees its tip) and the database write lock on SQLite.
+    """
+    advance = (
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+        .execution_options(synchronize_session=False)
+    )
+    row = db.session.execute(advance).first()
+    if row is None:
+        # The first entry ever (or after the tables were emptied): create the tip.
+        # ON CONFLICT DO NOTHING, because a concurrent first writer may create it too.
+        insert = _UPSERT[db.session.get_bind().dialect.name](AuditHead)
+        db.session.execute(
+            insert.values(id=1, seq=0, hash=GENESIS).on_conflict_do_nothing(index_elements=["id"])
+        )
+        row = db.session.execute(advance).one()
+    return row.seq, row.hash
 
 
 def record(
@@ -69,32 +102,29 @@ def record(
     """Append an entry in the caller's transaction; the caller commits."""
     if actor is None and current_user and current_user.is_authenticated:
         actor = current_user
+    # Through JSON and back, so the hash is computed over what the database returns.
     details = json.loads(json.dumps(details or {}, default=str))
-    head = db.session.get(AuditHead, 1)
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        db.session.add(head)
-        db.session.flush()
-    # Take the write lock on the tip before reading it (row lock on PostgreSQL,
-    # database write lock on SQLite), so two writers cannot fork the chain.
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    db.session.refresh(head)
+    seq, prev_hash = _advance_head()
     at = utcnow()
+    actor_id = actor.id if actor else None
     entry = AuditEntry(
-        seq=head.seq,
+        seq=seq,
         at=at,
-        actor_id=actor.id if actor else None,
+        actor_id=actor_id,
         action=action,
         object_type=object_type,
         object_id=object_id,
         details=details,
-        prev_hash=head.hash,
+        prev_hash=prev_hash,
+        hash=_digest(seq, at, actor_id, action, object_type, object_id, details, prev_hash),
     )
-    entry.hash = _digest(
-        entry.seq, at, entry.actor_id, action, object_type, object_id, details, head.hash
-    )
-    head.hash = entry.hash
     db.session.add(entry)
+    db.session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(hash=entry.hash)
+        .execution_options(synchronize_session=False)
+    )
     return entry
 
 
@@ -109,22 +139,44 @@ class Verification:
 
 
 def verify(batch: int = 5000) -> Verification:
-    """Walk the chain in order; report every broken link, gap or altered entry."""
+    """Walk the chain in sequence order; report every gap, broken link or altered entry.
+
+    Reads plain rows in batches, so a long log neither fills the session nor
+    disturbs the objects the caller holds.
+    """
+    columns = (
+        AuditEntry.id,
+        AuditEntry.seq,
+        AuditEntry.at,
+        AuditEntry.actor_id,
+        AuditEntry.action,
+        AuditEntry.object_type,
+        AuditEntry.object_id,
+        AuditEntry.details,
+        AuditEntry.prev_hash,
+        AuditEntry.hash,
+    )
     problems: list[str] = []
-    prev_hash, expected_seq, checked, last_id = GENESIS, 1, 0, 0
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
     while True:
-        rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        rows = db.session.execute(
+            select(*columns)
+            .where(AuditEntry.seq >= expected_seq)
+            .order_by(AuditEntry.seq)
+            .limit(batch)
         ).all()
         if not rows:
             break
         for e in rows:
             if e.seq != expected_seq:
-                problems.append(
-                    f"entry {e.id}: sequence {e.seq}, expected {expected_seq} (entries missing)"
+                missing = (
+                    f"entry {expected_seq} is missing"
+                    if e.seq == expected_seq + 1
+                    else f"entries {expected_seq} to {e.seq - 1} are missing"
                 )
-            if e.prev_hash != prev_hash:
-                problems.append(f"entry {e.id} (seq {e.seq}): does not follow the previous entry")
+                problems.append(f"{missing} (deleted before entry {e.seq})")
+            elif e.prev_hash != prev_hash:
+                problems.append(f"entry {e.seq}: does not follow the previous entry")
             actual = _digest(
                 e.seq,
                 e.at,
@@ -136,14 +188,23 @@ def verify(batch: int = 5000) -> Verification:
                 e.prev_hash,
             )
             if actual != e.hash:
-                problems.append(f"entry {e.id} (seq {e.seq}): content changed after it was written")
-            prev_hash, expected_seq, last_id = e.hash, e.seq + 1, e.id
+                problems.append(f"entry {e.seq}: content changed after it was written")
+            prev_hash, expected_seq = e.hash, e.seq + 1
             checked += 1
-        db.session.expunge_all()
-    head = db.session.get(AuditHead, 1)
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        problems.append(
-            f"the last {head.seq - expected_seq + 1} entries are missing "
-            "(the chain ends before its recorded tip)"
+    head = db.session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+    ).first()
+    last = expected_seq - 1
+    if head is None:
+        if checked:
+            problems.append("the chain's tip is missing (the audit_head row was deleted)")
+    elif head.seq > last:
+        missing = (
+            f"entry {head.seq} is missing"
+            if head.seq == last + 1
+            else f"entries {last + 1} to {head.seq} are missing"
         )
+        problems.append(f"{missing} (deleted at the end of the log)")
+    elif head.seq != last or head.hash != prev_hash:
+        problems.append(f"the chain's tip does not match its last entry {last}")
     return Verification(checked, problems)

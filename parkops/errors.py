@@ -1,21 +1,50 @@
-"""Friendly error pages in the user's language."""
+"""Friendly error pages in the user's language.
 
-from flask import Flask, render_template
+A 500 must render even when the database is what failed: its page uses a bare
+layout that reads nothing from the database, and its language comes from what
+is already in memory (the signed-in account as loaded, or the session).
+"""
+
+from flask import Flask, current_app, g, render_template, session
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 from parkops.extensions import db
+from parkops.i18n import LANGUAGES
 
 
 def _page(code: int):
     def handler(error):
-        if code == 500:
-            db.session.rollback()
         return render_template("errors/error.html", code=code, error=error), code
 
     return handler
 
 
+def _locale_in_memory() -> str:
+    """What ``select_locale`` would choose, without loading anything."""
+    user = g.get("_login_user")  # Flask-Login's per-request cache
+    state = inspect(user, raiseerr=False) if user is not None else None
+    chosen = state.dict.get("locale") if state is not None else None
+    if chosen not in LANGUAGES:
+        chosen = session.get("locale")
+    return chosen if chosen in LANGUAGES else current_app.config["DEFAULT_LOCALE"]
+
+
+def _server_error(error):
+    # Flask has logged the exception and its traceback before calling this.
+    with force_locale(_locale_in_memory()):
+        page = render_template("errors/error.html", code=500, error=error)
+    try:
+        db.session.rollback()  # leave no half-done transaction behind
+    except SQLAlchemyError:
+        current_app.logger.exception("rollback after a server error failed")
+    return page, 500
+
+
 def init_app(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 409, 413, 429, 500):
+    for code in (400, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(code, _page(code))
+    app.register_error_handler(500, _server_error)
     app.register_error_handler(CSRFError, _page(400))

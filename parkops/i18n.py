@@ -1,6 +1,6 @@
 """Language and time zone choice; Chinese is the default, English the second."""
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_login import current_user
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -9,6 +9,9 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 def select_locale() -> str:
     # An explicit choice (remembered on the account, or in the session before login)
     # wins over the browser's languages, which win over the installation default.
+    # Outside a request (CLI, scheduled jobs) there is no choice: the default applies.
+    if not has_request_context():
+        return current_app.config["DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     chosen = session.get("locale")

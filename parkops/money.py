@@ -1,8 +1,12 @@
 """Money is an integer number of fen; Decimal only at the edges."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 FEN_PER_YUAN = 100
+MAX_YUAN = 10**11  # far above any park's takings; refuses typos like a pasted serial number
+_AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
+_AMOUNT_ANY_DECIMALS = re.compile(r"-?\d+\.\d+")
 
 
 class MoneyError(ValueError):
@@ -10,17 +14,17 @@ class MoneyError(ValueError):
 
 
 def parse_yuan(text: str | int | Decimal) -> int:
-    """'1,234.5' → 123450 fen. More than two decimals, or anything not a number, is refused."""
+    """'1,234.5' → 123450 fen. Anything but plain digits with up to two decimals is refused."""
     raw = str(text).strip().replace(",", "").replace("¥", "").replace("￥", "")
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation as exc:
-        raise MoneyError(f"not an amount of money: {text!r}") from exc
-    if not amount.is_finite():
+    match = _AMOUNT.fullmatch(raw)
+    if match is None:
+        if _AMOUNT_ANY_DECIMALS.fullmatch(raw):
+            raise MoneyError(f"more than two decimals: {text!r}")
         raise MoneyError(f"not an amount of money: {text!r}")
-    if amount.as_tuple().exponent < -2:
-        raise MoneyError(f"more than two decimals: {text!r}")
-    return int((amount * FEN_PER_YUAN).to_integral_value(rounding=ROUND_HALF_UP))
+    amount = Decimal(raw)
+    if abs(amount) >= MAX_YUAN:
+        raise MoneyError(f"amount too large: {text!r}")
+    return int(amount * FEN_PER_YUAN)
 
 
 def fen_to_decimal(fen: int) -> Decimal:

@@ -1,8 +1,10 @@
 """Accounts and the organisation they belong to."""
 
+import hmac
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +25,19 @@ ROLES = (
     "merchants",
     "inspector",
 )
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "leader": _l("Leader"),
+    "office": _l("Rectification office"),
+    "crew": _l("Repair squad"),
+    "gardener": _l("Gardener"),
+    "assessor": _l("Greening assessor"),
+    "cashier": _l("Ticket seller"),
+    "auditor": _l("Ticket auditor"),
+    "finance": _l("Finance"),
+    "merchants": _l("Merchant manager"),
+    "inspector": _l("Supervisor"),
+}
 
 user_sites = Table(
     "user_sites",
@@ -69,6 +84,11 @@ class User(UserMixin, Base):
     all_sites: Mapped[bool] = mapped_column(default=False)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     locale: Mapped[str | None] = mapped_column(String(10))
+    # Set when an administrator chose the password (new account, reset): the
+    # user must pick their own before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Raised to end every open session of the account (deactivation).
+    session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
@@ -88,6 +108,19 @@ class User(UserMixin, Base):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+
+    def get_id(self) -> str:
+        # The session names the account and a token of its password and session
+        # version, so that a password change, a reset or a deactivation ends every
+        # session opened before it.
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def session_token(self) -> str:
+        key = current_app.secret_key
+        key = key.encode() if isinstance(key, str) else key
+        message = f"{self.session_version}:{self.password_hash}".encode()
+        return hmac.new(key, message, "sha256").hexdigest()[:32]
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,10 +1,13 @@
-"""Signing in, with throttling that holds across worker processes."""
+"""Signing in (throttled across worker processes), signing out, one's own password."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from parkops import audit
 from parkops.auth.models import LoginFailure, Setting, User
@@ -13,12 +16,28 @@ from parkops.timeutil import utcnow
 
 # An address may try more often than one account: a ticket office shares one IP.
 IP_FACTOR = 4
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 200
+
+
+class Refused(ValueError):
+    """A change refused for a reason the user can fix; ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 @dataclass
 class SignIn:
     user: User | None
     locked: bool = False
+
+
+@cache
+def _decoy_hash() -> str:
+    return generate_password_hash("decoy password for unknown accounts")
 
 
 def authenticate(username: str, password: str, ip: str) -> SignIn:
@@ -39,8 +58,12 @@ def authenticate(username: str, password: str, ip: str) -> SignIn:
         db.session.commit()
         return SignIn(None, locked=True)
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not user.check_password(password):
-        db.session.add(LoginFailure(username=username, ip=ip))
+    # An unknown account costs a hash check too, so timing does not tell which names exist.
+    matches = check_password_hash(user.password_hash if user else _decoy_hash(), password)
+    if user is None or not user.active or not matches:
+        # Failures older than the window count for nothing: drop them as we go.
+        db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+        db.session.add(LoginFailure(username=username[:50], ip=ip[:64]))
         audit.record(
             "auth.login_failed", "user", user.id if user else None, {"username": username, "ip": ip}
         )
@@ -54,6 +77,18 @@ def authenticate(username: str, password: str, ip: str) -> SignIn:
 
 def record_logout(user: User) -> None:
     audit.record("auth.logout", "user", user.id, {}, actor=user)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user's own change: the current password proves it is them."""
+    if not user.check_password(current):
+        raise Refused(_("The current password is wrong."), "current_password")
+    if new == current:
+        raise Refused(_("Choose a password different from the current one."), "new_password")
+    user.set_password(new)
+    user.must_change_password = False
+    audit.record("auth.password_changed", "user", user.id, {}, actor=user)
     db.session.commit()
 
 

@@ -1,4 +1,4 @@
-"""Sign in, sign out, language."""
+"""Sign in, sign out, language, one's own password."""
 
 from urllib.parse import urlsplit
 
@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from parkops.auth import services
-from parkops.auth.access import public
-from parkops.auth.forms import LoginForm
+from parkops.auth.access import public, signed_in
+from parkops.auth.forms import ChangePasswordForm, LoginForm
 from parkops.i18n import LANGUAGES
 
 bp = Blueprint("auth", __name__)
@@ -64,3 +64,21 @@ def language(code: str):
         if current_user.is_authenticated:
             services.set_locale(current_user._get_current_object(), code)
     return redirect(_safe_next(request.form.get("next")), 303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current_password.data, form.new_password.data)
+        except services.Refused as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            login_user(user)  # the session follows the new password; others end
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("home.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status

@@ -3,8 +3,8 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from parkops.attachments import Attachment
 from parkops.auth.models import Department, User
@@ -152,6 +152,21 @@ class ProgressReport(Base):
 
     problem: Mapped[Problem] = relationship(back_populates="reports")
     author: Mapped[User] = relationship()
+
+
+class ReportIsFinal(Exception):
+    """A progress report carries audit weight: once written it stays as written."""
+
+
+@event.listens_for(ProgressReport, "before_update")
+def _refuse_report_change(mapper, connection, report: ProgressReport) -> None:
+    if object_session(report).is_modified(report, include_collections=False):
+        raise ReportIsFinal(f"progress report {report.id} cannot be changed")
+
+
+@event.listens_for(ProgressReport, "before_delete")
+def _refuse_report_delete(mapper, connection, report: ProgressReport) -> None:
+    raise ReportIsFinal(f"progress report {report.id} cannot be deleted")
 
 
 class EvidenceLink(Base):

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from parkops import audit
@@ -75,8 +75,22 @@ class LedgerFilter:
     overdue: bool = False
     source: Source | None = None
 
+    def query_args(self) -> dict[str, str]:
+        """The filter as URL arguments, to carry it from the list to the export."""
+        args = {
+            "section": self.section,
+            "category": self.category,
+            "status": self.status.value if self.status else None,
+            "department": self.department_id,
+            "person": self.person_id,
+            "overdue": 1 if self.overdue else None,
+            "source": self.source.value if self.source else None,
+        }
+        return {k: str(v) for k, v in args.items() if v}
+
 
 def ledger_query(f: LedgerFilter, today: date) -> Select:
+    """The ledger in the notice's order: sections, categories, numbers; self-found last."""
     q = (
         select(Problem)
         .join(Problem.category)
@@ -102,7 +116,14 @@ def ledger_query(f: LedgerFilter, today: date) -> Select:
         q = q.where(
             Problem.deadline < today, Problem.status.not_in([Status.COMPLETED, Status.LONG_TERM])
         )
-    return q.order_by(Problem.sort_key)
+    self_found = Problem.source == Source.SELF
+    return q.order_by(
+        case((self_found, 1), else_=0),
+        case((self_found, Problem.sort_key), else_=0),  # S1, S2, … whatever their category
+        Category.section_number,
+        Problem.category_number,
+        Problem.sort_key,
+    )
 
 
 @dataclass
@@ -161,3 +182,35 @@ def link_evidence(
     ]
     db.session.add_all(links)
     return links
+
+
+@dataclass
+class CategoryGroup:
+    category: Category
+    problems: list[Problem]
+
+
+@dataclass
+class SectionGroup:
+    section: Section
+    categories: list[CategoryGroup]
+
+
+def group_ledger(problems: list[Problem]) -> tuple[list[SectionGroup], list[Problem]]:
+    """The notice's problems under their section and category headings; self-found apart.
+
+    ``problems`` come in ledger_query's order, so each heading opens once.
+    """
+    sections: list[SectionGroup] = []
+    self_found: list[Problem] = []
+    for p in problems:
+        if p.source == Source.SELF:
+            self_found.append(p)
+            continue
+        if not sections or sections[-1].section.number != p.category.section_number:
+            sections.append(SectionGroup(p.category.section, []))
+        groups = sections[-1].categories
+        if not groups or groups[-1].category.number != p.category_number:
+            groups.append(CategoryGroup(p.category, []))
+        groups[-1].problems.append(p)
+    return sections, self_found

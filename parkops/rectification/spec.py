@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 
 from parkops.auth.models import ROLES
+from parkops.rectification.jobs import JOB, weekly_reminder
 from parkops.rectification.views import bp
-from parkops.registry import ModuleSpec, NavEntry, Permission
+from parkops.registry import JobSpec, ModuleSpec, NavEntry, Permission
 
 STAFF = tuple(r for r in ROLES if r != "admin")
 
@@ -22,4 +23,5 @@ spec = ModuleSpec(
         ),
         Permission("ledger.export", _l("Export the ledger"), ("office", "leader")),
     ),
+    jobs=(JobSpec(JOB, weekly_reminder, "cron", {"day_of_week": "mon", "hour": 8, "minute": 0}),),
 )

@@ -1,75 +1,150 @@
-"""Ledger routes: parse, call a service, render or redirect."""
+"""Ledger routes for reading: the list, a problem, its evidence, files and the export.
 
-from flask import Blueprint, abort, render_template, request
-from flask_babel import lazy_gettext as _l
+The routes that change the ledger are in edit_views, a blueprint nested in this one.
+"""
+
+from io import BytesIO
+
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from parkops import attachments
 from parkops.auth.access import require
 from parkops.auth.models import Department, User
 from parkops.extensions import db
-from parkops.rectification import services
-from parkops.rectification.models import Category, Problem, Section, Source, Status
+from parkops.rectification import evidence, export, services
+from parkops.rectification.edit_views import bp as edit_bp
+from parkops.rectification.forms import SOURCE_LABELS, STATUS_LABELS, FilterForm
+from parkops.rectification.models import (
+    Category,
+    Measure,
+    Problem,
+    Regulation,
+    Section,
+    Source,
+    Status,
+)
+from parkops.rectification.problem_page import load_problem, render_problem
 from parkops.timeutil import business_day
 
 bp = Blueprint("rectification", __name__)
+bp.register_blueprint(edit_bp)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-def _filter_from_args() -> services.LedgerFilter:
-    status = request.args.get("status")
-    source = request.args.get("source")
-    return services.LedgerFilter(
-        section=_int_arg("section"),
-        category=_int_arg("category"),
-        status=Status(status) if status in Status._value2member_map_ else None,
-        department_id=_int_arg("department"),
-        person_id=_int_arg("person"),
-        overdue=request.args.get("overdue") == "1",
-        source=Source(source) if source in Source._value2member_map_ else None,
+def _filters() -> tuple[FilterForm, services.LedgerFilter, list[Category]]:
+    """The filter form read from the query string, the filter it gives, and the categories."""
+    categories = db.session.scalars(select(Category).order_by(Category.number)).all()
+    form = FilterForm(request.args)
+    form.set_choices(
+        sections=db.session.scalars(select(Section).order_by(Section.number)).all(),
+        categories=categories,
+        people=db.session.scalars(
+            select(User).where(User.active).order_by(User.display_name)
+        ).all(),
+        depts=db.session.scalars(
+            select(Department).where(Department.active).order_by(Department.name)
+        ).all(),
     )
+    return form, form.to_filter(), categories
 
 
 @bp.route("/")
 @require("ledger.view")
 def index():
     today = business_day()
-    f = _filter_from_args()
+    form, f, categories = _filters()
     problems = db.session.scalars(services.ledger_query(f, today)).all()
+    sections, self_found = services.group_ledger(problems)
     overall, per_category = services.completion_rates()
+    self_rate, _per_category = services.completion_rates(Source.SELF)
     return render_template(
         "rectification/index.html",
-        problems=problems,
+        form=form,
         f=f,
+        count=len(problems),
+        sections=sections,
+        self_found=self_found,
         today=today,
         overall=overall,
         per_category=per_category,
-        sections=db.session.scalars(select(Section).order_by(Section.number)).all(),
-        categories=db.session.scalars(select(Category).order_by(Category.number)).all(),
-        departments=db.session.scalars(select(Department).order_by(Department.name)).all(),
-        people=db.session.scalars(select(User).where(User.active).order_by(User.username)).all(),
-        statuses=list(Status),
+        self_rate=self_rate,
+        categories=categories,
+    )
+
+
+@bp.route("/export.xlsx")
+@require("ledger.export")
+def export_xlsx():
+    today = business_day()
+    _form, f, categories = _filters()
+    problems = db.session.scalars(
+        services.ledger_query(f, today).options(
+            selectinload(Problem.measures).selectinload(Measure.owner),
+            selectinload(Problem.regulations),
+            selectinload(Problem.reports),
+        )
+    ).all()
+    data = export.workbook(
+        problems,
+        categories,
+        services.completion_rates(),
+        services.completion_rates(Source.SELF)[0],
+        today,
+    )
+    return send_file(
+        BytesIO(data),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"{_('rectification-ledger')}-{today.isoformat()}.xlsx",
+        max_age=0,
     )
 
 
 @bp.route("/problems/<int:problem_id>")
 @require("ledger.view")
 def problem(problem_id: int):
-    p = db.session.get(Problem, problem_id) or abort(404)
-    return render_template("rectification/problem.html", problem=p, today=business_day())
+    return render_problem(load_problem(problem_id))
 
 
-STATUS_LABELS = {
-    Status.NOT_STARTED: _l("Not started"),
-    Status.IN_PROGRESS: _l("In progress"),
-    Status.COMPLETED: _l("Completed"),
-    Status.LONG_TERM: _l("Long-term"),
-}
+@bp.route("/problems/<int:problem_id>/evidence/<kind>")
+@require("ledger.view")
+def evidence_list(problem_id: int, kind: str):
+    problem = db.session.get(Problem, problem_id) or abort(404)
+    page = evidence.evidence_page(problem.id, kind, request.args.get("page", 1, type=int))
+    if page.total == 0:
+        abort(404)
+    return render_template(
+        "rectification/evidence.html",
+        problem=problem,
+        kind=kind,
+        label=evidence.kind_label(kind),
+        page=page,
+    )
+
+
+@bp.route("/regulations/<int:regulation_id>/file")
+@require("ledger.view")
+def regulation_file(regulation_id: int):
+    regulation = db.session.get(Regulation, regulation_id) or abort(404)
+    if regulation.attachment is None:
+        abort(404)
+    return attachments.send(regulation.attachment)
 
 
 @bp.app_template_global()
 def status_label(status: Status) -> str:
     return str(STATUS_LABELS[status])
+
+
+@bp.app_template_global()
+def source_label(source: Source) -> str:
+    return str(SOURCE_LABELS[source])
+
+
+@bp.app_template_global()
+def evidence_url(kind: str, record_id: int) -> str | None:
+    return evidence.record_url(kind, record_id)

@@ -1,18 +1,16 @@
 """initial schema
 
-Revision ID: 3d1a53fcab5b
+Revision ID: f0cce540c7ea
 Revises:
-Create Date: 2026-11-26 09:16:04.586309
+Create Date: 2026-11-26 09:58:00.578862
 
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-import parkops.db
-
 # revision identifiers, used by Alembic.
-revision = "3d1a53fcab5b"
+revision = "f0cce540c7ea"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -41,7 +39,7 @@ def upgrade():
         sa.Column("job", sa.String(length=80), nullable=False),
         sa.Column("period", sa.String(length=40), nullable=False),
         sa.Column("subject", sa.String(length=80), nullable=False),
-        sa.Column("claimed_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_claims")),
         sa.UniqueConstraint(
             "job", "period", "subject", name=op.f("uq_job_claims_job_period_subject")
@@ -52,7 +50,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=50), nullable=False),
         sa.Column("ip", sa.String(length=64), nullable=False),
-        sa.Column("at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
     )
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
@@ -110,7 +108,9 @@ def upgrade():
         sa.Column("all_sites", sa.Boolean(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=True),
         sa.Column("locale", sa.String(length=10), nullable=True),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("must_change_password", sa.Boolean(), nullable=False),
+        sa.Column("session_version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["department_id"], ["departments.id"], name=op.f("fk_users_department_id_departments")
         ),
@@ -131,7 +131,7 @@ def upgrade():
         sa.Column("has_thumbnail", sa.Boolean(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["uploaded_by_id"], ["users.id"], name=op.f("fk_attachments_uploaded_by_id_users")
         ),
@@ -146,7 +146,7 @@ def upgrade():
         "audit_entries",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("action", sa.String(length=60), nullable=False),
         sa.Column("object_type", sa.String(length=60), nullable=False),
@@ -170,7 +170,7 @@ def upgrade():
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("result_url", sa.String(length=500), nullable=False),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_idempotency_keys_user_id_users")
         ),
@@ -188,8 +188,8 @@ def upgrade():
         sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("link", sa.String(length=500), nullable=False),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("read_at", parkops.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -200,9 +200,8 @@ def upgrade():
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_notifications_created_at"), ["created_at"], unique=False
+            "ix_notifications_user_created", ["user_id", "created_at"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_notifications_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "rect_problems",
@@ -235,8 +234,8 @@ def upgrade():
             nullable=False,
         ),
         sa.Column("completed_on", sa.Date(), nullable=True),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["category_number"],
             ["rect_categories.number"],
@@ -295,7 +294,7 @@ def upgrade():
         sa.Column("kind", sa.String(length=60), nullable=False),
         sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("summary", sa.String(length=300), nullable=False),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["problem_id"],
             ["rect_problems.id"],
@@ -337,7 +336,7 @@ def upgrade():
             ),
             nullable=False,
         ),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["users.id"], name=op.f("fk_rect_measures_owner_id_users")
         ),
@@ -362,7 +361,7 @@ def upgrade():
         sa.Column("reported_on", sa.Date(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"], ["users.id"], name=op.f("fk_rect_progress_reports_author_id_users")
         ),
@@ -387,7 +386,7 @@ def upgrade():
         sa.Column("revised", sa.Boolean(), nullable=False),
         sa.Column("adopted_on", sa.Date(), nullable=False),
         sa.Column("attachment_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", parkops.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["attachment_id"],
             ["attachments.id"],
@@ -439,8 +438,7 @@ def downgrade():
 
     op.drop_table("rect_problems")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
-        batch_op.drop_index(batch_op.f("ix_notifications_created_at"))
+        batch_op.drop_index("ix_notifications_user_created")
 
     op.drop_table("notifications")
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:

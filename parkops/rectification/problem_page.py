@@ -1,0 +1,105 @@
+"""One problem's page, shared by the routes that show it and those that re-show it with errors."""
+
+from flask import abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from parkops.extensions import db
+from parkops.rectification import edits, evidence
+from parkops.rectification.forms import MeasureForm, ProblemForm, RegulationForm, ReportForm
+from parkops.rectification.models import Measure, Problem, ProgressReport, Regulation
+from parkops.timeutil import business_day
+
+
+def load_problem(problem_id: int) -> Problem:
+    """The problem with everything its page shows, in a fixed number of queries; or 404."""
+    problem = db.session.scalar(
+        select(Problem)
+        .where(Problem.id == problem_id)
+        .options(
+            selectinload(Problem.leader),
+            selectinload(Problem.person),
+            selectinload(Problem.department),
+            selectinload(Problem.measures).selectinload(Measure.owner),
+            selectinload(Problem.regulations).selectinload(Regulation.attachment),
+            selectinload(Problem.reports).selectinload(ProgressReport.author),
+        )
+    )
+    if problem is None:
+        abort(404)
+    return problem
+
+
+def _source(submitted: bool) -> dict:
+    """A submitted form reads the request (Flask-WTF's default); a fresh one reads nothing."""
+    return {} if submitted else {"formdata": None}
+
+
+def problem_form(problem: Problem, submitted: bool = False) -> ProblemForm:
+    form = ProblemForm(
+        **_source(submitted),
+        data={
+            "leader": problem.leader_id,
+            "department": problem.department_id,
+            "person": problem.person_id,
+            "deadline": problem.deadline,
+            "status": problem.status.value,
+        },
+    )
+    form.set_choices(problem.leader_id, problem.person_id, problem.department_id)
+    return form
+
+
+def measure_form(measure: Measure | None = None, submitted: bool = False) -> MeasureForm:
+    data = (
+        {
+            "text": measure.text,
+            "owner": measure.owner_id,
+            "deadline": measure.deadline,
+            "status": measure.status.value,
+        }
+        if measure
+        else {"status": "in_progress"}
+    )
+    form = MeasureForm(**_source(submitted), data=data)
+    form.set_choices(measure.owner_id if measure else None)
+    return form
+
+
+def regulation_form(
+    regulation: Regulation | None = None, submitted: bool = False
+) -> RegulationForm:
+    data = (
+        {
+            "title": regulation.title,
+            "revised": "revised" if regulation.revised else "new",
+            "adopted_on": regulation.adopted_on,
+        }
+        if regulation
+        else {"revised": "new"}
+    )
+    return RegulationForm(**_source(submitted), data=data)
+
+
+def render_problem(problem: Problem, status: int = 200, **forms):
+    """The page; ``forms`` holds a submitted form to show again with its errors."""
+    can_edit = current_user.can("ledger.edit")
+    if can_edit:
+        forms.setdefault("problem_form", problem_form(problem))
+        forms.setdefault("measure_form", measure_form())
+        forms.setdefault("regulation_form", regulation_form())
+    can_report = edits.can_report(current_user, problem)
+    if can_report:
+        forms.setdefault("report_form", ReportForm(formdata=None))
+    html = render_template(
+        "rectification/problem.html",
+        problem=problem,
+        today=business_day(),
+        can_edit=can_edit,
+        can_report=can_report,
+        evidence=evidence.evidence_groups(problem.id),
+        readings=evidence.readings(problem.code),
+        **forms,
+    )
+    return html, status

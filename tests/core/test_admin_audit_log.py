@@ -1,0 +1,108 @@
+"""The audit log viewer: newest first, filters, and the chain check (read-only)."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select, update
+
+from parkops import audit
+from parkops.audit import AuditEntry
+from parkops.extensions import db
+
+
+@pytest.fixture
+def leader(client, make_user, login):
+    user = make_user("leader1", ["leader"], all_sites=True, display_name="王局长")
+    login(user)
+    client.post("/language/en")
+    return user
+
+
+def actions_listed(response) -> list[str]:
+    return re.findall(r'data-label="Action"><code>([^<]+)</code>', response.text)
+
+
+def add_entries(actor, n, action="test.action"):
+    for i in range(n):
+        audit.record(action, "thing", i, {"n": i}, actor=actor)
+    db.session.commit()
+
+
+def test_newest_first_with_actor_object_and_details(client, leader, make_user):
+    crew = make_user("crew1", ["crew"], display_name="赵强")
+    audit.record("test.first", "problem", 14, {"changes": {"status": ["open", "done"]}}, actor=crew)
+    audit.record("test.second", "user", crew.id, {"roles": ["crew", "gardener"]}, actor=leader)
+    db.session.commit()
+    response = client.get("/audit/")
+    assert response.status_code == 200
+    listed = actions_listed(response)
+    assert listed.index("test.second") < listed.index("test.first") < listed.index("auth.login")
+    page = response.text
+    assert "赵强" in page and "problem #14" in page
+    assert re.search(r"<dt>status</dt><dd>open → done</dd>", page)
+    assert re.search(r"<dt>roles</dt><dd>crew, gardener</dd>", page)
+    assert re.search(rf"user #{crew.id} <small[^>]*>crew1</small>", page)
+
+
+def test_paginated(client, leader):
+    add_entries(leader, 60)
+    first, second = client.get("/audit/"), client.get("/audit/?page=2")
+    assert len(actions_listed(first)) == 50
+    # 60 entries and the leader's sign-in, the oldest, last on the second page
+    assert actions_listed(second) == ["test.action"] * 10 + ["auth.login"]
+    assert "Page 2 of 2" in second.text
+
+
+def test_filters(client, leader, make_user):
+    crew = make_user("crew1", ["crew"])
+    add_entries(crew, 3, "test.crew")
+    add_entries(leader, 2, "test.leader")
+    old = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "test.crew"))
+    # Move one entry to an earlier day (behind the chain's back: only the view is tested here).
+    db.session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.id == old.id)
+        .values(at=datetime(2024, 3, 1, 15, 59, tzinfo=UTC))  # 23:59 on 1 March in Shanghai
+    )
+    db.session.commit()
+
+    assert set(actions_listed(client.get("/audit/?action=test.crew"))) == {"test.crew"}
+    assert len(actions_listed(client.get("/audit/?action=test.crew"))) == 3
+    by_actor = actions_listed(client.get(f"/audit/?actor={crew.id}"))
+    assert by_actor == ["test.crew"] * 3
+    on_day = actions_listed(client.get("/audit/?date_from=2024-03-01&date_to=2024-03-01"))
+    assert on_day == ["test.crew"]
+    assert actions_listed(client.get("/audit/?date_from=2024-03-02&date_to=2024-03-02")) == []
+
+
+def test_an_unreadable_filter_is_explained_not_ignored(client, leader):
+    response = client.get("/audit/?date_from=yesterday")
+    assert response.status_code == 200
+    assert "Not a valid date value" in response.text
+    assert actions_listed(response) == []
+
+
+def test_verify_reports_an_intact_chain_and_changes_nothing(client, leader):
+    add_entries(leader, 3)
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    response = client.get("/audit/verify")
+    assert "Intact: 4 entries checked" in response.text
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_verify_finds_an_entry_changed_behind_the_applications_back(client, leader):
+    add_entries(leader, 3)
+    db.session.execute(
+        update(AuditEntry).where(AuditEntry.seq == 2).values(details={"n": "forged"})
+    )
+    db.session.commit()
+    response = client.get("/audit/verify")
+    assert "Broken" in response.text
+    assert "content changed after it was written" in response.text
+
+
+def test_only_admins_and_leaders_read_it(client, make_user, login):
+    login(make_user("crew1", ["crew"]))
+    assert client.get("/audit/").status_code == 403
+    assert client.get("/audit/verify").status_code == 403

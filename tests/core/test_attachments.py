@@ -1,0 +1,245 @@
+"""Uploads: photos re-encoded upright without metadata, bombs and fakes refused, nothing left
+behind by a refusal or a rolled-back transaction."""
+
+import os
+import struct
+import tracemalloc
+import zipfile
+import zlib
+from io import BytesIO
+
+import pytest
+from PIL import ExifTags, Image
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+
+from parkops import attachments
+from parkops.attachments import Attachment, AttachmentError, store_document, store_photo
+from parkops.extensions import db
+
+RED, BLUE, GREEN = (230, 20, 20), (20, 20, 230), (20, 200, 20)
+
+
+def upload(data: bytes, filename: str = "photo.jpg") -> FileStorage:
+    return FileStorage(stream=BytesIO(data), filename=filename)
+
+
+def encode(image: Image.Image, fmt: str, **params) -> bytes:
+    out = BytesIO()
+    image.save(out, fmt, **params)
+    return out.getvalue()
+
+
+def two_halves(size=(300, 200), left=RED, right=BLUE, mode="RGB") -> Image.Image:
+    image = Image.new(mode, size, left)
+    image.paste(right, (size[0] // 2, 0, size[0], size[1]))
+    return image
+
+
+def stored_files() -> list[str]:
+    return sorted(p.name for p in attachments.storage_dir().iterdir())
+
+
+def attachment_rows() -> int:
+    return db.session.scalar(select(func.count()).select_from(Attachment))
+
+
+def stored_image(attachment: Attachment, thumbnail: bool = False) -> Image.Image:
+    name = attachment.stored_name
+    if thumbnail:
+        name = name.removesuffix(".jpg") + ".thumb.jpg"
+    return Image.open(attachments.storage_dir() / name)
+
+
+def close(pixel, colour, tolerance=40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))
+
+
+def bomb_png(width=20_000, height=20_000) -> bytes:
+    """A PNG whose header declares width x height; its data would inflate to gigabytes.
+
+    Only the first rows are present (zeros compress to nothing): the test is that the
+    header alone gets it refused, before a decoder allocates anything.
+    """
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (1 + width * 3) * 16, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_phone_photo_is_stored_upright_without_exif_or_gps(app):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # the camera was held on its side
+    exif[ExifTags.Base.Model] = "SecretCam 3000"
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (34.0, 45.0, 0.0), 3: "E", 4: (115.0, 1.0, 0.0)}
+    sent = encode(two_halves(), "JPEG", exif=exif, quality=95)
+    assert Image.open(BytesIO(sent)).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the input has GPS
+
+    attachment = store_photo(upload(sent, "IMG_0001.JPG"), "test.owner", 1, None)
+    db.session.commit()
+
+    image = stored_image(attachment)
+    assert image.format == "JPEG"
+    assert image.size == (200, 300) == (attachment.width, attachment.height)
+    # Orientation 6 turns the picture a quarter clockwise: the left (red) half is now on top.
+    assert close(image.getpixel((100, 40)), RED)
+    assert close(image.getpixel((100, 260)), BLUE)
+    assert len(image.getexif()) == 0
+    raw = (attachments.storage_dir() / attachment.stored_name).read_bytes()
+    assert b"Exif" not in raw and b"SecretCam" not in raw
+    assert attachment.filename == "IMG_0001.jpg"
+    assert attachment.content_type == "image/jpeg"
+
+
+def test_a_png_with_transparency_becomes_a_jpeg_on_white(app):
+    image = Image.new("RGBA", (200, 100), (0, 0, 0, 0))  # transparent black
+    image.paste((*GREEN, 255), (100, 0, 200, 100))
+    attachment = store_photo(upload(encode(image, "PNG"), "sign.png"), "test.owner", 1, None)
+    db.session.commit()
+    stored = stored_image(attachment)
+    assert stored.format == "JPEG" and stored.mode == "RGB"
+    assert close(stored.getpixel((40, 50)), (255, 255, 255))  # not black
+    assert close(stored.getpixel((160, 50)), GREEN)
+    assert attachment.filename == "sign.jpg"
+
+
+def test_a_large_photo_is_bounded_and_gets_a_thumbnail(app):
+    sent = encode(two_halves((3000, 2000)), "JPEG")
+    attachment = store_photo(upload(sent), "test.owner", 1, None)
+    db.session.commit()
+    assert stored_image(attachment).size == (2560, 1707)
+    thumb = stored_image(attachment, thumbnail=True)
+    assert max(thumb.size) == 320 and thumb.format == "JPEG"
+    assert attachment.has_thumbnail
+    with app.test_request_context():
+        response = attachments.send(attachment, thumbnail=True)
+        response.direct_passthrough = False
+        assert Image.open(BytesIO(response.get_data())).size == thumb.size
+        assert response.headers["Cache-Control"] == "private, max-age=3600"
+
+
+def test_the_configured_pixel_limit_holds_without_touching_pillows_global(make_app):
+    default = Image.MAX_IMAGE_PIXELS
+    app = make_app(IMAGE_MAX_PIXELS=1_000_000)
+    with app.app_context():
+        with pytest.raises(AttachmentError, match="too many pixels"):
+            store_photo(upload(encode(two_halves((1200, 1000)), "PNG")), "test.owner", 1, None)
+        store_photo(upload(encode(two_halves((1000, 1000)), "PNG")), "test.owner", 1, None)
+    assert Image.MAX_IMAGE_PIXELS == default
+
+
+def test_a_decompression_bomb_is_refused_without_decoding(app):
+    data = bomb_png()
+    tracemalloc.start()
+    try:
+        with pytest.raises(AttachmentError, match="too many pixels"):
+            store_photo(upload(data, "bomb.png"), "test.owner", 1, None)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024  # decoding would need 1.2 GB
+
+
+def jpeg_bytes() -> bytes:
+    return encode(two_halves(), "JPEG")
+
+
+def plain_zip(names=("readme.txt",)) -> bytes:
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in names:
+            archive.writestr(name, "x")
+    return out.getvalue()
+
+
+REFUSED_PHOTOS = [
+    (b"this is not an image", "notes.jpg", "Not a photo"),
+    (encode(two_halves(), "BMP"), "scan.bmp", "Not a photo"),
+    (encode(two_halves(), "TIFF"), "scan.tif", "Not a photo"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "logo.svg", "Not a photo"),
+    (jpeg_bytes()[:800], "cut.jpg", "damaged or incomplete"),
+    (b"", "empty.jpg", "empty"),
+    (bomb_png(), "bomb.png", "too many pixels"),
+]
+
+
+@pytest.mark.parametrize(("data", "name", "message"), REFUSED_PHOTOS)
+def test_refused_photos_leave_no_file_and_no_row(app, data, name, message):
+    with pytest.raises(AttachmentError, match=message):
+        store_photo(upload(data, name), "test.owner", 1, None)
+    db.session.commit()  # even if the caller goes on and commits
+    assert stored_files() == [] and attachment_rows() == 0
+
+
+def test_an_oversized_file_is_refused_before_it_is_read_whole(make_app):
+    app = make_app(UPLOAD_MAX_BYTES=1024 * 1024)
+    with app.app_context():
+        noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
+        data = encode(noise, "PNG")
+        assert len(data) > 1024 * 1024
+        with pytest.raises(AttachmentError, match=r"too large \(at most 1 MB\)"):
+            store_photo(upload(data), "test.owner", 1, None)
+        assert stored_files() == [] and attachment_rows() == 0
+
+
+def office_file(main_part: str) -> bytes:
+    return plain_zip(("[Content_Types].xml", f"{main_part}document.xml"))
+
+
+def test_documents_whose_content_matches_their_type_are_stored(app):
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    stored = store_document(upload(pdf, "整改制度.pdf"), "test.owner", 1, None)
+    docx = store_document(upload(office_file("word/"), "制度.docx"), "test.owner", 1, None)
+    db.session.commit()
+    assert stored.content_type == "application/pdf" and stored.filename == "整改制度.pdf"
+    assert (attachments.storage_dir() / stored.stored_name).read_bytes() == pdf
+    assert docx.content_type.endswith("wordprocessingml.document")
+    assert attachment_rows() == 2
+
+
+REFUSED_DOCUMENTS = [
+    (b"MZ\x90\x00\x03\x00\x00\x00" + b"\0" * 100, "regulation.pdf", "does not match"),
+    (plain_zip(), "regulation.pdf", "does not match"),
+    (plain_zip(), "regulation.docx", "does not match"),  # a renamed .zip
+    (office_file("word/"), "table.xlsx", "does not match"),  # a Word file named .xlsx
+    (b"%PDF-1.4", "regulation.exe", "Only PDF, Word, Excel or WPS"),
+    (b"<html></html>", "page.html", "Only PDF, Word, Excel or WPS"),
+    (b"%PDF-1.4", "no-extension", "Only PDF, Word, Excel or WPS"),
+    (b"", "empty.pdf", "empty"),
+]
+
+
+@pytest.mark.parametrize(("data", "name", "message"), REFUSED_DOCUMENTS)
+def test_refused_documents_leave_no_file_and_no_row(app, data, name, message):
+    with pytest.raises(AttachmentError, match=message):
+        store_document(upload(data, name), "test.owner", 1, None)
+    db.session.commit()
+    assert stored_files() == [] and attachment_rows() == 0
+
+
+def test_files_of_a_rolled_back_transaction_are_removed(app):
+    store_photo(upload(jpeg_bytes()), "test.owner", 1, None)
+    store_document(upload(b"%PDF-1.4\n%%EOF", "a.pdf"), "test.owner", 1, None)
+    assert len(stored_files()) == 3  # photo, thumbnail, document
+    db.session.rollback()  # e.g. another field of the same form was refused
+    assert stored_files() == [] and attachment_rows() == 0
+
+
+def test_files_of_a_committed_transaction_stay(app):
+    name = store_photo(upload(jpeg_bytes()), "test.owner", 1, None).stored_name
+    db.session.commit()
+    db.session.rollback()  # a later transaction's rollback does not touch them
+    db.session.remove()
+    assert stored_files() == sorted([name, name.removesuffix(".jpg") + ".thumb.jpg"])
+
+
+def test_a_path_in_the_filename_is_dropped(app):
+    sent = upload(b"%PDF-1.4\n%%EOF", "C:\\Users\\li\\Desktop\\制度 2024.pdf")
+    assert store_document(sent, "test.owner", 1, None).filename == "制度 2024.pdf"
