@@ -101,7 +101,7 @@ PRODUCTS = {
 ROLLS = {  # product code → rolls (first, last); the zoo's rolls leave a gap
     "GATE-ADULT": ((100001, 110000),),
     "ZOO-ADULT": ((200001, 210000), (210501, 220000)),
-    "COMBO": ((300001, 305000),),
+    "COMBO": ((300001, 310000),),
     "BOAT": ((400001, 405000),),
 }
 OFFICES = {
@@ -307,10 +307,13 @@ class _Month:
 
     def _range(self, shift, code, opened, closing, prices, by_line: bool) -> None:
         product = self.catalog[code]
-        first = self.cursor[code]
-        if first + 300 > ROLLS[code][0][1]:  # the first roll is used up: the next one
-            first = self.cursor[code] = ROLLS[code][-1][0]
         size = 300
+        first = self.cursor[code]
+        roll_last = next(last for start, last in ROLLS[code] if start <= first <= last)
+        if first + size - 1 > roll_last:  # this roll is used up: on to the next one
+            first = self.cursor[code] = next(
+                start for start, _l in ROLLS[code] if start > roll_last
+            )
         sold = self.random.randint(120, 260)
         issue = StockIssue(
             site_id=shift.site_id,

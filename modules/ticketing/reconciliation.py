@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import selectinload
 
@@ -351,10 +352,12 @@ def _serial_flags(shifts: list[Shift]) -> list[Flag]:
             flags.append(
                 Flag(
                     f"missing:{issue.id}:{missing}",
-                    _(
-                        "%(n)s serials of %(product)s issued to %(seller)s are neither sold, "
+                    ngettext(
+                        "%(num)s serial of %(product)s issued to %(seller)s is neither sold, "
                         "voided nor returned: %(serials)s.",
-                        n=missing,
+                        "%(num)s serials of %(product)s issued to %(seller)s are neither sold, "
+                        "voided nor returned: %(serials)s.",
+                        missing,
                         product=issue.product.name,
                         seller=issue.seller.display_name,
                         serials=_spans(missing_serials(issue)),
@@ -389,10 +392,12 @@ def _serial_flags(shifts: list[Shift]) -> list[Flag]:
         flags.append(
             Flag(
                 f"outside:{shift_id}:{len(serials)}",
-                _(
-                    "%(seller)s sold %(n)s serials outside the ranges issued to her: %(serials)s.",
+                ngettext(
+                    "%(seller)s sold %(num)s serial outside the ranges issued to her: %(serials)s.",
+                    "%(seller)s sold %(num)s serials outside the ranges issued to her: "
+                    "%(serials)s.",
+                    len(serials),
                     seller=shift.seller.display_name,
-                    n=len(serials),
                     serials=_spans(serials),
                 ),
                 shift_id=shift_id,
@@ -460,9 +465,10 @@ def _price_flags(day: TicketDay) -> list[Flag]:
     return [
         Flag(
             f"price:{shift_id}:{n}:{delta}",
-            _(
-                "%(n)s sales by %(seller)s were not at the list price (%(delta)s in all).",
-                n=n,
+            ngettext(
+                "%(num)s sale by %(seller)s was not at the list price (%(delta)s in all).",
+                "%(num)s sales by %(seller)s were not at the list price (%(delta)s in all).",
+                n,
                 seller=sellers[seller_id].display_name,
                 delta=format_fen(int(delta)),
             ),

@@ -7,6 +7,7 @@ route declares its permission, and a seller reaches only her own shifts
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -439,7 +440,7 @@ def import_sales():
         select(SalesImport)
         .where(SalesImport.kind == "sales", SalesImport.imported_by_id == current_user.id)
         .order_by(SalesImport.id.desc())
-        .limit(10)
+        .limit(5)
     ).all()
     return (
         render_template(
@@ -456,9 +457,10 @@ def import_sales():
 def _flash_imported(result: imports.ImportResult) -> None:
     if result.imported:
         flash(
-            _(
-                "%(n)s lines imported; %(skipped)s already imported before were skipped.",
-                n=result.imported,
+            ngettext(
+                "%(num)s line imported; %(skipped)s already imported before were skipped.",
+                "%(num)s lines imported; %(skipped)s already imported before were skipped.",
+                result.imported,
                 skipped=result.skipped,
             ),
             "success",

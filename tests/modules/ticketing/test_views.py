@@ -121,7 +121,7 @@ def test_the_sellers_day_through_the_pages(world, as_user):
         content_type="multipart/form-data",
         follow_redirects=True,
     )
-    assert "1 lines imported" in response.get_data(as_text=True)
+    assert "1 line imported" in response.get_data(as_text=True)
     issue = shift.issues[0]
     assert (
         client.post(f"/ticketing/issues/{issue.id}/return", data={"first_unsold": 1020}).status_code
