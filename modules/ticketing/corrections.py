@@ -159,26 +159,25 @@ def decide_correction(correction: Correction, approve: bool, actor: User) -> Non
 def _apply(c: Correction, actor: User) -> None:
     day = c.day
     if c.kind == CorrectionKind.SALE:
-        db.session.add(
-            SalesLine(
-                site_id=day.site_id,
-                business_day=day.business_day,
-                office_id=c.office_id,
-                seller_id=c.seller_id,
-                product_id=c.product_id,
-                # A correction has no moment of sale: it belongs to the day as a whole.
-                sold_at=local_midnight_utc(day.business_day),
-                quantity=c.quantity,
-                amount_fen=c.amount_fen,
-                list_price_fen=price_on(c.product_id, day.business_day) or 0,
-                payment=c.payment,
-                status=c.sale_status,
-                source=SaleSource.CORRECTION,
-                correction_id=c.id,
-            )
+        line = SalesLine(
+            site_id=day.site_id,
+            business_day=day.business_day,
+            office_id=c.office_id,
+            seller_id=c.seller_id,
+            product_id=c.product_id,
+            # A correction has no moment of sale: it belongs to the day as a whole.
+            sold_at=local_midnight_utc(day.business_day),
+            quantity=c.quantity,
+            amount_fen=c.amount_fen,
+            list_price_fen=price_on(c.product_id, day.business_day) or 0,
+            payment=c.payment,
+            status=c.sale_status,
+            source=SaleSource.CORRECTION,
+            correction_id=c.id,
         )
+        db.session.add(line)
         db.session.flush()
-        summary.refresh_day(day.site_id, day.business_day)
+        summary.add_lines([line])
     elif c.kind == CorrectionKind.GATE_COUNT:
         db.session.add(
             GateCount(

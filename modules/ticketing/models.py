@@ -431,6 +431,13 @@ class SalesLine(Base):
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
         Index("ix_tkt_sales_lines_site_day", "site_id", "business_day"),
         Index("ix_tkt_sales_lines_product_serial", "product_id", "serial"),
+        # Only range and correction lines point at an issue: a small partial index.
+        Index(
+            "ix_tkt_sales_lines_issue",
+            "issue_id",
+            sqlite_where=text("issue_id IS NOT NULL"),
+            postgresql_where=text("issue_id IS NOT NULL"),
+        ),
         # A serial is sold once.
         Index(
             "uq_tkt_sales_lines_sold_serial",

@@ -122,7 +122,7 @@ def _check_counts(counted: dict[Payment, int]) -> None:
         raise TicketingError(_("Enter every amount counted (0 where there is none)."))
 
 
-def _record_range_sales(shift: Shift) -> None:
+def _record_range_sales(shift: Shift) -> list[SalesLine]:
     """Sales lines for the ranges of products this shift did not record line by line."""
     by_line = set(
         db.session.scalars(
@@ -135,6 +135,7 @@ def _record_range_sales(shift: Shift) -> None:
     counts = issue_counts(issues)
     prices = prices_on([i.product_id for i in issues], shift.business_day)
     now = utcnow()
+    recorded = []
     for issue in issues:
         sold = counts[issue.id].with_seller  # not yet settled: what is left was sold
         if sold <= 0:
@@ -148,7 +149,7 @@ def _record_range_sales(shift: Shift) -> None:
                     day=shift.business_day.isoformat(),
                 )
             )
-        db.session.add(
+        recorded.append(
             SalesLine(
                 site_id=shift.site_id,
                 business_day=shift.business_day,
@@ -166,7 +167,9 @@ def _record_range_sales(shift: Shift) -> None:
                 source=SaleSource.RANGE,
             )
         )
+    db.session.add_all(recorded)
     db.session.flush()
+    return recorded
 
 
 def count_blind(shift: Shift, counted: dict[Payment, int], actor: User) -> Shift:
@@ -192,7 +195,7 @@ def count_blind(shift: Shift, counted: dict[Payment, int], actor: User) -> Shift
         raise TicketingError(
             _("A supervisor must first approve or reject the voids you asked for.")
         )
-    _record_range_sales(shift)
+    summary.add_lines(_record_range_sales(shift))
     expected = expected_by_method(shift)
     tolerance, second = thresholds()
     shift.tallies = [
@@ -203,7 +206,6 @@ def count_blind(shift: Shift, counted: dict[Payment, int], actor: User) -> Shift
     shift.tolerance_fen, shift.second_count_fen = tolerance, second
     worst = worst_difference(shift)
     shift.status = ShiftStatus.EXPLAINING if worst > tolerance else ShiftStatus.CLOSED
-    summary.refresh_day(shift.site_id, shift.business_day)
     audit.record(
         "ticketing.shift_counted",
         "shift",

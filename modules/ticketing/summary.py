@@ -1,12 +1,14 @@
 """The daily sales summary that reports read instead of millions of sales lines.
 
-``refresh_day`` rebuilds one site's day from its lines with one INSERT … SELECT
-… GROUP BY; every service that adds lines calls it in the same transaction.
+Every service that adds lines keeps it up to date in the same transaction: an
+import rebuilds the site's day from its lines with one INSERT … SELECT … GROUP
+BY (``refresh_day``); a blind count or a correction, which add a line or two,
+adds them to their summary rows (``add_lines``).
 """
 
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from modules.ticketing.models import DailySales, SalesLine
 from parkops.extensions import db
@@ -35,6 +37,40 @@ def refresh_day(site_id: int, day: date) -> None:
         delete(DailySales).where(DailySales.site_id == site_id, DailySales.business_day == day)
     )
     db.session.execute(_summarise(SalesLine.site_id == site_id, SalesLine.business_day == day))
+
+
+def add_lines(lines: list[SalesLine]) -> None:
+    """Add a few new lines to their summary rows; the caller commits."""
+    totals: dict[tuple, list[int]] = {}
+    for line in lines:
+        key = tuple(getattr(line, k) for k in _KEYS)
+        total = totals.setdefault(key, [0, 0, 0])
+        total[0] += 1
+        total[1] += line.quantity
+        total[2] += line.amount_fen
+    for key, (count, quantity, amount) in totals.items():
+        match = [
+            getattr(DailySales, k).is_(None) if v is None else getattr(DailySales, k) == v
+            for k, v in zip(_KEYS, key, strict=True)
+        ]
+        updated = db.session.execute(
+            update(DailySales)
+            .where(*match)
+            .values(
+                lines=DailySales.lines + count,
+                quantity=DailySales.quantity + quantity,
+                amount_fen=DailySales.amount_fen + amount,
+            )
+        )
+        if updated.rowcount == 0:
+            db.session.add(
+                DailySales(
+                    **dict(zip(_KEYS, key, strict=True)),
+                    lines=count,
+                    quantity=quantity,
+                    amount_fen=amount,
+                )
+            )
 
 
 def rebuild(start: date, end: date) -> None:

@@ -4,11 +4,13 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from modules.ticketing import audit_reports, reconciliation, shifts
+from modules.ticketing import audit_reports, corrections, reconciliation, shifts, stock, summary
 from modules.ticketing.imports import import_sales
-from modules.ticketing.models import Payment
+from modules.ticketing.models import DailySales, Payment, SaleStatus
 from modules.ticketing.services import day_record
+from parkops.extensions import db
 from parkops.timeutil import business_day
 
 from .conftest import csv_bytes, sale
@@ -121,3 +123,44 @@ def test_report_queries_do_not_grow_with_the_data(sold, count_queries):
         audit_reports.seller_report(None, business_day(), business_day())
         audit_reports.breakdown(None, business_day(), business_day(), "office")
     assert after.count == before.count
+
+
+def _summary_rows():
+    return sorted(
+        db.session.execute(
+            select(
+                DailySales.office_id,
+                DailySales.seller_id,
+                DailySales.product_id,
+                DailySales.payment,
+                DailySales.status,
+                DailySales.lines,
+                DailySales.quantity,
+                DailySales.amount_fen,
+            )
+        ).all(),
+        key=str,
+    )
+
+
+def test_the_summary_kept_up_by_counts_and_corrections_equals_a_rebuild(world):
+    shift = world.open()
+    issue = world.take(shift, world.gate_ticket, 1000, 1099)
+    assert import_sales("s.csv", csv_bytes([sale(world, world.combo, quantity=3)]), world.seller).ok
+    stock.return_range(issue, 1040, world.seller)
+    shifts.count_blind(shift, {**ZERO, Payment.CASH: FLOAT + 24000 + 40 * 4000}, world.seller)
+    day = day_record(world.site.id, business_day())
+    for seller in (world.seller, None):  # one adds to the seller's row, one makes a new row
+        c = corrections.request_correction(
+            day,
+            corrections.SaleAdjustment(
+                world.office, world.combo, Payment.CASH, SaleStatus.SOLD, 1, 8000, seller
+            ),
+            "Sold by hand while the till was down.",
+            world.auditor,
+        )
+        corrections.decide_correction(c, True, world.leader)
+    kept = _summary_rows()
+    summary.rebuild(business_day(), business_day())
+    assert _summary_rows() == kept
+    assert sum(r.amount_fen for r in kept) == 24000 + 160000 + 16000
