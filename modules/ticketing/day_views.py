@@ -106,10 +106,7 @@ def day(id: int):
     venues = [v.venue for v in figures.venues]
     gate_form = GateCountForm()
     gate_form.venue_id.choices = [(v.id, v.name) for v in venues]
-    finding_form = FindingForm()
-    finding_form.shift_id.choices = [(0, "—")] + [
-        (s.id, f"{s.seller.display_name} · {s.window.name}") for s in figures.shifts
-    ]
+    finding_form = _finding_form(figures)
     return render_template(
         "ticketing/day.html",
         day=d,
@@ -168,13 +165,22 @@ def deposit(id: int):
     return to_day(d, "#money")
 
 
+def _finding_form(figures: reconciliation.DayFigures) -> FindingForm:
+    form = FindingForm()
+    form.shift_id.choices = [(0, "—")] + [
+        (s.id, f"{s.seller.display_name} · {s.window.name}") for s in figures.shifts
+    ]
+    form.flag_key.choices = [("", "—")] + [(f.key, f.text[:80]) for f in figures.flags]
+    return form
+
+
 @bp.route("/days/<int:id>/findings", methods=["POST"])
 @require(AUDIT)
 def add_finding(id: int):
     d = day_or_404(id)
-    form = FindingForm()
-    shifts = {s.id: s for s in reconciliation.day_shifts(d)}
-    form.shift_id.choices = [(0, "—")] + [(i, str(i)) for i in shifts]
+    figures = reconciliation.day_figures(d)
+    form = _finding_form(figures)
+    shifts = {s.id: s for s in figures.shifts}
     if form.validate_on_submit():
         try:
             reconciliation.add_finding(

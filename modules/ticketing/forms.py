@@ -164,7 +164,7 @@ class FindingForm(FlaskForm):
         allow_negative=True,
         description=_l("Negative for a shortfall."),
     )
-    flag_key = StringField(validators=[Length(max=60)])
+    flag_key = SelectField(_l("About the flag"), validators=[Optional()])
 
 
 class ResolveForm(FlaskForm):

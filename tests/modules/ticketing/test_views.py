@@ -214,6 +214,19 @@ def test_the_auditor_reviews_records_a_gate_count_and_signs_off(world, as_user):
     page = client.get(f"/ticketing/days/{day.id}").get_data(as_text=True)
     assert "4 entries counted at the gate, 0 tickets sold" in page
     keys = re.findall(r'name="reviewed" value="([^"]+)"', page)
+    gate_flag = next(k for k in keys if k.startswith("gate:"))
+    response = client.post(
+        f"/ticketing/days/{day.id}/findings",
+        data={
+            "text": "Four entered the zoo without a ticket.",
+            "flag_key": gate_flag,
+            "shift_id": 0,
+            "amount": "",
+        },
+        follow_redirects=True,
+    )
+    assert "Finding recorded" in response.get_data(as_text=True)
+    assert "About: Zoo: 4 entries counted" in response.get_data(as_text=True)
     response = client.post(
         f"/ticketing/days/{day.id}/sign", data={"reviewed": keys[:-1]}, follow_redirects=True
     )
