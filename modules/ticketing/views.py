@@ -124,7 +124,7 @@ def index():
             select(Shift)
             .where(Shift.seller_id == current_user.id)
             .order_by(Shift.opened_at.desc())
-            .limit(10)
+            .limit(5)
         ).all()
     waiting = _waiting_counts() if is_staff() else {}
     return render_template(
