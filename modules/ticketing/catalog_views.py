@@ -20,7 +20,7 @@ from modules.ticketing.forms import (
     WindowForm,
 )
 from modules.ticketing.labels import label
-from modules.ticketing.models import Office, Product, ProductKind, Venue, Window
+from modules.ticketing.models import MAX_SERIAL, Office, Product, ProductKind, Venue, Window
 from modules.ticketing.services import TicketingError
 from modules.ticketing.views import APPROVE, AUDIT, MANAGE, VIEW, actor, bp, form_problem, refuse
 from parkops.auth.access import check_site, require, site_filter
@@ -310,7 +310,7 @@ def stock_page():
 def _lookup(products: list[Product]):
     """The serial lookup asked for in the query string, if any."""
     product_id, serial = request.args.get("product", ""), request.args.get("serial", "")
-    if not (product_id.isdigit() and serial.isdigit()):
+    if not (product_id.isdigit() and serial.isdigit()) or int(serial) > MAX_SERIAL:
         return None
     product = next((p for p in products if p.id == int(product_id)), None)
     if product is None:

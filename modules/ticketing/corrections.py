@@ -17,6 +17,8 @@ from sqlalchemy import select
 from modules.ticketing import summary
 from modules.ticketing.catalog import price_on
 from modules.ticketing.models import (
+    MAX_AMOUNT_FEN,
+    MAX_QUANTITY,
     Correction,
     CorrectionKind,
     CorrectionStatus,
@@ -118,7 +120,7 @@ def _need_signed(day: TicketDay) -> None:
 def _fill_sale(day: TicketDay, correction: Correction, change: SaleAdjustment) -> None:
     if change.status not in (SaleStatus.SOLD, SaleStatus.REFUND):
         raise TicketingError(_("A sale adjustment adds a sale or a refund."))
-    if change.quantity < 1 or change.amount_fen < 0:
+    if not (1 <= change.quantity <= MAX_QUANTITY and 0 <= change.amount_fen <= MAX_AMOUNT_FEN):
         raise TicketingError(_("Quantity is at least 1 and the amount is not negative."))
     if change.office.site_id != day.site_id or change.product.site_id != day.site_id:
         raise TicketingError(_("The office and the product must be of this day's site."))

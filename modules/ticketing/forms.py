@@ -22,11 +22,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from modules.ticketing.models import Payment
+from modules.ticketing.models import MAX_AMOUNT_FEN, MAX_ENTRIES, MAX_QUANTITY, MAX_SERIAL, Payment
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))
-SERIAL = NumberRange(min=1, message=_l("A serial is a number from 1."))
+SERIAL = NumberRange(min=1, max=MAX_SERIAL, message=_l("Not a ticket serial number."))
 VENUE_WEIGHTS = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*(?::\s*(\d+))?\s*$")
 
 
@@ -53,6 +53,8 @@ class YuanField(StringField):
             raise ValueError(_l("Not an amount in yuan (e.g. 1,234.50).")) from exc
         if self.data < 0 and not self.allow_negative:
             raise ValueError(_l("The amount cannot be negative."))
+        if abs(self.data) > MAX_AMOUNT_FEN:
+            raise ValueError(_l("The amount is too large."))
 
     def _value(self):
         if self.raw_data:
@@ -143,7 +145,9 @@ class GateImportForm(FlaskForm):
 
 class GateCountForm(FlaskForm):
     venue_id = SelectField(_l("Venue"), coerce=int, validators=[InputRequired()])
-    entries = IntegerField(_l("Entries counted"), validators=[InputRequired(), NumberRange(min=0)])
+    entries = IntegerField(
+        _l("Entries counted"), validators=[InputRequired(), NumberRange(min=0, max=MAX_ENTRIES)]
+    )
 
 
 class DepositForm(FlaskForm):
@@ -183,7 +187,9 @@ class SaleCorrectionForm(FlaskForm):
     seller_id = SelectField(_l("Seller"), coerce=int, validators=[Optional()])
     status = SelectField(_l("Adds"), validators=[InputRequired()])
     payment = SelectField(_l("Payment"), validators=[InputRequired()])
-    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
+    quantity = IntegerField(
+        _l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)]
+    )
     amount = YuanField(_l("Amount (¥)"), validators=[InputRequired()])
     reason = TextAreaField(
         _l("Reason"), filters=[_strip], validators=[DataRequired(), Length(min=5, max=2000)]
@@ -192,7 +198,9 @@ class SaleCorrectionForm(FlaskForm):
 
 class GateCorrectionForm(FlaskForm):
     venue_id = SelectField(_l("Venue"), coerce=int, validators=[InputRequired()])
-    entries = IntegerField(_l("Entries counted"), validators=[InputRequired(), NumberRange(min=0)])
+    entries = IntegerField(
+        _l("Entries counted"), validators=[InputRequired(), NumberRange(min=0, max=MAX_ENTRIES)]
+    )
     reason = TextAreaField(
         _l("Reason"), filters=[_strip], validators=[DataRequired(), Length(min=5, max=2000)]
     )

@@ -25,6 +25,10 @@ from sqlalchemy.exc import IntegrityError
 from modules.ticketing import summary
 from modules.ticketing.catalog import prices_on
 from modules.ticketing.models import (
+    MAX_AMOUNT_FEN,
+    MAX_ENTRIES,
+    MAX_QUANTITY,
+    MAX_SERIAL,
     EntrySource,
     GateCount,
     Office,
@@ -142,15 +146,16 @@ def parse_day(value) -> date:
         raise ValueError(_("date %(value)s is not YYYY-MM-DD", value=raw or "—")) from exc
 
 
-def parse_whole(value, minimum: int, what: str) -> int:
+def parse_whole(value, minimum: int, maximum: int, what: str) -> int:
     raw = _text(value)
-    if not WHOLE.match(raw) or int(raw) < minimum:
+    if not WHOLE.match(raw) or not minimum <= int(raw) <= maximum:
         raise ValueError(
             _(
-                "%(what)s %(value)s is not a whole number ≥ %(min)s",
+                "%(what)s %(value)s is not a whole number from %(min)s to %(max)s",
                 what=what,
                 value=raw or "—",
                 min=minimum,
+                max=maximum,
             )
         )
     return int(raw)
@@ -197,7 +202,7 @@ def _parse_sale(line_no: int, row: dict, reasons: list[str]) -> _Sale | None:
     values = {}
     checks = (
         ("sold_at", parse_time),
-        ("quantity", lambda v: parse_whole(v, 1, _("quantity"))),
+        ("quantity", lambda v: parse_whole(v, 1, MAX_QUANTITY, _("quantity"))),
         ("serial", _parse_serial),
         ("amount", _parse_amount),
         ("payment", lambda v: _parse_choice(v, Payment, _("payment"))),
@@ -233,7 +238,7 @@ def _parse_serial(value) -> int | None:
     raw = _text(value)
     if raw == "":
         return None
-    if not WHOLE.match(raw) or int(raw) < 1:
+    if not WHOLE.match(raw) or not 1 <= int(raw) <= MAX_SERIAL:
         raise ValueError(_("serial %(value)s is not a ticket number", value=raw))
     return int(raw)
 
@@ -248,6 +253,8 @@ def _parse_amount(value) -> int:
         ) from exc
     if fen < 0:
         raise ValueError(_("amount %(value)s is negative", value=raw))
+    if fen > MAX_AMOUNT_FEN:
+        raise ValueError(_("amount %(value)s is too large for one line", value=raw))
     return fen
 
 
@@ -561,7 +568,7 @@ def import_gate_counts(file_name: str, data: bytes, site: Site, actor: User) -> 
         except ValueError as exc:
             reasons.append(str(exc))
         try:
-            entries = parse_whole(row["entries"], 0, _("entries"))
+            entries = parse_whole(row["entries"], 0, MAX_ENTRIES, _("entries"))
         except ValueError as exc:
             reasons.append(str(exc))
         venue = venues.get(_text(row["venue"]))

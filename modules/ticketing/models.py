@@ -27,6 +27,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from parkops.auth.models import Site, User
 from parkops.db import Base, utcnow
 
+# Bounds that turn a typing error into a clear message instead of a column overflow.
+MAX_SERIAL = 10**12
+MAX_QUANTITY = 10_000  # tickets on one sales line
+MAX_AMOUNT_FEN = 10**9  # ¥10,000,000: one line, one count, one deposit
+MAX_ENTRIES = 10_000_000  # one venue's gate count for a day
+
 
 def _enum(cls):
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from modules.ticketing.labels import label
 from modules.ticketing.models import (
+    MAX_ENTRIES,
     DailySales,
     DayStatus,
     Deposit,
@@ -493,8 +494,8 @@ def record_gate_count(day: TicketDay, venue: Venue, entries: int, actor: User) -
     _ensure_unsigned(day)
     if venue.site_id != day.site_id:
         raise TicketingError(_("This venue belongs to another site."))
-    if entries < 0:
-        raise TicketingError(_("Entries cannot be negative."))
+    if not 0 <= entries <= MAX_ENTRIES:
+        raise TicketingError(_("Entries are a whole number from 0 to %(max)s.", max=MAX_ENTRIES))
     if day.business_day > business_day():
         raise TicketingError(_("A day in the future has no gate count yet."))
     count = GateCount(

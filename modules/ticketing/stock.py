@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from modules.ticketing.models import (
+    MAX_SERIAL,
     Product,
     SalesLine,
     SaleSource,
@@ -185,7 +186,7 @@ def receive_roll(
 
 
 def _check_bounds(first: int, last: int) -> None:
-    if first < 1 or last < first:
+    if first < 1 or last < first or last > MAX_SERIAL:
         raise TicketingError(_("The first serial must be at least 1 and not after the last."))
     if last - first + 1 > MAX_RANGE:
         raise TicketingError(_("More than %(n)s serials at once: check the numbers.", n=MAX_RANGE))

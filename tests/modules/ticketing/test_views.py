@@ -157,6 +157,12 @@ def test_a_bad_count_is_answered_and_changes_nothing(world, as_user):
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "Not an amount in yuan" in text and "cannot be negative" in text
+    huge = client.post(
+        f"/ticketing/shifts/{shift.id}/close",
+        data={"cash": "99999999999", "card": "0", "wechat": "0", "alipay": "0", "other": "0"},
+    )
+    assert huge.status_code == 422 and "too large" in huge.get_data(as_text=True)
+    assert client.get("/ticketing/stock?product=1&serial=1").status_code == 403
     db.session.refresh(shift)
     assert shift.status == ShiftStatus.OPEN and shift.tallies == []
 
@@ -330,6 +336,8 @@ def test_catalog_management_through_the_pages(world, as_user):
     assert "duplicate" in response.get_data(as_text=True)
     lookup = client.get(f"/ticketing/stock?product={world.gate_ticket.id}&serial=1003")
     assert "In the store" in lookup.get_data(as_text=True)
+    absurd = client.get(f"/ticketing/stock?product={world.gate_ticket.id}&serial={'9' * 25}")
+    assert absurd.status_code == 200 and "lookup-result" not in absurd.get_data(as_text=True)
 
 
 def test_forms_carry_csrf_protection(make_app, world):
