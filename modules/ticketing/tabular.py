@@ -11,6 +11,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -26,6 +27,11 @@ class Table:
 
 
 def read_table(file_name: str, data: bytes, required: tuple[str, ...]) -> Table:
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    if len(data) > limit:
+        raise TicketingError(
+            _("The file is larger than %(mb)s MB: split it.", mb=round(limit / 1024 / 1024, 1))
+        )
     name = file_name.lower()
     if name.endswith(".xlsx"):
         lines = _xlsx_lines(data)

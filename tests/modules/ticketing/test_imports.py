@@ -257,6 +257,12 @@ def test_unreadable_files_are_refused(world, name, data, message):
         import_sales(name, data, world.seller)
 
 
+def test_a_file_over_the_upload_limit_is_refused(world, app):
+    app.config["UPLOAD_MAX_BYTES"] = 100
+    with pytest.raises(TicketingError, match="larger than"):
+        import_sales("s.csv", csv_bytes([sale(world, world.combo)] * 5), world.seller)
+
+
 def test_header_without_rows_is_refused(world):
     with pytest.raises(TicketingError, match="no data"):
         import_sales("s.csv", csv_bytes([]), world.seller)
