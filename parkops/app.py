@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Core components whose tables belong to the schema even before a view imports them.
 from parkops import attachments, audit, errors, home, idempotency, notify, scheduler, security  # noqa: F401, I001
@@ -13,6 +14,7 @@ from parkops.auth import login as auth_login
 from parkops.auth.spec import spec as auth_spec
 from parkops.cli import register_cli
 from parkops.extensions import babel, csrf, db, migrate
+from parkops.health import spec as health_spec
 from parkops.i18n import select_locale, select_timezone
 from parkops.notifications import spec as notifications_spec
 from parkops.rectification.spec import spec as rectification_spec
@@ -43,6 +45,11 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     settings.finish(app.config, app.instance_path)
 
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx the client address (login throttling, visitor rate limits) and
+        # the scheme (Secure cookies) come from the proxy's headers.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
@@ -55,7 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth_login.init_app(app)
 
     app.extensions["parkops"] = Registry()
-    for spec in (home.spec, notifications_spec, auth_spec, rectification_spec):
+    for spec in (home.spec, health_spec, notifications_spec, auth_spec, rectification_spec):
         register(app, spec)
     for name in app.config["MODULES"]:
         register(app, load_spec(name))

@@ -27,7 +27,9 @@ def create_first_admin() -> str | None:
     if db.session.scalar(select(func.count()).select_from(User)):
         return None
     password = secrets.token_urlsafe(12)
-    admin = User(username="admin", display_name="Administrator", all_sites=True)
+    admin = User(
+        username="admin", display_name="Administrator", all_sites=True, must_change_password=True
+    )
     admin.set_password(password)
     admin.set_roles(["admin"])
     db.session.add(admin)

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCK_MINUTES": 15,
     "SCHEDULER_IN_SERVE": True,
     "SECURE_COOKIES": None,  # None: Secure only when BASE_URL is https
+    "PROXY_COUNT": 0,  # reverse proxies in front (nginx: 1); their X-Forwarded-* are trusted
 }
 
 _INT = {

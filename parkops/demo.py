@@ -67,6 +67,7 @@ def _accounts(sites, departments) -> dict[str, User]:
         user.display_name = name
         user.department = departments[department]
         user.set_password(PASSWORD)
+        user.must_change_password = False  # demo accounts share a documented password
         user.set_roles([role])
         user.all_sites = role in ALL_SITES_ROLES
         user.sites = [sites[HOME_SITE[role]]] if role in HOME_SITE else []

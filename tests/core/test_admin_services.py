@@ -1,12 +1,20 @@
 """Rules the administration services keep even when called without the forms."""
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from parkops.audit import AuditEntry
 from parkops.auth import admin_services as services
 from parkops.auth.services import Refused
 from parkops.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def _english(app):
+    """Services raise their messages outside a request: read them in English here."""
+    with force_locale("en"):
+        yield
 
 
 def audit_count():

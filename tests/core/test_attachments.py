@@ -9,6 +9,7 @@ import zlib
 from io import BytesIO
 
 import pytest
+from flask_babel import force_locale
 from PIL import ExifTags, Image
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -16,6 +17,14 @@ from werkzeug.datastructures import FileStorage
 from parkops import attachments
 from parkops.attachments import Attachment, AttachmentError, store_document, store_photo
 from parkops.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def _english(app):
+    """Services raise their messages outside a request: read them in English here."""
+    with force_locale("en"):
+        yield
+
 
 RED, BLUE, GREEN = (230, 20, 20), (20, 20, 230), (20, 200, 20)
 
@@ -127,7 +136,7 @@ def test_a_large_photo_is_bounded_and_gets_a_thumbnail(app):
 
 def test_the_configured_pixel_limit_holds_without_touching_pillows_global(make_app):
     default = Image.MAX_IMAGE_PIXELS
-    app = make_app(IMAGE_MAX_PIXELS=1_000_000)
+    app = make_app(IMAGE_MAX_PIXELS=1_000_000, DEFAULT_LOCALE="en")
     with app.app_context():
         with pytest.raises(AttachmentError, match="too many pixels"):
             store_photo(upload(encode(two_halves((1200, 1000)), "PNG")), "test.owner", 1, None)
@@ -179,7 +188,7 @@ def test_refused_photos_leave_no_file_and_no_row(app, data, name, message):
 
 
 def test_an_oversized_file_is_refused_before_it_is_read_whole(make_app):
-    app = make_app(UPLOAD_MAX_BYTES=1024 * 1024)
+    app = make_app(UPLOAD_MAX_BYTES=1024 * 1024, DEFAULT_LOCALE="en")
     with app.app_context():
         noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
         data = encode(noise, "PNG")

@@ -1,5 +1,7 @@
 """Settings come from defaults, instance/config.py, then PARKOPS_* variables."""
 
+from flask import request
+
 from parkops import create_app
 
 
@@ -25,3 +27,21 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
     first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     assert first == second and len(first) == 64
+
+
+def test_behind_a_proxy_the_client_address_comes_from_its_header(make_app):
+    app = make_app(PROXY_COUNT=1)
+    seen = []
+
+    @app.route("/whoami")
+    def whoami():
+        seen.append(request.remote_addr)
+        return ""
+
+    whoami.parkops_access = ("public",)
+    app.test_client().get(
+        "/whoami",
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert seen == ["203.0.113.7"]

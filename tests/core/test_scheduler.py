@@ -3,6 +3,7 @@ and the processes that run it (``parkops scheduler``, ``parkops serve``)."""
 
 import logging
 import os
+import queue
 import signal
 import socket
 import subprocess
@@ -181,11 +182,19 @@ def _start(args, tmp_path, **env):
 
 
 def _read_until(process, marker, timeout=30):
+    # A reader thread, so that a silent process cannot block the test past its deadline.
+    lines: queue.Queue = queue.Queue()
+    process.reader = threading.Thread(
+        target=lambda: [lines.put(x) for x in process.stdout], daemon=True
+    )
+    process.reader.start()
+    process.lines = lines
     seen = []
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=remaining)
+        except queue.Empty:
             break
         seen.append(line)
         if marker in line:
@@ -195,9 +204,11 @@ def _read_until(process, marker, timeout=30):
 
 
 def _stop(process):
+    """Interrupt the process; what it printed after ``_read_until`` returned."""
     process.send_signal(signal.SIGINT)
-    rest, _ = process.communicate(timeout=30)
-    return rest
+    process.wait(timeout=30)
+    process.reader.join(timeout=5)
+    return "".join(process.lines.queue)
 
 
 def _listening(port):
@@ -232,7 +243,7 @@ def test_serve_starts_the_scheduler_unless_told_not_to(tmp_path, in_serve):
 
 def test_scheduler_command_runs_until_interrupted(tmp_path):
     process = _start(["scheduler"], tmp_path)
-    output = _read_until(process, "Scheduler running 2 jobs")
+    output = _read_until(process, "Scheduler running")
     output += _stop(process)
     assert process.returncode == 0, output
     assert "Scheduler stopped." in output

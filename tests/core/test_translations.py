@@ -31,7 +31,22 @@ def forms(value) -> list[str]:
 
 
 def translated(catalog) -> dict:
-    return {m.id: m.string for m in catalog if m.id and not m.fuzzy and all(forms(m.string))}
+    """msgid forms -> msgstr forms, as the compiled catalog serves them.
+
+    Fuzzy and empty messages are left out, except plurals: pybabel compile keeps an
+    untranslated plural with its msgids as the text (English's are all like that).
+    A .mo gives a plural's forms as lists, a .po as tuples; both become tuples here.
+    """
+    served = {}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        ids, strings = tuple(forms(m.id)), forms(m.string)
+        if len(ids) > 1:
+            served[ids] = tuple(s or ids[min(i, 1)] for i, s in enumerate(strings))
+        elif all(strings):
+            served[ids] = tuple(strings)
+    return served
 
 
 def placeholders(text: str) -> list[str]:

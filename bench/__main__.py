@@ -1,0 +1,236 @@
+"""``python -m bench``: build, serve, measure, report. ``python -m bench --help`` for options."""
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench import scenarios as registry
+from bench.load import hammer, page_weight, sign_in
+from bench.measure import queries_per_page, time_operation
+from bench.scenarios import Page
+from bench.server import environment, parkops, serving
+from parkops import create_app
+from parkops.auth.models import User
+from parkops.demo import PASSWORD
+from parkops.extensions import db
+from parkops.rectification.models import Measure, Problem, ProgressReport
+
+RESULTS = Path(__file__).parent / "results"
+BASELINE = "/healthz"
+BUILT = "bench-built.json"  # in the instance folder: its data is complete, reuse it
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--requests", type=int, default=1000, help="per page (default 1000)")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+    parser.add_argument("--seconds", type=float, default=30, help="time cap per page (default 30)")
+    parser.add_argument("--warmup", type=int, default=20, help="requests per page before timing")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=registry.SCENARIOS,
+        help="run only these scenarios (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--instance",
+        type=Path,
+        help="instance folder to build in and keep; a complete one is reused as is",
+    )
+    parser.add_argument(
+        "--database-url", help="an empty database to fill (default: SQLite in the instance)"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    return parser.parse_args(argv)
+
+
+def _build(app, scenarios, settings: dict[str, str], instance: Path) -> dict:
+    started = time.perf_counter()
+    parkops(["demo"], settings)
+    timings = {"demo": round(time.perf_counter() - started, 1)}
+    print(f"  parkops demo: {timings['demo']} s")
+    for scenario in scenarios:
+        began = time.perf_counter()
+        with app.app_context():
+            scenario.setup(app)
+            db.session.remove()
+        name = _name(scenario)
+        timings[name] = round(time.perf_counter() - began, 1)
+        print(f"  data for {name}: {timings[name]} s")
+    (instance / BUILT).write_text(json.dumps({"setup_seconds": timings}))
+    return timings
+
+
+def _name(scenario) -> str:
+    return scenario.__name__.rsplit(".", 1)[1]
+
+
+def _sizes(app) -> dict[str, int]:
+    with app.app_context():
+        sizes = {
+            "users": db.session.scalar(select(func.count()).select_from(User)),
+            "problems": db.session.scalar(select(func.count()).select_from(Problem)),
+            "measures": db.session.scalar(select(func.count()).select_from(Measure)),
+            "progress_reports": db.session.scalar(select(func.count()).select_from(ProgressReport)),
+        }
+        db.session.remove()
+    return sizes
+
+
+def _commit() -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return done.stdout.strip()
+
+
+def _measure_pages(app, pages, settings, instance, args) -> list[dict]:
+    threads = app.config["THREADS"]
+    results = []
+    with serving(settings, threads, instance / "server.log") as port:
+        cookies = {user: sign_in(port, user, PASSWORD) for user in {p.user for p in pages} - {None}}
+        for page in pages:
+            cookie = cookies.get(page.user)
+            queries, status = queries_per_page(app, page, PASSWORD)
+            print(f"  {page.name} ({page.path}) …", flush=True)
+            hammer(port, page.path, cookie, total=args.warmup, concurrency=2, seconds=args.seconds)
+            run = hammer(
+                port,
+                page.path,
+                cookie,
+                total=args.requests,
+                concurrency=args.concurrency,
+                seconds=args.seconds,
+            )
+            results.append(
+                {
+                    "name": page.name,
+                    "path": page.path,
+                    "user": page.user,
+                    "status": status,
+                    "requests": run.requests,
+                    "errors": run.errors,
+                    "seconds": round(run.seconds, 2),
+                    "requests_per_second": round(run.per_second, 1),
+                    "p50_ms": round(run.percentile_ms(0.50), 1),
+                    "p95_ms": round(run.percentile_ms(0.95), 1),
+                    "body_bytes": run.body_bytes,
+                    "page_weight_bytes": page_weight(port, page.path, cookie),
+                    "queries": queries,
+                }
+            )
+    return results
+
+
+def _ratios(results: list[dict]) -> None:
+    base = results[0]  # the bare route, measured first
+    for r in results:
+        rate = base["requests_per_second"]
+        r["ratio_to_bare_route"] = round(r["requests_per_second"] / rate, 3) if rate else None
+
+
+def _table(results: list[dict], operations: list[dict]) -> str:
+    head = (
+        f"{'page':<28} {'user':<10} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'KiB':>9} {'+assets':>8} {'queries':>7} {'errors':>6}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results:
+        ratio = f"{r['ratio_to_bare_route']:.3f}" if r["ratio_to_bare_route"] is not None else "-"
+        lines.append(
+            f"{r['name'][:28]:<28} {r['user'] or '-':<10} {r['requests_per_second']:>8.1f} "
+            f"{ratio:>6} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
+            f"{r['body_bytes'] / 1024:>9.1f} {r['page_weight_bytes'] / 1024:>8.1f} "
+            f"{r['queries']:>7} {r['errors']:>6}"
+        )
+    if operations:
+        lines += ["", f"{'operation':<40} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9} {'queries':>8}"]
+        for o in operations:
+            lines.append(
+                f"{o['name'][:40]:<40} {o['runs']:>5} {o['p50_ms']:>9.1f} {o['p95_ms']:>9.1f} "
+                f"{o['queries']:>8.1f}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    chosen = registry.load(tuple(args.scenario) if args.scenario else registry.SCENARIOS)
+    modules = registry.modules_needed(chosen)
+    temporary = args.instance is None
+    instance = Path(tempfile.mkdtemp(prefix="parkops-bench-")) if temporary else args.instance
+    instance.mkdir(parents=True, exist_ok=True)
+    settings = environment(instance, args.database_url, modules)
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "DATABASE_URL": args.database_url,
+            "MODULES": modules,
+            "WTF_CSRF_ENABLED": False,  # only for the in-process client that counts queries
+        }
+    )
+    try:
+        if (instance / BUILT).exists():
+            print(f"Reusing the data in {instance}")
+            setup_seconds = json.loads((instance / BUILT).read_text())["setup_seconds"]
+        else:
+            print(f"Building the bench installation in {instance} …")
+            setup_seconds = _build(app, chosen, settings, instance)
+        with app.app_context():
+            pages = [Page("bare route", BASELINE), *(p for s in chosen for p in s.pages(app))]
+            operations = [o for s in chosen if hasattr(s, "operations") for o in s.operations(app)]
+            db.session.remove()
+        print(f"Measuring {len(pages)} pages …")
+        results = _measure_pages(app, pages, settings, instance, args)
+        _ratios(results)
+        timed = [{"name": o.name, **vars(time_operation(app, o))} for o in operations]
+        report = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": _commit(),
+            "python": platform.python_version(),
+            "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0],
+            "server": {"threads": app.config["THREADS"], "host": "127.0.0.1"},
+            "client": {
+                "concurrency": args.concurrency,
+                "requests_per_page": args.requests,
+                "seconds_cap_per_page": args.seconds,
+                "warmup": args.warmup,
+            },
+            "scenarios": [_name(s) for s in chosen],
+            "modules": modules,
+            "data": _sizes(app),
+            "setup_seconds": setup_seconds,
+            "pages": results,
+            "operations": timed,
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+        print()
+        print(_table(results, timed))
+        print(f"\nData: {report['data']}  ·  written to {args.out}")
+        failed = [r["name"] for r in results if r["errors"] or r["status"] != 200]
+        if failed:
+            print(f"Pages that did not answer 200: {', '.join(failed)}", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if temporary:
+            shutil.rmtree(instance, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

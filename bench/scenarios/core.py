@@ -1,0 +1,201 @@
+"""The core: the ledger, its export and the home page, over a ledger grown large.
+
+On top of the demo data (the notice's 39 problems and 7 self-found ones): 200 more
+staff accounts and 2,000 self-found problems, each with 3 measures and 12 weekly
+progress reports, and a regulation for every fourth one.
+"""
+
+import random
+from datetime import date, timedelta
+
+from flask import Flask
+from sqlalchemy import func, insert, select
+
+from bench.scenarios import Page
+from parkops.auth.models import ROLES, Department, Site, User, UserRole, user_sites
+from parkops.demo import PASSWORD
+from parkops.extensions import db
+from parkops.rectification.models import (
+    Measure,
+    Problem,
+    ProgressReport,
+    Regulation,
+    Source,
+    Status,
+)
+
+MODULES: tuple[str, ...] = ()
+
+STAFF = 200
+PROBLEMS = 2_000
+MEASURES_EACH = 3
+REPORTS_EACH = 12
+BUSY_PERSON = "staff001"  # responsible for the most problems: the fullest home page
+
+# Self-found problems in a living ledger: most done, some being pushed, a few late.
+STATUS_WEIGHTS = {
+    Status.COMPLETED: 70,
+    Status.IN_PROGRESS: 20,
+    Status.NOT_STARTED: 5,
+    Status.LONG_TERM: 5,
+}
+
+
+def setup(app: Flask) -> None:
+    rng = random.Random(2020)  # the same data on every run, so runs compare
+    staff = _staff(rng)
+    _problems(rng, staff)
+    db.session.commit()
+
+
+def pages(app: Flask) -> list[Page]:
+    busiest = db.session.scalar(
+        select(Problem.id)
+        .where(Problem.source == Source.SELF)
+        .join(ProgressReport)
+        .group_by(Problem.id)
+        .order_by(func.count(ProgressReport.id).desc(), Problem.id)
+        .limit(1)
+    )
+    return [
+        Page("ledger", "/ledger/", "office"),
+        Page("ledger, in progress", "/ledger/?status=in_progress", "office"),
+        Page("problem", f"/ledger/problems/{busiest}", "office"),
+        Page("ledger export (.xlsx)", "/ledger/export.xlsx", "office"),
+        Page("home, office", "/", "office"),
+        Page("home, responsible person", "/", BUSY_PERSON),
+    ]
+
+
+def _staff(rng: random.Random) -> list[int]:
+    """200 accounts across the departments and roles; one password hash for speed."""
+    password_hash = db.session.scalar(select(User.password_hash).where(User.username == "office"))
+    if password_hash is None or not User(password_hash=password_hash).check_password(PASSWORD):
+        raise RuntimeError("the demo accounts are missing: run parkops demo first")
+    departments = db.session.scalars(select(Department.id).order_by(Department.id)).all()
+    sites = db.session.scalars(select(Site.id).order_by(Site.id)).all()
+    roles = [r for r in ROLES if r != "admin"]
+    rows = [
+        {
+            "username": f"staff{n:03d}",
+            "display_name": f"员工{n:03d}",
+            "password_hash": password_hash,
+            "department_id": departments[n % len(departments)],
+            "all_sites": n % 5 == 0,
+        }
+        for n in range(1, STAFF + 1)
+    ]
+    db.session.execute(insert(User), rows)
+    ids = db.session.scalars(
+        select(User.id).where(User.username.like("staff%")).order_by(User.username)
+    ).all()
+    db.session.execute(
+        insert(UserRole),
+        [{"user_id": uid, "role": roles[i % len(roles)]} for i, uid in enumerate(ids)],
+    )
+    db.session.execute(
+        insert(user_sites),
+        [{"user_id": uid, "site_id": rng.choice(sites)} for n, uid in enumerate(ids, 1) if n % 5],
+    )
+    return list(ids)
+
+
+def _problems(rng: random.Random, staff: list[int]) -> None:
+    today = date.today()
+    departments = db.session.scalars(select(Department.id)).all()
+    leader = db.session.scalar(select(User.id).where(User.username == "leader"))
+    office = db.session.scalar(select(User.id).where(User.username == "office"))
+    first = 1 + (db.session.scalar(select(func.count()).where(Problem.source == Source.SELF)) or 0)
+    statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    rows = []
+    for n in range(first, first + PROBLEMS):
+        status = rng.choices(statuses, weights)[0]
+        deadline = today + timedelta(days=rng.randint(-200, 120))
+        # staff001 answers for one problem in twenty; the others share the rest
+        person = staff[0] if n % 20 == 0 else rng.choice(staff)
+        rows.append(
+            {
+                "code": f"S{n}",
+                "sort_key": 1000 + n,
+                "source": Source.SELF,
+                "category_number": 1 + n % 11,
+                "title": f"自查问题{n}:{rng.choice(TOPICS)}",
+                "notice_text": "",
+                "leader_id": leader,
+                "department_id": rng.choice(departments),
+                "person_id": person,
+                "deadline": deadline,
+                "status": status,
+                "completed_on": deadline - timedelta(days=rng.randint(0, 30))
+                if status == Status.COMPLETED
+                else None,
+            }
+        )
+    db.session.execute(insert(Problem), rows)
+    new = db.session.execute(
+        select(Problem.id, Problem.person_id, Problem.deadline, Problem.status).where(
+            Problem.sort_key >= 1000 + first
+        )
+    ).all()
+    db.session.execute(
+        insert(Measure),
+        [
+            {
+                "problem_id": pid,
+                "text": f"措施{k + 1}:{rng.choice(MEASURES)}",
+                "owner_id": person if k == 0 else rng.choice(staff),
+                "deadline": deadline - timedelta(days=10 * (MEASURES_EACH - k)),
+                "status": status,
+            }
+            for pid, person, deadline, status in new
+            for k in range(MEASURES_EACH)
+        ],
+    )
+    db.session.execute(
+        insert(ProgressReport),
+        [
+            {
+                "problem_id": pid,
+                "reported_on": today - timedelta(weeks=week),
+                "text": f"第{REPORTS_EACH - week}周:{rng.choice(PROGRESS)}",
+                "author_id": office,
+            }
+            for pid, _person, _deadline, _status in new
+            for week in range(REPORTS_EACH)
+        ],
+    )
+    db.session.execute(
+        insert(Regulation),
+        [
+            {
+                "problem_id": pid,
+                "title": f"《{rng.choice(REGULATIONS)}》",
+                "revised": i % 8 == 0,
+                "adopted_on": today - timedelta(days=rng.randint(0, 700)),
+            }
+            for i, (pid, *_rest) in enumerate(new)
+            if i % 4 == 0
+        ],
+    )
+
+
+TOPICS = (
+    "巡查记录填写不完整",
+    "库房物资账实不符",
+    "合同归档不及时",
+    "安全培训覆盖不全",
+    "值班制度执行不严",
+    "票款交接手续不清",
+)
+MEASURES = (
+    "修订管理办法并组织学习",
+    "开展专项检查,逐项整改",
+    "明确责任人,建立销号台账",
+    "每周通报进展,纳入考核",
+)
+PROGRESS = (
+    "按整改方案推进,已完成阶段性任务。",
+    "组织复查,发现问题已现场整改。",
+    "制度已修订,正在征求意见。",
+)
+REGULATIONS = ("物资管理办法", "值班管理制度", "合同管理办法", "安全检查制度")

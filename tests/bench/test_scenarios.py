@@ -1,0 +1,39 @@
+"""The core bench scenario stays in step with the app: its data loads, its pages answer.
+
+Timings are not asserted anywhere; `make bench` reports them.
+"""
+
+from sqlalchemy import func, select
+
+from bench.measure import queries_per_page
+from bench.scenarios import core
+from parkops import demo
+from parkops.auth.models import User
+from parkops.extensions import db
+from parkops.rectification.models import Measure, Problem, ProgressReport, Source
+from parkops.rectification.services import load_notice
+
+
+def _count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_core_scenario_grows_the_demo_ledger_and_its_pages_answer(app, monkeypatch):
+    monkeypatch.setattr(core, "STAFF", 12)
+    monkeypatch.setattr(core, "PROBLEMS", 40)
+    load_notice()
+    demo.load()
+    users_before = _count(User)
+
+    core.setup(app)
+
+    assert _count(User) == users_before + 12
+    assert _count(Problem, Problem.source == Source.SELF) == 7 + 40
+    assert _count(Measure) >= 40 * core.MEASURES_EACH
+    assert _count(ProgressReport) >= 40 * core.REPORTS_EACH
+    assert _count(Problem, Problem.person.has(User.username == core.BUSY_PERSON)) >= 2
+    db.session.remove()
+    for page in core.pages(app):
+        queries, status = queries_per_page(app, page, demo.PASSWORD)
+        assert status == 200, f"{page.name} ({page.path}) answered {status}"
+        assert queries > 0
