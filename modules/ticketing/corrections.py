@@ -1,0 +1,234 @@
+"""Corrections: reasoned new entries, applied once a second person approves.
+
+Nothing recorded is edited. A sale adjustment adds a sales line (a forgotten
+sale, a refund not in the export), on any day: a counted shift's lines are
+final. A gate count or bank deposit is entered directly until the day is signed
+off, and corrected after; the correction adds a new count or deposit, which
+becomes the current one, while the original and the figures as signed stay
+visible. The person approving is never the one who asked, nor the seller the
+adjustment is about.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from modules.ticketing import summary
+from modules.ticketing.catalog import price_on
+from modules.ticketing.models import (
+    MAX_AMOUNT_FEN,
+    MAX_QUANTITY,
+    Correction,
+    CorrectionKind,
+    CorrectionStatus,
+    Deposit,
+    EntrySource,
+    GateCount,
+    Office,
+    Payment,
+    Product,
+    SalesLine,
+    SaleSource,
+    SaleStatus,
+    TicketDay,
+    Venue,
+)
+from modules.ticketing.services import TicketingError
+from parkops import audit
+from parkops.auth.models import User
+from parkops.db import utcnow
+from parkops.extensions import db
+from parkops.money import format_fen
+from parkops.timeutil import local_midnight_utc
+
+MIN_REASON = 5
+
+
+@dataclass
+class SaleAdjustment:
+    office: Office
+    product: Product
+    payment: Payment
+    status: SaleStatus  # sold or refund
+    quantity: int
+    amount_fen: int
+    seller: User | None = None
+
+
+@dataclass
+class GateCorrection:
+    venue: Venue
+    entries: int
+
+
+@dataclass
+class DepositCorrection:
+    amount_fen: int
+    slip_number: str
+
+
+def request_correction(
+    day: TicketDay,
+    change: SaleAdjustment | GateCorrection | DepositCorrection,
+    reason: str,
+    actor: User,
+) -> Correction:
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise TicketingError(_("Give the reason for the correction."))
+    correction = Correction(day_id=day.id, reason=reason, requested_by_id=actor.id)
+    if isinstance(change, SaleAdjustment):
+        _fill_sale(day, correction, change)
+    elif isinstance(change, GateCorrection):
+        _need_signed(day)
+        if change.venue.site_id != day.site_id:
+            raise TicketingError(_("This venue belongs to another site."))
+        if change.entries < 0:
+            raise TicketingError(_("Entries cannot be negative."))
+        correction.kind = CorrectionKind.GATE_COUNT
+        correction.venue_id, correction.entries = change.venue.id, change.entries
+    else:
+        _need_signed(day)
+        if change.amount_fen < 0:
+            raise TicketingError(_("A deposit cannot be negative."))
+        if not change.slip_number.strip():
+            raise TicketingError(_("Enter the bank slip number."))
+        correction.kind = CorrectionKind.DEPOSIT
+        correction.amount_fen = change.amount_fen
+        correction.slip_number = change.slip_number.strip()[:60]
+    db.session.add(correction)
+    db.session.flush()
+    audit.record(
+        "ticketing.correction_requested",
+        "correction",
+        correction.id,
+        {"day": day.business_day, "kind": correction.kind.value, "reason": reason},
+        actor=actor,
+    )
+    db.session.commit()
+    return correction
+
+
+def _need_signed(day: TicketDay) -> None:
+    if not day.signed:
+        raise TicketingError(
+            _("Until the day is signed off, enter the gate count or deposit again instead.")
+        )
+
+
+def _fill_sale(day: TicketDay, correction: Correction, change: SaleAdjustment) -> None:
+    if change.status not in (SaleStatus.SOLD, SaleStatus.REFUND):
+        raise TicketingError(_("A sale adjustment adds a sale or a refund."))
+    if not (1 <= change.quantity <= MAX_QUANTITY and 0 <= change.amount_fen <= MAX_AMOUNT_FEN):
+        raise TicketingError(_("Quantity is at least 1 and the amount is not negative."))
+    if change.office.site_id != day.site_id or change.product.site_id != day.site_id:
+        raise TicketingError(_("The office and the product must be of this day's site."))
+    if price_on(change.product.id, day.business_day) is None:
+        raise TicketingError(_("%(name)s has no price on this day.", name=change.product.name))
+    correction.kind = CorrectionKind.SALE
+    correction.office_id = change.office.id
+    correction.product_id = change.product.id
+    correction.payment = change.payment
+    correction.sale_status = change.status
+    correction.quantity = change.quantity
+    correction.amount_fen = change.amount_fen
+    correction.seller_id = change.seller.id if change.seller else None
+
+
+def decide_correction(correction: Correction, approve: bool, actor: User) -> None:
+    if correction.status != CorrectionStatus.PENDING:
+        raise TicketingError(_("This correction was already decided."))
+    if actor.id in (correction.requested_by_id, correction.seller_id):
+        raise TicketingError(
+            _("A correction is approved by a second person, not by whoever it concerns.")
+        )
+    correction.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED
+    correction.decided_by_id = actor.id
+    correction.decided_at = utcnow()
+    if approve:
+        _apply(correction, actor)
+    audit.record(
+        "ticketing.correction_approved" if approve else "ticketing.correction_rejected",
+        "correction",
+        correction.id,
+        {"kind": correction.kind.value},
+        actor=actor,
+    )
+    db.session.commit()
+
+
+def _apply(c: Correction, actor: User) -> None:
+    day = c.day
+    if c.kind == CorrectionKind.SALE:
+        line = SalesLine(
+            site_id=day.site_id,
+            business_day=day.business_day,
+            office_id=c.office_id,
+            seller_id=c.seller_id,
+            product_id=c.product_id,
+            # A correction has no moment of sale: it belongs to the day as a whole.
+            sold_at=local_midnight_utc(day.business_day),
+            quantity=c.quantity,
+            amount_fen=c.amount_fen,
+            list_price_fen=price_on(c.product_id, day.business_day) or 0,
+            payment=c.payment,
+            status=c.sale_status,
+            source=SaleSource.CORRECTION,
+            correction_id=c.id,
+        )
+        db.session.add(line)
+        db.session.flush()
+        summary.add_lines([line])
+    elif c.kind == CorrectionKind.GATE_COUNT:
+        db.session.add(
+            GateCount(
+                site_id=day.site_id,
+                venue_id=c.venue_id,
+                business_day=day.business_day,
+                entries=c.entries,
+                source=EntrySource.CORRECTION,
+                recorded_by_id=actor.id,
+                correction_id=c.id,
+            )
+        )
+    else:
+        db.session.add(
+            Deposit(
+                day_id=day.id,
+                amount_fen=c.amount_fen,
+                slip_number=c.slip_number,
+                source=EntrySource.CORRECTION,
+                recorded_by_id=actor.id,
+                correction_id=c.id,
+            )
+        )
+
+
+def day_corrections(day: TicketDay) -> list[Correction]:
+    return list(
+        db.session.scalars(
+            select(Correction).where(Correction.day_id == day.id).order_by(Correction.id)
+        )
+    )
+
+
+def pending_corrections(site_ids: set[int] | None) -> list[Correction]:
+    q = (
+        select(Correction)
+        .join(TicketDay, TicketDay.id == Correction.day_id)
+        .where(Correction.status == CorrectionStatus.PENDING)
+    )
+    if site_ids is not None:
+        q = q.where(TicketDay.site_id.in_(site_ids))
+    return list(db.session.scalars(q.order_by(Correction.requested_at)))
+
+
+def describe(c: Correction) -> str:
+    """One line saying what the correction changes (numbers and codes only)."""
+    if c.kind == CorrectionKind.SALE:
+        sign = "+" if c.sale_status == SaleStatus.SOLD else "−"
+        return f"{sign}{c.quantity} × {c.product.name} {sign}{format_fen(c.amount_fen)}"
+    if c.kind == CorrectionKind.GATE_COUNT:
+        return f"{c.venue.name}: {c.entries}"
+    return f"{format_fen(c.amount_fen)} ({c.slip_number})"

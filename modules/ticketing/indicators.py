@@ -1,0 +1,82 @@
+"""Live figures for the ledger: is ticket income settled, reconciled and audited every day?"""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import case, exists, func, or_, select
+
+from modules.ticketing.audit_reports import venue_day_counts
+from modules.ticketing.models import (
+    DayStatus,
+    Finding,
+    FindingStatus,
+    Shift,
+    ShiftStatus,
+    ShiftTally,
+    TicketDay,
+)
+from parkops.extensions import db
+from parkops.money import format_fen
+from parkops.timeutil import business_day
+
+GATE_MATCH_OK = 98.0  # percent of gate entries that must be covered by tickets sold
+GATE_WINDOW = timedelta(days=30)
+
+
+def unsigned_days() -> tuple[str, bool | None]:
+    """Past days not signed off (today is still being worked)."""
+    n = db.session.scalar(
+        select(func.count())
+        .select_from(TicketDay)
+        .where(TicketDay.status == DayStatus.OPEN, TicketDay.business_day < business_day())
+    )
+    return ngettext("%(num)s day", "%(num)s days", n), n == 0
+
+
+def open_discrepancies() -> tuple[str, bool | None]:
+    n = db.session.scalar(
+        select(func.count()).select_from(Finding).where(Finding.status == FindingStatus.OPEN)
+    )
+    return ngettext("%(num)s open", "%(num)s open", n), n == 0
+
+
+def unexplained_difference() -> tuple[str, bool | None]:
+    """This month's shift differences that neither the seller nor the auditor has explained."""
+    start = business_day().replace(day=1)
+    explained = or_(Shift.explanation != "", exists().where(Finding.shift_id == Shift.id))
+    per_shift = (
+        select(
+            explained.label("explained"),
+            func.sum(
+                func.coalesce(ShiftTally.second_counted_fen, ShiftTally.counted_fen)
+                - ShiftTally.expected_fen
+            ).label("difference"),
+        )
+        .join(Shift, Shift.id == ShiftTally.shift_id)
+        .where(Shift.business_day >= start, Shift.status == ShiftStatus.CLOSED)
+        .group_by(Shift.id, Shift.explanation)
+        .subquery()
+    )
+    shifts, total = db.session.execute(
+        select(
+            func.count(),
+            func.sum(case((per_shift.c.explained, 0), else_=func.abs(per_shift.c.difference))),
+        )
+    ).one()
+    if not shifts:
+        return _("no closed shift yet"), None
+    total = int(total or 0)
+    return format_fen(total), total == 0
+
+
+def gate_match_share() -> tuple[str, bool | None]:
+    """Of the last 30 days' gate entries, the share covered by tickets sold."""
+    end = business_day()
+    counts = venue_day_counts(None, end - GATE_WINDOW, end).values()
+    entries = sum(gate for gate, _sold in counts)
+    if not entries:
+        return _("no gate counts yet"), None
+    unmatched = sum(max(gate - sold, 0) for gate, sold in counts)
+    share = round(100 * (entries - unmatched) / entries, 1)
+    return f"{share}%", share >= GATE_MATCH_OK

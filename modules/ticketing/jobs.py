@@ -1,0 +1,90 @@
+"""Scheduled jobs, each idempotent for its period."""
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from modules.ticketing.models import DayStatus, TicketDay
+from parkops.auth.models import User, UserRole
+from parkops.db import utcnow
+from parkops.extensions import db
+from parkops.notify import deliver, notify
+from parkops.scheduler import once
+from parkops.timeutil import business_day
+
+ESCALATE_JOB = "ticketing.escalate_unsigned_days"
+# Who hears that a day is late: those who sign days off and those who answer for them.
+ESCALATE_PERMISSIONS = ("ticketing.audit", "ticketing.approve")
+
+
+def next_working_day(day: date) -> date:
+    """The next Monday-to-Friday day after ``day`` (the auditors' working week)."""
+    following = day + timedelta(days=1)
+    while following.weekday() >= 5:
+        following += timedelta(days=1)
+    return following
+
+
+def _recipients(site_id: int) -> list[User]:
+    granted = current_app.extensions["parkops_role_permissions"]
+    roles = {
+        role
+        for role, perms in granted.items()
+        if role != "admin" and any(p in perms for p in ESCALATE_PERMISSIONS)
+    }
+    users = db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role.in_(roles), User.active)
+        .distinct()
+        .order_by(User.username)
+    )
+    return [u for u in users if u.can_see_site(site_id)]
+
+
+def escalate_unsigned_days(today: date | None = None) -> int:
+    """Tell auditors and leaders of each day not signed off by the next working day.
+
+    Claims (job, day, site) first, so a rerun, a restart or a second scheduler
+    sends nothing twice. Returns how many days were escalated.
+    """
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        return _escalate(today or business_day())
+
+
+def _escalate(today: date) -> int:
+    late = [
+        d
+        for d in db.session.scalars(
+            select(TicketDay)
+            .where(TicketDay.status == DayStatus.OPEN, TicketDay.business_day < today)
+            .order_by(TicketDay.business_day, TicketDay.site_id)
+        )
+        if next_working_day(d.business_day) < today
+    ]
+    escalated = 0
+    for day in late:
+        if not once(ESCALATE_JOB, day.business_day.isoformat(), f"site:{day.site_id}"):
+            continue
+        out = notify(
+            _recipients(day.site_id),
+            _(
+                "Ticket day %(day)s at %(site)s is not signed off",
+                day=day.business_day.isoformat(),
+                site=day.site.name,
+            ),
+            _(
+                "It should have been reconciled and signed off by %(due)s.",
+                due=next_working_day(day.business_day).isoformat(),
+            ),
+            # Built without a request: the job runs in the scheduler process.
+            current_app.url_map.bind("").build("ticketing.day", {"id": day.id}),
+        )
+        day.escalated_at = utcnow()
+        db.session.commit()
+        deliver(out)
+        escalated += 1
+    return escalated

@@ -1,0 +1,94 @@
+"""What each stored value is called in the interface, in the user's language."""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.ticketing.models import (
+    CorrectionKind,
+    CorrectionStatus,
+    DayStatus,
+    EntrySource,
+    FindingStatus,
+    Payment,
+    ProductKind,
+    SaleSource,
+    SaleStatus,
+    ShiftStatus,
+    VoidStatus,
+)
+from modules.ticketing.stock import SerialState
+
+# Keyed by enum class first: StrEnum members of different classes compare equal
+# when their values do ("open" is a shift's and a day's status).
+LABELS = {
+    ProductKind: {
+        ProductKind.TICKET: _l("Ticket"),
+        ProductKind.COMBINED: _l("Combined ticket"),
+        ProductKind.DISCOUNT_CARD: _l("Discount card"),
+        ProductKind.PASS: _l("Pass"),
+        ProductKind.CARD_ENTRY: _l("Entry with a card or pass"),
+        ProductKind.CONCESSION: _l("Free or concession entry"),
+    },
+    Payment: {
+        Payment.CASH: _l("Cash"),
+        Payment.CARD: _l("Bank card (POS)"),
+        Payment.WECHAT: _l("WeChat Pay"),
+        Payment.ALIPAY: _l("Alipay"),
+        Payment.OTHER: _l("Other"),
+    },
+    SaleStatus: {
+        SaleStatus.SOLD: _l("Sold"),
+        SaleStatus.VOID: _l("Void"),
+        SaleStatus.REFUND: _l("Refund"),
+    },
+    SaleSource: {
+        SaleSource.IMPORT: _l("Imported"),
+        SaleSource.RANGE: _l("From the serial range"),
+        SaleSource.CORRECTION: _l("Correction"),
+    },
+    ShiftStatus: {
+        ShiftStatus.OPEN: _l("Open"),
+        ShiftStatus.EXPLAINING: _l("Explanation needed"),
+        ShiftStatus.SECOND_COUNT: _l("Second count needed"),
+        ShiftStatus.CLOSED: _l("Closed"),
+    },
+    VoidStatus: {
+        VoidStatus.PENDING: _l("Waiting for approval"),
+        VoidStatus.APPROVED: _l("Approved"),
+        VoidStatus.REJECTED: _l("Rejected"),
+    },
+    DayStatus: {DayStatus.OPEN: _l("Not signed off"), DayStatus.SIGNED: _l("Signed off")},
+    FindingStatus: {FindingStatus.OPEN: _l("Open"), FindingStatus.RESOLVED: _l("Resolved")},
+    CorrectionKind: {
+        CorrectionKind.SALE: _l("Sale adjustment"),
+        CorrectionKind.GATE_COUNT: _l("Gate count"),
+        CorrectionKind.DEPOSIT: _l("Bank deposit"),
+    },
+    CorrectionStatus: {
+        CorrectionStatus.PENDING: _l("Waiting for approval"),
+        CorrectionStatus.APPROVED: _l("Approved"),
+        CorrectionStatus.REJECTED: _l("Rejected"),
+    },
+    EntrySource: {
+        EntrySource.ENTERED: _l("Entered"),
+        EntrySource.IMPORTED: _l("Imported"),
+        EntrySource.CORRECTION: _l("Correction"),
+    },
+    SerialState: {
+        SerialState.NOT_RECEIVED: _l("Not received"),
+        SerialState.STORE: _l("In the store"),
+        SerialState.WITH_SELLER: _l("With the seller"),
+        SerialState.SOLD: _l("Sold"),
+        SerialState.VOIDED: _l("Voided"),
+        SerialState.MISSING: _l("Missing"),
+    },
+}
+
+
+def label(value) -> str:
+    """The interface name of an enum value (a template filter: ``{{ x|tlabel }}``)."""
+    return str(LABELS[type(value)][value])
+
+
+def payment_name(value: str) -> str:
+    """A payment method stored as plain text (in a signed day's figures)."""
+    return label(Payment(value))

@@ -1,0 +1,80 @@
+"""The daily sales summary that reports read instead of millions of sales lines.
+
+Every service that adds lines keeps it up to date in the same transaction: an
+import rebuilds the site's day from its lines with one INSERT … SELECT … GROUP
+BY (``refresh_day``); a blind count or a correction, which add a line or two,
+adds them to their summary rows (``add_lines``).
+"""
+
+from datetime import date
+
+from sqlalchemy import delete, func, insert, select, update
+
+from modules.ticketing.models import DailySales, SalesLine
+from parkops.extensions import db
+
+_KEYS = ("site_id", "business_day", "office_id", "seller_id", "product_id", "payment", "status")
+
+
+def _summarise(*where):
+    keys = [getattr(SalesLine, k) for k in _KEYS]
+    return insert(DailySales).from_select(
+        [*_KEYS, "lines", "quantity", "amount_fen"],
+        select(
+            *keys,
+            func.count(SalesLine.id),
+            func.sum(SalesLine.quantity),
+            func.sum(SalesLine.amount_fen),
+        )
+        .where(*where)
+        .group_by(*keys),
+    )
+
+
+def refresh_day(site_id: int, day: date) -> None:
+    """Rebuild one site's day; the caller commits."""
+    db.session.execute(
+        delete(DailySales).where(DailySales.site_id == site_id, DailySales.business_day == day)
+    )
+    db.session.execute(_summarise(SalesLine.site_id == site_id, SalesLine.business_day == day))
+
+
+def add_lines(lines: list[SalesLine]) -> None:
+    """Add a few new lines to their summary rows; the caller commits."""
+    totals: dict[tuple, list[int]] = {}
+    for line in lines:
+        key = tuple(getattr(line, k) for k in _KEYS)
+        total = totals.setdefault(key, [0, 0, 0])
+        total[0] += 1
+        total[1] += line.quantity
+        total[2] += line.amount_fen
+    for key, (count, quantity, amount) in totals.items():
+        match = [
+            getattr(DailySales, k).is_(None) if v is None else getattr(DailySales, k) == v
+            for k, v in zip(_KEYS, key, strict=True)
+        ]
+        updated = db.session.execute(
+            update(DailySales)
+            .where(*match)
+            .values(
+                lines=DailySales.lines + count,
+                quantity=DailySales.quantity + quantity,
+                amount_fen=DailySales.amount_fen + amount,
+            )
+        )
+        if updated.rowcount == 0:
+            db.session.add(
+                DailySales(
+                    **dict(zip(_KEYS, key, strict=True)),
+                    lines=count,
+                    quantity=quantity,
+                    amount_fen=amount,
+                )
+            )
+
+
+def rebuild(start: date, end: date) -> None:
+    """Rebuild every site's days from ``start`` to ``end`` (inclusive) and commit."""
+    db.session.execute(delete(DailySales).where(DailySales.business_day.between(start, end)))
+    db.session.execute(_summarise(SalesLine.business_day.between(start, end)))
+    db.session.commit()
