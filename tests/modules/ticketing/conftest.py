@@ -19,6 +19,16 @@ from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, local_zone, utcnow
 from tests.conftest import PASSWORD
 
+
+@pytest.fixture
+def english(app):
+    """Read the messages in English: the tests that use it check the English texts of
+    refusals, flags and row errors (services run outside a request, in the default
+    language); the zh catalog itself is checked in tests/core/test_translations.py."""
+    app.config["DEFAULT_LOCALE"] = "en"
+    return app
+
+
 GATE_ROLL = (1000, 1999)
 ZOO_ROLL = (5000, 5999)
 

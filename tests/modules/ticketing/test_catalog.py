@@ -15,6 +15,8 @@ from parkops.timeutil import business_day
 
 from .conftest import csv_bytes, sale
 
+pytestmark = pytest.mark.usefixtures("english")  # the texts checked are the English ones
+
 
 @given(
     amount=st.integers(min_value=-(10**9), max_value=10**9),

@@ -14,6 +14,8 @@ from parkops.timeutil import business_day, local_midnight_utc, local_zone, utcno
 
 from .conftest import csv_bytes, sale, sold_at, xlsx_bytes
 
+pytestmark = pytest.mark.usefixtures("english")  # the texts checked are the English ones
+
 
 def lines() -> int:
     return db.session.scalar(select(func.count()).select_from(SalesLine))

@@ -52,7 +52,7 @@ def test_the_job_is_declared_in_the_spec(app):
     assert jobs.ESCALATE_JOB in names
 
 
-def test_indicators(world, ledger):
+def test_indicators(world, ledger, english):  # the texts checked are the English ones
     assert indicators.unsigned_days()[1] is True
     assert indicators.unexplained_difference() == ("no closed shift yet", None)
     assert indicators.gate_match_share() == ("no gate counts yet", None)

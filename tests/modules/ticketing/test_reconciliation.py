@@ -20,6 +20,8 @@ from parkops.timeutil import business_day
 
 from .conftest import csv_bytes, sale
 
+pytestmark = pytest.mark.usefixtures("english")  # the texts checked are the English ones
+
 FLOAT = 50_000
 ZERO = dict.fromkeys(Payment, 0)
 

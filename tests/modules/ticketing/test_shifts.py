@@ -12,6 +12,8 @@ from parkops.timeutil import business_day
 
 from .conftest import csv_bytes, sale
 
+pytestmark = pytest.mark.usefixtures("english")  # the texts checked are the English ones
+
 ZERO = dict.fromkeys(Payment, 0)
 FLOAT = 50_000
 
