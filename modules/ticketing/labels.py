@@ -46,7 +46,7 @@ LABELS = {
         SaleSource.CORRECTION: _l("Correction"),
     },
     ShiftStatus: {
-        ShiftStatus.OPEN: _l("Open"),
+        ShiftStatus.OPEN: _l("Selling"),
         ShiftStatus.EXPLAINING: _l("Explanation needed"),
         ShiftStatus.SECOND_COUNT: _l("Second count needed"),
         ShiftStatus.CLOSED: _l("Closed"),
@@ -57,7 +57,7 @@ LABELS = {
         VoidStatus.REJECTED: _l("Rejected"),
     },
     DayStatus: {DayStatus.OPEN: _l("Not signed off"), DayStatus.SIGNED: _l("Signed off")},
-    FindingStatus: {FindingStatus.OPEN: _l("Open"), FindingStatus.RESOLVED: _l("Resolved")},
+    FindingStatus: {FindingStatus.OPEN: _l("Unresolved"), FindingStatus.RESOLVED: _l("Resolved")},
     CorrectionKind: {
         CorrectionKind.SALE: _l("Sale adjustment"),
         CorrectionKind.GATE_COUNT: _l("Gate count"),
