@@ -13,6 +13,7 @@ serials of that product: then those lines are the sales, and an unaccounted
 serial of the range is missing.
 """
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +34,7 @@ from modules.ticketing.models import (
 )
 from modules.ticketing.services import TicketingError, ensure_day_open, thresholds
 from modules.ticketing.stock import issue_counts
-from parkops import audit
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -60,7 +61,15 @@ def unclosed_shift(seller: User) -> Shift | None:
     )
 
 
-def open_shift(seller: User, window: Window, opening_float_fen: int) -> Shift:
+def shift_path(shift: Shift) -> str:
+    """The shift's page, built without a request (services run in jobs and commands too)."""
+    return current_app.url_map.bind("").build("ticketing.shift", {"id": shift.id})
+
+
+def open_shift(
+    seller: User, window: Window, opening_float_fen: int, retry_key: str | None = None
+) -> Shift:
+    """Open a shift; ``retry_key`` (a form's idempotency key) makes a repeated post land on it."""
     office = window.office
     if not (window.active and office.active):
         raise TicketingError(_("This window is closed."))
@@ -93,6 +102,7 @@ def open_shift(seller: User, window: Window, opening_float_fen: int) -> Shift:
     except IntegrityError as exc:  # a second tab opened one a moment ago
         db.session.rollback()
         raise TicketingError(_("You already have a shift open: close it first.")) from exc
+    idempotency.remember(retry_key, shift_path(shift), seller.id)
     audit.record(
         "ticketing.shift_opened",
         "shift",
@@ -172,7 +182,9 @@ def _record_range_sales(shift: Shift) -> list[SalesLine]:
     return recorded
 
 
-def count_blind(shift: Shift, counted: dict[Payment, int], actor: User) -> Shift:
+def count_blind(
+    shift: Shift, counted: dict[Payment, int], actor: User, retry_key: str | None = None
+) -> Shift:
     """The seller's blind count; afterwards the differences are known and shown."""
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller counts her own shift."))
@@ -218,6 +230,7 @@ def count_blind(shift: Shift, counted: dict[Payment, int], actor: User) -> Shift
     )
     if shift.status == ShiftStatus.CLOSED:
         _close(shift)
+    idempotency.remember(retry_key, shift_path(shift), actor.id)
     db.session.commit()
     return shift
 

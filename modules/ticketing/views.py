@@ -37,6 +37,7 @@ from modules.ticketing.models import (
     TicketDay,
 )
 from modules.ticketing.services import TicketingError
+from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -163,9 +164,16 @@ def _waiting_counts() -> dict[str, int]:
     }
 
 
+def _retried():
+    """Where a repeated post of a phone form goes: the page its first post led to."""
+    return idempotency.previous_result(request.form.get(idempotency.FIELD))
+
+
 @bp.route("/shifts/open", methods=["POST"])
 @require(SELL)
 def open_shift():
+    if done := _retried():
+        return redirect(done, 303)
     form = OpenShiftForm()
     form.window_id.choices = _window_choices()
     if not form.validate_on_submit():
@@ -175,7 +183,9 @@ def open_shift():
         w for o in seller_offices(actor()) for w in o.windows if w.id == form.window_id.data
     )
     try:
-        shift = shifts.open_shift(actor(), window, form.opening_float.data)
+        shift = shifts.open_shift(
+            actor(), window, form.opening_float.data, request.form.get(idempotency.FIELD)
+        )
     except TicketingError as error:
         refuse(error)
         return redirect(url_for("ticketing.index"), 303)
@@ -338,12 +348,14 @@ def decide_void(id: int):
 def close(id: int):
     s = shift_or_404(id)
     own(s)
+    if done := _retried():
+        return redirect(done, 303)
     if s.status != ShiftStatus.OPEN:
         return to_shift(s)
     form = CountForm()
     if form.validate_on_submit():
         try:
-            shifts.count_blind(s, form.counted(), actor())
+            shifts.count_blind(s, form.counted(), actor(), request.form.get(idempotency.FIELD))
         except TicketingError as error:
             refuse(error)
             return render_template("ticketing/close.html", shift=s, form=form), 422

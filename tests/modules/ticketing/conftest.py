@@ -123,6 +123,14 @@ def xlsx_bytes(rows: list[dict], columns=SALES_COLUMNS) -> bytes:
 
 
 @pytest.fixture
+def app(make_app):
+    """The tests read the services' and pages' English messages (Chinese is the default)."""
+    app = make_app(DEFAULT_LOCALE="en")
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
 def in_request(app):
     """Services are called from requests: their messages need the request's language."""
     with app.test_request_context():

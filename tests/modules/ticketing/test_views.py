@@ -147,6 +147,28 @@ def test_the_sellers_day_through_the_pages(world, as_user):
     assert shift.status == ShiftStatus.CLOSED
 
 
+def test_a_repeated_post_lands_on_the_first_result(world, as_user):
+    client = as_user(world.seller)
+    form = {"window_id": world.window.id, "opening_float": "500", "idempotency_key": "k-open"}
+    first = client.post("/ticketing/shifts/open", data=form)
+    again = client.post("/ticketing/shifts/open", data=form, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Shift)) == 1
+    shift = db.session.scalar(select(Shift))
+    count = {
+        "cash": "500",
+        "card": "0",
+        "wechat": "0",
+        "alipay": "0",
+        "other": "0",
+        "idempotency_key": "k-count",
+    }
+    client.post(f"/ticketing/shifts/{shift.id}/close", data=count)
+    again = client.post(f"/ticketing/shifts/{shift.id}/close", data=count, follow_redirects=True)
+    assert "already counted" not in again.get_data(as_text=True)
+    assert again.request.path == f"/ticketing/shifts/{shift.id}"
+
+
 def test_a_bad_count_is_answered_and_changes_nothing(world, as_user):
     shift = world.open()
     client = as_user(world.seller)
