@@ -63,8 +63,10 @@ def demo_command():
     created = demo_data.load()
     click.echo("Demo data loaded." if created else "Demo data was already loaded; kept as is.")
     click.echo(f"Demo accounts (password '{demo_data.PASSWORD}'):")
-    for username, _role, name, _department in demo_data.ACCOUNTS:
-        click.echo(f"  {username:<10} {name}")
+    # Modules add their own accounts (crew2, cashier2…): list whoever has the demo password.
+    for user in db.session.scalars(select(User).where(User.active).order_by(User.id)):
+        if user.check_password(demo_data.PASSWORD):
+            click.echo(f"  {user.username:<10} {user.display_name}")
 
 
 def _log_to_console(app: Flask) -> None:

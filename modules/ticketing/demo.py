@@ -16,7 +16,10 @@ corrected through the services. What is planted, for the auditor to find:
   seller's range;
 - signed days with an open and a resolved finding, an approved gate-count
   correction and a correction waiting for approval;
-- today: cashier2's shift open at 濮上园; 中原绿色庄园 has no shift yet;
+- today at 濮上园: cashier2's shift open; cashier3 counted blind ¥30 short and has
+  yet to explain it; cashier4 counted ¥150 short, explained it, and waits for a
+  second count (these two go through the services, as a seller would);
+- today at 中原绿色庄园: no shift yet;
 - the days left unsigned past the next working day are escalated by the daily job.
 """
 
@@ -28,7 +31,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from modules.ticketing import corrections, jobs, reconciliation, summary
+from modules.ticketing import corrections, jobs, reconciliation, shifts, stock, summary
 from modules.ticketing.catalog import prices_on
 from modules.ticketing.models import (
     Deposit,
@@ -109,9 +112,14 @@ OFFICES = {
         ("ZYLZ-N", "北门售票处", ("1号窗口", "2号窗口")),
         ("ZYLZ-ZOO", "动物园售票处", ("1号窗口",)),
     ),
-    "PSY": (("PSY-E", "东门售票处", ("1号窗口",)),),
+    "PSY": (("PSY-E", "东门售票处", ("1号窗口", "2号窗口", "3号窗口")),),
 }
-SECOND_SELLER = ("cashier2", "售票员 李娜")
+# username, name, the sites she sells at
+SELLERS = (
+    ("cashier2", "售票员 李娜", ("ZYLZ", "PSY")),
+    ("cashier3", "售票员 赵敏", ("PSY",)),
+    ("cashier4", "售票员 钱红", ("PSY",)),
+)
 FLOAT_FEN = 50_000
 PAYMENT_MIX = (Payment.CASH,) * 8 + (Payment.WECHAT,) * 7 + (Payment.ALIPAY,) * 4 + (Payment.CARD,)
 
@@ -133,7 +141,7 @@ def _load() -> None:
     if not {"PSY", "ZYLZ"} <= set(sites):
         return
     users = {u.username: u for u in db.session.scalars(select(User))}
-    users["cashier2"] = _second_seller(sites)
+    users.update(_sellers(sites))
     today = business_day()
     catalog = _catalog(sites, users, today)
     offices = _offices(sites, users)
@@ -143,19 +151,22 @@ def _load() -> None:
     jobs.escalate_unsigned_days(today)
 
 
-def _second_seller(sites: dict[str, Site]) -> User:
-    username, name = SECOND_SELLER
-    user = db.session.scalar(select(User).where(User.username == username)) or User(
-        username=username
-    )
-    user.display_name = name
-    user.department = db.session.scalar(select(Department).where(Department.name == "经营管理科"))
-    user.set_password(core_demo.PASSWORD)
-    user.set_roles(["cashier"])
-    user.sites = [sites["ZYLZ"], sites["PSY"]]
-    db.session.add(user)
+def _sellers(sites: dict[str, Site]) -> dict[str, User]:
+    department = db.session.scalar(select(Department).where(Department.name == "经营管理科"))
+    sellers = {}
+    for username, name, site_codes in SELLERS:
+        user = db.session.scalar(select(User).where(User.username == username)) or User(
+            username=username
+        )
+        user.display_name = name
+        user.department = department
+        user.set_password(core_demo.PASSWORD)
+        user.set_roles(["cashier"])
+        user.sites = [sites[code] for code in site_codes]
+        db.session.add(user)
+        sellers[username] = user
     db.session.flush()
-    return user
+    return sellers
 
 
 def _catalog(sites, users, today) -> dict[str, Product]:
@@ -202,7 +213,10 @@ def _catalog(sites, users, today) -> dict[str, Product]:
 
 
 def _offices(sites, users) -> dict[str, Office]:
-    sellers = {"ZYLZ": [users["cashier"], users["cashier2"]], "PSY": [users["cashier2"]]}
+    sellers = {
+        "ZYLZ": [users["cashier"], users["cashier2"]],
+        "PSY": [users["cashier2"], users["cashier3"], users["cashier4"]],
+    }
     offices = {}
     for site_code, rows in OFFICES.items():
         for code, name, windows in rows:
@@ -597,38 +611,39 @@ class _Month:
     # --- today and corrections ---------------------------------------------------------------
 
     def _today(self) -> None:
-        """cashier2 is at work at 濮上园: a range taken, some sales imported."""
-        office = self.offices["PSY-E"]
-        seller = self.users["cashier2"]
-        opened = min(at(self.today, 8, 20), datetime.now(UTC) - timedelta(minutes=30))
-        shift = Shift(
-            site_id=office.site_id,
-            office_id=office.id,
-            window_id=office.windows[0].id,
-            seller_id=seller.id,
-            business_day=self.today,
-            opened_at=opened,
-            opening_float_fen=FLOAT_FEN,
-        )
-        db.session.add(shift)
-        db.session.flush()
-        product = self.catalog["BOAT"]
-        first = self.cursor["BOAT"]
-        db.session.add(
-            StockIssue(
-                site_id=shift.site_id,
-                product_id=product.id,
-                roll_id=self._roll_id(product, first),
-                shift_id=shift.id,
-                seller_id=seller.id,
-                first_serial=first,
-                last_serial=first + 199,
-                issued_by_id=self.users["finance"].id,
-                issued_at=opened + timedelta(minutes=5),
-            )
-        )
-        day_record(office.site_id, self.today)
+        """At 濮上园 cashier2 is selling; cashier3 and cashier4 have counted their morning's
+        takings short, one waiting to explain, the other for a second count."""
+        boat, first = self.catalog["BOAT"], self.cursor["BOAT"]
+        self._open_today("cashier2", 0, boat, first, first + 199)
+        price = prices_on([boat.id], self.today)[boat.id]
+        short = self._open_today("cashier3", 1, boat, first + 200, first + 299, sold=60)
+        self._count_cash(short, FLOAT_FEN + 60 * price - 3_000)
+        beyond = self._open_today("cashier4", 2, boat, first + 300, first + 399, sold=80)
+        self._count_cash(beyond, FLOAT_FEN + 80 * price - 15_000)
+        why = "清点时发现一张百元假币已被没收,另有找零差错,待复点。"
+        shifts.explain(beyond, why, beyond.seller)
+        day_record(boat.site_id, self.today)
         db.session.commit()
+
+    def _open_today(self, username, window, product, first, last, sold=None) -> Shift:
+        """A shift of today opened (and a range taken and returned) through the services."""
+        seller = self.users[username]
+        office = self.offices["PSY-E"]
+        shift = shifts.open_shift(seller, office.windows[window], FLOAT_FEN)
+        # Backdated to the morning: the services stamp the moment the demo is loaded.
+        shift.opened_at = min(at(self.today, 8, 20), datetime.now(UTC) - timedelta(minutes=30))
+        issue = stock.issue_range(shift, product, first, last, self.users["finance"])
+        issue.issued_at = shift.opened_at + timedelta(minutes=5)
+        if sold is not None:
+            stock.return_range(issue, first + sold, seller)
+        db.session.commit()
+        return shift
+
+    @staticmethod
+    def _count_cash(shift: Shift, cash_fen: int) -> None:
+        """A blind count of a shift that took only cash."""
+        counted = dict.fromkeys(METHODS, 0) | {Payment.CASH: cash_fen}
+        shifts.count_blind(shift, counted, shift.seller)
 
     def _corrections(self) -> None:
         auditor, leader = self.users["auditor"], self.users["leader"]

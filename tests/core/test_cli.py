@@ -64,6 +64,11 @@ def test_demo_twice_keeps_what_exists(fresh):
     assert first.exit_code == 0, first.output
     assert "Demo data loaded." in first.output
     assert "parkops-demo" in first.output
+    # Every account is listed, the modules' own (crew2, cashier2…) too.
+    listed = {line.split()[0] for line in first.output.splitlines() if line.startswith("  ")}
+    with fresh.app_context():
+        assert listed == set(db.session.scalars(select(User.username)))
+        assert {"admin", "crew2", "cashier3"} <= listed
     users = _count(fresh, User)
     second = runner.invoke(args=["demo"])
     assert "Demo data was already loaded; kept as is." in second.output

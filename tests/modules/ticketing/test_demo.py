@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from modules.ticketing import audit_reports, reconciliation
+from modules.ticketing import audit_reports, reconciliation, shifts
 from modules.ticketing.models import (
     Correction,
     CorrectionStatus,
@@ -46,11 +46,23 @@ def test_demo_month(ledger, in_request):
         CorrectionStatus.PENDING,
     }
 
+    # Today at 濮上园 a shift in each state before closed; 中原绿色庄园 is left free.
     today = business_day()
-    open_shifts = db.session.scalars(select(Shift).where(Shift.status != ShiftStatus.CLOSED)).all()
-    assert [(s.seller.username, s.office.code, s.business_day) for s in open_shifts] == [
-        ("cashier2", "PSY-E", today)
+    unclosed = db.session.scalars(
+        select(Shift).where(Shift.status != ShiftStatus.CLOSED).order_by(Shift.id)
+    ).all()
+    assert [(s.seller.username, s.office.code, s.business_day, s.status) for s in unclosed] == [
+        ("cashier2", "PSY-E", today, ShiftStatus.OPEN),
+        ("cashier3", "PSY-E", today, ShiftStatus.EXPLAINING),
+        ("cashier4", "PSY-E", today, ShiftStatus.SECOND_COUNT),
     ]
+    assert len({s.window_id for s in unclosed}) == 3
+    explaining, second = unclosed[1:]
+    assert shifts.total_difference(explaining) == -3_000 and not explaining.explanation
+    assert shifts.total_difference(second) == -15_000 and second.explanation
+    for username in ("cashier3", "cashier4"):
+        seller = db.session.scalar(select(User).where(User.username == username))
+        assert seller.check_password(demo.PASSWORD) and seller.roles == {"cashier"}
 
     planted = set()
     for day in days:
