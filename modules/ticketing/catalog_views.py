@@ -23,6 +23,7 @@ from modules.ticketing.labels import label
 from modules.ticketing.models import MAX_SERIAL, Office, Product, ProductKind, Venue, Window
 from modules.ticketing.services import TicketingError
 from modules.ticketing.views import APPROVE, AUDIT, MANAGE, VIEW, actor, bp, form_problem, refuse
+from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User, UserRole
 from parkops.extensions import db
@@ -332,11 +333,13 @@ def _lookup(products: list[Product]):
 
 @bp.route("/stock/rolls", methods=["POST"])
 @require(MANAGE)
+@idempotency.repeat_lands_on_first
 def receive_roll():
     products = {p.id: p for p in _stock_products()}
     form = RollForm()
     form.product_id.choices = [(p.id, p.name) for p in products.values()]
     if form.validate_on_submit():
+        idempotency.claim(url_for("ticketing.stock_page"))
         try:
             stock.receive_roll(
                 products[form.product_id.data],

@@ -36,6 +36,7 @@ from modules.ticketing.models import (
     Venue,
 )
 from modules.ticketing.views import APPROVE, AUDIT, MANAGE, VIEW, actor, bp, form_problem, refuse
+from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -52,6 +53,11 @@ def day_or_404(day_id: int) -> TicketDay:
 
 def to_day(day: TicketDay, anchor: str = ""):
     return redirect(url_for("ticketing.day", id=day.id) + anchor, 303)
+
+
+def claim_for_day(day: TicketDay, anchor: str = "") -> None:
+    """A repeat of this post (same idempotency key) will land on the day's page."""
+    idempotency.claim(url_for("ticketing.day", id=day.id) + anchor)
 
 
 def visible_sites() -> list[Site]:
@@ -131,12 +137,14 @@ def day(id: int):
 
 @bp.route("/days/<int:id>/gate", methods=["POST"])
 @require(AUDIT, MANAGE)
+@idempotency.repeat_lands_on_first
 def gate_count(id: int):
     d = day_or_404(id)
     form = GateCountForm()
     venues = _site_venues(d.site_id)
     form.venue_id.choices = [(v.id, v.name) for v in venues.values()]
     if form.validate_on_submit():
+        claim_for_day(d, "#venues")
         try:
             reconciliation.record_gate_count(
                 d, venues[form.venue_id.data], form.entries.data, actor()
@@ -151,10 +159,12 @@ def gate_count(id: int):
 
 @bp.route("/days/<int:id>/deposit", methods=["POST"])
 @require(AUDIT, MANAGE)
+@idempotency.repeat_lands_on_first
 def deposit(id: int):
     d = day_or_404(id)
     form = DepositForm()
     if form.validate_on_submit():
+        claim_for_day(d, "#money")
         try:
             reconciliation.record_deposit(d, form.amount.data, form.slip_number.data, actor())
             flash(_("Bank deposit recorded."), "success")
@@ -176,12 +186,14 @@ def _finding_form(figures: reconciliation.DayFigures) -> FindingForm:
 
 @bp.route("/days/<int:id>/findings", methods=["POST"])
 @require(AUDIT)
+@idempotency.repeat_lands_on_first
 def add_finding(id: int):
     d = day_or_404(id)
     figures = reconciliation.day_figures(d)
     form = _finding_form(figures)
     shifts = {s.id: s for s in figures.shifts}
     if form.validate_on_submit():
+        claim_for_day(d, "#findings")
         try:
             reconciliation.add_finding(
                 d,
@@ -209,11 +221,13 @@ def finding(id: int):
 
 @bp.route("/findings/<int:id>/resolve", methods=["POST"])
 @require(AUDIT)
+@idempotency.repeat_lands_on_first
 def resolve_finding(id: int):
     f = db.session.get(Finding, id) or abort(404)
     check_site(f.site_id)
     form = ResolveForm()
     if form.validate_on_submit():
+        claim_for_day(f.day, f"#finding-{f.id}")
         try:
             reconciliation.resolve_finding(f, form.resolution.data, actor())
             flash(_("Finding resolved."), "success")
@@ -226,10 +240,12 @@ def resolve_finding(id: int):
 
 @bp.route("/days/<int:id>/sign", methods=["POST"])
 @require(AUDIT)
+@idempotency.repeat_lands_on_first
 def sign(id: int):
     d = day_or_404(id)
     form = SignOffForm()
     if form.validate_on_submit():
+        claim_for_day(d)
         try:
             reconciliation.sign_off(d, set(request.form.getlist("reviewed")), actor())
             flash(_("Day signed off and locked."), "success")
@@ -287,6 +303,7 @@ def _gate_correction_form(venues: list[Venue]) -> GateCorrectionForm:
 
 @bp.route("/days/<int:id>/corrections/sale", methods=["POST"])
 @require(AUDIT, MANAGE)
+@idempotency.repeat_lands_on_first
 def correct_sale(id: int):
     d = day_or_404(id)
     form = _sale_correction_form(d)
@@ -308,6 +325,7 @@ def correct_sale(id: int):
 
 @bp.route("/days/<int:id>/corrections/gate", methods=["POST"])
 @require(AUDIT, MANAGE)
+@idempotency.repeat_lands_on_first
 def correct_gate(id: int):
     d = day_or_404(id)
     venues = _site_venues(d.site_id)
@@ -322,6 +340,7 @@ def correct_gate(id: int):
 
 @bp.route("/days/<int:id>/corrections/deposit", methods=["POST"])
 @require(AUDIT, MANAGE)
+@idempotency.repeat_lands_on_first
 def correct_deposit(id: int):
     d = day_or_404(id)
     form = DepositCorrectionForm()
@@ -334,6 +353,7 @@ def correct_deposit(id: int):
 
 
 def _request(d: TicketDay, change, reason: str) -> None:
+    claim_for_day(d, "#corrections")
     try:
         corrections.request_correction(d, change, reason, actor())
         flash(_("Correction requested; a second person approves it."), "success")
@@ -343,11 +363,13 @@ def _request(d: TicketDay, change, reason: str) -> None:
 
 @bp.route("/corrections/<int:id>/decide", methods=["POST"])
 @require(APPROVE)
+@idempotency.repeat_lands_on_first
 def decide_correction(id: int):
     c = db.session.get(Correction, id) or abort(404)
     check_site(c.day.site_id)
     form = DecideForm()
     if form.validate_on_submit():
+        claim_for_day(c.day, "#corrections")
         try:
             corrections.decide_correction(c, bool(form.approve.data), actor())
             flash(

@@ -8,9 +8,14 @@ from sqlalchemy import case, exists, func, or_, select
 
 from modules.ticketing.audit_reports import venue_day_counts
 from modules.ticketing.models import (
+    CARD_KINDS,
+    DailySales,
     DayStatus,
     Finding,
     FindingStatus,
+    Product,
+    ProductKind,
+    SaleStatus,
     Shift,
     ShiftStatus,
     ShiftTally,
@@ -22,6 +27,9 @@ from parkops.timeutil import business_day
 
 GATE_MATCH_OK = 98.0  # percent of gate entries that must be covered by tickets sold
 GATE_WINDOW = timedelta(days=30)
+INCOME_WINDOW = timedelta(days=30)
+A_YEAR = timedelta(days=364)  # 52 weeks: weekends against weekends
+PROMOTED = (*CARD_KINDS, ProductKind.COMBINED)  # problem 11's measures: 畅玩卡, 打折卡, 联票
 
 
 def unsigned_days() -> tuple[str, bool | None]:
@@ -80,3 +88,50 @@ def gate_match_share() -> tuple[str, bool | None]:
     unmatched = sum(max(gate - sold, 0) for gate, sold in counts)
     share = round(100 * (entries - unmatched) / entries, 1)
     return f"{share}%", share >= GATE_MATCH_OK
+
+
+def _net_income(start, end, *where) -> int:
+    """Ticket income (sales less refunds) of the business days start..end-1, from the summary."""
+    signed = case(
+        (DailySales.status == SaleStatus.SOLD, DailySales.amount_fen),
+        (DailySales.status == SaleStatus.REFUND, -DailySales.amount_fen),
+        else_=0,
+    )
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(signed), 0))
+            .join(Product, Product.id == DailySales.product_id)
+            .where(DailySales.business_day >= start, DailySales.business_day < end, *where)
+        )
+    )
+
+
+def income_trend() -> tuple[str, bool | None]:
+    """The last 30 days' ticket income against the same 30 days a year earlier (problem 11:
+    income had been falling since 2017)."""
+    end = business_day()
+    start = end - INCOME_WINDOW
+    income = _net_income(start, end)
+    earlier = _net_income(start - A_YEAR, end - A_YEAR)
+    if not earlier:
+        return _("%(income)s; no sales a year earlier to compare", income=format_fen(income)), None
+    change = 100 * (income - earlier) / earlier
+    text = _(
+        "%(income)s, %(change)+.1f%% on a year earlier", income=format_fen(income), change=change
+    )
+    return text, income >= earlier
+
+
+def promotion_share() -> tuple[str, bool | None]:
+    """Cards, passes and combined tickets sold in the last 30 days, and their share of income."""
+    end = business_day()
+    start = end - INCOME_WINDOW
+    income = _net_income(start, end)
+    if not income:
+        return _("no sales yet"), None
+    promoted = _net_income(start, end, Product.kind.in_(PROMOTED))
+    share = 100 * promoted / income
+    return (
+        _("%(amount)s, %(share).1f%% of ticket income", amount=format_fen(promoted), share=share),
+        promoted > 0,
+    )

@@ -72,6 +72,18 @@ spec = ModuleSpec(
             ("35", "29"),
             indicators.gate_match_share,
         ),
+        Indicator(
+            "ticketing.income_trend",
+            _l("Ticket income, last 30 days, against a year earlier"),
+            ("11",),
+            indicators.income_trend,
+        ),
+        Indicator(
+            "ticketing.promotions",
+            _l("Cards, passes and combined tickets sold, last 30 days"),
+            ("11",),
+            indicators.promotion_share,
+        ),
     ),
     jobs=(
         JobSpec(

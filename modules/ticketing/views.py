@@ -85,6 +85,8 @@ def own(shift: Shift) -> None:
 
 
 def refuse(error: TicketingError) -> None:
+    # Nothing of the refused post is kept: not a half-made change, not its idempotency key.
+    db.session.rollback()
     flash(str(error), "error")
 
 
@@ -96,6 +98,17 @@ def form_problem(form) -> None:
 
 def to_shift(shift: Shift):
     return redirect(url_for("ticketing.shift", id=shift.id), 303)
+
+
+def claim_for_shift(shift: Shift) -> None:
+    """A repeat of this post (same idempotency key) will land on the shift's page."""
+    idempotency.claim(url_for("ticketing.shift", id=shift.id))
+
+
+def local_back(default: str) -> str:
+    """The form's ``back`` page, if it is a path of this site (never another host)."""
+    back = request.form.get("back", "")
+    return back if back.startswith("/") and not back.startswith(("//", "/\\")) else default
 
 
 def serial_products(site_id: int) -> list[Product]:
@@ -164,16 +177,10 @@ def _waiting_counts() -> dict[str, int]:
     }
 
 
-def _retried():
-    """Where a repeated post of a phone form goes: the page its first post led to."""
-    return idempotency.previous_result(request.form.get(idempotency.FIELD))
-
-
 @bp.route("/shifts/open", methods=["POST"])
 @require(SELL)
+@idempotency.repeat_lands_on_first
 def open_shift():
-    if done := _retried():
-        return redirect(done, 303)
     form = OpenShiftForm()
     form.window_id.choices = _window_choices()
     if not form.validate_on_submit():
@@ -270,6 +277,7 @@ def _sales_by_product(s: Shift):
 
 @bp.route("/shifts/<int:id>/ranges", methods=["POST"])
 @require(SELL, MANAGE)
+@idempotency.repeat_lands_on_first
 def take_range(id: int):
     s = shift_or_404(id)
     own_or_manager(s)
@@ -277,6 +285,7 @@ def take_range(id: int):
     products = {p.id: p for p in serial_products(s.site_id)}
     form.product_id.choices = [(p.id, p.name) for p in products.values()]
     if form.validate_on_submit():
+        claim_for_shift(s)
         try:
             stock.issue_range(
                 s, products[form.product_id.data], form.first.data, form.last.data, actor()
@@ -291,12 +300,14 @@ def take_range(id: int):
 
 @bp.route("/issues/<int:id>/return", methods=["POST"])
 @require(SELL, MANAGE)
+@idempotency.repeat_lands_on_first
 def return_range(id: int):
     issue = db.session.get(StockIssue, id) or abort(404)
     s = shift_or_404(issue.shift_id)
     own_or_manager(s)
     form = ReturnForm()
     if form.validate_on_submit():
+        claim_for_shift(s)
         try:
             stock.return_range(issue, form.first_unsold.data, actor())
             flash(_("Remainder returned to the store."), "success")
@@ -309,6 +320,7 @@ def return_range(id: int):
 
 @bp.route("/shifts/<int:id>/voids", methods=["POST"])
 @require(SELL)
+@idempotency.repeat_lands_on_first
 def request_void(id: int):
     s = shift_or_404(id)
     own(s)
@@ -316,6 +328,7 @@ def request_void(id: int):
     products = {p.id: p for p in serial_products(s.site_id)}
     form.product_id.choices = [(p.id, p.name) for p in products.values()]
     if form.validate_on_submit():
+        claim_for_shift(s)
         try:
             stock.request_void(
                 s, products[form.product_id.data], form.serial.data, form.reason.data, actor()
@@ -330,26 +343,28 @@ def request_void(id: int):
 
 @bp.route("/voids/<int:id>/decide", methods=["POST"])
 @require(APPROVE)
+@idempotency.repeat_lands_on_first
 def decide_void(id: int):
     void = db.session.get(SerialVoid, id) or abort(404)
     check_site(void.site_id)
     form = DecideForm()
+    back = local_back(url_for("ticketing.approvals"))
     if form.validate_on_submit():
+        idempotency.claim(back)
         try:
             stock.decide_void(void, bool(form.approve.data), actor())
             flash(_("Void approved.") if form.approve.data else _("Void rejected."), "success")
         except TicketingError as error:
             refuse(error)
-    return redirect(request.form.get("back") or url_for("ticketing.approvals"), 303)
+    return redirect(back, 303)
 
 
 @bp.route("/shifts/<int:id>/close", methods=["GET", "POST"])
 @require(SELL)
+@idempotency.repeat_lands_on_first
 def close(id: int):
     s = shift_or_404(id)
     own(s)
-    if done := _retried():
-        return redirect(done, 303)
     if s.status != ShiftStatus.OPEN:
         return to_shift(s)
     form = CountForm()
@@ -366,11 +381,13 @@ def close(id: int):
 
 @bp.route("/shifts/<int:id>/explain", methods=["POST"])
 @require(SELL)
+@idempotency.repeat_lands_on_first
 def explain(id: int):
     s = shift_or_404(id)
     own(s)
     form = ExplainForm()
     if form.validate_on_submit():
+        claim_for_shift(s)
         try:
             shifts.explain(s, form.explanation.data, actor())
             flash(_("Explanation recorded."), "success")
@@ -383,10 +400,12 @@ def explain(id: int):
 
 @bp.route("/shifts/<int:id>/second-count", methods=["POST"])
 @require(APPROVE)
+@idempotency.repeat_lands_on_first
 def second_count(id: int):
     s = shift_or_404(id)
     form = CountForm()
     if form.validate_on_submit():
+        claim_for_shift(s)
         try:
             shifts.second_count(s, form.counted(), actor())
             flash(_("Second count recorded; the shift is closed."), "success")

@@ -29,6 +29,31 @@ def english(app):
     return app
 
 
+@pytest.fixture
+def as_user(client, login):
+    """Sign a user in through the login form, reading the pages in English."""
+
+    def sign_in(user):
+        client.post("/logout")
+        login(user)
+        client.post("/language/en")
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def void_asked(world, as_user):
+    """A shift with gate serials 1000–1009 whose seller asked on her page to void 1003."""
+    shift = world.open()
+    world.take(shift, world.gate_ticket, 1000, 1009)
+    as_user(world.seller).post(
+        f"/ticketing/shifts/{shift.id}/voids",
+        data={"product_id": world.gate_ticket.id, "serial": 1003, "reason": "torn"},
+    )
+    return shift
+
+
 GATE_ROLL = (1000, 1999)
 ZOO_ROLL = (5000, 5999)
 

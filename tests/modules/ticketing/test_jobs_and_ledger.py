@@ -6,7 +6,14 @@ from sqlalchemy import func, select
 
 from modules.ticketing import indicators, jobs, reconciliation, shifts
 from modules.ticketing.imports import import_sales
-from modules.ticketing.models import DailySales, EntrySource, GateCount, Payment, TicketDay
+from modules.ticketing.models import (
+    DailySales,
+    EntrySource,
+    GateCount,
+    Payment,
+    SaleStatus,
+    TicketDay,
+)
 from modules.ticketing.services import day_record
 from parkops.extensions import db
 from parkops.notify import Notification
@@ -77,9 +84,47 @@ def test_indicators(world, ledger, english):  # the texts checked are the Englis
     assert indicators.open_discrepancies() == ("0 open", True)
 
 
+def _summary(world, day, product, amount_fen, status=SaleStatus.SOLD):
+    db.session.add(
+        DailySales(
+            site_id=world.site.id,
+            business_day=day,
+            office_id=world.office.id,
+            seller_id=world.seller.id,
+            product_id=product.id,
+            payment=Payment.CASH,
+            status=status,
+            lines=1,
+            quantity=1,
+            amount_fen=amount_fen,
+        )
+    )
+    db.session.commit()
+
+
+def test_income_figures_for_problem_11(world, english):
+    assert indicators.income_trend() == ("¥0.00; no sales a year earlier to compare", None)
+    assert indicators.promotion_share() == ("no sales yet", None)
+    today = business_day()
+    _summary(world, today - timedelta(days=3), world.gate_ticket, 60_000)
+    _summary(world, today - timedelta(days=3), world.combo, 30_000)
+    _summary(world, today - timedelta(days=2), world.card, 20_000)
+    _summary(world, today - timedelta(days=2), world.card, 10_000, SaleStatus.REFUND)
+    _summary(world, today, world.card, 99_900)  # today is still being sold: not counted
+    _summary(world, today - timedelta(days=31), world.combo, 99_900)  # before the 30 days
+    assert indicators.income_trend() == ("¥1,000.00; no sales a year earlier to compare", None)
+    assert indicators.promotion_share() == ("¥400.00, 40.0% of ticket income", True)
+    _summary(world, today - timedelta(days=364 + 5), world.gate_ticket, 125_000)
+    assert indicators.income_trend() == ("¥1,000.00, -20.0% on a year earlier", False)
+    _summary(world, today - timedelta(days=364 + 40), world.gate_ticket, 1)  # outside: ignored
+    _summary(world, today - timedelta(days=1), world.gate_ticket, 50_000)
+    assert indicators.income_trend() == ("¥1,500.00, +20.0% on a year earlier", True)
+
+
 def test_indicators_are_registered_for_the_problems(app):
     found = {i.name: i.problems for i in registry(app).indicators}
     assert found["ticketing.unsigned_days"] == ("35", "12")
+    assert found["ticketing.income_trend"] == found["ticketing.promotions"] == ("11",)
     kinds = registry(app).evidence_kinds
     assert {k: v.default_problems for k, v in kinds.items() if k.startswith("ticketing")} == {
         "ticketing.shift": ("35", "12"),
