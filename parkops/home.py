@@ -1,12 +1,12 @@
 """The home page: what is the signed-in user's to do."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from parkops.auth.access import signed_in
 from parkops.rectification import assignments
-from parkops.registry import ModuleSpec
+from parkops.registry import ModuleSpec, registry
 from parkops.timeutil import business_day
 
 bp = Blueprint("home", __name__)
@@ -23,6 +23,7 @@ def index():
         today=today,
         mine=assignments.assigned_to(current_user.id, today),
         follow_up=follow_up,
+        todo=registry(current_app).todo(current_user),
     )
 
 

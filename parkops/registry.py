@@ -3,7 +3,8 @@
 A module is a package under ``modules/`` whose ``module.py`` defines
 ``spec = ModuleSpec(...)``. The core never imports a module by name: it loads
 the ones listed in ``PARKOPS_MODULES`` and learns about them only through
-their specs (nav entries, permissions, evidence kinds, indicators, jobs, CLI).
+their specs (nav entries, permissions, evidence kinds, indicators, jobs, CLI,
+and what waits for a user on the home page).
 """
 
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from importlib import import_module
 import click
 from flask import Blueprint, Flask
 from flask_babel import LazyString
+
+from parkops.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,18 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class TodoItem:
+    """One thing waiting for the signed-in user, listed on the home page by its module.
+
+    ``overdue`` items are listed first and marked; ``url`` is where it is done.
+    """
+
+    text: str
+    url: str
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
 class JobSpec:
     """A scheduled job: APScheduler trigger name and arguments, and the callable.
 
@@ -86,6 +101,8 @@ class ModuleSpec:
     jobs: tuple[JobSpec, ...] = ()
     cli: click.Group | None = None
     demo: Callable[[], None] | None = None  # adds the module's demo data
+    # What waits for this user (a few counting queries; runs on every home page).
+    todo: Callable[[User], list[TodoItem]] | None = None
 
 
 @dataclass
@@ -118,6 +135,11 @@ class Registry:
     @property
     def jobs(self) -> list[JobSpec]:
         return [j for spec in self.specs for j in spec.jobs]
+
+    def todo(self, user: User) -> list[TodoItem]:
+        """Every module's items for ``user``, the overdue ones first."""
+        items = [item for spec in self.specs if spec.todo for item in spec.todo(user)]
+        return sorted(items, key=lambda item: not item.overdue)
 
 
 def load_spec(dotted: str) -> ModuleSpec:

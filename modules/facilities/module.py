@@ -18,7 +18,7 @@ All of it is limited to the user's sites.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.facilities import demo, jobs, order_views, patrol  # noqa: F401  order routes on bp
+from modules.facilities import demo, jobs, order_views, patrol, todo  # noqa: F401  order routes on bp
 from modules.facilities.cli import cli
 from modules.facilities.views import bp
 from parkops.registry import EvidenceKind, Indicator, JobSpec, ModuleSpec, NavEntry, Permission
@@ -93,4 +93,5 @@ spec = ModuleSpec(
     ),
     cli=cli,
     demo=demo.load,
+    todo=todo.todo,
 )

@@ -21,8 +21,9 @@ from modules.ticketing.forms import (
 )
 from modules.ticketing.labels import label
 from modules.ticketing.models import MAX_SERIAL, Office, Product, ProductKind, Venue, Window
+from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, VIEW
 from modules.ticketing.services import TicketingError
-from modules.ticketing.views import APPROVE, AUDIT, MANAGE, VIEW, actor, bp, form_problem, refuse
+from modules.ticketing.views import actor, bp, form_problem, refuse
 from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User, UserRole

@@ -35,7 +35,8 @@ from modules.ticketing.models import (
     TicketDay,
     Venue,
 )
-from modules.ticketing.views import APPROVE, AUDIT, MANAGE, VIEW, actor, bp, form_problem, refuse
+from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, VIEW
+from modules.ticketing.views import actor, bp, form_problem, refuse
 from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import Site, User

@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from modules.ticketing import audit_reports
 from modules.ticketing.day_views import visible_sites
-from modules.ticketing.views import AUDIT, VIEW, bp
+from modules.ticketing.permissions import AUDIT, VIEW
+from modules.ticketing.views import bp
 from parkops.auth.access import require
 from parkops.auth.models import Site
 from parkops.timeutil import business_day

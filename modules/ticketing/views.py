@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from modules.ticketing import corrections, imports, shifts, stock
+from modules.ticketing import corrections, imports, shifts, stock, todo
 from modules.ticketing.catalog import seller_offices
 from modules.ticketing.forms import (
     CountForm,
@@ -25,7 +25,6 @@ from modules.ticketing.forms import (
 )
 from modules.ticketing.labels import label, payment_name
 from modules.ticketing.models import (
-    DayStatus,
     Product,
     SalesImport,
     SalesLine,
@@ -34,26 +33,18 @@ from modules.ticketing.models import (
     Shift,
     ShiftStatus,
     StockIssue,
-    TicketDay,
 )
+from modules.ticketing.permissions import ANY, APPROVE, MANAGE, SELL, STAFF
 from modules.ticketing.services import TicketingError
 from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User
 from parkops.extensions import db
-from parkops.timeutil import business_day
 
 bp = Blueprint("ticketing", __name__)
 bp.add_app_template_filter(label, "tlabel")
 bp.add_app_template_filter(payment_name, "payment")
 
-SELL = "ticketing.sell"
-VIEW = "ticketing.view"
-AUDIT = "ticketing.audit"
-MANAGE = "ticketing.manage"
-APPROVE = "ticketing.approve"
-STAFF = (VIEW, AUDIT, MANAGE, APPROVE)  # see every shift of their sites
-ANY = (SELL, *STAFF)
 PER_PAGE = 30
 
 
@@ -140,7 +131,7 @@ def index():
             .order_by(Shift.opened_at.desc())
             .limit(5)
         ).all()
-    waiting = _waiting_counts() if is_staff() else {}
+    waiting = todo.waiting_counts(actor()) if is_staff() else {}
     return render_template(
         "ticketing/index.html", current=current, form=form, recent=recent, waiting=waiting
     )
@@ -153,28 +144,6 @@ def _window_choices() -> list[tuple[int, str]]:
         for w in o.windows
         if w.active
     ]
-
-
-def _waiting_counts() -> dict[str, int]:
-    today = business_day()
-    site_ids = current_user.site_ids
-    days = (
-        select(func.count())
-        .select_from(TicketDay)
-        .where(TicketDay.status == DayStatus.OPEN, TicketDay.business_day < today)
-    )
-    second = select(func.count()).select_from(Shift).where(Shift.status == ShiftStatus.SECOND_COUNT)
-    if site_ids is not None:
-        days = days.where(TicketDay.site_id.in_(site_ids))
-        second = second.where(Shift.site_id.in_(site_ids))
-    return {
-        "days": db.session.scalar(days),
-        "voids": len(stock.pending_voids(site_ids)) if current_user.can(APPROVE) else 0,
-        "second_counts": db.session.scalar(second) if current_user.can(APPROVE) else 0,
-        "corrections": (
-            len(corrections.pending_corrections(site_ids)) if current_user.can(APPROVE) else 0
-        ),
-    }
 
 
 @bp.route("/shifts/open", methods=["POST"])

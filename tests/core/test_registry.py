@@ -31,6 +31,20 @@ def test_module_routes_nav_and_default_roles(example_app, make_user, login):
     assert b'href="/example/"' not in client.get("/").data
 
 
+def test_module_todo_items_reach_the_home_page_late_ones_first(example_app, make_user, login):
+    client = example_app.test_client()
+    login(make_user("crew1", ["crew"]), test_client=client)
+    client.post("/language/en")
+    html = client.get("/").get_data(as_text=True)
+    waiting = html[html.index('id="waiting"') :]
+    assert waiting.index("Fix the gate") < waiting.index("Paint the bench")
+    assert 'href="/example/records/2"' in waiting and "Overdue" in waiting
+    assert "Nothing is assigned to you in the ledger." not in html
+    client.post("/logout")
+    login(make_user("cash1", ["cashier"]), test_client=client)
+    assert 'id="waiting"' not in client.get("/").get_data(as_text=True)
+
+
 def test_module_records_link_to_their_default_problem(example_app, make_user, login):
     load_notice()
     client = example_app.test_client()

@@ -7,7 +7,15 @@ from flask_babel import lazy_gettext as _l
 from parkops.auth.access import public, require
 from parkops.extensions import db
 from parkops.rectification.services import link_evidence
-from parkops.registry import EvidenceKind, Indicator, JobSpec, ModuleSpec, NavEntry, Permission
+from parkops.registry import (
+    EvidenceKind,
+    Indicator,
+    JobSpec,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+    TodoItem,
+)
 
 bp = Blueprint("example", __name__)
 runs: list[str] = []
@@ -43,6 +51,16 @@ def _indicator():
     return "3 of 4", True
 
 
+def _todo(user):
+    """Crew have two things waiting, one of them late."""
+    if not user.can("example.view"):
+        return []
+    return [
+        TodoItem("Paint the bench", "/example/records/1"),
+        TodoItem("Fix the gate", "/example/records/2", overdue=True),
+    ]
+
+
 def _job():
     runs.append("ran")
 
@@ -71,4 +89,5 @@ spec = ModuleSpec(
     indicators=(Indicator("example.share", _l("Example share"), ("14",), _indicator),),
     jobs=(JobSpec("example.job", _job, "interval", {"hours": 1}),),
     cli=cli,
+    todo=_todo,
 )
