@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parkops.rectification.forms import STATUS_LABELS
-from parkops.rectification.models import Category, Problem
+from parkops.rectification.models import Category, Problem, ProgressReport
 from parkops.rectification.services import Rate
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -73,12 +73,11 @@ def _regulations(problem: Problem) -> str:
     )
 
 
-def _latest(problem: Problem) -> str:
-    report = problem.reports[0] if problem.reports else None  # newest first
+def _latest(report: ProgressReport | None) -> str:
     return f"{report.reported_on.isoformat()} {report.text}" if report else ""
 
 
-def _row(problem: Problem) -> list:
+def _row(problem: Problem, latest: ProgressReport | None) -> list:
     return [
         int(problem.code) if problem.code.isdigit() else problem.code,
         f"{problem.category.number}. {problem.category.title}",
@@ -90,7 +89,7 @@ def _row(problem: Problem) -> list:
         problem.deadline,
         str(STATUS_LABELS[problem.status]),
         problem.completed_on,
-        _latest(problem),
+        _latest(latest),
         _regulations(problem),
     ]
 
@@ -105,13 +104,15 @@ def _header(ws: Worksheet, headers: list[str]) -> None:
     ws.print_title_rows = "1:1"
 
 
-def _ledger_sheet(ws: Worksheet, problems: list[Problem]) -> None:
+def _ledger_sheet(
+    ws: Worksheet, problems: list[Problem], latest: dict[int, ProgressReport]
+) -> None:
     columns = _columns()
     _header(ws, [title for title, _width in columns])
     for column, (_title, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     for row, problem in enumerate(problems, start=2):
-        for column, value in enumerate(_row(problem), start=1):
+        for column, value in enumerate(_row(problem, latest.get(problem.id)), start=1):
             _set(ws, row, column, value)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(problems) + 1, 1)}"
     ws.page_setup.orientation = "landscape"
@@ -158,16 +159,18 @@ def _summary_sheet(
 
 def workbook(
     problems: list[Problem],
+    latest: dict[int, ProgressReport],
     categories: list[Category],
     rates: tuple[Rate, dict[int, Rate]],
     self_found: Rate,
     today: date,
 ) -> bytes:
-    """The .xlsx file's bytes: the ledger sheet (filtered rows) and the whole ledger's summary."""
+    """The .xlsx file's bytes: the ledger sheet (filtered rows, each with its problem's
+    latest progress report from ``latest``) and the whole ledger's summary."""
     book = Workbook()
     ledger = book.active
     ledger.title = _("Ledger")[:31]
-    _ledger_sheet(ledger, problems)
+    _ledger_sheet(ledger, problems, latest)
     summary = book.create_sheet(_("Summary")[:31])
     _summary_sheet(summary, categories, rates, self_found, today, len(problems))
     book.properties.title = _("Rectification ledger")

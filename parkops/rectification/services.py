@@ -16,6 +16,7 @@ from parkops.rectification.models import (
     EvidenceLink,
     EvidenceMapping,
     Problem,
+    ProgressReport,
     Section,
     Source,
     Status,
@@ -152,6 +153,28 @@ def completion_rates(source: Source = Source.INSPECTION) -> tuple[Rate, dict[int
         sum(r.completed for r in per_category.values()), sum(r.total for r in per_category.values())
     )
     return overall, per_category
+
+
+def latest_reports() -> dict[int, ProgressReport]:
+    """Each problem's newest progress report, by problem id: one row per problem, however
+    many weekly reports the years have piled up."""
+    newest = (
+        select(
+            ProgressReport.id,
+            func.row_number()
+            .over(
+                partition_by=ProgressReport.problem_id,
+                order_by=(ProgressReport.reported_on.desc(), ProgressReport.id.desc()),
+            )
+            .label("rank"),
+        )
+    ).subquery()
+    reports = db.session.scalars(
+        select(ProgressReport)
+        .join(newest, newest.c.id == ProgressReport.id)
+        .where(newest.c.rank == 1)
+    )
+    return {r.problem_id: r for r in reports}
 
 
 def problems_for_kind(kind: str) -> list[Problem]:

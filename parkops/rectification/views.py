@@ -85,11 +85,11 @@ def export_xlsx():
         services.ledger_query(f, today).options(
             selectinload(Problem.measures).selectinload(Measure.owner),
             selectinload(Problem.regulations),
-            selectinload(Problem.reports),
         )
     ).all()
     data = export.workbook(
         problems,
+        services.latest_reports(),
         categories,
         services.completion_rates(),
         services.completion_rates(Source.SELF)[0],

@@ -72,6 +72,8 @@ def worked(office, make_user):
             ProgressReport(
                 reported_on=date(2020, 10, 12), text="Daily patrols\x07 run", author=office
             ),
+            # recorded last, dated earliest: the newest report is the one of the latest date
+            ProgressReport(reported_on=date(2020, 10, 1), text="Survey done", author=office),
         ]
     )
     problem("1").status = Status.COMPLETED
