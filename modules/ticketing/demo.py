@@ -62,7 +62,13 @@ from modules.ticketing.services import (
     DEFAULT_TOLERANCE_FEN,
     day_record,
 )
-from modules.ticketing.shifts import METHODS, expected_by_method, total_difference
+from modules.ticketing.shifts import (
+    METHODS,
+    expected_by_method,
+    range_sale,
+    shift_line,
+    total_difference,
+)
 from parkops import demo as core_demo
 from parkops.auth.models import Department, Site, User
 from parkops.extensions import db
@@ -377,25 +383,7 @@ class _Month:
                     )
                 )
             return
-        quantity = sold - voided
-        db.session.add(
-            SalesLine(
-                site_id=shift.site_id,
-                business_day=shift.business_day,
-                shift_id=shift.id,
-                office_id=shift.office_id,
-                seller_id=shift.seller_id,
-                product_id=product.id,
-                issue_id=issue.id,
-                sold_at=closing,
-                quantity=quantity,
-                amount_fen=quantity * price,
-                list_price_fen=price,
-                payment=Payment.CASH,
-                status=SaleStatus.SOLD,
-                source=SaleSource.RANGE,
-            )
-        )
+        db.session.add(range_sale(shift, issue, sold - voided, price, closing))
 
     def _roll_id(self, product: Product, serial: int) -> int:
         return db.session.scalar(
@@ -423,12 +411,8 @@ class _Month:
         status=SaleStatus.SOLD,
         amount=None,
     ) -> SalesLine:
-        return SalesLine(
-            site_id=shift.site_id,
-            business_day=shift.business_day,
-            shift_id=shift.id,
-            office_id=shift.office_id,
-            seller_id=shift.seller_id,
+        return shift_line(
+            shift,
             product_id=product.id,
             sold_at=sold_at,
             serial=serial,

@@ -13,6 +13,8 @@ serials of that product: then those lines are the sales, and an unaccounted
 serial of the range is missing.
 """
 
+from datetime import datetime
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -29,6 +31,7 @@ from modules.ticketing.models import (
     Shift,
     ShiftStatus,
     ShiftTally,
+    StockIssue,
     VoidStatus,
     Window,
 )
@@ -132,6 +135,36 @@ def _check_counts(counted: dict[Payment, int]) -> None:
         raise TicketingError(_("Enter every amount counted (0 where there is none)."))
 
 
+def shift_line(shift: Shift, **fields) -> SalesLine:
+    """A sales line of ``shift``: its site, business day, office and seller are the shift's."""
+    return SalesLine(
+        site_id=shift.site_id,
+        business_day=shift.business_day,
+        shift_id=shift.id,
+        office_id=shift.office_id,
+        seller_id=shift.seller_id,
+        **fields,
+    )
+
+
+def range_sale(
+    shift: Shift, issue: StockIssue, sold: int, price: int, sold_at: datetime
+) -> SalesLine:
+    """The sale of ``sold`` printed tickets of a range, in cash at the day's list price."""
+    return shift_line(
+        shift,
+        product_id=issue.product_id,
+        issue_id=issue.id,
+        sold_at=sold_at,
+        quantity=sold,
+        amount_fen=sold * price,
+        list_price_fen=price,
+        payment=Payment.CASH,
+        status=SaleStatus.SOLD,
+        source=SaleSource.RANGE,
+    )
+
+
 def _record_range_sales(shift: Shift) -> list[SalesLine]:
     """Sales lines for the ranges of products this shift did not record line by line."""
     by_line = set(
@@ -159,24 +192,7 @@ def _record_range_sales(shift: Shift) -> list[SalesLine]:
                     day=shift.business_day.isoformat(),
                 )
             )
-        recorded.append(
-            SalesLine(
-                site_id=shift.site_id,
-                business_day=shift.business_day,
-                shift_id=shift.id,
-                office_id=shift.office_id,
-                seller_id=shift.seller_id,
-                product_id=issue.product_id,
-                issue_id=issue.id,
-                sold_at=now,
-                quantity=sold,
-                amount_fen=sold * price,
-                list_price_fen=price,
-                payment=Payment.CASH,
-                status=SaleStatus.SOLD,
-                source=SaleSource.RANGE,
-            )
-        )
+        recorded.append(range_sale(shift, issue, sold, price, now))
     db.session.add_all(recorded)
     db.session.flush()
     return recorded
