@@ -16,6 +16,7 @@ from sqlalchemy import select
 from parkops.auth.access import signed_in
 from parkops.extensions import db
 from parkops.notify import Notification, mark_all_read, mark_read, unread_count
+from parkops.redirects import is_local_path
 from parkops.registry import ModuleSpec
 
 PER_PAGE = 20
@@ -61,7 +62,7 @@ def _destination(link: str) -> str:
     Links are written by ParkOps itself; refusing anything else keeps a bad row
     from turning the page into an open redirect.
     """
-    if link.startswith("/") and not link.startswith("//"):
+    if is_local_path(link):
         return request.script_root + link
     base = current_app.config["BASE_URL"]
     if link.startswith(base + "/"):

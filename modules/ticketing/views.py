@@ -40,6 +40,7 @@ from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.redirects import is_local_path
 
 bp = Blueprint("ticketing", __name__)
 bp.add_app_template_filter(label, "tlabel")
@@ -99,7 +100,7 @@ def claim_for_shift(shift: Shift) -> None:
 def local_back(default: str) -> str:
     """The form's ``back`` page, if it is a path of this site (never another host)."""
     back = request.form.get("back", "")
-    return back if back.startswith("/") and not back.startswith(("//", "/\\")) else default
+    return back if is_local_path(back) else default
 
 
 def serial_products(site_id: int) -> list[Product]:

@@ -1,7 +1,5 @@
 """Sign in, sign out, language, one's own password."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -10,20 +8,14 @@ from parkops.auth import services
 from parkops.auth.access import public, signed_in
 from parkops.auth.forms import ChangePasswordForm, LoginForm
 from parkops.i18n import LANGUAGES
+from parkops.redirects import is_local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect would let a phishing link reuse our login.
-    if (
-        target
-        and urlsplit(target).netloc == ""
-        and target.startswith("/")
-        and not target.startswith("//")
-    ):
-        return target
-    return url_for("home.index")
+    return target if is_local_path(target) else url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

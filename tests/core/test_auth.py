@@ -59,12 +59,24 @@ def test_throttle_is_shared_between_worker_processes(make_app, make_user):
         assert response.status_code == 401
 
 
-def test_open_redirect_after_login_is_ignored(client, make_user):
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/x", "https://evil.example/x", "/\\evil.example/x", "/\t/evil.example"],
+)
+def test_open_redirect_after_login_is_ignored(client, make_user, target):
     make_user("office1", ["office"])
     response = client.post(
-        "/login?next=//evil.example/x", data={"username": "office1", "password": PASSWORD}
+        "/login", query_string={"next": target}, data={"username": "office1", "password": PASSWORD}
     )
     assert response.headers["Location"] == "/"
+
+
+def test_after_login_a_path_of_this_site_is_followed(client, make_user):
+    make_user("office1", ["office"])
+    response = client.post(
+        "/login?next=/ledger/%3Fstatus%3Dopen", data={"username": "office1", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/ledger/?status=open"
 
 
 def test_chinese_by_default_english_on_request_and_remembered(client, make_user, login):

@@ -108,6 +108,7 @@ def test_another_users_notification_is_not_found(client, login, ann, bob):
     [
         ("", "/notifications/"),
         ("//evil.example/x", "/notifications/"),
+        ("/\\evil.example/x", "/notifications/"),
         ("https://evil.example/x", "/notifications/"),
         ("http://parkops.test/ledger/", "http://parkops.test/ledger/"),
     ],
