@@ -6,6 +6,9 @@ from decimal import Decimal
 FEN_PER_YUAN = 100
 MAX_YUAN = 10**11  # far above any park's takings; refuses typos like a pasted serial number
 _AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
+# Commas only as thousands separators: "1,234.50" is an amount, "12,5" (a decimal
+# comma) and "1,23" are not, so neither becomes ¥125 or ¥123.
+_GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _AMOUNT_ANY_DECIMALS = re.compile(r"-?\d+\.\d+")
 
 
@@ -14,8 +17,13 @@ class MoneyError(ValueError):
 
 
 def parse_yuan(text: str | int | Decimal) -> int:
-    """'1,234.5' → 123450 fen. Anything but plain digits with up to two decimals is refused."""
-    raw = str(text).strip().replace(",", "").replace("¥", "").replace("￥", "")
+    """'1,234.5' → 123450 fen. Anything but plain digits with up to two decimals is refused,
+    and so is a comma that is not a thousands separator ('12,5', '1,23', '1.234,50')."""
+    raw = str(text).strip().replace("¥", "").replace("￥", "").strip()
+    if "," in raw:
+        if not _GROUPED.fullmatch(raw):
+            raise MoneyError(f"a comma that is not a thousands separator: {text!r}")
+        raw = raw.replace(",", "")
     match = _AMOUNT.fullmatch(raw)
     if match is None:
         if _AMOUNT_ANY_DECIMALS.fullmatch(raw):

@@ -1,0 +1,135 @@
+"""Parsing one cell of an imported row: dates, local times, amounts in fen.
+
+Cells come from ``parkops.tabular.read_table``: text (as Excel and WPS write it
+when they save CSV) or typed values from a workbook (int, float, datetime…).
+Every parser returns None for an empty cell (the caller decides whether the
+column is required) and raises ``TabularError`` naming the line otherwise.
+"""
+
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+
+from parkops.money import FEN_PER_YUAN, MoneyError, parse_yuan
+from parkops.tabular import TabularError
+from parkops.timeutil import local_zone
+
+EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug kept)
+MAX_SERIAL = 2_958_465  # 9999-12-31
+
+# 2021/3/5, 2021-03-05, 2021.3.5, 2021年3月5日; then an optional time 8:05, 08:05:30,
+# 8时5分 (what Excel and WPS write for a datetime cell saved as CSV).
+_DATE = re.compile(r"(\d{4})\s*(?:[/\-.]|年)\s*(\d{1,2})\s*(?:[/\-.]|月)\s*(\d{1,2})\s*日?")
+_TIME = re.compile(
+    r"(?:[T\s]\s*)?(\d{1,2})\s*[:时]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2})\s*秒?)?"
+)
+_ISO_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _serial(value: float, line: int | None) -> datetime:
+    if isinstance(value, bool) or not 1 <= value <= MAX_SERIAL:
+        raise TabularError(_l("Line %(line)s: not a date: %(value)s", line=line, value=value), line)
+    moment = EXCEL_EPOCH + timedelta(days=float(value))
+    return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+
+
+def _split(text: str, line: int | None) -> tuple[date, time | None]:
+    text = text.strip()
+    match = _DATE.match(text) or _ISO_COMPACT.match(text)
+    rest = text[match.end() :] if match else ""
+    clock = _TIME.fullmatch(rest) if rest.strip() else None
+    try:
+        if match is None or (rest.strip() and clock is None):
+            raise ValueError(text)
+        day = date(*(int(g) for g in match.groups()))
+        if clock is None:
+            return day, None
+        hour, minute, second = (int(g or 0) for g in clock.groups())
+        return day, time(hour, minute, second)
+    except ValueError as exc:
+        raise TabularError(
+            _l("Line %(line)s: not a date: %(value)s", line=line, value=text), line
+        ) from exc
+
+
+def parse_date(value, line: int | None = None) -> date | None:
+    """A date cell → local date: date/datetime objects, Excel serial numbers, and text
+    like ``2021/3/5``, ``2021-03-05``, ``2021年3月5日``, ``20210305`` (a time after it
+    is dropped)."""
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float):
+        return _serial(value, line).date()
+    return _split(str(value), line)[0]
+
+
+def parse_datetime(value, line: int | None = None) -> datetime | None:
+    """A date-and-time cell → an aware datetime in the park's zone (the cell is local
+    time, as a person typed it): datetime objects, Excel serial numbers, text like
+    ``2021/03/05 8:05``, ``2021-3-5 08:05:30``, ``2021年3月5日 8时5分``. A date
+    without a time is refused: a time is what this column is for."""
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, int | float):
+        moment = _serial(value, line)
+    else:
+        text = value.isoformat() if isinstance(value, date) else str(value)
+        day, clock = _split(text, line)
+        if clock is None:
+            raise TabularError(
+                _l(
+                    "Line %(line)s: give the time as well as the date: %(value)s",
+                    line=line,
+                    value=text,
+                ),
+                line,
+            )
+        moment = datetime.combine(day, clock)
+    if moment.tzinfo is not None:
+        return moment.astimezone(local_zone())
+    return moment.replace(tzinfo=local_zone())
+
+
+def parse_fen(value, line: int | None = None) -> int | None:
+    """An amount cell in yuan → integer fen. Text must be plain (``1234.5``) or use
+    commas as thousands separators (``1,234.50``); ``12,5`` (a decimal comma) and
+    ``1,23`` are refused, never read as ¥125 or ¥123. Numbers from a workbook keep
+    their value; more than two decimals is refused."""
+    if _blank(value):
+        return None
+    refused = TabularError(
+        _l(
+            "Line %(line)s: not an amount in yuan (e.g. 1,234.50): %(value)s",
+            line=line,
+            value=value,
+        ),
+        line,
+    )
+    if isinstance(value, bool):
+        raise refused
+    if isinstance(value, int | float | Decimal):
+        try:
+            # repr of a float is its shortest exact text: 0.1 + 0.2 gives 0.30000000000000004
+            amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            fen = amount * FEN_PER_YUAN
+            if fen != fen.to_integral_value():
+                raise refused
+            return parse_yuan(str(amount.quantize(Decimal("0.01"))))
+        except (InvalidOperation, MoneyError) as exc:
+            raise refused from exc
+    try:
+        return parse_yuan(str(value))
+    except MoneyError as exc:
+        raise refused from exc
