@@ -1,59 +1,37 @@
 """The ledger as an .xlsx workbook (台账): one row per problem, and a summary sheet.
 
-Plain values only (no formulas), real Excel dates, text kept as text: what
-Excel and WPS open without a repair prompt, and what a clerk can sort and print.
+Written through ``parkops.spreadsheet``: plain values only (no formulas), real
+Excel dates, text kept as text, labels (never internal keys) in the reader's
+language, and a print layout: what Excel and WPS open without a repair prompt,
+and what a clerk can sort and print.
 """
 
 from datetime import date
-from io import BytesIO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from parkops.rectification.forms import STATUS_LABELS
+from parkops.rectification.forms import REGULATION_KINDS, STATUS_LABELS
 from parkops.rectification.models import Category, Problem, ProgressReport
 from parkops.rectification.services import Rate
-
-DATE_FORMAT = "yyyy-mm-dd"
-MAX_CELL = 32767  # Excel's limit on the characters of one cell
-HEADER_FILL = PatternFill("solid", fgColor="DCEFE4")
-WRAP = Alignment(wrap_text=True, vertical="top")
+from parkops.spreadsheet import Book, Column, Sheet
 
 
-def _columns() -> list[tuple[str, int]]:
-    """(header, width in characters), in the order of a paper 台账."""
+def _columns() -> list[Column]:
+    """The ledger sheet's columns, in the order of a paper 台账."""
     return [
-        (_("No."), 6),
-        (_("Problem category"), 22),
-        (_("Problem"), 40),
-        (_("Measures"), 60),
-        (_("Responsible leader"), 12),
-        (_("Responsible department"), 14),
-        (_("Responsible person"), 12),
-        (_("Deadline"), 12),
-        (_("Status"), 10),
-        (_("Completed on"), 12),
-        (_("Latest progress"), 40),
-        (_("Regulations"), 40),
+        Column(_("No."), 6, "number"),
+        Column(_("Problem category"), 22),
+        Column(_("Problem"), 40),
+        Column(_("Measures"), 60),
+        Column(_("Responsible leader"), 12),
+        Column(_("Responsible department"), 14),
+        Column(_("Responsible person"), 12),
+        Column(_("Deadline"), 12, "date"),
+        Column(_("Status"), 10),
+        Column(_("Completed on"), 12, "date"),
+        Column(_("Latest progress"), 40),
+        Column(_("Regulations"), 40),
     ]
-
-
-def _text(value: str) -> str:
-    # Control characters make Excel refuse the file; over-long cells are cut.
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
-
-
-def _set(ws: Worksheet, row: int, column: int, value) -> None:
-    cell = ws.cell(row=row, column=column, value=_text(value) if isinstance(value, str) else value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # "=…" typed by a user stays text, never a formula
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    cell.alignment = WRAP
 
 
 def _measures(problem: Problem) -> str:
@@ -68,7 +46,8 @@ def _measures(problem: Problem) -> str:
 
 def _regulations(problem: Problem) -> str:
     return "\n".join(
-        f"《{r.title}》 {_('revised') if r.revised else _('new')} {r.adopted_on.isoformat()}"
+        f"《{r.title}》 {REGULATION_KINDS['revised' if r.revised else 'new']} "
+        f"{r.adopted_on.isoformat()}"
         for r in problem.regulations
     )
 
@@ -94,67 +73,31 @@ def _row(problem: Problem, latest: ProgressReport | None) -> list:
     ]
 
 
-def _header(ws: Worksheet, headers: list[str]) -> None:
-    for column, title in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=column, value=title)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-
-
-def _ledger_sheet(
-    ws: Worksheet, problems: list[Problem], latest: dict[int, ProgressReport]
-) -> None:
-    columns = _columns()
-    _header(ws, [title for title, _width in columns])
-    for column, (_title, width) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    for row, problem in enumerate(problems, start=2):
-        for column, value in enumerate(_row(problem, latest.get(problem.id)), start=1):
-            _set(ws, row, column, value)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(problems) + 1, 1)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _rate_row(ws: Worksheet, row: int, label: str, rate: Rate) -> None:
-    _set(ws, row, 1, label)
-    ws.cell(row=row, column=2, value=rate.total)
-    ws.cell(row=row, column=3, value=rate.completed)
-    share = ws.cell(row=row, column=4, value=rate.completed / rate.total if rate.total else 0)
-    share.number_format = "0%"
+def _rate_row(sheet: Sheet, label: str, rate: Rate) -> None:
+    sheet.append(
+        [label, rate.total, rate.completed, rate.completed / rate.total if rate.total else 0]
+    )
 
 
 def _summary_sheet(
-    ws: Worksheet,
+    sheet: Sheet,
     categories: list[Category],
     rates: tuple[Rate, dict[int, Rate]],
     self_found: Rate,
     today: date,
     exported: int,
 ) -> None:
-    _header(ws, [_("Completion"), _("Problems"), _("Completed"), _("Completion rate")])
-    for column, width in enumerate((48, 12, 12, 16), start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
     overall, per_category = rates
-    _rate_row(ws, 2, _("Problems found by the inspection"), overall)
-    _rate_row(ws, 3, _("Self-found problems"), self_found)
-    row = 5
-    _set(ws, row, 1, _("By category (problems found by the inspection)"))
-    ws.cell(row=row, column=1).font = Font(bold=True)
+    _rate_row(sheet, _("Problems found by the inspection"), overall)
+    _rate_row(sheet, _("Self-found problems"), self_found)
+    sheet.append([])
+    sheet.append([_("By category (problems found by the inspection)")], bold=True)
     for category in categories:
-        row += 1
         rate = per_category.get(category.number, Rate(0, 0))
-        _rate_row(ws, row, f"{category.number}. {category.title}", rate)
-    row += 2
-    _set(ws, row, 1, _("Computed from the ledger's statuses on"))
-    _set(ws, row, 2, today)
-    _set(ws, row + 1, 1, _("Problems in the ledger sheet (with the list's filters)"))
-    ws.cell(row=row + 1, column=2, value=exported)
+        _rate_row(sheet, f"{category.number}. {category.title}", rate)
+    sheet.append([])
+    sheet.append([_("Computed from the ledger's statuses on"), today])
+    sheet.append([_("Problems in the ledger sheet (with the list's filters)"), exported])
 
 
 def workbook(
@@ -167,14 +110,19 @@ def workbook(
 ) -> bytes:
     """The .xlsx file's bytes: the ledger sheet (filtered rows, each with its problem's
     latest progress report from ``latest``) and the whole ledger's summary."""
-    book = Workbook()
-    ledger = book.active
-    ledger.title = _("Ledger")[:31]
-    _ledger_sheet(ledger, problems, latest)
-    summary = book.create_sheet(_("Summary")[:31])
+    book = Book(_("Rectification ledger"))
+    ledger = book.sheet(_("Ledger"), _columns())
+    for problem in problems:
+        ledger.append(_row(problem, latest.get(problem.id)))
+    ledger.filter()
+    summary = book.sheet(
+        _("Summary"),
+        [
+            Column(_("Completion"), 48),
+            Column(_("Problems"), 12, "number"),
+            Column(_("Completed"), 12, "number"),
+            Column(_("Completion rate"), 16, "percent"),
+        ],
+    )
     _summary_sheet(summary, categories, rates, self_found, today, len(problems))
-    book.properties.title = _("Rectification ledger")
-    book.properties.creator = "ParkOps"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()

@@ -25,6 +25,8 @@ STATUS_LABELS = {
     Status.COMPLETED: _l("Completed"),
     Status.LONG_TERM: _l("Long-term"),
 }
+# A regulation is newly adopted or revised; stored as the bool Regulation.revised.
+REGULATION_KINDS = {"new": _l("Newly adopted"), "revised": _l("Revised")}
 SOURCE_LABELS = {Source.INSPECTION: _l("Found by the inspection"), Source.SELF: _l("Self-found")}
 
 
@@ -158,7 +160,7 @@ class RegulationForm(FlaskForm):
     revised = Choice(
         _l("New or revised"),
         coerce=_text,
-        choices=[SelectChoice("new", _l("Newly adopted")), SelectChoice("revised", _l("Revised"))],
+        choices=[SelectChoice(key, label) for key, label in REGULATION_KINDS.items()],
         invalid=_l("Choose new or revised."),
     )
     adopted_on = DateField(

@@ -1,5 +1,6 @@
 """The .xlsx export, read back with openpyxl as Excel or WPS would read it."""
 
+import re
 import zipfile
 from datetime import date, datetime
 from io import BytesIO
@@ -124,7 +125,7 @@ def test_one_row_per_problem_with_the_ledger_columns(worked, client):
     assert row[8] == "Completed"
     assert row[9] == datetime(2020, 11, 3)
     assert row[10] == "2020-10-12 Daily patrols run"  # newest; the control character dropped
-    assert row[11] == "《设施维修管理办法》 revised 2020-10-30"
+    assert row[11] == "《设施维修管理办法》 Revised 2020-10-30"
 
 
 def test_the_file_is_formatted_for_reading_and_printing(worked, client):
@@ -170,6 +171,22 @@ def test_headers_follow_the_interface_language(worked, client):
     assert (headers[0], headers[2]) == ("序号", "问题")
     assert headers[7:9] == ["整改时限", "状态"]
     assert book.active["I15"].value == "已完成"
+    # A regulation's kind is a word of the reader's language, not the internal key.
+    assert book.active["L15"].value == "《设施维修管理办法》 修订 2020-10-30"
+    cells = [str(c) for row in book.active.iter_rows(values_only=True) for c in row if c]
+    assert not [c for c in cells if " new " in c or " revised " in c]
+
+
+def test_every_page_prints_readably(worked, client):
+    """A4 landscape, fit to the width, the header row on every page, title and date."""
+    for sheet in download(client).worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize == 9  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.oddHeader.center.text == "Rectification ledger"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", sheet.oddHeader.right.text)
 
 
 def test_leaders_export_and_other_staff_may_not(ledger, make_user, login, client):

@@ -1,0 +1,208 @@
+"""Writing the .xlsx and .csv files people download: safe cells, one look, a print layout.
+
+Every export goes through here, so each promise holds in every file:
+
+- Text stays text: a cell typed ``=HYPERLINK(…)``, ``+1``, ``-1``, ``@SUM(…)`` or
+  starting with a tab or carriage return is a string cell with Excel's quote
+  prefix in .xlsx, and gets OWASP's leading ``'`` in CSV; never a formula.
+- Numbers stay numbers; amounts in fen (``Column(kind="fen")``) are written as
+  yuan with two decimals and a number format; dates as dates.
+- Times are local (the app's TIMEZONE, Asia/Shanghai), never UTC: an aware
+  datetime is converted, a naive one is taken as already local.
+- Control characters XML cannot hold are stripped, so no user text makes an
+  export fail; cells are cut at Excel's 32,767 characters.
+- An Enum value is refused (TypeError): give its label, no internal key
+  reaches a person.
+- The header row is bold on a green fill, frozen, filtered, with set column
+  widths; every sheet prints on A4 landscape, fit to the page width, wrapped,
+  the header row repeated on each page, the title and date in the page header.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from typing import Literal
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from parkops.money import fen_to_decimal
+from parkops.timeutil import to_local, utcnow
+
+Kind = Literal["text", "number", "fen", "date", "datetime", "percent"]
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL = 32767  # Excel's limit on the characters of one cell
+HEADER_FILL = PatternFill("solid", fgColor="DCEFE4")
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+WRAP = Alignment(wrap_text=True, vertical="top")
+FORMATS = {
+    "fen": "#,##0.00",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "percent": "0%",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int = 14  # characters
+    kind: Kind = "text"  # how values of the column are written; "fen" takes int fen
+
+
+def safe_text(value: str) -> str:
+    """Text without the control characters XML cannot hold, at most one cell long."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
+
+
+def _local(moment: datetime) -> datetime:
+    # Excel has no time zones: write the wall-clock time of the park.
+    return to_local(moment).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _value(value, kind: Kind):
+    """A Python value as the workbook holds it (str, number, date, datetime or None)."""
+    if isinstance(value, Enum):
+        raise TypeError(f"write the label of {value!r}, not the enum")
+    if value is None:
+        return None
+    if kind == "fen" and isinstance(value, int) and not isinstance(value, bool):
+        return fen_to_decimal(value)
+    if isinstance(value, datetime):
+        return _local(value)
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, int | float | Decimal | date | time | bool):
+        return value
+    return safe_text(str(value))  # lazy strings and the like
+
+
+class Sheet:
+    """One worksheet: its header written and styled; ``append`` adds a row."""
+
+    def __init__(self, ws: Worksheet, title: str, columns: Sequence[Column], when: datetime):
+        self.ws = ws
+        self.columns = list(columns)
+        self.row = 1
+        for number, column in enumerate(self.columns, start=1):
+            cell = ws.cell(row=1, column=number, value=safe_text(column.header))
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
+            ws.column_dimensions[get_column_letter(number)].width = column.width
+        ws.freeze_panes = "A2"
+        _print_layout(ws, title, when)
+
+    def append(self, values: Iterable, *, bold: bool = False) -> None:
+        """Add a row: one value per column (missing ones left empty)."""
+        self.row += 1
+        for number, value in enumerate(values, start=1):
+            kind = self.columns[number - 1].kind if number <= len(self.columns) else "text"
+            write_cell(self.ws, self.row, number, value, kind, bold=bold)
+
+    def filter(self) -> None:
+        """An auto-filter over the header and the rows written so far."""
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.row}"
+
+
+def write_cell(
+    ws: Worksheet, row: int, column: int, value, kind: Kind = "text", *, bold: bool = False
+) -> None:
+    """One cell, safe (text stays text), formatted by ``kind``, wrapped."""
+    stored = _value(value, kind)
+    cell = ws.cell(row=row, column=column, value=stored)
+    if isinstance(stored, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        if stored.startswith(FORMULA_START):
+            cell.quotePrefix = True  # and stays text when a person edits the cell
+    elif isinstance(stored, datetime):
+        cell.number_format = FORMATS["datetime"]
+    elif isinstance(stored, date):
+        cell.number_format = FORMATS["date"]
+    elif kind in FORMATS and isinstance(stored, int | float | Decimal):
+        cell.number_format = FORMATS[kind]
+    cell.alignment = WRAP
+    if bold:
+        cell.font = HEADER_FONT
+
+
+def _print_layout(ws: Worksheet, title: str, when: datetime) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    # "&" starts a code in header text: a title with "&" must stay text.
+    ws.oddHeader.center.text = safe_text(title).replace("&", "&&")
+    ws.oddHeader.right.text = _local(when).strftime("%Y-%m-%d %H:%M")
+    ws.oddFooter.center.text = "&P / &N"
+
+
+class Book:
+    """An .xlsx workbook of one or more sheets sharing a title and an export time."""
+
+    def __init__(self, title: str, when: datetime | None = None):
+        self.title = title
+        self.when = when or utcnow()
+        self.book = Workbook()
+        self._first = True
+
+    def sheet(self, name: str, columns: Sequence[Column]) -> Sheet:
+        """A new sheet named ``name`` (cut to Excel's 31 characters)."""
+        if self._first:
+            ws = self.book.active
+            ws.title = safe_text(name)[:31]
+            self._first = False
+        else:
+            ws = self.book.create_sheet(safe_text(name)[:31])
+        return Sheet(ws, self.title, columns, self.when)
+
+    def to_bytes(self) -> bytes:
+        self.book.properties.title = safe_text(self.title)
+        self.book.properties.creator = "ParkOps"
+        out = io.BytesIO()
+        self.book.save(out)
+        return out.getvalue()
+
+
+def _csv_value(value, kind: Kind) -> str:
+    stored = _value(value, kind)
+    if stored is None:
+        return ""
+    if isinstance(stored, str):
+        return "'" + stored if stored.startswith(FORMULA_START) else stored
+    if isinstance(stored, bool):
+        return _("Yes") if stored else _("No")
+    if isinstance(stored, datetime):
+        return stored.strftime("%Y-%m-%d %H:%M")
+    if isinstance(stored, date):
+        return stored.isoformat()
+    if kind == "percent":
+        return f"{stored:.0%}"
+    return str(stored)
+
+
+def csv_bytes(columns: Sequence[Column], rows: Iterable[Iterable]) -> bytes:
+    """A CSV file: UTF-8 with a byte-order mark (so Excel opens Chinese text right),
+    CRLF line ends, the header row first, cells made safe as in the workbook."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_csv_value(c.header, "text") for c in columns])
+    for values in rows:
+        writer.writerow(
+            [
+                _csv_value(v, columns[i].kind if i < len(columns) else "text")
+                for i, v in enumerate(values)
+            ]
+        )
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
