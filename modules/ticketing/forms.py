@@ -22,8 +22,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from modules.ticketing.models import MAX_AMOUNT_FEN, MAX_ENTRIES, MAX_QUANTITY, MAX_SERIAL, Payment
-from parkops.money import MoneyError, fen_to_decimal, parse_yuan
+from modules.ticketing.models import MAX_ENTRIES, MAX_QUANTITY, MAX_SERIAL, Payment
+from parkops.forms import YuanField
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))
 SERIAL = NumberRange(min=1, max=MAX_SERIAL, message=_l("Not a ticket serial number."))
@@ -32,34 +32,6 @@ VENUE_WEIGHTS = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*(?::\s*(\d+))?\s*$")
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class YuanField(StringField):
-    """An amount typed in yuan, held as fen (``data`` is an int, or None when empty)."""
-
-    def __init__(self, label=None, validators=None, allow_negative=False, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.allow_negative = allow_negative
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0].strip() if valuelist else ""
-        if not self.raw:
-            self.data = None
-            return
-        try:
-            self.data = parse_yuan(self.raw)
-        except MoneyError as exc:
-            self.data = None
-            raise ValueError(_l("Not an amount in yuan (e.g. 1,234.50).")) from exc
-        if self.data < 0 and not self.allow_negative:
-            raise ValueError(_l("The amount cannot be negative."))
-        if abs(self.data) > MAX_AMOUNT_FEN:
-            raise ValueError(_l("The amount is too large."))
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(fen_to_decimal(self.data))
 
 
 class MultiCheckboxField(SelectMultipleField):

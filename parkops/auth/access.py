@@ -6,14 +6,20 @@ endpoint that declares nothing, so a forgotten decorator fails closed.
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import lazyload
 
+from parkops.auth.models import Site, User, UserRole
+from parkops.extensions import db
 from parkops.registry import registry
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+T = TypeVar("T")
 
 
 def _mark(view: Callable, access: tuple) -> Callable:
@@ -89,3 +95,34 @@ def check_site(site_id: int | None) -> None:
     """Object-level check: 404 (not 403) so another site's records stay unseen."""
     if not current_user.can_see_site(site_id):
         abort(404)
+
+
+def get_for_site(model: type[T], object_id: int) -> T:
+    """The ``model`` row with ``object_id`` (the model has a ``site_id``), or 404 when
+    it is missing or at a site the current user may not see: the two look alike, so
+    another site's records stay unseen."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    check_site(found.site_id)
+    return found
+
+
+def users_holding(permission: str, site_id: int) -> list[User]:
+    """Active users whose roles grant ``permission`` (admin holds every permission) and
+    who work at the site (or at all sites), by id; one query."""
+    granted = current_app.extensions["parkops_role_permissions"]
+    roles = sorted(role for role, perms in granted.items() if permission in perms)
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.active,
+                User.role_rows.any(UserRole.role.in_(roles)),
+                or_(User.all_sites, User.sites.any(Site.id == site_id)),
+            )
+            .order_by(User.id)
+            # Roles and sites load when a caller reads them, not with every list.
+            .options(lazyload(User.role_rows), lazyload(User.sites))
+        )
+    )

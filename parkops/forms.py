@@ -1,0 +1,42 @@
+"""Form fields every module shares."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+
+from parkops.money import MoneyError, fen_to_decimal, parse_yuan
+
+MAX_FORM_FEN = 10**9  # ¥10,000,000: above any one line, count or deposit a person types
+
+
+class YuanField(StringField):
+    """An amount typed in yuan ("1,234.50"), held as fen: ``data`` is an int, or None
+    when empty (pair with InputRequired to require it). Refused with a message on
+    the field: anything parse_yuan refuses (e.g. "12,5"), a negative amount unless
+    ``allow_negative``, more than ``max_fen``."""
+
+    def __init__(
+        self, label=None, validators=None, allow_negative=False, max_fen=MAX_FORM_FEN, **kwargs
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.allow_negative = allow_negative
+        self.max_fen = max_fen
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0].strip() if valuelist else ""
+        if not self.raw:
+            self.data = None
+            return
+        try:
+            self.data = parse_yuan(self.raw)
+        except MoneyError as exc:
+            self.data = None
+            raise ValueError(_l("Not an amount in yuan (e.g. 1,234.50).")) from exc
+        if self.data < 0 and not self.allow_negative:
+            raise ValueError(_l("The amount cannot be negative."))
+        if abs(self.data) > self.max_fen:
+            raise ValueError(_l("The amount is too large."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(fen_to_decimal(self.data))
