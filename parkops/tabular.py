@@ -46,6 +46,8 @@ ENCODINGS = "UTF-8, GB18030"
 # C0 controls but tab and line feed, DEL, C1 controls, and the non-characters XML refuses.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# OOXML writes a character XML cannot hold (Excel's \x0b) as _x000B_, and "_x" as _x005F_x.
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 Cell = str | int | float | bool | date | datetime | time | None
 
@@ -244,9 +246,13 @@ def _xlsx_lines(data: bytes, max_rows: int):
                 raise TabularError(
                     _l("The file has more than %(n)s rows: split it.", n=max_rows), line=line
                 )
-            yield line, cells
+            yield line, [_unescape(c) if isinstance(c, str) else c for c in cells]
     finally:
         book.close()
+
+
+def _unescape(text: str) -> str:
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _sheet_rows(sheet, *, max_col: int, max_row: int):
