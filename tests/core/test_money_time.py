@@ -26,10 +26,32 @@ def test_parse_yuan(text, fen):
     assert parse_yuan(text) == fen
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1.234", "NaN", "Infinity", "1e400", "12,3.4.5"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        "1.234",
+        "NaN",
+        "Infinity",
+        "1e400",
+        "12,3.4.5",
+        "12,5",
+        "12,50",
+        "1,23",
+        "1.234,50",
+    ],
+)
 def test_parse_yuan_refuses_what_is_not_money(text):
     with pytest.raises(MoneyError):
         parse_yuan(text)
+
+
+def test_a_comma_is_only_a_thousands_separator():
+    """'12,5' (a decimal comma) was ¥125.00; now refused, and grouped amounts still read."""
+    with pytest.raises(MoneyError):
+        parse_yuan("12,5")
+    assert parse_yuan("12,345,678.90") == 1234567890
 
 
 def test_format_fen():

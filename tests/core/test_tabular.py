@@ -168,7 +168,8 @@ def test_control_characters_are_removed_in_workbooks_too(app):
     )
     data = handmade(
         sheet,
-        f'<sst xmlns="{MAIN}"><si><t>名称_x000B_</t></si><si><t>路灯_x000B_一号</t></si><si><t>备注</t></si></sst>',
+        f'<sst xmlns="{MAIN}"><si><t>名称_x000B_</t></si><si><t>路灯_x000B_一号</t></si>'
+        "<si><t>备注</t></si></sst>",
     )
     table = read_table("x.xlsx", data)
     assert table.header == ("名称", "备注")

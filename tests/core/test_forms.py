@@ -1,0 +1,58 @@
+"""YuanField: money typed in yuan, held as integer fen, in every module's forms."""
+
+import pytest
+from flask_babel import force_locale
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+
+from parkops.forms import YuanField
+
+
+class AmountForm(FlaskForm):
+    amount = YuanField("Amount")
+    change = YuanField("Change", allow_negative=True, max_fen=100_00)
+
+
+def submit(app, **data) -> AmountForm:
+    with app.test_request_context(method="POST", data=MultiDict(data)):
+        form = AmountForm()
+        form.validate()
+        return form
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"), [("1,234.50", 123450), ("1234.5", 123450), (" ¥3.07 ", 307), ("", None)]
+)
+def test_amounts_are_held_in_fen(app, typed, fen):
+    form = submit(app, amount=typed)
+    assert form.amount.data == fen and not form.amount.errors
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "error"),
+    [
+        ("amount", "12,5", "Not an amount in yuan (e.g. 1,234.50)."),
+        ("amount", "1.234", "Not an amount in yuan (e.g. 1,234.50)."),
+        ("amount", "-1", "The amount cannot be negative."),
+        ("amount", "10000000.01", "The amount is too large."),
+        ("change", "100.01", "The amount is too large."),
+    ],
+)
+def test_what_is_not_an_amount_is_refused_on_the_field(app, field, typed, error):
+    form = submit(app, **{field: typed})
+    with force_locale("en"):
+        assert [str(e) for e in form[field].errors] == [error]
+
+
+def test_negative_amounts_where_allowed_and_the_typed_text_shown_back(app):
+    form = submit(app, change="-12.50", amount="12,5")
+    assert form.change.data == -1250
+    assert form.amount._value() == "12,5"  # what the user typed, to correct it
+    with app.test_request_context():
+        assert AmountForm(data={"amount": 123450}).amount._value() == "1234.50"
+
+
+def test_ticketing_uses_the_core_field():
+    from modules.ticketing import forms
+
+    assert forms.YuanField is YuanField
