@@ -199,6 +199,8 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[Iterable]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_csv_value(c.header, "text") for c in columns])
     for values in rows:
+        values = list(values)
+        values += [None] * (len(columns) - len(values))  # every line as wide as the header
         writer.writerow(
             [
                 _csv_value(v, columns[i].kind if i < len(columns) else "text")
