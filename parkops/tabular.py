@@ -177,13 +177,24 @@ def decode(data: bytes) -> str:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise refused from exc
-    # Big5 read as GB18030 lands in the private use area or reads better as Big5.
+    # Big5 read as GB18030 lands in the private use area, or outside GB2312 (a Big5
+    # trail byte below 0xA1 makes a rare GBK character): then ask charset-normalizer.
+    # Text wholly in GB2312 is taken as GB: short files are ambiguous, GB is local.
     if _PRIVATE_USE.search(text):
         raise refused
-    guess = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
-    if guess is not None and guess.encoding == "big5":
-        raise refused
+    if not _within_gb2312(text):
+        guess = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
+        if guess is not None and guess.encoding == "big5":
+            raise refused
     return text
+
+
+def _within_gb2312(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _csv_lines(data: bytes, max_rows: int):

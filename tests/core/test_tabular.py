@@ -122,13 +122,21 @@ def test_csv_in_the_accepted_encodings(app, data):
     assert [(r.line, r.cells) for r in table.rows] == [(2, ("A1", "路灯", "2021/3/5"))]
 
 
-def test_gb18030_with_traditional_and_rare_characters_is_still_read(app):
-    text = "名稱,地點\n路燈一號,東門廣場\n㛃园,北门\n"
+@pytest.mark.parametrize(
+    "text",
+    ["名稱,地點\n路燈一號,東門廣場\n㛃园,北门\n", "code,name\nA1,灯\n", "名称\n㛃园\n"],
+    ids=["traditional and rare", "one character", "a rare name"],
+)
+def test_gb18030_text_is_read_even_short_or_with_rare_characters(app, text):
     assert decode(text.encode("gb18030")) == text
 
 
-def test_big5_is_refused_naming_the_accepted_encodings(app):
-    data = "名稱,類型,位置\n路燈一號,照明設備,東門廣場\n".encode("big5")
+@pytest.mark.parametrize(
+    "text",
+    ["名稱,類型,位置\n路燈一號,照明設備,東門廣場\n", "客戶,金額\n東門商鋪,1234\n", "名稱\n路燈\n"],
+)
+def test_big5_is_refused_naming_the_accepted_encodings(app, text):
+    data = text.encode("big5")
     data.decode("gb18030")  # reads as GB18030 without an error: it must not be stored so
     with pytest.raises(TabularError) as refused:
         read_table("x.csv", data)
