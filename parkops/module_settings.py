@@ -105,6 +105,11 @@ def _store() -> SettingsStore:
     return current_app.extensions["parkops_settings"]
 
 
+def declared_in(module: str, where: str) -> list[Declared]:
+    """The settings ``module`` declared for ``where`` ("config" or "database")."""
+    return _store().of_module(module, where)
+
+
 def get(full_name: str) -> object:
     """The value of ``"<module>.<name>"``; KeyError for a setting no loaded spec declares."""
     item = _store().declared[full_name]

@@ -99,13 +99,15 @@ class SubNavEntry:
     """One tab of a module's own navigation, rendered by ``macros.subnav(module)``.
 
     Shown to users holding ``permission`` (any of them when it is a tuple); current
-    when the request's endpoint is ``endpoint`` or one of ``also``.
+    when the request's endpoint is ``endpoint`` or one of ``also``; ``args`` are the
+    endpoint's URL values (``(("module", "example"),)`` for its settings page).
     """
 
     label: str | LazyString
     endpoint: str
     permission: str | tuple[str, ...]
     also: tuple[str, ...] = ()
+    args: tuple[tuple[str, str], ...] = ()
 
 
 class ModuleError(ValueError):

@@ -17,7 +17,7 @@ bp = Blueprint("settings", __name__)
 @signed_in  # the permission is the module's own, checked below
 def module(module: str):
     spec = registry(current_app).spec(module)
-    declared = module_settings._store().of_module(module, "database")
+    declared = module_settings.declared_in(module, "database")
     if spec is None or not declared or not spec.settings_permission:
         abort(404)
     if not current_user.can(spec.settings_permission):

@@ -43,6 +43,7 @@ def test_the_office_changes_a_business_rule_on_the_settings_page(client, login, 
     client.post("/language/en")
     page = client.get("/settings/example").get_data(as_text=True)
     assert "Longest finding summary" in page and "Rows written per batch" not in page
+    assert 'href="/settings/example" aria-current="page">Rules</a>' in page  # its sub-nav tab
     response = client.post("/settings/example", data={"summary_max": "80", "strict": "true"})
     assert response.status_code == 303
     assert module_settings.get("example.summary_max") == 80

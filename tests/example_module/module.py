@@ -149,6 +149,9 @@ spec = ModuleSpec(
         SubNavEntry(_l("Spots"), "example.spot_list", "example.view", also=("example.spot",)),
         SubNavEntry(_l("Overview"), "example.index", ("example.view", "example.edit")),
         SubNavEntry(_l("Hidden from crew"), "example.hello", "example.manage"),
+        SubNavEntry(
+            _l("Rules"), "settings.module", "example.manage", args=(("module", "example"),)
+        ),
     ),
     subjects=(SubjectKind("example.spot", _l("Spot"), spots.get_spot, spots.search_spots),),
     stylesheets=("example.css",),
