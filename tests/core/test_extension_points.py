@@ -8,15 +8,23 @@ import pytest
 from flask import render_template_string
 from sqlalchemy import select
 
-from parkops import create_app, labels
+from parkops import create_app, labels, signals
 from parkops.audit import AuditEntry
 from parkops.extensions import db
-from parkops.registry import ModuleError
+from parkops.registry import ModuleError, ModuleSpec
 from parkops.subjects import resolve, search
-from tests.example_module import dependent
+from tests.example_module import dependent, spots
 
 EXAMPLE = "tests.example_module.module"
 DEPENDENT = "tests.example_module.dependent"
+FAILING = __name__  # this file's ``spec``: a module whose reaction fails
+
+
+def _refuse(sender, **payload):
+    raise RuntimeError("the reaction failed")
+
+
+spec = ModuleSpec(name="failing", label="Failing", reactions=((signals.finding_recorded, _refuse),))
 
 
 def _actions() -> list[str]:
@@ -67,6 +75,17 @@ def test_a_signal_runs_the_loaded_reaction_in_the_senders_transaction(crew, clie
     assert response.status_code == 303
     assert _actions()[-2:] == ["example.finding", "dependent.noted"]
     assert dependent.heard[heard_before:] == [("example", "example.spot", 2, "high")]
+
+
+def test_a_failing_reaction_takes_the_senders_record_with_it(crew, make_app):
+    app = make_app(MODULES=[EXAMPLE, DEPENDENT, FAILING])
+    with app.test_request_context():
+        spot = spots.get_spot(2)
+        with pytest.raises(RuntimeError, match="the reaction failed"):
+            spots.record_finding(spot, "Bulb out", "high", crew)
+        db.session.rollback()  # what the request's teardown does
+        assert "example.finding" not in _actions()
+        assert "dependent.noted" not in _actions()
 
 
 def test_an_app_without_the_reacting_module_runs_no_reaction(crew, make_app, login):
