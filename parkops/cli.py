@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_migrate import cli as flask_migrate_cli
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 from waitress import serve
@@ -38,8 +39,9 @@ def create_first_admin() -> str | None:
 
 
 def initialise() -> str | None:
-    """Create or upgrade the schema and load the notice; idempotent."""
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    """Create or upgrade the schema (every branch: the core's and each module's) and load
+    the notice; idempotent."""
+    upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     load_notice()
     return create_first_admin()
 
@@ -174,7 +176,19 @@ def audit_verify_command():
     sys.exit(1)
 
 
+def _upgrade_every_branch() -> None:
+    """``parkops db upgrade`` without a revision applies all heads, not the one "head".
+
+    The core and each module keep their migrations on their own Alembic branch, so
+    there is one head per branch; Flask-Migrate's default ("head") would refuse them.
+    """
+    for param in flask_migrate_cli.upgrade.params:
+        if param.name == "revision":
+            param.default = "heads"
+
+
 def register_cli(app: Flask) -> None:
+    _upgrade_every_branch()
     for command in (
         init_command,
         demo_command,

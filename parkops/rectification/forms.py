@@ -11,6 +11,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from parkops import labels
 from parkops.auth.models import Department, User
 from parkops.extensions import db
 from parkops.rectification.models import Category, Section, Source, Status
@@ -28,6 +29,8 @@ STATUS_LABELS = {
 # A regulation is newly adopted or revised; stored as the bool Regulation.revised.
 REGULATION_KINDS = {"new": _l("Newly adopted"), "revised": _l("Revised")}
 SOURCE_LABELS = {Source.INSPECTION: _l("Found by the inspection"), Source.SELF: _l("Self-found")}
+labels.register(Status, STATUS_LABELS)
+labels.register(Source, SOURCE_LABELS)
 
 
 def _id(value) -> int | None:

@@ -16,7 +16,7 @@ from parkops.auth.models import Department, User
 from parkops.extensions import db
 from parkops.rectification import evidence, export, services
 from parkops.rectification.edit_views import bp as edit_bp
-from parkops.rectification.forms import SOURCE_LABELS, STATUS_LABELS, FilterForm
+from parkops.rectification.forms import FilterForm
 from parkops.rectification.models import (
     Category,
     Measure,
@@ -24,7 +24,6 @@ from parkops.rectification.models import (
     Regulation,
     Section,
     Source,
-    Status,
 )
 from parkops.rectification.problem_page import load_problem, render_problem
 from parkops.timeutil import business_day
@@ -133,16 +132,6 @@ def regulation_file(regulation_id: int):
     if regulation.attachment is None:
         abort(404)
     return attachments.send(regulation.attachment)
-
-
-@bp.app_template_global()
-def status_label(status: Status) -> str:
-    return str(STATUS_LABELS[status])
-
-
-@bp.app_template_global()
-def source_label(source: Source) -> str:
-    return str(SOURCE_LABELS[source])
 
 
 @bp.app_template_global()
