@@ -345,6 +345,7 @@ def log_inspection(facility: Facility, actor: User, key: str | None, note: str =
         "facilities.inspection",
         inspection.id,
         _("%(code)s %(name)s inspected, fine", code=facility.code, name=facility.name),
+        site_id=facility.site_id,
     )
     remember(key, actor.id, "facilities.scan", token=facility.token)
     db.session.commit()
@@ -385,6 +386,7 @@ def _open_order(facility: Facility, actor: User | None, **fields) -> RepairOrder
             code=facility.code,
             text=fields["description"][:120],
         ),
+        site_id=facility.site_id,
     )
     return order
 
@@ -420,6 +422,7 @@ def report_damage(
         "facilities.inspection",
         inspection.id,
         _("%(code)s %(name)s inspected, damage reported", code=facility.code, name=facility.name),
+        site_id=facility.site_id,
     )
     refresh_status(facility)
     if takes_out:

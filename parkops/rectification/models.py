@@ -181,6 +181,9 @@ class EvidenceLink(Base):
     problem_id: Mapped[int] = mapped_column(ForeignKey("rect_problems.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(60))  # an EvidenceKind name
     record_id: Mapped[int]
+    # The record's site, kept with the link so lists filter by the reader's sites
+    # in SQL; None (links made before it was recorded) shows only to all-site readers.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     summary: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
