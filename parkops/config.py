@@ -6,6 +6,7 @@ deployment can be configured without touching files.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULTS: dict[str, object] = {
@@ -28,6 +29,7 @@ DEFAULTS: dict[str, object] = {
     "IMAGE_MAX_PIXELS": 40_000_000,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
+    "SESSION_IDLE_MINUTES": 480,  # a working shift: an idle session ends after this
     "SCHEDULER_IN_SERVE": True,
     "SECURE_COOKIES": None,  # None: Secure only when BASE_URL is https
     "PROXY_COUNT": 0,  # reverse proxies in front (nginx: 1); their X-Forwarded-* are trusted
@@ -41,6 +43,7 @@ _INT = {
     "IMAGE_MAX_PIXELS",
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES",
+    "SESSION_IDLE_MINUTES",
 }
 _BOOL = {"SMTP_STARTTLS", "SCHEDULER_IN_SERVE", "SECURE_COOKIES"}
 
@@ -87,6 +90,8 @@ def finish(config: dict, instance_path: str) -> None:
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["REMEMBER_COOKIE_HTTPONLY"] = True
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    # The browser forgets the cookie after the idle time too; the server checks it anyway.
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["SESSION_IDLE_MINUTES"]))
     config["MAX_CONTENT_LENGTH"] = int(config["UPLOAD_MAX_BYTES"]) * 4
     config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
