@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from parkops import audit
 from parkops.auth.models import LoginFailure, Setting, User
+from parkops.auth.passwords import weakness
 from parkops.extensions import db
 from parkops.timeutil import utcnow
 
@@ -86,6 +87,9 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Refused(_("The current password is wrong."), "current_password")
     if new == current:
         raise Refused(_("Choose a password different from the current one."), "new_password")
+    refused = weakness(new, user.username, user.display_name)
+    if refused:
+        raise Refused(refused, "new_password")
     user.set_password(new)
     user.must_change_password = False
     audit.record("auth.password_changed", "user", user.id, {}, actor=user)
