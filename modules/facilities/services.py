@@ -30,7 +30,7 @@ from modules.facilities.models import (
     Transition,
     VisitorReport,
 )
-from parkops import audit, idempotency
+from parkops import audit, idempotency, limits
 from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.auth.models import Site, User, UserRole
 from parkops.extensions import db
@@ -457,6 +457,8 @@ def visitor_report(
     if not description:
         raise FacilityError(_("Describe what is wrong."))
     since = utcnow() - timedelta(hours=1)
+    db.session.commit()  # the limit lock must be the first write of its transaction (SQLite)
+    limits.serialize("facilities.visitor_report")  # held until the report is committed
     recent = db.session.scalar(
         select(func.count())
         .select_from(VisitorReport)
