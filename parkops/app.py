@@ -7,17 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Core components whose tables belong to the schema even before a view imports them.
-from parkops import (
-    attachments,
-    audit,
-    errors,
-    home,
-    idempotency,
-    limits,
-    notify,
-    scheduler,
-    security,
-)  # noqa: F401, I001
+from parkops import attachments, audit, errors, home, idempotency, notify, scheduler, security  # noqa: F401, I001
 from parkops import config as settings
 from parkops.auth import access
 from parkops.auth import login as auth_login
