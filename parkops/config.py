@@ -33,6 +33,8 @@ DEFAULTS: dict[str, object] = {
     "SCHEDULER_IN_SERVE": True,
     "SECURE_COOKIES": None,  # None: Secure only when BASE_URL is https
     "PROXY_COUNT": 0,  # reverse proxies in front (nginx: 1); their X-Forwarded-* are trusted
+    "AUDIT_KEY": None,  # None: generated once into <instance>/audit_key
+    "AUDIT_MARK_PATH": None,  # None: <instance>/audit_mark.json
 }
 
 _INT = {
@@ -81,6 +83,8 @@ def finish(config: dict, instance_path: str) -> None:
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _instance_secret(instance_path)
+    if not config.get("AUDIT_KEY"):
+        config["AUDIT_KEY"] = _instance_secret(instance_path, "audit_key")
     secure = config.get("SECURE_COOKIES")
     if secure is None:
         secure = str(config["BASE_URL"]).startswith("https://")
@@ -100,9 +104,9 @@ def finish(config: dict, instance_path: str) -> None:
         config["MODULES"] = [m.strip() for m in config["MODULES"].split(",") if m.strip()]
 
 
-def _instance_secret(instance_path: str) -> str:
-    """A random key kept in the instance folder, so sessions survive restarts."""
-    path = Path(instance_path) / "secret_key"
+def _instance_secret(instance_path: str, name: str = "secret_key") -> str:
+    """A random key kept in the instance folder, so it survives restarts."""
+    path = Path(instance_path) / name
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
