@@ -1,4 +1,4 @@
-"""Limits that hold under concurrency (sign-in failures, visitor reports, …).
+"""Limits that hold under concurrency (sign-in failures, visitor reports, next numbers).
 
 A limit counts rows of its own history table (failed sign-ins, reports) in a
 time window. Counting then inserting is a race: thirty requests at once all
@@ -7,7 +7,9 @@ scope's row in ``limit_locks`` for the rest of the current transaction
 (PostgreSQL: a row lock; SQLite: the database's write lock, which the first
 write of a transaction takes), so the count, the decision and the insert of the
 new history row happen one request at a time; commit releases it. Keep the
-locked part short: do slow work (a password hash) after committing.
+locked part short: do slow work (a password hash) after committing. Handing
+out the next number of a sequence (self-found problems S1, S2, …) is the same
+count-then-insert and uses the same lock.
 """
 
 from sqlalchemy import String, update
