@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from parkops.auth.models import Department, User
+from parkops.conflicts import Versioned
 from parkops.extensions import db
 from parkops.rectification.models import Category, Section, Source, Status
 from parkops.rectification.services import LedgerFilter
@@ -112,7 +113,7 @@ class _Owners:
         self.status.choices = status_choices()
 
 
-class ProblemForm(_Owners, FlaskForm):
+class ProblemForm(_Owners, Versioned, FlaskForm):
     pass
 
 
@@ -134,7 +135,9 @@ class SelfFoundForm(_Owners, FlaskForm):
         ]
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(Versioned, FlaskForm):
+    """A measure: a new one has no version yet, an edited one carries it (see conflicts)."""
+
     text = TextAreaField(
         _l("Measure"),
         filters=[_strip],
