@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+import shutil
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from waitress import serve
 
-from parkops import audit
+from parkops import audit, audit_mark
 from parkops import demo as demo_data
 from parkops import scheduler as jobs
 from parkops.auth.models import User
@@ -42,6 +43,7 @@ def initialise() -> str | None:
     """Create or upgrade the schema (every branch: the core's and each module's) and load
     the notice; idempotent."""
     upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
+    audit.start_mark()
     load_notice()
     return create_first_admin()
 
@@ -149,6 +151,12 @@ def backup_command(path: Path | None):
     if path is not None:
         target = path / target.name if path.is_dir() else path
     try:
+        # The audit log's high-water mark first: taken before the snapshot, it never
+        # claims more than the copy holds.
+        mark = audit_mark.mark_path()
+        if mark.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(mark, target.with_name(f"{target.name}.audit_mark.json"))
         written = backup_sqlite(sqlite_path(app.config["DATABASE_URL"]), target)
     except BackupError as error:
         click.echo(str(error), err=True)

@@ -45,12 +45,16 @@ class EvidenceKind:
 
     ``default_problems`` are the problem numbers a new record links to unless the
     office changes the mapping; ``endpoint`` shows one record, given ``id``.
+    ``permission`` is the one a reader needs to see these records in the ledger
+    (their lists, counts and summaries); required, so a new kind cannot leak by
+    omission. Each link also carries its record's site (see ``link_evidence``).
     """
 
     name: str  # "facilities.work_order"
     label: str | LazyString
     endpoint: str
     default_problems: tuple[str, ...] = ()
+    permission: str = field(kw_only=True)  # "facilities.view"
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,16 @@ class Indicator:
     ``compute()`` runs inside an app context and returns (value text, ok flag):
     ok is True when the figure supports the problem being rectified, False when
     it contradicts it, None when there is nothing to judge yet.
+
+    The figure spans every site, so it is shown only to readers who hold
+    ``permission`` and see every site; anyone else does not see it at all.
     """
 
     name: str
     label: str | LazyString
     problems: tuple[str, ...]
     compute: Callable[[], tuple[str, bool | None]]
+    permission: str = field(kw_only=True)  # "ticketing.view"
 
 
 @dataclass(frozen=True)

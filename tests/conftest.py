@@ -46,6 +46,7 @@ def _config(instance, url, **overrides):
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret",
+        "AUDIT_KEY": "test-audit-key",  # one key for every app of a test, as workers share one
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://parkops.test",
         # One PBKDF2 round instead of scrypt: a user costs microseconds, not 0.1 s.
@@ -112,6 +113,7 @@ def make_app(_schema, database_url, tmp_path):
     built = []
 
     def build(**overrides):
+        overrides.setdefault("AUDIT_MARK_PATH", str(tmp_path / "audit_mark.json"))
         app = create_app(_config(tmp_path / f"instance{len(built)}", database_url, **overrides))
         app.test_client_class = CleanGlobalsClient
         built.append(app)

@@ -526,6 +526,7 @@ class _Month:
             shift.id,
             f"{shift.business_day.isoformat()} {shift.office.name} {shift.window.name} "
             f"{shift.seller.display_name}: {total_difference(shift)}",
+            site_id=shift.site_id,
         )
 
     # --- one day ------------------------------------------------------------------------

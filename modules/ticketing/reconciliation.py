@@ -585,6 +585,7 @@ def sign_off(day: TicketDay, reviewed: set[str], actor: User) -> None:
         day.id,
         f"{day.site.name} {day.business_day.isoformat()}: {len(figures.shifts)} / "
         f"{len(figures.flags)} / {format_fen(sum(m.difference for m in figures.methods))}",
+        site_id=day.site_id,
     )
     audit.record(
         "ticketing.day_signed",
@@ -656,6 +657,7 @@ def add_finding(
         "ticketing.finding",
         finding.id,
         f"{day.site.name} {day.business_day.isoformat()}: {text}",
+        site_id=day.site_id,
     )
     audit.record("ticketing.finding_added", "finding", finding.id, {"text": text}, actor=actor)
     db.session.commit()

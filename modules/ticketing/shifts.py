@@ -308,4 +308,5 @@ def _close(shift: Shift) -> None:
         shift.id,
         f"{shift.business_day.isoformat()} {shift.office.name} {shift.window.name} "
         f"{shift.seller.display_name}: {format_fen(total_difference(shift))}",
+        site_id=shift.site_id,
     )

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from parkops import labels
 from parkops.auth.models import Department, User
+from parkops.conflicts import Versioned
 from parkops.extensions import db
 from parkops.rectification.models import Category, Section, Source, Status
 from parkops.rectification.services import LedgerFilter
@@ -117,7 +118,7 @@ class _Owners:
         self.status.choices = status_choices()
 
 
-class ProblemForm(_Owners, FlaskForm):
+class ProblemForm(_Owners, Versioned, FlaskForm):
     pass
 
 
@@ -139,7 +140,9 @@ class SelfFoundForm(_Owners, FlaskForm):
         ]
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(Versioned, FlaskForm):
+    """A measure: a new one has no version yet, an edited one carries it (see conflicts)."""
+
     text = TextAreaField(
         _l("Measure"),
         filters=[_strip],

@@ -54,7 +54,7 @@ def hello():
 @bp.route("/records", methods=["POST"])
 @require("example.edit")
 def create():
-    link_evidence("example.record", 7, "Example record 7")
+    link_evidence("example.record", 7, "Example record 7", site_id=None)
     db.session.commit()
     return "created", 201
 
@@ -139,9 +139,19 @@ spec = ModuleSpec(
         Permission("example.manage", _l("Change example rules"), ("office",)),
     ),
     evidence_kinds=(
-        EvidenceKind("example.record", _l("Example record"), "example.record", ("14",)),
+        EvidenceKind(
+            "example.record",
+            _l("Example record"),
+            "example.record",
+            ("14",),
+            permission="example.view",
+        ),
     ),
-    indicators=(Indicator("example.share", _l("Example share"), ("14",), _indicator),),
+    indicators=(
+        Indicator(
+            "example.share", _l("Example share"), ("14",), _indicator, permission="example.view"
+        ),
+    ),
     jobs=(JobSpec("example.job", _job, "interval", {"hours": 1}),),
     cli=cli,
     todo=_todo,
