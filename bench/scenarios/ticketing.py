@@ -19,8 +19,9 @@ from flask import Flask
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from bench.scenarios import Operation, Page
-from modules.ticketing import audit_reports, reconciliation, shifts, summary
+from modules.ticketing import audit_reports, shifts, summary
 from modules.ticketing.catalog import prices_on
+from modules.ticketing.days import reconciliation, signoff
 from modules.ticketing.models import (
     DailySales,
     DayStatus,
@@ -452,7 +453,7 @@ def _closing(app: Flask):
             counted[Payment.CASH] += RANGE_SOLD * gate_price
             shifts.count_blind(shift, counted, shift.seller)
         day = db.session.get(TicketDay, day_id)
-        reconciliation.sign_off(day, set(), db.session.get(User, auditor_id))
+        signoff.sign_off(day, set(), db.session.get(User, auditor_id))
 
     return reopen, close_day, day_id, shift_ids
 

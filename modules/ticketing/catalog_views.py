@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from modules.ticketing import catalog, stock
 from modules.ticketing.day_views import visible_sites
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.forms import (
     OfficeForm,
     PriceForm,
@@ -22,7 +23,6 @@ from modules.ticketing.forms import (
 from modules.ticketing.labels import label
 from modules.ticketing.models import MAX_SERIAL, Office, Product, ProductKind, Venue, Window
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, VIEW
-from modules.ticketing.services import TicketingError
 from modules.ticketing.views import actor, bp, form_problem, refuse
 from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.ticketing import corrections, imports, reconciliation, services
+from modules.ticketing import corrections, errors, imports, tolerances
+from modules.ticketing.days import findings, gate_and_deposit, listing, reconciliation, signoff
 from modules.ticketing.forms import (
     DecideForm,
     DepositCorrectionForm,
@@ -86,7 +87,7 @@ def days():
     month = month_arg()
     end = month_end(month)
     status = request.args.get("status", "")
-    rows = reconciliation.day_rows(
+    rows = listing.day_rows(
         current_user.site_ids,
         month,
         end,
@@ -118,7 +119,7 @@ def day(id: int):
         "ticketing/day.html",
         day=d,
         f=figures,
-        findings=reconciliation.day_findings(d),
+        findings=findings.day_findings(d),
         gate_history=reconciliation.gate_history(d),
         deposits=reconciliation.deposit_history(d),
         corrections=corrections.day_corrections(d),
@@ -132,7 +133,6 @@ def day(id: int):
         sale_form=_sale_correction_form(d),
         gate_correction=_gate_correction_form(venues),
         deposit_correction=DepositCorrectionForm(),
-        worked=reconciliation.worked_on(d, actor()),
     )
 
 
@@ -147,11 +147,11 @@ def gate_count(id: int):
     if form.validate_on_submit():
         claim_for_day(d, "#venues")
         try:
-            reconciliation.record_gate_count(
+            gate_and_deposit.record_gate_count(
                 d, venues[form.venue_id.data], form.entries.data, actor()
             )
             flash(_("Gate count recorded."), "success")
-        except services.TicketingError as error:
+        except errors.TicketingError as error:
             refuse(error)
     else:
         form_problem(form)
@@ -167,9 +167,9 @@ def deposit(id: int):
     if form.validate_on_submit():
         claim_for_day(d, "#money")
         try:
-            reconciliation.record_deposit(d, form.amount.data, form.slip_number.data, actor())
+            gate_and_deposit.record_deposit(d, form.amount.data, form.slip_number.data, actor())
             flash(_("Bank deposit recorded."), "success")
-        except services.TicketingError as error:
+        except errors.TicketingError as error:
             refuse(error)
     else:
         form_problem(form)
@@ -196,7 +196,7 @@ def add_finding(id: int):
     if form.validate_on_submit():
         claim_for_day(d, "#findings")
         try:
-            reconciliation.add_finding(
+            findings.add_finding(
                 d,
                 form.text.data,
                 actor(),
@@ -205,7 +205,7 @@ def add_finding(id: int):
                 flag_key=form.flag_key.data or "",
             )
             flash(_("Finding recorded."), "success")
-        except services.TicketingError as error:
+        except errors.TicketingError as error:
             refuse(error)
     else:
         form_problem(form)
@@ -230,9 +230,9 @@ def resolve_finding(id: int):
     if form.validate_on_submit():
         claim_for_day(f.day, f"#finding-{f.id}")
         try:
-            reconciliation.resolve_finding(f, form.resolution.data, actor())
+            findings.resolve_finding(f, form.resolution.data, actor())
             flash(_("Finding resolved."), "success")
-        except services.TicketingError as error:
+        except errors.TicketingError as error:
             refuse(error)
     else:
         form_problem(form)
@@ -248,9 +248,9 @@ def sign(id: int):
     if form.validate_on_submit():
         claim_for_day(d)
         try:
-            reconciliation.sign_off(d, set(request.form.getlist("reviewed")), actor())
+            signoff.sign_off(d, set(request.form.getlist("reviewed")), actor())
             flash(_("Day signed off and locked."), "success")
-        except services.TicketingError as error:
+        except errors.TicketingError as error:
             refuse(error)
     return to_day(d)
 
@@ -358,7 +358,7 @@ def _request(d: TicketDay, change, reason: str) -> None:
     try:
         corrections.request_correction(d, change, reason, actor())
         flash(_("Correction requested; a second person approves it."), "success")
-    except services.TicketingError as error:
+    except errors.TicketingError as error:
         refuse(error)
 
 
@@ -379,7 +379,7 @@ def decide_correction(id: int):
                 else _("Correction rejected."),
                 "success",
             )
-        except services.TicketingError as error:
+        except errors.TicketingError as error:
             refuse(error)
     return to_day(c.day, "#corrections")
 
@@ -400,7 +400,7 @@ def import_gate():
             result = imports.import_gate_counts(
                 upload.filename or "upload", upload.read(), sites[form.site_id.data], actor()
             )
-        except services.TicketingError as error:
+        except errors.TicketingError as error:
             refuse(error)
             status = 422
         else:
@@ -445,12 +445,12 @@ def settings():
     form = ThresholdsForm()
     if form.validate_on_submit():
         try:
-            services.set_thresholds(form.tolerance.data, form.second_count.data, actor())
+            tolerances.set_thresholds(form.tolerance.data, form.second_count.data, actor())
             flash(_("Thresholds saved."), "success")
             return redirect(url_for("ticketing.settings"), 303)
-        except services.TicketingError as error:
+        except errors.TicketingError as error:
             refuse(error)
     elif request.method == "GET":
-        form.tolerance.data, form.second_count.data = services.thresholds()
+        form.tolerance.data, form.second_count.data = tolerances.thresholds()
     status = 422 if request.method == "POST" else 200
     return render_template("ticketing/settings.html", form=form), status

@@ -31,8 +31,10 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from modules.ticketing import corrections, jobs, reconciliation, shifts, stock, summary
+from modules.ticketing import corrections, jobs, shifts, stock, summary
 from modules.ticketing.catalog import prices_on
+from modules.ticketing.days import findings, reconciliation, signoff
+from modules.ticketing.days.record import day_record
 from modules.ticketing.models import (
     Deposit,
     EntrySource,
@@ -57,11 +59,6 @@ from modules.ticketing.models import (
     VoidStatus,
     Window,
 )
-from modules.ticketing.services import (
-    DEFAULT_SECOND_COUNT_FEN,
-    DEFAULT_TOLERANCE_FEN,
-    day_record,
-)
 from modules.ticketing.shifts import (
     METHODS,
     expected_by_method,
@@ -69,6 +66,7 @@ from modules.ticketing.shifts import (
     shift_line,
     total_difference,
 )
+from modules.ticketing.tolerances import DEFAULT_SECOND_COUNT_FEN, DEFAULT_TOLERANCE_FEN
 from parkops import demo as core_demo
 from parkops.auth.models import Department, Site, User
 from parkops.extensions import db
@@ -575,20 +573,18 @@ class _Month:
             self._finding(record, shifts, "短款已由售票员当日补齐。", True)
         if day < self.sign_before:
             figures = reconciliation.day_figures(record)
-            reconciliation.sign_off(
-                record, {f.key for f in figures.to_review}, self.users["auditor"]
-            )
+            signoff.sign_off(record, {f.key for f in figures.to_review}, self.users["auditor"])
             record.signed_at = at(day + timedelta(days=1), 11, 0)
             db.session.commit()
 
     def _finding(self, day, shifts, text: str, resolved: bool) -> None:
         shift = next(s for s in shifts if s.seller.username == "cashier2")
-        finding = reconciliation.add_finding(
+        finding = findings.add_finding(
             day, text, self.users["auditor"], amount_fen=total_difference(shift), shift=shift
         )
         finding.created_at = at(day.business_day + timedelta(days=1), 10, 30)
         if resolved:
-            reconciliation.resolve_finding(finding, "已补交短款,收据存档。", self.users["leader"])
+            findings.resolve_finding(finding, "已补交短款,收据存档。", self.users["leader"])
             finding.resolved_at = at(day.business_day + timedelta(days=2), 15, 0)
         db.session.commit()
 

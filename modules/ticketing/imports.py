@@ -24,6 +24,8 @@ from sqlalchemy.exc import IntegrityError
 
 from modules.ticketing import summary
 from modules.ticketing.catalog import prices_on
+from modules.ticketing.days.record import day_record
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import (
     MAX_AMOUNT_FEN,
     MAX_ENTRIES,
@@ -44,7 +46,6 @@ from modules.ticketing.models import (
     Venue,
     VoidStatus,
 )
-from modules.ticketing.services import TicketingError, day_record
 from modules.ticketing.tabular import read_table
 from parkops import audit
 from parkops.auth.models import Site, User

@@ -17,6 +17,8 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
+from modules.ticketing import four_eyes
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import (
     MAX_SERIAL,
     Product,
@@ -30,7 +32,6 @@ from modules.ticketing.models import (
     StockRoll,
     VoidStatus,
 )
-from modules.ticketing.services import TicketingError
 from parkops import audit
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -444,7 +445,7 @@ def request_void(
 def decide_void(void: SerialVoid, approve: bool, actor: User) -> None:
     if void.status != VoidStatus.PENDING:
         raise TicketingError(_("This void was already decided."))
-    if actor.id in (void.requested_by_id, void.shift.seller_id):
+    if not four_eyes.may_decide_void(actor, void):
         raise TicketingError(_("A void is approved by a supervisor, not by the seller."))
     if void.shift.status != ShiftStatus.OPEN:
         raise TicketingError(_("The shift is no longer open."))

@@ -11,8 +11,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from modules.ticketing import corrections, imports, shifts, stock, todo
+from modules.ticketing import corrections, four_eyes, imports, shifts, stock, todo
 from modules.ticketing.catalog import seller_offices
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.forms import (
     CountForm,
     DecideForm,
@@ -35,7 +36,6 @@ from modules.ticketing.models import (
     StockIssue,
 )
 from modules.ticketing.permissions import ANY, APPROVE, MANAGE, SELL, STAFF
-from modules.ticketing.services import TicketingError
 from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User
@@ -43,6 +43,14 @@ from parkops.extensions import db
 from parkops.redirects import is_local_path
 
 bp = Blueprint("ticketing", __name__)
+
+
+@bp.context_processor
+def _predicates() -> dict:
+    """Templates show a decision's button by the predicate its service enforces."""
+    return {"four_eyes": four_eyes}
+
+
 bp.add_app_template_filter(label, "tlabel")
 bp.add_app_template_filter(payment_name, "payment")
 

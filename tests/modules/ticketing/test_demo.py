@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from modules.ticketing import audit_reports, reconciliation, shifts
+from modules.ticketing import audit_reports, shifts
+from modules.ticketing.days import reconciliation
 from modules.ticketing.models import (
     Correction,
     CorrectionStatus,

@@ -6,10 +6,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from modules.ticketing import audit_reports, corrections, reconciliation, shifts, stock, summary
+from modules.ticketing import audit_reports, corrections, shifts, stock, summary
+from modules.ticketing.days import gate_and_deposit
+from modules.ticketing.days.record import day_record
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import DailySales, Payment, SaleStatus
-from modules.ticketing.services import day_record
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -42,8 +43,8 @@ def sold(world):
     )
     shifts.count_blind(two, {**ZERO, Payment.CASH: FLOAT - 500}, world.seller2)
     day = day_record(world.site.id, business_day())
-    reconciliation.record_gate_count(day, world.gate, 10, world.auditor)  # 10 + 1 - 1 combined
-    reconciliation.record_gate_count(day, world.zoo, 23, world.auditor)  # 19 admitted + 4 more
+    gate_and_deposit.record_gate_count(day, world.gate, 10, world.auditor)  # 10 + 1 - 1 combined
+    gate_and_deposit.record_gate_count(day, world.zoo, 23, world.auditor)  # 19 admitted + 4 more
     return world
 
 

@@ -1,26 +1,16 @@
-"""What every ticketing service shares: the refusal error, the day record, the thresholds.
-
-The domain logic lives beside this file, one small module per area (catalog,
-stock, shifts, imports, reconciliation, corrections, audit reports); each public
-function there is one transaction and takes the acting user explicitly.
+"""The blind count's tolerances (in fen): beyond the first the seller explains the
+difference, beyond the second a second person counts. The auditor sets them;
+they are kept in the installation's settings table.
 """
-
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from modules.ticketing.models import TicketDay
+from modules.ticketing.errors import TicketingError
 from parkops import audit
 from parkops.auth.models import Setting, User
 from parkops.extensions import db
 from parkops.money import format_fen
-
-
-class TicketingError(ValueError):
-    """The action is refused; the message is shown to the user and nothing changed."""
-
 
 # Defaults for the blind count: beyond the tolerance the seller explains the
 # difference; beyond the second threshold a second person counts as well.
@@ -68,33 +58,3 @@ def set_thresholds(tolerance_fen: int, second_count_fen: int, actor: User) -> No
         actor=actor,
     )
     db.session.commit()
-
-
-def day_record(site_id: int, day: date) -> TicketDay:
-    """The site's record for a business day, created on first use (in the caller's transaction)."""
-    found = db.session.scalar(
-        select(TicketDay).where(TicketDay.site_id == site_id, TicketDay.business_day == day)
-    )
-    if found is not None:
-        return found
-    record = TicketDay(site_id=site_id, business_day=day)
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-    except IntegrityError:  # another request created it first
-        return db.session.scalar(
-            select(TicketDay).where(TicketDay.site_id == site_id, TicketDay.business_day == day)
-        )
-    return record
-
-
-def ensure_day_open(site_id: int, day: date) -> TicketDay:
-    record = day_record(site_id, day)
-    if record.signed:
-        raise TicketingError(
-            _(
-                "The day %(day)s is signed off and locked; ask the auditor for a correction.",
-                day=day.isoformat(),
-            )
-        )
-    return record
