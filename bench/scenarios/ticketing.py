@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from bench.scenarios import Operation, Page
-from modules.ticketing import audit_reports, shifts, summary
+from modules.ticketing import reports, shifts, summary
 from modules.ticketing.catalog import prices_on
 from modules.ticketing.days import reconciliation, signoff
 from modules.ticketing.models import (
@@ -493,9 +493,9 @@ def operations(app: Flask) -> list[Operation]:
     start, end = _month()
 
     def monthly_audit() -> None:
-        audit_reports.seller_report(None, start, end)
+        reports.seller_report(None, start, end)
         for by in ("day", "office", "product", "payment", "venue"):
-            audit_reports.breakdown(None, start, end, by)
+            reports.breakdown(None, start, end, by)
 
     return [
         Operation(

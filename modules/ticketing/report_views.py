@@ -7,7 +7,7 @@ from flask import Response, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from modules.ticketing import audit_reports
+from modules.ticketing import reports
 from modules.ticketing.day_views import visible_sites
 from modules.ticketing.permissions import AUDIT, VIEW
 from modules.ticketing.views import bp
@@ -75,7 +75,7 @@ def _download(name: str, content: bytes) -> Response:
 @require(VIEW, AUDIT)
 def seller_report():
     period = period_args()
-    report = audit_reports.seller_report(period.site_ids, period.start, period.end)
+    report = reports.seller_report(period.site_ids, period.start, period.end)
     if request.args.get("format") == "xlsx":
         return _download(
             f"sellers-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
@@ -84,7 +84,7 @@ def seller_report():
     return render_template("ticketing/report_sellers.html", period=period, report=report)
 
 
-def _seller_workbook(report: audit_reports.SellerReport) -> bytes:
+def _seller_workbook(report: reports.SellerReport) -> bytes:
     headers = [
         _("Seller"),
         _("Shifts"),
@@ -124,7 +124,7 @@ def _seller_workbook(report: audit_reports.SellerReport) -> bytes:
                 ", ".join(sorted(row.stand_out)),
             ]
         )
-    return audit_reports.workbook(_("Sellers"), headers, rows, money_columns={2, 3, 4})
+    return reports.workbook(_("Sellers"), headers, rows, money_columns={2, 3, 4})
 
 
 @bp.route("/reports/sales")
@@ -132,9 +132,9 @@ def _seller_workbook(report: audit_reports.SellerReport) -> bytes:
 def sales_report():
     period = period_args()
     by = request.args.get("by", "day")
-    if by not in audit_reports.GROUPS:
+    if by not in reports.GROUPS:
         by = "day"
-    rows = audit_reports.breakdown(period.site_ids, period.start, period.end, by)
+    rows = reports.breakdown(period.site_ids, period.start, period.end, by)
     if request.args.get("format") == "xlsx":
         headers = [
             group_label(by),
@@ -152,13 +152,13 @@ def sales_report():
         ]
         return _download(
             f"sales-{by}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
-            audit_reports.workbook(_("Sales"), headers, data, money_columns={5, 6, 7}),
+            reports.workbook(_("Sales"), headers, data, money_columns={5, 6, 7}),
         )
     return render_template(
         "ticketing/report_sales.html",
         period=period,
         rows=rows,
         by=by,
-        groups=[(g, group_label(g)) for g in audit_reports.GROUPS],
+        groups=[(g, group_label(g)) for g in reports.GROUPS],
         total=sum(r.net_fen for r in rows),
     )

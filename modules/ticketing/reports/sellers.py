@@ -1,4 +1,4 @@
-"""稽核 reports: per seller over time, and sales broken down by any dimension.
+"""稽核 report per seller over a period, built to make the 2019 pattern stand out.
 
 Both read the daily summary (one row per day, office, seller, product, payment
 and status), the shift tallies and the gate counts, never the sales lines, so a
@@ -12,28 +12,17 @@ days she worked, at the venues she sold for (each venue's gap shared among its
 sellers by the tickets each sold there). A figure stands out when it is more
 than twice the same figure of the other sellers together (and above a small
 floor, so that one void in a quiet month does not).
-
-Revenue per venue: a product's net takings over the period are split between
-its venues by their weights (catalog.allocate); cards and passes admit no one
-and stay under "no venue".
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO
 
-from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import case, func, select
 
-from modules.ticketing.catalog import allocate
-from modules.ticketing.labels import label
 from modules.ticketing.models import (
     DailySales,
     GateCount,
-    Office,
     Product,
     ProductKind,
     ProductVenue,
@@ -42,12 +31,10 @@ from modules.ticketing.models import (
     Shift,
     ShiftStatus,
     ShiftTally,
-    Venue,
     VoidStatus,
 )
-from parkops.auth.models import Site, User
+from parkops.auth.models import User
 from parkops.extensions import db
-from parkops.money import fen_to_decimal
 
 STAND_OUT_FACTOR = 2
 # Below these a figure never stands out: shares in percent, shortfall in fen per shift.
@@ -135,7 +122,7 @@ def _combine(parts, sign: int) -> SellerFigures:
     return total
 
 
-def _summary_filter(site_ids: set[int] | None, start: date, end: date) -> list:
+def summary_filter(site_ids: set[int] | None, start: date, end: date) -> list:
     where = [DailySales.business_day.between(start, end)]
     if site_ids is not None:
         where.append(DailySales.site_id.in_(site_ids))
@@ -175,7 +162,7 @@ def _add_sales(figures, site_ids, start, end) -> None:
             func.sum(DailySales.amount_fen),
         )
         .join(Product, Product.id == DailySales.product_id)
-        .where(*_summary_filter(site_ids, start, end))
+        .where(*summary_filter(site_ids, start, end))
         .group_by(DailySales.seller_id, Product.kind, DailySales.status)
     )
     for seller_id, kind, status, quantity, amount in rows:
@@ -283,7 +270,7 @@ def venue_day_counts(site_ids, start, end) -> dict[tuple[int, date, int], tuple[
                 func.sum(_admitted()),
             )
             .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
-            .where(*_summary_filter(site_ids, start, end))
+            .where(*summary_filter(site_ids, start, end))
             .group_by(DailySales.site_id, DailySales.business_day, ProductVenue.venue_id)
         )
     }
@@ -307,7 +294,7 @@ def _add_gate_gaps(figures, site_ids, start, end) -> None:
             func.sum(_admitted()),
         )
         .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
-        .where(*_summary_filter(site_ids, start, end), DailySales.seller_id.is_not(None))
+        .where(*summary_filter(site_ids, start, end), DailySales.seller_id.is_not(None))
         .group_by(
             DailySales.seller_id, DailySales.site_id, DailySales.business_day, ProductVenue.venue_id
         )
@@ -319,154 +306,3 @@ def _add_gate_gaps(figures, site_ids, start, end) -> None:
         share = int(mine) / sold
         figures[seller_id].gate_entries += gate * share
         figures[seller_id].gate_gap += (gate - sold) * share
-
-
-# --- breakdowns ------------------------------------------------------------------------------
-
-GROUPS = ("day", "month", "site", "office", "seller", "product", "kind", "payment", "venue")
-
-
-@dataclass
-class BreakdownRow:
-    key: object
-    label: str
-    lines: int = 0
-    sold: int = 0
-    refunded: int = 0
-    voided: int = 0
-    sold_fen: int = 0
-    refund_fen: int = 0
-
-    @property
-    def net_fen(self) -> int:
-        return self.sold_fen - self.refund_fen
-
-
-def _group_column(by: str):
-    return {
-        "day": DailySales.business_day,
-        "month": DailySales.business_day,  # folded into months below
-        "site": DailySales.site_id,
-        "office": DailySales.office_id,
-        "seller": DailySales.seller_id,
-        "product": DailySales.product_id,
-        "kind": Product.kind,
-        "payment": DailySales.payment,
-        "venue": DailySales.product_id,  # split between venues below
-    }[by]
-
-
-def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> list[BreakdownRow]:
-    if by not in GROUPS:
-        raise ValueError(by)
-    column = _group_column(by)
-    rows = db.session.execute(
-        select(
-            column,
-            DailySales.status,
-            func.sum(DailySales.lines),
-            func.sum(DailySales.quantity),
-            func.sum(DailySales.amount_fen),
-        )
-        .join(Product, Product.id == DailySales.product_id)
-        .where(*_summary_filter(site_ids, start, end))
-        .group_by(column, DailySales.status)
-    ).all()
-    if by == "venue":
-        return _by_venue(rows)
-    if by == "month":
-        rows = [(day.replace(day=1), *rest) for day, *rest in rows]
-    result: dict[object, BreakdownRow] = {}
-    labels = _labels(by, {r[0] for r in rows})
-    for key, status, lines, quantity, amount in rows:
-        row = result.setdefault(key, BreakdownRow(key, labels[key]))
-        _add(row, status, int(lines or 0), int(quantity or 0), int(amount or 0))
-    return sorted(result.values(), key=_sort_key(by))
-
-
-def _add(row: BreakdownRow, status, lines: int, quantity: int, amount: int) -> None:
-    row.lines += lines
-    if status == SaleStatus.SOLD:
-        row.sold += quantity
-        row.sold_fen += amount
-    elif status == SaleStatus.REFUND:
-        row.refunded += quantity
-        row.refund_fen += amount
-    else:
-        row.voided += quantity
-
-
-def _sort_key(by: str):
-    if by in ("day", "month"):
-        return lambda r: r.key
-    return lambda r: (-r.net_fen, r.label)
-
-
-def _labels(by: str, keys: set) -> dict:
-    if by == "day":
-        return {k: k.isoformat() for k in keys}
-    if by == "month":
-        return {k: k.strftime("%Y-%m") for k in keys}
-    if by in ("kind", "payment"):
-        return {k: label(k) for k in keys}
-    model, text = {
-        "site": (Site, lambda s: s.name),
-        "office": (Office, lambda o: o.name),
-        "seller": (User, lambda u: u.display_name),
-        "product": (Product, lambda p: f"{p.name} ({p.site.name})"),
-    }[by]
-    found = {r.id: text(r) for r in db.session.scalars(select(model).where(model.id.in_(keys)))}
-    return {k: found.get(k, _("Corrections without a seller")) for k in keys}
-
-
-def _by_venue(rows) -> list[BreakdownRow]:
-    links = defaultdict(list)
-    for product_id, venue_id, weight in db.session.execute(
-        select(ProductVenue.product_id, ProductVenue.venue_id, ProductVenue.weight).order_by(
-            ProductVenue.product_id, ProductVenue.venue_id
-        )
-    ):
-        links[product_id].append((venue_id, weight))
-    venues = {v.id: v for v in db.session.scalars(select(Venue))}
-    result: dict[object, BreakdownRow] = {}
-    for product_id, status, lines, quantity, amount in rows:
-        targets = links.get(product_id) or [(None, 1)]
-        parts = allocate(int(amount or 0), [w for _v, w in targets])
-        for (venue_id, _w), part in zip(targets, parts, strict=True):
-            name = venues[venue_id].name if venue_id else _("No venue (cards and passes)")
-            row = result.setdefault(venue_id, BreakdownRow(venue_id, name))
-            _add(row, status, int(lines or 0), int(quantity or 0), part)
-    return sorted(result.values(), key=lambda r: (-r.net_fen, r.label))
-
-
-# --- .xlsx -----------------------------------------------------------------------------------
-
-MONEY_FORMAT = "#,##0.00"
-
-
-def workbook(title: str, headers: list[str], rows: list[list], money_columns: set[int]) -> bytes:
-    """A one-sheet workbook: bold header, money in yuan with two decimals, frozen header row."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(
-            [
-                fen_to_decimal(v) if i in money_columns and isinstance(v, int) else v
-                for i, v in enumerate(row)
-            ]
-        )
-    for column in money_columns:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
-            cell.number_format = MONEY_FORMAT
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
-            12, min(40, len(str(header)) * 2)
-        )
-    sheet.freeze_panes = "A2"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
