@@ -8,9 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.ticketing import reports
-from modules.ticketing.day_views import visible_sites
 from modules.ticketing.permissions import AUDIT, VIEW
-from modules.ticketing.views import bp
+from modules.ticketing.views.base import bp, visible_sites
 from parkops.auth.access import require
 from parkops.auth.models import Site
 from parkops.timeutil import business_day

@@ -1,37 +1,31 @@
-"""The manager's routes: venues, products and prices, offices, windows, sellers, ticket stock."""
-
-from datetime import datetime
+"""Products & offices: venues, products and prices, ticket offices, windows and sellers."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.ticketing import catalog, stock
-from modules.ticketing.day_views import visible_sites
+from modules.ticketing import catalog
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.forms import (
     OfficeForm,
     PriceForm,
     ProductEditForm,
     ProductForm,
-    RollForm,
     SellersForm,
     VenueForm,
     WindowForm,
 )
 from modules.ticketing.labels import label
-from modules.ticketing.models import MAX_SERIAL, Office, Product, ProductKind, Venue, Window
-from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, VIEW
-from modules.ticketing.views import actor, bp, form_problem, refuse
-from parkops import idempotency
+from modules.ticketing.models import Office, Product, ProductKind, Venue, Window
+from modules.ticketing.permissions import MANAGE, VIEW
+from modules.ticketing.views.base import actor, bp, form_problem, refuse, visible_sites
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User, UserRole
 from parkops.extensions import db
-from parkops.timeutil import business_day, local_zone
+from parkops.timeutil import business_day
 
 CATALOG_READERS = (VIEW, MANAGE)
-STOCK_READERS = (VIEW, MANAGE, AUDIT, APPROVE)
 
 
 def _site_choices() -> list[tuple[int, str]]:
@@ -180,9 +174,6 @@ def add_price(id: int):
     return redirect(url_for("ticketing.product", id=p.id), 303)
 
 
-# --- offices ----------------------------------------------------------------------------------
-
-
 @bp.route("/offices", methods=["POST"])
 @require(MANAGE)
 def create_office():
@@ -278,81 +269,3 @@ def office_sellers(id: int):
     else:
         form_problem(form)
     return redirect(url_for("ticketing.office", id=o.id), 303)
-
-
-# --- stock -----------------------------------------------------------------------------------
-
-
-def _stock_products() -> list[Product]:
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(Product.serialised, site_filter(Product.site_id))
-            .order_by(Product.site_id, Product.code)
-        )
-    )
-
-
-@bp.route("/stock")
-@require(*STOCK_READERS)
-def stock_page():
-    products = _stock_products()
-    roll_form = RollForm()
-    roll_form.product_id.choices = [(p.id, f"{p.name} ({p.site.name})") for p in products]
-    roll_form.received_on.data = business_day()
-    return render_template(
-        "ticketing/stock.html",
-        stock={p.id: stock.product_stock(p) for p in products},
-        products=products,
-        roll_form=roll_form,
-        lookup=_lookup(products),
-    )
-
-
-def _lookup(products: list[Product]):
-    """The serial lookup asked for in the query string, if any."""
-    product_id, serial = request.args.get("product", ""), request.args.get("serial", "")
-    if not (product_id.isdigit() and serial.isdigit()) or int(serial) > MAX_SERIAL:
-        return None
-    product = next((p for p in products if p.id == int(product_id)), None)
-    if product is None:
-        return None
-    at = None
-    raw_at = request.args.get("at", "")
-    if raw_at:
-        try:
-            at = datetime.fromisoformat(raw_at).replace(tzinfo=local_zone())
-        except ValueError:
-            flash(_("The time to look at is not a valid date and time."), "error")
-    return {
-        "product": product,
-        "serial": int(serial),
-        "at": at,
-        "info": stock.serial_status(product, int(serial), at),
-    }
-
-
-@bp.route("/stock/rolls", methods=["POST"])
-@require(MANAGE)
-@idempotency.repeat_lands_on_first
-def receive_roll():
-    products = {p.id: p for p in _stock_products()}
-    form = RollForm()
-    form.product_id.choices = [(p.id, p.name) for p in products.values()]
-    if form.validate_on_submit():
-        idempotency.claim(url_for("ticketing.stock_page"))
-        try:
-            stock.receive_roll(
-                products[form.product_id.data],
-                form.first.data,
-                form.last.data,
-                form.received_on.data,
-                form.note.data or "",
-                actor(),
-            )
-            flash(_("Roll received into the store."), "success")
-        except TicketingError as error:
-            refuse(error)
-    else:
-        form_problem(form)
-    return redirect(url_for("ticketing.stock_page"), 303)

@@ -1,4 +1,6 @@
-"""The auditor's routes: the days, their reconciliation, findings, sign-off and corrections."""
+"""The auditor's routes for a day: the month's list, a day's reconciliation, gate counts,
+the deposit, findings and the sign-off.
+"""
 
 from datetime import date, timedelta
 
@@ -7,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.ticketing import corrections, errors, imports, tolerances
+from modules.ticketing import corrections, errors
 from modules.ticketing.days import findings, gate_and_deposit, listing, reconciliation, signoff
 from modules.ticketing.forms import (
     DecideForm,
@@ -16,31 +18,27 @@ from modules.ticketing.forms import (
     FindingForm,
     GateCorrectionForm,
     GateCountForm,
-    GateImportForm,
     ResolveForm,
     SaleCorrectionForm,
     SignOffForm,
-    ThresholdsForm,
 )
 from modules.ticketing.labels import label
 from modules.ticketing.models import (
-    Correction,
     DayStatus,
     Finding,
     Office,
     Payment,
     Product,
-    SalesImport,
     SaleStatus,
     Shift,
     TicketDay,
     Venue,
 )
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, VIEW
-from modules.ticketing.views import actor, bp, form_problem, refuse
+from modules.ticketing.views.base import actor, bp, form_problem, refuse
 from parkops import idempotency
-from parkops.auth.access import check_site, require, site_filter
-from parkops.auth.models import Site, User
+from parkops.auth.access import check_site, require
+from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -60,14 +58,6 @@ def to_day(day: TicketDay, anchor: str = ""):
 def claim_for_day(day: TicketDay, anchor: str = "") -> None:
     """A repeat of this post (same idempotency key) will land on the day's page."""
     idempotency.claim(url_for("ticketing.day", id=day.id) + anchor)
-
-
-def visible_sites() -> list[Site]:
-    return list(
-        db.session.scalars(
-            select(Site).where(Site.active, site_filter(Site.id)).order_by(Site.code)
-        )
-    )
 
 
 def month_arg() -> date:
@@ -130,8 +120,8 @@ def day(id: int):
         resolve_form=ResolveForm(),
         sign_form=SignOffForm(),
         decide_form=DecideForm(),
-        sale_form=_sale_correction_form(d),
-        gate_correction=_gate_correction_form(venues),
+        sale_form=sale_correction_form(d),
+        gate_correction=gate_correction_form(venues),
         deposit_correction=DepositCorrectionForm(),
     )
 
@@ -142,7 +132,7 @@ def day(id: int):
 def gate_count(id: int):
     d = day_or_404(id)
     form = GateCountForm()
-    venues = _site_venues(d.site_id)
+    venues = site_venues(d.site_id)
     form.venue_id.choices = [(v.id, v.name) for v in venues.values()]
     if form.validate_on_submit():
         claim_for_day(d, "#venues")
@@ -255,10 +245,7 @@ def sign(id: int):
     return to_day(d)
 
 
-# --- corrections -------------------------------------------------------------------------------
-
-
-def _site_venues(site_id: int) -> dict[int, Venue]:
+def site_venues(site_id: int) -> dict[int, Venue]:
     return {
         v.id: v
         for v in db.session.scalars(
@@ -267,7 +254,7 @@ def _site_venues(site_id: int) -> dict[int, Venue]:
     }
 
 
-def _sale_correction_form(d: TicketDay) -> SaleCorrectionForm:
+def sale_correction_form(d: TicketDay) -> SaleCorrectionForm:
     form = SaleCorrectionForm()
     form.office_id.choices = [
         (o.id, o.name)
@@ -296,161 +283,7 @@ def _sale_correction_form(d: TicketDay) -> SaleCorrectionForm:
     return form
 
 
-def _gate_correction_form(venues: list[Venue]) -> GateCorrectionForm:
+def gate_correction_form(venues: list[Venue]) -> GateCorrectionForm:
     form = GateCorrectionForm()
     form.venue_id.choices = [(v.id, v.name) for v in venues]
     return form
-
-
-@bp.route("/days/<int:id>/corrections/sale", methods=["POST"])
-@require(AUDIT, MANAGE)
-@idempotency.repeat_lands_on_first
-def correct_sale(id: int):
-    d = day_or_404(id)
-    form = _sale_correction_form(d)
-    if not form.validate_on_submit():
-        form_problem(form)
-        return to_day(d, "#corrections")
-    change = corrections.SaleAdjustment(
-        office=db.session.get(Office, form.office_id.data),
-        product=db.session.get(Product, form.product_id.data),
-        payment=Payment(form.payment.data),
-        status=SaleStatus(form.status.data),
-        quantity=form.quantity.data,
-        amount_fen=form.amount.data,
-        seller=db.session.get(User, form.seller_id.data) if form.seller_id.data else None,
-    )
-    _request(d, change, form.reason.data)
-    return to_day(d, "#corrections")
-
-
-@bp.route("/days/<int:id>/corrections/gate", methods=["POST"])
-@require(AUDIT, MANAGE)
-@idempotency.repeat_lands_on_first
-def correct_gate(id: int):
-    d = day_or_404(id)
-    venues = _site_venues(d.site_id)
-    form = _gate_correction_form(list(venues.values()))
-    if form.validate_on_submit():
-        change = corrections.GateCorrection(venues[form.venue_id.data], form.entries.data)
-        _request(d, change, form.reason.data)
-    else:
-        form_problem(form)
-    return to_day(d, "#corrections")
-
-
-@bp.route("/days/<int:id>/corrections/deposit", methods=["POST"])
-@require(AUDIT, MANAGE)
-@idempotency.repeat_lands_on_first
-def correct_deposit(id: int):
-    d = day_or_404(id)
-    form = DepositCorrectionForm()
-    if form.validate_on_submit():
-        change = corrections.DepositCorrection(form.amount.data, form.slip_number.data)
-        _request(d, change, form.reason.data)
-    else:
-        form_problem(form)
-    return to_day(d, "#corrections")
-
-
-def _request(d: TicketDay, change, reason: str) -> None:
-    claim_for_day(d, "#corrections")
-    try:
-        corrections.request_correction(d, change, reason, actor())
-        flash(_("Correction requested; a second person approves it."), "success")
-    except errors.TicketingError as error:
-        refuse(error)
-
-
-@bp.route("/corrections/<int:id>/decide", methods=["POST"])
-@require(APPROVE)
-@idempotency.repeat_lands_on_first
-def decide_correction(id: int):
-    c = db.session.get(Correction, id) or abort(404)
-    check_site(c.day.site_id)
-    form = DecideForm()
-    if form.validate_on_submit():
-        claim_for_day(c.day, "#corrections")
-        try:
-            corrections.decide_correction(c, bool(form.approve.data), actor())
-            flash(
-                _("Correction approved and applied.")
-                if form.approve.data
-                else _("Correction rejected."),
-                "success",
-            )
-        except errors.TicketingError as error:
-            refuse(error)
-    return to_day(c.day, "#corrections")
-
-
-# --- gate count files and thresholds ------------------------------------------------
-
-
-@bp.route("/imports/gate", methods=["GET", "POST"])
-@require(AUDIT, MANAGE)
-def import_gate():
-    form = GateImportForm()
-    sites = {s.id: s for s in visible_sites()}
-    form.site_id.choices = [(s.id, s.name) for s in sites.values()]
-    result, status = None, 200
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = imports.import_gate_counts(
-                upload.filename or "upload", upload.read(), sites[form.site_id.data], actor()
-            )
-        except errors.TicketingError as error:
-            refuse(error)
-            status = 422
-        else:
-            if result.previous is not None:
-                flash(_("This file was already imported: nothing imported."), "warning")
-                return redirect(url_for("ticketing.import_gate"), 303)
-            if result.ok:
-                flash(
-                    _(
-                        "%(n)s gate counts imported; %(skipped)s already recorded were skipped.",
-                        n=result.imported,
-                        skipped=result.skipped,
-                    ),
-                    "success" if result.imported else "warning",
-                )
-                return redirect(url_for("ticketing.import_gate"), 303)
-            status = 422
-    elif request.method == "POST":
-        form_problem(form)
-        status = 422
-    recent = db.session.scalars(
-        select(SalesImport)
-        .where(SalesImport.kind == "gate", SalesImport.imported_by_id == actor().id)
-        .order_by(SalesImport.id.desc())
-        .limit(10)
-    ).all()
-    return (
-        render_template(
-            "ticketing/import_gate.html",
-            form=form,
-            result=result,
-            recent=recent,
-            columns=imports.GATE_COLUMNS,
-        ),
-        status,
-    )
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@require(AUDIT)
-def settings():
-    form = ThresholdsForm()
-    if form.validate_on_submit():
-        try:
-            tolerances.set_thresholds(form.tolerance.data, form.second_count.data, actor())
-            flash(_("Thresholds saved."), "success")
-            return redirect(url_for("ticketing.settings"), 303)
-        except errors.TicketingError as error:
-            refuse(error)
-    elif request.method == "GET":
-        form.tolerance.data, form.second_count.data = tolerances.thresholds()
-    status = 422 if request.method == "POST" else 200
-    return render_template("ticketing/settings.html", form=form), status
