@@ -26,7 +26,7 @@ def approvals():
         Shift.status == ShiftStatus.SECOND_COUNT, site_filter(Shift.site_id)
     )
     return render_template(
-        "ticketing/approvals.html",
+        "ticketing/approvals/pending.html",
         voids=stock.pending_voids(site_ids),
         second_counts=db.session.scalars(second.order_by(Shift.counted_at)).all(),
         pending=corrections.pending_corrections(site_ids),

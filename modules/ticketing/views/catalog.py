@@ -65,7 +65,7 @@ def catalog_page():
     ).all()
     today = business_day()
     return render_template(
-        "ticketing/catalog.html",
+        "ticketing/catalog/catalog.html",
         venues=db.session.scalars(
             select(Venue).where(site_filter(Venue.site_id)).order_by(Venue.site_id, Venue.code)
         ).all(),
@@ -155,7 +155,7 @@ def product(id: int):
     price_form = PriceForm()
     if request.method == "GET":
         price_form.valid_from.data = business_day()
-    return render_template("ticketing/product.html", product=p, form=form, price_form=price_form)
+    return render_template("ticketing/catalog/product.html", product=p, form=form, price_form=price_form)
 
 
 @bp.route("/products/<int:id>/prices", methods=["POST"])
@@ -216,7 +216,7 @@ def office(id: int):
     sellers_form.sellers.choices = [(u.id, u.display_name) for u in _candidate_sellers(o)]
     sellers_form.sellers.data = [u.id for u in o.sellers]
     return render_template(
-        "ticketing/office.html", office=o, window_form=WindowForm(), sellers_form=sellers_form
+        "ticketing/catalog/office.html", office=o, window_form=WindowForm(), sellers_form=sellers_form
     )
 
 

@@ -85,7 +85,7 @@ def days():
     )
     following = end + timedelta(days=1)
     return render_template(
-        "ticketing/days.html",
+        "ticketing/days/days.html",
         rows=rows,
         month=month,
         previous=(month - timedelta(days=1)).replace(day=1),
@@ -106,7 +106,7 @@ def day(id: int):
     gate_form.venue_id.choices = [(v.id, v.name) for v in venues]
     finding_form = _finding_form(figures)
     return render_template(
-        "ticketing/day.html",
+        "ticketing/days/day.html",
         day=d,
         f=figures,
         findings=findings.day_findings(d),

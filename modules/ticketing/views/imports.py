@@ -60,7 +60,7 @@ def import_sales():
     ).all()
     return (
         render_template(
-            "ticketing/import_sales.html",
+            "ticketing/imports/sales.html",
             form=form,
             result=result,
             recent=recent,
@@ -130,7 +130,7 @@ def import_gate():
     ).all()
     return (
         render_template(
-            "ticketing/import_gate.html",
+            "ticketing/imports/gate_counts.html",
             form=form,
             result=result,
             recent=recent,

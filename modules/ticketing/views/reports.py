@@ -80,7 +80,7 @@ def seller_report():
             f"sellers-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
             _seller_workbook(report),
         )
-    return render_template("ticketing/report_sellers.html", period=period, report=report)
+    return render_template("ticketing/reports/sellers.html", period=period, report=report)
 
 
 def _seller_workbook(report: reports.SellerReport) -> bytes:
@@ -154,7 +154,7 @@ def sales_report():
             reports.workbook(_("Sales"), headers, data, money_columns={5, 6, 7}),
         )
     return render_template(
-        "ticketing/report_sales.html",
+        "ticketing/reports/sales.html",
         period=period,
         rows=rows,
         by=by,

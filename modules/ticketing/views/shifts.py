@@ -65,7 +65,7 @@ def index():
         ).all()
     waiting = todo.waiting_counts(actor()) if is_staff() else {}
     return render_template(
-        "ticketing/index.html", current=current, form=form, recent=recent, waiting=waiting
+        "ticketing/shifts/index.html", current=current, form=form, recent=recent, waiting=waiting
     )
 
 
@@ -116,7 +116,7 @@ def shift_list():
         error_out=False,
     )
     return render_template(
-        "ticketing/shifts.html", page=page, status=status, statuses=list(ShiftStatus)
+        "ticketing/shifts/shifts.html", page=page, status=status, statuses=list(ShiftStatus)
     )
 
 
@@ -140,7 +140,7 @@ def shift(id: int):
     )
     sales = _sales_by_product(s) if s.status != ShiftStatus.OPEN else []
     return render_template(
-        "ticketing/shift.html",
+        "ticketing/shifts/shift.html",
         shift=s,
         counts=counts,
         take=take,
@@ -187,10 +187,10 @@ def close(id: int):
             shifts.count_blind(s, form.counted(), actor(), request.form.get(idempotency.FIELD))
         except TicketingError as error:
             refuse(error)
-            return render_template("ticketing/close.html", shift=s, form=form), 422
+            return render_template("ticketing/shifts/close.html", shift=s, form=form), 422
         return to_shift(s)
     status = 422 if request.method == "POST" else 200
-    return render_template("ticketing/close.html", shift=s, form=form), status
+    return render_template("ticketing/shifts/close.html", shift=s, form=form), status
 
 
 @bp.route("/shifts/<int:id>/explain", methods=["POST"])

@@ -157,7 +157,7 @@ def stock_page():
     roll_form.product_id.choices = [(p.id, f"{p.name} ({p.site.name})") for p in products]
     roll_form.received_on.data = business_day()
     return render_template(
-        "ticketing/stock.html",
+        "ticketing/stock/stock.html",
         stock={p.id: stock.product_stock(p) for p in products},
         products=products,
         roll_form=roll_form,

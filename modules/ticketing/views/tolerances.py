@@ -26,4 +26,4 @@ def settings():
     elif request.method == "GET":
         form.tolerance.data, form.second_count.data = tolerances.thresholds()
     status = 422 if request.method == "POST" else 200
-    return render_template("ticketing/settings.html", form=form), status
+    return render_template("ticketing/tolerances/settings.html", form=form), status
