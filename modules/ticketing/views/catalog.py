@@ -155,7 +155,9 @@ def product(id: int):
     price_form = PriceForm()
     if request.method == "GET":
         price_form.valid_from.data = business_day()
-    return render_template("ticketing/catalog/product.html", product=p, form=form, price_form=price_form)
+    return render_template(
+        "ticketing/catalog/product.html", product=p, form=form, price_form=price_form
+    )
 
 
 @bp.route("/products/<int:id>/prices", methods=["POST"])
@@ -216,7 +218,10 @@ def office(id: int):
     sellers_form.sellers.choices = [(u.id, u.display_name) for u in _candidate_sellers(o)]
     sellers_form.sellers.data = [u.id for u in o.sellers]
     return render_template(
-        "ticketing/catalog/office.html", office=o, window_form=WindowForm(), sellers_form=sellers_form
+        "ticketing/catalog/office.html",
+        office=o,
+        window_form=WindowForm(),
+        sellers_form=sellers_form,
     )
 
 
