@@ -10,9 +10,12 @@ button only when it is true. The route checks the permission
 - a correction is approved by someone other than its requester and the seller it concerns;
 - a finding is resolved by someone other than the seller it is about;
 - a day is signed off by an auditor who did not sell on it.
+
+The ``*_where`` conditions say the same in SQL, for counting what waits for a
+user (todo.py) without loading each record.
 """
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from modules.ticketing.models import Correction, Finding, SerialVoid, Shift, TicketDay
 from parkops.auth.models import User
@@ -50,3 +53,21 @@ def worked_on(day: TicketDay, user: User) -> bool:
 
 def may_sign_off(user: User, day: TicketDay) -> bool:
     return not worked_on(day, user)
+
+
+def voids_decidable_where(user: User) -> ColumnElement[bool]:
+    """SQL for ``may_decide_void``; the query joins Shift to SerialVoid."""
+    return and_(SerialVoid.requested_by_id != user.id, Shift.seller_id != user.id)
+
+
+def second_counts_where(user: User) -> ColumnElement[bool]:
+    """SQL for ``may_second_count``."""
+    return Shift.seller_id != user.id
+
+
+def corrections_decidable_where(user: User) -> ColumnElement[bool]:
+    """SQL for ``may_decide_correction`` (a correction may concern no seller)."""
+    return and_(
+        Correction.requested_by_id != user.id,
+        or_(Correction.seller_id.is_(None), Correction.seller_id != user.id),
+    )
