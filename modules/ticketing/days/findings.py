@@ -5,12 +5,7 @@ from sqlalchemy import select
 
 from modules.ticketing import four_eyes
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.models import (
-    Finding,
-    FindingStatus,
-    Shift,
-    TicketDay,
-)
+from modules.ticketing.models import Finding, FindingStatus, Shift, TicketDay
 from parkops import audit
 from parkops.auth.models import User
 from parkops.db import utcnow

@@ -4,14 +4,7 @@ from flask_babel import gettext as _
 
 from modules.ticketing.days.record import ensure_unsigned
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.models import (
-    MAX_ENTRIES,
-    Deposit,
-    EntrySource,
-    GateCount,
-    TicketDay,
-    Venue,
-)
+from modules.ticketing.models import MAX_ENTRIES, Deposit, EntrySource, GateCount, TicketDay, Venue
 from parkops import audit
 from parkops.auth.models import User
 from parkops.extensions import db

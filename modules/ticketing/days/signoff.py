@@ -9,10 +9,7 @@ from modules.ticketing import four_eyes
 from modules.ticketing.days.reconciliation import DayFigures, day_figures
 from modules.ticketing.days.record import ensure_unsigned
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.models import (
-    DayStatus,
-    TicketDay,
-)
+from modules.ticketing.models import DayStatus, TicketDay
 from modules.ticketing.shifts import total_difference
 from parkops import audit
 from parkops.auth.models import User

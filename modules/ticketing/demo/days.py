@@ -9,16 +9,8 @@ from modules.ticketing import corrections, summary
 from modules.ticketing.days import findings, reconciliation, signoff
 from modules.ticketing.days.record import day_record
 from modules.ticketing.demo.clock import at
-from modules.ticketing.models import (
-    Deposit,
-    EntrySource,
-    GateCount,
-    Shift,
-    Venue,
-)
-from modules.ticketing.shifts import (
-    total_difference,
-)
+from modules.ticketing.models import Deposit, EntrySource, GateCount, Shift, Venue
+from modules.ticketing.shifts import total_difference
 from parkops.extensions import db
 
 

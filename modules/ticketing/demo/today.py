@@ -7,13 +7,8 @@ from modules.ticketing.catalog import prices_on
 from modules.ticketing.days.record import day_record
 from modules.ticketing.demo.clock import at
 from modules.ticketing.demo.shifts import FLOAT_FEN
-from modules.ticketing.models import (
-    Payment,
-    Shift,
-)
-from modules.ticketing.shifts import (
-    METHODS,
-)
+from modules.ticketing.models import Payment, Shift
+from modules.ticketing.shifts import METHODS
 from parkops.extensions import db
 
 

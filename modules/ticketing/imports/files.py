@@ -12,9 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.models import (
-    SalesImport,
-)
+from modules.ticketing.models import SalesImport
 from parkops.extensions import db
 from parkops.timeutil import local_zone
 

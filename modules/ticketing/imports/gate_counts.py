@@ -19,13 +19,7 @@ from modules.ticketing.imports.files import (
     parse_day,
     parse_whole,
 )
-from modules.ticketing.models import (
-    MAX_ENTRIES,
-    EntrySource,
-    GateCount,
-    SalesImport,
-    Venue,
-)
+from modules.ticketing.models import MAX_ENTRIES, EntrySource, GateCount, SalesImport, Venue
 from modules.ticketing.tabular import read_table
 from parkops import audit
 from parkops.auth.models import Site, User

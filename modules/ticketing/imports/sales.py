@@ -28,10 +28,7 @@ from modules.ticketing.imports.files import (
 )
 from modules.ticketing.imports.sales_checks import Lookups, known_keys, serial_errors
 from modules.ticketing.imports.sales_rows import Sale, parse_sale
-from modules.ticketing.models import (
-    SalesImport,
-    SalesLine,
-)
+from modules.ticketing.models import SalesImport, SalesLine
 from modules.ticketing.tabular import read_table
 from parkops import audit
 from parkops.auth.models import User

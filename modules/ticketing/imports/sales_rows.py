@@ -6,13 +6,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from modules.ticketing.imports.files import WHOLE, cell_text, parse_time, parse_whole
-from modules.ticketing.models import (
-    MAX_AMOUNT_FEN,
-    MAX_QUANTITY,
-    MAX_SERIAL,
-    Payment,
-    SaleStatus,
-)
+from modules.ticketing.models import MAX_AMOUNT_FEN, MAX_QUANTITY, MAX_SERIAL, Payment, SaleStatus
 from parkops.money import MoneyError, parse_yuan
 from parkops.timeutil import business_day
 

@@ -23,11 +23,7 @@ from modules.ticketing.models.columns import (
     MAX_SERIAL,
     enum_column,
 )
-from modules.ticketing.models.corrections import (
-    Correction,
-    CorrectionKind,
-    CorrectionStatus,
-)
+from modules.ticketing.models.corrections import Correction, CorrectionKind, CorrectionStatus
 from modules.ticketing.models.days import (
     DayStatus,
     Deposit,
@@ -44,18 +40,8 @@ from modules.ticketing.models.sales import (
     SaleSource,
     SaleStatus,
 )
-from modules.ticketing.models.shifts import (
-    Payment,
-    Shift,
-    ShiftStatus,
-    ShiftTally,
-)
-from modules.ticketing.models.stock import (
-    SerialVoid,
-    StockIssue,
-    StockRoll,
-    VoidStatus,
-)
+from modules.ticketing.models.shifts import Payment, Shift, ShiftStatus, ShiftTally
+from modules.ticketing.models.stock import SerialVoid, StockIssue, StockRoll, VoidStatus
 
 __all__ = [
     "CARD_KINDS",

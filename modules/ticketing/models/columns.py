@@ -2,9 +2,7 @@
 instead of a column overflow, and how an enum is stored (its values, as text).
 """
 
-from sqlalchemy import (
-    Enum,
-)
+from sqlalchemy import Enum
 
 # Bounds that turn a typing error into a clear message instead of a column overflow.
 MAX_SERIAL = 10**12

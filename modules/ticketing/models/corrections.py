@@ -3,11 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import (
-    ForeignKey,
-    String,
-    Text,
-)
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from modules.ticketing.models.catalog import Office, Product, Venue

@@ -3,13 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Text,
-    text,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from modules.ticketing.models.catalog import Office, Window

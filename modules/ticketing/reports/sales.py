@@ -15,14 +15,7 @@ from sqlalchemy import func, select
 
 from modules.ticketing.catalog import allocate
 from modules.ticketing.labels import label
-from modules.ticketing.models import (
-    DailySales,
-    Office,
-    Product,
-    ProductVenue,
-    SaleStatus,
-    Venue,
-)
+from modules.ticketing.models import DailySales, Office, Product, ProductVenue, SaleStatus, Venue
 from modules.ticketing.reports.sellers import summary_filter
 from parkops.auth.models import Site, User
 from parkops.extensions import db

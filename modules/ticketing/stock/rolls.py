@@ -7,12 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.models import (
-    MAX_SERIAL,
-    Product,
-    StockIssue,
-    StockRoll,
-)
+from modules.ticketing.models import MAX_SERIAL, Product, StockIssue, StockRoll
 from modules.ticketing.stock.counts import issue_counts
 from parkops import audit
 from parkops.auth.models import User

@@ -5,13 +5,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from modules.ticketing import corrections, stock
-from modules.ticketing.forms import (
-    DecideForm,
-)
-from modules.ticketing.models import (
-    Shift,
-    ShiftStatus,
-)
+from modules.ticketing.forms import DecideForm
+from modules.ticketing.models import Shift, ShiftStatus
 from modules.ticketing.permissions import APPROVE
 from modules.ticketing.views.base import bp
 from parkops.auth.access import require, site_filter

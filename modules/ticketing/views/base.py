@@ -12,9 +12,7 @@ from sqlalchemy import select
 from modules.ticketing import four_eyes
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.labels import label, payment_name
-from modules.ticketing.models import (
-    Shift,
-)
+from modules.ticketing.models import Shift
 from modules.ticketing.permissions import MANAGE, STAFF
 from parkops import idempotency
 from parkops.auth.access import check_site, site_filter
@@ -32,8 +30,6 @@ def _predicates() -> dict:
 
 
 bp.add_app_template_filter(label, "tlabel")
-
-
 bp.add_app_template_filter(payment_name, "payment")
 
 

@@ -4,18 +4,8 @@ from flask import abort, flash
 from flask_babel import gettext as _
 
 from modules.ticketing import corrections, errors
-from modules.ticketing.forms import (
-    DecideForm,
-    DepositCorrectionForm,
-)
-from modules.ticketing.models import (
-    Correction,
-    Office,
-    Payment,
-    Product,
-    SaleStatus,
-    TicketDay,
-)
+from modules.ticketing.forms import DecideForm, DepositCorrectionForm
+from modules.ticketing.models import Correction, Office, Payment, Product, SaleStatus, TicketDay
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE
 from modules.ticketing.views.base import actor, bp, form_problem, refuse
 from modules.ticketing.views.days import (

@@ -8,13 +8,8 @@ from sqlalchemy import select
 
 from modules.ticketing import errors, imports
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.forms import (
-    GateImportForm,
-    SalesImportForm,
-)
-from modules.ticketing.models import (
-    SalesImport,
-)
+from modules.ticketing.forms import GateImportForm, SalesImportForm
+from modules.ticketing.models import SalesImport
 from modules.ticketing.permissions import AUDIT, MANAGE, SELL
 from modules.ticketing.views.base import actor, bp, form_problem, refuse, visible_sites
 from parkops.auth.access import require

@@ -19,14 +19,7 @@ from modules.ticketing.forms import (
     TakeRangeForm,
     VoidForm,
 )
-from modules.ticketing.models import (
-    Product,
-    SalesLine,
-    SaleSource,
-    SerialVoid,
-    Shift,
-    ShiftStatus,
-)
+from modules.ticketing.models import Product, SalesLine, SaleSource, SerialVoid, Shift, ShiftStatus
 from modules.ticketing.permissions import ANY, APPROVE, SELL
 from modules.ticketing.views.base import (
     actor,

@@ -10,19 +10,8 @@ from sqlalchemy import select
 
 from modules.ticketing import stock
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.forms import (
-    DecideForm,
-    ReturnForm,
-    RollForm,
-    TakeRangeForm,
-    VoidForm,
-)
-from modules.ticketing.models import (
-    MAX_SERIAL,
-    Product,
-    SerialVoid,
-    StockIssue,
-)
+from modules.ticketing.forms import DecideForm, ReturnForm, RollForm, TakeRangeForm, VoidForm
+from modules.ticketing.models import MAX_SERIAL, Product, SerialVoid, StockIssue
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, SELL, VIEW
 from modules.ticketing.views.base import (
     actor,

@@ -4,9 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from modules.ticketing import errors, tolerances
-from modules.ticketing.forms import (
-    ThresholdsForm,
-)
+from modules.ticketing.forms import ThresholdsForm
 from modules.ticketing.permissions import AUDIT
 from modules.ticketing.views.base import actor, bp, refuse
 from parkops.auth.access import require
