@@ -2,8 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-# The route modules add their routes to the blueprint when imported.
-from modules.ticketing import catalog_views, day_views, demo, indicators, jobs, report_views, todo  # noqa: F401
+from modules.ticketing import demo, indicators, jobs, todo
 from modules.ticketing.cli import cli
 from modules.ticketing.views import bp
 from parkops.registry import EvidenceKind, Indicator, JobSpec, ModuleSpec, NavEntry, Permission
