@@ -4,7 +4,7 @@ Links made before this revision keep no site (NULL): the ledger shows them only
 to readers who see every site.
 
 Revision ID: a1e5c0de0001
-Revises: d400e98fe039
+Revises: fab379145744
 Create Date: 2026-11-30 12:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a1e5c0de0001"
-down_revision = "d400e98fe039"
+down_revision = "fab379145744"
 branch_labels = None
 depends_on = None
 
