@@ -11,9 +11,14 @@ Sales of printed tickets come from the ranges (sold = issued − returned −
 voided, at the day's price, in cash) unless the shift imported lines carrying
 serials of that product: then those lines are the sales, and an unaccounted
 serial of the range is missing.
+
+The business day of a sale is its shift's: a shift belongs to the local day it
+was opened on, and takes that day's sales and, while it stays open past
+midnight (an evening event: the lantern festival), those made before
+``NIGHT_ENDS`` the next morning.
 """
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -45,7 +50,9 @@ from parkops.db import utcnow
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.rectification.services import link_evidence
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, to_local
+
+NIGHT_ENDS = time(6, 0)  # local; later sales of the next day need that day's own shift
 
 METHODS = tuple(Payment)
 MIN_EXPLANATION = 5
@@ -312,3 +319,12 @@ def _close(shift: Shift) -> None:
         f"{shift.seller.display_name}: {format_fen(total_difference(shift))}",
         site_id=shift.site_id,
     )
+
+
+def takes_sale(shift: Shift, sold_at: datetime) -> bool:
+    """Whether a sale made at ``sold_at`` (aware) belongs to this open shift: made on
+    the shift's business day, or after midnight before NIGHT_ENDS the next morning."""
+    local = to_local(sold_at)
+    if local.date() == shift.business_day:
+        return True
+    return local.date() == shift.business_day + timedelta(days=1) and local.time() < NIGHT_ENDS

@@ -1,5 +1,6 @@
-"""What every import file shares: its hash (the same file twice imports nothing), the result
-and its row errors (line numbers, the header is line 1), and the parsing of one cell.
+"""What every import file shares: reading it (through ``parkops.tabular``), its hash (the
+same file twice imports nothing), the result and its row errors (line numbers, the header is
+line 1), and the parsing of one cell (through ``parkops.cells``).
 """
 
 import hashlib
@@ -13,11 +14,12 @@ from sqlalchemy.exc import IntegrityError
 
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import SalesImport
+from parkops.cells import parse_date, parse_datetime
 from parkops.extensions import db
-from parkops.timeutil import local_zone
+from parkops.tabular import TabularError, read_table
 
-TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A time with an explicit offset (ISO 8601, as ticketing systems export): read as written.
+WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$")
 WHOLE = re.compile(r"^\d+$")
 CLOCK_SKEW = timedelta(minutes=10)  # a till's clock may run a little ahead
 CHUNK = 500  # values per IN (…) list
@@ -63,35 +65,48 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def parse_time(value) -> datetime:
-    """A sale's time: local unless it carries an offset; returned as aware UTC."""
-    if isinstance(value, datetime):  # an .xlsx date cell holds local time
-        moment = value
-    else:
-        raw = cell_text(value)
-        if not TIME.match(raw):
-            raise ValueError(_("time %(value)s is not YYYY-MM-DD HH:MM[:SS]", value=raw or "—"))
-        try:
-            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise ValueError(_("time %(value)s does not exist", value=raw)) from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=local_zone())
+def read_rows(file_name: str, data: bytes, required: tuple[str, ...]):
+    """The data rows of an upload as ``[(line, {column: cell})]`` for the ``required``
+    columns (any order, case ignored; other columns ignored). Raises TicketingError
+    for a file that cannot be read (its message names the line when one is at fault)."""
+    try:
+        table = read_table(file_name, data)
+    except TabularError as exc:
+        raise TicketingError(str(exc)) from exc
+    index = {c: table.column(c) for c in required}
+    missing = [c for c, i in index.items() if i is None]
+    if missing:
+        raise TicketingError(
+            _("Columns missing from the header row: %(columns)s.", columns=", ".join(missing))
+        )
+    folded = [h.strip().lower() for h in table.header]
+    doubled = sorted({c for c in required if folded.count(c) > 1})
+    if doubled:
+        raise TicketingError(
+            _("Columns named twice in the header row: %(columns)s.", columns=", ".join(doubled))
+        )
+    return [(row.line, {c: row.cells[i] for c, i in index.items()}) for row in table.rows]
+
+
+def parse_time(value, line: int | None = None) -> datetime:
+    """A sale's time → aware UTC. Local time as Excel and WPS write it (``2024/5/1
+    9:05``, a workbook date cell…) unless it carries an offset (``+08:00``, ``Z``).
+    Raises ValueError with the reason."""
+    raw = cell_text(value) if isinstance(value, str) else ""
+    if WITH_OFFSET.match(raw):
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
+    moment = parse_datetime(value, line)
+    if moment is None:
+        raise ValueError(_("time %(value)s is not a date and time", value="—"))
     return moment.astimezone(UTC)
 
 
-def parse_day(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = cell_text(value)
-    try:
-        if not DAY.match(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ValueError(_("date %(value)s is not YYYY-MM-DD", value=raw or "—")) from exc
+def parse_day(value, line: int | None = None) -> date:
+    """A local date as Excel and WPS write it; raises ValueError with the reason."""
+    day = parse_date(value, line)
+    if day is None:
+        raise ValueError(_("date %(value)s is not a date", value="—"))
+    return day
 
 
 def parse_whole(value, minimum: int, maximum: int, what: str) -> int:

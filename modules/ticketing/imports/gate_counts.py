@@ -18,9 +18,9 @@ from modules.ticketing.imports.files import (
     file_hash,
     parse_day,
     parse_whole,
+    read_rows,
 )
 from modules.ticketing.models import MAX_ENTRIES, EntrySource, GateCount, SalesImport, Venue
-from modules.ticketing.tabular import read_table
 from parkops import audit
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -35,17 +35,17 @@ def import_gate_counts(file_name: str, data: bytes, site: Site, actor: User) -> 
     previous = earlier_import("gate", digest)
     if previous is not None:
         return ImportResult(previous=previous)
-    table = read_table(file_name, data, GATE_COLUMNS)
+    rows = read_rows(file_name, data, GATE_COLUMNS)
     venues = {v.code: v for v in db.session.scalars(select(Venue).where(Venue.site_id == site.id))}
     today = business_day()
     errors: dict[int, list[str]] = defaultdict(list)
     first_line: dict[tuple[int, date], int] = {}
     counts: list[tuple[int, Venue, date, int]] = []
-    for line_no, row in table.rows:
+    for line_no, row in rows:
         reasons = errors[line_no]
         day = entries = None
         try:
-            day = parse_day(row["date"])
+            day = parse_day(row["date"], line_no)
         except ValueError as exc:
             reasons.append(str(exc))
         try:

@@ -25,11 +25,11 @@ from modules.ticketing.imports.files import (
     commit_import,
     earlier_import,
     file_hash,
+    read_rows,
 )
 from modules.ticketing.imports.sales_checks import Lookups, known_keys, serial_errors
 from modules.ticketing.imports.sales_rows import Sale, parse_sale
 from modules.ticketing.models import SalesImport, SalesLine
-from modules.ticketing.tabular import read_table
 from parkops import audit
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -54,11 +54,11 @@ def import_sales(file_name: str, data: bytes, actor: User) -> ImportResult:
     previous = earlier_import("sales", digest)
     if previous is not None:
         return ImportResult(previous=previous)
-    table = read_table(file_name, data, SALES_COLUMNS)
+    rows = read_rows(file_name, data, SALES_COLUMNS)
     errors: dict[int, list[str]] = defaultdict(list)
     sales: list[Sale] = []
     seen: Counter = Counter()
-    for line_no, row in table.rows:
+    for line_no, row in rows:
         sale = parse_sale(line_no, row, errors[line_no])
         if sale is None:
             continue

@@ -3,7 +3,7 @@ prices it names, serials sold or voided before, lines imported before.
 """
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from modules.ticketing.models import (
     ShiftStatus,
     VoidStatus,
 )
+from modules.ticketing.shifts import takes_sale
 from parkops.auth.models import User
 from parkops.extensions import db
 
@@ -66,8 +67,9 @@ class Lookups:
         }
         self.prices: dict[tuple[int, date], int] = {}
         by_day: dict[date, set[int]] = defaultdict(set)
+        days = {s.day for s in sales} | {s.day - timedelta(days=1) for s in sales}  # after midnight
         for p in self.products.values():
-            for day in {s.day for s in sales}:
+            for day in days:
                 by_day[day].add(p.id)
         for day, ids in by_day.items():
             for product_id, price in prices_on(ids, day).items():
@@ -97,12 +99,18 @@ class Lookups:
             reasons.append(_("unknown product %(code)s", code=sale.product))
         if sale.sold_at > now + CLOCK_SKEW:
             reasons.append(_("time is in the future"))
+        shift = None
+        if office is not None and user is not None:
+            shift = self.shifts.get((user.id, office.id))
+            if shift is not None and takes_sale(shift, sale.sold_at):
+                sale.day = shift.business_day  # an after-midnight sale counts to its shift's day
+            else:
+                shift = None
         if product is not None:
             reasons.extend(self._product_rules(sale, product))
         if reasons:
             return reasons
-        shift = self.shifts.get((user.id, office.id))
-        if shift is None or shift.business_day != sale.day:
+        if shift is None:
             return [
                 _(
                     "no open shift of %(name)s at office %(code)s on %(day)s",

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from modules.ticketing.imports.files import WHOLE, cell_text, parse_time, parse_whole
 from modules.ticketing.models import MAX_AMOUNT_FEN, MAX_QUANTITY, MAX_SERIAL, Payment, SaleStatus
-from parkops.money import MoneyError, parse_yuan
+from parkops.cells import parse_fen
 from parkops.timeutil import business_day
 
 
@@ -48,10 +48,10 @@ class Sale:
 def parse_sale(line_no: int, row: dict, reasons: list[str]) -> Sale | None:
     values = {}
     checks = (
-        ("sold_at", parse_time),
+        ("sold_at", lambda v: parse_time(v, line_no)),
         ("quantity", lambda v: parse_whole(v, 1, MAX_QUANTITY, _("quantity"))),
         ("serial", _parse_serial),
-        ("amount", _parse_amount),
+        ("amount", lambda v: _parse_amount(v, line_no)),
         ("payment", lambda v: _parse_choice(v, Payment, _("payment"))),
         ("status", lambda v: _parse_choice(v, SaleStatus, _("status"))),
     )
@@ -90,14 +90,11 @@ def _parse_serial(value) -> int | None:
     return int(raw)
 
 
-def _parse_amount(value) -> int:
+def _parse_amount(value, line_no: int) -> int:
     raw = cell_text(value)
-    try:
-        fen = parse_yuan(raw)
-    except MoneyError as exc:
-        raise ValueError(
-            _("amount %(value)s is not money (yuan, up to 2 decimals)", value=raw or "—")
-        ) from exc
+    fen = parse_fen(value, line_no)  # "12,5" is refused, never read as ¥125
+    if fen is None:
+        raise ValueError(_("amount is empty"))
     if fen < 0:
         raise ValueError(_("amount %(value)s is negative", value=raw))
     if fen > MAX_AMOUNT_FEN:

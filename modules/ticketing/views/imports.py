@@ -1,6 +1,7 @@
 """Importing files: the seller's sales file, the gate counts of a site."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -34,7 +35,7 @@ def import_sales():
                 flash(
                     _(
                         "This file was already imported on %(when)s by %(who)s: nothing imported.",
-                        when=result.previous.imported_at.strftime("%Y-%m-%d %H:%M"),
+                        when=format_datetime(result.previous.imported_at, "yyyy-MM-dd HH:mm"),
                         who=result.previous.imported_by.display_name,
                     ),
                     "warning",

@@ -195,7 +195,7 @@ def test_a_bad_file_lists_its_rows_and_imports_nothing(world, as_user):
         data=upload(b"x", "sales.pdf"),
         content_type="multipart/form-data",
     )
-    assert refused.status_code == 422 and "Upload a .csv or .xlsx file" in refused.get_data(
+    assert refused.status_code == 422 and "Upload a .csv, .xlsx or .xls file" in refused.get_data(
         as_text=True
     )
 
