@@ -1,4 +1,6 @@
-"""What each stored value is called in the interface, in the user's language."""
+"""What each stored value is called in the interface, in the user's language: ticketing's
+enums registered with the core's ``parkops.labels`` (templates write ``{{ x|label }}``),
+and the names of the seller report's figures."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -16,6 +18,7 @@ from modules.ticketing.models import (
     VoidStatus,
 )
 from modules.ticketing.stock import SerialState
+from parkops import labels
 
 # Keyed by enum class first: StrEnum members of different classes compare equal
 # when their values do ("open" is a shift's and a day's status).
@@ -84,9 +87,25 @@ LABELS = {
 }
 
 
-def label(value) -> str:
-    """The interface name of an enum value (a template filter: ``{{ x|tlabel }}``)."""
-    return str(LABELS[type(value)][value])
+for _enum, _names in LABELS.items():
+    labels.register(_enum, _names)
+
+label = labels.label
+
+# The seller report's figures that may stand out (keys of reports.sellers.FLOORS).
+FIGURES = {
+    "void_share": _l("voids"),
+    "refund_share": _l("refunds"),
+    "card_share": _l("card entries"),
+    "free_share": _l("free entries"),
+    "gap_share": _l("entries without a ticket"),
+    "shortfall_per_shift": _l("shortfall per shift"),
+}
+
+
+def figure_names(keys) -> str:
+    """The seller report's figures named in the reader's language, comma-separated."""
+    return ", ".join(str(FIGURES[k]) for k in sorted(keys))
 
 
 def payment_name(value: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from modules.ticketing import four_eyes
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.labels import label, payment_name
+from modules.ticketing.labels import payment_name
 from modules.ticketing.models import Shift
 from modules.ticketing.permissions import MANAGE, STAFF
 from parkops import idempotency
@@ -29,7 +29,6 @@ def _predicates() -> dict:
     return {"four_eyes": four_eyes}
 
 
-bp.add_app_template_filter(label, "tlabel")
 bp.add_app_template_filter(payment_name, "payment")
 
 

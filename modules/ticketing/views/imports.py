@@ -1,9 +1,8 @@
 """Importing files: the seller's sales file, the gate counts of a site."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 

@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.ticketing import reports
+from modules.ticketing.labels import figure_names
 from modules.ticketing.permissions import AUDIT, VIEW
 from modules.ticketing.views.base import bp, visible_sites
 from parkops.auth.access import require
 from parkops.auth.models import Site
+from parkops.spreadsheet import Column
 from parkops.timeutil import business_day
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,22 +86,22 @@ def seller_report():
 
 
 def _seller_workbook(report: reports.SellerReport) -> bytes:
-    headers = [
-        _("Seller"),
-        _("Shifts"),
-        _("Sales (¥)"),
-        _("Difference (¥)"),
-        _("Shortfalls (¥)"),
-        _("Voids"),
-        _("Voids %"),
-        _("Refunds"),
-        _("Refunds %"),
-        _("Card entries %"),
-        _("Free entries %"),
-        _("Gate entries on her days"),
-        _("Entries without a ticket"),
-        _("Entries without a ticket %"),
-        _("Stands out"),
+    columns = [
+        Column(_("Seller"), 16),
+        Column(_("Shifts"), 8, "number"),
+        Column(_("Sales (¥)"), 14, "fen"),
+        Column(_("Difference (¥)"), 14, "fen"),
+        Column(_("Shortfalls (¥)"), 14, "fen"),
+        Column(_("Voids"), 8, "number"),
+        Column(_("Voids %"), 8, "number"),
+        Column(_("Refunds"), 8, "number"),
+        Column(_("Refunds %"), 8, "number"),
+        Column(_("Card entries %"), 10, "number"),
+        Column(_("Free entries %"), 10, "number"),
+        Column(_("Gate entries on her days"), 12, "number"),
+        Column(_("Entries without a ticket"), 12, "number"),
+        Column(_("Entries without a ticket %"), 12, "number"),
+        Column(_("Stands out"), 30),
     ]
     rows = []
     for row in report.rows:
@@ -120,10 +122,10 @@ def _seller_workbook(report: reports.SellerReport) -> bytes:
                 round(f.gate_entries),
                 round(f.gate_gap),
                 f.gap_share,
-                ", ".join(sorted(row.stand_out)),
+                figure_names(row.stand_out),
             ]
         )
-    return reports.workbook(_("Sellers"), headers, rows, money_columns={2, 3, 4})
+    return reports.workbook(_("Sellers"), columns, rows)
 
 
 @bp.route("/reports/sales")
@@ -135,15 +137,15 @@ def sales_report():
         by = "day"
     rows = reports.breakdown(period.site_ids, period.start, period.end, by)
     if request.args.get("format") == "xlsx":
-        headers = [
-            group_label(by),
-            _("Lines"),
-            _("Sold"),
-            _("Refunded"),
-            _("Voided"),
-            _("Sales (¥)"),
-            _("Refunds (¥)"),
-            _("Net (¥)"),
+        columns = [
+            Column(str(group_label(by)), 20),
+            Column(_("Lines"), 8, "number"),
+            Column(_("Sold"), 8, "number"),
+            Column(_("Refunded"), 8, "number"),
+            Column(_("Voided"), 8, "number"),
+            Column(_("Sales (¥)"), 14, "fen"),
+            Column(_("Refunds (¥)"), 14, "fen"),
+            Column(_("Net (¥)"), 14, "fen"),
         ]
         data = [
             [r.label, r.lines, r.sold, r.refunded, r.voided, r.sold_fen, r.refund_fen, r.net_fen]
@@ -151,7 +153,7 @@ def sales_report():
         ]
         return _download(
             f"sales-{by}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
-            reports.workbook(_("Sales"), headers, data, money_columns={5, 6, 7}),
+            reports.workbook(_("Sales"), columns, data),
         )
     return render_template(
         "ticketing/reports/sales.html",

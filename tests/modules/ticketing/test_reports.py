@@ -12,6 +12,7 @@ from modules.ticketing.days.record import day_record
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import DailySales, Payment, SaleStatus
 from parkops.extensions import db
+from parkops.spreadsheet import Column
 from parkops.timeutil import business_day
 
 from .conftest import csv_bytes, sale
@@ -94,9 +95,8 @@ def test_breakdown_by_payment_and_kind_are_labelled(sold, app):
 
 def test_the_workbook_opens_with_money_in_yuan(sold):
     rows = reports.breakdown(None, business_day(), business_day(), "product")
-    data = reports.workbook(
-        "Sales", ["Product", "Net (¥)"], [[r.label, r.net_fen] for r in rows], money_columns={1}
-    )
+    columns = [Column("Product"), Column("Net (¥)", kind="fen")]
+    data = reports.workbook("Sales", columns, [[r.label, r.net_fen] for r in rows])
     sheet = load_workbook(BytesIO(data)).active
     assert sheet["A1"].value == "Product" and sheet["A1"].font.bold
     values = {
@@ -104,6 +104,22 @@ def test_the_workbook_opens_with_money_in_yuan(sold):
     }
     assert float(values["Combo (中原绿色庄园)"]) == 800.0  # 11 sold less one refunded, ¥80 each
     assert sheet.cell(2, 2).number_format == "#,##0.00"
+
+
+def test_the_seller_workbook_names_what_stands_out_and_keeps_text_as_text(sold, as_user):
+    sold.seller2.display_name = '=HYPERLINK("http://example.invalid","open")'
+    db.session.commit()
+    client = as_user(sold.auditor)
+    day = business_day().isoformat()
+    response = client.get(f"/ticketing/reports/sellers?start={day}&end={day}&format=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.data)).active
+    header = [c.value for c in sheet[1]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    first = rows['=HYPERLINK("http://example.invalid","open")'][0]
+    assert first.data_type == "s" and first.quotePrefix  # text, never a formula
+    stands_out = rows[first.value][header.index("Stands out")].value
+    assert "free entries" in stands_out and "free_share" not in stands_out
 
 
 def test_report_queries_do_not_grow_with_the_data(sold, count_queries):
