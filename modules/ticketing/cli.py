@@ -10,6 +10,7 @@ from modules.ticketing import imports, jobs, summary
 from modules.ticketing.errors import TicketingError
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.timeutil import to_local
 
 cli = click.Group("ticketing", help="Ticket offices: imports, escalations, summaries.")
 
@@ -36,7 +37,8 @@ def import_sales_command(path: Path, username: str):
         raise click.ClickException(str(error)) from error
     if result.previous is not None:
         click.echo(
-            f"Already imported on {result.previous.imported_at:%Y-%m-%d %H:%M}: nothing imported."
+            f"Already imported on {to_local(result.previous.imported_at):%Y-%m-%d %H:%M}: "
+            "nothing imported."
         )
         return
     for row in result.errors:

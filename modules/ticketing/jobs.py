@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from modules.ticketing.models import DayStatus, TicketDay
-from parkops.auth.models import User, UserRole
+from parkops.auth.access import users_holding
+from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
 from parkops.notify import deliver, notify
@@ -29,20 +30,16 @@ def next_working_day(day: date) -> date:
 
 
 def _recipients(site_id: int) -> list[User]:
+    """The site's auditors and approvers, by username. Administrators keep the system,
+    not the tickets: one hears of late days only through another role that grants it."""
     granted = current_app.extensions["parkops_role_permissions"]
-    roles = {
-        role
-        for role, perms in granted.items()
-        if role != "admin" and any(p in perms for p in ESCALATE_PERMISSIONS)
+    people = {
+        u.id: u
+        for permission in ESCALATE_PERMISSIONS
+        for u in users_holding(permission, site_id)
+        if any(permission in granted[role] for role in u.roles - {"admin"})
     }
-    users = db.session.scalars(
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_(roles), User.active)
-        .distinct()
-        .order_by(User.username)
-    )
-    return [u for u in users if u.can_see_site(site_id)]
+    return sorted(people.values(), key=lambda u: u.username)
 
 
 def escalate_unsigned_days(today: date | None = None) -> int:
