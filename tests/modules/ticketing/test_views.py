@@ -367,3 +367,16 @@ def test_forms_carry_csrf_protection(make_app, world):
         opened = client.post("/ticketing/shifts/open", data=data)
         assert opened.status_code == 303 and "/ticketing/shifts/" in opened.headers["Location"]
         assert db.session.scalar(select(func.count()).select_from(Shift)) == 1
+
+
+def test_a_day_with_blocking_flags_never_says_nothing_to_flag(world, as_user):
+    world.open()  # a shift not closed and a venue with no gate count block the sign-off
+    world.open(world.seller2, world.window2)
+    day = day_record(world.site.id, business_day())
+    db.session.commit()
+    page = as_user(world.auditor).get(f"/ticketing/days/{day.id}").get_data(as_text=True)
+    flags = page[page.index('id="flags"') : page.index('id="findings"')]
+    assert "Nothing to flag" not in flags
+    button = re.search(r"<button[^>]*>Sign off the day</button>", flags).group(0)
+    assert "disabled" in button and 'aria-describedby="sign-blocked"' in button
+    assert re.search(r'id="sign-blocked">Sign-off waits until the \d+ flags', flags)
