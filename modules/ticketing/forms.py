@@ -79,20 +79,32 @@ class DecideForm(FlaskForm):
 
 
 class CountForm(FlaskForm):
-    """The blind count: every method, before anything expected is shown."""
+    """The blind count: every method, before anything expected is shown. A method left
+    empty counted nothing (¥0): a seller types only what she took."""
 
     cash = YuanField(
         _l("Cash in the drawer (¥)"),
-        validators=[InputRequired()],
+        validators=[Optional()],
         description=_l("All notes and coins, the opening float included."),
     )
-    card = YuanField(_l("Bank card, POS total (¥)"), validators=[InputRequired()])
-    wechat = YuanField(_l("WeChat Pay total (¥)"), validators=[InputRequired()])
-    alipay = YuanField(_l("Alipay total (¥)"), validators=[InputRequired()])
-    other = YuanField(_l("Other: vouchers, accounts (¥)"), validators=[InputRequired()])
+    card = YuanField(
+        _l("Bank card, POS total (¥)"), validators=[Optional()], description=_l("Empty: ¥0.")
+    )
+    wechat = YuanField(
+        _l("WeChat Pay total (¥)"), validators=[Optional()], description=_l("Empty: ¥0.")
+    )
+    alipay = YuanField(
+        _l("Alipay total (¥)"), validators=[Optional()], description=_l("Empty: ¥0.")
+    )
+    other = YuanField(
+        _l("Other: vouchers, accounts (¥)"),
+        validators=[Optional()],
+        description=_l("Empty: ¥0."),
+    )
 
     def counted(self) -> dict[Payment, int]:
-        return {m: getattr(self, m.value).data for m in Payment}
+        """Fen per method; an empty field is 0."""
+        return {m: getattr(self, m.value).data or 0 for m in Payment}
 
 
 class ExplainForm(FlaskForm):

@@ -380,3 +380,14 @@ def test_a_day_with_blocking_flags_never_says_nothing_to_flag(world, as_user):
     button = re.search(r"<button[^>]*>Sign off the day</button>", flags).group(0)
     assert "disabled" in button and 'aria-describedby="sign-blocked"' in button
     assert re.search(r'id="sign-blocked">Sign-off waits until the \d+ flags', flags)
+
+
+def test_the_blind_count_takes_empty_methods_as_nothing_counted(world, as_user):
+    shift = world.open(float_fen=50_000)
+    client = as_user(world.seller)
+    response = client.post(f"/ticketing/shifts/{shift.id}/close", data={"cash": "500"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    tallies = {t.method: t.counted_fen for t in db.session.get(Shift, shift.id).tallies}
+    assert tallies == {**ZERO, Payment.CASH: 50_000}
+    assert db.session.get(Shift, shift.id).status == ShiftStatus.CLOSED
