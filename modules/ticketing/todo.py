@@ -16,6 +16,7 @@ from modules.ticketing.models import (
     ShiftStatus,
     TicketDay,
     VoidStatus,
+    office_sellers,
 )
 from modules.ticketing.permissions import APPROVE, AUDIT, SELL
 from modules.ticketing.shifts import unclosed_shift
@@ -84,7 +85,7 @@ def waiting_counts(user: User) -> dict[str, int]:
 def _own_shift(user: User) -> list[TodoItem]:
     shift = unclosed_shift(user)
     if shift is None:
-        return []
+        return _shift_to_open(user)
     url = url_for("ticketing.shift", id=shift.id)
     where = f"{shift.office.name} · {shift.window.name}"
     if shift.status == ShiftStatus.EXPLAINING:
@@ -95,6 +96,23 @@ def _own_shift(user: User) -> list[TodoItem]:
     stale = shift.business_day < business_day()
     text = _("Your shift at %(where)s of %(day)s is open.", where=where, day=shift.business_day)
     return [TodoItem(text, url, overdue=stale)]
+
+
+def _shift_to_open(user: User) -> list[TodoItem]:
+    """A seller of some office with no shift today is pointed to opening one."""
+    sells_somewhere = db.session.scalar(
+        select(func.count()).select_from(office_sellers).where(office_sellers.c.user_id == user.id)
+    )
+    worked_today = db.session.scalar(
+        select(func.count())
+        .select_from(Shift)
+        .where(Shift.seller_id == user.id, Shift.business_day == business_day())
+    )
+    if not sells_somewhere or worked_today:
+        return []
+    return [
+        TodoItem(_("No shift open today: open one to start selling."), url_for("ticketing.index"))
+    ]
 
 
 def todo(user: User) -> list[TodoItem]:

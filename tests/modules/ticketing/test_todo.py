@@ -18,8 +18,12 @@ def texts(user) -> list[tuple[str, bool]]:
     return [(item.text, item.overdue) for item in todo.todo(user)]
 
 
+OPEN_ONE = ("No shift open today: open one to start selling.", False)
+
+
 def test_the_seller_sees_her_shift_in_each_state(world):
-    assert texts(world.seller) == []
+    assert texts(world.seller) == [OPEN_ONE]  # pointed to opening one, not "nothing"
+    assert texts(world.outsider) == []  # a cashier who sells at no office yet
     shift = world.open()
     where = f"{world.office.name} · {world.window.name}"
     assert texts(world.seller) == [(f"Your shift at {where} of {business_day()} is open.", False)]
@@ -33,10 +37,10 @@ def test_the_seller_sees_her_shift_in_each_state(world):
     assert item.url == f"/ticketing/shifts/{shift.id}"
     shifts.explain(shift, "A note went missing.", world.seller)
     assert texts(world.seller) == [(f"Your takings at {where} wait for a second count.", False)]
-    assert texts(world.seller2) == []  # another seller sees nothing of it
+    assert texts(world.seller2) == [OPEN_ONE]  # another seller sees nothing of it
     assert ("1 shift waits for a second count", False) in texts(world.auditor)
     shifts.second_count(shift, {**ZERO, Payment.CASH: 30_000}, world.auditor)
-    assert texts(world.seller) == [] and texts(world.auditor) == []
+    assert texts(world.seller) == [] and texts(world.auditor) == []  # today's shift is done
 
 
 def test_the_auditor_sees_past_days_late_once_escalated(world):
