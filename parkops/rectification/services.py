@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
@@ -10,6 +10,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from parkops import audit
+from parkops.db import utcnow
 from parkops.extensions import db
 from parkops.rectification.models import (
     Category,
@@ -196,20 +197,27 @@ def link_evidence(
     problems: list[Problem] | None = None,
     *,
     site_id: int | None,
+    created_at: datetime | None = None,
 ) -> list[EvidenceLink]:
     """Offer a module's record as evidence; called inside the module's own transaction.
 
     ``site_id`` is the record's site (required: the ledger shows the link only to
     readers of that site; None only for a record of no site, seen by all-site
-    readers alone). Does not commit: the record and its links are saved together
-    or not at all.
+    readers alone). ``created_at`` (aware UTC) is when the record's event happened,
+    now by default (demo data loaded after the fact gives its event's time). Does not
+    commit: the record and its links are saved together or not at all.
     """
     if kind not in registry(current_app).evidence_kinds:
         raise ValueError(f"unknown evidence kind {kind!r}: declare it in the module's spec")
     targets = problems if problems is not None else problems_for_kind(kind)
     links = [
         EvidenceLink(
-            problem_id=p.id, kind=kind, record_id=record_id, site_id=site_id, summary=summary[:300]
+            problem_id=p.id,
+            kind=kind,
+            record_id=record_id,
+            site_id=site_id,
+            summary=summary[:300],
+            created_at=created_at or utcnow(),
         )
         for p in targets
     ]

@@ -44,8 +44,13 @@ def sign_off(day: TicketDay, reviewed: set[str], actor: User) -> None:
     link_evidence(
         "ticketing.day",
         day.id,
-        f"{day.site.name} {day.business_day.isoformat()}: {len(figures.shifts)} / "
-        f"{len(figures.flags)} / {format_fen(sum(m.difference for m in figures.methods))}",
+        f"{day.site.name} {day.business_day.isoformat()}: "
+        + _(
+            "shifts %(shifts)s, flags %(flags)s, difference %(difference)s",
+            shifts=len(figures.shifts),
+            flags=len(figures.flags),
+            difference=format_fen(sum(m.difference for m in figures.methods)),
+        ),
         site_id=day.site_id,
     )
     audit.record(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from modules.ticketing import corrections, summary
 from modules.ticketing.days import findings, reconciliation, signoff
 from modules.ticketing.days.record import day_record
-from modules.ticketing.demo.clock import at
+from modules.ticketing.demo.clock import at, stamp_evidence
 from modules.ticketing.models import Deposit, EntrySource, GateCount, Shift, Venue
 from modules.ticketing.shifts import total_difference
 from parkops.extensions import db
@@ -64,6 +64,7 @@ class DayCloser:
             figures = reconciliation.day_figures(record)
             signoff.sign_off(record, {f.key for f in figures.to_review}, self.users["auditor"])
             record.signed_at = at(day + timedelta(days=1), 11, 0)
+            stamp_evidence("ticketing.day", record.id, record.signed_at)
             db.session.commit()
 
     def _finding(self, day, shifts, text: str, resolved: bool) -> None:
@@ -72,6 +73,7 @@ class DayCloser:
             day, text, self.users["auditor"], amount_fen=total_difference(shift), shift=shift
         )
         finding.created_at = at(day.business_day + timedelta(days=1), 10, 30)
+        stamp_evidence("ticketing.finding", finding.id, finding.created_at)
         if resolved:
             findings.resolve_finding(finding, "已补交短款,收据存档。", self.users["leader"])
             finding.resolved_at = at(day.business_day + timedelta(days=2), 15, 0)

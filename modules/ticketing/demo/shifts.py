@@ -33,6 +33,7 @@ from modules.ticketing.shifts import (
 )
 from modules.ticketing.tolerances import DEFAULT_SECOND_COUNT_FEN, DEFAULT_TOLERANCE_FEN
 from parkops.extensions import db
+from parkops.money import format_fen
 from parkops.rectification.services import link_evidence
 
 FLOAT_FEN = 50_000
@@ -277,6 +278,7 @@ class ShiftBuilder:
             "ticketing.shift",
             shift.id,
             f"{shift.business_day.isoformat()} {shift.office.name} {shift.window.name} "
-            f"{shift.seller.display_name}: {total_difference(shift)}",
+            f"{shift.seller.display_name}: {format_fen(total_difference(shift))}",
             site_id=shift.site_id,
+            created_at=shift.closed_at,
         )

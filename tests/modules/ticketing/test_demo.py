@@ -1,6 +1,7 @@
 """The demo month: both sites' catalogue, a second seller, days in every state, and the
 planted discrepancies an auditor is meant to find."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -22,10 +23,11 @@ from modules.ticketing.models import (
 from parkops import demo
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.rectification.models import EvidenceLink
 from parkops.timeutil import business_day
 
 
-def test_demo_month(ledger, in_request):
+def test_demo_month(english, ledger, in_request):  # evidence texts checked in English
     assert demo.load()
     sites = {o.site.code for o in db.session.scalars(select(Office))}
     assert sites == {"PSY", "ZYLZ"}
@@ -83,5 +85,19 @@ def test_demo_month(ledger, in_request):
     stands_out = {r.seller.username: r.stand_out for r in report.rows}
     assert {"free_share", "gap_share"} <= stands_out["cashier2"]
     assert not stands_out["cashier"]
+
+    # Evidence for problems 35 and 12: money as money, figures named, the event's time.
+    links = db.session.scalars(select(EvidenceLink).where(EvidenceLink.kind.like("ticketing.%")))
+    by_kind = {}
+    for link in links:
+        by_kind.setdefault(link.kind, []).append(link)
+    for link in by_kind["ticketing.shift"]:
+        assert re.search(r": -?¥[\d,]+\.\d\d$", link.summary), link.summary  # never "-13000"
+        assert link.created_at == db.session.get(Shift, link.record_id).closed_at
+    for link in by_kind["ticketing.day"]:
+        assert re.search(r"shifts \d+, flags \d+, difference -?¥", link.summary), link.summary
+        assert link.created_at == db.session.get(TicketDay, link.record_id).signed_at
+    for link in by_kind["ticketing.finding"]:
+        assert link.created_at == db.session.get(Finding, link.record_id).created_at
 
     assert demo.load() is False  # a second run finds the demo loaded and changes nothing
