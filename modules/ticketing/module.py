@@ -4,8 +4,17 @@ from flask_babel import lazy_gettext as _l
 
 from modules.ticketing import demo, indicators, jobs, todo
 from modules.ticketing.cli import cli
+from modules.ticketing.permissions import ANY, APPROVE, AUDIT, MANAGE, SELL, VIEW
 from modules.ticketing.views import bp
-from parkops.registry import EvidenceKind, Indicator, JobSpec, ModuleSpec, NavEntry, Permission
+from parkops.registry import (
+    EvidenceKind,
+    Indicator,
+    JobSpec,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+    SubNavEntry,
+)
 
 PROBLEMS = ("35", "12")
 
@@ -113,6 +122,35 @@ spec = ModuleSpec(
             "cron",
             {"hour": 9, "minute": 30},
         ),
+    ),
+    subnav=(
+        SubNavEntry(_l("Ticket office"), "ticketing.index", ANY),
+        SubNavEntry(
+            _l("Shifts"),
+            "ticketing.shift_list",
+            ANY,
+            also=("ticketing.shift", "ticketing.close"),
+        ),
+        SubNavEntry(_l("Import sales"), "ticketing.import_sales", (SELL, MANAGE)),
+        SubNavEntry(
+            _l("Days"), "ticketing.days", (VIEW, AUDIT, APPROVE, MANAGE), also=("ticketing.day",)
+        ),
+        SubNavEntry(_l("Approvals"), "ticketing.approvals", APPROVE),
+        SubNavEntry(
+            _l("Reports"),
+            "ticketing.seller_report",
+            (VIEW, AUDIT),
+            also=("ticketing.sales_report",),
+        ),
+        SubNavEntry(_l("Gate counts"), "ticketing.import_gate", (AUDIT, MANAGE)),
+        SubNavEntry(
+            _l("Products & offices"),
+            "ticketing.catalog",
+            (VIEW, MANAGE),
+            also=("ticketing.product", "ticketing.office"),
+        ),
+        SubNavEntry(_l("Ticket stock"), "ticketing.stock_page", (VIEW, MANAGE, AUDIT, APPROVE)),
+        SubNavEntry(_l("Thresholds"), "ticketing.settings", AUDIT),
     ),
     cli=cli,
     demo=demo.load,

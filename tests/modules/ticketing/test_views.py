@@ -391,3 +391,12 @@ def test_the_blind_count_takes_empty_methods_as_nothing_counted(world, as_user):
     tallies = {t.method: t.counted_fen for t in db.session.get(Shift, shift.id).tallies}
     assert tallies == {**ZERO, Payment.CASH: 50_000}
     assert db.session.get(Shift, shift.id).status == ShiftStatus.CLOSED
+
+
+def test_the_sub_navigation_comes_from_the_spec_with_one_current_tab(world, as_user):
+    day = day_record(world.site.id, business_day())
+    db.session.commit()
+    page = as_user(world.auditor).get(f"/ticketing/days/{day.id}").get_data(as_text=True)
+    nav = re.search(r'<nav class="subnav".*?</nav>', page, re.S).group(0)
+    assert re.findall(r'aria-current="page">([^<]+)<', nav) == ["Days"]
+    assert "Thresholds" in nav and "Import sales" not in nav  # by the auditor's permissions
