@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from modules.ticketing import demo, indicators, jobs, todo
+from modules.ticketing import demo, indicators, jobs, todo, tolerances
 from modules.ticketing.cli import cli
 from modules.ticketing.permissions import ANY, APPROVE, AUDIT, MANAGE, SELL, VIEW
 from modules.ticketing.views import bp
@@ -152,6 +152,7 @@ spec = ModuleSpec(
         SubNavEntry(_l("Ticket stock"), "ticketing.stock_page", (VIEW, MANAGE, AUDIT, APPROVE)),
         SubNavEntry(_l("Thresholds"), "ticketing.settings", AUDIT),
     ),
+    settings=tolerances.SETTINGS,  # edited on the thresholds page: see tolerances.py
     cli=cli,
     demo=demo.load,
     todo=todo.todo,

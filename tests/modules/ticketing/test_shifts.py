@@ -10,6 +10,7 @@ from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import Payment, SalesLine, SaleSource, ShiftStatus
 from modules.ticketing.tolerances import set_thresholds
+from parkops import module_settings
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -132,6 +133,17 @@ def test_thresholds_are_configurable_and_kept_with_the_count(world):
         set_thresholds(500, 100, world.auditor)
     with pytest.raises(TicketingError, match="negative"):
         set_thresholds(-1, 100, world.auditor)
+
+
+def test_thresholds_are_module_settings_declared_in_the_spec(world, app):
+    declared = {
+        d.setting.name: d.setting for d in module_settings.declared_in("ticketing", "database")
+    }
+    assert declared["tolerance_fen"].default == 1_000
+    assert declared["second_count_fen"].default == 10_000
+    assert module_settings.get("ticketing.tolerance_fen") == 1_000
+    set_thresholds(200, 5_000, world.auditor)  # the keys an installation already holds
+    assert module_settings.get("ticketing.second_count_fen") == 5_000
 
 
 def test_the_count_waits_for_returns_and_void_decisions(world):
