@@ -5,7 +5,7 @@ Each route declares its permission; a seller reaches only her own shifts
 (another seller's shift is a 404, like another site's).
 """
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -69,6 +69,16 @@ def form_problem(form) -> None:
     for field_errors in form.errors.values():
         for message in field_errors:
             flash(str(message), "error")
+
+
+def invalid_form(form, page: str, **values):
+    """An invalid form posted from ``page`` (a GET-only endpoint of this blueprint): its
+    messages shown on that page, rendered again with status 422 (the page's forms read
+    what was typed back from the post)."""
+    form_problem(form)
+    response = make_response(current_app.view_functions[page](**values))
+    response.status_code = 422
+    return response
 
 
 def to_shift(shift: Shift):

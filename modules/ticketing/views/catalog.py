@@ -19,7 +19,14 @@ from modules.ticketing.forms import (
 from modules.ticketing.labels import label
 from modules.ticketing.models import Office, Product, ProductKind, Venue, Window
 from modules.ticketing.permissions import MANAGE, VIEW
-from modules.ticketing.views.base import actor, bp, form_problem, refuse, visible_sites
+from modules.ticketing.views.base import (
+    actor,
+    bp,
+    form_problem,
+    invalid_form,
+    refuse,
+    visible_sites,
+)
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User, UserRole
 from parkops.extensions import db
@@ -92,7 +99,7 @@ def create_venue():
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.catalog")
     return _to_catalog("#venues")
 
 
@@ -102,8 +109,7 @@ def create_product():
     form = _product_form()
     weights = form.venue_weights() if form.validate_on_submit() else None
     if weights is None:
-        form_problem(form)
-        return _to_catalog("#products")
+        return invalid_form(form, "ticketing.catalog")
     site = next(s for s in visible_sites() if s.id == form.site_id.data)
     venues = {v.code: v for v in db.session.scalars(select(Venue).where(Venue.site_id == site.id))}
     unknown = [code for code, _w in weights if code not in venues]
@@ -152,12 +158,12 @@ def product(id: int):
                 return redirect(url_for("ticketing.product", id=p.id), 303)
             except TicketingError as error:
                 refuse(error)
-    price_form = PriceForm()
-    if request.method == "GET":
-        price_form.valid_from.data = business_day()
-    return render_template(
+    price_form = PriceForm(formdata=None)
+    price_form.valid_from.data = business_day()
+    page = render_template(
         "ticketing/catalog/product.html", product=p, form=form, price_form=price_form
     )
+    return page, 422 if request.method == "POST" else 200
 
 
 @bp.route("/products/<int:id>/prices", methods=["POST"])
@@ -173,6 +179,11 @@ def add_price(id: int):
             refuse(error)
     else:
         form_problem(form)
+        edit = ProductEditForm(obj=p, formdata=None)
+        page = render_template(
+            "ticketing/catalog/product.html", product=p, form=edit, price_form=form
+        )
+        return page, 422
     return redirect(url_for("ticketing.product", id=p.id), 303)
 
 
@@ -189,7 +200,7 @@ def create_office():
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.catalog")
     return _to_catalog("#offices")
 
 
@@ -237,7 +248,7 @@ def add_window(id: int):
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.office", id=o.id)
     return redirect(url_for("ticketing.office", id=o.id), 303)
 
 
@@ -272,5 +283,5 @@ def office_sellers(id: int):
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.office", id=o.id)
     return redirect(url_for("ticketing.office", id=o.id), 303)

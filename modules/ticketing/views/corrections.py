@@ -7,7 +7,7 @@ from modules.ticketing import corrections, errors
 from modules.ticketing.forms import DecideForm, DepositCorrectionForm
 from modules.ticketing.models import Correction, Office, Payment, Product, SaleStatus, TicketDay
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE
-from modules.ticketing.views.base import actor, bp, form_problem, refuse
+from modules.ticketing.views.base import actor, bp, invalid_form, refuse
 from modules.ticketing.views.days import (
     claim_for_day,
     day_or_404,
@@ -29,8 +29,7 @@ def correct_sale(id: int):
     d = day_or_404(id)
     form = sale_correction_form(d)
     if not form.validate_on_submit():
-        form_problem(form)
-        return to_day(d, "#corrections")
+        return invalid_form(form, "ticketing.day", id=d.id)
     change = corrections.SaleAdjustment(
         office=db.session.get(Office, form.office_id.data),
         product=db.session.get(Product, form.product_id.data),
@@ -55,7 +54,7 @@ def correct_gate(id: int):
         change = corrections.GateCorrection(venues[form.venue_id.data], form.entries.data)
         _request(d, change, form.reason.data)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.day", id=d.id)
     return to_day(d, "#corrections")
 
 
@@ -69,7 +68,7 @@ def correct_deposit(id: int):
         change = corrections.DepositCorrection(form.amount.data, form.slip_number.data)
         _request(d, change, form.reason.data)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.day", id=d.id)
     return to_day(d, "#corrections")
 
 

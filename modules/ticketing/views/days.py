@@ -35,7 +35,7 @@ from modules.ticketing.models import (
     Venue,
 )
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, VIEW
-from modules.ticketing.views.base import actor, bp, form_problem, refuse
+from modules.ticketing.views.base import actor, bp, invalid_form, refuse
 from parkops import idempotency
 from parkops.auth.access import check_site, require
 from parkops.auth.models import User
@@ -144,7 +144,7 @@ def gate_count(id: int):
         except errors.TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.day", id=d.id)
     return to_day(d, "#venues")
 
 
@@ -162,7 +162,7 @@ def deposit(id: int):
         except errors.TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.day", id=d.id)
     return to_day(d, "#money")
 
 
@@ -198,7 +198,7 @@ def add_finding(id: int):
         except errors.TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.day", id=d.id)
     return to_day(d, "#findings")
 
 
@@ -225,7 +225,7 @@ def resolve_finding(id: int):
         except errors.TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.day", id=f.day.id)
     return to_day(f.day, f"#finding-{f.id}")
 
 

@@ -25,7 +25,7 @@ from modules.ticketing.views.base import (
     actor,
     bp,
     claim_for_shift,
-    form_problem,
+    invalid_form,
     is_staff,
     own,
     refuse,
@@ -78,8 +78,7 @@ def open_shift():
     form = OpenShiftForm()
     form.window_id.choices = _window_choices()
     if not form.validate_on_submit():
-        form_problem(form)
-        return redirect(url_for("ticketing.index"), 303)
+        return invalid_form(form, "ticketing.index")
     window = next(
         w for o in seller_offices(actor()) for w in o.windows if w.id == form.window_id.data
     )
@@ -201,7 +200,7 @@ def explain(id: int):
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.shift", id=s.id)
     return to_shift(s)
 
 
@@ -219,5 +218,5 @@ def second_count(id: int):
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.shift", id=s.id)
     return to_shift(s)

@@ -17,7 +17,7 @@ from modules.ticketing.views.base import (
     actor,
     bp,
     claim_for_shift,
-    form_problem,
+    invalid_form,
     local_back,
     own,
     own_or_manager,
@@ -60,7 +60,7 @@ def take_range(id: int):
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.shift", id=s.id)
     return to_shift(s)
 
 
@@ -80,7 +80,7 @@ def return_range(id: int):
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.shift", id=s.id)
     return to_shift(s)
 
 
@@ -103,7 +103,7 @@ def request_void(id: int):
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.shift", id=s.id)
     return to_shift(s)
 
 
@@ -199,5 +199,5 @@ def receive_roll():
         except TicketingError as error:
             refuse(error)
     else:
-        form_problem(form)
+        return invalid_form(form, "ticketing.stock_page")
     return redirect(url_for("ticketing.stock_page"), 303)

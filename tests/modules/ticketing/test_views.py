@@ -400,3 +400,24 @@ def test_the_sub_navigation_comes_from_the_spec_with_one_current_tab(world, as_u
     nav = re.search(r'<nav class="subnav".*?</nav>', page, re.S).group(0)
     assert re.findall(r'aria-current="page">([^<]+)<', nav) == ["Days"]
     assert "Thresholds" in nav and "Import sales" not in nav  # by the auditor's permissions
+
+
+def test_invalid_forms_answer_422_on_the_page_that_holds_them(world, as_user):
+    shift = world.open()
+    shifts.count_blind(shift, {**ZERO, Payment.CASH: 30_000}, world.seller)  # ¥200 short
+    day = day_record(world.site.id, business_day())
+    db.session.commit()
+    seller = as_user(world.seller)
+    short = seller.post(f"/ticketing/shifts/{shift.id}/explain", data={"explanation": "no"})
+    assert short.status_code == 422
+    assert "between 5 and 2000 characters" in short.get_data(as_text=True)
+    auditor = as_user(world.auditor)
+    deposit = auditor.post(
+        f"/ticketing/days/{day.id}/deposit", data={"amount": "12,5", "slip_number": "S1"}
+    )
+    assert deposit.status_code == 422
+    assert "Not an amount in yuan" in deposit.get_data(as_text=True)
+    manager = as_user(world.manager)
+    price = manager.post(f"/ticketing/products/{world.combo.id}/prices", data={"price": "x"})
+    assert price.status_code == 422
+    assert "Not an amount in yuan" in price.get_data(as_text=True)
