@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from modules.facilities import settings
 from modules.facilities.models import Facility
-from modules.facilities.services import scan_url
+from modules.facilities.registry import scan_url
 
 KNOWN_CJK_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",

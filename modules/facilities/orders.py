@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
+from modules.facilities.errors import FacilityError
 from modules.facilities.models import (
     Comment,
     OrderState,
@@ -20,17 +21,8 @@ from modules.facilities.models import (
     RepairOrder,
     Transition,
 )
-from modules.facilities.services import (
-    MAX_PHOTOS,
-    PHOTO_AFTER,
-    PHOTO_BEFORE,
-    FacilityError,
-    attach_photos,
-    crew_of_site,
-    is_squad_lead,
-    refresh_status,
-    remember,
-)
+from modules.facilities.photos import MAX_PHOTOS, PHOTO_AFTER, PHOTO_BEFORE, attach_photos
+from modules.facilities.registry import crew_of_site, is_squad_lead, refresh_status, remember
 from parkops import audit
 from parkops.auth.models import User
 from parkops.extensions import db
