@@ -71,6 +71,9 @@ def labels_command(folder: Path, site_code: str | None):
         if site is None:
             raise click.ClickException(f"no site {site_code!r}")
         q = q.where(Facility.site_id == site.id)
+    warning = labels.base_url_warning()
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
     folder.mkdir(parents=True, exist_ok=True)
     count = 0
     for facility in db.session.scalars(q):

@@ -33,4 +33,5 @@ def sheet():
         limit=SHEET_LIMIT,
         f=f,
         qr_svg=labels.qr_svg,
+        base_url_warning=labels.base_url_warning(),
     )
