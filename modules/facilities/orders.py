@@ -64,9 +64,10 @@ def allowed(user: User, order: RepairOrder) -> set[str]:
     supervisor = _is_supervisor(user, order)
     if state in (OrderState.REPORTED, OrderState.ASSIGNED) and supervisor:
         steps.add("reject")
-    if state == OrderState.ASSIGNED and (_works_on(user, order) or supervisor):
+    # The repair itself belongs to the crew working on it: supervisors check, not repair.
+    if state == OrderState.ASSIGNED and _works_on(user, order):
         steps.add("start")
-    if state == OrderState.IN_PROGRESS and (_works_on(user, order) or supervisor):
+    if state == OrderState.IN_PROGRESS and _works_on(user, order):
         steps.add("repaired")
     # Four eyes: whoever marked it repaired does not verify it.
     if (
@@ -177,7 +178,8 @@ def reopen(order: RepairOrder, user: User, version: int | None, note: str, key: 
     note = note.strip()
     if not note:
         raise FacilityError(_("Say what is still wrong."))
-    order.repaired_at, order.repaired_by_id = None, None
+    # The refused repair's note stays in the history (its REPAIRED step), not as current.
+    order.repaired_at, order.repaired_by_id, order.completion_note = None, None, ""
     _move(order, OrderState.IN_PROGRESS, user, note)
     _finish(order, user, key)
 

@@ -461,3 +461,42 @@ def test_order_page_query_count_does_not_grow_with_its_history(
     with count_queries() as big:
         assert client.get(f"/facilities/orders/{order.id}").status_code == 200
     assert big.count == small.count
+
+
+def test_the_repair_steps_belong_to_the_crew_not_to_supervisors(
+    client, as_user, park, make_facility
+):
+    order = _reported(client, as_user, park, make_facility)
+    assert step(client, order, "assign", assignees=[park.crew.id]).status_code == 303
+    for supervisor in (park.inspector, park.leader):
+        as_user(supervisor)
+        db.session.refresh(order)
+        assert "start" not in orders.allowed(supervisor, order)
+        assert step(client, order, "start").status_code == 403
+    as_user(park.crew)
+    assert step(client, order, "start").status_code == 303
+    as_user(park.inspector)
+    db.session.refresh(order)
+    assert "repaired" not in orders.allowed(park.inspector, order)
+    assert step(client, order, "repaired", labour_minutes="5", note="修好了").status_code == 403
+    page = client.get(f"/facilities/orders/{order.id}").get_data(as_text=True)
+    assert "Mark repaired" not in page
+    db.session.refresh(order)
+    assert order.state == OrderState.IN_PROGRESS and order.repaired_by_id is None
+
+
+def test_a_sent_back_repair_note_is_history_not_the_current_repair(
+    client, as_user, park, make_facility
+):
+    order = _repaired_by(client, as_user, park, make_facility, park.crew)
+    db.session.refresh(order)
+    old_note = order.completion_note
+    as_user(park.inspector)
+    client.post("/language/en")
+    assert step(client, order, "reopen", note="仍然松动").status_code == 303
+    db.session.refresh(order)
+    assert order.completion_note == ""
+    page = client.get(f"/facilities/orders/{order.id}").get_data(as_text=True)
+    facts, history = page.split("History", 1)
+    assert "Work done" not in facts and old_note not in facts
+    assert old_note in history and "repair sent back" in history
