@@ -1,6 +1,7 @@
 """Repair orders: the lists, one order, and each step of its life."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -44,6 +45,17 @@ STEP_FORMS = {
     "photo": PhotoForm,
 }
 LIFECYCLE = {"assign", "start", "repaired", "verify", "reopen", "reject"}
+DONE = {  # the confirmation flashed after each step
+    "assign": _l("Assigned."),
+    "start": _l("Repair started."),
+    "repaired": _l("Marked repaired: a supervisor will check it."),
+    "verify": _l("Verified: the order is closed."),
+    "reopen": _l("Sent back to the crew."),
+    "reject": _l("Report rejected: the order is closed."),
+    "part": _l("Part added."),
+    "comment": _l("Comment added."),
+    "photo": _l("Photos added."),
+}
 
 
 def _order_filter() -> queries.OrderFilter:
@@ -198,4 +210,5 @@ def order_step(id: int, step: str):  # noqa: A002
         db.session.refresh(order)
         flash(str(exc), "error")
         return _render(order, (step, form), 400)
+    flash(str(DONE[step]), "success")
     return redirect(url_for("facilities.order", id=order.id), 303)

@@ -452,12 +452,14 @@ def test_order_page_query_count_does_not_grow_with_its_history(
     client, as_user, park, make_facility, count_queries
 ):
     order = _reported(client, as_user, park, make_facility)
+    db.session.expire_all()  # both pages from a cold session: nothing cached by earlier steps
     with count_queries() as small:
         client.get(f"/facilities/orders/{order.id}")
     for i in range(6):
         step(client, order, "comment", body=f"c{i}")
         step(client, order, "part", description=f"p{i}", cost="1")
         step(client, order, "photo", photos=photo())
+    db.session.expire_all()
     with count_queries() as big:
         assert client.get(f"/facilities/orders/{order.id}").status_code == 200
     assert big.count == small.count
@@ -500,3 +502,20 @@ def test_a_sent_back_repair_note_is_history_not_the_current_repair(
     facts, history = page.split("History", 1)
     assert "Work done" not in facts and old_note not in facts
     assert old_note in history and "repair sent back" in history
+
+
+def test_each_step_is_confirmed(client, as_user, park, make_facility):
+    order = _reported(client, as_user, park, make_facility)
+    client.post("/language/en")
+    client.get(f"/facilities/orders/{order.id}")  # shows the report's own message
+
+    def confirmed(name, **data):
+        response = step(client, order, name, **data)
+        assert response.status_code == 303
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        return page.split('class="flash flash-success" role="status">', 1)[1].split("<", 1)[0]
+
+    assert confirmed("assign", assignees=[park.crew.id]) == "Assigned."
+    assert confirmed("start") == "Repair started."
+    assert confirmed("comment", body="配件已订") == "Comment added."
+    assert confirmed("repaired", labour_minutes="5", note="换了卡扣").startswith("Marked repaired")
