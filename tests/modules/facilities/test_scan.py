@@ -14,6 +14,7 @@ from modules.facilities.models import (
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink
+from tests.conftest import PASSWORD
 from tests.modules.facilities.conftest import photo
 
 
@@ -224,3 +225,18 @@ def test_nul_characters_are_dropped_not_stored(english, make_facility):
     response = english.post(f"/q/{facility.token}", data={"description": "座椅\x00坏了"})
     assert response.status_code == 303
     assert db.session.scalar(select(RepairOrder.description)) == "座椅坏了"
+
+
+def test_staff_signed_out_can_sign_in_from_the_scan_page_and_come_back_to_it(
+    english, park, make_facility
+):
+    facility = make_facility(name="湖边座椅")
+    scan = f"/q/{facility.token}"
+    page = english.get(scan).get_data(as_text=True)
+    href = page.split('href="/login?next=', 1)[1].split('"', 1)[0]
+    login_url = f"/login?next={href}"
+    response = english.post(login_url, data={"username": "crew", "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == scan
+    crew_view = english.get(scan).get_data(as_text=True)
+    assert "Inspected, fine" in crew_view
+    assert "Sign in to work on this facility" not in crew_view
