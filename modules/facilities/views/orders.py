@@ -181,6 +181,15 @@ def _run(step: str, order: RepairOrder, form, key: str | None) -> None:
         orders.add_photos(order, current_user, form.after.data, uploads("photos"), key)
 
 
+def _typed(form) -> list[tuple[str, str]]:
+    """(label, text) of what the user typed into the refused form, to give back to them."""
+    return [
+        (str(field.label.text), field.data.strip())
+        for field in form
+        if field.type in ("StringField", "TextAreaField") and (field.data or "").strip()
+    ]
+
+
 @bp.route("/facilities/orders/<int:id>/<step>", methods=["POST"])
 @require("facilities.view")
 def order_step(id: int, step: str):  # noqa: A002
@@ -202,7 +211,9 @@ def order_step(id: int, step: str):  # noqa: A002
     except orders.Conflict:
         db.session.rollback()
         db.session.refresh(order)
-        return render_template("facilities/orders/conflict.html", order=order), 409
+        return render_template(
+            "facilities/orders/conflict.html", order=order, typed=_typed(form)
+        ), 409
     except orders.NotAllowed:
         abort(403)
     except FacilityError as exc:

@@ -1,6 +1,7 @@
 """Repair orders: every step, who may take it, conflicts, retries and bad input."""
 
 import io
+import threading
 
 import pytest
 from PIL import Image
@@ -519,3 +520,74 @@ def test_each_step_is_confirmed(client, as_user, park, make_facility):
     assert confirmed("start") == "Repair started."
     assert confirmed("comment", body="配件已订") == "Comment added."
     assert confirmed("repaired", labour_minutes="5", note="换了卡扣").startswith("Marked repaired")
+
+
+def test_a_concurrent_change_flushed_by_the_audit_write_is_a_conflict(park, make_facility, app):
+    """Verify and reject write an audit entry before committing: the stale row shows there."""
+    facility = make_facility()
+    with app.test_request_context():
+        order = reports.report_damage(facility, park.crew, "坏了", Priority.NORMAL, False, [], None)
+        version = order.version
+        db.session.execute(
+            RepairOrder.__table__.update()
+            .where(RepairOrder.id == order.id)
+            .values(version=version + 1)
+        )
+        with pytest.raises(orders.Conflict):
+            orders.reject(order, park.inspector, version, RejectReason.DUPLICATE, "重复", None)
+    db.session.refresh(order)
+    assert order.state == OrderState.REPORTED
+
+
+def _at_once(requests):
+    """Run the (client, url, data) posts in threads released together; their (status, page)."""
+    barrier = threading.Barrier(len(requests))
+    answers = [None] * len(requests)
+
+    def post(i, test_client, url, data):
+        barrier.wait()
+        response = test_client.post(url, data=data)
+        answers[i] = (response.status_code, response.get_data(as_text=True))
+
+    threads = [threading.Thread(target=post, args=(i, *r)) for i, r in enumerate(requests)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
+def test_three_steps_at_the_same_moment_one_wins_the_others_get_the_conflict_page(
+    app, client, as_user, park, make_facility
+):
+    """Real threads, real database: never a 500, and each loser gets back what they typed."""
+    posts = [
+        (park.crew, "assign", {"assignees": [park.crew.id]}),
+        (park.crew2, "assign", {"assignees": [park.crew2.id]}),
+        (park.inspector, "reject", {"reason": "duplicate", "note": "与另一单重复"}),
+    ]
+    clients = []
+    for user, _name, _data in posts:
+        clients.append(app.test_client())
+        as_user(user, test_client=clients[-1])
+        clients[-1].post("/language/en")
+    as_user(park.crew)
+    for race in range(3):
+        facility = make_facility()
+        report(client, facility, key=f"race{race}")
+        order = db.session.scalar(select(RepairOrder).where(RepairOrder.facility_id == facility.id))
+        order_id, version = order.id, str(order.version)
+        answers = _at_once(
+            [
+                (c, f"/facilities/orders/{order_id}/{name}", {**data, "version": version})
+                for c, (_user, name, data) in zip(clients, posts, strict=True)
+            ]
+        )
+        assert sorted(status for status, _page in answers) == [303, 409, 409]
+        for (status, page), (_user, name, _data) in zip(answers, posts, strict=True):
+            if status == 409:
+                assert "Someone else changed repair order" in page
+                if name == "reject":
+                    assert "与另一单重复" in page
+        db.session.expire_all()
+        assert len(states(db.session.get(RepairOrder, order_id))) == 2
