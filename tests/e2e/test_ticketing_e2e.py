@@ -122,6 +122,14 @@ def test_seller_closes_short_and_the_auditor_signs_the_day_off(
     page.goto(f"/ticketing/days/{day.id}")
     expect(page.locator("#flags")).to_contain_text("-¥50.00")
     expect(page.locator("#flags")).to_contain_text("找零时多找给一位游客50元")
+    # No gate count and no deposit yet: the sign-off is blocked, looks it, and says why.
+    expect(page.locator("#sign-form [type=submit]")).to_be_disabled()
+    expect(page.locator("#sign-blocked")).to_be_visible()
+    expect(page.locator("#flags")).not_to_contain_text("无疑点")
+    screenshot(page, "day-blocked-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "day-blocked-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     gate = page.locator("#gate-form")
     for venue, entries in (("园区大门", 13), ("旋转木马", 2), ("小火车", 1)):  # 3 without a ticket
