@@ -61,18 +61,20 @@ class EvidenceKind:
 class Indicator:
     """A live figure for a problem, computed from operational records.
 
-    ``compute()`` runs inside an app context and returns (value text, ok flag):
-    ok is True when the figure supports the problem being rectified, False when
-    it contradicts it, None when there is nothing to judge yet.
+    ``compute(site_ids)`` runs inside an app context and returns (value text, ok
+    flag) over the records of the sites ``site_ids`` (a frozenset of site ids;
+    None: every site), filtered in SQL: ok is True when the figure supports the
+    problem being rectified, False when it contradicts it, None when there is
+    nothing to judge yet.
 
-    The figure spans every site, so it is shown only to readers who hold
-    ``permission`` and see every site; anyone else does not see it at all.
+    A reader holding ``permission`` is shown the figure over their own sites;
+    anyone else does not see it at all.
     """
 
     name: str
     label: str | LazyString
     problems: tuple[str, ...]
-    compute: Callable[[], tuple[str, bool | None]]
+    compute: Callable[[frozenset[int] | None], tuple[str, bool | None]]
     permission: str = field(kw_only=True)  # "ticketing.view"
 
 
