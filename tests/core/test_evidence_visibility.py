@@ -3,8 +3,8 @@
 Walks every evidence kind and indicator of every loaded module as every role: a
 reader sees a kind's links only with the kind's permission and only at their
 own sites, and an indicator with its permission (its figure over the reader's
-sites: each module's test_each_indicator_counts_only_the_readers_sites). What a reader may not see is absent,
-not shown as zero.
+sites: each module's test_each_indicator_counts_only_the_readers_sites). What
+a reader may not see is absent, not shown as zero.
 """
 
 import pytest
