@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
-from parkops.auth.models import Department, User
+from parkops.auth.models import ROLE_LABELS, Department, User
 from parkops.extensions import db
 from parkops.rectification.evidence import kind_label
 from parkops.rectification.forms import STATUS_LABELS
@@ -141,7 +141,7 @@ DETAILS: dict[str, AuditDetail] = {
     "username": AuditDetail(_l("Username")),
     "display_name": AuditDetail(_l("Name")),
     "email": AuditDetail(_l("E-mail")),
-    "roles": AuditDetail(_l("Roles")),
+    "roles": AuditDetail(_l("Roles"), one_of(ROLE_LABELS)),
     "all_sites": AuditDetail(_l("All sites")),
     "sites": AuditDetail(_l("Sites")),
     "department": AuditDetail(_l("Department")),

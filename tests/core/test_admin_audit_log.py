@@ -45,7 +45,7 @@ def test_newest_first_with_actor_object_and_details(client, leader, make_user):
     assert '<a href="/ledger/problems/14">Problem 14</a>' in page
     assert re.search(r"<dt>Status</dt><dd>Not started → Completed</dd>", page)
     assert re.search(r"<dt>Person responsible</dt><dd>— → 赵强</dd>", page)
-    assert re.search(r"<dt>Roles</dt><dd>— → crew</dd>", page)
+    assert re.search(r"<dt>Roles</dt><dd>— → Repair squad</dd>", page)
     assert f'<a href="/admin/users/{crew.id}">Account 赵强</a>' in page
 
 
