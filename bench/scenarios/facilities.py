@@ -27,7 +27,7 @@ from modules.facilities.models import (
     Transition,
     order_assignees,
 )
-from modules.facilities.services import new_token
+from modules.facilities.registry import new_token
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, utcnow

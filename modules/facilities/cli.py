@@ -6,7 +6,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from modules.facilities import imports, jobs, labels, services
+from modules.facilities import imports, jobs, labels, registry
+from modules.facilities.errors import FacilityError
 from modules.facilities.models import Facility
 from modules.facilities.texts import in_default_language
 from parkops.auth.models import Site, User
@@ -19,7 +20,7 @@ cli = click.Group("facilities", help="Facilities: types, registry import/export,
 @with_appcontext
 def types_command():
     """Add the standard facility types that are missing."""
-    added = services.ensure_standard_types()
+    added = registry.ensure_standard_types()
     click.echo(f"{added} facility types added.")
 
 
@@ -35,7 +36,7 @@ def import_command(path: Path, username: str):
         raise click.ClickException(f"no user {username!r}")
     try:
         result = imports.import_file(path.name, path.read_bytes(), user)
-    except services.FacilityError as exc:
+    except FacilityError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{result.created} added, {result.updated} updated, {len(result.errors)} bad rows.")
     for line, message in result.errors:
@@ -70,6 +71,9 @@ def labels_command(folder: Path, site_code: str | None):
         if site is None:
             raise click.ClickException(f"no site {site_code!r}")
         q = q.where(Facility.site_id == site.id)
+    warning = labels.base_url_warning()
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
     folder.mkdir(parents=True, exist_ok=True)
     count = 0
     for facility in db.session.scalars(q):

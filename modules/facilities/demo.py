@@ -21,7 +21,7 @@ from modules.facilities.models import (
     SquadLead,
     Transition,
 )
-from modules.facilities.services import ensure_standard_types, new_token, refresh_status
+from modules.facilities.registry import ensure_standard_types, new_token, refresh_status
 from parkops.auth.models import Department, Site, User
 from parkops.demo import PASSWORD
 from parkops.extensions import db

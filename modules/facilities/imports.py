@@ -19,8 +19,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
+from modules.facilities.errors import FacilityError
 from modules.facilities.models import Facility, FacilityType
-from modules.facilities.services import FacilityData, FacilityError, new_token
+from modules.facilities.registry import FacilityData, new_token
 from parkops import audit
 from parkops.auth.models import Site, User
 from parkops.extensions import db

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from modules.facilities.models import OPEN_STATES, Escalation, Facility, RepairOrder, SquadLead
-from modules.facilities.services import users_holding
+from modules.facilities.registry import users_holding
 from modules.facilities.texts import in_default_language
 from parkops.auth.models import Site, User
 from parkops.extensions import db

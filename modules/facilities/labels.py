@@ -6,20 +6,23 @@ drawn only when one is found (the setting, then fontconfig, then known paths),
 and the code alone otherwise.
 """
 
+import ipaddress
 import shutil
 import subprocess
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import qrcode
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageFont
 
 from modules.facilities import settings
 from modules.facilities.models import Facility
-from modules.facilities.services import scan_url
+from modules.facilities.registry import scan_url
 
 KNOWN_CJK_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -33,6 +36,36 @@ KNOWN_CJK_FONTS = (
 )
 LABEL_WIDTH, LABEL_HEIGHT = 900, 420  # px: 76 × 36 mm at 300 dpi
 MARGIN = 24
+
+
+def unreachable_base_url() -> str | None:
+    """The configured base URL when phones in the park cannot reach it, else None.
+
+    Unset, it defaults to ``http://HOST:PORT`` (127.0.0.1 by default): a loopback or
+    unspecified address (127.x, ::1, localhost, 0.0.0.0) only works on the server itself.
+    """
+    base = current_app.config.get("BASE_URL") or ""
+    host = (urlsplit(base).hostname or "").lower()
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return base
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None  # a name: assume the park's DNS knows it
+    return base if address.is_loopback or address.is_unspecified else None
+
+
+def base_url_warning() -> str | None:
+    """What to tell whoever prints labels that phones could not open (None: nothing)."""
+    base = unreachable_base_url()
+    if base is None:
+        return None
+    return _(
+        "These labels point to %(url)s, which phones in the park cannot reach. "
+        "Set PARKOPS_BASE_URL to the address phones use (e.g. https://parkops.example.cn) "
+        "and restart before printing.",
+        url=base or "(unset)",
+    )
 
 
 def _qr(url: str) -> qrcode.QRCode:

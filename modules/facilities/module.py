@@ -18,7 +18,7 @@ All of it is limited to the user's sites.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.facilities import demo, jobs, order_views, patrol, todo  # noqa: F401  order routes on bp
+from modules.facilities import demo, indicators, jobs, todo
 from modules.facilities.cli import cli
 from modules.facilities.forms import REJECT_LABELS
 from modules.facilities.views import bp
@@ -111,35 +111,35 @@ spec = ModuleSpec(
             "facilities.closed_within_deadline",
             _l("Repair orders closed within their deadline (last 30 days)"),
             ("14",),
-            patrol.closed_within_deadline,
+            indicators.closed_within_deadline,
             permission="facilities.view",
         ),
         Indicator(
             "facilities.median_time_to_repair",
             _l("Median time to repair (last 30 days)"),
             ("14",),
-            patrol.median_time_to_repair,
+            indicators.median_time_to_repair,
             permission="facilities.view",
         ),
         Indicator(
             "facilities.coverage_today",
             _l("Inspection coverage today"),
             ("14",),
-            patrol.today_coverage_indicator,
+            indicators.today_coverage_indicator,
             permission="facilities.view",
         ),
         Indicator(
             "facilities.coverage_week",
             _l("Inspection coverage this week"),
             ("14",),
-            patrol.week_coverage_indicator,
+            indicators.week_coverage_indicator,
             permission="facilities.view",
         ),
         Indicator(
             "facilities.overdue_orders",
             _l("Open repair orders past their deadline"),
             ("14",),
-            patrol.overdue_orders_indicator,
+            indicators.overdue_orders_indicator,
             permission="facilities.view",
         ),
     ),

@@ -6,12 +6,17 @@ else changed the order since, ``Conflict`` is raised and nothing is written.
 Who may take which step is decided here (``allowed``), for views and templates alike.
 """
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec
+
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
+from modules.facilities.errors import FacilityError
 from modules.facilities.models import (
     Comment,
     OrderState,
@@ -20,17 +25,8 @@ from modules.facilities.models import (
     RepairOrder,
     Transition,
 )
-from modules.facilities.services import (
-    MAX_PHOTOS,
-    PHOTO_AFTER,
-    PHOTO_BEFORE,
-    FacilityError,
-    attach_photos,
-    crew_of_site,
-    is_squad_lead,
-    refresh_status,
-    remember,
-)
+from modules.facilities.photos import MAX_PHOTOS, PHOTO_AFTER, PHOTO_BEFORE, attach_photos
+from modules.facilities.registry import crew_of_site, is_squad_lead, refresh_status, remember
 from parkops import audit
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -39,6 +35,7 @@ from parkops.notify import deliver, notify
 from parkops.timeutil import utcnow
 
 MAX_LABOUR_MINUTES = 7 * 24 * 60
+P = ParamSpec("P")
 
 
 class Conflict(Exception):
@@ -72,9 +69,10 @@ def allowed(user: User, order: RepairOrder) -> set[str]:
     supervisor = _is_supervisor(user, order)
     if state in (OrderState.REPORTED, OrderState.ASSIGNED) and supervisor:
         steps.add("reject")
-    if state == OrderState.ASSIGNED and (_works_on(user, order) or supervisor):
+    # The repair itself belongs to the crew working on it: supervisors check, not repair.
+    if state == OrderState.ASSIGNED and _works_on(user, order):
         steps.add("start")
-    if state == OrderState.IN_PROGRESS and (_works_on(user, order) or supervisor):
+    if state == OrderState.IN_PROGRESS and _works_on(user, order):
         steps.add("repaired")
     # Four eyes: whoever marked it repaired does not verify it.
     if (
@@ -94,14 +92,29 @@ def _begin(order: RepairOrder, user: User, step: str, version: int | None) -> No
 
 
 def _finish(order: RepairOrder, user: User, key: str | None) -> None:
-    """Refresh the facility, remember the idempotency key and commit; a race is a Conflict."""
-    try:
-        refresh_status(order.facility)
-        remember(key, user.id, "facilities.order", id=order.id)
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise Conflict() from exc
+    """Refresh the facility, remember the idempotency key and commit."""
+    refresh_status(order.facility)
+    remember(key, user.id, "facilities.order", id=order.id)
+    db.session.commit()
+
+
+def _step(function: Callable[P, None]) -> Callable[P, None]:
+    """A lifecycle step whose order row changed under it is a Conflict, wherever that shows.
+
+    The versioned UPDATE may be flushed by any statement of the step (the audit
+    entry's, a notification's) or by the commit; a concurrent step makes it match
+    no row (StaleDataError). Nothing of the step is kept.
+    """
+
+    @functools.wraps(function)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            function(*args, **kwargs)
+        except StaleDataError as exc:
+            db.session.rollback()
+            raise Conflict() from exc
+
+    return guarded
 
 
 def _move(order: RepairOrder, to: OrderState, user: User, note: str = "") -> None:
@@ -111,6 +124,7 @@ def _move(order: RepairOrder, to: OrderState, user: User, note: str = "") -> Non
     order.state = to
 
 
+@_step
 def assign(
     order: RepairOrder, user: User, version: int | None, assignee_ids: list[int], key: str | None
 ) -> None:
@@ -135,6 +149,7 @@ def assign(
     deliver(out)
 
 
+@_step
 def start(
     order: RepairOrder, user: User, version: int | None, photos: list[FileStorage], key: str | None
 ) -> None:
@@ -145,6 +160,7 @@ def start(
     _finish(order, user, key)
 
 
+@_step
 def mark_repaired(
     order: RepairOrder,
     user: User,
@@ -170,6 +186,7 @@ def mark_repaired(
     _finish(order, user, key)
 
 
+@_step
 def verify(order: RepairOrder, user: User, version: int | None, key: str | None) -> None:
     _begin(order, user, "verify", version)
     order.verified_by_id = user.id
@@ -179,17 +196,20 @@ def verify(order: RepairOrder, user: User, version: int | None, key: str | None)
     _finish(order, user, key)
 
 
+@_step
 def reopen(order: RepairOrder, user: User, version: int | None, note: str, key: str | None) -> None:
     """Verification refused: back to the crew, with the reason."""
     _begin(order, user, "reopen", version)
     note = note.strip()
     if not note:
         raise FacilityError(_("Say what is still wrong."))
-    order.repaired_at, order.repaired_by_id = None, None
+    # The refused repair's note stays in the history (its REPAIRED step), not as current.
+    order.repaired_at, order.repaired_by_id, order.completion_note = None, None, ""
     _move(order, OrderState.IN_PROGRESS, user, note)
     _finish(order, user, key)
 
 
+@_step
 def reject(
     order: RepairOrder,
     user: User,

@@ -177,3 +177,19 @@ def test_an_old_label_after_reissue_gets_a_clear_page(live_server, phone, sign_i
     assert response.status == 404
     assert phone.locator("h1").count() == 1 and phone.locator("form textarea").count() == 0
     assert phone.goto(new_url).status == 200
+
+
+def test_order_and_patrol_cards_on_a_phone_label_every_value(live_server, phone, sign_in):
+    """A card reading "已修复 低 2026-12-06 04:23" leaves the reader guessing which date."""
+    sign_in(phone, "crew")
+    for url in ("/facilities/orders?view=all", "/facilities/patrol"):
+        phone.goto(url)
+        cells = phone.locator("table.fac-compact tbody td[data-label]:not(.fac-id)")
+        assert cells.count() > 0, url
+        unlabelled = cells.evaluate_all(
+            """cells => cells.filter(td => {
+                const before = getComputedStyle(td, '::before');
+                return before.display === 'none' || !before.content.includes(td.dataset.label);
+            }).map(td => td.dataset.label + ': ' + td.innerText)"""
+        )
+        assert unlabelled == [], url

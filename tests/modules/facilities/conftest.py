@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from modules.facilities import services
+from modules.facilities import registry
 from modules.facilities.models import FacilityType
 from parkops.extensions import db
 
@@ -15,7 +15,7 @@ from parkops.extensions import db
 @pytest.fixture
 def park(app, make_site, make_user):
     """Two sites; crew at each (two at PSY), the office, a supervisor, a leader, a cashier."""
-    services.ensure_standard_types()
+    registry.ensure_standard_types()
     psy = make_site("PSY", "濮上园")
     zylz = make_site("ZYLZ", "中原绿色庄园")
     types = {t.code: t for t in db.session.scalars(select(FacilityType))}
@@ -39,7 +39,7 @@ def make_facility(park):
 
     def create(type_code="bench", site=None, name="湖边座椅", **fields):
         site = site or park.psy
-        data = services.FacilityData(
+        data = registry.FacilityData(
             site_id=site.id,
             code=fields.pop("code", f"{site.code}-{next(counter):04d}"),
             name=name,
@@ -47,7 +47,7 @@ def make_facility(park):
             area=fields.pop("area", "湖心岛"),
             **fields,
         )
-        return services.create_facility(data, park.office)
+        return registry.create_facility(data, park.office)
 
     return create
 

@@ -46,3 +46,28 @@ def test_types_import_export_labels_and_jobs(app, park, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Notification)) > 0
     assert "0 orders escalated" in runner.invoke(args=["facilities", "escalate"]).output
     assert db.session.scalar(select(func.count()).select_from(FacilityType)) == 9
+
+
+def test_labels_warn_while_the_base_url_is_a_loopback_address(
+    app, client, as_user, park, make_facility, tmp_path
+):
+    """Phones in the park cannot open http://127.0.0.1:5000: say so before anyone prints."""
+    app.config["DEFAULT_LOCALE"] = "en"
+    make_facility()
+    runner = app.test_cli_runner()
+    as_user(park.office)
+    for base, warned in (
+        ("http://127.0.0.1:5000", True),
+        ("http://localhost:5000", True),
+        ("http://0.0.0.0:5000", True),
+        ("http://[::1]:5000", True),
+        ("http://192.168.1.20:5000", False),
+        ("https://parkops.example.cn", False),
+    ):
+        app.config["BASE_URL"] = base
+        result = runner.invoke(args=["facilities", "labels", str(tmp_path / "labels")])
+        assert result.exit_code == 0
+        assert ("phones in the park cannot reach" in result.output) is warned, base
+        sheet = client.get("/facilities/labels")
+        assert sheet.status_code == 200
+        assert ("phones in the park cannot reach" in sheet.get_data(as_text=True)) is warned, base

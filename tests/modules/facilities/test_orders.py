@@ -1,12 +1,13 @@
 """Repair orders: every step, who may take it, conflicts, retries and bad input."""
 
 import io
+import threading
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from modules.facilities import orders, services
+from modules.facilities import orders, photos, reports, settings
 from modules.facilities.models import (
     FacilityStatus,
     Inspection,
@@ -22,6 +23,7 @@ from parkops.attachments import Attachment
 from parkops.extensions import db
 from parkops.notify import Notification
 from parkops.rectification.models import EvidenceLink, Problem
+from parkops.timeutil import business_day
 from tests.modules.facilities.conftest import jpeg_bytes, photo
 
 
@@ -66,7 +68,7 @@ def test_the_whole_life_of_an_order(client, as_user, park, make_facility, ledger
     order = db.session.scalar(select(RepairOrder))
     assert response.headers["Location"].endswith(f"/facilities/orders/{order.id}")
     assert order.priority == Priority.HIGH and order.reported_by_id == park.crew.id
-    assert order.deadline_at - order.reported_at == services.settings.deadlines()[Priority.HIGH]
+    assert order.deadline_at - order.reported_at == settings.deadlines()[Priority.HIGH]
     db.session.refresh(facility)
     assert facility.status == FacilityStatus.DAMAGED
     assert count(Inspection) == 1  # reporting damage on patrol counts as the inspection
@@ -107,7 +109,7 @@ def test_the_whole_life_of_an_order(client, as_user, park, make_facility, ledger
     kinds = {
         owner_kind for (owner_kind,) in db.session.execute(select(Attachment.owner_kind).distinct())
     }
-    assert kinds == {services.PHOTO_BEFORE, services.PHOTO_AFTER}
+    assert kinds == {photos.PHOTO_BEFORE, photos.PHOTO_AFTER}
     problem14 = db.session.scalar(select(Problem).where(Problem.code == "14"))
     linked = {
         (link.kind, link.record_id)
@@ -172,7 +174,7 @@ def test_inspected_fine_twice_with_one_key_logs_one_inspection(
         assert response.status_code == 303
     assert count(Inspection) == 1
     db.session.refresh(facility)
-    assert facility.due_on > services.business_day()
+    assert facility.due_on > business_day()
     assert count(EvidenceLink) == 1
 
 
@@ -220,9 +222,7 @@ def test_two_people_on_one_order_the_second_gets_a_conflict(
 def test_a_concurrent_write_between_check_and_commit_is_a_conflict(park, make_facility, app):
     facility = make_facility()
     with app.test_request_context():
-        order = services.report_damage(
-            facility, park.crew, "坏了", Priority.NORMAL, False, [], None
-        )
+        order = reports.report_damage(facility, park.crew, "坏了", Priority.NORMAL, False, [], None)
         version = order.version
         # Someone else's transaction bumps the row behind this session's back.
         db.session.execute(
@@ -243,7 +243,7 @@ def test_missing_version_is_a_conflict_not_an_overwrite(client, as_user, park, m
     response = client.post(
         f"/facilities/orders/{order.id}/assign", data={"assignees": [park.crew.id], "version": "x"}
     )
-    assert response.status_code in (400, 409)
+    assert response.status_code == 409
     db.session.refresh(order)
     assert order.state == OrderState.REPORTED
 
@@ -453,12 +453,141 @@ def test_order_page_query_count_does_not_grow_with_its_history(
     client, as_user, park, make_facility, count_queries
 ):
     order = _reported(client, as_user, park, make_facility)
+    db.session.expire_all()  # both pages from a cold session: nothing cached by earlier steps
     with count_queries() as small:
         client.get(f"/facilities/orders/{order.id}")
     for i in range(6):
         step(client, order, "comment", body=f"c{i}")
         step(client, order, "part", description=f"p{i}", cost="1")
         step(client, order, "photo", photos=photo())
+    db.session.expire_all()
     with count_queries() as big:
         assert client.get(f"/facilities/orders/{order.id}").status_code == 200
     assert big.count == small.count
+
+
+def test_the_repair_steps_belong_to_the_crew_not_to_supervisors(
+    client, as_user, park, make_facility
+):
+    order = _reported(client, as_user, park, make_facility)
+    assert step(client, order, "assign", assignees=[park.crew.id]).status_code == 303
+    for supervisor in (park.inspector, park.leader):
+        as_user(supervisor)
+        db.session.refresh(order)
+        assert "start" not in orders.allowed(supervisor, order)
+        assert step(client, order, "start").status_code == 403
+    as_user(park.crew)
+    assert step(client, order, "start").status_code == 303
+    as_user(park.inspector)
+    db.session.refresh(order)
+    assert "repaired" not in orders.allowed(park.inspector, order)
+    assert step(client, order, "repaired", labour_minutes="5", note="修好了").status_code == 403
+    page = client.get(f"/facilities/orders/{order.id}").get_data(as_text=True)
+    assert "Mark repaired" not in page
+    db.session.refresh(order)
+    assert order.state == OrderState.IN_PROGRESS and order.repaired_by_id is None
+
+
+def test_a_sent_back_repair_note_is_history_not_the_current_repair(
+    client, as_user, park, make_facility
+):
+    order = _repaired_by(client, as_user, park, make_facility, park.crew)
+    db.session.refresh(order)
+    old_note = order.completion_note
+    as_user(park.inspector)
+    client.post("/language/en")
+    assert step(client, order, "reopen", note="仍然松动").status_code == 303
+    db.session.refresh(order)
+    assert order.completion_note == ""
+    page = client.get(f"/facilities/orders/{order.id}").get_data(as_text=True)
+    facts, history = page.split("History", 1)
+    assert "Work done" not in facts and old_note not in facts
+    assert old_note in history and "repair sent back" in history
+
+
+def test_each_step_is_confirmed(client, as_user, park, make_facility):
+    order = _reported(client, as_user, park, make_facility)
+    client.post("/language/en")
+    client.get(f"/facilities/orders/{order.id}")  # shows the report's own message
+
+    def confirmed(name, **data):
+        response = step(client, order, name, **data)
+        assert response.status_code == 303
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        return page.split('class="flash flash-success" role="status">', 1)[1].split("<", 1)[0]
+
+    assert confirmed("assign", assignees=[park.crew.id]) == "Assigned."
+    assert confirmed("start") == "Repair started."
+    assert confirmed("comment", body="配件已订") == "Comment added."
+    assert confirmed("repaired", labour_minutes="5", note="换了卡扣").startswith("Marked repaired")
+
+
+def test_a_concurrent_change_flushed_by_the_audit_write_is_a_conflict(park, make_facility, app):
+    """Verify and reject write an audit entry before committing: the stale row shows there."""
+    facility = make_facility()
+    with app.test_request_context():
+        order = reports.report_damage(facility, park.crew, "坏了", Priority.NORMAL, False, [], None)
+        version = order.version
+        db.session.execute(
+            RepairOrder.__table__.update()
+            .where(RepairOrder.id == order.id)
+            .values(version=version + 1)
+        )
+        with pytest.raises(orders.Conflict):
+            orders.reject(order, park.inspector, version, RejectReason.DUPLICATE, "重复", None)
+    db.session.refresh(order)
+    assert order.state == OrderState.REPORTED
+
+
+def _at_once(requests):
+    """Run the (client, url, data) posts in threads released together; their (status, page)."""
+    barrier = threading.Barrier(len(requests))
+    answers = [None] * len(requests)
+
+    def post(i, test_client, url, data):
+        barrier.wait()
+        response = test_client.post(url, data=data)
+        answers[i] = (response.status_code, response.get_data(as_text=True))
+
+    threads = [threading.Thread(target=post, args=(i, *r)) for i, r in enumerate(requests)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
+def test_three_steps_at_the_same_moment_one_wins_the_others_get_the_conflict_page(
+    app, client, as_user, park, make_facility
+):
+    """Real threads, real database: never a 500, and each loser gets back what they typed."""
+    posts = [
+        (park.crew, "assign", {"assignees": [park.crew.id]}),
+        (park.crew2, "assign", {"assignees": [park.crew2.id]}),
+        (park.inspector, "reject", {"reason": "duplicate", "note": "与另一单重复"}),
+    ]
+    clients = []
+    for user, _name, _data in posts:
+        clients.append(app.test_client())
+        as_user(user, test_client=clients[-1])
+        clients[-1].post("/language/en")
+    as_user(park.crew)
+    for race in range(3):
+        facility = make_facility()
+        report(client, facility, key=f"race{race}")
+        order = db.session.scalar(select(RepairOrder).where(RepairOrder.facility_id == facility.id))
+        order_id, version = order.id, str(order.version)
+        answers = _at_once(
+            [
+                (c, f"/facilities/orders/{order_id}/{name}", {**data, "version": version})
+                for c, (_user, name, data) in zip(clients, posts, strict=True)
+            ]
+        )
+        assert sorted(status for status, _page in answers) == [303, 409, 409]
+        for (status, page), (_user, name, _data) in zip(answers, posts, strict=True):
+            if status == 409:
+                assert "Someone else changed repair order" in page
+                if name == "reject":
+                    assert "与另一单重复" in page
+        db.session.expire_all()
+        assert len(states(db.session.get(RepairOrder, order_id))) == 2

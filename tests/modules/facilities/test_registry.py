@@ -7,9 +7,10 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from modules.facilities import labels, services
+from modules.facilities import labels, registry
 from modules.facilities.models import Facility, FacilityType, SquadLead
 from parkops.extensions import db
+from parkops.timeutil import business_day
 
 
 def count(model):
@@ -43,7 +44,7 @@ def test_office_adds_a_facility_with_a_photo(client, as_user, park):
     facility = db.session.scalar(select(Facility))
     assert facility.code == "PSY-0123" and facility.photo_id is not None
     assert len(facility.token) >= 22
-    assert facility.due_on == services.business_day()  # never inspected: due at once
+    assert facility.due_on == business_day()  # never inspected: due at once
     assert client.get(f"/facilities/photos/{facility.photo_id}").status_code == 200
 
 
@@ -94,7 +95,7 @@ def test_editing_the_type_reschedules_the_next_inspection(client, as_user, park,
     as_user(park.crew)
     client.post(f"/facilities/{facility.id}/inspect")
     db.session.refresh(facility)
-    day = services.business_day()
+    day = business_day()
     assert (facility.due_on - day).days == 30
     as_user(park.office)
     response = client.post(
@@ -150,7 +151,7 @@ def test_the_label_png_carries_the_scan_url_and_the_name(client, as_user, park, 
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert decode(response.data) == f"http://parkops.test/q/{facility.token}"
     # The scan URL is short: the QR code stays small and easy to read.
-    assert len(services.scan_url(facility)) < 60
+    assert len(registry.scan_url(facility)) < 60
 
 
 def test_the_label_draws_the_name_only_with_a_cjk_font(app, park, make_facility, monkeypatch):
@@ -196,7 +197,7 @@ def test_the_sheets_qr_codes_are_readable(client, as_user, park, make_facility):
             image.putpixel((x + dx, y), 0)
     image = image.resize((size * 8, size * 8), Image.Resampling.NEAREST)
     results = zxingcpp.read_barcodes(image)
-    assert [r.text for r in results] == [services.scan_url(facility)]
+    assert [r.text for r in results] == [registry.scan_url(facility)]
 
 
 @pytest.mark.parametrize("user", ["crew", "leader", "inspector"])

@@ -14,6 +14,7 @@ from modules.facilities.models import (
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink
+from tests.conftest import PASSWORD
 from tests.modules.facilities.conftest import photo
 
 
@@ -245,3 +246,18 @@ def test_concurrent_visitor_reports_from_one_address_keep_to_the_limit(app, make
     assert sorted(codes) == [303] * 5 + [429] * 5
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(VisitorReport)) == 5
+
+
+def test_staff_signed_out_can_sign_in_from_the_scan_page_and_come_back_to_it(
+    english, park, make_facility
+):
+    facility = make_facility(name="湖边座椅")
+    scan = f"/q/{facility.token}"
+    page = english.get(scan).get_data(as_text=True)
+    href = page.split('href="/login?next=', 1)[1].split('"', 1)[0]
+    login_url = f"/login?next={href}"
+    response = english.post(login_url, data={"username": "crew", "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == scan
+    crew_view = english.get(scan).get_data(as_text=True)
+    assert "Inspected, fine" in crew_view
+    assert "Sign in to work on this facility" not in crew_view

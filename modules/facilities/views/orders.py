@@ -1,10 +1,12 @@
-"""Routes for repair orders: the lists, one order, and each step of its life."""
+"""Repair orders: the lists, one order, and each step of its life."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.facilities import orders, queries, services
+from modules.facilities import orders, queries, registry
+from modules.facilities.errors import FacilityError
 from modules.facilities.forms import (
     AssignForm,
     CommentForm,
@@ -23,7 +25,9 @@ from modules.facilities.models import (
     RepairOrder,
     Transition,
 )
-from modules.facilities.views import _int_arg, _repeat, _types, _uploads, _visible_sites, bp
+from modules.facilities.photos import PHOTO_AFTER, PHOTO_BEFORE, photos_of
+from modules.facilities.views import bp, int_arg, repeat, uploads
+from modules.facilities.views.registry import facility_types, visible_sites
 from parkops import idempotency
 from parkops.auth.access import check_site, require
 from parkops.extensions import db
@@ -41,6 +45,17 @@ STEP_FORMS = {
     "photo": PhotoForm,
 }
 LIFECYCLE = {"assign", "start", "repaired", "verify", "reopen", "reject"}
+DONE = {  # the confirmation flashed after each step
+    "assign": _l("Assigned."),
+    "start": _l("Repair started."),
+    "repaired": _l("Marked repaired: a supervisor will check it."),
+    "verify": _l("Verified: the order is closed."),
+    "reopen": _l("Sent back to the crew."),
+    "reject": _l("Report rejected: the order is closed."),
+    "part": _l("Part added."),
+    "comment": _l("Comment added."),
+    "photo": _l("Photos added."),
+}
 
 
 def _order_filter() -> queries.OrderFilter:
@@ -49,12 +64,12 @@ def _order_filter() -> queries.OrderFilter:
     state = request.args.get("state")
     return queries.OrderFilter(
         view=view if view in queries.VIEWS else "open",
-        site_id=_int_arg("site"),
-        type_id=_int_arg("type"),
+        site_id=int_arg("site"),
+        type_id=int_arg("type"),
         priority=Priority(priority) if priority in Priority._value2member_map_ else None,
         state=OrderState(state) if state in OrderState._value2member_map_ else None,
-        older_than_days=_int_arg("age"),
-        before=_int_arg("before"),
+        older_than_days=int_arg("age"),
+        before=int_arg("before"),
     )
 
 
@@ -65,13 +80,13 @@ def orders_list():
     now = utcnow()
     rows, next_cursor = queries.order_page(f, current_user, now)
     return render_template(
-        "facilities/orders.html",
+        "facilities/orders/list.html",
         orders=rows,
         next_cursor=next_cursor,
         f=f,
         now=now,
-        sites=_visible_sites(),
-        types=_types(),
+        sites=visible_sites(),
+        types=facility_types(),
         priorities=list(Priority),
         states=list(OrderState),
     )
@@ -100,7 +115,7 @@ def _forms(order: RepairOrder, steps: set[str], submitted: tuple[str, object] | 
 
 
 def _crew_choices(order: RepairOrder) -> list[tuple[int, str]]:
-    return [(u.id, u.display_name) for u in services.crew_of_site(order.site_id)]
+    return [(u.id, u.display_name) for u in registry.crew_of_site(order.site_id)]
 
 
 def _render(order: RepairOrder, submitted=None, status: int = 200):
@@ -109,14 +124,14 @@ def _render(order: RepairOrder, submitted=None, status: int = 200):
         select(Transition).where(Transition.order_id == order.id).order_by(Transition.id)
     ).all()
     return render_template(
-        "facilities/order.html",
+        "facilities/orders/order.html",
         order=order,
         steps=steps,
         lifecycle=steps & LIFECYCLE,
         forms=_forms(order, steps, submitted),
         transitions=transitions,
-        before=services.photos_of(services.PHOTO_BEFORE, [order.id])[order.id],
-        after=services.photos_of(services.PHOTO_AFTER, [order.id])[order.id],
+        before=photos_of(PHOTO_BEFORE, [order.id])[order.id],
+        after=photos_of(PHOTO_AFTER, [order.id])[order.id],
         now=utcnow(),
     ), status
 
@@ -132,7 +147,7 @@ def _run(step: str, order: RepairOrder, form, key: str | None) -> None:
     if step == "assign":
         orders.assign(order, current_user, version, form.assignees.data, key)
     elif step == "start":
-        orders.start(order, current_user, version, _uploads("photos"), key)
+        orders.start(order, current_user, version, uploads("photos"), key)
     elif step == "repaired":
         orders.mark_repaired(
             order,
@@ -140,7 +155,7 @@ def _run(step: str, order: RepairOrder, form, key: str | None) -> None:
             version,
             form.labour_minutes.data,
             form.note.data,
-            _uploads("photos"),
+            uploads("photos"),
             key,
         )
     elif step == "verify":
@@ -163,7 +178,16 @@ def _run(step: str, order: RepairOrder, form, key: str | None) -> None:
     elif step == "comment":
         orders.add_comment(order, current_user, form.body.data, key)
     elif step == "photo":
-        orders.add_photos(order, current_user, form.after.data, _uploads("photos"), key)
+        orders.add_photos(order, current_user, form.after.data, uploads("photos"), key)
+
+
+def _typed(form) -> list[tuple[str, str]]:
+    """(label, text) of what the user typed into the refused form, to give back to them."""
+    return [
+        (str(field.label.text), field.data.strip())
+        for field in form
+        if field.type in ("StringField", "TextAreaField") and (field.data or "").strip()
+    ]
 
 
 @bp.route("/facilities/orders/<int:id>/<step>", methods=["POST"])
@@ -172,9 +196,9 @@ def order_step(id: int, step: str):  # noqa: A002
     order = _order_or_404(id)
     if step not in STEP_FORMS:
         abort(404)
-    repeat = _repeat()
-    if repeat:
-        return repeat
+    again = repeat()
+    if again:
+        return again
     form = STEP_FORMS[step]()
     if step == "assign":
         form.assignees.choices = _crew_choices(order)
@@ -187,12 +211,15 @@ def order_step(id: int, step: str):  # noqa: A002
     except orders.Conflict:
         db.session.rollback()
         db.session.refresh(order)
-        return render_template("facilities/conflict.html", order=order), 409
+        return render_template(
+            "facilities/orders/conflict.html", order=order, typed=_typed(form)
+        ), 409
     except orders.NotAllowed:
         abort(403)
-    except services.FacilityError as exc:
+    except FacilityError as exc:
         db.session.rollback()
         db.session.refresh(order)
         flash(str(exc), "error")
         return _render(order, (step, form), 400)
+    flash(str(DONE[step]), "success")
     return redirect(url_for("facilities.order", id=order.id), 303)

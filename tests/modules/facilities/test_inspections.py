@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from modules.facilities import jobs, patrol, services, settings
+from modules.facilities import inspections, jobs, reports, settings
 from modules.facilities.models import (
     Escalation,
     OrderState,
@@ -50,15 +50,15 @@ def test_coverage_counts_only_due_inspections_over_the_week(app, park, make_faci
     ride = make_facility("ride")
     bench = make_facility("bench")
     with app.test_request_context():
-        services.log_inspection(ride, park.crew, None)
+        inspections.log_inspection(ride, park.crew, None)
         # inspected again the same day: not due any more, counted once
-        services.log_inspection(ride, park.crew, None)
-    assert patrol.today_coverage([park.psy.id], today).text() == "50% (1/2)"
-    assert patrol.week_coverage(None, today).inspected == 1
+        inspections.log_inspection(ride, park.crew, None)
+    assert inspections.today_coverage([park.psy.id], today).text() == "50% (1/2)"
+    assert inspections.week_coverage(None, today).inspected == 1
     db.session.refresh(bench)
     bench.due_on = today + timedelta(days=3)
     db.session.commit()
-    assert patrol.today_coverage(None, today).text() == "100% (1/1)"
+    assert inspections.today_coverage(None, today).text() == "100% (1/1)"
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_the_evening_job_tells_the_lead_and_supervisors_once(app, park, lead, ma
 def test_the_evening_job_is_quiet_when_everything_was_inspected(app, park, lead, make_facility):
     facility = make_facility()
     with app.test_request_context():
-        services.log_inspection(facility, park.crew, None)
+        inspections.log_inspection(facility, park.crew, None)
     assert jobs.evening_due_notice() == 0
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
 
@@ -93,7 +93,7 @@ def test_the_evening_job_is_quiet_when_everything_was_inspected(app, park, lead,
 def _order(app, park, make_facility, priority=Priority.URGENT, **fields):
     facility = make_facility(**fields)
     with app.test_request_context():
-        return services.report_damage(facility, park.crew, "坏了", priority, False, [], None)
+        return reports.report_damage(facility, park.crew, "坏了", priority, False, [], None)
 
 
 def test_the_hourly_job_escalates_each_overdue_order_once(app, park, lead, make_facility):
@@ -167,7 +167,7 @@ def test_deadlines_follow_the_setting(make_app, park, make_facility):
     app = make_app(FACILITIES_DEADLINES="urgent=1,high=2,normal=3,low=4.5")
     with app.test_request_context():
         facility = make_facility()
-        order = services.report_damage(facility, park.crew, "x", Priority.LOW, False, [], None)
+        order = reports.report_damage(facility, park.crew, "x", Priority.LOW, False, [], None)
         assert order.deadline_at - order.reported_at == timedelta(hours=4.5)
 
 

@@ -1,4 +1,4 @@
-"""The daily patrol: what is due, how much is covered, and problem 14's live figures.
+"""Inspections: recording one, and the daily patrol (what is due, how much is covered).
 
 A facility is due on ``due_on``, which each inspection moves to its day plus the
 type's interval. Coverage over a period is the share of due facilities that were
@@ -9,21 +9,15 @@ found) against those plus the ones still due now.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from statistics import median
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from modules.facilities import settings
-from modules.facilities.models import (
-    OPEN_STATES,
-    Facility,
-    Inspection,
-    OrderState,
-    Priority,
-    RepairOrder,
-)
+from modules.facilities.models import Facility, Inspection, InspectionResult
+from modules.facilities.registry import remember
+from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.rectification.services import link_evidence
 from parkops.timeutil import business_day, utcnow, week_start
 
 DUE_LIST_LIMIT = 100
@@ -108,62 +102,40 @@ def due_list(
     return list(db.session.scalars(select(Facility).where(Facility.id.in_(ids)).order_by(*order)))
 
 
-# --- indicators on problem 14 -----------------------------------------------------------
+# --- recording an inspection -------------------------------------------------------------
 
 
-def _closed_last_30_days(now: datetime, site_ids: frozenset[int] | None):
-    return db.session.execute(
-        select(
-            RepairOrder.reported_at,
-            RepairOrder.repaired_at,
-            RepairOrder.closed_at,
-            RepairOrder.deadline_at,
-        ).where(
-            _sites(RepairOrder.site_id, site_ids),
-            RepairOrder.state == OrderState.VERIFIED,
-            RepairOrder.closed_at >= now - timedelta(days=30),
-        )
-    ).all()
-
-
-def closed_within_deadline(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
-    rows = _closed_last_30_days(utcnow(), site_ids)
-    if not rows:
-        return _("no order closed in the last 30 days"), None
-    on_time = sum(1 for r in rows if r.closed_at <= r.deadline_at)
-    share = on_time / len(rows)
-    return f"{round(100 * share)}% ({on_time}/{len(rows)})", share >= 0.9
-
-
-def median_time_to_repair(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
-    rows = _closed_last_30_days(utcnow(), site_ids)
-    hours = [(r.repaired_at - r.reported_at).total_seconds() / 3600 for r in rows if r.repaired_at]
-    if not hours:
-        return _("no repair in the last 30 days"), None
-    value = median(hours)
-    normal = settings.deadlines()[Priority.NORMAL].total_seconds() / 3600
-    return _("%(hours)s h", hours=f"{value:.1f}"), value <= normal
-
-
-def today_coverage_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
-    cov = today_coverage(site_ids)
-    # The day is not over: today's figure informs, the week's judges.
-    return cov.text(), None
-
-
-def week_coverage_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
-    cov = week_coverage(site_ids)
-    return cov.text(), None if cov.percent is None else cov.percent >= 90
-
-
-def overdue_orders_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(RepairOrder)
-        .where(
-            _sites(RepairOrder.site_id, site_ids),
-            RepairOrder.state.in_(OPEN_STATES),
-            RepairOrder.deadline_at < utcnow(),
-        )
+def add_inspection(
+    facility: Facility, actor: User, result: InspectionResult, note: str, now: datetime
+) -> Inspection:
+    """An inspection in the caller's transaction; the facility is next due a type's interval on."""
+    day = business_day(now)
+    inspection = Inspection(
+        facility_id=facility.id,
+        site_id=facility.site_id,
+        inspector_id=actor.id,
+        at=now,
+        day=day,
+        due_on=facility.due_on,
+        result=result,
+        note=note,
     )
-    return str(count), count == 0
+    db.session.add(inspection)
+    facility.last_inspected_at = now
+    facility.due_on = day + timedelta(days=facility.type.interval_days)
+    return inspection
+
+
+def log_inspection(facility: Facility, actor: User, key: str | None, note: str = "") -> Inspection:
+    """One tap: "inspected, fine"."""
+    inspection = add_inspection(facility, actor, InspectionResult.FINE, note.strip(), utcnow())
+    db.session.flush()
+    link_evidence(
+        "facilities.inspection",
+        inspection.id,
+        _("%(code)s %(name)s inspected, fine", code=facility.code, name=facility.name),
+        site_id=facility.site_id,
+    )
+    remember(key, actor.id, "facilities.scan", token=facility.token)
+    db.session.commit()
+    return inspection

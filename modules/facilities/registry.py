@@ -1,56 +1,37 @@
-"""The registry, patrol inspections and fault reports: one public function, one transaction.
+"""The facility register: facilities, their QR tokens, types, squad leads and status.
 
-Repair orders' later life (assign … verify) is in ``orders.py``; lists and
-figures in ``queries.py`` and ``patrol.py``.
+One public function, one transaction. A facility's status is never typed: it
+follows its open repair orders (``refresh_status``).
 """
 
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from modules.facilities import settings
+from modules.facilities.errors import FacilityError
 from modules.facilities.models import (
     OPEN_STATES,
-    Comment,
     Facility,
     FacilityStatus,
     FacilityType,
-    Inspection,
-    InspectionResult,
     OrderState,
-    Priority,
     RepairOrder,
     SquadLead,
-    Transition,
-    VisitorReport,
 )
-from parkops import audit, idempotency, limits
-from parkops.attachments import Attachment, AttachmentError, store_photo
+from modules.facilities.photos import PHOTO_FACILITY, attach_photos
+from parkops import audit, idempotency
 from parkops.auth.models import Site, User, UserRole
 from parkops.extensions import db
-from parkops.rectification.services import link_evidence
 from parkops.timeutil import business_day, utcnow
 
 TOKEN_BYTES = 16  # 128 random bits, 22 characters: unguessable, and a small QR code
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-PHOTO_BEFORE = "facilities.order_before"  # the reporter's photos and the crew's "before"
-PHOTO_AFTER = "facilities.order_after"
-PHOTO_FACILITY = "facilities.facility"
-MAX_PHOTOS = 6
-
-
-class FacilityError(ValueError):
-    """Refused; the message is shown to the user and nothing was changed."""
-
-
-class RateLimited(FacilityError):
-    pass
 
 
 def remember(key: str | None, user_id: int | None, endpoint: str, **values) -> None:
@@ -184,7 +165,7 @@ def crew_of_site(site_id: int) -> list[User]:
     return users_holding("facilities.repair", site_id)
 
 
-# --- the registry ------------------------------------------------------------------------
+# --- facilities --------------------------------------------------------------------------
 
 
 @dataclass
@@ -220,17 +201,6 @@ def _apply(facility: Facility, data: FacilityData) -> None:
     )
     facility.latitude, facility.longitude = data.latitude, data.longitude
     facility.installed_on = data.installed_on
-
-
-def attach_photos(uploads: list[FileStorage], kind: str, owner_id: int, actor_id) -> list:
-    """Store photos for a record in the caller's transaction; a bad one undoes it all."""
-    try:
-        stored = [store_photo(u, kind, owner_id, actor_id) for u in uploads]
-    except AttachmentError as exc:
-        db.session.rollback()
-        raise FacilityError(str(exc)) from exc
-    db.session.flush()
-    return stored
 
 
 def create_facility(data: FacilityData, actor: User, photo: FileStorage | None = None) -> Facility:
@@ -312,194 +282,3 @@ def refresh_status(facility: Facility) -> None:
         facility.status = FacilityStatus.DAMAGED
     else:
         facility.status = FacilityStatus.IN_SERVICE
-
-
-# --- inspections and reports ------------------------------------------------------------
-
-
-def _inspect(
-    facility: Facility, actor: User, result: InspectionResult, note: str, now: datetime
-) -> Inspection:
-    day = business_day(now)
-    inspection = Inspection(
-        facility_id=facility.id,
-        site_id=facility.site_id,
-        inspector_id=actor.id,
-        at=now,
-        day=day,
-        due_on=facility.due_on,
-        result=result,
-        note=note,
-    )
-    db.session.add(inspection)
-    facility.last_inspected_at = now
-    facility.due_on = day + timedelta(days=facility.type.interval_days)
-    return inspection
-
-
-def log_inspection(facility: Facility, actor: User, key: str | None, note: str = "") -> Inspection:
-    """One tap: "inspected, fine"."""
-    inspection = _inspect(facility, actor, InspectionResult.FINE, note.strip(), utcnow())
-    db.session.flush()
-    link_evidence(
-        "facilities.inspection",
-        inspection.id,
-        _("%(code)s %(name)s inspected, fine", code=facility.code, name=facility.name),
-        site_id=facility.site_id,
-    )
-    remember(key, actor.id, "facilities.scan", token=facility.token)
-    db.session.commit()
-    return inspection
-
-
-def _deadline(priority: Priority, reported_at: datetime) -> datetime:
-    return reported_at + settings.deadlines()[priority]
-
-
-def _open_order(facility: Facility, actor: User | None, **fields) -> RepairOrder:
-    now = utcnow()
-    order = RepairOrder(
-        facility_id=facility.id,
-        site_id=facility.site_id,
-        reported_by_id=actor.id if actor else None,
-        reported_at=now,
-        deadline_at=_deadline(fields["priority"], now),
-        **fields,
-    )
-    db.session.add(order)
-    db.session.flush()
-    db.session.add(
-        Transition(
-            order_id=order.id,
-            from_state=None,
-            to_state=OrderState.REPORTED,
-            at=now,
-            by_id=actor.id if actor else None,
-        )
-    )
-    link_evidence(
-        "facilities.repair_order",
-        order.id,
-        _(
-            "Repair order %(id)s: %(code)s %(text)s",
-            id=order.id,
-            code=facility.code,
-            text=fields["description"][:120],
-        ),
-        site_id=facility.site_id,
-    )
-    return order
-
-
-def report_damage(
-    facility: Facility,
-    actor: User,
-    description: str,
-    priority: Priority,
-    hazardous: bool,
-    photos: list[FileStorage],
-    key: str | None,
-) -> RepairOrder:
-    """The crew reports damage: a repair order, the facility marked damaged (or closed)."""
-    description = description.strip()
-    if not description:
-        raise FacilityError(_("Describe what is wrong."))
-    if len(photos) > MAX_PHOTOS:
-        raise FacilityError(_("At most %(n)s photos.", n=MAX_PHOTOS))
-    takes_out = hazardous and facility.type.safety_critical
-    order = _open_order(
-        facility,
-        actor,
-        description=description,
-        priority=Priority.URGENT if takes_out else priority,
-        takes_out_of_service=takes_out,
-    )
-    attach_photos(photos, PHOTO_BEFORE, order.id, actor.id)
-    inspection = _inspect(facility, actor, InspectionResult.DAMAGE, description, order.reported_at)
-    inspection.order_id = order.id
-    db.session.flush()
-    link_evidence(
-        "facilities.inspection",
-        inspection.id,
-        _("%(code)s %(name)s inspected, damage reported", code=facility.code, name=facility.name),
-        site_id=facility.site_id,
-    )
-    refresh_status(facility)
-    if takes_out:
-        audit.record(
-            "facilities.out_of_service",
-            "facility",
-            facility.id,
-            {"code": facility.code, "order_id": order.id},
-            actor,
-        )
-    remember(key, actor.id, "facilities.order", id=order.id)
-    db.session.commit()
-    return order
-
-
-@dataclass
-class VisitorOutcome:
-    order: RepairOrder
-    joined: bool  # added to an order that was already open
-
-
-def visitor_report(
-    facility: Facility,
-    description: str,
-    photo: FileStorage | None,
-    phone: str,
-    ip: str,
-    key: str | None,
-) -> VisitorOutcome:
-    """A visitor's report: a new order, or a comment on the one already open."""
-    description = description.strip()
-    if not description:
-        raise FacilityError(_("Describe what is wrong."))
-    since = utcnow() - timedelta(hours=1)
-    db.session.commit()  # the limit lock must be the first write of its transaction (SQLite)
-    limits.serialize("facilities.visitor_report")  # held until the report is committed
-    recent = db.session.scalar(
-        select(func.count())
-        .select_from(VisitorReport)
-        .where(VisitorReport.ip == ip, VisitorReport.at >= since)
-    )
-    if recent >= settings.visitor_reports_per_hour():
-        raise RateLimited(_("You have sent several reports already. Please try again later."))
-    existing = db.session.scalar(
-        select(RepairOrder)
-        .where(RepairOrder.facility_id == facility.id, RepairOrder.state.in_(OPEN_STATES))
-        .order_by(RepairOrder.id)
-        .limit(1)
-    )
-    if existing is not None:
-        order = existing
-        db.session.add(Comment(order_id=order.id, author_id=None, phone=phone, body=description))
-    else:
-        order = _open_order(
-            facility,
-            None,
-            description=description,
-            priority=Priority.NORMAL,
-            from_visitor=True,
-            reporter_phone=phone,
-        )
-    if photo is not None:
-        attach_photos([photo], PHOTO_BEFORE, order.id, None)
-    db.session.add(VisitorReport(ip=ip, facility_id=facility.id, order_id=order.id))
-    joined = existing is not None
-    remember(key, None, "facilities.scan_thanks", token=facility.token, joined=int(joined))
-    db.session.commit()
-    return VisitorOutcome(order, joined)
-
-
-def photos_of(kind: str, owner_ids: list[int]) -> dict[int, list[Attachment]]:
-    found: dict[int, list[Attachment]] = {i: [] for i in owner_ids}
-    if owner_ids:
-        for a in db.session.scalars(
-            select(Attachment)
-            .where(Attachment.owner_kind == kind, Attachment.owner_id.in_(owner_ids))
-            .order_by(Attachment.id)
-        ):
-            found[a.owner_id].append(a)
-    return found

@@ -1,0 +1,47 @@
+"""The facilities blueprint: one views module per concept, each thin.
+
+Parse the request, call a service, render or redirect (303 after POST). The
+request helpers here are shared by every concept's views. The scan address
+``/q/<token>`` sits outside ``/facilities`` so QR codes stay short.
+"""
+
+from flask import Blueprint, redirect, request
+
+from modules.facilities import texts
+from parkops import idempotency
+
+bp = Blueprint("facilities", __name__)
+
+
+@bp.app_template_global("fac_label")
+def _fac_label(value) -> str:
+    return texts.label(value)
+
+
+def int_arg(name: str) -> int | None:
+    """A query-string argument as a non-negative int; None when absent or not a number."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def uploads(name: str) -> list:
+    """The files posted under ``name``, leaving out empty file inputs."""
+    return [f for f in request.files.getlist(name) if f and f.filename]
+
+
+def repeat():
+    """A phone's retry of a form already taken: go where the first post went (else None)."""
+    url = idempotency.previous_result(request.form.get(idempotency.FIELD))
+    return redirect(url, 303) if url else None
+
+
+# The concept modules add their routes to bp.
+from modules.facilities.views import (  # noqa: E402, F401
+    imports,
+    inspections,
+    labels,
+    orders,
+    photos,
+    registry,
+    reports,
+)

@@ -1,0 +1,52 @@
+"""The register as a spreadsheet: export of the filtered list, import of a file."""
+
+from flask import Response, abort, current_app, flash, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from modules.facilities import imports, queries
+from modules.facilities.errors import FacilityError
+from modules.facilities.forms import ImportForm
+from modules.facilities.views import bp
+from modules.facilities.views.registry import facility_filter
+from parkops.auth.access import require
+from parkops.extensions import db
+from parkops.timeutil import business_day
+
+
+@bp.route("/facilities/export.<fmt>")
+@require("facilities.view")
+def export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    facilities = db.session.scalars(queries.facility_query(facility_filter()))
+    chinese = str(get_locale()) == "zh"
+    if fmt == "csv":
+        data, mimetype = imports.export_csv(facilities, chinese), "text/csv"
+    else:
+        data = imports.export_xlsx(facilities, chinese)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(data, mimetype=mimetype)
+    stamp = business_day().isoformat()
+    response.headers["Content-Disposition"] = f'attachment; filename="facilities-{stamp}.{fmt}"'
+    return response
+
+
+@bp.route("/facilities/import", methods=["GET", "POST"])
+@require("facilities.manage")
+def import_():
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
+        if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
+            flash(_("The file is too large."), "error")
+        else:
+            try:
+                result = imports.import_file(upload.filename or "", data, current_user)
+            except FacilityError as exc:
+                flash(str(exc), "error")
+    status = 400 if request.method == "POST" and result is None else 200
+    return render_template("facilities/imports/import.html", form=form, result=result), status
