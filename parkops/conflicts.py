@@ -7,15 +7,23 @@ the record changes between the check and the commit (``StaleDataError``), the
 view answers 409 with the conflict: each field whose saved value differs from
 what this person sent, both shown, and the form again with what they typed and
 the current version, so saving once more is a decision, not an accident.
+
+Records whose rows change for other reasons too (an account's sign-ins and
+language) count their edits in a column of their own, ``edit_version``, which
+``claim`` checks and advances in one UPDATE before the edit is written.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
+
+from parkops.extensions import db
 
 CONFLICT = 409
 
@@ -37,8 +45,10 @@ class Difference:
 
 
 def _shown(field, value) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, list | tuple | set):  # several choices (checkboxes)
+        return ", ".join(_shown(field, v) for v in value)
     for choice in getattr(field, "choices", None) or ():  # wtforms SelectChoice
         if str(choice.value) == str(value):
             return str(choice.label)
@@ -63,3 +73,22 @@ def keep_typed(form, version: int) -> None:
     """Keep what was typed, but at the record's current version: the next save is deliberate."""
     form.version.data = version
     form.version.raw_data = [str(version)]
+
+
+def claim(record, version: int) -> None:
+    """Advance ``record.edit_version`` from ``version``, first thing in the edit's
+    transaction; StaleDataError when the record is at another version now.
+
+    One conditional UPDATE: of two saves of one page, the second waits for the first
+    to commit (row lock on PostgreSQL, write lock on SQLite), then matches no row.
+    """
+    model = type(record)
+    done = db.session.execute(
+        update(model)
+        .where(model.id == record.id, model.edit_version == version)
+        .values(edit_version=model.edit_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        raise StaleDataError(f"{model.__name__} {record.id} is no longer at version {version}")
+    db.session.refresh(record, ["edit_version"])

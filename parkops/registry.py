@@ -5,8 +5,8 @@ A module is a package under ``modules/`` whose ``module.py`` defines
 the ones listed in ``PARKOPS_MODULES`` and learns about them only through
 their specs (nav entries, permissions, evidence kinds, indicators, jobs, CLI,
 what waits for a user on the home page, the modules it requires, the subjects it
-offers, the signals it reacts to, its stylesheets and scripts, its settings and
-its sub-navigation).
+offers, the signals it reacts to, its stylesheets and scripts, its settings, its
+sub-navigation, and the words for its audit actions, object types and detail keys).
 """
 
 from collections.abc import Callable
@@ -61,19 +61,40 @@ class EvidenceKind:
 class Indicator:
     """A live figure for a problem, computed from operational records.
 
-    ``compute()`` runs inside an app context and returns (value text, ok flag):
-    ok is True when the figure supports the problem being rectified, False when
-    it contradicts it, None when there is nothing to judge yet.
+    ``compute(site_ids)`` runs inside an app context and returns (value text, ok
+    flag) over the records of the sites ``site_ids`` (a frozenset of site ids;
+    None: every site), filtered in SQL: ok is True when the figure supports the
+    problem being rectified, False when it contradicts it, None when there is
+    nothing to judge yet.
 
-    The figure spans every site, so it is shown only to readers who hold
-    ``permission`` and see every site; anyone else does not see it at all.
+    A reader holding ``permission`` is shown the figure over their own sites;
+    anyone else does not see it at all.
     """
 
     name: str
     label: str | LazyString
     problems: tuple[str, ...]
-    compute: Callable[[], tuple[str, bool | None]]
+    compute: Callable[[frozenset[int] | None], tuple[str, bool | None]]
     permission: str = field(kw_only=True)  # "ticketing.view"
+
+
+@dataclass(frozen=True)
+class AuditObject:
+    """An audited object type: its name, and the page showing one
+    (``url_for(endpoint, **{arg: object_id})``; None: no page)."""
+
+    label: str | LazyString
+    endpoint: str | None = None
+    arg: str = "id"
+
+
+@dataclass(frozen=True)
+class AuditDetail:
+    """An audit detail key's name, and how a stored value of it is shown (None: as it is;
+    ``parkops.audit_words`` has ``person``, ``one_of(labels)``, ``count``)."""
+
+    label: str | LazyString
+    show: Callable[[object], str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -152,6 +173,12 @@ class ModuleSpec:
     settings: tuple[Setting, ...] = ()
     # Who may change the module's database settings on /settings/<module>.
     settings_permission: str | None = None
+    # The audit log in words (parkops/audit_words.py): every action the module records
+    # ("ticketing.deposit" → label), its object types and its detail keys ("kind", or
+    # "<action>:kind" when the key means something else in another action).
+    audit_actions: dict[str, str | LazyString] = field(default_factory=dict, hash=False)
+    audit_objects: dict[str, AuditObject] = field(default_factory=dict, hash=False)
+    audit_details: dict[str, AuditDetail] = field(default_factory=dict, hash=False)
 
 
 @dataclass

@@ -20,8 +20,49 @@ from flask_babel import lazy_gettext as _l
 
 from modules.facilities import demo, indicators, jobs, todo
 from modules.facilities.cli import cli
+from modules.facilities.forms import REJECT_LABELS
 from modules.facilities.views import bp
-from parkops.registry import EvidenceKind, Indicator, JobSpec, ModuleSpec, NavEntry, Permission
+from parkops.audit_words import one_of, person
+from parkops.registry import (
+    AuditDetail,
+    AuditObject,
+    EvidenceKind,
+    Indicator,
+    JobSpec,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+)
+
+# The audit log in words (parkops/audit_words.py).
+AUDIT_ACTIONS = {
+    "facilities.type_created": _l("Facility type created"),
+    "facilities.type_changed": _l("Facility type changed"),
+    "facilities.squad_lead_set": _l("Squad lead chosen"),
+    "facilities.created": _l("Facility added"),
+    "facilities.changed": _l("Facility changed"),
+    "facilities.token_reissued": _l("Facility label reissued"),
+    "facilities.out_of_service": _l("Facility out of service"),
+    "facilities.order_verified": _l("Repair verified"),
+    "facilities.order_rejected": _l("Damage report rejected"),
+    "facilities.imported": _l("Facilities imported"),
+}
+AUDIT_OBJECTS = {
+    "facility": AuditObject(_l("Facility"), "facilities.facility", "facility_id"),
+    "facility_type": AuditObject(_l("Facility type"), "facilities.type_form", "type_id"),
+    "repair_order": AuditObject(_l("Repair order"), "facilities.order", "id"),
+}
+AUDIT_DETAILS = {
+    "interval_days": AuditDetail(_l("Inspection interval (days)")),
+    "safety_critical": AuditDetail(_l("Safety-critical")),
+    "facilities.squad_lead_set:user_id": AuditDetail(_l("Squad lead"), person),
+    "order_id": AuditDetail(_l("Repair order")),
+    "old_token_prefix": AuditDetail(_l("Old label begins with")),
+    "facilities.order_rejected:reason": AuditDetail(_l("Reason"), one_of(REJECT_LABELS)),
+    "created": AuditDetail(_l("Added")),
+    "updated": AuditDetail(_l("Updated")),
+    "bad_rows": AuditDetail(_l("Rows refused")),
+}
 
 spec = ModuleSpec(
     name="facilities",
@@ -109,4 +150,7 @@ spec = ModuleSpec(
     cli=cli,
     demo=demo.load,
     todo=todo.todo,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
+    audit_details=AUDIT_DETAILS,
 )

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select, true
 
 from modules.ticketing.models import (
     CARD_KINDS,
@@ -32,24 +32,35 @@ A_YEAR = timedelta(days=364)  # 52 weeks: weekends against weekends
 PROMOTED = (*CARD_KINDS, ProductKind.COMBINED)  # problem 11's measures: 畅玩卡, 打折卡, 联票
 
 
-def unsigned_days() -> tuple[str, bool | None]:
+def _at(column, site_ids: frozenset[int] | None):
+    """The WHERE clause keeping the records of ``site_ids`` (None: every site)."""
+    return true() if site_ids is None else column.in_(sorted(site_ids))
+
+
+def unsigned_days(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
     """Past days not signed off (today is still being worked)."""
     n = db.session.scalar(
         select(func.count())
         .select_from(TicketDay)
-        .where(TicketDay.status == DayStatus.OPEN, TicketDay.business_day < business_day())
+        .where(
+            _at(TicketDay.site_id, site_ids),
+            TicketDay.status == DayStatus.OPEN,
+            TicketDay.business_day < business_day(),
+        )
     )
     return ngettext("%(num)s day", "%(num)s days", n), n == 0
 
 
-def open_discrepancies() -> tuple[str, bool | None]:
+def open_discrepancies(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
     n = db.session.scalar(
-        select(func.count()).select_from(Finding).where(Finding.status == FindingStatus.OPEN)
+        select(func.count())
+        .select_from(Finding)
+        .where(_at(Finding.site_id, site_ids), Finding.status == FindingStatus.OPEN)
     )
     return ngettext("%(num)s open", "%(num)s open", n), n == 0
 
 
-def unexplained_difference() -> tuple[str, bool | None]:
+def unexplained_difference(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
     """This month's shift differences that neither the seller nor the auditor has explained."""
     start = business_day().replace(day=1)
     explained = or_(Shift.explanation != "", exists().where(Finding.shift_id == Shift.id))
@@ -62,7 +73,11 @@ def unexplained_difference() -> tuple[str, bool | None]:
             ).label("difference"),
         )
         .join(Shift, Shift.id == ShiftTally.shift_id)
-        .where(Shift.business_day >= start, Shift.status == ShiftStatus.CLOSED)
+        .where(
+            _at(Shift.site_id, site_ids),
+            Shift.business_day >= start,
+            Shift.status == ShiftStatus.CLOSED,
+        )
         .group_by(Shift.id, Shift.explanation)
         .subquery()
     )
@@ -78,10 +93,10 @@ def unexplained_difference() -> tuple[str, bool | None]:
     return format_fen(total), total == 0
 
 
-def gate_match_share() -> tuple[str, bool | None]:
+def gate_match_share(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
     """Of the last 30 days' gate entries, the share covered by tickets sold."""
     end = business_day()
-    counts = venue_day_counts(None, end - GATE_WINDOW, end).values()
+    counts = venue_day_counts(site_ids, end - GATE_WINDOW, end).values()
     entries = sum(gate for gate, _sold in counts)
     if not entries:
         return _("no gate counts yet"), None
@@ -90,7 +105,7 @@ def gate_match_share() -> tuple[str, bool | None]:
     return f"{share}%", share >= GATE_MATCH_OK
 
 
-def _net_income(start, end, *where) -> int:
+def _net_income(site_ids: frozenset[int] | None, start, end, *where) -> int:
     """Ticket income (sales less refunds) of the business days start..end-1, from the summary."""
     signed = case(
         (DailySales.status == SaleStatus.SOLD, DailySales.amount_fen),
@@ -101,18 +116,23 @@ def _net_income(start, end, *where) -> int:
         db.session.scalar(
             select(func.coalesce(func.sum(signed), 0))
             .join(Product, Product.id == DailySales.product_id)
-            .where(DailySales.business_day >= start, DailySales.business_day < end, *where)
+            .where(
+                _at(DailySales.site_id, site_ids),
+                DailySales.business_day >= start,
+                DailySales.business_day < end,
+                *where,
+            )
         )
     )
 
 
-def income_trend() -> tuple[str, bool | None]:
+def income_trend(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
     """The last 30 days' ticket income against the same 30 days a year earlier (problem 11:
     income had been falling since 2017)."""
     end = business_day()
     start = end - INCOME_WINDOW
-    income = _net_income(start, end)
-    earlier = _net_income(start - A_YEAR, end - A_YEAR)
+    income = _net_income(site_ids, start, end)
+    earlier = _net_income(site_ids, start - A_YEAR, end - A_YEAR)
     if not earlier:
         return _("%(income)s; no sales a year earlier to compare", income=format_fen(income)), None
     change = 100 * (income - earlier) / earlier
@@ -122,14 +142,14 @@ def income_trend() -> tuple[str, bool | None]:
     return text, income >= earlier
 
 
-def promotion_share() -> tuple[str, bool | None]:
+def promotion_share(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
     """Cards, passes and combined tickets sold in the last 30 days, and their share of income."""
     end = business_day()
     start = end - INCOME_WINDOW
-    income = _net_income(start, end)
+    income = _net_income(site_ids, start, end)
     if not income:
         return _("no sales yet"), None
-    promoted = _net_income(start, end, Product.kind.in_(PROMOTED))
+    promoted = _net_income(site_ids, start, end, Product.kind.in_(PROMOTED))
     share = 100 * promoted / income
     return (
         _("%(amount)s, %(share).1f%% of ticket income", amount=format_fen(promoted), share=share),

@@ -4,9 +4,14 @@ from flask_babel import lazy_gettext as _l
 
 from modules.ticketing import demo, indicators, jobs, todo, tolerances
 from modules.ticketing.cli import cli
+from modules.ticketing.labels import LABELS
+from modules.ticketing.models import CorrectionKind, Payment, ProductKind
 from modules.ticketing.permissions import ANY, APPROVE, AUDIT, MANAGE, SELL, VIEW
 from modules.ticketing.views import bp
+from parkops.audit_words import count, one_of
 from parkops.registry import (
+    AuditDetail,
+    AuditObject,
     EvidenceKind,
     Indicator,
     JobSpec,
@@ -17,6 +22,89 @@ from parkops.registry import (
 )
 
 PROBLEMS = ("35", "12")
+
+# The audit log in words (parkops/audit_words.py).
+AUDIT_ACTIONS = {
+    "ticketing.thresholds_set": _l("Cash tolerances set"),
+    "ticketing.shift_opened": _l("Shift opened"),
+    "ticketing.shift_counted": _l("Shift counted blind"),
+    "ticketing.shift_explained": _l("Shift difference explained"),
+    "ticketing.shift_second_count": _l("Shift counted a second time"),
+    "ticketing.correction_requested": _l("Correction requested"),
+    "ticketing.correction_approved": _l("Correction approved"),
+    "ticketing.correction_rejected": _l("Correction rejected"),
+    "ticketing.venue_created": _l("Venue added"),
+    "ticketing.product_created": _l("Product added"),
+    "ticketing.product_updated": _l("Product changed"),
+    "ticketing.price_added": _l("Price added"),
+    "ticketing.office_created": _l("Ticket office added"),
+    "ticketing.window_added": _l("Window added"),
+    "ticketing.office_active": _l("Ticket office opened or closed"),
+    "ticketing.window_active": _l("Window opened or closed"),
+    "ticketing.sellers_set": _l("Office sellers chosen"),
+    "ticketing.gate_count": _l("Gate count entered"),
+    "ticketing.deposit": _l("Bank deposit entered"),
+    "ticketing.finding_added": _l("Discrepancy recorded"),
+    "ticketing.finding_resolved": _l("Discrepancy resolved"),
+    "ticketing.day_signed": _l("Ticket day signed off"),
+    "ticketing.sales_imported": _l("Sales imported"),
+    "ticketing.gate_counts_imported": _l("Gate counts imported"),
+    "ticketing.roll_received": _l("Ticket roll received"),
+    "ticketing.void_requested": _l("Void requested"),
+    "ticketing.void_approved": _l("Void approved"),
+    "ticketing.void_rejected": _l("Void rejected"),
+    "ticketing.range_issued": _l("Ticket range issued"),
+    "ticketing.range_returned": _l("Ticket range returned"),
+}
+AUDIT_OBJECTS = {
+    "setting": AuditObject(_l("Ticketing settings")),
+    "shift": AuditObject(_l("Shift"), "ticketing.shift"),
+    "correction": AuditObject(_l("Correction")),
+    "venue": AuditObject(_l("Venue")),
+    "product": AuditObject(_l("Product"), "ticketing.product"),
+    "office": AuditObject(_l("Ticket office"), "ticketing.office"),
+    "window": AuditObject(_l("Window")),
+    "ticket_day": AuditObject(_l("Ticket day"), "ticketing.day"),
+    "finding": AuditObject(_l("Discrepancy"), "ticketing.finding"),
+    "sales_import": AuditObject(_l("Import")),
+    "stock_roll": AuditObject(_l("Ticket roll")),
+    "serial_void": AuditObject(_l("Void")),
+    "stock_issue": AuditObject(_l("Ticket range")),
+}
+_PAID = one_of(LABELS[Payment])
+_CORRECTION = AuditDetail(_l("Kind"), one_of(LABELS[CorrectionKind]))
+AUDIT_DETAILS = {
+    "before": AuditDetail(_l("Before")),
+    "after": AuditDetail(_l("After")),
+    "window": AuditDetail(_l("Window")),
+    "float": AuditDetail(_l("Opening float")),
+    "counted": AuditDetail(_l("Counted"), _PAID),
+    "expected": AuditDetail(_l("Expected"), _PAID),
+    "day": AuditDetail(_l("Business day")),
+    "ticketing.correction_requested:kind": _CORRECTION,
+    "ticketing.correction_approved:kind": _CORRECTION,
+    "ticketing.correction_rejected:kind": _CORRECTION,
+    "ticketing.product_created:kind": AuditDetail(_l("Kind"), one_of(LABELS[ProductKind])),
+    "reason": AuditDetail(_l("Reason")),
+    "price": AuditDetail(_l("Price")),
+    "from": AuditDetail(_l("Valid from")),
+    "venue": AuditDetail(_l("Venue")),
+    "entries": AuditDetail(_l("Entries")),
+    "amount": AuditDetail(_l("Amount")),
+    "slip": AuditDetail(_l("Deposit slip")),
+    "resolution": AuditDetail(_l("Resolution")),
+    "flags": AuditDetail(_l("Flags reviewed"), count),
+    "lines": AuditDetail(_l("Lines")),
+    "skipped": AuditDetail(_l("Already imported")),
+    "counts": AuditDetail(_l("Counts")),
+    "product": AuditDetail(_l("Product")),
+    "first": AuditDetail(_l("First serial")),
+    "last": AuditDetail(_l("Last serial")),
+    "serial": AuditDetail(_l("Serial")),
+    "shift": AuditDetail(_l("Shift")),
+    "first_unsold": AuditDetail(_l("First unsold serial")),
+    "sellers": AuditDetail(_l("Sellers")),
+}
 
 spec = ModuleSpec(
     name="ticketing",
@@ -156,4 +244,7 @@ spec = ModuleSpec(
     cli=cli,
     demo=demo.load,
     todo=todo.todo,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
+    audit_details=AUDIT_DETAILS,
 )

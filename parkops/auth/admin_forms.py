@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from parkops.auth.forms import new_password_length
 from parkops.auth.models import ROLE_LABELS, ROLES, Department, Site
 from parkops.auth.services import PASSWORD_MIN_LENGTH
+from parkops.conflicts import Versioned
 
 USERNAME = r"^[a-z0-9][a-z0-9._-]*$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
@@ -138,6 +139,18 @@ class DepartmentForm(FlaskForm):
         filters=[_strip],
         validators=[DataRequired(_l("Enter the department's name.")), Length(max=100)],
     )
+
+
+class UserEditForm(Versioned, UserForm):
+    """An existing account's form: carries the edit version it was loaded at."""
+
+
+class SiteEditForm(Versioned, SiteForm):
+    pass
+
+
+class DepartmentEditForm(Versioned, DepartmentForm):
+    pass
 
 
 class AuditFilterForm(FlaskForm):

@@ -2,7 +2,9 @@
 
 One public function is one transaction. Every change is audited with the old
 and new value of each field it touched (never a password). Refusals raise
-``Refused`` before anything is written.
+``Refused``; the caller rolls back. An edit of an existing record names the
+``edit_version`` its form was loaded at and raises StaleDataError when someone
+else saved since (``parkops.conflicts.claim``).
 """
 
 import secrets
@@ -12,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from parkops import audit
+from parkops import audit, conflicts
 from parkops.auth.models import ROLES, Department, LoginFailure, Site, User, UserRole
 from parkops.auth.passwords import weakness
 from parkops.auth.services import Refused
@@ -104,7 +106,8 @@ def create_user(username: str, password: str, account: Account) -> User:
     return user
 
 
-def update_user(user: User, account: Account, acting: User) -> None:
+def update_user(user: User, account: Account, acting: User, *, version: int) -> None:
+    conflicts.claim(user, version)
     before = _snapshot(user)
     was_admin = "admin" in user.roles
     _apply(user, account)
@@ -161,8 +164,10 @@ def _unique(model, column, value, exclude_id: int | None, message: str, field: s
         raise Refused(message, field)
 
 
-def save_site(site: Site | None, code: str, name: str) -> Site:
-    """Create (``site`` None) or rename a site."""
+def save_site(site: Site | None, code: str, name: str, *, version: int | None = None) -> Site:
+    """Create (``site`` None) or rename a site loaded at ``version`` (required then)."""
+    if site is not None:
+        conflicts.claim(site, version)
     code = code.strip().upper()
     name = name.strip()
     _unique(
@@ -197,7 +202,12 @@ def set_site_active(site: Site, active: bool) -> None:
     db.session.commit()
 
 
-def save_department(department: Department | None, name: str) -> Department:
+def save_department(
+    department: Department | None, name: str, *, version: int | None = None
+) -> Department:
+    """Create (``department`` None) or rename one loaded at ``version`` (required then)."""
+    if department is not None:
+        conflicts.claim(department, version)
     name = name.strip()
     _unique(
         Department,

@@ -4,10 +4,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
+from parkops import conflicts
 from parkops.auth import admin_services as services
 from parkops.auth.access import require
-from parkops.auth.admin_forms import DepartmentForm, NewUserForm, SiteForm, UserForm
+from parkops.auth.admin_forms import (
+    DepartmentEditForm,
+    DepartmentForm,
+    NewUserForm,
+    SiteEditForm,
+    SiteForm,
+    UserEditForm,
+    UserForm,
+)
 from parkops.auth.models import ROLE_LABELS, ROLES, Department, Site, User, UserRole
 from parkops.auth.services import Refused
 from parkops.extensions import db
@@ -29,6 +39,17 @@ def _form_page(template: str, **context):
     """A form shown again after a POST was refused (422), or for the first time."""
     status = 422 if request.method == "POST" else 200
     return render_template(template, **context), status
+
+
+def _conflict_page(template: str, form, record, saved: dict, **context):
+    """Someone saved ``record`` since this form was loaded: 409 with what differs, the
+    typed values kept at the record's current version (``saved``: field → value now)."""
+    db.session.rollback()
+    db.session.refresh(record)
+    conflict = conflicts.differences(form, saved(record))
+    conflicts.keep_typed(form, record.edit_version)
+    page = render_template(template, form=form, conflict=conflict, **context)
+    return page, conflicts.CONFLICT
 
 
 def _choices_for(user: User | None, form: UserForm) -> None:
@@ -106,6 +127,18 @@ def new_user():
     return _form_page("admin/user_form.html", form=form, user=None)
 
 
+def _user_values(user: User) -> dict:
+    """The account form's fields as the account holds them now."""
+    return {
+        "display_name": user.display_name,
+        "email": user.email,
+        "roles": sorted(user.roles),
+        "all_sites": user.all_sites,
+        "sites": sorted(s.id for s in user.sites),
+        "department_id": user.department_id,
+    }
+
+
 def _user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
 
@@ -114,21 +147,20 @@ def _user_or_404(user_id: int) -> User:
 @require("admin.users")
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
-    form = UserForm(
-        data={
-            "display_name": user.display_name,
-            "email": user.email,
-            "roles": sorted(user.roles),
-            "all_sites": user.all_sites,
-            "sites": [s.id for s in user.sites],
-            "department_id": user.department_id,
-        }
-    )
+    form = UserEditForm(data={**_user_values(user), "version": user.edit_version})
     _choices_for(user, form)
     if form.validate_on_submit():
         try:
-            services.update_user(user, _account(form), current_user._get_current_object())
+            services.update_user(
+                user,
+                _account(form),
+                current_user._get_current_object(),
+                version=form.version.data,
+            )
+        except StaleDataError:
+            return _conflict_page("admin/user_form.html", form, user, _user_values, user=user)
         except Refused as refused:
+            db.session.rollback()
             _refuse(form, refused)
         else:
             flash(_("Changes to %(name)s saved.", name=user.username), "success")
@@ -169,16 +201,24 @@ def sites():
     return render_template("admin/sites.html", sites=rows)
 
 
+def _site_values(site: Site) -> dict:
+    return {"code": site.code, "name": site.name}
+
+
 @bp.route("/sites/new", methods=["GET", "POST"], defaults={"site_id": None})
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
 @require("admin.users")
 def edit_site(site_id: int | None):
     site = None if site_id is None else (db.session.get(Site, site_id) or abort(404))
-    form = SiteForm(obj=site)
+    form = SiteForm() if site is None else SiteEditForm(obj=site, version=site.edit_version)
     if form.validate_on_submit():
+        version = None if site is None else form.version.data
         try:
-            site = services.save_site(site, form.code.data, form.name.data)
+            site = services.save_site(site, form.code.data, form.name.data, version=version)
+        except StaleDataError:
+            return _conflict_page("admin/site_form.html", form, site, _site_values, site=site)
         except Refused as refused:
+            db.session.rollback()
             _refuse(form, refused)
         else:
             flash(_("Site %(code)s saved.", code=site.code), "success")
@@ -211,11 +251,25 @@ def edit_department(department_id: int | None):
     department = (
         None if department_id is None else (db.session.get(Department, department_id) or abort(404))
     )
-    form = DepartmentForm(obj=department)
+    form = (
+        DepartmentForm()
+        if department is None
+        else DepartmentEditForm(obj=department, version=department.edit_version)
+    )
     if form.validate_on_submit():
+        version = None if department is None else form.version.data
         try:
-            department = services.save_department(department, form.name.data)
+            department = services.save_department(department, form.name.data, version=version)
+        except StaleDataError:
+            return _conflict_page(
+                "admin/department_form.html",
+                form,
+                department,
+                lambda d: {"name": d.name},
+                department=department,
+            )
         except Refused as refused:
+            db.session.rollback()
             _refuse(form, refused)
         else:
             flash(_("Department %(name)s saved.", name=department.name), "success")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import false, select
 from wtforms import SelectChoice
 
-from parkops import audit
+from parkops import audit, audit_words
 from parkops.audit import AuditEntry
 from parkops.auth.access import require
 from parkops.auth.admin_forms import AuditFilterForm
@@ -23,12 +23,9 @@ PER_PAGE = 50
 @require("audit.view")
 def index():
     form = AuditFilterForm(request.args)
-    form.action.choices = [SelectChoice("", _("All"))] + [
-        SelectChoice(a, a)
-        for a in db.session.scalars(
-            select(AuditEntry.action).distinct().order_by(AuditEntry.action)
-        )
-    ]
+    recorded = db.session.scalars(select(AuditEntry.action).distinct())
+    named = sorted((audit_words.action_label(a), a) for a in recorded)
+    form.action.choices = [SelectChoice("", _("All"))] + [SelectChoice(a, n) for n, a in named]
     people = db.session.scalars(select(User).order_by(User.username)).all()
     form.actor.choices = [SelectChoice("", _("All"))] + [
         SelectChoice(u.id, f"{u.display_name} ({u.username})") for u in people
@@ -47,9 +44,12 @@ def index():
     else:
         query = query.where(false())  # a filter we cannot read must not show everything
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
-    named = {u.id: u for u in people}
+    users = {u.id: u for u in people}
+    shown = [(e, audit_words.shown(e)) for e in page.items]
     filters = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("admin/audit.html", form=form, page=page, users=named, filters=filters)
+    return render_template(
+        "admin/audit.html", form=form, page=page, entries=shown, users=users, filters=filters
+    )
 
 
 @bp.route("/verify")

@@ -55,6 +55,9 @@ class Site(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
+    # Counts administrators' saves of the edit form (parkops.conflicts.claim), not
+    # sign-ins, sign-outs or language changes: a stale form is refused, not applied.
+    edit_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Department(Base):
@@ -62,6 +65,9 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Counts administrators' saves of the edit form (parkops.conflicts.claim), not
+    # sign-ins, sign-outs or language changes: a stale form is refused, not applied.
+    edit_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class UserRole(Base):
@@ -87,6 +93,9 @@ class User(UserMixin, Base):
     # Set when an administrator chose the password (new account, reset): the
     # user must pick their own before doing anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Counts administrators' saves of the edit form (parkops.conflicts.claim), not
+    # sign-ins, sign-outs or language changes: a stale form is refused, not applied.
+    edit_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Raised to end every open session of the account (deactivation).
     session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,8 +14,14 @@ from parkops.attachments import AttachmentError
 from parkops.auth.access import require
 from parkops.extensions import db
 from parkops.rectification import edits
-from parkops.rectification.forms import MappingForm, ProblemForm, ReportForm, SelfFoundForm
-from parkops.rectification.models import Category, Measure, Regulation, Source, Status
+from parkops.rectification.forms import (
+    MappingForm,
+    ProblemForm,
+    ReportForm,
+    SelfFoundEditForm,
+    SelfFoundForm,
+)
+from parkops.rectification.models import Category, Measure, Problem, Regulation, Source, Status
 from parkops.rectification.problem_page import (
     load_problem,
     measure_form,
@@ -211,37 +217,55 @@ def edit_self_found(problem_id: int):
     problem = load_problem(problem_id)
     if problem.source != Source.SELF:
         abort(404)
-    form = SelfFoundForm(
-        data={
-            "category": problem.category_number,
-            "title": problem.title,
-            "notice_text": problem.notice_text,
-            "leader": problem.leader_id,
-            "department": problem.department_id,
-            "person": problem.person_id,
-            "deadline": problem.deadline,
-            "status": problem.status.value,
-        }
-    )
+    form = SelfFoundEditForm(data={**_self_found_values(problem), "version": problem.version})
     form.set_choices(
         _categories(),
         leader_id=problem.leader_id,
         person_id=problem.person_id,
         department_id=problem.department_id,
     )
+    conflict = None
     if form.validate_on_submit():
-        edits.update_self_found(
-            problem,
-            form.category.data,
-            form.title.data,
-            form.notice_text.data or "",
-            _owners(form),
-            business_day(),
-        )
-        flash(_("Problem %(code)s saved.", code=problem.code), "success")
-        return redirect(_problem_url(problem.id), 303)
+        try:
+            if form.version.data != problem.version:
+                raise StaleDataError
+            edits.update_self_found(
+                problem,
+                form.category.data,
+                form.title.data,
+                form.notice_text.data or "",
+                _owners(form),
+                business_day(),
+            )
+        except StaleDataError:  # someone saved since this page was loaded
+            db.session.rollback()
+            problem = load_problem(problem_id)
+            conflict = conflicts.differences(form, _self_found_values(problem))
+            conflicts.keep_typed(form, problem.version)
+        else:
+            flash(_("Problem %(code)s saved.", code=problem.code), "success")
+            return redirect(_problem_url(problem.id), 303)
     status = UNPROCESSABLE if request.method == "POST" else 200
-    return render_template("rectification/self_found.html", form=form, problem=problem), status
+    if conflict is not None:
+        status = conflicts.CONFLICT
+    page = render_template(
+        "rectification/self_found.html", form=form, problem=problem, conflict=conflict
+    )
+    return page, status
+
+
+def _self_found_values(problem: Problem) -> dict:
+    """The self-found form's fields as the problem holds them now."""
+    return {
+        "category": problem.category_number,
+        "title": problem.title,
+        "notice_text": problem.notice_text,
+        "leader": problem.leader_id,
+        "department": problem.department_id,
+        "person": problem.person_id,
+        "deadline": problem.deadline,
+        "status": problem.status.value,
+    }
 
 
 def _mapping_page(forms: dict | None = None, status: int = 200):

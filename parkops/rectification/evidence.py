@@ -116,19 +116,18 @@ def evidence_page(problem_id: int, kind: str, page: int):
 
 
 def readings(problem_code: str) -> list[Reading]:
-    """The problem's indicators the reader may see, computed now.
+    """The problem's indicators the reader may see, computed now over the reader's sites.
 
-    Figures span every site: a reader limited to some sites, or without the
-    indicator's permission, is not shown the indicator at all (not a zero).
+    A reader without the indicator's permission is not shown it at all (not a zero).
     """
-    if current_user.site_ids is not None:
-        return []
+    sites = current_user.site_ids
+    sites = None if sites is None else frozenset(sites)
     result = []
     for indicator in registry(current_app).indicators:
         if problem_code not in indicator.problems or not current_user.can(indicator.permission):
             continue
         try:
-            text, ok = indicator.compute()
+            text, ok = indicator.compute(sites)
         except Exception:
             # One module's failing figure must not take the ledger page down with it.
             current_app.logger.exception("indicator %s failed", indicator.name)

@@ -140,6 +140,10 @@ class SelfFoundForm(_Owners, FlaskForm):
         ]
 
 
+class SelfFoundEditForm(Versioned, SelfFoundForm):
+    """A self-found problem's own form: carries the problem's version."""
+
+
 class MeasureForm(Versioned, FlaskForm):
     """A measure: a new one has no version yet, an edited one carries it (see conflicts)."""
 

@@ -20,7 +20,7 @@ def leader(client, make_user, login):
 
 
 def actions_listed(response) -> list[str]:
-    return re.findall(r'data-label="Action"><code>([^<]+)</code>', response.text)
+    return re.findall(r'data-action="([^"]+)"', response.text)
 
 
 def add_entries(actor, n, action="test.action"):
@@ -31,18 +31,22 @@ def add_entries(actor, n, action="test.action"):
 
 def test_newest_first_with_actor_object_and_details(client, leader, make_user):
     crew = make_user("crew1", ["crew"], display_name="赵强")
-    audit.record("test.first", "problem", 14, {"changes": {"status": ["open", "done"]}}, actor=crew)
-    audit.record("test.second", "user", crew.id, {"roles": ["crew", "gardener"]}, actor=leader)
+    changes = {"code": "14", "status": ["not_started", "completed"], "person_id": [None, crew.id]}
+    audit.record("ledger.problem_updated", "problem", 14, changes, actor=crew)
+    audit.record("admin.user_updated", "user", crew.id, {"changes": {"roles": [[], ["crew"]]}})
     db.session.commit()
     response = client.get("/audit/")
     assert response.status_code == 200
     listed = actions_listed(response)
-    assert listed.index("test.second") < listed.index("test.first") < listed.index("auth.login")
+    first, second = "ledger.problem_updated", "admin.user_updated"
+    assert listed.index(second) < listed.index(first) < listed.index("auth.login")
     page = response.text
-    assert "赵强" in page and "problem #14" in page
-    assert re.search(r"<dt>status</dt><dd>open → done</dd>", page)
-    assert re.search(r"<dt>roles</dt><dd>crew, gardener</dd>", page)
-    assert re.search(rf"user #{crew.id} <small[^>]*>crew1</small>", page)
+    assert ">Problem changed<" in page and ">Account changed<" in page and ">Signed in<" in page
+    assert '<a href="/ledger/problems/14">Problem 14</a>' in page
+    assert re.search(r"<dt>Status</dt><dd>Not started → Completed</dd>", page)
+    assert re.search(r"<dt>Person responsible</dt><dd>— → 赵强</dd>", page)
+    assert re.search(r"<dt>Roles</dt><dd>— → Repair squad</dd>", page)
+    assert f'<a href="/admin/users/{crew.id}">Account 赵强</a>' in page
 
 
 def test_paginated(client, leader):

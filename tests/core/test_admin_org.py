@@ -43,7 +43,9 @@ def test_create_rename_deactivate_and_reactivate_a_site(client, boss):
     assert (site.code, site.name, site.active) == ("PSY", "濮上园", True)
     assert audited("admin.site_created")[0].details == {"code": "PSY", "name": "濮上园"}
 
-    client.post(f"/admin/sites/{site.id}", data={"code": "PSY", "name": "濮上园景区"})
+    client.post(
+        f"/admin/sites/{site.id}", data={"code": "PSY", "name": "濮上园景区", "version": "1"}
+    )
     assert audited("admin.site_updated")[0].details == {
         "changes": {"name": ["濮上园", "濮上园景区"]}
     }
@@ -83,7 +85,9 @@ def test_renaming_a_site_to_another_sites_code_is_refused(client, boss, make_sit
     make_site("PSY", "濮上园")
     zoo = make_site("ZYLZ", "中原绿色庄园")
     before = rows(Site)
-    response = client.post(f"/admin/sites/{zoo.id}", data={"code": "PSY", "name": "中原"})
+    response = client.post(
+        f"/admin/sites/{zoo.id}", data={"code": "PSY", "name": "中原", "version": "1"}
+    )
     assert "used by another site" in errors(response)
     assert rows(Site) == before
 
@@ -92,7 +96,7 @@ def test_departments(client, boss):
     assert client.post("/admin/departments/new", data={"name": " 财审科 "}).status_code == 303
     department = db.session.scalar(select(Department))
     assert department.name == "财审科"
-    client.post(f"/admin/departments/{department.id}", data={"name": "财务审计科"})
+    client.post(f"/admin/departments/{department.id}", data={"name": "财务审计科", "version": "1"})
     assert audited("admin.department_updated")[0].details == {
         "changes": {"name": ["财审科", "财务审计科"]}
     }

@@ -48,7 +48,7 @@ def test_the_last_active_admin_keeps_the_role(make_user):
     boss = make_user("boss", ["admin"], all_sites=True)
     office = make_user("office1", ["office"], all_sites=True)
     with pytest.raises(Refused, match="last active administrator"):
-        services.update_user(boss, account(roles=["leader"]), acting=office)
+        services.update_user(boss, account(roles=["leader"]), acting=office, version=1)
     db.session.expire_all()
     assert boss.roles == {"admin"} and audit_count() == 0
 
@@ -56,7 +56,9 @@ def test_the_last_active_admin_keeps_the_role(make_user):
 def test_an_inactive_admin_may_lose_the_role(make_user):
     boss = make_user("boss", ["admin"], all_sites=True)
     dormant = make_user("dormant", ["admin"], all_sites=True, active=False)
-    services.update_user(dormant, account(display_name="Dormant", roles=["leader"]), acting=boss)
+    services.update_user(
+        dormant, account(display_name="Dormant", roles=["leader"]), acting=boss, version=1
+    )
     db.session.expire_all()
     assert dormant.roles == {"leader"}
 
@@ -66,6 +68,8 @@ def test_unknown_role_is_refused_by_the_service_too(make_user):
     with pytest.raises(Refused, match="Unknown role: wizard"):
         services.create_user("newbie", "long enough password", account(roles=["wizard"]))
     with pytest.raises(Refused, match="Unknown site"):
-        services.update_user(boss, account(all_sites=False, site_ids=[4242]), acting=boss)
+        services.update_user(
+            boss, account(all_sites=False, site_ids=[4242]), acting=boss, version=1
+        )
     db.session.expire_all()
     assert boss.all_sites and audit_count() == 0

@@ -155,6 +155,7 @@ def test_edit_records_old_and_new_values(client, boss, site, make_user, make_sit
     response = client.post(
         f"/admin/users/{crew.id}",
         data={
+            "version": "1",
             "display_name": "赵强强",
             "email": "",
             "roles": ["crew", "gardener"],
@@ -188,7 +189,7 @@ def test_edit_form_shows_current_values(client, boss, site, make_user):
 
 def test_saving_without_changes_writes_no_audit_entry(client, boss, site, make_user):
     crew = make_user("crew1", ["crew"], sites=[site], display_name="赵强")
-    form = {"display_name": "赵强", "email": "", "roles": ["crew"], "sites": [str(site.id)]}
+    form = {"display_name": "赵强", "roles": ["crew"], "sites": [str(site.id)], "version": "1"}
     assert client.post(f"/admin/users/{crew.id}", data=form).status_code == 303
     assert details("admin.user_updated") == []
 
@@ -197,6 +198,7 @@ def test_bad_edit_changes_nothing(client, boss, site, make_user):
     crew = make_user("crew1", ["crew"], sites=[site])
     before = snapshot()
     form = {"display_name": "New", "email": "bad", "roles": ["crew"], "sites": [str(site.id)]}
+    form["version"] = "1"
     assert client.post(f"/admin/users/{crew.id}", data=form).status_code == 422
     assert snapshot() == before
 
@@ -204,7 +206,7 @@ def test_bad_edit_changes_nothing(client, boss, site, make_user):
 def test_admin_cannot_remove_their_own_admin_role(client, boss, make_user):
     make_user("other_admin", ["admin"], all_sites=True)
     before = snapshot()
-    form = {"display_name": "Boss", "roles": ["leader"], "all_sites": "y"}
+    form = {"display_name": "Boss", "roles": ["leader"], "all_sites": "y", "version": "1"}
     response = client.post(f"/admin/users/{boss.id}", data=form)
     assert response.status_code == 422
     assert "cannot remove your own administrator role" in response.get_data(as_text=True)
@@ -213,7 +215,7 @@ def test_admin_cannot_remove_their_own_admin_role(client, boss, make_user):
 
 def test_an_admin_may_demote_another_admin(client, boss, make_user):
     second = make_user("second", ["admin"], all_sites=True)
-    form = {"display_name": "Second", "roles": ["leader"], "all_sites": "y"}
+    form = {"display_name": "Second", "roles": ["leader"], "all_sites": "y", "version": "1"}
     assert client.post(f"/admin/users/{second.id}", data=form).status_code == 303
     assert user("second").roles == {"leader"}
     changes = details("admin.user_updated")[0].details["changes"]

@@ -2,8 +2,9 @@
 
 Walks every evidence kind and indicator of every loaded module as every role: a
 reader sees a kind's links only with the kind's permission and only at their
-own sites, and an indicator only with its permission and every site. What a
-reader may not see is absent, not shown as zero.
+own sites, and an indicator with its permission (its figure over the reader's
+sites: each module's test_each_indicator_counts_only_the_readers_sites). What
+a reader may not see is absent, not shown as zero.
 """
 
 import pytest
@@ -70,7 +71,7 @@ def test_every_kind_and_indicator_as_every_role(
     for indicator in reg.indicators:
         for code in indicator.problems:
             html, _ = _page(client, code)
-            shown = user.can(indicator.permission) and all_sites
+            shown = user.can(indicator.permission)
             assert (str(indicator.label) in html) is shown, (indicator.name, role, code)
 
 

@@ -34,7 +34,7 @@ def check(id: int):
     return f"check {id}"
 
 
-def _broken():
+def _broken(site_ids):
     raise RuntimeError("the module's figure failed")
 
 
@@ -56,14 +56,14 @@ spec = ModuleSpec(
             "proof.on_time",
             "Repaired in time",
             ("14",),
-            lambda: FIGURES["on_time"],
+            lambda site_ids: FIGURES["on_time"],
             permission="ledger.view",
         ),
         Indicator(
             "proof.open",
             "Open orders",
             ("14", "15"),
-            lambda: FIGURES["open"],
+            lambda site_ids: FIGURES["open"],
             permission="ledger.view",
         ),
         Indicator("proof.broken", "Broken figure", ("14",), _broken, permission="ledger.view"),
@@ -71,7 +71,7 @@ spec = ModuleSpec(
             "proof.tickets",
             "Unreconciled days",
             ("35",),
-            lambda: ("0", True),
+            lambda site_ids: ("0", True),
             permission="ledger.view",
         ),
     ),

@@ -127,7 +127,7 @@ def test_office_corrects_a_self_found_problem_with_an_audit_entry(office, client
     assert page.status_code == 200 and "售票窗口监控存在盲区。" in page.get_data(as_text=True)
     response = client.post(
         f"/ledger/problems/{p.id}/self-found",
-        data=form(office, title="售票窗口监控存在盲区,无人复核。", category="9"),
+        data=form(office, title="售票窗口监控存在盲区,无人复核。", category="9", version="1"),
     )
     assert response.status_code == 303
     db.session.expire_all()
@@ -139,7 +139,9 @@ def test_office_corrects_a_self_found_problem_with_an_audit_entry(office, client
     ).first()
     assert entry.details["category_number"] == [10, 9]
     assert entry.details["title"] == ["售票窗口监控存在盲区。", "售票窗口监控存在盲区,无人复核。"]
-    refused = client.post(f"/ledger/problems/{p.id}/self-found", data=form(office, title=""))
+    refused = client.post(
+        f"/ledger/problems/{p.id}/self-found", data=form(office, title="", version="2")
+    )
     assert refused.status_code == 422
     db.session.expire_all()
     assert p.title == "售票窗口监控存在盲区,无人复核。"

@@ -101,7 +101,7 @@ def spot(spot_id: int):
     return page, status
 
 
-def _indicator():
+def _indicator(site_ids):
     return "3 of 4", True
 
 

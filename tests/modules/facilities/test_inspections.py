@@ -16,7 +16,7 @@ from modules.facilities.models import (
 )
 from parkops.extensions import db
 from parkops.notify import Notification
-from parkops.rectification.models import EvidenceLink
+from parkops.rectification.models import EvidenceLink, Problem
 from parkops.registry import registry
 from parkops.timeutil import business_day, utcnow
 
@@ -132,7 +132,7 @@ def test_indicators_on_problem_14(app, ledger, park, make_facility):
 def _check_indicators(app, park, make_facility):
     indicators = {i.name: i for i in registry(app).indicators}
     assert all("14" in indicators[n].problems for n in indicators if n.startswith("facilities."))
-    text, ok = indicators["facilities.closed_within_deadline"].compute()
+    text, ok = indicators["facilities.closed_within_deadline"].compute(None)
     assert ok is None
     now = utcnow()
     on_time = _order(app, park, make_facility)
@@ -146,12 +146,12 @@ def _check_indicators(app, park, make_facility):
         order.closed_at = now
     open_late.deadline_at = now - timedelta(hours=1)
     db.session.commit()
-    assert indicators["facilities.closed_within_deadline"].compute() == ("50% (1/2)", False)
-    assert indicators["facilities.median_time_to_repair"].compute() == ("16.0 h", True)
-    assert indicators["facilities.overdue_orders"].compute() == ("1", False)
+    assert indicators["facilities.closed_within_deadline"].compute(None) == ("50% (1/2)", False)
+    assert indicators["facilities.median_time_to_repair"].compute(None) == ("16.0 h", True)
+    assert indicators["facilities.overdue_orders"].compute(None) == ("1", False)
     # three facilities, each inspected when its damage was reported
-    assert indicators["facilities.coverage_today"].compute() == ("100% (3/3)", None)
-    assert indicators["facilities.coverage_week"].compute() == ("100% (3/3)", True)
+    assert indicators["facilities.coverage_today"].compute(None) == ("100% (3/3)", None)
+    assert indicators["facilities.coverage_week"].compute(None) == ("100% (3/3)", True)
 
 
 @pytest.mark.parametrize(
@@ -207,3 +207,50 @@ def test_patrol_page_query_count_does_not_grow(client, as_user, park, make_facil
     with count_queries() as many:
         assert client.get("/facilities/patrol").status_code == 200
     assert many.count == few.count
+
+
+def test_each_indicator_counts_only_the_readers_sites(app, ledger, park, make_facility):
+    """Issue 15: a site's crew is shown problem 14's figures over their own site only."""
+    now = utcnow()
+    on_time = _order(app, park, make_facility)
+    late = _order(app, park, make_facility)
+    _order(app, park, make_facility).deadline_at = now - timedelta(hours=1)
+    _order(app, park, make_facility, site=park.zylz).deadline_at = now - timedelta(hours=1)
+    for order, hours in ((on_time, 2), (late, 30)):
+        order.state = OrderState.VERIFIED
+        order.reported_at = now - timedelta(hours=hours + 1)
+        order.deadline_at = order.reported_at + timedelta(hours=4)
+        order.repaired_at = now - timedelta(hours=1)
+        order.closed_at = now
+    db.session.commit()
+    mine = [i for i in registry(app).indicators if i.name.startswith("facilities.")]
+    with app.test_request_context(), force_locale("en"):
+
+        def figures(*sites):
+            return [i.compute(frozenset(s.id for s in sites) if sites else None)[0] for i in mine]
+
+        assert figures(park.psy) == ["50% (1/2)", "16.0 h", "100% (3/3)", "100% (3/3)", "1"]
+        assert figures(park.zylz) == [
+            "no order closed in the last 30 days",
+            "no repair in the last 30 days",
+            "100% (1/1)",
+            "100% (1/1)",
+            "1",
+        ]
+        assert figures() == ["50% (1/2)", "16.0 h", "100% (4/4)", "100% (4/4)", "2"]
+        assert figures(park.psy, park.zylz) == figures()
+
+
+def test_a_site_crew_reads_its_own_sites_figures_on_the_ledger(
+    app, ledger, park, make_facility, client, login
+):
+    for site in (park.psy, park.psy, park.zylz):
+        _order(app, park, make_facility, site=site).deadline_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    login(park.zoo_crew)
+    client.post("/language/en")
+    problem_id = db.session.scalar(select(Problem.id).where(Problem.code == "14"))
+    html = client.get(f"/ledger/problems/{problem_id}").get_data(as_text=True)
+    overdue = html.split("Open repair orders past their deadline</span>")[1]
+    assert overdue.split("</strong>")[0].strip().endswith('value">1')
+    assert "100% (1/1)" in html

@@ -62,28 +62,28 @@ def test_the_job_is_declared_in_the_spec(app):
 
 
 def test_indicators(world, ledger, english):  # the texts checked are the English ones
-    assert indicators.unsigned_days()[1] is True
-    assert indicators.unexplained_difference() == ("no closed shift yet", None)
-    assert indicators.gate_match_share() == ("no gate counts yet", None)
+    assert indicators.unsigned_days(None)[1] is True
+    assert indicators.unexplained_difference(None) == ("no closed shift yet", None)
+    assert indicators.gate_match_share(None) == ("no gate counts yet", None)
     day_record(world.site.id, business_day() - timedelta(days=2))
     db.session.commit()
-    text, ok = indicators.unsigned_days()
+    text, ok = indicators.unsigned_days(None)
     assert (text, ok) == ("1 day", False)
     shift = world.open()
     assert import_sales(
         "a.csv", csv_bytes([sale(world, world.combo, quantity=10)]), world.seller
     ).ok
     shifts.count_blind(shift, {**ZERO, Payment.CASH: 50_000 + 80_000 - 300}, world.seller)
-    assert indicators.unexplained_difference() == ("¥3.00", False)
+    assert indicators.unexplained_difference(None) == ("¥3.00", False)
     today = day_record(world.site.id, business_day())
     gate_and_deposit.record_gate_count(today, world.gate, 10, world.auditor)
     gate_and_deposit.record_gate_count(today, world.zoo, 12, world.auditor)  # 2 without a ticket
-    assert indicators.gate_match_share() == ("90.9%", False)
+    assert indicators.gate_match_share(None) == ("90.9%", False)
     finding = findings.add_finding(today, "Short ¥3 again.", world.auditor, shift=shift)
-    assert indicators.open_discrepancies() == ("1 open", False)
-    assert indicators.unexplained_difference() == ("¥0.00", True)  # the finding covers it
+    assert indicators.open_discrepancies(None) == ("1 open", False)
+    assert indicators.unexplained_difference(None) == ("¥0.00", True)  # the finding covers it
     findings.resolve_finding(finding, "Repaid at once.", world.leader)
-    assert indicators.open_discrepancies() == ("0 open", True)
+    assert indicators.open_discrepancies(None) == ("0 open", True)
 
 
 def _summary(world, day, product, amount_fen, status=SaleStatus.SOLD):
@@ -105,8 +105,8 @@ def _summary(world, day, product, amount_fen, status=SaleStatus.SOLD):
 
 
 def test_income_figures_for_problem_11(world, english):
-    assert indicators.income_trend() == ("¥0.00; no sales a year earlier to compare", None)
-    assert indicators.promotion_share() == ("no sales yet", None)
+    assert indicators.income_trend(None) == ("¥0.00; no sales a year earlier to compare", None)
+    assert indicators.promotion_share(None) == ("no sales yet", None)
     today = business_day()
     _summary(world, today - timedelta(days=3), world.gate_ticket, 60_000)
     _summary(world, today - timedelta(days=3), world.combo, 30_000)
@@ -114,13 +114,13 @@ def test_income_figures_for_problem_11(world, english):
     _summary(world, today - timedelta(days=2), world.card, 10_000, SaleStatus.REFUND)
     _summary(world, today, world.card, 99_900)  # today is still being sold: not counted
     _summary(world, today - timedelta(days=31), world.combo, 99_900)  # before the 30 days
-    assert indicators.income_trend() == ("¥1,000.00; no sales a year earlier to compare", None)
-    assert indicators.promotion_share() == ("¥400.00, 40.0% of ticket income", True)
+    assert indicators.income_trend(None) == ("¥1,000.00; no sales a year earlier to compare", None)
+    assert indicators.promotion_share(None) == ("¥400.00, 40.0% of ticket income", True)
     _summary(world, today - timedelta(days=364 + 5), world.gate_ticket, 125_000)
-    assert indicators.income_trend() == ("¥1,000.00, -20.0% on a year earlier", False)
+    assert indicators.income_trend(None) == ("¥1,000.00, -20.0% on a year earlier", False)
     _summary(world, today - timedelta(days=364 + 40), world.gate_ticket, 1)  # outside: ignored
     _summary(world, today - timedelta(days=1), world.gate_ticket, 50_000)
-    assert indicators.income_trend() == ("¥1,500.00, +20.0% on a year earlier", True)
+    assert indicators.income_trend(None) == ("¥1,500.00, +20.0% on a year earlier", True)
 
 
 def test_indicators_are_registered_for_the_problems(app):
@@ -163,3 +163,37 @@ def test_gate_counts_keep_their_source(world):
     assert count.source == EntrySource.ENTERED
     assert db.session.scalar(select(func.count()).select_from(GateCount)) == 1
     assert db.session.get(TicketDay, day.id).status == models.DayStatus.OPEN
+
+
+def test_each_indicator_counts_only_the_readers_sites(app, world, english):
+    """Issue 15: records at one site; a reader of the other site sees the figures of none."""
+    mine = [i for i in registry(app).indicators if i.name.startswith("ticketing.")]
+
+    def figures(*sites):
+        return [i.compute(frozenset(s.id for s in sites) if sites else None) for i in mine]
+
+    empty = figures()
+    day_record(world.site.id, business_day() - timedelta(days=2))
+    day_record(world.other_site.id, business_day() - timedelta(days=2))
+    day_record(world.other_site.id, business_day() - timedelta(days=3))
+    shift = world.open()
+    assert import_sales(
+        "a.csv", csv_bytes([sale(world, world.combo, quantity=10)]), world.seller
+    ).ok
+    shifts.count_blind(shift, {**ZERO, Payment.CASH: 50_000 + 80_000 - 300}, world.seller)
+    today = day_record(world.site.id, business_day())
+    gate_and_deposit.record_gate_count(today, world.gate, 10, world.auditor)
+    findings.add_finding(today, "Short ¥3 again.", world.auditor, shift=shift)
+    _summary(world, business_day() - timedelta(days=3), world.combo, 30_000)
+    here, there = figures(world.site), figures(world.other_site)
+    assert [text for text, _ok in here] == [
+        "1 day",
+        "1 open",
+        "¥0.00",
+        "100.0%",
+        "¥300.00; no sales a year earlier to compare",
+        "¥300.00, 100.0% of ticket income",
+    ]
+    assert all(h != e for h, e in zip(here, empty, strict=True))  # each figure counts records
+    assert there == [("2 days", False), *empty[1:]]
+    assert figures() == [("3 days", False), *here[1:]]
