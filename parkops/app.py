@@ -17,8 +17,10 @@ from parkops.extensions import babel, csrf, db, migrate
 from parkops.health import spec as health_spec
 from parkops.i18n import select_locale, select_timezone
 from parkops.notifications import spec as notifications_spec
+from parkops.decisions.spec import spec as decisions_spec
 from parkops.rectification.spec import spec as rectification_spec
 from parkops.registry import Registry, load_spec, register
+from parkops.reports.spec import spec as reports_spec
 from parkops.templating import init_templating
 
 PACKAGE_DIR = Path(__file__).parent
@@ -62,7 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
     auth_login.init_app(app)
 
     app.extensions["parkops"] = Registry()
-    for spec in (home.spec, health_spec, notifications_spec, auth_spec, rectification_spec):
+    core = (home.spec, health_spec, notifications_spec, auth_spec, rectification_spec)
+    for spec in (*core, reports_spec, decisions_spec):
         register(app, spec)
     for name in app.config["MODULES"]:
         register(app, load_spec(name))
