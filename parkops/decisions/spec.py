@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from parkops.auth.models import User
-from parkops.decisions import services
+from parkops.decisions import demo, services
 from parkops.decisions.jobs import JOB, overdue_reminder
 from parkops.decisions.views import bp
 from parkops.registry import JobSpec, ModuleSpec, NavEntry, Permission, TodoItem
@@ -55,4 +55,5 @@ spec = ModuleSpec(
     ),
     jobs=(JobSpec(JOB, overdue_reminder, "cron", {"day_of_week": "mon", "hour": 8, "minute": 10}),),
     todo=todo,
+    demo=demo.load,
 )

@@ -113,7 +113,7 @@ def _send(report: WeeklyReport) -> None:
                 report.covering_note,
             ]
         )
-    path = current_app.url_map.bind("").build("reports.weekly", {"report_id": report.id})
+    path = current_app.url_map.bind("").build("reports.show", {"report_id": report.id})
     deliver(Outgoing(recipients(), subject, body, absolute_url(path)))
 
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from parkops.auth.models import User
 from parkops.registry import JobSpec, ModuleSpec, NavEntry, Permission, TodoItem
 from parkops.rectification import recurrence
-from parkops.reports import services
+from parkops.reports import demo, services
 from parkops.reports.jobs import JOB, weekly_due_reminder
 from parkops.reports.views import bp
 from parkops.timeutil import business_day, week_start
@@ -46,4 +46,5 @@ spec = ModuleSpec(
     ),
     jobs=(JobSpec(JOB, weekly_due_reminder, "cron", {"minute": 5}),),
     todo=todo,
+    demo=demo.load,
 )

@@ -68,7 +68,7 @@ def new():
     week = _week_arg()
     existing = services.for_week(week)
     if existing is not None:
-        return redirect(url_for("reports.weekly", report_id=existing.id), 303)
+        return redirect(url_for("reports.show", report_id=existing.id), 303)
     form = SubmitForm(week=week)
     if form.validate_on_submit():
         try:
@@ -77,7 +77,7 @@ def new():
             flash(_("This week's report could not be submitted: it was submitted meanwhile."), "error")
             return redirect(url_for("reports.index"), 303)
         flash(_("Weekly report no. %(number)s submitted.", number=report.number), "success")
-        return redirect(url_for("reports.weekly", report_id=report.id), 303)
+        return redirect(url_for("reports.show", report_id=report.id), 303)
     data = weekly.generate(week, today)
     status = UNPROCESSABLE if form.errors else 200
     return render_template(
@@ -87,7 +87,7 @@ def new():
 
 @bp.route("/weekly/<int:report_id>")
 @require("reports.view")
-def weekly(report_id: int):
+def show(report_id: int):
     report = _report(report_id)
     before = services.previous(report)
     return render_template(

@@ -55,7 +55,9 @@ def _name(user) -> str:
 
 
 def _rate(rows: list[tuple[Status, int]]) -> dict:
-    counts = defaultdict(int, {status: n for status, n in rows})
+    counts: dict[Status, int] = defaultdict(int)
+    for status, n in rows:
+        counts[status] += n
     total = sum(counts.values())
     done = counts[Status.COMPLETED]
     return {
