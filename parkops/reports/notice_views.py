@@ -68,7 +68,11 @@ def edit(notice_id: int):
     parts = notice.parts_of(draft)
     form = NoticeForm(data={**{k: parts[k] for k in notice.TEXT_PARTS}, "version": draft.version})
     if form.validate_on_submit():
-        problems = {code: request.form.get(f"problem-{code}", "").strip() for code in parts["problems"]}
+        problems = {
+            code: request.form[f"problem-{code}"].strip()
+            for code in parts["problems"]
+            if f"problem-{code}" in request.form  # a part not sent is left as it is
+        }
         try:
             version = int(form.version.data)
         except (TypeError, ValueError):
