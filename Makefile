@@ -21,8 +21,10 @@ run: setup
 	$(BIN)/parkops demo
 	$(BIN)/parkops serve
 
+# Two workers (pytest-xdist), each on its own database; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -7,7 +7,17 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Core components whose tables belong to the schema even before a view imports them.
-from parkops import attachments, audit, errors, home, idempotency, notify, scheduler, security  # noqa: F401, I001
+from parkops import (  # noqa: F401, I001
+    attachments,
+    audit,
+    errors,
+    home,
+    idempotency,
+    notify,
+    scheduler,
+    security,
+    settings_views,
+)
 from parkops import config as settings
 from parkops.auth import access
 from parkops.auth import login as auth_login
@@ -16,8 +26,9 @@ from parkops.cli import register_cli
 from parkops.extensions import babel, csrf, db, migrate
 from parkops.health import spec as health_spec
 from parkops.i18n import select_locale, select_timezone
-from parkops.notifications import spec as notifications_spec
+from parkops.module_settings import SettingsStore
 from parkops.decisions.spec import spec as decisions_spec
+from parkops.notifications import spec as notifications_spec
 from parkops.rectification.spec import spec as rectification_spec
 from parkops.registry import Registry, load_spec, register
 from parkops.reports.spec import spec as reports_spec
@@ -64,8 +75,9 @@ def create_app(config: dict | None = None) -> Flask:
     auth_login.init_app(app)
 
     app.extensions["parkops"] = Registry()
-    core = (home.spec, health_spec, notifications_spec, auth_spec, rectification_spec)
-    for spec in (*core, reports_spec, decisions_spec):
+    app.extensions["parkops_settings"] = SettingsStore()
+    core_specs = (home.spec, health_spec, notifications_spec, auth_spec, rectification_spec)
+    for spec in (*core_specs, reports_spec, decisions_spec, settings_views.spec):
         register(app, spec)
     for name in app.config["MODULES"]:
         register(app, load_spec(name))

@@ -7,12 +7,15 @@ table holds the chain's tip (its last sequence number and hash): writers take
 its row lock first, so concurrent transactions append one after the other, and
 ``verify`` compares the chain's end with it to find entries deleted at the end.
 
-The hash is not keyed: it finds edits made with SQL by someone who does not
-also recompute every later hash and the tip. Copies kept by ``parkops backup``
-are what prove the log against a determined database administrator.
+The hash is an HMAC with a key kept outside the database, and a high-water
+mark outside the table records how far the chain reached (``audit_mark``): an
+edit cannot be hidden by recomputing the chain without the key, and a log cut
+at its end, or wiped, is shorter than the mark. Entries written before an
+installation had the key are checked as legacy, unkeyed SHA-256.
 """
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +25,7 @@ from sqlalchemy import JSON, ForeignKey, String, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from parkops import audit_mark
 from parkops.db import Base, utcnow
 from parkops.extensions import db
 
@@ -52,7 +56,8 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
 
 
-def _digest(seq, at, actor_id, action, object_type, object_id, details, prev_hash) -> str:
+def _digest(seq, at, actor_id, action, object_type, object_id, details, prev_hash, key) -> str:
+    """Hex HMAC-SHA256 with ``key``; plain SHA-256 (legacy entries) when ``key`` is None."""
     payload = json.dumps(
         [
             seq,
@@ -68,7 +73,9 @@ def _digest(seq, at, actor_id, action, object_type, object_id, details, prev_has
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    if key is None:
+        return hashlib.sha256(payload.encode()).hexdigest()
+    return hmac.new(key, payload.encode(), "sha256").hexdigest()
 
 
 def _advance_head() -> tuple[int, str]:
@@ -116,9 +123,12 @@ def record(
         object_id=object_id,
         details=details,
         prev_hash=prev_hash,
-        hash=_digest(seq, at, actor_id, action, object_type, object_id, details, prev_hash),
+        hash=_digest(
+            seq, at, actor_id, action, object_type, object_id, details, prev_hash, audit_mark.key()
+        ),
     )
     db.session.add(entry)
+    audit_mark.remember(db.session(), seq, entry.hash)
     db.session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
@@ -157,6 +167,10 @@ def verify(batch: int = 5000) -> Verification:
         AuditEntry.hash,
     )
     problems: list[str] = []
+    path = audit_mark.mark_path()
+    mark = audit_mark.read(path)
+    keyed_from = mark.keyed_from if mark else 1
+    key = audit_mark.key()
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     while True:
         rows = db.session.execute(
@@ -177,34 +191,46 @@ def verify(batch: int = 5000) -> Verification:
                 problems.append(f"{missing} (deleted before entry {e.seq})")
             elif e.prev_hash != prev_hash:
                 problems.append(f"entry {e.seq}: does not follow the previous entry")
-            actual = _digest(
-                e.seq,
-                e.at,
-                e.actor_id,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.details,
-                e.prev_hash,
-            )
-            if actual != e.hash:
+            fields = (e.seq, e.at, e.actor_id, e.action, e.object_type, e.object_id, e.details)
+            legacy = e.seq < keyed_from
+            if _digest(*fields, e.prev_hash, None if legacy else key) != e.hash:
                 problems.append(f"entry {e.seq}: content changed after it was written")
+            if mark and e.seq == mark.seq and e.hash != mark.hash:
+                problems.append(f"entry {e.seq}: not the entry the high-water mark recorded")
             prev_hash, expected_seq = e.hash, e.seq + 1
             checked += 1
     head = db.session.execute(
         select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
     ).first()
     last = expected_seq - 1
-    if head is None:
-        if checked:
-            problems.append("the chain's tip is missing (the audit_head row was deleted)")
-    elif head.seq > last:
+    end = max(head.seq if head else 0, mark.seq if mark else 0)
+    if end > last:
         missing = (
-            f"entry {head.seq} is missing"
-            if head.seq == last + 1
-            else f"entries {last + 1} to {head.seq} are missing"
+            f"entry {end} is missing"
+            if end == last + 1
+            else f"entries {last + 1} to {end} are missing"
         )
         problems.append(f"{missing} (deleted at the end of the log)")
+    elif head is None:
+        if checked:
+            problems.append("the chain's tip is missing (the audit_head row was deleted)")
     elif head.seq != last or head.hash != prev_hash:
         problems.append(f"the chain's tip does not match its last entry {last}")
+    if mark is None and checked:
+        problems.append(f"the high-water mark {path} is missing: the log's end cannot be checked")
     return Verification(checked, problems)
+
+
+def start_mark() -> None:
+    """After an upgrade (``parkops init``): a chain written before the key gets its mark.
+
+    Its entries so far are legacy; the next one is the first keyed entry.
+    """
+    path = audit_mark.mark_path()
+    if audit_mark.read(path) is not None:
+        return
+    head = db.session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+    ).first()
+    if head is not None and head.seq:
+        audit_mark.advance(path, head.seq, head.hash, keyed_from=head.seq + 1)

@@ -2,17 +2,19 @@
 
 import logging
 import secrets
+import shutil
 import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_migrate import cli as flask_migrate_cli
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 from waitress import serve
 
-from parkops import audit
+from parkops import audit, audit_mark
 from parkops import demo as demo_data
 from parkops import scheduler as jobs
 from parkops.auth.models import User
@@ -38,8 +40,10 @@ def create_first_admin() -> str | None:
 
 
 def initialise() -> str | None:
-    """Create or upgrade the schema and load the notice; idempotent."""
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    """Create or upgrade the schema (every branch: the core's and each module's) and load
+    the notice; idempotent."""
+    upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
+    audit.start_mark()
     load_notice()
     return create_first_admin()
 
@@ -147,6 +151,12 @@ def backup_command(path: Path | None):
     if path is not None:
         target = path / target.name if path.is_dir() else path
     try:
+        # The audit log's high-water mark first: taken before the snapshot, it never
+        # claims more than the copy holds.
+        mark = audit_mark.mark_path()
+        if mark.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(mark, target.with_name(f"{target.name}.audit_mark.json"))
         written = backup_sqlite(sqlite_path(app.config["DATABASE_URL"]), target)
     except BackupError as error:
         click.echo(str(error), err=True)
@@ -174,7 +184,19 @@ def audit_verify_command():
     sys.exit(1)
 
 
+def _upgrade_every_branch() -> None:
+    """``parkops db upgrade`` without a revision applies all heads, not the one "head".
+
+    The core and each module keep their migrations on their own Alembic branch, so
+    there is one head per branch; Flask-Migrate's default ("head") would refuse them.
+    """
+    for param in flask_migrate_cli.upgrade.params:
+        if param.name == "revision":
+            param.default = "heads"
+
+
 def register_cli(app: Flask) -> None:
+    _upgrade_every_branch()
     for command in (
         init_command,
         demo_command,

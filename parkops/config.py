@@ -6,6 +6,7 @@ deployment can be configured without touching files.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULTS: dict[str, object] = {
@@ -28,9 +29,12 @@ DEFAULTS: dict[str, object] = {
     "IMAGE_MAX_PIXELS": 40_000_000,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
+    "SESSION_IDLE_MINUTES": 480,  # a working shift: an idle session ends after this
     "SCHEDULER_IN_SERVE": True,
     "SECURE_COOKIES": None,  # None: Secure only when BASE_URL is https
     "PROXY_COUNT": 0,  # reverse proxies in front (nginx: 1); their X-Forwarded-* are trusted
+    "AUDIT_KEY": None,  # None: generated once into <instance>/audit_key
+    "AUDIT_MARK_PATH": None,  # None: <instance>/audit_mark.json
 }
 
 _INT = {
@@ -41,6 +45,7 @@ _INT = {
     "IMAGE_MAX_PIXELS",
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES",
+    "SESSION_IDLE_MINUTES",
 }
 _BOOL = {"SMTP_STARTTLS", "SCHEDULER_IN_SERVE", "SECURE_COOKIES"}
 
@@ -78,6 +83,8 @@ def finish(config: dict, instance_path: str) -> None:
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _instance_secret(instance_path)
+    if not config.get("AUDIT_KEY"):
+        config["AUDIT_KEY"] = _instance_secret(instance_path, "audit_key")
     secure = config.get("SECURE_COOKIES")
     if secure is None:
         secure = str(config["BASE_URL"]).startswith("https://")
@@ -87,6 +94,8 @@ def finish(config: dict, instance_path: str) -> None:
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["REMEMBER_COOKIE_HTTPONLY"] = True
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
+    # The browser forgets the cookie after the idle time too; the server checks it anyway.
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["SESSION_IDLE_MINUTES"]))
     config["MAX_CONTENT_LENGTH"] = int(config["UPLOAD_MAX_BYTES"]) * 4
     config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
@@ -95,9 +104,9 @@ def finish(config: dict, instance_path: str) -> None:
         config["MODULES"] = [m.strip() for m in config["MODULES"].split(",") if m.strip()]
 
 
-def _instance_secret(instance_path: str) -> str:
-    """A random key kept in the instance folder, so sessions survive restarts."""
-    path = Path(instance_path) / "secret_key"
+def _instance_secret(instance_path: str, name: str = "secret_key") -> str:
+    """A random key kept in the instance folder, so it survives restarts."""
+    path = Path(instance_path) / name
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)

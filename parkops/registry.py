@@ -4,7 +4,9 @@ A module is a package under ``modules/`` whose ``module.py`` defines
 ``spec = ModuleSpec(...)``. The core never imports a module by name: it loads
 the ones listed in ``PARKOPS_MODULES`` and learns about them only through
 their specs (nav entries, permissions, evidence kinds, indicators, jobs, CLI,
-and what waits for a user on the home page).
+what waits for a user on the home page, the modules it requires, the subjects it
+offers, the signals it reacts to, its stylesheets and scripts, its settings and
+its sub-navigation).
 """
 
 from collections.abc import Callable
@@ -15,7 +17,10 @@ import click
 from flask import Blueprint, Flask
 from flask_babel import LazyString
 
+from parkops import signals
 from parkops.auth.models import User
+from parkops.module_settings import Setting
+from parkops.subjects import SubjectKind
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class NavEntry:
     endpoint: str
     permission: str
     icon: str = ""
+    also: tuple[str, ...] = ()  # other endpoints that mark this entry current
 
 
 @dataclass(frozen=True)
@@ -39,12 +45,16 @@ class EvidenceKind:
 
     ``default_problems`` are the problem numbers a new record links to unless the
     office changes the mapping; ``endpoint`` shows one record, given ``id``.
+    ``permission`` is the one a reader needs to see these records in the ledger
+    (their lists, counts and summaries); required, so a new kind cannot leak by
+    omission. Each link also carries its record's site (see ``link_evidence``).
     """
 
     name: str  # "facilities.work_order"
     label: str | LazyString
     endpoint: str
     default_problems: tuple[str, ...] = ()
+    permission: str = field(kw_only=True)  # "facilities.view"
 
 
 @dataclass(frozen=True)
@@ -54,12 +64,16 @@ class Indicator:
     ``compute()`` runs inside an app context and returns (value text, ok flag):
     ok is True when the figure supports the problem being rectified, False when
     it contradicts it, None when there is nothing to judge yet.
+
+    The figure spans every site, so it is shown only to readers who hold
+    ``permission`` and see every site; anyone else does not see it at all.
     """
 
     name: str
     label: str | LazyString
     problems: tuple[str, ...]
     compute: Callable[[], tuple[str, bool | None]]
+    permission: str = field(kw_only=True)  # "ticketing.view"
 
 
 @dataclass(frozen=True)
@@ -89,12 +103,36 @@ class JobSpec:
 
 
 @dataclass(frozen=True)
+class SubNavEntry:
+    """One tab of a module's own navigation, rendered by ``macros.subnav(module)``.
+
+    Shown to users holding ``permission`` (any of them when it is a tuple); current
+    when the request's endpoint is ``endpoint`` or one of ``also``; ``args`` are the
+    endpoint's URL values (``(("module", "example"),)`` for its settings page).
+    """
+
+    label: str | LazyString
+    endpoint: str
+    permission: str | tuple[str, ...]
+    also: tuple[str, ...] = ()
+    args: tuple[tuple[str, str], ...] = ()
+
+
+class ModuleError(ValueError):
+    """A module list or spec the core cannot start with; the message says which and why."""
+
+
+@dataclass(frozen=True)
 class ModuleSpec:
     name: str
     label: str | LazyString
     blueprint: Blueprint | None = None
     url_prefix: str | None = None
+    # Modules that must be loaded, and listed, before this one ("merchants" needs
+    # "receivables").
+    requires: tuple[str, ...] = ()
     nav: tuple[NavEntry, ...] = ()
+    subnav: tuple[SubNavEntry, ...] = ()
     permissions: tuple[Permission, ...] = ()
     evidence_kinds: tuple[EvidenceKind, ...] = ()
     indicators: tuple[Indicator, ...] = ()
@@ -103,6 +141,17 @@ class ModuleSpec:
     demo: Callable[[], None] | None = None  # adds the module's demo data
     # What waits for this user (a few counting queries; runs on every home page).
     todo: Callable[[User], list[TodoItem]] | None = None
+    # Things records elsewhere may point at, stored there as (kind name, id).
+    subjects: tuple[SubjectKind, ...] = ()
+    # (signal from parkops.signals, handler): the handler runs, in the sender's
+    # transaction, when this app sends the signal. See parkops/signals.py.
+    reactions: tuple[tuple[object, Callable[..., object]], ...] = ()
+    # Files in the blueprint's static folder, included by base.html on every page.
+    stylesheets: tuple[str, ...] = ()
+    scripts: tuple[str, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    # Who may change the module's database settings on /settings/<module>.
+    settings_permission: str | None = None
 
 
 @dataclass
@@ -113,8 +162,18 @@ class Registry:
 
     def add(self, spec: ModuleSpec) -> None:
         if any(s.name == spec.name for s in self.specs):
-            raise ValueError(f"module {spec.name!r} is registered twice")
+            raise ModuleError(f"module {spec.name!r} is registered twice")
+        loaded = {s.name for s in self.specs}
+        for needed in spec.requires:
+            if needed not in loaded:
+                raise ModuleError(
+                    f"module {spec.name!r} requires module {needed!r}: list {needed!r} "
+                    f"before {spec.name!r} in PARKOPS_MODULES"
+                )
         self.specs.append(spec)
+
+    def spec(self, name: str) -> ModuleSpec | None:
+        return next((s for s in self.specs if s.name == name), None)
 
     @property
     def nav(self) -> list[NavEntry]:
@@ -136,6 +195,25 @@ class Registry:
     def jobs(self) -> list[JobSpec]:
         return [j for spec in self.specs for j in spec.jobs]
 
+    @property
+    def subjects(self) -> dict[str, SubjectKind]:
+        return {k.name: k for spec in self.specs for k in spec.subjects}
+
+    def reactions(self, signal) -> list[Callable[..., object]]:
+        return [h for spec in self.specs for s, h in spec.reactions if s is signal]
+
+    @property
+    def assets(self) -> list[tuple[str, str, str]]:
+        """``(kind, static endpoint, filename)``, kind "css" or "js", in loading order."""
+        found = []
+        for spec in self.specs:
+            if spec.blueprint is None:
+                continue
+            static = f"{spec.blueprint.name}.static"
+            found += [("css", static, f) for f in spec.stylesheets]
+            found += [("js", static, f) for f in spec.scripts]
+        return found
+
     def todo(self, user: User) -> list[TodoItem]:
         """Every module's items for ``user``, the overdue ones first."""
         items = [item for spec in self.specs if spec.todo for item in spec.todo(user)]
@@ -149,8 +227,13 @@ def load_spec(dotted: str) -> ModuleSpec:
 
 
 def register(app: Flask, spec: ModuleSpec) -> None:
+    """Add ``spec`` to ``app``; ModuleError when a required module is missing or later,
+    or when one of its settings has a wrong value."""
     registry: Registry = app.extensions["parkops"]
     registry.add(spec)
+    app.extensions["parkops_settings"].declare(spec.name, spec.settings, app.config)
+    for signal, _handler in spec.reactions:
+        signals.connect_dispatcher(signal)
     if spec.blueprint is not None:
         app.register_blueprint(spec.blueprint, url_prefix=spec.url_prefix)
     if spec.cli is not None:

@@ -129,7 +129,7 @@ def _table(lines, max_rows: int) -> Table:
             continue
         if header is None:
             texts = [str(c) for c in cells[:MAX_COLUMNS]]
-            width = max(i for i, c in enumerate(texts) if c) + 1
+            width = max((i for i, c in enumerate(texts) if c), default=0) + 1
             header = tuple(t.lstrip("\ufeff") for t in texts[:width])
             continue
         if len(rows) >= max_rows:

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
-from parkops import idempotency
+from parkops import idempotency, labels
 from parkops.auth.services import is_demo
 from parkops.i18n import LANGUAGES
 from parkops.money import format_fen
@@ -18,6 +18,46 @@ def _nav():
     if not current_user.is_authenticated:
         return []
     return [e for e in registry(current_app).nav if current_user.can(e.permission)]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
+def current_nav_entry(entries, endpoint: str | None):
+    """The one entry of ``entries`` the page at ``endpoint`` belongs to, or None.
+
+    An entry's own endpoint (or one of its ``also``) wins; otherwise, among the entries
+    of the page's blueprint, the one whose endpoint shares the longest beginning with
+    the page's ("facilities.order" → "facilities.orders_list"), the first on a tie.
+    """
+    if not endpoint:
+        return None
+    exact = [e for e in entries if endpoint == e.endpoint or endpoint in getattr(e, "also", ())]
+    if exact:
+        return exact[0]
+    blueprint = endpoint.split(".")[0] + "."
+    same = [e for e in entries if e.endpoint.startswith(blueprint)]
+    return max(same, key=lambda e: _common_prefix(e.endpoint, endpoint), default=None)
+
+
+def _subnav(module: str) -> list[tuple[object, bool]]:
+    """``[(SubNavEntry, current), …]`` of ``module`` the signed-in user may open."""
+    spec = registry(current_app).spec(module)
+    if spec is None or not current_user.is_authenticated:
+        return []
+    shown = [
+        e
+        for e in spec.subnav
+        if any(
+            current_user.can(p)
+            for p in ((e.permission,) if isinstance(e.permission, str) else e.permission)
+        )
+    ]
+    current = current_nav_entry(shown, request.endpoint)
+    return [(e, e is current) for e in shown]
 
 
 def _demo() -> bool:
@@ -38,8 +78,12 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["fen"] = format_fen
     app.jinja_env.filters["dt"] = _local_datetime
     app.jinja_env.filters["d"] = _local_date
+    app.jinja_env.filters["label"] = labels.label
     app.jinja_env.globals.update(
         nav_entries=_nav,
+        current_nav_entry=current_nav_entry,
+        subnav_entries=_subnav,
+        module_assets=lambda: registry(current_app).assets,
         is_demo=_demo,
         languages=LANGUAGES,
         get_locale=get_locale,

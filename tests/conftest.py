@@ -8,10 +8,13 @@ Set PARKOPS_TEST_DATABASE_URL to run the suite on PostgreSQL.
 import contextlib
 import os
 
+import psycopg
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
+from psycopg import sql
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 
 from parkops import create_app
 from parkops.auth.models import Site, User
@@ -43,16 +46,45 @@ def _config(instance, url, **overrides):
         "INSTANCE_PATH": str(instance),
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret",
+        "AUDIT_KEY": "test-audit-key",  # one key for every app of a test, as workers share one
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://parkops.test",
+        # One PBKDF2 round instead of scrypt: a user costs microseconds, not 0.1 s.
+        "TEST_PASSWORD_HASH": "pbkdf2:sha256:1",
     }
     config.update(overrides)
     return config
 
 
+def worker_database(url: str, suffix: str) -> str:
+    """A PostgreSQL database of its own beside ``url`` (``<name><suffix>``), created empty.
+
+    Each pytest-xdist worker gets its own, so that workers never empty each other's tables.
+    """
+    base = make_url(url)
+    target = base.set(database=f"{base.database}{suffix}")
+    conninfo = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = sql.Identifier(target.database)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    return target.render_as_string(hide_password=False)
+
+
+def worker_suffix() -> str:
+    """``_gw0``, ``_gw1`` … under pytest-xdist; empty in a single process."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"_{worker}" if worker else ""
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    return TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'parkops.db'}"
+    """PostgreSQL when PARKOPS_TEST_DATABASE_URL is set (one database per xdist worker),
+    else a SQLite file in the run's (per-worker) temporary folder."""
+    if TEST_DATABASE_URL:
+        suffix = worker_suffix()
+        return worker_database(TEST_DATABASE_URL, suffix) if suffix else TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'parkops.db'}"
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +113,7 @@ def make_app(_schema, database_url, tmp_path):
     built = []
 
     def build(**overrides):
+        overrides.setdefault("AUDIT_MARK_PATH", str(tmp_path / "audit_mark.json"))
         app = create_app(_config(tmp_path / f"instance{len(built)}", database_url, **overrides))
         app.test_client_class = CleanGlobalsClient
         built.append(app)

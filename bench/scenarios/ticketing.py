@@ -19,8 +19,9 @@ from flask import Flask
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from bench.scenarios import Operation, Page
-from modules.ticketing import audit_reports, reconciliation, shifts, summary
+from modules.ticketing import reports, shifts, summary
 from modules.ticketing.catalog import prices_on
+from modules.ticketing.days import reconciliation, signoff
 from modules.ticketing.models import (
     DailySales,
     DayStatus,
@@ -452,7 +453,7 @@ def _closing(app: Flask):
             counted[Payment.CASH] += RANGE_SOLD * gate_price
             shifts.count_blind(shift, counted, shift.seller)
         day = db.session.get(TicketDay, day_id)
-        reconciliation.sign_off(day, set(), db.session.get(User, auditor_id))
+        signoff.sign_off(day, set(), db.session.get(User, auditor_id))
 
     return reopen, close_day, day_id, shift_ids
 
@@ -492,9 +493,9 @@ def operations(app: Flask) -> list[Operation]:
     start, end = _month()
 
     def monthly_audit() -> None:
-        audit_reports.seller_report(None, start, end)
+        reports.seller_report(None, start, end)
         for by in ("day", "office", "product", "payment", "venue"):
-            audit_reports.breakdown(None, start, end, by)
+            reports.breakdown(None, start, end, by)
 
     return [
         Operation(

@@ -148,7 +148,9 @@ def _patrols(rng, facilities, inspector_by_site) -> None:
     db.session.add_all(inspections)
     db.session.flush()
     for i in inspections:
-        link_evidence("facilities.inspection", i.id, f"巡查 {i.day.isoformat()} 正常")
+        link_evidence(
+            "facilities.inspection", i.id, f"巡查 {i.day.isoformat()} 正常", site_id=i.site_id
+        )
 
 
 # state, how many, hours ago reported, past deadline?
@@ -206,7 +208,10 @@ def _orders(rng, facilities, users, crew2) -> None:
             db.session.flush()
             _history(order, state, crew, supervisor, reported, late, now)
             link_evidence(
-                "facilities.repair_order", order.id, f"维修单 {order.id}: {order.description}"
+                "facilities.repair_order",
+                order.id,
+                f"维修单 {order.id}: {order.description}",
+                site_id=order.site_id,
             )
 
 

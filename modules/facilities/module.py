@@ -51,9 +51,19 @@ spec = ModuleSpec(
     ),
     evidence_kinds=(
         EvidenceKind(
-            "facilities.inspection", _l("Patrol inspection"), "facilities.inspection", ("14",)
+            "facilities.inspection",
+            _l("Patrol inspection"),
+            "facilities.inspection",
+            ("14",),
+            permission="facilities.view",
         ),
-        EvidenceKind("facilities.repair_order", _l("Repair order"), "facilities.order", ("14",)),
+        EvidenceKind(
+            "facilities.repair_order",
+            _l("Repair order"),
+            "facilities.order",
+            ("14",),
+            permission="facilities.view",
+        ),
     ),
     indicators=(
         Indicator(
@@ -61,30 +71,35 @@ spec = ModuleSpec(
             _l("Repair orders closed within their deadline (last 30 days)"),
             ("14",),
             patrol.closed_within_deadline,
+            permission="facilities.view",
         ),
         Indicator(
             "facilities.median_time_to_repair",
             _l("Median time to repair (last 30 days)"),
             ("14",),
             patrol.median_time_to_repair,
+            permission="facilities.view",
         ),
         Indicator(
             "facilities.coverage_today",
             _l("Inspection coverage today"),
             ("14",),
             patrol.today_coverage_indicator,
+            permission="facilities.view",
         ),
         Indicator(
             "facilities.coverage_week",
             _l("Inspection coverage this week"),
             ("14",),
             patrol.week_coverage_indicator,
+            permission="facilities.view",
         ),
         Indicator(
             "facilities.overdue_orders",
             _l("Open repair orders past their deadline"),
             ("14",),
             patrol.overdue_orders_indicator,
+            permission="facilities.view",
         ),
     ),
     jobs=(

@@ -30,7 +30,7 @@ from modules.facilities.models import (
     Transition,
     VisitorReport,
 )
-from parkops import audit, idempotency
+from parkops import audit, idempotency, limits
 from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.auth.models import Site, User, UserRole
 from parkops.extensions import db
@@ -345,6 +345,7 @@ def log_inspection(facility: Facility, actor: User, key: str | None, note: str =
         "facilities.inspection",
         inspection.id,
         _("%(code)s %(name)s inspected, fine", code=facility.code, name=facility.name),
+        site_id=facility.site_id,
     )
     remember(key, actor.id, "facilities.scan", token=facility.token)
     db.session.commit()
@@ -385,6 +386,7 @@ def _open_order(facility: Facility, actor: User | None, **fields) -> RepairOrder
             code=facility.code,
             text=fields["description"][:120],
         ),
+        site_id=facility.site_id,
     )
     return order
 
@@ -420,6 +422,7 @@ def report_damage(
         "facilities.inspection",
         inspection.id,
         _("%(code)s %(name)s inspected, damage reported", code=facility.code, name=facility.name),
+        site_id=facility.site_id,
     )
     refresh_status(facility)
     if takes_out:
@@ -454,6 +457,8 @@ def visitor_report(
     if not description:
         raise FacilityError(_("Describe what is wrong."))
     since = utcnow() - timedelta(hours=1)
+    db.session.commit()  # the limit lock must be the first write of its transaction (SQLite)
+    limits.serialize("facilities.visitor_report")  # held until the report is committed
     recent = db.session.scalar(
         select(func.count())
         .select_from(VisitorReport)

@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import (
     CARD_KINDS,
     Office,
@@ -24,7 +25,6 @@ from modules.ticketing.models import (
     Venue,
     Window,
 )
-from modules.ticketing.services import TicketingError
 from parkops import audit
 from parkops.auth.models import Site, User
 from parkops.extensions import db

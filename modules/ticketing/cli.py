@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from modules.ticketing import imports, jobs, summary
-from modules.ticketing.services import TicketingError
+from modules.ticketing.errors import TicketingError
 from parkops.auth.models import User
 from parkops.extensions import db
 

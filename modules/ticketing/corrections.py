@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from modules.ticketing import summary
+from modules.ticketing import four_eyes, summary
 from modules.ticketing.catalog import price_on
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import (
     MAX_AMOUNT_FEN,
     MAX_QUANTITY,
@@ -34,7 +35,6 @@ from modules.ticketing.models import (
     TicketDay,
     Venue,
 )
-from modules.ticketing.services import TicketingError
 from parkops import audit
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -139,7 +139,7 @@ def _fill_sale(day: TicketDay, correction: Correction, change: SaleAdjustment) -
 def decide_correction(correction: Correction, approve: bool, actor: User) -> None:
     if correction.status != CorrectionStatus.PENDING:
         raise TicketingError(_("This correction was already decided."))
-    if actor.id in (correction.requested_by_id, correction.seller_id):
+    if not four_eyes.may_decide_correction(actor, correction):
         raise TicketingError(
             _("A correction is approved by a second person, not by whoever it concerns.")
         )

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, exists, func, or_, select
 
-from modules.ticketing.audit_reports import venue_day_counts
 from modules.ticketing.models import (
     CARD_KINDS,
     DailySales,
@@ -21,6 +20,7 @@ from modules.ticketing.models import (
     ShiftTally,
     TicketDay,
 )
+from modules.ticketing.reports import venue_day_counts
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.timeutil import business_day

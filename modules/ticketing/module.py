@@ -2,8 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-# The route modules add their routes to the blueprint when imported.
-from modules.ticketing import catalog_views, day_views, demo, indicators, jobs, report_views, todo  # noqa: F401
+from modules.ticketing import demo, indicators, jobs, todo
 from modules.ticketing.cli import cli
 from modules.ticketing.views import bp
 from parkops.registry import EvidenceKind, Indicator, JobSpec, ModuleSpec, NavEntry, Permission
@@ -41,10 +40,26 @@ spec = ModuleSpec(
         ),
     ),
     evidence_kinds=(
-        EvidenceKind("ticketing.shift", _l("Ticket seller's shift"), "ticketing.shift", PROBLEMS),
-        EvidenceKind("ticketing.day", _l("Reconciled ticket day"), "ticketing.day", PROBLEMS),
         EvidenceKind(
-            "ticketing.finding", _l("Ticket audit finding"), "ticketing.finding", PROBLEMS
+            "ticketing.shift",
+            _l("Ticket seller's shift"),
+            "ticketing.shift",
+            PROBLEMS,
+            permission="ticketing.view",
+        ),
+        EvidenceKind(
+            "ticketing.day",
+            _l("Reconciled ticket day"),
+            "ticketing.day",
+            PROBLEMS,
+            permission="ticketing.view",
+        ),
+        EvidenceKind(
+            "ticketing.finding",
+            _l("Ticket audit finding"),
+            "ticketing.finding",
+            PROBLEMS,
+            permission="ticketing.view",
         ),
     ),
     indicators=(
@@ -53,36 +68,42 @@ spec = ModuleSpec(
             _l("Ticket days not signed off"),
             PROBLEMS,
             indicators.unsigned_days,
+            permission="ticketing.view",
         ),
         Indicator(
             "ticketing.open_discrepancies",
             _l("Open ticket discrepancies"),
             PROBLEMS,
             indicators.open_discrepancies,
+            permission="ticketing.view",
         ),
         Indicator(
             "ticketing.unexplained_difference",
             _l("Unexplained cash differences this month"),
             PROBLEMS,
             indicators.unexplained_difference,
+            permission="ticketing.view",
         ),
         Indicator(
             "ticketing.gate_match",
             _l("Gate entries matched by tickets sold (30 days)"),
             ("35", "29"),
             indicators.gate_match_share,
+            permission="ticketing.view",
         ),
         Indicator(
             "ticketing.income_trend",
             _l("Ticket income, last 30 days, against a year earlier"),
             ("11",),
             indicators.income_trend,
+            permission="ticketing.view",
         ),
         Indicator(
             "ticketing.promotions",
             _l("Cards, passes and combined tickets sold, last 30 days"),
             ("11",),
             indicators.promotion_share,
+            permission="ticketing.view",
         ),
     ),
     jobs=(

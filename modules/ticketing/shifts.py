@@ -20,8 +20,10 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from modules.ticketing import summary
+from modules.ticketing import four_eyes, summary
 from modules.ticketing.catalog import prices_on
+from modules.ticketing.days.record import ensure_day_open
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import (
     Payment,
     SalesLine,
@@ -35,8 +37,8 @@ from modules.ticketing.models import (
     VoidStatus,
     Window,
 )
-from modules.ticketing.services import TicketingError, ensure_day_open, thresholds
 from modules.ticketing.stock import issue_counts
+from modules.ticketing.tolerances import thresholds
 from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -279,7 +281,7 @@ def explain(shift: Shift, text: str, actor: User) -> None:
 
 def second_count(shift: Shift, counted: dict[Payment, int], actor: User) -> None:
     """Another person counts the takings again; their figures are final."""
-    if actor.id == shift.seller_id:
+    if not four_eyes.may_second_count(actor, shift):
         raise TicketingError(_("The second count is made by someone other than the seller."))
     if shift.status != ShiftStatus.SECOND_COUNT:
         raise TicketingError(_("This shift does not wait for a second count."))
@@ -308,4 +310,5 @@ def _close(shift: Shift) -> None:
         shift.id,
         f"{shift.business_day.isoformat()} {shift.office.name} {shift.window.name} "
         f"{shift.seller.display_name}: {format_fen(total_difference(shift))}",
+        site_id=shift.site_id,
     )

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from modules.ticketing.services import TicketingError
+from modules.ticketing.errors import TicketingError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 

@@ -4,8 +4,9 @@ and the auditor's days. Counted, never listed, so the home page stays cheap."""
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
+from modules.ticketing import four_eyes
 from modules.ticketing.models import (
     Correction,
     CorrectionStatus,
@@ -54,8 +55,7 @@ def waiting_counts(user: User) -> dict[str, int]:
         .join(Shift, Shift.id == SerialVoid.shift_id)
         .where(
             SerialVoid.status == VoidStatus.PENDING,
-            SerialVoid.requested_by_id != user.id,
-            Shift.seller_id != user.id,
+            four_eyes.voids_decidable_where(user),
         ),
         SerialVoid.site_id,
         user,
@@ -63,7 +63,7 @@ def waiting_counts(user: User) -> dict[str, int]:
     counts["second_counts"] = _count(
         select(func.count())
         .select_from(Shift)
-        .where(Shift.status == ShiftStatus.SECOND_COUNT, Shift.seller_id != user.id),
+        .where(Shift.status == ShiftStatus.SECOND_COUNT, four_eyes.second_counts_where(user)),
         Shift.site_id,
         user,
     )
@@ -73,8 +73,7 @@ def waiting_counts(user: User) -> dict[str, int]:
         .join(TicketDay, TicketDay.id == Correction.day_id)
         .where(
             Correction.status == CorrectionStatus.PENDING,
-            Correction.requested_by_id != user.id,
-            or_(Correction.seller_id.is_(None), Correction.seller_id != user.id),
+            four_eyes.corrections_decidable_where(user),
         ),
         TicketDay.site_id,
         user,

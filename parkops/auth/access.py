@@ -63,8 +63,8 @@ def role_permissions(app: Flask) -> dict[str, frozenset[str]]:
 def _enforce():
     if request.endpoint is None:  # 404 and friends: nothing to protect
         return None
-    if request.endpoint == "static":
-        return None
+    if request.endpoint == "static" or request.endpoint.endswith(".static"):
+        return None  # stylesheets, scripts, images: the core's and a module's own
     access = access_of(current_app.view_functions.get(request.endpoint))
     if access is None:
         current_app.logger.error("route %s declares no access; refused", request.endpoint)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from parkops import audit
 from parkops.auth.models import ROLES, Department, LoginFailure, Site, User, UserRole
+from parkops.auth.passwords import weakness
 from parkops.auth.services import Refused
 from parkops.extensions import db
 
@@ -86,6 +87,9 @@ def create_user(username: str, password: str, account: Account) -> User:
     username = username.strip().lower()
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Refused(_("The username %(name)s is taken.", name=username), "username")
+    refused = weakness(password, username, account.display_name)
+    if refused:
+        raise Refused(refused, "password")
     user = User(username=username, must_change_password=True)
     _apply(user, account)
     user.set_password(password)

@@ -1,16 +1,29 @@
-"""Flask-Login wiring, and the password change that an administrator can require."""
+"""Flask-Login wiring: sessions that end at sign-out and after idling, and the
+password change that an administrator can require.
+
+A session cookie names the account and a token of its password hash and
+``session_version`` (see ``User.get_id``). Signing out raises the version, so
+every copy of the cookie, on any browser, stops working at once; the loader
+checks it with one primary-key get per request. A session idle for longer than
+``SESSION_IDLE_MINUTES`` ends too (the time of the last request is kept in the
+signed cookie). The CSRF token is renewed at sign-in and sign-out, so a form
+loaded by one person cannot be posted under the next person's account.
+"""
 
 import hmac
+import time
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
 
 from parkops.auth.models import User
 from parkops.extensions import db, login
 
 # What a user who must change their password may still reach.
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.language", "static"}
+SEEN = "seen"  # session key: UTC epoch seconds of the last request
+SEEN_EVERY = 60  # seconds; refreshing it less often spares a new cookie on every request
 
 
 @login.user_loader
@@ -19,10 +32,43 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    # A deactivated account, or a session opened before the password changed, ends here.
+    # A deactivated account, a session opened before the password changed or
+    # before the user signed out, ends here.
     if user is None or not user.active or not hmac.compare_digest(token, user.session_token):
         return None
     return user
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on this browser, with a fresh CSRF token."""
+    session.pop("csrf_token", None)
+    login_user(user)
+    session.permanent = True
+    session[SEEN] = int(time.time())
+
+
+def end_session(user: User | None) -> None:
+    """Sign out here and end every other copy of the session; does not commit."""
+    if user is not None:
+        user.session_version += 1
+    logout_user()
+    locale = session.get("locale")
+    session.clear()  # the CSRF token and everything else of the old session
+    if locale:
+        session["locale"] = locale
+
+
+def _end_idle_session():
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    seen = session.get(SEEN)
+    if not isinstance(seen, int) or now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        end_session(None)  # only this browser: its cookie is what idled
+        return login.unauthorized()
+    if now - seen >= SEEN_EVERY:
+        session[SEEN] = now
+    return None
 
 
 def _require_password_change():
@@ -41,4 +87,5 @@ def init_app(app: Flask) -> None:
     login.login_message = _l("Please sign in to continue.")
     login.login_message_category = "info"
     login.session_protection = "strong"
+    app.before_request(_end_idle_session)
     app.before_request(_require_password_change)

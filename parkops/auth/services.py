@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from parkops import audit
+from parkops import audit, limits
 from parkops.auth.models import LoginFailure, Setting, User
+from parkops.auth.passwords import weakness
 from parkops.extensions import db
 from parkops.timeutil import utcnow
 
@@ -41,10 +42,18 @@ def _decoy_hash() -> str:
 
 
 def authenticate(username: str, password: str, ip: str) -> SignIn:
-    """Check a password; count failures per account and per address in the database."""
+    """Check a password; count failures per account and per address in the database.
+
+    Each attempt is recorded as a failure *before* the password is checked, under
+    the "auth.login" limit lock, so concurrent attempts see each other: at most
+    ``LOGIN_MAX_FAILURES`` passwords of one account are ever checked per window.
+    A success then clears the account's failures, its own attempt with them.
+    """
     username = username.strip().lower()
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    db.session.commit()  # the lock must be the first write of its transaction (SQLite)
+    limits.serialize("auth.login")
     by_user, by_ip = db.session.execute(
         select(
             func.count().filter(LoginFailure.username == username),
@@ -57,13 +66,14 @@ def authenticate(username: str, password: str, ip: str) -> SignIn:
         audit.record("auth.login_locked", "user", None, {"username": username, "ip": ip})
         db.session.commit()
         return SignIn(None, locked=True)
+    # Failures older than the window count for nothing: drop them as we go.
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+    db.session.add(LoginFailure(username=username[:50], ip=ip[:64]))
+    db.session.commit()  # releases the lock; the slow hash runs outside it
     user = db.session.scalar(select(User).where(User.username == username))
     # An unknown account costs a hash check too, so timing does not tell which names exist.
     matches = check_password_hash(user.password_hash if user else _decoy_hash(), password)
     if user is None or not user.active or not matches:
-        # Failures older than the window count for nothing: drop them as we go.
-        db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-        db.session.add(LoginFailure(username=username[:50], ip=ip[:64]))
         audit.record(
             "auth.login_failed", "user", user.id if user else None, {"username": username, "ip": ip}
         )
@@ -86,6 +96,9 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Refused(_("The current password is wrong."), "current_password")
     if new == current:
         raise Refused(_("Choose a password different from the current one."), "new_password")
+    refused = weakness(new, user.username, user.display_name)
+    if refused:
+        raise Refused(refused, "new_password")
     user.set_password(new)
     user.must_change_password = False
     audit.record("auth.password_changed", "user", user.id, {}, actor=user)

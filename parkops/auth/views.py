@@ -2,11 +2,12 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from parkops.auth import services
 from parkops.auth.access import public, signed_in
 from parkops.auth.forms import ChangePasswordForm, LoginForm
+from parkops.auth.login import end_session, start_session
 from parkops.i18n import LANGUAGES
 from parkops.redirects import is_local_path
 
@@ -33,8 +34,7 @@ def login():
         elif result.user is None:
             flash(_("Wrong username or password."), "error")
         else:
-            login_user(result.user)
-            session.permanent = True
+            start_session(result.user)
             return redirect(_safe_next(request.args.get("next")), 303)
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
 
@@ -43,8 +43,9 @@ def login():
 @public
 def logout():
     if current_user.is_authenticated:
-        services.record_logout(current_user._get_current_object())
-        logout_user()
+        user = current_user._get_current_object()
+        end_session(user)  # raises the session version: copies of the cookie end too
+        services.record_logout(user)  # commits
     return redirect(url_for("auth.login"), 303)
 
 
@@ -69,7 +70,7 @@ def change_password():
         except services.Refused as refused:
             getattr(form, refused.field).errors.append(refused.message)
         else:
-            login_user(user)  # the session follows the new password; others end
+            start_session(user)  # the session follows the new password; others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"), 303)
     status = 422 if request.method == "POST" else 200

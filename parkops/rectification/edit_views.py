@@ -7,8 +7,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
-from parkops import idempotency
+from parkops import conflicts, idempotency
 from parkops.attachments import AttachmentError
 from parkops.auth.access import require
 from parkops.extensions import db
@@ -18,7 +19,9 @@ from parkops.rectification.models import Category, Measure, Regulation, Source, 
 from parkops.rectification.problem_page import (
     load_problem,
     measure_form,
+    measure_values,
     problem_form,
+    problem_values,
     regulation_form,
     render_problem,
 )
@@ -51,7 +54,17 @@ def update_problem(problem_id: int):
     form = problem_form(problem, submitted=True)
     if not form.validate_on_submit():
         return render_problem(problem, UNPROCESSABLE, problem_form=form)
-    if edits.update_problem(problem, _owners(form), business_day()):
+    try:
+        if form.version.data != problem.version:
+            raise StaleDataError
+        changed = edits.update_problem(problem, _owners(form), business_day())
+    except StaleDataError:  # someone saved since this page was loaded
+        db.session.rollback()
+        problem = load_problem(problem_id)
+        conflict = conflicts.differences(form, problem_values(problem))
+        conflicts.keep_typed(form, problem.version)
+        return render_problem(problem, conflicts.CONFLICT, problem_form=form, conflict=conflict)
+    if changed:
         flash(_("Problem %(code)s saved.", code=problem.code), "success")
     else:
         flash(_("Nothing changed."), "info")
@@ -77,14 +90,32 @@ def add_measure(problem_id: int):
 def edit_measure(measure_id: int):
     measure = db.session.get(Measure, measure_id) or abort(404)
     form = measure_form(measure, submitted=request.method == "POST")
+    conflict = None
     if form.validate_on_submit():
-        edits.update_measure(
-            measure, form.text.data, form.owner.data, form.deadline.data, Status(form.status.data)
-        )
-        flash(_("Measure saved."), "success")
-        return redirect(_problem_url(measure.problem_id, "measures"), 303)
+        try:
+            if form.version.data != measure.version:
+                raise StaleDataError
+            edits.update_measure(
+                measure,
+                form.text.data,
+                form.owner.data,
+                form.deadline.data,
+                Status(form.status.data),
+            )
+        except StaleDataError:  # someone saved since this page was loaded
+            db.session.rollback()
+            measure = db.session.get(Measure, measure_id)
+            conflict = conflicts.differences(form, measure_values(measure))
+            conflicts.keep_typed(form, measure.version)
+        else:
+            flash(_("Measure saved."), "success")
+            return redirect(_problem_url(measure.problem_id, "measures"), 303)
     status = UNPROCESSABLE if request.method == "POST" else 200
-    return render_template("rectification/measure.html", measure=measure, form=form), status
+    if conflict is not None:
+        status = conflicts.CONFLICT
+    return render_template(
+        "rectification/measure.html", measure=measure, form=form, conflict=conflict
+    ), status
 
 
 def _save_regulation(problem, regulation, form):

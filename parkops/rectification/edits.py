@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.datastructures import FileStorage
 
-from parkops import audit, idempotency
+from parkops import audit, idempotency, limits
 from parkops.attachments import store_document
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -73,6 +73,7 @@ def update_problem(problem: Problem, owners: Owners, today: date) -> dict:
 
 
 def next_self_found_code() -> tuple[str, int]:
+    """The next free code and sort key; the caller holds the numbering lock (see below)."""
     codes = db.session.scalars(select(Problem.code).where(Problem.source == Source.SELF))
     numbers = [int(c[1:]) for c in codes if c[1:].isdigit()]
     n = max(numbers, default=0) + 1
@@ -82,7 +83,13 @@ def next_self_found_code() -> tuple[str, int]:
 def add_self_found(
     category_number: int, title: str, notice_text: str, owners: Owners, today: date
 ) -> Problem:
-    """举一反三: a problem the administration found itself, numbered S1, S2, …"""
+    """举一反三: a problem the administration found itself, numbered S1, S2, …
+
+    Numbers are handed out one transaction at a time: two problems added at the
+    same moment would otherwise both read the same highest code.
+    """
+    db.session.commit()  # the lock must be the first write of its transaction (SQLite)
+    limits.serialize("ledger.self_found_code")
     code, sort_key = next_self_found_code()
     problem = Problem(
         code=code,

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
@@ -51,13 +52,30 @@ def record_url(kind: str, record_id: int) -> str | None:
         return None
 
 
+def visible_kinds() -> list[str]:
+    """The declared evidence kinds whose permission the current reader holds, in order.
+
+    A kind no loaded module declares any more has no permission to check: nobody sees it.
+    """
+    kinds = registry(current_app).evidence_kinds.values()
+    return [k.name for k in kinds if current_user.can(k.permission)]
+
+
+def _visible(problem_id: int):
+    """WHERE clauses: this problem's links of kinds the reader may see, at the reader's sites."""
+    clauses = [EvidenceLink.problem_id == problem_id, EvidenceLink.kind.in_(visible_kinds())]
+    site_ids = current_user.site_ids
+    if site_ids is not None:  # a link with no site shows only to all-site readers
+        clauses.append(EvidenceLink.site_id.in_(site_ids))
+    return clauses
+
+
 def evidence_groups(problem_id: int) -> list[EvidenceGroup]:
-    """The problem's evidence by kind (in the order modules declare them), newest first."""
+    """The problem's evidence the reader may see, by kind (in declared order), newest first."""
+    visible = _visible(problem_id)
     counts = dict(
         db.session.execute(
-            select(EvidenceLink.kind, func.count())
-            .where(EvidenceLink.problem_id == problem_id)
-            .group_by(EvidenceLink.kind)
+            select(EvidenceLink.kind, func.count()).where(*visible).group_by(EvidenceLink.kind)
         ).all()
     )
     if not counts:
@@ -70,7 +88,7 @@ def evidence_groups(problem_id: int) -> list[EvidenceGroup]:
         )
         .label("rank")
     )
-    newest = select(EvidenceLink.id, rank).where(EvidenceLink.problem_id == problem_id).subquery()
+    newest = select(EvidenceLink.id, rank).where(*visible).subquery()
     links = db.session.scalars(
         select(EvidenceLink)
         .join(newest, newest.c.id == EvidenceLink.id)
@@ -81,14 +99,15 @@ def evidence_groups(problem_id: int) -> list[EvidenceGroup]:
     for link in links:
         by_kind[link.kind].append(link)
     declared = list(registry(current_app).evidence_kinds)
-    order = sorted(counts, key=lambda k: (declared.index(k) if k in declared else len(declared), k))
+    order = sorted(counts, key=declared.index)
     return [EvidenceGroup(k, kind_label(k), counts[k], by_kind[k]) for k in order]
 
 
 def evidence_page(problem_id: int, kind: str, page: int):
+    """One kind's links the reader may see, newest first; empty for a kind they may not."""
     return db.paginate(
         select(EvidenceLink)
-        .where(EvidenceLink.problem_id == problem_id, EvidenceLink.kind == kind)
+        .where(*_visible(problem_id), EvidenceLink.kind == kind)
         .order_by(EvidenceLink.created_at.desc(), EvidenceLink.id.desc()),
         page=page,
         per_page=PER_PAGE,
@@ -97,10 +116,16 @@ def evidence_page(problem_id: int, kind: str, page: int):
 
 
 def readings(problem_code: str) -> list[Reading]:
-    """Every declared indicator for this problem, computed now."""
+    """The problem's indicators the reader may see, computed now.
+
+    Figures span every site: a reader limited to some sites, or without the
+    indicator's permission, is not shown the indicator at all (not a zero).
+    """
+    if current_user.site_ids is not None:
+        return []
     result = []
     for indicator in registry(current_app).indicators:
-        if problem_code not in indicator.problems:
+        if problem_code not in indicator.problems or not current_user.can(indicator.permission):
             continue
         try:
             text, ok = indicator.compute()

@@ -11,7 +11,9 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from parkops import labels
 from parkops.auth.models import Department, User
+from parkops.conflicts import Versioned
 from parkops.extensions import db
 from parkops.rectification.models import Category, Section, Source, Status
 from parkops.rectification.services import LedgerFilter
@@ -28,6 +30,8 @@ STATUS_LABELS = {
 # A regulation is newly adopted or revised; stored as the bool Regulation.revised.
 REGULATION_KINDS = {"new": _l("Newly adopted"), "revised": _l("Revised")}
 SOURCE_LABELS = {Source.INSPECTION: _l("Found by the inspection"), Source.SELF: _l("Self-found")}
+labels.register(Status, STATUS_LABELS)
+labels.register(Source, SOURCE_LABELS)
 
 
 def _id(value) -> int | None:
@@ -114,7 +118,7 @@ class _Owners:
         self.status.choices = status_choices()
 
 
-class ProblemForm(_Owners, FlaskForm):
+class ProblemForm(_Owners, Versioned, FlaskForm):
     pass
 
 
@@ -136,7 +140,9 @@ class SelfFoundForm(_Owners, FlaskForm):
         ]
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(Versioned, FlaskForm):
+    """A measure: a new one has no version yet, an edited one carries it (see conflicts)."""
+
     text = TextAreaField(
         _l("Measure"),
         filters=[_strip],

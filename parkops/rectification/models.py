@@ -65,6 +65,9 @@ class Problem(Base):
     completed_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Raised by every UPDATE; edit forms carry it, so a stale page cannot overwrite.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  SQLAlchemy's own convention
 
     category: Mapped[Category] = relationship(lazy="joined")
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
@@ -107,6 +110,8 @@ class Measure(Base):
     deadline: Mapped[date | None]
     status: Mapped[Status] = mapped_column(_enum(Status), default=Status.NOT_STARTED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # as Problem.version
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  SQLAlchemy's own convention
 
     problem: Mapped[Problem] = relationship(back_populates="measures")
     owner: Mapped[User | None] = relationship()
@@ -181,6 +186,9 @@ class EvidenceLink(Base):
     problem_id: Mapped[int] = mapped_column(ForeignKey("rect_problems.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(60))  # an EvidenceKind name
     record_id: Mapped[int]
+    # The record's site, kept with the link so lists filter by the reader's sites
+    # in SQL; None (links made before it was recorded) shows only to all-site readers.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     summary: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

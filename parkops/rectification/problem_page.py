@@ -36,33 +36,44 @@ def _source(submitted: bool) -> dict:
     return {} if submitted else {"formdata": None}
 
 
+def problem_values(problem: Problem) -> dict:
+    """The owners form's fields as the problem holds them now."""
+    return {
+        "leader": problem.leader_id,
+        "department": problem.department_id,
+        "person": problem.person_id,
+        "deadline": problem.deadline,
+        "status": problem.status.value,
+    }
+
+
 def problem_form(problem: Problem, submitted: bool = False) -> ProblemForm:
     form = ProblemForm(
-        **_source(submitted),
-        data={
-            "leader": problem.leader_id,
-            "department": problem.department_id,
-            "person": problem.person_id,
-            "deadline": problem.deadline,
-            "status": problem.status.value,
-        },
+        **_source(submitted), data={**problem_values(problem), "version": problem.version}
     )
     form.set_choices(problem.leader_id, problem.person_id, problem.department_id)
     return form
 
 
+def measure_values(measure: Measure) -> dict:
+    """The measure form's fields as the measure holds them now."""
+    return {
+        "text": measure.text,
+        "owner": measure.owner_id,
+        "deadline": measure.deadline,
+        "status": measure.status.value,
+    }
+
+
 def measure_form(measure: Measure | None = None, submitted: bool = False) -> MeasureForm:
     data = (
-        {
-            "text": measure.text,
-            "owner": measure.owner_id,
-            "deadline": measure.deadline,
-            "status": measure.status.value,
-        }
+        {**measure_values(measure), "version": measure.version}
         if measure
         else {"status": "in_progress"}
     )
     form = MeasureForm(**_source(submitted), data=data)
+    if measure is None:
+        del form.version  # a new measure has no version to compare
     form.set_choices(measure.owner_id if measure else None)
     return form
 

@@ -190,17 +190,27 @@ def problems_for_kind(kind: str) -> list[Problem]:
 
 
 def link_evidence(
-    kind: str, record_id: int, summary: str, problems: list[Problem] | None = None
+    kind: str,
+    record_id: int,
+    summary: str,
+    problems: list[Problem] | None = None,
+    *,
+    site_id: int | None,
 ) -> list[EvidenceLink]:
     """Offer a module's record as evidence; called inside the module's own transaction.
 
-    Does not commit: the record and its links are saved together or not at all.
+    ``site_id`` is the record's site (required: the ledger shows the link only to
+    readers of that site; None only for a record of no site, seen by all-site
+    readers alone). Does not commit: the record and its links are saved together
+    or not at all.
     """
     if kind not in registry(current_app).evidence_kinds:
         raise ValueError(f"unknown evidence kind {kind!r}: declare it in the module's spec")
     targets = problems if problems is not None else problems_for_kind(kind)
     links = [
-        EvidenceLink(problem_id=p.id, kind=kind, record_id=record_id, summary=summary[:300])
+        EvidenceLink(
+            problem_id=p.id, kind=kind, record_id=record_id, site_id=site_id, summary=summary[:300]
+        )
         for p in targets
     ]
     db.session.add_all(links)

@@ -17,7 +17,7 @@ from parkops.auth.models import Department, User
 from parkops.extensions import db
 from parkops.rectification import evidence, export, recurrence, services
 from parkops.rectification.edit_views import bp as edit_bp
-from parkops.rectification.forms import SOURCE_LABELS, STATUS_LABELS, FilterForm
+from parkops.rectification.forms import FilterForm
 from parkops.rectification.models import (
     Category,
     Measure,
@@ -25,7 +25,6 @@ from parkops.rectification.models import (
     Regulation,
     Section,
     Source,
-    Status,
 )
 from parkops.rectification.problem_page import load_problem, render_problem
 from parkops.timeutil import business_day
@@ -138,16 +137,6 @@ def regulation_file(regulation_id: int):
     if regulation.attachment is None:
         abort(404)
     return attachments.send(regulation.attachment)
-
-
-@bp.app_template_global()
-def status_label(status: Status) -> str:
-    return str(STATUS_LABELS[status])
-
-
-@bp.app_template_global()
-def source_label(source: Source) -> str:
-    return str(SOURCE_LABELS[source])
 
 
 @bp.app_template_global()

@@ -44,14 +44,36 @@ spec = ModuleSpec(
     blueprint=bp,
     url_prefix="/proof",
     evidence_kinds=(
-        EvidenceKind("proof.order", "Repair order", "proof.order", ("14",)),
-        EvidenceKind("proof.check", "Patrol check", "proof.check", ("14", "15")),
+        EvidenceKind(
+            "proof.order", "Repair order", "proof.order", ("14",), permission="ledger.view"
+        ),
+        EvidenceKind(
+            "proof.check", "Patrol check", "proof.check", ("14", "15"), permission="ledger.view"
+        ),
     ),
     indicators=(
-        Indicator("proof.on_time", "Repaired in time", ("14",), lambda: FIGURES["on_time"]),
-        Indicator("proof.open", "Open orders", ("14", "15"), lambda: FIGURES["open"]),
-        Indicator("proof.broken", "Broken figure", ("14",), _broken),
-        Indicator("proof.tickets", "Unreconciled days", ("35",), lambda: ("0", True)),
+        Indicator(
+            "proof.on_time",
+            "Repaired in time",
+            ("14",),
+            lambda: FIGURES["on_time"],
+            permission="ledger.view",
+        ),
+        Indicator(
+            "proof.open",
+            "Open orders",
+            ("14", "15"),
+            lambda: FIGURES["open"],
+            permission="ledger.view",
+        ),
+        Indicator("proof.broken", "Broken figure", ("14",), _broken, permission="ledger.view"),
+        Indicator(
+            "proof.tickets",
+            "Unreconciled days",
+            ("35",),
+            lambda: ("0", True),
+            permission="ledger.view",
+        ),
     ),
 )
 
@@ -66,7 +88,7 @@ def app(make_app):
 
 @pytest.fixture
 def office(app, make_user, login, client):
-    user = make_user("office1", ["office"])
+    user = make_user("office1", ["office"], all_sites=True)
     login(user)
     client.post("/language/en")
     return user
@@ -79,7 +101,7 @@ def problem(code: str) -> Problem:
 def add_links(kind: str, count: int, problems: list[Problem]) -> None:
     start = utcnow() - timedelta(days=count)
     for n in range(1, count + 1):
-        for link in link_evidence(kind, n, f"{kind} #{n}", problems):
+        for link in link_evidence(kind, n, f"{kind} #{n}", problems, site_id=None):
             link.created_at = start + timedelta(hours=n)
     db.session.commit()
 
@@ -159,7 +181,7 @@ def test_office_maps_a_kind_to_other_problems_and_back(office, client):
     )
     assert entry.details == {"kind": "proof.order", "codes": [["14"], ["14", "15", "16"]]}
     # New records now link to the mapped problems.
-    links = link_evidence("proof.order", 99, "order 99")
+    links = link_evidence("proof.order", 99, "order 99", site_id=None)
     db.session.commit()
     assert sorted(db.session.get(Problem, link.problem_id).code for link in links) == [
         "14",
@@ -171,7 +193,7 @@ def test_office_maps_a_kind_to_other_problems_and_back(office, client):
     assert db.session.get(EvidenceMapping, "proof.order") is None
     assert [
         db.session.get(Problem, link.problem_id).code
-        for link in link_evidence("proof.order", 100, "order 100")
+        for link in link_evidence("proof.order", 100, "order 100", site_id=None)
     ] == ["14"]
     db.session.rollback()
 

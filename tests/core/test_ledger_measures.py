@@ -84,7 +84,9 @@ def test_office_edits_a_measure_and_the_audit_keeps_old_and_new(office, crew, cl
     )
     response = client.post(
         f"/ledger/measures/{measure.id}",
-        data=measure_data(crew, status="completed", text="Daily patrol, logged"),
+        data=measure_data(
+            crew, status="completed", text="Daily patrol, logged", version=measure.version
+        ),
     )
     assert response.status_code == 303
     db.session.expire_all()
@@ -115,7 +117,9 @@ def test_a_bad_edit_changes_nothing(office, crew, client):
     p = problem("14")
     client.post(f"/ledger/problems/{p.id}/measures", data=measure_data(crew))
     measure = db.session.scalar(select(Measure))
-    response = client.post(f"/ledger/measures/{measure.id}", data=measure_data(crew, text=""))
+    response = client.post(
+        f"/ledger/measures/{measure.id}", data=measure_data(crew, text="", version=measure.version)
+    )
     assert response.status_code == 422 and "Describe the measure." in response.get_data(
         as_text=True
     )

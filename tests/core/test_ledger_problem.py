@@ -42,7 +42,10 @@ def office(people, login, client):
 
 
 def owners_form(people, **changes):
+    """The owners form as problem 14's page sends it, at the version it now has."""
+    db.session.expire_all()
     data = {
+        "version": str(problem("14").version),
         "leader": str(people["leader"].id),
         "department": str(people["department"].id),
         "person": str(people["crew"].id),

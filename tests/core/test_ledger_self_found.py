@@ -151,3 +151,21 @@ def test_the_notices_own_problems_keep_their_words(office, client):
     assert client.post(f"/ledger/problems/{p.id}/self-found", data=form(office)).status_code == 404
     db.session.expire_all()
     assert p.title == "设施维护不及时。"
+
+
+def test_four_problems_added_at_once_get_four_numbers(app, office, login):
+    """Real threads, each its own signed-in client: no 500, S1 to S4 once each."""
+    from tests.core.test_limits import run_at_once
+
+    clients = [app.test_client() for _ in range(4)]
+    for c in clients:
+        login(office, test_client=c)
+    forms = [form(office, title=f"问题 {n}") for n in range(4)]
+    db.session.commit()
+
+    def send(n: int) -> int:
+        return clients[n].post("/ledger/self-found/new", data=forms[n]).status_code
+
+    assert run_at_once(4, send) == [303] * 4
+    db.session.expire_all()
+    assert sorted(p.code for p in self_found()) == ["S1", "S2", "S3", "S4"]

@@ -22,7 +22,8 @@ PG_URL = os.environ.get("PARKOPS_TEST_DATABASE_URL")
 
 
 def migrated_differences(url: str, instance) -> list:
-    """Upgrade an empty database to the head; return what autogenerate would still change."""
+    """Upgrade an empty database to every branch's head; return what autogenerate
+    would still change."""
     modules = [m for m in every_module() if not m.startswith("tests.")]
     app = create_app(
         {"INSTANCE_PATH": str(instance), "DATABASE_URL": url, "SECRET_KEY": "t", "MODULES": modules}
@@ -30,7 +31,7 @@ def migrated_differences(url: str, instance) -> list:
     logger = app.logger  # exists before the migrations run, as in a running app
     with app.app_context():
         directory = app.extensions["migrate"].directory
-        upgrade(directory=directory)
+        upgrade(directory=directory, revision="heads")
         with db.engine.connect() as connection:
             # The comparison migrations/env.py configures for autogenerate.
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -77,7 +78,7 @@ def test_a_column_missing_from_the_migrations_is_found(tmp_path):
         {"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": from_migrations, "SECRET_KEY": "t"}
     )
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+        upgrade(directory=app.extensions["migrate"].directory, revision="heads")
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ALTER TABLE users DROP COLUMN session_version")
         with db.engine.connect() as connection:

@@ -56,7 +56,7 @@ def test_module_records_link_to_their_default_problem(example_app, make_user, lo
 
 def test_unknown_evidence_kind_is_refused(example_app):
     with pytest.raises(ValueError, match="unknown evidence kind"):
-        link_evidence("nope.thing", 1, "x")
+        link_evidence("nope.thing", 1, "x", site_id=None)
 
 
 def test_registry_collects_everything_declared(example_app):

@@ -25,12 +25,17 @@ def sample_path(rule: Rule, number: int = 1) -> str:
     return path
 
 
+def is_static(endpoint: str) -> bool:
+    """The core's and each module blueprint's static files: public by design."""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
 def rules(app: Flask, *, methods: set[str], prefixes: tuple[str, ...] = ()) -> list[Rule]:
     """Rules answering one of ``methods``, for endpoints under ``prefixes`` (all if empty)."""
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint != "static"
+        if not is_static(rule.endpoint)
         and rule.methods & methods
         and (not prefixes or rule.endpoint.split(".")[0] in prefixes)
     ]

@@ -5,7 +5,8 @@ Fixtures
   (``parkops demo`` in a fresh instance folder, every module under modules/ enabled),
   served by waitress on a free 127.0.0.1 port. ``live_server.url``, ``live_server.app``.
   On PostgreSQL (PARKOPS_TEST_DATABASE_URL set) it uses its own database, named after
-  the unit tests' one with ``_e2e`` appended, dropped and created at the start.
+  the unit tests' one with ``_e2e`` (and the xdist worker, ``_e2e_gw0``) appended,
+  dropped and created at the start; each xdist worker serves its own installation.
 - ``browser``: Debian's Chromium (/usr/bin/chromium) through Playwright; never downloaded.
 - ``phone`` (390x844, mobile, touch) and ``desktop`` (1280x900): a fresh page each, with
   relative URLs resolved against the live server; ``sized_page`` runs a test at both.
@@ -27,17 +28,15 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
-from psycopg import sql
-from sqlalchemy.engine import make_url
 from waitress import create_server
 
 from parkops import create_app
 from parkops.demo import PASSWORD as DEMO_PASSWORD
 from parkops.extensions import db
+from tests.conftest import worker_database, worker_suffix
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -79,18 +78,6 @@ def _modules() -> str:
     return ",".join(found)
 
 
-def _fresh_postgres_database(unit_test_url: str) -> str:
-    """A database of its own beside the unit tests' one, emptied for this run."""
-    base = make_url(unit_test_url)
-    target = base.set(database=f"{base.database}_e2e")
-    conninfo = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = sql.Identifier(target.database)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return target.render_as_string(hide_password=False)
-
-
 def _run_parkops(args: list[str], environ: dict[str, str]) -> None:
     """The console script, in its own process: exactly what an operator runs."""
     command = [sys.executable, "-c", "from parkops.console import main; main()", *args]
@@ -104,7 +91,7 @@ def live_server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("e2e-instance")
     unit_test_url = os.environ.get("PARKOPS_TEST_DATABASE_URL")
     database_url = (
-        _fresh_postgres_database(unit_test_url)
+        worker_database(unit_test_url, f"_e2e{worker_suffix()}")
         if unit_test_url
         else f"sqlite:///{instance / 'parkops.db'}"
     )

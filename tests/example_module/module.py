@@ -1,11 +1,20 @@
-"""A tiny module that exercises every part of the ModuleSpec contract."""
+"""A tiny module that exercises every part of the ModuleSpec contract: the template
+the next modules copy. Its domain (spots, findings) is in ``spots.py``; ``dependent.py``
+is a second module that requires this one and reacts to its signal.
+"""
 
 import click
-from flask import Blueprint
+from flask import Blueprint, abort, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
-from parkops.auth.access import public, require
+from parkops import idempotency
+from parkops.auth.access import check_site, public, require
 from parkops.extensions import db
+from parkops.module_settings import Setting
 from parkops.rectification.services import link_evidence
 from parkops.registry import (
     EvidenceKind,
@@ -14,10 +23,13 @@ from parkops.registry import (
     ModuleSpec,
     NavEntry,
     Permission,
+    SubNavEntry,
     TodoItem,
 )
+from parkops.subjects import SubjectKind
+from tests.example_module import spots
 
-bp = Blueprint("example", __name__)
+bp = Blueprint("example", __name__, template_folder="templates", static_folder="static")
 runs: list[str] = []
 
 
@@ -42,9 +54,51 @@ def hello():
 @bp.route("/records", methods=["POST"])
 @require("example.edit")
 def create():
-    link_evidence("example.record", 7, "Example record 7")
+    link_evidence("example.record", 7, "Example record 7", site_id=None)
     db.session.commit()
     return "created", 201
+
+
+class FindingForm(FlaskForm):
+    summary = StringField(_l("What is wrong"))
+    severity = SelectField(_l("Severity"), choices=[SelectChoice(s, s) for s in spots.SEVERITIES])
+
+
+@bp.route("/spots")
+@require("example.view")
+def spot_list():
+    found = spots.search_spots(request.args.get("q", ""), current_user, 20)
+    return render_template("example/index.html", found=found)
+
+
+@bp.route("/spots/<int:spot_id>", methods=["GET", "POST"])
+@require("example.view")
+def spot(spot_id: int):
+    found = spots.get_spot(spot_id) or abort(404)
+    check_site(found.site_id)
+    may_record = spots.may_record_finding(current_user, found)
+    form = FindingForm()
+    status = 200
+    if request.method == "POST":
+        if not may_record:
+            abort(403)
+        key = request.form.get(idempotency.FIELD)
+        if done := idempotency.previous_result(key):
+            return redirect(done, 303)
+        if form.validate():
+            try:
+                url = spots.record_finding(
+                    found, form.summary.data or "", form.severity.data, current_user, key
+                )
+                return redirect(url, 303)
+            except spots.ExampleError as refused:
+                form.summary.errors = [str(refused)]
+        status = 422
+    state = spots.SPOTS[spot_id][2]
+    page = render_template(
+        "example/spot.html", spot=found, state=state, form=form, may_record=may_record
+    )
+    return page, status
 
 
 def _indicator():
@@ -82,12 +136,41 @@ spec = ModuleSpec(
     permissions=(
         Permission("example.view", _l("See examples"), ("crew",)),
         Permission("example.edit", _l("Edit examples"), ("crew",)),
+        Permission("example.manage", _l("Change example rules"), ("office",)),
     ),
     evidence_kinds=(
-        EvidenceKind("example.record", _l("Example record"), "example.record", ("14",)),
+        EvidenceKind(
+            "example.record",
+            _l("Example record"),
+            "example.record",
+            ("14",),
+            permission="example.view",
+        ),
     ),
-    indicators=(Indicator("example.share", _l("Example share"), ("14",), _indicator),),
+    indicators=(
+        Indicator(
+            "example.share", _l("Example share"), ("14",), _indicator, permission="example.view"
+        ),
+    ),
     jobs=(JobSpec("example.job", _job, "interval", {"hours": 1}),),
     cli=cli,
     todo=_todo,
+    subnav=(
+        SubNavEntry(_l("Spots"), "example.spot_list", "example.view", also=("example.spot",)),
+        SubNavEntry(_l("Overview"), "example.index", ("example.view", "example.edit")),
+        SubNavEntry(_l("Hidden from crew"), "example.hello", "example.manage"),
+        SubNavEntry(
+            _l("Rules"), "settings.module", "example.manage", args=(("module", "example"),)
+        ),
+    ),
+    subjects=(SubjectKind("example.spot", _l("Spot"), spots.get_spot, spots.search_spots),),
+    stylesheets=("example.css",),
+    scripts=("example.js",),
+    settings=(
+        Setting("label_font", str, "", _l("Font file for printed labels")),
+        Setting("batch_size", int, 50, _l("Rows written per batch")),
+        Setting("summary_max", int, 200, _l("Longest finding summary"), where="database"),
+        Setting("strict", bool, False, _l("Refuse findings without photo"), where="database"),
+    ),
+    settings_permission="example.manage",
 )

@@ -224,3 +224,24 @@ def test_nul_characters_are_dropped_not_stored(english, make_facility):
     response = english.post(f"/q/{facility.token}", data={"description": "座椅\x00坏了"})
     assert response.status_code == 303
     assert db.session.scalar(select(RepairOrder.description)) == "座椅坏了"
+
+
+def test_concurrent_visitor_reports_from_one_address_keep_to_the_limit(app, make_facility):
+    """Ten reports sent at once from one address: exactly the hourly limit is accepted."""
+    from tests.core.test_limits import run_at_once
+
+    facility = make_facility()
+    url = f"/q/{facility.token}"
+    db.session.commit()
+
+    def send(n: int) -> int:
+        return (
+            app.test_client()
+            .post(url, data={"description": f"坏了 {n}"}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+            .status_code
+        )
+
+    codes = run_at_once(10, send)
+    assert sorted(codes) == [303] * 5 + [429] * 5
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(VisitorReport)) == 5

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from modules.ticketing import catalog
 from modules.ticketing.catalog import allocate, price_on
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import ProductKind
-from modules.ticketing.services import TicketingError
 from parkops.timeutil import business_day
 
 from .conftest import csv_bytes, sale

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from modules.ticketing import audit_reports, reconciliation, shifts
+from modules.ticketing import reports, shifts
+from modules.ticketing.days import reconciliation
 from modules.ticketing.models import (
     Correction,
     CorrectionStatus,
@@ -78,7 +79,7 @@ def test_demo_month(ledger, in_request):
         "second-count",
     } <= planted
 
-    report = audit_reports.seller_report(None, today - timedelta(days=30), today)
+    report = reports.seller_report(None, today - timedelta(days=30), today)
     stands_out = {r.seller.username: r.stand_out for r in report.rows}
     assert {"free_share", "gap_share"} <= stands_out["cashier2"]
     assert not stands_out["cashier"]

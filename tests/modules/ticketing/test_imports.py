@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from modules.ticketing import reconciliation, shifts, stock
+from modules.ticketing import shifts, stock
+from modules.ticketing.days import reconciliation, signoff
+from modules.ticketing.days.record import day_record
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import GATE_COLUMNS, import_gate_counts, import_sales
 from modules.ticketing.models import DailySales, GateCount, Payment, SalesLine
-from modules.ticketing.services import TicketingError, day_record
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, local_zone, utcnow
 
@@ -324,7 +326,7 @@ def test_gate_counts_are_imported_and_a_later_count_replaces_an_earlier_one(worl
 def test_bad_gate_rows_import_nothing(world):
     today = business_day()
     signed = day_record(world.site.id, today - timedelta(days=3))
-    reconciliation.sign_off(signed, set(), world.auditor)
+    signoff.sign_off(signed, set(), world.auditor)
     rows = [
         {"date": today.isoformat(), "venue": "ZOO", "entries": "10"},
         {"date": "yesterday", "venue": "ZOO", "entries": "10"},

@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from modules.ticketing import indicators, jobs, reconciliation, shifts
+from modules.ticketing import indicators, jobs, models, shifts
+from modules.ticketing.days import findings, gate_and_deposit
+from modules.ticketing.days.record import day_record
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import (
     DailySales,
@@ -14,7 +16,6 @@ from modules.ticketing.models import (
     SaleStatus,
     TicketDay,
 )
-from modules.ticketing.services import day_record
 from parkops.extensions import db
 from parkops.notify import Notification
 from parkops.registry import registry
@@ -40,7 +41,7 @@ def test_days_not_signed_by_the_next_working_day_are_escalated_once(world):
     friday = day_record(world.site.id, FRIDAY)
     thursday = day_record(world.site.id, FRIDAY - timedelta(days=1))
     signed = day_record(world.site.id, FRIDAY - timedelta(days=2))
-    signed.status = reconciliation.DayStatus.SIGNED
+    signed.status = models.DayStatus.SIGNED
     db.session.commit()
     assert jobs.escalate_unsigned_days(today=date(2024, 11, 25)) == 1  # Monday: only Thursday
     assert thursday.escalated_at is not None and friday.escalated_at is None
@@ -74,13 +75,13 @@ def test_indicators(world, ledger, english):  # the texts checked are the Englis
     shifts.count_blind(shift, {**ZERO, Payment.CASH: 50_000 + 80_000 - 300}, world.seller)
     assert indicators.unexplained_difference() == ("¥3.00", False)
     today = day_record(world.site.id, business_day())
-    reconciliation.record_gate_count(today, world.gate, 10, world.auditor)
-    reconciliation.record_gate_count(today, world.zoo, 12, world.auditor)  # 2 without a ticket
+    gate_and_deposit.record_gate_count(today, world.gate, 10, world.auditor)
+    gate_and_deposit.record_gate_count(today, world.zoo, 12, world.auditor)  # 2 without a ticket
     assert indicators.gate_match_share() == ("90.9%", False)
-    finding = reconciliation.add_finding(today, "Short ¥3 again.", world.auditor, shift=shift)
+    finding = findings.add_finding(today, "Short ¥3 again.", world.auditor, shift=shift)
     assert indicators.open_discrepancies() == ("1 open", False)
     assert indicators.unexplained_difference() == ("¥0.00", True)  # the finding covers it
-    reconciliation.resolve_finding(finding, "Repaid at once.", world.leader)
+    findings.resolve_finding(finding, "Repaid at once.", world.leader)
     assert indicators.open_discrepancies() == ("0 open", True)
 
 
@@ -157,7 +158,7 @@ def test_cli_imports_escalates_and_rebuilds(world, app, tmp_path):
 
 def test_gate_counts_keep_their_source(world):
     day = day_record(world.site.id, business_day())
-    count = reconciliation.record_gate_count(day, world.zoo, 3, world.auditor)
+    count = gate_and_deposit.record_gate_count(day, world.zoo, 3, world.auditor)
     assert count.source == EntrySource.ENTERED
     assert db.session.scalar(select(func.count()).select_from(GateCount)) == 1
-    assert db.session.get(TicketDay, day.id).status == reconciliation.DayStatus.OPEN
+    assert db.session.get(TicketDay, day.id).status == models.DayStatus.OPEN

@@ -3,7 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from modules.ticketing import corrections, reconciliation, shifts, stock
+from modules.ticketing import corrections, shifts, stock
+from modules.ticketing.days import findings, gate_and_deposit, listing, reconciliation, signoff
+from modules.ticketing.days.record import day_record
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import (
     CorrectionStatus,
@@ -13,7 +16,6 @@ from modules.ticketing.models import (
     Payment,
     SaleStatus,
 )
-from modules.ticketing.services import TicketingError, day_record
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.timeutil import business_day
@@ -61,31 +63,31 @@ def test_what_blocks_a_sign_off(world):
     shift = world.open()
     day = day_record(world.site.id, business_day())
     with pytest.raises(TicketingError, match="not closed"):
-        reconciliation.sign_off(day, set(), world.auditor)
+        signoff.sign_off(day, set(), world.auditor)
     assert import_sales("d.csv", csv_bytes([sale(world, world.combo)]), world.seller).ok
     shifts.count_blind(shift, {**ZERO, Payment.CASH: FLOAT + 8000}, world.seller)
     with pytest.raises(TicketingError, match="No gate count for Main gate"):
-        reconciliation.sign_off(day, set(), world.auditor)
-    reconciliation.record_gate_count(day, world.gate, 1, world.auditor)
-    reconciliation.record_gate_count(day, world.zoo, 1, world.auditor)
+        signoff.sign_off(day, set(), world.auditor)
+    gate_and_deposit.record_gate_count(day, world.gate, 1, world.auditor)
+    gate_and_deposit.record_gate_count(day, world.zoo, 1, world.auditor)
     with pytest.raises(TicketingError, match="No bank deposit"):
-        reconciliation.sign_off(day, set(), world.auditor)
-    reconciliation.record_deposit(day, 8000, "SLIP-1", world.manager)
-    reconciliation.sign_off(day, set(), world.auditor)
+        signoff.sign_off(day, set(), world.auditor)
+    gate_and_deposit.record_deposit(day, 8000, "SLIP-1", world.manager)
+    signoff.sign_off(day, set(), world.auditor)
     assert day.status == DayStatus.SIGNED
 
 
 def test_every_flag_is_reviewed_before_sign_off_and_the_day_is_locked(world, ledger):
     day, _shift = a_day(world)
-    reconciliation.record_gate_count(day, world.gate, 52, world.auditor)
-    reconciliation.record_gate_count(day, world.zoo, 7, world.auditor)  # 4 without a ticket
-    reconciliation.record_deposit(day, 199_000, "SLIP-9", world.manager)  # ¥10 short
+    gate_and_deposit.record_gate_count(day, world.gate, 52, world.auditor)
+    gate_and_deposit.record_gate_count(day, world.zoo, 7, world.auditor)  # 4 without a ticket
+    gate_and_deposit.record_deposit(day, 199_000, "SLIP-9", world.manager)  # ¥10 short
     flags = reconciliation.day_figures(day).flags
     keys = {f.key for f in flags}
     assert keys == {f"gate:{world.zoo.id}:7:3", "deposit:199000:200000"}
     with pytest.raises(TicketingError, match="1 not ticked"):
-        reconciliation.sign_off(day, {f"gate:{world.zoo.id}:7:3"}, world.auditor)
-    reconciliation.sign_off(day, keys, world.auditor)
+        signoff.sign_off(day, {f"gate:{world.zoo.id}:7:3"}, world.auditor)
+    signoff.sign_off(day, keys, world.auditor)
     assert day.signed and day.signed_by_id == world.auditor.id
     assert day.signed_figures["deposit"] == {"amount": 199_000, "slip": "SLIP-9"}
     assert {f["key"] for f in day.signed_figures["flags"]} == keys
@@ -96,22 +98,22 @@ def test_every_flag_is_reviewed_before_sign_off_and_the_day_is_locked(world, led
     )
     assert sorted(codes) == ["12", "35"]
     with pytest.raises(TicketingError, match="locked"):
-        reconciliation.record_gate_count(day, world.zoo, 3, world.auditor)
+        gate_and_deposit.record_gate_count(day, world.zoo, 3, world.auditor)
     with pytest.raises(TicketingError, match="locked"):
-        reconciliation.record_deposit(day, 200_000, "SLIP-10", world.manager)
+        gate_and_deposit.record_deposit(day, 200_000, "SLIP-10", world.manager)
     with pytest.raises(TicketingError, match="locked"):
-        reconciliation.sign_off(day, keys, world.auditor2)
+        signoff.sign_off(day, keys, world.auditor2)
 
 
 def test_a_changed_figure_must_be_reviewed_again(world):
     day, _shift = a_day(world)
-    reconciliation.record_gate_count(day, world.gate, 52, world.auditor)
-    reconciliation.record_gate_count(day, world.zoo, 7, world.auditor)
-    reconciliation.record_deposit(day, 200_000, "SLIP", world.manager)
+    gate_and_deposit.record_gate_count(day, world.gate, 52, world.auditor)
+    gate_and_deposit.record_gate_count(day, world.zoo, 7, world.auditor)
+    gate_and_deposit.record_deposit(day, 200_000, "SLIP", world.manager)
     reviewed = {f.key for f in reconciliation.day_figures(day).flags}
-    reconciliation.record_gate_count(day, world.zoo, 9, world.auditor)  # a newer count
+    gate_and_deposit.record_gate_count(day, world.zoo, 9, world.auditor)  # a newer count
     with pytest.raises(TicketingError, match="not ticked"):
-        reconciliation.sign_off(day, reviewed, world.auditor)
+        signoff.sign_off(day, reviewed, world.auditor)
 
 
 def test_nobody_signs_off_a_day_she_sold_on(world, make_user):
@@ -121,8 +123,8 @@ def test_nobody_signs_off_a_day_she_sold_on(world, make_user):
     shifts.count_blind(shift, ZERO, both)
     day = day_record(world.site.id, business_day())
     with pytest.raises(TicketingError, match="another auditor"):
-        reconciliation.sign_off(day, set(), both)
-    reconciliation.sign_off(day, set(), world.auditor)
+        signoff.sign_off(day, set(), both)
+    signoff.sign_off(day, set(), world.auditor)
 
 
 def test_serial_flags_missing_and_outside_the_range_and_price(world):
@@ -154,29 +156,29 @@ def test_difference_and_second_count_flags(world):
 def test_findings_about_others_and_resolved_by_others(world, ledger):
     day, shift = a_day(world)
     with pytest.raises(TicketingError, match="sentence"):
-        reconciliation.add_finding(day, "bad", world.auditor)
+        findings.add_finding(day, "bad", world.auditor)
     with pytest.raises(TicketingError, match="her own shift"):
-        reconciliation.add_finding(day, "I was short myself.", world.seller, shift=shift)
-    finding = reconciliation.add_finding(
+        findings.add_finding(day, "I was short myself.", world.seller, shift=shift)
+    finding = findings.add_finding(
         day, "Short ¥10, to be repaid.", world.auditor, amount_fen=-1000, shift=shift
     )
     assert finding.seller_id == world.seller.id
     with pytest.raises(TicketingError, match="her own shift"):
-        reconciliation.resolve_finding(finding, "I repaid it.", world.seller)
-    reconciliation.resolve_finding(finding, "Repaid, receipt filed.", world.leader)
+        findings.resolve_finding(finding, "I repaid it.", world.seller)
+    findings.resolve_finding(finding, "Repaid, receipt filed.", world.leader)
     assert finding.status == FindingStatus.RESOLVED
     with pytest.raises(TicketingError, match="already resolved"):
-        reconciliation.resolve_finding(finding, "Again and again.", world.leader)
+        findings.resolve_finding(finding, "Again and again.", world.leader)
     kinds = set(db.session.scalars(select(EvidenceLink.kind)))
     assert {"ticketing.finding", "ticketing.shift"} <= kinds
 
 
 def _signed_day(world):
     day, _shift = a_day(world)
-    reconciliation.record_gate_count(day, world.gate, 52, world.auditor)
-    reconciliation.record_gate_count(day, world.zoo, 3, world.auditor)
-    reconciliation.record_deposit(day, 200_000, "SLIP", world.manager)
-    reconciliation.sign_off(day, set(), world.auditor)
+    gate_and_deposit.record_gate_count(day, world.gate, 52, world.auditor)
+    gate_and_deposit.record_gate_count(day, world.zoo, 3, world.auditor)
+    gate_and_deposit.record_deposit(day, 200_000, "SLIP", world.manager)
+    signoff.sign_off(day, set(), world.auditor)
     return day
 
 
@@ -262,19 +264,17 @@ def test_corrections_refuse_bad_requests(world):
 
 
 def _signed_day_after(world, day):
-    reconciliation.record_gate_count(day, world.gate, 52, world.auditor)
-    reconciliation.record_gate_count(day, world.zoo, 3, world.auditor)
-    reconciliation.record_deposit(day, 200_000, "SLIP", world.manager)
-    reconciliation.sign_off(day, set(), world.auditor)
+    gate_and_deposit.record_gate_count(day, world.gate, 52, world.auditor)
+    gate_and_deposit.record_gate_count(day, world.zoo, 3, world.auditor)
+    gate_and_deposit.record_deposit(day, 200_000, "SLIP", world.manager)
+    signoff.sign_off(day, set(), world.auditor)
     return day
 
 
 def test_day_list_counts_shifts_and_open_findings(world):
     day, shift = a_day(world)
     world.open(world.seller2, world.window2)
-    reconciliation.add_finding(day, "Look at this again.", world.auditor, shift=shift)
-    rows = reconciliation.day_rows(None, business_day(), business_day(), None)
+    findings.add_finding(day, "Look at this again.", world.auditor, shift=shift)
+    rows = listing.day_rows(None, business_day(), business_day(), None)
     assert [(r.shifts, r.closed, r.open_findings) for r in rows] == [(2, 1, 1)]
-    assert (
-        reconciliation.day_rows({world.other_site.id}, business_day(), business_day(), None) == []
-    )
+    assert listing.day_rows({world.other_site.id}, business_day(), business_day(), None) == []

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from modules.ticketing import shifts
+from modules.ticketing.days.record import day_record
 from modules.ticketing.models import (
     Correction,
     Deposit,
@@ -20,7 +21,6 @@ from modules.ticketing.models import (
     StockRoll,
     TicketDay,
 )
-from modules.ticketing.services import day_record
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -40,7 +40,7 @@ def post_twice(client, url: str, data: dict, key: str):
     assert first.status_code == again.status_code == 303
     assert again.headers["Location"] == first.headers["Location"]
     followed = client.get(again.headers["Location"]).get_data(as_text=True)
-    assert 'class="flash error' not in followed, followed
+    assert 'class="flash flash-error"' not in followed, followed
     return first
 
 

@@ -6,10 +6,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from modules.ticketing import audit_reports, corrections, reconciliation, shifts, stock, summary
+from modules.ticketing import corrections, reports, shifts, stock, summary
+from modules.ticketing.days import gate_and_deposit
+from modules.ticketing.days.record import day_record
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import DailySales, Payment, SaleStatus
-from modules.ticketing.services import day_record
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -42,13 +43,13 @@ def sold(world):
     )
     shifts.count_blind(two, {**ZERO, Payment.CASH: FLOAT - 500}, world.seller2)
     day = day_record(world.site.id, business_day())
-    reconciliation.record_gate_count(day, world.gate, 10, world.auditor)  # 10 + 1 - 1 combined
-    reconciliation.record_gate_count(day, world.zoo, 23, world.auditor)  # 19 admitted + 4 more
+    gate_and_deposit.record_gate_count(day, world.gate, 10, world.auditor)  # 10 + 1 - 1 combined
+    gate_and_deposit.record_gate_count(day, world.zoo, 23, world.auditor)  # 19 admitted + 4 more
     return world
 
 
 def test_per_seller_figures(sold):
-    report = audit_reports.seller_report(None, business_day(), business_day())
+    report = reports.seller_report(None, business_day(), business_day())
     rows = {r.seller.username: r for r in report.rows}
     one, two = rows["seller1"].figures, rows["seller2"].figures
     assert (one.sales_fen, one.sold, one.admissions, one.card_entries) == (92000, 14, 14, 4)
@@ -67,25 +68,19 @@ def test_per_seller_figures(sold):
 
 
 def test_reports_are_limited_to_the_sites_asked_for(sold):
-    assert (
-        audit_reports.seller_report({sold.other_site.id}, business_day(), business_day()).rows == []
-    )
-    assert (
-        audit_reports.breakdown({sold.other_site.id}, business_day(), business_day(), "day") == []
-    )
+    assert reports.seller_report({sold.other_site.id}, business_day(), business_day()).rows == []
+    assert reports.breakdown({sold.other_site.id}, business_day(), business_day(), "day") == []
 
 
-@pytest.mark.parametrize("by", audit_reports.GROUPS)
+@pytest.mark.parametrize("by", reports.GROUPS)
 def test_every_breakdown_adds_up_to_the_same_net_takings(sold, by):
-    rows = audit_reports.breakdown(None, business_day(), business_day(), by)
+    rows = reports.breakdown(None, business_day(), business_day(), by)
     assert sum(r.net_fen for r in rows) == 92000 + 8000 - 8000
     assert all(r.label for r in rows)
 
 
 def test_revenue_per_venue_splits_combined_tickets_by_weight(sold):
-    rows = {
-        r.label: r for r in audit_reports.breakdown(None, business_day(), business_day(), "venue")
-    }
+    rows = {r.label: r for r in reports.breakdown(None, business_day(), business_day(), "venue")}
     # Eleven combined tickets sold (one refunded): ¥880 split 40:60, plus card entries at the zoo.
     assert rows["Main gate"].sold_fen == 35200
     assert rows["Zoo"].sold_fen == 52800 + 12000
@@ -93,13 +88,13 @@ def test_revenue_per_venue_splits_combined_tickets_by_weight(sold):
 
 
 def test_breakdown_by_payment_and_kind_are_labelled(sold, app):
-    rows = audit_reports.breakdown(None, business_day(), business_day(), "payment")
+    rows = reports.breakdown(None, business_day(), business_day(), "payment")
     assert {r.key for r in rows} == {Payment.CASH, Payment.WECHAT}
 
 
 def test_the_workbook_opens_with_money_in_yuan(sold):
-    rows = audit_reports.breakdown(None, business_day(), business_day(), "product")
-    data = audit_reports.workbook(
+    rows = reports.breakdown(None, business_day(), business_day(), "product")
+    data = reports.workbook(
         "Sales", ["Product", "Net (¥)"], [[r.label, r.net_fen] for r in rows], money_columns={1}
     )
     sheet = load_workbook(BytesIO(data)).active
@@ -113,15 +108,15 @@ def test_the_workbook_opens_with_money_in_yuan(sold):
 
 def test_report_queries_do_not_grow_with_the_data(sold, count_queries):
     with count_queries() as before:
-        audit_reports.seller_report(None, business_day(), business_day())
-        audit_reports.breakdown(None, business_day(), business_day(), "office")
+        reports.seller_report(None, business_day(), business_day())
+        reports.breakdown(None, business_day(), business_day(), "office")
     rows = [sale(sold, sold.combo, payment="alipay") for _ in range(30)]
     third = sold.open()
     assert import_sales("more.csv", csv_bytes(rows), sold.seller).ok
     shifts.count_blind(third, {**ZERO, Payment.CASH: FLOAT, Payment.ALIPAY: 240000}, sold.seller)
     with count_queries() as after:
-        audit_reports.seller_report(None, business_day(), business_day())
-        audit_reports.breakdown(None, business_day(), business_day(), "office")
+        reports.seller_report(None, business_day(), business_day())
+        reports.breakdown(None, business_day(), business_day(), "office")
     assert after.count == before.count
 
 

@@ -3,10 +3,13 @@
 import pytest
 from sqlalchemy import select
 
-from modules.ticketing import reconciliation, shifts, stock
+from modules.ticketing import shifts, stock
+from modules.ticketing.days import signoff
+from modules.ticketing.days.record import day_record
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import Payment, SalesLine, SaleSource, ShiftStatus
-from modules.ticketing.services import TicketingError, day_record, set_thresholds
+from modules.ticketing.tolerances import set_thresholds
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -38,7 +41,7 @@ def test_a_seller_opens_one_shift_at_a_window_of_her_office(world):
 
 def test_no_shift_opens_on_a_signed_day(world):
     day = day_record(world.site.id, business_day())
-    reconciliation.sign_off(day, set(), world.auditor)
+    signoff.sign_off(day, set(), world.auditor)
     with pytest.raises(TicketingError, match="signed off and locked"):
         world.open()
 

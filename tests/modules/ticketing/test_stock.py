@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modules.ticketing import catalog, shifts, stock
+from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import Payment, ProductKind
-from modules.ticketing.services import TicketingError
 from modules.ticketing.stock import SerialState, issue_counts, range_counts, serial_status
 from parkops.db import utcnow
 from parkops.extensions import db

@@ -4,9 +4,10 @@ the approver's decisions, never a decision the approver may not take herself."""
 import re
 from datetime import timedelta
 
-from modules.ticketing import corrections, reconciliation, shifts, todo
+from modules.ticketing import corrections, shifts, todo
+from modules.ticketing.days import reconciliation, signoff
+from modules.ticketing.days.record import day_record
 from modules.ticketing.models import Payment
-from modules.ticketing.services import day_record
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
 
@@ -58,7 +59,7 @@ def test_an_approver_is_not_asked_to_decide_her_own_void(world, void_asked):
 def test_an_approver_is_not_asked_to_decide_her_own_correction(world):
     day = day_record(world.site.id, business_day() - timedelta(days=1))
     to_review = {f.key for f in reconciliation.day_figures(day).to_review}
-    reconciliation.sign_off(day, to_review, world.auditor)
+    signoff.sign_off(day, to_review, world.auditor)
     correction = corrections.request_correction(
         day, corrections.GateCorrection(world.zoo, 3), "Counted twice.", world.auditor
     )

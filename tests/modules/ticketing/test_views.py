@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from modules.ticketing import shifts
+from modules.ticketing.days.record import day_record
 from modules.ticketing.models import Payment, SalesLine, Shift, ShiftStatus, TicketDay
-from modules.ticketing.services import day_record
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.conftest import PASSWORD
 
 from .conftest import csv_bytes, sale
 
@@ -344,11 +345,25 @@ def test_catalog_management_through_the_pages(world, as_user):
     assert absurd.status_code == 200 and "lookup-result" not in absurd.get_data(as_text=True)
 
 
+def token(response) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.text).group(1)
+
+
 def test_forms_carry_csrf_protection(make_app, world):
-    app = make_app(WTF_CSRF_ENABLED=True)
+    """Signed in for real (with the login form's token): the seller's post without a token
+    is refused (400) and opens nothing; the same post with the page's token opens the shift."""
+    app = make_app(WTF_CSRF_ENABLED=True, DEFAULT_LOCALE="en")
+    data = {"window_id": world.window.id, "opening_float": "500"}
     with app.app_context(), app.test_client() as client:
-        client.post("/login", data={"username": "seller1", "password": "x"})
-        assert client.post("/ticketing/shifts/open", data={"window_id": 1}).status_code in (
-            302,
-            400,
-        )
+        login = {
+            "username": "seller1",
+            "password": PASSWORD,
+            "csrf_token": token(client.get("/login")),
+        }
+        assert client.post("/login", data=login).status_code == 303
+        assert client.post("/ticketing/shifts/open", data=data).status_code == 400
+        assert db.session.scalar(select(func.count()).select_from(Shift)) == 0
+        data["csrf_token"] = token(client.get("/ticketing/"))
+        opened = client.post("/ticketing/shifts/open", data=data)
+        assert opened.status_code == 303 and "/ticketing/shifts/" in opened.headers["Location"]
+        assert db.session.scalar(select(func.count()).select_from(Shift)) == 1

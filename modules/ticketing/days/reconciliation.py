@@ -1,0 +1,190 @@
+"""对账: one site's business day, tickets against gate counts against money.
+
+The day's figures are computed, never typed: admissions per venue from the
+sales (a combined ticket admits to each of its venues), the latest gate count
+per venue, money expected against counted per payment method, and the cash to
+deposit (cash counted less the opening floats, which stay in the office)
+against the latest bank deposit. Everything that does not add up is a flag
+(flags.py); the auditor ticks each flag as reviewed, writes findings where
+needed (findings.py), and signs off (signoff.py).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from modules.ticketing.days.flags import Flag, day_flags
+from modules.ticketing.models import (
+    DailySales,
+    Deposit,
+    GateCount,
+    Payment,
+    ProductVenue,
+    SalesLine,
+    SaleSource,
+    SaleStatus,
+    Shift,
+    ShiftStatus,
+    StockIssue,
+    TicketDay,
+    Venue,
+)
+from modules.ticketing.shifts import METHODS, signed_amount
+from parkops.extensions import db
+
+
+@dataclass
+class VenueFigure:
+    venue: Venue
+    sold: int
+    gate: int | None
+
+    @property
+    def gap(self) -> int | None:
+        """Entries without a ticket (positive) or tickets without an entry (negative)."""
+        return None if self.gate is None else self.gate - self.sold
+
+
+@dataclass
+class MethodFigure:
+    method: Payment
+    expected: int
+    counted: int
+
+    @property
+    def difference(self) -> int:
+        return self.counted - self.expected
+
+
+@dataclass
+class DayFigures:
+    day: TicketDay
+    shifts: list[Shift]
+    venues: list[VenueFigure]
+    methods: list[MethodFigure]
+    cash_to_deposit: int
+    deposit: Deposit | None
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[Flag]:
+        return [f for f in self.flags if f.blocking]
+
+    @property
+    def to_review(self) -> list[Flag]:
+        return [f for f in self.flags if not f.blocking]
+
+
+def admissions():
+    """A summary row's effect on entries: + sold, − refunded, nothing for a void."""
+    return case(
+        (DailySales.status == SaleStatus.SOLD, DailySales.quantity),
+        (DailySales.status == SaleStatus.REFUND, -DailySales.quantity),
+        else_=0,
+    )
+
+
+def sold_per_venue(site_id: int, day: date) -> dict[int, int]:
+    return {
+        venue_id: int(sold or 0)
+        for venue_id, sold in db.session.execute(
+            select(ProductVenue.venue_id, func.sum(admissions()))
+            .join(DailySales, DailySales.product_id == ProductVenue.product_id)
+            .where(DailySales.site_id == site_id, DailySales.business_day == day)
+            .group_by(ProductVenue.venue_id)
+        )
+    }
+
+
+def latest_gate_counts(site_id: int, day: date) -> dict[int, GateCount]:
+    latest: dict[int, GateCount] = {}
+    for count in db.session.scalars(
+        select(GateCount)
+        .where(GateCount.site_id == site_id, GateCount.business_day == day)
+        .order_by(GateCount.id)
+    ):
+        latest[count.venue_id] = count
+    return latest
+
+
+def gate_history(day: TicketDay) -> list[GateCount]:
+    return list(
+        db.session.scalars(
+            select(GateCount)
+            .where(GateCount.site_id == day.site_id, GateCount.business_day == day.business_day)
+            .order_by(GateCount.id.desc())
+        )
+    )
+
+
+def deposit_history(day: TicketDay) -> list[Deposit]:
+    return list(
+        db.session.scalars(
+            select(Deposit).where(Deposit.day_id == day.id).order_by(Deposit.id.desc())
+        )
+    )
+
+
+def latest_deposit(day: TicketDay) -> Deposit | None:
+    return db.session.scalar(
+        select(Deposit).where(Deposit.day_id == day.id).order_by(Deposit.id.desc()).limit(1)
+    )
+
+
+def day_shifts(day: TicketDay) -> list[Shift]:
+    return list(
+        db.session.scalars(
+            select(Shift)
+            .where(Shift.site_id == day.site_id, Shift.business_day == day.business_day)
+            .options(
+                selectinload(Shift.tallies),
+                selectinload(Shift.issues).selectinload(StockIssue.shift),
+            )
+            .order_by(Shift.opened_at)
+        )
+    )
+
+
+def day_figures(day: TicketDay) -> DayFigures:
+    shifts = day_shifts(day)
+    counted = [s for s in shifts if s.status != ShiftStatus.OPEN]
+    sold = sold_per_venue(day.site_id, day.business_day)
+    gates = latest_gate_counts(day.site_id, day.business_day)
+    venue_ids = set(sold) | set(gates)
+    venues = db.session.scalars(
+        select(Venue)
+        .where(Venue.site_id == day.site_id, (Venue.active | Venue.id.in_(venue_ids)))
+        .order_by(Venue.code)
+    )
+    venue_figures = [
+        VenueFigure(v, sold.get(v.id, 0), gates[v.id].entries if v.id in gates else None)
+        for v in venues
+    ]
+    corrections = dict(
+        db.session.execute(
+            select(SalesLine.payment, func.sum(signed_amount()))
+            .where(
+                SalesLine.site_id == day.site_id,
+                SalesLine.business_day == day.business_day,
+                SalesLine.source == SaleSource.CORRECTION,
+            )
+            .group_by(SalesLine.payment)
+        ).all()
+    )
+    methods = []
+    for method in METHODS:
+        tallies = [t for s in counted for t in s.tallies if t.method == method]
+        methods.append(
+            MethodFigure(
+                method,
+                sum(t.expected_fen for t in tallies) + int(corrections.get(method) or 0),
+                sum(t.final_fen for t in tallies),
+            )
+        )
+    cash = sum(t.final_fen for s in counted for t in s.tallies if t.method == Payment.CASH)
+    cash_to_deposit = cash - sum(s.opening_float_fen for s in counted)
+    figures = DayFigures(day, shifts, venue_figures, methods, cash_to_deposit, latest_deposit(day))
+    figures.flags = day_flags(figures)
+    return figures

@@ -1,0 +1,83 @@
+"""The sign-off: a day without blocking flags, every flag reviewed, signed by an
+auditor who did not sell on it (four_eyes.may_sign_off); the figures as signed
+are kept with the day, which is locked (later changes are corrections).
+"""
+
+from flask_babel import gettext as _
+
+from modules.ticketing import four_eyes
+from modules.ticketing.days.reconciliation import DayFigures, day_figures
+from modules.ticketing.days.record import ensure_unsigned
+from modules.ticketing.errors import TicketingError
+from modules.ticketing.models import DayStatus, TicketDay
+from modules.ticketing.shifts import total_difference
+from parkops import audit
+from parkops.auth.models import User
+from parkops.db import utcnow
+from parkops.extensions import db
+from parkops.money import format_fen
+from parkops.rectification.services import link_evidence
+
+
+def sign_off(day: TicketDay, reviewed: set[str], actor: User) -> None:
+    """The auditor signs the day off once nothing blocks and every flag is reviewed."""
+    ensure_unsigned(day)
+    if not four_eyes.may_sign_off(actor, day):
+        raise TicketingError(_("You sold tickets on this day: another auditor must sign it off."))
+    figures = day_figures(day)
+    if figures.blocking:
+        raise TicketingError(
+            _("The day cannot be signed off yet: %(what)s", what=figures.blocking[0].text)
+        )
+    unreviewed = [f for f in figures.to_review if f.key not in reviewed]
+    if unreviewed:
+        raise TicketingError(
+            _(
+                "Tick every flag as reviewed before signing off (%(n)s not ticked).",
+                n=len(unreviewed),
+            )
+        )
+    day.status = DayStatus.SIGNED
+    day.signed_by_id = actor.id
+    day.signed_at = utcnow()
+    day.signed_figures = snapshot(figures)
+    link_evidence(
+        "ticketing.day",
+        day.id,
+        f"{day.site.name} {day.business_day.isoformat()}: {len(figures.shifts)} / "
+        f"{len(figures.flags)} / {format_fen(sum(m.difference for m in figures.methods))}",
+        site_id=day.site_id,
+    )
+    audit.record(
+        "ticketing.day_signed",
+        "ticket_day",
+        day.id,
+        {"flags": [f.key for f in figures.flags]},
+        actor=actor,
+    )
+    db.session.commit()
+
+
+def snapshot(f: DayFigures) -> dict:
+    """The figures as signed, kept with the day (plain JSON)."""
+    return {
+        "venues": [{"venue": v.venue.name, "sold": v.sold, "gate": v.gate} for v in f.venues],
+        "methods": [
+            {"method": m.method.value, "expected": m.expected, "counted": m.counted}
+            for m in f.methods
+        ],
+        "cash_to_deposit": f.cash_to_deposit,
+        "deposit": (
+            {"amount": f.deposit.amount_fen, "slip": f.deposit.slip_number} if f.deposit else None
+        ),
+        "shifts": [
+            {
+                "id": s.id,
+                "seller": s.seller.display_name,
+                "window": s.window.name,
+                "difference": total_difference(s),
+            }
+            for s in f.shifts
+        ],
+        "flags": [{"key": fl.key, "text": fl.text} for fl in f.flags],
+    }

@@ -1,0 +1,84 @@
+"""Ticketing tables, one file per concept: catalog, stock, shifts, sales, days, corrections
+(columns: the bounds and the enum column they share).
+
+Money is fen (int), serials are integers, times are aware UTC, business days are
+local dates. Every model is re-exported here: ``from modules.ticketing.models import Shift``.
+"""
+
+from modules.ticketing.models.catalog import (
+    CARD_KINDS,
+    Office,
+    Product,
+    ProductKind,
+    ProductPrice,
+    ProductVenue,
+    Venue,
+    Window,
+    office_sellers,
+)
+from modules.ticketing.models.columns import (
+    MAX_AMOUNT_FEN,
+    MAX_ENTRIES,
+    MAX_QUANTITY,
+    MAX_SERIAL,
+    enum_column,
+)
+from modules.ticketing.models.corrections import Correction, CorrectionKind, CorrectionStatus
+from modules.ticketing.models.days import (
+    DayStatus,
+    Deposit,
+    EntrySource,
+    Finding,
+    FindingStatus,
+    GateCount,
+    TicketDay,
+)
+from modules.ticketing.models.sales import (
+    DailySales,
+    SalesImport,
+    SalesLine,
+    SaleSource,
+    SaleStatus,
+)
+from modules.ticketing.models.shifts import Payment, Shift, ShiftStatus, ShiftTally
+from modules.ticketing.models.stock import SerialVoid, StockIssue, StockRoll, VoidStatus
+
+__all__ = [
+    "CARD_KINDS",
+    "Correction",
+    "CorrectionKind",
+    "CorrectionStatus",
+    "DailySales",
+    "DayStatus",
+    "Deposit",
+    "EntrySource",
+    "Finding",
+    "FindingStatus",
+    "GateCount",
+    "MAX_AMOUNT_FEN",
+    "MAX_ENTRIES",
+    "MAX_QUANTITY",
+    "MAX_SERIAL",
+    "Office",
+    "Payment",
+    "Product",
+    "ProductKind",
+    "ProductPrice",
+    "ProductVenue",
+    "SaleSource",
+    "SaleStatus",
+    "SalesImport",
+    "SalesLine",
+    "SerialVoid",
+    "Shift",
+    "ShiftStatus",
+    "ShiftTally",
+    "StockIssue",
+    "StockRoll",
+    "TicketDay",
+    "Venue",
+    "VoidStatus",
+    "Window",
+    "enum_column",
+    "office_sellers",
+]

@@ -1,0 +1,132 @@
+"""Sales: the files imported, their lines (also range sales and corrections), and the daily
+summary the reports read.
+"""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from modules.ticketing.models.catalog import Product
+from modules.ticketing.models.columns import enum_column
+from modules.ticketing.models.shifts import Payment
+from parkops.auth.models import User
+from parkops.db import Base, utcnow
+
+
+class SaleStatus(enum.StrEnum):
+    SOLD = "sold"
+    VOID = "void"  # cancelled in the ticketing system: no money, no entry
+    REFUND = "refund"  # money given back, entry cancelled
+
+
+class SaleSource(enum.StrEnum):
+    IMPORT = "import"  # a line of an imported sales file
+    RANGE = "range"  # sold = issued − returned − voided, at the day's price, in cash
+    CORRECTION = "correction"  # an approved correction entry
+
+
+class SalesImport(Base):
+    """One imported file; its hash makes a second import of the same file a no-op."""
+
+    __tablename__ = "tkt_imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "sales" or "gate"
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_hash: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int]
+    imported: Mapped[int]
+    skipped: Mapped[int]
+    imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    imported_by: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("kind", "file_hash"),)
+
+
+class SalesLine(Base):
+    """A line of sales: imported, derived from a returned range, or a correction.
+
+    ``amount_fen`` is the amount as recorded (never negative); its effect on the
+    money follows ``status``: sold adds it, refund takes it back, void is nothing.
+    """
+
+    __tablename__ = "tkt_sales_lines"
+    __table_args__ = (
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        Index("ix_tkt_sales_lines_site_day", "site_id", "business_day"),
+        Index("ix_tkt_sales_lines_product_serial", "product_id", "serial"),
+        # Only range and correction lines point at an issue: a small partial index.
+        Index(
+            "ix_tkt_sales_lines_issue",
+            "issue_id",
+            sqlite_where=text("issue_id IS NOT NULL"),
+            postgresql_where=text("issue_id IS NOT NULL"),
+        ),
+        # A serial is sold once.
+        Index(
+            "uq_tkt_sales_lines_sold_serial",
+            "product_id",
+            "serial",
+            unique=True,
+            sqlite_where=text("status = 'sold' AND serial IS NOT NULL"),
+            postgresql_where=text("status = 'sold' AND serial IS NOT NULL"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    business_day: Mapped[date]
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_shifts.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("tkt_offices.id"))
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("tkt_products.id"))
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_stock_issues.id"))
+    sold_at: Mapped[datetime]
+    serial: Mapped[int | None] = mapped_column(BigInteger)
+    quantity: Mapped[int]
+    amount_fen: Mapped[int]
+    list_price_fen: Mapped[int]  # the unit price valid on the business day
+    payment: Mapped[Payment] = mapped_column(enum_column(Payment))
+    status: Mapped[SaleStatus] = mapped_column(enum_column(SaleStatus))
+    source: Mapped[SaleSource] = mapped_column(enum_column(SaleSource))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_imports.id"), index=True)
+    line_no: Mapped[int | None]
+    natural_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    correction_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_corrections.id"))
+
+    product: Mapped[Product] = relationship(lazy="joined")
+    seller: Mapped[User | None] = relationship()
+
+
+class DailySales(Base):
+    """Sales summed per day, office, seller, product, payment and status, for fast reports.
+
+    Rebuilt for a site's day whenever its lines change (import, close, correction).
+    """
+
+    __tablename__ = "tkt_daily_sales"
+    __table_args__ = (
+        Index("ix_tkt_daily_sales_site_day", "site_id", "business_day"),
+        Index("ix_tkt_daily_sales_day", "business_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    business_day: Mapped[date]
+    office_id: Mapped[int] = mapped_column(ForeignKey("tkt_offices.id"))
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("tkt_products.id"))
+    payment: Mapped[Payment] = mapped_column(enum_column(Payment))
+    status: Mapped[SaleStatus] = mapped_column(enum_column(SaleStatus))
+    lines: Mapped[int]
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)

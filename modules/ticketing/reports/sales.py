@@ -1,0 +1,136 @@
+"""The sales query: takings over a period grouped by day, month, site, office, seller,
+product, kind, payment method or venue, read from the daily summary (summary.py).
+
+Revenue per venue: a product's net takings over the period are split between
+its venues by their weights (catalog.allocate); cards and passes admit no one
+and stay under "no venue".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from modules.ticketing.catalog import allocate
+from modules.ticketing.labels import label
+from modules.ticketing.models import DailySales, Office, Product, ProductVenue, SaleStatus, Venue
+from modules.ticketing.reports.sellers import summary_filter
+from parkops.auth.models import Site, User
+from parkops.extensions import db
+
+GROUPS = ("day", "month", "site", "office", "seller", "product", "kind", "payment", "venue")
+
+
+@dataclass
+class BreakdownRow:
+    key: object
+    label: str
+    lines: int = 0
+    sold: int = 0
+    refunded: int = 0
+    voided: int = 0
+    sold_fen: int = 0
+    refund_fen: int = 0
+
+    @property
+    def net_fen(self) -> int:
+        return self.sold_fen - self.refund_fen
+
+
+def _group_column(by: str):
+    return {
+        "day": DailySales.business_day,
+        "month": DailySales.business_day,  # folded into months below
+        "site": DailySales.site_id,
+        "office": DailySales.office_id,
+        "seller": DailySales.seller_id,
+        "product": DailySales.product_id,
+        "kind": Product.kind,
+        "payment": DailySales.payment,
+        "venue": DailySales.product_id,  # split between venues below
+    }[by]
+
+
+def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> list[BreakdownRow]:
+    if by not in GROUPS:
+        raise ValueError(by)
+    column = _group_column(by)
+    rows = db.session.execute(
+        select(
+            column,
+            DailySales.status,
+            func.sum(DailySales.lines),
+            func.sum(DailySales.quantity),
+            func.sum(DailySales.amount_fen),
+        )
+        .join(Product, Product.id == DailySales.product_id)
+        .where(*summary_filter(site_ids, start, end))
+        .group_by(column, DailySales.status)
+    ).all()
+    if by == "venue":
+        return _by_venue(rows)
+    if by == "month":
+        rows = [(day.replace(day=1), *rest) for day, *rest in rows]
+    result: dict[object, BreakdownRow] = {}
+    labels = _labels(by, {r[0] for r in rows})
+    for key, status, lines, quantity, amount in rows:
+        row = result.setdefault(key, BreakdownRow(key, labels[key]))
+        _add(row, status, int(lines or 0), int(quantity or 0), int(amount or 0))
+    return sorted(result.values(), key=_sort_key(by))
+
+
+def _add(row: BreakdownRow, status, lines: int, quantity: int, amount: int) -> None:
+    row.lines += lines
+    if status == SaleStatus.SOLD:
+        row.sold += quantity
+        row.sold_fen += amount
+    elif status == SaleStatus.REFUND:
+        row.refunded += quantity
+        row.refund_fen += amount
+    else:
+        row.voided += quantity
+
+
+def _sort_key(by: str):
+    if by in ("day", "month"):
+        return lambda r: r.key
+    return lambda r: (-r.net_fen, r.label)
+
+
+def _labels(by: str, keys: set) -> dict:
+    if by == "day":
+        return {k: k.isoformat() for k in keys}
+    if by == "month":
+        return {k: k.strftime("%Y-%m") for k in keys}
+    if by in ("kind", "payment"):
+        return {k: label(k) for k in keys}
+    model, text = {
+        "site": (Site, lambda s: s.name),
+        "office": (Office, lambda o: o.name),
+        "seller": (User, lambda u: u.display_name),
+        "product": (Product, lambda p: f"{p.name} ({p.site.name})"),
+    }[by]
+    found = {r.id: text(r) for r in db.session.scalars(select(model).where(model.id.in_(keys)))}
+    return {k: found.get(k, _("Corrections without a seller")) for k in keys}
+
+
+def _by_venue(rows) -> list[BreakdownRow]:
+    links = defaultdict(list)
+    for product_id, venue_id, weight in db.session.execute(
+        select(ProductVenue.product_id, ProductVenue.venue_id, ProductVenue.weight).order_by(
+            ProductVenue.product_id, ProductVenue.venue_id
+        )
+    ):
+        links[product_id].append((venue_id, weight))
+    venues = {v.id: v for v in db.session.scalars(select(Venue))}
+    result: dict[object, BreakdownRow] = {}
+    for product_id, status, lines, quantity, amount in rows:
+        targets = links.get(product_id) or [(None, 1)]
+        parts = allocate(int(amount or 0), [w for _v, w in targets])
+        for (venue_id, _w), part in zip(targets, parts, strict=True):
+            name = venues[venue_id].name if venue_id else _("No venue (cards and passes)")
+            row = result.setdefault(venue_id, BreakdownRow(venue_id, name))
+            _add(row, status, int(lines or 0), int(quantity or 0), part)
+    return sorted(result.values(), key=lambda r: (-r.net_fen, r.label))

@@ -1,0 +1,308 @@
+"""稽核 report per seller over a period, built to make the 2019 pattern stand out.
+
+Both read the daily summary (one row per day, office, seller, product, payment
+and status), the shift tallies and the gate counts, never the sales lines, so a
+month's report over a year of millions of lines is a handful of GROUP BY
+queries on small tables.
+
+The per-seller report is built to make a pattern like the 2019 case stand out:
+a seller's shortfalls, voids, refunds, discount-card and free entries as shares
+of what she sold, and the entries counted at the gate without a ticket on the
+days she worked, at the venues she sold for (each venue's gap shared among its
+sellers by the tickets each sold there). A figure stands out when it is more
+than twice the same figure of the other sellers together (and above a small
+floor, so that one void in a quiet month does not).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func, select
+
+from modules.ticketing.models import (
+    DailySales,
+    GateCount,
+    Product,
+    ProductKind,
+    ProductVenue,
+    SaleStatus,
+    SerialVoid,
+    Shift,
+    ShiftStatus,
+    ShiftTally,
+    VoidStatus,
+)
+from parkops.auth.models import User
+from parkops.extensions import db
+
+STAND_OUT_FACTOR = 2
+# Below these a figure never stands out: shares in percent, shortfall in fen per shift.
+FLOORS = {
+    "void_share": 1.0,
+    "refund_share": 1.0,
+    "card_share": 2.0,
+    "free_share": 2.0,
+    "gap_share": 1.0,
+    "shortfall_per_shift": 500,
+}
+ADMITTING = [k for k in ProductKind if k not in (ProductKind.DISCOUNT_CARD, ProductKind.PASS)]
+
+
+def _share(part: float, whole: float) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+@dataclass
+class SellerFigures:
+    shifts: int = 0
+    days: int = 0
+    sales_fen: int = 0  # net: sold less refunded
+    sold: int = 0  # tickets and cards sold
+    admissions: int = 0  # entries sold (admitting products)
+    voids: int = 0
+    refunds: int = 0
+    refund_fen: int = 0
+    card_entries: int = 0
+    free_entries: int = 0
+    difference_fen: int = 0  # counted less expected, all shifts
+    shortfall_fen: int = 0  # the shifts that came up short, added
+    # Gate entries and entries without a ticket at the venues she sold for, her share of them
+    # (fractions of people: shared in proportion to the tickets she sold there).
+    gate_entries: float = 0.0
+    gate_gap: float = 0.0
+
+    @property
+    def void_share(self) -> float:
+        return _share(self.voids, self.sold + self.voids)
+
+    @property
+    def refund_share(self) -> float:
+        return _share(self.refunds, self.sold)
+
+    @property
+    def card_share(self) -> float:
+        return _share(self.card_entries, self.admissions)
+
+    @property
+    def free_share(self) -> float:
+        return _share(self.free_entries, self.admissions)
+
+    @property
+    def gap_share(self) -> float:
+        return _share(self.gate_gap, self.gate_entries)
+
+    @property
+    def shortfall_per_shift(self) -> int:
+        return -self.shortfall_fen // self.shifts if self.shifts else 0
+
+
+@dataclass
+class SellerRow:
+    seller: User
+    figures: SellerFigures
+    stand_out: set[str] = field(default_factory=set)
+
+
+@dataclass
+class SellerReport:
+    start: date
+    end: date
+    rows: list[SellerRow]
+    all_sellers: SellerFigures
+
+
+def _combine(parts, sign: int) -> SellerFigures:
+    """The first figures plus (sign 1) or minus (sign -1) the others, field by field."""
+    parts = list(parts)
+    total = SellerFigures() if sign == 1 else SellerFigures(**vars(parts.pop(0)))
+    for part in parts:
+        for name in SellerFigures.__dataclass_fields__:
+            setattr(total, name, getattr(total, name) + sign * getattr(part, name))
+    return total
+
+
+def summary_filter(site_ids: set[int] | None, start: date, end: date) -> list:
+    where = [DailySales.business_day.between(start, end)]
+    if site_ids is not None:
+        where.append(DailySales.site_id.in_(site_ids))
+    return where
+
+
+def seller_report(site_ids: set[int] | None, start: date, end: date) -> SellerReport:
+    figures: dict[int, SellerFigures] = defaultdict(SellerFigures)
+    _add_sales(figures, site_ids, start, end)
+    _add_shifts(figures, site_ids, start, end)
+    _add_voids(figures, site_ids, start, end)
+    _add_gate_gaps(figures, site_ids, start, end)
+    figures.pop(None, None)  # correction lines not attributed to a seller
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(figures))))}
+    everyone = _combine(figures.values(), 1)
+    rows = []
+    for seller_id, f in figures.items():
+        row = SellerRow(users[seller_id], f)
+        others = _combine([everyone, f], -1)
+        if others.sold or others.shifts:  # nobody to compare with: nothing stands out
+            for metric, floor in FLOORS.items():
+                mine, theirs = getattr(f, metric), getattr(others, metric)
+                if mine > floor and mine > STAND_OUT_FACTOR * theirs:
+                    row.stand_out.add(metric)
+        rows.append(row)
+    rows.sort(key=lambda r: (-len(r.stand_out), r.seller.username))
+    return SellerReport(start, end, rows, everyone)
+
+
+def _add_sales(figures, site_ids, start, end) -> None:
+    rows = db.session.execute(
+        select(
+            DailySales.seller_id,
+            Product.kind,
+            DailySales.status,
+            func.sum(DailySales.quantity),
+            func.sum(DailySales.amount_fen),
+        )
+        .join(Product, Product.id == DailySales.product_id)
+        .where(*summary_filter(site_ids, start, end))
+        .group_by(DailySales.seller_id, Product.kind, DailySales.status)
+    )
+    for seller_id, kind, status, quantity, amount in rows:
+        f = figures[seller_id]
+        quantity, amount = int(quantity or 0), int(amount or 0)
+        admits = kind in ADMITTING
+        if status == SaleStatus.SOLD:
+            f.sold += quantity
+            f.sales_fen += amount
+            f.admissions += quantity if admits else 0
+            f.card_entries += quantity if kind == ProductKind.CARD_ENTRY else 0
+            f.free_entries += quantity if kind == ProductKind.CONCESSION else 0
+        elif status == SaleStatus.REFUND:
+            f.refunds += quantity
+            f.refund_fen += amount
+            f.sales_fen -= amount
+            f.admissions -= quantity if admits else 0
+        else:
+            f.voids += quantity
+
+
+def _shift_filter(site_ids, start, end) -> list:
+    where = [Shift.business_day.between(start, end), Shift.status == ShiftStatus.CLOSED]
+    if site_ids is not None:
+        where.append(Shift.site_id.in_(site_ids))
+    return where
+
+
+def _add_shifts(figures, site_ids, start, end) -> None:
+    per_shift = (
+        select(
+            Shift.id.label("shift_id"),
+            Shift.seller_id.label("seller_id"),
+            Shift.site_id.label("site_id"),
+            Shift.business_day.label("day"),
+            func.sum(
+                func.coalesce(ShiftTally.second_counted_fen, ShiftTally.counted_fen)
+                - ShiftTally.expected_fen
+            ).label("difference"),
+        )
+        .join(ShiftTally, ShiftTally.shift_id == Shift.id)
+        .where(*_shift_filter(site_ids, start, end))
+        .group_by(Shift.id, Shift.seller_id, Shift.site_id, Shift.business_day)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            per_shift.c.seller_id,
+            func.count(),
+            func.count(func.distinct(per_shift.c.day)),
+            func.sum(per_shift.c.difference),
+            func.sum(case((per_shift.c.difference < 0, per_shift.c.difference), else_=0)),
+        ).group_by(per_shift.c.seller_id)
+    )
+    for seller_id, shifts, days, difference, shortfall in rows:
+        f = figures[seller_id]
+        f.shifts, f.days = shifts, days
+        f.difference_fen, f.shortfall_fen = int(difference or 0), int(shortfall or 0)
+
+
+def _add_voids(figures, site_ids, start, end) -> None:
+    where = [Shift.business_day.between(start, end), SerialVoid.status == VoidStatus.APPROVED]
+    if site_ids is not None:
+        where.append(Shift.site_id.in_(site_ids))
+    rows = db.session.execute(
+        select(Shift.seller_id, func.count())
+        .select_from(SerialVoid)
+        .join(Shift, Shift.id == SerialVoid.shift_id)
+        .where(*where)
+        .group_by(Shift.seller_id)
+    )
+    for seller_id, voids in rows:
+        figures[seller_id].voids += voids
+
+
+def _admitted():
+    return case(
+        (DailySales.status == SaleStatus.SOLD, DailySales.quantity),
+        (DailySales.status == SaleStatus.REFUND, -DailySales.quantity),
+        else_=0,
+    )
+
+
+def venue_day_counts(site_ids, start, end) -> dict[tuple[int, date, int], tuple[int, int]]:
+    """(site, day, venue) → (latest gate count, tickets admitting there), for counted venues.
+
+    A venue without a gate count is left out: not yet counted is not a gap.
+    """
+    latest_ids = select(func.max(GateCount.id)).where(GateCount.business_day.between(start, end))
+    if site_ids is not None:
+        latest_ids = latest_ids.where(GateCount.site_id.in_(site_ids))
+    latest_ids = latest_ids.group_by(GateCount.venue_id, GateCount.business_day)
+    gates = db.session.execute(
+        select(
+            GateCount.site_id, GateCount.business_day, GateCount.venue_id, GateCount.entries
+        ).where(GateCount.id.in_(latest_ids))
+    ).all()
+    sold = {
+        (site_id, day, venue_id): int(n or 0)
+        for site_id, day, venue_id, n in db.session.execute(
+            select(
+                DailySales.site_id,
+                DailySales.business_day,
+                ProductVenue.venue_id,
+                func.sum(_admitted()),
+            )
+            .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
+            .where(*summary_filter(site_ids, start, end))
+            .group_by(DailySales.site_id, DailySales.business_day, ProductVenue.venue_id)
+        )
+    }
+    return {
+        (site_id, day, venue_id): (entries, sold.get((site_id, day, venue_id), 0))
+        for site_id, day, venue_id, entries in gates
+    }
+
+
+def _add_gate_gaps(figures, site_ids, start, end) -> None:
+    """Each venue's gate count and gap, shared among the sellers who sold tickets admitting
+    there that day, in proportion to how many each sold: a zoo seller carries the zoo's gap,
+    a gate seller the gate's."""
+    counts = venue_day_counts(site_ids, start, end)
+    rows = db.session.execute(
+        select(
+            DailySales.seller_id,
+            DailySales.site_id,
+            DailySales.business_day,
+            ProductVenue.venue_id,
+            func.sum(_admitted()),
+        )
+        .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
+        .where(*summary_filter(site_ids, start, end), DailySales.seller_id.is_not(None))
+        .group_by(
+            DailySales.seller_id, DailySales.site_id, DailySales.business_day, ProductVenue.venue_id
+        )
+    )
+    for seller_id, site_id, day, venue_id, mine in rows:
+        gate, sold = counts.get((site_id, day, venue_id), (0, 0))
+        if sold <= 0 or not mine:
+            continue
+        share = int(mine) / sold
+        figures[seller_id].gate_entries += gate * share
+        figures[seller_id].gate_gap += (gate - sold) * share

@@ -1,0 +1,19 @@
+"""Ticketing's routes, one file per concept, all on the one blueprint of ``base``:
+shifts, stock, catalog, imports, days, corrections, approvals, reports, tolerances.
+Importing this package adds every route to the blueprint.
+"""
+
+from modules.ticketing.views import (  # noqa: F401  (each adds its routes to bp)
+    approvals,
+    catalog,
+    corrections,
+    days,
+    imports,
+    reports,
+    shifts,
+    stock,
+    tolerances,
+)
+from modules.ticketing.views.base import bp
+
+__all__ = ["bp"]

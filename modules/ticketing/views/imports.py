@@ -1,0 +1,135 @@
+"""Importing files: the seller's sales file, the gate counts of a site."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from modules.ticketing import errors, imports
+from modules.ticketing.errors import TicketingError
+from modules.ticketing.forms import GateImportForm, SalesImportForm
+from modules.ticketing.models import SalesImport
+from modules.ticketing.permissions import AUDIT, MANAGE, SELL
+from modules.ticketing.views.base import actor, bp, form_problem, refuse, visible_sites
+from parkops.auth.access import require
+from parkops.extensions import db
+
+
+@bp.route("/imports/sales", methods=["GET", "POST"])
+@require(SELL, MANAGE)
+def import_sales():
+    form = SalesImportForm()
+    result = None
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = imports.import_sales(upload.filename or "upload", upload.read(), actor())
+        except TicketingError as error:
+            refuse(error)
+            status = 422
+        else:
+            if result.previous is not None:
+                flash(
+                    _(
+                        "This file was already imported on %(when)s by %(who)s: nothing imported.",
+                        when=result.previous.imported_at.strftime("%Y-%m-%d %H:%M"),
+                        who=result.previous.imported_by.display_name,
+                    ),
+                    "warning",
+                )
+                return redirect(url_for("ticketing.import_sales"), 303)
+            if result.ok:
+                _flash_imported(result)
+                return redirect(url_for("ticketing.import_sales"), 303)
+            status = 422
+    elif request.method == "POST":
+        form_problem(form)
+        status = 422
+    recent = db.session.scalars(
+        select(SalesImport)
+        .where(SalesImport.kind == "sales", SalesImport.imported_by_id == current_user.id)
+        .order_by(SalesImport.id.desc())
+        .limit(5)
+    ).all()
+    return (
+        render_template(
+            "ticketing/imports/sales.html",
+            form=form,
+            result=result,
+            recent=recent,
+            columns=imports.SALES_COLUMNS,
+        ),
+        status,
+    )
+
+
+def _flash_imported(result: imports.ImportResult) -> None:
+    if result.imported:
+        flash(
+            ngettext(
+                "%(num)s line imported; %(skipped)s already imported before were skipped.",
+                "%(num)s lines imported; %(skipped)s already imported before were skipped.",
+                result.imported,
+                skipped=result.skipped,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _("All %(n)s lines were already imported: nothing new.", n=result.skipped),
+            "warning",
+        )
+
+
+@bp.route("/imports/gate", methods=["GET", "POST"])
+@require(AUDIT, MANAGE)
+def import_gate():
+    form = GateImportForm()
+    sites = {s.id: s for s in visible_sites()}
+    form.site_id.choices = [(s.id, s.name) for s in sites.values()]
+    result, status = None, 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = imports.import_gate_counts(
+                upload.filename or "upload", upload.read(), sites[form.site_id.data], actor()
+            )
+        except errors.TicketingError as error:
+            refuse(error)
+            status = 422
+        else:
+            if result.previous is not None:
+                flash(_("This file was already imported: nothing imported."), "warning")
+                return redirect(url_for("ticketing.import_gate"), 303)
+            if result.ok:
+                flash(
+                    _(
+                        "%(n)s gate counts imported; %(skipped)s already recorded were skipped.",
+                        n=result.imported,
+                        skipped=result.skipped,
+                    ),
+                    "success" if result.imported else "warning",
+                )
+                return redirect(url_for("ticketing.import_gate"), 303)
+            status = 422
+    elif request.method == "POST":
+        form_problem(form)
+        status = 422
+    recent = db.session.scalars(
+        select(SalesImport)
+        .where(SalesImport.kind == "gate", SalesImport.imported_by_id == actor().id)
+        .order_by(SalesImport.id.desc())
+        .limit(10)
+    ).all()
+    return (
+        render_template(
+            "ticketing/imports/gate_counts.html",
+            form=form,
+            result=result,
+            recent=recent,
+            columns=imports.GATE_COLUMNS,
+        ),
+        status,
+    )

@@ -1,0 +1,163 @@
+"""Audit reports: per seller, and sales by day, month, site, office, product, payment or venue."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Response, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from modules.ticketing import reports
+from modules.ticketing.permissions import AUDIT, VIEW
+from modules.ticketing.views.base import bp, visible_sites
+from parkops.auth.access import require
+from parkops.auth.models import Site
+from parkops.timeutil import business_day
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def group_label(by: str) -> str:
+    return {
+        "day": _("Day"),
+        "month": _("Month"),
+        "site": _("Site"),
+        "office": _("Office"),
+        "seller": _("Seller"),
+        "product": _("Product"),
+        "kind": _("Kind of product"),
+        "payment": _("Payment method"),
+        "venue": _("Venue (revenue allocated)"),
+    }[by]
+
+
+@dataclass
+class Period:
+    start: date
+    end: date
+    sites: list[Site]
+    site_id: int | None  # None: every site the user sees
+
+    @property
+    def site_ids(self) -> set[int] | None:
+        return {self.site_id} if self.site_id else current_user.site_ids
+
+
+def period_args() -> Period:
+    today = business_day()
+    start, end = today.replace(day=1), today
+    try:
+        if request.args.get("start"):
+            start = date.fromisoformat(request.args["start"])
+        if request.args.get("end"):
+            end = date.fromisoformat(request.args["end"])
+    except ValueError:
+        flash(_("Dates are written YYYY-MM-DD; showing this month."), "error")
+        start, end = today.replace(day=1), today
+    if end < start:
+        start, end = end, start
+    sites = visible_sites()
+    raw = request.args.get("site", "")
+    site_id = int(raw) if raw.isdigit() and any(s.id == int(raw) for s in sites) else None
+    return Period(start, end, sites, site_id)
+
+
+def _download(name: str, content: bytes) -> Response:
+    return Response(
+        content,
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/reports/sellers")
+@require(VIEW, AUDIT)
+def seller_report():
+    period = period_args()
+    report = reports.seller_report(period.site_ids, period.start, period.end)
+    if request.args.get("format") == "xlsx":
+        return _download(
+            f"sellers-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
+            _seller_workbook(report),
+        )
+    return render_template("ticketing/reports/sellers.html", period=period, report=report)
+
+
+def _seller_workbook(report: reports.SellerReport) -> bytes:
+    headers = [
+        _("Seller"),
+        _("Shifts"),
+        _("Sales (¥)"),
+        _("Difference (¥)"),
+        _("Shortfalls (¥)"),
+        _("Voids"),
+        _("Voids %"),
+        _("Refunds"),
+        _("Refunds %"),
+        _("Card entries %"),
+        _("Free entries %"),
+        _("Gate entries on her days"),
+        _("Entries without a ticket"),
+        _("Entries without a ticket %"),
+        _("Stands out"),
+    ]
+    rows = []
+    for row in report.rows:
+        f = row.figures
+        rows.append(
+            [
+                row.seller.display_name,
+                f.shifts,
+                f.sales_fen,
+                f.difference_fen,
+                f.shortfall_fen,
+                f.voids,
+                f.void_share,
+                f.refunds,
+                f.refund_share,
+                f.card_share,
+                f.free_share,
+                round(f.gate_entries),
+                round(f.gate_gap),
+                f.gap_share,
+                ", ".join(sorted(row.stand_out)),
+            ]
+        )
+    return reports.workbook(_("Sellers"), headers, rows, money_columns={2, 3, 4})
+
+
+@bp.route("/reports/sales")
+@require(VIEW, AUDIT)
+def sales_report():
+    period = period_args()
+    by = request.args.get("by", "day")
+    if by not in reports.GROUPS:
+        by = "day"
+    rows = reports.breakdown(period.site_ids, period.start, period.end, by)
+    if request.args.get("format") == "xlsx":
+        headers = [
+            group_label(by),
+            _("Lines"),
+            _("Sold"),
+            _("Refunded"),
+            _("Voided"),
+            _("Sales (¥)"),
+            _("Refunds (¥)"),
+            _("Net (¥)"),
+        ]
+        data = [
+            [r.label, r.lines, r.sold, r.refunded, r.voided, r.sold_fen, r.refund_fen, r.net_fen]
+            for r in rows
+        ]
+        return _download(
+            f"sales-{by}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
+            reports.workbook(_("Sales"), headers, data, money_columns={5, 6, 7}),
+        )
+    return render_template(
+        "ticketing/reports/sales.html",
+        period=period,
+        rows=rows,
+        by=by,
+        groups=[(g, group_label(g)) for g in reports.GROUPS],
+        total=sum(r.net_fen for r in rows),
+    )

@@ -1,0 +1,203 @@
+"""Ticket stock routes: the store and its rolls, ranges taken and returned on a shift,
+voids asked and decided.
+"""
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from modules.ticketing import stock
+from modules.ticketing.errors import TicketingError
+from modules.ticketing.forms import DecideForm, ReturnForm, RollForm, TakeRangeForm, VoidForm
+from modules.ticketing.models import MAX_SERIAL, Product, SerialVoid, StockIssue
+from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, SELL, VIEW
+from modules.ticketing.views.base import (
+    actor,
+    bp,
+    claim_for_shift,
+    form_problem,
+    local_back,
+    own,
+    own_or_manager,
+    refuse,
+    shift_or_404,
+    to_shift,
+)
+from parkops import idempotency
+from parkops.auth.access import check_site, require, site_filter
+from parkops.extensions import db
+from parkops.timeutil import business_day, local_zone
+
+
+def serial_products(site_id: int) -> list[Product]:
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.site_id == site_id, Product.serialised, Product.active)
+            .order_by(Product.code)
+        )
+    )
+
+
+@bp.route("/shifts/<int:id>/ranges", methods=["POST"])
+@require(SELL, MANAGE)
+@idempotency.repeat_lands_on_first
+def take_range(id: int):
+    s = shift_or_404(id)
+    own_or_manager(s)
+    form = TakeRangeForm()
+    products = {p.id: p for p in serial_products(s.site_id)}
+    form.product_id.choices = [(p.id, p.name) for p in products.values()]
+    if form.validate_on_submit():
+        claim_for_shift(s)
+        try:
+            stock.issue_range(
+                s, products[form.product_id.data], form.first.data, form.last.data, actor()
+            )
+            flash(_("Range recorded."), "success")
+        except TicketingError as error:
+            refuse(error)
+    else:
+        form_problem(form)
+    return to_shift(s)
+
+
+@bp.route("/issues/<int:id>/return", methods=["POST"])
+@require(SELL, MANAGE)
+@idempotency.repeat_lands_on_first
+def return_range(id: int):
+    issue = db.session.get(StockIssue, id) or abort(404)
+    s = shift_or_404(issue.shift_id)
+    own_or_manager(s)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        claim_for_shift(s)
+        try:
+            stock.return_range(issue, form.first_unsold.data, actor())
+            flash(_("Remainder returned to the store."), "success")
+        except TicketingError as error:
+            refuse(error)
+    else:
+        form_problem(form)
+    return to_shift(s)
+
+
+@bp.route("/shifts/<int:id>/voids", methods=["POST"])
+@require(SELL)
+@idempotency.repeat_lands_on_first
+def request_void(id: int):
+    s = shift_or_404(id)
+    own(s)
+    form = VoidForm()
+    products = {p.id: p for p in serial_products(s.site_id)}
+    form.product_id.choices = [(p.id, p.name) for p in products.values()]
+    if form.validate_on_submit():
+        claim_for_shift(s)
+        try:
+            stock.request_void(
+                s, products[form.product_id.data], form.serial.data, form.reason.data, actor()
+            )
+            flash(_("Void requested; a supervisor approves it."), "success")
+        except TicketingError as error:
+            refuse(error)
+    else:
+        form_problem(form)
+    return to_shift(s)
+
+
+@bp.route("/voids/<int:id>/decide", methods=["POST"])
+@require(APPROVE)
+@idempotency.repeat_lands_on_first
+def decide_void(id: int):
+    void = db.session.get(SerialVoid, id) or abort(404)
+    check_site(void.site_id)
+    form = DecideForm()
+    back = local_back(url_for("ticketing.approvals"))
+    if form.validate_on_submit():
+        idempotency.claim(back)
+        try:
+            stock.decide_void(void, bool(form.approve.data), actor())
+            flash(_("Void approved.") if form.approve.data else _("Void rejected."), "success")
+        except TicketingError as error:
+            refuse(error)
+    return redirect(back, 303)
+
+
+STOCK_READERS = (VIEW, MANAGE, AUDIT, APPROVE)
+
+
+def _stock_products() -> list[Product]:
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.serialised, site_filter(Product.site_id))
+            .order_by(Product.site_id, Product.code)
+        )
+    )
+
+
+@bp.route("/stock")
+@require(*STOCK_READERS)
+def stock_page():
+    products = _stock_products()
+    roll_form = RollForm()
+    roll_form.product_id.choices = [(p.id, f"{p.name} ({p.site.name})") for p in products]
+    roll_form.received_on.data = business_day()
+    return render_template(
+        "ticketing/stock/stock.html",
+        stock={p.id: stock.product_stock(p) for p in products},
+        products=products,
+        roll_form=roll_form,
+        lookup=_lookup(products),
+    )
+
+
+def _lookup(products: list[Product]):
+    """The serial lookup asked for in the query string, if any."""
+    product_id, serial = request.args.get("product", ""), request.args.get("serial", "")
+    if not (product_id.isdigit() and serial.isdigit()) or int(serial) > MAX_SERIAL:
+        return None
+    product = next((p for p in products if p.id == int(product_id)), None)
+    if product is None:
+        return None
+    at = None
+    raw_at = request.args.get("at", "")
+    if raw_at:
+        try:
+            at = datetime.fromisoformat(raw_at).replace(tzinfo=local_zone())
+        except ValueError:
+            flash(_("The time to look at is not a valid date and time."), "error")
+    return {
+        "product": product,
+        "serial": int(serial),
+        "at": at,
+        "info": stock.serial_status(product, int(serial), at),
+    }
+
+
+@bp.route("/stock/rolls", methods=["POST"])
+@require(MANAGE)
+@idempotency.repeat_lands_on_first
+def receive_roll():
+    products = {p.id: p for p in _stock_products()}
+    form = RollForm()
+    form.product_id.choices = [(p.id, p.name) for p in products.values()]
+    if form.validate_on_submit():
+        idempotency.claim(url_for("ticketing.stock_page"))
+        try:
+            stock.receive_roll(
+                products[form.product_id.data],
+                form.first.data,
+                form.last.data,
+                form.received_on.data,
+                form.note.data or "",
+                actor(),
+            )
+            flash(_("Roll received into the store."), "success")
+        except TicketingError as error:
+            refuse(error)
+    else:
+        form_problem(form)
+    return redirect(url_for("ticketing.stock_page"), 303)

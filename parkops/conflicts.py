@@ -1,0 +1,65 @@
+"""Two people editing one shared record: the second is told, never silently overwrites.
+
+An edit form carries the version of the record it was loaded from (a hidden
+``version`` field; the model counts versions with SQLAlchemy's
+``version_id_col``). When the version sent is not the record's version now, or
+the record changes between the check and the commit (``StaleDataError``), the
+view answers 409 with the conflict: each field whose saved value differs from
+what this person sent, both shown, and the form again with what they typed and
+the current version, so saving once more is a decision, not an accident.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField
+from wtforms.validators import InputRequired
+from wtforms.widgets import HiddenInput
+
+CONFLICT = 409
+
+
+class Versioned:
+    """Mixin for an edit form: the version of the record the page showed."""
+
+    version = IntegerField(
+        widget=HiddenInput(),
+        validators=[InputRequired(_l("This page is out of date: reload it."))],
+    )
+
+
+@dataclass
+class Difference:
+    label: str  # the field's label
+    saved: str  # what the record holds now (someone else's change), as shown on the page
+    sent: str  # what this person sent
+
+
+def _shown(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    for choice in getattr(field, "choices", None) or ():  # wtforms SelectChoice
+        if str(choice.value) == str(value):
+            return str(choice.label)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def differences(form, saved: dict) -> list[Difference]:
+    """Fields whose saved value (``saved``: field name → value as the form holds it)
+    differs from what was sent in ``form``."""
+    return [
+        Difference(
+            str(form[name].label.text), _shown(form[name], now), _shown(form[name], form[name].data)
+        )
+        for name, now in saved.items()
+        if str(form[name].data or "") != str(now or "")
+    ]
+
+
+def keep_typed(form, version: int) -> None:
+    """Keep what was typed, but at the record's current version: the next save is deliberate."""
+    form.version.data = version
+    form.version.raw_data = [str(version)]
