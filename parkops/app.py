@@ -23,11 +23,11 @@ from parkops.auth import access
 from parkops.auth import login as auth_login
 from parkops.auth.spec import spec as auth_spec
 from parkops.cli import register_cli
+from parkops.decisions.spec import spec as decisions_spec
 from parkops.extensions import babel, csrf, db, migrate
 from parkops.health import spec as health_spec
 from parkops.i18n import select_locale, select_timezone
 from parkops.module_settings import SettingsStore
-from parkops.decisions.spec import spec as decisions_spec
 from parkops.notifications import spec as notifications_spec
 from parkops.rectification.spec import spec as rectification_spec
 from parkops.registry import Registry, load_spec, register

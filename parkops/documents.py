@@ -50,7 +50,7 @@ def _fonts(run, east_asian: str, size: Pt, bold: bool = False) -> None:
 
 
 def _page_number(paragraph) -> None:
-    """"— n —": a PAGE field between dashes, in 宋体 四号 (14 pt)."""
+    """ "— n —": a PAGE field between dashes, in 宋体 四号 (14 pt)."""
     for text in ("— ", None, " —"):
         run = paragraph.add_run()
         _fonts(run, TABLE_FONT, Pt(14))

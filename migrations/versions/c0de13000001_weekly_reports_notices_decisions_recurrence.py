@@ -1,7 +1,7 @@
 """weekly reports, public notices, meeting decisions, recurrence reviews
 
 Revision ID: c0de13000001
-Revises: d400e98fe039
+Revises: a1e5c0de0003 (the core branch)
 Create Date: 2026-11-30 12:36:40.282006
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'c0de13000001'
-down_revision = 'd400e98fe039'
+revision = "c0de13000001"
+down_revision = "a1e5c0de0003"
 branch_labels = None
 depends_on = None
 

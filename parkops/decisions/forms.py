@@ -4,13 +4,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, IntegerField, SelectMultipleField, TextAreaField
+from wtforms import DateField, IntegerField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from parkops.conflicts import Versioned
 from parkops.decisions.models import MeetingKind
 from parkops.extensions import db
-from parkops.rectification.forms import Choice, _date_in_range, _text, department_choices, user_choices
+from parkops.rectification.forms import (
+    Choice,
+    _date_in_range,
+    _text,
+    department_choices,
+    user_choices,
+)
 from parkops.rectification.models import Problem
 
 MEETING_LABELS = {
@@ -24,8 +31,9 @@ def _after_meeting(form, field):
         raise ValidationError(_l("The deadline cannot be before the meeting."))
 
 
-class DecisionForm(FlaskForm):
-    version = HiddenField()
+class DecisionForm(Versioned, FlaskForm):
+    """``version`` (Versioned) is required when editing; a new decision has none yet."""
+
     meeting_kind = Choice(_l("Meeting"), coerce=_text, invalid=_l("Choose the meeting."))
     meeting_on = DateField(_l("Meeting date"), validators=[InputRequired(), _date_in_range])
     text = TextAreaField(
@@ -62,4 +70,6 @@ class DoneForm(FlaskForm):
     summary = TextAreaField(
         _l("What was done"), validators=[DataRequired(_l("Say what was done.")), Length(max=4000)]
     )
-    evidence = FileField(_l("Evidence (PDF, Word, Excel)"), validators=[FileRequired(_l("Attach the evidence."))])
+    evidence = FileField(
+        _l("Evidence (PDF, Word, Excel)"), validators=[FileRequired(_l("Attach the evidence."))]
+    )

@@ -148,9 +148,9 @@ def listing(state: str, today: date, person_id: int | None = None) -> Select:
 
 def open_counts(user_id: int | None, today: date) -> tuple[int, int]:
     """(open, overdue) decisions the user answers for; every decision when user_id is None."""
-    q = select(
-        func.count(), func.count().filter(Decision.deadline < today)
-    ).where(Decision.done_on.is_(None))
+    q = select(func.count(), func.count().filter(Decision.deadline < today)).where(
+        Decision.done_on.is_(None)
+    )
     if user_id is not None:
         q = q.where(or_(Decision.person_id == user_id, Decision.leader_id == user_id))
     return tuple(db.session.execute(q).one())

@@ -8,7 +8,7 @@ from parkops.auth.models import User
 from parkops.decisions import demo, services
 from parkops.decisions.jobs import JOB, overdue_reminder
 from parkops.decisions.views import bp
-from parkops.registry import JobSpec, ModuleSpec, NavEntry, Permission, TodoItem
+from parkops.registry import JobSpec, ModuleSpec, Permission, TodoItem
 from parkops.timeutil import business_day
 
 
@@ -22,7 +22,11 @@ def todo(user: User) -> list[TodoItem]:
     if open_:
         items.append(
             TodoItem(
-                ngettext("%(num)d meeting decision to carry out", "%(num)d meeting decisions to carry out", open_),
+                ngettext(
+                    "%(num)d meeting decision to carry out",
+                    "%(num)d meeting decisions to carry out",
+                    open_,
+                ),
                 url_for("decisions.index", person=user.id),
                 overdue=bool(overdue),
             )
@@ -32,7 +36,11 @@ def todo(user: User) -> list[TodoItem]:
         if all_overdue:
             items.append(
                 TodoItem(
-                    ngettext("%(num)d meeting decision overdue", "%(num)d meeting decisions overdue", all_overdue),
+                    ngettext(
+                        "%(num)d meeting decision overdue",
+                        "%(num)d meeting decisions overdue",
+                        all_overdue,
+                    ),
                     url_for("decisions.index", state="overdue"),
                     overdue=True,
                 )
@@ -45,7 +53,6 @@ spec = ModuleSpec(
     label=_l("Supervision of decisions"),
     blueprint=bp,
     url_prefix="/decisions",
-    nav=(NavEntry(_l("Decisions"), "decisions.index", "decisions.view", "decisions"),),
     permissions=(
         Permission("decisions.view", _l("Read the meeting decisions"), ("office", "leader")),
         Permission("decisions.write", _l("Keep the meeting decisions"), ("office",)),

@@ -8,8 +8,9 @@ note progress on the decisions they answer for.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
-from parkops import attachments
+from parkops import attachments, conflicts
 from parkops.auth.access import require
 from parkops.decisions import services
 from parkops.decisions.forms import MEETING_LABELS, DecisionForm, DoneForm, NoteForm
@@ -19,7 +20,6 @@ from parkops.timeutil import business_day
 
 bp = Blueprint("decisions", __name__)
 
-CONFLICT = 409
 UNPROCESSABLE = 422
 STATES = ("open", "overdue", "done", "all")
 
@@ -38,8 +38,27 @@ def index():
     person = request.args.get("person", type=int)
     decisions = db.session.scalars(services.listing(state, today, person)).all()
     return render_template(
-        "decisions/decision/index.html", decisions=decisions, state=state, states=STATES, today=today
+        "decisions/decision/index.html",
+        decisions=decisions,
+        state=state,
+        states=STATES,
+        today=today,
     )
+
+
+def _saved(decision: Decision) -> dict:
+    """The decision as its edit form holds it."""
+    return {
+        "version": decision.version,
+        "meeting_kind": decision.meeting_kind.value,
+        "meeting_on": decision.meeting_on,
+        "text": decision.text,
+        "leader": decision.leader_id,
+        "department": decision.department_id,
+        "person": decision.person_id,
+        "deadline": decision.deadline,
+        "problems": [p.id for p in decision.problems],
+    }
 
 
 def _values(form: DecisionForm) -> services.Values:
@@ -59,6 +78,7 @@ def _values(form: DecisionForm) -> services.Values:
 @require("decisions.write")
 def new():
     form = DecisionForm()
+    form.version.validators = []  # nothing to be out of date with yet
     form.set_choices()
     if form.validate_on_submit():
         decision = services.add(_values(form), current_user)
@@ -72,35 +92,21 @@ def new():
 @require("decisions.write")
 def edit(decision_id: int):
     decision = _decision(decision_id)
-    if request.method == "GET":
-        form = DecisionForm(
-            data={
-                "version": decision.version,
-                "meeting_kind": decision.meeting_kind.value,
-                "meeting_on": decision.meeting_on,
-                "text": decision.text,
-                "leader": decision.leader_id,
-                "department": decision.department_id,
-                "person": decision.person_id,
-                "deadline": decision.deadline,
-                "problems": [p.id for p in decision.problems],
-            }
-        )
-    else:
-        form = DecisionForm()
+    form = DecisionForm(data=_saved(decision)) if request.method == "GET" else DecisionForm()
     form.set_choices(decision.leader_id, decision.person_id, decision.department_id)
     if form.validate_on_submit():
         try:
-            version = int(form.version.data)
-        except (TypeError, ValueError):
-            abort(400)
-        try:
-            services.update(decision, version, _values(form), current_user)
-        except services.VersionConflict:
+            services.update(decision, form.version.data, _values(form), current_user)
+        except (services.VersionConflict, StaleDataError):  # someone saved since the page loaded
             db.session.rollback()
+            decision = _decision(decision_id)
+            saved = _saved(decision)
+            del saved["version"]
+            conflict = conflicts.differences(form, saved)
+            conflicts.keep_typed(form, decision.version)
             return render_template(
-                "decisions/decision/conflict.html", decision=decision, form=form, labels=MEETING_LABELS
-            ), CONFLICT
+                "decisions/decision/form.html", form=form, decision=decision, conflict=conflict
+            ), conflicts.CONFLICT
         flash(_("The decision is saved."), "success")
         return redirect(url_for("decisions.show", decision_id=decision.id), 303)
     status = UNPROCESSABLE if form.errors else 200
@@ -148,7 +154,12 @@ def done(decision_id: int):
         return _show(decision, done_form=form, status=UNPROCESSABLE)
     try:
         services.complete(
-            decision, form.version.data, form.summary.data, form.evidence.data, current_user, business_day()
+            decision,
+            form.version.data,
+            form.summary.data,
+            form.evidence.data,
+            current_user,
+            business_day(),
         )
     except services.VersionConflict:
         flash(_("The decision was changed by someone else meanwhile: read it again."), "error")

@@ -312,5 +312,8 @@ def decide_recurrence(problem_id: int):
         db.session.rollback()
         flash(_("Give the reason, for an indicator that still contradicts the status."), "error")
         return redirect(_problem_url(problem.id, "recurrence"), 303)
-    flash(_("The problem is reopened.") if decision == "reopen" else _("The decision is recorded."), "success")
+    flash(
+        _("The problem is reopened.") if decision == "reopen" else _("The decision is recorded."),
+        "success",
+    )
     return redirect(_problem_url(problem.id, "indicators"), 303)

@@ -30,8 +30,9 @@ class Risk:
 
 
 def _visible(indicator: Indicator, reader: User | None) -> bool:
-    """All indicators for a snapshot (reader None); else those the reader may see."""
-    return reader is None or reader.can("ledger.view")
+    """All indicators for a snapshot (reader None); else those the reader may see: as on a
+    problem's page, an all-site reader holding the indicator's permission."""
+    return reader is None or (reader.site_ids is None and reader.can(indicator.permission))
 
 
 def turned(reader: User | None = None) -> dict[str, list[Risk]]:

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
+
+from parkops.conflicts import Versioned
 
 NOTE_MAX = 5000
 PART_MAX = 20000
@@ -13,15 +15,19 @@ class SubmitForm(FlaskForm):
     week = DateField(_l("Week starting"), validators=[InputRequired()])
     covering_note = TextAreaField(
         _l("Covering note"),
-        validators=[DataRequired(_l("Write a covering note for the inspection team.")), Length(max=NOTE_MAX)],
-        description=_l("Sent with the report: what this week's work came to, what needs attention."),
+        validators=[
+            DataRequired(_l("Write a covering note for the inspection team.")),
+            Length(max=NOTE_MAX),
+        ],
+        description=_l(
+            "Sent with the report: what this week's work came to, what needs attention."
+        ),
     )
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Versioned, FlaskForm):
     """The notice's parts; each problem's 整改情况 text is read from ``problem-<code>``."""
 
-    version = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     intro = TextAreaField(_l("Opening"), validators=[Length(max=PART_MAX)])
     counts = TextAreaField(_l("The counts"), validators=[DataRequired(), Length(max=PART_MAX)])

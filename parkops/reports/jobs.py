@@ -53,7 +53,8 @@ def weekly_due_reminder(now: datetime | None = None) -> int:
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         subject = gettext("This week's rectification report is not submitted yet")
         body = gettext(
-            "The weekly progress report for the week of %(week)s was due; generate, review and submit it.",
+            "The weekly progress report for the week of %(week)s was due; "
+            "generate, review and submit it.",
             week=week.isoformat(),
         )
     link = current_app.url_map.bind("").build("reports.new", {"week": week.isoformat()})

@@ -51,7 +51,12 @@ class PublicNotice(Base):
     __tablename__ = "public_notices"
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[NoticeState] = mapped_column(
-        Enum(NoticeState, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            NoticeState,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=NoticeState.DRAFT,
     )
     parts: Mapped[str] = mapped_column(Text)
@@ -86,4 +91,3 @@ def _refuse_published_change(mapper, connection, notice: PublicNotice) -> None:
 @event.listens_for(PublicNotice, "before_delete")
 def _refuse_delete(mapper, connection, document) -> None:
     raise DocumentIsFinal(f"{document.__tablename__} {document.id} cannot be deleted")
-

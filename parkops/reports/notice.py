@@ -23,12 +23,12 @@ from sqlalchemy.orm import selectinload
 
 from parkops import audit
 from parkops.auth.models import User
-from parkops.extensions import db
-from parkops.reports.models import NoticeState, PublicNotice
 from parkops.documents import Document
-from parkops.reports.wording import cn_date, ordinal
+from parkops.extensions import db
 from parkops.rectification.models import Measure, Problem, Regulation, Source, Status
 from parkops.rectification.services import LedgerFilter, group_ledger, ledger_query
+from parkops.reports.models import NoticeState, PublicNotice
+from parkops.reports.wording import cn_date, ordinal
 from parkops.timeutil import business_day
 
 TEXTS = json.loads((Path(__file__).parent / "data" / "notice_texts.json").read_text("utf-8"))
@@ -51,15 +51,15 @@ def figures() -> dict:
 
     inspection = Problem.source == Source.INSPECTION
     rows = dict(
-        db.session.execute(
-            select(Problem.source, func.count()).group_by(Problem.source)
-        ).all()
+        db.session.execute(select(Problem.source, func.count()).group_by(Problem.source)).all()
     )
     completed = db.session.scalar(
         select(func.count()).where(inspection, Problem.status == Status.COMPLETED)
     )
     self_completed = db.session.scalar(
-        select(func.count()).where(Problem.source == Source.SELF, Problem.status == Status.COMPLETED)
+        select(func.count()).where(
+            Problem.source == Source.SELF, Problem.status == Status.COMPLETED
+        )
     )
     total = rows.get(Source.INSPECTION, 0)
     percent = round(100 * completed / total) if total else 0
@@ -79,7 +79,9 @@ def figures() -> dict:
 def counts_text(f: dict, issuer: str = ISSUER) -> str:
     """The counts paragraph, worded as the seed notice words it."""
     self_found = (
-        "已全部整改到位" if f["self_completed"] == f["self_found"] else f"已整改到位{f['self_completed']}个"
+        "已全部整改到位"
+        if f["self_completed"] == f["self_found"]
+        else f"已整改到位{f['self_completed']}个"
     )
     return (
         f"对于巡察组反馈的意见,{issuer.removeprefix('中共')}诚恳接受,照单全收,立即研究制定整改方案,"
@@ -92,7 +94,7 @@ def counts_text(f: dict, issuer: str = ISSUER) -> str:
 
 def situation(problem: Problem) -> str:
     """整改情况: its measures as 一是…二是…, then the regulations the measures do not name."""
-    texts = [m.text.rstrip("。;;") for m in problem.measures]
+    texts = [m.text.rstrip("。;；") for m in problem.measures]
     named = "".join(texts)
     for r in problem.regulations:
         if f"《{r.title}》" not in named:
@@ -116,7 +118,9 @@ def assemble() -> dict:
             "categories": [
                 {
                     "heading": f"{c.category.number}.{c.category.title}",
-                    "problems": [{"code": p.code, "heading": f"{p.code}){p.title}"} for p in c.problems],
+                    "problems": [
+                        {"code": p.code, "heading": f"{p.code}){p.title}"} for p in c.problems
+                    ],
                 }
                 for c in s.categories
             ],
@@ -176,11 +180,17 @@ def update(notice: PublicNotice, version: int, texts: dict, problems: dict, user
     parts = parts_of(notice)
     changed = [k for k in TEXT_PARTS if k in texts and texts[k] != parts[k]]
     parts.update({k: texts[k] for k in changed})
-    edited = [c for c, t in problems.items() if c in parts["problems"] and t != parts["problems"][c]]
+    edited = [
+        c for c, t in problems.items() if c in parts["problems"] and t != parts["problems"][c]
+    ]
     parts["problems"].update({c: problems[c] for c in edited})
     notice.parts = json.dumps(parts, ensure_ascii=False)
     audit.record(
-        "reports.notice_edited", "public_notice", notice.id, {"parts": changed, "problems": edited}, actor=user
+        "reports.notice_edited",
+        "public_notice",
+        notice.id,
+        {"parts": changed, "problems": edited},
+        actor=user,
     )
     db.session.commit()
 

@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from parkops import conflicts
 from parkops.auth.access import require
 from parkops.extensions import db
 from parkops.reports import notice
@@ -21,7 +23,6 @@ from parkops.timeutil import business_day
 bp = Blueprint("notice", __name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CONFLICT = 409
 UNPROCESSABLE = 422
 
 
@@ -32,9 +33,7 @@ def _notice(notice_id: int) -> PublicNotice:
 @bp.route("/")
 @require("reports.view")
 def index():
-    notices = db.session.scalars(
-        select(PublicNotice).order_by(PublicNotice.id.desc())
-    ).all()
+    notices = db.session.scalars(select(PublicNotice).order_by(PublicNotice.id.desc())).all()
     return render_template("reports/notice/index.html", notices=notices, form=FlaskForm())
 
 
@@ -48,17 +47,6 @@ def make_draft():
     return redirect(url_for("reports.notice.edit", notice_id=draft.id), 303)
 
 
-def _conflict(draft: PublicNotice, form: NoticeForm):
-    """Someone saved (or published) the draft meanwhile: show theirs beside what was typed."""
-    return render_template(
-        "reports/notice/conflict.html",
-        notice=draft,
-        parts=notice.parts_of(draft),
-        form=form,
-        mine={k: request.form.get(f"problem-{k}", "") for k in notice.parts_of(draft)["problems"]},
-    ), CONFLICT
-
-
 @bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
 @require("reports.write")
 def edit(notice_id: int):
@@ -67,25 +55,41 @@ def edit(notice_id: int):
         return redirect(url_for("reports.notice.show", notice_id=draft.id), 303)
     parts = notice.parts_of(draft)
     form = NoticeForm(data={**{k: parts[k] for k in notice.TEXT_PARTS}, "version": draft.version})
+    typed = dict(parts["problems"])
+    conflict = None
     if form.validate_on_submit():
         problems = {
             code: request.form[f"problem-{code}"].strip()
             for code in parts["problems"]
             if f"problem-{code}" in request.form  # a part not sent is left as it is
         }
+        texts = {k: form[k].data.strip() for k in notice.TEXT_PARTS}
         try:
-            version = int(form.version.data)
-        except (TypeError, ValueError):
-            abort(400)
-        try:
-            notice.update(draft, version, {k: form[k].data.strip() for k in notice.TEXT_PARTS}, problems, current_user)
-        except notice.VersionConflict:
-            return _conflict(draft, form)
-        flash(_("The draft is saved."), "success")
-        return redirect(url_for("reports.notice.edit", notice_id=draft.id), 303)
-    status = UNPROCESSABLE if form.errors else 200
+            notice.update(draft, form.version.data, texts, problems, current_user)
+        except (notice.VersionConflict, StaleDataError):  # someone saved since the page loaded
+            db.session.rollback()
+            draft = _notice(notice_id)
+            parts = notice.parts_of(draft)
+            conflict = conflicts.differences(form, {k: parts[k] for k in notice.TEXT_PARTS})
+            conflict += [
+                conflicts.Difference(code, parts["problems"][code], text)
+                for code, text in problems.items()
+                if text != parts["problems"][code]
+            ]
+            conflicts.keep_typed(form, draft.version)
+            typed.update(problems)
+        else:
+            flash(_("The draft is saved."), "success")
+            return redirect(url_for("reports.notice.edit", notice_id=draft.id), 303)
+    status = conflicts.CONFLICT if conflict is not None else (UNPROCESSABLE if form.errors else 200)
     return render_template(
-        "reports/notice/edit.html", notice=draft, parts=parts, form=form, publish=PublishForm(version=draft.version)
+        "reports/notice/edit.html",
+        notice=draft,
+        parts=parts,
+        typed=typed,
+        form=form,
+        conflict=conflict,
+        publish=PublishForm(version=draft.version),
     ), status
 
 
@@ -99,7 +103,10 @@ def publish(notice_id: int):
     try:
         notice.publish(draft, form.version.data, current_user, business_day())
     except notice.VersionConflict:
-        flash(_("The draft was changed by someone else meanwhile: read it again before publishing."), "error")
+        flash(
+            _("The draft was changed by someone else meanwhile: read it again before publishing."),
+            "error",
+        )
         return redirect(url_for("reports.notice.edit", notice_id=draft.id), 303)
     flash(_("The notice is published."), "success")
     return redirect(url_for("reports.notice.show", notice_id=draft.id), 303)
@@ -109,14 +116,18 @@ def publish(notice_id: int):
 @require("reports.view")
 def show(notice_id: int):
     item = _notice(notice_id)
-    return render_template("reports/notice/show.html", notice=item, parts=notice.parts_of(item), cn_date=cn_date)
+    return render_template(
+        "reports/notice/show.html", notice=item, parts=notice.parts_of(item), cn_date=cn_date
+    )
 
 
 @bp.route("/<int:notice_id>/print")
 @require("reports.view")
 def print_view(notice_id: int):
     item = _notice(notice_id)
-    return render_template("reports/notice/print.html", notice=item, parts=notice.parts_of(item), cn_date=cn_date)
+    return render_template(
+        "reports/notice/print.html", notice=item, parts=notice.parts_of(item), cn_date=cn_date
+    )
 
 
 @bp.route("/<int:notice_id>.docx")
@@ -124,4 +135,10 @@ def print_view(notice_id: int):
 def docx(notice_id: int):
     item = _notice(notice_id)
     data = notice.notice_docx(notice.parts_of(item), item.published_on)
-    return send_file(BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"整改情况通报-{item.id}.docx", max_age=0)
+    return send_file(
+        BytesIO(data),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=f"整改情况通报-{item.id}.docx",
+        max_age=0,
+    )

@@ -27,7 +27,13 @@ def weekly_docx(data: dict, unit: str, year: int, number: int, note: str, on: da
     doc.table(
         ("类别", "问题数", "已完成", "推进中", "完成率"),
         [
-            (c["title"], str(c["total"]), str(c["completed"]), str(c["in_progress"]), f"{c['percent']}%")
+            (
+                c["title"],
+                str(c["total"]),
+                str(c["completed"]),
+                str(c["in_progress"]),
+                f"{c['percent']}%",
+            )
             for c in data["totals"]["categories"]
         ],
         (52, 12, 12, 12, 12),

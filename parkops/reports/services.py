@@ -103,7 +103,8 @@ def _send(report: WeeklyReport) -> None:
         body = "\n".join(
             [
                 gettext(
-                    "%(done)s of %(total)s problems completed (%(percent)s%%), %(open)s in progress.",
+                    "%(done)s of %(total)s problems completed (%(percent)s%%), "
+                    "%(open)s in progress.",
                     done=totals["completed"],
                     total=totals["total"],
                     percent=totals["percent"],

@@ -42,9 +42,7 @@ def index():
     ).all()
     by_week = {r.week_start: r for r in reports}
     weeks = [(w, by_week.get(w)) for w in services.recent_weeks(today)]
-    return render_template(
-        "reports/weekly/index.html", reports=reports, weeks=weeks, today=today
-    )
+    return render_template("reports/weekly/index.html", reports=reports, weeks=weeks, today=today)
 
 
 def _week_arg() -> date:
@@ -74,7 +72,9 @@ def new():
         try:
             report = services.submit(form.week.data, form.covering_note.data, current_user, today)
         except services.SubmitError:
-            flash(_("This week's report could not be submitted: it was submitted meanwhile."), "error")
+            flash(
+                _("This week's report could not be submitted: it was submitted meanwhile."), "error"
+            )
             return redirect(url_for("reports.index"), 303)
         flash(_("Weekly report no. %(number)s submitted.", number=report.number), "success")
         return redirect(url_for("reports.show", report_id=report.id), 303)
@@ -140,7 +140,9 @@ def print_view(report_id: int):
 
 
 def _download(data: bytes, mimetype: str, name: str):
-    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    return send_file(
+        BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0
+    )
 
 
 @bp.route("/weekly/<int:report_id>.docx")

@@ -141,8 +141,7 @@ def _problem(p: Problem, reports, readings, risks, today: date, week_end: date) 
         "department": p.department.name if p.department else "",
         "person": _name(p.person),
         "reports": [
-            {"on": _day(r.reported_on), "text": r.text, "author": _name(r.author)}
-            for r in reports
+            {"on": _day(r.reported_on), "text": r.text, "author": _name(r.author)} for r in reports
         ],
         "measures": {
             "done": sum(m.status in DONE for m in p.measures),
@@ -183,8 +182,7 @@ def generate(week_start: date, today: date) -> dict:
     readings = _readings()
     risks = recurrence.at_risk()
     rows = [
-        _problem(p, reports[p.id], readings, risks.get(p.id, []), today, week_end)
-        for p in problems
+        _problem(p, reports[p.id], readings, risks.get(p.id, []), today, week_end) for p in problems
     ]
     rows.sort(key=lambda row: not row["overdue"])  # stable: overdue first, ledger order kept
     totals = _totals(week_start, week_end)

@@ -93,11 +93,13 @@ def test_two_editors_get_a_conflict_page(people, client, login):
     )
     assert first.status_code == 303
     second = client.post(f"/decisions/{decision.id}/edit", data=stale)
-    assert second.status_code == 409 and "甲的修改" in second.get_data(as_text=True)
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    assert 'id="conflict"' in page and "甲的修改" in page and "乙的修改" in page
     db.session.expire_all()
     assert db.session.get(Decision, decision.id).text == "乙的修改"
     forged = client.post(f"/decisions/{decision.id}/edit", data=_form(version="x", text="丙"))
-    assert forged.status_code == 400
+    assert forged.status_code == 422
     assert db.session.get(Decision, decision.id).text == "乙的修改"
 
 
@@ -108,7 +110,9 @@ def test_the_leader_who_answers_for_it_notes_progress_others_may_not(people, app
     assert other.post(f"/decisions/{decision.id}/notes", data={"text": "x"}).status_code == 403
     login(people["leader"])
     assert client.post(f"/decisions/{decision.id}/notes", data={"text": ""}).status_code == 422
-    assert client.post(f"/decisions/{decision.id}/notes", data={"text": "已部署。"}).status_code == 303
+    assert (
+        client.post(f"/decisions/{decision.id}/notes", data={"text": "已部署。"}).status_code == 303
+    )
     db.session.expire_all()
     assert [n.text for n in db.session.get(Decision, decision.id).notes] == ["已部署。"]
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "decisions.noted"))

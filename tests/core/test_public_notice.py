@@ -54,7 +54,9 @@ def test_the_draft_follows_the_notices_structure(draft, client):
     p19 = parts["problems"]["19"]
     assert p19.startswith("一是") and "《濮上生态园区管理局重要会议决定事项工作督导制度》" in p19
     page = client.get(f"/reports/notice/{draft.id}/print").get_data(as_text=True)
-    order = [page.index(h) for h in ("一、整改期间的主要做法", "二、整改完成情况", "三、下步工作打算")]
+    order = [
+        page.index(h) for h in ("一、整改期间的主要做法", "二、整改完成情况", "三、下步工作打算")
+    ]
     assert order == sorted(order) and "整改情况:" in page
 
 
@@ -75,19 +77,28 @@ def test_the_office_edits_the_draft_part_by_part(draft, client):
     db.session.expire_all()
     parts = notice.parts_of(db.session.get(PublicNotice, draft.id))
     assert parts["plans"] == "一是持续抓好整改。" and parts["problems"]["19"] == "修订了议事规则。"
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "reports.notice_edited"))
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "reports.notice_edited")
+    )
     assert entry.details == {"parts": ["plans"], "problems": ["19"]}
 
 
 def test_two_editors_get_a_conflict_not_a_silent_overwrite(draft, client):
     stale = _form(draft, plans="甲的修改")
-    assert client.post(f"/reports/notice/{draft.id}/edit", data=_form(draft, plans="乙的修改")).status_code == 303
+    assert (
+        client.post(
+            f"/reports/notice/{draft.id}/edit", data=_form(draft, plans="乙的修改")
+        ).status_code
+        == 303
+    )
     response = client.post(f"/reports/notice/{draft.id}/edit", data=stale)
     assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert 'id="conflict"' in page and "乙的修改" in page and "甲的修改" in page
     db.session.expire_all()
     assert notice.parts_of(db.session.get(PublicNotice, draft.id))["plans"] == "乙的修改"
     forged = client.post(f"/reports/notice/{draft.id}/edit", data=_form(draft, version="abc"))
-    assert forged.status_code == 400
+    assert forged.status_code == 422
 
 
 def test_publishing_freezes_the_notice(draft, client):
@@ -97,13 +108,17 @@ def test_publishing_freezes_the_notice(draft, client):
     db.session.expire_all()
     published = db.session.get(PublicNotice, draft.id)
     assert published.state == NoticeState.PUBLISHED and published.published_by.username == "office"
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "reports.notice_published"))
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "reports.notice_published")
+    )
     before = published.parts
     # The ledger moves on; the published notice does not, and it can no longer be edited.
     db.session.scalar(select(Problem).where(Problem.code == "18")).status = Status.COMPLETED
     db.session.commit()
     edit = client.post(f"/reports/notice/{draft.id}/edit", data=_form(published, plans="改"))
-    assert edit.status_code == 303 and edit.headers["Location"].endswith(f"/reports/notice/{draft.id}")
+    assert edit.status_code == 303 and edit.headers["Location"].endswith(
+        f"/reports/notice/{draft.id}"
+    )
     db.session.expire_all()
     assert db.session.get(PublicNotice, draft.id).parts == before
     published = db.session.get(PublicNotice, draft.id)

@@ -22,7 +22,11 @@ spec = ModuleSpec(
     label="Watch",
     indicators=(
         Indicator(
-            "watch.complaints", "Sanitation complaints", ("15", "16"), lambda: FIGURE["complaints"]
+            "watch.complaints",
+            "Sanitation complaints",
+            ("15", "16"),
+            lambda: FIGURE["complaints"],
+            permission="ledger.view",
         ),
     ),
 )

@@ -42,6 +42,8 @@ ROUTES = [
     ("POST", "/decisions/{decision}/edit", "write"),
     ("POST", "/decisions/{decision}/done", "write"),
     ("POST", "/decisions/{open_decision}/notes", "write"),
+    ("GET", "/settings/reports", "write"),
+    ("POST", "/settings/reports", "write"),
 ]
 
 
@@ -66,7 +68,9 @@ def _status(client, method, url):
     return client.open(url, method=method, data={}).status_code
 
 
-@pytest.mark.parametrize("username", ["crew", "cashier", "auditor", "finance", "inspector", "gardener"])
+@pytest.mark.parametrize(
+    "username", ["crew", "cashier", "auditor", "finance", "inspector", "gardener"]
+)
 def test_other_roles_get_nothing(ids, app, login, username):
     client = app.test_client()
     login(username, demo.PASSWORD, test_client=client)

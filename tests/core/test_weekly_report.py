@@ -103,7 +103,9 @@ def test_a_submitted_report_stays_byte_for_byte_as_it_was(demo_ledger, client, l
     db.session.add(Regulation(problem=p17, title="新制度", adopted_on=TODAY))
     db.session.commit()
     db.session.expire_all()
-    assert db.session.scalar(select(WeeklyReport.data).where(WeeklyReport.id == report.id)) == stored
+    assert (
+        db.session.scalar(select(WeeklyReport.data).where(WeeklyReport.id == report.id)) == stored
+    )
     page_after = client.get(f"/reports/weekly/{report.id}").get_data(as_text=True)
     assert "改过的标题" not in page_after and "新的进展" not in page_after
     assert page_after.count("95%") == page_before.count("95%")
@@ -206,8 +208,12 @@ def test_the_docx_and_xlsx_say_what_the_report_said(demo_ledger, client, login_a
     problems = document.tables[1]
     assert problems.rows[0].cells[0].text == "序号"
     assert problems.rows[1].cells[1].text.startswith("18.")  # the overdue one first
-    east_asian = document.paragraphs[0].runs[0]._element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    east_asian = (
+        document.paragraphs[0]
+        .runs[0]
+        ._element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
     )
     assert east_asian == "方正小标宋简体"
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/weekly/{report.id}.xlsx").data))

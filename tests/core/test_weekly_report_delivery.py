@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from parkops import module_settings
 from parkops.extensions import db
 from parkops.notify import Notification
 from parkops.reports import services
 from parkops.reports.jobs import weekly_due_reminder
+from parkops.reports.settings import recipients
 from parkops.timeutil import business_day, week_start
 from tests.core.local_servers import SmtpServer, WebhookServer
 
@@ -20,21 +22,21 @@ FRIDAY = datetime(2026, 11, 27, tzinfo=SHANGHAI)  # week of Monday 2026-11-23
 
 def test_submitting_sends_the_report_to_the_recipients(make_app, make_user, ledger):
     with SmtpServer() as smtp, WebhookServer() as robot:
-        app = make_app(
-            SMTP_HOST="127.0.0.1",
-            SMTP_PORT=smtp.port,
-            WEBHOOK_URL=robot.url,
-            REPORTS_RECIPIENTS="xunchazu@city.test, leader@park.test",
-        )
+        app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, WEBHOOK_URL=robot.url)
         with app.app_context():
             office = make_user("office1", ["office"], all_sites=True)
+            module_settings.save(
+                "reports", {"recipients": "xunchazu@city.test; leader@park.test"}, office
+            )
             week = week_start(business_day())
             report = services.submit(week, "本周进展顺利。", office, business_day())
         assert sorted(r[0] for r in smtp.recipients) == ["leader@park.test", "xunchazu@city.test"]
         mail = smtp.messages[0]
         assert f"no. {report.number}" in mail["Subject"] or f"第{report.number}" in mail["Subject"]
         body = mail.get_content()
-        assert "本周进展顺利。" in body and f"http://parkops.test/reports/weekly/{report.id}" in body
+        assert (
+            "本周进展顺利。" in body and f"http://parkops.test/reports/weekly/{report.id}" in body
+        )
         assert len(robot.posts) == 1
         assert "本周进展顺利。" in robot.posts[0]["text"]["content"]
 
@@ -70,10 +72,19 @@ def test_no_reminder_when_the_report_is_in(office):
     assert _inbox(office[1]) == []
 
 
-def test_the_due_day_and_hour_are_settings(make_app, make_user, ledger):
-    app = make_app(REPORTS_DUE_DAY="1", REPORTS_DUE_HOUR="9")
-    with app.app_context():
-        make_user("office1", ["office"], all_sites=True)
-        monday = FRIDAY - timedelta(days=4)
-        assert weekly_due_reminder(monday.replace(hour=8, minute=5)) == 0
-        assert weekly_due_reminder(monday.replace(hour=9, minute=5)) == 1
+def test_the_due_day_and_hour_are_settings(office, client, login):
+    login(office[0])
+    response = client.post(
+        "/settings/reports",
+        data={"due_day": "1", "due_hour": "9", "recipients": "", "unit": "办公室"},
+    )
+    assert response.status_code == 303
+    monday = FRIDAY - timedelta(days=4)
+    assert weekly_due_reminder(monday.replace(hour=8, minute=5)) == 0
+    assert weekly_due_reminder(monday.replace(hour=9, minute=5)) == 2
+
+
+def test_a_wrong_recipient_is_refused(office):
+    with pytest.raises(module_settings.SettingError):
+        module_settings.save("reports", {"recipients": "xunchazu at city"}, office[0])
+    assert recipients() == []
