@@ -22,7 +22,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋"
@@ -33,6 +33,7 @@ BODY_SIZE = Pt(16)  # 三号
 TITLE_SIZE = Pt(22)  # 二号
 TABLE_SIZE = Pt(10.5)  # 五号
 LINE_PITCH = Pt(28)
+RED = RGBColor(0xC0, 0x00, 0x00)
 # XML 1.0 cannot hold these; user text must never make a document fail.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -108,24 +109,29 @@ class Document:
             fmt.first_line_indent = Pt(32)  # two characters of 16 pt
         return p
 
-    def title(self, text: str) -> None:
-        """The document's title: 二号 小标宋, centred, a blank line after it."""
+    def title(self, text: str, *, red: bool = False) -> None:
+        """The document's title: 二号 小标宋, centred (red for a 简报's masthead)."""
         for line in clean(text).split("\n"):
             p = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER)
-            p.paragraph_format.line_spacing = Pt(36)
-            _fonts(p.add_run(line), TITLE_FONT, TITLE_SIZE)
-        self._paragraph()
+            p.paragraph_format.line_spacing = Pt(40)
+            run = p.add_run(line)
+            _fonts(run, TITLE_FONT, TITLE_SIZE)
+            if red:
+                run.font.color.rgb = RED
+        if not red:
+            self._paragraph()
 
     def centered(self, text: str, font: str = "楷体") -> None:
         """A centred line below the title (第N期, a date)."""
         p = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER)
         _fonts(p.add_run(clean(text)), font, BODY_SIZE)
 
-    def split_line(self, left: str, right: str) -> None:
-        """One line with text at both ends (报送单位 … date), over a rule."""
-        p = self._paragraph(WD_ALIGN_PARAGRAPH.LEFT)
-        p.paragraph_format.tab_stops.add_tab_stop(self.text_width, alignment=2)  # right
-        _fonts(p.add_run(f"{clean(left)}\t{clean(right)}"), BODY_FONT, Pt(14))
+    def masthead_line(self, left: str, right: str) -> None:
+        """Under a 简报's title: the sender on the left, the date on the right of the next
+        line, over a red rule."""
+        _fonts(self._paragraph(WD_ALIGN_PARAGRAPH.LEFT).add_run(clean(left)), BODY_FONT, Pt(14))
+        p = self._paragraph(WD_ALIGN_PARAGRAPH.RIGHT)
+        _fonts(p.add_run(clean(right)), BODY_FONT, Pt(14))
         border = OxmlElement("w:pBdr")
         bottom = OxmlElement("w:bottom")
         for key, value in (("val", "single"), ("sz", "12"), ("space", "4"), ("color", "C00000")):
@@ -155,15 +161,21 @@ class Document:
         _fonts(p.add_run(clean(text)), BODY_FONT, BODY_SIZE)
 
     def table(
-        self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[int],
+        centered: Sequence[int] = (),
     ) -> None:
-        """A grid table in 宋体 五号; ``widths`` are relative column widths.
+        """A grid table in 宋体 五号; ``widths`` are relative column widths, ``centered`` the
+        indexes of the columns whose cells are centred (numbers, dates, statuses).
 
         The header row repeats on each page; a row may break across pages.
         """
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False  # fixed layout: Word, WPS and LibreOffice keep the widths
         unit = self.text_width / sum(widths)
         header = table.rows[0]
         flag = OxmlElement("w:tblHeader")
@@ -173,11 +185,12 @@ class Document:
             self._cell(cell, text, bold=True, center=True)
         for values in rows:
             cells = table.add_row().cells
-            for cell, text in zip(cells, values, strict=True):
-                self._cell(cell, text)
+            for n, (cell, text) in enumerate(zip(cells, values, strict=True)):
+                self._cell(cell, text, center=n in centered)
         for column, width in zip(table.columns, widths, strict=True):
+            column.width = int(unit * width)  # the grid LibreOffice reads
             for cell in column.cells:
-                cell.width = int(unit * width)
+                cell.width = int(unit * width)  # the cells Word reads
         self._paragraph()
 
     @staticmethod

@@ -13,9 +13,9 @@ from parkops.spreadsheet import Book, Column
 
 def weekly_docx(data: dict, unit: str, year: int, number: int, note: str, on: date) -> bytes:
     doc = Document(wording.WEEKLY_TITLE)
-    doc.title(wording.WEEKLY_TITLE)
+    doc.title(wording.WEEKLY_TITLE, red=True)
     doc.centered(wording.issue_line(year, number))
-    doc.split_line(f"报送单位:{unit}", wording.cn_date(on))
+    doc.masthead_line(f"报送单位:{unit}", wording.cn_date(on))
     week = data["week"]
     doc.paragraph(f"(报告周期:{wording.cn_date(week['start'])}至{wording.cn_date(week['end'])})")
     if note:
@@ -36,13 +36,15 @@ def weekly_docx(data: dict, unit: str, year: int, number: int, note: str, on: da
             )
             for c in data["totals"]["categories"]
         ],
-        (52, 12, 12, 12, 12),
+        (48, 13, 13, 13, 13),
+        centered=(1, 2, 3, 4),
     )
     doc.heading("三、各问题整改进展(逾期事项在前)", 1)
     doc.table(
         wording.WEEKLY_HEADERS,
         [wording.problem_row(n, p) for n, p in enumerate(data["problems"], start=1)],
         wording.WEEKLY_WIDTHS,
+        centered=(0, 3, 4),
     )
     return doc.to_bytes()
 

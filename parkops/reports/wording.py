@@ -23,7 +23,7 @@ WEEKLY_HEADERS = (
     "整改状态",
     "本周进展、措施和制度",
 )
-WEEKLY_WIDTHS = (5, 24, 13, 11, 9, 38)
+WEEKLY_WIDTHS = (6, 22, 13, 14, 10, 35)
 
 
 def cn_date(day: date | str | None) -> str:
@@ -33,6 +33,11 @@ def cn_date(day: date | str | None) -> str:
     if isinstance(day, str):
         day = date.fromisoformat(day)
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def dotted_date(day: str | None) -> str:
+    """2026.11.30: a date in a table cell."""
+    return date.fromisoformat(day).strftime("%Y.%m.%d") if day else ""
 
 
 def ordinal(n: int) -> str:
@@ -82,4 +87,4 @@ def problem_row(n: int, p: dict) -> tuple[str, ...]:
     owners = "\n".join(x for x in (p["leader"], p["department"], p["person"]) if x)
     status = STATUS[p["status"]] + ("\n(逾期)" if p["overdue"] else "")
     label = f"{p['code']}. {p['title']}" if p["code"].isdigit() else f"{p['code']} {p['title']}"
-    return (str(n), label, owners, cn_date(p["deadline"]) or "—", status, problem_progress(p))
+    return (str(n), label, owners, dotted_date(p["deadline"]) or "—", status, problem_progress(p))
