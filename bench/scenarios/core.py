@@ -16,8 +16,6 @@ from bench.scenarios import Page
 from parkops.auth.models import ROLES, Department, Site, User, UserRole, user_sites
 from parkops.demo import PASSWORD
 from parkops.extensions import db
-from parkops.reports.models import WeeklyReport
-from parkops.timeutil import business_day, week_start
 from parkops.rectification.models import (
     Measure,
     Problem,
@@ -26,6 +24,8 @@ from parkops.rectification.models import (
     Source,
     Status,
 )
+from parkops.reports.models import WeeklyReport
+from parkops.timeutil import business_day, week_start
 
 MODULES: tuple[str, ...] = ()
 
