@@ -115,6 +115,8 @@ def test_list_prints_jobs_and_next_runs(sched_app):
     assert set(lines) == {
         "core.housekeeping",
         "rectification.weekly_reminder",
+        "reports.weekly_due",
+        "decisions.overdue_reminder",
         "scheduled.fails",
         "scheduled.writes",
     }
