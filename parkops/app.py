@@ -23,6 +23,7 @@ from parkops.auth import access
 from parkops.auth import login as auth_login
 from parkops.auth.spec import spec as auth_spec
 from parkops.cli import register_cli
+from parkops.decisions.spec import spec as decisions_spec
 from parkops.extensions import babel, csrf, db, migrate
 from parkops.health import spec as health_spec
 from parkops.i18n import select_locale, select_timezone
@@ -30,6 +31,7 @@ from parkops.module_settings import SettingsStore
 from parkops.notifications import spec as notifications_spec
 from parkops.rectification.spec import spec as rectification_spec
 from parkops.registry import Registry, load_spec, register
+from parkops.reports.spec import spec as reports_spec
 from parkops.templating import init_templating
 
 PACKAGE_DIR = Path(__file__).parent
@@ -75,7 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["parkops"] = Registry()
     app.extensions["parkops_settings"] = SettingsStore()
     core_specs = (home.spec, health_spec, notifications_spec, auth_spec, rectification_spec)
-    for spec in (*core_specs, settings_views.spec):
+    for spec in (*core_specs, reports_spec, decisions_spec, settings_views.spec):
         register(app, spec)
     for name in app.config["MODULES"]:
         register(app, load_spec(name))

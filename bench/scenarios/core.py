@@ -1,4 +1,5 @@
-"""The core: the ledger, its export and the home page, over a ledger grown large.
+"""The core: the ledger, its export, the home page and the weekly report (generated from
+the whole ledger: 2,046 problems, 24,000 progress reports), over a ledger grown large.
 
 On top of the demo data (the notice's 39 problems and 7 self-found ones): 200 more
 staff accounts and 2,000 self-found problems, each with 3 measures and 12 weekly
@@ -23,6 +24,8 @@ from parkops.rectification.models import (
     Source,
     Status,
 )
+from parkops.reports.models import WeeklyReport
+from parkops.timeutil import business_day, week_start
 
 MODULES: tuple[str, ...] = ()
 
@@ -49,6 +52,8 @@ def setup(app: Flask) -> None:
 
 
 def pages(app: Flask) -> list[Page]:
+    this_week = week_start(business_day()).isoformat()
+    latest = db.session.scalar(select(func.max(WeeklyReport.id)))  # the demo's last week
     busiest = db.session.scalar(
         select(Problem.id)
         .where(Problem.source == Source.SELF)
@@ -64,6 +69,8 @@ def pages(app: Flask) -> list[Page]:
         Page("ledger export (.xlsx)", "/ledger/export.xlsx", "office"),
         Page("home, office", "/", "office"),
         Page("home, responsible person", "/", BUSY_PERSON),
+        Page("weekly report, generated", f"/reports/weekly/new?week={this_week}", "office"),
+        Page("weekly report, submitted (.docx)", f"/reports/weekly/{latest}.docx", "office"),
     ]
 
 

@@ -81,11 +81,49 @@ ROUTINE = re.compile("每天|每日|每周|每月|定期|常态|长效")
 ADOPTION = re.compile(r"(制定|制订|修订|出台|印发|完善)[^《。;；]{0,10}((?:《[^》]+》[、和及]?)+)")
 REGULATION_WORDS = re.compile("制度|办法|规则|方案|计划|意见|细则|规定|清单")
 WITH_FILE = {"35", "36", "37"}  # a few regulations carry a (demo) PDF
+# The notice counts 57 measures for its 39 problems: one each, and two for the
+# first problems whose text lists several (一是…二是…; the rest of the list joins
+# the second). Self-found problems have one measure each, counted apart.
+NOTICE_MEASURES = 57
+# The notice counts 52 regulations adopted or revised, but names only some of them;
+# these are the rest (problem, title, revised), as the office's 台账 would list them.
+UNNAMED_REGULATIONS = (
+    ("1", "濮上生态园区管理局党委“第一议题”学习制度", False),
+    ("3", "濮上生态园区管理局意识形态工作责任制实施办法", False),
+    ("3", "濮上生态园区管理局微信工作群管理办法", False),
+    ("5", "濮上生态园区管理局园区生态治理工作方案", False),
+    ("7", "濮上生态园区管理局绿化养护考核细则", False),
+    ("8", "濮上生态园区管理局景区经营项目管理办法", False),
+    ("10", "濮上生态园区管理局营销宣传工作制度", False),
+    ("12", "濮上生态园区管理局游乐设施安全管理制度", True),
+    ("14", "濮上生态园区管理局设施设备维修管理办法", False),
+    ("15", "濮上生态园区管理局环境卫生管理考核办法", True),
+    ("16", "濮上生态园区管理局招商项目退出管理办法", False),
+    ("18", "濮上生态园区管理局国有资产管理办法", True),
+    ("19", "濮上生态园区管理局重要会议决定事项工作督导制度", False),
+    ("19", "濮上生态园区管理局党委会、局长办公会议题会前申报制度", False),
+    ("20", "濮上生态园区管理局中层干部选拔任用办法", True),
+    ("21", "濮上生态园区管理局干部考核评价办法", False),
+    ("23", "濮上生态园区管理局党支部“三会一课”制度", True),
+    ("24", "濮上生态园区管理局党员组织关系管理办法", False),
+    ("25", "濮上生态园区管理局谈心谈话制度", False),
+    ("26", "濮上生态园区管理局主题党日活动制度", False),
+    ("27", "濮上生态园区管理局党风廉政建设责任制考核办法", True),
+    ("29", "濮上生态园区管理局售检票管理制度", True),
+    ("30", "濮上生态园区管理局廉政风险防控管理办法", False),
+    ("32", "濮上生态园区管理局信访举报处理办法", False),
+    ("33", "濮上生态园区管理局执纪审查工作规程", False),
+    ("36", "濮上生态园区管理局合同管理办法", True),
+    ("37", "濮上生态园区管理局公务用车管理制度", True),
+    ("39", "濮上生态园区管理局工程建设项目管理办法", False),
+)
 
 
 def load(users: dict[str, User], departments: dict[str, Department], today: date) -> None:
     """Fill the loaded notice's ledger; the caller commits."""
     problems = db.session.scalars(select(Problem).order_by(Problem.sort_key)).all()
+    listing = [p.code for p in problems if len(split_measures(p.notice_text)) > 1]
+    two = set(listing[: NOTICE_MEASURES - len(problems)])
     for n, (category, title, done) in enumerate(SELF_FOUND, start=1):
         problems.append(
             Problem(
@@ -104,19 +142,24 @@ def load(users: dict[str, User], departments: dict[str, Department], today: date
         p.person = users[PROBLEM_PERSON.get(p.code, DEPARTMENT_PERSON[department])]
         db.session.add(p)
         if p.code in STILL_PUSHED:
-            _still_pushed(p, users["office"], today)
+            _still_pushed(p, users["office"], today, 2 if p.code in two else 1)
         else:
             p.status = Status.COMPLETED
             p.deadline = START + timedelta(days=90)
             p.completed_on = START + timedelta(days=20 + (p.sort_key % 60))
             _reports(p, users["office"], START, p.completed_on)
-            _measures(p, Status.COMPLETED, p.deadline)
+            _measures(p, Status.COMPLETED, p.deadline, 2 if p.code in two else 1)
     db.session.flush()
     for p in problems:
         _regulations(p, users["office"])
+    by_code = {p.code: p for p in problems}
+    for code, title, revised in UNNAMED_REGULATIONS:
+        problem = by_code[code]
+        adopted_on = problem.completed_on or START + timedelta(days=30)
+        problem.regulations.append(Regulation(title=title, revised=revised, adopted_on=adopted_on))
 
 
-def _still_pushed(problem: Problem, office: User, today: date) -> None:
+def _still_pushed(problem: Problem, office: User, today: date, measures: int) -> None:
     """17 runs to plan; 18 is past its deadline and its last report is 12 days old."""
     problem.status = Status.IN_PROGRESS
     if problem.code == "17":
@@ -125,13 +168,19 @@ def _still_pushed(problem: Problem, office: User, today: date) -> None:
     else:
         problem.deadline = today - timedelta(days=10)
         _reports(problem, office, START, today - timedelta(days=12))
-    _measures(problem, Status.IN_PROGRESS, problem.deadline)
+    _measures(problem, Status.IN_PROGRESS, problem.deadline, measures)
     # One measure falls due this week, so the office's home page has something to chase.
     problem.measures[0].deadline = week_start(today) + timedelta(days=6)
 
 
-def _measures(problem: Problem, status: Status, deadline: date | None) -> None:
-    for text in split_measures(problem.notice_text) or [problem.notice_text or problem.title]:
+def _measures(problem: Problem, status: Status, deadline: date | None, count: int) -> None:
+    """``count`` measures (1 or 2) from the notice's list of what was done."""
+    pieces = split_measures(problem.notice_text) or [problem.notice_text or problem.title]
+    if count == 1 or len(pieces) == 1:
+        texts = [";".join(pieces)]
+    else:
+        texts = [pieces[0], ";".join(pieces[1:])]
+    for text in texts:
         routine = status == Status.COMPLETED and ROUTINE.search(text)
         problem.measures.append(
             Measure(

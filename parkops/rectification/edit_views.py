@@ -13,7 +13,7 @@ from parkops import conflicts, idempotency
 from parkops.attachments import AttachmentError
 from parkops.auth.access import require
 from parkops.extensions import db
-from parkops.rectification import edits
+from parkops.rectification import edits, recurrence
 from parkops.rectification.forms import (
     MappingForm,
     ProblemForm,
@@ -314,3 +314,30 @@ def reset_mapping(kind: str):
     edits.reset_evidence_mapping(kind)
     flash(_("Back to the module's default problems."), "success")
     return redirect(url_for(".mapping"), 303)
+
+
+@bp.route("/problems/<int:problem_id>/recurrence", methods=["POST"])
+@require("ledger.edit")
+def decide_recurrence(problem_id: int):
+    """Reopen a completed problem at risk of recurring, or keep it, for a stated reason."""
+    problem = load_problem(problem_id)
+    decision = request.form.get("decision")
+    if decision not in ("reopen", "keep"):
+        abort(400)
+    try:
+        recurrence.decide(
+            problem,
+            request.form.get("indicator", ""),
+            decision == "reopen",
+            request.form.get("reason", ""),
+            current_user,
+        )
+    except ValueError:
+        db.session.rollback()
+        flash(_("Give the reason, for an indicator that still contradicts the status."), "error")
+        return redirect(_problem_url(problem.id, "recurrence"), 303)
+    flash(
+        _("The problem is reopened.") if decision == "reopen" else _("The decision is recorded."),
+        "success",
+    )
+    return redirect(_problem_url(problem.id, "indicators"), 303)

@@ -199,3 +199,22 @@ class EvidenceMapping(Base):
     __tablename__ = "rect_evidence_mappings"
     kind: Mapped[str] = mapped_column(String(60), primary_key=True)
     problem_codes: Mapped[str] = mapped_column(String(200))  # comma-separated codes
+
+
+class RecurrenceReview(Base):
+    """The office's decision on a completed problem whose live indicator turned against it
+    (反弹): reopen it, or keep it completed for a stated reason. Audited, never edited."""
+
+    __tablename__ = "rect_recurrence_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(
+        ForeignKey("rect_problems.id", ondelete="CASCADE"), index=True
+    )
+    indicator: Mapped[str] = mapped_column(String(80))  # the Indicator's name
+    reading: Mapped[str] = mapped_column(String(300))  # its figure when decided
+    reopened: Mapped[bool]  # False: kept completed, for ``reason``
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    decided_by: Mapped[User] = relationship()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from parkops.extensions import db
-from parkops.rectification import edits, evidence
+from parkops.rectification import edits, evidence, recurrence
 from parkops.rectification.forms import MeasureForm, ProblemForm, RegulationForm, ReportForm
 from parkops.rectification.models import Measure, Problem, ProgressReport, Regulation
 from parkops.timeutil import business_day
@@ -111,6 +111,7 @@ def render_problem(problem: Problem, status: int = 200, **forms):
         can_report=can_report,
         evidence=evidence.evidence_groups(problem.id),
         readings=evidence.readings(problem.code),
+        risks=recurrence.at_risk(current_user).get(problem.id, []),
         **forms,
     )
     return html, status

@@ -7,6 +7,7 @@ from io import BytesIO
 
 from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +15,7 @@ from parkops import attachments
 from parkops.auth.access import require
 from parkops.auth.models import Department, User
 from parkops.extensions import db
-from parkops.rectification import evidence, export, services
+from parkops.rectification import evidence, export, recurrence, services
 from parkops.rectification.edit_views import bp as edit_bp
 from parkops.rectification.forms import FilterForm
 from parkops.rectification.models import (
@@ -57,6 +58,9 @@ def index():
     today = business_day()
     form, f, categories = _filters()
     problems = db.session.scalars(services.ledger_query(f, today)).all()
+    risks = recurrence.at_risk(current_user)
+    if request.args.get("at_risk"):
+        problems = [p for p in problems if p.id in risks]
     sections, self_found = services.group_ledger(problems)
     overall, per_category = services.completion_rates()
     self_rate, _per_category = services.completion_rates(Source.SELF)
@@ -72,6 +76,7 @@ def index():
         per_category=per_category,
         self_rate=self_rate,
         categories=categories,
+        risks=risks,
     )
 
 

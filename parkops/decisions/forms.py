@@ -1,0 +1,75 @@
+"""Forms of the decisions ledger."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from parkops.conflicts import Versioned
+from parkops.decisions.models import MeetingKind
+from parkops.extensions import db
+from parkops.rectification.forms import (
+    Choice,
+    _date_in_range,
+    _text,
+    department_choices,
+    user_choices,
+)
+from parkops.rectification.models import Problem
+
+MEETING_LABELS = {
+    MeetingKind.PARTY_COMMITTEE: _l("Party committee meeting"),
+    MeetingKind.DIRECTORS: _l("Director's office meeting"),
+}
+
+
+def _after_meeting(form, field):
+    if field.data and form.meeting_on.data and field.data < form.meeting_on.data:
+        raise ValidationError(_l("The deadline cannot be before the meeting."))
+
+
+class DecisionForm(Versioned, FlaskForm):
+    """``version`` (Versioned) is required when editing; a new decision has none yet."""
+
+    meeting_kind = Choice(_l("Meeting"), coerce=_text, invalid=_l("Choose the meeting."))
+    meeting_on = DateField(_l("Meeting date"), validators=[InputRequired(), _date_in_range])
+    text = TextAreaField(
+        _l("Decision"), validators=[DataRequired(_l("Write the decision.")), Length(max=4000)]
+    )
+    leader = Choice(_l("Responsible leader"), invalid=_l("Choose a user from the list."))
+    department = Choice(_l("Responsible department"), invalid=_l("Choose a department."))
+    person = Choice(_l("Responsible person"), invalid=_l("Choose a user from the list."))
+    deadline = DateField(
+        _l("Deadline"), validators=[InputRequired(), _date_in_range, _after_meeting]
+    )
+    problems = SelectMultipleField(_l("Linked problems"), coerce=int, choices=[])
+
+    def set_choices(self, leader_id=None, person_id=None, department_id=None):
+        users = user_choices([leader_id, person_id])
+        self.leader.choices = users
+        self.person.choices = users
+        self.department.choices = department_choices(department_id)
+        self.meeting_kind.choices = [SelectChoice(k.value, MEETING_LABELS[k]) for k in MeetingKind]
+        self.problems.choices = [
+            (p.id, p.label[:60])
+            for p in db.session.scalars(select(Problem).order_by(Problem.sort_key))
+        ]
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        _l("Progress"), validators=[DataRequired(_l("Write what was done.")), Length(max=4000)]
+    )
+
+
+class DoneForm(FlaskForm):
+    version = IntegerField(validators=[InputRequired()])
+    summary = TextAreaField(
+        _l("What was done"), validators=[DataRequired(_l("Say what was done.")), Length(max=4000)]
+    )
+    evidence = FileField(
+        _l("Evidence (PDF, Word, Excel)"), validators=[FileRequired(_l("Attach the evidence."))]
+    )

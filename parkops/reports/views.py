@@ -1,0 +1,168 @@
+"""Weekly report routes: the list, generating (preview) and submitting, a report, its
+print view, .docx and .xlsx, and the comparison with the previous report.
+
+The office (reports.write) generates and submits; leaders (reports.view) read.
+"""
+
+from datetime import date
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from parkops.auth.access import require
+from parkops.extensions import db
+from parkops.reports import outputs, services, weekly, wording
+from parkops.reports.forms import SubmitForm
+from parkops.reports.models import WeeklyReport
+from parkops.reports.notice_views import bp as notice_bp
+from parkops.reports.settings import unit
+from parkops.timeutil import business_day, to_local, week_start
+
+bp = Blueprint("reports", __name__)
+bp.register_blueprint(notice_bp, url_prefix="/notice")
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UNPROCESSABLE = 422
+
+
+def _report(report_id: int) -> WeeklyReport:
+    return db.session.get(WeeklyReport, report_id) or abort(404)
+
+
+@bp.route("/")
+@require("reports.view")
+def index():
+    today = business_day()
+    reports = db.session.scalars(
+        select(WeeklyReport).order_by(WeeklyReport.week_start.desc())
+    ).all()
+    by_week = {r.week_start: r for r in reports}
+    weeks = [(w, by_week.get(w)) for w in services.recent_weeks(today)]
+    return render_template("reports/weekly/index.html", reports=reports, weeks=weeks, today=today)
+
+
+def _week_arg() -> date:
+    """The ?week= Monday; this week's when absent; 404 for a malformed or future one."""
+    today = business_day()
+    raw = request.args.get("week") or request.form.get("week")
+    try:
+        week = date.fromisoformat(raw) if raw else week_start(today)
+    except ValueError:
+        abort(404)
+    if week_start(week) != week or week > today:
+        abort(404)
+    return week
+
+
+@bp.route("/weekly/new", methods=["GET", "POST"])
+@require("reports.write")
+def new():
+    """Generate the week's report from the ledger as it stands; review, note, submit."""
+    today = business_day()
+    week = _week_arg()
+    existing = services.for_week(week)
+    if existing is not None:
+        return redirect(url_for("reports.show", report_id=existing.id), 303)
+    form = SubmitForm(week=week)
+    if form.validate_on_submit():
+        try:
+            report = services.submit(form.week.data, form.covering_note.data, current_user, today)
+        except services.SubmitError:
+            flash(
+                _("This week's report could not be submitted: it was submitted meanwhile."), "error"
+            )
+            return redirect(url_for("reports.index"), 303)
+        flash(_("Weekly report no. %(number)s submitted.", number=report.number), "success")
+        return redirect(url_for("reports.show", report_id=report.id), 303)
+    data = weekly.generate(week, today)
+    status = UNPROCESSABLE if form.errors else 200
+    return render_template(
+        "reports/weekly/new.html", form=form, data=data, week=week, wording=wording
+    ), status
+
+
+@bp.route("/weekly/<int:report_id>")
+@require("reports.view")
+def show(report_id: int):
+    report = _report(report_id)
+    before = services.previous(report)
+    return render_template(
+        "reports/weekly/show.html",
+        report=report,
+        data=services.data_of(report),
+        before=before,
+        wording=wording,
+    )
+
+
+@bp.route("/weekly/<int:report_id>/compare")
+@require("reports.view")
+def compare(report_id: int):
+    """This report beside the previous one (or ?with=<id>), and what changed."""
+    report = _report(report_id)
+    other_id = request.args.get("with", type=int)
+    before = _report(other_id) if other_id else services.previous(report)
+    if before is None or before.id == report.id:
+        abort(404)
+    if before.week_start > report.week_start:
+        report, before = before, report
+    data, old = services.data_of(report), services.data_of(before)
+    return render_template(
+        "reports/weekly/compare.html",
+        report=report,
+        before=before,
+        data=data,
+        old=old,
+        changes=services.compare(old, data),
+        reports=db.session.scalars(
+            select(WeeklyReport).order_by(WeeklyReport.week_start.desc())
+        ).all(),
+        wording=wording,
+    )
+
+
+@bp.route("/weekly/<int:report_id>/print")
+@require("reports.view")
+def print_view(report_id: int):
+    report = _report(report_id)
+    return render_template(
+        "reports/weekly/print.html",
+        report=report,
+        data=services.data_of(report),
+        unit=unit(),
+        submitted_on=to_local(report.submitted_at).date(),
+        wording=wording,
+    )
+
+
+def _download(data: bytes, mimetype: str, name: str):
+    return send_file(
+        BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0
+    )
+
+
+@bp.route("/weekly/<int:report_id>.docx")
+@require("reports.view")
+def weekly_docx(report_id: int):
+    report = _report(report_id)
+    data = outputs.weekly_docx(
+        services.data_of(report),
+        unit(),
+        report.year,
+        report.number,
+        report.covering_note,
+        to_local(report.submitted_at).date(),
+    )
+    return _download(data, DOCX, f"整改周报-{report.year}-{report.number:02d}.docx")
+
+
+@bp.route("/weekly/<int:report_id>.xlsx")
+@require("reports.view")
+def weekly_xlsx(report_id: int):
+    report = _report(report_id)
+    data = outputs.weekly_xlsx(services.data_of(report), report.year, report.number)
+    return _download(data, XLSX, f"整改台账-{report.year}-{report.number:02d}.xlsx")
