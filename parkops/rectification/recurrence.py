@@ -42,7 +42,7 @@ def turned(reader: User | None = None) -> dict[str, list[Risk]]:
         if not _visible(indicator, reader):
             continue
         try:
-            text, ok = indicator.compute()
+            text, ok = indicator.compute(None)  # the whole installation
         except Exception:
             current_app.logger.exception("indicator %s failed", indicator.name)
             continue

@@ -118,7 +118,7 @@ def _readings() -> dict[str, list[dict]]:
     by_code: dict[str, list[dict]] = defaultdict(list)
     for indicator in registry(current_app).indicators:
         try:
-            text, ok = indicator.compute()
+            text, ok = indicator.compute(None)  # the whole installation
         except Exception:
             current_app.logger.exception("indicator %s failed", indicator.name)
             continue
