@@ -2,7 +2,6 @@
 
 from flask import Response, abort, current_app, flash, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.facilities import imports, queries
@@ -40,13 +39,11 @@ def import_():
     result = None
     if form.validate_on_submit():
         upload = form.file.data
+        # One byte past the limit is enough for the reader to refuse it.
         data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
-        if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
-            flash(_("The file is too large."), "error")
-        else:
-            try:
-                result = imports.import_file(upload.filename or "", data, current_user)
-            except FacilityError as exc:
-                flash(str(exc), "error")
-    status = 400 if request.method == "POST" and result is None else 200
+        try:
+            result = imports.import_file(upload.filename or "", data, current_user)
+        except FacilityError as exc:
+            flash(str(exc), "error")
+    status = 422 if request.method == "POST" and result is None else 200
     return render_template("facilities/imports/import.html", form=form, result=result), status
