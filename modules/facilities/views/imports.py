@@ -1,6 +1,6 @@
 """The register as a spreadsheet: export of the filtered list, import of a file."""
 
-from flask import Response, abort, current_app, flash, render_template, request
+from flask import Response, current_app, flash, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -14,11 +14,9 @@ from parkops.extensions import db
 from parkops.timeutil import business_day
 
 
-@bp.route("/facilities/export.<fmt>")
+@bp.route("/facilities/export.<any(csv, xlsx):fmt>")
 @require("facilities.view")
 def export(fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     facilities = db.session.scalars(queries.facility_query(facility_filter()))
     chinese = str(get_locale()) == "zh"
     if fmt == "csv":
