@@ -21,7 +21,34 @@ from flask_babel import lazy_gettext as _l
 from modules.facilities import demo, indicators, jobs, todo
 from modules.facilities.cli import cli
 from modules.facilities.views import bp
-from parkops.registry import EvidenceKind, Indicator, JobSpec, ModuleSpec, NavEntry, Permission
+from parkops.module_settings import Setting
+from parkops.registry import (
+    EvidenceKind,
+    Indicator,
+    JobSpec,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+    SubNavEntry,
+)
+
+
+def positive_hours(text: str) -> float:
+    """Hours as a positive number (``4``, ``4.5``); ValueError otherwise."""
+    hours = float(text)
+    if not 0 < hours < 10_000:
+        raise ValueError(f"{text!r} is not a positive number of hours")
+    return hours
+
+
+def positive_int(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise ValueError(f"{text!r} is not a positive whole number")
+    return number
+
+
+DB = "database"  # business rules: changed on /settings/facilities by facilities.manage
 
 spec = ModuleSpec(
     name="facilities",
@@ -109,4 +136,42 @@ spec = ModuleSpec(
     cli=cli,
     demo=demo.load,
     todo=todo.todo,
+    subnav=(
+        SubNavEntry(
+            _l("Facilities"),
+            "facilities.index",
+            "facilities.view",
+            also=("facilities.facility", "facilities.new", "facilities.edit", "facilities.sheet"),
+        ),
+        SubNavEntry(
+            _l("Types"), "facilities.types", "facilities.manage", also=("facilities.type_form",)
+        ),
+        SubNavEntry(_l("Squad leads"), "facilities.squads", "facilities.manage"),
+        SubNavEntry(_l("Import"), "facilities.import_", "facilities.manage"),
+        SubNavEntry(
+            _l("Repair deadlines"),
+            "settings.module",
+            "facilities.manage",
+            args=(("module", "facilities"),),
+        ),
+    ),
+    settings=(
+        Setting("deadline_urgent_hours", positive_hours, 4.0, _l("Hours to repair: urgent"), DB),
+        Setting("deadline_high_hours", positive_hours, 24.0, _l("Hours to repair: high"), DB),
+        Setting("deadline_normal_hours", positive_hours, 72.0, _l("Hours to repair: normal"), DB),
+        Setting("deadline_low_hours", positive_hours, 168.0, _l("Hours to repair: low"), DB),
+        Setting(
+            "visitor_reports_per_hour",
+            positive_int,
+            5,
+            _l("Visitor reports one client address may send in an hour"),
+        ),
+        Setting(
+            "label_font",
+            str,
+            "",
+            _l("A font file with Chinese glyphs for the label PNGs (empty: the first found)"),
+        ),
+    ),
+    settings_permission="facilities.manage",
 )

@@ -2,12 +2,13 @@
 
 import io
 import threading
+from datetime import timedelta
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from modules.facilities import orders, photos, reports, settings
+from modules.facilities import orders, photos, reports
 from modules.facilities.models import (
     FacilityStatus,
     Inspection,
@@ -68,7 +69,7 @@ def test_the_whole_life_of_an_order(client, as_user, park, make_facility, ledger
     order = db.session.scalar(select(RepairOrder))
     assert response.headers["Location"].endswith(f"/facilities/orders/{order.id}")
     assert order.priority == Priority.HIGH and order.reported_by_id == park.crew.id
-    assert order.deadline_at - order.reported_at == settings.deadlines()[Priority.HIGH]
+    assert order.deadline_at - order.reported_at == timedelta(hours=24)
     db.session.refresh(facility)
     assert facility.status == FacilityStatus.DAMAGED
     assert count(Inspection) == 1  # reporting damage on patrol counts as the inspection
