@@ -225,3 +225,17 @@ def test_registry_list_query_count_does_not_grow(
     with count_queries() as many:
         client.get("/facilities/")
     assert many.count == few.count, "\n".join(many.statements)
+
+
+def test_the_sub_navigation_comes_from_the_spec_with_one_current_tab(client, as_user, park):
+    as_user(park.office)
+    client.post("/language/en")
+    page = client.get("/facilities/types").get_data(as_text=True)
+    tabs = page.split('<nav class="subnav"', 1)[1].split("</nav>", 1)[0]
+    for label in ("Facilities", "Types", "Squad leads", "Import", "Repair deadlines"):
+        assert f">{label}</a>" in tabs
+    assert tabs.count('aria-current="page"') == 1
+    assert 'aria-current="page">Types</a>' in tabs
+    as_user(park.crew)
+    crew_tabs = client.get("/facilities/").get_data(as_text=True).split('<nav class="subnav"')[1]
+    assert ">Types</a>" not in crew_tabs.split("</nav>")[0]
