@@ -4,7 +4,6 @@ attackers send, and exports that stay safe whatever is stored."""
 import csv
 import io
 import tracemalloc
-import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy import select
 
 from modules.facilities.models import Facility, FacilityStatus
 from parkops.extensions import db
-from tests.core.test_tabular import replace_parts, sheet_xml, xlsx
+from tests.core.test_tabular import replace_parts, sheet_xml, xlsx, zip_bomb
 from tests.modules.facilities.test_imports import codes, csv_bytes, upload
 
 FORMULA = '=HYPERLINK("http://example.invalid","open")'
@@ -28,6 +27,15 @@ def office(client, as_user, park):
 
 def stored(code: str) -> Facility:
     return db.session.scalar(select(Facility).where(Facility.code == code))
+
+
+def with_peak_memory(work):
+    """(what ``work()`` returned, the peak of memory Python allocated meanwhile, bytes)."""
+    tracemalloc.start()
+    try:
+        return work(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def sheet_rows(data: bytes) -> list[list]:
@@ -82,39 +90,15 @@ def test_a_sheet_claiming_every_column_is_read_as_wide_as_its_header(office, par
     )
     rows = f'<row r="1">{header}<c r="XFD1"><v>1</v></c></row>{body}'
     data = replace_parts(xlsx([["x"]]), xl__worksheets__sheet1_xml=sheet_xml(rows, "A1:XFD501"))
-    tracemalloc.start()
-    try:
-        response = upload(office, data, "wide.xlsx")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    response, peak = with_peak_memory(lambda: upload(office, data, "wide.xlsx"))
     assert response.status_code == 200
     assert "500 added" in response.get_data(as_text=True)
     assert peak < 60 * 1024 * 1024  # padding 500 rows to 16,384 columns takes far more
 
 
-def zip_bomb() -> bytes:
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx([["code"], ["x"]]))) as src:
-        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
-            for info in src.infolist():
-                if info.filename != "xl/sharedStrings.xml":
-                    dst.writestr(info, src.read(info.filename))
-            with dst.open("xl/sharedStrings.xml", "w") as part:
-                chunk = b"<si><t>" + b"A" * (1024 * 1024) + b"</t></si>"
-                for _ in range(300):  # 300 MB once inflated
-                    part.write(chunk)
-    return bomb.getvalue()
-
-
 def test_a_zip_bomb_is_refused_without_being_inflated(office, park):
     data = zip_bomb()
-    tracemalloc.start()
-    try:
-        response = upload(office, data, "bomb.xlsx")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    response, peak = with_peak_memory(lambda: upload(office, data, "bomb.xlsx"))
     assert response.status_code == 422
     assert "too large once unpacked" in response.get_data(as_text=True)
     assert peak < 40 * 1024 * 1024
