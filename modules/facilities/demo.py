@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from modules.facilities import settings
 from modules.facilities.models import (
     Comment,
     Facility,
@@ -22,6 +21,7 @@ from modules.facilities.models import (
     Transition,
 )
 from modules.facilities.registry import ensure_standard_types, new_token, refresh_status
+from modules.facilities.reports import repair_time
 from parkops.auth.models import Department, Site, User
 from parkops.demo import PASSWORD
 from parkops.extensions import db
@@ -177,7 +177,7 @@ FLOW = (
 
 def _orders(rng, facilities, users, crew2) -> None:
     now = utcnow()
-    deadlines = settings.deadlines()
+    deadlines = {p: repair_time(p) for p in Priority}
     chosen = rng.sample(facilities, sum(p[1] for p in PLAN))
     supervisor = users["inspector"]
     for state, count, hours_ago, late in PLAN:

@@ -1,30 +1,30 @@
 """Import and export of the facility registry as .csv or .xlsx.
 
-A CSV may be UTF-8 with or without a BOM, or GB18030 (what Chinese Excel saves).
-The first row names the columns, in English or Chinese. A row's code says which
-facility it is: a new code adds one, a known code updates it. Every valid row is
-taken and every bad row is reported with its line number and what is wrong
-(DESIGN.md: an import takes every valid row unless its issue says otherwise);
-nothing of a bad row is written.
+Files are read by ``parkops.tabular`` (encodings, bounds, damaged workbooks,
+control characters) and dates parsed by ``parkops.cells``; exports are written by
+``parkops.spreadsheet`` (text stays text, labels not keys). The first row names
+the columns, in English or Chinese. A row's code says which facility it is: a new
+code adds one, a known code updates it. Every valid row is taken and every bad
+row is reported with its line number and what is wrong (DESIGN.md: an import
+takes every valid row unless its issue says otherwise); nothing of a bad row is
+written.
 """
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 
+from modules.facilities import texts  # noqa: F401  (registers the enum labels)
 from modules.facilities.errors import FacilityError
 from modules.facilities.models import Facility, FacilityType
 from modules.facilities.registry import FacilityData, new_token
-from parkops import audit
+from parkops import audit, labels
 from parkops.auth.models import Site, User
+from parkops.cells import parse_date
 from parkops.extensions import db
+from parkops.spreadsheet import Book, Column, csv_bytes
+from parkops.tabular import Table, TabularError, read_table
 from parkops.timeutil import business_day
 
 # column key → the header names accepted for it (English, Chinese)
@@ -43,7 +43,7 @@ COLUMNS = {
 }
 REQUIRED = ("code", "name", "type", "site")
 EXPORT_EXTRA = {"status": ("status", "状态"), "last_inspected": ("last_inspected", "上次巡查")}
-MAX_ROWS = 50_000
+WIDTHS = {"name": 24, "location": 30, "notes": 30}
 LIMITS = {"code": 30, "name": 100, "area": 60, "location": 200, "team": 100}
 
 
@@ -54,63 +54,17 @@ class ImportResult:
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list]]:
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError as exc:
-        raise FacilityError(_("The file is neither UTF-8 nor GB18030 text.")) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(reader.line_num, row) for row in reader]
-
-
-def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FacilityError(_("The file is not a readable .xlsx workbook.")) from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, list(row)))
-            if number > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        book.close()
-
-
-def _cell(value) -> str:
+def _text(value) -> str:
+    """A cell as text: whole floats without ``.0`` (a code typed as a number)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).replace("\x00", "").strip()
+    return str(value).strip()
 
 
-def _header(row: list) -> dict[str, int]:
-    names = {_cell(v).lower().lstrip("\ufeff"): i for i, v in enumerate(row)}
-    found = {}
-    for key, accepted in COLUMNS.items():
-        for name in accepted:
-            if name.lower() in names:
-                found[key] = names[name.lower()]
-                break
+def _columns(table: Table) -> dict[str, int]:
+    found = {k: i for k, names in COLUMNS.items() if (i := table.column(*names)) is not None}
     missing = [k for k in REQUIRED if k not in found]
     if missing:
         raise FacilityError(
@@ -122,19 +76,20 @@ def _header(row: list) -> dict[str, int]:
     return found
 
 
-def _coordinate(text: str, low: float, high: float, what: str) -> float | None:
-    if not text:
+def _coordinate(value, low: float, high: float, what: str) -> float | None:
+    if value in (None, ""):
         return None
     try:
-        value = float(text)
+        number = float(value)
     except ValueError as exc:
         raise ValueError(_("%(what)s is not a number", what=what)) from exc
-    if not low <= value <= high:
+    if not low <= number <= high:
         raise ValueError(_("%(what)s is out of range", what=what))
-    return value
+    return number
 
 
-def _parse_row(values: dict[str, str], sites: dict, types: dict) -> FacilityData:
+def _parse_row(cells: dict, line: int, sites: dict, types: dict) -> FacilityData:
+    values = {k: _text(v) for k, v in cells.items() if k not in ("installed_on",)}
     problems = [_("%(col)s is empty", col=k) for k in REQUIRED if not values.get(k)]
     if problems:
         raise ValueError("; ".join(problems))
@@ -147,12 +102,10 @@ def _parse_row(values: dict[str, str], sites: dict, types: dict) -> FacilityData
     ftype = types.get(values["type"].lower())
     if ftype is None:
         raise ValueError(_("unknown facility type %(type)s", type=values["type"]))
-    installed = None
-    if values.get("installed_on"):
-        try:
-            installed = date.fromisoformat(values["installed_on"].replace("/", "-"))
-        except ValueError as exc:
-            raise ValueError(_("installed_on is not a date (YYYY-MM-DD)")) from exc
+    try:
+        installed = parse_date(cells.get("installed_on"), line)
+    except TabularError as exc:
+        raise ValueError(_("installed_on is not a date (e.g. 2021-03-05)")) from exc
     return FacilityData(
         site_id=site.id,
         code=values["code"].upper(),
@@ -160,8 +113,8 @@ def _parse_row(values: dict[str, str], sites: dict, types: dict) -> FacilityData
         type_id=ftype.id,
         area=values.get("area", ""),
         location=values.get("location", ""),
-        latitude=_coordinate(values.get("latitude", ""), -90, 90, "latitude"),
-        longitude=_coordinate(values.get("longitude", ""), -180, 180, "longitude"),
+        latitude=_coordinate(cells.get("latitude"), -90, 90, "latitude"),
+        longitude=_coordinate(cells.get("longitude"), -180, 180, "longitude"),
         installed_on=installed,
         team=values.get("team", ""),
         notes=values.get("notes", ""),
@@ -169,20 +122,14 @@ def _parse_row(values: dict[str, str], sites: dict, types: dict) -> FacilityData
 
 
 def import_file(filename: str, data: bytes, actor: User) -> ImportResult:
-    """Read a .csv or .xlsx and take every valid row; one transaction."""
-    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if suffix == "csv":
-        rows = _csv_rows(data)
-    elif suffix == "xlsx":
-        rows = _xlsx_rows(data)
-    else:
-        raise FacilityError(_("Choose a .csv or .xlsx file."))
-    rows = [(n, r) for n, r in rows if any(_cell(v) for v in r)]
-    if not rows:
-        raise FacilityError(_("The file is empty."))
-    if len(rows) > MAX_ROWS + 1:
-        raise FacilityError(_("At most %(n)s rows in one import.", n=MAX_ROWS))
-    columns = _header(rows[0][1])
+    """Read a .csv, .xlsx or .xls and take every valid row; one transaction.
+
+    FacilityError (nothing written) when the file as a whole cannot be read."""
+    try:
+        table = read_table(filename, data)
+    except TabularError as exc:
+        raise FacilityError(str(exc)) from exc
+    columns = _columns(table)
     visible = [s for s in db.session.scalars(select(Site)) if actor.can_see_site(s.id)]
     sites = {k.lower(): s for s in visible for k in (s.code, s.name)}
     types = {
@@ -190,18 +137,18 @@ def import_file(filename: str, data: bytes, actor: User) -> ImportResult:
     }
     result = ImportResult()
     parsed: dict[str, tuple[int, FacilityData]] = {}
-    for line, row in rows[1:]:
-        values = {k: _cell(row[i]) if i < len(row) else "" for k, i in columns.items()}
+    for row in table.rows:
+        cells = {k: row.cells[i] for k, i in columns.items()}
         try:
-            data_row = _parse_row(values, sites, types)
+            data_row = _parse_row(cells, row.line, sites, types)
         except ValueError as exc:
-            result.errors.append((line, str(exc)))
+            result.errors.append((row.line, str(exc)))
             continue
         if data_row.code in parsed:
             first = parsed[data_row.code][0]
-            result.errors.append((line, _("code repeats line %(line)s", line=first)))
+            result.errors.append((row.line, _("code repeats line %(line)s", line=first)))
             continue
-        parsed[data_row.code] = (line, data_row)
+        parsed[data_row.code] = (row.line, data_row)
     existing = {
         f.code: f
         for chunk in _chunks(list(parsed), 500)
@@ -265,9 +212,13 @@ def _chunks(items: list, size: int):
 # --- export -----------------------------------------------------------------------------
 
 
-def _export_rows(facilities, chinese: bool):
+def _export_columns(chinese: bool) -> list[Column]:
     index = 1 if chinese else 0
-    yield [names[index] for names in (*COLUMNS.values(), *EXPORT_EXTRA.values())]
+    keys = {**COLUMNS, **EXPORT_EXTRA}
+    return [Column(names[index], WIDTHS.get(key, 14)) for key, names in keys.items()]
+
+
+def _export_rows(facilities):
     for f in facilities:
         yield [
             f.code,
@@ -276,30 +227,26 @@ def _export_rows(facilities, chinese: bool):
             f.site.code,
             f.area,
             f.location,
-            "" if f.latitude is None else f.latitude,
-            "" if f.longitude is None else f.longitude,
-            f.installed_on.isoformat() if f.installed_on else "",
+            f.latitude,
+            f.longitude,
+            f.installed_on,
             f.team,
             f.notes,
-            f.status.value,
-            business_day(f.last_inspected_at).isoformat() if f.last_inspected_at else "",
+            labels.label(f.status),
+            business_day(f.last_inspected_at) if f.last_inspected_at else None,
         ]
 
 
 def export_csv(facilities, chinese: bool) -> bytes:
-    """UTF-8 with a BOM: Excel and WPS then open the Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in _export_rows(facilities, chinese):
-        writer.writerow(row)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """UTF-8 with a BOM (Excel and WPS then open the Chinese text correctly), safe cells."""
+    return csv_bytes(_export_columns(chinese), _export_rows(facilities))
 
 
 def export_xlsx(facilities, chinese: bool) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("facilities")
-    for row in _export_rows(facilities, chinese):
+    """One sheet, the core's look and print layout; text never becomes a formula."""
+    book = Book(_("Facilities"))
+    sheet = book.sheet(_("Facilities"), _export_columns(chinese))
+    for row in _export_rows(facilities):
         sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    sheet.filter()
+    return book.to_bytes()

@@ -10,9 +10,9 @@ from statistics import median
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from modules.facilities import settings
 from modules.facilities.inspections import _sites, today_coverage, week_coverage
 from modules.facilities.models import OPEN_STATES, OrderState, Priority, RepairOrder
+from modules.facilities.reports import repair_time
 from parkops.extensions import db
 from parkops.timeutil import utcnow
 
@@ -47,7 +47,7 @@ def median_time_to_repair(site_ids: frozenset[int] | None) -> tuple[str, bool | 
     if not hours:
         return _("no repair in the last 30 days"), None
     value = median(hours)
-    normal = settings.deadlines()[Priority.NORMAL].total_seconds() / 3600
+    normal = repair_time(Priority.NORMAL).total_seconds() / 3600
     return _("%(hours)s h", hours=f"{value:.1f}"), value <= normal
 
 

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from modules.facilities.models import OPEN_STATES, Escalation, Facility, RepairOrder, SquadLead
-from modules.facilities.registry import users_holding
 from modules.facilities.texts import in_default_language
+from parkops.auth.access import users_holding
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.notify import deliver, notify

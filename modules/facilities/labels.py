@@ -20,9 +20,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageFont
 
-from modules.facilities import settings
 from modules.facilities.models import Facility
 from modules.facilities.registry import scan_url
+from parkops import module_settings
 
 KNOWN_CJK_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -126,7 +126,7 @@ def _looks_cjk(path: str) -> bool:
 
 
 def cjk_font_path() -> str | None:
-    return _discover_font(settings.label_font_setting())
+    return _discover_font(module_settings.get("facilities.label_font"))
 
 
 def _font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:

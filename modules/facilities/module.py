@@ -23,6 +23,7 @@ from modules.facilities.cli import cli
 from modules.facilities.forms import REJECT_LABELS
 from modules.facilities.views import bp
 from parkops.audit_words import one_of, person
+from parkops.module_settings import Setting
 from parkops.registry import (
     AuditDetail,
     AuditObject,
@@ -32,6 +33,7 @@ from parkops.registry import (
     ModuleSpec,
     NavEntry,
     Permission,
+    SubNavEntry,
 )
 
 # The audit log in words (parkops/audit_words.py).
@@ -63,6 +65,24 @@ AUDIT_DETAILS = {
     "updated": AuditDetail(_l("Updated")),
     "bad_rows": AuditDetail(_l("Rows refused")),
 }
+
+
+def positive_hours(text: str) -> float:
+    """Hours as a positive number (``4``, ``4.5``); ValueError otherwise."""
+    hours = float(text)
+    if not 0 < hours < 10_000:
+        raise ValueError(f"{text!r} is not a positive number of hours")
+    return hours
+
+
+def positive_int(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise ValueError(f"{text!r} is not a positive whole number")
+    return number
+
+
+DB = "database"  # business rules: changed on /settings/facilities by facilities.manage
 
 spec = ModuleSpec(
     name="facilities",
@@ -153,4 +173,42 @@ spec = ModuleSpec(
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
+    subnav=(
+        SubNavEntry(
+            _l("Facilities"),
+            "facilities.index",
+            "facilities.view",
+            also=("facilities.facility", "facilities.new", "facilities.edit", "facilities.sheet"),
+        ),
+        SubNavEntry(
+            _l("Types"), "facilities.types", "facilities.manage", also=("facilities.type_form",)
+        ),
+        SubNavEntry(_l("Squad leads"), "facilities.squads", "facilities.manage"),
+        SubNavEntry(_l("Import"), "facilities.import_", "facilities.manage"),
+        SubNavEntry(
+            _l("Repair deadlines"),
+            "settings.module",
+            "facilities.manage",
+            args=(("module", "facilities"),),
+        ),
+    ),
+    settings=(
+        Setting("deadline_urgent_hours", positive_hours, 4.0, _l("Hours to repair: urgent"), DB),
+        Setting("deadline_high_hours", positive_hours, 24.0, _l("Hours to repair: high"), DB),
+        Setting("deadline_normal_hours", positive_hours, 72.0, _l("Hours to repair: normal"), DB),
+        Setting("deadline_low_hours", positive_hours, 168.0, _l("Hours to repair: low"), DB),
+        Setting(
+            "visitor_reports_per_hour",
+            positive_int,
+            5,
+            _l("Visitor reports one client address may send in an hour"),
+        ),
+        Setting(
+            "label_font",
+            str,
+            "",
+            _l("A font file with Chinese glyphs for the label PNGs (empty: the first found)"),
+        ),
+    ),
+    settings_permission="facilities.manage",
 )

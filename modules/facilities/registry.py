@@ -26,7 +26,8 @@ from modules.facilities.models import (
 )
 from modules.facilities.photos import PHOTO_FACILITY, attach_photos
 from parkops import audit, idempotency
-from parkops.auth.models import Site, User, UserRole
+from parkops.auth.access import users_holding
+from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
 
@@ -142,27 +143,10 @@ def is_squad_lead(user: User, site_id: int) -> bool:
     return lead is not None and lead.user_id == user.id
 
 
-def roles_with(permission: str) -> list[str]:
-    """The roles that hold ``permission`` by default (admin aside: admin holds everything)."""
-    granted = current_app.extensions["parkops_role_permissions"]
-    return sorted(r for r, perms in granted.items() if permission in perms and r != "admin")
-
-
-def users_holding(permission: str, site_id: int) -> list[User]:
-    """Active users whose roles grant ``permission`` and who work at the site."""
-    users = db.session.scalars(
-        select(User)
-        .join(UserRole)
-        .where(User.active, UserRole.role.in_(roles_with(permission)))
-        .distinct()
-        .order_by(User.id)
-    ).all()
-    return [u for u in users if u.can_see_site(site_id)]
-
-
 def crew_of_site(site_id: int) -> list[User]:
     """The repair squad of a site: who may be assigned its orders."""
-    return users_holding("facilities.repair", site_id)
+    # The administrator holds every permission but is nobody's repair crew.
+    return [u for u in users_holding("facilities.repair", site_id) if "admin" not in u.roles]
 
 
 # --- facilities --------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from modules.facilities import settings
 from modules.facilities.errors import FacilityError
 from modules.facilities.inspections import add_inspection
 from modules.facilities.models import (
@@ -28,7 +27,7 @@ from modules.facilities.models import (
 )
 from modules.facilities.photos import MAX_PHOTOS, PHOTO_BEFORE, attach_photos
 from modules.facilities.registry import refresh_status, remember
-from parkops import audit, limits
+from parkops import audit, limits, module_settings
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.services import link_evidence
@@ -39,8 +38,14 @@ class RateLimited(FacilityError):
     """Too many visitor reports from one address within the hour."""
 
 
+def repair_time(priority: Priority) -> timedelta:
+    """How long the crew has to repair an order of ``priority``: the module setting
+    ``facilities.deadline_<priority>_hours`` (a business rule, kept in the database)."""
+    return timedelta(hours=module_settings.get(f"facilities.deadline_{priority.value}_hours"))
+
+
 def _deadline(priority: Priority, reported_at: datetime) -> datetime:
-    return reported_at + settings.deadlines()[priority]
+    return reported_at + repair_time(priority)
 
 
 def _open_order(facility: Facility, actor: User | None, **fields) -> RepairOrder:
@@ -153,7 +158,7 @@ def visitor_report(
         .select_from(VisitorReport)
         .where(VisitorReport.ip == ip, VisitorReport.at >= since)
     )
-    if recent >= settings.visitor_reports_per_hour():
+    if recent >= module_settings.get("facilities.visitor_reports_per_hour"):
         raise RateLimited(_("You have sent several reports already. Please try again later."))
     existing = db.session.scalar(
         select(RepairOrder)

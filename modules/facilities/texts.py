@@ -1,4 +1,5 @@
-"""How states, statuses and priorities are called in the interface."""
+"""How states, statuses and priorities are called in the interface: registered with
+``parkops.labels`` at import (templates write ``{{ order.state|label }}``)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -9,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from modules.facilities.forms import PRIORITY_LABELS, REJECT_LABELS
 from modules.facilities.models import FacilityStatus, OrderState, Priority, RejectReason
+from parkops import labels
 
 FACILITY_STATUS = {
     FacilityStatus.IN_SERVICE: _l("In service"),
@@ -26,17 +28,10 @@ ORDER_STATE = {
 }
 
 
-def label(value) -> str:
-    """The interface name of any of the module's enum values (a template global)."""
-    if isinstance(value, FacilityStatus):
-        return str(FACILITY_STATUS[value])
-    if isinstance(value, OrderState):
-        return str(ORDER_STATE[value])
-    if isinstance(value, Priority):
-        return str(PRIORITY_LABELS[value])
-    if isinstance(value, RejectReason):
-        return str(REJECT_LABELS[value])
-    return str(value)
+labels.register(FacilityStatus, FACILITY_STATUS)
+labels.register(OrderState, ORDER_STATE)
+labels.register(Priority, PRIORITY_LABELS)
+labels.register(RejectReason, REJECT_LABELS)
 
 
 def in_default_language(work: Callable) -> Callable:

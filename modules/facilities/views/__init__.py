@@ -7,15 +7,10 @@ request helpers here are shared by every concept's views. The scan address
 
 from flask import Blueprint, redirect, request
 
-from modules.facilities import texts
+from modules.facilities import texts  # noqa: F401  (registers the enum labels)
 from parkops import idempotency
 
 bp = Blueprint("facilities", __name__)
-
-
-@bp.app_template_global("fac_label")
-def _fac_label(value) -> str:
-    return texts.label(value)
 
 
 def int_arg(name: str) -> int | None:

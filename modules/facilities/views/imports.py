@@ -1,8 +1,7 @@
 """The register as a spreadsheet: export of the filtered list, import of a file."""
 
-from flask import Response, abort, current_app, flash, render_template, request
+from flask import Response, current_app, flash, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.facilities import imports, queries
@@ -15,11 +14,9 @@ from parkops.extensions import db
 from parkops.timeutil import business_day
 
 
-@bp.route("/facilities/export.<fmt>")
+@bp.route("/facilities/export.<any(csv, xlsx):fmt>")
 @require("facilities.view")
 def export(fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     facilities = db.session.scalars(queries.facility_query(facility_filter()))
     chinese = str(get_locale()) == "zh"
     if fmt == "csv":
@@ -40,13 +37,11 @@ def import_():
     result = None
     if form.validate_on_submit():
         upload = form.file.data
+        # One byte past the limit is enough for the reader to refuse it.
         data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
-        if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
-            flash(_("The file is too large."), "error")
-        else:
-            try:
-                result = imports.import_file(upload.filename or "", data, current_user)
-            except FacilityError as exc:
-                flash(str(exc), "error")
-    status = 400 if request.method == "POST" and result is None else 200
+        try:
+            result = imports.import_file(upload.filename or "", data, current_user)
+        except FacilityError as exc:
+            flash(str(exc), "error")
+    status = 422 if request.method == "POST" and result is None else 200
     return render_template("facilities/imports/import.html", form=form, result=result), status

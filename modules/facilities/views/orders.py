@@ -205,7 +205,7 @@ def order_step(id: int, step: str):  # noqa: A002
     if not form.validate_on_submit():
         if step not in orders.allowed(current_user, order):
             abort(403)
-        return _render(order, (step, form), 400)
+        return _render(order, (step, form), 422)
     try:
         _run(step, order, form, request.form.get(idempotency.FIELD))
     except orders.Conflict:
@@ -220,6 +220,6 @@ def order_step(id: int, step: str):  # noqa: A002
         db.session.rollback()
         db.session.refresh(order)
         flash(str(exc), "error")
-        return _render(order, (step, form), 400)
+        return _render(order, (step, form), 422)
     flash(str(DONE[step]), "success")
     return redirect(url_for("facilities.order", id=order.id), 303)

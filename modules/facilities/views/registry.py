@@ -125,7 +125,7 @@ def new():
         else:
             flash(_("Facility %(code)s added.", code=facility.code), "success")
             return redirect(url_for("facilities.facility", facility_id=facility.id), 303)
-    status = 400 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" else 200
     return render_template("facilities/registry/form.html", form=form, facility=None), status
 
 
@@ -148,7 +148,7 @@ def edit(facility_id: int):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("facilities.facility", facility_id=facility.id), 303)
-    status = 400 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" else 200
     return render_template("facilities/registry/form.html", form=form, facility=facility), status
 
 
@@ -193,7 +193,7 @@ def type_form(type_id: int | None):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("facilities.types"), 303)
-    status = 400 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" else 200
     return render_template("facilities/registry/type_form.html", form=form, ftype=ftype), status
 
 
@@ -212,9 +212,10 @@ def squads():
             flash(_("Squad lead saved."), "success")
             return redirect(url_for("facilities.squads"), 303)
         flash(_("Choose a member of the site's repair squad."), "error")
-    return render_template(
+    page = render_template(
         "facilities/registry/squads.html",
         sites=sites,
         crews={s.id: registry.crew_of_site(s.id) for s in sites},
         leads=registry.squad_leads(),
     )
+    return page, 422 if request.method == "POST" else 200

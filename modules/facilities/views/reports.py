@@ -61,7 +61,7 @@ def scan(token: str):
             return redirect(
                 url_for("facilities.scan_thanks", token=token, joined=int(outcome.joined)), 303
             )
-    status = 400 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" else 200
     return render_template(
         "facilities/reports/visitor.html", facility=facility, form=form, open_order=open_order
     ), status
@@ -106,5 +106,5 @@ def report(facility_id: int):
                 flash(_("%(code)s is now out of service.", code=facility.code), "warning")
             flash(_("Repair order %(id)s opened.", id=order.id), "success")
             return redirect(url_for("facilities.order", id=order.id), 303)
-    status = 400 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" else 200
     return render_template("facilities/reports/damage.html", facility=facility, form=form), status

@@ -130,14 +130,14 @@ def test_a_site_outside_ones_own_is_a_bad_row(client, as_user, park, make_user, 
     [
         (b"code,name\r\nA,b\r\n", "f.csv", "missing: type/类型, site/景区"),
         (b"", "f.csv", "The file is empty"),
-        (b"PK\x03\x04 not a workbook", "f.xlsx", "not a readable .xlsx"),
-        (b"code,name,type,site\n", "f.txt", "Choose a .csv or .xlsx file"),
-        (b"\xff\xfe\x00\x00\x81\x30", "f.csv", "neither UTF-8 nor GB18030"),
+        (b"PK\x03\x04 not a workbook", "f.xlsx", "not a readable workbook"),
+        (b"code,name,type,site\n", "f.txt", "Upload a .csv, .xlsx or .xls file"),
+        (b"\xff\xfe\x00\x00\x81\x30", "f.csv", "not in an accepted encoding (UTF-8, GB18030)"),
     ],
 )
 def test_unreadable_files_are_refused_and_change_nothing(office, park, data, name, message):
     response = upload(office, data, name)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert codes() == []
 

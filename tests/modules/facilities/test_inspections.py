@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from modules.facilities import inspections, jobs, reports, settings
+from modules.facilities import inspections, jobs, reports
 from modules.facilities.models import (
     Escalation,
     OrderState,
@@ -15,6 +15,7 @@ from modules.facilities.models import (
     SquadLead,
 )
 from parkops.extensions import db
+from parkops.module_settings import SettingError
 from parkops.notify import Notification
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.registry import registry
@@ -154,21 +155,45 @@ def _check_indicators(app, park, make_facility):
     assert indicators["facilities.coverage_week"].compute(None) == ("100% (3/3)", True)
 
 
+def test_deadlines_follow_the_setting_the_office_changes(client, as_user, park, make_facility):
+    as_user(park.office)
+    form = client.get("/settings/facilities")
+    assert form.status_code == 200
+    values = {
+        "deadline_urgent_hours": "1",
+        "deadline_high_hours": "2",
+        "deadline_normal_hours": "3",
+        "deadline_low_hours": "4.5",
+    }
+    assert client.post("/settings/facilities", data=values).status_code == 303
+    facility = make_facility()
+    order = reports.report_damage(facility, park.crew, "x", Priority.LOW, False, [], None)
+    assert order.deadline_at - order.reported_at == timedelta(hours=4.5)
+
+
+@pytest.mark.parametrize("hours", ["-1", "0", "x", ""])
+def test_a_bad_deadline_is_refused_and_nothing_changes(client, as_user, park, hours):
+    as_user(park.office)
+    values = {f"deadline_{p.value}_hours": "5" for p in Priority} | {"deadline_low_hours": hours}
+    response = client.post("/settings/facilities", data=values)
+    assert response.status_code == 422
+    assert reports.repair_time(Priority.URGENT) == timedelta(hours=4)
+    assert reports.repair_time(Priority.LOW) == timedelta(hours=168)
+
+
+def test_only_the_office_changes_the_deadlines(client, as_user, park):
+    as_user(park.crew)
+    assert client.post("/settings/facilities", data={"deadline_low_hours": "1"}).status_code == 403
+    assert reports.repair_time(Priority.LOW) == timedelta(hours=168)
+
+
 @pytest.mark.parametrize(
-    "text",
-    ["urgent=4,high=24,normal=72", "urgent=4,high=x,normal=72,low=1", "bogus=1", "urgent=-1"],
+    ("name", "value"),
+    [("FACILITIES_VISITOR_REPORTS_PER_HOUR", "many"), ("FACILITIES_VISITOR_REPORTS_PER_HOUR", "0")],
 )
-def test_bad_deadline_settings_are_refused(text):
-    with pytest.raises(ValueError, match="FACILITIES_DEADLINES"):
-        settings.parse_deadlines(text)
-
-
-def test_deadlines_follow_the_setting(make_app, park, make_facility):
-    app = make_app(FACILITIES_DEADLINES="urgent=1,high=2,normal=3,low=4.5")
-    with app.test_request_context():
-        facility = make_facility()
-        order = reports.report_damage(facility, park.crew, "x", Priority.LOW, False, [], None)
-        assert order.deadline_at - order.reported_at == timedelta(hours=4.5)
+def test_a_wrong_installation_setting_stops_the_start_naming_it(make_app, name, value):
+    with pytest.raises(SettingError, match="facilities.visitor_reports_per_hour"):
+        make_app(**{name: value})
 
 
 def test_repair_order_and_inspection_links_open_their_records(

@@ -67,7 +67,7 @@ def test_a_taken_code_is_refused(client, as_user, park, make_facility):
             "type_id": park.types["bench"].id,
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "taken by another facility" in response.get_data(as_text=True)
     assert count(Facility) == 1
 
@@ -86,7 +86,7 @@ def test_crew_may_not_add_facilities_and_office_only_in_its_sites(client, as_use
             "type_id": park.types["bench"].id,
         },
     )
-    assert response.status_code == 400  # PSY is not among the choices of a ZYLZ office
+    assert response.status_code == 422  # PSY is not among the choices of a ZYLZ office
     assert count(Facility) == 0
 
 
@@ -124,11 +124,11 @@ def test_types_are_managed_with_their_interval(client, as_user, park):
     bad = client.post(
         "/facilities/types/new", data={"code": "boat2", "name": "x", "interval_days": "0"}
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     clash = client.post(
         "/facilities/types/new", data={"code": "boat", "name": "y", "interval_days": "2"}
     )
-    assert clash.status_code == 400
+    assert clash.status_code == 422
     assert "游船" in client.get("/facilities/types").get_data(as_text=True)
 
 
@@ -140,7 +140,7 @@ def test_squad_lead_must_be_of_the_sites_crew(client, as_user, park):
     bad = client.post(
         "/facilities/squads", data={"site_id": park.psy.id, "user_id": park.zoo_crew.id}
     )
-    assert bad.status_code == 200  # shown again with the error
+    assert bad.status_code == 422  # shown again with the error
     assert db.session.get(SquadLead, park.psy.id).user_id == park.crew.id
 
 
@@ -225,3 +225,17 @@ def test_registry_list_query_count_does_not_grow(
     with count_queries() as many:
         client.get("/facilities/")
     assert many.count == few.count, "\n".join(many.statements)
+
+
+def test_the_sub_navigation_comes_from_the_spec_with_one_current_tab(client, as_user, park):
+    as_user(park.office)
+    client.post("/language/en")
+    page = client.get("/facilities/types").get_data(as_text=True)
+    tabs = page.split('<nav class="subnav"', 1)[1].split("</nav>", 1)[0]
+    for label in ("Facilities", "Types", "Squad leads", "Import", "Repair deadlines"):
+        assert f">{label}</a>" in tabs
+    assert tabs.count('aria-current="page"') == 1
+    assert 'aria-current="page">Types</a>' in tabs
+    as_user(park.crew)
+    crew_tabs = client.get("/facilities/").get_data(as_text=True).split('<nav class="subnav"')[1]
+    assert ">Types</a>" not in crew_tabs.split("</nav>")[0]

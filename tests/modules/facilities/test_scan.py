@@ -149,7 +149,7 @@ def test_visitor_reports_are_rate_limited_per_address_in_the_database(
 def test_empty_description_is_refused_and_changes_nothing(english, make_facility):
     facility = make_facility()
     response = english.post(f"/q/{facility.token}", data={"description": "   "})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "This field is required" in response.get_data(as_text=True)
     assert orders_count() == 0
 
@@ -170,7 +170,7 @@ def test_a_bad_visitor_photo_is_refused_and_changes_nothing(
         data={"description": "坏了", "photo": upload},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert orders_count() == 0
 
@@ -180,7 +180,7 @@ def test_bad_phone_number_is_refused(english, make_facility):
     response = english.post(
         f"/q/{facility.token}", data={"description": "坏了", "phone": "<script>"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert orders_count() == 0
 
 
