@@ -95,6 +95,8 @@ def decide_void(
     retry_key: str | None = None,
     back: str | None = None,
 ) -> None:
+    """Approve or reject a pending void; a repeat of the post (``retry_key``) lands on
+    ``back`` (a local path; the approvals page by default)."""
     if void.status != VoidStatus.PENDING:
         raise TicketingError(_("This void was already decided."))
     if not four_eyes.may_decide_void(actor, void):
