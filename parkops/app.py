@@ -85,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     access.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    idempotency.init_app(app)
     init_templating(app)
     register_cli(app)
     return app

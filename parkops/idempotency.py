@@ -6,19 +6,18 @@ the URL it led to, and a repeat is sent to that URL instead of creating a
 second record. The key's primary key makes concurrent repeats fail in the
 database, not slip through.
 
-Two ways to use it: a service that knows its result page takes the key and
-calls ``remember`` before it commits; or a view decorated with ``repeat_lands_on_first``
-calls ``claim`` with the page it will lead to just before the service, whose
-commit then keeps the key with the record (a refusal must roll back, so that the
-key stays free for the corrected post).
+The one way to use it: the view sends a repeat to ``previous_result(key)`` when
+there is one, else hands the key to the service, which calls ``remember`` before
+its commit (a refusal rolls back, so the key stays free for the corrected post).
+A repeat racing the first passes the view's check and then fails on the key's
+primary key at commit; ``init_app`` answers that IntegrityError by sending the
+repeat where the first post led.
 """
 
 import uuid
 from datetime import datetime
-from functools import wraps
 
-from flask import redirect, request
-from flask_login import current_user
+from flask import Flask, redirect, request
 from markupsafe import Markup
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.exc import IntegrityError
@@ -57,25 +56,14 @@ def remember(key: str | None, result_url: str, user_id: int | None) -> None:
         db.session.add(IdempotencyKey(key=key[:64], user_id=user_id, result_url=result_url))
 
 
-def repeat_lands_on_first(view):
-    """A view decorator: a repeated post (same key) is sent where the first one led."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        key = request.form.get(FIELD)
-        if done := previous_result(key):
-            return redirect(done, 303)
-        try:
-            return view(*args, **kwargs)
-        except IntegrityError:
-            db.session.rollback()
-            if done := previous_result(key):  # a concurrent repeat committed first
-                return redirect(done, 303)
-            raise
-
-    return wrapper
+def init_app(app: Flask) -> None:
+    app.register_error_handler(IntegrityError, _racing_repeat)
 
 
-def claim(result_url: str) -> None:
-    """Tie this post's key to the page it leads to, in the transaction about to commit."""
-    remember(request.form.get(FIELD), result_url, current_user.id)
+def _racing_repeat(error: IntegrityError):
+    """A post whose key a concurrent repeat committed first lands where that one led;
+    any other clash stays an error (a record's own unique column is not a repeat)."""
+    db.session.rollback()
+    if done := previous_result(request.form.get(FIELD)):
+        return redirect(done, 303)
+    raise error

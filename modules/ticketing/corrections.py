@@ -35,7 +35,8 @@ from modules.ticketing.models import (
     TicketDay,
     Venue,
 )
-from parkops import audit
+from modules.ticketing.pages import day_path
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -73,6 +74,7 @@ def request_correction(
     change: SaleAdjustment | GateCorrection | DepositCorrection,
     reason: str,
     actor: User,
+    retry_key: str | None = None,
 ) -> Correction:
     reason = reason.strip()
     if len(reason) < MIN_REASON:
@@ -106,6 +108,7 @@ def request_correction(
         {"day": day.business_day, "kind": correction.kind.value, "reason": reason},
         actor=actor,
     )
+    idempotency.remember(retry_key, day_path(day, "#corrections"), actor.id)
     db.session.commit()
     return correction
 
@@ -136,7 +139,9 @@ def _fill_sale(day: TicketDay, correction: Correction, change: SaleAdjustment) -
     correction.seller_id = change.seller.id if change.seller else None
 
 
-def decide_correction(correction: Correction, approve: bool, actor: User) -> None:
+def decide_correction(
+    correction: Correction, approve: bool, actor: User, retry_key: str | None = None
+) -> None:
     if correction.status != CorrectionStatus.PENDING:
         raise TicketingError(_("This correction was already decided."))
     if not four_eyes.may_decide_correction(actor, correction):
@@ -155,6 +160,7 @@ def decide_correction(correction: Correction, approve: bool, actor: User) -> Non
         {"kind": correction.kind.value},
         actor=actor,
     )
+    idempotency.remember(retry_key, day_path(correction.day, "#corrections"), actor.id)
     db.session.commit()
 
 

@@ -20,7 +20,6 @@ midnight (an evening event: the lantern festival), those made before
 
 from datetime import datetime, time, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +41,7 @@ from modules.ticketing.models import (
     VoidStatus,
     Window,
 )
+from modules.ticketing.pages import shift_path
 from modules.ticketing.stock import issue_counts
 from modules.ticketing.tolerances import thresholds
 from parkops import audit, idempotency
@@ -71,11 +71,6 @@ def unclosed_shift(seller: User) -> Shift | None:
     return db.session.scalar(
         select(Shift).where(Shift.seller_id == seller.id, Shift.status != ShiftStatus.CLOSED)
     )
-
-
-def shift_path(shift: Shift) -> str:
-    """The shift's page, built without a request (services run in jobs and commands too)."""
-    return current_app.url_map.bind("").build("ticketing.shift", {"id": shift.id})
 
 
 def open_shift(
@@ -268,7 +263,7 @@ def total_difference(shift: Shift) -> int:
     return sum(t.difference_fen for t in shift.tallies)
 
 
-def explain(shift: Shift, text: str, actor: User) -> None:
+def explain(shift: Shift, text: str, actor: User, retry_key: str | None = None) -> None:
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller explains her own count."))
     if shift.status != ShiftStatus.EXPLAINING:
@@ -283,10 +278,13 @@ def explain(shift: Shift, text: str, actor: User) -> None:
     audit.record("ticketing.shift_explained", "shift", shift.id, {"text": text}, actor=actor)
     if shift.status == ShiftStatus.CLOSED:
         _close(shift)
+    idempotency.remember(retry_key, shift_path(shift), actor.id)
     db.session.commit()
 
 
-def second_count(shift: Shift, counted: dict[Payment, int], actor: User) -> None:
+def second_count(
+    shift: Shift, counted: dict[Payment, int], actor: User, retry_key: str | None = None
+) -> None:
     """Another person counts the takings again; their figures are final."""
     if not four_eyes.may_second_count(actor, shift):
         raise TicketingError(_("The second count is made by someone other than the seller."))
@@ -305,6 +303,7 @@ def second_count(shift: Shift, counted: dict[Payment, int], actor: User) -> None
         actor=actor,
     )
     _close(shift)
+    idempotency.remember(retry_key, shift_path(shift), actor.id)
     db.session.commit()
 
 

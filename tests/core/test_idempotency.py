@@ -1,8 +1,9 @@
-"""Idempotency keys on a view: a repeat lands where the first post led, also when the
-two posts race and the other one commits between our check and our commit."""
+"""Idempotency keys in the one idiom (the view checks, the service remembers and
+commits): a repeat lands where the first post led, also when the two posts race and
+the other one commits between the view's check and the service's commit."""
 
 import pytest
-from flask import redirect
+from flask import redirect, request
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,16 +19,21 @@ def racing_client(make_app, make_user, login):
     other request's idempotency key (``/race/key``) or its record (``/race/record``)."""
     app = make_app(PROPAGATE_EXCEPTIONS=True)
 
-    @signed_in
-    @idempotency.repeat_lands_on_first
-    def race(what):
+    def record(what: str, key: str | None) -> str:  # the service
         with db.engine.begin() as other:  # the other request, on its own connection
             other.execute(insert(IdempotencyKey).values(key="k-race", result_url="/first"))
         if what == "record":  # stands for a record with a unique column both requests fill
             db.session.add(IdempotencyKey(key="k-race", result_url="/second"))
-        idempotency.claim("/second")
+        idempotency.remember(key, "/second", None)
         db.session.commit()
-        return redirect("/second", 303)
+        return "/second"
+
+    @signed_in
+    def race(what):  # the view
+        key = request.form.get(idempotency.FIELD)
+        if done := idempotency.previous_result(key):
+            return redirect(done, 303)
+        return redirect(record(what, key), 303)
 
     app.add_url_rule("/race/<what>", "race", race, methods=["POST"])
     make_user("someone")

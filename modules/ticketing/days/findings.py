@@ -6,7 +6,8 @@ from sqlalchemy import select
 from modules.ticketing import four_eyes
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import Finding, FindingStatus, Shift, TicketDay
-from parkops import audit
+from modules.ticketing.pages import day_path
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -23,6 +24,7 @@ def add_finding(
     amount_fen: int | None = None,
     shift: Shift | None = None,
     flag_key: str = "",
+    retry_key: str | None = None,
 ) -> Finding:
     text = text.strip()
     if len(text) < MIN_TEXT:
@@ -50,11 +52,14 @@ def add_finding(
         site_id=day.site_id,
     )
     audit.record("ticketing.finding_added", "finding", finding.id, {"text": text}, actor=actor)
+    idempotency.remember(retry_key, day_path(day, "#findings"), actor.id)
     db.session.commit()
     return finding
 
 
-def resolve_finding(finding: Finding, resolution: str, actor: User) -> None:
+def resolve_finding(
+    finding: Finding, resolution: str, actor: User, retry_key: str | None = None
+) -> None:
     resolution = resolution.strip()
     if finding.status != FindingStatus.OPEN:
         raise TicketingError(_("This finding is already resolved."))
@@ -69,6 +74,7 @@ def resolve_finding(finding: Finding, resolution: str, actor: User) -> None:
     audit.record(
         "ticketing.finding_resolved", "finding", finding.id, {"resolution": resolution}, actor=actor
     )
+    idempotency.remember(retry_key, day_path(finding.day, f"#finding-{finding.id}"), actor.id)
     db.session.commit()
 
 

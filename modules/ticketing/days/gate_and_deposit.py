@@ -5,14 +5,17 @@ from flask_babel import gettext as _
 from modules.ticketing.days.record import ensure_unsigned
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import MAX_ENTRIES, Deposit, EntrySource, GateCount, TicketDay, Venue
-from parkops import audit
+from modules.ticketing.pages import day_path
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.timeutil import business_day
 
 
-def record_gate_count(day: TicketDay, venue: Venue, entries: int, actor: User) -> GateCount:
+def record_gate_count(
+    day: TicketDay, venue: Venue, entries: int, actor: User, retry_key: str | None = None
+) -> GateCount:
     ensure_unsigned(day)
     if venue.site_id != day.site_id:
         raise TicketingError(_("This venue belongs to another site."))
@@ -37,11 +40,14 @@ def record_gate_count(day: TicketDay, venue: Venue, entries: int, actor: User) -
         {"venue": venue.code, "entries": entries},
         actor=actor,
     )
+    idempotency.remember(retry_key, day_path(day, "#venues"), actor.id)
     db.session.commit()
     return count
 
 
-def record_deposit(day: TicketDay, amount_fen: int, slip_number: str, actor: User) -> Deposit:
+def record_deposit(
+    day: TicketDay, amount_fen: int, slip_number: str, actor: User, retry_key: str | None = None
+) -> Deposit:
     ensure_unsigned(day)
     slip_number = slip_number.strip()
     if amount_fen < 0:
@@ -64,5 +70,6 @@ def record_deposit(day: TicketDay, amount_fen: int, slip_number: str, actor: Use
         {"amount": format_fen(amount_fen), "slip": slip_number},
         actor=actor,
     )
+    idempotency.remember(retry_key, day_path(day, "#money"), actor.id)
     db.session.commit()
     return deposit

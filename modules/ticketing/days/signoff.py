@@ -10,8 +10,9 @@ from modules.ticketing.days.reconciliation import DayFigures, day_figures
 from modules.ticketing.days.record import ensure_unsigned
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import DayStatus, TicketDay
+from modules.ticketing.pages import day_path
 from modules.ticketing.shifts import total_difference
-from parkops import audit
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -19,7 +20,7 @@ from parkops.money import format_fen
 from parkops.rectification.services import link_evidence
 
 
-def sign_off(day: TicketDay, reviewed: set[str], actor: User) -> None:
+def sign_off(day: TicketDay, reviewed: set[str], actor: User, retry_key: str | None = None) -> None:
     """The auditor signs the day off once nothing blocks and every flag is reviewed."""
     ensure_unsigned(day)
     if not four_eyes.may_sign_off(actor, day):
@@ -60,6 +61,7 @@ def sign_off(day: TicketDay, reviewed: set[str], actor: User) -> None:
         {"flags": [f.key for f in figures.flags]},
         actor=actor,
     )
+    idempotency.remember(retry_key, day_path(day), actor.id)
     db.session.commit()
 
 

@@ -15,15 +15,18 @@ from modules.ticketing.models import (
     StockRoll,
     VoidStatus,
 )
+from modules.ticketing.pages import shift_path
 from modules.ticketing.stock.counts import held_last
 from modules.ticketing.stock.rolls import check_bounds
-from parkops import audit
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
 
 
-def issue_range(shift: Shift, product: Product, first: int, last: int, actor: User) -> StockIssue:
+def issue_range(
+    shift: Shift, product: Product, first: int, last: int, actor: User, retry_key: str | None = None
+) -> StockIssue:
     """Hand serials first..last from the store to the seller of an open shift."""
     if shift.status != ShiftStatus.OPEN:
         raise TicketingError(_("The shift is no longer open."))
@@ -102,11 +105,14 @@ def issue_range(shift: Shift, product: Product, first: int, last: int, actor: Us
         {"product": product.code, "first": first, "last": last, "shift": shift.id},
         actor=actor,
     )
+    idempotency.remember(retry_key, shift_path(shift), actor.id)
     db.session.commit()
     return issue
 
 
-def return_range(issue: StockIssue, first_unsold: int, actor: User) -> None:
+def return_range(
+    issue: StockIssue, first_unsold: int, actor: User, retry_key: str | None = None
+) -> None:
     """Record the first unsold serial; the remainder goes back to the store.
 
     ``first_unsold == last + 1`` means nothing is returned. It may be changed
@@ -161,4 +167,5 @@ def return_range(issue: StockIssue, first_unsold: int, actor: User) -> None:
         {"first_unsold": first_unsold},
         actor=actor,
     )
+    idempotency.remember(retry_key, shift_path(issue.shift), actor.id)
     db.session.commit()

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import MAX_SERIAL, Product, StockIssue, StockRoll
+from modules.ticketing.pages import page_path
 from modules.ticketing.stock.counts import issue_counts
-from parkops import audit
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.extensions import db
 
@@ -17,7 +18,13 @@ MAX_RANGE = 1_000_000  # more serials than any roll holds: a typing error
 
 
 def receive_roll(
-    product: Product, first: int, last: int, received_on: date, note: str, actor: User
+    product: Product,
+    first: int,
+    last: int,
+    received_on: date,
+    note: str,
+    actor: User,
+    retry_key: str | None = None,
 ) -> StockRoll:
     if not product.serialised:
         raise TicketingError(_("%(name)s is not sold from printed stock.", name=product.name))
@@ -58,6 +65,7 @@ def receive_roll(
         {"product": product.code, "first": first, "last": last},
         actor=actor,
     )
+    idempotency.remember(retry_key, page_path("ticketing.stock_page"), actor.id)
     db.session.commit()
     return roll
 

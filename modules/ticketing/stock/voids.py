@@ -16,14 +16,20 @@ from modules.ticketing.models import (
     ShiftStatus,
     VoidStatus,
 )
-from parkops import audit
+from modules.ticketing.pages import page_path, shift_path
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
 
 
 def request_void(
-    shift: Shift, product: Product, serial: int, reason: str, actor: User
+    shift: Shift,
+    product: Product,
+    serial: int,
+    reason: str,
+    actor: User,
+    retry_key: str | None = None,
 ) -> SerialVoid:
     """The seller keeps the spoiled ticket and asks a supervisor to approve its void."""
     reason = reason.strip()
@@ -77,11 +83,20 @@ def request_void(
         {"product": product.code, "serial": serial, "reason": reason},
         actor=actor,
     )
+    idempotency.remember(retry_key, shift_path(shift), actor.id)
     db.session.commit()
     return void
 
 
-def decide_void(void: SerialVoid, approve: bool, actor: User) -> None:
+def decide_void(
+    void: SerialVoid,
+    approve: bool,
+    actor: User,
+    retry_key: str | None = None,
+    back: str | None = None,
+) -> None:
+    """Approve or reject a pending void; a repeat of the post (``retry_key``) lands on
+    ``back`` (a local path; the approvals page by default)."""
     if void.status != VoidStatus.PENDING:
         raise TicketingError(_("This void was already decided."))
     if not four_eyes.may_decide_void(actor, void):
@@ -98,6 +113,7 @@ def decide_void(void: SerialVoid, approve: bool, actor: User) -> None:
         {"serial": void.serial},
         actor=actor,
     )
+    idempotency.remember(retry_key, back or page_path("ticketing.approvals"), actor.id)
     db.session.commit()
 
 

@@ -85,9 +85,16 @@ def to_shift(shift: Shift):
     return redirect(url_for("ticketing.shift", id=shift.id), 303)
 
 
-def claim_for_shift(shift: Shift) -> None:
-    """A repeat of this post (same idempotency key) will land on the shift's page."""
-    idempotency.claim(url_for("ticketing.shift", id=shift.id))
+def repeat():
+    """A phone's retry of a form already taken: a redirect to where the first post led
+    (the service remembered it with the key), else None."""
+    done = idempotency.previous_result(retry_key())
+    return redirect(done, 303) if done else None
+
+
+def retry_key() -> str | None:
+    """The posted form's idempotency key, handed to the service."""
+    return request.form.get(idempotency.FIELD)
 
 
 def local_back(default: str) -> str:

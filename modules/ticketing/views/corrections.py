@@ -7,16 +7,14 @@ from modules.ticketing import corrections, errors
 from modules.ticketing.forms import DecideForm, DepositCorrectionForm
 from modules.ticketing.models import Correction, Office, Payment, Product, SaleStatus, TicketDay
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE
-from modules.ticketing.views.base import actor, bp, invalid_form, refuse
+from modules.ticketing.views.base import actor, bp, invalid_form, refuse, repeat, retry_key
 from modules.ticketing.views.days import (
-    claim_for_day,
     day_or_404,
     gate_correction_form,
     sale_correction_form,
     site_venues,
     to_day,
 )
-from parkops import idempotency
 from parkops.auth.access import check_site, require
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -24,8 +22,9 @@ from parkops.extensions import db
 
 @bp.route("/days/<int:id>/corrections/sale", methods=["POST"])
 @require(AUDIT, MANAGE)
-@idempotency.repeat_lands_on_first
 def correct_sale(id: int):
+    if done := repeat():
+        return done
     d = day_or_404(id)
     form = sale_correction_form(d)
     if not form.validate_on_submit():
@@ -45,8 +44,9 @@ def correct_sale(id: int):
 
 @bp.route("/days/<int:id>/corrections/gate", methods=["POST"])
 @require(AUDIT, MANAGE)
-@idempotency.repeat_lands_on_first
 def correct_gate(id: int):
+    if done := repeat():
+        return done
     d = day_or_404(id)
     venues = site_venues(d.site_id)
     form = gate_correction_form(list(venues.values()))
@@ -60,8 +60,9 @@ def correct_gate(id: int):
 
 @bp.route("/days/<int:id>/corrections/deposit", methods=["POST"])
 @require(AUDIT, MANAGE)
-@idempotency.repeat_lands_on_first
 def correct_deposit(id: int):
+    if done := repeat():
+        return done
     d = day_or_404(id)
     form = DepositCorrectionForm()
     if form.validate_on_submit():
@@ -73,9 +74,8 @@ def correct_deposit(id: int):
 
 
 def _request(d: TicketDay, change, reason: str) -> None:
-    claim_for_day(d, "#corrections")
     try:
-        corrections.request_correction(d, change, reason, actor())
+        corrections.request_correction(d, change, reason, actor(), retry_key())
         flash(_("Correction requested; a second person approves it."), "success")
     except errors.TicketingError as error:
         refuse(error)
@@ -83,15 +83,15 @@ def _request(d: TicketDay, change, reason: str) -> None:
 
 @bp.route("/corrections/<int:id>/decide", methods=["POST"])
 @require(APPROVE)
-@idempotency.repeat_lands_on_first
 def decide_correction(id: int):
+    if done := repeat():
+        return done
     c = db.session.get(Correction, id) or abort(404)
     check_site(c.day.site_id)
     form = DecideForm()
     if form.validate_on_submit():
-        claim_for_day(c.day, "#corrections")
         try:
-            corrections.decide_correction(c, bool(form.approve.data), actor())
+            corrections.decide_correction(c, bool(form.approve.data), actor(), retry_key())
             flash(
                 _("Correction approved and applied.")
                 if form.approve.data

@@ -35,8 +35,7 @@ from modules.ticketing.models import (
     Venue,
 )
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, VIEW
-from modules.ticketing.views.base import actor, bp, invalid_form, refuse
-from parkops import idempotency
+from modules.ticketing.views.base import actor, bp, invalid_form, refuse, repeat, retry_key
 from parkops.auth.access import check_site, require
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -53,11 +52,6 @@ def day_or_404(day_id: int) -> TicketDay:
 
 def to_day(day: TicketDay, anchor: str = ""):
     return redirect(url_for("ticketing.day", id=day.id) + anchor, 303)
-
-
-def claim_for_day(day: TicketDay, anchor: str = "") -> None:
-    """A repeat of this post (same idempotency key) will land on the day's page."""
-    idempotency.claim(url_for("ticketing.day", id=day.id) + anchor)
 
 
 def month_arg() -> date:
@@ -128,17 +122,17 @@ def day(id: int):
 
 @bp.route("/days/<int:id>/gate", methods=["POST"])
 @require(AUDIT, MANAGE)
-@idempotency.repeat_lands_on_first
 def gate_count(id: int):
+    if done := repeat():
+        return done
     d = day_or_404(id)
     form = GateCountForm()
     venues = site_venues(d.site_id)
     form.venue_id.choices = [(v.id, v.name) for v in venues.values()]
     if form.validate_on_submit():
-        claim_for_day(d, "#venues")
         try:
             gate_and_deposit.record_gate_count(
-                d, venues[form.venue_id.data], form.entries.data, actor()
+                d, venues[form.venue_id.data], form.entries.data, actor(), retry_key()
             )
             flash(_("Gate count recorded."), "success")
         except errors.TicketingError as error:
@@ -150,14 +144,16 @@ def gate_count(id: int):
 
 @bp.route("/days/<int:id>/deposit", methods=["POST"])
 @require(AUDIT, MANAGE)
-@idempotency.repeat_lands_on_first
 def deposit(id: int):
+    if done := repeat():
+        return done
     d = day_or_404(id)
     form = DepositForm()
     if form.validate_on_submit():
-        claim_for_day(d, "#money")
         try:
-            gate_and_deposit.record_deposit(d, form.amount.data, form.slip_number.data, actor())
+            gate_and_deposit.record_deposit(
+                d, form.amount.data, form.slip_number.data, actor(), retry_key()
+            )
             flash(_("Bank deposit recorded."), "success")
         except errors.TicketingError as error:
             refuse(error)
@@ -177,14 +173,14 @@ def _finding_form(figures: reconciliation.DayFigures) -> FindingForm:
 
 @bp.route("/days/<int:id>/findings", methods=["POST"])
 @require(AUDIT)
-@idempotency.repeat_lands_on_first
 def add_finding(id: int):
+    if done := repeat():
+        return done
     d = day_or_404(id)
     figures = reconciliation.day_figures(d)
     form = _finding_form(figures)
     shifts = {s.id: s for s in figures.shifts}
     if form.validate_on_submit():
-        claim_for_day(d, "#findings")
         try:
             findings.add_finding(
                 d,
@@ -193,6 +189,7 @@ def add_finding(id: int):
                 amount_fen=form.amount.data,
                 shift=shifts.get(form.shift_id.data or 0),
                 flag_key=form.flag_key.data or "",
+                retry_key=retry_key(),
             )
             flash(_("Finding recorded."), "success")
         except errors.TicketingError as error:
@@ -212,15 +209,15 @@ def finding(id: int):
 
 @bp.route("/findings/<int:id>/resolve", methods=["POST"])
 @require(AUDIT)
-@idempotency.repeat_lands_on_first
 def resolve_finding(id: int):
+    if done := repeat():
+        return done
     f = db.session.get(Finding, id) or abort(404)
     check_site(f.site_id)
     form = ResolveForm()
     if form.validate_on_submit():
-        claim_for_day(f.day, f"#finding-{f.id}")
         try:
-            findings.resolve_finding(f, form.resolution.data, actor())
+            findings.resolve_finding(f, form.resolution.data, actor(), retry_key())
             flash(_("Finding resolved."), "success")
         except errors.TicketingError as error:
             refuse(error)
@@ -231,14 +228,14 @@ def resolve_finding(id: int):
 
 @bp.route("/days/<int:id>/sign", methods=["POST"])
 @require(AUDIT)
-@idempotency.repeat_lands_on_first
 def sign(id: int):
+    if done := repeat():
+        return done
     d = day_or_404(id)
     form = SignOffForm()
     if form.validate_on_submit():
-        claim_for_day(d)
         try:
-            signoff.sign_off(d, set(request.form.getlist("reviewed")), actor())
+            signoff.sign_off(d, set(request.form.getlist("reviewed")), actor(), retry_key())
             flash(_("Day signed off and locked."), "success")
         except errors.TicketingError as error:
             refuse(error)

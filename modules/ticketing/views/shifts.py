@@ -24,16 +24,16 @@ from modules.ticketing.permissions import ANY, APPROVE, SELL
 from modules.ticketing.views.base import (
     actor,
     bp,
-    claim_for_shift,
     invalid_form,
     is_staff,
     own,
     refuse,
+    repeat,
+    retry_key,
     shift_or_404,
     to_shift,
 )
 from modules.ticketing.views.stock import serial_products
-from parkops import idempotency
 from parkops.auth.access import require, site_filter
 from parkops.extensions import db
 
@@ -73,8 +73,9 @@ def _window_choices() -> list[tuple[int, str]]:
 
 @bp.route("/shifts/open", methods=["POST"])
 @require(SELL)
-@idempotency.repeat_lands_on_first
 def open_shift():
+    if done := repeat():
+        return done
     form = OpenShiftForm()
     form.window_id.choices = _window_choices()
     if not form.validate_on_submit():
@@ -83,9 +84,7 @@ def open_shift():
         w for o in seller_offices(actor()) for w in o.windows if w.id == form.window_id.data
     )
     try:
-        shift = shifts.open_shift(
-            actor(), window, form.opening_float.data, request.form.get(idempotency.FIELD)
-        )
+        shift = shifts.open_shift(actor(), window, form.opening_float.data, retry_key())
     except TicketingError as error:
         refuse(error)
         return redirect(url_for("ticketing.index"), 303)
@@ -167,8 +166,9 @@ def _sales_by_product(s: Shift):
 
 @bp.route("/shifts/<int:id>/close", methods=["GET", "POST"])
 @require(SELL)
-@idempotency.repeat_lands_on_first
 def close(id: int):
+    if done := repeat():
+        return done
     s = shift_or_404(id)
     own(s)
     if s.status != ShiftStatus.OPEN:
@@ -176,7 +176,7 @@ def close(id: int):
     form = CountForm()
     if form.validate_on_submit():
         try:
-            shifts.count_blind(s, form.counted(), actor(), request.form.get(idempotency.FIELD))
+            shifts.count_blind(s, form.counted(), actor(), retry_key())
         except TicketingError as error:
             refuse(error)
             return render_template("ticketing/shifts/close.html", shift=s, form=form), 422
@@ -187,15 +187,15 @@ def close(id: int):
 
 @bp.route("/shifts/<int:id>/explain", methods=["POST"])
 @require(SELL)
-@idempotency.repeat_lands_on_first
 def explain(id: int):
+    if done := repeat():
+        return done
     s = shift_or_404(id)
     own(s)
     form = ExplainForm()
     if form.validate_on_submit():
-        claim_for_shift(s)
         try:
-            shifts.explain(s, form.explanation.data, actor())
+            shifts.explain(s, form.explanation.data, actor(), retry_key())
             flash(_("Explanation recorded."), "success")
         except TicketingError as error:
             refuse(error)
@@ -206,14 +206,14 @@ def explain(id: int):
 
 @bp.route("/shifts/<int:id>/second-count", methods=["POST"])
 @require(APPROVE)
-@idempotency.repeat_lands_on_first
 def second_count(id: int):
+    if done := repeat():
+        return done
     s = shift_or_404(id)
     form = CountForm()
     if form.validate_on_submit():
-        claim_for_shift(s)
         try:
-            shifts.second_count(s, form.counted(), actor())
+            shifts.second_count(s, form.counted(), actor(), retry_key())
             flash(_("Second count recorded; the shift is closed."), "success")
         except TicketingError as error:
             refuse(error)

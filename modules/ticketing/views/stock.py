@@ -16,16 +16,16 @@ from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, SELL, VIEW
 from modules.ticketing.views.base import (
     actor,
     bp,
-    claim_for_shift,
     invalid_form,
     local_back,
     own,
     own_or_manager,
     refuse,
+    repeat,
+    retry_key,
     shift_or_404,
     to_shift,
 )
-from parkops import idempotency
 from parkops.auth.access import check_site, require, site_filter
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_zone
@@ -43,18 +43,23 @@ def serial_products(site_id: int) -> list[Product]:
 
 @bp.route("/shifts/<int:id>/ranges", methods=["POST"])
 @require(SELL, MANAGE)
-@idempotency.repeat_lands_on_first
 def take_range(id: int):
+    if done := repeat():
+        return done
     s = shift_or_404(id)
     own_or_manager(s)
     form = TakeRangeForm()
     products = {p.id: p for p in serial_products(s.site_id)}
     form.product_id.choices = [(p.id, p.name) for p in products.values()]
     if form.validate_on_submit():
-        claim_for_shift(s)
         try:
             stock.issue_range(
-                s, products[form.product_id.data], form.first.data, form.last.data, actor()
+                s,
+                products[form.product_id.data],
+                form.first.data,
+                form.last.data,
+                actor(),
+                retry_key(),
             )
             flash(_("Range recorded."), "success")
         except TicketingError as error:
@@ -66,16 +71,16 @@ def take_range(id: int):
 
 @bp.route("/issues/<int:id>/return", methods=["POST"])
 @require(SELL, MANAGE)
-@idempotency.repeat_lands_on_first
 def return_range(id: int):
+    if done := repeat():
+        return done
     issue = db.session.get(StockIssue, id) or abort(404)
     s = shift_or_404(issue.shift_id)
     own_or_manager(s)
     form = ReturnForm()
     if form.validate_on_submit():
-        claim_for_shift(s)
         try:
-            stock.return_range(issue, form.first_unsold.data, actor())
+            stock.return_range(issue, form.first_unsold.data, actor(), retry_key())
             flash(_("Remainder returned to the store."), "success")
         except TicketingError as error:
             refuse(error)
@@ -86,18 +91,23 @@ def return_range(id: int):
 
 @bp.route("/shifts/<int:id>/voids", methods=["POST"])
 @require(SELL)
-@idempotency.repeat_lands_on_first
 def request_void(id: int):
+    if done := repeat():
+        return done
     s = shift_or_404(id)
     own(s)
     form = VoidForm()
     products = {p.id: p for p in serial_products(s.site_id)}
     form.product_id.choices = [(p.id, p.name) for p in products.values()]
     if form.validate_on_submit():
-        claim_for_shift(s)
         try:
             stock.request_void(
-                s, products[form.product_id.data], form.serial.data, form.reason.data, actor()
+                s,
+                products[form.product_id.data],
+                form.serial.data,
+                form.reason.data,
+                actor(),
+                retry_key(),
             )
             flash(_("Void requested; a supervisor approves it."), "success")
         except TicketingError as error:
@@ -109,16 +119,16 @@ def request_void(id: int):
 
 @bp.route("/voids/<int:id>/decide", methods=["POST"])
 @require(APPROVE)
-@idempotency.repeat_lands_on_first
 def decide_void(id: int):
+    if done := repeat():
+        return done
     void = db.session.get(SerialVoid, id) or abort(404)
     check_site(void.site_id)
     form = DecideForm()
     back = local_back(url_for("ticketing.approvals"))
     if form.validate_on_submit():
-        idempotency.claim(back)
         try:
-            stock.decide_void(void, bool(form.approve.data), actor())
+            stock.decide_void(void, bool(form.approve.data), actor(), retry_key(), back)
             flash(_("Void approved.") if form.approve.data else _("Void rejected."), "success")
         except TicketingError as error:
             refuse(error)
@@ -179,13 +189,13 @@ def _lookup(products: list[Product]):
 
 @bp.route("/stock/rolls", methods=["POST"])
 @require(MANAGE)
-@idempotency.repeat_lands_on_first
 def receive_roll():
+    if done := repeat():
+        return done
     products = {p.id: p for p in _stock_products()}
     form = RollForm()
     form.product_id.choices = [(p.id, p.name) for p in products.values()]
     if form.validate_on_submit():
-        idempotency.claim(url_for("ticketing.stock_page"))
         try:
             stock.receive_roll(
                 products[form.product_id.data],
@@ -194,6 +204,7 @@ def receive_roll():
                 form.received_on.data,
                 form.note.data or "",
                 actor(),
+                retry_key(),
             )
             flash(_("Roll received into the store."), "success")
         except TicketingError as error:

@@ -3,6 +3,7 @@ the repeat carries the same idempotency key and lands on the page the first post
 with no refusal. A refused post keeps nothing, its key neither."""
 
 import re
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -168,3 +169,34 @@ def test_every_form_that_records_carries_a_key(world, as_user, void_asked, page)
     assert forms
     for form in forms:
         assert 'name="idempotency_key"' in form, form[:200]
+
+
+def test_a_deposit_repeated_while_the_first_is_still_saving_is_one_deposit(
+    app, world, as_user, login
+):
+    """Two threads post the same deposit form at once (real threads, real database):
+    one deposit, and both answers lead to the first post's page, neither to an error."""
+    shift = world.open()
+    shifts.count_blind(shift, {**ZERO, Payment.CASH: 50_000}, world.seller)
+    day = day_record(world.site.id, business_day())
+    db.session.commit()
+    url, page = f"/ticketing/days/{day.id}/deposit", f"/ticketing/days/{day.id}#money"
+    clients = [app.test_client() for _ in range(2)]
+    for c in clients:
+        login(world.auditor, test_client=c)
+    data = {"amount": "500", "slip_number": "B-7", "idempotency_key": "k-race"}
+    barrier = threading.Barrier(len(clients))
+    answers = [None] * len(clients)
+
+    def post(i):
+        barrier.wait()
+        answers[i] = clients[i].post(url, data=data)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [a.status_code for a in answers] == [303, 303]
+    assert {a.headers["Location"] for a in answers} == {page}
+    assert count(Deposit) == 1
