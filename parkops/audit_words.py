@@ -107,6 +107,8 @@ ACTIONS: dict[str, str | LazyString] = {
     "ledger.report_added": _l("Progress report added"),
     "ledger.evidence_mapping_set": _l("Evidence linked to other problems"),
     "ledger.evidence_mapping_reset": _l("Evidence links back to their defaults"),
+    "ledger.recurrence_reopened": _l("Problem reopened: at risk of recurring"),
+    "ledger.recurrence_kept": _l("Problem kept completed despite an indicator"),
 }
 
 # Actions whose details hold each changed field as [before, after].
@@ -169,6 +171,9 @@ DETAILS: dict[str, AuditDetail] = {
     "reported_on": AuditDetail(_l("Reported on")),
     "kind": AuditDetail(_l("Kind of evidence"), _evidence_kind),
     "codes": AuditDetail(_l("Problems")),
+    "indicator": AuditDetail(_l("Indicator")),
+    "reading": AuditDetail(_l("Reading")),
+    "reason": AuditDetail(_l("Reason")),
 }
 
 

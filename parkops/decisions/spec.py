@@ -4,11 +4,13 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from parkops.audit_words import department, one_of, person
 from parkops.auth.models import User
 from parkops.decisions import demo, services
+from parkops.decisions.forms import MEETING_LABELS
 from parkops.decisions.jobs import JOB, overdue_reminder
 from parkops.decisions.views import bp
-from parkops.registry import JobSpec, ModuleSpec, Permission, TodoItem
+from parkops.registry import AuditDetail, AuditObject, JobSpec, ModuleSpec, Permission, TodoItem
 from parkops.timeutil import business_day
 
 
@@ -48,6 +50,27 @@ def todo(user: User) -> list[TodoItem]:
     return items
 
 
+# The audit log in words (parkops/audit_words.py).
+AUDIT_ACTIONS = {
+    "decisions.added": _l("Meeting decision recorded"),
+    "decisions.updated": _l("Meeting decision changed"),
+    "decisions.noted": _l("Progress noted on a meeting decision"),
+    "decisions.done": _l("Meeting decision done"),
+}
+AUDIT_OBJECTS = {
+    "decision": AuditObject(_l("Meeting decision"), "decisions.show", "decision_id"),
+}
+AUDIT_DETAILS = {
+    "meeting_kind": AuditDetail(_l("Meeting"), one_of(MEETING_LABELS)),
+    "meeting_on": AuditDetail(_l("Meeting date")),
+    "decisions.added:leader_id": AuditDetail(_l("Leader in charge"), person),
+    "decisions.added:department_id": AuditDetail(_l("Department responsible"), department),
+    "decisions.added:person_id": AuditDetail(_l("Person responsible"), person),
+    "note": AuditDetail(_l("Progress note")),
+    "on": AuditDetail(_l("Done on")),
+    "evidence": AuditDetail(_l("Evidence")),
+}
+
 spec = ModuleSpec(
     name="decisions",
     label=_l("Supervision of decisions"),
@@ -63,4 +86,7 @@ spec = ModuleSpec(
     jobs=(JobSpec(JOB, overdue_reminder, "cron", {"day_of_week": "mon", "hour": 8, "minute": 10}),),
     todo=todo,
     demo=demo.load,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
+    audit_details=AUDIT_DETAILS,
 )

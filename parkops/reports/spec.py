@@ -6,7 +6,16 @@ from flask_babel import lazy_gettext as _l
 
 from parkops.auth.models import User
 from parkops.rectification import recurrence
-from parkops.registry import JobSpec, ModuleSpec, NavEntry, Permission, SubNavEntry, TodoItem
+from parkops.registry import (
+    AuditDetail,
+    AuditObject,
+    JobSpec,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+    SubNavEntry,
+    TodoItem,
+)
 from parkops.reports import demo, services
 from parkops.reports.jobs import JOB, weekly_due_reminder
 from parkops.reports.settings import SETTINGS
@@ -39,6 +48,25 @@ def todo(user: User) -> list[TodoItem]:
         )
     return items
 
+
+# The audit log in words (parkops/audit_words.py).
+AUDIT_ACTIONS = {
+    "reports.weekly_submitted": _l("Weekly progress report submitted"),
+    "reports.notice_drafted": _l("Public notice drafted"),
+    "reports.notice_edited": _l("Public notice edited"),
+    "reports.notice_published": _l("Public notice published"),
+}
+AUDIT_OBJECTS = {
+    "weekly_report": AuditObject(_l("Weekly progress report"), "reports.show", "report_id"),
+    "public_notice": AuditObject(_l("Public notice"), "notice.show", "notice_id"),
+}
+AUDIT_DETAILS = {
+    "year": AuditDetail(_l("Year")),
+    "number": AuditDetail(_l("Number")),
+    "week": AuditDetail(_l("Week starting")),
+    "parts": AuditDetail(_l("Parts edited")),
+    "figures": AuditDetail(_l("Figures")),
+}
 
 spec = ModuleSpec(
     name="reports",
@@ -82,4 +110,7 @@ spec = ModuleSpec(
     settings_permission="reports.write",
     todo=todo,
     demo=demo.load,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
+    audit_details=AUDIT_DETAILS,
 )

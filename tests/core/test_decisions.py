@@ -153,6 +153,8 @@ def test_overdue_decisions_are_on_the_home_page_and_reminded_once_a_week(
     login(people["office"], test_client=office)
     office.post("/language/en")
     assert "1 meeting decision overdue" in office.get("/").get_data(as_text=True)
+    people["crew"].locale = "en"  # the reminder is written in the recipient's language
+    db.session.commit()
     monday = TODAY - timedelta(days=TODAY.weekday())
     assert overdue_reminder(monday) == 1  # the responsible person, crew1
     assert overdue_reminder(monday + timedelta(days=1)) == 0  # same week: not again

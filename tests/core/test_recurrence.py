@@ -25,7 +25,7 @@ spec = ModuleSpec(
             "watch.complaints",
             "Sanitation complaints",
             ("15", "16"),
-            lambda: FIGURE["complaints"],
+            lambda site_ids: FIGURE["complaints"],
             permission="ledger.view",
         ),
     ),
