@@ -173,6 +173,10 @@ class ModuleSpec:
     settings: tuple[Setting, ...] = ()
     # Who may change the module's database settings on /settings/<module>.
     settings_permission: str | None = None
+    # The rules between the database settings, run when /settings/<module> is saved:
+    # ({name: typed value} of all of them, the new over the stored) -> [message in the
+    # user's language]; any message refuses the save (422, nothing stored).
+    settings_check: Callable[[dict[str, object]], list] | None = None
     # The audit log in words (parkops/audit_words.py): every action the module records
     # ("ticketing.deposit" → label), its object types and its detail keys ("kind", or
     # "<action>:kind" when the key means something else in another action).
@@ -258,7 +262,9 @@ def register(app: Flask, spec: ModuleSpec) -> None:
     or when one of its settings has a wrong value."""
     registry: Registry = app.extensions["parkops"]
     registry.add(spec)
-    app.extensions["parkops_settings"].declare(spec.name, spec.settings, app.config)
+    app.extensions["parkops_settings"].declare(
+        spec.name, spec.settings, app.config, spec.settings_check
+    )
     for signal, _handler in spec.reactions:
         signals.connect_dispatcher(signal)
     if spec.blueprint is not None:

@@ -22,25 +22,37 @@ def module(module: str):
         abort(404)
     if not current_user.can(spec.settings_permission):
         abort(403)
-    errors, status = {}, 200
+    errors, problems, status = {}, [], 200
     if request.method == "POST":
         values = {d.setting.name: _posted(d.setting) for d in declared}
         try:
             module_settings.save(module, values, current_user)
         except module_settings.SettingError as refused:
-            errors, status = refused.errors, 422
+            errors, problems, status = refused.errors, refused.problems, 422
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("settings.module", module=module), 303)
     rows = [
         (
             d,
-            _posted(d.setting) if errors else module_settings.get(d.full_name),
-            d.setting.type is bool,
+            _posted(d.setting)
+            if status == 422
+            else module_settings.shown(d.setting, module_settings.get(d.full_name)),
+            _kind(d.setting),
         )
         for d in declared
     ]
-    return render_template("settings/module.html", spec=spec, rows=rows, errors=errors), status
+    page = render_template(
+        "settings/module.html", spec=spec, rows=rows, errors=errors, problems=problems
+    )
+    return page, status
+
+
+def _kind(setting: module_settings.Setting) -> str:
+    """How the page asks for it: "bool" (a box), "money" (yuan), else "text"."""
+    if setting.type is bool:
+        return "bool"
+    return "money" if isinstance(setting.type, module_settings.Money) else "text"
 
 
 def _posted(setting: module_settings.Setting) -> str:

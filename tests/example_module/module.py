@@ -5,6 +5,7 @@ is a second module that requires this one and reacts to its signal.
 
 import click
 from flask import Blueprint, abort, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from parkops import idempotency
 from parkops.auth.access import check_site, public, require
 from parkops.extensions import db
-from parkops.module_settings import Setting
+from parkops.module_settings import Money, Setting
 from parkops.rectification.services import link_evidence
 from parkops.registry import (
     EvidenceKind,
@@ -115,6 +116,13 @@ def _todo(user):
     ]
 
 
+def _check_rules(values: dict) -> list[str]:
+    """The rules between the settings (fen): a month's cap holds at least one fine."""
+    if values["fine_cap_fen"] < values["fine_fen"]:
+        return [_("The monthly cap cannot be below one fine.")]
+    return []
+
+
 def _job():
     runs.append("ran")
 
@@ -171,6 +179,11 @@ spec = ModuleSpec(
         Setting("batch_size", int, 50, _l("Rows written per batch")),
         Setting("summary_max", int, 200, _l("Longest finding summary"), where="database"),
         Setting("strict", bool, False, _l("Refuse findings without photo"), where="database"),
+        Setting("fine_fen", Money(), 5_000, _l("Fine for a late repair (¥)"), where="database"),
+        Setting(
+            "fine_cap_fen", Money(), 50_000, _l("Most fines in one month (¥)"), where="database"
+        ),
     ),
     settings_permission="example.manage",
+    settings_check=_check_rules,
 )
