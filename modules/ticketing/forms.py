@@ -200,19 +200,6 @@ class DepositCorrectionForm(FlaskForm):
     )
 
 
-class ThresholdsForm(FlaskForm):
-    tolerance = YuanField(
-        _l("Tolerance (¥)"),
-        validators=[InputRequired()],
-        description=_l("Beyond this difference the seller must explain it."),
-    )
-    second_count = YuanField(
-        _l("Second count above (¥)"),
-        validators=[InputRequired()],
-        description=_l("Beyond this difference a second person counts and confirms."),
-    )
-
-
 # --- the manager ------------------------------------------------------------------------------
 
 

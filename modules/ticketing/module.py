@@ -25,7 +25,7 @@ PROBLEMS = ("35", "12")
 
 # The audit log in words (parkops/audit_words.py).
 AUDIT_ACTIONS = {
-    "ticketing.thresholds_set": _l("Cash tolerances set"),
+    "ticketing.thresholds_set": _l("Cash tolerances set"),  # entries from before /settings
     "ticketing.shift_opened": _l("Shift opened"),
     "ticketing.shift_counted": _l("Shift counted blind"),
     "ticketing.shift_explained": _l("Shift difference explained"),
@@ -57,7 +57,7 @@ AUDIT_ACTIONS = {
     "ticketing.range_returned": _l("Ticket range returned"),
 }
 AUDIT_OBJECTS = {
-    "setting": AuditObject(_l("Ticketing settings")),
+    "setting": AuditObject(_l("Ticketing settings")),  # entries from before /settings
     "shift": AuditObject(_l("Shift"), "ticketing.shift"),
     "correction": AuditObject(_l("Correction")),
     "venue": AuditObject(_l("Venue")),
@@ -238,9 +238,11 @@ spec = ModuleSpec(
             also=("ticketing.product", "ticketing.office"),
         ),
         SubNavEntry(_l("Ticket stock"), "ticketing.stock_page", (VIEW, MANAGE, AUDIT, APPROVE)),
-        SubNavEntry(_l("Thresholds"), "ticketing.settings", AUDIT),
+        SubNavEntry(_l("Thresholds"), "settings.module", AUDIT, args=(("module", "ticketing"),)),
     ),
-    settings=tolerances.SETTINGS,  # edited on the thresholds page: see tolerances.py
+    settings=tolerances.SETTINGS,  # changed by the auditor on /settings/ticketing
+    settings_permission=AUDIT,
+    settings_check=tolerances.check,
     cli=cli,
     demo=demo.load,
     todo=todo.todo,

@@ -9,8 +9,9 @@ from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import Payment, SalesLine, SaleSource, ShiftStatus
-from modules.ticketing.tolerances import set_thresholds
+from modules.ticketing.tolerances import thresholds
 from parkops import module_settings
+from parkops.auth.models import Setting
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -123,16 +124,24 @@ def test_beyond_the_second_threshold_another_person_counts(world):
     assert shift.second_counter_id == world.auditor.id
 
 
+def set_thresholds(tolerance: str, second_count: str, user) -> None:
+    """As the auditor saves them on /settings/ticketing: typed in yuan."""
+    values = {"tolerance_fen": tolerance, "second_count_fen": second_count}
+    module_settings.save("ticketing", values, user)
+
+
 def test_thresholds_are_configurable_and_kept_with_the_count(world):
-    set_thresholds(0, 100, world.auditor)
+    set_thresholds("0", "1.00", world.auditor)
     shift = world.open()
     shifts.count_blind(shift, counted(cash=FLOAT - 1), world.seller)
     assert shift.status == ShiftStatus.EXPLAINING
     assert (shift.tolerance_fen, shift.second_count_fen) == (0, 100)
-    with pytest.raises(TicketingError, match="below the tolerance"):
-        set_thresholds(500, 100, world.auditor)
-    with pytest.raises(TicketingError, match="negative"):
-        set_thresholds(-1, 100, world.auditor)
+    with pytest.raises(module_settings.SettingError, match="below the tolerance"):
+        set_thresholds("5.00", "1.00", world.auditor)
+    with pytest.raises(module_settings.SettingError) as refused:
+        set_thresholds("-0.01", "1.00", world.auditor)
+    assert str(refused.value.errors["tolerance_fen"]) == "The amount cannot be negative."
+    assert thresholds() == (0, 100)
 
 
 def test_thresholds_are_module_settings_declared_in_the_spec(world, app):
@@ -142,8 +151,12 @@ def test_thresholds_are_module_settings_declared_in_the_spec(world, app):
     assert declared["tolerance_fen"].default == 1_000
     assert declared["second_count_fen"].default == 10_000
     assert module_settings.get("ticketing.tolerance_fen") == 1_000
-    set_thresholds(200, 5_000, world.auditor)  # the keys an installation already holds
+    # The keys and the fen an installation already holds are read as they were.
+    db.session.add(Setting(key="ticketing.second_count_fen", value="5000"))
+    db.session.commit()
     assert module_settings.get("ticketing.second_count_fen") == 5_000
+    set_thresholds("2.00", "60.00", world.auditor)
+    assert db.session.get(Setting, "ticketing.second_count_fen").value == "6000"
 
 
 def test_the_count_waits_for_returns_and_void_decisions(world):
