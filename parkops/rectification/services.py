@@ -91,8 +91,9 @@ class LedgerFilter:
         return {k: str(v) for k, v in args.items() if v}
 
 
-def ledger_query(f: LedgerFilter, today: date) -> Select:
-    """The ledger in the notice's order: sections, categories, numbers; self-found last."""
+def ledger_query(f: LedgerFilter, today: date, only_ids=None) -> Select:
+    """The ledger in the notice's order: sections, categories, numbers; self-found last.
+    ``only_ids``: a collection of problem ids to keep (the problems at risk), or None."""
     q = (
         select(Problem)
         .join(Problem.category)
@@ -118,6 +119,8 @@ def ledger_query(f: LedgerFilter, today: date) -> Select:
         q = q.where(
             Problem.deadline < today, Problem.status.not_in([Status.COMPLETED, Status.LONG_TERM])
         )
+    if only_ids is not None:
+        q = q.where(Problem.id.in_(list(only_ids)))
     self_found = Problem.source == Source.SELF
     return q.order_by(
         case((self_found, 1), else_=0),

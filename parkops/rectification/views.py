@@ -33,6 +33,9 @@ bp = Blueprint("rectification", __name__)
 bp.register_blueprint(edit_bp)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Problems per page of the list: the notice's 39 and a year's self-found ones on the
+# first; a city's thousands on pages of the same shape (the export has them all).
+PER_PAGE = 100
 
 
 def _filters() -> tuple[FilterForm, services.LedgerFilter, list[Category]]:
@@ -57,18 +60,23 @@ def _filters() -> tuple[FilterForm, services.LedgerFilter, list[Category]]:
 def index():
     today = business_day()
     form, f, categories = _filters()
-    problems = db.session.scalars(services.ledger_query(f, today)).all()
     risks = recurrence.at_risk(current_user)
-    if request.args.get("at_risk"):
-        problems = [p for p in problems if p.id in risks]
-    sections, self_found = services.group_ledger(problems)
+    at_risk = bool(request.args.get("at_risk"))
+    page = db.paginate(
+        services.ledger_query(f, today, only_ids=risks.keys() if at_risk else None),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,  # a page past the end is an empty page, not a 404
+    )
+    sections, self_found = services.group_ledger(page.items)
     overall, per_category = services.completion_rates()
     self_rate, _per_category = services.completion_rates(Source.SELF)
     return render_template(
         "rectification/index.html",
         form=form,
         f=f,
-        count=len(problems),
+        at_risk=at_risk,
+        page=page,
         sections=sections,
         self_found=self_found,
         today=today,
