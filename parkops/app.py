@@ -14,6 +14,7 @@ from parkops import (  # noqa: F401, I001
     home,
     idempotency,
     notify,
+    people,
     scheduler,
     security,
     settings_views,
@@ -77,7 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["parkops"] = Registry()
     app.extensions["parkops_settings"] = SettingsStore()
     core_specs = (home.spec, health_spec, notifications_spec, auth_spec, rectification_spec)
-    for spec in (*core_specs, reports_spec, decisions_spec, settings_views.spec):
+    for spec in (*core_specs, reports_spec, decisions_spec, settings_views.spec, people.spec):
         register(app, spec)
     for name in app.config["MODULES"]:
         register(app, load_spec(name))

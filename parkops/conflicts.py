@@ -49,6 +49,8 @@ def _shown(field, value) -> str:
         return "—"
     if isinstance(value, list | tuple | set):  # several choices (checkboxes)
         return ", ".join(_shown(field, v) for v in value)
+    if hasattr(field, "shown"):  # a field that names its own values (a person picker)
+        return field.shown(value)
     for choice in getattr(field, "choices", None) or ():  # wtforms SelectChoice
         if str(choice.value) == str(value):
             return str(choice.label)

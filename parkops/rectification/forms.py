@@ -15,6 +15,7 @@ from parkops import labels
 from parkops.auth.models import Department, User
 from parkops.conflicts import Versioned
 from parkops.extensions import db
+from parkops.people import PersonField
 from parkops.rectification.models import Category, Section, Source, Status
 from parkops.rectification.services import LedgerFilter
 from parkops.timeutil import business_day
@@ -104,16 +105,14 @@ def status_choices() -> list[SelectChoice]:
 class _Owners:
     """Leader, department and person: the three owners of a problem."""
 
-    leader = Choice(_l("Responsible leader"), invalid=_l("Choose a user from the list."))
+    leader = PersonField(_l("Responsible leader"))
     department = Choice(_l("Responsible department"), invalid=_l("Choose a department."))
-    person = Choice(_l("Responsible person"), invalid=_l("Choose a user from the list."))
+    person = PersonField(_l("Responsible person"))
     deadline = DateField(_l("Deadline"), validators=[Optional(), _date_in_range])
     status = Choice(_l("Status"), coerce=_text, invalid=_l("Choose a status from the list."))
 
     def set_choices(self, leader_id=None, person_id=None, department_id=None):
-        users = user_choices([leader_id, person_id])
-        self.leader.choices = users
-        self.person.choices = users
+        self.leader.current_id, self.person.current_id = leader_id, person_id
         self.department.choices = department_choices(department_id)
         self.status.choices = status_choices()
 
@@ -152,12 +151,12 @@ class MeasureForm(Versioned, FlaskForm):
         filters=[_strip],
         validators=[DataRequired(_l("Describe the measure.")), Length(max=4000)],
     )
-    owner = Choice(_l("Owner"), invalid=_l("Choose a user from the list."))
+    owner = PersonField(_l("Owner"))
     deadline = DateField(_l("Deadline"), validators=[Optional(), _date_in_range])
     status = Choice(_l("Status"), coerce=_text, invalid=_l("Choose a status from the list."))
 
     def set_choices(self, owner_id=None):
-        self.owner.choices = user_choices([owner_id])
+        self.owner.current_id = owner_id
         self.status.choices = status_choices()
 
 

@@ -48,7 +48,7 @@ def test_a_stale_problem_page_gets_the_conflict_not_a_silent_revert(two):
     stale = page_version(admin_page, "owners-form")
     office_page = clients["office"].get(url).get_data(as_text=True)
     saved = clients["office"].post(
-        f"{url}/owners", data=owners(page_version(office_page, "owners-form"), str(crew.id))
+        f"{url}/owners", data=owners(page_version(office_page, "owners-form"), crew.username)
     )
     assert saved.status_code == 303
 
@@ -71,7 +71,7 @@ def test_a_stale_problem_page_gets_the_conflict_not_a_silent_revert(two):
     # Saving again from the conflict page is a decision: it goes through.
     again = clients["admin"].post(
         f"{url}/owners",
-        data=owners(page_version(html, "owners-form"), str(crew.id), "in_progress"),
+        data=owners(page_version(html, "owners-form"), crew.username, "in_progress"),
     )
     assert again.status_code == 303
     db.session.expire_all()

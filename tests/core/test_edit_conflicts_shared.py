@@ -154,7 +154,7 @@ def test_the_version_check_passes_and_another_save_lands_before_the_commit(
             racing.discard(me)
             checked.wait(timeout=60)  # a request that never flushes breaks the test
 
-    forms = [owners(version, str(crew.id)), owners(version, status="in_progress")]
+    forms = [owners(version, crew.username), owners(version, status="in_progress")]
 
     def send(n: int) -> int:
         racing.add(threading.current_thread())

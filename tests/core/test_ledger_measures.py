@@ -46,7 +46,7 @@ def office(ledger, make_user, login, client):
 def measure_data(crew, **changes):
     data = {
         "text": "Daily patrol of all facilities",
-        "owner": str(crew.id),
+        "owner": crew.username,
         "deadline": "2021-01-31",
         "status": "in_progress",
     }
@@ -100,7 +100,7 @@ def test_office_edits_a_measure_and_the_audit_keeps_old_and_new(office, crew, cl
     ("changes", "message"),
     [
         ({"text": "   "}, "Describe the measure."),
-        ({"owner": "424242"}, "Choose a user from the list."),
+        ({"owner": "424242"}, "Nobody of that name"),
         ({"deadline": "31/01/2021"}, "Not a valid date value."),
         ({"status": "done"}, "Choose a status from the list."),
     ],

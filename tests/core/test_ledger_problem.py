@@ -46,9 +46,9 @@ def owners_form(people, **changes):
     db.session.expire_all()
     data = {
         "version": str(problem("14").version),
-        "leader": str(people["leader"].id),
+        "leader": "Director Wang (wang)",  # as the picker fills it in
         "department": str(people["department"].id),
-        "person": str(people["crew"].id),
+        "person": "zhao",  # typed without the script: a username
         "deadline": "2021-03-31",
         "status": "in_progress",
     }
@@ -130,8 +130,8 @@ def test_saving_a_completed_problem_keeps_its_completion_day(office, people, cli
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"person": "999999"}, "Choose a user from the list."),
-        ({"leader": "abc"}, "Choose a user from the list."),
+        ({"person": "999999"}, "Nobody of that name"),
+        ({"leader": "Director Wang (nobody)"}, "Nobody of that name"),
         ({"department": "999999"}, "Choose a department."),
         ({"deadline": "2021-02-30"}, "Not a valid date value."),
         ({"deadline": "1899-01-01"}, "Enter a date between 2000 and 2100."),

@@ -98,7 +98,7 @@ def test_queries_do_not_grow_with_the_number_of_problems(office, client, count_q
 def test_the_problem_page_runs_a_fixed_number_of_queries(
     ledger, make_user, login, client, count_queries, role
 ):
-    # The office's page lists every user in its forms; the crew's page has no forms.
+    # The office's page has its forms (person pickers that search); the crew's has none.
     viewer = make_user("viewer", [role])
     login(viewer)
     today = business_day()

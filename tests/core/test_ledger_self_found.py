@@ -33,7 +33,7 @@ def form(office, **changes):
         "notice_text": "增设监控点位。",
         "leader": "",
         "department": "",
-        "person": str(office.id),
+        "person": office.username,
         "deadline": "2021-02-28",
         "status": "in_progress",
     }
@@ -83,7 +83,7 @@ def test_numbering_continues_after_the_highest_code(office, client):
         ({"title": " "}, "Describe the problem."),
         ({"category": "12"}, "Choose a category."),
         ({"category": "x"}, "Choose a category."),
-        ({"person": "777"}, "Choose a user from the list."),
+        ({"person": "777"}, "Nobody of that name"),
         ({"department": "777"}, "Choose a department."),
         ({"deadline": "2021-02-29"}, "Not a valid date value."),
         ({"status": "closed"}, "Choose a status from the list."),

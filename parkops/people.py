@@ -1,0 +1,131 @@
+"""People pickers that search instead of listing every user.
+
+``PersonField`` is a text input: a person is typed as the page shows them, "王芳
+(wangf)", or by username alone, or by a display name no one else has (the way
+without a script). ``static/js/people.js`` fills the input's <datalist> from
+``/people/search?q=`` as one types (a JSON list of at most ``LIMIT`` people). Both
+see the same people: active users the viewer may see (an all-site viewer: everyone;
+else themselves and those sharing one of their sites or working at all sites), and the field
+also whoever holds it now, even when since deactivated.
+"""
+
+import re
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import or_, select, true
+from wtforms import StringField, ValidationError
+
+from parkops.auth.access import require
+from parkops.auth.models import Site, User
+from parkops.extensions import db
+from parkops.registry import ModuleSpec
+
+LIMIT = 20
+# Who fills in a person: the ledger's editors and the meeting decisions' keepers.
+PICKER_PERMISSIONS = ("ledger.edit", "decisions.write")
+_NAMED = re.compile(r"(?P<name>.*)\((?P<username>[^()]+)\)\s*")
+
+
+def label(user: User) -> str:
+    """A person as the picker shows them and reads them back: "王芳 (wangf)"."""
+    return f"{user.display_name} ({user.username})"
+
+
+def _visible(viewer: User):
+    """A WHERE clause: the users ``viewer`` may see."""
+    site_ids = viewer.site_ids
+    if site_ids is None:
+        return true()
+    return or_(User.id == viewer.id, User.all_sites, User.sites.any(Site.id.in_(site_ids)))
+
+
+def search(text: str, viewer: User, limit: int = LIMIT) -> list[User]:
+    """Active users ``viewer`` may see whose name or username holds ``text`` (any case),
+    by name; at most ``limit``; none for empty text."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.active, _visible(viewer))
+            .where(
+                or_(
+                    User.display_name.icontains(text, autoescape=True),
+                    User.username.icontains(text, autoescape=True),
+                )
+            )
+            .order_by(User.display_name, User.username)
+            .limit(limit)
+        )
+    )
+
+
+def find(text: str, viewer: User, current_id: int | None = None) -> User:
+    """The one person ``text`` names (see the module's docstring); ValidationError,
+    in the user's language, when nobody or several people fit."""
+    named = _NAMED.fullmatch(text)
+    wanted = User.username == named["username"].strip() if named else None
+    if wanted is None:
+        wanted = or_(User.username == text, User.display_name == text)
+    allowed = User.id == current_id if current_id else None
+    open_to = User.active & _visible(viewer)
+    found = db.session.scalars(
+        select(User).where(wanted, open_to if allowed is None else or_(open_to, allowed)).limit(2)
+    ).all()
+    if not found:
+        raise ValidationError(_l("Nobody of that name: type a name or username, then choose."))
+    if len(found) > 1:
+        raise ValidationError(
+            _l("Several people have that name: add the username in brackets, e.g. 王芳 (wangf).")
+        )
+    return found[0]
+
+
+class PersonField(StringField):
+    """A person picker; ``data`` is a user id, or None when left empty. Set
+    ``current_id`` to the person the record holds now (kept even when deactivated)."""
+
+    current_id: int | None = None
+
+    def process_formdata(self, valuelist):
+        self.typed = valuelist[0].strip() if valuelist else ""
+        self.data = None  # resolved in pre_validate, once current_id is known
+
+    def pre_validate(self, form):
+        if getattr(self, "typed", ""):
+            self.data = find(self.typed, current_user, self.current_id).id
+
+    def shown(self, value) -> str:
+        """A user id as the page names them (the conflict page uses it)."""
+        user = db.session.get(User, int(value)) if value else None
+        return label(user) if user else "—"
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.shown(self.data) if self.data else ""
+
+    def __call__(self, **kwargs):
+        options = f"{self.id}-people"
+        kwargs.setdefault("list", options)
+        kwargs.setdefault("autocomplete", "off")
+        kwargs.setdefault("data-people-search", url_for("people.search_people"))
+        return super().__call__(**kwargs) + Markup('<datalist id="{}"></datalist>').format(options)
+
+
+bp = Blueprint("people", __name__)
+
+
+@bp.route("/people/search")
+@require(*PICKER_PERMISSIONS)
+def search_people():
+    """``?q=text`` → ``[{"id": 7, "label": "王芳 (wangf)"}, …]``."""
+    found = search(request.args.get("q", ""), current_user)
+    return jsonify([{"id": u.id, "label": label(u)} for u in found])
+
+
+spec = ModuleSpec(name="people", label=_l("People"), blueprint=bp)
