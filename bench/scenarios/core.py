@@ -64,8 +64,10 @@ def pages(app: Flask) -> list[Page]:
     )
     return [
         Page("ledger", "/ledger/", "office"),
+        Page("ledger, page 11", "/ledger/?page=11", "office"),
         Page("ledger, in progress", "/ledger/?status=in_progress", "office"),
         Page("problem", f"/ledger/problems/{busiest}", "office"),
+        Page("people search (picker)", "/people/search?q=staff0", "office"),
         Page("ledger export (.xlsx)", "/ledger/export.xlsx", "office"),
         Page("home, office", "/", "office"),
         Page("home, responsible person", "/", BUSY_PERSON),
