@@ -33,9 +33,9 @@ bp = Blueprint("rectification", __name__)
 bp.register_blueprint(edit_bp)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Problems per page of the list: the notice's 39 and a year's self-found ones on the
+# Problems per page of the list: the notice's 39 and the first self-found ones on the
 # first; a city's thousands on pages of the same shape (the export has them all).
-PER_PAGE = 100
+PER_PAGE = 50
 
 
 def _filters() -> tuple[FilterForm, services.LedgerFilter, list[Category]]:
@@ -45,8 +45,9 @@ def _filters() -> tuple[FilterForm, services.LedgerFilter, list[Category]]:
     form.set_choices(
         sections=db.session.scalars(select(Section).order_by(Section.number)).all(),
         categories=categories,
-        people=db.session.scalars(
-            select(User).where(User.active).order_by(User.display_name)
+        # Two columns, not whole users (with their sites and roles): hundreds of them.
+        people=db.session.execute(
+            select(User.id, User.display_name).where(User.active).order_by(User.display_name)
         ).all(),
         depts=db.session.scalars(
             select(Department).where(Department.active).order_by(Department.name)
