@@ -406,7 +406,7 @@ def _bomb() -> bytes:
 def test_bad_photos_are_refused_and_change_nothing(
     make_app, as_user, park, make_facility, data, message
 ):
-    app = make_app(UPLOAD_MAX_BYTES=200_000)
+    app = make_app(PHOTO_MAX_BYTES=200_000)
     client = app.test_client()
     facility = make_facility()
     as_user(park.crew, test_client=client)
