@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from modules.facilities import queries, registry
 from modules.facilities.errors import FacilityError
-from modules.facilities.forms import FacilityForm, SquadLeadForm, TypeForm
+from modules.facilities.forms import FacilityForm, ReportForm, SquadLeadForm, TypeForm
 from modules.facilities.models import Facility, FacilityStatus, FacilityType, Inspection
 from modules.facilities.views import bp, int_arg, uploads
 from parkops.auth.access import check_site, require, site_filter
@@ -59,6 +59,7 @@ def facility_page(facility: Facility):
         open_orders=open_orders,
         repairs=queries.recent_orders(facility.id, open_only=False),
         inspections=inspections,
+        report_form=ReportForm(formdata=None),
         now=utcnow(),
         today=business_day(),
     )
