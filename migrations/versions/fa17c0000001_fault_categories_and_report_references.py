@@ -31,14 +31,10 @@ CATEGORY = sa.Enum(
 
 def upgrade():
     with op.batch_alter_table("fac_orders", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("category", CATEGORY, server_default="other", nullable=False)
-        )
+        batch_op.add_column(sa.Column("category", CATEGORY, server_default="other", nullable=False))
     with op.batch_alter_table("fac_visitor_reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reference", sa.String(length=12), nullable=True))
-        batch_op.add_column(
-            sa.Column("category", CATEGORY, server_default="other", nullable=False)
-        )
+        batch_op.add_column(sa.Column("category", CATEGORY, server_default="other", nullable=False))
         batch_op.add_column(sa.Column("description", sa.Text(), server_default="", nullable=False))
         batch_op.add_column(
             sa.Column("phone", sa.String(length=30), server_default="", nullable=False)
@@ -47,9 +43,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("opened_order", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
-        batch_op.create_unique_constraint(
-            op.f("uq_fac_visitor_reports_reference"), ["reference"]
-        )
+        batch_op.create_unique_constraint(op.f("uq_fac_visitor_reports_reference"), ["reference"])
         batch_op.create_foreign_key(
             op.f("fk_fac_visitor_reports_photo_id_attachments"),
             "attachments",
