@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
 from modules.facilities.errors import FacilityError
-from modules.facilities.forms import CATEGORY_LABELS
+from modules.facilities.forms import CATEGORY_CHOICES, CATEGORY_LABELS
 from modules.facilities.inspections import add_inspection
 from modules.facilities.models import (
     OPEN_STATES,
@@ -75,6 +75,23 @@ def normalize_reference(text: str) -> str:
 
 def shown_reference(reference: str) -> str:
     return f"{reference[:4]}-{reference[4:]}"
+
+
+# The fault a facility of this type most often has (FacilityType.code): its button first.
+TYPE_FAULTS = {
+    "lamp": FaultCategory.LIGHTING,
+    "fence": FaultCategory.FENCE,
+    "bench": FaultCategory.SEATING,
+    "toilet": FaultCategory.SANITATION,
+    "pump": FaultCategory.WATER_ELECTRIC,
+    "sign": FaultCategory.SIGNAGE,
+}
+
+
+def category_choices(facility: Facility) -> list[tuple[str, object]]:
+    """The fault buttons for ``facility``: (value, label), its type's usual fault first."""
+    first = TYPE_FAULTS.get(facility.type.code)
+    return sorted(CATEGORY_CHOICES, key=lambda choice: choice[0] != first)  # a stable sort
 
 
 def _text(description: str, category: FaultCategory) -> str:

@@ -47,6 +47,7 @@ def scan(token: str):
     if request.method == "GET" and _crew_may_see(facility):
         return facility_page(facility)
     form = VisitorReportForm()
+    form.category.choices = reports.category_choices(facility)
     if form.validate_on_submit():
         again = repeat()
         if again:
@@ -119,6 +120,7 @@ def report_status():
 def report(facility_id: int):
     facility = facility_or_404(facility_id)
     form = ReportForm()
+    form.category.choices = reports.category_choices(facility)
     if form.validate_on_submit():
         again = repeat()
         if again:

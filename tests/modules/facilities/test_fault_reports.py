@@ -142,3 +142,22 @@ def test_splitting_needs_the_crews_permission_and_the_site(
     db.session.expire_all()
     assert len(db.session.scalars(select(RepairOrder)).all()) == 1
     assert db.session.get(VisitorReport, report.id).order_id == order.id
+
+
+def fault_buttons(page: str) -> list[str]:
+    return [part.split('"', 1)[0] for part in page.split('name="category" value="')[1:]]
+
+
+@pytest.mark.parametrize(
+    ("type_code", "first"),
+    [("lamp", "lighting"), ("fence", "fence"), ("toilet", "sanitation"), ("ride", "lighting")],
+)
+def test_the_facility_types_usual_fault_comes_first(
+    english, client, as_user, park, make_facility, type_code, first
+):
+    facility = make_facility(type_code=type_code)
+    buttons = fault_buttons(english.get(f"/q/{facility.token}").get_data(as_text=True))
+    assert buttons[0] == first and len(buttons) == 7 and buttons[-1] == "other"
+    as_user(park.crew)
+    crew_page = client.get(f"/q/{facility.token}").get_data(as_text=True)
+    assert fault_buttons(crew_page)[0] == first
