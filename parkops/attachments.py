@@ -6,9 +6,14 @@ A photo is never stored as sent: it is decoded (refusing decompression bombs),
 turned upright from its EXIF orientation, stripped of EXIF (GPS, camera serial),
 bounded in size and re-encoded as JPEG, with a thumbnail beside it.
 
-The pixel limit is checked from the image header before anything is decoded;
-Pillow's own global limit (``Image.MAX_IMAGE_PIXELS``) is left as it is, a
-backstop shared by every thread, never changed per request.
+A phone photo sent as the camera took it (50 MP, 15 MB) is accepted: photos may
+be ``PHOTO_MAX_BYTES`` long, and a JPEG is decoded at 1/2, 1/4 or 1/8 of its size
+straight from its DCT data (``Image.draft``), never whole. What is decoded must
+fit ``IMAGE_MAX_PIXELS`` (the memory budget), checked from the header before a
+pixel is decoded; other formats cannot be decoded smaller, so their declared size
+must fit it. Pillow's own global limit (``Image.MAX_IMAGE_PIXELS``) is left as it
+is, a backstop shared by every thread against absurd images, never changed per
+request. Every refusal says what to do instead.
 """
 
 import hashlib
@@ -81,12 +86,15 @@ def storage_dir() -> Path:
     return path
 
 
-def _read_limited(upload: FileStorage) -> bytes:
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
+def _read_limited(upload: FileStorage, limit: int) -> bytes:
+    """At most ``limit`` bytes of the upload; AttachmentError when it holds more or nothing."""
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
         raise AttachmentError(
-            _("The file is too large (at most %(mb)s MB).", mb=f"{limit / (1024 * 1024):g}")
+            _(
+                "The file is too large (at most %(mb)s MB). Send a smaller copy of it.",
+                mb=f"{limit / (1024 * 1024):g}",
+            )
         )
     if not data:
         raise AttachmentError(_("The file is empty."))
@@ -101,24 +109,60 @@ class _Photo:
     height: int
 
 
+def _jpeg_reduction(width: int, height: int, budget: int) -> int:
+    """1, 2, 4 or 8: the largest reduction that still leaves MAX_PHOTO_SIDE on the long
+    side, or more when the budget (pixels) needs it."""
+    reduction = 1
+    while reduction < 8 and max(width, height) // (reduction * 2) >= MAX_PHOTO_SIDE:
+        reduction *= 2
+    while reduction < 8 and (width // reduction) * (height // reduction) > budget:
+        reduction *= 2
+    return reduction
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.0f}"
+
+
 def _decode(data: bytes) -> Image.Image:
-    """Open, check the declared size before decoding a pixel, then decode and turn upright."""
-    max_pixels = current_app.config["IMAGE_MAX_PIXELS"]
+    """Open, shrink a JPEG's decoding, check what will be decoded against the budget
+    before a pixel is, then decode and turn upright."""
+    budget = current_app.config["IMAGE_MAX_PIXELS"]
     try:
         # Only the photo formats are even tried: no other decoder sees the bytes.
         with Image.open(BytesIO(data), formats=PHOTO_FORMATS) as probe:
-            if probe.width * probe.height > max_pixels:
-                raise AttachmentError(_("The image has too many pixels."))
+            if probe.format == "JPEG":
+                reduction = _jpeg_reduction(probe.width, probe.height, budget)
+                if reduction > 1:
+                    probe.draft(probe.mode, (probe.width // reduction, probe.height // reduction))
+            if probe.width * probe.height > budget:
+                raise AttachmentError(
+                    _(
+                        "The image has too many pixels (%(mp)s megapixels, at most %(max)s"
+                        " here). Send it as a JPEG photo, or a smaller copy.",
+                        mp=_megapixels(probe.width * probe.height),
+                        max=_megapixels(budget),
+                    )
+                )
             probe.load()
             return ImageOps.exif_transpose(probe)
     except AttachmentError:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own global limit, as a backstop
-        raise AttachmentError(_("The image has too many pixels.")) from exc
+        raise AttachmentError(
+            _(
+                "The image has too many pixels: no camera takes a photo this large."
+                " Send the photo as the camera took it, or a smaller copy."
+            )
+        ) from exc
     except UnidentifiedImageError as exc:
-        raise AttachmentError(_("Not a photo (JPEG, PNG, WebP or GIF).")) from exc
+        raise AttachmentError(
+            _("Not a photo (JPEG, PNG, WebP or GIF). Choose a photo taken with the camera.")
+        ) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise AttachmentError(_("The photo is damaged or incomplete.")) from exc
+        raise AttachmentError(
+            _("The photo is damaged or incomplete. Take it again, or send it once more.")
+        ) from exc
 
 
 def _flatten(image: Image.Image) -> Image.Image:
@@ -192,7 +236,7 @@ def store_photo(
     upload: FileStorage, owner_kind: str, owner_id: int | None, uploaded_by_id: int | None
 ) -> Attachment:
     """Validate and re-encode a photo; adds the row to the session (the caller commits)."""
-    photo = _reencode(_read_limited(upload))
+    photo = _reencode(_read_limited(upload, current_app.config["PHOTO_MAX_BYTES"]))
     stored = secrets.token_hex(16)
     files = _write({f"{stored}.jpg": photo.jpeg, f"{stored}.thumb.jpg": photo.thumb})
     attachment = Attachment(
@@ -232,7 +276,7 @@ def store_document(
     if suffix not in DOCUMENT_TYPES:
         raise AttachmentError(_("Only PDF, Word, Excel or WPS files."))
     content_type, magic = DOCUMENT_TYPES[suffix]
-    data = _read_limited(upload)
+    data = _read_limited(upload, current_app.config["UPLOAD_MAX_BYTES"])
     matches = data.startswith(magic)
     if matches and suffix in OFFICE_ZIP_PARTS:
         matches = _is_office_zip(data, OFFICE_ZIP_PARTS[suffix])

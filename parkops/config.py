@@ -26,7 +26,9 @@ DEFAULTS: dict[str, object] = {
     "SMTP_STARTTLS": False,
     "WEBHOOK_URL": "",
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
-    "IMAGE_MAX_PIXELS": 40_000_000,
+    # A photo as a phone's camera takes it (50 MP, 15 MB), shrunk on the server.
+    "PHOTO_MAX_BYTES": 30 * 1024 * 1024,
+    "IMAGE_MAX_PIXELS": 40_000_000,  # pixels decoded at once (a JPEG is decoded smaller)
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "SESSION_IDLE_MINUTES": 480,  # a working shift: an idle session ends after this
@@ -42,6 +44,7 @@ _INT = {
     "THREADS",
     "SMTP_PORT",
     "UPLOAD_MAX_BYTES",
+    "PHOTO_MAX_BYTES",
     "IMAGE_MAX_PIXELS",
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES",
@@ -96,7 +99,9 @@ def finish(config: dict, instance_path: str) -> None:
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     # The browser forgets the cookie after the idle time too; the server checks it anyway.
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["SESSION_IDLE_MINUTES"]))
-    config["MAX_CONTENT_LENGTH"] = int(config["UPLOAD_MAX_BYTES"]) * 4
+    config["MAX_CONTENT_LENGTH"] = max(
+        int(config["UPLOAD_MAX_BYTES"]) * 4, int(config["PHOTO_MAX_BYTES"]) * 2
+    )
     config["BABEL_DEFAULT_LOCALE"] = config["DEFAULT_LOCALE"]
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
     config["WTF_CSRF_TIME_LIMIT"] = None  # a form left open on a phone all shift still posts

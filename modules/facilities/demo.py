@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from modules.facilities.models import (
-    Comment,
     Facility,
     FacilityType,
+    FaultCategory,
     Inspection,
     InspectionResult,
     OrderState,
@@ -19,9 +19,10 @@ from modules.facilities.models import (
     RepairOrder,
     SquadLead,
     Transition,
+    VisitorReport,
 )
 from modules.facilities.registry import ensure_standard_types, new_token, refresh_status
-from modules.facilities.reports import repair_time
+from modules.facilities.reports import new_reference, repair_time
 from parkops.auth.models import Department, Site, User
 from parkops.demo import PASSWORD
 from parkops.extensions import db
@@ -45,14 +46,14 @@ NAMES = {
     "pavilion": ("观景亭", "长廊"),
 }
 FAULTS = (
-    "座椅靠背木条断裂,有钉子外露",
-    "灯不亮,灯罩破损",
-    "护栏松动,一段立柱倾斜",
-    "水龙头漏水,地面湿滑",
-    "标识牌字迹褪色看不清",
-    "安全带卡扣损坏,无法锁紧",
-    "地面防滑垫破损翘起",
-    "水泵异响,压力不足",
+    ("座椅靠背木条断裂,有钉子外露", FaultCategory.SEATING),
+    ("灯不亮,灯罩破损", FaultCategory.LIGHTING),
+    ("护栏松动,一段立柱倾斜", FaultCategory.FENCE),
+    ("水龙头漏水,地面湿滑", FaultCategory.WATER_ELECTRIC),
+    ("标识牌字迹褪色看不清", FaultCategory.SIGNAGE),
+    ("安全带卡扣损坏,无法锁紧", FaultCategory.OTHER),
+    ("地面防滑垫破损翘起", FaultCategory.OTHER),
+    ("水泵异响,压力不足", FaultCategory.WATER_ELECTRIC),
 )
 HISTORY_DAYS = 14
 
@@ -187,13 +188,15 @@ def _orders(rng, facilities, users, crew2) -> None:
             priority = rng.choice(list(Priority))
             reported = now - timedelta(hours=hours_ago + rng.randint(0, 12))
             visitor = state == OrderState.REPORTED and rng.random() < 0.4
+            description, category = rng.choice(FAULTS)
             order = RepairOrder(
                 facility_id=facility.id,
                 facility=facility,
                 site_id=facility.site_id,
                 state=state,
                 priority=priority,
-                description=rng.choice(FAULTS),
+                description=description,
+                category=category,
                 from_visitor=visitor,
                 reported_by_id=None if visitor else crew.id,
                 reporter_phone="13800138000" if visitor else "",
@@ -270,4 +273,31 @@ def _history(order, state, crew, supervisor, reported, late, now) -> None:
         order.verified_by_id = supervisor.id
         order.closed_at = at
     if order.from_visitor:
-        db.session.add(Comment(order_id=order.id, body="游客补充:晚上也不亮", phone="", at=now))
+        _visitor_reports(order, now)
+
+
+def _visitor_reports(order, now) -> None:
+    """The visitor's report that opened the order, and a second visitor's about another
+    fault that joined it (as all did before categories): the crew splits it off."""
+    common = {"ip": "10.0.0.8", "facility_id": order.facility_id, "order_id": order.id}
+    db.session.add_all(
+        [
+            VisitorReport(
+                **common,
+                at=order.reported_at,
+                reference=new_reference(),
+                category=order.category,
+                description=order.description,
+                phone=order.reporter_phone,
+                opened_order=True,
+            ),
+            VisitorReport(
+                **common,
+                at=now - timedelta(minutes=40),
+                reference=new_reference(),
+                category=FaultCategory.FENCE,
+                description="旁边的栏杆也松了,小孩容易靠上去",
+                opened_order=False,
+            ),
+        ]
+    )

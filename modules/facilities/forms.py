@@ -23,7 +23,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from modules.facilities.models import Priority, RejectReason
+from modules.facilities.models import FaultCategory, Priority, RejectReason
 
 PRIORITY_LABELS = {
     Priority.URGENT: _l("Urgent"),
@@ -31,6 +31,17 @@ PRIORITY_LABELS = {
     Priority.NORMAL: _l("Normal"),
     Priority.LOW: _l("Low"),
 }
+# The big buttons of the scan page, in this order.
+CATEGORY_LABELS = {
+    FaultCategory.LIGHTING: _l("Lighting"),
+    FaultCategory.FENCE: _l("Fence or railing"),
+    FaultCategory.SEATING: _l("Seating"),
+    FaultCategory.SANITATION: _l("Toilets and litter"),
+    FaultCategory.WATER_ELECTRIC: _l("Water or electricity"),
+    FaultCategory.SIGNAGE: _l("Signs"),
+    FaultCategory.OTHER: _l("Something else"),
+}
+CATEGORY_CHOICES = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
 REJECT_LABELS = {
     RejectReason.DUPLICATE: _l("Duplicate of another order"),
     RejectReason.NOT_A_FAULT: _l("Not a fault"),
@@ -88,8 +99,14 @@ class ImportForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
+    """The crew's report: the scan page's quick form posts only a category (and photos);
+    the full form adds a description, the priority and the hazard."""
+
+    category = SelectField(
+        _l("What is wrong"), choices=CATEGORY_CHOICES, default=FaultCategory.OTHER.value
+    )
     description = TextAreaField(
-        _l("What is wrong"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
+        _l("Details (optional)"), filters=[_strip], validators=[Length(max=2000)]
     )
     priority = SelectField(
         _l("Priority"),
@@ -101,8 +118,14 @@ class ReportForm(FlaskForm):
 
 
 class VisitorReportForm(FlaskForm):
+    """Sent by one of the category buttons (its name is ``category``)."""
+
+    # A form from before the buttons (a page left open) sends none: "something else".
+    category = SelectField(
+        _l("What is wrong?"), choices=CATEGORY_CHOICES, default=FaultCategory.OTHER.value
+    )
     description = TextAreaField(
-        _l("What is wrong?"), filters=[_strip], validators=[DataRequired(), Length(max=1000)]
+        _l("Details (optional)"), filters=[_strip], validators=[Length(max=1000)]
     )
     photo = FileField(_l("Photo (optional)"))
     phone = StringField(
@@ -169,6 +192,19 @@ class PartForm(FlaskForm):
         filters=[_strip],
         validators=[Optional(), Regexp(r"^[0-9,]+(\.[0-9]{1,2})?$", message=_l("e.g. 35.50"))],
     )
+
+
+class SplitForm(FlaskForm):
+    category = SelectField(_l("Its fault"), choices=CATEGORY_CHOICES)
+
+
+class StatusForm(FlaskForm):
+    """The public status lookup: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    ref = StringField(_l("Reference number"), filters=[_strip], validators=[Length(max=20)])
 
 
 class CommentForm(FlaskForm):

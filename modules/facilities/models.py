@@ -59,6 +59,19 @@ class RejectReason(enum.StrEnum):
     NOT_A_FAULT = "not_a_fault"
 
 
+class FaultCategory(enum.StrEnum):
+    """What is wrong, as a visitor or the crew picks it with one tap: a report joins an
+    open order only of the same facility and category (never OTHER)."""
+
+    LIGHTING = "lighting"
+    FENCE = "fence"  # fences, railings, posts
+    SEATING = "seating"
+    SANITATION = "sanitation"  # toilets, bins, litter
+    WATER_ELECTRIC = "water_electric"  # taps, pumps, sockets, cables
+    SIGNAGE = "signage"
+    OTHER = "other"
+
+
 class InspectionResult(enum.StrEnum):
     FINE = "fine"
     DAMAGE = "damage"
@@ -161,6 +174,9 @@ class RepairOrder(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     state: Mapped[OrderState] = mapped_column(_enum(OrderState), default=OrderState.REPORTED)
     priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.NORMAL)
+    category: Mapped[FaultCategory] = mapped_column(
+        _enum(FaultCategory), default=FaultCategory.OTHER
+    )
     # A hazard on a safety-critical facility: out of service until the repair is verified.
     takes_out_of_service: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(Text)
@@ -244,7 +260,8 @@ class Part(Base):
 
 
 class Comment(Base):
-    """A remark on an order; a visitor's report on an open order arrives as one too."""
+    """A remark on an order (a visitor's report that joined an order was one before
+    reports carried a reference; now it is a VisitorReport of that order)."""
 
     __tablename__ = "fac_comments"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -261,7 +278,9 @@ class Comment(Base):
 
 
 class VisitorReport(Base):
-    """Each visitor report, by client address: the rate limit holds across workers."""
+    """A visitor's report: what they chose and wrote, the order it is on, and its
+    reference (the visitor looks its status up by it). Counted by client address, so
+    the rate limit holds across workers. Reports from before references carry none."""
 
     __tablename__ = "fac_visitor_reports"
     __table_args__ = (Index("ix_fac_visitor_reports_ip_at", "ip", "at"),)
@@ -269,7 +288,18 @@ class VisitorReport(Base):
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     facility_id: Mapped[int] = mapped_column(ForeignKey("fac_facilities.id", ondelete="CASCADE"))
-    order_id: Mapped[int] = mapped_column(ForeignKey("fac_orders.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("fac_orders.id", ondelete="CASCADE"), index=True
+    )
+    reference: Mapped[str | None] = mapped_column(String(12), unique=True)  # 8 characters
+    category: Mapped[FaultCategory] = mapped_column(
+        _enum(FaultCategory), default=FaultCategory.OTHER
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    # True: this report opened its order; False: it joined an order already open.
+    opened_order: Mapped[bool] = mapped_column(default=False)
 
 
 class SquadLead(Base):

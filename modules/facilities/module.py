@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from modules.facilities import demo, indicators, jobs, todo
 from modules.facilities.cli import cli
-from modules.facilities.forms import REJECT_LABELS
+from modules.facilities.forms import CATEGORY_LABELS, REJECT_LABELS
 from modules.facilities.views import bp
 from parkops.audit_words import one_of, person
 from parkops.module_settings import Setting
@@ -48,6 +48,7 @@ AUDIT_ACTIONS = {
     "facilities.order_verified": _l("Repair verified"),
     "facilities.order_rejected": _l("Damage report rejected"),
     "facilities.imported": _l("Facilities imported"),
+    "facilities.report_split": _l("Visitor report split into its own repair order"),
 }
 AUDIT_OBJECTS = {
     "facility": AuditObject(_l("Facility"), "facilities.facility", "facility_id"),
@@ -64,6 +65,9 @@ AUDIT_DETAILS = {
     "created": AuditDetail(_l("Added")),
     "updated": AuditDetail(_l("Updated")),
     "bad_rows": AuditDetail(_l("Rows refused")),
+    "facilities.report_split:order_id": AuditDetail(_l("Split from repair order")),
+    "reference": AuditDetail(_l("Report reference")),
+    "category": AuditDetail(_l("Fault"), one_of(CATEGORY_LABELS)),
 }
 
 

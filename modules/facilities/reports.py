@@ -1,23 +1,30 @@
 """Fault reports: the crew's damage report and a visitor's report from a label's scan page.
 
 Either opens a repair order (its later life is in ``orders.py``) or, for a
-visitor, joins the one already open on the facility. One public function, one
-transaction.
+visitor, joins the one already open on the same facility for the same fault
+category (never for OTHER: two "something else" reports may be two faults). The
+crew splits a report that joined wrongly into an order of its own. A visitor's
+report carries a reference (8 characters, ``XXXX-XXXX`` when shown) for its
+status page. One public function, one transaction.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
 from modules.facilities.errors import FacilityError
+from modules.facilities.forms import CATEGORY_CHOICES, CATEGORY_LABELS
 from modules.facilities.inspections import add_inspection
 from modules.facilities.models import (
     OPEN_STATES,
-    Comment,
     Facility,
+    FaultCategory,
     InspectionResult,
     OrderState,
     Priority,
@@ -28,6 +35,7 @@ from modules.facilities.models import (
 from modules.facilities.photos import MAX_PHOTOS, PHOTO_BEFORE, attach_photos
 from modules.facilities.registry import refresh_status, remember
 from parkops import audit, limits, module_settings
+from parkops.attachments import Attachment
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.services import link_evidence
@@ -48,8 +56,66 @@ def _deadline(priority: Priority, reported_at: datetime) -> datetime:
     return reported_at + repair_time(priority)
 
 
-def _open_order(facility: Facility, actor: User | None, **fields) -> RepairOrder:
-    now = utcnow()
+# References: no 0/O, 1/I/L, so one read aloud or typed from a screenshot is not misread.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8  # 31**8: about 40 bits, not worth guessing
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def normalize_reference(text: str) -> str:
+    """What a person typed (``abcd-efgh``, spaces, lower case) as stored; "" if it cannot be one."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    if len(cleaned) != REFERENCE_LENGTH or any(ch not in REFERENCE_ALPHABET for ch in cleaned):
+        return ""
+    return cleaned
+
+
+def shown_reference(reference: str) -> str:
+    return f"{reference[:4]}-{reference[4:]}"
+
+
+# The fault a facility of this type most often has (FacilityType.code): its button first.
+TYPE_FAULTS = {
+    "lamp": FaultCategory.LIGHTING,
+    "fence": FaultCategory.FENCE,
+    "bench": FaultCategory.SEATING,
+    "toilet": FaultCategory.SANITATION,
+    "pump": FaultCategory.WATER_ELECTRIC,
+    "sign": FaultCategory.SIGNAGE,
+}
+
+
+def category_choices(facility: Facility) -> list[tuple[str, object]]:
+    """The fault buttons for ``facility``: (value, label), its type's usual fault first."""
+    first = TYPE_FAULTS.get(facility.type.code)
+    return sorted(CATEGORY_CHOICES, key=lambda choice: choice[0] != first)  # a stable sort
+
+
+def _text(description: str, category: FaultCategory) -> str:
+    """An order's description: what was typed, else the category in the installation's
+    language (the order is read by the crew, not by the reporter)."""
+    if description:
+        return description
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        return str(CATEGORY_LABELS[category])
+
+
+def _open_order(
+    facility: Facility,
+    actor: User | None,
+    *,
+    reported_at: datetime | None = None,
+    by: User | None = None,
+    note: str = "",
+    **fields,
+) -> RepairOrder:
+    """A new order; ``actor`` reported it (None: a visitor), ``by`` opened it when
+    someone else did (a split), at ``reported_at`` (default now)."""
+    now = reported_at or utcnow()
+    by = by or actor
     order = RepairOrder(
         facility_id=facility.id,
         site_id=facility.site_id,
@@ -66,7 +132,8 @@ def _open_order(facility: Facility, actor: User | None, **fields) -> RepairOrder
             from_state=None,
             to_state=OrderState.REPORTED,
             at=now,
-            by_id=actor.id if actor else None,
+            by_id=by.id if by else None,
+            note=note,
         )
     )
     link_evidence(
@@ -91,11 +158,11 @@ def report_damage(
     hazardous: bool,
     photos: list[FileStorage],
     key: str | None,
+    category: FaultCategory = FaultCategory.OTHER,
 ) -> RepairOrder:
-    """The crew reports damage: a repair order, the facility marked damaged (or closed)."""
-    description = description.strip()
-    if not description:
-        raise FacilityError(_("Describe what is wrong."))
+    """The crew reports damage: a repair order, the facility marked damaged (or closed).
+    The description is optional (the category says what is wrong)."""
+    description = _text(description.strip(), category)
     if len(photos) > MAX_PHOTOS:
         raise FacilityError(_("At most %(n)s photos.", n=MAX_PHOTOS))
     takes_out = hazardous and facility.type.safety_critical
@@ -103,6 +170,7 @@ def report_damage(
         facility,
         actor,
         description=description,
+        category=category,
         priority=Priority.URGENT if takes_out else priority,
         takes_out_of_service=takes_out,
     )
@@ -135,21 +203,25 @@ def report_damage(
 @dataclass
 class VisitorOutcome:
     order: RepairOrder
-    joined: bool  # added to an order that was already open
+    report: VisitorReport
+
+    @property
+    def joined(self) -> bool:  # added to an order that was already open
+        return not self.report.opened_order
 
 
 def visitor_report(
     facility: Facility,
+    category: FaultCategory,
     description: str,
     photo: FileStorage | None,
     phone: str,
     ip: str,
     key: str | None,
 ) -> VisitorOutcome:
-    """A visitor's report: a new order, or a comment on the one already open."""
+    """A visitor's report: it joins the order open on this facility for the same fault
+    category, else opens one; either way it gets its own reference."""
     description = description.strip()
-    if not description:
-        raise FacilityError(_("Describe what is wrong."))
     since = utcnow() - timedelta(hours=1)
     db.session.commit()  # the limit lock must be the first write of its transaction (SQLite)
     limits.serialize("facilities.visitor_report")  # held until the report is committed
@@ -160,28 +232,109 @@ def visitor_report(
     )
     if recent >= module_settings.get("facilities.visitor_reports_per_hour"):
         raise RateLimited(_("You have sent several reports already. Please try again later."))
-    existing = db.session.scalar(
-        select(RepairOrder)
-        .where(RepairOrder.facility_id == facility.id, RepairOrder.state.in_(OPEN_STATES))
-        .order_by(RepairOrder.id)
-        .limit(1)
-    )
-    if existing is not None:
-        order = existing
-        db.session.add(Comment(order_id=order.id, author_id=None, phone=phone, body=description))
-    else:
-        order = _open_order(
-            facility,
-            None,
-            description=description,
-            priority=Priority.NORMAL,
-            from_visitor=True,
-            reporter_phone=phone,
+    existing = None
+    if category != FaultCategory.OTHER:
+        existing = db.session.scalar(
+            select(RepairOrder)
+            .where(
+                RepairOrder.facility_id == facility.id,
+                RepairOrder.state.in_(OPEN_STATES),
+                RepairOrder.category == category,
+            )
+            .order_by(RepairOrder.id)
+            .limit(1)
         )
-    if photo is not None:
-        attach_photos([photo], PHOTO_BEFORE, order.id, None)
-    db.session.add(VisitorReport(ip=ip, facility_id=facility.id, order_id=order.id))
-    joined = existing is not None
-    remember(key, None, "facilities.scan_thanks", token=facility.token, joined=int(joined))
+    order = existing or _open_order(
+        facility,
+        None,
+        description=_text(description, category),
+        category=category,
+        priority=Priority.NORMAL,
+        from_visitor=True,
+        reporter_phone=phone,
+    )
+    stored = attach_photos([photo], PHOTO_BEFORE, order.id, None) if photo is not None else []
+    report = VisitorReport(
+        ip=ip,
+        facility_id=facility.id,
+        order_id=order.id,
+        reference=new_reference(),
+        category=category,
+        description=description,
+        phone=phone,
+        photo_id=stored[0].id if stored else None,
+        opened_order=existing is None,
+    )
+    db.session.add(report)
+    remember(
+        key,
+        None,
+        "facilities.scan_thanks",
+        token=facility.token,
+        reference=shown_reference(report.reference),
+    )
     db.session.commit()
-    return VisitorOutcome(order, joined)
+    return VisitorOutcome(order, report)
+
+
+def may_split(user: User, order: RepairOrder) -> bool:
+    """The crew (and supervisors) of the order's site may split reports off an open order."""
+    return (
+        user.is_authenticated
+        and user.can_see_site(order.site_id)
+        and order.is_open
+        and (user.can("facilities.repair") or user.can("facilities.verify"))
+    )
+
+
+def split_report(
+    order: RepairOrder, report_id: int, category: FaultCategory, actor: User
+) -> RepairOrder:
+    """Take a visitor's report that joined ``order`` into an order of its own, of
+    ``category``, reported when the visitor reported it; its photo goes with it.
+    FacilityError when the report is not one that joined this order (or was split
+    off by someone else a moment ago)."""
+    report = db.session.get(VisitorReport, report_id)
+    if report is None or report.order_id != order.id or report.opened_order:
+        raise FacilityError(_("This report is not on this order any more."))
+    if not may_split(actor, order):
+        raise FacilityError(_("You may not split reports off this order."))
+    new = _open_order(
+        order.facility,
+        None,
+        reported_at=report.at,
+        by=actor,
+        note=_("Split from repair order %(id)s", id=order.id),
+        description=_text(report.description, category),
+        category=category,
+        priority=Priority.NORMAL,
+        from_visitor=True,
+        reporter_phone=report.phone,
+    )
+    # Conditional: of two people splitting the same report at once, one moves it.
+    moved = db.session.execute(
+        update(VisitorReport)
+        .where(VisitorReport.id == report.id, VisitorReport.order_id == order.id)
+        .values(order_id=new.id, opened_order=True, category=category)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        db.session.rollback()
+        raise FacilityError(_("This report is not on this order any more."))
+    if report.photo_id is not None:
+        db.session.execute(
+            update(Attachment)
+            .where(Attachment.id == report.photo_id, Attachment.owner_kind == PHOTO_BEFORE)
+            .values(owner_id=new.id)
+            .execution_options(synchronize_session=False)
+        )
+    refresh_status(order.facility)
+    audit.record(
+        "facilities.report_split",
+        "repair_order",
+        new.id,
+        {"order_id": order.id, "reference": report.reference, "category": category.value},
+        actor,
+    )
+    db.session.commit()
+    return new

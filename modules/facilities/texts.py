@@ -8,8 +8,14 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from modules.facilities.forms import PRIORITY_LABELS, REJECT_LABELS
-from modules.facilities.models import FacilityStatus, OrderState, Priority, RejectReason
+from modules.facilities.forms import CATEGORY_LABELS, PRIORITY_LABELS, REJECT_LABELS
+from modules.facilities.models import (
+    FacilityStatus,
+    FaultCategory,
+    OrderState,
+    Priority,
+    RejectReason,
+)
 from parkops import labels
 
 FACILITY_STATUS = {
@@ -32,6 +38,7 @@ labels.register(FacilityStatus, FACILITY_STATUS)
 labels.register(OrderState, ORDER_STATE)
 labels.register(Priority, PRIORITY_LABELS)
 labels.register(RejectReason, REJECT_LABELS)
+labels.register(FaultCategory, CATEGORY_LABELS)
 
 
 def in_default_language(work: Callable) -> Callable:

@@ -188,7 +188,7 @@ def test_refused_photos_leave_no_file_and_no_row(app, data, name, message):
 
 
 def test_an_oversized_file_is_refused_before_it_is_read_whole(make_app):
-    app = make_app(UPLOAD_MAX_BYTES=1024 * 1024, DEFAULT_LOCALE="en")
+    app = make_app(PHOTO_MAX_BYTES=1024 * 1024, DEFAULT_LOCALE="en")
     with app.app_context():
         noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
         data = encode(noise, "PNG")
@@ -252,3 +252,51 @@ def test_files_of_a_committed_transaction_stay(app):
 def test_a_path_in_the_filename_is_dropped(app):
     sent = upload(b"%PDF-1.4\n%%EOF", "C:\\Users\\li\\Desktop\\制度 2024.pdf")
     assert store_document(sent, "test.owner", 1, None).filename == "制度 2024.pdf"
+
+
+def test_a_50_megapixel_phone_jpeg_is_accepted_and_shrunk(app):
+    """The camera's own size, sent without the browser shrinking it (no script)."""
+    sent = encode(two_halves((8165, 6124)), "JPEG", quality=85)
+    attachment = store_photo(upload(sent), "test.owner", 1, None)
+    db.session.commit()
+    stored = stored_image(attachment)
+    assert stored.size == (2560, 1920)
+    assert close(stored.getpixel((10, 10)), RED) and close(stored.getpixel((2550, 10)), BLUE)
+
+
+def test_a_13_6_mb_photo_is_accepted(app):
+    noise = Image.frombytes("RGB", (2200, 2200), os.urandom(2200 * 2200 * 3))
+    sent = encode(noise, "PNG")
+    assert len(sent) > 13.6 * 1024 * 1024
+    attachment = store_photo(upload(sent, "big.png"), "test.owner", 1, None)
+    db.session.commit()
+    assert stored_image(attachment).size == (2200, 2200)
+
+
+def test_a_jpeg_is_decoded_smaller_to_fit_the_memory_budget_another_format_is_refused(make_app):
+    """IMAGE_MAX_PIXELS bounds what is decoded: a JPEG is decoded at a fraction of its
+    size; a PNG cannot be, so it is refused, saying what to do."""
+    app = make_app(IMAGE_MAX_PIXELS=1_000_000, DEFAULT_LOCALE="en")
+    with app.app_context():
+        jpeg = store_photo(upload(encode(two_halves((3000, 2000)), "JPEG")), "test.owner", 1, None)
+        db.session.commit()
+        assert stored_image(jpeg).size == (750, 500)
+        with pytest.raises(AttachmentError) as refused:
+            store_photo(upload(encode(two_halves((3000, 2000)), "PNG")), "test.owner", 1, None)
+    assert str(refused.value) == (
+        "The image has too many pixels (6 megapixels, at most 1 here)."
+        " Send it as a JPEG photo, or a smaller copy."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (bomb_png(), "bomb.png", "no camera takes a photo this large. Send the photo as"),
+        (b"this is not an image", "notes.jpg", "Choose a photo taken with the camera."),
+        (jpeg_bytes()[:800], "cut.jpg", "Take it again, or send it once more."),
+    ],
+)
+def test_a_refused_photo_says_what_to_do(app, data, name, message):
+    with pytest.raises(AttachmentError, match=message):
+        store_photo(upload(data, name), "test.owner", 1, None)

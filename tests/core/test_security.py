@@ -147,7 +147,7 @@ def test_an_explicit_500_also_gets_the_friendly_page(failing_app, make_user, log
 
 
 def test_a_too_large_request_gets_a_friendly_413(make_app, make_user, login):
-    app = make_app(UPLOAD_MAX_BYTES=1024)
+    app = make_app(UPLOAD_MAX_BYTES=1024, PHOTO_MAX_BYTES=1024)
     with app.app_context():
         client = app.test_client()
         login(make_user("boss", ["admin"], all_sites=True), test_client=client)

@@ -6,6 +6,7 @@ import io
 import pytest
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from modules.facilities.models import (
@@ -14,7 +15,9 @@ from modules.facilities.models import (
     FacilityStatus,
     OrderState,
     RepairOrder,
+    VisitorReport,
 )
+from parkops.attachments import Attachment
 from parkops.extensions import db
 
 pytestmark = pytest.mark.e2e
@@ -141,26 +144,87 @@ def test_a_visitor_reports_a_problem_from_the_label(live_server, phone, sign_in,
     _english(phone)
     assert phone.locator("h1").inner_text() == bench.name
     assert "In service" in phone.locator(".fac-state").inner_text()
-    phone.locator("textarea[name=description]").fill("椅子腿断了")
     phone.locator("input[name=photo]").set_input_files([_photo(tmp_path, "bench.jpg")])
+    phone.locator("summary").click()
+    phone.locator("textarea[name=description]").fill("椅子腿断了")
     phone.locator("input[name=phone]").fill("13800138000")
-    phone.get_by_role("button", name="Send report").click()
-    phone.wait_for_url("**/thanks**")
+    phone.get_by_role("button", name="Seating").click()
+    phone.wait_for_url("**/thanks/**")
     assert "sent to the repair squad" in phone.locator("main").inner_text()
 
-    # A second visitor on the same facility is told that it is known, and joins the order.
+    # A second visitor reporting the same fault joins the order; another fault does not.
     phone.goto(url)
-    assert phone.locator(".flash-warning").count() == 1
-    phone.locator("textarea[name=description]").fill("还有钉子露出来")
-    phone.get_by_role("button", name="Send report").click()
-    phone.wait_for_url("**/thanks**")
+    phone.get_by_role("button", name="Seating").click()
+    phone.wait_for_url("**/thanks/**")
     assert "already reported" in phone.locator("main").inner_text()
+    phone.goto(url)
+    phone.get_by_role("button", name="Signs").click()
+    phone.wait_for_url("**/thanks/**")
+    assert "sent to the repair squad" in phone.locator("main").inner_text()
     with live_server.app.app_context():
         orders = db.session.scalars(
-            select(RepairOrder).where(RepairOrder.facility_id == bench.id)
+            select(RepairOrder).where(RepairOrder.facility_id == bench.id).order_by(RepairOrder.id)
         ).all()
-        assert len(orders) == 1 and orders[0].from_visitor
-        assert [c.body for c in orders[0].comments] == ["还有钉子露出来"]
+        assert [o.category.value for o in orders] == ["seating", "signage"]
+        assert orders[0].description == "椅子腿断了" and orders[0].reporter_phone == "13800138000"
+
+
+def _camera_photo(tmp_path, name: str, size: tuple[int, int]) -> str:
+    """A photo as a phone's camera writes it: large, and not compressible to nothing."""
+    path = tmp_path / name
+    image = Image.effect_noise(size, 60).convert("RGB")
+    image.save(path, "JPEG", quality=95)
+    return str(path)
+
+
+def test_a_damage_report_takes_three_taps_from_the_scan_page(
+    live_server, phone, sign_in, tmp_path, screenshot
+):
+    """报修 (opens the camera) → the photo (the camera's shutter, not counted) → a fault
+    button, which sends it. The browser shrinks the 12 MB photo before it is sent."""
+    lamp = _quiet_facility(live_server.app, "lamp")
+    sign_in(phone, "office")
+    url = _scan_url_from_label(phone, lamp)
+    phone.context.clear_cookies()
+    phone.goto(url)
+    _english(phone)
+    sent_sizes = []
+    phone.on(
+        "request",
+        lambda r: sent_sizes.append(len(r.post_data_buffer or b"")) if r.method == "POST" else None,
+    )
+    big = _camera_photo(tmp_path, "IMG_0001.jpg", (4000, 3000))
+    taps = 0
+    with phone.expect_file_chooser() as chooser:
+        phone.get_by_text("Report a fault: take a photo").tap()
+        taps += 1
+    chooser.value.set_files(big)  # the camera's shutter: not a tap on the page
+    expect(phone.locator("[data-photo-note]")).to_contain_text("KB")  # shrunk
+    screenshot(phone, "photo-taken")
+    phone.get_by_role("button", name="Lighting").tap()
+    taps += 1
+    phone.wait_for_url("**/thanks/**")
+    assert taps <= 3
+    screenshot(phone, "reported")
+    reference = phone.locator(".fac-reference").inner_text()
+    assert "sent to the repair squad" in phone.locator("main").inner_text()
+    assert sent_sizes and max(sent_sizes) < 2 * 1024 * 1024  # shrunk from the 4000 x 3000 photo
+    with live_server.app.app_context():
+        order = db.session.scalars(
+            select(RepairOrder).where(RepairOrder.facility_id == lamp.id)
+        ).one()
+        assert order.category.value == "lighting"
+        photo = db.session.get(Attachment, order_photo_id(order))
+        assert max(photo.width, photo.height) == 2000
+    phone.goto(f"/r?ref={reference}")
+    assert "Lighting" in phone.locator("main").inner_text()
+    screenshot(phone, "status")
+
+
+def order_photo_id(order: RepairOrder) -> int:
+    return db.session.scalar(
+        select(VisitorReport.photo_id).where(VisitorReport.order_id == order.id)
+    )
 
 
 def test_an_old_label_after_reissue_gets_a_clear_page(live_server, phone, sign_in):

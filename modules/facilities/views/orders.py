@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.facilities import orders, queries, registry
+from modules.facilities import orders, queries, registry, reports
 from modules.facilities.errors import FacilityError
 from modules.facilities.forms import (
+    CATEGORY_CHOICES,
     AssignForm,
     CommentForm,
     PartForm,
@@ -24,6 +25,7 @@ from modules.facilities.models import (
     RejectReason,
     RepairOrder,
     Transition,
+    VisitorReport,
 )
 from modules.facilities.photos import PHOTO_AFTER, PHOTO_BEFORE, photos_of
 from modules.facilities.views import bp, int_arg, repeat, uploads
@@ -130,6 +132,14 @@ def _render(order: RepairOrder, submitted=None, status: int = 200):
         lifecycle=steps & LIFECYCLE,
         forms=_forms(order, steps, submitted),
         transitions=transitions,
+        joined_reports=db.session.scalars(
+            select(VisitorReport)
+            .where(VisitorReport.order_id == order.id, VisitorReport.opened_order.is_(False))
+            .where(VisitorReport.reference.is_not(None))
+            .order_by(VisitorReport.id)
+        ).all(),
+        may_split=reports.may_split(current_user, order),
+        category_choices=CATEGORY_CHOICES,
         before=photos_of(PHOTO_BEFORE, [order.id])[order.id],
         after=photos_of(PHOTO_AFTER, [order.id])[order.id],
         now=utcnow(),

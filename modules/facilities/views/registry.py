@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.facilities import queries, registry
+from modules.facilities import queries, registry, reports
 from modules.facilities.errors import FacilityError
-from modules.facilities.forms import FacilityForm, SquadLeadForm, TypeForm
+from modules.facilities.forms import FacilityForm, ReportForm, SquadLeadForm, TypeForm
 from modules.facilities.models import Facility, FacilityStatus, FacilityType, Inspection
 from modules.facilities.views import bp, int_arg, uploads
 from parkops.auth.access import check_site, require, site_filter
@@ -44,6 +44,12 @@ def facility_filter() -> queries.FacilityFilter:
     )
 
 
+def _report_form(facility: Facility) -> ReportForm:
+    form = ReportForm(formdata=None)
+    form.category.choices = reports.category_choices(facility)
+    return form
+
+
 def facility_page(facility: Facility):
     """A facility as the crew sees it: open orders, recent repairs and inspections."""
     open_orders = queries.recent_orders(facility.id, open_only=True, limit=20)
@@ -59,6 +65,7 @@ def facility_page(facility: Facility):
         open_orders=open_orders,
         repairs=queries.recent_orders(facility.id, open_only=False),
         inspections=inspections,
+        report_form=_report_form(facility),
         now=utcnow(),
         today=business_day(),
     )

@@ -1,18 +1,27 @@
 """Fault reports: a label's scan page (the visitor's form, or the facility for the crew),
-the visitor's thank-you page and the crew's damage report."""
+the visitor's confirmation and status pages, the crew's damage report and splitting a
+report off an order."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from modules.facilities import queries, registry, reports
+from modules.facilities import registry, reports
 from modules.facilities.errors import FacilityError
-from modules.facilities.forms import ReportForm, VisitorReportForm
-from modules.facilities.models import Facility, Priority
+from modules.facilities.forms import ReportForm, SplitForm, StatusForm, VisitorReportForm
+from modules.facilities.models import (
+    Facility,
+    FaultCategory,
+    Priority,
+    RepairOrder,
+    VisitorReport,
+)
 from modules.facilities.views import bp, repeat, uploads
 from modules.facilities.views.registry import facility_or_404, facility_page
 from parkops import idempotency
-from parkops.auth.access import public, require
+from parkops.auth.access import get_for_site, public, require
+from parkops.extensions import db
 
 
 def _crew_may_see(facility: Facility) -> bool:
@@ -21,6 +30,12 @@ def _crew_may_see(facility: Facility) -> bool:
         and current_user.can("facilities.view")
         and current_user.can_see_site(facility.site_id)
     )
+
+
+def _visitor_page(facility: Facility, form, status: int = 200, error: str | None = None):
+    return render_template(
+        "facilities/reports/visitor.html", facility=facility, form=form, error=error
+    ), status
 
 
 @bp.route("/q/<token>", methods=["GET", "POST"])
@@ -32,7 +47,7 @@ def scan(token: str):
     if request.method == "GET" and _crew_may_see(facility):
         return facility_page(facility)
     form = VisitorReportForm()
-    open_order = bool(queries.recent_orders(facility.id, open_only=True, limit=1))
+    form.category.choices = reports.category_choices(facility)
     if form.validate_on_submit():
         again = repeat()
         if again:
@@ -41,43 +56,63 @@ def scan(token: str):
         try:
             outcome = reports.visitor_report(
                 facility,
-                form.description.data,
+                FaultCategory(form.category.data),
+                form.description.data or "",
                 photos[0] if photos else None,
                 form.phone.data or "",
                 request.remote_addr or "",
                 request.form.get(idempotency.FIELD),
             )
         except reports.RateLimited as exc:
-            return render_template(
-                "facilities/reports/visitor.html",
-                facility=facility,
-                form=form,
-                open_order=open_order,
-                error=str(exc),
-            ), 429
+            return _visitor_page(facility, form, 429, str(exc))
         except FacilityError as exc:
             form.photo.errors = [str(exc)]
         else:
+            reference = reports.shown_reference(outcome.report.reference)
             return redirect(
-                url_for("facilities.scan_thanks", token=token, joined=int(outcome.joined)), 303
+                url_for("facilities.scan_thanks", token=token, reference=reference), 303
             )
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "facilities/reports/visitor.html", facility=facility, form=form, open_order=open_order
-    ), status
+    return _visitor_page(facility, form, 422 if request.method == "POST" else 200)
 
 
-@bp.route("/q/<token>/thanks")
+def _report_by_reference(text: str) -> VisitorReport | None:
+    reference = reports.normalize_reference(text)
+    if not reference:
+        return None
+    return db.session.scalar(select(VisitorReport).where(VisitorReport.reference == reference))
+
+
+@bp.route("/q/<token>/thanks/<reference>")
 @public
-def scan_thanks(token: str):
+def scan_thanks(token: str, reference: str):
     facility = registry.facility_by_token(token)
-    if facility is None:
+    report = _report_by_reference(reference)
+    if facility is None or report is None or report.facility_id != facility.id:
         return render_template("facilities/reports/unknown_label.html"), 404
     return render_template(
         "facilities/reports/thanks.html",
         facility=facility,
-        joined=request.args.get("joined") == "1",
+        report=report,
+        reference=reports.shown_reference(report.reference),
     )
+
+
+@bp.route("/r")
+@public
+def report_status():
+    """A visitor's report by its reference: the fault and where its repair stands,
+    nothing personal (no text, phone, photo or names)."""
+    form = StatusForm(request.args)
+    report = _report_by_reference(form.ref.data) if form.ref.data else None
+    order = db.session.get(RepairOrder, report.order_id) if report else None
+    status = 404 if form.ref.data and report is None else 200
+    return render_template(
+        "facilities/reports/status.html",
+        form=form,
+        report=report,
+        order=order,
+        reference=reports.shown_reference(report.reference) if report else "",
+    ), status
 
 
 @bp.route("/facilities/<int:facility_id>/report", methods=["GET", "POST"])
@@ -85,6 +120,7 @@ def scan_thanks(token: str):
 def report(facility_id: int):
     facility = facility_or_404(facility_id)
     form = ReportForm()
+    form.category.choices = reports.category_choices(facility)
     if form.validate_on_submit():
         again = repeat()
         if again:
@@ -93,11 +129,12 @@ def report(facility_id: int):
             order = reports.report_damage(
                 facility,
                 current_user,
-                form.description.data,
+                form.description.data or "",
                 Priority(form.priority.data),
                 form.hazardous.data,
                 uploads("photos"),
                 request.form.get(idempotency.FIELD),
+                FaultCategory(form.category.data),
             )
         except FacilityError as exc:
             form.photos.errors = [str(exc)]
@@ -108,3 +145,23 @@ def report(facility_id: int):
             return redirect(url_for("facilities.order", id=order.id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("facilities/reports/damage.html", facility=facility, form=form), status
+
+
+@bp.route("/facilities/orders/<int:id>/reports/<int:report_id>/split", methods=["POST"])
+@require("facilities.repair", "facilities.verify")
+def split(id: int, report_id: int):  # noqa: A002  the order's argument is called id
+    order = get_for_site(RepairOrder, id)
+    if not reports.may_split(current_user, order):
+        abort(403)
+    form = SplitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        new = reports.split_report(
+            order, report_id, FaultCategory(form.category.data), current_user
+        )
+    except FacilityError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("facilities.order", id=order.id), 303)
+    flash(_("The report is now repair order %(id)s.", id=new.id), "success")
+    return redirect(url_for("facilities.order", id=new.id), 303)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from modules.facilities import orders, photos, reports
 from modules.facilities.models import (
     FacilityStatus,
+    FaultCategory,
     Inspection,
     OrderState,
     Part,
@@ -26,6 +27,18 @@ from parkops.notify import Notification
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.timeutil import business_day
 from tests.modules.facilities.conftest import jpeg_bytes, photo
+
+
+def category_text(category):
+    """A category's label in the installation's language, as an order stores it."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from modules.facilities.forms import CATEGORY_LABELS
+    from modules.facilities.models import FaultCategory  # noqa: F401
+
+    with current_app.test_request_context(), force_locale(current_app.config["DEFAULT_LOCALE"]):
+        return str(CATEGORY_LABELS[category])
 
 
 def count(model):
@@ -380,12 +393,18 @@ def test_another_sites_crew_cannot_touch_the_order(client, as_user, park, make_f
     assert client.get(f"/facilities/{order.facility_id}/label.png").status_code == 404
 
 
-def test_empty_description_is_refused_and_changes_nothing(client, as_user, park, make_facility):
+def test_a_crew_report_needs_no_description_the_category_says_what_is_wrong(
+    client, as_user, park, make_facility
+):
     facility = make_facility()
     as_user(park.crew)
-    response = report(client, facility, description="  ")
-    assert response.status_code == 422
-    assert count(RepairOrder) == 0 and count(Inspection) == 0
+    response = report(client, facility, description="  ", category="water_electric")
+    assert response.status_code == 303
+    order = db.session.scalar(select(RepairOrder))
+    assert order.category.value == "water_electric" and order.description == category_text(
+        FaultCategory.WATER_ELECTRIC
+    )
+    assert count(Inspection) == 1
 
 
 def _bomb() -> bytes:
@@ -406,7 +425,7 @@ def _bomb() -> bytes:
 def test_bad_photos_are_refused_and_change_nothing(
     make_app, as_user, park, make_facility, data, message
 ):
-    app = make_app(UPLOAD_MAX_BYTES=200_000)
+    app = make_app(PHOTO_MAX_BYTES=200_000)
     client = app.test_client()
     facility = make_facility()
     as_user(park.crew, test_client=client)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from modules.facilities.models import (
     Comment,
     FacilityStatus,
+    FaultCategory,
     Inspection,
     OrderState,
     RepairOrder,
@@ -16,6 +17,18 @@ from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink
 from tests.conftest import PASSWORD
 from tests.modules.facilities.conftest import photo
+
+
+def category_text(category):
+    """A category's label in the installation's language, as an order stores it."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from modules.facilities.forms import CATEGORY_LABELS
+    from modules.facilities.models import FaultCategory  # noqa: F401
+
+    with current_app.test_request_context(), force_locale(current_app.config["DEFAULT_LOCALE"]):
+        return str(CATEGORY_LABELS[category])
 
 
 def orders_count():
@@ -104,17 +117,51 @@ def test_a_visitor_report_opens_an_order_without_marking_the_facility(
     ]
 
 
-def test_a_second_visitor_report_joins_the_open_order(english, make_facility):
+def post_report(client, facility, category, description="", **fields):
+    return client.post(
+        f"/q/{facility.token}",
+        data={"category": category, "description": description, **fields},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_report_of_the_same_fault_joins_the_open_order_and_keeps_its_own_reference(
+    english, make_facility
+):
     facility = make_facility()
-    english.post(f"/q/{facility.token}", data={"description": "灯不亮"})
-    page = english.get(f"/q/{facility.token}").get_data(as_text=True)
-    assert "already open" in page
-    response = english.post(f"/q/{facility.token}", data={"description": "还是不亮", "phone": ""})
-    assert "joined=1" in response.headers["Location"]
-    assert "already reported" in english.get(response.headers["Location"]).get_data(as_text=True)
+    post_report(english, facility, "lighting", "灯不亮")
+    response = post_report(english, facility, "lighting", "还是不亮", phone="13800138000")
     assert orders_count() == 1
-    comment = db.session.scalar(select(Comment))
-    assert comment.body == "还是不亮" and comment.author_id is None
+    thanks = english.get(response.headers["Location"]).get_data(as_text=True)
+    assert "already reported" in thanks
+    second = db.session.scalars(select(VisitorReport).order_by(VisitorReport.id)).all()[1]
+    assert not second.opened_order and second.description == "还是不亮"
+    assert second.phone == "13800138000"
+    assert f"{second.reference[:4]}-{second.reference[4:]}" in thanks
+
+
+def test_a_report_of_another_fault_opens_its_own_order(english, make_facility):
+    """路灯不亮 on a facility with an open order for 围栏立柱松动 was added to that order
+    and closed with it: a different fault is a different order."""
+    facility = make_facility()
+    post_report(english, facility, "fence", "围栏立柱松动")
+    response = post_report(english, facility, "lighting", "路灯不亮")
+    assert "sent to the repair squad" in english.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    orders = db.session.scalars(select(RepairOrder).order_by(RepairOrder.id)).all()
+    assert [(o.category.value, o.description) for o in orders] == [
+        ("fence", "围栏立柱松动"),
+        ("lighting", "路灯不亮"),
+    ]
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+def test_something_else_never_joins_an_order(english, make_facility):
+    facility = make_facility()
+    post_report(english, facility, "other", "有蜂窝")
+    post_report(english, facility, "other", "地面塌陷")
+    assert orders_count() == 2
 
 
 def test_the_same_visitor_form_posted_twice_makes_one_report(english, make_facility):
@@ -146,12 +193,14 @@ def test_visitor_reports_are_rate_limited_per_address_in_the_database(
     assert other.status_code == 303
 
 
-def test_empty_description_is_refused_and_changes_nothing(english, make_facility):
+def test_a_report_needs_no_description_the_category_says_what_is_wrong(english, make_facility):
     facility = make_facility()
-    response = english.post(f"/q/{facility.token}", data={"description": "   "})
-    assert response.status_code == 422
-    assert "This field is required" in response.get_data(as_text=True)
-    assert orders_count() == 0
+    response = post_report(english, facility, "seating", "   ")
+    assert response.status_code == 303
+    order = db.session.scalar(select(RepairOrder))
+    assert order.category.value == "seating" and order.description == category_text(
+        FaultCategory.SEATING
+    )
 
 
 @pytest.mark.parametrize(
