@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from modules.receivables.ledger import MAX_AMOUNT_FEN
@@ -30,7 +31,9 @@ def _optional_int(value):
 class DebtorForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in DEBTOR_KINDS.items()])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in DEBTOR_KINDS.items()]
+    )
     id_code = StringField(
         _l("Unified social credit code or ID number"),
         filters=[_strip],
@@ -50,7 +53,7 @@ class ReceivableForm(FlaskForm):
     debtor_id = SelectField(_l("Debtor"), coerce=int, validators=[InputRequired()])
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     kind = SelectField(
-        _l("Kind"), choices=[(k.value, label) for k, label in RECEIVABLE_KINDS.items()]
+        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in RECEIVABLE_KINDS.items()]
     )
     origin = StringField(
         _l("Origin"),
@@ -76,7 +79,7 @@ class PaymentForm(FlaskForm):
     paid_on = DateField(_l("Received on"), validators=[InputRequired()])
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()], max_fen=MAX_AMOUNT_FEN)
     method = SelectField(
-        _l("Method"), choices=[(m.value, label) for m, label in PAYMENT_METHODS.items()]
+        _l("Method"), choices=[SelectChoice(m.value, label) for m, label in PAYMENT_METHODS.items()]
     )
     receipt_no = StringField(_l("Receipt number"), filters=[_strip], validators=[Length(max=40)])
     note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])

@@ -111,7 +111,9 @@ def create_debtor(data: DebtorData, user: User, retry_key: str | None = None) ->
     except ReceivablesError:
         db.session.rollback()
         raise
-    idempotency.remember(retry_key, url_for("receivables.debtor", debtor_id=debtor.id), user.id)
+    if retry_key:  # the page it led to, for a repeat of the same form
+        url = url_for("receivables.debtor", debtor_id=debtor.id)
+        idempotency.remember(retry_key, url, user.id)
     db.session.commit()
     return debtor
 
@@ -190,8 +192,9 @@ def raise_receivable(
     except (ReceivablesError, AttachmentError):
         db.session.rollback()
         raise
-    url = url_for("receivables.receivable", receivable_id=receivable.id)
-    idempotency.remember(retry_key, url, user.id)
+    if retry_key:  # the page it led to, for a repeat of the same form
+        url = url_for("receivables.receivable", receivable_id=receivable.id)
+        idempotency.remember(retry_key, url, user.id)
     db.session.commit()
     return receivable
 

@@ -121,8 +121,9 @@ def record_payment(
     except ReceivablesError:
         db.session.rollback()
         raise
-    url = url_for("receivables.payment", payment_id=payment.id)
-    idempotency.remember(retry_key, url, user.id)
+    if retry_key:  # the page it led to, for a repeat of the same form
+        url = url_for("receivables.payment", payment_id=payment.id)
+        idempotency.remember(retry_key, url, user.id)
     db.session.commit()
     return payment
 

@@ -2,6 +2,7 @@
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from modules.receivables import access, ledger, queries
 from modules.receivables.errors import ReceivablesError
@@ -17,12 +18,7 @@ READ = ("receivables.view", "receivables.own", "receivables.write")
 @require(*READ)
 def debtors():
     text = request.args.get("q", "").strip()[:50]
-    page = db.paginate(
-        queries.debtor_list(current_user, text),
-        page=int_arg("page") or 1,
-        per_page=50,
-        error_out=False,
-    )
+    page = queries.paginate(queries.debtor_list(current_user, text), int_arg("page") or 1)
     return render_template(
         "receivables/debtors/index.html",
         page=page,
@@ -35,7 +31,7 @@ def debtors():
 @require("receivables.write")
 def new_debtor():
     form = DebtorForm()
-    form.site_id.choices = [(s.id, s.name) for s in visible_sites()]
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in visible_sites()]
     status = 200
     if request.method == "POST":
         if done := repeat():

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from modules.receivables import access, ledger, payments
 from modules.receivables.errors import ReceivablesError
@@ -22,7 +23,7 @@ def new_payment(debtor_id: int):
     debtor = debtor_or_404(debtor_id, current_user)
     form = PaymentForm()
     sites = visible_sites()
-    form.site_id.choices = [(s.id, s.name) for s in sites]
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
     if request.method == "GET":
         form.site_id.data = debtor.site_id
         form.paid_on.data = business_day()

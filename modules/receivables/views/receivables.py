@@ -3,6 +3,7 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from modules.receivables import access, ledger, queries
 from modules.receivables.errors import ReceivablesError
@@ -23,11 +24,8 @@ OWNER = "receivables.receivable"
 @require(*READ)
 def index():
     open_only = request.args.get("all") != "1"
-    page = db.paginate(
-        queries.receivable_list(current_user, open_only=open_only),
-        page=int_arg("page") or 1,
-        per_page=50,
-        error_out=False,
+    page = queries.paginate(
+        queries.receivable_list(current_user, open_only=open_only), int_arg("page") or 1
     )
     return render_template(
         "receivables/receivables/index.html",
@@ -38,21 +36,21 @@ def index():
 
 
 def _choices(form: ReceivableForm) -> None:
-    form.site_id.choices = [(s.id, s.name) for s in visible_sites()]
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in visible_sites()]
     form.debtor_id.choices = [
-        (d.id, d.name)
+        SelectChoice(d.id, d.name)
         for d in db.session.scalars(
             select(Debtor).where(site_filter(Debtor.site_id)).order_by(Debtor.name)
         )
     ]
-    form.department_id.choices = [("", "—")] + [
-        (d.id, d.name)
+    form.department_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(d.id, d.name)
         for d in db.session.scalars(
             select(Department).where(Department.active).order_by(Department.name)
         )
     ]
-    form.handler_id.choices = [("", "—")] + [
-        (u.id, u.display_name)
+    form.handler_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(u.id, u.display_name)
         for u in db.session.scalars(select(User).where(User.active).order_by(User.display_name))
     ]
 
