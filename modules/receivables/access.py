@@ -12,8 +12,13 @@ and templates are given (to hide buttons), never re-written in a template.
 from sqlalchemy import ColumnElement, and_, exists, select
 
 from modules.receivables.models import Debtor, Payment, Receivable, Reversal, ReversalState
-from parkops.auth.access import site_filter
 from parkops.auth.models import User
+
+
+def site_clause(user: User, column) -> ColumnElement[bool]:
+    """WHERE clause limiting ``column`` (a site_id) to ``user``'s sites."""
+    site_ids = user.site_ids
+    return column.is_not(None) if site_ids is None else column.in_(site_ids)
 
 
 def reads_all(user: User) -> bool:
@@ -27,7 +32,7 @@ def may_write(user: User, site_id: int | None = None) -> bool:
 
 def receivable_scope(user: User) -> ColumnElement[bool]:
     """WHERE clause: the receivables ``user`` may see (their sites; a handler: hers)."""
-    clause = site_filter(Receivable.site_id)
+    clause = site_clause(user, Receivable.site_id)
     if not reads_all(user):
         clause = and_(clause, Receivable.handler_id == user.id)
     return clause
@@ -36,14 +41,14 @@ def receivable_scope(user: User) -> ColumnElement[bool]:
 def debtor_scope(user: User) -> ColumnElement[bool]:
     """WHERE clause: the debtors ``user`` may see (a handler: those she handles a
     receivable of)."""
-    clause = site_filter(Debtor.site_id)
+    clause = site_clause(user, Debtor.site_id)
     if reads_all(user):
         return clause
     handled = exists(
         select(Receivable.id).where(
             Receivable.debtor_id == Debtor.id,
             Receivable.handler_id == user.id,
-            site_filter(Receivable.site_id),
+            site_clause(user, Receivable.site_id),
         )
     )
     return handled

@@ -83,6 +83,7 @@ spec = ModuleSpec(
             READ,
             also=("receivables.receivable", "receivables.new"),
         ),
+        SubNavEntry(_l("Aging"), "receivables.aging", READ),
         SubNavEntry(
             _l("Debtors"),
             "receivables.debtors",

@@ -6,7 +6,6 @@ from sqlalchemy import Select, case, func, select
 from modules.receivables import access
 from modules.receivables.ledger import balance_fen
 from modules.receivables.models import Debtor, Payment, Receivable, Reversal
-from parkops.auth.access import site_filter
 from parkops.auth.models import User
 from parkops.extensions import db
 
@@ -84,6 +83,6 @@ def debtor_payments(debtor_id: int, user: User) -> Select:
     )
     return (
         select(Payment, latest)
-        .where(Payment.debtor_id == debtor_id, site_filter(Payment.site_id))
+        .where(Payment.debtor_id == debtor_id, access.site_clause(user, Payment.site_id))
         .order_by(Payment.paid_on.desc(), Payment.id.desc())
     )

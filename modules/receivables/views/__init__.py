@@ -52,4 +52,4 @@ def receivable_or_404(receivable_id: int, user) -> Receivable:
     return receivable
 
 
-from modules.receivables.views import debtors, payments, receivables  # noqa: E402, F401
+from modules.receivables.views import aging, debtors, payments, receivables  # noqa: E402, F401
