@@ -13,7 +13,7 @@ from alembic import op
 revision = "a9e1c0000001"
 down_revision = "d400e98fe039"
 branch_labels = ("receivables",)
-depends_on = "c0de13000001"  # the core's head when this branch began
+depends_on = None  # only the base's tables (users, sites, departments) are referenced
 
 
 def upgrade():
