@@ -9,12 +9,11 @@ from flask_login import current_user
 
 from modules.receivables import aging as aging_
 from modules.receivables.views import bp, int_arg, visible_sites
-from modules.receivables.views.debtors import READ
+from modules.receivables.views.debtors import READ, XLSX
 from parkops.auth.access import check_site, require
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_HEIGHT = 160  # px of the tallest bar
 
 
