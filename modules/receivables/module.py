@@ -12,6 +12,7 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
 
 from flask_babel import lazy_gettext as _l
 
+from modules.receivables import demo
 from modules.receivables.views import bp
 from parkops.money import format_fen
 from parkops.registry import (
@@ -96,6 +97,7 @@ spec = ModuleSpec(
             ),
         ),
     ),
+    demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
