@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, literal, select
 
 from modules.receivables import access
-from modules.receivables.models import Allocation, Debtor, Payment, Receivable, ReceivableKind
+from modules.receivables.models import Allocation, Debtor, Receivable, ReceivableKind
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.labels import label
@@ -89,8 +89,7 @@ def balance_as_of(as_of: date):
     """SQL: a receivable's balance on ``as_of`` (payments received by that day)."""
     paid = (
         select(func.coalesce(func.sum(Allocation.amount_fen), 0))
-        .join(Payment, Payment.id == Allocation.payment_id)
-        .where(Allocation.receivable_id == Receivable.id, Payment.paid_on <= as_of)
+        .where(Allocation.receivable_id == Receivable.id, Allocation.paid_on <= as_of)
         .scalar_subquery()
     )
     return Receivable.amount_fen - paid
@@ -150,9 +149,9 @@ def aging(user, as_of: date, by: str = "debtor", site_id: int | None = None) -> 
     if site_id is not None:
         inner = inner.where(Receivable.site_id == site_id)
     inner = inner.subquery()
-    query = select(inner.c.key, name, inner.c.bucket, func.sum(inner.c.balance)).where(
-        inner.c.balance != 0
-    )
+    # No "balance != 0" filter: SQLite would compute the balance twice; a balance is
+    # never negative, so groups of paid receivables sum to 0 and are dropped below.
+    query = select(inner.c.key, name, inner.c.bucket, func.sum(inner.c.balance))
     if joined is not None:
         query = query.outerjoin(joined, joined.id == inner.c.key)
     query = query.group_by(inner.c.key, name, inner.c.bucket)
@@ -162,5 +161,5 @@ def aging(user, as_of: date, by: str = "debtor", site_id: int | None = None) -> 
             row_name = label(ReceivableKind(k))
         row = rows.setdefault(k, AgingRow(k, row_name or "—"))
         row.cells[int(b)] += int(fen)
-    ordered = sorted(rows.values(), key=lambda r: (r.name, str(r.key)))
+    ordered = sorted((r for r in rows.values() if any(r.cells)), key=lambda r: (r.name, str(r.key)))
     return Aging(as_of, by, ordered)

@@ -132,11 +132,11 @@ def payments(rng: random.Random, owed, count: int, today: date, site_of: dict[in
                 "recorded_at": now,
             }
         )
-        targets.append((rid, fen))
+        targets.append((rid, fen, pay_rows[-1]["paid_on"]))
     ids = _insert(Payment, pay_rows)
     parts = [
-        {"payment_id": pid, "receivable_id": rid, "amount_fen": fen, "reversal_id": None}
-        for pid, (rid, fen) in zip(ids, targets, strict=True)
+        {"payment_id": pid, "receivable_id": rid, "amount_fen": fen, "paid_on": day}
+        for pid, (rid, fen, day) in zip(ids, targets, strict=True)
     ]
     for batch in _batches(parts):
         db.session.execute(insert(Allocation), batch)

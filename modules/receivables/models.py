@@ -135,13 +135,19 @@ class Payment(Base):
 
 class Allocation(Base):
     """Part of a payment applied to one receivable; a reversal's contra rows are
-    negative and name it."""
+    negative, name it and carry the payment's day, so a reversed payment nets to zero
+    on every day."""
 
     __tablename__ = "rcv_allocations"
+    # Aging sums a receivable's allocations up to a day from this index alone.
+    __table_args__ = (
+        Index("ix_rcv_allocations_receivable_day", "receivable_id", "paid_on", "amount_fen"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("rcv_payments.id"), index=True)
-    receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"), index=True)
+    receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"))
     amount_fen: Mapped[int]
+    paid_on: Mapped[date]  # the payment's day, copied (both never change)
     reversal_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_reversals.id"))
 
     payment: Mapped[Payment] = relationship(back_populates="allocations")

@@ -106,7 +106,12 @@ def record_payment(
         balances = {r.id: (r, b) for r, b in items}
         for receivable_id, fen in allocate(data.amount_fen, items):
             db.session.add(
-                Allocation(payment_id=payment.id, receivable_id=receivable_id, amount_fen=fen)
+                Allocation(
+                    payment_id=payment.id,
+                    receivable_id=receivable_id,
+                    amount_fen=fen,
+                    paid_on=payment.paid_on,
+                )
             )
             receivable, balance = balances[receivable_id]
             if fen == balance:
@@ -200,6 +205,7 @@ def decide_reversal(payment: Payment, approve: bool, user: User) -> Reversal:
                         payment_id=payment.id,
                         receivable_id=part.receivable_id,
                         amount_fen=-part.amount_fen,
+                        paid_on=part.paid_on,
                         reversal_id=reversal.id,
                     )
                 )

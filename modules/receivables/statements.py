@@ -62,8 +62,7 @@ def statement(user, debtor: Debtor, start: date, end: date) -> Statement:
     paid_before = db.session.scalar(
         select(func.coalesce(func.sum(Allocation.amount_fen), 0))
         .join(Receivable, Receivable.id == Allocation.receivable_id)
-        .join(Payment, Payment.id == Allocation.payment_id)
-        .where(*scope, Payment.paid_on < start)
+        .where(*scope, Allocation.paid_on < start)
     )
     lines = [
         Line(
