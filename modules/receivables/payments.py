@@ -26,7 +26,7 @@ from modules.receivables.models import (
     Reversal,
     ReversalState,
 )
-from parkops import audit, idempotency, signals
+from parkops import audit, idempotency, limits, signals
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -75,6 +75,9 @@ def record_payment(
             raise ReceivablesError(_("You may not record payments here."))
         check_amount(data.amount_fen)
         check_not_future(data.paid_on)
+        # One payment of a debtor at a time: two clerks at once cannot both take the
+        # same open balance (the lock ends with this transaction).
+        limits.serialize(f"receivables.debtor:{debtor.id}")
         receipt_no = data.receipt_no.strip()
         if receipt_no and db.session.scalar(
             select(Payment.id).where(Payment.receipt_no == receipt_no)
@@ -161,6 +164,7 @@ def propose_reversal(payment: Payment, reason: str, user: User) -> Reversal:
     user may not (a reversal already waits, or the payment is reversed) or gives no
     reason."""
     try:
+        limits.serialize(f"receivables.debtor:{payment.debtor_id}")
         if "reverse" not in access.payment_steps(user, payment, latest_reversal(payment)):
             raise ReceivablesError(_("This payment cannot be reversed now."))
         if not reason.strip():
@@ -192,6 +196,7 @@ def decide_reversal(payment: Payment, approve: bool, user: User) -> Reversal:
     by negative ones) or refuses the waiting reversal. ReceivablesError when nothing
     waits or the user proposed it or may not decide."""
     try:
+        limits.serialize(f"receivables.debtor:{payment.debtor_id}")
         reversal = latest_reversal(payment)
         if "decide" not in access.payment_steps(user, payment, reversal):
             raise ReceivablesError(_("A second person decides on this reversal."))

@@ -221,3 +221,23 @@ def test_the_lists_take_the_same_queries_for_3_or_30_debtors(
         return counts
 
     assert queries_for(3) == queries_for(27)
+
+
+def test_two_payments_at_once_cannot_both_take_one_balance(app, login, park, owed):
+    """Real threads, each its own signed-in client: ¥300 owed, two clerks post ¥200."""
+    from tests.core.test_limits import run_at_once
+
+    url = f"/receivables/debtors/{owed[0].id}/payments/new"
+    clients = [app.test_client() for _ in range(2)]
+    for c in clients:
+        login(park.finance, test_client=c)
+    forms = [
+        payment_form(site_id=park.psy.id, amount="200", idempotency_key=f"k{n}") for n in (1, 2)
+    ]
+
+    def send(n: int) -> int:
+        return clients[n].post(url, data=forms[n]).status_code
+
+    assert sorted(run_at_once(2, send)) == [303, 422]
+    db.session.expire_all()
+    assert count(Payment) == 1
