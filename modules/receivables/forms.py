@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     DateField,
     SelectField,
@@ -72,6 +72,11 @@ class ReceivableForm(FlaskForm):
     @property
     def receivable_kind(self) -> ReceivableKind:
         return ReceivableKind(self.kind.data)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File (.xlsx, .xls or .csv)"), validators=[FileRequired()])
+    site_id = SelectField(_l("Site of rows without one"), coerce=int, validators=[InputRequired()])
 
 
 class PaymentForm(FlaskForm):

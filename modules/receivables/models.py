@@ -34,6 +34,7 @@ class ReceivableKind(enum.StrEnum):
     ADVANCE = "advance"  # 预付款/借款 to be cleared with receipts
     COMPENSATION = "compensation"
     OTHER = "other"
+    OPENING = "opening"  # a debtor's opening balance: history not itemised, with its date
 
 
 class PaymentMethod(enum.StrEnum):

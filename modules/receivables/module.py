@@ -44,6 +44,7 @@ AUDIT_ACTIONS = {
     "receivables.reversal_proposed": _l("Payment reversal asked for"),
     "receivables.reversal_approved": _l("Payment reversal approved"),
     "receivables.reversal_refused": _l("Payment reversal refused"),
+    "receivables.imported": _l("Receivables imported"),
 }
 AUDIT_OBJECTS = {
     "debtor": AuditObject(_l("Debtor"), "receivables.debtor", "debtor_id"),
@@ -57,6 +58,8 @@ AUDIT_DETAILS = {
     "receivables.reversal_proposed:reason": AuditDetail(_l("Reason")),
     "receivables.reversal_approved:reason": AuditDetail(_l("Reason")),
     "receivables.reversal_refused:reason": AuditDetail(_l("Reason")),
+    "receivables.imported:added": AuditDetail(_l("Added")),
+    "receivables.imported:already": AuditDetail(_l("Imported before")),
 }
 
 spec = ModuleSpec(
@@ -85,6 +88,7 @@ spec = ModuleSpec(
             also=("receivables.receivable", "receivables.new"),
         ),
         SubNavEntry(_l("Aging"), "receivables.aging", READ),
+        SubNavEntry(_l("Import"), "receivables.import_", "receivables.write"),
         SubNavEntry(
             _l("Debtors"),
             "receivables.debtors",

@@ -23,6 +23,7 @@ RECEIVABLE_KINDS = {
     ReceivableKind.ADVANCE: _l("Advance to clear"),
     ReceivableKind.COMPENSATION: _l("Compensation"),
     ReceivableKind.OTHER: _l("Other"),
+    ReceivableKind.OPENING: _l("Opening balance"),
 }
 PAYMENT_METHODS = {
     PaymentMethod.CASH: _l("Cash"),

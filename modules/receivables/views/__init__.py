@@ -52,4 +52,10 @@ def receivable_or_404(receivable_id: int, user) -> Receivable:
     return receivable
 
 
-from modules.receivables.views import aging, debtors, payments, receivables  # noqa: E402, F401
+from modules.receivables.views import (  # noqa: E402, F401
+    aging,
+    debtors,
+    imports,
+    payments,
+    receivables,
+)
