@@ -12,12 +12,14 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
 
 from flask_babel import lazy_gettext as _l
 
-from modules.receivables import demo
+from modules.receivables import demo, indicators
 from modules.receivables.views import bp
 from parkops.money import format_fen
 from parkops.registry import (
     AuditDetail,
     AuditObject,
+    EvidenceKind,
+    Indicator,
     ModuleSpec,
     NavEntry,
     Permission,
@@ -99,6 +101,38 @@ spec = ModuleSpec(
                 "receivables.new_payment",
                 "receivables.payment",
             ),
+        ),
+    ),
+    evidence_kinds=(
+        EvidenceKind(
+            "receivables.payment",
+            _l("Payment received"),
+            "receivables.payment_evidence",
+            ("36",),
+            permission="receivables.view",
+        ),
+        EvidenceKind(
+            "receivables.rent_payment",
+            _l("Rent received"),
+            "receivables.payment_evidence",
+            ("12",),
+            permission="receivables.view",
+        ),
+    ),
+    indicators=(
+        Indicator(
+            "receivables.over_one_year",
+            _l("Owed for over a year (against 1 January)"),
+            ("36",),
+            indicators.over_one_year_indicator,
+            permission="receivables.view",
+        ),
+        Indicator(
+            "receivables.rent_collected",
+            _l("Rent due this month collected"),
+            ("12",),
+            indicators.rent_collected_this_month,
+            permission="receivables.view",
         ),
     ),
     demo=demo.load,

@@ -23,6 +23,7 @@ from modules.receivables.models import (
     Payment,
     PaymentMethod,
     Receivable,
+    ReceivableKind,
     Reversal,
     ReversalState,
 )
@@ -31,6 +32,7 @@ from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
 from parkops.money import format_fen
+from parkops.rectification.services import link_evidence
 
 
 @dataclass
@@ -107,7 +109,8 @@ def record_payment(
         db.session.add(payment)
         db.session.flush()
         balances = {r.id: (r, b) for r, b in items}
-        for receivable_id, fen in allocate(data.amount_fen, items):
+        parts = allocate(data.amount_fen, items)
+        for receivable_id, fen in parts:
             db.session.add(
                 Allocation(
                     payment_id=payment.id,
@@ -119,6 +122,7 @@ def record_payment(
             receivable, balance = balances[receivable_id]
             if fen == balance:
                 _send_paid(receivable, debtor, data.paid_on, user)
+        _link(payment, debtor, [r for r, _b in items if r.id in dict(parts)])
         audit.record(
             "receivables.payment",
             "payment",
@@ -134,6 +138,15 @@ def record_payment(
         idempotency.remember(retry_key, url, user.id)
     db.session.commit()
     return payment
+
+
+def _link(payment: Payment, debtor: Debtor, paid: list[Receivable]) -> None:
+    """The payment is evidence for problem 36 (old debts collected) and, when it pays
+    rent, for 12 (rent chased)."""
+    summary = f"{debtor.name} {format_fen(payment.amount_fen)} {payment.paid_on.isoformat()}"
+    link_evidence("receivables.payment", payment.id, summary, site_id=payment.site_id)
+    if any(r.kind == ReceivableKind.RENT for r in paid):
+        link_evidence("receivables.rent_payment", payment.id, summary, site_id=payment.site_id)
 
 
 def _send_paid(receivable: Receivable, debtor: Debtor, paid_on: date, user: User) -> None:

@@ -82,6 +82,12 @@ def payment(payment_id: int):
     return _payment_page(found, ReversalForm(formdata=None))
 
 
+@bp.route("/evidence/payments/<int:id>")
+@require(*READ)
+def payment_evidence(id: int):  # noqa: A002  (the ledger links to evidence by ``id``)
+    return redirect(url_for("receivables.payment", payment_id=id))
+
+
 @bp.route("/payments/<int:payment_id>/reverse", methods=["POST"])
 @require("receivables.write")
 def reverse(payment_id: int):
