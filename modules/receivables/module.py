@@ -100,6 +100,7 @@ spec = ModuleSpec(
                 "receivables.new_debtor",
                 "receivables.new_payment",
                 "receivables.payment",
+                "receivables.statement",
             ),
         ),
     ),
