@@ -135,8 +135,9 @@ def import_file(
     ]
     if missing:
         raise ImportRefused([_("No column for: %(fields)s.", fields=", ".join(missing))])
-    sites = {s.code.lower(): s.id for s in db.session.scalars(select(Site))}
-    sites.update({s.name.lower(): s.id for s in db.session.scalars(select(Site))})
+    # Only the importer's own sites: another site's name is "unknown" to her.
+    own = [s for s in db.session.scalars(select(Site)) if user.can_see_site(s.id)]
+    sites = {s.code.lower(): s.id for s in own} | {s.name.lower(): s.id for s in own}
     kinds = _words(RECEIVABLE_KINDS) | KIND_WORDS
     debtor_kinds = _words(DEBTOR_KINDS) | DEBTOR_KIND_WORDS
     rows, problems = [], []

@@ -143,3 +143,13 @@ def test_only_finance_imports(client, login, park):
     login(park.leader)
 
     assert client.get("/receivables/import").status_code == 403
+
+
+def test_a_one_site_clerk_imports_nothing_into_another_site(client, login, park):
+    login(park.psy_finance)
+
+    response = post(client, "应收款.xlsx", xlsx(LIST), park.psy)
+
+    assert response.status_code == 422
+    assert "Line 4: unknown site zylz." in response.get_data(as_text=True)
+    assert count(Receivable) == 0
