@@ -1,0 +1,165 @@
+"""Aging (账龄) as of any date: what was still owed on that day, by how long overdue.
+
+A receivable counts when it was raised on or before the day; its balance that day is
+its amount less what payments received by then paid of it (a reversed payment's
+contra rows carry the payment's date, so it counts as never made). The bucket is
+chosen by its due date against cut-off dates computed once for the day, so SQL
+compares dates only (portable, index-friendly):
+
+- not yet due: due on or after the day; 1–30, 31–90, 91–180 days overdue;
+- 181 days to 1 year, 1–2 years, 2–3 years, over 3 years: years by the calendar
+  (a debt is over one year overdue the day after its anniversary: due 2023-02-28,
+  on 2024-02-29; due 2024-02-29, on 2025-03-01).
+
+One query gives the whole grid, grouped by debtor, kind, site or handler; totals are
+integer sums of fen, so rows, columns and the grand total add up to the fen.
+"""
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, literal, select
+
+from modules.receivables import access
+from modules.receivables.models import Allocation, Debtor, Receivable, ReceivableKind
+from parkops.auth.models import Site, User
+from parkops.extensions import db
+from parkops.labels import label
+
+
+class Bucket(enum.IntEnum):
+    NOT_DUE = 0
+    D1_30 = 1
+    D31_90 = 2
+    D91_180 = 3
+    D181_365 = 4
+    Y1_2 = 5
+    Y2_3 = 6
+    OVER_3Y = 7
+
+
+BUCKET_LABELS = {
+    Bucket.NOT_DUE: _l("Not yet due"),
+    Bucket.D1_30: _l("1–30 days"),
+    Bucket.D31_90: _l("31–90 days"),
+    Bucket.D91_180: _l("91–180 days"),
+    Bucket.D181_365: _l("181 days–1 year"),
+    Bucket.Y1_2: _l("1–2 years"),
+    Bucket.Y2_3: _l("2–3 years"),
+    Bucket.OVER_3Y: _l("Over 3 years"),
+}
+GROUPINGS = ("debtor", "kind", "site", "handler")
+
+
+def years_before(day: date, years: int) -> date:
+    """The earliest due date not yet ``years`` overdue on ``day``: the same calendar
+    day ``years`` earlier; for 29 February, 1 March (a debt due 28 February of a
+    common year had its anniversary the day before)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return date(day.year - years, 3, 1)
+
+
+def cutoffs(as_of: date) -> list[tuple[date, Bucket]]:
+    """(earliest due date in the bucket, bucket), youngest first: a receivable due on
+    ``d`` falls in the first bucket whose date is <= d; older ones are over 3 years."""
+    return [
+        (as_of, Bucket.NOT_DUE),
+        (as_of - timedelta(days=30), Bucket.D1_30),
+        (as_of - timedelta(days=90), Bucket.D31_90),
+        (as_of - timedelta(days=180), Bucket.D91_180),
+        (years_before(as_of, 1), Bucket.D181_365),
+        (years_before(as_of, 2), Bucket.Y1_2),
+        (years_before(as_of, 3), Bucket.Y2_3),
+    ]
+
+
+def bucket_of(due_on: date, as_of: date) -> Bucket:
+    """The bucket of one due date on ``as_of`` (the rule the SQL applies)."""
+    for earliest, bucket in cutoffs(as_of):
+        if due_on >= earliest:
+            return bucket
+    return Bucket.OVER_3Y
+
+
+def balance_as_of(as_of: date):
+    """SQL: a receivable's balance on ``as_of`` (payments received by that day)."""
+    paid = (
+        select(func.coalesce(func.sum(Allocation.amount_fen), 0))
+        .where(Allocation.receivable_id == Receivable.id, Allocation.paid_on <= as_of)
+        .scalar_subquery()
+    )
+    return Receivable.amount_fen - paid
+
+
+@dataclass
+class AgingRow:
+    key: object
+    name: str
+    cells: list[int] = field(default_factory=lambda: [0] * len(Bucket))
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells)
+
+
+@dataclass
+class Aging:
+    as_of: date
+    by: str
+    rows: list[AgingRow]
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(r.cells[b] for r in self.rows) for b in Bucket]
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals)
+
+
+def _group(by: str):
+    """(key column, name column, joins) for a grouping."""
+    if by == "debtor":
+        return Receivable.debtor_id, Debtor.name, Debtor
+    if by == "site":
+        return Receivable.site_id, Site.name, Site
+    if by == "handler":
+        return Receivable.handler_id, User.display_name, User
+    return Receivable.kind, literal(""), None
+
+
+def aging(user, as_of: date, by: str = "debtor", site_id: int | None = None) -> Aging:
+    """The aging grid on ``as_of`` of the receivables ``user`` may see, grouped ``by``
+    one of GROUPINGS; rows by name (kind: in the enum's order), none without balance.
+    One query."""
+    by = by if by in GROUPINGS else "debtor"
+    key, name, joined = _group(by)
+    balance = balance_as_of(as_of)
+    bucket = case(
+        *[(Receivable.due_on >= earliest, int(b)) for earliest, b in cutoffs(as_of)],
+        else_=int(Bucket.OVER_3Y),
+    )
+    inner = select(key.label("key"), bucket.label("bucket"), balance.label("balance")).where(
+        Receivable.raised_on <= as_of, access.receivable_scope(user)
+    )
+    if site_id is not None:
+        inner = inner.where(Receivable.site_id == site_id)
+    inner = inner.subquery()
+    # No "balance != 0" filter: SQLite would compute the balance twice; a balance is
+    # never negative, so groups of paid receivables sum to 0 and are dropped below.
+    query = select(inner.c.key, name, inner.c.bucket, func.sum(inner.c.balance))
+    if joined is not None:
+        query = query.outerjoin(joined, joined.id == inner.c.key)
+    query = query.group_by(inner.c.key, name, inner.c.bucket)
+    rows: dict[object, AgingRow] = {}
+    for k, row_name, b, fen in db.session.execute(query):
+        if by == "kind":
+            row_name = label(ReceivableKind(k))
+        row = rows.setdefault(k, AgingRow(k, row_name or "—"))
+        row.cells[int(b)] += int(fen)
+    ordered = sorted((r for r in rows.values() if any(r.cells)), key=lambda r: (r.name, str(r.key)))
+    return Aging(as_of, by, ordered)

@@ -1,0 +1,2 @@
+class ReceivablesError(ValueError):
+    """A refusal; the message is for people (translated). Nothing was stored."""

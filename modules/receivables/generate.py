@@ -1,0 +1,142 @@
+"""Bulk data for the demo and the bench: debtors, receivables over every aging bucket
+(some from 2017), partial payments and their allocations, inserted in batches
+(``insert(Model)`` with lists of rows: no ORM objects, no audit entries).
+
+Each payment pays part of one receivable, never more than a sixth of it, so no
+receivable is over-paid whatever the counts. Deterministic for a given seed.
+"""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert
+
+from modules.receivables.models import (
+    Allocation,
+    Debtor,
+    DebtorKind,
+    Payment,
+    PaymentMethod,
+    Receivable,
+    ReceivableKind,
+)
+from parkops.extensions import db
+from parkops.timeutil import utcnow
+
+BATCH = 20_000
+MERCHANTS = ("茶社", "餐饮店", "小卖部", "游船队", "烧烤城", "充电桩运营商", "摄影部", "游乐项目部")
+# Days before today a receivable falls due: every bucket; None: in 2017, the oldest
+# debts the clean-up campaign is about.
+AGES = (-20, 5, 25, 45, 80, 120, 170, 200, 300, 400, 600, 800, 1000, 1300, 2000, None)
+OLDEST = date(2017, 6, 30)
+
+
+def _batches(rows):
+    for i in range(0, len(rows), BATCH):
+        yield rows[i : i + BATCH]
+
+
+def _insert(model, rows) -> list[int]:
+    """Insert ``rows`` in batches; the new ids, in the rows' order."""
+    ids: list[int] = []
+    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+    for batch in _batches(rows):
+        ids.extend(db.session.scalars(statement, batch))
+    return ids
+
+
+def debtors(rng: random.Random, site_ids: list[int], count: int, staff: int = 0) -> list[int]:
+    """Insert ``count`` debtors (``staff`` of them staff members); returns their ids."""
+    now = utcnow()
+    rows = []
+    for n in range(count):
+        is_staff = n < staff
+        rows.append(
+            {
+                "site_id": site_ids[n % len(site_ids)],
+                "name": f"职工{n + 1:03d}" if is_staff else f"濮阳{MERCHANTS[n % 8]}{n + 1:03d}",
+                "kind": (
+                    DebtorKind.STAFF
+                    if is_staff
+                    else rng.choice(
+                        [DebtorKind.MERCHANT, DebtorKind.MERCHANT, DebtorKind.ORGANISATION]
+                    )
+                ).value,
+                "id_code": "" if is_staff else f"91410900MA{n:08d}",
+                "contact": "" if is_staff else rng.choice(("张经理", "李会计", "王老板")),
+                "phone": f"139{rng.randrange(10**8):08d}",
+                "address": "濮阳市华龙区",
+                "created_at": now,
+            }
+        )
+    return _insert(Debtor, rows)
+
+
+def receivables(
+    rng: random.Random,
+    debtor_sites: list[tuple[int, int]],
+    count: int,
+    today: date,
+    handler_ids: list[int | None],
+) -> list[tuple[int, int, int, date]]:
+    """Insert ``count`` receivables over the debtors ([(debtor id, site id)]), due
+    across every bucket; returns (id, debtor id, amount fen, due) for each."""
+    now = utcnow()
+    kinds = [k for k in ReceivableKind if k != ReceivableKind.ADVANCE]
+    rows = []
+    for n in range(count):
+        debtor_id, site_id = debtor_sites[n % len(debtor_sites)]
+        age = AGES[n % len(AGES)]
+        due = OLDEST if age is None else today - timedelta(days=age)
+        due -= timedelta(days=rng.randint(0, 4))
+        raised = min(due - timedelta(days=30), today)
+        amount = rng.randint(5, 600) * 100_00 + rng.randint(0, 99)
+        rows.append(
+            {
+                "debtor_id": debtor_id,
+                "site_id": site_id,
+                "kind": rng.choice(kinds).value,
+                "origin": f"濮园租字〔{raised.year}〕{n % 90 + 1}号",
+                "amount_fen": amount,
+                "raised_on": raised,
+                "due_on": due,
+                "handler_id": handler_ids[n % len(handler_ids)],
+                "note": "",
+                "created_at": now,
+            }
+        )
+    ids = _insert(Receivable, rows)
+    return [
+        (i, r["debtor_id"], r["amount_fen"], r["due_on"]) for i, r in zip(ids, rows, strict=True)
+    ]
+
+
+def payments(rng: random.Random, owed, count: int, today: date, site_of: dict[int, int]) -> None:
+    """Insert ``count`` payments, each paying at most a sixth of one receivable of
+    ``owed`` (as ``receivables`` returns them), dated between due date and today."""
+    now = utcnow()
+    pay_rows, targets = [], []
+    for n in range(count):
+        rid, debtor_id, amount, due = owed[(n * 7) % len(owed)]
+        fen = max(1, amount // rng.randint(6, 12))
+        span = max(0, (today - due).days)
+        pay_rows.append(
+            {
+                "debtor_id": debtor_id,
+                "site_id": site_of[rid],
+                "paid_on": min(today, due + timedelta(days=rng.randint(0, span))),
+                "amount_fen": fen,
+                "method": rng.choice(list(PaymentMethod)[:4]).value,
+                "receipt_no": f"B{n:08d}-{rid}",
+                "note": "",
+                "recorded_at": now,
+            }
+        )
+        targets.append((rid, fen, pay_rows[-1]["paid_on"]))
+    ids = _insert(Payment, pay_rows)
+    parts = [
+        {"payment_id": pid, "receivable_id": rid, "amount_fen": fen, "paid_on": day}
+        for pid, (rid, fen, day) in zip(ids, targets, strict=True)
+    ]
+    for batch in _batches(parts):
+        db.session.execute(insert(Allocation), batch)

@@ -1,0 +1,95 @@
+"""Live figures for the ledger, over the reader's sites (a frozenset of ids; None:
+every site), filtered in SQL; each returns (text, good?) with None for "no judgement".
+
+- problem 36: what has been owed for over a year (more than a year past due), amount
+  and count, against the same figure on 1 January of this year;
+- problem 12: rent that fell due this month against what of it was collected.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from modules.receivables.aging import balance_as_of, years_before
+from modules.receivables.models import Allocation, Receivable, ReceivableKind
+from parkops.extensions import db
+from parkops.money import format_fen
+from parkops.timeutil import business_day
+
+RENT_TARGET = 0.9  # share of the month's rent collected that counts as "collected"
+
+
+def _sites(site_ids: frozenset[int] | None):
+    return Receivable.site_id.is_not(None) if site_ids is None else Receivable.site_id.in_(site_ids)
+
+
+def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, int]:
+    """(fen, count) of receivables with a balance on ``as_of`` more than a year past due."""
+    balance = balance_as_of(as_of)
+    inner = (
+        select(balance.label("balance"))
+        .where(
+            _sites(site_ids),
+            Receivable.raised_on <= as_of,
+            Receivable.due_on < years_before(as_of, 1),
+        )
+        .subquery()
+    )
+    fen, count = db.session.execute(
+        select(
+            func.coalesce(func.sum(inner.c.balance), 0),
+            func.count().filter(inner.c.balance > 0),
+        )
+    ).one()
+    return int(fen), int(count)
+
+
+def over_one_year_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
+    today = business_day()
+    fen, count = over_one_year(site_ids, today)
+    start = today.replace(month=1, day=1)
+    before, _count = over_one_year(site_ids, start)
+    text = _(
+        "%(amount)s in %(count)s receivables (%(before)s on %(day)s)",
+        amount=format_fen(fen),
+        count=count,
+        before=format_fen(before),
+        day=start.isoformat(),
+    )
+    if fen == 0 and before == 0:
+        return text, True
+    return text, fen < before
+
+
+def rent_collected_this_month(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
+    today = business_day()
+    start = today.replace(day=1)
+    due = (
+        select(Receivable.id, Receivable.amount_fen)
+        .where(
+            _sites(site_ids),
+            Receivable.kind == ReceivableKind.RENT,
+            Receivable.due_on >= start,
+            Receivable.due_on <= today,
+        )
+        .subquery()
+    )
+    due_fen, paid_fen = db.session.execute(
+        select(
+            select(func.coalesce(func.sum(due.c.amount_fen), 0)).scalar_subquery(),
+            select(func.coalesce(func.sum(Allocation.amount_fen), 0))
+            .where(Allocation.receivable_id.in_(select(due.c.id)))
+            .scalar_subquery(),
+        )
+    ).one()
+    if not due_fen:
+        return _("no rent fell due this month yet"), None
+    share = paid_fen / due_fen
+    text = _(
+        "%(paid)s of %(due)s (%(percent)s%%)",
+        paid=format_fen(paid_fen),
+        due=format_fen(due_fen),
+        percent=round(share * 100),
+    )
+    return text, share >= RENT_TARGET

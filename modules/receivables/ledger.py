@@ -1,0 +1,214 @@
+"""Debtors and receivables: registering them and computing what is still owed.
+
+A receivable's balance is never stored: it is ``amount_fen`` less the sum of its
+allocations (contra rows of reversed payments are negative), computed in SQL.
+Amounts are fen; dates are local business days.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from modules.receivables.errors import ReceivablesError
+from modules.receivables.models import (
+    Allocation,
+    Debtor,
+    DebtorKind,
+    Receivable,
+    ReceivableKind,
+)
+from parkops import audit, idempotency
+from parkops.attachments import AttachmentError, store_document, store_photo
+from parkops.auth.models import Site, User
+from parkops.extensions import db
+from parkops.timeutil import business_day
+
+MAX_AMOUNT_FEN = 10**10  # ¥100,000,000: above any one debt a park is owed; refuses typos
+
+
+def paid_fen(receivable_id_column=Receivable.id):
+    """Correlated scalar: the fen allocated to the receivable (0 when none)."""
+    return (
+        select(func.coalesce(func.sum(Allocation.amount_fen), 0))
+        .where(Allocation.receivable_id == receivable_id_column)
+        .scalar_subquery()
+    )
+
+
+def balance_fen():
+    """SQL expression: a receivable's open balance in fen."""
+    return Receivable.amount_fen - paid_fen()
+
+
+def balance_of(receivable: Receivable) -> int:
+    """The receivable's open balance in fen, as of now."""
+    return db.session.scalar(select(balance_fen()).where(Receivable.id == receivable.id))
+
+
+def check_amount(amount_fen: int | None) -> int:
+    """``amount_fen`` when it is a positive amount a person could owe; else a refusal."""
+    if amount_fen is None or amount_fen <= 0:
+        raise ReceivablesError(_("The amount must be more than zero."))
+    if amount_fen > MAX_AMOUNT_FEN:
+        raise ReceivablesError(_("The amount is too large."))
+    return amount_fen
+
+
+def check_not_future(day: date) -> date:
+    if day > business_day():
+        raise ReceivablesError(_("The date %(day)s is in the future.", day=day.isoformat()))
+    return day
+
+
+@dataclass
+class DebtorData:
+    """A debtor as typed: the site's id, the name, kind and the optional details."""
+
+    site_id: int
+    name: str
+    kind: DebtorKind
+    id_code: str = ""
+    contact: str = ""
+    phone: str = ""
+    address: str = ""
+    subject_kind: str | None = None
+    subject_id: int | None = None
+
+
+def add_debtor(data: DebtorData, user: User | None) -> Debtor:
+    """Register a debtor (adds and flushes; the caller commits). ReceivablesError when
+    the name is empty or the site unknown."""
+    if not data.name.strip():
+        raise ReceivablesError(_("Give the debtor's name."))
+    if db.session.get(Site, data.site_id) is None:
+        raise ReceivablesError(_("Choose a site."))
+    debtor = Debtor(
+        site_id=data.site_id,
+        name=data.name.strip(),
+        kind=data.kind,
+        id_code=data.id_code.strip().upper(),
+        contact=data.contact.strip(),
+        phone=data.phone.strip(),
+        address=data.address.strip(),
+        subject_kind=data.subject_kind,
+        subject_id=data.subject_id,
+        created_by_id=user.id if user else None,
+    )
+    db.session.add(debtor)
+    db.session.flush()
+    audit.record("receivables.debtor_added", "debtor", debtor.id, {"name": debtor.name}, actor=user)
+    return debtor
+
+
+def create_debtor(data: DebtorData, user: User, retry_key: str | None = None) -> Debtor:
+    """One transaction: register a debtor from the form; ReceivablesError rolls back."""
+    try:
+        debtor = add_debtor(data, user)
+    except ReceivablesError:
+        db.session.rollback()
+        raise
+    if retry_key:  # the page it led to, for a repeat of the same form
+        url = url_for("receivables.debtor", debtor_id=debtor.id)
+        idempotency.remember(retry_key, url, user.id)
+    db.session.commit()
+    return debtor
+
+
+@dataclass
+class ReceivableData:
+    """A receivable as typed: amount in fen, local dates; department and handler optional."""
+
+    debtor_id: int
+    site_id: int
+    kind: ReceivableKind
+    amount_fen: int
+    raised_on: date
+    due_on: date
+    origin: str = ""
+    department_id: int | None = None
+    handler_id: int | None = None
+    note: str = ""
+    reference: str | None = None
+
+
+def add_receivable(data: ReceivableData, user: User | None) -> Receivable:
+    """Add a receivable (flushes; the caller commits). ReceivablesError when the amount
+    is not positive or too large, it is raised in the future, falls due before it is
+    raised, or the debtor is unknown; or when ``reference`` was used already."""
+    check_amount(data.amount_fen)
+    check_not_future(data.raised_on)
+    if data.due_on < data.raised_on:
+        raise ReceivablesError(_("The due date comes before the date it was raised."))
+    debtor = db.session.get(Debtor, data.debtor_id)
+    if debtor is None:
+        raise ReceivablesError(_("Unknown debtor."))
+    if db.session.get(Site, data.site_id) is None:
+        raise ReceivablesError(_("Choose a site."))
+    receivable = Receivable(
+        debtor_id=debtor.id,
+        site_id=data.site_id,
+        kind=data.kind,
+        origin=data.origin.strip(),
+        amount_fen=data.amount_fen,
+        raised_on=data.raised_on,
+        due_on=data.due_on,
+        department_id=data.department_id,
+        handler_id=data.handler_id,
+        note=data.note.strip(),
+        reference=data.reference,
+        created_by_id=user.id if user else None,
+    )
+    db.session.add(receivable)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as clash:
+        raise ReceivablesError(_("This receivable was raised already.")) from clash
+    audit.record(
+        "receivables.raised",
+        "receivable",
+        receivable.id,
+        {"amount_fen": data.amount_fen, "debtor_id": debtor.id},
+        actor=user,
+    )
+    return receivable
+
+
+def raise_receivable(
+    data: ReceivableData, user: User, files=(), retry_key: str | None = None
+) -> Receivable:
+    """One transaction: a receivable from the form, with its scans (contract, IOU,
+    approval) as attachments. ReceivablesError (or AttachmentError) rolls back."""
+    try:
+        receivable = add_receivable(data, user)
+        for upload in files:
+            is_photo = (upload.mimetype or "").startswith("image/")
+            store = store_photo if is_photo else store_document
+            store(upload, "receivables.receivable", receivable.id, user.id)
+    except (ReceivablesError, AttachmentError):
+        db.session.rollback()
+        raise
+    if retry_key:  # the page it led to, for a repeat of the same form
+        url = url_for("receivables.receivable", receivable_id=receivable.id)
+        idempotency.remember(retry_key, url, user.id)
+    db.session.commit()
+    return receivable
+
+
+def open_receivables(debtor_id: int, site_id: int, ids: list[int] | None = None):
+    """The debtor's receivables at the site with a balance, oldest first (due date,
+    then raised, then id): [(Receivable, balance fen)]; only ``ids`` when given."""
+    balance = balance_fen().label("balance")
+    query = (
+        select(Receivable, balance)
+        .where(Receivable.debtor_id == debtor_id, Receivable.site_id == site_id)
+        .where(balance_fen() > 0)
+        .order_by(Receivable.due_on, Receivable.raised_on, Receivable.id)
+    )
+    if ids is not None:
+        query = query.where(Receivable.id.in_(ids))
+    return [(r, b) for r, b in db.session.execute(query)]

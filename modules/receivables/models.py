@@ -1,0 +1,173 @@
+"""Debtors, receivables, payments and their allocation, reversals.
+
+Money is an integer number of fen; business dates (raised, due, paid) are local
+dates; times are UTC. Nothing here is edited once recorded: a receivable's balance
+is its amount less its allocations, and a reversed payment keeps its rows and gains
+negative (contra) allocations that undo them.
+"""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from parkops.auth.models import Department, Site, User
+from parkops.db import Base, utcnow
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class DebtorKind(enum.StrEnum):
+    MERCHANT = "merchant"
+    STAFF = "staff"  # a staff member holding an advance
+    ORGANISATION = "organisation"
+    PERSON = "person"
+
+
+class ReceivableKind(enum.StrEnum):
+    RENT = "rent"
+    DEPOSIT_SHORTFALL = "deposit_shortfall"
+    UTILITIES = "utilities"
+    ADVANCE = "advance"  # 预付款/借款 to be cleared with receipts
+    COMPENSATION = "compensation"
+    OTHER = "other"
+    OPENING = "opening"  # a debtor's opening balance: history not itemised, with its date
+
+
+class PaymentMethod(enum.StrEnum):
+    CASH = "cash"
+    BANK = "bank"
+    WECHAT = "wechat"
+    ALIPAY = "alipay"
+    CHEQUE = "cheque"
+    RECEIPTS = "receipts"  # an advance cleared by reimbursement receipts, no cash
+
+
+class ReversalState(enum.StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class Debtor(Base):
+    """Whoever owes: registered at a site; ``id_code`` is a unified social credit code
+    or an ID number (optional, masked on lists). ``subject_kind``/``subject_id`` point
+    at the record elsewhere it stands for (a merchant), when another module raised it."""
+
+    __tablename__ = "rcv_debtors"
+    __table_args__ = (Index("ix_rcv_debtors_subject", "subject_kind", "subject_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[DebtorKind] = mapped_column(_enum(DebtorKind))
+    id_code: Mapped[str] = mapped_column(String(30), default="")
+    contact: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    subject_kind: Mapped[str | None] = mapped_column(String(60))
+    subject_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    site: Mapped[Site] = relationship(lazy="joined")
+
+    @property
+    def masked_id_code(self) -> str:
+        """The first two and last two characters, the rest as asterisks."""
+        code = self.id_code
+        if len(code) <= 4:
+            return "*" * len(code)
+        return code[:2] + "*" * (len(code) - 4) + code[-2:]
+
+
+class Receivable(Base):
+    """What one debtor owes for one thing (``amount_fen`` > 0), raised on a local date
+    and due on another; ``reference`` is the raiser's own key (unique), so a service
+    called twice for the same instalment raises it once."""
+
+    __tablename__ = "rcv_receivables"
+    __table_args__ = (Index("ix_rcv_receivables_debtor_due", "debtor_id", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("rcv_debtors.id"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    kind: Mapped[ReceivableKind] = mapped_column(_enum(ReceivableKind))
+    origin: Mapped[str] = mapped_column(String(200), default="")  # contract, approval number
+    amount_fen: Mapped[int]
+    raised_on: Mapped[date]
+    due_on: Mapped[date] = mapped_column(index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    debtor: Mapped[Debtor] = relationship(lazy="joined")
+    site: Mapped[Site] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship()
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+
+
+class Payment(Base):
+    """Money received from a debtor (or receipts clearing an advance), at one site."""
+
+    __tablename__ = "rcv_payments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("rcv_debtors.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    paid_on: Mapped[date]
+    amount_fen: Mapped[int]
+    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod))
+    receipt_no: Mapped[str] = mapped_column(String(40), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    debtor: Mapped[Debtor] = relationship(lazy="joined")
+    site: Mapped[Site] = relationship(lazy="joined")
+    recorded_by: Mapped[User | None] = relationship()
+    allocations: Mapped[list["Allocation"]] = relationship(
+        back_populates="payment", order_by="Allocation.id"
+    )
+
+
+class Allocation(Base):
+    """Part of a payment applied to one receivable; a reversal's contra rows are
+    negative, name it and carry the payment's day, so a reversed payment nets to zero
+    on every day."""
+
+    __tablename__ = "rcv_allocations"
+    # Aging sums a receivable's allocations up to a day from this index alone.
+    __table_args__ = (
+        Index("ix_rcv_allocations_receivable_day", "receivable_id", "paid_on", "amount_fen"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("rcv_payments.id"), index=True)
+    receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"))
+    amount_fen: Mapped[int]
+    paid_on: Mapped[date]  # the payment's day, copied (both never change)
+    reversal_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_reversals.id"))
+
+    payment: Mapped[Payment] = relationship(back_populates="allocations")
+    receivable: Mapped[Receivable] = relationship()
+
+
+class Reversal(Base):
+    """A reasoned request to undo a recorded payment; it takes effect only when a
+    second person approves it (never the proposer)."""
+
+    __tablename__ = "rcv_reversals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("rcv_payments.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[ReversalState] = mapped_column(_enum(ReversalState))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -1,0 +1,143 @@
+"""The receivables module as the core sees it.
+
+Who may do what (default roles; admin holds everything), limited to one's sites:
+
+- ``receivables.view``: every receivable, debtor and payment (finance, leader, office);
+- ``receivables.own``: the receivables one handles (经手人) and their debtors (other
+  staff roles);
+- ``receivables.write``: debtors, receivables, payments, reversal requests (finance);
+- ``receivables.approve``: decide on reversals (leaders); finance may decide too,
+  but never on a reversal they proposed (``access.payment_steps``).
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.receivables import demo, indicators
+from modules.receivables.views import bp
+from parkops.money import format_fen
+from parkops.registry import (
+    AuditDetail,
+    AuditObject,
+    EvidenceKind,
+    Indicator,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+    SubNavEntry,
+)
+
+READ = ("receivables.view", "receivables.own", "receivables.write")
+# Staff who may handle a receivable (经手人) without reading every one.
+HANDLER_ROLES = ("crew", "gardener", "assessor", "cashier", "auditor", "merchants", "inspector")
+
+
+def _fen(value) -> str:
+    return format_fen(int(value))
+
+
+def _debtor(value) -> str:
+    return f"#{value}"
+
+
+AUDIT_ACTIONS = {
+    "receivables.debtor_added": _l("Debtor added"),
+    "receivables.raised": _l("Receivable raised"),
+    "receivables.payment": _l("Payment recorded"),
+    "receivables.reversal_proposed": _l("Payment reversal asked for"),
+    "receivables.reversal_approved": _l("Payment reversal approved"),
+    "receivables.reversal_refused": _l("Payment reversal refused"),
+    "receivables.imported": _l("Receivables imported"),
+}
+AUDIT_OBJECTS = {
+    "debtor": AuditObject(_l("Debtor"), "receivables.debtor", "debtor_id"),
+    "receivable": AuditObject(_l("Receivable"), "receivables.receivable", "receivable_id"),
+    "payment": AuditObject(_l("Payment"), "receivables.payment", "payment_id"),
+}
+AUDIT_DETAILS = {
+    "receivables.debtor_added:name": AuditDetail(_l("Name")),
+    "amount_fen": AuditDetail(_l("Amount"), _fen),
+    "debtor_id": AuditDetail(_l("Debtor"), _debtor),
+    "receivables.reversal_proposed:reason": AuditDetail(_l("Reason")),
+    "receivables.reversal_approved:reason": AuditDetail(_l("Reason")),
+    "receivables.reversal_refused:reason": AuditDetail(_l("Reason")),
+    "receivables.imported:added": AuditDetail(_l("Added")),
+    "receivables.imported:already": AuditDetail(_l("Imported before")),
+}
+
+spec = ModuleSpec(
+    name="receivables",
+    label=_l("Receivables"),
+    blueprint=bp,
+    url_prefix="/receivables",
+    nav=(NavEntry(_l("Receivables"), "receivables.index", READ[0], "receivables"),),
+    permissions=(
+        Permission(
+            "receivables.view",
+            _l("See receivables, debtors and payments"),
+            ("finance", "leader", "office"),
+        ),
+        Permission("receivables.own", _l("See the receivables one handles"), HANDLER_ROLES),
+        Permission(
+            "receivables.write", _l("Record debtors, receivables and payments"), ("finance",)
+        ),
+        Permission("receivables.approve", _l("Approve payment reversals"), ("leader",)),
+    ),
+    subnav=(
+        SubNavEntry(
+            _l("Receivables"),
+            "receivables.index",
+            READ,
+            also=("receivables.receivable", "receivables.new"),
+        ),
+        SubNavEntry(_l("Aging"), "receivables.aging", READ),
+        SubNavEntry(_l("Import"), "receivables.import_", "receivables.write"),
+        SubNavEntry(
+            _l("Debtors"),
+            "receivables.debtors",
+            READ,
+            also=(
+                "receivables.debtor",
+                "receivables.new_debtor",
+                "receivables.new_payment",
+                "receivables.payment",
+                "receivables.statement",
+            ),
+        ),
+    ),
+    evidence_kinds=(
+        EvidenceKind(
+            "receivables.payment",
+            _l("Payment received"),
+            "receivables.payment_evidence",
+            ("36",),
+            permission="receivables.view",
+        ),
+        EvidenceKind(
+            "receivables.rent_payment",
+            _l("Rent received"),
+            "receivables.payment_evidence",
+            ("12",),
+            permission="receivables.view",
+        ),
+    ),
+    indicators=(
+        Indicator(
+            "receivables.over_one_year",
+            _l("Owed for over a year (against 1 January)"),
+            ("36",),
+            indicators.over_one_year_indicator,
+            permission="receivables.view",
+        ),
+        Indicator(
+            "receivables.rent_collected",
+            _l("Rent due this month collected"),
+            ("12",),
+            indicators.rent_collected_this_month,
+            permission="receivables.view",
+        ),
+    ),
+    demo=demo.load,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
+    audit_details=AUDIT_DETAILS,
+)

@@ -1,0 +1,45 @@
+"""The enums' words for people (``{{ value|label }}``)."""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.receivables.models import (
+    DebtorKind,
+    PaymentMethod,
+    ReceivableKind,
+    ReversalState,
+)
+from parkops import labels
+
+DEBTOR_KINDS = {
+    DebtorKind.MERCHANT: _l("Merchant"),
+    DebtorKind.STAFF: _l("Staff member"),
+    DebtorKind.ORGANISATION: _l("Organisation"),
+    DebtorKind.PERSON: _l("Person"),
+}
+RECEIVABLE_KINDS = {
+    ReceivableKind.RENT: _l("Rent"),
+    ReceivableKind.DEPOSIT_SHORTFALL: _l("Deposit shortfall"),
+    ReceivableKind.UTILITIES: _l("Water and electricity"),
+    ReceivableKind.ADVANCE: _l("Advance to clear"),
+    ReceivableKind.COMPENSATION: _l("Compensation"),
+    ReceivableKind.OTHER: _l("Other"),
+    ReceivableKind.OPENING: _l("Opening balance"),
+}
+PAYMENT_METHODS = {
+    PaymentMethod.CASH: _l("Cash"),
+    PaymentMethod.BANK: _l("Bank transfer"),
+    PaymentMethod.WECHAT: _l("WeChat Pay"),
+    PaymentMethod.ALIPAY: _l("Alipay"),
+    PaymentMethod.CHEQUE: _l("Cheque"),
+    PaymentMethod.RECEIPTS: _l("Reimbursement receipts"),
+}
+REVERSAL_STATES = {
+    ReversalState.PROPOSED: _l("Waiting for a second person"),
+    ReversalState.APPROVED: _l("Reversed"),
+    ReversalState.REFUSED: _l("Reversal refused"),
+}
+
+labels.register(DebtorKind, DEBTOR_KINDS)
+labels.register(ReceivableKind, RECEIVABLE_KINDS)
+labels.register(PaymentMethod, PAYMENT_METHODS)
+labels.register(ReversalState, REVERSAL_STATES)

@@ -1,0 +1,61 @@
+"""The receivables blueprint: one views module per concept, each thin.
+
+Parse the request, call a service, render or redirect (303 after POST); a refused
+or invalid form answers 422 with its messages.
+"""
+
+from flask import Blueprint, abort, redirect, request
+from sqlalchemy import select
+
+from modules.receivables import (
+    access,
+    texts,  # noqa: F401  (registers the enum labels)
+)
+from modules.receivables.models import Debtor, Receivable
+from parkops import idempotency
+from parkops.auth.access import site_filter
+from parkops.auth.models import Site
+from parkops.extensions import db
+
+bp = Blueprint("receivables", __name__)
+
+
+def int_arg(name: str) -> int | None:
+    """A query-string argument as a non-negative int; None when absent or not a number."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def repeat():
+    """A retry of a form already taken: go where the first post went (else None)."""
+    url = idempotency.previous_result(request.form.get(idempotency.FIELD))
+    return redirect(url, 303) if url else None
+
+
+def visible_sites() -> list[Site]:
+    """The sites the signed-in user works at, by code."""
+    return list(db.session.scalars(select(Site).where(site_filter(Site.id)).order_by(Site.code)))
+
+
+def debtor_or_404(debtor_id: int, user) -> Debtor:
+    """The debtor, if it exists and ``user`` may see it (else 404: unseen looks absent)."""
+    debtor = db.session.scalar(
+        select(Debtor).where(Debtor.id == debtor_id, access.debtor_scope(user))
+    )
+    return debtor or abort(404)
+
+
+def receivable_or_404(receivable_id: int, user) -> Receivable:
+    receivable = db.session.get(Receivable, receivable_id)
+    if receivable is None or not access.may_see_receivable(user, receivable):
+        abort(404)
+    return receivable
+
+
+from modules.receivables.views import (  # noqa: E402, F401
+    aging,
+    debtors,
+    imports,
+    payments,
+    receivables,
+)

@@ -1,0 +1,130 @@
+"""The debtor register: the list (ID numbers masked), a new debtor, one debtor's page."""
+
+from datetime import date
+from io import BytesIO
+
+from flask import abort, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from modules.receivables import access, ledger, queries, statements
+from modules.receivables.errors import ReceivablesError
+from modules.receivables.forms import DebtorForm
+from modules.receivables.views import bp, debtor_or_404, int_arg, repeat, visible_sites
+from parkops.auth.access import require
+from parkops.extensions import db
+from parkops.spreadsheet import Book
+from parkops.timeutil import business_day
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+READ = ("receivables.view", "receivables.own", "receivables.write")
+
+
+@bp.route("/debtors/")
+@require(*READ)
+def debtors():
+    text = request.args.get("q", "").strip()[:50]
+    page = queries.paginate(queries.debtor_list(current_user, text), int_arg("page") or 1)
+    return render_template(
+        "receivables/debtors/index.html",
+        page=page,
+        text=text,
+        may_write=access.may_write(current_user),
+    )
+
+
+@bp.route("/debtors/new", methods=["GET", "POST"])
+@require("receivables.write")
+def new_debtor():
+    form = DebtorForm()
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in visible_sites()]
+    status = 200
+    if request.method == "POST":
+        if done := repeat():
+            return done
+        if form.validate():
+            if not access.may_write(current_user, form.site_id.data):
+                abort(404)
+            data = ledger.DebtorData(
+                site_id=form.site_id.data,
+                name=form.name.data,
+                kind=form.debtor_kind,
+                id_code=form.id_code.data or "",
+                contact=form.contact.data or "",
+                phone=form.phone.data or "",
+                address=form.address.data or "",
+            )
+            try:
+                debtor = ledger.create_debtor(
+                    data, current_user, request.form.get("idempotency_key")
+                )
+                return redirect(url_for("receivables.debtor", debtor_id=debtor.id), 303)
+            except ReceivablesError as refused:
+                form.name.errors = [str(refused)]
+        status = 422
+    return render_template("receivables/debtors/form.html", form=form), status
+
+
+@bp.route("/debtors/<int:debtor_id>")
+@require(*READ)
+def debtor(debtor_id: int):
+    found = debtor_or_404(debtor_id, current_user)
+    rows = db.session.execute(queries.receivable_list(current_user, debtor_id=found.id)).all()
+    payments = db.session.execute(queries.debtor_payments(found.id, current_user)).all()
+    return render_template(
+        "receivables/debtors/debtor.html",
+        debtor=found,
+        rows=rows,
+        open_fen=sum(balance for _r, balance in rows),
+        payments=payments,
+        may_write=access.may_write(current_user),
+    )
+
+
+def _period() -> tuple[date, date]:
+    """``start`` and ``end`` from the query string (YYYY-MM-DD); default: this year
+    to today. 400 when the end comes before the start."""
+    today = business_day()
+    try:
+        start = date.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        start = today.replace(month=1, day=1)
+    try:
+        end = date.fromisoformat(request.args.get("end", ""))
+    except ValueError:
+        end = today
+    if end < start:
+        abort(400)
+    return start, end
+
+
+@bp.route("/debtors/<int:debtor_id>/statement")
+@require(*READ)
+def statement(debtor_id: int):
+    found = debtor_or_404(debtor_id, current_user)
+    start, end = _period()
+    template = "print" if request.args.get("print") == "1" else "statement"
+    return render_template(
+        f"receivables/debtors/{template}.html",
+        st=statements.statement(current_user, found, start, end),
+    )
+
+
+@bp.route("/debtors/<int:debtor_id>/statement.xlsx")
+@require(*READ)
+def statement_xlsx(debtor_id: int):
+    found = debtor_or_404(debtor_id, current_user)
+    start, end = _period()
+    st = statements.statement(current_user, found, start, end)
+    title = _("Statement of %(name)s", name=found.name)
+    book = Book(title)
+    columns, rows = statements.columns_and_rows(st)
+    sheet = book.sheet(_("Statement"), columns)
+    for row in rows:
+        sheet.append(row)
+    name = f"{_('statement')}-{found.id}-{start.isoformat()}-{end.isoformat()}.xlsx"
+    return send_file(
+        BytesIO(book.to_bytes()), mimetype=XLSX, as_attachment=True, download_name=name, max_age=0
+    )

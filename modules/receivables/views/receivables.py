@@ -1,0 +1,127 @@
+"""Receivables: the list with balances, raising one (with scans), one receivable's page."""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from modules.receivables import access, ledger, queries
+from modules.receivables.errors import ReceivablesError
+from modules.receivables.forms import ReceivableForm
+from modules.receivables.models import Allocation, Debtor, Payment
+from modules.receivables.views import bp, int_arg, receivable_or_404, repeat, visible_sites
+from modules.receivables.views.debtors import READ
+from parkops import attachments
+from parkops.attachments import Attachment, AttachmentError
+from parkops.auth.access import require, site_filter
+from parkops.auth.models import Department, User
+from parkops.extensions import db
+
+OWNER = "receivables.receivable"
+
+
+@bp.route("/")
+@require(*READ)
+def index():
+    open_only = request.args.get("all") != "1"
+    page = queries.paginate(
+        queries.receivable_list(current_user, open_only=open_only), int_arg("page") or 1
+    )
+    return render_template(
+        "receivables/receivables/index.html",
+        page=page,
+        open_only=open_only,
+        may_write=access.may_write(current_user),
+    )
+
+
+def _choices(form: ReceivableForm) -> None:
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in visible_sites()]
+    form.debtor_id.choices = [
+        SelectChoice(d.id, d.name)
+        for d in db.session.scalars(
+            select(Debtor).where(site_filter(Debtor.site_id)).order_by(Debtor.name)
+        )
+    ]
+    form.department_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(d.id, d.name)
+        for d in db.session.scalars(
+            select(Department).where(Department.active).order_by(Department.name)
+        )
+    ]
+    form.handler_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(u.id, u.display_name)
+        for u in db.session.scalars(select(User).where(User.active).order_by(User.display_name))
+    ]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("receivables.write")
+def new():
+    form = ReceivableForm()
+    _choices(form)
+    if request.method == "GET" and (debtor_id := int_arg("debtor")):
+        form.debtor_id.data = debtor_id
+    status = 200
+    if request.method == "POST":
+        if done := repeat():
+            return done
+        if form.validate():
+            if not access.may_write(current_user, form.site_id.data):
+                abort(404)
+            data = ledger.ReceivableData(
+                debtor_id=form.debtor_id.data,
+                site_id=form.site_id.data,
+                kind=form.receivable_kind,
+                amount_fen=form.amount.data,
+                raised_on=form.raised_on.data,
+                due_on=form.due_on.data,
+                origin=form.origin.data or "",
+                department_id=form.department_id.data,
+                handler_id=form.handler_id.data,
+                note=form.note.data or "",
+            )
+            files = [f for f in request.files.getlist("files") if f and f.filename]
+            try:
+                receivable = ledger.raise_receivable(
+                    data, current_user, files, request.form.get("idempotency_key")
+                )
+                return redirect(url_for("receivables.receivable", receivable_id=receivable.id), 303)
+            except (ReceivablesError, AttachmentError) as refused:
+                form.amount.errors = [str(refused)]
+        status = 422
+    return render_template("receivables/receivables/form.html", form=form), status
+
+
+@bp.route("/<int:receivable_id>")
+@require(*READ)
+def receivable(receivable_id: int):
+    found = receivable_or_404(receivable_id, current_user)
+    parts = db.session.execute(
+        select(Allocation, Payment)
+        .join(Payment, Payment.id == Allocation.payment_id)
+        .where(Allocation.receivable_id == found.id)
+        .order_by(Allocation.id)
+    ).all()
+    files = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.owner_kind == OWNER, Attachment.owner_id == found.id)
+        .order_by(Attachment.id)
+    ).all()
+    return render_template(
+        "receivables/receivables/receivable.html",
+        receivable=found,
+        balance=ledger.balance_of(found),
+        parts=parts,
+        files=files,
+    )
+
+
+@bp.route("/<int:receivable_id>/files/<int:attachment_id>")
+@require(*READ)
+def receivable_file(receivable_id: int, attachment_id: int):
+    found = receivable_or_404(receivable_id, current_user)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or (attachment.owner_kind, attachment.owner_id) != (OWNER, found.id):
+        abort(404)
+    return attachments.send(attachment)

@@ -1,0 +1,42 @@
+"""Demo data: debtors at both sites, receivables in every aging bucket (some from
+2017), partial payments that never over-pay, two staff advances overdue; once."""
+
+from sqlalchemy import func, select
+
+from modules.receivables import aging
+from modules.receivables.aging import Bucket
+from modules.receivables.ledger import balance_fen
+from modules.receivables.models import Debtor, DebtorKind, Payment, Receivable, ReceivableKind
+from parkops import demo
+from parkops.auth.models import User
+from parkops.extensions import db
+from parkops.rectification.services import load_notice
+from parkops.timeutil import business_day
+
+
+def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
+    load_notice()
+    assert demo.load()
+    finance = db.session.scalar(select(User).where(User.username == "finance"))
+
+    grid = aging.aging(finance, business_day(), "debtor")
+
+    assert all(total > 0 for total in grid.totals)
+    assert len(db.session.scalars(select(Debtor)).all()) == 40
+    assert {d.site.code for d in db.session.scalars(select(Debtor))} == {"PSY", "ZYLZ"}
+    assert db.session.scalar(select(func.min(Receivable.raised_on))).year == 2017
+    assert db.session.scalar(select(func.count()).select_from(Payment)) > 100
+    assert db.session.scalar(select(func.min(balance_fen()))) > 0  # partial, never over-paid
+    advances = db.session.scalars(
+        select(Receivable)
+        .join(Debtor)
+        .where(Debtor.kind == DebtorKind.STAFF, Receivable.kind == ReceivableKind.ADVANCE)
+    ).all()
+    assert len(advances) == 2
+    assert all(aging.bucket_of(r.due_on, business_day()) >= Bucket.D91_180 for r in advances)
+    login(finance, password=demo.PASSWORD)
+    for url in ("/receivables/", "/receivables/debtors/", "/receivables/aging"):
+        assert client.get(url).status_code == 200
+
+    assert not demo.load()
+    assert len(db.session.scalars(select(Debtor)).all()) == 40

@@ -1,0 +1,155 @@
+"""Import: an Excel list and an old .xls aging report (made here), bad rows named by
+line with nothing stored, a repeat that takes nothing, the mapping kept, opening
+balances with their date."""
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from modules.receivables import imports, statements
+from modules.receivables.models import Debtor, Receivable, ReceivableKind
+from parkops.extensions import db
+from tests.core.test_tabular import xls
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+LIST = [
+    ["债务人", "类别", "凭证号", "金额", "发生日期", "到期日", "景区"],
+    ["濮上园茶社", "租金", "ZL-2019-03", "12,000.00", date(2019, 3, 1), date(2019, 3, 31), "PSY"],
+    ["濮上园茶社", "水电费", "", 1050.07, "2020/7/1", "2020年7月31日", "濮上园"],
+    ["动物园小卖部", "期初余额", "", "8800", date(2017, 12, 31), None, "ZYLZ"],
+]
+
+
+def post(client, name, data, site, **mapping):
+    form = {"file": (io.BytesIO(data), name), "site_id": str(site.id)}
+    form.update({f"map_{k}": v for k, v in mapping.items()})
+    return client.post("/receivables/import", data=form, content_type="multipart/form-data")
+
+
+def test_an_excel_list_is_imported_with_its_dates_and_a_repeat_takes_nothing(client, login, park):
+    login(park.finance)
+    data = xlsx(LIST)
+
+    first = post(client, "应收款.xlsx", data, park.psy)
+    again = post(client, "应收款.xlsx", data, park.psy)
+
+    assert first.status_code == again.status_code == 303
+    rows = db.session.scalars(select(Receivable).order_by(Receivable.raised_on)).all()
+    assert [
+        (r.debtor.name, r.site.code, r.kind, r.amount_fen, r.raised_on, r.due_on) for r in rows
+    ] == [
+        (
+            "动物园小卖部",
+            "ZYLZ",
+            ReceivableKind.OPENING,
+            8800_00,
+            date(2017, 12, 31),
+            date(2017, 12, 31),
+        ),
+        ("濮上园茶社", "PSY", ReceivableKind.RENT, 12000_00, date(2019, 3, 1), date(2019, 3, 31)),
+        (
+            "濮上园茶社",
+            "PSY",
+            ReceivableKind.UTILITIES,
+            1050_07,
+            date(2020, 7, 1),
+            date(2020, 7, 31),
+        ),
+    ]
+    assert count(Debtor) == 2
+    page = client.get("/receivables/").get_data(as_text=True)
+    assert "0 receivables imported (0 new debtors); 3 were imported before." in page
+
+
+def test_bad_rows_are_each_named_and_nothing_is_stored(client, login, park):
+    login(park.finance)
+    bad = [
+        *LIST,
+        ["", "租金", "", "100", date(2020, 1, 1), None, "PSY"],
+        ["某公司", "租金", "", "12,5", date(2020, 1, 1), None, "PSY"],
+        ["某公司", "租金", "", "-100", date(2020, 1, 1), None, "PSY"],
+        ["某公司", "租金", "", "100", date(2999, 1, 1), None, "PSY"],
+        ["某公司", "租金", "", "100", date(2020, 1, 1), date(2019, 1, 1), "PSY"],
+        ["某公司", "租金", "", "100", date(2020, 1, 1), None, "北京园"],
+    ]
+
+    response = post(client, "应收款.xlsx", xlsx(bad), park.psy)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for line in range(5, 11):
+        assert f"Line {line}:" in page
+    assert "Line 2:" not in page
+    assert (count(Receivable), count(Debtor)) == (0, 0)
+
+
+def test_an_xls_aging_report_with_its_own_headers_and_the_mapping_kept(client, login, park):
+    login(park.finance)
+    report = [
+        ["往来单位名称", "未收余额", "单据日期", "账期截止"],
+        ["濮阳市园林工程公司", 56000.5, date(2018, 5, 20), date(2018, 6, 30)],
+        ["濮上园游船队", "3,000", date(2021, 1, 4), date(2021, 2, 4)],
+    ]
+    mapping = {
+        "debtor": "往来单位名称",
+        "amount": "未收余额",
+        "raised_on": "单据日期",
+        "due_on": "账期截止",
+    }
+
+    missing = post(client, "账龄分析.xls", xls(report), park.zylz)
+    assert missing.status_code == 422
+    assert "No column for: Debtor, Amount owed (yuan), Raised on." in missing.get_data(as_text=True)
+
+    done = post(client, "账龄分析.xls", xls(report), park.zylz, **mapping)
+
+    assert done.status_code == 303
+    amounts = db.session.scalars(select(Receivable.amount_fen).order_by(Receivable.id)).all()
+    assert amounts == [56000_50, 3000_00]
+    assert {r.site.code for r in db.session.scalars(select(Receivable))} == {"ZYLZ"}
+    assert imports.kept_mapping() == mapping
+    form = client.get("/receivables/import").get_data(as_text=True)
+    assert 'value="往来单位名称"' in form
+
+
+def test_the_statement_shows_an_opening_balance_as_such(client, login, park):
+    login(park.finance)
+    post(client, "应收款.xlsx", xlsx(LIST), park.psy)
+    debtor = db.session.scalar(select(Debtor).where(Debtor.name == "动物园小卖部"))
+
+    st = statements.statement(park.finance, debtor, date(2017, 1, 1), date(2018, 12, 31))
+
+    assert [(line.day, line.text, line.raised_fen) for line in st.lines] == [
+        (date(2017, 12, 31), "Opening balance", 8800_00)
+    ]
+
+
+def test_only_finance_imports(client, login, park):
+    login(park.leader)
+
+    assert client.get("/receivables/import").status_code == 403
+
+
+def test_a_one_site_clerk_imports_nothing_into_another_site(client, login, park):
+    login(park.psy_finance)
+
+    response = post(client, "应收款.xlsx", xlsx(LIST), park.psy)
+
+    assert response.status_code == 422
+    assert "Line 4: unknown site zylz." in response.get_data(as_text=True)
+    assert count(Receivable) == 0
