@@ -1,11 +1,15 @@
-"""Demo data: 濮上园 divided into a dozen maintenance zones and 中原绿色庄园 into a few,
-with a roster whose history has a change (a zone handed to a second gardener)."""
+"""Demo data: 濮上园 divided into a dozen maintenance zones drawn over a plan image made
+for the demo (``demo_plan``), 中原绿色庄园 into a few, with a roster whose history has a
+change (a zone handed to a second gardener)."""
 
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from modules.greening.models import Grade, RosterEntry, Zone, ZoneKind
+from modules.greening import demo_plan
+from modules.greening.models import Grade, RosterEntry, SitePlan, Zone, ZoneKind
+from modules.greening.plans import PLAN_PHOTO
+from parkops.attachments import store_photo
 from parkops.auth.models import Department, Site, User
 from parkops.demo import PASSWORD
 from parkops.extensions import db
@@ -56,7 +60,13 @@ def load() -> None:
     season_start = today - timedelta(days=90)
     for number, (code, name, area, kind, grade) in enumerate(PSY_ZONES):
         zone = Zone(
-            site_id=sites["PSY"].id, code=code, name=name, area_m2=area, kind=kind, grade=grade
+            site_id=sites["PSY"].id,
+            code=code,
+            name=name,
+            area_m2=area,
+            kind=kind,
+            grade=grade,
+            outline=demo_plan.OUTLINES[code],
         )
         db.session.add(zone)
         db.session.flush()
@@ -71,6 +81,11 @@ def load() -> None:
         db.session.add(zone)
         db.session.flush()
         _entry(zone, gardener3, "庄园班", season_start, office)
+    plan = store_photo(demo_plan.plan_upload(), PLAN_PHOTO, sites["PSY"].id, office.id)
+    db.session.flush()
+    db.session.add(
+        SitePlan(site_id=sites["PSY"].id, attachment_id=plan.id, uploaded_by_id=office.id)
+    )
     db.session.commit()
 
 

@@ -3,9 +3,10 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from parkops.attachments import Attachment
 from parkops.auth.models import Site, User
 from parkops.db import Base, utcnow
 
@@ -44,6 +45,9 @@ class Zone(Base):
     kind: Mapped[ZoneKind] = mapped_column(_enum(ZoneKind))
     grade: Mapped[Grade] = mapped_column(_enum(Grade))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The zone drawn on its site's plan: [[x, y], …], each 0..1 of the image's width
+    # and height from its top left corner, so a re-scanned plan keeps the drawings.
+    outline: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")
@@ -73,3 +77,16 @@ class RosterEntry(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     responsible: Mapped[User] = relationship(foreign_keys=[responsible_id], lazy="joined")
+
+
+class SitePlan(Base):
+    """平面图: the park's own plan image of one site, zones are drawn over it."""
+
+    __tablename__ = "grn_site_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), unique=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attachment: Mapped[Attachment] = relationship(lazy="joined")

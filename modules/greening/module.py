@@ -6,7 +6,8 @@ Who may do what (default roles; admin holds everything), always at the user's si
 - ``greening.view``: see zones, their roster and history (gardener, assessor,
   leader, office);
 - ``greening.work``: answer for a zone as its responsible person (gardener);
-- ``greening.manage``: add and edit zones, change the roster (office).
+- ``greening.manage``: add and edit zones, change the roster, upload a site's plan
+  and draw zones on it (office).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -29,6 +30,8 @@ AUDIT_ACTIONS = {
     "greening.zone_created": _l("Maintenance zone added"),
     "greening.zone_changed": _l("Maintenance zone changed"),
     "greening.roster_changed": _l("Zone's responsible person set"),
+    "greening.plan_uploaded": _l("Site plan uploaded"),
+    "greening.outline_drawn": _l("Zone drawn on the site plan"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
@@ -39,6 +42,7 @@ AUDIT_DETAILS = {
     "responsible_id": AuditDetail(_l("Responsible person"), person),
     "team": AuditDetail(_l("Team")),
     "starts_on": AuditDetail(_l("From")),
+    "points": AuditDetail(_l("Corners")),
 }
 
 spec = ModuleSpec(
@@ -82,6 +86,12 @@ spec = ModuleSpec(
             "greening.index",
             ("greening.view", "greening.manage"),
             also=("greening.zone", "greening.new_zone", "greening.edit_zone"),
+        ),
+        SubNavEntry(
+            _l("Site plan"),
+            "greening.plan",
+            ("greening.view", "greening.manage"),
+            also=("greening.outline",),
         ),
     ),
 )

@@ -1,34 +1,19 @@
-"""The greening pages: thin (parse, call ``zones``, render or redirect 303).
-
-Every route requires a greening permission; single zones go through
-``get_for_site`` (404 for another site's zone), lists through the user's sites.
-"""
+"""Zones and their roster: the list, one zone, add, edit, a roster change."""
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from modules.greening import (
-    texts,  # noqa: F401  (registers the enum labels)
-    zones,
-)
+from modules.greening import zones
 from modules.greening.forms import RosterForm, ZoneForm
 from modules.greening.models import Grade, Zone, ZoneKind
-from parkops.auth.access import check_site, get_for_site, require, site_filter
-from parkops.auth.models import Site, User
+from modules.greening.views import VIEW, bp, visible_sites
+from parkops.auth.access import check_site, get_for_site, require
+from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.timeutil import business_day
-
-bp = Blueprint("greening", __name__, static_folder="static")
-VIEW = ("greening.view", "greening.manage")
-
-
-def visible_sites() -> list[Site]:
-    """The sites the signed-in user works at, by code."""
-    return list(db.session.scalars(select(Site).where(site_filter(Site.id)).order_by(Site.code)))
 
 
 def _person(person_id: int | None) -> User | None:
