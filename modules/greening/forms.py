@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 from modules.greening.models import Grade, ZoneKind
@@ -20,7 +21,7 @@ def _person_id(value) -> int | None:
 
 
 def _choices(enum_class):
-    return [(m.value, labels.label(m)) for m in enum_class]
+    return [SelectChoice(m.value, labels.label(m)) for m in enum_class]
 
 
 class ZoneForm(FlaskForm):

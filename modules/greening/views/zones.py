@@ -5,6 +5,7 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from modules.greening import zones
 from modules.greening.forms import RosterForm, ZoneForm
@@ -25,7 +26,9 @@ def _people_choices(site_ids) -> list[tuple[int, str]]:
     for site_id in site_ids:
         people.update({u.id: u for u in zones.responsible_candidates(site_id)})
     ordered = sorted(people.values(), key=lambda u: u.display_name)
-    return [(0, _("— choose —"))] + [(u.id, u.display_name) for u in ordered]
+    return [SelectChoice(0, _("— choose —"))] + [
+        SelectChoice(u.id, u.display_name) for u in ordered
+    ]
 
 
 def _day_arg(name: str) -> date | None:
@@ -75,7 +78,7 @@ def _zone_data(form: ZoneForm, site_id: int) -> zones.ZoneData:
 def new_zone():
     form = ZoneForm()
     sites = visible_sites()
-    form.site_id.choices = [(s.id, s.name) for s in sites]
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
     form.responsible_id.choices = _people_choices([s.id for s in sites])
     if form.validate_on_submit():
         check_site(form.site_id.data)
@@ -100,7 +103,7 @@ def new_zone():
 def edit_zone(zone_id: int):
     zone = get_for_site(Zone, zone_id)
     form = ZoneForm(obj=zone)
-    form.site_id.choices = [(zone.site_id, zone.site.name)]
+    form.site_id.choices = [SelectChoice(zone.site_id, zone.site.name)]
     form.site_id.data = zone.site_id
     if form.validate_on_submit():
         try:
