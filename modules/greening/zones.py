@@ -12,8 +12,8 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import aliased, defaultload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import defaultload
 
 from modules.greening.models import Grade, RosterEntry, Zone, ZoneKind
 from parkops import audit
@@ -81,19 +81,17 @@ def history(zone_id: int) -> list[RosterEntry]:
     )
 
 
-def current_entries(day: date | None = None) -> Select:
-    """One row per zone: (zone_id, roster entry id) of the entry in force on ``day``
-    (default today), as a subquery-able select; zones not yet rostered have none."""
-    day = day or business_day()
-    later = aliased(RosterEntry)
-    newer_exists = (
-        select(later.id)
-        .where(later.zone_id == RosterEntry.zone_id, later.starts_on > RosterEntry.starts_on)
-        .where(later.starts_on <= day)
-        .exists()
-    )
-    return select(RosterEntry.zone_id, RosterEntry.id).where(
-        RosterEntry.starts_on <= day, ~newer_exists
+def current_entry_id(day: date | None = None):
+    """The id of the roster entry in force for ``Zone`` on ``day`` (default today), as a
+    scalar subquery correlated to the zone: one index lookup per zone; NULL for a zone
+    not yet rostered."""
+    return (
+        select(RosterEntry.id)
+        .where(RosterEntry.zone_id == Zone.id, RosterEntry.starts_on <= (day or business_day()))
+        .order_by(RosterEntry.starts_on.desc())
+        .limit(1)
+        .correlate(Zone)
+        .scalar_subquery()
     )
 
 
@@ -101,11 +99,9 @@ def zones_with_responsible(site_ids, text: str = "", mine: User | None = None, d
     """[(zone, entry or None)] for zones at ``site_ids`` (None: every site), by site and
     code; ``text`` matches code or name; ``mine`` keeps the zones that user answers for
     on ``day`` (default today). Two queries whatever the number of zones."""
-    current = current_entries(day).subquery()
     query = (
         select(Zone, RosterEntry)
-        .outerjoin(current, current.c.zone_id == Zone.id)
-        .outerjoin(RosterEntry, RosterEntry.id == current.c.id)
+        .outerjoin(RosterEntry, RosterEntry.id == current_entry_id(day))
         .order_by(Zone.site_id, Zone.code)
         # The responsible person's name is shown; their roles and sites are not.
         .options(
@@ -126,12 +122,10 @@ def zones_with_responsible(site_ids, text: str = "", mine: User | None = None, d
 def share_rostered(site_ids, day: date | None = None) -> tuple[int, int]:
     """(zones whose responsible person on ``day`` is an active account, all zones) at
     ``site_ids`` (None: every site)."""
-    current = current_entries(day).subquery()
     answered = and_(RosterEntry.id.is_not(None), User.active)
     query = (
         select(func.count(Zone.id), func.count(Zone.id).filter(answered))
-        .outerjoin(current, current.c.zone_id == Zone.id)
-        .outerjoin(RosterEntry, RosterEntry.id == current.c.id)
+        .outerjoin(RosterEntry, RosterEntry.id == current_entry_id(day))
         .outerjoin(User, User.id == RosterEntry.responsible_id)
     )
     if site_ids is not None:

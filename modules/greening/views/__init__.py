@@ -10,12 +10,23 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from modules.greening import texts  # noqa: F401  (registers the enum labels)
+from modules.greening.models import Grade, ZoneKind
+from parkops import labels
 from parkops.auth.access import site_filter
 from parkops.auth.models import Site
 from parkops.extensions import db
 
 bp = Blueprint("greening", __name__, static_folder="../static")
 VIEW = ("greening.view", "greening.manage")
+
+
+@bp.context_processor
+def enum_labels() -> dict:
+    """Kind and grade labels looked up once per page, for lists of hundreds of zones."""
+    return {
+        "kind_labels": {k: labels.label(k) for k in ZoneKind},
+        "grade_labels": {g: labels.label(g) for g in Grade},
+    }
 
 
 def visible_sites() -> list[Site]:
