@@ -6,7 +6,7 @@ Every route requires a greening permission; single records go through
 user's sites.
 """
 
-from flask import Blueprint
+from flask import Blueprint, url_for
 from sqlalchemy import select
 
 from modules.greening import texts  # noqa: F401  (registers the enum labels)
@@ -22,10 +22,13 @@ VIEW = ("greening.view", "greening.manage")
 
 @bp.context_processor
 def enum_labels() -> dict:
-    """Kind and grade labels looked up once per page, for lists of hundreds of zones."""
+    """Kind and grade labels and the zone address looked up once per page, for lists
+    and plans of hundreds of zones."""
     return {
         "kind_labels": {k: labels.label(k) for k in ZoneKind},
         "grade_labels": {g: labels.label(g) for g in Grade},
+        # A zone's page is this plus its id: one url_for per page, not one per zone.
+        "zone_url": url_for("greening.zone", zone_id=0).removesuffix("0"),
     }
 
 
