@@ -14,7 +14,7 @@ from importlib import import_module
 from types import ModuleType
 
 # In the order they run; a module's helper adds its scenario here.
-SCENARIOS = ("core", "facilities", "ticketing", "receivables")
+SCENARIOS = ("core", "facilities", "ticketing", "receivables", "greening", "patrols")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ Timings are not asserted anywhere; `make bench` reports them.
 from sqlalchemy import func, select
 
 from bench.measure import queries_per_page
-from bench.scenarios import core
+from bench.scenarios import core, greening
+from modules.greening.models import Zone
 from parkops import demo
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -34,6 +35,22 @@ def test_core_scenario_grows_the_demo_ledger_and_its_pages_answer(app, monkeypat
     assert _count(Problem, Problem.person.has(User.username == core.BUSY_PERSON)) >= 2
     db.session.remove()
     for page in core.pages(app):
+        queries, status = queries_per_page(app, page, demo.PASSWORD)
+        assert status == 200, f"{page.name} ({page.path}) answered {status}"
+        assert queries > 0
+
+
+def test_greening_scenario_adds_its_zones_and_its_pages_answer(app, monkeypatch):
+    monkeypatch.setattr(greening, "ZONES", 300)
+    load_notice()
+    demo.load()
+    zones_before = _count(Zone)
+
+    greening.setup(app)
+
+    assert _count(Zone) == zones_before + 300
+    db.session.remove()
+    for page in greening.pages(app):
         queries, status = queries_per_page(app, page, demo.PASSWORD)
         assert status == 200, f"{page.name} ({page.path}) answered {status}"
         assert queries > 0

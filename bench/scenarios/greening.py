@@ -1,0 +1,75 @@
+"""Greening at the issue's scale: 500 maintenance zones at 濮上园, each drawn on the
+demo's plan and with two roster entries (a handover a year ago), on top of the demo's.
+
+Inserted in bulk. Pages: the plan page, the zone list and one zone's page.
+Assessment rounds are not built yet, so their five years of history are not either.
+"""
+
+import random
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import insert, select
+
+from bench.scenarios import Page
+from modules.greening.models import Grade, RosterEntry, Zone, ZoneKind
+from parkops.auth.models import Site, User
+from parkops.extensions import db
+from parkops.timeutil import business_day
+
+MODULES = ("greening",)
+ZONES = 500
+
+
+def _outline(rng: random.Random) -> list[list[float]]:
+    x, y = rng.uniform(0, 0.95), rng.uniform(0, 0.95)
+    return [[x, y], [x + 0.04, y], [x + 0.04, y + 0.04], [x, y + 0.04]]
+
+
+def setup(app: Flask) -> None:
+    rng = random.Random(4)  # the same data on every run, so runs compare
+    site = db.session.scalar(select(Site).where(Site.code == "PSY"))
+    names = {u.username: u.id for u in db.session.scalars(select(User))}
+    kinds, grades = list(ZoneKind), list(Grade)
+    zone_rows = [
+        {
+            "site_id": site.id,
+            "code": f"PSY-B{n:04d}",
+            "name": f"养护区 {n}",
+            "area_m2": rng.randint(500, 20_000),
+            "kind": rng.choice(kinds),
+            "grade": rng.choice(grades),
+            "notes": "",
+            "outline": _outline(rng),
+        }
+        for n in range(1, ZONES + 1)
+    ]
+    db.session.execute(insert(Zone), zone_rows)
+    ids = db.session.scalars(select(Zone.id).where(Zone.code.like("PSY-B%"))).all()
+    today = business_day()
+    roster = []
+    for zone_id in ids:
+        for starts_on, who in (
+            (today - timedelta(days=730), "gardener2"),
+            (today - timedelta(days=365), "gardener"),
+        ):
+            roster.append(
+                {
+                    "zone_id": zone_id,
+                    "starts_on": starts_on,
+                    "responsible_id": names[who],
+                    "team": "一班",
+                    "recorded_by_id": names["office"],
+                }
+            )
+    db.session.execute(insert(RosterEntry), roster)
+    db.session.commit()
+
+
+def pages(app: Flask) -> list[Page]:
+    zone_id = db.session.scalar(select(Zone.id).where(Zone.code == "PSY-B0250"))
+    return [
+        Page("greening plan, gardener", "/greening/plan", "gardener"),
+        Page("greening zones, office", "/greening/", "office"),
+        Page("greening zone, assessor", f"/greening/zones/{zone_id}", "assessor"),
+    ]

@@ -1,0 +1,64 @@
+"""Forms of the greening pages: parsing and validation of what people type."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+from modules.greening.models import Grade, ZoneKind
+from parkops import labels
+
+
+def _strip(value):
+    # NUL characters are never meant, and PostgreSQL refuses them in text.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+def _person_id(value) -> int | None:
+    # "" and "0" are the empty choice: the service refuses it with its own message.
+    return int(value) if value not in (None, "", "0", 0) else None
+
+
+def _choices(enum_class):
+    return [SelectChoice(m.value, labels.label(m)) for m in enum_class]
+
+
+class ZoneForm(FlaskForm):
+    """A zone's details; on a new zone also its first responsible person and team."""
+
+    site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
+    code = StringField(
+        _l("Code"),
+        filters=[_strip],
+        validators=[
+            DataRequired(),
+            Length(max=30),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only.")),
+        ],
+        description=_l("Unique within the site, e.g. PSY-G01."),
+    )
+    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=100)])
+    area_m2 = IntegerField(
+        _l("Area (m²)"), validators=[InputRequired(), NumberRange(min=1, max=10_000_000)]
+    )
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
+    grade = SelectField(_l("Maintenance grade"), validators=[InputRequired()])
+    notes = TextAreaField(_l("Notes"), filters=[_strip], validators=[Length(max=2000)])
+    responsible_id = SelectField(_l("Responsible person"), coerce=_person_id, validate_choice=False)
+    team = StringField(_l("Team"), filters=[_strip], validators=[Length(max=100)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _choices(ZoneKind)
+        self.grade.choices = _choices(Grade)
+
+
+class RosterForm(FlaskForm):
+    """A change of who answers for a zone, from a day on."""
+
+    responsible_id = SelectField(_l("Responsible person"), coerce=_person_id, validate_choice=False)
+    team = StringField(_l("Team"), filters=[_strip], validators=[Length(max=100)])
+    starts_on = DateField(
+        _l("From"), validators=[InputRequired()], description=_l("Today or a later day.")
+    )

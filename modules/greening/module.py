@@ -1,0 +1,97 @@
+"""The greening module as the core sees it (problem 4: maintenance zones with a
+responsible person; serves 5, 6 and 15).
+
+Who may do what (default roles; admin holds everything), always at the user's sites:
+
+- ``greening.view``: see zones, their roster and history (gardener, assessor,
+  leader, office);
+- ``greening.work``: answer for a zone as its responsible person (gardener);
+- ``greening.manage``: add and edit zones, change the roster, upload a site's plan
+  and draw zones on it (office).
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.greening import demo, indicators, zones
+from modules.greening.views import bp
+from parkops.audit_words import person
+from parkops.registry import (
+    AuditDetail,
+    AuditObject,
+    Indicator,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+    SubNavEntry,
+)
+from parkops.subjects import SubjectKind
+
+AUDIT_ACTIONS = {
+    "greening.zone_created": _l("Maintenance zone added"),
+    "greening.zone_changed": _l("Maintenance zone changed"),
+    "greening.roster_changed": _l("Zone's responsible person set"),
+    "greening.plan_uploaded": _l("Site plan uploaded"),
+    "greening.outline_drawn": _l("Zone drawn on the site plan"),
+}
+AUDIT_OBJECTS = {
+    "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
+}
+AUDIT_DETAILS = {
+    "greening.zone_created:code": AuditDetail(_l("Code")),
+    "greening.zone_changed:code": AuditDetail(_l("Code")),
+    "responsible_id": AuditDetail(_l("Responsible person"), person),
+    "team": AuditDetail(_l("Team")),
+    "starts_on": AuditDetail(_l("From")),
+    "points": AuditDetail(_l("Corners")),
+}
+
+spec = ModuleSpec(
+    name="greening",
+    label=_l("Greening"),
+    blueprint=bp,
+    url_prefix="/greening",
+    nav=(NavEntry(_l("Greening"), "greening.index", "greening.view"),),
+    permissions=(
+        Permission(
+            "greening.view",
+            _l("See maintenance zones and who answers for them"),
+            ("gardener", "assessor", "leader", "office"),
+        ),
+        Permission("greening.work", _l("Answer for a maintenance zone"), ("gardener",)),
+        Permission(
+            "greening.manage", _l("Add and edit maintenance zones and their roster"), ("office",)
+        ),
+    ),
+    indicators=(
+        Indicator(
+            "greening.rostered_today",
+            _l("Maintenance zones with a responsible person today"),
+            ("4",),
+            indicators.rostered_today,
+            permission="greening.view",
+        ),
+    ),
+    subjects=(
+        SubjectKind(
+            "greening.zone", _l("Maintenance zone"), zones.get_subject, zones.search_subjects
+        ),
+    ),
+    demo=demo.load,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
+    audit_details=AUDIT_DETAILS,
+    subnav=(
+        SubNavEntry(
+            _l("Zones"),
+            "greening.index",
+            ("greening.view", "greening.manage"),
+            also=("greening.zone", "greening.new_zone", "greening.edit_zone"),
+        ),
+        SubNavEntry(
+            _l("Site plan"),
+            "greening.plan",
+            ("greening.view", "greening.manage"),
+            also=("greening.outline",),
+        ),
+    ),
+)

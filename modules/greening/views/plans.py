@@ -1,0 +1,92 @@
+"""Site plans: the plan page (zones over the image, a list without script), the
+image itself, its upload, and drawing a zone's outline."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from modules.greening import plans, zones
+from modules.greening.models import Zone
+from modules.greening.views import VIEW, bp, visible_sites
+from parkops import attachments
+from parkops.auth.access import check_site, get_for_site, require
+
+
+def _site_arg():
+    """The site asked for (?site=), else the user's first; 404 for another's."""
+    sites = visible_sites()
+    site_id = request.args.get("site", type=int)
+    if site_id is None:
+        return (sites[0] if sites else abort(404)), sites
+    check_site(site_id)
+    chosen = next((s for s in sites if s.id == site_id), None) or abort(404)
+    return chosen, sites
+
+
+def _plan_page(site, sites, error: str | None = None, status: int = 200):
+    page = render_template(
+        "greening/plans/plan.html",
+        site=site,
+        sites=sites,
+        plan=plans.plan_of(site.id),
+        rows=zones.zones_with_responsible({site.id}),
+        drawn=plans.drawn,
+        label_at=plans.label_at,
+        may_manage=zones.may_manage(current_user, site.id),
+        error=error,
+    )
+    return page, status
+
+
+@bp.route("/plan")
+@require(*VIEW)
+def plan():
+    return _plan_page(*_site_arg())
+
+
+@bp.route("/plan/<int:site_id>/image")
+@require(*VIEW)
+def plan_image(site_id: int):
+    check_site(site_id)
+    found = plans.plan_of(site_id) or abort(404)
+    return attachments.send(found.attachment)
+
+
+@bp.route("/plan/<int:site_id>", methods=["POST"])
+@require("greening.manage")
+def upload_plan(site_id: int):
+    sites = visible_sites()
+    site = next((s for s in sites if s.id == site_id), None) or abort(404)
+    try:
+        plans.upload_plan(site_id, request.files.get("image"), current_user)
+    except zones.GreeningError as refused:
+        return _plan_page(site, sites, str(refused), 422)
+    flash(_("Plan uploaded."), "success")
+    return redirect(url_for("greening.plan", site=site_id), 303)
+
+
+@bp.route("/zones/<int:zone_id>/outline", methods=["GET", "POST"])
+@require("greening.manage")
+def outline(zone_id: int):
+    zone = get_for_site(Zone, zone_id)
+    if not zones.may_manage(current_user, zone.site_id):
+        abort(403)
+    text, error, status = plans.outline_text(zone), None, 200
+    if request.method == "POST":
+        text = request.form.get("points", "")[:20_000]
+        try:
+            plans.set_outline(zone, text, current_user)
+        except zones.GreeningError as refused:
+            error, status = str(refused), 422
+        else:
+            flash(_("Outline saved."), "success")
+            return redirect(url_for("greening.plan", site=zone.site_id), 303)
+    page = render_template(
+        "greening/plans/outline.html",
+        zone=zone,
+        plan=plans.plan_of(zone.site_id),
+        text=text,
+        error=error,
+        drawn=plans.drawn,
+    )
+    return page, status

@@ -1,0 +1,59 @@
+"""Greening in a browser: the office draws a zone on the site plan by tapping it on a
+phone; at a desk the gardener reads the plan, follows a zone and its roster."""
+
+import pytest
+from sqlalchemy import select
+
+from modules.greening.models import Zone
+from parkops.extensions import db
+
+pytestmark = pytest.mark.e2e
+
+
+def _english(page) -> None:
+    switch = page.locator("form[action*='/language/en'] button")
+    if switch.count():
+        switch.click()
+        page.wait_for_load_state()
+
+
+def _zone(app, code: str) -> Zone:
+    with app.app_context():
+        zone = db.session.scalar(select(Zone).where(Zone.code == code))
+        db.session.expunge(zone)
+        return zone
+
+
+def test_office_draws_a_zone_by_tapping_the_plan(phone, live_server, sign_in, screenshot):
+    zone = _zone(live_server.app, "PSY-G11")
+    sign_in(phone, "office")
+    _english(phone)
+    phone.goto(f"/greening/zones/{zone.id}/outline")
+    phone.get_by_role("button", name="Clear").click()
+    plan = phone.locator("svg[data-draw]")
+    box = plan.bounding_box()
+    for x, y in ((0.80, 0.70), (0.95, 0.70), (0.95, 0.95), (0.80, 0.95)):
+        plan.click(position={"x": box["width"] * x, "y": box["height"] * y})
+    assert len(phone.locator("textarea[name=points]").input_value().split()) == 4
+    screenshot(phone, "outline-drawn")
+    phone.get_by_role("button", name="Save").click()
+    phone.wait_for_url("**/greening/plan?site=*")
+    with live_server.app.app_context():
+        outline = db.session.get(Zone, zone.id).outline
+    assert [round(v, 2) for v in outline[0]] == [0.8, 0.7]
+    assert [round(v, 2) for v in outline[2]] == [0.95, 0.95]
+    screenshot(phone, "plan-phone")
+
+
+def test_gardener_reads_the_plan_and_a_zones_roster(desktop, live_server, sign_in, screenshot):
+    sign_in(desktop, "gardener")
+    _english(desktop)
+    desktop.goto("/greening/plan")
+    zones = desktop.locator("svg.grn-plan polygon.grn-zone")
+    assert zones.count() == 12
+    screenshot(desktop, "plan-desktop")
+    desktop.locator("svg.grn-plan a", has_text="PSY-G06").click()
+    desktop.wait_for_url("**/greening/zones/*")
+    history = desktop.locator("#roster-head + form + table tbody tr, #roster-head ~ table tbody tr")
+    assert history.count() == 2  # handed from 孙丽 to 李明 three weeks ago
+    assert "绿化班 李明" in desktop.locator("dl.facts").inner_text()

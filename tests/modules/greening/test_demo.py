@@ -1,0 +1,38 @@
+"""Demo data: both sites zoned, 濮上园's zones drawn on its plan, a handover in the
+roster's history; loaded once."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from modules.greening import plans, zones
+from modules.greening.models import RosterEntry, Zone
+from parkops import demo
+from parkops.auth.models import Site
+from parkops.extensions import db
+from parkops.rectification.services import load_notice
+from parkops.timeutil import business_day
+
+
+def test_demo_zones_both_sites_and_draws_them_on_the_plan(app, client, login):
+    load_notice()
+    assert demo.load()
+    found = db.session.scalars(select(Zone)).all()
+    by_site = {code: [z for z in found if z.site.code == code] for code in ("PSY", "ZYLZ")}
+    assert len(by_site["PSY"]) == 12 and len(by_site["ZYLZ"]) == 3
+    psy = db.session.scalar(select(Site).where(Site.code == "PSY"))
+    plan = plans.plan_of(psy.id)
+    assert plan.attachment.width > plan.attachment.height > 0
+    for zone in by_site["PSY"]:
+        assert plans.parse_outline(plans.outline_text(zone)) == zone.outline
+    handed = next(z for z in found if z.code == "PSY-G06")
+    before = zones.entry_on(handed.id, business_day() - timedelta(days=30))
+    now = zones.entry_on(handed.id, business_day())
+    assert (before.responsible.username, now.responsible.username) == ("gardener", "gardener2")
+    assert zones.share_rostered(None) == (15, 15)
+    login("gardener", demo.PASSWORD)
+    assert client.get("/greening/plan").status_code == 200
+
+    entries = db.session.scalar(select(func.count()).select_from(RosterEntry))
+    assert not demo.load()
+    assert db.session.scalar(select(func.count()).select_from(RosterEntry)) == entries

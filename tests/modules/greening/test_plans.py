@@ -1,0 +1,133 @@
+"""Site plans and zones drawn on them: upload, outlines checked on the server, the page."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from modules.greening import plans
+from modules.greening.zones import GreeningError
+from parkops.extensions import db
+
+SQUARE = "0.1,0.1 0.3,0.1 0.3,0.3 0.1,0.3"
+
+
+def png_bytes(size=(400, 250)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 230, 190)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _upload(client, site, data=None, name="plan.png"):
+    image = (io.BytesIO(data if data is not None else png_bytes()), name)
+    return client.post(
+        f"/greening/plan/{site.id}", data={"image": image}, content_type="multipart/form-data"
+    )
+
+
+@pytest.fixture
+def planned(client, as_user, grove):
+    """濮上园 with its plan uploaded by the office, who stays signed in."""
+    as_user(grove.office)
+    assert _upload(client, grove.psy).status_code == 303
+    return plans.plan_of(grove.psy.id)
+
+
+def test_office_uploads_the_plan_and_everyone_at_the_site_sees_it(client, as_user, grove, planned):
+    assert (planned.attachment.width, planned.attachment.height) == (400, 250)
+    as_user(grove.gardener)
+    page = client.get("/greening/plan").get_data(as_text=True)
+    assert f'href="/greening/plan/{grove.psy.id}/image"' in page
+    image = client.get(f"/greening/plan/{grove.psy.id}/image")
+    assert (image.status_code, image.mimetype) == (200, "image/jpeg")
+    as_user(grove.zoo_assessor)
+    assert client.get(f"/greening/plan/{grove.psy.id}/image").status_code == 404
+    assert client.get(f"/greening/plan?site={grove.psy.id}").status_code == 404
+
+
+def test_a_plan_that_is_not_an_image_is_refused(client, as_user, grove):
+    as_user(grove.office)
+    response = _upload(client, grove.psy, data=b"%PDF-1.4 not a picture", name="plan.png")
+    assert response.status_code == 422
+    assert plans.plan_of(grove.psy.id) is None
+
+
+def test_only_the_office_uploads_a_plan(client, as_user, grove):
+    as_user(grove.gardener)
+    assert _upload(client, grove.psy).status_code == 403
+    assert plans.plan_of(grove.psy.id) is None
+
+
+def test_office_draws_a_zone_and_the_plan_shows_it(client, grove, planned, make_zone):
+    zone = make_zone(code="PSY-G01")
+    response = client.post(f"/greening/zones/{zone.id}/outline", data={"points": SQUARE})
+    assert response.status_code == 303
+    db.session.refresh(zone)
+    assert zone.outline == [[0.1, 0.1], [0.3, 0.1], [0.3, 0.3], [0.1, 0.3]]
+    page = client.get("/greening/plan").get_data(as_text=True)
+    # Drawn in the image's pixels (400 × 250), linked to the zone's page.
+    assert 'points="40.0,25.0 120.0,25.0 120.0,75.0 40.0,75.0"' in page
+    assert f'<a href="/greening/zones/{zone.id}">' in page
+
+
+@pytest.mark.parametrize(
+    ("points", "message"),
+    [
+        ("0.1,0.1 0.3,0.1", "at least 3 points"),
+        ("0.1,0.1 0.3,0.1 1.2,0.5", "outside the plan"),
+        ("0.1,0.1 0.3,0.1 0.3,-0.1", "outside the plan"),
+        ("0.1,0.1 0.2,0.2 0.3,0.3", "on one line"),
+        ("0.1,0.1 0.3;0.1 0.3,0.3", "is not a point"),
+        ("0.1,0.1 nan,0.1 0.3,0.3", "outside the plan"),
+    ],
+)
+def test_bad_outlines_are_refused(client, grove, planned, make_zone, points, message):
+    zone = make_zone()
+    response = client.post(f"/greening/zones/{zone.id}/outline", data={"points": points})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    db.session.refresh(zone)
+    assert zone.outline is None
+
+
+def test_a_zone_is_drawn_only_once_its_site_has_a_plan(grove, make_zone):
+    zone = make_zone()
+    with pytest.raises(GreeningError, match="Upload the site's plan first"):
+        plans.set_outline(zone, SQUARE, grove.office)
+
+
+def test_only_the_office_of_the_site_draws(client, as_user, grove, make_user, planned, make_zone):
+    zone = make_zone()
+    as_user(grove.gardener)
+    assert (
+        client.post(f"/greening/zones/{zone.id}/outline", data={"points": SQUARE}).status_code
+        == 403
+    )
+    as_user(make_user("zoooffice", ["office"], sites=[grove.zylz]))
+    assert (
+        client.post(f"/greening/zones/{zone.id}/outline", data={"points": SQUARE}).status_code
+        == 404
+    )
+    db.session.refresh(zone)
+    assert zone.outline is None
+
+
+def test_without_a_plan_the_zones_are_a_list(client, as_user, grove, make_zone):
+    make_zone(name="四季花海东片")
+    as_user(grove.gardener)
+    page = client.get("/greening/plan").get_data(as_text=True)
+    assert "No plan uploaded for this site yet." in page and "四季花海东片" in page
+    assert "grn-plan" not in page
+
+
+def test_plan_page_query_count_does_not_grow(client, grove, planned, make_zone, count_queries):
+    plans.set_outline(make_zone(), SQUARE, grove.office)
+    db.session.expire_all()
+    with count_queries() as few:
+        assert client.get("/greening/plan").status_code == 200
+    for _ in range(15):
+        plans.set_outline(make_zone(responsible=grove.gardener2), SQUARE, grove.office)
+    db.session.expire_all()
+    with count_queries() as many:
+        assert client.get("/greening/plan").status_code == 200
+    assert many.count == few.count
