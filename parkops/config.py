@@ -15,7 +15,7 @@ DEFAULTS: dict[str, object] = {
     "PORT": 5000,
     "BASE_URL": None,  # what QR codes point to; None: http://HOST:PORT
     "THREADS": 8,
-    "MODULES": "facilities,ticketing",  # comma-separated module names, loaded in this order
+    "MODULES": "facilities,ticketing,patrols",  # comma-separated module names, loaded in this order
     "DEFAULT_LOCALE": "zh",
     "TIMEZONE": "Asia/Shanghai",
     "SMTP_HOST": "",

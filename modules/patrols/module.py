@@ -1,0 +1,100 @@
+"""The patrols module as the core sees it.
+
+Who may do what (default roles; admin holds everything), always at the user's sites:
+
+- ``patrols.view``: see checklists, routes and every run (inspector, leader);
+- ``patrols.run``: start runs, scan checkpoints, answer and submit (inspector);
+- ``patrols.manage``: write checklists (a new version each time) and routes, print
+  checkpoint labels (inspector).
+
+A run is worked on only by the inspector who started it, until it is submitted.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.patrols import routes
+from modules.patrols.views import bp
+from parkops.module_settings import Setting
+from parkops.registry import (
+    AuditDetail,
+    AuditObject,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+    SubNavEntry,
+)
+from parkops.subjects import SubjectKind
+
+# The audit log in words (parkops/audit_words.py).
+AUDIT_ACTIONS = {
+    "patrols.checklist_saved": _l("Checklist saved (new version)"),
+    "patrols.route_created": _l("Patrol route added"),
+    "patrols.run_submitted": _l("Patrol run submitted"),
+}
+AUDIT_OBJECTS = {
+    "patrol_checklist": AuditObject(_l("Checklist"), "patrols.checklist", "checklist_id"),
+    "patrol_route": AuditObject(_l("Patrol route"), "patrols.route", "route_id"),
+    "patrol_run": AuditObject(_l("Patrol run"), "patrols.run", "run_id"),
+}
+AUDIT_DETAILS = {
+    "version": AuditDetail(_l("Version")),
+    "items": AuditDetail(_l("Items")),
+    "checkpoints": AuditDetail(_l("Checkpoints")),
+}
+
+spec = ModuleSpec(
+    name="patrols",
+    label=_l("Patrols"),
+    blueprint=bp,
+    nav=(NavEntry(_l("Supervision"), "patrols.index", "patrols.view"),),
+    permissions=(
+        Permission(
+            "patrols.view", _l("See checklists, routes and patrol runs"), ("inspector", "leader")
+        ),
+        Permission("patrols.run", _l("Run patrols on a phone"), ("inspector",)),
+        Permission(
+            "patrols.manage",
+            _l("Write checklists and routes, print checkpoint labels"),
+            ("inspector",),
+        ),
+    ),
+    subjects=(
+        SubjectKind(
+            routes.SUBJECT_KIND,
+            _l("Checkpoint"),
+            routes.get_checkpoint,
+            routes.search_checkpoints,
+        ),
+    ),
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
+    audit_details=AUDIT_DETAILS,
+    subnav=(
+        SubNavEntry(
+            _l("Runs"),
+            "patrols.index",
+            ("patrols.view", "patrols.run"),
+            also=("patrols.run",),
+        ),
+        SubNavEntry(
+            _l("Checklists"),
+            "patrols.checklist_list",
+            "patrols.view",
+            also=("patrols.checklist", "patrols.checklist_form"),
+        ),
+        SubNavEntry(
+            _l("Routes"),
+            "patrols.route_list",
+            "patrols.view",
+            also=("patrols.route", "patrols.route_new", "patrols.route_labels"),
+        ),
+    ),
+    settings=(
+        Setting(
+            "label_font",
+            str,
+            "",
+            _l("A font file with Chinese glyphs for checkpoint labels (empty: the first found)"),
+        ),
+    ),
+)

@@ -1,0 +1,17 @@
+"""Labels of the patrols module's enum values (``{{ value|label }}``)."""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.patrols.models import AnswerType
+from parkops import labels
+
+labels.register(
+    AnswerType,
+    {
+        AnswerType.PASS_FAIL: _l("Pass / fail"),
+        AnswerType.NUMBER: _l("Number"),
+        AnswerType.CHOICE: _l("Choice"),
+        AnswerType.TEXT: _l("Text"),
+        AnswerType.PHOTO: _l("Photo required"),
+    },
+)
