@@ -60,8 +60,10 @@ def may_see(user: User, run: Run) -> bool:
     )
 
 
-def _run_url(run: Run) -> str:
-    return url_for("patrols.run", run_id=run.id)
+def _remember(key: str | None, run: Run, user: User) -> None:
+    """Store the form's key with the run page it led to (no key, as from the demo: nothing)."""
+    if key:
+        idempotency.remember(key, url_for("patrols.run", run_id=run.id), user.id)
 
 
 def start_run(checklist: Checklist, route: Route, user: User, key: str | None = None) -> Run:
@@ -87,7 +89,7 @@ def start_run(checklist: Checklist, route: Route, user: User, key: str | None = 
     except PatrolError:
         db.session.rollback()
         raise
-    idempotency.remember(key, _run_url(run), user.id)
+    _remember(key, run, user)
     db.session.commit()
     return run
 
@@ -138,7 +140,7 @@ def scan(
     except PatrolError:
         db.session.rollback()
         raise
-    idempotency.remember(key, _run_url(run), user.id)
+    _remember(key, run, user)
     db.session.commit()
     return checkpoint
 
@@ -209,7 +211,7 @@ def save_answers(
     except (PatrolError, AttachmentError) as refused:
         db.session.rollback()
         raise PatrolError(str(refused)) from refused
-    idempotency.remember(key, _run_url(run), user.id)
+    _remember(key, run, user)
     db.session.commit()
     return run
 
