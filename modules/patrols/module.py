@@ -12,7 +12,7 @@ A run is worked on only by the inspector who started it, until it is submitted.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.patrols import routes
+from modules.patrols import demo, routes
 from modules.patrols.views import bp
 from parkops.module_settings import Setting
 from parkops.registry import (
@@ -66,6 +66,7 @@ spec = ModuleSpec(
             routes.search_checkpoints,
         ),
     ),
+    demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
