@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
@@ -79,3 +80,30 @@ class ScanForm(FlaskForm):
         except (TypeError, ValueError):
             accuracy = None
         return lat, lon, accuracy
+
+
+class FindingForm(FlaskForm):
+    """A free observation; the place is a subject found by kind and name."""
+
+    summary = StringField(_l("What was found"), validators=[DataRequired(), Length(max=300)])
+    severity = SelectField(_l("Severity"), default="normal")
+    subject_kind = SelectField(_l("Where (kind)"), validators=[Optional()])
+    subject_text = StringField(_l("Where (code or name)"), validators=[Optional(), Length(max=100)])
+    person_id = SelectField(
+        _l("Staff member concerned (批评教育)"), coerce=int, validators=[Optional()]
+    )
+    owner_id = SelectField(_l("Follow-up owner"), coerce=int, validators=[Optional()])
+    deadline = DateField(_l("Fix by"), validators=[Optional()])
+
+
+class AssignForm(FlaskForm):
+    owner_id = SelectField(_l("Follow-up owner"), coerce=int)
+    deadline = DateField(_l("Fix by"), validators=[DataRequired()])
+
+
+class FixForm(FlaskForm):
+    note = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=2000)])
+
+
+class VerifyForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])

@@ -6,7 +6,7 @@ with, so a submitted run always shows the questions it answered.
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -165,3 +165,69 @@ class Answer(Base):
     value: Mapped[str] = mapped_column(String(200), default="")  # number, choice or text
     note: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Severity(enum.StrEnum):
+    """The values ``signals.finding_recorded`` carries."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class FindingState(enum.StrEnum):
+    OPEN = "open"  # waiting for its fix
+    FIXED = "fixed"  # the owner fixed it; waiting for verification by someone else
+    VERIFIED = "verified"  # closed
+
+
+class Finding(Base):
+    """发现问题: a failed item or a free observation, about a subject, and its follow-up
+    (整改跟踪): an owner, a deadline (local date), the fix with a photo, verification.
+
+    With ``person_id`` it is a criticism-and-education record (批评教育) about that staff
+    member: seen only by inspectors and leaders (``patrols.view``) and that person.
+    """
+
+    __tablename__ = "pat_findings"
+    __table_args__ = (Index("ix_pat_findings_site_state_deadline", "site_id", "state", "deadline"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("pat_runs.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("pat_answers.id"))
+    summary: Mapped[str] = mapped_column(String(300))
+    # Where: any registered subject (parkops.subjects); the label as it was, for lists.
+    subject_kind: Mapped[str] = mapped_column(String(60), default="")
+    subject_id: Mapped[int | None]
+    subject_label: Mapped[str] = mapped_column(String(200), default="")
+    severity: Mapped[Severity] = mapped_column(_enum(Severity), default=Severity.NORMAL)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    deadline: Mapped[date | None]  # local business day by which it is fixed
+    state: Mapped[FindingState] = mapped_column(_enum(FindingState), default=FindingState.OPEN)
+    fix_note: Mapped[str] = mapped_column(Text, default="")
+    fixed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    fixed_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None]
+    verify_note: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    fixed_by: Mapped[User | None] = relationship(foreign_keys=[fixed_by_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    reactions: Mapped[list["FindingReaction"]] = relationship(order_by="FindingReaction.id")
+
+
+class FindingReaction(Base):
+    """What another module did on hearing of a finding (``signals.Reaction``)."""
+
+    __tablename__ = "pat_finding_reactions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("pat_findings.id"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(500), default="")

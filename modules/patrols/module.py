@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from modules.patrols import demo, routes
 from modules.patrols.views import bp
+from parkops.audit_words import person
 from parkops.module_settings import Setting
 from parkops.registry import (
     AuditDetail,
@@ -30,16 +31,25 @@ AUDIT_ACTIONS = {
     "patrols.checklist_saved": _l("Checklist saved (new version)"),
     "patrols.route_created": _l("Patrol route added"),
     "patrols.run_submitted": _l("Patrol run submitted"),
+    "patrols.finding_recorded": _l("Finding recorded"),
+    "patrols.followup_assigned": _l("Follow-up assigned"),
+    "patrols.finding_fixed": _l("Finding fixed"),
+    "patrols.finding_verified": _l("Finding's fix verified"),
+    "patrols.finding_sent_back": _l("Finding's fix sent back"),
 }
 AUDIT_OBJECTS = {
     "patrol_checklist": AuditObject(_l("Checklist"), "patrols.checklist", "checklist_id"),
     "patrol_route": AuditObject(_l("Patrol route"), "patrols.route", "route_id"),
     "patrol_run": AuditObject(_l("Patrol run"), "patrols.run", "run_id"),
+    "patrol_finding": AuditObject(_l("Finding"), "patrols.finding", "finding_id"),
 }
 AUDIT_DETAILS = {
     "version": AuditDetail(_l("Version")),
     "items": AuditDetail(_l("Items")),
     "checkpoints": AuditDetail(_l("Checkpoints")),
+    "findings": AuditDetail(_l("Findings")),
+    "owner_id": AuditDetail(_l("Owner"), person),
+    "deadline": AuditDetail(_l("Fix by")),
 }
 
 spec = ModuleSpec(
@@ -76,6 +86,12 @@ spec = ModuleSpec(
             "patrols.index",
             ("patrols.view", "patrols.run"),
             also=("patrols.run",),
+        ),
+        SubNavEntry(
+            _l("Findings"),
+            "patrols.finding_list",
+            ("patrols.view", "patrols.run"),
+            also=("patrols.finding", "patrols.finding_new"),
         ),
         SubNavEntry(
             _l("Checklists"),

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
+from modules.patrols import findings
 from modules.patrols.errors import PatrolError
 from modules.patrols.models import (
     Answer,
@@ -173,7 +174,7 @@ def save_answers(
     submit: bool = False,
 ) -> Run:
     """Save the posted answers (by item id) and the run's note; with ``submit``, then
-    check the run is complete and lock it.
+    check the run is complete, lock it and turn its failed items into findings.
 
     PatrolError (nothing stored) when the run is locked or not the user's, an
     answer does not fit its item, a photo is refused, or on submit: a checkpoint
@@ -207,7 +208,9 @@ def save_answers(
             if missing:
                 raise PatrolError(_("Not ready to submit: %(what)s.", what="; ".join(missing)))
             run.submitted_at = utcnow()
-            audit.record("patrols.run_submitted", "patrol_run", run.id, {}, actor=user)
+            found = findings.failed_items_to_findings(run, user)
+            details = {"findings": found}
+            audit.record("patrols.run_submitted", "patrol_run", run.id, details, actor=user)
     except (PatrolError, AttachmentError) as refused:
         db.session.rollback()
         raise PatrolError(str(refused)) from refused

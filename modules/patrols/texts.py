@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from modules.patrols.models import AnswerType
+from modules.patrols.models import AnswerType, FindingState, Severity
 from parkops import labels
 
 labels.register(
@@ -13,5 +13,23 @@ labels.register(
         AnswerType.CHOICE: _l("Choice"),
         AnswerType.TEXT: _l("Text"),
         AnswerType.PHOTO: _l("Photo required"),
+    },
+)
+
+labels.register(
+    Severity,
+    {
+        Severity.LOW: _l("Low"),
+        Severity.NORMAL: _l("Normal"),
+        Severity.HIGH: _l("High"),
+        Severity.URGENT: _l("Urgent"),
+    },
+)
+labels.register(
+    FindingState,
+    {
+        FindingState.OPEN: _l("Open"),
+        FindingState.FIXED: _l("Fixed, to verify"),
+        FindingState.VERIFIED: _l("Verified"),
     },
 )

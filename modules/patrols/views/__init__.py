@@ -32,4 +32,4 @@ def repeat():
 
 
 # The concept modules add their routes to bp.
-from modules.patrols.views import checklists, routes, runs  # noqa: E402, F401
+from modules.patrols.views import checklists, findings, routes, runs  # noqa: E402, F401

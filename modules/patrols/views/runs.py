@@ -5,14 +5,14 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.patrols import checklists, routes, runs
+from modules.patrols import checklists, findings, routes, runs
 from modules.patrols.errors import PatrolError
 from modules.patrols.forms import ScanForm, StartForm
-from modules.patrols.models import Answer, Checklist, Route, Run, Scan
+from modules.patrols.models import Answer, Checklist, Finding, Route, Run, Scan
 from modules.patrols.views import bp, repeat
 from parkops import attachments, idempotency
 from parkops.attachments import Attachment
-from parkops.auth.access import get_for_site, require, site_filter
+from parkops.auth.access import get_for_site, require, signed_in, site_filter
 from parkops.extensions import db
 
 RECENT = 30  # runs listed on the patrols home
@@ -158,11 +158,23 @@ def run_answers(run_id: int):
 
 
 @bp.route("/patrols/photos/<int:attachment_id>")
-@require("patrols.view", "patrols.run")
+@signed_in
 def photo(attachment_id: int):
-    found = db.session.get(Attachment, attachment_id)
-    if found is None or found.owner_kind != runs.PHOTO_ANSWER:
+    """A photo of an answer, a finding or its fix, to whoever may see that record (404
+    otherwise, as for a photo that does not exist)."""
+    found = db.session.get(Attachment, attachment_id) or abort(404)
+    if found.owner_kind == runs.PHOTO_ANSWER:
+        answer = db.session.get(Answer, found.owner_id) or abort(404)
+        run = db.session.get(Run, answer.run_id)
+        about = db.session.scalars(select(Finding).where(Finding.answer_id == answer.id)).all()
+        if not (
+            runs.may_see(current_user, run) or any(findings.may_see(current_user, f) for f in about)
+        ):
+            abort(404)
+    elif found.owner_kind in (findings.PHOTO_FINDING, findings.PHOTO_FIX):
+        finding = db.session.get(Finding, found.owner_id)
+        if finding is None or not findings.may_see(current_user, finding):
+            abort(404)
+    else:
         abort(404)
-    answer = db.session.get(Answer, found.owner_id) or abort(404)
-    _run_or_404(answer.run_id)
     return attachments.send(found, thumbnail=request.args.get("thumb") == "1")
