@@ -4,6 +4,8 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 - ``patrols.view``: see checklists, routes and every run (inspector, leader);
 - ``patrols.run``: start runs, scan checkpoints, answer and submit (inspector);
+- ``patrols.oversee``: hear, once a day, of follow-ups past their deadline at the
+  site (leader): the owners' leaders;
 - ``patrols.manage``: write checklists (a new version each time) and routes, print
   checkpoint labels (inspector).
 
@@ -12,13 +14,14 @@ A run is worked on only by the inspector who started it, until it is submitted.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.patrols import demo, routes
+from modules.patrols import demo, jobs, routes
 from modules.patrols.views import bp
 from parkops.audit_words import person
 from parkops.module_settings import Setting
 from parkops.registry import (
     AuditDetail,
     AuditObject,
+    JobSpec,
     ModuleSpec,
     NavEntry,
     Permission,
@@ -63,6 +66,11 @@ spec = ModuleSpec(
         ),
         Permission("patrols.run", _l("Run patrols on a phone"), ("inspector",)),
         Permission(
+            "patrols.oversee",
+            _l("Hear of follow-ups past their deadline (the owners' leaders)"),
+            ("leader",),
+        ),
+        Permission(
             "patrols.manage",
             _l("Write checklists and routes, print checkpoint labels"),
             ("inspector",),
@@ -77,6 +85,14 @@ spec = ModuleSpec(
         ),
     ),
     demo=demo.load,
+    jobs=(
+        JobSpec(
+            "patrols.escalate_overdue_followups",
+            jobs.escalate_overdue_followups,
+            "cron",
+            {"hour": 8, "minute": 30},
+        ),
+    ),
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
