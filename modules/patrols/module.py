@@ -44,13 +44,13 @@ AUDIT_OBJECTS = {
     "patrol_checklist": AuditObject(_l("Checklist"), "patrols.checklist", "checklist_id"),
     "patrol_route": AuditObject(_l("Patrol route"), "patrols.route", "route_id"),
     "patrol_run": AuditObject(_l("Patrol run"), "patrols.run", "run_id"),
-    "patrol_finding": AuditObject(_l("Finding"), "patrols.finding", "finding_id"),
+    "patrol_finding": AuditObject(_l("Patrol finding"), "patrols.finding", "finding_id"),
 }
 AUDIT_DETAILS = {
     "version": AuditDetail(_l("Version")),
     "items": AuditDetail(_l("Items")),
     "checkpoints": AuditDetail(_l("Checkpoints")),
-    "findings": AuditDetail(_l("Findings")),
+    "findings": AuditDetail(_l("Patrol findings")),
     "owner_id": AuditDetail(_l("Owner"), person),
     "deadline": AuditDetail(_l("Fix by")),
 }
@@ -104,7 +104,7 @@ spec = ModuleSpec(
             also=("patrols.run",),
         ),
         SubNavEntry(
-            _l("Findings"),
+            _l("Patrol findings"),
             "patrols.finding_list",
             ("patrols.view", "patrols.run"),
             also=("patrols.finding", "patrols.finding_new"),

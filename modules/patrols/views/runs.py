@@ -96,6 +96,9 @@ def _page(run: Run, scan_form: ScanForm | None = None, error: str = "", status: 
         score=runs.score(run, answers),
         may_run=runs.may_run(current_user, run),
         scan_form=scan_form or ScanForm(formdata=None),
+        run_findings=db.session.scalars(
+            select(Finding).where(Finding.run_id == run.id).order_by(Finding.id)
+        ).all(),
         error=error,
     )
     return page, status
