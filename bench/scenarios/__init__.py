@@ -14,7 +14,7 @@ from importlib import import_module
 from types import ModuleType
 
 # In the order they run; a module's helper adds its scenario here.
-SCENARIOS = ("core", "facilities", "ticketing")
+SCENARIOS = ("core", "facilities", "ticketing", "patrols")
 
 
 @dataclass(frozen=True)
