@@ -1,6 +1,7 @@
-"""Demo data: the notice's checklists, three routes with checkpoints, a week of water
-patrols at the intake's fixed times (one missed), a month of gate duty at 中原绿色庄园
-and the 15 unannounced inspections since September. Deterministic (seeded)."""
+"""Demo data: the notice's checklists, three routes with checkpoints, the intake's
+schedule and a week of its clearances at 08:00, 12:00 and 17:00 (one missed), a
+month of gate duty at 中原绿色庄园 and the 15 unannounced inspections since September.
+Deterministic (seeded)."""
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from modules.patrols import checklists, routes
 from modules.patrols.checklists import ItemData
-from modules.patrols.models import Answer, AnswerType, Checklist, Route, Run, Scan
+from modules.patrols.models import Answer, AnswerType, Checklist, Route, Run, Scan, Schedule
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_zone
@@ -99,8 +100,11 @@ def _utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
 
 
-def _run(checklist: Checklist, route: Route, user: User, start: datetime, rng, fail_rate):
-    """A submitted run with every checkpoint scanned and every item answered."""
+def _run(
+    checklist: Checklist, route: Route, user: User, start: datetime, rng, fail_rate, slot=None
+):
+    """A submitted run with every checkpoint scanned and every item answered; ``slot`` is
+    the (schedule, due_at) it fulfils."""
     version = checklist.current_version
     run = Run(
         site_id=route.site_id,
@@ -109,6 +113,8 @@ def _run(checklist: Checklist, route: Route, user: User, start: datetime, rng, f
         inspector_id=user.id,
         started_at=start,
         submitted_at=start + timedelta(minutes=25),
+        schedule_id=slot[0].id if slot else None,
+        due_at=slot[1] if slot else None,
     )
     db.session.add(run)
     db.session.flush()
@@ -145,11 +151,25 @@ def load() -> None:
     rng = random.Random(12)
     today = business_day()
     water, intake = made["水面巡查：泵站进水口"], paths["泵站进水口水面巡线"]
+    clearances = Schedule(
+        site_id=intake.site_id,
+        checklist_id=water.id,
+        route_id=intake.id,
+        times=" ".join(t.strftime("%H:%M") for t in INTAKE_TIMES),
+        weekdays="1234567",
+        assignee_id=inspector.id,
+        window_minutes=60,
+        created_at=_utc(today - timedelta(days=7), time(0)),
+    )
+    db.session.add(clearances)
+    db.session.flush()
     for days_ago in range(7, 0, -1):
         for at in INTAKE_TIMES:
             if (days_ago, at) == (3, time(12)):
                 continue  # the missed clearance of the week
-            _run(water, intake, inspector, _utc(today - timedelta(days_ago), at), rng, 0.1)
+            due = _utc(today - timedelta(days_ago), at)
+            start = due + timedelta(minutes=rng.randint(0, 20))
+            _run(water, intake, inspector, start, rng, 0.1, (clearances, due))
     gate, duty = made["门口停车值守：中原绿色庄园"], paths["庄园大门停车值守"]
     for days_ago in range(30, 0, -1):
         _run(gate, duty, inspector, _utc(today - timedelta(days_ago), time(9, 30)), rng, 0.25)

@@ -11,10 +11,12 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from modules.patrols.models import AnswerType
 from parkops import labels
@@ -107,3 +109,32 @@ class FixForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class ScheduleForm(FlaskForm):
+    checklist_id = SelectField(_l("Checklist"), coerce=int)
+    route_id = SelectField(_l("Route"), coerce=int)
+    times = StringField(
+        _l("Times"),
+        description=_l("Local times, separated by spaces: 08:00 12:00 17:00"),
+        validators=[DataRequired(), Length(max=100)],
+    )
+    weekdays = SelectMultipleField(
+        _l("Weekdays"),
+        choices=[
+            ("1", _l("Mon")),
+            ("2", _l("Tue")),
+            ("3", _l("Wed")),
+            ("4", _l("Thu")),
+            ("5", _l("Fri")),
+            ("6", _l("Sat")),
+            ("7", _l("Sun")),
+        ],
+        default=list("1234567"),
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+    assignee_id = SelectField(_l("Assigned to"), coerce=int)
+    window_minutes = IntegerField(
+        _l("Window (minutes)"), default=60, validators=[DataRequired(), NumberRange(5, 720)]
+    )

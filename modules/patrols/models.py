@@ -116,11 +116,37 @@ class Checkpoint(Base):
     route: Mapped[Route] = relationship(back_populates="checkpoints", lazy="joined")
 
 
+class Schedule(Base):
+    """A checklist on a route at fixed local times (``times``: "08:00 12:00 17:00") on
+    set ISO weekdays (``weekdays``: "12345" Monday to Friday), assigned to a person.
+    A slot is done when a run of it starts within ``window_minutes`` after its time."""
+
+    __tablename__ = "pat_schedules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    checklist_id: Mapped[int] = mapped_column(ForeignKey("pat_checklists.id"))
+    route_id: Mapped[int] = mapped_column(ForeignKey("pat_routes.id"))
+    times: Mapped[str] = mapped_column(String(100))
+    weekdays: Mapped[str] = mapped_column(String(7), default="1234567")
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    window_minutes: Mapped[int] = mapped_column(default=60)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    checklist: Mapped[Checklist] = relationship(lazy="joined")
+    route: Mapped["Route"] = relationship(lazy="joined")
+    assignee: Mapped[User] = relationship(lazy="joined")
+
+
 class Run(Base):
     """巡查记录: one walk of a checklist version along a route; locked once submitted."""
 
     __tablename__ = "pat_runs"
-    __table_args__ = (Index("ix_pat_runs_site_started", "site_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_pat_runs_site_started", "site_id", "started_at"),
+        # One run per scheduled slot.
+        UniqueConstraint("schedule_id", "due_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("pat_checklist_versions.id"), index=True)
@@ -129,6 +155,8 @@ class Run(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")
+    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("pat_schedules.id"))
+    due_at: Mapped[datetime | None]  # the scheduled slot's time (UTC) this run fulfils
 
     version: Mapped[ChecklistVersion] = relationship(lazy="joined")
     route: Mapped[Route] = relationship(lazy="joined")

@@ -34,6 +34,7 @@ AUDIT_ACTIONS = {
     "patrols.checklist_saved": _l("Checklist saved (new version)"),
     "patrols.route_created": _l("Patrol route added"),
     "patrols.run_submitted": _l("Patrol run submitted"),
+    "patrols.schedule_created": _l("Patrol scheduled"),
     "patrols.finding_recorded": _l("Finding recorded"),
     "patrols.followup_assigned": _l("Follow-up assigned"),
     "patrols.finding_fixed": _l("Finding fixed"),
@@ -44,6 +45,7 @@ AUDIT_OBJECTS = {
     "patrol_checklist": AuditObject(_l("Checklist"), "patrols.checklist", "checklist_id"),
     "patrol_route": AuditObject(_l("Patrol route"), "patrols.route", "route_id"),
     "patrol_run": AuditObject(_l("Patrol run"), "patrols.run", "run_id"),
+    "patrol_schedule": AuditObject(_l("Patrol schedule"), "patrols.schedule_list", "schedule_id"),
     "patrol_finding": AuditObject(_l("Patrol finding"), "patrols.finding", "finding_id"),
 }
 AUDIT_DETAILS = {
@@ -92,6 +94,7 @@ spec = ModuleSpec(
             "cron",
             {"hour": 8, "minute": 30},
         ),
+        JobSpec("patrols.missed_runs", jobs.notify_missed_runs, "cron", {"minute": "*/15"}),
     ),
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
@@ -114,6 +117,12 @@ spec = ModuleSpec(
             "patrols.checklist_list",
             "patrols.view",
             also=("patrols.checklist", "patrols.checklist_form"),
+        ),
+        SubNavEntry(
+            _l("Schedules"),
+            "patrols.schedule_list",
+            "patrols.view",
+            also=("patrols.schedule_new",),
         ),
         SubNavEntry(
             _l("Routes"),

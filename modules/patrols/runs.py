@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from modules.patrols import findings
+from modules.patrols import findings, schedules
 from modules.patrols.errors import PatrolError
 from modules.patrols.models import (
     Answer,
@@ -68,7 +68,8 @@ def _remember(key: str | None, run: Run, user: User) -> None:
 
 
 def start_run(checklist: Checklist, route: Route, user: User, key: str | None = None) -> Run:
-    """A new run of the checklist's current version along ``route``.
+    """A new run of the checklist's current version along ``route``; it fulfils the
+    scheduled slot open now for that checklist and route, if any.
 
     PatrolError when the user may not run patrols at the route's site, or the
     checklist belongs to another site or has no version.
@@ -79,11 +80,14 @@ def start_run(checklist: Checklist, route: Route, user: User, key: str | None = 
         version = checklist.current_version
         if checklist.site_id != route.site_id or version is None:
             raise PatrolError(_("This checklist is not used on this route's site."))
+        schedule, due = schedules.slot_for_run(checklist, route, utcnow())
         run = Run(
             site_id=route.site_id,
             version_id=version.id,
             route_id=route.id,
             inspector_id=user.id,
+            schedule_id=schedule.id if schedule else None,
+            due_at=due,
         )
         db.session.add(run)
         db.session.flush()

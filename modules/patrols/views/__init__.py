@@ -32,4 +32,10 @@ def repeat():
 
 
 # The concept modules add their routes to bp.
-from modules.patrols.views import checklists, findings, routes, runs  # noqa: E402, F401
+from modules.patrols.views import (  # noqa: E402, F401
+    checklists,
+    findings,
+    routes,
+    runs,
+    schedules,
+)

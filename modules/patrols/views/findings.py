@@ -14,7 +14,7 @@ from modules.patrols.models import Finding, Run, Severity
 from modules.patrols.views import bp, repeat, site_choices
 from parkops import idempotency, labels, subjects
 from parkops.attachments import Attachment
-from parkops.auth.access import check_site, get_for_site, require, signed_in
+from parkops.auth.access import check_site, get_for_site, require, signed_in, site_filter
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -23,13 +23,14 @@ PER_PAGE = 50
 STATES = ("open", "overdue", "all")
 
 
-def _people(site_id: int) -> list[tuple[int, str]]:
-    """Active users working at the site, for the person and owner pickers (0: nobody)."""
-    query = (
-        select(User)
-        .where(User.active, or_(User.all_sites, User.sites.any(Site.id == site_id)))
-        .order_by(User.display_name)
-    )
+def people_at(site_id: int | None) -> list[tuple[int, str]]:
+    """Active users working at the site (None: at the current user's sites), for the
+    person, owner and assignee pickers; first (0, "—"): nobody."""
+    if site_id is None:
+        where = or_(User.all_sites, User.sites.any(site_filter(Site.id)))
+    else:
+        where = or_(User.all_sites, User.sites.any(Site.id == site_id))
+    query = select(User).where(User.active, where).order_by(User.display_name)
     return [(0, "—")] + [(u.id, u.display_name or u.username) for u in db.session.scalars(query)]
 
 
@@ -87,7 +88,7 @@ def _new_form(site_id: int) -> FindingForm:
     form.severity.choices = [(s.value, labels.label(s)) for s in Severity]
     kinds = current_app.extensions["parkops"].subjects
     form.subject_kind.choices = [("", "—")] + [(k, str(v.label)) for k, v in kinds.items()]
-    form.person_id.choices = form.owner_id.choices = _people(site_id)
+    form.person_id.choices = form.owner_id.choices = people_at(site_id)
     return form
 
 
@@ -161,7 +162,7 @@ def _photos(finding: Finding) -> dict[str, list[Attachment]]:
 def finding(finding_id: int, error: str = "", status: int = 200):
     found = _finding_or_404(finding_id)
     assign_form = AssignForm(formdata=None, owner_id=found.owner_id, deadline=found.deadline)
-    assign_form.owner_id.choices = _people(found.site_id)[1:]
+    assign_form.owner_id.choices = people_at(found.site_id)[1:]
     where = (
         subjects.resolve(found.subject_kind, found.subject_id, current_user)
         if found.subject_id

@@ -3,6 +3,7 @@ with one missed, and the 15 unannounced inspections since September; every page 
 
 from sqlalchemy import func, select
 
+from modules.patrols import jobs
 from modules.patrols.models import Checklist, ChecklistVersion, Route, Run
 from parkops import demo
 from parkops.extensions import db
@@ -23,6 +24,8 @@ def test_demo_runs_show_on_the_inspectors_pages(app, client, login):
 
     assert runs_of("明察暗访：员工作风") == 15
     assert runs_of("水面巡查：泵站进水口") == 7 * 3 - 1  # one clearance missed
+    jobs.notify_missed_runs()  # today's slots past their window are told, once
+    assert jobs.notify_missed_runs() == 0
     login("inspector", "parkops-demo")
     for url in ("/patrols/", "/patrols/checklists", "/patrols/routes"):
         assert client.get(url).status_code == 200, url

@@ -1,8 +1,8 @@
-"""patrols: checklists and their versions, routes with checkpoints, runs, findings
+"""patrols: checklists and versions, routes and checkpoints, schedules, runs, findings
 
 Revision ID: a7c0a7000001
 Revises: d400e98fe039
-Create Date: 2026-11-30 15:30:20.620435
+Create Date: 2026-11-30 15:49:50.551046
 
 """
 
@@ -89,6 +89,37 @@ def upgrade():
         sa.UniqueConstraint("token", name=op.f("uq_pat_checkpoints_token")),
     )
     op.create_table(
+        "pat_schedules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("checklist_id", sa.Integer(), nullable=False),
+        sa.Column("route_id", sa.Integer(), nullable=False),
+        sa.Column("times", sa.String(length=100), nullable=False),
+        sa.Column("weekdays", sa.String(length=7), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=False),
+        sa.Column("window_minutes", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"], ["users.id"], name=op.f("fk_pat_schedules_assignee_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["checklist_id"],
+            ["pat_checklists.id"],
+            name=op.f("fk_pat_schedules_checklist_id_pat_checklists"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["route_id"], ["pat_routes.id"], name=op.f("fk_pat_schedules_route_id_pat_routes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name=op.f("fk_pat_schedules_site_id_sites")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pat_schedules")),
+    )
+    with op.batch_alter_table("pat_schedules", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_pat_schedules_site_id"), ["site_id"], unique=False)
+
+    op.create_table(
         "pat_checklist_items",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=False),
@@ -132,11 +163,18 @@ def upgrade():
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("schedule_id", sa.Integer(), nullable=True),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["inspector_id"], ["users.id"], name=op.f("fk_pat_runs_inspector_id_users")
         ),
         sa.ForeignKeyConstraint(
             ["route_id"], ["pat_routes.id"], name=op.f("fk_pat_runs_route_id_pat_routes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["schedule_id"],
+            ["pat_schedules.id"],
+            name=op.f("fk_pat_runs_schedule_id_pat_schedules"),
         ),
         sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_pat_runs_site_id_sites")),
         sa.ForeignKeyConstraint(
@@ -145,6 +183,7 @@ def upgrade():
             name=op.f("fk_pat_runs_version_id_pat_checklist_versions"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pat_runs")),
+        sa.UniqueConstraint("schedule_id", "due_at", name=op.f("uq_pat_runs_schedule_id_due_at")),
     )
     with op.batch_alter_table("pat_runs", schema=None) as batch_op:
         batch_op.create_index(
@@ -307,6 +346,10 @@ def downgrade():
 
     op.drop_table("pat_runs")
     op.drop_table("pat_checklist_items")
+    with op.batch_alter_table("pat_schedules", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pat_schedules_site_id"))
+
+    op.drop_table("pat_schedules")
     op.drop_table("pat_checkpoints")
     op.drop_table("pat_checklist_versions")
     with op.batch_alter_table("pat_routes", schema=None) as batch_op:
