@@ -8,9 +8,9 @@ import re
 import pytest
 import zxingcpp
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from modules.patrols.models import Checkpoint, Finding, FindingState, Route, Run
+from modules.patrols.models import Answer, Checkpoint, Finding, FindingState, Route, Run, Scan
 from parkops.extensions import db
 
 pytestmark = pytest.mark.e2e
@@ -105,3 +105,59 @@ def test_water_patrol_on_a_phone_to_a_verified_fix(
     screenshot(phone, "finding-verified")
     with live_server.app.app_context():
         assert db.session.get(Finding, finding_id).state == FindingState.VERIFIED
+
+
+def _count(page, n: int) -> None:
+    page.wait_for_function(
+        f"document.querySelector('#pat-outbox [data-count]').textContent === '{n}'"
+    )
+
+
+def test_a_run_done_offline_arrives_exactly_once_when_back_online(
+    live_server, phone, sign_in, screenshot, tmp_path
+):
+    sign_in(phone, "inspector")
+    phone.goto("/patrols/")
+    phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
+    phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
+    phone.locator("form[action$='/patrols/runs'] button[type=submit]").click()
+    phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
+    run_id = int(phone.url.rsplit("/", 1)[-1])
+    urls = [_label_url(phone, checkpoint_id) for checkpoint_id, _t in _checkpoints(live_server.app)]
+    phone.wait_for_function("document.documentElement.dataset.offlineReady === '1'")
+
+    phone.context.set_offline(True)
+    phone.reload()  # on the water: the page comes from the service worker's cache
+    for n, url in enumerate(urls, start=1):
+        phone.fill("#scanned", url)
+        phone.locator("form.pat-scan button[type=submit]").click()
+        _count(phone, n)
+    items = phone.locator("fieldset.pat-item")
+    items.nth(0).locator("input[value=fail]").check()
+    items.nth(0).locator("input[type=file]").set_input_files(_photo(tmp_path, "weeds.jpg"))
+    items.nth(1).locator("input[value=pass]").check()
+    items.nth(2).locator("input[inputmode=decimal]").fill("3")
+    items.nth(3).locator("input[value='未发现']").check()
+    items.nth(4).locator("input[type=file]").set_input_files(_photo(tmp_path, "after.jpg"))
+    phone.locator("button[name=submit]").click()
+    _count(phone, 4)
+    assert phone.locator("#pat-outbox").is_visible()
+    screenshot(phone, "offline-waiting")
+    with live_server.app.app_context():
+        assert db.session.get(Run, run_id).submitted_at is None  # nothing has arrived
+
+    phone.context.set_offline(False)  # back in signal: sent in order, then the page reloads
+    phone.wait_for_selector(".pat-locked")
+    screenshot(phone, "synced")
+    with live_server.app.app_context():
+        run = db.session.get(Run, run_id)
+        assert run.submitted_at is not None
+        assert (
+            db.session.scalar(select(func.count()).select_from(Scan).where(Scan.run_id == run_id))
+            == 3
+        )
+        answers = select(func.count()).select_from(Answer).where(Answer.run_id == run_id)
+        assert db.session.scalar(answers) == 5
+        findings = select(func.count()).select_from(Finding).where(Finding.run_id == run_id)
+        assert db.session.scalar(findings) == 1
+    assert phone.locator("#pat-outbox").is_hidden()

@@ -1,7 +1,17 @@
 """Runs: the patrols home (open and recent runs, start one), the run page, its scan and
 answer posts, and the photos of its answers."""
 
-from flask import abort, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,7 +22,7 @@ from modules.patrols.models import Answer, Checklist, Finding, Route, Run, Scan
 from modules.patrols.views import bp, repeat
 from parkops import attachments, idempotency
 from parkops.attachments import Attachment
-from parkops.auth.access import get_for_site, require, signed_in, site_filter
+from parkops.auth.access import get_for_site, public, require, signed_in, site_filter
 from parkops.extensions import db
 
 RECENT = 30  # runs listed on the patrols home
@@ -158,6 +168,17 @@ def run_answers(run_id: int):
         return redirect(url_for("patrols.run", run_id=found.id), 303)
     except PatrolError as refused:
         return _page(db.session.get(Run, run_id), error=str(refused), status=422)
+
+
+@bp.route("/patrols/sw.js")
+@public
+def service_worker():
+    """The service worker, served under /patrols/ so that its scope is /patrols/ (a
+    static file: no data, so no sign-in; never cached by the browser's HTTP cache)."""
+    folder = Path(current_app.static_folder) / "js"
+    response = send_from_directory(folder, "patrols-sw.js", mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/patrols/photos/<int:attachment_id>")
