@@ -10,9 +10,21 @@ from sqlalchemy import select
 
 from modules.patrols import checklists, routes
 from modules.patrols.checklists import ItemData
-from modules.patrols.models import Answer, AnswerType, Checklist, Route, Run, Scan, Schedule
+from modules.patrols.findings import FindingData, add_finding
+from modules.patrols.models import (
+    Answer,
+    AnswerType,
+    Checklist,
+    FindingState,
+    Route,
+    Run,
+    Scan,
+    Schedule,
+    Severity,
+)
 from parkops.auth.models import Site, User
 from parkops.extensions import db
+from parkops.rectification.services import link_evidence
 from parkops.timeutil import business_day, local_zone
 
 PF, NUM, CHOICE, TEXT, PHOTO = (
@@ -132,6 +144,8 @@ def _run(
         elif item.answer_type == TEXT:
             answer.value = ""
         db.session.add(answer)
+    summary = f"{checklist.name} · {route.name}"
+    link_evidence("patrols.run", run.id, summary, site_id=run.site_id, created_at=start)
     return run
 
 
@@ -180,4 +194,30 @@ def load() -> None:
     for n in range(15):
         day = september + timedelta(days=n * span // 15)
         _run(conduct, posts, inspector, _utc(day, time(rng.randint(8, 17), 10)), rng, 0.2)
+    _findings(sites, inspector, today)
     db.session.commit()
+
+
+def _findings(sites, inspector: User, today: date) -> None:
+    """Findings open (one past its deadline), fixed and waiting, and verified."""
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    leader, gardener = users.get("leader"), users.get("gardener")
+    psy, zylz = sites["PSY"].id, sites["ZYLZ"].id
+    rows = (
+        (psy, "北门售票处工作人员上班时间玩手机", gardener, gardener, -3, FindingState.OPEN),
+        (psy, "泵站进水口漂浮垃圾未按时打捞", None, inspector, 2, FindingState.OPEN),
+        (zylz, "大门东侧发现拉客收费人员两名", None, leader, 1, FindingState.FIXED),
+        (psy, "东门厕所后环卫死角积存垃圾", None, inspector, -10, FindingState.VERIFIED),
+        (psy, "商户占道经营", None, inspector, -5, FindingState.VERIFIED),
+    )
+    for site_id, summary, person, owner, days, state in rows:
+        data = FindingData(summary, Severity.NORMAL, person=person, owner=owner)
+        finding = add_finding(site_id, data, inspector)
+        finding.deadline = today + timedelta(days=days)
+        finding.state = state
+        if state != FindingState.OPEN:
+            finding.fixed_by_id, finding.fix_note = owner.id, "已整改"
+            finding.fixed_at = _utc(today - timedelta(days=1), time(15))
+        if state == FindingState.VERIFIED:
+            finding.verified_by_id = (leader or inspector).id
+            finding.verified_at = _utc(today, time(9))

@@ -33,8 +33,10 @@ from parkops.attachments import AttachmentError, store_photo
 from parkops.auth.access import site_filter
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.rectification.services import link_evidence
 from parkops.timeutil import business_day, utcnow
 
+EVIDENCE_FINDING = "patrols.finding"  # the ledger's evidence kind of a finding
 PHOTO_FINDING = "patrols.finding"  # attachments' owner_kind: the recorder's photos
 PHOTO_FIX = "patrols.fix"  # the owner's photos of the fix
 MAX_PHOTOS = 4
@@ -146,6 +148,7 @@ def add_finding(
             db.session.add(
                 FindingReaction(finding_id=finding.id, text=reaction.text[:300], url=reaction.url)
             )
+    link_evidence(EVIDENCE_FINDING, finding.id, finding.summary, site_id=site_id)
     audit.record("patrols.finding_recorded", "patrol_finding", finding.id, {}, actor=user)
     return finding
 

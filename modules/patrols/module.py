@@ -14,13 +14,15 @@ A run is worked on only by the inspector who started it, until it is submitted.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.patrols import demo, jobs, routes
+from modules.patrols import demo, indicators, jobs, routes
 from modules.patrols.views import bp
 from parkops.audit_words import person
 from parkops.module_settings import Setting
 from parkops.registry import (
     AuditDetail,
     AuditObject,
+    EvidenceKind,
+    Indicator,
     JobSpec,
     ModuleSpec,
     NavEntry,
@@ -57,6 +59,10 @@ AUDIT_DETAILS = {
     "deadline": AuditDetail(_l("Fix by")),
 }
 
+# Runs and findings are evidence for the water patrol (5), sanitation (15), unannounced
+# inspections (31), gate duty (32) and first-line supervision (34); the office remaps.
+PROBLEMS = ("5", "15", "31", "32", "34")
+
 spec = ModuleSpec(
     name="patrols",
     label=_l("Patrols"),
@@ -76,6 +82,45 @@ spec = ModuleSpec(
             "patrols.manage",
             _l("Write checklists and routes, print checkpoint labels"),
             ("inspector",),
+        ),
+    ),
+    evidence_kinds=(
+        EvidenceKind(
+            "patrols.run",
+            _l("Patrol run"),
+            "patrols.run_evidence",
+            PROBLEMS,
+            permission="patrols.view",
+        ),
+        EvidenceKind(
+            "patrols.finding",
+            _l("Patrol finding"),
+            "patrols.finding_evidence",
+            PROBLEMS,
+            permission="patrols.view",
+        ),
+    ),
+    indicators=(
+        Indicator(
+            "patrols.unannounced_this_month",
+            _l("Unannounced inspections this month and their findings"),
+            ("31",),
+            indicators.unannounced_this_month,
+            permission="patrols.view",
+        ),
+        Indicator(
+            "patrols.scheduled_done_this_week",
+            _l("Scheduled patrols (intake clearances) done at their time this week"),
+            ("5",),
+            indicators.scheduled_done_this_week,
+            permission="patrols.view",
+        ),
+        Indicator(
+            "patrols.overdue_followups",
+            _l("Findings past their follow-up deadline"),
+            ("34",),
+            indicators.overdue_followups,
+            permission="patrols.view",
         ),
     ),
     subjects=(

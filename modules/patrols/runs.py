@@ -34,8 +34,10 @@ from parkops import audit, idempotency
 from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.rectification.services import link_evidence
 from parkops.timeutil import utcnow
 
+EVIDENCE_RUN = "patrols.run"  # the ledger's evidence kind of a submitted run
 PHOTO_ANSWER = "patrols.answer"  # attachments' owner_kind: a photo of one answer
 MAX_PHOTOS = 4  # per answer
 
@@ -213,6 +215,8 @@ def save_answers(
                 raise PatrolError(_("Not ready to submit: %(what)s.", what="; ".join(missing)))
             run.submitted_at = utcnow()
             found = findings.failed_items_to_findings(run, user)
+            summary = f"{run.version.checklist.name} · {run.route.name}"
+            link_evidence(EVIDENCE_RUN, run.id, summary, site_id=run.site_id)
             details = {"findings": found}
             audit.record("patrols.run_submitted", "patrol_run", run.id, details, actor=user)
     except (PatrolError, AttachmentError) as refused:

@@ -170,6 +170,18 @@ def run_answers(run_id: int):
         return _page(db.session.get(Run, run_id), error=str(refused), status=422)
 
 
+@bp.route("/patrols/evidence/runs/<int:id>")
+@require("patrols.view")
+def run_evidence(id: int):  # noqa: A002  (the ledger links evidence by ``id``)
+    return redirect(url_for("patrols.run", run_id=id), 303)
+
+
+@bp.route("/patrols/evidence/findings/<int:id>")
+@signed_in
+def finding_evidence(id: int):  # noqa: A002
+    return redirect(url_for("patrols.finding", finding_id=id), 303)
+
+
 @bp.route("/patrols/sw.js")
 @public
 def service_worker():

@@ -4,7 +4,7 @@ with one missed, and the 15 unannounced inspections since September; every page 
 from sqlalchemy import func, select
 
 from modules.patrols import jobs
-from modules.patrols.models import Checklist, ChecklistVersion, Route, Run
+from modules.patrols.models import Checklist, ChecklistVersion, Finding, FindingState, Route, Run
 from parkops import demo
 from parkops.extensions import db
 from parkops.rectification.services import load_notice
@@ -26,8 +26,16 @@ def test_demo_runs_show_on_the_inspectors_pages(app, client, login):
     assert runs_of("水面巡查：泵站进水口") == 7 * 3 - 1  # one clearance missed
     jobs.notify_missed_runs()  # today's slots past their window are told, once
     assert jobs.notify_missed_runs() == 0
+    states = set(db.session.scalars(select(Finding.state)))
+    assert states == {FindingState.OPEN, FindingState.FIXED, FindingState.VERIFIED}
     login("inspector", "parkops-demo")
-    for url in ("/patrols/", "/patrols/checklists", "/patrols/routes"):
+    for url in (
+        "/patrols/",
+        "/patrols/checklists",
+        "/patrols/routes",
+        "/patrols/findings",
+        "/patrols/schedules",
+    ):
         assert client.get(url).status_code == 200, url
     run = db.session.scalars(select(Run)).first()
     assert client.get(f"/patrols/runs/{run.id}").status_code == 200
