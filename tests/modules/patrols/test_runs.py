@@ -185,3 +185,16 @@ def test_answer_photos_are_served_only_to_who_may_see_the_run(park, as_user, cli
     assert client.get(f"/patrols/photos/{stored.id}").mimetype == "image/jpeg"
     as_user(park.zoo_inspector)
     assert client.get(f"/patrols/photos/{stored.id}").status_code == 404
+
+
+def test_the_service_worker_is_served_under_patrols_for_its_scope(park, as_user, client):
+    response = client.get("/patrols/sw.js")  # no sign-in: a static file, no data
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    as_user(park.inspector)
+    run = _start(client, park)
+    page = client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
+    assert 'data-worker="/patrols/sw.js" data-scope="/patrols/"' in page
+    assert "patrols-offline.js" in page
+    as_user(park.leader)  # reads the run, never works on it: no outbox
+    assert "patrols-offline.js" not in client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
