@@ -24,6 +24,9 @@ def test_editing_a_checklist_never_changes_a_submitted_run(park, as_user, client
     run = runs.start_run(park.water, park.intake, park.inspector)
     old_items = [i.text for i in run.version.items]
     as_user(park.inspector)
+    editor = client.get(f"/patrols/checklists/{park.water.id}/edit").get_data(as_text=True)
+    assert 'value="进水口漂浮垃圾 (kg)"' in editor and 'value="kg"' in editor
+    assert 'name="items-6-text"' in editor and 'name="items-7-text"' not in editor  # 4 + 3 blank
     response = client.post(
         f"/patrols/checklists/{park.water.id}/edit",
         data=_form("水面巡查", [("浮萍覆盖率", "pass_fail"), ("水质异味", "pass_fail")]),
