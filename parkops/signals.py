@@ -7,6 +7,10 @@ signal in its spec, ``reactions=((signals.finding_recorded, handler), …)``.
 Handlers run synchronously, in the sender's transaction: they add to
 ``db.session`` and never commit, so the event and its consequences are stored
 together or not at all; a handler that raises makes the sender's service fail.
+A handler that did something people should see on the sender's record returns a
+``Reaction(text, url)`` (what it did, in words, and the page of what it made);
+``send`` returns those, in the order the modules are loaded, for the sender to
+keep and show (a repair order opened, a violation recorded). Others return None.
 
 Reactions belong to the app whose spec declared them: the one receiver connected
 to each signal looks them up on ``current_app``, so several apps in one process
@@ -14,6 +18,7 @@ to each signal looks them up on ``current_app``, so several apps in one process
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from blinker import Namespace, Signal
 from flask import current_app
@@ -41,12 +46,22 @@ receivable_paid = _signals.signal(
     """,
 )
 
-_dispatchers: dict[int, Callable[..., None]] = {}
+_dispatchers: dict[int, Callable[..., list]] = {}
 
 
-def send(signal: Signal, sender: str, **payload) -> None:
-    """Run the current app's reactions to ``signal``, in the caller's transaction."""
-    signal.send(sender, **payload)
+@dataclass(frozen=True)
+class Reaction:
+    """What a handler did, for the sender's record: ``text`` one line for people (in
+    the installation's language), ``url`` the path of what it made ("" for none)."""
+
+    text: str
+    url: str = ""
+
+
+def send(signal: Signal, sender: str, **payload) -> list[Reaction]:
+    """Run the current app's reactions to ``signal``, in the caller's transaction;
+    returns the Reactions the handlers reported."""
+    return [r for _receiver, found in signal.send(sender, **payload) for r in found or ()]
 
 
 def connect_dispatcher(signal: Signal) -> None:
@@ -54,9 +69,13 @@ def connect_dispatcher(signal: Signal) -> None:
     if id(signal) in _dispatchers:
         return
 
-    def dispatch(sender, **payload) -> None:
+    def dispatch(sender, **payload) -> list[Reaction]:
+        found = []
         for handler in current_app.extensions["parkops"].reactions(signal):
-            handler(sender, **payload)
+            reaction = handler(sender, **payload)
+            if isinstance(reaction, Reaction):
+                found.append(reaction)
+        return found
 
     _dispatchers[id(signal)] = dispatch
     signal.connect(dispatch, weak=False)

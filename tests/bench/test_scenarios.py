@@ -6,8 +6,9 @@ Timings are not asserted anywhere; `make bench` reports them.
 from sqlalchemy import func, select
 
 from bench.measure import queries_per_page
-from bench.scenarios import core, greening
+from bench.scenarios import core, greening, patrols
 from modules.greening.models import Zone
+from modules.patrols.models import Answer, Finding
 from parkops import demo
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -54,3 +55,28 @@ def test_greening_scenario_adds_its_zones_and_its_pages_answer(app, monkeypatch)
         queries, status = queries_per_page(app, page, demo.PASSWORD)
         assert status == 200, f"{page.name} ({page.path}) answered {status}"
         assert queries > 0
+def test_patrols_scenario_loads_runs_and_findings_and_its_pages_answer(app, monkeypatch):
+    monkeypatch.setattr(patrols, "RUNS", 40)
+    monkeypatch.setattr(patrols, "FINDINGS", 30)
+    load_notice()
+    demo.load()
+    answers_before, findings_before = _count(Answer), _count(Finding)
+
+    patrols.setup(app)
+
+    assert _count(Answer) == answers_before + 40 * 5
+    assert _count(Finding) == findings_before + 30
+    db.session.remove()
+    counts = {}
+    for page in patrols.pages(app):
+        queries, status = queries_per_page(app, page, demo.PASSWORD)
+        assert status == 200, f"{page.name} ({page.path}) answered {status}"
+        counts[page.name] = queries
+    # More data, the same queries: the pages never query per row.
+    monkeypatch.setattr(patrols, "RUNS", 80)
+    monkeypatch.setattr(patrols, "FINDINGS", 90)
+    patrols.setup(app)
+    db.session.remove()
+    for page in patrols.pages(app):
+        queries, _status = queries_per_page(app, page, demo.PASSWORD)
+        assert queries == counts[page.name], page.name

@@ -77,6 +77,18 @@ def test_a_signal_runs_the_loaded_reaction_in_the_senders_transaction(crew, clie
     assert dependent.heard[heard_before:] == [("example", "example.spot", 2, "high")]
 
 
+def test_a_reaction_tells_the_sender_what_it_did(crew, make_app):
+    """The sender gets each handler's Reaction back, to keep and show on its record;
+    an app without the reacting module gets none."""
+    payload = dict(subject_kind="example.spot", subject_id=2, summary="Bulb out", severity="high")
+    reactions = signals.send(signals.finding_recorded, sender="example", user=crew, **payload)
+    assert reactions == [signals.Reaction("Noted: Bulb out", "/example/records/2")]
+    db.session.rollback()
+    alone = make_app(MODULES=[EXAMPLE])
+    with alone.app_context():
+        assert signals.send(signals.finding_recorded, "example", user=crew, **payload) == []
+
+
 def test_a_failing_reaction_takes_the_senders_record_with_it(crew, make_app):
     app = make_app(MODULES=[EXAMPLE, DEPENDENT, FAILING])
     with app.test_request_context():

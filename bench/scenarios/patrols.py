@@ -1,0 +1,171 @@
+"""Patrols at the issue's scale: 2,000,000 answers (400,000 submitted water runs of five
+items, two or three checkpoint scans each) and 100,000 findings, on top of the demo.
+
+Inserted in bulk with explicit ids, in batches; the sequences are moved past them on
+PostgreSQL. ``RUNS`` and ``FINDINGS`` scale it down (the bench test uses a few hundred).
+
+Pages: the inspector's run page (an open run with half its answers) and the findings
+list (open, past deadline, all).
+"""
+
+import random
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import func, insert, select, text
+
+from bench.scenarios import Page
+from modules.patrols.models import (
+    Answer,
+    Checklist,
+    ChecklistItem,
+    Finding,
+    Route,
+    Run,
+    Scan,
+)
+from parkops.auth.models import User
+from parkops.extensions import db
+from parkops.timeutil import utcnow
+
+MODULES = ("patrols",)
+
+RUNS = 400_000  # × 5 items = 2,000,000 answers
+FINDINGS = 100_000
+BATCH = 20_000
+CHECKLIST = "水面巡查：泵站进水口"
+ROUTE = "泵站进水口水面巡线"
+
+
+def _next_id(model) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _insert(model, rows: list[dict]) -> None:
+    for i in range(0, len(rows), BATCH):
+        db.session.execute(insert(model), rows[i : i + BATCH])
+
+
+def _move_sequences(*models) -> None:
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__  # a model's own name, never input
+        sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}"  # noqa: S608
+        db.session.execute(text(sql))
+
+
+def setup(app: Flask) -> None:
+    rng = random.Random(12)
+    checklist = db.session.scalar(select(Checklist).where(Checklist.name == CHECKLIST))
+    route = db.session.scalar(select(Route).where(Route.name == ROUTE))
+    inspector = db.session.scalar(select(User.id).where(User.username == "inspector"))
+    items = list(
+        db.session.scalars(
+            select(ChecklistItem)
+            .where(ChecklistItem.version_id == checklist.current_version.id)
+            .order_by(ChecklistItem.position)
+        )
+    )
+    points = [c.id for c in route.checkpoints]
+    now = utcnow()
+    first_run = _next_id(Run)
+    runs, answers, scans = [], [], []
+    for n in range(RUNS):
+        started = now - timedelta(minutes=30 * (RUNS - n))
+        run_id = first_run + n
+        runs.append(
+            {
+                "id": run_id,
+                "site_id": route.site_id,
+                "version_id": checklist.current_version.id,
+                "route_id": route.id,
+                "inspector_id": inspector,
+                "started_at": started,
+                "submitted_at": started + timedelta(minutes=25),
+                "note": "",
+            }
+        )
+        for k, point in enumerate(points[: 2 + n % 2]):
+            scans.append(
+                {
+                    "run_id": run_id,
+                    "checkpoint_id": point,
+                    "scanned_at": started + timedelta(minutes=3 + 5 * k),
+                }
+            )
+        for item in items:
+            answers.append(
+                {
+                    "run_id": run_id,
+                    "item_id": item.id,
+                    "passed": rng.random() > 0.1 if item.answer_type == "pass_fail" else None,
+                    "value": "",
+                    "note": "",
+                    "answered_at": started + timedelta(minutes=20),
+                }
+            )
+        if len(answers) >= 5 * BATCH:
+            _flush(runs, scans, answers)
+    _flush(runs, scans, answers)
+    _findings(rng, route, inspector, first_run, now)
+    _move_sequences(Run, Scan, Answer, Finding)
+    db.session.commit()
+
+
+def _flush(runs: list, scans: list, answers: list) -> None:
+    _insert(Run, runs)
+    _insert(Scan, scans)
+    _insert(Answer, answers)
+    runs.clear(), scans.clear(), answers.clear()
+
+
+def _findings(rng, route: Route, inspector: int, first_run: int, now) -> None:
+    today = now.date()
+    rows = []
+    for n in range(FINDINGS):
+        state = rng.choices(("open", "fixed", "verified"), (2, 1, 7))[0]
+        rows.append(
+            {
+                "site_id": route.site_id,
+                "run_id": first_run + (n * 4) % max(RUNS, 1),
+                "summary": f"进水口漂浮垃圾未清理 {n}",
+                "subject_kind": "patrols.checkpoint",
+                "subject_id": route.checkpoints[n % len(route.checkpoints)].id,
+                "subject_label": route.checkpoints[n % len(route.checkpoints)].name,
+                "severity": "normal",
+                "recorded_by_id": inspector,
+                "recorded_at": now - timedelta(minutes=7 * (FINDINGS - n)),
+                "owner_id": inspector,
+                "deadline": today + timedelta(days=rng.randint(-30, 10)),
+                "state": state,
+                "fix_note": "",
+                "verify_note": "",
+            }
+        )
+    _insert(Finding, rows)
+
+
+def pages(app: Flask) -> list[Page]:
+    # An open run with a few answers: what an inspector reopens on the water.
+    route = db.session.scalar(select(Route).where(Route.name == ROUTE))
+    checklist = db.session.scalar(select(Checklist).where(Checklist.name == CHECKLIST))
+    inspector = db.session.scalar(select(User.id).where(User.username == "inspector"))
+    version = checklist.current_version
+    run = Run(
+        site_id=route.site_id, version_id=version.id, route_id=route.id, inspector_id=inspector
+    )
+    db.session.add(run)
+    db.session.flush()
+    db.session.add(Scan(run_id=run.id, checkpoint_id=route.checkpoints[0].id))
+    for item in version.items[:2]:
+        db.session.add(Answer(run_id=run.id, item_id=item.id, passed=True))
+    db.session.commit()
+    return [
+        Page("run page, inspector", f"/patrols/runs/{run.id}", "inspector"),
+        Page("findings, inspector: open", "/patrols/findings?state=open", "inspector"),
+        Page("findings, inspector: overdue", "/patrols/findings?state=overdue", "inspector"),
+        Page(
+            "findings, inspector: all, page 40", "/patrols/findings?state=all&page=40", "inspector"
+        ),
+    ]

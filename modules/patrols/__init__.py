@@ -1,0 +1,1 @@
+"""Patrols: supervisors' checklists on a phone, routes with checkpoints, runs (#12)."""

@@ -1,0 +1,2 @@
+class PatrolError(ValueError):
+    """A refusal; the message (translated) is shown to the user."""

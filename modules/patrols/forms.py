@@ -1,0 +1,140 @@
+"""Forms of the patrols module: parsing and validation of what people type."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from modules.patrols.models import AnswerType
+from parkops import labels
+
+BLANK_ITEMS = 3  # empty rows offered under a checklist's items, to add new ones
+
+
+class ItemForm(Form):
+    """One checklist item; a row left without text is dropped."""
+
+    text = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
+    answer_type = SelectField(_l("Answer"), default=AnswerType.PASS_FAIL.value)
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)])
+    choices = TextAreaField(_l("Choices (one per line)"), validators=[Optional()])
+    weight = IntegerField(_l("Weight"), default=1, validators=[Optional(), NumberRange(1, 100)])
+    fail_is_finding = BooleanField(_l("A fail is a finding"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answer_type.choices = [(t.value, labels.label(t)) for t in AnswerType]
+
+
+class ChecklistForm(FlaskForm):
+    site_id = SelectField(_l("Site"), coerce=int)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    unannounced = BooleanField(_l("Unannounced inspection (明察暗访)"))
+    items = FieldList(FormField(ItemForm), min_entries=BLANK_ITEMS)
+
+
+class RouteForm(FlaskForm):
+    site_id = SelectField(_l("Site"), coerce=int)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    checkpoints = TextAreaField(
+        _l("Checkpoints in order"),
+        description=_l("One per line: a code, a space, then the name (PSY-W1 泵站进水口)."),
+        validators=[DataRequired()],
+    )
+
+
+class StartForm(FlaskForm):
+    checklist_id = SelectField(_l("Checklist"), coerce=int)
+    route_id = SelectField(_l("Route"), coerce=int)
+
+
+class ScanForm(FlaskForm):
+    """A checkpoint label read by the phone (its URL or token), and where the phone was."""
+
+    scanned = StringField(_l("Checkpoint label"), validators=[DataRequired(), Length(max=300)])
+    latitude = HiddenField()
+    longitude = HiddenField()
+    accuracy = HiddenField()
+
+    def location(self) -> tuple[float, float, float | None] | None:
+        """(latitude, longitude, accuracy in m) when the browser gave a plausible one."""
+        try:
+            lat, lon = float(self.latitude.data), float(self.longitude.data)
+        except (TypeError, ValueError):
+            return None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None
+        try:
+            accuracy = float(self.accuracy.data)
+        except (TypeError, ValueError):
+            accuracy = None
+        return lat, lon, accuracy
+
+
+class FindingForm(FlaskForm):
+    """A free observation; the place is a subject found by kind and name."""
+
+    summary = StringField(_l("What was found"), validators=[DataRequired(), Length(max=300)])
+    severity = SelectField(_l("Severity"), default="normal")
+    subject_kind = SelectField(_l("Where (kind)"), validators=[Optional()])
+    subject_text = StringField(_l("Where (code or name)"), validators=[Optional(), Length(max=100)])
+    person_id = SelectField(
+        _l("Staff member concerned (批评教育)"), coerce=int, validators=[Optional()]
+    )
+    owner_id = SelectField(_l("Follow-up owner"), coerce=int, validators=[Optional()])
+    deadline = DateField(_l("Fix by"), validators=[Optional()])
+
+
+class AssignForm(FlaskForm):
+    owner_id = SelectField(_l("Follow-up owner"), coerce=int)
+    deadline = DateField(_l("Fix by"), validators=[DataRequired()])
+
+
+class FixForm(FlaskForm):
+    note = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=2000)])
+
+
+class VerifyForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class ScheduleForm(FlaskForm):
+    checklist_id = SelectField(_l("Checklist"), coerce=int)
+    route_id = SelectField(_l("Route"), coerce=int)
+    times = StringField(
+        _l("Times"),
+        description=_l("Local times, separated by spaces: 08:00 12:00 17:00"),
+        validators=[DataRequired(), Length(max=100)],
+    )
+    weekdays = SelectMultipleField(
+        _l("Weekdays"),
+        choices=[
+            ("1", _l("Mon")),
+            ("2", _l("Tue")),
+            ("3", _l("Wed")),
+            ("4", _l("Thu")),
+            ("5", _l("Fri")),
+            ("6", _l("Sat")),
+            ("7", _l("Sun")),
+        ],
+        default=list("1234567"),
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+    assignee_id = SelectField(_l("Assigned to"), coerce=int)
+    window_minutes = IntegerField(
+        _l("Window (minutes)"), default=60, validators=[DataRequired(), NumberRange(5, 720)]
+    )

@@ -1,0 +1,35 @@
+"""Labels of the patrols module's enum values (``{{ value|label }}``)."""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.patrols.models import AnswerType, FindingState, Severity
+from parkops import labels
+
+labels.register(
+    AnswerType,
+    {
+        AnswerType.PASS_FAIL: _l("Pass / fail"),
+        AnswerType.NUMBER: _l("Number"),
+        AnswerType.CHOICE: _l("Choice"),
+        AnswerType.TEXT: _l("Text"),
+        AnswerType.PHOTO: _l("Photo required"),
+    },
+)
+
+labels.register(
+    Severity,
+    {
+        Severity.LOW: _l("Low"),
+        Severity.NORMAL: _l("Normal"),
+        Severity.HIGH: _l("High"),
+        Severity.URGENT: _l("Urgent"),
+    },
+)
+labels.register(
+    FindingState,
+    {
+        FindingState.OPEN: _l("Open"),
+        FindingState.FIXED: _l("Fixed, to verify"),
+        FindingState.VERIFIED: _l("Verified"),
+    },
+)

@@ -1,0 +1,225 @@
+"""Findings: the list, a new observation, one finding with its follow-up (assign, fix,
+verify). Who sees what is ``findings.may_see`` / ``visible_filter``."""
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from modules.patrols import findings
+from modules.patrols.errors import PatrolError
+from modules.patrols.forms import AssignForm, FindingForm, FixForm, VerifyForm
+from modules.patrols.models import Finding, Run, Severity
+from modules.patrols.views import bp, repeat, site_choices
+from parkops import idempotency, labels, subjects
+from parkops.attachments import Attachment
+from parkops.auth.access import check_site, get_for_site, require, signed_in, site_filter
+from parkops.auth.models import Site, User
+from parkops.extensions import db
+from parkops.timeutil import business_day
+
+PER_PAGE = 50
+STATES = ("open", "overdue", "all")
+
+
+def people_at(site_id: int | None) -> list[tuple[int, str]]:
+    """Active users working at the site (None: at the current user's sites), for the
+    person, owner and assignee pickers; first (0, "—"): nobody."""
+    if site_id is None:
+        where = or_(User.all_sites, User.sites.any(site_filter(Site.id)))
+    else:
+        where = or_(User.all_sites, User.sites.any(Site.id == site_id))
+    query = select(User).where(User.active, where).order_by(User.display_name)
+    return [(0, "—")] + [(u.id, u.display_name or u.username) for u in db.session.scalars(query)]
+
+
+@bp.route("/patrols/findings")
+@signed_in
+def finding_list():
+    state = request.args.get("state", "open")
+    state = state if state in STATES else "open"
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = select(Finding).where(findings.visible_filter(current_user))
+    if state == "open":
+        query = query.where(Finding.state != "verified")
+    elif state == "overdue":
+        query = query.where(findings.overdue_filter(business_day()))
+    rows = db.session.scalars(
+        query.options(joinedload(Finding.owner), joinedload(Finding.person))
+        .order_by(Finding.recorded_at.desc(), Finding.id.desc())
+        .limit(PER_PAGE + 1)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return render_template(
+        "patrols/findings/list.html",
+        rows=rows[:PER_PAGE],
+        more=len(rows) > PER_PAGE,
+        page=page,
+        state=state,
+        today=business_day(),
+    )
+
+
+def _finding_or_404(finding_id: int) -> Finding:
+    found = db.session.get(Finding, finding_id) or abort(404)
+    if not findings.may_see(current_user, found):
+        abort(404)
+    return found
+
+
+def _subject(form: FindingForm) -> subjects.Subject | None:
+    """The place named on the form; PatrolError when the name fits none or several."""
+    kind, text = form.subject_kind.data, (form.subject_text.data or "").strip()
+    if not kind or not text:
+        return None
+    found = subjects.search(kind, text, current_user, 6)
+    exact = [s for s in found if s.label == text or s.label.split(" ", 1)[0] == text]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not found:
+        raise PatrolError(_("No place matches “%(text)s”.", text=text))
+    names = "; ".join(s.label for s in found[:5])
+    raise PatrolError(_("Several places match: %(names)s. Name one exactly.", names=names))
+
+
+def _new_form(site_id: int) -> FindingForm:
+    form = FindingForm()
+    form.severity.choices = [(s.value, labels.label(s)) for s in Severity]
+    kinds = current_app.extensions["parkops"].subjects
+    form.subject_kind.choices = [("", "—")] + [(k, str(v.label)) for k, v in kinds.items()]
+    form.person_id.choices = form.owner_id.choices = people_at(site_id)
+    return form
+
+
+@bp.route("/patrols/findings/new", methods=["GET", "POST"])
+@require("patrols.run")
+def finding_new():
+    """A free observation, during a run (``?run=``) or at a site (``?site=``)."""
+    run = (
+        get_for_site(Run, request.args.get("run", type=int) or 0) if "run" in request.args else None
+    )
+    site_id = run.site_id if run else request.args.get("site", type=int)
+    if site_id is None:
+        choices = site_choices()
+        if len(choices) != 1:
+            return render_template("patrols/findings/pick_site.html", sites=choices)
+        site_id = choices[0][0]
+    check_site(site_id)
+    if done := repeat():
+        return done
+    form = _new_form(site_id)
+    if run and not form.is_submitted():
+        form.subject_kind.data = "patrols.checkpoint"
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                people = {
+                    u.id: u
+                    for u in db.session.scalars(
+                        select(User).where(User.id.in_([form.person_id.data, form.owner_id.data]))
+                    )
+                }
+                data = findings.FindingData(
+                    summary=form.summary.data,
+                    severity=Severity(form.severity.data),
+                    subject=_subject(form),
+                    person=people.get(form.person_id.data),
+                    owner=people.get(form.owner_id.data),
+                    deadline=form.deadline.data,
+                    photos=[f for f in request.files.getlist("photos") if f and f.filename],
+                )
+                key = request.form.get(idempotency.FIELD)
+                made = findings.record_finding(site_id, data, current_user, key, _url_of, run=run)
+                return redirect(_url_of(made), 303)
+            except PatrolError as refused:
+                form.summary.errors = [*form.summary.errors, str(refused)]
+        status = 422
+    page = render_template("patrols/findings/new.html", form=form, run=run, site_id=site_id)
+    return page, status
+
+
+def _url_of(finding: Finding) -> str:
+    return url_for("patrols.finding", finding_id=finding.id)
+
+
+def _photos(finding: Finding) -> dict[str, list[Attachment]]:
+    owners = [(findings.PHOTO_FINDING, finding.id), (findings.PHOTO_FIX, finding.id)]
+    if finding.answer_id:
+        owners.append(("patrols.answer", finding.answer_id))
+    found: dict[str, list[Attachment]] = {"found": [], "fix": []}
+    query = select(Attachment).where(
+        or_(*[(Attachment.owner_kind == k) & (Attachment.owner_id == i) for k, i in owners])
+    )
+    for a in db.session.scalars(query.order_by(Attachment.id)):
+        found["fix" if a.owner_kind == findings.PHOTO_FIX else "found"].append(a)
+    return found
+
+
+@bp.route("/patrols/findings/<int:finding_id>")
+@signed_in
+def finding(finding_id: int, error: str = "", status: int = 200):
+    found = _finding_or_404(finding_id)
+    assign_form = AssignForm(formdata=None, owner_id=found.owner_id, deadline=found.deadline)
+    assign_form.owner_id.choices = people_at(found.site_id)[1:]
+    where = (
+        subjects.resolve(found.subject_kind, found.subject_id, current_user)
+        if found.subject_id
+        else None
+    )
+    page = render_template(
+        "patrols/findings/finding.html",
+        finding=found,
+        where=where,
+        photos=_photos(found),
+        may_assign=found.state != "verified" and findings.may_record(current_user, found.site_id),
+        may_fix=findings.may_fix(current_user, found),
+        may_verify=findings.may_verify(current_user, found),
+        assign_form=assign_form,
+        fix_form=FixForm(formdata=None),
+        verify_form=VerifyForm(formdata=None),
+        overdue=found.deadline is not None and found.deadline < business_day(),
+        error=error,
+    )
+    return page, status
+
+
+def _act(finding_id: int, action):
+    found = _finding_or_404(finding_id)
+    try:
+        action(found)
+    except PatrolError as refused:
+        return finding(finding_id, error=str(refused), status=422)
+    return redirect(_url_of(found), 303)
+
+
+@bp.route("/patrols/findings/<int:finding_id>/assign", methods=["POST"])
+@require("patrols.run")
+def finding_assign(finding_id: int):
+    form = AssignForm()
+    form.owner_id.choices = [(int(request.form.get("owner_id", 0) or 0), "")]
+    if not form.validate():
+        return finding(finding_id, error=_("Choose an owner and a deadline."), status=422)
+    owner = db.session.get(User, form.owner_id.data) or abort(422)
+    return _act(finding_id, lambda f: findings.assign(f, owner, form.deadline.data, current_user))
+
+
+@bp.route("/patrols/findings/<int:finding_id>/fix", methods=["POST"])
+@signed_in
+def finding_fix(finding_id: int):
+    form = FixForm()
+    form.validate()
+    photos = [f for f in request.files.getlist("photos") if f and f.filename]
+    return _act(finding_id, lambda f: findings.fix(f, form.note.data or "", photos, current_user))
+
+
+@bp.route("/patrols/findings/<int:finding_id>/verify", methods=["POST"])
+@require("patrols.view")
+def finding_verify(finding_id: int):
+    form = VerifyForm()
+    form.validate()
+    accepted = "accept" in request.form
+    return _act(
+        finding_id, lambda f: findings.verify(f, accepted, form.note.data or "", current_user)
+    )

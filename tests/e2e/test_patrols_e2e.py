@@ -1,0 +1,163 @@
+"""An inspector's water patrol on a phone: start, checkpoints scanned from the QR codes of
+their printed labels (read by a real decoder), a failed item with a photo, submit; the
+finding's follow-up fixed by its owner and verified by the inspector."""
+
+import io
+import re
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import func, select
+
+from modules.patrols.models import Answer, Checkpoint, Finding, FindingState, Route, Run, Scan
+from parkops.extensions import db
+
+pytestmark = pytest.mark.e2e
+ROUTE = "泵站进水口水面巡线"
+
+
+def _checkpoints(app) -> list[tuple[int, str]]:
+    with app.app_context():
+        route = db.session.scalar(select(Route).where(Route.name == ROUTE))
+        return [
+            (c.id, c.token)
+            for c in db.session.scalars(
+                select(Checkpoint)
+                .where(Checkpoint.route_id == route.id)
+                .order_by(Checkpoint.position)
+            )
+        ]
+
+
+def _label_url(page, checkpoint_id: int) -> str:
+    png = page.request.get(f"/patrols/checkpoints/{checkpoint_id}/label.png")
+    assert png.ok and png.headers["content-type"] == "image/png"
+    (code,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.body())))
+    return code.text
+
+
+def _photo(tmp_path, name: str) -> str:
+    path = tmp_path / name
+    Image.new("RGB", (800, 600), (40, 120, 180)).save(path, "JPEG")
+    return str(path)
+
+
+def test_water_patrol_on_a_phone_to_a_verified_fix(
+    live_server, phone, desktop, sign_in, screenshot, tmp_path
+):
+    sign_in(phone, "inspector")
+    phone.goto("/patrols/")
+    phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
+    phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
+    phone.locator("form[action$='/patrols/runs'] button[type=submit]").click()
+    phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
+    run_id = int(phone.url.rsplit("/", 1)[-1])
+
+    for checkpoint_id, token in _checkpoints(live_server.app):
+        url = _label_url(phone, checkpoint_id)
+        assert url == f"{live_server.url}/pc/{token}"
+        phone.fill("#scanned", url)
+        phone.locator("form.pat-scan button[type=submit]").click()
+        phone.wait_for_load_state()
+    assert phone.locator("ol.pat-points li.done").count() == 3
+
+    items = phone.locator("fieldset.pat-item")
+    items.nth(0).locator("input[value=fail]").check()
+    items.nth(0).locator("input[name^=n]").fill("北岸水草成片")
+    items.nth(0).locator("input[type=file]").set_input_files(_photo(tmp_path, "weeds.jpg"))
+    items.nth(1).locator("input[value=pass]").check()
+    items.nth(2).locator("input[inputmode=decimal]").fill("12.5")
+    items.nth(3).locator("input[value='未发现']").check()
+    items.nth(4).locator("input[type=file]").set_input_files(_photo(tmp_path, "after.jpg"))
+    screenshot(phone, "run-answered")
+    phone.locator("button[name=submit]").click()
+    phone.wait_for_load_state()
+    assert phone.locator(".pat-locked").count() == 1
+    screenshot(phone, "run-submitted")
+
+    with live_server.app.app_context():
+        run = db.session.get(Run, run_id)
+        assert run.submitted_at is not None
+        finding = db.session.scalar(select(Finding).where(Finding.run_id == run_id))
+        assert finding.summary == "水草覆盖已清理: 北岸水草成片"
+        finding_id = finding.id
+
+    phone.goto(f"/patrols/findings/{finding_id}")
+    assert phone.locator("img.pat-thumb").count() == 1  # the failed item's photo
+    phone.select_option("select[name=owner_id]", label="王局长")
+    phone.fill("input[name=deadline]", "2099-12-31")
+    phone.locator("form[action$='/assign'] button").click()
+    phone.wait_for_load_state()
+
+    sign_in(desktop, "leader")  # the owner fixes, on the office's computer
+    desktop.goto(f"/patrols/findings/{finding_id}")
+    desktop.fill("textarea[name=note]", "已打捞清理")
+    desktop.set_input_files("form[action$='/fix'] input[type=file]", _photo(tmp_path, "fix.jpg"))
+    desktop.locator("form[action$='/fix'] button").click()
+    desktop.wait_for_load_state()
+    assert desktop.locator("form[action$='/verify']").count() == 0  # never their own fix
+    screenshot(desktop, "finding-fixed")
+
+    phone.goto(f"/patrols/findings/{finding_id}")
+    phone.locator("button[name=accept]").click()
+    phone.wait_for_load_state()
+    screenshot(phone, "finding-verified")
+    with live_server.app.app_context():
+        assert db.session.get(Finding, finding_id).state == FindingState.VERIFIED
+
+
+def _count(page, n: int) -> None:
+    page.wait_for_function(
+        f"document.querySelector('#pat-outbox [data-count]').textContent === '{n}'"
+    )
+
+
+def test_a_run_done_offline_arrives_exactly_once_when_back_online(
+    live_server, phone, sign_in, screenshot, tmp_path
+):
+    sign_in(phone, "inspector")
+    phone.goto("/patrols/")
+    phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
+    phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
+    phone.locator("form[action$='/patrols/runs'] button[type=submit]").click()
+    phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
+    run_id = int(phone.url.rsplit("/", 1)[-1])
+    urls = [_label_url(phone, checkpoint_id) for checkpoint_id, _t in _checkpoints(live_server.app)]
+    phone.wait_for_function("document.documentElement.dataset.offlineReady === '1'")
+
+    phone.context.set_offline(True)
+    phone.reload()  # on the water: the page comes from the service worker's cache
+    for n, url in enumerate(urls, start=1):
+        phone.fill("#scanned", url)
+        phone.locator("form.pat-scan button[type=submit]").click()
+        _count(phone, n)
+    items = phone.locator("fieldset.pat-item")
+    items.nth(0).locator("input[value=fail]").check()
+    items.nth(0).locator("input[type=file]").set_input_files(_photo(tmp_path, "weeds.jpg"))
+    items.nth(1).locator("input[value=pass]").check()
+    items.nth(2).locator("input[inputmode=decimal]").fill("3")
+    items.nth(3).locator("input[value='未发现']").check()
+    items.nth(4).locator("input[type=file]").set_input_files(_photo(tmp_path, "after.jpg"))
+    phone.locator("button[name=submit]").click()
+    _count(phone, 4)
+    assert phone.locator("#pat-outbox").is_visible()
+    screenshot(phone, "offline-waiting")
+    with live_server.app.app_context():
+        assert db.session.get(Run, run_id).submitted_at is None  # nothing has arrived
+
+    phone.context.set_offline(False)  # back in signal: sent in order, then the page reloads
+    phone.wait_for_selector(".pat-locked")
+    screenshot(phone, "synced")
+    with live_server.app.app_context():
+        run = db.session.get(Run, run_id)
+        assert run.submitted_at is not None
+        assert (
+            db.session.scalar(select(func.count()).select_from(Scan).where(Scan.run_id == run_id))
+            == 3
+        )
+        answers = select(func.count()).select_from(Answer).where(Answer.run_id == run_id)
+        assert db.session.scalar(answers) == 5
+        findings = select(func.count()).select_from(Finding).where(Finding.run_id == run_id)
+        assert db.session.scalar(findings) == 1
+    assert phone.locator("#pat-outbox").is_hidden()

@@ -1,0 +1,71 @@
+"""Checklists are versioned: saving one writes a new version, and a run keeps its own."""
+
+import pytest
+from sqlalchemy import select
+
+from modules.patrols import checklists, runs
+from modules.patrols.checklists import ItemData
+from modules.patrols.errors import PatrolError
+from modules.patrols.models import AnswerType, ChecklistVersion
+from parkops.extensions import db
+
+
+def _form(name, items):
+    data = {"name": name}
+    for n, (text, kind) in enumerate(items):
+        data[f"items-{n}-text"] = text
+        data[f"items-{n}-answer_type"] = kind
+        data[f"items-{n}-weight"] = "1"
+        data[f"items-{n}-fail_is_finding"] = "y"
+    return data
+
+
+def test_editing_a_checklist_never_changes_a_submitted_run(park, as_user, client):
+    run = runs.start_run(park.water, park.intake, park.inspector)
+    old_items = [i.text for i in run.version.items]
+    as_user(park.inspector)
+    editor = client.get(f"/patrols/checklists/{park.water.id}/edit").get_data(as_text=True)
+    assert 'value="进水口漂浮垃圾 (kg)"' in editor and 'value="kg"' in editor
+    assert 'name="items-6-text"' in editor and 'name="items-7-text"' not in editor  # 4 + 3 blank
+    response = client.post(
+        f"/patrols/checklists/{park.water.id}/edit",
+        data=_form("水面巡查", [("浮萍覆盖率", "pass_fail"), ("水质异味", "pass_fail")]),
+    )
+    assert response.status_code == 303
+    versions = db.session.scalars(
+        select(ChecklistVersion).where(ChecklistVersion.checklist_id == park.water.id)
+    ).all()
+    assert sorted(v.number for v in versions) == [1, 2]
+    db.session.expire_all()
+    assert [i.text for i in run.version.items] == old_items  # the run keeps version 1
+    page = client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
+    assert "进水口漂浮垃圾" in page and "水质异味" not in page
+    new_run = runs.start_run(park.water, park.intake, park.inspector)
+    assert [i.text for i in new_run.version.items] == ["浮萍覆盖率", "水质异味"]
+
+
+def test_a_checklist_without_items_or_with_one_choice_is_refused(park):
+    with pytest.raises(PatrolError):
+        checklists.save_checklist(None, park.psy.id, "空表", False, [], park.inspector)
+    one_choice = [ItemData("着装", AnswerType.CHOICE, choices="整齐")]
+    with pytest.raises(PatrolError):
+        checklists.save_checklist(None, park.psy.id, "着装", False, one_choice, park.inspector)
+
+
+def test_the_editor_answers_422_on_an_empty_checklist_and_stores_nothing(park, as_user, client):
+    as_user(park.inspector)
+    response = client.post("/patrols/checklists/new", data={"site_id": park.psy.id, "name": "空表"})
+    assert response.status_code == 422
+    assert "A checklist needs at least one item." in response.get_data(as_text=True)
+    assert db.session.scalars(select(ChecklistVersion)).all() == [park.water.current_version]
+
+
+def test_only_managers_write_checklists_and_only_at_their_sites(park, as_user, client):
+    as_user(park.leader)
+    assert client.get("/patrols/checklists/new").status_code == 403
+    assert client.get(f"/patrols/checklists/{park.water.id}").status_code == 200
+    as_user(park.zoo_inspector)  # works at 中原绿色庄园 only
+    assert client.get(f"/patrols/checklists/{park.water.id}").status_code == 404
+    assert client.get(f"/patrols/checklists/{park.water.id}/edit").status_code == 404
+    as_user(park.crew)
+    assert client.get("/patrols/checklists").status_code == 403

@@ -1,0 +1,41 @@
+"""The demo: the notice's checklists, routes with checkpoints, a week of intake clearances
+with one missed, and the 15 unannounced inspections since September; every page renders."""
+
+from sqlalchemy import func, select
+
+from modules.patrols import jobs
+from modules.patrols.models import Checklist, ChecklistVersion, Finding, FindingState, Route, Run
+from parkops import demo
+from parkops.extensions import db
+from parkops.rectification.services import load_notice
+
+
+def test_demo_runs_show_on_the_inspectors_pages(app, client, login):
+    load_notice()
+    assert demo.load()
+    names = set(db.session.scalars(select(Checklist.name)))
+    assert {"明察暗访：员工作风", "水面巡查：泵站进水口", "门口停车值守：中原绿色庄园"} <= names
+    assert len(names) == 5
+    assert db.session.scalar(select(func.count()).select_from(Route)) >= 2
+
+    def runs_of(name):
+        query = select(func.count()).select_from(Run).join(ChecklistVersion).join(Checklist)
+        return db.session.scalar(query.where(Checklist.name == name, Run.submitted_at.is_not(None)))
+
+    assert runs_of("明察暗访：员工作风") == 15
+    assert runs_of("水面巡查：泵站进水口") == 7 * 3 - 1  # one clearance missed
+    jobs.notify_missed_runs()  # today's slots past their window are told, once
+    assert jobs.notify_missed_runs() == 0
+    states = set(db.session.scalars(select(Finding.state)))
+    assert states == {FindingState.OPEN, FindingState.FIXED, FindingState.VERIFIED}
+    login("inspector", "parkops-demo")
+    for url in (
+        "/patrols/",
+        "/patrols/checklists",
+        "/patrols/routes",
+        "/patrols/findings",
+        "/patrols/schedules",
+    ):
+        assert client.get(url).status_code == 200, url
+    run = db.session.scalars(select(Run)).first()
+    assert client.get(f"/patrols/runs/{run.id}").status_code == 200

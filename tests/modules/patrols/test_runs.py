@@ -1,0 +1,200 @@
+"""A run on the phone: start, proof of presence, answers and photos, submit and lock;
+every post carries an idempotency key, so a repeat changes nothing."""
+
+from sqlalchemy import func, select
+
+from modules.patrols.models import Answer, Run, Scan
+from modules.patrols.runs import PHOTO_ANSWER
+from parkops.attachments import Attachment
+from parkops.extensions import db
+from tests.modules.patrols.conftest import photo
+
+
+def _start(client, park, key="start-1", route=None):
+    response = client.post(
+        "/patrols/runs",
+        data={
+            "checklist_id": park.water.id,
+            "route_id": (route or park.intake).id,
+            "idempotency_key": key,
+        },
+    )
+    assert response.status_code == 303
+    return db.session.get(Run, int(response.headers["Location"].rsplit("/", 1)[-1]))
+
+
+def _scan(client, run, point, key, **extra):
+    data = {"scanned": f"http://parkops.test/pc/{point.token}", "idempotency_key": key}
+    return client.post(f"/patrols/runs/{run.id}/scan", data=data | extra)
+
+
+def _answers(park, **extra):
+    items = {i.text: i.id for i in park.water.current_version.items}
+    return {
+        f"a{items['浮萍覆盖']}": "fail",
+        f"n{items['浮萍覆盖']}": "北岸浮萍成片",
+        f"a{items['进水口漂浮垃圾 (kg)']}": "12.5",
+        f"a{items['非法垂钓']}": "有,已劝离",
+        f"p{items['清理后照片']}": photo(),
+    } | extra
+
+
+def test_a_full_run_is_recorded_once_and_locked(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    assert _start(client, park).id == run.id  # the same key: the same run
+    for n, point in enumerate(park.intake.checkpoints):
+        location = {"latitude": "35.76", "longitude": "115.03", "accuracy": "8"}
+        assert _scan(client, run, point, f"scan-{n}", **location).status_code == 303
+    data = _answers(park, note="顺利", submit="1", idempotency_key="submit-1")
+    response = client.post(f"/patrols/runs/{run.id}/answers", data=data)
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert run.submitted and run.note == "顺利"
+    scans = db.session.scalars(select(Scan).where(Scan.run_id == run.id)).all()
+    assert [(s.latitude, s.longitude, s.accuracy_m) for s in scans] == [(35.76, 115.03, 8.0)] * 2
+    answers = {a.item_id: a for a in db.session.scalars(select(Answer))}
+    items = {i.text: i.id for i in park.water.current_version.items}
+    assert answers[items["浮萍覆盖"]].passed is False
+    assert answers[items["进水口漂浮垃圾 (kg)"]].value == "12.5"
+    # The phone sends it again (weak signal): nothing new, nothing refused.
+    again = client.post(
+        f"/patrols/runs/{run.id}/answers",
+        data=_answers(park, submit="1", idempotency_key="submit-1"),
+    )
+    assert again.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Attachment)) == 1
+    # Locked: a new post is refused and changes nothing.
+    late = client.post(
+        f"/patrols/runs/{run.id}/answers",
+        data={f"a{items['浮萍覆盖']}": "pass", "idempotency_key": "late"},
+    )
+    assert late.status_code == 422
+    assert "This run is submitted and locked." in late.get_data(as_text=True)
+    db.session.expire_all()
+    assert answers[items["浮萍覆盖"]].passed is False
+    assert _scan(client, run, park.intake.checkpoints[0], "late-scan").status_code == 422
+
+
+def test_a_checkpoint_of_another_route_is_refused(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    response = _scan(client, run, park.other_psy.checkpoints[0], "scan-x")
+    assert response.status_code == 422
+    assert "is on another route" in response.get_data(as_text=True)
+    assert _scan(client, run, park.gate.checkpoints[0], "scan-y").status_code == 422
+    bogus = client.post(
+        f"/patrols/runs/{run.id}/scan",
+        data={"scanned": "http://x/pc/nonsense", "idempotency_key": "z"},
+    )
+    assert "This is not a checkpoint label." in bogus.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+
+
+def test_a_scan_without_location_is_still_proof_of_time(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    _scan(client, run, park.intake.checkpoints[0], "s1", latitude="", longitude="nope")
+    _scan(client, run, park.intake.checkpoints[0], "s2")  # scanned again: the first one stays
+    (scan,) = db.session.scalars(select(Scan)).all()
+    assert scan.latitude is None and scan.scanned_at is not None
+
+
+def test_a_partial_run_is_kept_and_cannot_be_submitted_incomplete(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    _scan(client, run, park.intake.checkpoints[0], "s1")
+    items = {i.text: i.id for i in park.water.current_version.items}
+    saved = client.post(
+        f"/patrols/runs/{run.id}/answers",
+        data={f"a{items['浮萍覆盖']}": "pass", "idempotency_key": "save-1"},
+    )
+    assert saved.status_code == 303
+    refused = client.post(
+        f"/patrols/runs/{run.id}/answers",
+        data={f"a{items['非法垂钓']}": "无", "submit": "1", "idempotency_key": "submit-1"},
+    )
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "checkpoint 泵站进水口 not reached" in text and "needs" not in text
+    assert "“清理后照片” not answered" in text
+    db.session.expire_all()
+    assert not run.submitted
+    # The refused post stored nothing; the saved answer stays.
+    assert [a.item_id for a in db.session.scalars(select(Answer))] == [items["浮萍覆盖"]]
+
+
+def test_an_answer_that_does_not_fit_its_item_is_refused(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    items = {i.text: i.id for i in park.water.current_version.items}
+    for value, item, message in (
+        ("十二", "进水口漂浮垃圾 (kg)", "write a number"),
+        ("也许", "非法垂钓", "pick one of the choices"),
+        ("maybe", "浮萍覆盖", "answer pass or fail"),
+    ):
+        response = client.post(
+            f"/patrols/runs/{run.id}/answers",
+            data={f"a{items[item]}": value, "idempotency_key": f"k-{item}"},
+        )
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_only_the_inspector_who_started_a_run_works_on_it(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    as_user(park.inspector2)  # same site, another inspector: may read, not write
+    assert client.get(f"/patrols/runs/{run.id}").status_code == 200
+    assert _scan(client, run, park.intake.checkpoints[0], "other").status_code == 422
+    as_user(park.zoo_inspector)  # another site: the run does not exist for them
+    assert client.get(f"/patrols/runs/{run.id}").status_code == 404
+    assert _scan(client, run, park.intake.checkpoints[0], "zoo").status_code == 404
+    as_user(park.leader)  # leaders read, never run
+    assert client.get(f"/patrols/runs/{run.id}").status_code == 200
+    assert _scan(client, run, park.intake.checkpoints[0], "leader").status_code == 403
+    as_user(park.crew)
+    assert client.get(f"/patrols/runs/{run.id}").status_code == 403
+
+
+def test_a_run_cannot_pair_a_checklist_with_another_sites_route(park, as_user, client):
+    as_user(park.inspector)
+    response = client.post(
+        "/patrols/runs",
+        data={"checklist_id": park.water.id, "route_id": park.gate.id, "idempotency_key": "k"},
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Run)) == 0
+
+
+def test_the_label_address_offers_the_open_run_and_records_presence(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    point = park.intake.checkpoints[1]
+    page = client.get(f"/pc/{point.token}").get_data(as_text=True)
+    assert f"/patrols/runs/{run.id}/scan" in page
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0  # a GET records nothing
+    assert client.get("/pc/not-a-token-at-all").status_code == 404
+
+
+def test_answer_photos_are_served_only_to_who_may_see_the_run(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    client.post(f"/patrols/runs/{run.id}/answers", data=_answers(park, idempotency_key="p"))
+    (stored,) = db.session.scalars(select(Attachment).where(Attachment.owner_kind == PHOTO_ANSWER))
+    assert client.get(f"/patrols/photos/{stored.id}").mimetype == "image/jpeg"
+    as_user(park.zoo_inspector)
+    assert client.get(f"/patrols/photos/{stored.id}").status_code == 404
+
+
+def test_the_service_worker_is_served_under_patrols_for_its_scope(park, as_user, client):
+    response = client.get("/patrols/sw.js")  # no sign-in: a static file, no data
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    as_user(park.inspector)
+    run = _start(client, park)
+    page = client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
+    assert 'data-worker="/patrols/sw.js" data-scope="/patrols/"' in page
+    assert "patrols-offline.js" in page
+    as_user(park.leader)  # reads the run, never works on it: no outbox
+    assert "patrols-offline.js" not in client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
