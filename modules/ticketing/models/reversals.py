@@ -4,7 +4,7 @@ counting only once someone other than the importer and the seller approves it.
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from modules.ticketing.models.catalog import Product
