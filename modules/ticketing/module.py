@@ -222,7 +222,7 @@ spec = ModuleSpec(
             ANY,
             also=("ticketing.shift", "ticketing.close"),
         ),
-        SubNavEntry(_l("Import sales"), "ticketing.import_sales", (SELL, MANAGE)),
+        SubNavEntry(_l("Import sales"), "ticketing.import_sales", (SELL, MANAGE, AUDIT)),
         SubNavEntry(
             _l("Days"), "ticketing.days", (VIEW, AUDIT, APPROVE, MANAGE), also=("ticketing.day",)
         ),

@@ -2,16 +2,19 @@
 someone else's approval with its reason; a refund names the sale it reverses and cannot
 exceed it; a sale is voided once; a real export's printed voids match approved ones."""
 
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
 from modules.ticketing import reversals, shifts, stock
+from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import Payment, Reversal, SalesLine, SaleStatus, VoidStatus
 from parkops.extensions import db
+from parkops.timeutil import business_day
 
 from .conftest import REVERSAL_COLUMNS, csv_bytes, sale
 
@@ -178,3 +181,23 @@ def test_the_approver_decides_on_the_approvals_page_not_the_seller(world, as_use
     )
     assert response.status_code == 303
     assert db.session.get(Reversal, reversal_id).status == VoidStatus.APPROVED
+
+
+def test_the_auditor_imports_a_sellers_export_and_the_day_shows_who_imported_what(world, as_user):
+    world.open()
+    rows = [sale(world, world.combo), {**sale(world, world.combo), "status": "void"}]
+    rows[1]["reason"] = "customer left"
+    auditor = as_user(world.auditor)
+    response = auditor.post(
+        "/ticketing/imports/sales",
+        data={"file": (io.BytesIO(csv_bytes(rows, REVERSAL_COLUMNS)), "system-export.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "1 void or refund waits for approval" in response.get_data(as_text=True)
+    day = day_record(world.site.id, business_day())
+    page = auditor.get(f"/ticketing/days/{day.id}").get_data(as_text=True)
+    imports = page[page.index('id="imports"') :]
+    imports = imports[: imports.index("</section>")]
+    assert "system-export.csv" in imports
+    assert "Auditor One" in imports and "Seller One" in imports
