@@ -45,7 +45,7 @@ def test_every_ticketing_route_needs_a_signed_in_user(app, client):
         ("seller", "/ticketing/imports/gate", "GET", 403),
         ("seller", "/ticketing/imports/sales", "GET", 200),
         ("auditor", "/ticketing/shifts/open", "POST", 403),
-        ("auditor", "/ticketing/imports/sales", "GET", 403),
+        ("auditor", "/ticketing/imports/sales", "GET", 200),  # a ticketing system's export
         ("auditor", "/ticketing/days", "GET", 200),
         ("auditor", "/ticketing/catalog", "GET", 200),
         ("auditor", "/ticketing/stock/rolls", "POST", 403),
@@ -379,7 +379,7 @@ def test_a_day_with_blocking_flags_never_says_nothing_to_flag(world, as_user):
     assert "Nothing to flag" not in flags
     button = re.search(r"<button[^>]*>Sign off the day</button>", flags).group(0)
     assert "disabled" in button and 'aria-describedby="sign-blocked"' in button
-    assert re.search(r'id="sign-blocked">Sign-off waits until the \d+ flags', flags)
+    assert re.search(r'id="sign-blocked">\s*<p>Sign-off waits until the \d+ flags', flags)
 
 
 def test_the_blind_count_takes_empty_methods_as_nothing_counted(world, as_user):
