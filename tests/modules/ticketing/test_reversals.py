@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from modules.ticketing import reversals, shifts, stock
+from modules.ticketing import reversals, shifts, stock, todo
 from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
@@ -201,3 +201,12 @@ def test_the_auditor_imports_a_sellers_export_and_the_day_shows_who_imported_wha
     imports = imports[: imports.index("</section>")]
     assert "system-export.csv" in imports
     assert "Auditor One" in imports and "Seller One" in imports
+
+
+def test_the_approvers_home_counts_the_voids_and_refunds_she_may_decide(world):
+    world.open()
+    upload(world, [{**sale(world, world.combo), "status": "void", "reason": "gone"}])
+    assert todo.waiting_counts(world.auditor)["reversals"] == 1
+    assert todo.waiting_counts(world.seller)["reversals"] == 0
+    texts = [item.text for item in todo.todo(world.leader)]
+    assert "1 void or refund of a sale waits for approval" in texts
