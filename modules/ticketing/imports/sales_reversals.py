@@ -91,11 +91,19 @@ def _target(sale, by_line, new_keys, by_key, sold_serials, sold_in_file):
                 code=sale.product,
             )
         if ref.key in new_keys:
-            return _of_new(ref), None
-        line = by_key.get(ref.key)
-        if line is None or line.status != SaleStatus.SOLD:
-            return None, _("the sale of line %(line)s is not recorded as sold", line=sale.reverses)
-        return _of_line(line), None
+            shift_id = ref.values["shift_id"]
+            target = _of_new(ref)
+        else:
+            line = by_key.get(ref.key)
+            if line is None or line.status != SaleStatus.SOLD:
+                return None, _(
+                    "the sale of line %(line)s is not recorded as sold", line=sale.reverses
+                )
+            shift_id, target = line.shift_id, _of_line(line)
+        if sale.status == SaleStatus.VOID and shift_id != sale.values["shift_id"]:
+            # Voiding it would change a counted shift: money given back later is a refund.
+            return None, _("a void cancels a sale of the same shift: this one is a refund")
+        return target, None
     if sale.status == SaleStatus.VOID:
         return Target(sale.quantity, sale.amount_fen, key=sale.key), None
     return None, _(

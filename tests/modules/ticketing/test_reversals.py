@@ -210,3 +210,15 @@ def test_the_approvers_home_counts_the_voids_and_refunds_she_may_decide(world):
     assert todo.waiting_counts(world.seller)["reversals"] == 0
     texts = [item.text for item in todo.todo(world.leader)]
     assert "1 void or refund of a sale waits for approval" in texts
+
+
+def test_a_sale_of_an_earlier_shift_is_refunded_not_voided(world):
+    first = world.open()
+    sold = sale(world, world.combo)
+    assert upload(world, [sold]).ok
+    shifts.count_blind(first, {m: 0 for m in Payment} | {Payment.CASH: FLOAT + 8000}, world.seller)
+    world.open(window=world.window2)
+    void = {**sale(world, world.combo), "status": "void", "reason": "x", "reverses": "2"}
+    result = upload(world, [sold, void], name="later.csv")
+    assert "a void cancels a sale of the same shift" in reasons_by_line(result)[3]
+    assert upload(world, [sold, {**void, "status": "refund"}], name="refund.csv").ok
