@@ -117,6 +117,7 @@ def gate_history(day: TicketDay) -> list[GateCount]:
         db.session.scalars(
             select(GateCount)
             .where(GateCount.site_id == day.site_id, GateCount.business_day == day.business_day)
+            .options(selectinload(GateCount.recorded_by), selectinload(GateCount.correction))
             .order_by(GateCount.id.desc())
         )
     )

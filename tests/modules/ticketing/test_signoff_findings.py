@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from modules.ticketing import indicators, shifts, stock
+from modules.ticketing import corrections, indicators, shifts, stock
 from modules.ticketing.days import findings, gate_and_deposit, reconciliation, signoff
 from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
@@ -76,3 +76,17 @@ def test_the_ledger_counts_serious_flags_a_signed_day_closed_without_a_finding(w
     assert any(f.serious for f in flags)
     assert indicators.open_discrepancies(frozenset({world.site.id})) == ("1 open", False)
     assert indicators.open_discrepancies(frozenset({world.other_site.id})) == ("0 open", True)
+
+
+def test_a_gate_count_corrections_history_shows_requester_and_approver(world, as_user):
+    day, shift = day_with_missing_serials(world)
+    (missing,) = [f for f in reconciliation.day_figures(day).flags if f.serious]
+    finding = findings.add_finding(day, "5002 lost.", world.auditor, flag_key=missing.key)
+    findings.resolve_finding(finding, "Repaid by the seller.", world.auditor2)
+    signoff.sign_off(day, {missing.key}, world.auditor)
+    asked = corrections.request_correction(
+        day, corrections.GateCorrection(world.zoo, 5), "Turnstile missed two.", world.auditor
+    )
+    corrections.decide_correction(asked, True, world.leader)
+    page = as_user(world.auditor2).get(f"/ticketing/days/{day.id}").get_data(as_text=True)
+    assert "asked by Auditor One, approved by Leader1" in page
