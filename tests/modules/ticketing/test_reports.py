@@ -178,3 +178,17 @@ def test_the_summary_kept_up_by_counts_and_corrections_equals_a_rebuild(world):
     summary.rebuild(business_day(), business_day())
     assert _summary_rows() == kept
     assert sum(r.amount_fen for r in kept) == 24000 + 160000 + 16000
+
+
+@pytest.mark.parametrize("by", ["product", "payment", "seller", "venue", "day"])
+def test_the_breakdowns_voided_column_counts_approved_printed_voids(world, by):
+    shift = world.open()
+    issue = world.take(shift, world.gate_ticket, 1000, 1009)
+    for serial, approve in ((1003, True), (1004, False)):
+        void = stock.request_void(shift, world.gate_ticket, serial, "torn", world.seller)
+        stock.decide_void(void, approve, world.auditor)
+    stock.return_range(issue, 1005, world.seller)  # 1000–1004: four sold, 1003 voided
+    shifts.count_blind(shift, {**ZERO, Payment.CASH: FLOAT + 4 * 4000}, world.seller)
+    rows = reports.breakdown(None, business_day(), business_day(), by)
+    assert sum(r.voided for r in rows) == 1
+    assert sum(r.sold for r in rows) == 4
