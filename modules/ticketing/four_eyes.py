@@ -6,6 +6,7 @@ button only when it is true. The route checks the permission
 (``ticketing.approve`` or ``ticketing.audit``); these add the person.
 
 - a void is approved by someone other than its requester and the shift's seller;
+- a void or refund of a sale (a reversal) likewise: not its importer, not the seller;
 - a second count is made by someone other than the seller;
 - a correction is approved by someone other than its requester and the seller it concerns;
 - a finding is resolved by someone other than the seller it is about;
@@ -17,13 +18,17 @@ user (todo.py) without loading each record.
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from modules.ticketing.models import Correction, Finding, SerialVoid, Shift, TicketDay
+from modules.ticketing.models import Correction, Finding, Reversal, SerialVoid, Shift, TicketDay
 from parkops.auth.models import User
 from parkops.extensions import db
 
 
 def may_decide_void(user: User, void: SerialVoid) -> bool:
     return user.id not in (void.requested_by_id, void.shift.seller_id)
+
+
+def may_decide_reversal(user: User, reversal: Reversal) -> bool:
+    return user.id not in (reversal.requested_by_id, reversal.shift.seller_id)
 
 
 def may_second_count(user: User, shift: Shift) -> bool:
@@ -58,6 +63,11 @@ def may_sign_off(user: User, day: TicketDay) -> bool:
 def voids_decidable_where(user: User) -> ColumnElement[bool]:
     """SQL for ``may_decide_void``; the query joins Shift to SerialVoid."""
     return and_(SerialVoid.requested_by_id != user.id, Shift.seller_id != user.id)
+
+
+def reversals_decidable_where(user: User) -> ColumnElement[bool]:
+    """SQL for ``may_decide_reversal``; the query joins Shift to Reversal."""
+    return and_(Reversal.requested_by_id != user.id, Shift.seller_id != user.id)
 
 
 def second_counts_where(user: User) -> ColumnElement[bool]:

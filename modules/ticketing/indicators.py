@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, exists, func, or_, select, true
 
+from modules.ticketing.days.flags import is_serious
 from modules.ticketing.models import (
     CARD_KINDS,
     DailySales,
@@ -52,12 +53,36 @@ def unsigned_days(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
 
 
 def open_discrepancies(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
+    """Findings not yet resolved, and serious flags of signed days that no finding is about
+    (ticked as reviewed before a finding was required for them)."""
     n = db.session.scalar(
         select(func.count())
         .select_from(Finding)
         .where(_at(Finding.site_id, site_ids), Finding.status == FindingStatus.OPEN)
     )
+    n += _closed_without_finding(site_ids)
     return ngettext("%(num)s open", "%(num)s open", n), n == 0
+
+
+def _closed_without_finding(site_ids: frozenset[int] | None) -> int:
+    signed = db.session.execute(
+        select(TicketDay.id, TicketDay.signed_figures).where(
+            _at(TicketDay.site_id, site_ids), TicketDay.status == DayStatus.SIGNED
+        )
+    ).all()
+    found = set(
+        db.session.execute(
+            select(Finding.day_id, Finding.flag_key).where(
+                _at(Finding.site_id, site_ids), Finding.flag_key != ""
+            )
+        ).all()
+    )
+    return sum(
+        1
+        for day_id, figures in signed
+        for flag in (figures or {}).get("flags", [])
+        if is_serious(flag["key"]) and (day_id, flag["key"]) not in found
+    )
 
 
 def unexplained_difference(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:

@@ -53,6 +53,8 @@ AUDIT_ACTIONS = {
     "ticketing.void_requested": _l("Void requested"),
     "ticketing.void_approved": _l("Void approved"),
     "ticketing.void_rejected": _l("Void rejected"),
+    "ticketing.reversal_approved": _l("Void or refund of a sale approved"),
+    "ticketing.reversal_rejected": _l("Void or refund of a sale rejected"),
     "ticketing.range_issued": _l("Ticket range issued"),
     "ticketing.range_returned": _l("Ticket range returned"),
 }
@@ -69,6 +71,7 @@ AUDIT_OBJECTS = {
     "sales_import": AuditObject(_l("Import")),
     "stock_roll": AuditObject(_l("Ticket roll")),
     "serial_void": AuditObject(_l("Void")),
+    "reversal": AuditObject(_l("Void or refund of a sale")),
     "stock_issue": AuditObject(_l("Ticket range")),
 }
 _PAID = one_of(LABELS[Payment])
@@ -219,7 +222,7 @@ spec = ModuleSpec(
             ANY,
             also=("ticketing.shift", "ticketing.close"),
         ),
-        SubNavEntry(_l("Import sales"), "ticketing.import_sales", (SELL, MANAGE)),
+        SubNavEntry(_l("Import sales"), "ticketing.import_sales", (SELL, MANAGE, AUDIT)),
         SubNavEntry(
             _l("Days"), "ticketing.days", (VIEW, AUDIT, APPROVE, MANAGE), also=("ticketing.day",)
         ),

@@ -30,6 +30,7 @@ from modules.ticketing.days.record import ensure_day_open
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import (
     Payment,
+    Reversal,
     SalesLine,
     SaleSource,
     SaleStatus,
@@ -226,6 +227,14 @@ def count_blind(
     ):
         raise TicketingError(
             _("A supervisor must first approve or reject the voids you asked for.")
+        )
+    if db.session.scalar(
+        select(Reversal.id).where(
+            Reversal.shift_id == shift.id, Reversal.status == VoidStatus.PENDING
+        )
+    ):
+        raise TicketingError(
+            _("Someone else must first approve or reject the voids and refunds imported.")
         )
     summary.add_lines(_record_range_sales(shift))
     expected = expected_by_method(shift)

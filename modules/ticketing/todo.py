@@ -11,6 +11,7 @@ from modules.ticketing.models import (
     Correction,
     CorrectionStatus,
     DayStatus,
+    Reversal,
     SerialVoid,
     Shift,
     ShiftStatus,
@@ -45,6 +46,7 @@ def waiting_counts(user: User) -> dict[str, int]:
         "days": days,
         "escalated_days": escalated,  # not signed off by the next working day
         "voids": 0,
+        "reversals": 0,  # voids and refunds of sales imported
         "second_counts": 0,
         "corrections": 0,
     }
@@ -59,6 +61,17 @@ def waiting_counts(user: User) -> dict[str, int]:
             four_eyes.voids_decidable_where(user),
         ),
         SerialVoid.site_id,
+        user,
+    )
+    counts["reversals"] = _count(
+        select(func.count())
+        .select_from(Reversal)
+        .join(Shift, Shift.id == Reversal.shift_id)
+        .where(
+            Reversal.status == VoidStatus.PENDING,
+            four_eyes.reversals_decidable_where(user),
+        ),
+        Reversal.site_id,
         user,
     )
     counts["second_counts"] = _count(
@@ -141,6 +154,13 @@ def todo(user: User) -> list[TodoItem]:
             "%(num)s void waits for approval", "%(num)s voids wait for approval", counts["voids"]
         )
         items.append(TodoItem(text, approvals + "#voids"))
+    if counts["reversals"]:
+        text = ngettext(
+            "%(num)s void or refund of a sale waits for approval",
+            "%(num)s voids and refunds of sales wait for approval",
+            counts["reversals"],
+        )
+        items.append(TodoItem(text, approvals + "#reversals"))
     if counts["corrections"]:
         text = ngettext(
             "%(num)s correction waits for approval",

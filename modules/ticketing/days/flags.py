@@ -33,6 +33,16 @@ if TYPE_CHECKING:  # the figures import the flags
     from modules.ticketing.days.reconciliation import DayFigures
 
 
+# Flags that are evidence of tickets or money gone astray: the day is signed off only once
+# a finding about each of them has its outcome (days/signoff.py). Their keys start so.
+SERIOUS = ("missing", "outside")
+
+
+def is_serious(key: str) -> bool:
+    """Whether the flag ``key`` (also one kept in a signed day's figures) is serious."""
+    return key.split(":", 1)[0] in SERIOUS
+
+
 @dataclass
 class Flag:
     key: str
@@ -40,6 +50,10 @@ class Flag:
     blocking: bool = False  # must be fixed, not just reviewed, before signing off
     shift_id: int | None = None
     seller_id: int | None = None
+
+    @property
+    def serious(self) -> bool:
+        return is_serious(self.key)
 
 
 def day_flags(f: "DayFigures") -> list[Flag]:

@@ -22,6 +22,8 @@ from modules.ticketing.models import (
     GateCount,
     Payment,
     ProductVenue,
+    Reversal,
+    SalesImport,
     SalesLine,
     SaleSource,
     SaleStatus,
@@ -32,6 +34,7 @@ from modules.ticketing.models import (
     Venue,
 )
 from modules.ticketing.shifts import METHODS, signed_amount
+from parkops.auth.models import User
 from parkops.extensions import db
 
 
@@ -114,6 +117,7 @@ def gate_history(day: TicketDay) -> list[GateCount]:
         db.session.scalars(
             select(GateCount)
             .where(GateCount.site_id == day.site_id, GateCount.business_day == day.business_day)
+            .options(selectinload(GateCount.recorded_by), selectinload(GateCount.correction))
             .order_by(GateCount.id.desc())
         )
     )
@@ -125,6 +129,51 @@ def deposit_history(day: TicketDay) -> list[Deposit]:
             select(Deposit).where(Deposit.day_id == day.id).order_by(Deposit.id.desc())
         )
     )
+
+
+@dataclass
+class DayImport:
+    """A sales file with lines on a day: who imported it, when (UTC), for which sellers,
+    how many lines (sales) and voids and refunds it asked for."""
+
+    record: SalesImport
+    sellers: list[str]
+    lines: int
+    reversals: int
+
+
+def day_imports(day: TicketDay) -> list[DayImport]:
+    """The sales files imported for the day's site and business day, newest first."""
+    on_day = (SalesLine.site_id == day.site_id, SalesLine.business_day == day.business_day)
+    counts = db.session.execute(
+        select(SalesLine.import_id, User.display_name, func.count())
+        .join(User, User.id == SalesLine.seller_id)
+        .where(*on_day, SalesLine.import_id.is_not(None))
+        .group_by(SalesLine.import_id, User.display_name)
+    ).all()
+    asked = dict(
+        db.session.execute(
+            select(Reversal.import_id, func.count())
+            .where(Reversal.site_id == day.site_id, Reversal.business_day == day.business_day)
+            .group_by(Reversal.import_id)
+        ).all()
+    )
+    sellers: dict[int, list[str]] = {}
+    lines: dict[int, int] = {}
+    for import_id, name, n in counts:
+        sellers.setdefault(import_id, []).append(name)
+        lines[import_id] = lines.get(import_id, 0) + n
+    ids = set(lines) | {i for i in asked if i is not None}
+    records = db.session.scalars(
+        select(SalesImport)
+        .where(SalesImport.id.in_(ids))
+        .options(selectinload(SalesImport.imported_by))
+        .order_by(SalesImport.id.desc())
+    )
+    return [
+        DayImport(r, sorted(sellers.get(r.id, [])), lines.get(r.id, 0), asked.get(r.id, 0))
+        for r in records
+    ]
 
 
 def latest_deposit(day: TicketDay) -> Deposit | None:

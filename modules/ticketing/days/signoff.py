@@ -1,15 +1,18 @@
-"""The sign-off: a day without blocking flags, every flag reviewed, signed by an
-auditor who did not sell on it (four_eyes.may_sign_off); the figures as signed
-are kept with the day, which is locked (later changes are corrections).
+"""The sign-off: a day without blocking flags, every flag reviewed, a finding with its
+outcome (resolved) for every serious flag, signed by an auditor who did not sell on it
+(four_eyes.may_sign_off); the figures as signed are kept with the day, which is locked
+(later changes are corrections).
 """
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from modules.ticketing import four_eyes
+from modules.ticketing.days.flags import Flag
 from modules.ticketing.days.reconciliation import DayFigures, day_figures
 from modules.ticketing.days.record import ensure_unsigned
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.models import DayStatus, TicketDay
+from modules.ticketing.models import DayStatus, Finding, FindingStatus, TicketDay
 from modules.ticketing.pages import day_path
 from modules.ticketing.shifts import total_difference
 from parkops import audit, idempotency
@@ -29,6 +32,15 @@ def sign_off(day: TicketDay, reviewed: set[str], actor: User, retry_key: str | N
     if figures.blocking:
         raise TicketingError(
             _("The day cannot be signed off yet: %(what)s", what=figures.blocking[0].text)
+        )
+    unfounded = without_outcome(day, figures)
+    if unfounded:
+        raise TicketingError(
+            _(
+                "Write a finding about this flag and resolve it with its outcome before "
+                "signing off: %(what)s",
+                what=unfounded[0].text,
+            )
         )
     unreviewed = [f for f in figures.to_review if f.key not in reviewed]
     if unreviewed:
@@ -63,6 +75,21 @@ def sign_off(day: TicketDay, reviewed: set[str], actor: User, retry_key: str | N
     )
     idempotency.remember(retry_key, day_path(day), actor.id)
     db.session.commit()
+
+
+def without_outcome(day: TicketDay, figures: DayFigures) -> list[Flag]:
+    """The serious flags of the day with no resolved finding about them (by flag key)."""
+    serious = [f for f in figures.flags if f.serious]
+    if not serious:
+        return []
+    resolved = set(
+        db.session.scalars(
+            select(Finding.flag_key).where(
+                Finding.day_id == day.id, Finding.status == FindingStatus.RESOLVED
+            )
+        )
+    )
+    return [f for f in serious if f.key not in resolved]
 
 
 def snapshot(f: DayFigures) -> dict:

@@ -38,6 +38,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     previous: SalesImport | None = None  # an earlier import of this very file
     record: SalesImport | None = None
+    reversals: int = 0  # void and refund lines now waiting for approval
+    confirmed_voids: int = 0  # printed tickets' void lines matching approved voids
 
     @property
     def ok(self) -> bool:
@@ -65,10 +67,13 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def read_rows(file_name: str, data: bytes, required: tuple[str, ...]):
+def read_rows(
+    file_name: str, data: bytes, required: tuple[str, ...], optional: tuple[str, ...] = ()
+):
     """The data rows of an upload as ``[(line, {column: cell})]`` for the ``required``
-    columns (any order, case ignored; other columns ignored). Raises TicketingError
-    for a file that cannot be read (its message names the line when one is at fault)."""
+    columns and those ``optional`` ones the header names ("" where it does not); any
+    order, case ignored, other columns ignored. Raises TicketingError for a file that
+    cannot be read (its message names the line when one is at fault)."""
     try:
         table = read_table(file_name, data)
     except TabularError as exc:
@@ -80,12 +85,16 @@ def read_rows(file_name: str, data: bytes, required: tuple[str, ...]):
             _("Columns missing from the header row: %(columns)s.", columns=", ".join(missing))
         )
     folded = [h.strip().lower() for h in table.header]
-    doubled = sorted({c for c in required if folded.count(c) > 1})
+    doubled = sorted({c for c in required + optional if folded.count(c) > 1})
     if doubled:
         raise TicketingError(
             _("Columns named twice in the header row: %(columns)s.", columns=", ".join(doubled))
         )
-    return [(row.line, {c: row.cells[i] for c, i in index.items()}) for row in table.rows]
+    index.update({c: table.column(c) for c in optional})
+    return [
+        (row.line, {c: "" if i is None else row.cells[i] for c, i in index.items()})
+        for row in table.rows
+    ]
 
 
 def parse_time(value, line: int | None = None) -> datetime:

@@ -12,6 +12,21 @@ from parkops.timeutil import business_day
 
 
 @dataclass
+class Target:
+    """The sale reversed: recorded before (``sale_id``) or a new line of this file (``key``,
+    its natural key), with its quantity and amount in fen."""
+
+    quantity: int
+    amount_fen: int
+    sale_id: int | None = None
+    key: str | None = None
+
+    @property
+    def ident(self):
+        return self.sale_id if self.sale_id is not None else self.key
+
+
+@dataclass
 class Sale:
     line_no: int
     sold_at: datetime
@@ -24,7 +39,11 @@ class Sale:
     amount_fen: int
     payment: Payment
     status: SaleStatus
+    reason: str = ""  # why a void or refund (optional column ``reason``)
+    reverses: int | None = None  # the file line of the sale a refund or void reverses
     key: str = ""
+    target: Target | None = None  # the sale a void or refund reverses (sales_reversals.py)
+    confirms_void: bool = False  # a printed ticket's void line matching an approved void
     values: dict = field(default_factory=dict)  # the row to insert, once resolved
 
     @property
@@ -54,6 +73,7 @@ def parse_sale(line_no: int, row: dict, reasons: list[str]) -> Sale | None:
         ("amount", lambda v: _parse_amount(v, line_no)),
         ("payment", lambda v: _parse_choice(v, Payment, _("payment"))),
         ("status", lambda v: _parse_choice(v, SaleStatus, _("status"))),
+        ("reverses", _parse_reverses),
     )
     for column, parse in checks:
         try:
@@ -78,6 +98,8 @@ def parse_sale(line_no: int, row: dict, reasons: list[str]) -> Sale | None:
         amount_fen=values["amount"],
         payment=values["payment"],
         status=values["status"],
+        reason=cell_text(row["reason"])[:300],
+        reverses=values["reverses"],
     )
 
 
@@ -87,6 +109,15 @@ def _parse_serial(value) -> int | None:
         return None
     if not WHOLE.match(raw) or not 1 <= int(raw) <= MAX_SERIAL:
         raise ValueError(_("serial %(value)s is not a ticket number", value=raw))
+    return int(raw)
+
+
+def _parse_reverses(value) -> int | None:
+    raw = cell_text(value)
+    if raw == "":
+        return None
+    if not WHOLE.match(raw) or not 2 <= int(raw) <= 10**7:
+        raise ValueError(_("reverses %(value)s is not a line of this file", value=raw))
     return int(raw)
 
 

@@ -1,5 +1,5 @@
-"""Ticketing tables, one file per concept: catalog, stock, shifts, sales, days, corrections
-(columns: the bounds and the enum column they share).
+"""Ticketing tables, one file per concept: catalog, stock, shifts, sales, reversals, days,
+corrections (columns: the bounds and the enum column they share).
 
 Money is fen (int), serials are integers, times are aware UTC, business days are
 local dates. Every model is re-exported here: ``from modules.ticketing.models import Shift``.
@@ -33,6 +33,7 @@ from modules.ticketing.models.days import (
     GateCount,
     TicketDay,
 )
+from modules.ticketing.models.reversals import Reversal
 from modules.ticketing.models.sales import (
     DailySales,
     SalesImport,
@@ -65,6 +66,7 @@ __all__ = [
     "ProductKind",
     "ProductPrice",
     "ProductVenue",
+    "Reversal",
     "SaleSource",
     "SaleStatus",
     "SalesImport",

@@ -4,6 +4,7 @@ findings.
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from modules.ticketing.models.columns import enum_column
 from modules.ticketing.models.shifts import Shift
 from parkops.auth.models import Site, User
 from parkops.db import Base, utcnow
+
+if TYPE_CHECKING:  # corrections refer to the day
+    from modules.ticketing.models.corrections import Correction
 
 
 class DayStatus(enum.StrEnum):
@@ -75,7 +79,8 @@ class GateCount(Base):
     correction_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_corrections.id"))
 
     venue: Mapped[Venue] = relationship(lazy="joined")
-    recorded_by: Mapped[User] = relationship()
+    recorded_by: Mapped[User] = relationship()  # an approved correction: its approver
+    correction: Mapped["Correction | None"] = relationship()  # its requester
 
 
 class Deposit(Base):
@@ -92,7 +97,8 @@ class Deposit(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     correction_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_corrections.id"))
 
-    recorded_by: Mapped[User] = relationship()
+    recorded_by: Mapped[User] = relationship()  # an approved correction: its approver
+    correction: Mapped["Correction | None"] = relationship()  # its requester
 
 
 class Finding(Base):

@@ -11,11 +11,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from modules.ticketing.catalog import allocate
 from modules.ticketing.labels import label
-from modules.ticketing.models import DailySales, Office, Product, ProductVenue, SaleStatus, Venue
+from modules.ticketing.models import (
+    DailySales,
+    Office,
+    Payment,
+    Product,
+    ProductVenue,
+    SaleStatus,
+    SerialVoid,
+    Shift,
+    Venue,
+    VoidStatus,
+)
 from modules.ticketing.reports.sellers import summary_filter
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -69,6 +80,7 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
         .where(*summary_filter(site_ids, start, end))
         .group_by(column, DailySales.status)
     ).all()
+    rows += _printed_voids(site_ids, start, end, by)
     if by == "venue":
         return _by_venue(rows)
     if by == "month":
@@ -79,6 +91,38 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
         row = result.setdefault(key, BreakdownRow(key, labels[key]))
         _add(row, status, int(lines or 0), int(quantity or 0), int(amount or 0))
     return sorted(result.values(), key=_sort_key(by))
+
+
+def _printed_voids(site_ids: set[int] | None, start: date, end: date, by: str) -> list[tuple]:
+    """Printed tickets voided on the shift page and approved, as void rows of the breakdown:
+    ``(key, VOID, lines, quantity, 0)``. They are no sales line (their range's sale leaves
+    them out) but are voided tickets all the same; by payment they count as cash, the
+    printed tickets' payment."""
+    column = {
+        "day": Shift.business_day,
+        "month": Shift.business_day,
+        "site": SerialVoid.site_id,
+        "office": Shift.office_id,
+        "seller": Shift.seller_id,
+        "product": SerialVoid.product_id,
+        "kind": Product.kind,
+        "payment": literal(Payment.CASH.value),
+        "venue": SerialVoid.product_id,
+    }[by]
+    where = [Shift.business_day.between(start, end), SerialVoid.status == VoidStatus.APPROVED]
+    if site_ids is not None:
+        where.append(SerialVoid.site_id.in_(site_ids))
+    rows = db.session.execute(
+        select(column, func.count(SerialVoid.id))
+        .select_from(SerialVoid)
+        .join(Shift, Shift.id == SerialVoid.shift_id)
+        .join(Product, Product.id == SerialVoid.product_id)
+        .where(*where)
+        .group_by(column)
+    ).all()
+    if by == "payment":
+        rows = [(Payment(key), n) for key, n in rows]
+    return [(key, SaleStatus.VOID, n, n, 0) for key, n in rows]
 
 
 def _add(row: BreakdownRow, status, lines: int, quantity: int, amount: int) -> None:

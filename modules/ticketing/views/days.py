@@ -106,6 +106,8 @@ def day(id: int):
         findings=findings.day_findings(d),
         gate_history=reconciliation.gate_history(d),
         deposits=reconciliation.deposit_history(d),
+        imports=reconciliation.day_imports(d),
+        without_outcome=signoff.without_outcome(d, figures),
         corrections=corrections.day_corrections(d),
         describe=corrections.describe,
         gate_form=gate_form,

@@ -17,7 +17,7 @@ from parkops.extensions import db
 
 
 @bp.route("/imports/sales", methods=["GET", "POST"])
-@require(SELL, MANAGE)
+@require(SELL, MANAGE, AUDIT)
 def import_sales():
     form = SalesImportForm()
     result = None
@@ -80,6 +80,26 @@ def _flash_imported(result: imports.ImportResult) -> None:
         flash(
             _("All %(n)s lines were already imported: nothing new.", n=result.skipped),
             "warning",
+        )
+    if result.reversals:
+        flash(
+            ngettext(
+                "%(num)s void or refund waits for approval by someone other than you and the "
+                "seller; until then the sale stays in the expected takings.",
+                "%(num)s voids and refunds wait for approval by someone other than you and the "
+                "seller; until then the sales stay in the expected takings.",
+                result.reversals,
+            ),
+            "warning",
+        )
+    if result.confirmed_voids:
+        flash(
+            ngettext(
+                "%(num)s printed ticket's void line matches a void approved on the shift page.",
+                "%(num)s printed tickets' void lines match voids approved on the shift page.",
+                result.confirmed_voids,
+            ),
+            "success",
         )
 
 

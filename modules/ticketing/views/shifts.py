@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from modules.ticketing import shifts, stock, todo
+from modules.ticketing import reversals, shifts, stock, todo
 from modules.ticketing.catalog import seller_offices
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.forms import (
@@ -137,6 +137,7 @@ def shift(id: int):
         take=take,
         void_form=void_form,
         voids=voids,
+        reversals=reversals.shift_reversals(s.id),
         imported=imported,
         sales=sales,
         return_form=ReturnForm(),

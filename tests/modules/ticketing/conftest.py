@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from modules.ticketing import catalog, shifts, stock
 from modules.ticketing.imports import SALES_COLUMNS
+from modules.ticketing.imports.sales import OPTIONAL_COLUMNS
 from modules.ticketing.models import Office, Product, ProductKind, Shift, Venue, Window
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -126,6 +127,9 @@ def sale(
         "payment": payment,
         "status": status,
     }
+
+
+REVERSAL_COLUMNS = SALES_COLUMNS + OPTIONAL_COLUMNS  # with a void's or refund's reason and line
 
 
 def csv_bytes(rows: list[dict], columns=SALES_COLUMNS, encoding="utf-8") -> bytes:

@@ -14,7 +14,7 @@ from modules.ticketing.models import DailySales, GateCount, Payment, SalesLine
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, local_zone, utcnow
 
-from .conftest import csv_bytes, sale, sold_at, xlsx_bytes
+from .conftest import REVERSAL_COLUMNS, csv_bytes, sale, sold_at, xlsx_bytes
 
 pytestmark = pytest.mark.usefixtures("english")  # the texts checked are the English ones
 
@@ -165,23 +165,25 @@ def test_refunds_and_voids_of_printed_tickets(world):
     shift = world.open()
     world.take(shift, world.zoo_ticket, 5000, 5099)
     stock.request_void(shift, world.zoo_ticket, 5050, "torn", world.seller)
+    refund = {"status": "refund", "reason": "rain"}
     result = import_sales(
         "r.csv",
         csv_bytes(
             [
-                sale(world, world.zoo_ticket, serial=5001, status="refund"),
+                {**sale(world, world.zoo_ticket, serial=5001), **refund},
                 sale(world, world.zoo_ticket, serial=5002, status="void"),
                 sale(world, world.zoo_ticket, serial=5050),
                 sale(world, world.zoo_ticket, serial=5003),
-                sale(world, world.zoo_ticket, serial=5003, status="refund"),
-                sale(world, world.zoo_ticket, serial=5003, status="refund"),
-            ]
+                {**sale(world, world.zoo_ticket, serial=5003), **refund},
+                {**sale(world, world.zoo_ticket, serial=5003), **refund},
+            ],
+            REVERSAL_COLUMNS,
         ),
         world.seller,
     )
     reasons = {e.line: " ".join(e.reasons) for e in result.errors}
     assert "nothing to refund" in reasons[2]
-    assert "for approval" in reasons[3]
+    assert "5002 has no approved void" in reasons[3]
     assert "5050 is voided" in reasons[4]
     assert 5 not in reasons and 6 not in reasons
     assert "already refunded" in reasons[7]

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from modules.ticketing import corrections, reports, shifts, stock, summary
+from modules.ticketing import corrections, reports, reversals, shifts, stock, summary
 from modules.ticketing.days import gate_and_deposit
 from modules.ticketing.days.record import day_record
 from modules.ticketing.imports import import_sales
@@ -15,7 +15,7 @@ from parkops.extensions import db
 from parkops.spreadsheet import Column
 from parkops.timeutil import business_day
 
-from .conftest import csv_bytes, sale
+from .conftest import REVERSAL_COLUMNS, csv_bytes, sale
 
 ZERO = dict.fromkeys(Payment, 0)
 FLOAT = 50_000
@@ -24,9 +24,10 @@ FLOAT = 50_000
 @pytest.fixture
 def sold(world):
     """Seller One: 10 combined tickets and 4 card entries. Seller Two: 5 free children,
-    a refund and a void, and ¥5 short. The zoo gate counted 4 more than the tickets."""
+    a refund and a void (approved), and ¥5 short. The zoo gate counted 4 more than the tickets."""
     one = world.open()
     two = world.open(world.seller2, world.window2)
+    refund_of_line_3 = {"reason": "rain", "reverses": "3"}
     rows_one = [
         sale(world, world.combo, quantity=10, payment="wechat"),
         sale(world, world.card_entry, quantity=4),
@@ -34,11 +35,13 @@ def sold(world):
     rows_two = [
         sale(world, world.child, quantity=5, cashier="seller2"),
         sale(world, world.combo, cashier="seller2"),
-        sale(world, world.combo, cashier="seller2", status="refund"),
-        sale(world, world.combo, cashier="seller2", status="void"),
+        {**sale(world, world.combo, cashier="seller2", status="refund"), **refund_of_line_3},
+        {**sale(world, world.combo, cashier="seller2", status="void"), "reason": "left"},
     ]
     assert import_sales("one.csv", csv_bytes(rows_one), world.seller).ok
-    assert import_sales("two.csv", csv_bytes(rows_two), world.seller2).ok
+    assert import_sales("two.csv", csv_bytes(rows_two, REVERSAL_COLUMNS), world.seller2).ok
+    for reversal in reversals.pending_reversals(None):
+        reversals.decide_reversal(reversal, True, world.auditor)
     shifts.count_blind(
         one, {**ZERO, Payment.CASH: FLOAT + 12000, Payment.WECHAT: 80000}, world.seller
     )
@@ -175,3 +178,17 @@ def test_the_summary_kept_up_by_counts_and_corrections_equals_a_rebuild(world):
     summary.rebuild(business_day(), business_day())
     assert _summary_rows() == kept
     assert sum(r.amount_fen for r in kept) == 24000 + 160000 + 16000
+
+
+@pytest.mark.parametrize("by", ["product", "payment", "seller", "venue", "day"])
+def test_the_breakdowns_voided_column_counts_approved_printed_voids(world, by):
+    shift = world.open()
+    issue = world.take(shift, world.gate_ticket, 1000, 1009)
+    for serial, approve in ((1003, True), (1004, False)):
+        void = stock.request_void(shift, world.gate_ticket, serial, "torn", world.seller)
+        stock.decide_void(void, approve, world.auditor)
+    stock.return_range(issue, 1005, world.seller)  # 1000–1004: four sold, 1003 voided
+    shifts.count_blind(shift, {**ZERO, Payment.CASH: FLOAT + 4 * 4000}, world.seller)
+    rows = reports.breakdown(None, business_day(), business_day(), by)
+    assert sum(r.voided for r in rows) == 1
+    assert sum(r.sold for r in rows) == 4

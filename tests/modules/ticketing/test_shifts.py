@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from modules.ticketing import shifts, stock
+from modules.ticketing import reversals, shifts, stock
 from modules.ticketing.days import signoff
 from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
@@ -15,7 +15,7 @@ from parkops.auth.models import Setting
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
-from .conftest import csv_bytes, sale
+from .conftest import REVERSAL_COLUMNS, csv_bytes, sale
 
 pytestmark = pytest.mark.usefixtures("english")  # the texts checked are the English ones
 
@@ -48,8 +48,12 @@ def test_no_shift_opens_on_a_signed_day(world):
         world.open()
 
 
+REFUND_OF_LINE_6 = {"reason": "rain", "reverses": "6"}
+
+
 def _sell(world, shift, rows):
-    result = import_sales(f"{shift.id}-{len(rows)}.csv", csv_bytes(rows), world.seller)
+    data = csv_bytes(rows, REVERSAL_COLUMNS)
+    result = import_sales(f"{shift.id}-{len(rows)}.csv", data, world.seller)
     assert result.ok, result.errors
 
 
@@ -65,10 +69,13 @@ def test_expected_money_float_range_sales_cards_refunds_and_voids(world):
             sale(world, world.card_entry, payment="cash"),  # entry with the card: 30
             sale(world, world.child, payment="cash"),  # free entry after an ID check
             sale(world, world.combo, payment="card"),  # 80 …
-            sale(world, world.combo, payment="card", status="refund"),  # … given back
-            sale(world, world.combo, payment="cash", status="void"),  # cancelled: no money
+            # … given back, and one cancelled: no money, once someone else approves them
+            {**sale(world, world.combo, payment="card", status="refund"), **REFUND_OF_LINE_6},
+            {**sale(world, world.combo, payment="cash", status="void"), "reason": "left"},
         ],
     )
+    for reversal in reversals.pending_reversals(None):
+        reversals.decide_reversal(reversal, True, world.auditor)
     void = stock.request_void(shift, world.gate_ticket, 1009, "misprint", world.seller)
     stock.decide_void(void, True, world.auditor)
     stock.return_range(issue, 1010, world.seller)  # 10 used, one of them voided: 9 sold
