@@ -55,6 +55,8 @@ def test_greening_scenario_adds_its_zones_and_its_pages_answer(app, monkeypatch)
         queries, status = queries_per_page(app, page, demo.PASSWORD)
         assert status == 200, f"{page.name} ({page.path}) answered {status}"
         assert queries > 0
+
+
 def test_patrols_scenario_loads_runs_and_findings_and_its_pages_answer(app, monkeypatch):
     monkeypatch.setattr(patrols, "RUNS", 40)
     monkeypatch.setattr(patrols, "FINDINGS", 30)
