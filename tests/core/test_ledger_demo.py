@@ -6,6 +6,7 @@ from parkops import demo
 from parkops.attachments import Attachment, storage_dir
 from parkops.extensions import db
 from parkops.rectification.demo import demo_pdf
+from parkops.rectification.edits import REGULATION_OWNER
 from parkops.rectification.models import (
     Measure,
     Problem,
@@ -48,8 +49,10 @@ def test_the_demo_ledger_has_measures_regulations_reports_and_files(ledger):
         select(Regulation).where(Regulation.title == "濮上生态园区管理局财务管理办法")
     )
     assert revised.revised
-    # A few carry a real PDF.
-    files = db.session.scalars(select(Attachment)).all()
+    # A few carry a real PDF (modules' demos add their own photos beside them).
+    files = db.session.scalars(
+        select(Attachment).where(Attachment.owner_kind == REGULATION_OWNER)
+    ).all()
     assert files and all(a.content_type == "application/pdf" for a in files)
     data = (storage_dir() / files[0].stored_name).read_bytes()
     assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
