@@ -106,21 +106,22 @@ def test_a_decimal_comma_is_refused_with_its_line_never_read_as_more(world):
     assert lines() == 0
 
 
-def yesterdays_shift_still_open(world) -> Shift:
-    """A shift opened yesterday evening and still open (the lantern festival)."""
+def evening_shift_still_open(world) -> Shift:
+    """A shift opened two evenings ago and still open (the lantern festival): its
+    "next morning" is yesterday, in the past whatever time the test runs at."""
     shift = world.open()
-    shift.business_day = business_day() - timedelta(days=1)
+    shift.business_day = business_day() - timedelta(days=2)
     shift.opened_at = local_midnight_utc(shift.business_day) + timedelta(hours=18)
     db.session.commit()
     return shift
 
 
 def test_a_shift_open_past_midnight_takes_its_after_midnight_sales(world):
-    shift = yesterdays_shift_still_open(world)
-    today = business_day()
+    shift = evening_shift_still_open(world)
+    next_day = shift.business_day + timedelta(days=1)
     rows = [
         sale(world, world.combo, when=f"{shift.business_day} 23:50"),
-        sale(world, world.combo, when=f"{today} 00:20"),
+        sale(world, world.combo, when=f"{next_day} 00:20"),
     ]
     result = import_sales("night.csv", csv_bytes(rows), world.seller)
     assert (result.ok, result.imported) == (True, 2), result.errors
@@ -131,8 +132,9 @@ def test_a_shift_open_past_midnight_takes_its_after_midnight_sales(world):
 
 
 def test_the_next_mornings_sales_need_their_own_shift(world):
-    yesterdays_shift_still_open(world)
-    rows = [sale(world, world.combo, when=f"{business_day()} 06:30")]
+    shift = evening_shift_still_open(world)
+    next_morning = shift.business_day + timedelta(days=1)
+    rows = [sale(world, world.combo, when=f"{next_morning} 06:30")]
     result = import_sales("morning.csv", csv_bytes(rows), world.seller)
     assert "no open shift" in " ".join(result.errors[0].reasons)
 
