@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from modules.ticketing import four_eyes, summary
 from modules.ticketing.errors import TicketingError
@@ -122,8 +123,17 @@ def decide_reversal(
     db.session.commit()
 
 
+# What the approvals page and the shift page show of each reversal, loaded in a few queries.
+_SHOWN = (
+    selectinload(Reversal.shift),  # its seller is joined
+    selectinload(Reversal.requested_by),
+    selectinload(Reversal.decided_by),
+    selectinload(Reversal.sales_import),
+)
+
+
 def pending_reversals(site_ids: set[int] | None) -> list[Reversal]:
-    q = select(Reversal).where(Reversal.status == VoidStatus.PENDING)
+    q = select(Reversal).where(Reversal.status == VoidStatus.PENDING).options(*_SHOWN)
     if site_ids is not None:
         q = q.where(Reversal.site_id.in_(site_ids))
     return list(db.session.scalars(q.order_by(Reversal.requested_at, Reversal.id)))
@@ -132,6 +142,9 @@ def pending_reversals(site_ids: set[int] | None) -> list[Reversal]:
 def shift_reversals(shift_id: int) -> list[Reversal]:
     return list(
         db.session.scalars(
-            select(Reversal).where(Reversal.shift_id == shift_id).order_by(Reversal.id)
+            select(Reversal)
+            .where(Reversal.shift_id == shift_id)
+            .options(*_SHOWN)
+            .order_by(Reversal.id)
         )
     )
