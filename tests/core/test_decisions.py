@@ -126,6 +126,7 @@ def test_done_needs_evidence_and_is_audited(people, client, login):
     )
     assert missing.status_code == 422
     pdf = (io.BytesIO(demo_pdf("evidence")), "evidence.pdf")
+    today = business_day()  # not TODAY: the suite may have crossed local midnight since
     done = client.post(
         f"/decisions/{decision.id}/done",
         data={"version": decision.version, "summary": "已完成。", "evidence": pdf},
@@ -134,7 +135,7 @@ def test_done_needs_evidence_and_is_audited(people, client, login):
     assert done.status_code == 303
     db.session.expire_all()
     decision = db.session.get(Decision, decision.id)
-    assert decision.done_on == TODAY and decision.evidence.filename == "evidence.pdf"
+    assert decision.done_on == today and decision.evidence.filename == "evidence.pdf"
     assert client.get(f"/decisions/{decision.id}/evidence").data.startswith(b"%PDF")
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "decisions.done"))
 
