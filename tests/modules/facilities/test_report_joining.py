@@ -85,9 +85,7 @@ def test_a_split_must_choose_another_category(english, client, as_user, park, ma
     assert db.session.get(VisitorReport, report.id).order_id == order.id
 
 
-def test_a_form_error_says_the_photo_must_be_chosen_again_above_the_buttons(
-    english, make_facility
-):
+def test_a_form_error_says_the_photo_must_be_chosen_again_above_the_buttons(english, make_facility):
     facility = make_facility()
     response = send(english, facility, "seating", phone="abc", photo=photo())
     assert response.status_code == 422
