@@ -1,5 +1,7 @@
 """Forms: parsing and validation of what people type on phones and desks."""
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
@@ -51,6 +53,11 @@ REJECT_LABELS = {
 def _strip(value):
     # NUL characters are never meant, and PostgreSQL refuses them in text.
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
+def _halfwidth(value):
+    """Full-width digits, ＋ and spaces (a Chinese input method's) as ASCII: NFKC."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
 
 
 class FacilityForm(FlaskForm):
@@ -130,7 +137,7 @@ class VisitorReportForm(FlaskForm):
     photo = FileField(_l("Photo (optional)"))
     phone = StringField(
         _l("Your phone number (optional)"),
-        filters=[_strip],
+        filters=[_strip, _halfwidth],
         validators=[
             Optional(),
             Regexp(r"^\+?[0-9 -]{5,20}$", message=_l("Digits only, e.g. 13800138000.")),

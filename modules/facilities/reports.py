@@ -1,9 +1,11 @@
 """Fault reports: the crew's damage report and a visitor's report from a label's scan page.
 
-Either opens a repair order (its later life is in ``orders.py``) or, for a
-visitor, joins the one already open on the same facility for the same fault
-category (never for OTHER: two "something else" reports may be two faults). The
-crew splits a report that joined wrongly into an order of its own. A visitor's
+Either opens a repair order (its later life is in ``orders.py``) or joins the one
+still being worked on (``JOINABLE_STATES``: not yet marked repaired) on the same
+facility for the same fault category (never for OTHER: two "something else" reports
+may be two faults). A fault seen again after the repair is a new order, so the
+checker does not pass a repair that did not hold. The crew splits a report that
+joined wrongly into an order of its own, of another category. A visitor's
 report carries a reference (8 characters, ``XXXX-XXXX`` when shown) for its
 status page. One public function, one transaction.
 """
@@ -22,7 +24,6 @@ from modules.facilities.errors import FacilityError
 from modules.facilities.forms import CATEGORY_CHOICES, CATEGORY_LABELS
 from modules.facilities.inspections import add_inspection
 from modules.facilities.models import (
-    OPEN_STATES,
     Facility,
     FaultCategory,
     InspectionResult,
@@ -94,6 +95,27 @@ def category_choices(facility: Facility) -> list[tuple[str, object]]:
     return sorted(CATEGORY_CHOICES, key=lambda choice: choice[0] != first)  # a stable sort
 
 
+# A report joins an order only while the crew is still on it: once marked repaired,
+# the same fault again means the repair did not hold (a new order for the checker).
+JOINABLE_STATES = (OrderState.REPORTED, OrderState.ASSIGNED, OrderState.IN_PROGRESS)
+
+
+def _order_to_join(facility: Facility, category: FaultCategory) -> RepairOrder | None:
+    """The oldest order on ``facility`` for ``category`` still being worked on; None for OTHER."""
+    if category == FaultCategory.OTHER:
+        return None
+    return db.session.scalar(
+        select(RepairOrder)
+        .where(
+            RepairOrder.facility_id == facility.id,
+            RepairOrder.state.in_(JOINABLE_STATES),
+            RepairOrder.category == category,
+        )
+        .order_by(RepairOrder.id)
+        .limit(1)
+    )
+
+
 def _text(description: str, category: FaultCategory) -> str:
     """An order's description: what was typed, else the category in the installation's
     language (the order is read by the crew, not by the reporter)."""
@@ -159,25 +181,32 @@ def report_damage(
     photos: list[FileStorage],
     key: str | None,
     category: FaultCategory = FaultCategory.OTHER,
-) -> RepairOrder:
-    """The crew reports damage: a repair order, the facility marked damaged (or closed).
-    The description is optional (the category says what is wrong)."""
+) -> "CrewOutcome":
+    """The crew reports damage: the facility marked damaged (or closed), and a repair
+    order, or the order still being worked on for the same fault (``JOINABLE_STATES``;
+    made urgent when this report takes the facility out of service). The description
+    is optional (the category says what is wrong)."""
     description = _text(description.strip(), category)
     if len(photos) > MAX_PHOTOS:
         raise FacilityError(_("At most %(n)s photos.", n=MAX_PHOTOS))
     takes_out = hazardous and facility.type.safety_critical
-    order = _open_order(
-        facility,
-        actor,
-        description=description,
-        category=category,
-        priority=Priority.URGENT if takes_out else priority,
-        takes_out_of_service=takes_out,
-    )
+    order = _order_to_join(facility, category)
+    joined = order is not None
+    if order is None:
+        order = _open_order(
+            facility,
+            actor,
+            description=description,
+            category=category,
+            priority=Priority.URGENT if takes_out else priority,
+            takes_out_of_service=takes_out,
+        )
+    elif takes_out and not order.takes_out_of_service:
+        order.takes_out_of_service = True
+        order.priority = Priority.URGENT
+        order.deadline_at = min(order.deadline_at, _deadline(Priority.URGENT, utcnow()))
     attach_photos(photos, PHOTO_BEFORE, order.id, actor.id)
-    inspection = add_inspection(
-        facility, actor, InspectionResult.DAMAGE, description, order.reported_at
-    )
+    inspection = add_inspection(facility, actor, InspectionResult.DAMAGE, description, utcnow())
     inspection.order_id = order.id
     db.session.flush()
     link_evidence(
@@ -197,7 +226,13 @@ def report_damage(
         )
     remember(key, actor.id, "facilities.order", id=order.id)
     db.session.commit()
-    return order
+    return CrewOutcome(order, joined)
+
+
+@dataclass
+class CrewOutcome:
+    order: RepairOrder
+    joined: bool  # added to an order already being worked on for the same fault
 
 
 @dataclass
@@ -219,8 +254,9 @@ def visitor_report(
     ip: str,
     key: str | None,
 ) -> VisitorOutcome:
-    """A visitor's report: it joins the order open on this facility for the same fault
-    category, else opens one; either way it gets its own reference."""
+    """A visitor's report: it joins the order still being worked on for this facility and
+    fault category (``JOINABLE_STATES``), else opens one; either way it gets its own
+    reference."""
     description = description.strip()
     since = utcnow() - timedelta(hours=1)
     db.session.commit()  # the limit lock must be the first write of its transaction (SQLite)
@@ -232,18 +268,7 @@ def visitor_report(
     )
     if recent >= module_settings.get("facilities.visitor_reports_per_hour"):
         raise RateLimited(_("You have sent several reports already. Please try again later."))
-    existing = None
-    if category != FaultCategory.OTHER:
-        existing = db.session.scalar(
-            select(RepairOrder)
-            .where(
-                RepairOrder.facility_id == facility.id,
-                RepairOrder.state.in_(OPEN_STATES),
-                RepairOrder.category == category,
-            )
-            .order_by(RepairOrder.id)
-            .limit(1)
-        )
+    existing = _order_to_join(facility, category)
     order = existing or _open_order(
         facility,
         None,
@@ -293,12 +318,20 @@ def split_report(
     """Take a visitor's report that joined ``order`` into an order of its own, of
     ``category``, reported when the visitor reported it; its photo goes with it.
     FacilityError when the report is not one that joined this order (or was split
-    off by someone else a moment ago)."""
+    off by someone else a moment ago), or ``category`` is the order's own (that
+    would be a second order for the same fault)."""
     report = db.session.get(VisitorReport, report_id)
     if report is None or report.order_id != order.id or report.opened_order:
         raise FacilityError(_("This report is not on this order any more."))
     if not may_split(actor, order):
         raise FacilityError(_("You may not split reports off this order."))
+    if category == order.category:
+        raise FacilityError(
+            _(
+                "This order is already about that fault: choose what else the report"
+                " is about to split it off."
+            )
+        )
     new = _open_order(
         order.facility,
         None,

@@ -72,6 +72,11 @@ def _step(page, step: str) -> None:
     page.wait_for_load_state()
 
 
+def _taps_are_big_enough(page, link) -> None:
+    """A link tapped with a thumb: at least 44 px tall."""
+    assert link.bounding_box()["height"] >= 44
+
+
 def test_crew_scan_report_and_repair_to_verified(live_server, phone, sign_in, tmp_path):
     ride = _quiet_facility(live_server.app, "ride")
     sign_in(phone, "office")
@@ -84,6 +89,7 @@ def test_crew_scan_report_and_repair_to_verified(live_server, phone, sign_in, tm
     phone.goto(url)
     _english(phone)
     assert phone.locator("h1").inner_text() == ride.name
+    _taps_are_big_enough(phone, phone.get_by_role("link", name="Report damage"))
     phone.get_by_role("link", name="Report damage").click()
     phone.locator("textarea[name=description]").fill("安全带卡扣损坏,无法锁紧")
     phone.locator("select[name=priority]").select_option("high")
@@ -144,12 +150,20 @@ def test_a_visitor_reports_a_problem_from_the_label(live_server, phone, sign_in,
     _english(phone)
     assert phone.locator("h1").inner_text() == bench.name
     assert "In service" in phone.locator(".fac-state").inner_text()
+    _taps_are_big_enough(phone, phone.get_by_role("link", name="Reported already?"))
+    summary = phone.locator("summary")
+    marker = summary.evaluate("s => getComputedStyle(s, '::before').content")
+    assert marker not in ("none", "normal", "")  # a visible disclosure marker
+    posts = []
+    phone.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     phone.locator("input[name=photo]").set_input_files([_photo(tmp_path, "bench.jpg")])
-    phone.locator("summary").click()
+    summary.click()
     phone.locator("textarea[name=description]").fill("椅子腿断了")
     phone.locator("input[name=phone]").fill("13800138000")
+    phone.locator("input[name=phone]").press("Enter")  # must not choose a fault for them
     phone.get_by_role("button", name="Seating").click()
     phone.wait_for_url("**/thanks/**")
+    assert len(posts) == 1  # only the button sent the report
     assert "sent to the repair squad" in phone.locator("main").inner_text()
 
     # A second visitor reporting the same fault joins the order; another fault does not.

@@ -34,8 +34,18 @@ def _crew_may_see(facility: Facility) -> bool:
 
 def _visitor_page(facility: Facility, form, status: int = 200, error: str | None = None):
     return render_template(
-        "facilities/reports/visitor.html", facility=facility, form=form, error=error
+        "facilities/reports/visitor.html",
+        facility=facility,
+        form=form,
+        error=error,
+        photo_lost=_photo_sent("photo"),
     ), status
+
+
+def _photo_sent(name: str) -> bool:
+    """Whether this request carried a photo in field ``name``: a page sent back with an
+    error cannot keep it (browsers never refill a file field), so it must be chosen again."""
+    return request.method == "POST" and any(f.filename for f in request.files.getlist(name))
 
 
 @bp.route("/q/<token>", methods=["GET", "POST"])
@@ -126,7 +136,7 @@ def report(facility_id: int):
         if again:
             return again
         try:
-            order = reports.report_damage(
+            outcome = reports.report_damage(
                 facility,
                 current_user,
                 form.description.data or "",
@@ -139,12 +149,28 @@ def report(facility_id: int):
         except FacilityError as exc:
             form.photos.errors = [str(exc)]
         else:
+            order = outcome.order
             if order.takes_out_of_service:
                 flash(_("%(code)s is now out of service.", code=facility.code), "warning")
-            flash(_("Repair order %(id)s opened.", id=order.id), "success")
+            if outcome.joined:
+                flash(
+                    _(
+                        "Repair order %(id)s is already open for this fault: your report"
+                        " was added to it.",
+                        id=order.id,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Repair order %(id)s opened.", id=order.id), "success")
             return redirect(url_for("facilities.order", id=order.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("facilities/reports/damage.html", facility=facility, form=form), status
+    return render_template(
+        "facilities/reports/damage.html",
+        facility=facility,
+        form=form,
+        photo_lost=_photo_sent("photos"),
+    ), status
 
 
 @bp.route("/facilities/orders/<int:id>/reports/<int:report_id>/split", methods=["POST"])

@@ -94,7 +94,7 @@ def test_the_evening_job_is_quiet_when_everything_was_inspected(app, park, lead,
 def _order(app, park, make_facility, priority=Priority.URGENT, **fields):
     facility = make_facility(**fields)
     with app.test_request_context():
-        return reports.report_damage(facility, park.crew, "坏了", priority, False, [], None)
+        return reports.report_damage(facility, park.crew, "坏了", priority, False, [], None).order
 
 
 def test_the_hourly_job_escalates_each_overdue_order_once(app, park, lead, make_facility):
@@ -167,7 +167,7 @@ def test_deadlines_follow_the_setting_the_office_changes(client, as_user, park, 
     }
     assert client.post("/settings/facilities", data=values).status_code == 303
     facility = make_facility()
-    order = reports.report_damage(facility, park.crew, "x", Priority.LOW, False, [], None)
+    order = reports.report_damage(facility, park.crew, "x", Priority.LOW, False, [], None).order
     assert order.deadline_at - order.reported_at == timedelta(hours=4.5)
 
 

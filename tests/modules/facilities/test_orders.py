@@ -236,7 +236,9 @@ def test_two_people_on_one_order_the_second_gets_a_conflict(
 def test_a_concurrent_write_between_check_and_commit_is_a_conflict(park, make_facility, app):
     facility = make_facility()
     with app.test_request_context():
-        order = reports.report_damage(facility, park.crew, "坏了", Priority.NORMAL, False, [], None)
+        order = reports.report_damage(
+            facility, park.crew, "坏了", Priority.NORMAL, False, [], None
+        ).order
         version = order.version
         # Someone else's transaction bumps the row behind this session's back.
         db.session.execute(
@@ -546,7 +548,9 @@ def test_a_concurrent_change_flushed_by_the_audit_write_is_a_conflict(park, make
     """Verify and reject write an audit entry before committing: the stale row shows there."""
     facility = make_facility()
     with app.test_request_context():
-        order = reports.report_damage(facility, park.crew, "坏了", Priority.NORMAL, False, [], None)
+        order = reports.report_damage(
+            facility, park.crew, "坏了", Priority.NORMAL, False, [], None
+        ).order
         version = order.version
         db.session.execute(
             RepairOrder.__table__.update()
