@@ -238,3 +238,28 @@ def test_the_content_is_json_a_reader_can_trust(park, owed):
     debtor, first, _second = owed
     letter = issue(park, debtor, [first.id], date(2026, 3, 1), level=3)
     assert json.loads(letter.content)["title"] == "最后催缴通知书"
+
+
+def test_the_letter_pages_take_the_same_queries_for_2_or_20_items(
+    park, client, login, make_debtor, make_receivable, count_queries
+):
+    login(park.finance)
+
+    def queries_for(n):
+        debtor = make_debtor(f"商户{n}")
+        ids = [make_receivable(debtor, 10_00 + i).id for i in range(n)]
+        for _ in range(n):
+            letter = issue(park, debtor, ids, date(2026, 3, 1))
+        counts = []
+        for url in (
+            f"/receivables/letters/{letter.id}",
+            f"/receivables/letters/{letter.id}.docx",
+            f"/receivables/debtors/{debtor.id}/letters",
+            f"/receivables/debtors/{debtor.id}/letters/new",
+        ):
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            counts.append(q.count)
+        return counts
+
+    assert queries_for(2) == queries_for(20)
