@@ -9,7 +9,7 @@ negative (contra) allocations that undo them.
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parkops.auth.models import Department, Site, User
@@ -171,3 +171,23 @@ class Reversal(Base):
 
     proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class Letter(Base):
+    """A chasing letter (提醒函, 催缴通知书, final notice) as it was sent: ``content`` is
+    the frozen JSON the print view and .docx are drawn from (see ``letters.compose``),
+    numbered 1, 2, … within its year without gaps."""
+
+    __tablename__ = "rcv_letters"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]  # the local year of the day it was issued
+    number: Mapped[int]
+    level: Mapped[int]  # 1 提醒函, 2 催缴通知书, 3 final notice
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("rcv_debtors.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    debtor: Mapped[Debtor] = relationship(lazy="joined")

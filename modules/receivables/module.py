@@ -12,7 +12,7 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
 
 from flask_babel import lazy_gettext as _l
 
-from modules.receivables import demo, indicators
+from modules.receivables import demo, indicators, letters
 from modules.receivables.views import bp
 from parkops.money import format_fen
 from parkops.registry import (
@@ -47,11 +47,13 @@ AUDIT_ACTIONS = {
     "receivables.reversal_approved": _l("Payment reversal approved"),
     "receivables.reversal_refused": _l("Payment reversal refused"),
     "receivables.imported": _l("Receivables imported"),
+    "receivables.letter_issued": _l("Chasing letter issued"),
 }
 AUDIT_OBJECTS = {
     "debtor": AuditObject(_l("Debtor"), "receivables.debtor", "debtor_id"),
     "receivable": AuditObject(_l("Receivable"), "receivables.receivable", "receivable_id"),
     "payment": AuditObject(_l("Payment"), "receivables.payment", "payment_id"),
+    "letter": AuditObject(_l("Letter"), "receivables.letter", "letter_id"),
 }
 AUDIT_DETAILS = {
     "receivables.debtor_added:name": AuditDetail(_l("Name")),
@@ -62,6 +64,7 @@ AUDIT_DETAILS = {
     "receivables.reversal_refused:reason": AuditDetail(_l("Reason")),
     "receivables.imported:added": AuditDetail(_l("Added")),
     "receivables.imported:already": AuditDetail(_l("Imported before")),
+    "receivables.letter_issued:reference": AuditDetail(_l("Reference")),
 }
 
 spec = ModuleSpec(
@@ -101,6 +104,9 @@ spec = ModuleSpec(
                 "receivables.new_payment",
                 "receivables.payment",
                 "receivables.statement",
+                "receivables.new_letter",
+                "receivables.letter",
+                "receivables.debtor_letters",
             ),
         ),
     ),
@@ -136,6 +142,8 @@ spec = ModuleSpec(
             permission="receivables.view",
         ),
     ),
+    settings=letters.SETTINGS,
+    settings_permission="receivables.write",
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,

@@ -56,6 +56,7 @@ from modules.receivables.views import (  # noqa: E402, F401
     aging,
     debtors,
     imports,
+    letters,
     payments,
     receivables,
 )
