@@ -100,13 +100,14 @@ def generate(first: date, last: date) -> int:
         if not days:
             continue
         zone_ids = db.session.scalars(select(Zone.id).where(Zone.kind == kind.zone_kind))
-        existing = set(
-            db.session.execute(
+        existing = {
+            (zone_id, day)
+            for zone_id, day in db.session.execute(
                 select(Task.zone_id, Task.due_on).where(
                     Task.task_type_id == kind.id, Task.due_on.between(first, last)
                 )
-            ).tuples()
-        )
+            )
+        }
         new = [
             Task(zone_id=zone_id, task_type_id=kind.id, title=kind.name, due_on=day)
             for zone_id in zone_ids
