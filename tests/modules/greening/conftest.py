@@ -9,6 +9,13 @@ from modules.greening import zones
 from modules.greening.models import Grade, ZoneKind
 
 
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """These tests read messages in English: the installation's default language for
+    pages, services and jobs alike (the catalogs translate them to Chinese)."""
+    app.config["DEFAULT_LOCALE"] = "en"
+
+
 @pytest.fixture
 def grove(app, make_site, make_user):
     psy = make_site("PSY", "濮上园")
