@@ -1,7 +1,10 @@
 """Greening at the issue's scale: 500 maintenance zones at 濮上园, each drawn on the
 demo's plan and with two roster entries (a handover a year ago), on top of the demo's.
 
-Inserted in bulk. Pages: the plan page, the zone list and one zone's page.
+Two months of tasks per zone (one every ten days, staggered; done but for the last
+five days', so the gardener who answers for all 500 has a long list of overdue ones).
+Inserted in bulk. Pages: the plan page, the zone list, one zone's page, the
+gardener's tasks.
 Assessment rounds are not built yet, so their five years of history are not either.
 """
 
@@ -12,10 +15,10 @@ from flask import Flask
 from sqlalchemy import insert, select
 
 from bench.scenarios import Page
-from modules.greening.models import Grade, RosterEntry, Zone, ZoneKind
+from modules.greening.models import Grade, RosterEntry, Task, Zone, ZoneKind
 from parkops.auth.models import Site, User
 from parkops.extensions import db
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, local_midnight_utc
 
 MODULES = ("greening",)
 ZONES = 500
@@ -63,6 +66,21 @@ def setup(app: Flask) -> None:
                 }
             )
     db.session.execute(insert(RosterEntry), roster)
+    task_rows = []
+    for n, zone_id in enumerate(ids):
+        for back in range(n % 10, 60, 10):
+            due_on = today - timedelta(days=back)
+            done = back > 5
+            task_rows.append(
+                {
+                    "zone_id": zone_id,
+                    "title": "草坪修剪",
+                    "due_on": due_on,
+                    "done_at": local_midnight_utc(due_on) if done else None,
+                    "done_by_id": names["gardener"] if done else None,
+                }
+            )
+    db.session.execute(insert(Task), task_rows)
     db.session.commit()
 
 
@@ -72,4 +90,5 @@ def pages(app: Flask) -> list[Page]:
         Page("greening plan, gardener", "/greening/plan", "gardener"),
         Page("greening zones, office", "/greening/", "office"),
         Page("greening zone, assessor", f"/greening/zones/{zone_id}", "assessor"),
+        Page("greening tasks, gardener", "/greening/tasks", "gardener"),
     ]

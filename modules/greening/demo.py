@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from modules.greening import demo_plan
-from modules.greening.models import Grade, RosterEntry, SitePlan, Zone, ZoneKind
+from modules.greening import demo_plan, tasks
+from modules.greening.models import Grade, RosterEntry, SitePlan, Task, TaskType, Zone, ZoneKind
 from modules.greening.plans import PLAN_PHOTO
 from parkops.attachments import store_photo
 from parkops.auth.models import Department, Site, User
 from parkops.demo import PASSWORD
 from parkops.extensions import db
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, local_midnight_utc
 
 K, G = ZoneKind, Grade
 # (code, name, m², kind, grade)
@@ -85,6 +85,58 @@ def load() -> None:
     db.session.flush()
     db.session.add(
         SitePlan(site_id=sites["PSY"].id, attachment_id=plan.id, uploaded_by_id=office.id)
+    )
+    db.session.commit()
+    _tasks(today)
+
+
+# (name, zone kind, season start (month, day), end (month, day), every n days)
+TASK_TYPES = (
+    ("草坪修剪", K.LAWN, (5, 1), (9, 30), 10),
+    ("绿篱修剪", K.HEDGE, (3, 1), (11, 30), 14),
+    ("花海浇水", K.FLOWER_BED, (4, 1), (10, 31), 3),
+    ("播种二月兰", K.WOODLAND, (10, 1), (11, 30), 30),
+    ("清扫落叶", K.WOODLAND, (10, 15), (12, 31), 7),
+    ("病虫害防治", K.WATERSIDE, (4, 1), (11, 30), 15),
+)
+
+
+def _tasks(today) -> None:
+    """The task types and a month of their tasks: done with a day's delay up to four
+    days ago, the rest still open (so some are overdue), and a month ahead."""
+    for name, kind, start, end, every in TASK_TYPES:
+        db.session.add(
+            TaskType(
+                name=name,
+                zone_kind=kind,
+                start_month=start[0],
+                start_day=start[1],
+                end_month=end[0],
+                end_day=end[1],
+                frequency_days=every,
+            )
+        )
+    db.session.commit()
+    tasks.generate(today - timedelta(days=30), today + timedelta(days=30))
+    entries = {
+        zone_id: person
+        for zone_id, person in db.session.execute(
+            select(RosterEntry.zone_id, RosterEntry.responsible_id).order_by(RosterEntry.starts_on)
+        )
+    }
+    for task in db.session.scalars(select(Task).where(Task.due_on < today - timedelta(days=4))):
+        task.done_at = local_midnight_utc(task.due_on + timedelta(days=1)) + timedelta(hours=2)
+        task.done_by_id = entries[task.zone_id]
+    # A one-off from the lead two days ago, still open, whatever the season.
+    office = db.session.scalar(select(User).where(User.username == "office"))
+    psy_g02 = db.session.scalar(select(Zone).where(Zone.code == "PSY-G02"))
+    db.session.add(
+        Task(
+            zone_id=psy_g02.id,
+            title="补种月季",
+            due_on=today - timedelta(days=2),
+            added_by_id=office.id,
+        )
     )
     db.session.commit()
 

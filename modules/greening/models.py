@@ -90,3 +90,44 @@ class SitePlan(Base):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     attachment: Mapped[Attachment] = relationship(lazy="joined")
+
+
+class TaskType(Base):
+    """A recurring kind of work (mowing, hedge pruning, sowing 二月兰 …) for every zone of
+    one kind: due every ``frequency_days`` from the first day of its season, within
+    the season. A season is month-day to month-day and may run over the new year
+    (11-15 → 02-15)."""
+
+    __tablename__ = "grn_task_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    zone_kind: Mapped[ZoneKind] = mapped_column(_enum(ZoneKind))
+    start_month: Mapped[int]
+    start_day: Mapped[int]
+    end_month: Mapped[int]
+    end_day: Mapped[int]
+    frequency_days: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Task(Base):
+    """One piece of work due in a zone on a local date: generated from a ``task_type``
+    (at most one per zone, type and day) or a one-off the lead added (no type)."""
+
+    __tablename__ = "grn_tasks"
+    __table_args__ = (
+        UniqueConstraint("zone_id", "task_type_id", "due_on"),
+        Index("ix_grn_tasks_zone_due", "zone_id", "due_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("grn_zones.id"))
+    task_type_id: Mapped[int | None] = mapped_column(ForeignKey("grn_task_types.id"))
+    title: Mapped[str] = mapped_column(String(100))  # the type's name, or the one-off's
+    due_on: Mapped[date]
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # one-offs
+    done_at: Mapped[datetime | None]  # UTC
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    zone: Mapped[Zone] = relationship(lazy="joined")

@@ -12,13 +12,14 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 from flask_babel import lazy_gettext as _l
 
-from modules.greening import demo, indicators, zones
+from modules.greening import demo, indicators, tasks, zones
 from modules.greening.views import bp
 from parkops.audit_words import person
 from parkops.registry import (
     AuditDetail,
     AuditObject,
     Indicator,
+    JobSpec,
     ModuleSpec,
     NavEntry,
     Permission,
@@ -32,9 +33,13 @@ AUDIT_ACTIONS = {
     "greening.roster_changed": _l("Zone's responsible person set"),
     "greening.plan_uploaded": _l("Site plan uploaded"),
     "greening.outline_drawn": _l("Zone drawn on the site plan"),
+    "greening.task_type_added": _l("Task type added"),
+    "greening.task_added": _l("One-off task added"),
+    "greening.task_done": _l("Task done"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
+    "task_type": AuditObject(_l("Task type")),
 }
 AUDIT_DETAILS = {
     "greening.zone_created:code": AuditDetail(_l("Code")),
@@ -43,6 +48,9 @@ AUDIT_DETAILS = {
     "team": AuditDetail(_l("Team")),
     "starts_on": AuditDetail(_l("From")),
     "points": AuditDetail(_l("Corners")),
+    "greening.task_type_added:name": AuditDetail(_l("Name")),
+    "greening.task_added:title": AuditDetail(_l("Task")),
+    "greening.task_done:title": AuditDetail(_l("Task")),
 }
 
 spec = ModuleSpec(
@@ -76,6 +84,7 @@ spec = ModuleSpec(
             "greening.zone", _l("Maintenance zone"), zones.get_subject, zones.search_subjects
         ),
     ),
+    jobs=(JobSpec("greening.generate_tasks", tasks.generate_daily, "cron", {"hour": 5}),),
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
@@ -93,5 +102,6 @@ spec = ModuleSpec(
             ("greening.view", "greening.manage"),
             also=("greening.outline",),
         ),
+        SubNavEntry(_l("My tasks"), "greening.my_tasks", ("greening.work",)),
     ),
 )

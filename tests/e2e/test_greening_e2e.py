@@ -57,3 +57,24 @@ def test_gardener_reads_the_plan_and_a_zones_roster(desktop, live_server, sign_i
     history = desktop.locator("#roster-head + form + table tbody tr, #roster-head ~ table tbody tr")
     assert history.count() == 2  # handed from 孙丽 to 李明 three weeks ago
     assert "绿化班 李明" in desktop.locator("dl.facts").inner_text()
+
+
+def test_gardener_marks_an_overdue_task_done_with_a_photo_on_a_phone(
+    phone, live_server, sign_in, screenshot, tmp_path
+):
+    from PIL import Image
+
+    photo = tmp_path / "done.jpg"
+    Image.new("RGB", (640, 480), (70, 150, 60)).save(photo, "JPEG")
+    sign_in(phone, "gardener")
+    _english(phone)
+    phone.goto("/greening/tasks")
+    card = phone.locator("li.grn-task", has_text="补种月季")
+    assert card.locator(".badge", has_text="Overdue").count() == 1
+    screenshot(phone, "tasks-phone")
+    card.locator("input[type=file]").set_input_files(str(photo))
+    card.get_by_role("button", name="Done", exact=True).click()
+    phone.wait_for_url("**/greening/tasks")
+    assert "补种月季 in PSY-G02: done." in phone.locator(".flash").first.inner_text()
+    assert phone.locator("li.grn-task", has_text="补种月季").count() == 0
+    screenshot(phone, "task-done-phone")

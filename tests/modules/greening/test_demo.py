@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from modules.greening import plans, zones
-from modules.greening.models import RosterEntry, Zone
+from modules.greening import plans, tasks, zones
+from modules.greening.models import RosterEntry, Task, TaskType, Zone
 from parkops import demo
-from parkops.auth.models import Site
+from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.rectification.services import load_notice
 from parkops.timeutil import business_day
@@ -32,6 +32,17 @@ def test_demo_zones_both_sites_and_draws_them_on_the_plan(app, client, login):
     assert zones.share_rostered(None) == (15, 15)
     login("gardener", demo.PASSWORD)
     assert client.get("/greening/plan").status_code == 200
+    names = set(db.session.scalars(select(TaskType.name)))
+    assert {"草坪修剪", "绿篱修剪", "播种二月兰"} <= names
+    month = db.session.scalar(
+        select(func.count()).where(Task.due_on < business_day() - timedelta(days=20))
+    )
+    assert month > 0  # a month of tasks behind us, done
+    assert "补种月季" in client.get("/greening/tasks").get_data(as_text=True)
+    sun_li = db.session.scalar(select(User).where(User.username == "gardener"))
+    today = business_day()
+    overdue = tasks.open_tasks(tasks.my_zone_ids(sun_li), today - timedelta(days=1))
+    assert overdue  # some of her tasks are overdue
 
     entries = db.session.scalar(select(func.count()).select_from(RosterEntry))
     assert not demo.load()

@@ -1,0 +1,101 @@
+"""Tasks: the gardener's list for today (phone), done with a photo; a one-off task
+from the lead; the photo of a done task."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from modules.greening import tasks
+from modules.greening.models import Task, Zone
+from modules.greening.views import bp
+from modules.greening.zones import GreeningError
+from parkops import attachments, idempotency
+from parkops.attachments import Attachment
+from parkops.auth.access import check_site, get_for_site, require
+from parkops.extensions import db
+from parkops.timeutil import business_day
+
+
+def _my_task(task_id: int) -> Task:
+    """The task, or 404 when it is missing, at another site, or in a zone the signed-in
+    gardener does not answer for today: others' tasks stay unseen."""
+    task = db.session.get(Task, task_id) or abort(404)
+    check_site(task.zone.site_id)
+    if not tasks.may_do(current_user, task):
+        abort(404)
+    return task
+
+
+@bp.route("/tasks")
+@require("greening.work")
+def my_tasks():
+    today = business_day()
+    rows = tasks.open_tasks(tasks.my_zone_ids(current_user, today), today)
+    return render_template(
+        "greening/tasks/mine.html",
+        overdue=[t for t in rows if t.due_on < today],
+        due_today=[t for t in rows if t.due_on == today],
+        today=today,
+    )
+
+
+@bp.route("/tasks/<int:task_id>/done", methods=["POST"])
+@require("greening.work")
+def task_done(task_id: int):
+    done_url = url_for("greening.my_tasks")
+    if earlier := idempotency.previous_result(request.form.get(idempotency.FIELD)):
+        return redirect(earlier, 303)
+    task = _my_task(task_id)
+    try:
+        changed = tasks.mark_done(
+            task,
+            request.files.get("photo"),
+            current_user,
+            request.form.get(idempotency.FIELD),
+            done_url,
+        )
+    except GreeningError as error:
+        flash(str(error), "error")
+        return redirect(done_url, 303)
+    if changed:
+        flash(_("%(title)s in %(zone)s: done.", title=task.title, zone=task.zone.code), "success")
+    else:
+        flash(_("This task was already done."), "info")
+    return redirect(done_url, 303)
+
+
+@bp.route("/zones/<int:zone_id>/tasks/new", methods=["GET", "POST"])
+@require("greening.manage")
+def new_task(zone_id: int):
+    zone = get_for_site(Zone, zone_id)
+    error, title, due_text = None, "", business_day().isoformat()
+    if request.method == "POST":
+        title, due_text = request.form.get("title", ""), request.form.get("due_on", "")
+        try:
+            due_on = date.fromisoformat(due_text)
+        except ValueError:
+            due_on = None
+        try:
+            tasks.add_one_off(zone, title, due_on, current_user)
+        except GreeningError as err:
+            error = str(err)
+        else:
+            flash(_("Task added."), "success")
+            return redirect(url_for("greening.zone", zone_id=zone.id), 303)
+    status = 422 if error else 200
+    return render_template(
+        "greening/tasks/new.html", zone=zone, error=error, title=title, due_text=due_text
+    ), status
+
+
+@bp.route("/tasks/photos/<int:attachment_id>")
+@require("greening.view", "greening.manage")
+def task_photo(attachment_id: int):
+    photo = db.session.get(Attachment, attachment_id) or abort(404)
+    task = db.session.get(Task, photo.owner_id) if photo.owner_kind == tasks.PHOTO_DONE else None
+    if task is None:
+        abort(404)
+    check_site(task.zone.site_id)
+    return attachments.send(photo, thumbnail=request.args.get("thumb") == "1")
