@@ -10,7 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from modules.patrols.errors import PatrolError
-from modules.patrols.models import AnswerType, Checklist, ChecklistItem, ChecklistVersion
+from modules.patrols.models import (
+    AnswerType,
+    Checklist,
+    ChecklistItem,
+    ChecklistPurpose,
+    ChecklistVersion,
+)
 from parkops import audit
 from parkops.auth.access import site_filter
 from parkops.auth.models import User
@@ -85,8 +91,10 @@ def save_checklist(
     unannounced: bool,
     items: list[ItemData],
     user: User,
+    purpose: ChecklistPurpose = ChecklistPurpose.OTHER,
 ) -> Checklist:
-    """Create a checklist (``checklist`` None) or save a new version of one.
+    """Create a checklist (``checklist`` None) or save a new version of one; ``purpose``
+    is what the ledger's indicators pick it by (it is not versioned).
 
     PatrolError (nothing stored) when the user may not manage the site, the
     name is empty or the items do not fit (none, too many, a choice with fewer
@@ -100,12 +108,17 @@ def save_checklist(
         _check_items(items)
         if checklist is None:
             checklist = Checklist(
-                site_id=site_id, name=name.strip(), unannounced=unannounced, version_count=0
+                site_id=site_id,
+                name=name.strip(),
+                unannounced=unannounced,
+                purpose=purpose,
+                version_count=0,
             )
             db.session.add(checklist)
             db.session.flush()
         else:
             checklist.name, checklist.unannounced = name.strip(), unannounced
+            checklist.purpose = purpose
         version = _add_version(checklist, items, user)
     except PatrolError:
         db.session.rollback()
@@ -114,7 +127,7 @@ def save_checklist(
         "patrols.checklist_saved",
         "patrol_checklist",
         checklist.id,
-        {"version": version.number, "items": len(items)},
+        {"version": version.number, "items": len(items), "purpose": purpose.value},
         actor=user,
     )
     db.session.commit()

@@ -1,7 +1,7 @@
-"""Demo data: the notice's checklists, three routes with checkpoints, the intake's
-schedule and a week of its clearances at 08:00, 12:00 and 17:00 (one missed), a
-month of gate duty at 中原绿色庄园 and the 15 unannounced inspections since September.
-Deterministic (seeded)."""
+"""Demo data: the notice's checklists (each with its purpose), three routes with
+checkpoints, the intake's schedule and a week of its clearances at 08:00, 12:00 and
+17:00 (one missed), a month of gate duty at 中原绿色庄园 (scheduled daily at 09:30) and
+the 15 unannounced inspections since September. Deterministic (seeded)."""
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,6 +15,7 @@ from modules.patrols.models import (
     Answer,
     AnswerType,
     Checklist,
+    ChecklistPurpose,
     FindingState,
     Route,
     Run,
@@ -35,11 +36,12 @@ PF, NUM, CHOICE, TEXT, PHOTO = (
     AnswerType.PHOTO,
 )
 CHECKLISTS = (
-    # site, name, unannounced, items
+    # site, name, unannounced, purpose, items
     (
         "PSY",
         "明察暗访：员工作风",
         True,
+        ChecklistPurpose.CONDUCT,
         [
             ItemData("在岗在位", PF, weight=3),
             ItemData("着装规范、佩戴工牌", PF),
@@ -52,6 +54,7 @@ CHECKLISTS = (
         "PSY",
         "水面巡查：泵站进水口",
         False,
+        ChecklistPurpose.WATER,
         [
             ItemData("水草覆盖已清理", PF),
             ItemData("进水口漂浮垃圾已打捞", PF, weight=2),
@@ -64,6 +67,7 @@ CHECKLISTS = (
         "ZYLZ",
         "门口停车值守：中原绿色庄园",
         False,
+        ChecklistPurpose.GATE_DUTY,
         [
             ItemData("无拉客、非法收费人员", PF, weight=2),
             ItemData("发现拉客人数", NUM, unit="人", fail_is_finding=False),
@@ -75,6 +79,7 @@ CHECKLISTS = (
         "PSY",
         "环卫死角排查",
         False,
+        ChecklistPurpose.SANITATION,
         [
             ItemData("垃圾当日清运", PF),
             ItemData("无积存死角", PF, weight=2),
@@ -85,6 +90,7 @@ CHECKLISTS = (
         "PSY",
         "商户抽查",
         False,
+        ChecklistPurpose.MERCHANT,
         [
             ItemData("证照公示", PF),
             ItemData("明码标价", PF),
@@ -155,8 +161,10 @@ def load() -> None:
     if inspector is None or not {"PSY", "ZYLZ"} <= set(sites):
         return
     made = {
-        name: checklists.save_checklist(None, sites[code].id, name, unannounced, items, inspector)
-        for code, name, unannounced, items in CHECKLISTS
+        name: checklists.save_checklist(
+            None, sites[code].id, name, unannounced, items, inspector, purpose
+        )
+        for code, name, unannounced, purpose, items in CHECKLISTS
     }
     paths = {
         name: routes.create_route(sites[code].id, name, list(points), inspector)
@@ -185,8 +193,21 @@ def load() -> None:
             start = due + timedelta(minutes=rng.randint(0, 20))
             _run(water, intake, inspector, start, rng, 0.1, (clearances, due))
     gate, duty = made["门口停车值守：中原绿色庄园"], paths["庄园大门停车值守"]
+    gate_duty = Schedule(
+        site_id=duty.site_id,
+        checklist_id=gate.id,
+        route_id=duty.id,
+        times="09:30",
+        weekdays="1234567",
+        assignee_id=inspector.id,
+        window_minutes=60,
+        created_at=_utc(today - timedelta(days=30), time(0)),
+    )
+    db.session.add(gate_duty)
+    db.session.flush()
     for days_ago in range(30, 0, -1):
-        _run(gate, duty, inspector, _utc(today - timedelta(days_ago), time(9, 30)), rng, 0.25)
+        due = _utc(today - timedelta(days_ago), time(9, 30))
+        _run(gate, duty, inspector, due, rng, 0.25, (gate_duty, due))
     # 明察暗访: 15 unannounced inspections since September, at irregular hours.
     conduct, posts = made["明察暗访：员工作风"], paths["岗位抽查线"]
     september = date(today.year if today.month >= 9 else today.year - 1, 9, 1)

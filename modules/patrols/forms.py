@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from modules.patrols.models import AnswerType
+from modules.patrols.models import AnswerType, ChecklistPurpose
 from parkops import labels
 
 BLANK_ITEMS = 3  # empty rows offered under a checklist's items, to add new ones
@@ -43,7 +43,19 @@ class ChecklistForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int)
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     unannounced = BooleanField(_l("Unannounced inspection (明察暗访)"))
+    purpose = SelectField(
+        _l("Purpose"),
+        default=ChecklistPurpose.OTHER.value,
+        description=_l(
+            "The ledger counts gate duty (its number item: the touts seen) and the "
+            "water patrol's intake clearances by it."
+        ),
+    )
     items = FieldList(FormField(ItemForm), min_entries=BLANK_ITEMS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purpose.choices = [(p.value, labels.label(p)) for p in ChecklistPurpose]
 
 
 class RouteForm(FlaskForm):

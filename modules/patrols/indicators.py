@@ -3,18 +3,31 @@ of ids; None: every site), filters in SQL, and returns (text, good?), None for "
 judgement yet".
 
 - 31: unannounced inspections this (local) month and the findings they produced;
-- 5: scheduled patrols (the intake's clearances) done at their fixed times this week;
+- 32: gate-duty runs done against those scheduled in the last 30 days, and the touts
+  seen per run (the gate-duty checklist's number items) against the 30 days before;
+- 5: the intake's clearances (schedules of water-patrol checklists) done at their
+  fixed times this week;
 - 34: open follow-ups past their deadline.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Float, cast, func, select
 
 from modules.patrols import schedules
 from modules.patrols.findings import overdue_filter
-from modules.patrols.models import Checklist, ChecklistVersion, Finding, Run, Schedule
+from modules.patrols.models import (
+    Answer,
+    AnswerType,
+    Checklist,
+    ChecklistItem,
+    ChecklistPurpose,
+    ChecklistVersion,
+    Finding,
+    Run,
+    Schedule,
+)
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, utcnow, week_start
 
@@ -44,38 +57,101 @@ def unannounced_this_month(site_ids) -> tuple[str, bool | None]:
     return text, done > 0
 
 
-def scheduled_done_this_week(site_ids) -> tuple[str, bool | None]:
-    """Slots of this local week whose window has closed, against those a run fulfilled."""
+def _slots_due(purpose: ChecklistPurpose, site_ids, first: date, days: int) -> int:
+    """Slots of active schedules of ``purpose`` checklists on the ``days`` local days from
+    ``first`` whose window has closed (those before a schedule was made not counted)."""
     now = utcnow()
-    first = week_start(business_day(now))
-    due = []
-    for schedule in db.session.scalars(
-        select(Schedule).where(Schedule.active, _sites(Schedule.site_id, site_ids))
-    ):
+    due = 0
+    query = (
+        select(Schedule)
+        .join(Checklist, Schedule.checklist_id == Checklist.id)
+        .where(Schedule.active, Checklist.purpose == purpose, _sites(Schedule.site_id, site_ids))
+    )
+    for schedule in db.session.scalars(query):
         window = timedelta(minutes=schedule.window_minutes)
-        for n in range(7):
-            due += [
-                (schedule.id, at)
+        for n in range(days):
+            due += sum(
+                schedule.created_at <= at and at + window <= now
                 for at in schedules.slots(schedule, first + timedelta(days=n))
-                if schedule.created_at <= at and at + window <= now
-            ]
-    if not due:
-        return _("no scheduled patrol due this week yet"), None
-    done = db.session.scalar(
+            )
+    return due
+
+
+def _slots_done(purpose: ChecklistPurpose, site_ids, since: datetime) -> int:
+    """Runs that fulfilled a slot (due at or after ``since``, UTC) of a ``purpose`` schedule."""
+    return db.session.scalar(
         select(func.count())
         .select_from(Run)
+        .join(Schedule, Run.schedule_id == Schedule.id)
+        .join(Checklist, Schedule.checklist_id == Checklist.id)
+        .where(_sites(Run.site_id, site_ids), Checklist.purpose == purpose, Run.due_at >= since)
+    )
+
+
+def scheduled_done_this_week(site_ids) -> tuple[str, bool | None]:
+    """The intake's clearances: slots of water-patrol schedules this local week whose
+    window has closed, against those a run fulfilled."""
+    first = week_start(business_day(utcnow()))
+    due = _slots_due(ChecklistPurpose.WATER, site_ids, first, 7)
+    if not due:
+        return _("no intake clearance due this week yet"), None
+    done = _slots_done(ChecklistPurpose.WATER, site_ids, local_midnight_utc(first))
+    text = _(
+        "%(done)d of %(due)d intake clearances done at their time this week",
+        done=done,
+        due=due,
+    )
+    return text, done >= due
+
+
+def _touts_per_run(site_ids, since: datetime, until: datetime) -> float | None:
+    """Touts seen per submitted gate-duty run started in [since, until) (UTC): the sum of
+    its number answers, averaged over the runs; None without runs."""
+    runs = (
+        select(Run.id)
+        .join(ChecklistVersion, Run.version_id == ChecklistVersion.id)
+        .join(Checklist, ChecklistVersion.checklist_id == Checklist.id)
         .where(
             _sites(Run.site_id, site_ids),
-            Run.schedule_id.is_not(None),
-            Run.due_at >= local_midnight_utc(first),
+            Checklist.purpose == ChecklistPurpose.GATE_DUTY,
+            Run.submitted_at.is_not(None),
+            Run.started_at >= since,
+            Run.started_at < until,
         )
     )
-    text = _(
-        "%(done)d of %(due)d scheduled patrols done at their time this week",
-        done=done,
-        due=len(due),
+    count = db.session.scalar(select(func.count()).select_from(runs.subquery()))
+    if not count:
+        return None
+    touts = db.session.scalar(
+        select(func.coalesce(func.sum(cast(Answer.value, Float)), 0))
+        .join(ChecklistItem, Answer.item_id == ChecklistItem.id)
+        .where(
+            Answer.run_id.in_(runs),
+            ChecklistItem.answer_type == AnswerType.NUMBER,
+            Answer.value != "",
+        )
     )
-    return text, done >= len(due)
+    return touts / count
+
+
+def gate_duty_last_30_days(site_ids) -> tuple[str, bool | None]:
+    """Gate duty (problem 32): scheduled gate-duty slots of the last 30 local days done,
+    and touts seen per run then against the 30 days before (the trend)."""
+    today = business_day(utcnow())
+    first = today - timedelta(days=29)
+    since, until = local_midnight_utc(first), local_midnight_utc(today + timedelta(days=1))
+    due = _slots_due(ChecklistPurpose.GATE_DUTY, site_ids, first, 30)
+    done = _slots_done(ChecklistPurpose.GATE_DUTY, site_ids, since)
+    touts = _touts_per_run(site_ids, since, until)
+    before = _touts_per_run(site_ids, local_midnight_utc(first - timedelta(days=30)), since)
+    if not due and touts is None:
+        return _("no gate duty in the last 30 days"), None
+    text = _("%(done)d of %(due)d gate-duty runs done in the last 30 days", done=done, due=due)
+    if touts is not None:
+        text += "; " + _("%(touts).1f touts seen per run", touts=touts)
+        if before is not None:
+            text += " " + _("(the 30 days before: %(before).1f)", before=before)
+    return text, done >= due if due else None
 
 
 def overdue_followups(site_ids) -> tuple[str, bool | None]:

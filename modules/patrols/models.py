@@ -27,6 +27,18 @@ class AnswerType(enum.StrEnum):
     PHOTO = "photo"  # a photo is required
 
 
+class ChecklistPurpose(enum.StrEnum):
+    """What a checklist is for: the ledger's indicators pick checklists by it (32: gate
+    duty and its touts; 5: the water patrol's intake clearances)."""
+
+    CONDUCT = "conduct"  # staff conduct (明察暗访)
+    WATER = "water"  # the water patrol and the pump-station intake
+    GATE_DUTY = "gate_duty"  # parking duty at a gate; its number item counts the touts
+    SANITATION = "sanitation"
+    MERCHANT = "merchant"
+    OTHER = "other"
+
+
 class Checklist(Base):
     """检查表: what a patrol checks; its items are in ``versions`` (newest is current)."""
 
@@ -36,6 +48,9 @@ class Checklist(Base):
     name: Mapped[str] = mapped_column(String(100))
     # Unannounced inspections (明察暗访) are seen only by inspectors and leaders until done.
     unannounced: Mapped[bool] = mapped_column(default=False)
+    purpose: Mapped[ChecklistPurpose] = mapped_column(
+        _enum(ChecklistPurpose), default=ChecklistPurpose.OTHER
+    )
     # The number of the newest version, the one new runs use (0: none yet).
     version_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,8 +15,9 @@ A run is worked on only by the inspector who started it, until it is submitted.
 from flask_babel import lazy_gettext as _l
 
 from modules.patrols import demo, indicators, jobs, routes
+from modules.patrols.texts import PURPOSE_LABELS
 from modules.patrols.views import bp
-from parkops.audit_words import person
+from parkops.audit_words import one_of, person
 from parkops.module_settings import Setting
 from parkops.registry import (
     AuditDetail,
@@ -53,6 +54,7 @@ AUDIT_OBJECTS = {
 AUDIT_DETAILS = {
     "version": AuditDetail(_l("Version")),
     "items": AuditDetail(_l("Items")),
+    "purpose": AuditDetail(_l("Purpose"), one_of(PURPOSE_LABELS)),
     "checkpoints": AuditDetail(_l("Checkpoints")),
     "findings": AuditDetail(_l("Patrol findings")),
     "owner_id": AuditDetail(_l("Owner"), person),
@@ -109,8 +111,15 @@ spec = ModuleSpec(
             permission="patrols.view",
         ),
         Indicator(
+            "patrols.gate_duty_last_30_days",
+            _l("Gate-duty runs done against scheduled (30 days) and touts seen per run"),
+            ("32",),
+            indicators.gate_duty_last_30_days,
+            permission="patrols.view",
+        ),
+        Indicator(
             "patrols.scheduled_done_this_week",
-            _l("Scheduled patrols (intake clearances) done at their time this week"),
+            _l("Intake clearances done at their fixed times this week"),
             ("5",),
             indicators.scheduled_done_this_week,
             permission="patrols.view",

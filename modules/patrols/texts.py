@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from modules.patrols.models import AnswerType, FindingState, Severity
+from modules.patrols.models import AnswerType, ChecklistPurpose, FindingState, Severity
 from parkops import labels
 
 labels.register(
@@ -33,3 +33,12 @@ labels.register(
         FindingState.VERIFIED: _l("Verified"),
     },
 )
+PURPOSE_LABELS = {
+    ChecklistPurpose.CONDUCT: _l("Staff conduct"),
+    ChecklistPurpose.WATER: _l("Water patrol, intake clearance"),
+    ChecklistPurpose.GATE_DUTY: _l("Gate duty"),
+    ChecklistPurpose.SANITATION: _l("Sanitation"),
+    ChecklistPurpose.MERCHANT: _l("Merchant check"),
+    ChecklistPurpose.OTHER: _l("Other"),
+}
+labels.register(ChecklistPurpose, PURPOSE_LABELS)

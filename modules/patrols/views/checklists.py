@@ -6,7 +6,7 @@ from flask_login import current_user
 from modules.patrols import checklists
 from modules.patrols.errors import PatrolError
 from modules.patrols.forms import BLANK_ITEMS, ChecklistForm
-from modules.patrols.models import AnswerType, Checklist
+from modules.patrols.models import AnswerType, Checklist, ChecklistPurpose
 from modules.patrols.views import bp, site_choices
 from parkops.auth.access import get_for_site, require
 
@@ -60,6 +60,7 @@ def checklist_form(checklist_id: int | None = None):
     if found is not None and not form.is_submitted():
         form.site_id.data, form.name.data = found.site_id, found.name
         form.unannounced.data = found.unannounced
+        form.purpose.data = found.purpose.value
         rows = [
             {
                 "text": i.text,
@@ -88,6 +89,7 @@ def checklist_form(checklist_id: int | None = None):
                     form.unannounced.data,
                     _items(form),
                     current_user,
+                    ChecklistPurpose(form.purpose.data),
                 )
                 return redirect(url_for("patrols.checklist", checklist_id=saved.id), 303)
             except PatrolError as refused:

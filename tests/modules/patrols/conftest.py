@@ -9,7 +9,7 @@ from PIL import Image
 
 from modules.patrols import checklists, routes
 from modules.patrols.checklists import ItemData
-from modules.patrols.models import AnswerType
+from modules.patrols.models import AnswerType, ChecklistPurpose
 
 WATER_ITEMS = [
     ItemData("浮萍覆盖", AnswerType.PASS_FAIL, weight=2),
@@ -39,7 +39,9 @@ def park(app, make_site, make_user):
         leader=make_user("leader", ["leader"], all_sites=True),
         crew=make_user("crew", ["crew"], sites=[psy]),
     )
-    ns.water = checklists.save_checklist(None, psy.id, "水面巡查", False, WATER_ITEMS, ns.inspector)
+    ns.water = checklists.save_checklist(
+        None, psy.id, "水面巡查", False, WATER_ITEMS, ns.inspector, ChecklistPurpose.WATER
+    )
     ns.intake = routes.create_route(
         psy.id,
         "泵站进水口",

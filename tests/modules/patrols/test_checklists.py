@@ -6,7 +6,7 @@ from sqlalchemy import select
 from modules.patrols import checklists, runs
 from modules.patrols.checklists import ItemData
 from modules.patrols.errors import PatrolError
-from modules.patrols.models import AnswerType, ChecklistVersion
+from modules.patrols.models import AnswerType, Checklist, ChecklistPurpose, ChecklistVersion
 from parkops.extensions import db
 
 
@@ -69,3 +69,21 @@ def test_only_managers_write_checklists_and_only_at_their_sites(park, as_user, c
     assert client.get(f"/patrols/checklists/{park.water.id}/edit").status_code == 404
     as_user(park.crew)
     assert client.get("/patrols/checklists").status_code == 403
+
+
+def test_the_editor_sets_and_shows_the_checklist_purpose(park, as_user, client):
+    as_user(park.inspector)
+    editor = client.get(f"/patrols/checklists/{park.water.id}/edit").get_data(as_text=True)
+    assert '<option selected value="water">' in editor
+    data = _form("门口值守", [("拉客人数", "number")]) | {
+        "site_id": park.zylz.id,
+        "purpose": "gate_duty",
+    }
+    response = client.post("/patrols/checklists/new", data=data)
+    assert response.status_code == 303
+    gate = db.session.scalar(select(Checklist).where(Checklist.name == "门口值守"))
+    assert gate.purpose == ChecklistPurpose.GATE_DUTY
+    page = client.get(f"/patrols/checklists/{gate.id}").get_data(as_text=True)
+    assert "Gate duty" in page
+    refused = client.post("/patrols/checklists/new", data=data | {"purpose": "fishing"})
+    assert refused.status_code == 422

@@ -1,10 +1,19 @@
 """The demo: the notice's checklists, routes with checkpoints, a week of intake clearances
 with one missed, and the 15 unannounced inspections since September; every page renders."""
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from modules.patrols import jobs
-from modules.patrols.models import Checklist, ChecklistVersion, Finding, FindingState, Route, Run
+from modules.patrols import indicators, jobs
+from modules.patrols.models import (
+    Checklist,
+    ChecklistPurpose,
+    ChecklistVersion,
+    Finding,
+    FindingState,
+    Route,
+    Run,
+)
 from parkops import demo
 from parkops.extensions import db
 from parkops.rectification.services import load_notice
@@ -16,6 +25,15 @@ def test_demo_runs_show_on_the_inspectors_pages(app, client, login):
     names = set(db.session.scalars(select(Checklist.name)))
     assert {"明察暗访：员工作风", "水面巡查：泵站进水口", "门口停车值守：中原绿色庄园"} <= names
     assert len(names) == 5
+    rows = db.session.execute(select(Checklist.name, Checklist.purpose)).all()
+    purposes = {name: purpose for name, purpose in rows}
+    assert purposes["门口停车值守：中原绿色庄园"] == ChecklistPurpose.GATE_DUTY
+    assert purposes["水面巡查：泵站进水口"] == ChecklistPurpose.WATER
+    assert purposes["明察暗访：员工作风"] == ChecklistPurpose.CONDUCT
+    with force_locale("en"):
+        gate_duty = indicators.gate_duty_last_30_days(None)[0]
+    # a month of daily gate duty, the first day of it before the last 30 days
+    assert gate_duty.startswith("29 of ") and "touts seen per run" in gate_duty
     assert db.session.scalar(select(func.count()).select_from(Route)) >= 2
 
     def runs_of(name):
