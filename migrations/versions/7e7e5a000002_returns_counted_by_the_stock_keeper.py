@@ -19,9 +19,7 @@ def upgrade():
     with op.batch_alter_table("tkt_stock_issues", schema=None) as batch_op:
         batch_op.add_column(sa.Column("confirmed_from", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("confirmed_last", sa.BigInteger(), nullable=True))
-        batch_op.add_column(
-            sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("confirmed_by_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_tkt_stock_issues_confirmed_by_id_users"),

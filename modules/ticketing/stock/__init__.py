@@ -2,7 +2,8 @@
 
 rolls (received from the printer) · ranges (issued to a seller's shift, the
 remainder declared by the seller, then counted by the stock keeper) · voids (asked by the
-seller, decided by a supervisor) · counts (what became of each serial of a range) · serials (where one serial is).
+seller, decided by a supervisor) · counts (what became of each serial of a range) ·
+serials (where one serial is).
 The public functions are re-exported here: ``stock.issue_range(...)``.
 """
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from modules.ticketing import corrections, indicators, shifts, stock
+from modules.ticketing import corrections, indicators, shifts
 from modules.ticketing.days import findings, gate_and_deposit, reconciliation, signoff
 from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
