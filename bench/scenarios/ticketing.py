@@ -356,6 +356,10 @@ def _day_to_close(rng, site: Site, sellers: list[int], catalogue, day: date) -> 
                     "returned_from": first + RANGE_SOLD,
                     "returned_at": _at(day, 31_000),
                     "returned_by_id": shift["seller_id"],
+                    "confirmed_from": first + RANGE_SOLD,
+                    "confirmed_last": first + RANGE_SIZE - 1,
+                    "confirmed_at": _at(day, 31_200),
+                    "confirmed_by_id": finance,
                 }
             ],
         )

@@ -65,6 +65,21 @@ class ReturnForm(FlaskForm):
     )
 
 
+class ConfirmReturnForm(FlaskForm):
+    """The stock keeper's count of a returned remainder."""
+
+    first_seen = IntegerField(
+        _l("First serial seen"),
+        validators=[InputRequired(), SERIAL],
+        description=_l("The range's last serial + 1 when nothing came back."),
+    )
+    last_seen = IntegerField(
+        _l("Last serial seen"),
+        validators=[Optional(), SERIAL],
+        description=_l("Empty when nothing came back."),
+    )
+
+
 class VoidForm(FlaskForm):
     product_id = SelectField(_l("Ticket"), coerce=int, validators=[InputRequired()])
     serial = IntegerField(_l("Serial"), validators=[InputRequired(), SERIAL])

@@ -79,6 +79,7 @@ LABELS = {
     SerialState: {
         SerialState.NOT_RECEIVED: _l("Not received"),
         SerialState.STORE: _l("In the store"),
+        SerialState.RETURNED_UNCONFIRMED: _l("Returned, unconfirmed"),
         SerialState.WITH_SELLER: _l("With the seller"),
         SerialState.SOLD: _l("Sold"),
         SerialState.VOIDED: _l("Voided"),

@@ -57,6 +57,7 @@ AUDIT_ACTIONS = {
     "ticketing.reversal_rejected": _l("Void or refund of a sale rejected"),
     "ticketing.range_issued": _l("Ticket range issued"),
     "ticketing.range_returned": _l("Ticket range returned"),
+    "ticketing.return_confirmed": _l("Returned tickets counted by the stock keeper"),
 }
 AUDIT_OBJECTS = {
     "setting": AuditObject(_l("Ticketing settings")),  # entries from before /settings
@@ -106,6 +107,9 @@ AUDIT_DETAILS = {
     "serial": AuditDetail(_l("Serial")),
     "shift": AuditDetail(_l("Shift")),
     "first_unsold": AuditDetail(_l("First unsold serial")),
+    "first_seen": AuditDetail(_l("First serial seen")),
+    "last_seen": AuditDetail(_l("Last serial seen")),
+    "declared": AuditDetail(_l("First unsold serial declared")),
     "sellers": AuditDetail(_l("Sellers")),
 }
 

@@ -25,6 +25,7 @@ from modules.ticketing.models import (
 )
 from modules.ticketing.shifts import total_difference, worst_difference
 from modules.ticketing.stock import issue_counts
+from modules.ticketing.stock.counts import held_last
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.money import format_fen
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # the figures import the flags
 
 # Flags that are evidence of tickets or money gone astray: the day is signed off only once
 # a finding about each of them has its outcome (days/signoff.py). Their keys start so.
-SERIOUS = ("missing", "outside")
+SERIOUS = ("missing", "outside", "return-differs")
 
 
 def is_serious(key: str) -> bool:
@@ -61,6 +62,7 @@ def day_flags(f: "DayFigures") -> list[Flag]:
     for shift in f.shifts:
         flags.extend(_shift_flags(shift))
     flags.extend(_serial_flags(f.shifts))
+    flags.extend(_return_flags(f.shifts))
     flags.extend(_price_flags(f.day))
     for v in f.venues:
         if v.gate is None and v.sold > 0:
@@ -204,7 +206,7 @@ def _serial_flags(shifts: list[Shift]) -> list[Flag]:
         StockIssue.shift_id == SalesLine.shift_id,
         StockIssue.product_id == SalesLine.product_id,
         StockIssue.first_serial <= SalesLine.serial,
-        func.coalesce(StockIssue.returned_from - 1, StockIssue.last_serial) >= SalesLine.serial,
+        held_last() >= SalesLine.serial,
     )
     outside: dict[int, list[int]] = {}
     for shift_id, serial in db.session.execute(
@@ -237,6 +239,57 @@ def _serial_flags(shifts: list[Shift]) -> list[Flag]:
             )
         )
     return flags
+
+
+def _return_flags(shifts: list[Shift]) -> list[Flag]:
+    """Remainders the stock keeper has not counted yet (blocking), and counts that differ
+    from what the seller declared (serious)."""
+    flags = []
+    for issue in (i for s in shifts for i in s.issues if i.returned):
+        who = issue.seller.display_name
+        declared = _remainder(issue.returned_from, issue.last_serial)
+        if not issue.confirmed:
+            flags.append(
+                Flag(
+                    f"return-unconfirmed:{issue.id}",
+                    _(
+                        "Returned, unconfirmed: the stock keeper has not counted what %(seller)s "
+                        "returned of %(product)s (declared %(declared)s).",
+                        seller=who,
+                        product=issue.product.name,
+                        declared=declared,
+                    ),
+                    blocking=True,
+                    shift_id=issue.shift_id,
+                    seller_id=issue.seller_id,
+                )
+            )
+        elif issue.return_differs:
+            seen = _remainder(issue.confirmed_from, issue.confirmed_last)
+            flags.append(
+                Flag(
+                    f"return-differs:{issue.id}:{issue.returned_from}:{issue.confirmed_from}:"
+                    f"{issue.confirmed_last}",
+                    _(
+                        "%(seller)s declared %(declared)s of %(product)s returned; the stock "
+                        "keeper counted %(seen)s.",
+                        seller=who,
+                        product=issue.product.name,
+                        declared=declared,
+                        seen=seen,
+                    ),
+                    shift_id=issue.shift_id,
+                    seller_id=issue.seller_id,
+                )
+            )
+    return flags
+
+
+def _remainder(first: int, last: int | None) -> str:
+    """'1040–1049', or 'nothing' for an empty remainder."""
+    if last is None or first > last:
+        return _("nothing")
+    return f"{first}–{last}"
 
 
 def missing_serials(issue: StockIssue) -> list[int]:

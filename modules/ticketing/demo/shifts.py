@@ -101,6 +101,11 @@ class ShiftBuilder:
             returned_from=first + sold,
             returned_at=closing - timedelta(minutes=10),
             returned_by_id=shift.seller_id,
+            # finance counts the remainder back in at the close
+            confirmed_from=first + sold,
+            confirmed_last=first + size - 1 if sold < size else None,
+            confirmed_at=closing - timedelta(minutes=5),
+            confirmed_by_id=self.users["finance"].id,
         )
         db.session.add(issue)
         db.session.flush()

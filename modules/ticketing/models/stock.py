@@ -51,10 +51,15 @@ class StockRoll(Base):
 
 
 class StockIssue(Base):
-    """A serial range handed to a seller for a shift; ``returned_from`` is the first unsold one.
+    """A serial range handed to a seller for a shift; ``returned_from`` is the first unsold one
+    as the seller declares it.
 
     The remainder ``returned_from..last_serial`` goes back to the store (empty
-    when ``returned_from == last_serial + 1``: everything was sold or voided).
+    when ``returned_from == last_serial + 1``: everything was sold or voided). It
+    stays "returned, unconfirmed" until the stock keeper counts the bundle and
+    records the first and last serial seen (``confirmed_from``, ``confirmed_last``;
+    ``confirmed_from == last_serial + 1`` and no last one when nothing came back);
+    from then on the keeper's count, not the declaration, says what is in the store.
     """
 
     __tablename__ = "tkt_stock_issues"
@@ -80,11 +85,16 @@ class StockIssue(Base):
     returned_from: Mapped[int | None] = mapped_column(BigInteger)
     returned_at: Mapped[datetime | None]
     returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_from: Mapped[int | None] = mapped_column(BigInteger)
+    confirmed_last: Mapped[int | None] = mapped_column(BigInteger)
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     product: Mapped[Product] = relationship(lazy="joined")
     shift: Mapped["Shift"] = relationship(back_populates="issues")
     seller: Mapped[User] = relationship(foreign_keys=[seller_id])
     issued_by: Mapped[User] = relationship(foreign_keys=[issued_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
 
     @property
     def size(self) -> int:
@@ -95,9 +105,24 @@ class StockIssue(Base):
         return self.returned_from is not None
 
     @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def return_differs(self) -> bool:
+        """Whether the keeper's count differs from the seller's declaration (or the bundle
+        does not run to the range's last serial)."""
+        if not self.confirmed:
+            return False
+        ends = self.confirmed_from > self.last_serial or self.confirmed_last == self.last_serial
+        return self.confirmed_from != self.returned_from or not ends
+
+    @property
     def held_last(self) -> int:
-        """The last serial this range still takes out of the store."""
-        return self.last_serial if self.returned_from is None else self.returned_from - 1
+        """The last serial this range still takes out of the store: up to the first one
+        the keeper counted back, else the one the seller declared."""
+        first_back = self.confirmed_from if self.confirmed else self.returned_from
+        return self.last_serial if first_back is None else first_back - 1
 
 
 class SerialVoid(Base):

@@ -60,7 +60,10 @@ def range_counts(
 
 
 def held_last():
-    return func.coalesce(StockIssue.returned_from - 1, StockIssue.last_serial)
+    """SQL for ``StockIssue.held_last``: the keeper's count first, then the declaration."""
+    return func.coalesce(
+        StockIssue.confirmed_from - 1, StockIssue.returned_from - 1, StockIssue.last_serial
+    )
 
 
 def issue_counts(issues: list[StockIssue]) -> dict[int, RangeCounts]:
@@ -102,7 +105,7 @@ def issue_counts(issues: list[StockIssue]) -> dict[int, RangeCounts]:
         i.id: range_counts(
             i.first_serial,
             i.last_serial,
-            i.returned_from,
+            i.held_last + 1 if i.returned else None,
             voided=voided.get(i.id, 0),
             sold_lines=sold_lines.get(i.id, 0),
             range_sold=int(range_sold.get(i.id) or 0),

@@ -113,13 +113,16 @@ def issue_range(
 def return_range(
     issue: StockIssue, first_unsold: int, actor: User, retry_key: str | None = None
 ) -> None:
-    """Record the first unsold serial; the remainder goes back to the store.
+    """Record the first unsold serial as the seller declares it: the remainder is
+    "returned, unconfirmed" until the stock keeper counts it (``confirm_return``).
 
     ``first_unsold == last + 1`` means nothing is returned. It may be changed
-    while the shift is open.
+    while the shift is open and the keeper has not counted it.
     """
     if issue.shift.status != ShiftStatus.OPEN:
         raise TicketingError(_("The shift is no longer open."))
+    if issue.confirmed:
+        raise TicketingError(_("The stock keeper has already counted this remainder."))
     if not issue.first_serial <= first_unsold <= issue.last_serial + 1:
         raise TicketingError(
             _(
@@ -165,6 +168,63 @@ def return_range(
         "stock_issue",
         issue.id,
         {"first_unsold": first_unsold},
+        actor=actor,
+    )
+    idempotency.remember(retry_key, shift_path(issue.shift), actor.id)
+    db.session.commit()
+
+
+def confirm_return(
+    issue: StockIssue,
+    first_seen: int,
+    last_seen: int | None,
+    actor: User,
+    retry_key: str | None = None,
+) -> None:
+    """The stock keeper's count of a declared remainder: the first and last serial she has in
+    hand (``first_seen == last + 1`` and no ``last_seen`` when nothing came back).
+
+    Only what she saw is back in the store; a count that differs from the seller's
+    declaration is a serious flag on the day. Raises TicketingError when the seller has
+    not declared the remainder, it is already counted, the keeper is the seller, or the
+    serials are outside the range.
+    """
+    if not issue.returned:
+        raise TicketingError(_("The seller has not returned this range's remainder yet."))
+    if issue.confirmed:
+        raise TicketingError(_("This remainder has already been counted."))
+    if actor.id == issue.seller_id:
+        raise TicketingError(_("Someone other than the seller counts what she returns."))
+    first, last = issue.first_serial, issue.last_serial
+    nothing_back = first_seen == last + 1
+    if not first <= first_seen <= last + 1:
+        raise TicketingError(
+            _(
+                "The first serial seen must be between %(first)s and %(after)s "
+                "(%(after)s: nothing came back).",
+                first=first,
+                after=last + 1,
+            )
+        )
+    if nothing_back and last_seen is not None:
+        raise TicketingError(_("Nothing came back: leave the last serial seen empty."))
+    if not nothing_back and (last_seen is None or not first_seen <= last_seen <= last):
+        raise TicketingError(
+            _(
+                "The last serial seen must be between %(first)s and %(last)s.",
+                first=first_seen,
+                last=last,
+            )
+        )
+    issue.confirmed_from = first_seen
+    issue.confirmed_last = last_seen
+    issue.confirmed_at = utcnow()
+    issue.confirmed_by_id = actor.id
+    audit.record(
+        "ticketing.return_confirmed",
+        "stock_issue",
+        issue.id,
+        {"first_seen": first_seen, "last_seen": last_seen, "declared": issue.returned_from},
         actor=actor,
     )
     idempotency.remember(retry_key, shift_path(issue.shift), actor.id)

@@ -1,5 +1,6 @@
-"""Where one serial is (in the store, with a seller, sold, voided, missing, never received),
-now or at a past moment, computed from the rolls, ranges, voids and sales lines.
+"""Where one serial is (in the store, returned but not yet counted by the stock keeper, with a
+seller, sold, voided, missing, never received), now or at a past moment, computed from the
+rolls, ranges, voids and sales lines.
 """
 
 import enum
@@ -25,6 +26,7 @@ from parkops.extensions import db
 class SerialState(enum.StrEnum):
     NOT_RECEIVED = "not_received"
     STORE = "store"
+    RETURNED_UNCONFIRMED = "returned_unconfirmed"
     WITH_SELLER = "with_seller"
     SOLD = "sold"
     VOIDED = "voided"
@@ -75,8 +77,12 @@ def serial_status(product: Product, serial: int, at: datetime | None = None) -> 
     if issue is None:
         return SerialInfo(SerialState.STORE if roll else SerialState.NOT_RECEIVED, roll)
     returned = issue.returned_at is not None and issue.returned_at <= at
-    if returned and serial >= issue.returned_from:
-        return SerialInfo(SerialState.STORE, roll)
+    if issue.confirmed_at is not None and issue.confirmed_at <= at:
+        # Only what the keeper saw is back in the store, whatever the seller declared.
+        if issue.confirmed_from <= serial <= (issue.confirmed_last or 0):
+            return SerialInfo(SerialState.STORE, roll, issue)
+    elif returned and serial >= issue.returned_from:
+        return SerialInfo(SerialState.RETURNED_UNCONFIRMED, roll, issue)
     void = db.session.scalar(
         select(SerialVoid).where(
             SerialVoid.issue_id == issue.id,

@@ -11,6 +11,7 @@ from modules.ticketing import reversals, shifts, stock, todo
 from modules.ticketing.catalog import seller_offices
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.forms import (
+    ConfirmReturnForm,
     CountForm,
     DecideForm,
     ExplainForm,
@@ -141,6 +142,7 @@ def shift(id: int):
         imported=imported,
         sales=sales,
         return_form=ReturnForm(),
+        confirm_form=ConfirmReturnForm(),
         explain_form=ExplainForm(),
         second_form=CountForm(),
         decide_form=DecideForm(),

@@ -10,7 +10,14 @@ from sqlalchemy import select
 
 from modules.ticketing import stock
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.forms import DecideForm, ReturnForm, RollForm, TakeRangeForm, VoidForm
+from modules.ticketing.forms import (
+    ConfirmReturnForm,
+    DecideForm,
+    ReturnForm,
+    RollForm,
+    TakeRangeForm,
+    VoidForm,
+)
 from modules.ticketing.models import MAX_SERIAL, Product, SerialVoid, StockIssue
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, SELL, VIEW
 from modules.ticketing.views.base import (
@@ -82,6 +89,28 @@ def return_range(id: int):
         try:
             stock.return_range(issue, form.first_unsold.data, actor(), retry_key())
             flash(_("Remainder returned to the store."), "success")
+        except TicketingError as error:
+            refuse(error)
+    else:
+        return invalid_form(form, "ticketing.shift", id=s.id)
+    return to_shift(s)
+
+
+@bp.route("/issues/<int:id>/confirm-return", methods=["POST"])
+@require(MANAGE)
+def confirm_return(id: int):
+    """The stock keeper (finance) records the first and last serial she counted back."""
+    if done := repeat():
+        return done
+    issue = db.session.get(StockIssue, id) or abort(404)
+    s = shift_or_404(issue.shift_id)
+    form = ConfirmReturnForm()
+    if form.validate_on_submit():
+        try:
+            stock.confirm_return(
+                issue, form.first_seen.data, form.last_seen.data, actor(), retry_key()
+            )
+            flash(_("Returned tickets counted into the store."), "success")
         except TicketingError as error:
             refuse(error)
     else:

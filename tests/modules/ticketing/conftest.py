@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 from modules.ticketing import catalog, shifts, stock
 from modules.ticketing.imports import SALES_COLUMNS
 from modules.ticketing.imports.sales import OPTIONAL_COLUMNS
-from modules.ticketing.models import Office, Product, ProductKind, Shift, Venue, Window
+from modules.ticketing.models import Office, Product, ProductKind, Shift, StockIssue, Venue, Window
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, local_zone, utcnow
@@ -87,6 +87,13 @@ class World:
 
     def take(self, shift: Shift, product: Product, first: int, last: int):
         return stock.issue_range(shift, product, first, last, shift.seller)
+
+    def give_back(self, issue: StockIssue, first_unsold: int) -> None:
+        """The seller returns the remainder from ``first_unsold`` and finance counts it as
+        declared."""
+        stock.return_range(issue, first_unsold, issue.seller)
+        last = issue.last_serial if first_unsold <= issue.last_serial else None
+        stock.confirm_return(issue, first_unsold, last, self.manager)
 
 
 def sold_at(minutes_ago: int = 1) -> str:

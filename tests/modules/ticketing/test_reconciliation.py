@@ -39,7 +39,7 @@ def a_day(world, *, cash_short=0):
         sale(world, world.child),
     ]
     assert import_sales("day.csv", csv_bytes(rows), world.seller).ok
-    stock.return_range(issue, 1050, world.seller)
+    world.give_back(issue, 1050)
     cash = FLOAT + 50 * 4000 - cash_short
     shifts.count_blind(
         shift,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from modules.ticketing import corrections, indicators, shifts, stock
+from modules.ticketing import corrections, indicators, shifts
 from modules.ticketing.days import findings, gate_and_deposit, reconciliation, signoff
 from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
@@ -30,7 +30,7 @@ def day_with_missing_serials(world):
     issue = world.take(shift, world.zoo_ticket, 5000, 5009)
     rows = [sale(world, world.zoo_ticket, serial=s) for s in (5000, 5001, 5003)]
     assert import_sales("z.csv", csv_bytes(rows), world.seller).ok
-    stock.return_range(issue, 5004, world.seller)
+    world.give_back(issue, 5004)
     shifts.count_blind(shift, {**ZERO, Payment.CASH: FLOAT + 3 * 6000}, world.seller)
     day = day_record(world.site.id, business_day())
     gate_and_deposit.record_gate_count(day, world.zoo, 3, world.auditor)
