@@ -46,6 +46,13 @@ class PaymentMethod(enum.StrEnum):
     RECEIPTS = "receipts"  # an advance cleared by reimbursement receipts, no cash
 
 
+class FollowUpKind(enum.StrEnum):
+    CALL = "call"
+    VISIT = "visit"
+    PROMISE = "promise"  # a promise to pay: date and amount
+    REPLY = "reply"  # the debtor's answer to a letter
+
+
 class ReversalState(enum.StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
@@ -102,6 +109,9 @@ class Receivable(Base):
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The chasing level reached by the letters issued (0 none, 1 提醒函, 2 催缴通知书,
+    # 3 final notice): raised one step at a time by ``levels.record``, never lowered.
+    level: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -191,3 +201,23 @@ class Letter(Base):
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     debtor: Mapped[Debtor] = relationship(lazy="joined")
+
+
+class FollowUp(Base):
+    """One entry in a receivable's follow-up log (a call, a visit, a promise to pay,
+    a reply), by its author at ``created_at`` (UTC); never edited. A promise carries
+    the local date it runs to (``promised_on``) and the amount (fen); while that date
+    has not passed the receivable's chasing level does not rise."""
+
+    __tablename__ = "rcv_follow_ups"
+    __table_args__ = (Index("ix_rcv_follow_ups_receivable", "receivable_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"))
+    kind: Mapped[FollowUpKind] = mapped_column(_enum(FollowUpKind))
+    note: Mapped[str] = mapped_column(Text, default="")
+    promised_on: Mapped[date | None]
+    promised_fen: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User] = relationship()

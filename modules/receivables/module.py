@@ -12,8 +12,9 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
 
 from flask_babel import lazy_gettext as _l
 
-from modules.receivables import demo, indicators, letters
+from modules.receivables import demo, indicators, letters, levels, texts
 from modules.receivables.views import bp
+from parkops.audit_words import one_of
 from parkops.money import format_fen
 from parkops.registry import (
     AuditDetail,
@@ -39,6 +40,10 @@ def _debtor(value) -> str:
     return f"#{value}"
 
 
+def _receivable(value) -> str:
+    return f"#{value}"
+
+
 AUDIT_ACTIONS = {
     "receivables.debtor_added": _l("Debtor added"),
     "receivables.raised": _l("Receivable raised"),
@@ -48,6 +53,7 @@ AUDIT_ACTIONS = {
     "receivables.reversal_refused": _l("Payment reversal refused"),
     "receivables.imported": _l("Receivables imported"),
     "receivables.letter_issued": _l("Chasing letter issued"),
+    "receivables.follow_up": _l("Follow-up logged"),
 }
 AUDIT_OBJECTS = {
     "debtor": AuditObject(_l("Debtor"), "receivables.debtor", "debtor_id"),
@@ -65,6 +71,9 @@ AUDIT_DETAILS = {
     "receivables.imported:added": AuditDetail(_l("Added")),
     "receivables.imported:already": AuditDetail(_l("Imported before")),
     "receivables.letter_issued:reference": AuditDetail(_l("Reference")),
+    "receivables.follow_up:kind": AuditDetail(_l("Kind"), one_of(texts.FOLLOW_UP_KINDS)),
+    "receivables.follow_up:receivable_id": AuditDetail(_l("Receivable"), _receivable),
+    "receivables.follow_up:promised_on": AuditDetail(_l("Promised for")),
 }
 
 spec = ModuleSpec(
@@ -142,7 +151,8 @@ spec = ModuleSpec(
             permission="receivables.view",
         ),
     ),
-    settings=letters.SETTINGS,
+    settings=(*levels.SETTINGS, *letters.SETTINGS),
+    settings_check=levels.check,
     settings_permission="receivables.write",
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,

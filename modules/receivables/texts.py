@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from modules.receivables.models import (
     DebtorKind,
+    FollowUpKind,
     PaymentMethod,
     ReceivableKind,
     ReversalState,
@@ -39,6 +40,14 @@ REVERSAL_STATES = {
     ReversalState.REFUSED: _l("Reversal refused"),
 }
 
+FOLLOW_UP_KINDS = {
+    FollowUpKind.CALL: _l("Call"),
+    FollowUpKind.VISIT: _l("Visit"),
+    FollowUpKind.PROMISE: _l("Promise to pay"),
+    FollowUpKind.REPLY: _l("Reply"),
+}
+
+labels.register(FollowUpKind, FOLLOW_UP_KINDS)
 labels.register(DebtorKind, DEBTOR_KINDS)
 labels.register(ReceivableKind, RECEIVABLE_KINDS)
 labels.register(PaymentMethod, PAYMENT_METHODS)
