@@ -9,6 +9,7 @@ has not passed the receivable's chasing level does not rise (``levels``).
 from dataclasses import dataclass
 from datetime import date
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -16,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from modules.receivables import ledger
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Debtor, FollowUp, FollowUpKind, Receivable
-from parkops import audit
+from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.extensions import db
 
@@ -33,8 +34,15 @@ class FollowUpData:
     promised_fen: int | None = None
 
 
-def add(receivable: Receivable, data: FollowUpData, user: User, today: date) -> FollowUp:
-    """Log one entry, audited; commits. ReceivablesError (nothing stored) for an empty
+def add(
+    receivable: Receivable,
+    data: FollowUpData,
+    user: User,
+    today: date,
+    retry_key: str | None = None,
+) -> FollowUp:
+    """Log one entry, audited; commits (with ``retry_key`` remembered, so a repeated
+    post adds nothing). ReceivablesError (nothing stored) for an empty
     note on anything but a promise, a note over 2,000 characters, or a promise without
     a date, dated before ``today``, of no amount or a negative one, or over the open
     balance."""
@@ -70,6 +78,8 @@ def add(receivable: Receivable, data: FollowUpData, user: User, today: date) -> 
     if promised_fen is not None:
         details |= {"amount_fen": promised_fen, "promised_on": promised_on.isoformat()}
     audit.record("receivables.follow_up", "receivable", receivable.id, details, actor=user)
+    url = url_for("receivables.receivable", receivable_id=receivable.id) + "#follow-ups"
+    idempotency.remember(retry_key, url, user.id)
     db.session.commit()
     return entry
 

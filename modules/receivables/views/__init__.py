@@ -55,6 +55,7 @@ def receivable_or_404(receivable_id: int, user) -> Receivable:
 from modules.receivables.views import (  # noqa: E402, F401
     aging,
     debtors,
+    followups,
     imports,
     letters,
     payments,

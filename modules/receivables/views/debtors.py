@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from modules.receivables import access, ledger, queries, statements
+from modules.receivables import access, followups, ledger, queries, statements
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.forms import DebtorForm
 from modules.receivables.views import bp, debtor_or_404, int_arg, repeat, visible_sites
@@ -79,6 +79,7 @@ def debtor(debtor_id: int):
         rows=rows,
         open_fen=sum(balance for _r, balance in rows),
         payments=payments,
+        log=followups.of_debtor(found, access.receivable_scope(current_user)),
         may_write=access.may_write(current_user),
     )
 
