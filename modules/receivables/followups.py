@@ -78,8 +78,9 @@ def add(
     if promised_fen is not None:
         details |= {"amount_fen": promised_fen, "promised_on": promised_on.isoformat()}
     audit.record("receivables.follow_up", "receivable", receivable.id, details, actor=user)
-    url = url_for("receivables.receivable", receivable_id=receivable.id) + "#follow-ups"
-    idempotency.remember(retry_key, url, user.id)
+    if retry_key:  # a repeat of the same form lands on the log, adds nothing
+        url = url_for("receivables.receivable", receivable_id=receivable.id) + "#follow-ups"
+        idempotency.remember(retry_key, url, user.id)
     db.session.commit()
     return entry
 
