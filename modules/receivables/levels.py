@@ -14,12 +14,13 @@ and chasing resumes). A letter at a level already reached again is allowed (a
 second reminder) and changes nothing. Dates are local.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
+from modules.receivables import ledger
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import FollowUp, FollowUpKind, Receivable
 from parkops import module_settings
@@ -71,6 +72,25 @@ def reached(due_on: date, today: date, days: dict[int, int]) -> int:
     """The highest level whose days overdue have passed on ``today`` (0: none)."""
     overdue = (today - due_on).days
     return max((n for n in LEVELS if overdue >= days[n]), default=0)
+
+
+def due_clause(today: date) -> ColumnElement[bool]:
+    """SQL: the open receivables that may now go up a level (the next level's days
+    overdue have passed, below level 3, no promise to pay holding): what awaits a
+    letter. The same rule as ``proposals``, for lists and the morning job."""
+    days = thresholds()
+    reached_next = or_(
+        *(
+            and_(Receivable.level == n - 1, Receivable.due_on <= today - timedelta(days=days[n]))
+            for n in LEVELS
+        )
+    )
+    holding = exists().where(
+        FollowUp.receivable_id == Receivable.id,
+        FollowUp.kind == FollowUpKind.PROMISE,
+        FollowUp.promised_on >= today,
+    )
+    return and_(reached_next, ledger.balance_fen() > 0, ~holding)
 
 
 def promises_holding(ids: list[int], today: date) -> dict[int, date]:

@@ -12,7 +12,7 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
 
 from flask_babel import lazy_gettext as _l
 
-from modules.receivables import demo, indicators, letters, levels, texts
+from modules.receivables import demo, indicators, jobs, letters, levels, texts
 from modules.receivables.views import bp
 from parkops.audit_words import one_of
 from parkops.money import format_fen
@@ -21,6 +21,7 @@ from parkops.registry import (
     AuditObject,
     EvidenceKind,
     Indicator,
+    JobSpec,
     ModuleSpec,
     NavEntry,
     Permission,
@@ -151,9 +152,10 @@ spec = ModuleSpec(
             permission="receivables.view",
         ),
     ),
-    settings=(*levels.SETTINGS, *letters.SETTINGS),
+    settings=(*levels.SETTINGS, *jobs.SETTINGS, *letters.SETTINGS),
     settings_check=levels.check,
     settings_permission="receivables.write",
+    jobs=(JobSpec(jobs.JOB, jobs.morning, "cron", {"hour": 8, "minute": 30}),),
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from modules.receivables import access, followups, ledger, queries
+from modules.receivables import access, followups, ledger, levels, queries
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.forms import FollowUpForm, ReceivableForm
 from modules.receivables.models import Allocation, Debtor, Payment, Receivable
@@ -16,6 +16,7 @@ from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
 from parkops.auth.models import Department, User
 from parkops.extensions import db
+from parkops.timeutil import business_day
 
 OWNER = "receivables.receivable"
 
@@ -24,13 +25,16 @@ OWNER = "receivables.receivable"
 @require(*READ)
 def index():
     open_only = request.args.get("all") != "1"
-    page = queries.paginate(
-        queries.receivable_list(current_user, open_only=open_only), int_arg("page") or 1
-    )
+    chase = request.args.get("chase") == "1"  # only those awaiting a letter
+    query = queries.receivable_list(current_user, open_only=open_only)
+    if chase:
+        query = query.where(levels.due_clause(business_day()))
+    page = queries.paginate(query, int_arg("page") or 1)
     return render_template(
         "receivables/receivables/index.html",
         page=page,
         open_only=open_only,
+        chase=chase,
         may_write=access.may_write(current_user),
     )
 

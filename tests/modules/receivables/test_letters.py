@@ -10,9 +10,10 @@ from docx import Document as read_docx
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from modules.receivables import letters, levels
+from modules.receivables import letters
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Letter
+from modules.receivables.module import spec
 from parkops import module_settings
 from parkops.audit import AuditEntry
 from parkops.extensions import db
@@ -219,7 +220,7 @@ def test_only_finance_issues_and_sites_hold(
 
 def test_finance_edits_the_templates_and_an_unknown_placeholder_is_refused(park, client, login):
     login(park.finance)
-    form = {s.name: str(s.default) for s in (*levels.SETTINGS, *letters.SETTINGS)}
+    form = {s.name: str(s.default) for s in spec.settings}
     for bad_body in ("请付{amount}", "", "字" * 501):
         bad = client.post("/settings/receivables", data={**form, "letter1_body": bad_body})
         assert bad.status_code == 422
@@ -231,7 +232,7 @@ def test_finance_edits_the_templates_and_an_unknown_placeholder_is_refused(park,
 
 def test_a_leader_cannot_edit_the_templates(park, client, login):
     login(park.leader)
-    form = {s.name: "x" for s in (*levels.SETTINGS, *letters.SETTINGS)}
+    form = {s.name: "x" for s in spec.settings}
     assert client.post("/settings/receivables", data=form).status_code == 403
     assert module_settings.get("receivables.letter1_title") == "欠款提醒函"
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from modules.receivables import followups, letters, levels
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import FollowUpKind, Letter
+from modules.receivables.module import spec
 from parkops import module_settings
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -140,7 +141,7 @@ def test_the_letter_form_proposes_the_level_reached(
 )
 def test_the_levels_days_must_rise_strictly_and_be_positive(park, client, login, days):
     login(park.finance)
-    form = {s.name: str(s.default) for s in (*levels.SETTINGS, *letters.SETTINGS)}
+    form = {s.name: str(s.default) for s in spec.settings}
     response = client.post("/settings/receivables", data={**form, **days})
     assert response.status_code == 422
     assert levels.thresholds() == {1: 30, 2: 60, 3: 90}
@@ -148,7 +149,7 @@ def test_the_levels_days_must_rise_strictly_and_be_positive(park, client, login,
 
 def test_finance_sets_the_levels_days(park, client, login, rent):
     login(park.finance)
-    form = {s.name: str(s.default) for s in (*levels.SETTINGS, *letters.SETTINGS)}
+    form = {s.name: str(s.default) for s in spec.settings}
     changed = {"level1_days": "10", "level2_days": "20", "level3_days": "40"}
     assert client.post("/settings/receivables", data={**form, **changed}).status_code == 303
     assert module_settings.get("receivables.level1_days") == 10
