@@ -1,13 +1,16 @@
 """Demo data: about 40 debtors at both sites and 150 receivables over every aging
-bucket (a few from 2017), partial payments, and two staff advances long overdue.
+bucket (a few from 2017), partial payments, two staff advances long overdue (the
+staff members stand for the demo's crew and gardener accounts, who are reminded),
+and chasing letters at each level with the receivables' levels they recorded.
 Loaded once (nothing when a debtor exists), in bulk."""
 
 import random
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
-from modules.receivables import generate
+from modules.receivables import generate, jobs, ledger, letters
+from modules.receivables.levels import LEVELS
 from modules.receivables.models import Debtor, Receivable, ReceivableKind
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -35,7 +38,38 @@ def load() -> None:
     site_of = {rid: sites[debtor_id] for rid, debtor_id, _a, _d in owed}
     generate.payments(rng, owed, PAYMENTS, today, site_of)
     _staff_advances(ids[:2], sites, today, users.get("finance"))
+    for debtor_id, username in zip(ids[:2], ("crew", "gardener"), strict=True):
+        if users.get(username):  # the account the staff member signs in with
+            db.session.execute(
+                update(Debtor)
+                .where(Debtor.id == debtor_id)
+                .values(subject_kind=jobs.USER_SUBJECT, subject_id=users[username])
+            )
     db.session.commit()
+    finance = db.session.scalar(select(User).where(User.username == "finance"))
+    if finance is not None:
+        _letters(others, today, finance)
+
+
+def _letters(debtors, today, finance) -> None:
+    """Three debtors chased over the past months: the first has had a 提醒函, the
+    second also a 催缴通知书, the third a final notice too."""
+    chased = 0
+    for debtor_id, site_id in debtors:
+        old = [
+            r.id
+            for r, _balance in ledger.open_receivables(debtor_id, site_id)
+            if r.due_on <= today - timedelta(days=200)
+        ]
+        if not old:
+            continue
+        chased += 1
+        debtor = db.session.get(Debtor, debtor_id)
+        for level, days_ago in zip(LEVELS, (80, 45, 10)[3 - chased :], strict=False):
+            day = today - timedelta(days=days_ago)
+            letters.issue(debtor, site_id, level, old, day + timedelta(days=10), finance, day)
+        if chased == 3:
+            return
 
 
 def _staff_advances(staff_ids, sites, today, handler_id) -> None:

@@ -12,7 +12,7 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
 
 from flask_babel import lazy_gettext as _l
 
-from modules.receivables import demo, indicators, jobs, letters, levels, texts
+from modules.receivables import demo, indicators, jobs, letters, levels, texts, todo
 from modules.receivables.views import bp
 from parkops.audit_words import one_of
 from parkops.money import format_fen
@@ -157,6 +157,7 @@ spec = ModuleSpec(
     settings_permission="receivables.write",
     jobs=(JobSpec(jobs.JOB, jobs.morning, "cron", {"hour": 8, "minute": 30}),),
     demo=demo.load,
+    todo=todo.todo,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
