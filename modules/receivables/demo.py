@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, update
 
-from modules.receivables import generate, jobs, ledger, letters
+from modules.receivables import generate, ledger, letters
 from modules.receivables.levels import LEVELS
 from modules.receivables.models import Debtor, Receivable, ReceivableKind
 from parkops.auth.models import Site, User
@@ -43,7 +43,7 @@ def load() -> None:
             db.session.execute(
                 update(Debtor)
                 .where(Debtor.id == debtor_id)
-                .values(subject_kind=jobs.USER_SUBJECT, subject_id=users[username])
+                .values(subject_kind=ledger.USER_SUBJECT, subject_id=users[username])
             )
     db.session.commit()
     finance = db.session.scalar(select(User).where(User.username == "finance"))

@@ -48,6 +48,12 @@ class DebtorForm(FlaskForm):
     contact = StringField(_l("Contact person"), filters=[_strip], validators=[Length(max=60)])
     phone = StringField(_l("Phone"), filters=[_strip], validators=[Length(max=40)])
     address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=200)])
+    account_id = SelectField(
+        _l("The staff member's account"),
+        coerce=_optional_int,
+        validate_choice=False,
+        description=_l("A staff member is reminded there to clear an advance."),
+    )
 
     @property
     def debtor_kind(self) -> DebtorKind:

@@ -38,7 +38,6 @@ from parkops.timeutil import business_day, utcnow
 
 JOB = "receivables.morning"
 LISTED = 20  # lines in one notice; the link shows the rest
-USER_SUBJECT = "core.user"  # a staff debtor standing for a user account
 
 
 def _advance_days(text: str) -> int:
@@ -208,7 +207,7 @@ def _advances(today: date) -> int:
     ).all()
     by_person: dict[int, list[str]] = defaultdict(list)
     for r, debtor, owed in rows:
-        person = debtor.subject_id if debtor.subject_kind == USER_SUBJECT else r.handler_id
+        person = debtor.subject_id if debtor.subject_kind == ledger.USER_SUBJECT else r.handler_id
         if person is not None:
             by_person[person].append(
                 _(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from modules.receivables import jobs, ledger
-from modules.receivables.models import DebtorKind, ReceivableKind
+from modules.receivables.models import Debtor, DebtorKind, ReceivableKind
 from parkops.extensions import db
 from parkops.notify import Notification
 from parkops.scheduler import all_jobs
@@ -45,7 +45,7 @@ def chase(park, make_user, make_debtor, make_receivable):
         site_id=park.psy.id,
         name="王某(职工)",
         kind=DebtorKind.STAFF,
-        subject_kind=jobs.USER_SUBJECT,
+        subject_kind=ledger.USER_SUBJECT,
         subject_id=staff.id,
     )
     wang = ledger.add_debtor(data, park.finance)
@@ -135,3 +135,18 @@ def test_a_promise_holds_a_receivable_off_finances_list_until_broken(park, chase
 def test_the_job_is_scheduled_each_morning(app):
     job = all_jobs(app)[jobs.JOB]
     assert (job.trigger, job.trigger_args) == ("cron", {"hour": 8, "minute": 30})
+
+
+def test_finance_links_a_staff_debtor_to_the_account_reminded(park, client, login):
+    login(park.finance)
+    form = {"site_id": park.psy.id, "name": "李某(职工)", "kind": "staff"}
+    linked = client.post("/receivables/debtors/new", data={**form, "account_id": park.other.id})
+    assert linked.status_code == 303
+    debtor = db.session.scalars(select(Debtor)).one()
+    assert (debtor.subject_kind, debtor.subject_id) == (ledger.USER_SUBJECT, park.other.id)
+    # A merchant stands for no account.
+    merchant = {**form, "name": "某商户", "kind": "merchant", "account_id": park.other.id}
+    refused = client.post("/receivables/debtors/new", data=merchant)
+    assert refused.status_code == 422
+    assert "Only a staff member" in refused.get_data(as_text=True)
+    assert len(db.session.scalars(select(Debtor)).all()) == 1
