@@ -41,7 +41,7 @@ def _debtor(value) -> str:
     return f"#{value}"
 
 
-def _receivable(value) -> str:
+def _number(value) -> str:
     return f"#{value}"
 
 
@@ -55,12 +55,15 @@ AUDIT_ACTIONS = {
     "receivables.imported": _l("Receivables imported"),
     "receivables.letter_issued": _l("Chasing letter issued"),
     "receivables.follow_up": _l("Follow-up logged"),
+    "receivables.campaign_started": _l("Clean-up campaign started"),
+    "receivables.verified": _l("Receivable verified (clean-up)"),
 }
 AUDIT_OBJECTS = {
     "debtor": AuditObject(_l("Debtor"), "receivables.debtor", "debtor_id"),
     "receivable": AuditObject(_l("Receivable"), "receivables.receivable", "receivable_id"),
     "payment": AuditObject(_l("Payment"), "receivables.payment", "payment_id"),
     "letter": AuditObject(_l("Letter"), "receivables.letter", "letter_id"),
+    "campaign": AuditObject(_l("Clean-up campaign"), "receivables.campaign", "campaign_id"),
 }
 AUDIT_DETAILS = {
     "receivables.debtor_added:name": AuditDetail(_l("Name")),
@@ -73,8 +76,13 @@ AUDIT_DETAILS = {
     "receivables.imported:already": AuditDetail(_l("Imported before")),
     "receivables.letter_issued:reference": AuditDetail(_l("Reference")),
     "receivables.follow_up:kind": AuditDetail(_l("Kind"), one_of(texts.FOLLOW_UP_KINDS)),
-    "receivables.follow_up:receivable_id": AuditDetail(_l("Receivable"), _receivable),
+    "receivables.follow_up:receivable_id": AuditDetail(_l("Receivable"), _number),
     "receivables.follow_up:promised_on": AuditDetail(_l("Promised for")),
+    "receivables.campaign_started:name": AuditDetail(_l("Name")),
+    "receivables.campaign_started:items": AuditDetail(_l("Receivables")),
+    "receivables.verified:campaign_id": AuditDetail(_l("Campaign"), _number),
+    "receivables.verified:state": AuditDetail(_l("Verification"), one_of(texts.VERIFICATIONS)),
+    "receivables.verified:note": AuditDetail(_l("Note")),
 }
 
 spec = ModuleSpec(
@@ -103,6 +111,12 @@ spec = ModuleSpec(
             also=("receivables.receivable", "receivables.new"),
         ),
         SubNavEntry(_l("Aging"), "receivables.aging", READ),
+        SubNavEntry(
+            _l("Clean-up"),
+            "receivables.campaign_list",
+            ("receivables.view", "receivables.write"),
+            also=("receivables.campaign", "receivables.campaign_item"),
+        ),
         SubNavEntry(_l("Import"), "receivables.import_", "receivables.write"),
         SubNavEntry(
             _l("Debtors"),

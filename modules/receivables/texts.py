@@ -8,6 +8,7 @@ from modules.receivables.models import (
     PaymentMethod,
     ReceivableKind,
     ReversalState,
+    Verification,
 )
 from parkops import labels
 
@@ -47,7 +48,17 @@ FOLLOW_UP_KINDS = {
     FollowUpKind.REPLY: _l("Reply"),
 }
 
+VERIFICATIONS = {
+    Verification.TO_VERIFY: _l("To verify"),
+    Verification.OWED: _l("Confirmed as owed"),
+    Verification.DISPUTED: _l("Disputed"),
+    Verification.PAPERWORK: _l("Paperwork to complete"),
+    Verification.PAPERWORK_DONE: _l("Paperwork completed"),
+    Verification.WRITE_OFF: _l("Proposed for write-off"),
+}
+
 labels.register(FollowUpKind, FOLLOW_UP_KINDS)
+labels.register(Verification, VERIFICATIONS)
 labels.register(DebtorKind, DEBTOR_KINDS)
 labels.register(ReceivableKind, RECEIVABLE_KINDS)
 labels.register(PaymentMethod, PAYMENT_METHODS)

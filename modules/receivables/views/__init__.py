@@ -54,6 +54,7 @@ def receivable_or_404(receivable_id: int, user) -> Receivable:
 
 from modules.receivables.views import (  # noqa: E402, F401
     aging,
+    campaigns,
     debtors,
     followups,
     imports,
