@@ -21,6 +21,8 @@ from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
+from parkops.money import format_fen
+from parkops.rectification.services import link_evidence
 
 MAX_NOTE = 2000
 
@@ -77,7 +79,8 @@ def start(
 
 
 def verify(item: CampaignItem, state: Verification, note: str, user: User) -> None:
-    """Record an item's verification, audited; commits. ReceivablesError (nothing
+    """Record an item's verification, audited; the first one is linked as evidence
+    for problem 36 (``receivables.verified``); commits. ReceivablesError (nothing
     changed) for "to verify", a note over 2,000 characters, or a write-off proposal
     without its reason."""
     note = note.strip()
@@ -87,8 +90,13 @@ def verify(item: CampaignItem, state: Verification, note: str, user: User) -> No
         raise ReceivablesError(_("The note is too long (at most 2,000 characters)."))
     if state == Verification.WRITE_OFF and not note:
         raise ReceivablesError(_("A write-off proposal needs its reason."))
+    first = item.state == Verification.TO_VERIFY
     item.state, item.note = state, note
     item.verified_at, item.verified_by_id = utcnow(), user.id
+    if first:  # an old debt analysed and verified: evidence for 36, once per item
+        r = item.receivable
+        summary = f"{r.debtor.name} #{r.id} {format_fen(item.start_fen)}"
+        link_evidence("receivables.verified", item.id, summary, site_id=r.site_id)
     audit.record(
         "receivables.verified",
         "receivable",
@@ -154,6 +162,26 @@ def progress(campaign: Campaign) -> Progress:
         collected=sum(int(row[2]) for row in found.values()),
         collected_fen=sum(int(row[3]) for row in found.values()),
     )
+
+
+def verified_share(site_ids: frozenset[int] | None) -> tuple[int, int]:
+    """(verified, all) items of the campaigns at ``site_ids`` (None: every site)."""
+    where = [] if site_ids is None else [Campaign.site_id.in_(site_ids)]
+    verified, count = db.session.execute(
+        select(
+            func.count().filter(CampaignItem.state != Verification.TO_VERIFY),
+            func.count(),
+        )
+        .join(Campaign, Campaign.id == CampaignItem.campaign_id)
+        .where(*where)
+    ).one()
+    return int(verified), int(count)
+
+
+def first_start(site_ids: frozenset[int] | None) -> date | None:
+    """The day the first campaign at ``site_ids`` started (None: no campaign)."""
+    where = [] if site_ids is None else [Campaign.site_id.in_(site_ids)]
+    return db.session.scalar(select(func.min(Campaign.started_on)).where(*where))
 
 
 def items(campaign: Campaign, state: Verification | None = None):

@@ -1,21 +1,35 @@
 """Demo data: about 40 debtors at both sites and 150 receivables over every aging
 bucket (a few from 2017), partial payments, two staff advances long overdue (the
 staff members stand for the demo's crew and gardener accounts, who are reminded),
-and chasing letters at each level with the receivables' levels they recorded.
+chasing letters at each level with the receivables' levels they recorded, and an
+open clean-up campaign at the first site, half of it verified.
 Loaded once (nothing when a debtor exists), in bulk."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import insert, select, update
 
-from modules.receivables import generate, ledger, letters
+from modules.receivables import campaigns, generate, ledger, letters
 from modules.receivables.levels import LEVELS
-from modules.receivables.models import Debtor, Receivable, ReceivableKind
+from modules.receivables.models import (
+    CampaignItem,
+    Debtor,
+    Receivable,
+    ReceivableKind,
+    Verification,
+)
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
 
+VERIFIED = (
+    (Verification.OWED, "对方确认欠款，同意分期偿还"),
+    (Verification.PAPERWORK, "缺原始合同，待经营管理科补齐"),
+    (Verification.DISPUTED, "对方对水电费计量有异议"),
+    (Verification.PAPERWORK_DONE, "已补齐借据与审批单"),
+    (Verification.WRITE_OFF, "债务人已注销，经多次催收无果"),
+)
 DEBTORS = 40
 RECEIVABLES = 150
 PAYMENTS = 120
@@ -49,6 +63,27 @@ def load() -> None:
     finance = db.session.scalar(select(User).where(User.username == "finance"))
     if finance is not None:
         _letters(others, today, finance)
+        _campaign(site_ids[0], today, finance)
+
+
+def _campaign(site_id, today, finance) -> None:
+    """The clean-up campaign at the first site, opened two months ago over what fell
+    due before last year, half of it verified."""
+    campaign = campaigns.start(
+        f"{today.year}年应收款专项清理",
+        site_id,
+        date(today.year - 1, 1, 1),
+        finance,
+        today - timedelta(days=60),
+    )
+    found = db.session.scalars(
+        select(CampaignItem)
+        .where(CampaignItem.campaign_id == campaign.id)
+        .order_by(CampaignItem.id)
+    ).all()
+    for n, item in enumerate(found[: len(found) // 2]):
+        state, note = VERIFIED[n % len(VERIFIED)]
+        campaigns.verify(item, state, note, finance)
 
 
 def _letters(debtors, today, finance) -> None:

@@ -143,6 +143,13 @@ spec = ModuleSpec(
             permission="receivables.view",
         ),
         EvidenceKind(
+            "receivables.verified",
+            _l("Old receivable verified (clean-up)"),
+            "receivables.campaign_item_evidence",
+            ("36",),
+            permission="receivables.view",
+        ),
+        EvidenceKind(
             "receivables.rent_payment",
             _l("Rent received"),
             "receivables.payment_evidence",
@@ -153,9 +160,16 @@ spec = ModuleSpec(
     indicators=(
         Indicator(
             "receivables.over_one_year",
-            _l("Owed for over a year (against 1 January)"),
+            _l("Owed for over a year (against the campaign's start, else 1 January)"),
             ("36",),
             indicators.over_one_year_indicator,
+            permission="receivables.view",
+        ),
+        Indicator(
+            "receivables.campaign_verified",
+            _l("Clean-up campaign: receivables verified"),
+            ("36",),
+            indicators.campaign_verified,
             permission="receivables.view",
         ),
         Indicator(

@@ -184,3 +184,12 @@ def campaign_xlsx(campaign_id: int):
         download_name=f"{found.name}.xlsx",
         max_age=0,
     )
+
+
+@bp.route("/evidence/campaign-items/<int:id>")
+@require(*READ)
+def campaign_item_evidence(id: int):  # noqa: A002  (the ledger links to evidence by ``id``)
+    item = db.session.get(CampaignItem, id) or abort(404)
+    return redirect(
+        url_for("receivables.campaign_item", campaign_id=item.campaign_id, item_id=item.id)
+    )

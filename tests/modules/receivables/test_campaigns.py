@@ -6,6 +6,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -18,6 +19,8 @@ from modules.receivables.models import (
     Verification,
 )
 from parkops.extensions import db
+from parkops.rectification.models import EvidenceLink, Problem
+from parkops.registry import registry
 from parkops.timeutil import business_day
 
 CUTOFF = date(2025, 1, 1)
@@ -187,3 +190,38 @@ def test_the_campaign_page_takes_the_same_queries_for_3_or_30_items(
         return counts
 
     assert queries_for(3) == queries_for(30)
+
+
+def test_a_first_verification_is_evidence_for_36_once(ledger, park, old_debts):
+    _debtor, first, _second = old_debts
+    start(park)
+    item = db.session.scalars(
+        select(CampaignItem).where(CampaignItem.receivable_id == first.id)
+    ).one()
+    campaigns.verify(item, Verification.PAPERWORK, "缺借据", park.finance)
+    campaigns.verify(item, Verification.PAPERWORK_DONE, "已补齐", park.finance)
+    links = db.session.execute(
+        select(EvidenceLink.kind, EvidenceLink.record_id, Problem.code, EvidenceLink.site_id)
+        .join(Problem, Problem.id == EvidenceLink.problem_id)
+        .where(EvidenceLink.kind == "receivables.verified")
+    ).all()
+    assert links == [("receivables.verified", item.id, "36", park.psy.id)]
+
+
+def test_the_indicators_weigh_the_campaign(app, park, old_debts, make_receivable):
+    _debtor, first, _second = old_debts
+    campaign = start(park)
+    item = db.session.scalars(
+        select(CampaignItem).where(CampaignItem.receivable_id == first.id)
+    ).one()
+    campaigns.verify(item, Verification.OWED, "", park.finance)
+    found = {i.name: i for i in registry(app).indicators}
+    psy = frozenset({park.psy.id})
+    with app.test_request_context(), force_locale("en"):
+        assert found["receivables.campaign_verified"].compute(psy) == (
+            "1 of 2 verified (50%)",
+            False,
+        )
+        text, _good = found["receivables.over_one_year"].compute(psy)
+    # Against the day the campaign started, not 1 January.
+    assert text.endswith(f"on {campaign.started_on.isoformat()})")

@@ -7,12 +7,14 @@ from modules.receivables import aging
 from modules.receivables.aging import Bucket
 from modules.receivables.ledger import balance_fen
 from modules.receivables.models import (
+    CampaignItem,
     Debtor,
     DebtorKind,
     Letter,
     Payment,
     Receivable,
     ReceivableKind,
+    Verification,
 )
 from parkops import demo
 from parkops.auth.models import User
@@ -44,6 +46,9 @@ def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
     # Letters at each level, and the receivables' levels they recorded.
     assert sorted(db.session.scalars(select(Letter.level))) == [1, 1, 1, 2, 2, 3]
     assert set(db.session.scalars(select(Receivable.level))) == {0, 1, 2, 3}
+    # An open clean-up campaign, half of it verified.
+    items = db.session.scalars(select(CampaignItem.state)).all()
+    assert items and sum(s != Verification.TO_VERIFY for s in items) == len(items) // 2
     # The staff members stand for accounts that hear about their advances.
     linked = db.session.scalars(select(Debtor.subject_kind).where(Debtor.kind == DebtorKind.STAFF))
     assert list(linked) == ["core.user", "core.user"]
