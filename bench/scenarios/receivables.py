@@ -5,12 +5,13 @@ bucket back to 2017, each payment a partial one of a receivable (a sixth or less
 inserted in bulk by the module's own generator (modules/receivables/generate.py).
 
 Chasing: 100,000 follow-up entries; one busy debtor has a letter for every open
-receivable (issued through the module's service).
+receivable (issued through the module's service); a clean-up campaign over the first
+site's receivables due before last year.
 
 Pages: the aging page (by kind, by debtor), the receivables list, the list of what
 awaits a letter, the debtors list, one busy debtor's page (with the follow-up log),
-statement over ten years, letter form and letter, a receivable's page, and the home
-page's to-do, as finance.
+statement over ten years, letter form and letter, a receivable's page, the
+campaign's page, and the home page's to-do, as finance.
 """
 
 import random
@@ -20,8 +21,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bench.scenarios import Page
-from modules.receivables import generate, ledger, letters, levels
-from modules.receivables.models import Debtor, FollowUp, Letter, Receivable
+from modules.receivables import campaigns, generate, ledger, letters, levels
+from modules.receivables.models import Campaign, Debtor, FollowUp, Letter, Receivable
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -54,6 +55,7 @@ def setup(app: Flask) -> None:
     overdue = today - timedelta(days=levels.thresholds()[1])
     ids = [r.id for r, _balance in rows if r.level == 0 and r.due_on <= overdue]
     letters.issue(busy, busy.site_id, 1, ids[:200], today + timedelta(days=10), finance, today)
+    campaigns.start("专项清理", site_ids[0], date(today.year - 1, 1, 1), finance, today)
 
 
 def _busy() -> int:
@@ -70,6 +72,7 @@ def _busy() -> int:
 def pages(app: Flask) -> list[Page]:
     busy = _busy()
     letter = db.session.scalar(select(Letter.id).where(Letter.debtor_id == busy).limit(1))
+    campaign = db.session.scalar(select(func.max(Campaign.id)))
     receivable = db.session.scalar(
         select(FollowUp.receivable_id)
         .group_by(FollowUp.receivable_id)
@@ -87,6 +90,7 @@ def pages(app: Flask) -> list[Page]:
         Page("a receivable, follow-up log", f"/receivables/{receivable}", "finance"),
         Page("letter form", f"/receivables/debtors/{busy}/letters/new", "finance"),
         Page("a letter", f"/receivables/letters/{letter}", "finance"),
+        Page("clean-up campaign", f"/receivables/campaigns/{campaign}", "finance"),
         Page("debtors", "/receivables/debtors/", "finance"),
         Page(
             "statement, ten years",
