@@ -160,7 +160,7 @@ spec = ModuleSpec(
     indicators=(
         Indicator(
             "receivables.over_one_year",
-            _l("Owed for over a year (against the campaign's start, else 1 January)"),
+            _l("Owed for over a year (against the start of the clean-up, else 1 January)"),
             ("36",),
             indicators.over_one_year_indicator,
             permission="receivables.view",
