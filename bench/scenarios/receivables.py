@@ -4,19 +4,25 @@ On top of the demo's. 2,000 debtors at both sites, receivables over every aging
 bucket back to 2017, each payment a partial one of a receivable (a sixth or less);
 inserted in bulk by the module's own generator (modules/receivables/generate.py).
 
-Pages: the aging page (by kind, by debtor), the receivables list, the debtors list
-and one busy debtor's statement over ten years, as finance.
+Chasing: 100,000 follow-up entries; one busy debtor has a letter for every open
+receivable (issued through the module's service); a clean-up campaign over the first
+site's receivables due before last year.
+
+Pages: the aging page (by kind, by debtor), the receivables list, the list of what
+awaits a letter, the debtors list, one busy debtor's page (with the follow-up log),
+statement over ten years, letter form and letter, a receivable's page, the
+campaign's page, and the home page's to-do, as finance.
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
 
 from bench.scenarios import Page
-from modules.receivables import generate
-from modules.receivables.models import Debtor, Receivable
+from modules.receivables import campaigns, generate, ledger, letters, levels
+from modules.receivables.models import Campaign, Debtor, FollowUp, Letter, Receivable
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -26,6 +32,7 @@ MODULES = ("receivables",)
 DEBTORS = 2_000
 RECEIVABLES = 200_000
 PAYMENTS = 1_000_000
+FOLLOW_UPS = 100_000
 
 
 def setup(app: Flask) -> None:
@@ -40,15 +47,36 @@ def setup(app: Flask) -> None:
     )
     site_of = {rid: sites[debtor_id] for rid, debtor_id, _a, _d in owed}
     generate.payments(rng, owed, PAYMENTS, today, site_of)
+    finance = db.session.scalar(select(User).where(User.username == "finance"))
+    generate.follow_ups(rng, owed, FOLLOW_UPS, [finance.id])
     db.session.commit()
+    busy = db.session.get(Debtor, _busy())
+    rows = ledger.open_receivables(busy.id, busy.site_id)
+    overdue = today - timedelta(days=levels.thresholds()[1])
+    ids = [r.id for r, _balance in rows if r.level == 0 and r.due_on <= overdue]
+    letters.issue(busy, busy.site_id, 1, ids[:200], today + timedelta(days=10), finance, today)
+    campaigns.start("专项清理", site_ids[0], date(today.year - 1, 1, 1), finance, today)
 
 
-def pages(app: Flask) -> list[Page]:
-    busy = db.session.scalar(
+def _busy() -> int:
+    """The debtor with the most receivables."""
+    return db.session.scalar(
         select(Debtor.id)
         .join(Receivable, Receivable.debtor_id == Debtor.id)
         .group_by(Debtor.id)
         .order_by(func.count(Receivable.id).desc(), Debtor.id)
+        .limit(1)
+    )
+
+
+def pages(app: Flask) -> list[Page]:
+    busy = _busy()
+    letter = db.session.scalar(select(Letter.id).where(Letter.debtor_id == busy).limit(1))
+    campaign = db.session.scalar(select(func.max(Campaign.id)))
+    receivable = db.session.scalar(
+        select(FollowUp.receivable_id)
+        .group_by(FollowUp.receivable_id)
+        .order_by(func.count().desc(), FollowUp.receivable_id)
         .limit(1)
     )
     start = date(business_day().year - 10, 1, 1).isoformat()
@@ -56,6 +84,13 @@ def pages(app: Flask) -> list[Page]:
         Page("aging, by kind", "/receivables/aging?by=kind", "finance"),
         Page("aging, by debtor", "/receivables/aging?by=debtor", "finance"),
         Page("receivables, open", "/receivables/", "finance"),
+        Page("receivables awaiting a letter", "/receivables/?chase=1", "finance"),
+        Page("home, finance's to-do", "/", "finance"),
+        Page("a debtor, follow-up log", f"/receivables/debtors/{busy}", "finance"),
+        Page("a receivable, follow-up log", f"/receivables/{receivable}", "finance"),
+        Page("letter form", f"/receivables/debtors/{busy}/letters/new", "finance"),
+        Page("a letter", f"/receivables/letters/{letter}", "finance"),
+        Page("clean-up campaign", f"/receivables/campaigns/{campaign}", "finance"),
         Page("debtors", "/receivables/debtors/", "finance"),
         Page(
             "statement, ten years",

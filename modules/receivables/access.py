@@ -30,6 +30,13 @@ def may_write(user: User, site_id: int | None = None) -> bool:
     return user.can("receivables.write") and (site_id is None or user.can_see_site(site_id))
 
 
+def may_follow_up(user: User, receivable: Receivable) -> bool:
+    """Finance at the receivable's site, or the person who handles it, logs follow-ups."""
+    if may_write(user, receivable.site_id):
+        return True
+    return receivable.handler_id == user.id and user.can_see_site(receivable.site_id)
+
+
 def receivable_scope(user: User) -> ColumnElement[bool]:
     """WHERE clause: the receivables ``user`` may see (their sites; a handler: hers)."""
     clause = site_clause(user, Receivable.site_id)

@@ -1,18 +1,35 @@
 """Demo data: about 40 debtors at both sites and 150 receivables over every aging
-bucket (a few from 2017), partial payments, and two staff advances long overdue.
+bucket (a few from 2017), partial payments, two staff advances long overdue (the
+staff members stand for the demo's crew and gardener accounts, who are reminded),
+chasing letters at each level with the receivables' levels they recorded, and an
+open clean-up campaign at the first site, half of it verified.
 Loaded once (nothing when a debtor exists), in bulk."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
-from modules.receivables import generate
-from modules.receivables.models import Debtor, Receivable, ReceivableKind
+from modules.receivables import campaigns, generate, ledger, letters
+from modules.receivables.levels import LEVELS
+from modules.receivables.models import (
+    CampaignItem,
+    Debtor,
+    Receivable,
+    ReceivableKind,
+    Verification,
+)
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
 
+VERIFIED = (
+    (Verification.OWED, "对方确认欠款，同意分期偿还"),
+    (Verification.PAPERWORK, "缺原始合同，待经营管理科补齐"),
+    (Verification.DISPUTED, "对方对水电费计量有异议"),
+    (Verification.PAPERWORK_DONE, "已补齐借据与审批单"),
+    (Verification.WRITE_OFF, "债务人已注销，经多次催收无果"),
+)
 DEBTORS = 40
 RECEIVABLES = 150
 PAYMENTS = 120
@@ -35,7 +52,59 @@ def load() -> None:
     site_of = {rid: sites[debtor_id] for rid, debtor_id, _a, _d in owed}
     generate.payments(rng, owed, PAYMENTS, today, site_of)
     _staff_advances(ids[:2], sites, today, users.get("finance"))
+    for debtor_id, username in zip(ids[:2], ("crew", "gardener"), strict=True):
+        if users.get(username):  # the account the staff member signs in with
+            db.session.execute(
+                update(Debtor)
+                .where(Debtor.id == debtor_id)
+                .values(subject_kind=ledger.USER_SUBJECT, subject_id=users[username])
+            )
     db.session.commit()
+    finance = db.session.scalar(select(User).where(User.username == "finance"))
+    if finance is not None:
+        _letters(others, today, finance)
+        _campaign(site_ids[0], today, finance)
+
+
+def _campaign(site_id, today, finance) -> None:
+    """The clean-up campaign at the first site, opened two months ago over what fell
+    due before last year, half of it verified."""
+    campaign = campaigns.start(
+        f"{today.year}年应收款专项清理",
+        site_id,
+        date(today.year - 1, 1, 1),
+        finance,
+        today - timedelta(days=60),
+    )
+    found = db.session.scalars(
+        select(CampaignItem)
+        .where(CampaignItem.campaign_id == campaign.id)
+        .order_by(CampaignItem.id)
+    ).all()
+    for n, item in enumerate(found[: len(found) // 2]):
+        state, note = VERIFIED[n % len(VERIFIED)]
+        campaigns.verify(item, state, note, finance)
+
+
+def _letters(debtors, today, finance) -> None:
+    """Three debtors chased over the past months: the first has had a 提醒函, the
+    second also a 催缴通知书, the third a final notice too."""
+    chased = 0
+    for debtor_id, site_id in debtors:
+        old = [
+            r.id
+            for r, _balance in ledger.open_receivables(debtor_id, site_id)
+            if r.due_on <= today - timedelta(days=200)
+        ]
+        if not old:
+            continue
+        chased += 1
+        debtor = db.session.get(Debtor, debtor_id)
+        for level, days_ago in zip(LEVELS, (80, 45, 10)[3 - chased :], strict=False):
+            day = today - timedelta(days=days_ago)
+            letters.issue(debtor, site_id, level, old, day + timedelta(days=10), finance, day)
+        if chased == 3:
+            return
 
 
 def _staff_advances(staff_ids, sites, today, handler_id) -> None:

@@ -14,8 +14,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from modules.receivables.ledger import MAX_AMOUNT_FEN
-from modules.receivables.models import DebtorKind, PaymentMethod, ReceivableKind
-from modules.receivables.texts import DEBTOR_KINDS, PAYMENT_METHODS, RECEIVABLE_KINDS
+from modules.receivables.models import DebtorKind, FollowUpKind, PaymentMethod, ReceivableKind
+from modules.receivables.texts import (
+    DEBTOR_KINDS,
+    FOLLOW_UP_KINDS,
+    PAYMENT_METHODS,
+    RECEIVABLE_KINDS,
+)
 from parkops.forms import YuanField
 
 
@@ -43,6 +48,12 @@ class DebtorForm(FlaskForm):
     contact = StringField(_l("Contact person"), filters=[_strip], validators=[Length(max=60)])
     phone = StringField(_l("Phone"), filters=[_strip], validators=[Length(max=40)])
     address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=200)])
+    account_id = SelectField(
+        _l("The staff member's account"),
+        coerce=_optional_int,
+        validate_choice=False,
+        description=_l("A staff member is reminded there to clear an advance."),
+    )
 
     @property
     def debtor_kind(self) -> DebtorKind:
@@ -108,3 +119,22 @@ class ReversalForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     """Approve or refuse a reversal: the button pressed says which."""
+
+
+class FollowUpForm(FlaskForm):
+    """One follow-up: the date and amount only for a promise to pay (the service checks
+    them: a date today or later, an amount above zero within the balance)."""
+
+    kind = SelectField(
+        _l("What happened"),
+        choices=[SelectChoice(k.value, label) for k, label in FOLLOW_UP_KINDS.items()],
+    )
+    note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])
+    promised_on = DateField(_l("Promised to pay by"), validators=[Optional()])
+    promised = YuanField(
+        _l("Amount promised (yuan)"), validators=[Optional()], max_fen=MAX_AMOUNT_FEN
+    )
+
+    @property
+    def follow_up_kind(self) -> FollowUpKind:
+        return FollowUpKind(self.kind.data)

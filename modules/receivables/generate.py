@@ -15,6 +15,8 @@ from modules.receivables.models import (
     Allocation,
     Debtor,
     DebtorKind,
+    FollowUp,
+    FollowUpKind,
     Payment,
     PaymentMethod,
     Receivable,
@@ -140,3 +142,37 @@ def payments(rng: random.Random, owed, count: int, today: date, site_of: dict[in
     ]
     for batch in _batches(parts):
         db.session.execute(insert(Allocation), batch)
+
+
+NOTES = (
+    "已电话联系，对方称资金紧张",
+    "上门拜访，负责人不在",
+    "对方回函，对金额无异议",
+    "承诺分期付款",
+)
+
+
+def follow_ups(rng: random.Random, owed, count: int, user_ids: list[int]) -> None:
+    """Insert ``count`` follow-up entries over ``owed`` (as ``receivables`` returns
+    them): calls, visits, replies; every fourth a promise to pay, long broken."""
+    now = utcnow()
+    rows = []
+    for n in range(count):
+        rid, _debtor_id, amount, due = owed[(n * 5) % len(owed)]
+        promise = n % 4 == 3
+        rows.append(
+            {
+                "receivable_id": rid,
+                "kind": (FollowUpKind.PROMISE if promise else rng.choice(FOLLOW_UP_KINDS)).value,
+                "note": NOTES[n % len(NOTES)],
+                "promised_on": due + timedelta(days=30) if promise else None,
+                "promised_fen": max(1, amount // 2) if promise else None,
+                "created_at": now,
+                "created_by_id": user_ids[n % len(user_ids)],
+            }
+        )
+    for batch in _batches(rows):
+        db.session.execute(insert(FollowUp), batch)
+
+
+FOLLOW_UP_KINDS = (FollowUpKind.CALL, FollowUpKind.VISIT, FollowUpKind.REPLY)

@@ -2,7 +2,9 @@
 every site), filtered in SQL; each returns (text, good?) with None for "no judgement".
 
 - problem 36: what has been owed for over a year (more than a year past due), amount
-  and count, against the same figure on 1 January of this year;
+  and count, against the same figure on the day the first clean-up campaign started
+  (1 January of this year when there is none); and the share of the campaigns'
+  receivables verified;
 - problem 12: rent that fell due this month against what of it was collected.
 """
 
@@ -11,6 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from modules.receivables import campaigns
 from modules.receivables.aging import balance_as_of, years_before
 from modules.receivables.models import Allocation, Receivable, ReceivableKind
 from parkops.extensions import db
@@ -48,7 +51,7 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
 def over_one_year_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
     today = business_day()
     fen, count = over_one_year(site_ids, today)
-    start = today.replace(month=1, day=1)
+    start = campaigns.first_start(site_ids) or today.replace(month=1, day=1)
     before, _count = over_one_year(site_ids, start)
     text = _(
         "%(amount)s in %(count)s receivables (%(before)s on %(day)s)",
@@ -60,6 +63,19 @@ def over_one_year_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool 
     if fen == 0 and before == 0:
         return text, True
     return text, fen < before
+
+
+def campaign_verified(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
+    verified, count = campaigns.verified_share(site_ids)
+    if not count:
+        return _("no clean-up campaign yet"), None
+    text = _(
+        "%(verified)s of %(count)s verified (%(percent)s%%)",
+        verified=verified,
+        count=count,
+        percent=round(verified * 100 / count),
+    )
+    return text, verified == count
 
 
 def rent_collected_this_month(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:

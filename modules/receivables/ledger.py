@@ -64,6 +64,9 @@ def check_not_future(day: date) -> date:
     return day
 
 
+USER_SUBJECT = "core.user"  # a staff debtor standing for a user account (reminders)
+
+
 @dataclass
 class DebtorData:
     """A debtor as typed: the site's id, the name, kind and the optional details."""
@@ -81,11 +84,16 @@ class DebtorData:
 
 def add_debtor(data: DebtorData, user: User | None) -> Debtor:
     """Register a debtor (adds and flushes; the caller commits). ReceivablesError when
-    the name is empty or the site unknown."""
+    the name is empty, the site unknown, or a user account (``USER_SUBJECT``) given for
+    a debtor who is not a staff member, or one that is unknown or deactivated."""
     if not data.name.strip():
         raise ReceivablesError(_("Give the debtor's name."))
     if db.session.get(Site, data.site_id) is None:
         raise ReceivablesError(_("Choose a site."))
+    if data.subject_kind == USER_SUBJECT:
+        account = db.session.get(User, data.subject_id)
+        if data.kind != DebtorKind.STAFF or account is None or not account.active:
+            raise ReceivablesError(_("Only a staff member stands for an active account."))
     debtor = Debtor(
         site_id=data.site_id,
         name=data.name.strip(),

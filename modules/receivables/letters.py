@@ -24,9 +24,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from modules.receivables import ledger
+from modules.receivables import ledger, levels
 from modules.receivables.errors import ReceivablesError
-from modules.receivables.models import Debtor, Letter
+from modules.receivables.models import Debtor, Letter, Receivable
 from parkops import audit, idempotency, module_settings
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -185,8 +185,13 @@ def issue(
     today: date,
     retry_key: str | None = None,
 ) -> Letter:
-    """Compose, number, freeze and audit a letter; commits. Refusals as ``compose``."""
+    """Compose, number, freeze and audit a letter, and raise its receivables to its
+    level (``levels.record``); commits. Refusals as ``compose``, and ``levels.refusal``
+    (skipping a level, not overdue enough, a promise to pay holding)."""
     content = compose(debtor, site_id, level, ids, deadline, today)
+    refused = levels.refusal(_chosen(content), level, today)
+    if refused:
+        raise ReceivablesError(refused)
     for _attempt in range(ATTEMPTS):
         number = (
             db.session.scalar(select(func.max(Letter.number)).where(Letter.year == today.year)) or 0
@@ -207,6 +212,7 @@ def issue(
         except IntegrityError:
             db.session.rollback()
             continue
+        levels.record(_chosen(content), level, today)
         audit.record(
             "receivables.letter_issued",
             "letter",
@@ -224,6 +230,11 @@ def issue(
         db.session.commit()
         return letter
     raise ReceivablesError(_("Too many letters issued at once; try again."))
+
+
+def _chosen(content: dict) -> list[Receivable]:
+    ids = [item["id"] for item in content["items"]]
+    return list(db.session.scalars(select(Receivable).where(Receivable.id.in_(ids))))
 
 
 def content_of(letter: Letter) -> dict:

@@ -46,6 +46,24 @@ class PaymentMethod(enum.StrEnum):
     RECEIPTS = "receipts"  # an advance cleared by reimbursement receipts, no cash
 
 
+class FollowUpKind(enum.StrEnum):
+    CALL = "call"
+    VISIT = "visit"
+    PROMISE = "promise"  # a promise to pay: date and amount
+    REPLY = "reply"  # the debtor's answer to a letter
+
+
+class Verification(enum.StrEnum):
+    """Where a receivable stands in a clean-up campaign (甄别核实)."""
+
+    TO_VERIFY = "to_verify"
+    OWED = "owed"  # confirmed as owed: to collect
+    DISPUTED = "disputed"
+    PAPERWORK = "paperwork"  # paperwork to complete
+    PAPERWORK_DONE = "paperwork_done"
+    WRITE_OFF = "write_off"  # proposed for write-off, with a reason
+
+
 class ReversalState(enum.StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
@@ -102,6 +120,9 @@ class Receivable(Base):
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The chasing level reached by the letters issued (0 none, 1 提醒函, 2 催缴通知书,
+    # 3 final notice): raised one step at a time by ``levels.record``, never lowered.
+    level: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -191,3 +212,59 @@ class Letter(Base):
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     debtor: Mapped[Debtor] = relationship(lazy="joined")
+
+
+class FollowUp(Base):
+    """One entry in a receivable's follow-up log (a call, a visit, a promise to pay,
+    a reply), by its author at ``created_at`` (UTC); never edited. A promise carries
+    the local date it runs to (``promised_on``) and the amount (fen); while that date
+    has not passed the receivable's chasing level does not rise."""
+
+    __tablename__ = "rcv_follow_ups"
+    __table_args__ = (Index("ix_rcv_follow_ups_receivable", "receivable_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"))
+    kind: Mapped[FollowUpKind] = mapped_column(_enum(FollowUpKind))
+    note: Mapped[str] = mapped_column(Text, default="")
+    promised_on: Mapped[date | None]
+    promised_fen: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User] = relationship()
+
+
+class Campaign(Base):
+    """A special clean-up (专项清理) of one site's receivables due before ``due_before``
+    (a local date) and still open when it started (``started_on``)."""
+
+    __tablename__ = "rcv_campaigns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    due_before: Mapped[date]
+    started_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    site: Mapped[Site] = relationship(lazy="joined")
+
+
+class CampaignItem(Base):
+    """One receivable in a campaign: its open balance (fen) when the campaign started and
+    its verification, last set by ``verified_by`` at ``verified_at`` (UTC; each change
+    is audited)."""
+
+    __tablename__ = "rcv_campaign_items"
+    __table_args__ = (UniqueConstraint("campaign_id", "receivable_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("rcv_campaigns.id"))
+    receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"), index=True)
+    start_fen: Mapped[int]
+    state: Mapped[Verification] = mapped_column(_enum(Verification))
+    note: Mapped[str] = mapped_column(Text, default="")
+    verified_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    receivable: Mapped[Receivable] = relationship(lazy="joined")
+    verified_by: Mapped[User | None] = relationship()

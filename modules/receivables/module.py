@@ -12,14 +12,16 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
 
 from flask_babel import lazy_gettext as _l
 
-from modules.receivables import demo, indicators, letters
+from modules.receivables import demo, indicators, jobs, letters, levels, texts, todo
 from modules.receivables.views import bp
+from parkops.audit_words import one_of
 from parkops.money import format_fen
 from parkops.registry import (
     AuditDetail,
     AuditObject,
     EvidenceKind,
     Indicator,
+    JobSpec,
     ModuleSpec,
     NavEntry,
     Permission,
@@ -39,6 +41,10 @@ def _debtor(value) -> str:
     return f"#{value}"
 
 
+def _number(value) -> str:
+    return f"#{value}"
+
+
 AUDIT_ACTIONS = {
     "receivables.debtor_added": _l("Debtor added"),
     "receivables.raised": _l("Receivable raised"),
@@ -48,12 +54,16 @@ AUDIT_ACTIONS = {
     "receivables.reversal_refused": _l("Payment reversal refused"),
     "receivables.imported": _l("Receivables imported"),
     "receivables.letter_issued": _l("Chasing letter issued"),
+    "receivables.follow_up": _l("Follow-up logged"),
+    "receivables.campaign_started": _l("Clean-up campaign started"),
+    "receivables.verified": _l("Receivable verified (clean-up)"),
 }
 AUDIT_OBJECTS = {
     "debtor": AuditObject(_l("Debtor"), "receivables.debtor", "debtor_id"),
     "receivable": AuditObject(_l("Receivable"), "receivables.receivable", "receivable_id"),
     "payment": AuditObject(_l("Payment"), "receivables.payment", "payment_id"),
     "letter": AuditObject(_l("Letter"), "receivables.letter", "letter_id"),
+    "campaign": AuditObject(_l("Clean-up campaign"), "receivables.campaign", "campaign_id"),
 }
 AUDIT_DETAILS = {
     "receivables.debtor_added:name": AuditDetail(_l("Name")),
@@ -65,6 +75,14 @@ AUDIT_DETAILS = {
     "receivables.imported:added": AuditDetail(_l("Added")),
     "receivables.imported:already": AuditDetail(_l("Imported before")),
     "receivables.letter_issued:reference": AuditDetail(_l("Reference")),
+    "receivables.follow_up:kind": AuditDetail(_l("Kind"), one_of(texts.FOLLOW_UP_KINDS)),
+    "receivables.follow_up:receivable_id": AuditDetail(_l("Receivable"), _number),
+    "receivables.follow_up:promised_on": AuditDetail(_l("Promised for")),
+    "receivables.campaign_started:name": AuditDetail(_l("Name")),
+    "receivables.campaign_started:items": AuditDetail(_l("Receivables")),
+    "receivables.verified:campaign_id": AuditDetail(_l("Campaign"), _number),
+    "receivables.verified:state": AuditDetail(_l("Verification"), one_of(texts.VERIFICATIONS)),
+    "receivables.verified:note": AuditDetail(_l("Note")),
 }
 
 spec = ModuleSpec(
@@ -93,6 +111,12 @@ spec = ModuleSpec(
             also=("receivables.receivable", "receivables.new"),
         ),
         SubNavEntry(_l("Aging"), "receivables.aging", READ),
+        SubNavEntry(
+            _l("Clean-up"),
+            "receivables.campaign_list",
+            ("receivables.view", "receivables.write"),
+            also=("receivables.campaign", "receivables.campaign_item"),
+        ),
         SubNavEntry(_l("Import"), "receivables.import_", "receivables.write"),
         SubNavEntry(
             _l("Debtors"),
@@ -119,6 +143,13 @@ spec = ModuleSpec(
             permission="receivables.view",
         ),
         EvidenceKind(
+            "receivables.verified",
+            _l("Old receivable verified (clean-up)"),
+            "receivables.campaign_item_evidence",
+            ("36",),
+            permission="receivables.view",
+        ),
+        EvidenceKind(
             "receivables.rent_payment",
             _l("Rent received"),
             "receivables.payment_evidence",
@@ -129,9 +160,16 @@ spec = ModuleSpec(
     indicators=(
         Indicator(
             "receivables.over_one_year",
-            _l("Owed for over a year (against 1 January)"),
+            _l("Owed for over a year (against the start of the clean-up, else 1 January)"),
             ("36",),
             indicators.over_one_year_indicator,
+            permission="receivables.view",
+        ),
+        Indicator(
+            "receivables.campaign_verified",
+            _l("Clean-up campaign: receivables verified"),
+            ("36",),
+            indicators.campaign_verified,
             permission="receivables.view",
         ),
         Indicator(
@@ -142,9 +180,12 @@ spec = ModuleSpec(
             permission="receivables.view",
         ),
     ),
-    settings=letters.SETTINGS,
+    settings=(*levels.SETTINGS, *jobs.SETTINGS, *letters.SETTINGS),
+    settings_check=levels.check,
     settings_permission="receivables.write",
+    jobs=(JobSpec(jobs.JOB, jobs.morning, "cron", {"hour": 8, "minute": 30}),),
     demo=demo.load,
+    todo=todo.todo,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,

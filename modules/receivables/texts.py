@@ -4,9 +4,11 @@ from flask_babel import lazy_gettext as _l
 
 from modules.receivables.models import (
     DebtorKind,
+    FollowUpKind,
     PaymentMethod,
     ReceivableKind,
     ReversalState,
+    Verification,
 )
 from parkops import labels
 
@@ -39,6 +41,24 @@ REVERSAL_STATES = {
     ReversalState.REFUSED: _l("Reversal refused"),
 }
 
+FOLLOW_UP_KINDS = {
+    FollowUpKind.CALL: _l("Call"),
+    FollowUpKind.VISIT: _l("Visit"),
+    FollowUpKind.PROMISE: _l("Promise to pay"),
+    FollowUpKind.REPLY: _l("Reply"),
+}
+
+VERIFICATIONS = {
+    Verification.TO_VERIFY: _l("To verify"),
+    Verification.OWED: _l("Confirmed as owed"),
+    Verification.DISPUTED: _l("Disputed"),
+    Verification.PAPERWORK: _l("Paperwork to complete"),
+    Verification.PAPERWORK_DONE: _l("Paperwork completed"),
+    Verification.WRITE_OFF: _l("Proposed for write-off"),
+}
+
+labels.register(FollowUpKind, FOLLOW_UP_KINDS)
+labels.register(Verification, VERIFICATIONS)
 labels.register(DebtorKind, DEBTOR_KINDS)
 labels.register(ReceivableKind, RECEIVABLE_KINDS)
 labels.register(PaymentMethod, PAYMENT_METHODS)

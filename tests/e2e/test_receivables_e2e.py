@@ -73,3 +73,56 @@ def test_the_aging_and_a_statement_on_a_phone(phone, sign_in, screenshot, live_s
     phone.goto(f"/receivables/debtors/{debtor_id}/statement")
     expect(phone.locator("h1")).to_contain_text(name)
     screenshot(phone, "statement-phone")
+
+
+def _awaiting_letter(live_server) -> tuple[int, int]:
+    """A receivable at 濮上园 awaiting a letter at a new level: (its debtor, its id)."""
+    from modules.receivables import levels
+    from parkops.timeutil import business_day
+
+    with live_server.app.app_context():
+        row = db.session.execute(
+            select(Receivable.debtor_id, Receivable.id)
+            .where(levels.due_clause(business_day()), Receivable.site.has(code="PSY"))
+            .order_by(Receivable.id)
+            .limit(1)
+        ).one()
+        return tuple(row)
+
+
+def test_finance_logs_a_promise_and_the_letter_form_proposes_levels(
+    desktop, sign_in, screenshot, live_server
+):
+    page = desktop
+    debtor_id, receivable_id = _awaiting_letter(live_server)
+    sign_in(page, "finance")
+
+    page.goto(f"/receivables/debtors/{debtor_id}/letters/new")
+    expect(page.locator(f"input[name=receivable_id][value='{receivable_id}']")).to_be_checked()
+    screenshot(page, "letter-form")
+
+    page.goto(f"/receivables/{receivable_id}")
+    page.locator("select[name=kind]").select_option("promise")
+    page.locator("textarea[name=note]").fill("财务经理电话承诺下月付清")
+    page.locator("input[name=promised_on]").fill("2099-12-31")
+    page.locator("input[name=promised]").fill("10.00")
+    page.locator("#follow-ups [type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/receivables/{receivable_id}#follow-ups$"))
+    expect(page.locator("#follow-ups")).to_contain_text("财务经理电话承诺下月付清")
+    screenshot(page, "follow-up-log")
+
+    # The promise holds: the letter form no longer ticks it.
+    page.goto(f"/receivables/debtors/{debtor_id}/letters/new")
+    box = page.locator(f"input[name=receivable_id][value='{receivable_id}']")
+    expect(box).not_to_be_checked()
+
+
+def test_the_follow_up_log_on_a_phone(phone, sign_in, screenshot, live_server):
+    debtor_id, receivable_id = _awaiting_letter(live_server)
+    sign_in(phone, "finance")
+    phone.goto(f"/receivables/{receivable_id}")
+    expect(phone.locator("#follow-ups form")).to_be_visible()
+    screenshot(phone, "receivable-phone")
+    phone.goto(f"/receivables/debtors/{debtor_id}")
+    expect(phone.locator("#follow-ups")).to_be_visible()
+    screenshot(phone, "debtor-phone")

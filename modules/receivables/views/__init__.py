@@ -54,7 +54,9 @@ def receivable_or_404(receivable_id: int, user) -> Receivable:
 
 from modules.receivables.views import (  # noqa: E402, F401
     aging,
+    campaigns,
     debtors,
+    followups,
     imports,
     letters,
     payments,

@@ -6,13 +6,15 @@ from io import BytesIO
 from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from modules.receivables import access, ledger, queries, statements
+from modules.receivables import access, followups, ledger, queries, statements
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.forms import DebtorForm
 from modules.receivables.views import bp, debtor_or_404, int_arg, repeat, visible_sites
 from parkops.auth.access import require
+from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.spreadsheet import Book
 from parkops.timeutil import business_day
@@ -40,6 +42,10 @@ def debtors():
 def new_debtor():
     form = DebtorForm()
     form.site_id.choices = [SelectChoice(s.id, s.name) for s in visible_sites()]
+    form.account_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(u.id, u.display_name)
+        for u in db.session.scalars(select(User).where(User.active).order_by(User.display_name))
+    ]
     status = 200
     if request.method == "POST":
         if done := repeat():
@@ -55,6 +61,8 @@ def new_debtor():
                 contact=form.contact.data or "",
                 phone=form.phone.data or "",
                 address=form.address.data or "",
+                subject_kind=ledger.USER_SUBJECT if form.account_id.data else None,
+                subject_id=form.account_id.data,
             )
             try:
                 debtor = ledger.create_debtor(
@@ -79,6 +87,7 @@ def debtor(debtor_id: int):
         rows=rows,
         open_fen=sum(balance for _r, balance in rows),
         payments=payments,
+        log=followups.of_debtor(found, access.receivable_scope(current_user)),
         may_write=access.may_write(current_user),
     )
 

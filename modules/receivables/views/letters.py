@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.receivables import access, ledger, letters
+from modules.receivables import access, ledger, letters, levels
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Letter
 from modules.receivables.views import bp, debtor_or_404, repeat
@@ -42,9 +42,18 @@ def new_letter(debtor_id: int):
         abort(404)
     today = business_day()
     errors, status = [], 200
-    level = request.form.get("level", request.args.get("level", "1"))
+    rows = ledger.open_receivables(debtor.id, site_id)
+    proposed = levels.proposals([r for r, _balance in rows], today)
+    # The form proposes the highest level a receivable has reached, and ticks the
+    # receivables a letter at that level may be about.
+    suggested = max((n for n in proposed.values() if n), default=1)
+    level = request.form.get("level", request.args.get("level", str(suggested)))
     deadline = request.form.get("deadline", (today + timedelta(days=10)).isoformat())
     chosen = request.form.getlist("receivable_id")
+    if request.method == "GET" and level.isdigit():
+        chosen = [
+            str(r.id) for r, _b in rows if r.level >= int(level) or proposed[r.id] == int(level)
+        ]
     if request.method == "POST":
         if done := repeat():
             return done
@@ -62,11 +71,11 @@ def new_letter(debtor_id: int):
             return redirect(url_for("receivables.letter", letter_id=letter.id), 303)
         except ReceivablesError as refused:
             errors, status = [str(refused)], 422
-    rows = ledger.open_receivables(debtor.id, site_id)
     return render_template(
         "receivables/letters/new.html",
         debtor=debtor,
         rows=rows,
+        proposed=proposed,
         level=level,
         deadline=deadline,
         chosen=chosen,

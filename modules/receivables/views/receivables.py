@@ -5,10 +5,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from modules.receivables import access, ledger, queries
+from modules.receivables import access, followups, ledger, levels, queries
 from modules.receivables.errors import ReceivablesError
-from modules.receivables.forms import ReceivableForm
-from modules.receivables.models import Allocation, Debtor, Payment
+from modules.receivables.forms import FollowUpForm, ReceivableForm
+from modules.receivables.models import Allocation, Debtor, Payment, Receivable
 from modules.receivables.views import bp, int_arg, receivable_or_404, repeat, visible_sites
 from modules.receivables.views.debtors import READ
 from parkops import attachments
@@ -16,6 +16,7 @@ from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
 from parkops.auth.models import Department, User
 from parkops.extensions import db
+from parkops.timeutil import business_day
 
 OWNER = "receivables.receivable"
 
@@ -24,13 +25,16 @@ OWNER = "receivables.receivable"
 @require(*READ)
 def index():
     open_only = request.args.get("all") != "1"
-    page = queries.paginate(
-        queries.receivable_list(current_user, open_only=open_only), int_arg("page") or 1
-    )
+    chase = request.args.get("chase") == "1"  # only those awaiting a letter
+    query = queries.receivable_list(current_user, open_only=open_only)
+    if chase:
+        query = query.where(levels.due_clause(business_day()))
+    page = queries.paginate(query, int_arg("page") or 1)
     return render_template(
         "receivables/receivables/index.html",
         page=page,
         open_only=open_only,
+        chase=chase,
         may_write=access.may_write(current_user),
     )
 
@@ -96,7 +100,12 @@ def new():
 @bp.route("/<int:receivable_id>")
 @require(*READ)
 def receivable(receivable_id: int):
-    found = receivable_or_404(receivable_id, current_user)
+    return receivable_page(receivable_or_404(receivable_id, current_user), FollowUpForm())
+
+
+def receivable_page(found: Receivable, follow_up_form: FollowUpForm, status: int = 200):
+    """The receivable's page: its payments, scans, follow-up log (and the form to add
+    one, for those who may)."""
     parts = db.session.execute(
         select(Allocation, Payment)
         .join(Payment, Payment.id == Allocation.payment_id)
@@ -108,13 +117,17 @@ def receivable(receivable_id: int):
         .where(Attachment.owner_kind == OWNER, Attachment.owner_id == found.id)
         .order_by(Attachment.id)
     ).all()
-    return render_template(
+    page = render_template(
         "receivables/receivables/receivable.html",
         receivable=found,
         balance=ledger.balance_of(found),
         parts=parts,
         files=files,
+        log=followups.of_receivable(found.id),
+        may_follow_up=access.may_follow_up(current_user, found),
+        follow_up_form=follow_up_form,
     )
+    return page, status
 
 
 @bp.route("/<int:receivable_id>/files/<int:attachment_id>")

@@ -6,7 +6,16 @@ from sqlalchemy import func, select
 from modules.receivables import aging
 from modules.receivables.aging import Bucket
 from modules.receivables.ledger import balance_fen
-from modules.receivables.models import Debtor, DebtorKind, Payment, Receivable, ReceivableKind
+from modules.receivables.models import (
+    CampaignItem,
+    Debtor,
+    DebtorKind,
+    Letter,
+    Payment,
+    Receivable,
+    ReceivableKind,
+    Verification,
+)
 from parkops import demo
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -34,9 +43,20 @@ def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
     ).all()
     assert len(advances) == 2
     assert all(aging.bucket_of(r.due_on, business_day()) >= Bucket.D91_180 for r in advances)
+    # Letters at each level, and the receivables' levels they recorded.
+    assert sorted(db.session.scalars(select(Letter.level))) == [1, 1, 1, 2, 2, 3]
+    assert set(db.session.scalars(select(Receivable.level))) == {0, 1, 2, 3}
+    # An open clean-up campaign, half of it verified.
+    items = db.session.scalars(select(CampaignItem.state)).all()
+    assert items and sum(s != Verification.TO_VERIFY for s in items) == len(items) // 2
+    # The staff members stand for accounts that hear about their advances.
+    linked = db.session.scalars(select(Debtor.subject_kind).where(Debtor.kind == DebtorKind.STAFF))
+    assert list(linked) == ["core.user", "core.user"]
     login(finance, password=demo.PASSWORD)
     for url in ("/receivables/", "/receivables/debtors/", "/receivables/aging"):
         assert client.get(url).status_code == 200
+    # Finance's to-do on the home page leads to what awaits a letter.
+    assert 'href="/receivables/?chase=1"' in client.get("/").get_data(as_text=True)
 
     assert not demo.load()
     assert len(db.session.scalars(select(Debtor)).all()) == 40

@@ -65,14 +65,17 @@ def test_each_indicator_counts_only_the_readers_sites(app, park, make_debtor, ma
 
         assert figures(park.psy) == [
             (f"¥0.00 in 0 receivables (¥1,000.00 on {start})", True),
+            ("no clean-up campaign yet", None),
             ("¥300.00 of ¥300.00 (100%)", True),
         ]
         assert figures(park.zylz) == [
             (f"¥500.00 in 1 receivables (¥500.00 on {start})", False),
+            ("no clean-up campaign yet", None),
             ("¥0.00 of ¥200.00 (0%)", False),
         ]
         assert figures() == [
             (f"¥500.00 in 1 receivables (¥1,500.00 on {start})", True),
+            ("no clean-up campaign yet", None),
             ("¥300.00 of ¥500.00 (60%)", False),
         ]
         assert figures(park.psy, park.zylz) == figures()

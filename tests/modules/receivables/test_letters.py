@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from modules.receivables import letters
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Letter
+from modules.receivables.module import spec
 from parkops import module_settings
 from parkops.audit import AuditEntry
 from parkops.extensions import db
@@ -42,7 +43,7 @@ def owed(park, make_debtor, make_receivable):
     return debtor, first, second
 
 
-def issue(park, debtor, ids, today, level=2):
+def issue(park, debtor, ids, today, level=1):
     return letters.issue(
         debtor, debtor.site_id, level, ids, today + timedelta(days=10), park.finance, today
     )
@@ -105,7 +106,7 @@ def test_a_letter_is_kept_as_sent(park, owed, client, login, make_receivable):
     assert [i["id"] for i in sent["items"]] == [first.id, second.id]
 
     # The template, the debtor's name and the balances change afterwards…
-    module_settings.save("receivables", {"letter2_body": "新的正文 {total}"}, park.finance)
+    module_settings.save("receivables", {"letter1_body": "新的正文 {total}"}, park.finance)
     debtor.name = "改名后的公司"
     db.session.commit()
 
@@ -120,6 +121,8 @@ def test_a_letter_is_kept_as_sent(park, owed, client, login, make_receivable):
 
 def test_finance_issues_a_letter_from_the_debtors_page_and_downloads_it(park, owed, client, login):
     debtor, first, second = owed
+    first.level = 1  # a 提醒函 went out: the 催缴通知书 comes next
+    db.session.commit()
     login(park.finance)
     deadline = (business_day() + timedelta(days=15)).isoformat()
     form = {
@@ -217,7 +220,7 @@ def test_only_finance_issues_and_sites_hold(
 
 def test_finance_edits_the_templates_and_an_unknown_placeholder_is_refused(park, client, login):
     login(park.finance)
-    form = {s.name: str(s.default) for s in letters.SETTINGS}
+    form = {s.name: str(s.default) for s in spec.settings}
     for bad_body in ("请付{amount}", "", "字" * 501):
         bad = client.post("/settings/receivables", data={**form, "letter1_body": bad_body})
         assert bad.status_code == 422
@@ -229,13 +232,14 @@ def test_finance_edits_the_templates_and_an_unknown_placeholder_is_refused(park,
 
 def test_a_leader_cannot_edit_the_templates(park, client, login):
     login(park.leader)
-    form = {s.name: "x" for s in letters.SETTINGS}
+    form = {s.name: "x" for s in spec.settings}
     assert client.post("/settings/receivables", data=form).status_code == 403
     assert module_settings.get("receivables.letter1_title") == "欠款提醒函"
 
 
 def test_the_content_is_json_a_reader_can_trust(park, owed):
     debtor, first, _second = owed
+    first.level = 2
     letter = issue(park, debtor, [first.id], date(2026, 3, 1), level=3)
     assert json.loads(letter.content)["title"] == "最后催缴通知书"
 

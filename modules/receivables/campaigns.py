@@ -1,0 +1,198 @@
+"""The special clean-up (专项清理): a campaign lists every receivable of one site due
+before a chosen date and still open when it starts; each is verified one by one
+(甄别核实): confirmed as owed, disputed, paperwork to complete (then completed), or
+proposed for write-off with a reason. Progress counts and sums (fen) by verification,
+and what has been collected since the start (the start balance less the balance now).
+
+Money is int fen; ``due_before`` and ``started_on`` are local dates.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import case, func, insert, literal, select
+
+from modules.receivables import access, ledger
+from modules.receivables.errors import ReceivablesError
+from modules.receivables.models import Campaign, CampaignItem, Receivable, Verification
+from parkops import audit, idempotency
+from parkops.auth.models import User
+from parkops.db import utcnow
+from parkops.extensions import db
+from parkops.money import format_fen
+from parkops.rectification.services import link_evidence
+
+MAX_NOTE = 2000
+
+
+def start(
+    name: str,
+    site_id: int,
+    due_before: date,
+    user: User,
+    today: date,
+    retry_key: str | None = None,
+) -> Campaign:
+    """Open a campaign over the site's open receivables due before ``due_before``, each
+    to verify, with its balance now; audited, commits. ReceivablesError (nothing
+    stored) for an empty or over-long name, a site the user may not write at, a date
+    after today, or no receivable to clean up."""
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ReceivablesError(_("Give the campaign a name (at most 120 characters)."))
+    if not access.may_write(user, site_id):
+        raise ReceivablesError(_("Choose a site."))
+    if due_before > today:
+        raise ReceivablesError(_("The date cannot be in the future."))
+    campaign = Campaign(
+        name=name, site_id=site_id, due_before=due_before, started_on=today, created_by_id=user.id
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    balance = ledger.balance_fen()
+    chosen = select(
+        literal(campaign.id),
+        Receivable.id,
+        balance,
+        literal(Verification.TO_VERIFY.value),
+        literal(""),
+    ).where(Receivable.site_id == site_id, Receivable.due_on < due_before, balance > 0)
+    columns = ["campaign_id", "receivable_id", "start_fen", "state", "note"]
+    added = db.session.execute(insert(CampaignItem).from_select(columns, chosen)).rowcount
+    if not added:
+        db.session.rollback()
+        raise ReceivablesError(_("No open receivable of that site is due before that date."))
+    audit.record(
+        "receivables.campaign_started",
+        "campaign",
+        campaign.id,
+        {"name": name, "items": added},
+        actor=user,
+    )
+    if retry_key:
+        url = url_for("receivables.campaign", campaign_id=campaign.id)
+        idempotency.remember(retry_key, url, user.id)
+    db.session.commit()
+    return campaign
+
+
+def verify(item: CampaignItem, state: Verification, note: str, user: User) -> None:
+    """Record an item's verification, audited; the first one is linked as evidence
+    for problem 36 (``receivables.verified``); commits. ReceivablesError (nothing
+    changed) for "to verify", a note over 2,000 characters, or a write-off proposal
+    without its reason."""
+    note = note.strip()
+    if state == Verification.TO_VERIFY:
+        raise ReceivablesError(_("Choose what the verification found."))
+    if len(note) > MAX_NOTE:
+        raise ReceivablesError(_("The note is too long (at most 2,000 characters)."))
+    if state == Verification.WRITE_OFF and not note:
+        raise ReceivablesError(_("A write-off proposal needs its reason."))
+    first = item.state == Verification.TO_VERIFY
+    item.state, item.note = state, note
+    item.verified_at, item.verified_by_id = utcnow(), user.id
+    if first:  # an old debt analysed and verified: evidence for 36, once per item
+        r = item.receivable
+        summary = f"{r.debtor.name} #{r.id} {format_fen(item.start_fen)}"
+        link_evidence("receivables.verified", item.id, summary, site_id=r.site_id)
+    audit.record(
+        "receivables.verified",
+        "receivable",
+        item.receivable_id,
+        {"campaign_id": item.campaign_id, "state": state.value, "note": note},
+        actor=user,
+    )
+    db.session.commit()
+
+
+@dataclass
+class Line:
+    """One verification's figures: items, their balance at the start (fen)."""
+
+    state: Verification
+    count: int
+    start_fen: int
+
+
+@dataclass
+class Progress:
+    lines: list[Line]  # every verification, in the enum's order
+    count: int
+    start_fen: int
+    verified: int  # items no longer "to verify"
+    verified_fen: int
+    collected: int  # items paid in full since the start
+    collected_fen: int  # paid since the start, over all items
+
+
+def progress(campaign: Campaign) -> Progress:
+    """The campaign's figures, in one query."""
+    balance = ledger.balance_fen()
+    paid_since = CampaignItem.start_fen - balance
+    rows = db.session.execute(
+        select(
+            CampaignItem.state,
+            func.count(),
+            func.sum(CampaignItem.start_fen),
+            func.sum(case((balance <= 0, 1), else_=0)),
+            func.sum(case((paid_since > 0, paid_since), else_=0)),
+        )
+        .join(Receivable, Receivable.id == CampaignItem.receivable_id)
+        .where(CampaignItem.campaign_id == campaign.id)
+        .group_by(CampaignItem.state)
+    ).all()
+    found = {state: row for state, *row in rows}
+    lines = [
+        Line(state, int(found[state][0]), int(found[state][1]))
+        if state in found
+        else Line(state, 0, 0)
+        for state in Verification
+    ]
+    to_verify = next(line for line in lines if line.state == Verification.TO_VERIFY)
+    count = sum(line.count for line in lines)
+    start_fen = sum(line.start_fen for line in lines)
+    return Progress(
+        lines=lines,
+        count=count,
+        start_fen=start_fen,
+        verified=count - to_verify.count,
+        verified_fen=start_fen - to_verify.start_fen,
+        collected=sum(int(row[2]) for row in found.values()),
+        collected_fen=sum(int(row[3]) for row in found.values()),
+    )
+
+
+def verified_share(site_ids: frozenset[int] | None) -> tuple[int, int]:
+    """(verified, all) items of the campaigns at ``site_ids`` (None: every site)."""
+    where = [] if site_ids is None else [Campaign.site_id.in_(site_ids)]
+    verified, count = db.session.execute(
+        select(
+            func.count().filter(CampaignItem.state != Verification.TO_VERIFY),
+            func.count(),
+        )
+        .join(Campaign, Campaign.id == CampaignItem.campaign_id)
+        .where(*where)
+    ).one()
+    return int(verified), int(count)
+
+
+def first_start(site_ids: frozenset[int] | None) -> date | None:
+    """The day the first campaign at ``site_ids`` started (None: no campaign)."""
+    where = [] if site_ids is None else [Campaign.site_id.in_(site_ids)]
+    return db.session.scalar(select(func.min(Campaign.started_on)).where(*where))
+
+
+def items(campaign: Campaign, state: Verification | None = None):
+    """SELECT of (CampaignItem, balance now in fen), oldest due first; one state only
+    when given."""
+    query = (
+        select(CampaignItem, ledger.balance_fen().label("balance"))
+        .join(Receivable, Receivable.id == CampaignItem.receivable_id)
+        .where(CampaignItem.campaign_id == campaign.id)
+        .order_by(Receivable.due_on, Receivable.id)
+    )
+    if state is not None:
+        query = query.where(CampaignItem.state == state)
+    return query

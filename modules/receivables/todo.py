@@ -1,0 +1,50 @@
+"""What waits for a user in receivables, on the home page: counted, never listed.
+
+- finance: receivables at her sites that may go up a reminder level (awaiting a
+  letter; ``levels.due_clause``);
+- a handler (经手人): overdue receivables she handles.
+"""
+
+from flask import url_for
+from flask_babel import ngettext
+from sqlalchemy import func, select
+
+from modules.receivables import access, ledger, levels
+from modules.receivables.models import Receivable
+from parkops.auth.models import User
+from parkops.extensions import db
+from parkops.registry import TodoItem
+from parkops.timeutil import business_day
+
+
+def _count(*where) -> int:
+    return db.session.scalar(select(func.count()).select_from(Receivable).where(*where))
+
+
+def todo(user: User) -> list[TodoItem]:
+    today = business_day()
+    items = []
+    if access.may_write(user):
+        awaiting = _count(levels.due_clause(today), access.receivable_scope(user))
+        if awaiting:
+            text = ngettext(
+                "%(num)s receivable awaits a letter at a new reminder level",
+                "%(num)s receivables await a letter at a new reminder level",
+                awaiting,
+            )
+            items.append(TodoItem(text, url_for("receivables.index", chase=1), overdue=True))
+    elif user.can("receivables.own"):
+        overdue = _count(
+            Receivable.handler_id == user.id,
+            access.receivable_scope(user),
+            Receivable.due_on < today,
+            ledger.balance_fen() > 0,
+        )
+        if overdue:
+            text = ngettext(
+                "%(num)s receivable you handle is overdue",
+                "%(num)s receivables you handle are overdue",
+                overdue,
+            )
+            items.append(TodoItem(text, url_for("receivables.index")))
+    return items
