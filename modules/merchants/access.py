@@ -1,0 +1,41 @@
+"""Who may see and do what with merchants: the predicates views call (and refuse)
+and templates are given (to hide buttons), never re-written in a template.
+
+- ``merchants.view`` (finance, leaders, the office, the manager): read merchants, units and
+  contracts at one's sites;
+- ``merchants.write`` (the merchant manager): register merchants and units, draft,
+  activate and amend contracts;
+- ``merchants.approve`` (leaders, the merchant manager): approve a draft contract,
+  never one they drafted themselves (four eyes).
+"""
+
+from sqlalchemy import ColumnElement
+
+from modules.merchants.models import Contract, ContractState
+from parkops.auth.models import User
+
+READ = ("merchants.view", "merchants.write", "merchants.approve")
+
+
+def site_clause(user: User, column) -> ColumnElement[bool]:
+    """WHERE clause limiting ``column`` (a site_id) to ``user``'s sites."""
+    site_ids = user.site_ids
+    return column.is_not(None) if site_ids is None else column.in_(site_ids)
+
+
+def may_write(user: User, site_id: int | None = None) -> bool:
+    return user.can("merchants.write") and (site_id is None or user.can_see_site(site_id))
+
+
+def contract_steps(user: User, contract: Contract) -> set[str]:
+    """What ``user`` may do with ``contract`` now: "approve", "activate", "amend"."""
+    if not user.can_see_site(contract.site_id):
+        return set()
+    steps: set[str] = set()
+    if contract.state == ContractState.DRAFT and user.can("merchants.approve"):
+        steps.add("approve")  # the service refuses the drafter with a message
+    if contract.state == ContractState.APPROVED and may_write(user):
+        steps.add("activate")
+    if contract.state == ContractState.ACTIVE and may_write(user):
+        steps.add("amend")
+    return steps
