@@ -13,7 +13,7 @@ from alembic import op
 revision = "ae7c4a000001"
 down_revision = "d400e98fe039"
 branch_labels = ("merchants",)
-depends_on = "c0de13000001"  # the core head (attachments); receivables only by id
+depends_on = None  # only the base's tables (sites, users, attachments); receivables by id only
 
 
 def upgrade():

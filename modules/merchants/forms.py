@@ -58,7 +58,6 @@ class UnitForm(FlaskForm):
 
 
 class ContractForm(FlaskForm):
-    merchant_id = SelectField(_l("Merchant"), coerce=int, validators=[InputRequired()])
     number = StringField(
         _l("Contract number"), filters=[_strip], validators=[DataRequired(), Length(max=40)]
     )

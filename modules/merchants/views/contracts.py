@@ -29,8 +29,6 @@ from parkops.extensions import db
 def new_contract(merchant_id: int):
     merchant = get_for_site(Merchant, merchant_id)
     form = ContractForm()
-    form.merchant_id.choices = [SelectChoice(merchant.id, merchant.name)]
-    form.merchant_id.data = merchant.id
     units = db.session.scalars(
         select(Unit).where(Unit.site_id == merchant.site_id).order_by(Unit.code)
     )

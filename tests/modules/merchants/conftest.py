@@ -103,3 +103,14 @@ def clock(monkeypatch):
         monkeypatch.setattr(jobs, "business_day", lambda: day)
 
     return set_day
+
+
+@pytest.fixture
+def sign_in_as(client, login):
+    """Sign out whoever is signed in, then sign ``user`` in (one client, several people)."""
+
+    def switch(user) -> None:
+        client.post("/logout")
+        login(user)
+
+    return switch
