@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DecimalField,
@@ -112,3 +113,8 @@ class AmendmentForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
     )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File (.xlsx, .xls or .csv)"), validators=[FileRequired()])
+    site_id = SelectField(_l("Site of rows without one"), coerce=int, validators=[InputRequired()])

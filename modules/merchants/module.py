@@ -37,6 +37,7 @@ AUDIT_ACTIONS = {
     "merchants.contract_approved": _l("Lease contract approved"),
     "merchants.contract_activated": _l("Lease contract put in force"),
     "merchants.contract_amended": _l("Lease contract amended"),
+    "merchants.imported": _l("Merchants and contracts imported"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -48,6 +49,8 @@ AUDIT_DETAILS = {
     "merchants.unit_added:code": AuditDetail(_l("Code")),
     "merchants.contract_drafted:number": AuditDetail(_l("Contract number")),
     "merchants.contract_amended:effective_on": AuditDetail(_l("Takes effect on")),
+    "merchants.imported:added": AuditDetail(_l("Added")),
+    "merchants.imported:already": AuditDetail(_l("Imported before")),
     "merchants.contract_amended:amount_fen": AuditDetail(
         _l("Rent per period"), lambda v: format_fen(int(v))
     ),
@@ -88,6 +91,7 @@ spec = ModuleSpec(
             ),
         ),
         SubNavEntry(_l("Units"), "merchants.units", READ, also=("merchants.new_unit",)),
+        SubNavEntry(_l("Import"), "merchants.import_", "merchants.write"),
     ),
     evidence_kinds=(
         EvidenceKind(
