@@ -154,6 +154,8 @@ def raise_due(today: date, contract_id: int | None = None) -> int:
             instalment.due_on,
             reference=f"merchants.instalment:{instalment.id}",
             origin=f"{contract.number} {period}",
+            # The manager who put the lease in force follows its rent (经手人).
+            handler_id=contract.activated_by_id,
         )
         instalment.raised_at = utcnow()
         raised += 1
