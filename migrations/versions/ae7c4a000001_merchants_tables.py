@@ -1,8 +1,8 @@
-"""merchants: merchants, units, lease contracts, rent steps, amendments, instalments
+"""merchants: merchants, units, lease contracts, rent steps, amendments, instalments, exits
 
 Revision ID: ae7c4a000001
 Revises: d400e98fe039
-Create Date: 2026-11-30 18:51:23.124861
+Create Date: 2026-11-30 19:19:31.792070
 
 """
 
@@ -142,6 +142,7 @@ def upgrade():
         sa.Column("activated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("activated_by_id", sa.Integer(), nullable=True),
         sa.Column("scan_id", sa.Integer(), nullable=True),
+        sa.Column("renews_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["activated_by_id"], ["users.id"], name=op.f("fk_mer_contracts_activated_by_id_users")
         ),
@@ -157,6 +158,11 @@ def upgrade():
             name=op.f("fk_mer_contracts_merchant_id_mer_merchants"),
         ),
         sa.ForeignKeyConstraint(
+            ["renews_id"],
+            ["mer_contracts.id"],
+            name=op.f("fk_mer_contracts_renews_id_mer_contracts"),
+        ),
+        sa.ForeignKeyConstraint(
             ["scan_id"], ["attachments.id"], name=op.f("fk_mer_contracts_scan_id_attachments")
         ),
         sa.ForeignKeyConstraint(
@@ -170,6 +176,7 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_mer_contracts_merchant_id"), ["merchant_id"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_mer_contracts_renews_id"), ["renews_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_mer_contracts_site_id"), ["site_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_mer_contracts_state"), ["state"], unique=False)
 
@@ -217,6 +224,50 @@ def upgrade():
             batch_op.f("ix_mer_contract_units_unit_id"), ["unit_id"], unique=False
         )
 
+    op.create_table(
+        "mer_exits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "reason",
+            sa.Enum(
+                "non_payment",
+                "breach",
+                "planning",
+                "mutual",
+                "term_end",
+                name="exitreason",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("notice_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("utilities_read", sa.Boolean(), nullable=False),
+        sa.Column("unit_returned", sa.Boolean(), nullable=False),
+        sa.Column("buyback_fen", sa.Integer(), nullable=False),
+        sa.Column("deposit_refund_fen", sa.Integer(), nullable=False),
+        sa.Column("arrears_fen", sa.Integer(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("opened_by_id", sa.Integer(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["users.id"], name=op.f("fk_mer_exits_closed_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["mer_contracts.id"],
+            name=op.f("fk_mer_exits_contract_id_mer_contracts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["opened_by_id"], ["users.id"], name=op.f("fk_mer_exits_opened_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mer_exits")),
+        sa.UniqueConstraint("contract_id", name=op.f("uq_mer_exits_contract_id")),
+    )
     op.create_table(
         "mer_instalments",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -271,6 +322,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_mer_instalments_contract_id"))
 
     op.drop_table("mer_instalments")
+    op.drop_table("mer_exits")
     with op.batch_alter_table("mer_contract_units", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mer_contract_units_unit_id"))
 
@@ -282,6 +334,7 @@ def downgrade():
     with op.batch_alter_table("mer_contracts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mer_contracts_state"))
         batch_op.drop_index(batch_op.f("ix_mer_contracts_site_id"))
+        batch_op.drop_index(batch_op.f("ix_mer_contracts_renews_id"))
         batch_op.drop_index(batch_op.f("ix_mer_contracts_merchant_id"))
         batch_op.drop_index(batch_op.f("ix_mer_contracts_ends_on"))
 

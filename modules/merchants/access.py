@@ -4,14 +4,14 @@ and templates are given (to hide buttons), never re-written in a template.
 - ``merchants.view`` (finance, leaders, the office, the manager): read merchants, units and
   contracts at one's sites;
 - ``merchants.write`` (the merchant manager): register merchants and units, draft,
-  activate and amend contracts;
+  activate, amend, renew and end contracts (exits);
 - ``merchants.approve`` (leaders, the merchant manager): approve a draft contract,
   never one they drafted themselves (four eyes).
 """
 
 from sqlalchemy import ColumnElement
 
-from modules.merchants.models import Contract, ContractState
+from modules.merchants.models import Contract, ContractState, Exit
 from parkops.auth.models import User
 
 READ = ("merchants.view", "merchants.write", "merchants.approve")
@@ -27,8 +27,11 @@ def may_write(user: User, site_id: int | None = None) -> bool:
     return user.can("merchants.write") and (site_id is None or user.can_see_site(site_id))
 
 
-def contract_steps(user: User, contract: Contract) -> set[str]:
-    """What ``user`` may do with ``contract`` now: "approve", "activate", "amend"."""
+def contract_steps(
+    user: User, contract: Contract, exit_: Exit | None = None, renewed: bool = False
+) -> set[str]:
+    """What ``user`` may do with ``contract`` now (given its exit and whether it was
+    renewed): "approve", "activate", "amend", "renew", "exit", "close_exit"."""
     if not user.can_see_site(contract.site_id):
         return set()
     steps: set[str] = set()
@@ -38,4 +41,8 @@ def contract_steps(user: User, contract: Contract) -> set[str]:
         steps.add("activate")
     if contract.state == ContractState.ACTIVE and may_write(user):
         steps.add("amend")
+        if exit_ is None and not renewed:
+            steps |= {"renew", "exit"}
+        elif exit_ is not None and exit_.closed_at is None:
+            steps.add("close_exit")
     return steps

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     IntegerField,
@@ -19,7 +20,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from modules.merchants.contracts import MAX_RENT_FEN
-from modules.merchants.texts import BUSINESS_TYPES, CYCLES, MERCHANT_KINDS, RENT_FORMS, UNIT_KINDS
+from modules.merchants.texts import (
+    BUSINESS_TYPES,
+    CYCLES,
+    EXIT_REASONS,
+    MERCHANT_KINDS,
+    RENT_FORMS,
+    UNIT_KINDS,
+)
 from parkops.forms import YuanField
 from parkops.money import MoneyError, parse_yuan
 
@@ -118,3 +126,24 @@ class AmendmentForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("File (.xlsx, .xls or .csv)"), validators=[FileRequired()])
     site_id = SelectField(_l("Site of rows without one"), coerce=int, validators=[InputRequired()])
+
+
+class RenewForm(FlaskForm):
+    number = StringField(
+        _l("New contract number"), filters=[_strip], validators=[DataRequired(), Length(max=40)]
+    )
+    ends_on = DateField(_l("Last day of the new term"), validators=[InputRequired()])
+
+
+class ExitForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=_choices(EXIT_REASONS))
+    notice_on = DateField(_l("Notice given on"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])
+
+
+class CloseExitForm(FlaskForm):
+    utilities_read = BooleanField(_l("Water and electricity meters read"))
+    unit_returned = BooleanField(_l("Unit handed back"))
+    buyback = YuanField(_l("Assets bought back (yuan)"), max_fen=MAX_RENT_FEN)
+    deposit_refund = YuanField(_l("Deposit refunded (yuan)"), max_fen=MAX_RENT_FEN)

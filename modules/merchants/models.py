@@ -71,6 +71,14 @@ class ContractState(enum.StrEnum):
     TERMINATED = "terminated"
 
 
+class ExitReason(enum.StrEnum):
+    NON_PAYMENT = "non_payment"
+    BREACH = "breach"
+    PLANNING = "planning"  # 不符合园区发展方向
+    MUTUAL = "mutual"
+    TERM_END = "term_end"
+
+
 class Merchant(Base):
     """商户: a tenant or business operating in the park, registered at one site.
     ``id_code`` is a unified social credit code or an ID number (optional, masked on
@@ -146,10 +154,13 @@ class Contract(Base):
     activated_at: Mapped[datetime | None]
     activated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    # The contract this one renews (续租): its term follows the other's.
+    renews_id: Mapped[int | None] = mapped_column(ForeignKey("mer_contracts.id"), index=True)
 
     merchant: Mapped[Merchant] = relationship(lazy="joined")
     site: Mapped[Site] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    renews: Mapped["Contract | None"] = relationship(remote_side=[id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     units: Mapped[list[Unit]] = relationship(secondary="mer_contract_units", order_by=Unit.code)
     steps: Mapped[list["RentStep"]] = relationship(
@@ -210,5 +221,31 @@ class Instalment(Base):
     amount_fen: Mapped[int]
     receivable_id: Mapped[int | None]
     raised_at: Mapped[datetime | None]
+
+    contract: Mapped[Contract] = relationship()
+
+
+class Exit(Base):
+    """项目退出: a contract ended early or at term. Opened with its reason, notice date
+    and last day; closed once the checklist is done, with what the administration
+    buys back and the deposit refunded (never while the merchant owes arrears).
+    ``arrears_fen`` is what the merchant owed when it closed."""
+
+    __tablename__ = "mer_exits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("mer_contracts.id"), unique=True)
+    reason: Mapped[ExitReason] = mapped_column(_enum(ExitReason))
+    notice_on: Mapped[date]
+    ends_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    utilities_read: Mapped[bool] = mapped_column(default=False)
+    unit_returned: Mapped[bool] = mapped_column(default=False)
+    buyback_fen: Mapped[int] = mapped_column(default=0)  # assets bought back (回购)
+    deposit_refund_fen: Mapped[int] = mapped_column(default=0)
+    arrears_fen: Mapped[int] = mapped_column(default=0)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     contract: Mapped[Contract] = relationship()

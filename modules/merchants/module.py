@@ -7,7 +7,7 @@ Who may do what (default roles; admin holds everything), always at the user's si
 - ``merchants.view``: read merchants, units and contracts (finance, leader, office,
   the merchant manager);
 - ``merchants.write``: register merchants and units, draft contracts, put approved
-  ones in force, record amendments (the merchant manager);
+  ones in force, record amendments, renew and end contracts (the merchant manager);
 - ``merchants.approve``: approve a draft contract someone else drafted (leader,
   the merchant manager).
 """
@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 from modules.merchants import demo, indicators, jobs
 from modules.merchants.access import READ
+from modules.merchants.texts import EXIT_REASONS
 from modules.merchants.views import bp
+from parkops.audit_words import one_of
 from parkops.money import format_fen
 from parkops.registry import (
     AuditDetail,
@@ -38,6 +40,9 @@ AUDIT_ACTIONS = {
     "merchants.contract_activated": _l("Lease contract put in force"),
     "merchants.contract_amended": _l("Lease contract amended"),
     "merchants.imported": _l("Merchants and contracts imported"),
+    "merchants.contract_renewed": _l("Lease contract renewal drafted"),
+    "merchants.exit_opened": _l("Exit from a lease opened"),
+    "merchants.exit_closed": _l("Exit from a lease closed"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -49,6 +54,11 @@ AUDIT_DETAILS = {
     "merchants.unit_added:code": AuditDetail(_l("Code")),
     "merchants.contract_drafted:number": AuditDetail(_l("Contract number")),
     "merchants.contract_amended:effective_on": AuditDetail(_l("Takes effect on")),
+    "merchants.contract_renewed:number": AuditDetail(_l("New contract number")),
+    "merchants.exit_opened:reason": AuditDetail(_l("Reason"), one_of(EXIT_REASONS)),
+    "merchants.exit_closed:amount_fen": AuditDetail(
+        _l("Deposit refunded"), lambda v: format_fen(int(v))
+    ),
     "merchants.imported:added": AuditDetail(_l("Added")),
     "merchants.imported:already": AuditDetail(_l("Imported before")),
     "merchants.contract_amended:amount_fen": AuditDetail(
@@ -99,6 +109,13 @@ spec = ModuleSpec(
             _l("Lease contract in force"),
             "merchants.contract_evidence",
             ("16", "34"),
+            permission="merchants.view",
+        ),
+        EvidenceKind(
+            "merchants.exit",
+            _l("Exit from a lease"),
+            "merchants.exit_evidence",
+            ("16",),
             permission="merchants.view",
         ),
     ),

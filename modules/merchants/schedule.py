@@ -125,7 +125,10 @@ def raise_due(today: date, contract_id: int | None = None) -> int:
         .where(
             Instalment.receivable_id.is_(None),
             Instalment.due_on <= today,
-            Contract.state.in_((ContractState.ACTIVE, ContractState.EXPIRED)),
+            # An ended contract's instalments up to its last day are still owed.
+            Contract.state.in_(
+                (ContractState.ACTIVE, ContractState.EXPIRED, ContractState.TERMINATED)
+            ),
         )
         .order_by(Instalment.due_on, Instalment.id)
     )

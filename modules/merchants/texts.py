@@ -6,6 +6,7 @@ from modules.merchants.models import (
     BusinessType,
     ContractState,
     Cycle,
+    ExitReason,
     MerchantKind,
     RentForm,
     UnitKind,
@@ -50,7 +51,16 @@ CONTRACT_STATES = {
     ContractState.TERMINATED: _l("Terminated"),
 }
 
+EXIT_REASONS = {
+    ExitReason.NON_PAYMENT: _l("Rent not paid"),
+    ExitReason.BREACH: _l("Breach of contract"),
+    ExitReason.PLANNING: _l("Does not fit the park's plans"),
+    ExitReason.MUTUAL: _l("Agreed by both sides"),
+    ExitReason.TERM_END: _l("End of term"),
+}
+
 labels.register(MerchantKind, MERCHANT_KINDS)
+labels.register(ExitReason, EXIT_REASONS)
 labels.register(BusinessType, BUSINESS_TYPES)
 labels.register(UnitKind, UNIT_KINDS)
 labels.register(RentForm, RENT_FORMS)
