@@ -1,6 +1,7 @@
 """The merchant manager at a desk: drafts a lease for a merchant without one, is
 refused approving her own draft, the leader approves it, she puts it in force and
-its first instalment is in receivables as the merchant's rent."""
+its first instalment is in receivables as the merchant's rent; ending it at once,
+the deposit's refund is refused while that rent is unpaid."""
 
 import re
 from datetime import timedelta
@@ -51,6 +52,7 @@ def test_a_lease_from_draft_to_in_force_raises_its_first_rent(
     )
     page.locator("select[name=cycle]").select_option("monthly")
     page.locator("input[name=rent]").fill("1,234.50")
+    page.locator("input[name=deposit]").fill("5,000")
     screenshot(page, "draft-form")
     page.locator("#contract-form [type=submit]").click()
     expect(page).to_have_url(re.compile(r"/merchants/contracts/\d+$"))
@@ -85,3 +87,19 @@ def test_a_lease_from_draft_to_in_force_raises_its_first_rent(
     expect(page.locator("main")).to_contain_text(name)
     expect(page.locator("main")).to_contain_text("E2E-ZL-001")
     screenshot(page, "receivable")
+
+    page.goto(contract_url)
+    expect(page.locator("#arrears")).to_have_text("¥1,234.50")
+    exit_form = page.locator("#exit-form")
+    exit_form.locator("select[name=reason]").select_option("non_payment")
+    exit_form.locator("input[name=notice_on]").fill(first_day.isoformat())
+    exit_form.locator("input[name=ends_on]").fill(business_day().isoformat())
+    exit_form.locator("[type=submit]").click()
+    close = page.locator("#close-exit-form")
+    close.locator("input[name=utilities_read]").check()
+    close.locator("input[name=unit_returned]").check()
+    close.locator("input[name=deposit_refund]").fill("5,000")
+    close.locator("[type=submit]").click()
+    expect(page.locator("#close-exit-form .error")).to_contain_text("¥1,234.50")
+    expect(page.locator(".badge-active")).to_be_visible()
+    screenshot(page, "refund-refused-for-arrears")
