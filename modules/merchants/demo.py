@@ -1,8 +1,9 @@
 """Demo data: 25 merchants across both sites (catering, rides, retail, boats, a
 charging-pile operator), a unit for each, and their leases: a stepped-rent
-contract, a turnover-rent contract, one ending in 45 days, others in force and one
-draft waiting for approval. Loaded once (nothing when a merchant exists), through
-the services, so instalments due are raised in receivables as they would be."""
+contract, a turnover-rent contract, one ending in 45 days, one in exit with
+arrears, others in force and one draft waiting for approval. Loaded once (nothing
+when a merchant exists), through the services, so instalments due are raised in
+receivables as they would be."""
 
 from datetime import timedelta
 
@@ -13,6 +14,8 @@ from modules.merchants.models import (
     BusinessType,
     ContractState,
     Cycle,
+    Exit,
+    ExitReason,
     Merchant,
     MerchantKind,
     RentForm,
@@ -20,6 +23,7 @@ from modules.merchants.models import (
 )
 from parkops.auth.models import Site, User
 from parkops.extensions import db
+from parkops.rectification.services import link_evidence
 from parkops.timeutil import business_day, utcnow
 
 NAMES = (
@@ -79,7 +83,8 @@ def load() -> None:
 
 def _lease(n, merchant, unit, today, manager, leader) -> None:
     """Merchant ``n``'s contract: 0 stepped rent, 1 turnover rent, 2 ends in 45 days,
-    3 a draft waiting for the leader's approval, the rest in force."""
+    3 a draft waiting for the leader's approval, 5 in exit with arrears, the rest in
+    force."""
     starts = today.replace(day=1) - timedelta(days=400 + 30 * (n % 5))
     ends = starts.replace(year=starts.year + 3) - timedelta(days=1)
     data = contracts.ContractData(
@@ -109,3 +114,16 @@ def _lease(n, merchant, unit, today, manager, leader) -> None:
     contract.approved_by_id = leader.id
     contract.approved_at = utcnow()
     contracts.add_activation(contract, manager, today, contract.starts_on)
+    if n == 5:  # in exit for non-payment: its rent due is unpaid (arrears)
+        exit_ = Exit(
+            contract_id=contract.id,
+            reason=ExitReason.NON_PAYMENT,
+            notice_on=today - timedelta(days=10),
+            ends_on=today + timedelta(days=20),
+            note="多次催缴未果，依约解除。",
+            opened_by_id=manager.id,
+        )
+        db.session.add(exit_)
+        db.session.flush()
+        summary = f"{contract.number} {merchant.name}"
+        link_evidence("merchants.exit", exit_.id, summary, site_id=contract.site_id)

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from modules.merchants import contracts, indicators
-from modules.merchants.models import Contract, ContractState, Instalment, Merchant
+from modules.merchants import contracts, exits, indicators
+from modules.merchants.models import Contract, ContractState, Exit, Instalment, Merchant
 from modules.receivables.models import Receivable
 from parkops import demo
 from parkops.auth.models import User
@@ -78,6 +78,8 @@ def test_the_demo_leases_units_raises_rent_and_loads_once(app, client, login):
         select(func.count()).where(Contract.ends_on == business_day() + timedelta(days=45))
     )
     assert ending == 1
+    in_exit = db.session.scalars(select(Exit)).one()
+    assert in_exit.closed_at is None and exits.arrears_fen(in_exit.contract) > 0
     raised = db.session.scalar(
         select(func.count()).select_from(Instalment).where(Instalment.receivable_id.is_not(None))
     )
