@@ -16,7 +16,7 @@ DEFAULTS: dict[str, object] = {
     "BASE_URL": None,  # what QR codes point to; None: http://HOST:PORT
     "THREADS": 8,
     # comma-separated module names, loaded in this order
-    "MODULES": "facilities,ticketing,receivables,greening,patrols",
+    "MODULES": "facilities,ticketing,receivables,merchants,greening,patrols",
     "DEFAULT_LOCALE": "zh",
     "TIMEZONE": "Asia/Shanghai",
     "SMTP_HOST": "",

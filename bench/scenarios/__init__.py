@@ -14,7 +14,15 @@ from importlib import import_module
 from types import ModuleType
 
 # In the order they run; a module's helper adds its scenario here.
-SCENARIOS = ("core", "facilities", "ticketing", "receivables", "greening", "patrols")
+SCENARIOS = (
+    "core",
+    "facilities",
+    "ticketing",
+    "receivables",
+    "merchants",
+    "greening",
+    "patrols",
+)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from flask import Flask
 from werkzeug.routing import AnyConverter, Rule
 from werkzeug.routing.converters import NumberConverter, UUIDConverter
 
+from parkops.config import DEFAULTS
+
 UUID = "00000000-0000-4000-8000-000000000000"
 
 
@@ -45,4 +47,7 @@ def every_module() -> list[str]:
     """The example module and every module of the repository, for walks that cover all routes."""
     root = Path(__file__).resolve().parents[2]
     found = sorted(p.parent.name for p in (root / "modules").glob("*/module.py"))
+    # A module that requires another comes after it: the default order, then the rest.
+    default = str(DEFAULTS["MODULES"]).split(",")
+    found.sort(key=lambda name: default.index(name) if name in default else len(default))
     return ["tests.example_module.module", *found]

@@ -34,6 +34,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_pl
 from waitress import create_server
 
 from parkops import create_app
+from parkops.config import DEFAULTS
 from parkops.demo import PASSWORD as DEMO_PASSWORD
 from parkops.extensions import db
 from tests.conftest import worker_database, worker_suffix
@@ -75,6 +76,9 @@ class LiveServer:
 def _modules() -> str:
     """Every module the project ships: the e2e installation is a complete one."""
     found = sorted(p.parent.name for p in (ROOT / "modules").glob("*/module.py"))
+    # A module that requires another comes after it: the default order, then the rest.
+    default = str(DEFAULTS["MODULES"]).split(",")
+    found.sort(key=lambda name: default.index(name) if name in default else len(default))
     return ",".join(found)
 
 

@@ -1,0 +1,47 @@
+"""Merchants at the issue's scale: 5,000 merchants and 20,000 contracts over ten years.
+
+On top of the demo's: each merchant its unit and four consecutive contracts (the
+newest in force), inserted in bulk by the module's generator
+(modules/merchants/generate.py). Pages: the merchants list (first page and a
+search) and the page of a merchant with the most contracts, as the merchant manager.
+"""
+
+import random
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from bench.scenarios import Page
+from modules.merchants import generate
+from modules.merchants.models import Contract
+from parkops.auth.models import Site, User
+from parkops.extensions import db
+from parkops.timeutil import business_day
+
+MODULES = ("receivables", "merchants")
+
+MERCHANTS = 5_000
+CONTRACTS_EACH = 4  # 20,000 contracts
+
+
+def setup(app: Flask) -> None:
+    rng = random.Random(16)  # the same data on every run, so runs compare
+    site_ids = list(db.session.scalars(select(Site.id).order_by(Site.id)))
+    manager = db.session.scalar(select(User.id).where(User.username == "merchants"))
+    generate.merchants(rng, site_ids, MERCHANTS, CONTRACTS_EACH, business_day(), manager)
+    db.session.commit()
+
+
+def pages(app: Flask) -> list[Page]:
+    busy = db.session.scalar(
+        select(Contract.merchant_id)
+        .group_by(Contract.merchant_id)
+        .order_by(func.count().desc(), Contract.merchant_id.desc())
+        .limit(1)
+    )
+    return [
+        Page("merchants", "/merchants/", "merchants"),
+        Page("merchants, search", "/merchants/?q=%E9%A4%90%E9%A5%AE", "merchants"),
+        Page("units", "/merchants/units/", "merchants"),
+        Page("a merchant's page", f"/merchants/merchants/{busy}", "merchants"),
+    ]

@@ -1,0 +1,48 @@
+"""Who may see and do what with merchants: the predicates views call (and refuse)
+and templates are given (to hide buttons), never re-written in a template.
+
+- ``merchants.view`` (finance, leaders, the office, the manager): read merchants, units and
+  contracts at one's sites;
+- ``merchants.write`` (the merchant manager): register merchants and units, draft,
+  activate, amend, renew and end contracts (exits);
+- ``merchants.approve`` (leaders, the merchant manager): approve a draft contract,
+  never one they drafted themselves (four eyes).
+"""
+
+from sqlalchemy import ColumnElement
+
+from modules.merchants.models import Contract, ContractState, Exit
+from parkops.auth.models import User
+
+READ = ("merchants.view", "merchants.write", "merchants.approve")
+
+
+def site_clause(user: User, column) -> ColumnElement[bool]:
+    """WHERE clause limiting ``column`` (a site_id) to ``user``'s sites."""
+    site_ids = user.site_ids
+    return column.is_not(None) if site_ids is None else column.in_(site_ids)
+
+
+def may_write(user: User, site_id: int | None = None) -> bool:
+    return user.can("merchants.write") and (site_id is None or user.can_see_site(site_id))
+
+
+def contract_steps(
+    user: User, contract: Contract, exit_: Exit | None = None, renewed: bool = False
+) -> set[str]:
+    """What ``user`` may do with ``contract`` now (given its exit and whether it was
+    renewed): "approve", "activate", "amend", "renew", "exit", "close_exit"."""
+    if not user.can_see_site(contract.site_id):
+        return set()
+    steps: set[str] = set()
+    if contract.state == ContractState.DRAFT and user.can("merchants.approve"):
+        steps.add("approve")  # the service refuses the drafter with a message
+    if contract.state == ContractState.APPROVED and may_write(user):
+        steps.add("activate")
+    if contract.state == ContractState.ACTIVE and may_write(user):
+        steps.add("amend")
+        if exit_ is None and not renewed:
+            steps |= {"renew", "exit"}
+        elif exit_ is not None and exit_.closed_at is None:
+            steps.add("close_exit")
+    return steps

@@ -1,0 +1,2 @@
+class MerchantsError(ValueError):
+    """A refusal for people: the message is translated; the service rolled back."""

@@ -1,0 +1,26 @@
+"""Live figures for the ledger. Each takes the reader's sites (a frozenset of ids;
+None: every site) and returns (text shown on the ledger, good?)."""
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
+
+from modules.merchants.models import Contract, ContractState, Exit
+from parkops.extensions import db
+from parkops.timeutil import business_day
+
+
+def past_end_unresolved(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
+    """Problem 16: contracts still in force after their last day, neither renewed nor
+    closed by an exit."""
+    renewal = aliased(Contract)
+    query = select(func.count()).where(
+        Contract.state == ContractState.ACTIVE,
+        Contract.ends_on < business_day(),
+        ~exists().where(renewal.renews_id == Contract.id),
+        ~exists().where(Exit.contract_id == Contract.id),
+    )
+    if site_ids is not None:
+        query = query.where(Contract.site_id.in_(site_ids))
+    count = db.session.scalar(query)
+    return _("%(count)d contracts past their end", count=count), count == 0

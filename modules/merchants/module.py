@@ -1,0 +1,136 @@
+"""The merchants module as the core sees it (problem 16: contracts ended by the rules;
+serves 12, 17, 31 and 34). Rent falls due as receivables through
+``modules/receivables/api.py``, hence ``requires=("receivables",)``.
+
+Who may do what (default roles; admin holds everything), always at the user's sites:
+
+- ``merchants.view``: read merchants, units and contracts (finance, leader, office,
+  the merchant manager);
+- ``merchants.write``: register merchants and units, draft contracts, put approved
+  ones in force, record amendments, renew and end contracts (the merchant manager);
+- ``merchants.approve``: approve a draft contract someone else drafted (leader,
+  the merchant manager).
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from modules.merchants import demo, indicators, jobs
+from modules.merchants.access import READ
+from modules.merchants.texts import EXIT_REASONS
+from modules.merchants.views import bp
+from parkops.audit_words import one_of
+from parkops.money import format_fen
+from parkops.registry import (
+    AuditDetail,
+    AuditObject,
+    EvidenceKind,
+    Indicator,
+    JobSpec,
+    ModuleSpec,
+    NavEntry,
+    Permission,
+    SubNavEntry,
+)
+
+AUDIT_ACTIONS = {
+    "merchants.merchant_added": _l("Merchant added"),
+    "merchants.unit_added": _l("Unit added"),
+    "merchants.contract_drafted": _l("Lease contract drafted"),
+    "merchants.contract_approved": _l("Lease contract approved"),
+    "merchants.contract_activated": _l("Lease contract put in force"),
+    "merchants.contract_amended": _l("Lease contract amended"),
+    "merchants.imported": _l("Merchants and contracts imported"),
+    "merchants.contract_renewed": _l("Lease contract renewal drafted"),
+    "merchants.exit_opened": _l("Exit from a lease opened"),
+    "merchants.exit_closed": _l("Exit from a lease closed"),
+}
+AUDIT_OBJECTS = {
+    "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
+    "unit": AuditObject(_l("Unit"), "merchants.units", "unit_id"),
+    "contract": AuditObject(_l("Lease contract"), "merchants.contract", "contract_id"),
+}
+AUDIT_DETAILS = {
+    "merchants.merchant_added:name": AuditDetail(_l("Name")),
+    "merchants.unit_added:code": AuditDetail(_l("Code")),
+    "merchants.contract_drafted:number": AuditDetail(_l("Contract number")),
+    "merchants.contract_amended:effective_on": AuditDetail(_l("Takes effect on")),
+    "merchants.contract_renewed:number": AuditDetail(_l("New contract number")),
+    "merchants.exit_opened:reason": AuditDetail(_l("Reason"), one_of(EXIT_REASONS)),
+    "merchants.exit_closed:amount_fen": AuditDetail(
+        _l("Deposit refunded"), lambda v: format_fen(int(v))
+    ),
+    "merchants.imported:added": AuditDetail(_l("Added")),
+    "merchants.imported:already": AuditDetail(_l("Imported before")),
+    "merchants.contract_amended:amount_fen": AuditDetail(
+        _l("Rent per period"), lambda v: format_fen(int(v))
+    ),
+}
+
+spec = ModuleSpec(
+    name="merchants",
+    label=_l("Merchants"),
+    blueprint=bp,
+    url_prefix="/merchants",
+    requires=("receivables",),
+    nav=(NavEntry(_l("Merchants"), "merchants.index", READ[0], "merchants"),),
+    permissions=(
+        Permission(
+            "merchants.view",
+            _l("See merchants, units and lease contracts"),
+            ("finance", "leader", "office", "merchants"),
+        ),
+        Permission(
+            "merchants.write", _l("Register merchants and units, manage leases"), ("merchants",)
+        ),
+        Permission(
+            "merchants.approve",
+            _l("Approve lease contracts drafted by someone else"),
+            ("leader", "merchants"),
+        ),
+    ),
+    subnav=(
+        SubNavEntry(
+            _l("Merchants"),
+            "merchants.index",
+            READ,
+            also=(
+                "merchants.merchant",
+                "merchants.new_merchant",
+                "merchants.new_contract",
+                "merchants.contract",
+            ),
+        ),
+        SubNavEntry(_l("Units"), "merchants.units", READ, also=("merchants.new_unit",)),
+        SubNavEntry(_l("Import"), "merchants.import_", "merchants.write"),
+    ),
+    evidence_kinds=(
+        EvidenceKind(
+            "merchants.contract",
+            _l("Lease contract in force"),
+            "merchants.contract_evidence",
+            ("16", "34"),
+            permission="merchants.view",
+        ),
+        EvidenceKind(
+            "merchants.exit",
+            _l("Exit from a lease"),
+            "merchants.exit_evidence",
+            ("16",),
+            permission="merchants.view",
+        ),
+    ),
+    indicators=(
+        Indicator(
+            "merchants.past_end",
+            _l("Contracts past their end with no renewal or exit"),
+            ("16",),
+            indicators.past_end_unresolved,
+            permission="merchants.view",
+        ),
+    ),
+    jobs=(JobSpec("merchants.raise_rent", jobs.raise_rent, "cron", {"hour": 1, "minute": 10}),),
+    demo=demo.load,
+    audit_actions=AUDIT_ACTIONS,
+    audit_objects=AUDIT_OBJECTS,
+    audit_details=AUDIT_DETAILS,
+)

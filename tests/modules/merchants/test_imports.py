@@ -1,0 +1,139 @@
+"""Import of the contracts in force: merchants and units registered on the way, only
+the rent still to come scheduled, every bad row named by line with nothing stored,
+the same file twice taking nothing."""
+
+import io
+from datetime import date
+
+from sqlalchemy import func, select
+
+from modules.merchants import schedule
+from modules.merchants.models import Contract, ContractState, Instalment, Merchant, Unit
+from parkops.extensions import db
+from parkops.timeutil import business_day
+from tests.core.test_tabular import xls
+from tests.modules.receivables.test_imports import xlsx
+
+HEADER = [
+    "商户名称",
+    "合同编号",
+    "铺位编号",
+    "起始日期",
+    "终止日期",
+    "租金",
+    "缴费周期",
+    "景区",
+    "保证金",
+]
+LIST = [
+    HEADER,
+    [
+        "濮上茶社",
+        "ZL-2024-001",
+        "P-001",
+        date(2024, 1, 1),
+        date(2030, 12, 31),
+        "2,000.00",
+        "月",
+        "PSY",
+        5000,
+    ],
+    ["濮上茶社", "ZL-2024-002", "P-002", "2024/7/1", "2030年6月30日", 9000, "季", "", ""],
+    [
+        "动物园小卖部",
+        "ZL-2025-003",
+        "Z-01",
+        date(2025, 3, 1),
+        date(2031, 2, 28),
+        30000,
+        "年",
+        "ZYLZ",
+        "",
+    ],
+]
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def post(client, name, data, site):
+    form = {"file": (io.BytesIO(data), name), "site_id": str(site.id)}
+    return client.post("/merchants/import", data=form, content_type="multipart/form-data")
+
+
+def test_contracts_in_force_come_in_with_only_the_rent_to_come_and_a_repeat_takes_nothing(
+    client, login, park
+):
+    login(park.manager)
+    data = xlsx(LIST)
+
+    first = post(client, "合同台账.xlsx", data, park.psy)
+    again = post(client, "合同台账.xlsx", data, park.psy)
+
+    assert first.status_code == again.status_code == 303
+    assert (count(Merchant), count(Unit), count(Contract)) == (2, 3, 3)
+    today = business_day()
+    for contract in db.session.scalars(select(Contract)):
+        assert contract.state == ContractState.ACTIVE
+        starts = db.session.scalars(
+            select(Instalment.starts_on)
+            .where(Instalment.contract_id == contract.id)
+            .order_by(Instalment.starts_on)
+        ).all()
+        to_come = [p.starts_on for p in schedule.periods(contract) if p.starts_on >= today]
+        assert starts == to_come and starts[0] >= today
+    tea = db.session.scalar(select(Merchant).where(Merchant.name == "濮上茶社"))
+    assert tea.site_id == park.psy.id
+    page = client.get("/merchants/").get_data(as_text=True)
+    assert "0 contracts imported (0 new merchants, 0 new units); 3 were imported before." in page
+
+
+def test_every_bad_row_is_named_by_its_line_and_nothing_is_stored(client, login, park):
+    login(park.manager)
+    rows = [
+        HEADER,
+        LIST[1],
+        ["濮上茶社", "ZL-9", "P-009", date(2024, 1, 1), date(2030, 1, 1), "12,5", "月", "", ""],
+        ["", "ZL-10", "P-010", date(2024, 1, 1), date(2030, 1, 1), 100, "月", "", ""],
+        ["甲", "ZL-11", "P-011", date(2024, 1, 1), date(2030, 1, 1), 100, "每周", "", ""],
+        ["乙", "ZL-12", "P-012", date(2024, 1, 1), date(2030, 1, 1), 100, "月", "别处", ""],
+        ["丙", "ZL-13", "P-001", date(2025, 1, 1), date(2030, 1, 1), 100, "月", "", ""],
+    ]
+
+    refused = post(client, "合同台账.xlsx", xlsx(rows), park.psy)
+
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    for line in (3, 4, 5, 6, 7):
+        assert f"Line {line}:" in page
+    assert "Line 2:" not in page
+    assert "already leased under contract ZL-2024-001" in page  # line 7 clashes with line 2
+    assert (count(Merchant), count(Unit), count(Contract), count(Instalment)) == (0, 0, 0, 0)
+
+
+def test_an_old_xls_file_is_read_too(client, login, park):
+    login(park.manager)
+    rows = [
+        HEADER,
+        ["濮上茶社", "ZL-1", "P-001", "2025-01-01", "2030-12-31", "1000", "按月", "", ""],
+    ]
+    assert post(client, "合同.xls", xls(rows), park.psy).status_code == 303
+    assert count(Contract) == 1
+
+
+def test_a_contract_already_ended_is_refused(client, login, park):
+    login(park.manager)
+    rows = [
+        HEADER,
+        ["濮上茶社", "ZL-1", "P-001", date(2020, 1, 1), date(2021, 12, 31), 100, "月", "", ""],
+    ]
+    refused = post(client, "合同.xlsx", xlsx(rows), park.psy)
+    assert refused.status_code == 422
+    assert "Line 2: the contract ended on 2021-12-31." in refused.get_data(as_text=True)
+    assert count(Merchant) == 0
+
+
+def test_only_the_manager_imports(client, login, park):
+    login(park.finance)
+    assert post(client, "合同.xlsx", xlsx(LIST), park.psy).status_code == 403
