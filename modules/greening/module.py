@@ -7,7 +7,8 @@ Who may do what (default roles; admin holds everything), always at the user's si
   leader, office);
 - ``greening.work``: answer for a zone as its responsible person (gardener);
 - ``greening.manage``: add and edit zones, change the roster, upload a site's plan
-  and draw zones on it (office).
+  and draw zones on it, edit the scoring rules, open rounds (office);
+- ``greening.assess``: open rounds and score zones in them (assessor).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -36,10 +37,16 @@ AUDIT_ACTIONS = {
     "greening.task_type_added": _l("Task type added"),
     "greening.task_added": _l("One-off task added"),
     "greening.task_done": _l("Task done"),
+    "greening.rules_changed": _l("Scoring rules: new version"),
+    "greening.round_opened": _l("Assessment round opened"),
+    "greening.zone_assessed": _l("Zone assessed"),
+    "greening.deduction_recorded": _l("Deduction recorded"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
     "task_type": AuditObject(_l("Task type")),
+    "rule_version": AuditObject(_l("Scoring rules")),
+    "round": AuditObject(_l("Assessment round")),
 }
 AUDIT_DETAILS = {
     "greening.zone_created:code": AuditDetail(_l("Code")),
@@ -51,6 +58,12 @@ AUDIT_DETAILS = {
     "greening.task_type_added:name": AuditDetail(_l("Name")),
     "greening.task_added:title": AuditDetail(_l("Task")),
     "greening.task_done:title": AuditDetail(_l("Task")),
+    "greening.rules_changed:items": AuditDetail(_l("Items")),
+    "greening.round_opened:month": AuditDetail(_l("Month")),
+    "greening.zone_assessed:score": AuditDetail(_l("Score")),
+    "greening.deduction_recorded:score": AuditDetail(_l("Score")),
+    "greening.deduction_recorded:item": AuditDetail(_l("Item")),
+    "greening.deduction_recorded:points": AuditDetail(_l("Points deducted")),
 }
 
 spec = ModuleSpec(
@@ -69,6 +82,7 @@ spec = ModuleSpec(
         Permission(
             "greening.manage", _l("Add and edit maintenance zones and their roster"), ("office",)
         ),
+        Permission("greening.assess", _l("Score maintenance zones in a round"), ("assessor",)),
     ),
     indicators=(
         Indicator(
@@ -103,5 +117,17 @@ spec = ModuleSpec(
             also=("greening.outline",),
         ),
         SubNavEntry(_l("My tasks"), "greening.my_tasks", ("greening.work",)),
+        SubNavEntry(
+            _l("Assessment"),
+            "greening.rounds",
+            ("greening.view", "greening.manage"),
+            also=("greening.round", "greening.assess_zone"),
+        ),
+        SubNavEntry(
+            _l("Scoring rules"),
+            "greening.rules",
+            ("greening.view", "greening.manage"),
+            also=("greening.new_rules",),
+        ),
     ),
 )
