@@ -119,13 +119,13 @@ spec = ModuleSpec(
         SubNavEntry(_l("My tasks"), "greening.my_tasks", ("greening.work",)),
         SubNavEntry(
             _l("Assessment"),
-            "greening.rounds",
+            "greening.rounds_page",
             ("greening.view", "greening.manage"),
             also=("greening.round", "greening.assess_zone"),
         ),
         SubNavEntry(
             _l("Scoring rules"),
-            "greening.rules",
+            "greening.rules_page",
             ("greening.view", "greening.manage"),
             also=("greening.new_rules",),
         ),

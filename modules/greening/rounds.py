@@ -17,7 +17,7 @@ from sqlalchemy.orm import defaultload
 from werkzeug.datastructures import FileStorage
 
 from modules.greening import rules, zones
-from modules.greening.models import Assessment, Deduction, RuleItem, RuleVersion, Round, Zone
+from modules.greening.models import Assessment, Deduction, Round, RuleItem, RuleVersion, Zone
 from modules.greening.zones import GreeningError
 from parkops import attachments, audit, idempotency
 from parkops.attachments import AttachmentError
