@@ -209,10 +209,9 @@ def add_deduction(
         db.session.add(deduction)
         db.session.flush()
         if has_photo:
-            deduction.photo_id = attachments.store_photo(
-                photo, PHOTO_DEDUCTION, deduction.id, actor.id
-            ).id
+            stored = attachments.store_photo(photo, PHOTO_DEDUCTION, deduction.id, actor.id)
             db.session.flush()
+            deduction.photo_id = stored.id
     except (GreeningError, AttachmentError) as error:
         db.session.rollback()
         raise GreeningError(str(error)) from None
