@@ -227,3 +227,48 @@ class Deduction(Base):
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppealDecision(enum.StrEnum):
+    UPHELD = "upheld"  # the deduction falls: its points are restored
+    DISMISSED = "dismissed"  # the deduction stands
+
+
+class Appeal(Base):
+    """申诉: the responsible person contesting one deduction, within the set number of
+    days, with a reason and maybe a photo; the lead decides, never the assessor who
+    recorded the deduction nor the appellant."""
+
+    __tablename__ = "grn_appeals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deduction_id: Mapped[int] = mapped_column(ForeignKey("grn_deductions.id"), unique=True)
+    appellant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision: Mapped[AppealDecision | None] = mapped_column(_enum(AppealDecision))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    deduction: Mapped[Deduction] = relationship(lazy="joined")
+    appellant: Mapped[User] = relationship(foreign_keys=[appellant_id], lazy="joined")
+
+
+class ScoreCorrection(Base):
+    """更正: a zone's score in a closed round set anew, with a reason, by one person and
+    approved (or refused) by a second; until approved the score stands."""
+
+    __tablename__ = "grn_corrections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("grn_assessments.id"), index=True)
+    old_score: Mapped[int]
+    score: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved: Mapped[bool | None]  # None: awaiting the second person
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    assessment: Mapped[Assessment] = relationship(lazy="joined")

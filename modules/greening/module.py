@@ -14,8 +14,10 @@ Who may do what (default roles; admin holds everything), always at the user's si
 from flask_babel import lazy_gettext as _l
 
 from modules.greening import demo, indicators, tasks, zones
+from modules.greening.texts import DECISION_LABELS
 from modules.greening.views import bp
-from parkops.audit_words import person
+from parkops.audit_words import one_of, person
+from parkops.module_settings import Setting
 from parkops.registry import (
     AuditDetail,
     AuditObject,
@@ -41,6 +43,11 @@ AUDIT_ACTIONS = {
     "greening.round_opened": _l("Assessment round opened"),
     "greening.zone_assessed": _l("Zone assessed"),
     "greening.deduction_recorded": _l("Deduction recorded"),
+    "greening.appeal_filed": _l("Deduction appealed"),
+    "greening.appeal_decided": _l("Appeal decided"),
+    "greening.round_closed": _l("Assessment round closed"),
+    "greening.correction_proposed": _l("Score correction proposed"),
+    "greening.correction_decided": _l("Score correction decided"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
@@ -64,7 +71,25 @@ AUDIT_DETAILS = {
     "greening.deduction_recorded:score": AuditDetail(_l("Score")),
     "greening.deduction_recorded:item": AuditDetail(_l("Item")),
     "greening.deduction_recorded:points": AuditDetail(_l("Points deducted")),
+    "greening.round_closed:month": AuditDetail(_l("Month")),
+    "greening.appeal_filed:points": AuditDetail(_l("Points deducted")),
+    "greening.appeal_decided:decision": AuditDetail(_l("Decision"), one_of(DECISION_LABELS)),
+    "greening.appeal_decided:score": AuditDetail(_l("Score")),
+    "greening.appeal_decided:was": AuditDetail(_l("Score before")),
+    "greening.correction_proposed:score": AuditDetail(_l("New score")),
+    "greening.correction_proposed:was": AuditDetail(_l("Score before")),
+    "greening.correction_decided:approved": AuditDetail(_l("Approved")),
+    "greening.correction_decided:score": AuditDetail(_l("Score")),
 }
+
+
+def positive_days(text: str) -> int:
+    """A whole number of days, 1..90; ValueError otherwise."""
+    days = int(text)
+    if not 1 <= days <= 90:
+        raise ValueError(_l("A whole number of days from 1 to 90."))
+    return days
+
 
 spec = ModuleSpec(
     name="greening",
@@ -103,6 +128,16 @@ spec = ModuleSpec(
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
+    settings=(
+        Setting(
+            "appeal_days",
+            positive_days,
+            7,
+            _l("Days a deduction may be appealed after it was recorded"),
+            "database",
+        ),
+    ),
+    settings_permission="greening.manage",
     subnav=(
         SubNavEntry(
             _l("Zones"),
@@ -128,6 +163,13 @@ spec = ModuleSpec(
             "greening.rules_page",
             ("greening.view", "greening.manage"),
             also=("greening.new_rules",),
+        ),
+        SubNavEntry(_l("Appeals"), "greening.appeals_page", ("greening.manage",)),
+        SubNavEntry(
+            _l("Appeal window"),
+            "settings.module",
+            "greening.manage",
+            args=(("module", "greening"),),
         ),
     ),
 )

@@ -17,7 +17,16 @@ from sqlalchemy.orm import defaultload
 from werkzeug.datastructures import FileStorage
 
 from modules.greening import rules, zones
-from modules.greening.models import Assessment, Deduction, Round, RuleItem, RuleVersion, Zone
+from modules.greening.models import (
+    Appeal,
+    AppealDecision,
+    Assessment,
+    Deduction,
+    Round,
+    RuleItem,
+    RuleVersion,
+    Zone,
+)
 from modules.greening.zones import GreeningError
 from parkops import attachments, audit, idempotency
 from parkops.attachments import AttachmentError
@@ -146,12 +155,19 @@ def _assessment(round_: Round, zone: Zone, actor: User) -> Assessment:
     return found
 
 
-def _rescore(assessment: Assessment, round_: Round) -> None:
+def rescore(assessment: Assessment, round_: Round) -> None:
+    """Set the assessment's score from its deductions, leaving out those whose appeal
+    was upheld."""
     version = db.session.get(RuleVersion, round_.rule_version_id)
-    deductions = db.session.scalars(
-        select(Deduction).where(Deduction.assessment_id == assessment.id)
+    standing = db.session.scalars(
+        select(Deduction)
+        .outerjoin(Appeal, Appeal.deduction_id == Deduction.id)
+        .where(
+            Deduction.assessment_id == assessment.id,
+            Appeal.decision.is_distinct_from(AppealDecision.UPHELD),
+        )
     ).all()
-    assessment.score = score(version.items, list(deductions))
+    assessment.score = score(version.items, list(standing))
 
 
 def mark_checked(round_: Round, zone: Zone, actor: User, key: str | None, result_url: str):
@@ -215,7 +231,7 @@ def add_deduction(
     except (GreeningError, AttachmentError) as error:
         db.session.rollback()
         raise GreeningError(str(error)) from None
-    _rescore(assessment, round_)
+    rescore(assessment, round_)
     audit.record(
         "greening.deduction_recorded",
         "zone",

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from modules.greening import rounds, zones
+from modules.greening import appeals, rounds, zones
 from modules.greening.models import Assessment, Deduction, Round, RuleVersion, Zone
 from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
@@ -74,6 +74,7 @@ def round_page(round_id: int):
         mean=round(sum(scores) / len(scores), 1) if scores else None,
         scored=len(scores),
         may_assess=round_.closed_at is None and rounds.may_assess(current_user, round_.site_id),
+        may_close=round_.closed_at is None and rounds.may_open(current_user, round_.site_id),
     )
 
 
@@ -82,13 +83,27 @@ def round_page(round_id: int):
 def assess_zone(round_id: int, zone_id: int):
     round_, zone = _round_and_zone(round_id, zone_id)
     assessment = rounds.assessment_of(round_, zone)
+    found = rounds.deductions_by_item(assessment)
+    every = [d for ds in found.values() for d in ds]
+    appealed = appeals.appeals_of([d.id for d in every])
+    days = appeals.appeal_days() if every else 0
     return render_template(
         "greening/rounds/zone.html",
         round=round_,
         zone=zone,
         version=db.session.get(RuleVersion, round_.rule_version_id),
         assessment=assessment,
-        found=rounds.deductions_by_item(assessment),
+        found=found,
+        appealed=appealed,
+        may_appeal={
+            d.id
+            for d in every
+            if d.id not in appealed
+            and appeals.may_appeal(current_user, d, assessment, round_, days)
+        },
+        may_decide={a.id for a in appealed.values() if appeals.may_decide(current_user, a, round_)},
+        corrections=appeals.corrections_of(assessment),
+        may_correct=round_.closed_at is not None and zones.may_manage(current_user, round_.site_id),
         today=zones.entry_on(zone.id, business_day()),
         may_assess=round_.closed_at is None and rounds.may_assess(current_user, round_.site_id),
         next_zone=rounds.next_unscored(round_, zone.code),

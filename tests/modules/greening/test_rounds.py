@@ -219,8 +219,9 @@ def test_round_and_zone_pages_query_count_does_not_grow(
     client, as_user, grove, make_zone, this_round, rules_in_force, count_queries
 ):
     zone = make_zone()
-    rounds.mark_checked(this_round, zone, grove.assessor, None, "/")
-    as_user(grove.assessor)
+    watering = item(rules_in_force, "浇水").id
+    rounds.add_deduction(this_round, zone, watering, 1, "", None, grove.assessor, None, "/")
+    as_user(grove.gardener)  # the responsible person: may appeal each deduction
     pages = (
         f"/greening/rounds/{this_round.id}",
         f"/greening/rounds/{this_round.id}/zones/{zone.id}",
