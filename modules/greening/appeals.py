@@ -143,17 +143,18 @@ def decide(appeal: Appeal, decision: AppealDecision, note: str, actor: User) -> 
 
 
 def pending(site_ids) -> list[Appeal]:
-    """Appeals awaiting a decision at ``site_ids``, the oldest first."""
-    return list(
-        db.session.scalars(
-            select(Appeal)
-            .join(Deduction, Deduction.id == Appeal.deduction_id)
-            .join(Assessment, Assessment.id == Deduction.assessment_id)
-            .join(Round, Round.id == Assessment.round_id)
-            .where(Appeal.decision.is_(None), Round.site_id.in_(site_ids))
-            .order_by(Appeal.filed_at)
-        )
+    """Appeals awaiting a decision at ``site_ids`` (None: every site), the oldest first."""
+    query = (
+        select(Appeal)
+        .join(Deduction, Deduction.id == Appeal.deduction_id)
+        .join(Assessment, Assessment.id == Deduction.assessment_id)
+        .join(Round, Round.id == Assessment.round_id)
+        .where(Appeal.decision.is_(None))
+        .order_by(Appeal.filed_at)
     )
+    if site_ids is not None:
+        query = query.where(Round.site_id.in_(site_ids))
+    return list(db.session.scalars(query))
 
 
 # --- closing and corrections ----------------------------------------------------------
