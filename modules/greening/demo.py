@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from modules.greening import demo_plan, tasks
+from modules.greening import demo_assessment, demo_plan, tasks
 from modules.greening.models import Grade, RosterEntry, SitePlan, Task, TaskType, Zone, ZoneKind
 from modules.greening.plans import PLAN_PHOTO
 from parkops.attachments import store_photo
@@ -88,6 +88,7 @@ def load() -> None:
     )
     db.session.commit()
     _tasks(today)
+    demo_assessment.load()
 
 
 # (name, zone kind, season start (month, day), end (month, day), every n days)
