@@ -91,6 +91,14 @@ def positive_days(text: str) -> int:
     return days
 
 
+def percent(text: str) -> int:
+    """A whole percent, 1..100; ValueError otherwise."""
+    value = int(text)
+    if not 1 <= value <= 100:
+        raise ValueError(_l("A whole number from 1 to 100."))
+    return value
+
+
 spec = ModuleSpec(
     name="greening",
     label=_l("Greening"),
@@ -117,6 +125,20 @@ spec = ModuleSpec(
             indicators.rostered_today,
             permission="greening.view",
         ),
+        Indicator(
+            "greening.mean_score",
+            _l("Maintenance zones' mean score, latest closed round"),
+            ("4",),
+            indicators.mean_score,
+            permission="greening.view",
+        ),
+        Indicator(
+            "greening.below_pass_mark",
+            _l("Maintenance zones below the pass mark, latest closed round"),
+            ("4",),
+            indicators.below_pass_mark,
+            permission="greening.view",
+        ),
     ),
     subjects=(
         SubjectKind(
@@ -134,6 +156,13 @@ spec = ModuleSpec(
             positive_days,
             7,
             _l("Days a deduction may be appealed after it was recorded"),
+            "database",
+        ),
+        Setting(
+            "pass_mark",
+            percent,
+            80,
+            _l("Pass mark: the lowest passing score, in percent of the rules' points"),
             "database",
         ),
     ),
@@ -166,7 +195,7 @@ spec = ModuleSpec(
         ),
         SubNavEntry(_l("Appeals"), "greening.appeals_page", ("greening.manage",)),
         SubNavEntry(
-            _l("Appeal window"),
+            _l("Appeal window and pass mark"),
             "settings.module",
             "greening.manage",
             args=(("module", "greening"),),
