@@ -37,7 +37,12 @@ REGULATION = (
 # Defects by zone code in each round, months back: {months back: {code: [(item, n)]}}
 FOUND = {
     2: {"PSY-G01": [(0, 3)], "PSY-G04": [(5, 1)], "PSY-G09": [(2, 2)], "PSY-G11": [(1, 2)]},
-    1: {"PSY-G02": [(5, 1)], "PSY-G05": [(2, 1)], "PSY-G06": [(3, 2)], "PSY-G12": [(0, 4)]},
+    1: {
+        "PSY-G02": [(5, 1)],
+        "PSY-G05": [(2, 1), (3, 2)],  # 86: fair
+        "PSY-G06": [(3, 2)],
+        "PSY-G12": [(0, 6), (2, 3), (4, 2)],  # 70: below the pass mark
+    },
     0: {"PSY-G03": [(0, 2)], "PSY-G01": [(1, 1)]},
 }
 

@@ -1,6 +1,7 @@
 """Greening assessment in a browser: on a phone the assessor scores a zone of this
 month's round with a photo of the defect and moves on to the next zone; the gardener
-appeals a deduction on her phone and the office upholds it at a desk."""
+appeals a deduction on her phone and the office upholds it at a desk, and
+the plan shows the zones coloured by their latest scores."""
 
 import pytest
 from sqlalchemy import select
@@ -83,3 +84,8 @@ def test_gardener_appeals_on_a_phone_and_the_office_upholds_at_a_desk(
     assert desktop.locator(".grn-score-value").inner_text() == "100"
     assert "Upheld: points restored" in desktop.locator(".grn-appeal").inner_text()
     screenshot(desktop, "appeal-upheld-desktop")
+    desktop.goto("/greening/plan")
+    zone = desktop.locator("svg.grn-plan polygon", has_text="PSY-G01")
+    assert "grn-band-good" in zone.get_attribute("class")  # 100 now
+    assert desktop.locator("svg.grn-plan polygon.grn-band-poor").count() >= 1
+    screenshot(desktop, "plan-by-score-desktop")
