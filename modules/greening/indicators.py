@@ -23,7 +23,7 @@ def mean_score(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
         return _("no closed assessment round yet"), None
     month, found = months[0]
     mean = sum(found) / len(found) if found else 0.0
-    text = _("%(mean).1f in %(month)s", mean=mean, month=f"{month:%Y-%m}")
+    text = _("%(mean).1f in %(month)s", mean=mean, month=month.strftime("%Y-%m"))
     if len(months) > 1 and months[1][1]:
         before = sum(months[1][1]) / len(months[1][1])
         text += " " + _("(%(change)+.1f on the month before)", change=mean - before)
@@ -41,6 +41,6 @@ def below_pass_mark(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
         "%(below)d of %(total)d zones in %(month)s",
         below=below,
         total=len(found),
-        month=f"{month:%Y-%m}",
+        month=month.strftime("%Y-%m"),
     )
     return text, below == 0
