@@ -17,7 +17,7 @@ from modules.greening import demo, indicators, tasks, zones
 from modules.greening.texts import DECISION_LABELS
 from modules.greening.views import bp
 from parkops.audit_words import one_of, person
-from parkops.module_settings import Setting
+from parkops.module_settings import Money, Setting
 from parkops.registry import (
     AuditDetail,
     AuditObject,
@@ -91,6 +91,17 @@ def positive_days(text: str) -> int:
     return days
 
 
+DB = "database"  # business rules: changed on /settings/greening by greening.manage
+
+
+def share(text: str) -> int:
+    """A whole percent, 0..100; ValueError otherwise."""
+    value = int(text)
+    if not 0 <= value <= 100:
+        raise ValueError(_l("A whole number from 0 to 100."))
+    return value
+
+
 def percent(text: str) -> int:
     """A whole percent, 1..100; ValueError otherwise."""
     value = int(text)
@@ -156,14 +167,24 @@ spec = ModuleSpec(
             positive_days,
             7,
             _l("Days a deduction may be appealed after it was recorded"),
-            "database",
+            DB,
         ),
         Setting(
             "pass_mark",
             percent,
             80,
             _l("Pass mark: the lowest passing score, in percent of the rules' points"),
-            "database",
+            DB,
+        ),
+        Setting("reward_top", Money(), 50000, _l("Reward per zone scoring 95 % or more"), DB),
+        Setting("reward_good", Money(), 20000, _l("Reward per zone scoring 90 % to 95 %"), DB),
+        Setting("penalty", Money(), 30000, _l("Penalty per zone below the pass mark"), DB),
+        Setting(
+            "responsible_share",
+            share,
+            60,
+            _l("Responsible person's share of a reward or penalty, percent (the rest: team)"),
+            DB,
         ),
     ),
     settings_permission="greening.manage",
@@ -185,7 +206,7 @@ spec = ModuleSpec(
             _l("Assessment"),
             "greening.rounds_page",
             ("greening.view", "greening.manage"),
-            also=("greening.round", "greening.assess_zone"),
+            also=("greening.round", "greening.assess_zone", "greening.payouts_page"),
         ),
         SubNavEntry(
             _l("Scoring rules"),
@@ -195,7 +216,7 @@ spec = ModuleSpec(
         ),
         SubNavEntry(_l("Appeals"), "greening.appeals_page", ("greening.manage",)),
         SubNavEntry(
-            _l("Appeal window and pass mark"),
+            _l("Settings"),
             "settings.module",
             "greening.manage",
             args=(("module", "greening"),),
