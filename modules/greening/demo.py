@@ -103,8 +103,8 @@ TASK_TYPES = (
 
 
 def _tasks(today) -> None:
-    """The task types and a month of their tasks: done with a day's delay up to four
-    days ago, the rest still open (so some are overdue), and a month ahead."""
+    """The task types and a month of their tasks: done up to four days ago (one in seven
+    a day late), the rest still open (so some are overdue), and a month ahead."""
     for name, kind, start, end, every in TASK_TYPES:
         db.session.add(
             TaskType(
@@ -125,8 +125,10 @@ def _tasks(today) -> None:
             select(RosterEntry.zone_id, RosterEntry.responsible_id).order_by(RosterEntry.starts_on)
         )
     }
-    for task in db.session.scalars(select(Task).where(Task.due_on < today - timedelta(days=4))):
-        task.done_at = local_midnight_utc(task.due_on + timedelta(days=1)) + timedelta(hours=2)
+    due = db.session.scalars(select(Task).where(Task.due_on < today - timedelta(days=4)))
+    for n, task in enumerate(due):
+        late = 1 if n % 7 == 0 else 0  # one in seven a day late, the rest on the day
+        task.done_at = local_midnight_utc(task.due_on + timedelta(days=late)) + timedelta(hours=8)
         task.done_by_id = entries[task.zone_id]
     # A one-off from the lead two days ago, still open, whatever the season.
     office = db.session.scalar(select(User).where(User.username == "office"))

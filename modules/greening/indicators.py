@@ -3,7 +3,8 @@ every site) and returns (text shown on the ledger, good?), None for "no judgemen
 
 from flask_babel import gettext as _
 
-from modules.greening import scores, zones
+from modules.greening import scores, tasks, zones
+from parkops.timeutil import business_day
 
 
 def rostered_today(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
@@ -44,3 +45,13 @@ def below_pass_mark(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
         month=month.strftime("%Y-%m"),
     )
     return text, below == 0
+
+
+def tasks_on_time(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
+    """Tasks due in the last 30 days (before today) done by the end of their local due
+    day, of all those tasks; good at 90 % or more."""
+    done, total = tasks.on_time_share(site_ids, business_day())
+    if not total:
+        return _("no task due in the last 30 days"), None
+    text = _("%(done)d of %(total)d tasks done on time", done=done, total=total)
+    return text, done * 10 >= total * 9

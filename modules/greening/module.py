@@ -150,6 +150,13 @@ spec = ModuleSpec(
             indicators.below_pass_mark,
             permission="greening.view",
         ),
+        Indicator(
+            "greening.tasks_on_time",
+            _l("Maintenance tasks done on time, last 30 days"),
+            ("6", "15"),
+            indicators.tasks_on_time,
+            permission="greening.view",
+        ),
     ),
     subjects=(
         SubjectKind(
