@@ -138,7 +138,7 @@ spec = ModuleSpec(
         ),
         Indicator(
             "greening.mean_score",
-            _l("Maintenance zones' mean score, latest closed round"),
+            _l("Mean score of maintenance zones, latest closed round"),
             ("4",),
             indicators.mean_score,
             permission="greening.view",
