@@ -46,6 +46,8 @@ def rounds_page():
 @require(*OPEN)
 def open_round():
     site_id = request.form.get("site_id", type=int)
+    if site_id is None:
+        abort(400)
     check_site(site_id)
     try:
         month = date.fromisoformat(request.form.get("month", "") + "-01")

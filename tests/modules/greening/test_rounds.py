@@ -63,6 +63,7 @@ def test_a_round_uses_the_rules_in_force_and_opens_once_per_site_and_month(
     next_month = (business_day().replace(day=28) + timedelta(days=5)).strftime("%Y-%m")
     client.post("/greening/rounds", data={"site_id": grove.psy.id, "month": next_month})
     assert "this month or an earlier one" in client.get("/greening/rounds").get_data(as_text=True)
+    assert client.post("/greening/rounds", data={"month": month}).status_code == 400
     assert count(Round) == 1
     # Another site's round: not for this assessor (404), nor for a gardener (403).
     assert (
