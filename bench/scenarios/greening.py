@@ -3,9 +3,10 @@ demo's plan and with two roster entries (a handover a year ago), on top of the d
 
 Two months of tasks per zone (one every ten days, staggered; done but for the last
 five days', so the gardener who answers for all 500 has a long list of overdue ones).
-Inserted in bulk. Pages: the plan page, the zone list, one zone's page, the
-gardener's tasks.
-Assessment rounds are not built yet, so their five years of history are not either.
+Five years of monthly assessment rounds at 濮上园 before the demo's three (closed,
+every zone scored, a deduction in every third zone). Inserted in bulk. Pages: the
+plan page, the zone list, one zone's page, the gardener's tasks, this month's round
+page, the assessor's page of one zone in it, the rounds list, the appeals to decide.
 """
 
 import random
@@ -15,13 +16,24 @@ from flask import Flask
 from sqlalchemy import insert, select
 
 from bench.scenarios import Page
-from modules.greening.models import Grade, RosterEntry, Task, Zone, ZoneKind
+from modules.greening.models import (
+    Assessment,
+    Deduction,
+    Grade,
+    RosterEntry,
+    Round,
+    RuleVersion,
+    Task,
+    Zone,
+    ZoneKind,
+)
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc
 
 MODULES = ("greening",)
 ZONES = 500
+YEARS = 5
 
 
 def _outline(rng: random.Random) -> list[list[float]]:
@@ -82,13 +94,93 @@ def setup(app: Flask) -> None:
             )
     db.session.execute(insert(Task), task_rows)
     db.session.commit()
+    _rounds(site, names)
+
+
+def _rounds(site: Site, names: dict[str, int]) -> None:
+    """Sixty closed monthly rounds before the demo's, every zone of the site scored."""
+    version = db.session.scalar(select(RuleVersion))
+    items = version.items
+    zone_ids = db.session.scalars(select(Zone.id).where(Zone.site_id == site.id)).all()
+    oldest = db.session.scalar(select(Round.month).order_by(Round.month).limit(1))
+    months = []
+    month = oldest
+    for _n in range(12 * YEARS):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    opened = {
+        "site_id": site.id,
+        "rule_version_id": version.id,
+        "opened_by_id": names["assessor"],
+        "closed_by_id": names["office"],
+    }
+    db.session.execute(
+        insert(Round),
+        [
+            {
+                **opened,
+                "month": m,
+                "opened_at": local_midnight_utc(m + timedelta(days=19)),
+                "closed_at": local_midnight_utc(m + timedelta(days=31)),
+            }
+            for m in months
+        ],
+    )
+    found = db.session.execute(select(Round.month, Round.id).where(Round.month.in_(months)))
+    round_ids = {m: round_id for m, round_id in found}
+    rows = []
+    for m in months:
+        for n, zone_id in enumerate(zone_ids):
+            rows.append(
+                {
+                    "round_id": round_ids[m],
+                    "zone_id": zone_id,
+                    "assessed_on": m + timedelta(days=19),
+                    "responsible_id": names["gardener"],
+                    "team": "一班",
+                    "assessor_id": names["assessor"],
+                    "score": version.total_points
+                    - (items[n % len(items)].deduction if n % 3 == 0 else 0),
+                }
+            )
+    db.session.execute(insert(Assessment), rows)
+    assessed = db.session.execute(
+        select(Assessment.id, Assessment.zone_id).where(Assessment.round_id.in_(round_ids.values()))
+    ).all()
+    position = {zone_id: n for n, zone_id in enumerate(zone_ids)}
+    deductions = []
+    for assessment_id, zone_id in assessed:
+        n = position[zone_id]
+        if n % 3 == 0:
+            item = items[n % len(items)]
+            deductions.append(
+                {
+                    "assessment_id": assessment_id,
+                    "item_id": item.id,
+                    "defects": 1,
+                    "points": item.deduction,
+                    "note": "",
+                    "recorded_by_id": names["assessor"],
+                }
+            )
+    db.session.execute(insert(Deduction), deductions)
+    db.session.commit()
 
 
 def pages(app: Flask) -> list[Page]:
     zone_id = db.session.scalar(select(Zone.id).where(Zone.code == "PSY-B0250"))
+    round_id = db.session.scalar(select(Round.id).where(Round.closed_at.is_(None)))
     return [
         Page("greening plan, gardener", "/greening/plan", "gardener"),
         Page("greening zones, office", "/greening/", "office"),
         Page("greening zone, assessor", f"/greening/zones/{zone_id}", "assessor"),
         Page("greening tasks, gardener", "/greening/tasks", "gardener"),
+        Page("greening rounds, assessor", "/greening/rounds", "assessor"),
+        Page("greening round, assessor", f"/greening/rounds/{round_id}", "assessor"),
+        Page(
+            "greening zone in a round, assessor",
+            f"/greening/rounds/{round_id}/zones/{zone_id}",
+            "assessor",
+        ),
+        Page("greening appeals, office", "/greening/appeals", "office"),
     ]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from modules.greening import demo_plan, tasks
+from modules.greening import demo_assessment, demo_plan, tasks
 from modules.greening.models import Grade, RosterEntry, SitePlan, Task, TaskType, Zone, ZoneKind
 from modules.greening.plans import PLAN_PHOTO
 from parkops.attachments import store_photo
@@ -88,6 +88,7 @@ def load() -> None:
     )
     db.session.commit()
     _tasks(today)
+    demo_assessment.load()
 
 
 # (name, zone kind, season start (month, day), end (month, day), every n days)
@@ -102,8 +103,8 @@ TASK_TYPES = (
 
 
 def _tasks(today) -> None:
-    """The task types and a month of their tasks: done with a day's delay up to four
-    days ago, the rest still open (so some are overdue), and a month ahead."""
+    """The task types and a month of their tasks: done up to four days ago (one in seven
+    a day late), the rest still open (so some are overdue), and a month ahead."""
     for name, kind, start, end, every in TASK_TYPES:
         db.session.add(
             TaskType(
@@ -124,8 +125,10 @@ def _tasks(today) -> None:
             select(RosterEntry.zone_id, RosterEntry.responsible_id).order_by(RosterEntry.starts_on)
         )
     }
-    for task in db.session.scalars(select(Task).where(Task.due_on < today - timedelta(days=4))):
-        task.done_at = local_midnight_utc(task.due_on + timedelta(days=1)) + timedelta(hours=2)
+    due = db.session.scalars(select(Task).where(Task.due_on < today - timedelta(days=4)))
+    for n, task in enumerate(due):
+        late = 1 if n % 7 == 0 else 0  # one in seven a day late, the rest on the day
+        task.done_at = local_midnight_utc(task.due_on + timedelta(days=late)) + timedelta(hours=8)
         task.done_by_id = entries[task.zone_id]
     # A one-off from the lead two days ago, still open, whatever the season.
     office = db.session.scalar(select(User).where(User.username == "office"))

@@ -131,3 +131,144 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     zone: Mapped[Zone] = relationship(lazy="joined")
+
+
+class RuleVersion(Base):
+    """考评细则: one version of the scoring rules, in force from ``effective_from`` (a local
+    date) until the next version's. Never changed once stored: an edit is a new version,
+    so a round keeps scoring by the version it was opened with."""
+
+    __tablename__ = "grn_rule_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(unique=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list["RuleItem"]] = relationship(
+        order_by="RuleItem.position", lazy="selectin", back_populates="version"
+    )
+
+    @property
+    def total_points(self) -> int:
+        return sum(item.points for item in self.items)
+
+
+class RuleItem(Base):
+    """One assessment item of a rule version: what is checked, the points it carries and
+    the points one defect takes off (whole points), whether a deduction needs a photo."""
+
+    __tablename__ = "grn_rule_items"
+    __table_args__ = (UniqueConstraint("version_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("grn_rule_versions.id"))
+    position: Mapped[int]  # 1, 2, … in the order the office listed them
+    name: Mapped[str] = mapped_column(String(100))
+    checks: Mapped[str] = mapped_column(Text, default="")
+    points: Mapped[int]
+    deduction: Mapped[int]  # points per defect, 1..points
+    photo_required: Mapped[bool] = mapped_column(default=True)
+
+    version: Mapped[RuleVersion] = relationship(back_populates="items")
+
+
+class Round(Base):
+    """考评轮次: one month's assessment of every zone of a site, scored by the rule version
+    in force on the day it was opened."""
+
+    __tablename__ = "grn_rounds"
+    __table_args__ = (UniqueConstraint("site_id", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    month: Mapped[date]  # the first day of the month assessed
+    rule_version_id: Mapped[int] = mapped_column(ForeignKey("grn_rule_versions.id"))
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]  # UTC; a closed round is read-only
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    site: Mapped[Site] = relationship(lazy="joined")
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class Assessment(Base):
+    """One zone scored in a round: who answered for the zone on the day it was assessed
+    (from the roster) and its score, the version's points minus its deductions (each
+    item at least 0), kept up to date by the service, never typed."""
+
+    __tablename__ = "grn_assessments"
+    __table_args__ = (UniqueConstraint("round_id", "zone_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("grn_rounds.id"))
+    zone_id: Mapped[int] = mapped_column(ForeignKey("grn_zones.id"), index=True)
+    assessed_on: Mapped[date]  # local date
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team: Mapped[str] = mapped_column(String(100), default="")
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    score: Mapped[int]
+
+    responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id], lazy="joined")
+
+
+class Deduction(Base):
+    """扣分: defects found against one rule item in an assessed zone, with the note and the
+    photo; ``points`` = defects × the item's deduction (the score caps an item at 0)."""
+
+    __tablename__ = "grn_deductions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("grn_assessments.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("grn_rule_items.id"))
+    defects: Mapped[int]
+    points: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="")
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppealDecision(enum.StrEnum):
+    UPHELD = "upheld"  # the deduction falls: its points are restored
+    DISMISSED = "dismissed"  # the deduction stands
+
+
+class Appeal(Base):
+    """申诉: the responsible person contesting one deduction, within the set number of
+    days, with a reason and maybe a photo; the lead decides, never the assessor who
+    recorded the deduction nor the appellant."""
+
+    __tablename__ = "grn_appeals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deduction_id: Mapped[int] = mapped_column(ForeignKey("grn_deductions.id"), unique=True)
+    appellant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision: Mapped[AppealDecision | None] = mapped_column(_enum(AppealDecision))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    deduction: Mapped[Deduction] = relationship(lazy="joined")
+    appellant: Mapped[User] = relationship(foreign_keys=[appellant_id], lazy="joined")
+
+
+class ScoreCorrection(Base):
+    """更正: a zone's score in a closed round set anew, with a reason, by one person and
+    approved (or refused) by a second; until approved the score stands."""
+
+    __tablename__ = "grn_corrections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("grn_assessments.id"), index=True)
+    old_score: Mapped[int]
+    score: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved: Mapped[bool | None]  # None: awaiting the second person
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    assessment: Mapped[Assessment] = relationship(lazy="joined")

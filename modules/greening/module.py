@@ -7,14 +7,17 @@ Who may do what (default roles; admin holds everything), always at the user's si
   leader, office);
 - ``greening.work``: answer for a zone as its responsible person (gardener);
 - ``greening.manage``: add and edit zones, change the roster, upload a site's plan
-  and draw zones on it (office).
+  and draw zones on it, edit the scoring rules, open rounds (office);
+- ``greening.assess``: open rounds and score zones in them (assessor).
 """
 
 from flask_babel import lazy_gettext as _l
 
 from modules.greening import demo, indicators, tasks, zones
+from modules.greening.texts import DECISION_LABELS
 from modules.greening.views import bp
-from parkops.audit_words import person
+from parkops.audit_words import one_of, person
+from parkops.module_settings import Money, Setting
 from parkops.registry import (
     AuditDetail,
     AuditObject,
@@ -36,10 +39,21 @@ AUDIT_ACTIONS = {
     "greening.task_type_added": _l("Task type added"),
     "greening.task_added": _l("One-off task added"),
     "greening.task_done": _l("Task done"),
+    "greening.rules_changed": _l("Scoring rules: new version"),
+    "greening.round_opened": _l("Assessment round opened"),
+    "greening.zone_assessed": _l("Zone assessed"),
+    "greening.deduction_recorded": _l("Deduction recorded"),
+    "greening.appeal_filed": _l("Deduction appealed"),
+    "greening.appeal_decided": _l("Appeal decided"),
+    "greening.round_closed": _l("Assessment round closed"),
+    "greening.correction_proposed": _l("Score correction proposed"),
+    "greening.correction_decided": _l("Score correction decided"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
     "task_type": AuditObject(_l("Task type")),
+    "rule_version": AuditObject(_l("Scoring rules")),
+    "round": AuditObject(_l("Assessment round")),
 }
 AUDIT_DETAILS = {
     "greening.zone_created:code": AuditDetail(_l("Code")),
@@ -51,7 +65,50 @@ AUDIT_DETAILS = {
     "greening.task_type_added:name": AuditDetail(_l("Name")),
     "greening.task_added:title": AuditDetail(_l("Task")),
     "greening.task_done:title": AuditDetail(_l("Task")),
+    "greening.rules_changed:items": AuditDetail(_l("Items")),
+    "greening.round_opened:month": AuditDetail(_l("Month")),
+    "greening.zone_assessed:score": AuditDetail(_l("Score")),
+    "greening.deduction_recorded:score": AuditDetail(_l("Score")),
+    "greening.deduction_recorded:item": AuditDetail(_l("Item")),
+    "greening.deduction_recorded:points": AuditDetail(_l("Points deducted")),
+    "greening.round_closed:month": AuditDetail(_l("Month")),
+    "greening.appeal_filed:points": AuditDetail(_l("Points deducted")),
+    "greening.appeal_decided:decision": AuditDetail(_l("Decision"), one_of(DECISION_LABELS)),
+    "greening.appeal_decided:score": AuditDetail(_l("Score")),
+    "greening.appeal_decided:was": AuditDetail(_l("Score before")),
+    "greening.correction_proposed:score": AuditDetail(_l("New score")),
+    "greening.correction_proposed:was": AuditDetail(_l("Score before")),
+    "greening.correction_decided:approved": AuditDetail(_l("Approved")),
+    "greening.correction_decided:score": AuditDetail(_l("Score")),
 }
+
+
+def positive_days(text: str) -> int:
+    """A whole number of days, 1..90; ValueError otherwise."""
+    days = int(text)
+    if not 1 <= days <= 90:
+        raise ValueError(_l("A whole number of days from 1 to 90."))
+    return days
+
+
+DB = "database"  # business rules: changed on /settings/greening by greening.manage
+
+
+def share(text: str) -> int:
+    """A whole percent, 0..100; ValueError otherwise."""
+    value = int(text)
+    if not 0 <= value <= 100:
+        raise ValueError(_l("A whole number from 0 to 100."))
+    return value
+
+
+def percent(text: str) -> int:
+    """A whole percent, 1..100; ValueError otherwise."""
+    value = int(text)
+    if not 1 <= value <= 100:
+        raise ValueError(_l("A whole number from 1 to 100."))
+    return value
+
 
 spec = ModuleSpec(
     name="greening",
@@ -69,6 +126,7 @@ spec = ModuleSpec(
         Permission(
             "greening.manage", _l("Add and edit maintenance zones and their roster"), ("office",)
         ),
+        Permission("greening.assess", _l("Score maintenance zones in a round"), ("assessor",)),
     ),
     indicators=(
         Indicator(
@@ -76,6 +134,27 @@ spec = ModuleSpec(
             _l("Maintenance zones with a responsible person today"),
             ("4",),
             indicators.rostered_today,
+            permission="greening.view",
+        ),
+        Indicator(
+            "greening.mean_score",
+            _l("Mean score of maintenance zones, latest closed round"),
+            ("4",),
+            indicators.mean_score,
+            permission="greening.view",
+        ),
+        Indicator(
+            "greening.below_pass_mark",
+            _l("Maintenance zones below the pass mark, latest closed round"),
+            ("4",),
+            indicators.below_pass_mark,
+            permission="greening.view",
+        ),
+        Indicator(
+            "greening.tasks_on_time",
+            _l("Maintenance tasks done on time, last 30 days"),
+            ("6", "15"),
+            indicators.tasks_on_time,
             permission="greening.view",
         ),
     ),
@@ -89,6 +168,33 @@ spec = ModuleSpec(
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
+    settings=(
+        Setting(
+            "appeal_days",
+            positive_days,
+            7,
+            _l("Days a deduction may be appealed after it was recorded"),
+            DB,
+        ),
+        Setting(
+            "pass_mark",
+            percent,
+            80,
+            _l("Pass mark: the lowest passing score, in percent of the rules' points"),
+            DB,
+        ),
+        Setting("reward_top", Money(), 50000, _l("Reward per zone scoring 95 % or more"), DB),
+        Setting("reward_good", Money(), 20000, _l("Reward per zone scoring 90 % to 95 %"), DB),
+        Setting("penalty", Money(), 30000, _l("Penalty per zone below the pass mark"), DB),
+        Setting(
+            "responsible_share",
+            share,
+            60,
+            _l("Responsible person's share of a reward or penalty, percent (the rest: team)"),
+            DB,
+        ),
+    ),
+    settings_permission="greening.manage",
     subnav=(
         SubNavEntry(
             _l("Zones"),
@@ -103,5 +209,24 @@ spec = ModuleSpec(
             also=("greening.outline",),
         ),
         SubNavEntry(_l("My tasks"), "greening.my_tasks", ("greening.work",)),
+        SubNavEntry(
+            _l("Assessment"),
+            "greening.rounds_page",
+            ("greening.view", "greening.manage"),
+            also=("greening.round", "greening.assess_zone", "greening.payouts_page"),
+        ),
+        SubNavEntry(
+            _l("Scoring rules"),
+            "greening.rules_page",
+            ("greening.view", "greening.manage"),
+            also=("greening.new_rules",),
+        ),
+        SubNavEntry(_l("Appeals"), "greening.appeals_page", ("greening.manage",)),
+        SubNavEntry(
+            _l("Settings"),
+            "settings.module",
+            "greening.manage",
+            args=(("module", "greening"),),
+        ),
     ),
 )

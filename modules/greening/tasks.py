@@ -190,3 +190,18 @@ def mark_done(task: Task, photo: FileStorage | None, actor: User, key: str | Non
     idempotency.remember(key, result_url, actor.id)
     db.session.commit()
     return True
+
+
+def on_time_share(site_ids, today: date) -> tuple[int, int]:
+    """(done by the end of their local due day, all) of the tasks due in the 30 days
+    before ``today`` in zones at ``site_ids`` (None: every site)."""
+    query = (
+        select(Task.due_on, Task.done_at)
+        .join(Zone, Zone.id == Task.zone_id)
+        .where(Task.due_on.between(today - timedelta(days=HORIZON_DAYS), today - timedelta(days=1)))
+    )
+    if site_ids is not None:
+        query = query.where(Zone.site_id.in_(site_ids))
+    rows = db.session.execute(query).all()
+    done = sum(1 for due_on, done_at in rows if done_at and business_day(done_at) <= due_on)
+    return done, len(rows)

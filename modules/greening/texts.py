@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from modules.greening.models import Grade, ZoneKind
+from modules.greening.models import AppealDecision, Grade, ZoneKind
 from parkops import labels
 
 labels.register(
@@ -19,4 +19,16 @@ labels.register(
 labels.register(
     Grade,
     {Grade.FIRST: _l("Grade 1"), Grade.SECOND: _l("Grade 2"), Grade.THIRD: _l("Grade 3")},
+)
+
+DECISION_LABELS = {
+    AppealDecision.UPHELD.value: _l("Upheld: points restored"),
+    AppealDecision.DISMISSED.value: _l("Dismissed: the deduction stands"),
+}
+labels.register(
+    AppealDecision,
+    {
+        AppealDecision.UPHELD: DECISION_LABELS["upheld"],
+        AppealDecision.DISMISSED: DECISION_LABELS["dismissed"],
+    },
 )

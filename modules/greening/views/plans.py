@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from modules.greening import plans, zones
+from modules.greening import plans, scores, zones
 from modules.greening.models import Zone
 from modules.greening.views import VIEW, bp, visible_sites
 from parkops import attachments
@@ -24,6 +24,7 @@ def _site_arg():
 
 
 def _plan_page(site, sites, error: str | None = None, status: int = 200):
+    latest, mark = scores.latest(site.id), scores.pass_mark()
     page = render_template(
         "greening/plans/plan.html",
         site=site,
@@ -34,6 +35,9 @@ def _plan_page(site, sites, error: str | None = None, status: int = 200):
         label_at=plans.label_at,
         may_manage=zones.may_manage(current_user, site.id),
         error=error,
+        latest=latest,
+        bands={zone_id: scores.band(p, mark) for zone_id, p in latest.items()},
+        pass_mark=mark,
     )
     return page, status
 

@@ -69,3 +69,24 @@ def as_user(client, login):
         return login(user)
 
     return switch
+
+
+# The regulation's items: (name, points, deduction per defect, photo required).
+REGULATION = [
+    ("杂草", 20, 2, True),
+    ("修剪", 20, 5, True),
+    ("垃圾死角", 20, 4, True),
+    ("浇水", 15, 5, False),
+    ("植物长势", 15, 3, True),
+    ("时令花卉", 10, 5, True),
+]
+
+
+@pytest.fixture
+def rules_in_force(grove):
+    """The scoring rules in force since today: six items, 100 points."""
+    from modules.greening import rules
+    from parkops.timeutil import business_day
+
+    items = [rules.ItemData(n, "", p, d, photo) for n, p, d, photo in REGULATION]
+    return rules.add_version(business_day(), items, "养护考评细则", grove.office)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from modules.greening import plans, tasks, zones
-from modules.greening.models import RosterEntry, Task, TaskType, Zone
+from modules.greening.models import Appeal, Assessment, RosterEntry, Round, Task, TaskType, Zone
 from parkops import demo
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -43,6 +43,22 @@ def test_demo_zones_both_sites_and_draws_them_on_the_plan(app, client, login):
     today = business_day()
     overdue = tasks.open_tasks(tasks.my_zone_ids(sun_li), today - timedelta(days=1))
     assert overdue  # some of her tasks are overdue
+
+    # Assessment: two closed rounds, one open; an appeal upheld and one dismissed.
+    closed = db.session.scalars(select(Round).where(Round.closed_at.is_not(None))).all()
+    assert (
+        len(closed) == 2
+        and db.session.scalar(
+            select(func.count()).select_from(Round).where(Round.closed_at.is_(None))
+        )
+        == 1
+    )
+    decisions = sorted(a.decision.value for a in db.session.scalars(select(Appeal)))
+    assert decisions == ["dismissed", "upheld"]
+    upheld = db.session.scalar(select(Appeal).where(Appeal.decision == "upheld"))
+    restored = db.session.get(Assessment, upheld.deduction.assessment_id)
+    assert restored.score == 100  # its only deduction was withdrawn on appeal
+    assert "PSY-G03" in client.get(f"/greening/rounds/{closed[0].id}").get_data(as_text=True)
 
     entries = db.session.scalar(select(func.count()).select_from(RosterEntry))
     assert not demo.load()

@@ -17,7 +17,7 @@ from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.idempotency import FIELD
 from parkops.scheduler import JobClaim
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, local_midnight_utc
 
 
 def jpeg() -> io.BytesIO:
@@ -246,3 +246,25 @@ def test_the_lead_adds_a_one_off_task_that_reaches_the_gardener(client, as_user,
     as_user(grove.gardener)
     assert "补种月季" in client.get("/greening/tasks").get_data(as_text=True)
     assert client.post(url, data=today).status_code == 403
+
+
+def test_tasks_done_on_time_over_the_last_30_days(grove, make_zone):
+    from modules.greening import indicators
+
+    zone, zoo = make_zone(), make_zone(site=grove.zylz)
+    today = business_day()
+    on_time = task_in(zone, today - timedelta(days=3))
+    on_time.done_at = local_midnight_utc(on_time.due_on) + timedelta(hours=23)  # that evening
+    late = task_in(zone, today - timedelta(days=5))
+    late.done_at = local_midnight_utc(late.due_on + timedelta(days=1)) + timedelta(hours=1)
+    task_in(zone, today - timedelta(days=2))  # never done
+    task_in(zone, today - timedelta(days=31))  # before the window
+    task_in(zone, today)  # due today: not judged yet
+    task_in(zoo, today - timedelta(days=1))  # another site
+    db.session.commit()
+    psy = frozenset({grove.psy.id})
+    assert indicators.tasks_on_time(psy) == ("1 of 3 tasks done on time", False)
+    assert indicators.tasks_on_time(frozenset({grove.zylz.id})) == (
+        "0 of 1 tasks done on time",
+        False,
+    )
