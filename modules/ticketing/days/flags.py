@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the figures import the flags
 
 # Flags that are evidence of tickets or money gone astray: the day is signed off only once
 # a finding about each of them has its outcome (days/signoff.py). Their keys start so.
-SERIOUS = ("missing", "outside", "return-differs")
+SERIOUS = ("missing", "outside", "return-differs", "statement")
 
 
 def is_serious(key: str) -> bool:

@@ -4,7 +4,8 @@ The day's figures are computed, never typed: admissions per venue from the
 sales (a combined ticket admits to each of its venues), the latest gate count
 per venue, money expected against counted per payment method, and the cash to
 deposit (cash counted less the opening floats, which stay in the office)
-against the latest bank deposit. Everything that does not add up is a flag
+against the latest bank deposit, and the electronic takings per window against the
+payment providers' statements (statements.py). Everything that does not add up is a flag
 (flags.py); the auditor ticks each flag as reviewed, writes findings where
 needed (findings.py), and signs off (signoff.py).
 """
@@ -16,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from modules.ticketing.days.flags import Flag, day_flags
+from modules.ticketing.days.statements import StatementCheck, statement_check, statement_flags
 from modules.ticketing.models import (
     DailySales,
     Deposit,
@@ -69,6 +71,7 @@ class DayFigures:
     methods: list[MethodFigure]
     cash_to_deposit: int
     deposit: Deposit | None
+    statements: StatementCheck = field(default_factory=StatementCheck)
     flags: list[Flag] = field(default_factory=list)
 
     @property
@@ -234,6 +237,14 @@ def day_figures(day: TicketDay) -> DayFigures:
         )
     cash = sum(t.final_fen for s in counted for t in s.tallies if t.method == Payment.CASH)
     cash_to_deposit = cash - sum(s.opening_float_fen for s in counted)
-    figures = DayFigures(day, shifts, venue_figures, methods, cash_to_deposit, latest_deposit(day))
-    figures.flags = day_flags(figures)
+    figures = DayFigures(
+        day,
+        shifts,
+        venue_figures,
+        methods,
+        cash_to_deposit,
+        latest_deposit(day),
+        statement_check(day, shifts),
+    )
+    figures.flags = day_flags(figures) + statement_flags(figures.statements)
     return figures
