@@ -56,7 +56,10 @@ def test_the_wechat_bill_imports_once_without_its_totals(world, terminals):
     data = WECHAT.read_bytes()
     result = import_statement("wechat", WECHAT.name, data, terminals)
     assert result.ok and result.imported == 60
-    assert stated(world.site.id, Payment.WECHAT) == {world.window.id: 59_000, world.window2.id: 63_000}
+    assert stated(world.site.id, Payment.WECHAT) == {
+        world.window.id: 59_000,
+        world.window2.id: 63_000,
+    }
     assert sum(stated(world.other_site.id, Payment.WECHAT).values()) == 69_000
     days = set(db.session.scalars(select(StatementLine.business_day).distinct()))
     assert days == {BILL_DAY}
@@ -68,7 +71,10 @@ def test_the_wechat_bill_imports_once_without_its_totals(world, terminals):
 def test_the_alipay_bill_in_gb18030_with_comment_lines_imports(world, terminals):
     result = import_statement("alipay", ALIPAY.name, ALIPAY.read_bytes(), terminals)
     assert result.ok and result.imported == 40
-    assert stated(world.site.id, Payment.ALIPAY) == {world.window.id: 37_000, world.window2.id: 40_000}
+    assert stated(world.site.id, Payment.ALIPAY) == {
+        world.window.id: 37_000,
+        world.window2.id: 40_000,
+    }
     assert sum(stated(world.other_site.id, Payment.ALIPAY).values()) == 43_000
 
 
@@ -207,3 +213,31 @@ def test_the_day_page_shows_statements_and_the_exception_form(world, terminals, 
     page = client.get(f"/ticketing/days/{day.id}").get_data(as_text=True)
     section = page[page.index('id="statements"') : page.index('id="flags"')]
     assert "¥590.00" in section and "-¥300.00" in section and "exception-form" not in section
+
+
+def test_the_day_pages_statements_cost_the_same_however_many_windows(
+    world, terminals, as_user, count_queries
+):
+    """Two windows, then three (a window whose takings no bill settled): same queries."""
+    skim = shift_with_electronic_takings(world, world.window, 89_000, 37_000)
+    honest = shift_with_electronic_takings(world, world.window2, 63_000, 40_000)
+    day = on_bill_day(world, skim, honest)
+    import_statement("wechat", WECHAT.name, WECHAT.read_bytes(), terminals)
+    import_statement("alipay", ALIPAY.name, ALIPAY.read_bytes(), terminals)
+    client = as_user(world.auditor)
+    path = f"/ticketing/days/{day.id}"
+
+    def day_page_queries() -> int:
+        db.session.expire_all()
+        with count_queries() as counted:
+            assert client.get(path).status_code == 200
+        return counted.count
+
+    two = day_page_queries()
+    third = catalog.add_window(world.office, "W3", world.manager)
+    catalog.set_terminals(third, "ZYLZ-N-03", world.manager)
+    on_bill_day(world, shift_with_electronic_takings(world, third, 5_000, 5_000))
+    page = client.get(path).get_data(as_text=True)
+    section = page[page.index('id="statements"') : page.index('id="flags"')]
+    assert section.count("-¥50.00") == 2  # W3: WeChat and Alipay settled nothing
+    assert day_page_queries() == two
