@@ -263,13 +263,14 @@ def _xlsx_lines(data: bytes, max_rows: int):
     except Exception as exc:  # a damaged file fails in many ways: all mean the same to a user
         raise _unreadable() from exc
     try:
-        # The header sets the width: the sheet's declared dimension is ignored
-        # (max_col given), and reading stops just past the row cap (max_row given).
-        found = _sheet_rows(sheet, max_col=MAX_COLUMNS, max_row=HEADER_SEARCH)
-        first, header = next(((line, c) for line, c in found if c), (0, []))
-        found.close()
+        # The widest of the first rows (where the header is) sets the width: the sheet's
+        # declared dimension is ignored (max_col given), and reading stops just past
+        # the row cap (max_row given).
+        found = list(_sheet_rows(sheet, max_col=MAX_COLUMNS, max_row=HEADER_SEARCH))
+        first = next((line for line, c in found if c), 0)
+        width = max((len(c) for _line, c in found), default=1)
         last = first + max_rows
-        for line, cells in _sheet_rows(sheet, max_col=max(len(header), 1), max_row=last + 1):
+        for line, cells in _sheet_rows(sheet, max_col=max(width, 1), max_row=last + 1):
             if line > last:
                 raise TabularError(
                     _l("The file has more than %(n)s rows: split it.", n=max_rows), line=line

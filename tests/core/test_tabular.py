@@ -401,7 +401,8 @@ def test_xls_rows_are_capped(app):
 
 def test_a_header_named_by_its_columns_skips_the_title_lines_before_it(app):
     """A payment bill: title lines of one cell, then the table (as wide as its header)."""
-    data = "#支付宝业务明细查询\n#账号：[2088]\n交易号,终端号,金额\nT1,N-01,30.00\n".encode("gb18030")
+    text = "#支付宝业务明细查询\n#账号：[2088]\n交易号,终端号,金额\nT1,N-01,30.00\n"
+    data = text.encode("gb18030")
     table = read_table("bill.csv", data, header_has=("终端号", "金额"))
     assert table.header == ("交易号", "终端号", "金额")
     assert [(r.line, r.cells) for r in table.rows] == [(4, ("T1", "N-01", "30.00"))]

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from modules.ticketing.days.flags import Flag, day_flags
+from modules.ticketing.days.sold_twice import sold_twice_flags
 from modules.ticketing.days.statements import StatementCheck, statement_check, statement_flags
 from modules.ticketing.models import (
     DailySales,
@@ -246,5 +247,9 @@ def day_figures(day: TicketDay) -> DayFigures:
         latest_deposit(day),
         statement_check(day, shifts),
     )
-    figures.flags = day_flags(figures) + statement_flags(figures.statements)
+    figures.flags = (
+        day_flags(figures)
+        + sold_twice_flags(day, [s.id for s in shifts])
+        + statement_flags(figures.statements)
+    )
     return figures

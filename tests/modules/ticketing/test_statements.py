@@ -3,6 +3,7 @@
 window and day against the shifts' electronic takings; a day with electronic takings is
 signed off only with its statements or the auditor's reasoned exception."""
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -241,3 +242,63 @@ def test_the_day_pages_statements_cost_the_same_however_many_windows(
     section = page[page.index('id="statements"') : page.index('id="flags"')]
     assert section.count("-¥50.00") == 2  # W3: WeChat and Alipay settled nothing
     assert day_page_queries() == two
+
+
+def test_a_bank_pos_report_in_a_workbook_reads_with_its_voids_and_without_its_total(
+    world, terminals
+):
+    """No bank's real report was at hand: the common layout, a title row, a 撤销 (a card
+    payment voided) and the 合计 row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["中原银行POS商户结算明细"])
+    sheet.append(
+        [
+            "交易日期",
+            "交易时间",
+            "商户编号",
+            "终端编号",
+            "卡号",
+            "交易类型",
+            "交易金额",
+            "手续费",
+            "检索参考号",
+        ]
+    )
+    sheet.append(
+        [
+            "2026-11-20",
+            "10:02:11",
+            "1040001",
+            "ZYLZ-N-01",
+            "6222****1234",
+            "消费",
+            80,
+            0.4,
+            "000111",
+        ]
+    )
+    sheet.append(
+        ["2026-11-20", "10:05:00", "1040001", "ZYLZ-N-01", "6222****1234", "撤销", 80, 0, "000112"]
+    )
+    sheet.append(
+        [
+            "2026-11-20",
+            "11:40:00",
+            "1040001",
+            "ZYLZ-N-02",
+            "6222****9876",
+            "消费",
+            60.5,
+            0.3,
+            "000113",
+        ]
+    )
+    sheet.append(["合计", "", "", "", "", "", 220.5, 0.7, ""])
+    out = io.BytesIO()
+    book.save(out)
+    result = import_statement("pos", "pos.xlsx", out.getvalue(), terminals)
+    assert result.ok and result.imported == 3
+    assert stated(world.site.id, Payment.CARD) == {world.window.id: 0, world.window2.id: 6_050}
