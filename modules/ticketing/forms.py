@@ -190,6 +190,10 @@ class SaleCorrectionForm(FlaskForm):
         _l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)]
     )
     amount = YuanField(_l("Amount (¥)"), validators=[InputRequired()])
+    first_serial = IntegerField(
+        _l("First serial (printed tickets)"), validators=[Optional(), SERIAL]
+    )
+    last_serial = IntegerField(_l("Last serial"), validators=[Optional(), SERIAL])
     reason = TextAreaField(
         _l("Reason"), filters=[_strip], validators=[DataRequired(), Length(min=5, max=2000)]
     )
