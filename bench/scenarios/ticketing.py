@@ -516,6 +516,11 @@ def pages(app: Flask) -> list[Page]:
             "auditor",
         ),
         Page(
+            "ticketing: shortfall patterns, a month",
+            f"/ticketing/reports/patterns?start={start}&end={end}",
+            "auditor",
+        ),
+        Page(
             "ticketing: sales by month, a year",
             f"/ticketing/reports/sales?by=month&start={first}&end={last}",
             "auditor",

@@ -222,6 +222,12 @@ spec = ModuleSpec(
             "cron",
             {"hour": 9, "minute": 30},
         ),
+        JobSpec(
+            jobs.PATTERN_JOB,
+            jobs.notify_shortfall_patterns,
+            "cron",
+            {"hour": 9, "minute": 40},
+        ),
     ),
     subnav=(
         SubNavEntry(_l("Ticket office"), "ticketing.index", ANY),
@@ -240,7 +246,7 @@ spec = ModuleSpec(
             _l("Reports"),
             "ticketing.seller_report",
             (VIEW, AUDIT),
-            also=("ticketing.sales_report",),
+            also=("ticketing.sales_report", "ticketing.pattern_report"),
         ),
         SubNavEntry(_l("Gate counts"), "ticketing.import_gate", (AUDIT, MANAGE)),
         SubNavEntry(_l("Payment statements"), "ticketing.import_statements", (AUDIT, MANAGE)),
