@@ -302,3 +302,36 @@ def test_a_bank_pos_report_in_a_workbook_reads_with_its_voids_and_without_its_to
     result = import_statement("pos", "pos.xlsx", out.getvalue(), terminals)
     assert result.ok and result.imported == 3
     assert stated(world.site.id, Payment.CARD) == {world.window.id: 0, world.window2.id: 6_050}
+
+
+def test_the_pages_import_a_bill_once_set_terminals_and_record_an_exception(
+    world, terminals, as_user
+):
+    client = as_user(terminals)
+    page = "/ticketing/imports/statements"
+    bill = {"provider": "wechat", "file": (io.BytesIO(WECHAT.read_bytes()), WECHAT.name)}
+    done = client.post(page, data=bill, content_type="multipart/form-data", follow_redirects=True)
+    assert "60 payments and refunds imported" in done.get_data(as_text=True)
+    bill = {"provider": "wechat", "file": (io.BytesIO(WECHAT.read_bytes()), WECHAT.name)}
+    again = client.post(page, data=bill, content_type="multipart/form-data", follow_redirects=True)
+    assert "already imported on" in again.get_data(as_text=True)
+    bad = {"provider": "alipay", "file": (io.BytesIO(WECHAT.read_bytes()), WECHAT.name)}
+    refused = client.post(page, data=bad, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "No header row naming" in refused.get_data(as_text=True)
+    assert as_user(world.seller).get(page).status_code == 403
+
+    manager = as_user(world.manager)
+    saved = manager.post(
+        f"/ticketing/windows/{world.window.id}/terminals", data={"terminals": "T-9, ZYLZ-N-01"}
+    )
+    assert saved.status_code == 303 and world.window.terminals == "T-9 ZYLZ-N-01"
+
+    shift = shift_with_electronic_takings(world, world.window, 0, 5_000)
+    day = day_record(world.site.id, shift.business_day)
+    auditor = as_user(world.auditor)
+    recorded = auditor.post(
+        f"/ticketing/days/{day.id}/statement-exception",
+        data={"method": "alipay", "reason": "Alipay's bill of today comes tomorrow."},
+    )
+    assert recorded.status_code == 303 and recorded.location.endswith("#statements")
+    assert not reconciliation.day_figures(day).statements.missing
