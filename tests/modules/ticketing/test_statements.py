@@ -335,3 +335,14 @@ def test_the_pages_import_a_bill_once_set_terminals_and_record_an_exception(
     )
     assert recorded.status_code == 303 and recorded.location.endswith("#statements")
     assert not reconciliation.day_figures(day).statements.missing
+
+
+def test_a_line_without_a_terminal_goes_to_the_window_of_its_merchant_number(world, terminals):
+    catalog.set_terminals(world.window2, "ZYLZ-N-02 1900000001", world.manager)
+    lines = WECHAT.read_text("utf-8").splitlines()
+    body = [n for n, line in enumerate(lines) if ",`ZYLZ-N-01," in line]
+    for n in body:
+        lines[n] = lines[n].replace(",`ZYLZ-N-01,", ",`,")
+    result = import_statement("wechat", "no-device.csv", "\n".join(lines).encode(), terminals)
+    assert result.ok
+    assert stated(world.site.id, Payment.WECHAT) == {world.window2.id: 59_000 + 63_000}
