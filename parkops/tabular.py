@@ -94,12 +94,20 @@ def clean_text(text: str) -> str:
 
 
 def read_table(
-    file_name: str, data: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int | None = None
+    file_name: str,
+    data: bytes,
+    *,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int | None = None,
+    header_has: tuple[str, ...] = (),
 ) -> Table:
     """The first sheet (or the CSV) of an upload: header and data rows.
 
     ``file_name`` chooses the format by its extension (.csv, .xlsx, .xls);
-    ``max_bytes`` defaults to the app's UPLOAD_MAX_BYTES. Raises TabularError.
+    ``max_bytes`` defaults to the app's UPLOAD_MAX_BYTES. ``header_has``: the header is
+    the first row holding all these names (a payment bill's title lines before it are
+    skipped; looked for in the first HEADER_SEARCH rows), not the first non-blank row.
+    Raises TabularError.
     """
     limit = max_bytes or (
         current_app.config["UPLOAD_MAX_BYTES"] if has_app_context() else DEFAULT_MAX_BYTES
@@ -117,16 +125,23 @@ def read_table(
         lines = _xls_lines(data, max_rows)
     else:
         raise TabularError(_l("Upload a .csv, .xlsx or .xls file."))
-    return _table(lines, max_rows)
+    return _table(lines, max_rows, header_has)
 
 
-def _table(lines, max_rows: int) -> Table:
+def _table(lines, max_rows: int, header_has: tuple[str, ...] = ()) -> Table:
     header: tuple[str, ...] | None = None
     rows: list[Row] = []
+    looked = 0
     for line, cells in lines:
         cells = [_clean(c) for c in cells]
         if all(c == "" for c in cells):
             continue
+        if header is None and header_has:
+            looked += 1
+            if not set(header_has) <= {str(c).lstrip("\ufeff") for c in cells}:
+                if looked >= HEADER_SEARCH:
+                    break
+                continue
         if header is None:
             texts = [str(c) for c in cells[:MAX_COLUMNS]]
             width = max((i for i, c in enumerate(texts) if c), default=0) + 1
@@ -138,6 +153,8 @@ def _table(lines, max_rows: int) -> Table:
             )
         cells = cells[: len(header)] + [""] * (len(header) - len(cells))
         rows.append(Row(line, tuple(cells)))
+    if header is None and header_has:
+        raise TabularError(_l("No header row naming %(columns)s.", columns=", ".join(header_has)))
     if header is None:
         raise TabularError(_l("The file is empty."))
     if not rows:
@@ -246,13 +263,14 @@ def _xlsx_lines(data: bytes, max_rows: int):
     except Exception as exc:  # a damaged file fails in many ways: all mean the same to a user
         raise _unreadable() from exc
     try:
-        # The header sets the width: the sheet's declared dimension is ignored
-        # (max_col given), and reading stops just past the row cap (max_row given).
-        found = _sheet_rows(sheet, max_col=MAX_COLUMNS, max_row=HEADER_SEARCH)
-        first, header = next(((line, c) for line, c in found if c), (0, []))
-        found.close()
+        # The widest of the first rows (where the header is) sets the width: the sheet's
+        # declared dimension is ignored (max_col given), and reading stops just past
+        # the row cap (max_row given).
+        found = list(_sheet_rows(sheet, max_col=MAX_COLUMNS, max_row=HEADER_SEARCH))
+        first = next((line for line, c in found if c), 0)
+        width = max((len(c) for _line, c in found), default=1)
         last = first + max_rows
-        for line, cells in _sheet_rows(sheet, max_col=max(len(header), 1), max_row=last + 1):
+        for line, cells in _sheet_rows(sheet, max_col=max(width, 1), max_row=last + 1):
             if line > last:
                 raise TabularError(
                     _l("The file has more than %(n)s rows: split it.", n=max_rows), line=line

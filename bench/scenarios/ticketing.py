@@ -32,12 +32,14 @@ from modules.ticketing.models import (
     Payment,
     Product,
     ProductVenue,
+    SalesImport,
     SalesLine,
     SaleSource,
     SaleStatus,
     Shift,
     ShiftStatus,
     ShiftTally,
+    StatementLine,
     StockIssue,
     StockRoll,
     TicketDay,
@@ -332,13 +334,23 @@ def _day_to_close(rng, site: Site, sellers: list[int], catalogue, day: date) -> 
             for n in range(CLOSE_SHIFTS)
         ]
     )
+    bill = SalesImport(
+        kind="statement-bench",
+        file_name="bench-bills.csv",
+        file_hash="bench-bills",
+        rows=0,
+        imported=0,
+        skipped=0,
+        imported_by_id=finance,
+    )
+    db.session.add(bill)
+    db.session.flush()
     cash = 0
     for n, shift in enumerate(opened):
         expected = dict.fromkeys(Payment, 0)
-        db.session.execute(
-            insert(SalesLine),
-            _line_rows(rng, shift, catalogue["ZYLZ"]["products"], CLOSE_LINES_EACH, expected),
-        )
+        rows = _line_rows(rng, shift, catalogue["ZYLZ"]["products"], CLOSE_LINES_EACH, expected)
+        db.session.execute(insert(SalesLine), rows)
+        db.session.execute(insert(StatementLine), _statement_rows(bill.id, shift, rows))
         first = CLOSE_RANGE[0] + n * RANGE_SIZE
         db.session.execute(
             insert(StockIssue),
@@ -397,6 +409,26 @@ def _day_to_close(rng, site: Site, sellers: list[int], catalogue, day: date) -> 
             recorded_by_id=finance,
         )
     )
+
+
+def _statement_rows(bill_id: int, shift: dict, rows: list[dict]) -> list[dict]:
+    """The providers' settlement of a shift's electronic sales, a line each, as sold."""
+    sign = {SaleStatus.SOLD: 1, SaleStatus.REFUND: -1}
+    return [
+        {
+            "import_id": bill_id,
+            "site_id": shift["site_id"],
+            "window_id": shift["window_id"],
+            "method": row["payment"],
+            "business_day": shift["business_day"],
+            "paid_at": row["sold_at"],
+            "reference": f"B{shift['id']}-{n}",
+            "amount_fen": sign[row["status"]] * row["amount_fen"],
+            "line_no": n + 2,
+        }
+        for n, row in enumerate(rows)
+        if row["payment"] != Payment.CASH and row["status"] in sign
+    ]
 
 
 # --- what is measured ----------------------------------------------------------------------
@@ -484,11 +516,17 @@ def pages(app: Flask) -> list[Page]:
             "auditor",
         ),
         Page(
+            "ticketing: shortfall patterns, a month",
+            f"/ticketing/reports/patterns?start={start}&end={end}",
+            "auditor",
+        ),
+        Page(
             "ticketing: sales by month, a year",
             f"/ticketing/reports/sales?by=month&start={first}&end={last}",
             "auditor",
         ),
         Page("ticketing: days of a month", f"/ticketing/days?month={start:%Y-%m}", "auditor"),
+        Page("ticketing: import payment statements", "/ticketing/imports/statements", "auditor"),
     ]
 
 

@@ -252,6 +252,45 @@ def add_window(office: Office, name: str, actor: User) -> Window:
     return window
 
 
+TERMINAL_SEPARATORS = re.compile(r"[\s,，;；]+")
+
+
+def terminal_codes(text: str) -> list[str]:
+    """'PSY-E-01, 1900000001' → ['PSY-E-01', '1900000001']."""
+    return [c for c in TERMINAL_SEPARATORS.split(text or "") if c]
+
+
+def set_terminals(window: Window, text: str, actor: User) -> None:
+    """The payment terminals (or merchant numbers) the providers' bills name for this
+    window (``'ZYLZ-N-01 1900000001'``); a code set on another window is refused."""
+    codes = terminal_codes(text)
+    if len(" ".join(codes)) > 200:
+        raise TicketingError(_("Too many terminals for one window."))
+    others = db.session.scalars(
+        select(Window).where(Window.id != window.id, Window.terminals != "")
+    )
+    for other in others:
+        shared = set(codes) & set(terminal_codes(other.terminals))
+        if shared:
+            raise TicketingError(
+                _(
+                    "Terminal %(code)s is already set on %(office)s %(window)s.",
+                    code=sorted(shared)[0],
+                    office=other.office.name,
+                    window=other.name,
+                )
+            )
+    window.terminals = " ".join(codes)
+    audit.record(
+        "ticketing.terminals_set",
+        "office",
+        window.office_id,
+        {"window": window.name, "terminals": window.terminals},
+        actor=actor,
+    )
+    db.session.commit()
+
+
 def set_active(record: Office | Window, active: bool, actor: User) -> None:
     record.active = active
     kind = "office" if isinstance(record, Office) else "window"

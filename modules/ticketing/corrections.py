@@ -2,20 +2,21 @@
 
 Nothing recorded is edited. A sale adjustment adds a sales line (a forgotten
 sale, a refund not in the export), on any day: a counted shift's lines are
-final. A gate count or bank deposit is entered directly until the day is signed
-off, and corrected after; the correction adds a new count or deposit, which
-becomes the current one, while the original and the figures as signed stay
-visible. The person approving is never the one who asked, nor the seller the
-adjustment is about.
+final; a sale of printed tickets may name the serials it books (a line per serial,
+the amount shared to the fen), so the serials a "missing" flag named count as sold.
+A gate count or bank deposit is entered directly until the day is signed off, and
+corrected after; the correction adds a new count or deposit, which becomes the current
+one, while the original and the figures as signed stay visible. The person approving
+is never the one who asked, nor the seller the adjustment is about.
 """
 
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from modules.ticketing import four_eyes, summary
-from modules.ticketing.catalog import price_on
+from modules.ticketing.catalog import allocate, price_on
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import (
     MAX_AMOUNT_FEN,
@@ -32,8 +33,10 @@ from modules.ticketing.models import (
     SalesLine,
     SaleSource,
     SaleStatus,
+    SerialVoid,
     TicketDay,
     Venue,
+    VoidStatus,
 )
 from modules.ticketing.pages import day_path
 from parkops import audit, idempotency
@@ -55,6 +58,7 @@ class SaleAdjustment:
     quantity: int
     amount_fen: int
     seller: User | None = None
+    serials: tuple[int, int] | None = None  # (first, last) of printed tickets sold
 
 
 @dataclass
@@ -137,6 +141,42 @@ def _fill_sale(day: TicketDay, correction: Correction, change: SaleAdjustment) -
     correction.quantity = change.quantity
     correction.amount_fen = change.amount_fen
     correction.seller_id = change.seller.id if change.seller else None
+    if change.serials is not None:
+        correction.first_serial, correction.last_serial = change.serials
+        _check_serials(correction)
+
+
+def _check_serials(c: Correction) -> None:
+    """A sale naming serials: of a printed product, one serial a ticket, none sold or
+    voided yet (checked again when it is approved)."""
+    first, last = c.first_serial, c.last_serial
+    product = db.session.get(Product, c.product_id)
+    if c.sale_status != SaleStatus.SOLD or not product.serialised:
+        raise TicketingError(_("Only a sale of printed tickets names serials."))
+    if last < first or last - first + 1 != c.quantity:
+        raise TicketingError(
+            _(
+                "The serials %(first)s–%(last)s are not %(n)s tickets.",
+                first=first,
+                last=last,
+                n=c.quantity,
+            )
+        )
+    taken = db.session.scalar(
+        select(func.min(SalesLine.serial)).where(
+            SalesLine.product_id == c.product_id,
+            SalesLine.status == SaleStatus.SOLD,
+            SalesLine.serial.between(first, last),
+        )
+    ) or db.session.scalar(
+        select(func.min(SerialVoid.serial)).where(
+            SerialVoid.product_id == c.product_id,
+            SerialVoid.status == VoidStatus.APPROVED,
+            SerialVoid.serial.between(first, last),
+        )
+    )
+    if taken is not None:
+        raise TicketingError(_("Serial %(serial)s is already sold or voided.", serial=taken))
 
 
 def decide_correction(
@@ -166,23 +206,22 @@ def decide_correction(
 
 def _apply(c: Correction, actor: User) -> None:
     day = c.day
-    if c.kind == CorrectionKind.SALE:
-        line = SalesLine(
-            site_id=day.site_id,
-            business_day=day.business_day,
-            office_id=c.office_id,
-            seller_id=c.seller_id,
-            product_id=c.product_id,
-            # A correction has no moment of sale: it belongs to the day as a whole.
-            sold_at=local_midnight_utc(day.business_day),
-            quantity=c.quantity,
-            amount_fen=c.amount_fen,
-            list_price_fen=price_on(c.product_id, day.business_day) or 0,
-            payment=c.payment,
-            status=c.sale_status,
-            source=SaleSource.CORRECTION,
-            correction_id=c.id,
-        )
+    if c.kind == CorrectionKind.SALE and c.first_serial is not None:
+        _check_serials(c)
+        count = c.last_serial - c.first_serial + 1
+        lines = [
+            _correction_line(c, day, serial, 1, amount)
+            for serial, amount in zip(
+                range(c.first_serial, c.last_serial + 1),
+                allocate(c.amount_fen, [1] * count),
+                strict=True,
+            )
+        ]
+        db.session.add_all(lines)
+        db.session.flush()
+        summary.add_lines(lines)
+    elif c.kind == CorrectionKind.SALE:
+        line = _correction_line(c, day, None, c.quantity, c.amount_fen)
         db.session.add(line)
         db.session.flush()
         summary.add_lines([line])
@@ -211,6 +250,28 @@ def _apply(c: Correction, actor: User) -> None:
         )
 
 
+def _correction_line(
+    c: Correction, day: TicketDay, serial: int | None, quantity: int, amount: int
+) -> SalesLine:
+    return SalesLine(
+        site_id=day.site_id,
+        business_day=day.business_day,
+        office_id=c.office_id,
+        seller_id=c.seller_id,
+        product_id=c.product_id,
+        # A correction has no moment of sale: it belongs to the day as a whole.
+        sold_at=local_midnight_utc(day.business_day),
+        serial=serial,
+        quantity=quantity,
+        amount_fen=amount,
+        list_price_fen=price_on(c.product_id, day.business_day) or 0,
+        payment=c.payment,
+        status=c.sale_status,
+        source=SaleSource.CORRECTION,
+        correction_id=c.id,
+    )
+
+
 def day_corrections(day: TicketDay) -> list[Correction]:
     return list(
         db.session.scalars(
@@ -234,7 +295,8 @@ def describe(c: Correction) -> str:
     """One line saying what the correction changes (numbers and codes only)."""
     if c.kind == CorrectionKind.SALE:
         sign = "+" if c.sale_status == SaleStatus.SOLD else "−"
-        return f"{sign}{c.quantity} × {c.product.name} {sign}{format_fen(c.amount_fen)}"
+        serials = f" ({c.first_serial}–{c.last_serial})" if c.first_serial is not None else ""
+        return f"{sign}{c.quantity} × {c.product.name}{serials} {sign}{format_fen(c.amount_fen)}"
     if c.kind == CorrectionKind.GATE_COUNT:
         return f"{c.venue.name}: {c.entries}"
     return f"{format_fen(c.amount_fen)} ({c.slip_number})"

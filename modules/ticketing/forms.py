@@ -190,6 +190,10 @@ class SaleCorrectionForm(FlaskForm):
         _l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)]
     )
     amount = YuanField(_l("Amount (¥)"), validators=[InputRequired()])
+    first_serial = IntegerField(
+        _l("First serial (printed tickets)"), validators=[Optional(), SERIAL]
+    )
+    last_serial = IntegerField(_l("Last serial"), validators=[Optional(), SERIAL])
     reason = TextAreaField(
         _l("Reason"), filters=[_strip], validators=[DataRequired(), Length(min=5, max=2000)]
     )
@@ -308,3 +312,33 @@ class RollForm(FlaskForm):
     last = IntegerField(_l("Last serial"), validators=[InputRequired(), SERIAL])
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
     note = StringField(_l("Note"), filters=[_strip], validators=[Length(max=200)])
+
+
+class TerminalsForm(FlaskForm):
+    terminals = StringField(_l("Payment terminals"), filters=[_strip], validators=[Length(max=200)])
+
+
+class StatementImportForm(FlaskForm):
+    provider = SelectField(
+        _l("Provider"),
+        choices=[
+            ("wechat", _l("WeChat Pay (trade bill, ALL)")),
+            ("alipay", _l("Alipay (business detail)")),
+            ("pos", _l("Bank POS settlement report")),
+        ],
+        validators=[InputRequired()],
+    )
+    file = FileField(_l("Statement (.csv or .xlsx)"), validators=[FileRequired()])
+
+
+class StatementExceptionForm(FlaskForm):
+    method = SelectField(
+        _l("Payment"),
+        choices=[(m.value, m.value) for m in (Payment.CARD, Payment.WECHAT, Payment.ALIPAY)],
+        validators=[InputRequired()],
+    )
+    reason = StringField(
+        _l("Why there is no statement"),
+        filters=[_strip],
+        validators=[DataRequired(), Length(min=5, max=500)],
+    )

@@ -1,4 +1,5 @@
-"""Scheduled jobs, each idempotent for its period."""
+"""Scheduled jobs, each idempotent for its period: unsigned days escalated, sellers whose
+shortfalls under the tolerance stand out reported to the auditors."""
 
 from datetime import date, timedelta
 
@@ -8,10 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from modules.ticketing.models import DayStatus, TicketDay
+from modules.ticketing.reports.patterns import shortfall_patterns
 from parkops.auth.access import users_holding
-from parkops.auth.models import User
+from parkops.auth.models import Site, User
 from parkops.db import utcnow
 from parkops.extensions import db
+from parkops.money import format_fen
 from parkops.notify import deliver, notify
 from parkops.scheduler import once
 from parkops.timeutil import business_day
@@ -85,3 +88,52 @@ def _escalate(today: date) -> int:
         deliver(out)
         escalated += 1
     return escalated
+
+
+PATTERN_JOB = "ticketing.shortfall_patterns"
+
+
+def notify_shortfall_patterns(today: date | None = None) -> int:
+    """Tell each site's auditors of a seller whose shortfalls this month (to yesterday)
+    stand out (reports/patterns.py), once per month, site and seller. Returns how many
+    sellers were reported."""
+    with force_locale(current_app.config["DEFAULT_LOCALE"]):
+        return _patterns(today or business_day())
+
+
+def _patterns(today: date) -> int:
+    end = today - timedelta(days=1)
+    start = end.replace(day=1)
+    reported = 0
+    for site in db.session.scalars(select(Site).where(Site.active).order_by(Site.code)):
+        for pattern in shortfall_patterns({site.id}, start, end):
+            if not pattern.stands_out:
+                continue
+            if not once(
+                PATTERN_JOB, f"{start:%Y-%m}", f"site:{site.id}:seller:{pattern.seller.id}"
+            ):
+                continue
+            out = notify(
+                users_holding("ticketing.audit", site.id),
+                _(
+                    "%(seller)s was short on %(short)s of %(shifts)s shifts at %(site)s this month",
+                    seller=pattern.seller.display_name,
+                    short=pattern.short,
+                    shifts=pattern.shifts,
+                    site=site.name,
+                ),
+                _(
+                    "Running total %(total)s; the chance of so many short shifts is %(p)s. "
+                    "Each shortfall is within the tolerance.",
+                    total=format_fen(pattern.total_fen),
+                    p=f"{pattern.p_value:.4f}",
+                ),
+                current_app.url_map.bind("").build(
+                    "ticketing.pattern_report",
+                    {"site": site.id, "start": start.isoformat(), "end": end.isoformat()},
+                ),
+            )
+            db.session.commit()
+            deliver(out)
+            reported += 1
+    return reported

@@ -58,6 +58,9 @@ AUDIT_ACTIONS = {
     "ticketing.range_issued": _l("Ticket range issued"),
     "ticketing.range_returned": _l("Ticket range returned"),
     "ticketing.return_confirmed": _l("Returned tickets counted by the stock keeper"),
+    "ticketing.statement_imported": _l("Payment statement imported"),
+    "ticketing.statement_exception": _l("Day without a payment statement explained"),
+    "ticketing.terminals_set": _l("Window's payment terminals set"),
 }
 AUDIT_OBJECTS = {
     "setting": AuditObject(_l("Ticketing settings")),  # entries from before /settings
@@ -111,6 +114,8 @@ AUDIT_DETAILS = {
     "last_seen": AuditDetail(_l("Last serial seen")),
     "declared": AuditDetail(_l("First unsold serial declared")),
     "sellers": AuditDetail(_l("Sellers")),
+    "method": AuditDetail(_l("Payment method"), _PAID),
+    "terminals": AuditDetail(_l("Payment terminals")),
 }
 
 spec = ModuleSpec(
@@ -217,6 +222,12 @@ spec = ModuleSpec(
             "cron",
             {"hour": 9, "minute": 30},
         ),
+        JobSpec(
+            jobs.PATTERN_JOB,
+            jobs.notify_shortfall_patterns,
+            "cron",
+            {"hour": 9, "minute": 40},
+        ),
     ),
     subnav=(
         SubNavEntry(_l("Ticket office"), "ticketing.index", ANY),
@@ -235,9 +246,10 @@ spec = ModuleSpec(
             _l("Reports"),
             "ticketing.seller_report",
             (VIEW, AUDIT),
-            also=("ticketing.sales_report",),
+            also=("ticketing.sales_report", "ticketing.pattern_report"),
         ),
         SubNavEntry(_l("Gate counts"), "ticketing.import_gate", (AUDIT, MANAGE)),
+        SubNavEntry(_l("Payment statements"), "ticketing.import_statements", (AUDIT, MANAGE)),
         SubNavEntry(
             _l("Products & offices"),
             "ticketing.catalog",

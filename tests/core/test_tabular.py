@@ -397,3 +397,14 @@ def test_xls_rows_are_capped(app):
     with pytest.raises(TabularError) as refused:
         read_table("x.xls", xls([["n"], *([i] for i in range(12))]), max_rows=10)
     assert message(refused) == "The file has more than 10 rows: split it."
+
+
+def test_a_header_named_by_its_columns_skips_the_title_lines_before_it(app):
+    """A payment bill: title lines of one cell, then the table (as wide as its header)."""
+    text = "#支付宝业务明细查询\n#账号：[2088]\n交易号,终端号,金额\nT1,N-01,30.00\n"
+    data = text.encode("gb18030")
+    table = read_table("bill.csv", data, header_has=("终端号", "金额"))
+    assert table.header == ("交易号", "终端号", "金额")
+    assert [(r.line, r.cells) for r in table.rows] == [(4, ("T1", "N-01", "30.00"))]
+    with pytest.raises(TabularError, match="No header row naming"):
+        read_table("bill.csv", data, header_has=("设备号",))

@@ -4,7 +4,8 @@ The seller (``cashier``, 中原绿色庄园) opens a shift, takes a range of gat
 imports the ticketing system's export of her e-ticket sales, returns the unsold
 remainder and closes blind with ¥50 less cash than expected, which she explains.
 The auditor sees the flag, records gate counts of which one does not match the
-tickets sold, the bank deposit, ticks every flag as reviewed and signs the day off.
+tickets sold, the bank deposit, records why the day has no WeChat Pay bill yet, ticks
+every flag as reviewed and signs the day off.
 """
 
 import re
@@ -152,9 +153,19 @@ def test_seller_closes_short_and_the_auditor_signs_the_day_off(
     deposit.locator("input[name=slip_number]").fill("E2E-0001")
     deposit.locator("[type=submit]").click()
 
+    # Today's WeChat Pay bill comes tomorrow: the auditor records why the day has none.
+    expect(page.locator("#flags")).to_contain_text("微信")
+    exception = page.locator("#exception-form")
+    exception.locator("select[name=method]").select_option(value="wechat")
+    exception.locator("input[name=reason]").fill("微信账单次日才能下载,已核对商户平台当日流水")
+    exception.locator("[type=submit]").click()
+    expect(page.locator("#statements")).to_contain_text("微信账单次日才能下载")
+    screenshot(page, "day-statement-exception")
+
     sign = page.locator("#sign-form")
     boxes = sign.locator("input[name=reviewed]")
-    expect(boxes).to_have_count(2)  # the shift's difference and the gate that does not match
+    # the shift's difference, the gate that does not match, the day without a WeChat bill
+    expect(boxes).to_have_count(3)
     for index in range(boxes.count()):
         boxes.nth(index).check()
     sign.locator("[type=submit]").click()
@@ -164,4 +175,4 @@ def test_seller_closes_short_and_the_auditor_signs_the_day_off(
     signed = _today_at_zylz(live_server)
     assert signed.status == DayStatus.SIGNED
     keys = {flag["key"].split(":")[0] for flag in signed.signed_figures["flags"]}
-    assert keys == {"shift-diff", "gate"}
+    assert keys == {"shift-diff", "gate", "statement-exception"}

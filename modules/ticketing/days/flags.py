@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the figures import the flags
 
 # Flags that are evidence of tickets or money gone astray: the day is signed off only once
 # a finding about each of them has its outcome (days/signoff.py). Their keys start so.
-SERIOUS = ("missing", "outside", "return-differs")
+SERIOUS = ("missing", "outside", "return-differs", "statement", "sold-twice")
 
 
 def is_serious(key: str) -> bool:
@@ -194,7 +194,7 @@ def _serial_flags(shifts: list[Shift]) -> list[Flag]:
                         missing,
                         product=issue.product.name,
                         seller=issue.seller.display_name,
-                        serials=_spans(missing_serials(issue)),
+                        serials=spans(missing_serials(issue)),
                     ),
                     shift_id=issue.shift_id,
                     seller_id=issue.seller_id,
@@ -232,7 +232,7 @@ def _serial_flags(shifts: list[Shift]) -> list[Flag]:
                     "%(serials)s.",
                     len(serials),
                     seller=shift.seller.display_name,
-                    serials=_spans(serials),
+                    serials=spans(serials),
                 ),
                 shift_id=shift_id,
                 seller_id=shift.seller_id,
@@ -314,16 +314,16 @@ def missing_serials(issue: StockIssue) -> list[int]:
     return [s for s in range(issue.first_serial, held_last + 1) if s not in taken]
 
 
-def _spans(serials: list[int], limit: int = 8) -> str:
+def spans(serials: list[int], limit: int = 8) -> str:
     """[1, 2, 3, 7] → '1–3, 7'; long lists are cut with '…'."""
-    spans: list[list[int]] = []
+    runs: list[list[int]] = []
     for s in serials:
-        if spans and s == spans[-1][1] + 1:
-            spans[-1][1] = s
+        if runs and s == runs[-1][1] + 1:
+            runs[-1][1] = s
         else:
-            spans.append([s, s])
-    text = [f"{a}–{b}" if a != b else str(a) for a, b in spans[:limit]]
-    return ", ".join(text) + (", …" if len(spans) > limit else "")
+            runs.append([s, s])
+    text = [f"{a}–{b}" if a != b else str(a) for a, b in runs[:limit]]
+    return ", ".join(text) + (", …" if len(runs) > limit else "")
 
 
 def _price_flags(day: TicketDay) -> list[Flag]:

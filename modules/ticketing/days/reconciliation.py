@@ -4,7 +4,8 @@ The day's figures are computed, never typed: admissions per venue from the
 sales (a combined ticket admits to each of its venues), the latest gate count
 per venue, money expected against counted per payment method, and the cash to
 deposit (cash counted less the opening floats, which stay in the office)
-against the latest bank deposit. Everything that does not add up is a flag
+against the latest bank deposit, and the electronic takings per window against the
+payment providers' statements (statements.py). Everything that does not add up is a flag
 (flags.py); the auditor ticks each flag as reviewed, writes findings where
 needed (findings.py), and signs off (signoff.py).
 """
@@ -16,6 +17,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from modules.ticketing.days.flags import Flag, day_flags
+from modules.ticketing.days.sold_twice import sold_twice_flags
+from modules.ticketing.days.statements import StatementCheck, statement_check, statement_flags
 from modules.ticketing.models import (
     DailySales,
     Deposit,
@@ -39,10 +42,27 @@ from parkops.extensions import db
 
 
 @dataclass
+class VenueSeller:
+    """A seller who sold tickets admitting to a venue on the day, at these windows."""
+
+    name: str
+    windows: list[str]
+    sold: int
+    share: float  # percent of the venue's tickets
+
+
+@dataclass
 class VenueFigure:
     venue: Venue
     sold: int
     gate: int | None
+    sellers: list[VenueSeller] = field(default_factory=list)
+
+    @property
+    def carried_by(self) -> str | None:
+        """The seller who carries the gap: the only one who sold for the venue (a share
+        among several is never booked to one of them as if proven)."""
+        return self.sellers[0].name if len(self.sellers) == 1 else None
 
     @property
     def gap(self) -> int | None:
@@ -69,6 +89,7 @@ class DayFigures:
     methods: list[MethodFigure]
     cash_to_deposit: int
     deposit: Deposit | None
+    statements: StatementCheck = field(default_factory=StatementCheck)
     flags: list[Flag] = field(default_factory=list)
 
     @property
@@ -99,6 +120,39 @@ def sold_per_venue(site_id: int, day: date) -> dict[int, int]:
             .group_by(ProductVenue.venue_id)
         )
     }
+
+
+def venue_sellers(site_id: int, day: date, shifts: list[Shift]) -> dict[int, list[VenueSeller]]:
+    """Venue → the sellers who sold tickets admitting there (most first), with the windows
+    of their shifts that day and their share of the venue's tickets; one query."""
+    windows: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for shift in shifts:
+        names[shift.seller_id] = shift.seller.display_name
+        label = f"{shift.office.name} {shift.window.name}"
+        if label not in windows.setdefault(shift.seller_id, []):
+            windows[shift.seller_id].append(label)
+    sold: dict[int, list[tuple[int, int]]] = {}
+    for venue_id, seller_id, n in db.session.execute(
+        select(ProductVenue.venue_id, DailySales.seller_id, func.sum(admissions()))
+        .join(DailySales, DailySales.product_id == ProductVenue.product_id)
+        .where(
+            DailySales.site_id == site_id,
+            DailySales.business_day == day,
+            DailySales.seller_id.is_not(None),
+        )
+        .group_by(ProductVenue.venue_id, DailySales.seller_id)
+    ):
+        if n and n > 0 and seller_id in names:
+            sold.setdefault(venue_id, []).append((seller_id, int(n)))
+    result = {}
+    for venue_id, rows in sold.items():
+        whole = sum(n for _s, n in rows)
+        result[venue_id] = [
+            VenueSeller(names[s], windows[s], n, round(100 * n / whole, 1))
+            for s, n in sorted(rows, key=lambda r: (-r[1], names[r[0]]))
+        ]
+    return result
 
 
 def latest_gate_counts(site_id: int, day: date) -> dict[int, GateCount]:
@@ -207,8 +261,14 @@ def day_figures(day: TicketDay) -> DayFigures:
         .where(Venue.site_id == day.site_id, (Venue.active | Venue.id.in_(venue_ids)))
         .order_by(Venue.code)
     )
+    sellers = venue_sellers(day.site_id, day.business_day, shifts)
     venue_figures = [
-        VenueFigure(v, sold.get(v.id, 0), gates[v.id].entries if v.id in gates else None)
+        VenueFigure(
+            v,
+            sold.get(v.id, 0),
+            gates[v.id].entries if v.id in gates else None,
+            sellers.get(v.id, []),
+        )
         for v in venues
     ]
     corrections = dict(
@@ -234,6 +294,18 @@ def day_figures(day: TicketDay) -> DayFigures:
         )
     cash = sum(t.final_fen for s in counted for t in s.tallies if t.method == Payment.CASH)
     cash_to_deposit = cash - sum(s.opening_float_fen for s in counted)
-    figures = DayFigures(day, shifts, venue_figures, methods, cash_to_deposit, latest_deposit(day))
-    figures.flags = day_flags(figures)
+    figures = DayFigures(
+        day,
+        shifts,
+        venue_figures,
+        methods,
+        cash_to_deposit,
+        latest_deposit(day),
+        statement_check(day, shifts),
+    )
+    figures.flags = (
+        day_flags(figures)
+        + sold_twice_flags(day, [s.id for s in shifts])
+        + statement_flags(figures.statements)
+    )
     return figures

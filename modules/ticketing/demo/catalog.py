@@ -139,7 +139,10 @@ def offices(sites, users) -> dict[str, Office]:
     for site_code, rows in OFFICES.items():
         for code, name, windows in rows:
             office = Office(site_id=sites[site_code].id, code=code, name=name)
-            office.windows = [Window(name=w) for w in windows]
+            # The payment terminals as the providers' bills name them (the sample bills').
+            office.windows = [
+                Window(name=w, terminals=f"{code}-{n:02d}") for n, w in enumerate(windows, 1)
+            ]
             office.sellers = sellers[site_code]
             db.session.add(office)
             offices[code] = office

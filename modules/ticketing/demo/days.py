@@ -8,8 +8,17 @@ from sqlalchemy import select
 from modules.ticketing import corrections, summary
 from modules.ticketing.days import findings, reconciliation, signoff
 from modules.ticketing.days.record import day_record
+from modules.ticketing.days.statements import ELECTRONIC
 from modules.ticketing.demo.clock import at, stamp_evidence
-from modules.ticketing.models import Deposit, EntrySource, GateCount, Shift, Venue
+from modules.ticketing.models import (
+    Deposit,
+    EntrySource,
+    GateCount,
+    SalesImport,
+    Shift,
+    StatementLine,
+    Venue,
+)
 from modules.ticketing.shifts import total_difference
 from parkops.extensions import db
 
@@ -42,6 +51,7 @@ class DayCloser:
                 )
             )
         db.session.flush()
+        self._statements(site_code, day, shifts)
         figures = reconciliation.day_figures(record)
         short = site_code == "ZYLZ" and day == self.plant["deposit"]
         deposit = figures.cash_to_deposit - (10_000 if short else 0)
@@ -66,6 +76,52 @@ class DayCloser:
             record.signed_at = at(day + timedelta(days=1), 11, 0)
             stamp_evidence("ticketing.day", record.id, record.signed_at)
             db.session.commit()
+
+    def _statements(self, site_code: str, day: date, shifts: list[Shift]) -> None:
+        """The providers' bills of the day, one line per window and method, as expected;
+        on the planted day cashier2's WeChat takings are ¥90 more than WeChat settled
+        (three sales paid to her own QR code)."""
+        bills: dict = {}
+        for shift in shifts:
+            for tally in shift.tallies:
+                if tally.method not in ELECTRONIC or not tally.expected_fen:
+                    continue
+                if tally.method not in bills:
+                    bills[tally.method] = SalesImport(
+                        kind=f"statement-{tally.method.value}",
+                        file_name=f"{tally.method.value}-{site_code}-{day:%Y%m%d}.csv",
+                        file_hash=f"demo-{tally.method.value}-{site_code}-{day:%Y%m%d}",
+                        rows=0,
+                        imported=0,
+                        skipped=0,
+                        imported_by_id=self.users["finance"].id,
+                        imported_at=at(day + timedelta(days=1), 9, 10),
+                    )
+                    db.session.add(bills[tally.method])
+                    db.session.flush()
+                bill = bills[tally.method]
+                skimmed = (
+                    site_code == "ZYLZ"
+                    and day == self.plant["outside"]
+                    and shift.seller.username == "cashier2"
+                    and tally.method.value == "wechat"
+                )
+                bill.rows += 1
+                bill.imported += 1
+                db.session.add(
+                    StatementLine(
+                        import_id=bill.id,
+                        site_id=shift.site_id,
+                        window_id=shift.window_id,
+                        method=tally.method,
+                        business_day=day,
+                        paid_at=at(day, 17, 0),
+                        reference=f"DEMO-{shift.id}-{tally.method.value}",
+                        amount_fen=tally.expected_fen - (9_000 if skimmed else 0),
+                        line_no=bill.rows + 1,
+                    )
+                )
+        db.session.flush()
 
     def _finding(self, day, shifts, text: str, resolved: bool) -> None:
         shift = next(s for s in shifts if s.seller.username == "cashier2")

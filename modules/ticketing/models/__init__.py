@@ -1,5 +1,5 @@
 """Ticketing tables, one file per concept: catalog, stock, shifts, sales, reversals, days,
-corrections (columns: the bounds and the enum column they share).
+corrections, statements (columns: the bounds and the enum column they share).
 
 Money is fen (int), serials are integers, times are aware UTC, business days are
 local dates. Every model is re-exported here: ``from modules.ticketing.models import Shift``.
@@ -42,6 +42,7 @@ from modules.ticketing.models.sales import (
     SaleStatus,
 )
 from modules.ticketing.models.shifts import Payment, Shift, ShiftStatus, ShiftTally
+from modules.ticketing.models.statements import StatementException, StatementLine
 from modules.ticketing.models.stock import SerialVoid, StockIssue, StockRoll, VoidStatus
 
 __all__ = [
@@ -75,6 +76,8 @@ __all__ = [
     "Shift",
     "ShiftStatus",
     "ShiftTally",
+    "StatementException",
+    "StatementLine",
     "StockIssue",
     "StockRoll",
     "TicketDay",

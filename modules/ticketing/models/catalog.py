@@ -127,5 +127,8 @@ class Window(Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("tkt_offices.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(default=True)
+    # The payment terminals (or merchant numbers) of the window, as the providers' bills
+    # name them (设备号, 终端号), separated by spaces or commas.
+    terminals: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     office: Mapped[Office] = relationship(back_populates="windows", lazy="joined")

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from modules.ticketing.models.catalog import Office, Product, Venue
@@ -50,6 +50,9 @@ class Correction(Base):
     sale_status: Mapped[SaleStatus | None] = mapped_column(enum_column(SaleStatus))
     quantity: Mapped[int | None]
     amount_fen: Mapped[int | None]
+    # A sale of printed tickets names the serials it books (first to last, one a ticket).
+    first_serial: Mapped[int | None] = mapped_column(BigInteger)
+    last_serial: Mapped[int | None] = mapped_column(BigInteger)
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_venues.id"))
     entries: Mapped[int | None]
     slip_number: Mapped[str] = mapped_column(String(60), default="")

@@ -13,6 +13,7 @@ from modules.ticketing.forms import (
     ProductEditForm,
     ProductForm,
     SellersForm,
+    TerminalsForm,
     VenueForm,
     WindowForm,
 )
@@ -266,6 +267,23 @@ def window_active(id: int):
     w = db.session.get(Window, id) or abort(404)
     check_site(w.office.site_id)
     catalog.set_active(w, request.form.get("active") == "1", actor())
+    return redirect(url_for("ticketing.office", id=w.office_id), 303)
+
+
+@bp.route("/windows/<int:id>/terminals", methods=["POST"])
+@require(MANAGE)
+def window_terminals(id: int):
+    w = db.session.get(Window, id) or abort(404)
+    check_site(w.office.site_id)
+    form = TerminalsForm()
+    if form.validate_on_submit():
+        try:
+            catalog.set_terminals(w, form.terminals.data or "", actor())
+            flash(_("Payment terminals saved."), "success")
+        except TicketingError as error:
+            refuse(error)
+    else:
+        return invalid_form(form, "ticketing.office", id=w.office_id)
     return redirect(url_for("ticketing.office", id=w.office_id), 303)
 
 

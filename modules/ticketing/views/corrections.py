@@ -37,6 +37,9 @@ def correct_sale(id: int):
         quantity=form.quantity.data,
         amount_fen=form.amount.data,
         seller=db.session.get(User, form.seller_id.data) if form.seller_id.data else None,
+        serials=(form.first_serial.data, form.last_serial.data or form.first_serial.data)
+        if form.first_serial.data
+        else None,
     )
     _request(d, change, form.reason.data)
     return to_day(d, "#corrections")

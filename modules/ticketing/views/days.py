@@ -10,7 +10,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from modules.ticketing import corrections, errors
-from modules.ticketing.days import findings, gate_and_deposit, listing, reconciliation, signoff
+from modules.ticketing.days import (
+    findings,
+    gate_and_deposit,
+    listing,
+    reconciliation,
+    signoff,
+    statements,
+)
 from modules.ticketing.forms import (
     DecideForm,
     DepositCorrectionForm,
@@ -21,6 +28,7 @@ from modules.ticketing.forms import (
     ResolveForm,
     SaleCorrectionForm,
     SignOffForm,
+    StatementExceptionForm,
 )
 from modules.ticketing.labels import label
 from modules.ticketing.models import (
@@ -119,7 +127,36 @@ def day(id: int):
         sale_form=sale_correction_form(d),
         gate_correction=gate_correction_form(venues),
         deposit_correction=DepositCorrectionForm(),
+        exception_form=exception_form(figures.statements),
     )
+
+
+def exception_form(check: statements.StatementCheck) -> StatementExceptionForm:
+    """The methods still waiting for a statement, for the auditor's reasoned exception."""
+    form = StatementExceptionForm()
+    form.method.choices = [(m.value, label(m)) for m in check.missing]
+    return form
+
+
+@bp.route("/days/<int:id>/statement-exception", methods=["POST"])
+@require(AUDIT)
+def statement_exception(id: int):
+    if done := repeat():
+        return done
+    d = day_or_404(id)
+    form = StatementExceptionForm()
+    form.method.choices = [(m.value, label(m)) for m in statements.ELECTRONIC]
+    if form.validate_on_submit():
+        try:
+            statements.record_statement_exception(
+                d, Payment(form.method.data), form.reason.data, actor(), retry_key()
+            )
+            flash(_("Recorded why the day has no statement."), "success")
+        except errors.TicketingError as error:
+            refuse(error)
+    else:
+        return invalid_form(form, "ticketing.day", id=d.id)
+    return to_day(d, "#statements")
 
 
 @bp.route("/days/<int:id>/gate", methods=["POST"])

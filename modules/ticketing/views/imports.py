@@ -1,4 +1,5 @@
-"""Importing files: the seller's sales file, the gate counts of a site."""
+"""Importing files: the seller's sales file, the gate counts of a site, the payment
+providers' statements."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, ngettext
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from modules.ticketing import errors, imports
 from modules.ticketing.errors import TicketingError
-from modules.ticketing.forms import GateImportForm, SalesImportForm
+from modules.ticketing.forms import GateImportForm, SalesImportForm, StatementImportForm
 from modules.ticketing.models import SalesImport
 from modules.ticketing.permissions import AUDIT, MANAGE, SELL
 from modules.ticketing.views.base import actor, bp, form_problem, refuse, visible_sites
@@ -150,6 +151,64 @@ def import_gate():
             result=result,
             recent=recent,
             columns=imports.GATE_COLUMNS,
+        ),
+        status,
+    )
+
+
+@bp.route("/imports/statements", methods=["GET", "POST"])
+@require(AUDIT, MANAGE)
+def import_statements():
+    form = StatementImportForm()
+    result, status = None, 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = imports.import_statement(
+                form.provider.data, upload.filename or "upload", upload.read(), actor()
+            )
+        except errors.TicketingError as error:
+            refuse(error)
+            status = 422
+        else:
+            if result.previous is not None:
+                flash(
+                    _(
+                        "This file was already imported on %(when)s by %(who)s: nothing imported.",
+                        when=format_datetime(result.previous.imported_at, "yyyy-MM-dd HH:mm"),
+                        who=result.previous.imported_by.display_name,
+                    ),
+                    "warning",
+                )
+                return redirect(url_for("ticketing.import_statements"), 303)
+            if result.ok:
+                flash(
+                    _(
+                        "%(n)s payments and refunds imported; %(skipped)s already imported "
+                        "were skipped.",
+                        n=result.imported,
+                        skipped=result.skipped,
+                    ),
+                    "success" if result.imported else "warning",
+                )
+                return redirect(url_for("ticketing.import_statements"), 303)
+            status = 422
+    elif request.method == "POST":
+        form_problem(form)
+        status = 422
+    recent = db.session.scalars(
+        select(SalesImport)
+        .where(SalesImport.kind.startswith("statement-"), SalesImport.imported_by_id == actor().id)
+        .order_by(SalesImport.id.desc())
+        .limit(10)
+    ).all()
+    return (
+        render_template(
+            "ticketing/imports/statements.html",
+            form=form,
+            result=result,
+            recent=recent,
+            providers=imports.PROVIDERS,
         ),
         status,
     )

@@ -72,6 +72,20 @@ def _download(name: str, content: bytes) -> Response:
     )
 
 
+@bp.route("/reports/patterns")
+@require(VIEW, AUDIT)
+def pattern_report():
+    period = period_args()
+    patterns = reports.shortfall_patterns(period.site_ids, period.start, period.end)
+    return render_template(
+        "ticketing/reports/patterns.html",
+        period=period,
+        patterns=patterns,
+        alpha=reports.patterns.ALPHA,
+        min_short=reports.patterns.MIN_SHORT,
+    )
+
+
 @bp.route("/reports/sellers")
 @require(VIEW, AUDIT)
 def seller_report():

@@ -250,3 +250,33 @@ def world(app, in_request, make_site, make_user) -> World:
     stock.receive_roll(world.gate_ticket, *GATE_ROLL, day, "", manager)
     stock.receive_roll(world.zoo_ticket, *ZOO_ROLL, day, "", manager)
     return world
+
+
+def settle(world: World, window: Window, *, wechat_fen: int = 0, alipay_fen: int = 0) -> None:
+    """Today's WeChat Pay and Alipay bills (their layouts, one payment each) settling
+    these takings at ``window``, imported by the auditor."""
+    from modules.ticketing import catalog as tickets_catalog
+    from modules.ticketing.imports import import_statement
+
+    code = f"T-{window.id}"
+    tickets_catalog.set_terminals(window, code, world.manager)
+    when = sold_at()
+    bills = {
+        "wechat": (
+            "交易时间,商户号,设备号,微信订单号,交易状态,应结订单金额,微信退款单号,退款金额\n"
+            f"`{when},`1900000001,`{code},`W{window.id},`SUCCESS,`{wechat_fen / 100:.2f},`,`0.00\n"
+            "总交易单数,应结订单总金额\n`1,`0.00\n",
+            wechat_fen,
+        ),
+        "alipay": (
+            "#支付宝业务明细查询\n"
+            "支付宝交易号,业务类型,完成时间,门店编号,终端号,商家实收（元）,退款批次号/请求号\n"
+            f"A{window.id}\t,交易\t,{when}\t,ZYLZ\t,{code}\t,{alipay_fen / 100:.2f}\t,\t\n"
+            "#-----业务明细列表结束-----\n",
+            alipay_fen,
+        ),
+    }
+    for provider, (text, amount) in bills.items():
+        if amount:
+            data = text.encode("gb18030")
+            assert import_statement(provider, f"{provider}.csv", data, world.auditor).ok

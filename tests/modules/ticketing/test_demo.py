@@ -79,7 +79,13 @@ def test_demo_month(english, ledger, in_request):  # evidence texts checked in E
         "deposit",
         "shift-diff",
         "second-count",
+        "statement",  # cashier2's WeChat takings the provider never settled
     } <= planted
+    assert "statement-missing" not in planted  # every past day has its bills
+
+    patterns = reports.shortfall_patterns(None, today - timedelta(days=30), today)
+    standing = {p.seller.username: p.stands_out for p in patterns}
+    assert standing["cashier2"] and not standing["cashier"]  # her steady small shortage
 
     report = reports.seller_report(None, today - timedelta(days=30), today)
     stands_out = {r.seller.username: r.stand_out for r in report.rows}

@@ -20,7 +20,7 @@ from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.timeutil import business_day
 
-from .conftest import csv_bytes, sale
+from .conftest import csv_bytes, sale, settle
 
 pytestmark = pytest.mark.usefixtures("english")  # the texts checked are the English ones
 
@@ -46,6 +46,7 @@ def a_day(world, *, cash_short=0):
         {**ZERO, Payment.CASH: cash, Payment.WECHAT: 16000, Payment.ALIPAY: 10000},
         world.seller,
     )
+    settle(world, world.window, wechat_fen=16000, alipay_fen=10000)
     return day_record(world.site.id, business_day()), shift
 
 

@@ -1,0 +1,96 @@
+"""A serial sold twice: a sales line naming it, while another shift's range that holds it
+is sold by count (sold = issued − returned − voided, no line per serial), so the same
+ticket is in two sellers' takings, or was sold once and its money taken twice. Unique
+sales lines per serial (the index) rule out the same serial in two lines; this is the
+other way. A serious flag on the day of either shift.
+"""
+
+from flask_babel import ngettext
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
+
+from modules.ticketing.days.flags import Flag, spans
+from modules.ticketing.models import (
+    SalesLine,
+    SaleStatus,
+    SerialVoid,
+    Shift,
+    StockIssue,
+    TicketDay,
+    VoidStatus,
+)
+from modules.ticketing.stock.counts import held_last
+from parkops.auth.models import User
+from parkops.extensions import db
+
+
+def sold_twice_flags(day: TicketDay, shift_ids: list[int]) -> list[Flag]:
+    """(line's shift, range's shift) → the serials both count as sold; one query."""
+    by_line = aliased(SalesLine)
+    range_shift = aliased(Shift)
+    line_shift = aliased(Shift)
+    line_seller = aliased(User)
+    range_seller = aliased(User)
+    by_count = ~exists().where(
+        by_line.shift_id == StockIssue.shift_id,
+        by_line.product_id == StockIssue.product_id,
+        by_line.serial.is_not(None),
+    )
+    voided = exists().where(
+        SerialVoid.issue_id == StockIssue.id,
+        SerialVoid.serial == SalesLine.serial,
+        SerialVoid.status == VoidStatus.APPROVED,
+    )
+    rows = db.session.execute(
+        select(
+            SalesLine.shift_id,
+            StockIssue.shift_id,
+            SalesLine.serial,
+            line_seller.display_name,
+            range_seller.display_name,
+        )
+        .join(
+            StockIssue,
+            and_(
+                StockIssue.product_id == SalesLine.product_id,
+                StockIssue.first_serial <= SalesLine.serial,
+                held_last() >= SalesLine.serial,
+                StockIssue.shift_id != SalesLine.shift_id,
+            ),
+        )
+        .join(line_shift, line_shift.id == SalesLine.shift_id)
+        .join(line_seller, line_seller.id == line_shift.seller_id)
+        .join(range_shift, range_shift.id == StockIssue.shift_id)
+        .join(range_seller, range_seller.id == range_shift.seller_id)
+        .where(
+            SalesLine.site_id == day.site_id,
+            SalesLine.serial.is_not(None),
+            SalesLine.status == SaleStatus.SOLD,
+            or_(SalesLine.shift_id.in_(shift_ids), StockIssue.shift_id.in_(shift_ids)),
+            by_count,
+            ~voided,
+        )
+        .order_by(SalesLine.shift_id, StockIssue.shift_id, SalesLine.serial)
+    ).all()
+    pairs: dict[tuple[int, int], tuple[str, str, list[int]]] = {}
+    for line_shift_id, range_shift_id, serial, line_name, range_name in rows:
+        pairs.setdefault((line_shift_id, range_shift_id), (line_name, range_name, []))[2].append(
+            serial
+        )
+    return [
+        Flag(
+            f"sold-twice:{line_shift_id}:{range_shift_id}:{len(serials)}",
+            ngettext(
+                "%(num)s serial sold twice: %(serials)s, in a sales line of %(seller)s and in "
+                "the range %(other)s sold by count.",
+                "%(num)s serials sold twice: %(serials)s, in sales lines of %(seller)s and in "
+                "the range %(other)s sold by count.",
+                len(serials),
+                serials=spans(serials),
+                seller=line_name,
+                other=range_name,
+            ),
+            shift_id=line_shift_id,
+        )
+        for (line_shift_id, range_shift_id), (line_name, range_name, serials) in pairs.items()
+    ]
