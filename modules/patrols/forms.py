@@ -146,7 +146,8 @@ class ScheduleForm(FlaskForm):
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )
-    assignee_id = SelectField(_l("Assigned to"), coerce=int)
+    # "u<user id>" a person, "d<department id>" a team (its people at the site).
+    assignee = SelectField(_l("Assigned to"), description=_l("A person, or a team"))
     window_minutes = IntegerField(
         _l("Window (minutes)"), default=60, validators=[DataRequired(), NumberRange(5, 720)]
     )

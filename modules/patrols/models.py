@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from parkops.auth.models import Site, User
+from parkops.auth.models import Department, Site, User
 from parkops.db import Base, utcnow
 
 
@@ -133,8 +133,11 @@ class Checkpoint(Base):
 
 class Schedule(Base):
     """A checklist on a route at fixed local times (``times``: "08:00 12:00 17:00") on
-    set ISO weekdays (``weekdays``: "12345" Monday to Friday), assigned to a person.
-    A slot is done when a run of it starts within ``window_minutes`` after its time."""
+    set ISO weekdays (``weekdays``: "12345" Monday to Friday), assigned to a person
+    (``assignee``) or a team (``department``: its people at the route's site).
+    A slot is done when a run of it starts within ``window_minutes`` after its time.
+    Its slots are those from ``created_at`` until ``ended_at`` (UTC; None: still on);
+    changing a schedule ends it and starts the changed one, so past slots keep theirs."""
 
     __tablename__ = "pat_schedules"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,14 +146,27 @@ class Schedule(Base):
     route_id: Mapped[int] = mapped_column(ForeignKey("pat_routes.id"))
     times: Mapped[str] = mapped_column(String(100))
     weekdays: Mapped[str] = mapped_column(String(7), default="1234567")
-    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     window_minutes: Mapped[int] = mapped_column(default=60)
-    active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
     checklist: Mapped[Checklist] = relationship(lazy="joined")
     route: Mapped["Route"] = relationship(lazy="joined")
-    assignee: Mapped[User] = relationship(lazy="joined")
+    assignee: Mapped[User | None] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(lazy="joined")
+
+    @property
+    def assigned_to(self) -> str:
+        """Who runs it, in words: the person's or the team's name."""
+        if self.assignee is not None:
+            return self.assignee.display_name or self.assignee.username
+        return self.department.name if self.department else ""
+
+    def has_slot(self, due: datetime) -> bool:
+        """Whether a slot at ``due`` (UTC) falls in the schedule's life."""
+        return self.created_at <= due and (self.ended_at is None or due < self.ended_at)
 
 
 class Run(Base):

@@ -4,6 +4,8 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 - ``patrols.view``: see checklists, routes and every run (inspector, leader);
 - ``patrols.run``: start runs, scan checkpoints, answer and submit (inspector);
+- ``patrols.patrol``: run the slots scheduled for oneself or one's team (crews), see
+  today's slots of those schedules; never an unannounced inspection;
 - ``patrols.oversee``: hear, once a day, of follow-ups past their deadline at the
   site (leader): the owners' leaders;
 - ``patrols.manage``: write checklists (a new version each time) and routes, print
@@ -38,6 +40,7 @@ AUDIT_ACTIONS = {
     "patrols.route_created": _l("Patrol route added"),
     "patrols.run_submitted": _l("Patrol run submitted"),
     "patrols.schedule_created": _l("Patrol scheduled"),
+    "patrols.schedule_ended": _l("Patrol schedule ended"),
     "patrols.finding_recorded": _l("Finding recorded"),
     "patrols.followup_assigned": _l("Follow-up assigned"),
     "patrols.finding_fixed": _l("Finding fixed"),
@@ -75,6 +78,11 @@ spec = ModuleSpec(
             "patrols.view", _l("See checklists, routes and patrol runs"), ("inspector", "leader")
         ),
         Permission("patrols.run", _l("Run patrols on a phone"), ("inspector",)),
+        Permission(
+            "patrols.patrol",
+            _l("Run the patrols scheduled for you or your team (crews)"),
+            ("crew", "gardener"),
+        ),
         Permission(
             "patrols.oversee",
             _l("Hear of follow-ups past their deadline (the owners' leaders)"),
@@ -176,8 +184,9 @@ spec = ModuleSpec(
             _l("Schedules"),
             "patrols.schedule_list",
             "patrols.view",
-            also=("patrols.schedule_new",),
+            also=("patrols.schedule_form",),
         ),
+        SubNavEntry(_l("Today"), "patrols.today", ("patrols.view", "patrols.patrol")),
         SubNavEntry(
             _l("Routes"),
             "patrols.route_list",

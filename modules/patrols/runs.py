@@ -53,8 +53,10 @@ class AnswerInput:
 
 
 def may_run(user: User, run: Run) -> bool:
-    """Only the inspector who started a run works on it, and only until it is submitted."""
-    return user.can("patrols.run") and run.inspector_id == user.id and not run.submitted
+    """Only the inspector (or crew member) who started a run works on it, and only until
+    it is submitted."""
+    runs_patrols = user.can("patrols.run") or user.can("patrols.patrol")
+    return runs_patrols and run.inspector_id == user.id and not run.submitted
 
 
 def may_see(user: User, run: Run) -> bool:
@@ -73,16 +75,20 @@ def start_run(checklist: Checklist, route: Route, user: User, key: str | None = 
     """A new run of the checklist's current version along ``route``; it fulfils the
     scheduled slot open now for that checklist and route, if any.
 
-    PatrolError when the user may not run patrols at the route's site, or the
-    checklist belongs to another site or has no version.
+    PatrolError when the user may not run patrols at the route's site, the
+    checklist belongs to another site or has no version, or the user is a crew
+    member (``patrols.patrol`` only) and no slot of theirs or their team's is open.
     """
     try:
-        if not (user.can("patrols.run") and user.can_see_site(route.site_id)):
+        crew_only = not user.can("patrols.run")
+        if crew_only and not user.can("patrols.patrol") or not user.can_see_site(route.site_id):
             raise PatrolError(_("You may not run patrols at this site."))
         version = checklist.current_version
         if checklist.site_id != route.site_id or version is None:
             raise PatrolError(_("This checklist is not used on this route's site."))
         schedule, due = schedules.slot_for_run(checklist, route, utcnow())
+        if crew_only and not (schedule and schedules.is_assigned(user, schedule)):
+            raise PatrolError(_("No patrol of yours is due now on this route."))
         run = Run(
             site_id=route.site_id,
             version_id=version.id,

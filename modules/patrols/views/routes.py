@@ -86,7 +86,7 @@ def route_labels(route_id: int):
 
 
 @bp.route("/pc/<token>")
-@require("patrols.run")
+@require("patrols.run", "patrols.patrol")
 def checkpoint_scan(token: str):
     """What a phone opens from a checkpoint label: the user's open runs on its route, each
     with a button that records the scan (a POST, so a link alone never records presence)."""

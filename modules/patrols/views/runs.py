@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.patrols import checklists, findings, routes, runs
+from modules.patrols import checklists, findings, routes, runs, slots
 from modules.patrols.errors import PatrolError
 from modules.patrols.forms import ScanForm, StartForm
 from modules.patrols.models import Answer, Checklist, Finding, Route, Run, Scan
@@ -24,6 +24,7 @@ from parkops import attachments, idempotency
 from parkops.attachments import Attachment
 from parkops.auth.access import get_for_site, public, require, signed_in, site_filter
 from parkops.extensions import db
+from parkops.timeutil import business_day, utcnow
 
 RECENT = 30  # runs listed on the patrols home
 
@@ -40,7 +41,7 @@ def _start_form() -> StartForm:
 
 
 @bp.route("/patrols/")
-@require("patrols.view", "patrols.run")
+@require("patrols.view", "patrols.run", "patrols.patrol")
 def index(form: StartForm | None = None, status: int = 200):
     mine = db.session.scalars(
         select(Run)
@@ -55,22 +56,28 @@ def index(form: StartForm | None = None, status: int = 200):
             .order_by(Run.submitted_at.desc())
             .limit(RECENT)
         ).all()
+    due = []  # a crew's own slots still to start today, each with its Start button
+    if current_user.can("patrols.patrol") and not current_user.can("patrols.run"):
+        today = slots.day_slots(current_user, business_day())
+        due = [s for s in today if s.state == slots.SlotState.DUE and s.opens_at <= utcnow()]
     page = render_template(
         "patrols/runs/index.html",
         open_runs=mine,
         recent=recent,
         form=form or _start_form(),
         may_start=current_user.can("patrols.run"),
+        may_patrol=current_user.can("patrols.run") or current_user.can("patrols.patrol"),
+        due_slots=due,
     )
     return page, status
 
 
 @bp.route("/patrols/runs", methods=["POST"])
-@require("patrols.run")
+@require("patrols.run", "patrols.patrol")
 def run_start():
     if done := repeat():
         return done
-    form = _start_form()
+    form = _start_form()  # a crew may start only its own open slot (runs.start_run)
     if form.validate():
         checklist = get_for_site(Checklist, form.checklist_id.data)
         route = get_for_site(Route, form.route_id.data)
@@ -115,13 +122,13 @@ def _page(run: Run, scan_form: ScanForm | None = None, error: str = "", status: 
 
 
 @bp.route("/patrols/runs/<int:run_id>")
-@require("patrols.view", "patrols.run")
+@require("patrols.view", "patrols.run", "patrols.patrol")
 def run(run_id: int):
     return _page(_run_or_404(run_id))
 
 
 @bp.route("/patrols/runs/<int:run_id>/scan", methods=["POST"])
-@require("patrols.run")
+@require("patrols.run", "patrols.patrol")
 def run_scan(run_id: int):
     found = _run_or_404(run_id)
     if done := repeat():
@@ -155,7 +162,7 @@ def _inputs() -> dict[int, runs.AnswerInput]:
 
 
 @bp.route("/patrols/runs/<int:run_id>/answers", methods=["POST"])
-@require("patrols.run")
+@require("patrols.run", "patrols.patrol")
 def run_answers(run_id: int):
     found = _run_or_404(run_id)
     if done := repeat():

@@ -57,13 +57,13 @@ def test_unannounced_inspections_this_month_and_their_findings(app, park):
 
 
 def test_scheduled_patrols_done_at_their_time_this_week(app, park, monkeypatch):
-    daily = schedules.create_schedule(
+    daily = schedules.save_schedule(
         park.water, park.intake, "08:00", "1234567", park.inspector2, 60, park.inspector
     )
     sanitation = checklists.save_checklist(
         None, park.psy.id, "环卫", False, [ItemData("无死角", AnswerType.PASS_FAIL)], park.inspector
     )
-    corners = schedules.create_schedule(
+    corners = schedules.save_schedule(
         sanitation, park.other_psy, "09:00", "1234567", park.inspector2, 60, park.inspector
     )
     for schedule in (daily, corners):
@@ -123,7 +123,7 @@ def test_gate_duty_done_against_scheduled_and_touts_per_run(app, park, monkeypat
         park.inspector,
         ChecklistPurpose.GATE_DUTY,
     )
-    duty = schedules.create_schedule(
+    duty = schedules.save_schedule(
         gate, park.gate, "09:30", "1234567", park.zoo_inspector, 60, park.inspector
     )
     duty.created_at = datetime(2026, 3, 16, 16, 0, tzinfo=UTC)  # 17 March 00:00 local
