@@ -4,8 +4,8 @@ items, two or three checkpoint scans each) and 100,000 findings, on top of the d
 Inserted in bulk with explicit ids, in batches; the sequences are moved past them on
 PostgreSQL. ``RUNS`` and ``FINDINGS`` scale it down (the bench test uses a few hundred).
 
-Pages: the inspector's run page (an open run with half its answers) and the findings
-list (open, past deadline, all).
+Pages: the inspector's run page (an open run with half its answers), the findings
+list (open, past deadline, all) and the leader's page of today's slots.
 """
 
 import random
@@ -168,4 +168,5 @@ def pages(app: Flask) -> list[Page]:
         Page(
             "findings, inspector: all, page 40", "/patrols/findings?state=all&page=40", "inspector"
         ),
+        Page("today's slots, leader", "/patrols/today", "leader"),
     ]
