@@ -138,7 +138,16 @@ def _run(
     db.session.flush()
     for n, point in enumerate(route.checkpoints):
         at = start + timedelta(minutes=3 + 6 * n)
-        db.session.add(Scan(run_id=run.id, checkpoint_id=point.id, scanned_at=at))
+        db.session.add(
+            Scan(
+                run_id=run.id,
+                checkpoint_id=point.id,
+                scanned_at=at,
+                position=point.position,
+                code=point.code,
+                name=point.name,
+            )
+        )
     for item in version.items:
         answer = Answer(run_id=run.id, item_id=item.id, answered_at=start + timedelta(minutes=20))
         if item.answer_type == PF:

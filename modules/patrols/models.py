@@ -111,13 +111,18 @@ class Route(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")
+    # The checkpoints on it now (a removed one stays in the table for the scans of it).
     checkpoints: Mapped[list["Checkpoint"]] = relationship(
-        order_by="Checkpoint.position", back_populates="route"
+        primaryjoin="and_(Checkpoint.route_id == Route.id, Checkpoint.removed_at.is_(None))",
+        order_by="Checkpoint.position",
+        back_populates="route",
     )
 
 
 class Checkpoint(Base):
-    """打卡点: a place on a route with its own QR label (``token``)."""
+    """打卡点: a place on a route with its own QR label (``token``). A checkpoint removed
+    from its route keeps its row (``removed_at``, UTC; its ``position`` then -id) so the
+    runs that scanned it still read it; its label no longer records a scan."""
 
     __tablename__ = "pat_checkpoints"
     __table_args__ = (UniqueConstraint("route_id", "position"),)
@@ -127,8 +132,21 @@ class Checkpoint(Base):
     code: Mapped[str] = mapped_column(String(30), unique=True)  # printed on the label
     name: Mapped[str] = mapped_column(String(100))
     token: Mapped[str] = mapped_column(String(64), unique=True)  # what the QR code carries
+    removed_at: Mapped[datetime | None]
 
     route: Mapped[Route] = relationship(back_populates="checkpoints", lazy="joined")
+
+
+class RetiredLabel(Base):
+    """A checkpoint label replaced by a re-issued one: its token now only explains that."""
+
+    __tablename__ = "pat_retired_labels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("pat_checkpoints.id"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    retired_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    checkpoint: Mapped[Checkpoint] = relationship(lazy="joined")
 
 
 class Schedule(Base):
@@ -199,7 +217,9 @@ class Run(Base):
 
 
 class Scan(Base):
-    """到岗证明: a checkpoint reached during a run, when, and where the phone said it was."""
+    """到岗证明: a checkpoint reached during a run, when, and where the phone said it was;
+    with the checkpoint's place, code and name as they were then (a route edited later
+    leaves a done run as it was walked)."""
 
     __tablename__ = "pat_scans"
     __table_args__ = (UniqueConstraint("run_id", "checkpoint_id"),)
@@ -210,6 +230,9 @@ class Scan(Base):
     latitude: Mapped[float | None]  # degrees (WGS 84), when the browser allowed it
     longitude: Mapped[float | None]
     accuracy_m: Mapped[float | None]  # metres
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(30), default="")
+    name: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Answer(Base):

@@ -38,6 +38,8 @@ from parkops.subjects import SubjectKind
 AUDIT_ACTIONS = {
     "patrols.checklist_saved": _l("Checklist saved (new version)"),
     "patrols.route_created": _l("Patrol route added"),
+    "patrols.route_changed": _l("Patrol route changed"),
+    "patrols.label_reissued": _l("Checkpoint label re-issued"),
     "patrols.run_submitted": _l("Patrol run submitted"),
     "patrols.schedule_created": _l("Patrol scheduled"),
     "patrols.schedule_ended": _l("Patrol schedule ended"),
@@ -191,7 +193,12 @@ spec = ModuleSpec(
             _l("Routes"),
             "patrols.route_list",
             "patrols.view",
-            also=("patrols.route", "patrols.route_new", "patrols.route_labels"),
+            also=(
+                "patrols.route",
+                "patrols.route_new",
+                "patrols.route_edit",
+                "patrols.route_labels",
+            ),
         ),
     ),
     settings=(

@@ -29,7 +29,7 @@ from modules.patrols.models import (
     Run,
     Scan,
 )
-from modules.patrols.routes import checkpoint_by_token, token_from
+from modules.patrols.routes import checkpoint_by_token, label_trouble, token_from
 from parkops import audit, idempotency
 from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.auth.models import User
@@ -129,9 +129,10 @@ def scan(
     """
     try:
         _refuse_unless_open(run, user)
-        checkpoint = checkpoint_by_token(token_from(scanned))
-        if checkpoint is None:
-            raise PatrolError(_("This is not a checkpoint label."))
+        token = token_from(scanned)
+        checkpoint = checkpoint_by_token(token)
+        if checkpoint is None or checkpoint.removed_at is not None:
+            raise PatrolError(label_trouble(token) or _("This is not a checkpoint label."))
         if checkpoint.route_id != run.route_id:
             raise PatrolError(
                 _("%(point)s is on another route, not on this run's.", point=checkpoint.name)
@@ -148,6 +149,9 @@ def scan(
                     latitude=lat,
                     longitude=lon,
                     accuracy_m=accuracy,
+                    position=checkpoint.position,
+                    code=checkpoint.code,
+                    name=checkpoint.name,
                 )
             )
     except PatrolError:
