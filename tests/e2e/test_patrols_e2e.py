@@ -8,6 +8,7 @@ import re
 import pytest
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from modules.patrols.models import Answer, Checkpoint, Finding, FindingState, Route, Run, Scan
@@ -108,9 +109,7 @@ def test_water_patrol_on_a_phone_to_a_verified_fix(
 
 
 def _count(page, n: int) -> None:
-    page.wait_for_function(
-        f"document.querySelector('#pat-outbox [data-count]').textContent === '{n}'"
-    )
+    expect(page.locator("#pat-outbox [data-count]")).to_have_text(str(n))
 
 
 def test_a_run_done_offline_arrives_exactly_once_when_back_online(
@@ -124,7 +123,7 @@ def test_a_run_done_offline_arrives_exactly_once_when_back_online(
     phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
     run_id = int(phone.url.rsplit("/", 1)[-1])
     urls = [_label_url(phone, checkpoint_id) for checkpoint_id, _t in _checkpoints(live_server.app)]
-    phone.wait_for_function("document.documentElement.dataset.offlineReady === '1'")
+    expect(phone.locator("html")).to_have_attribute("data-offline-ready", "1")
 
     phone.context.set_offline(True)
     phone.reload()  # on the water: the page comes from the service worker's cache
