@@ -1,5 +1,5 @@
 """patrols: schedules for a team or a person, and their end; routes edited (checkpoints
-removed, labels re-issued, scans keeping the checkpoint as it was)
+removed, labels re-issued, scans keeping the checkpoint as it was); runs started offline
 
 Revision ID: a7c0a7000003
 Revises: a7c0a7000002
@@ -61,9 +61,15 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pat_retired_labels")),
         sa.UniqueConstraint("token", name=op.f("uq_pat_retired_labels_token")),
     )
+    with op.batch_alter_table("pat_runs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("start_key", sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f("uq_pat_runs_start_key"), ["start_key"])
 
 
 def downgrade():
+    with op.batch_alter_table("pat_runs", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_pat_runs_start_key"), type_="unique")
+        batch_op.drop_column("start_key")
     op.drop_table("pat_retired_labels")
     with op.batch_alter_table("pat_scans", schema=None) as batch_op:
         batch_op.drop_column("name")

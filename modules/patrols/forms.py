@@ -1,5 +1,7 @@
 """Forms of the patrols module: parsing and validation of what people type."""
 
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -71,6 +73,15 @@ class RouteForm(FlaskForm):
 class StartForm(FlaskForm):
     checklist_id = SelectField(_l("Checklist"), coerce=int)
     route_id = SelectField(_l("Route"), coerce=int)
+    # Set by the phone when it started the run offline: its clock, in ms since 1970 (UTC).
+    started_at = HiddenField()
+
+    def client_started_at(self) -> datetime | None:
+        """When the phone started the run (UTC), or None for a run started online."""
+        try:
+            return datetime.fromtimestamp(int(self.started_at.data) / 1000, UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            return None
 
 
 class ScanForm(FlaskForm):

@@ -206,6 +206,9 @@ class Run(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     schedule_id: Mapped[int | None] = mapped_column(ForeignKey("pat_schedules.id"))
     due_at: Mapped[datetime | None]  # the scheduled slot's time (UTC) this run fulfils
+    # The key a phone started it with offline: its queued scans and answers name the run
+    # by it, as the phone did not know the run's id when it queued them.
+    start_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     version: Mapped[ChecklistVersion] = relationship(lazy="joined")
     route: Mapped[Route] = relationship(lazy="joined")

@@ -167,8 +167,8 @@ spec = ModuleSpec(
         SubNavEntry(
             _l("Runs"),
             "patrols.index",
-            ("patrols.view", "patrols.run"),
-            also=("patrols.run",),
+            ("patrols.view", "patrols.run", "patrols.patrol"),
+            also=("patrols.run", "patrols.sheet"),
         ),
         SubNavEntry(
             _l("Patrol findings"),

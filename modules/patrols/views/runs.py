@@ -83,7 +83,8 @@ def run_start():
         route = get_for_site(Route, form.route_id.data)
         try:
             key = request.form.get(idempotency.FIELD)
-            run = runs.start_run(checklist, route, current_user, key)
+            started_at = form.client_started_at()
+            run = runs.start_run(checklist, route, current_user, key, started_at)
             return redirect(url_for("patrols.run", run_id=run.id), 303)
         except PatrolError as refused:
             form.route_id.errors = [str(refused)]
@@ -127,10 +128,27 @@ def run(run_id: int):
     return _page(_run_or_404(run_id))
 
 
+def _started_or_404(key: str) -> Run:
+    """The user's run a phone started offline with ``key`` (its queued posts name it so)."""
+    found = db.session.scalar(select(Run).where(Run.start_key == key[:64]))
+    if found is None or found.inspector_id != current_user.id:
+        abort(404)
+    return found
+
+
 @bp.route("/patrols/runs/<int:run_id>/scan", methods=["POST"])
 @require("patrols.run", "patrols.patrol")
 def run_scan(run_id: int):
-    found = _run_or_404(run_id)
+    return _scan_post(_run_or_404(run_id))
+
+
+@bp.route("/patrols/runs/started/<key>/scan", methods=["POST"])
+@require("patrols.run", "patrols.patrol")
+def started_run_scan(key: str):
+    return _scan_post(_started_or_404(key))
+
+
+def _scan_post(found: Run):
     if done := repeat():
         return done
     form = ScanForm()
@@ -164,7 +182,16 @@ def _inputs() -> dict[int, runs.AnswerInput]:
 @bp.route("/patrols/runs/<int:run_id>/answers", methods=["POST"])
 @require("patrols.run", "patrols.patrol")
 def run_answers(run_id: int):
-    found = _run_or_404(run_id)
+    return _answers_post(_run_or_404(run_id))
+
+
+@bp.route("/patrols/runs/started/<key>/answers", methods=["POST"])
+@require("patrols.run", "patrols.patrol")
+def started_run_answers(key: str):
+    return _answers_post(_started_or_404(key))
+
+
+def _answers_post(found: Run):
     if done := repeat():
         return done
     try:
@@ -174,7 +201,7 @@ def run_answers(run_id: int):
         runs.save_answers(found, _inputs(), note, current_user, key, submit=submit)
         return redirect(url_for("patrols.run", run_id=found.id), 303)
     except PatrolError as refused:
-        return _page(db.session.get(Run, run_id), error=str(refused), status=422)
+        return _page(db.session.get(Run, found.id), error=str(refused), status=422)
 
 
 @bp.route("/patrols/evidence/runs/<int:id>")
