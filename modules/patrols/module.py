@@ -16,7 +16,7 @@ A run is worked on only by the inspector who started it, until it is submitted.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.patrols import demo, indicators, jobs, routes
+from modules.patrols import demo, indicators, jobs, routes, todo
 from modules.patrols.texts import PURPOSE_LABELS
 from modules.patrols.views import bp
 from parkops.audit_words import one_of, person
@@ -151,6 +151,7 @@ spec = ModuleSpec(
         ),
     ),
     demo=demo.load,
+    todo=todo.todo,
     jobs=(
         JobSpec(
             "patrols.escalate_overdue_followups",
