@@ -1,5 +1,6 @@
 """patrols: schedules for a team or a person, and their end; routes edited (checkpoints
-removed, labels re-issued, scans keeping the checkpoint as it was); runs started offline
+removed, labels re-issued, scans keeping the checkpoint as it was); runs started offline;
+the item of a gate-duty checklist that counts the touts
 
 Revision ID: a7c0a7000003
 Revises: a7c0a7000002
@@ -64,9 +65,24 @@ def upgrade():
     with op.batch_alter_table("pat_runs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("start_key", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_pat_runs_start_key"), ["start_key"])
+    with op.batch_alter_table("pat_checklist_items", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("counts_touts", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    # Until now indicator 32 summed every number item of a gate-duty checklist: its first
+    # number item is taken as the touts (the demo's and the usual checklist's only one).
+    op.execute(
+        "UPDATE pat_checklist_items SET counts_touts = true WHERE answer_type = 'number' "
+        "AND position = (SELECT MIN(i.position) FROM pat_checklist_items i "
+        "WHERE i.version_id = pat_checklist_items.version_id AND i.answer_type = 'number') "
+        "AND version_id IN (SELECT v.id FROM pat_checklist_versions v "
+        "JOIN pat_checklists c ON c.id = v.checklist_id WHERE c.purpose = 'gate_duty')"
+    )
 
 
 def downgrade():
+    with op.batch_alter_table("pat_checklist_items", schema=None) as batch_op:
+        batch_op.drop_column("counts_touts")
     with op.batch_alter_table("pat_runs", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_pat_runs_start_key"), type_="unique")
         batch_op.drop_column("start_key")

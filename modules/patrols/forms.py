@@ -35,6 +35,7 @@ class ItemForm(Form):
     choices = TextAreaField(_l("Choices (one per line)"), validators=[Optional()])
     weight = IntegerField(_l("Weight"), default=1, validators=[Optional(), NumberRange(1, 100)])
     fail_is_finding = BooleanField(_l("A fail is a finding"), default=True)
+    counts_touts = BooleanField(_l("Its number is the touts seen (gate duty, indicator 32)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +50,7 @@ class ChecklistForm(FlaskForm):
         _l("Purpose"),
         default=ChecklistPurpose.OTHER.value,
         description=_l(
-            "The ledger counts gate duty (its number item: the touts seen) and the "
+            "The ledger counts gate duty (the item marked as the touts seen) and the "
             "water patrol's intake clearances by it."
         ),
     )

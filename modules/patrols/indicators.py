@@ -19,7 +19,6 @@ from modules.patrols import schedules
 from modules.patrols.findings import overdue_filter
 from modules.patrols.models import (
     Answer,
-    AnswerType,
     Checklist,
     ChecklistItem,
     ChecklistPurpose,
@@ -131,7 +130,7 @@ def _touts_per_run(site_ids, since: datetime, until: datetime) -> float | None:
         .join(ChecklistItem, Answer.item_id == ChecklistItem.id)
         .where(
             Answer.run_id.in_(runs),
-            ChecklistItem.answer_type == AnswerType.NUMBER,
+            ChecklistItem.counts_touts,
             Answer.value != "",
         )
     )

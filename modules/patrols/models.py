@@ -93,6 +93,8 @@ class ChecklistItem(Base):
     choices: Mapped[str] = mapped_column(Text, default="")  # choice items: one per line
     weight: Mapped[int] = mapped_column(default=1)  # share of the run's score
     fail_is_finding: Mapped[bool] = mapped_column(default=True)
+    # The one number item of a gate-duty checklist whose answer is the touts seen (32).
+    counts_touts: Mapped[bool] = mapped_column(default=False)
 
     version: Mapped[ChecklistVersion] = relationship(back_populates="items")
 

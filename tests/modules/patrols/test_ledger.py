@@ -106,8 +106,12 @@ def _gate_run(app, park, gate, monkeypatch, start: datetime, touts: str) -> None
     with app.test_request_context():
         run = runs.start_run(gate, park.gate, park.zoo_inspector)
         runs.scan(run, park.gate.checkpoints[0].token, park.zoo_inspector)
-        first, count = gate.current_version.items
-        answers = {first.id: runs.AnswerInput("pass"), count.id: runs.AnswerInput(touts)}
+        first, count, cars = gate.current_version.items
+        answers = {
+            first.id: runs.AnswerInput("pass"),
+            count.id: runs.AnswerInput(touts),
+            cars.id: runs.AnswerInput("40"),  # a number, but not the touts
+        }
         runs.save_answers(run, answers, "", park.zoo_inspector, submit=True)
     run.started_at = start
     db.session.commit()
@@ -119,7 +123,11 @@ def test_gate_duty_done_against_scheduled_and_touts_per_run(app, park, monkeypat
         park.zylz.id,
         "门口停车值守",
         False,
-        [ItemData("无拉客", AnswerType.PASS_FAIL), ItemData("拉客人数", AnswerType.NUMBER, "人")],
+        [
+            ItemData("无拉客", AnswerType.PASS_FAIL),
+            ItemData("拉客人数", AnswerType.NUMBER, "人", counts_touts=True),
+            ItemData("停放车辆", AnswerType.NUMBER, "辆"),
+        ],
         park.inspector,
         ChecklistPurpose.GATE_DUTY,
     )
