@@ -159,7 +159,7 @@ class ScheduleForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
     )
     # "u<user id>" a person, "d<department id>" a team (its people at the site).
-    assignee = SelectField(_l("Assigned to"), description=_l("A person, or a team"))
+    assignee = SelectField(_l("Patrolled by"), description=_l("A person, or a team"))
     window_minutes = IntegerField(
         _l("Window (minutes)"), default=60, validators=[DataRequired(), NumberRange(5, 720)]
     )

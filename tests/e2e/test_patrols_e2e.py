@@ -218,3 +218,19 @@ def test_a_run_started_offline_from_its_kept_sheet_arrives_once_with_its_start_t
         assert db.session.scalar(scans) == len(urls)
         answers = select(func.count()).select_from(Answer).where(Answer.run_id == run.id)
         assert db.session.scalar(answers) == 5
+
+
+def test_todays_slots_for_the_leader_and_the_inspector(
+    live_server, phone, desktop, sign_in, screenshot
+):
+    # The demo's schedules: the intake at 08:00, 12:00 and 17:00, gate duty at 09:30.
+    sign_in(desktop, "leader")
+    desktop.goto("/patrols/today")
+    rows = desktop.locator("table.pat-slots tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.first).to_contain_text("08:00")
+    screenshot(desktop, "today-leader")
+    sign_in(phone, "inspector")
+    phone.goto("/patrols/today")
+    expect(phone.locator("table.pat-slots tbody tr")).to_have_count(4)
+    screenshot(phone, "today-inspector")
