@@ -65,6 +65,8 @@ def upgrade():
     with op.batch_alter_table("pat_runs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("start_key", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_pat_runs_start_key"), ["start_key"])
+    with op.batch_alter_table("pat_findings", schema=None) as batch_op:
+        batch_op.create_index("ix_pat_findings_recorded", ["recorded_at", "id"], unique=False)
     with op.batch_alter_table("pat_checklist_items", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("counts_touts", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -83,6 +85,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("pat_checklist_items", schema=None) as batch_op:
         batch_op.drop_column("counts_touts")
+    with op.batch_alter_table("pat_findings", schema=None) as batch_op:
+        batch_op.drop_index("ix_pat_findings_recorded")
     with op.batch_alter_table("pat_runs", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_pat_runs_start_key"), type_="unique")
         batch_op.drop_column("start_key")

@@ -278,7 +278,11 @@ class Finding(Base):
     """
 
     __tablename__ = "pat_findings"
-    __table_args__ = (Index("ix_pat_findings_site_state_deadline", "site_id", "state", "deadline"),)
+    __table_args__ = (
+        Index("ix_pat_findings_site_state_deadline", "site_id", "state", "deadline"),
+        # The lists' order (newest first): read from the index, not sorted per page.
+        Index("ix_pat_findings_recorded", "recorded_at", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("pat_runs.id"), index=True)
