@@ -52,7 +52,7 @@ def test_water_patrol_on_a_phone_to_a_verified_fix(
     phone.goto("/patrols/")
     phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
     phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
-    phone.locator("form[action$='/patrols/runs'] button[type=submit]").click()
+    phone.locator("form[action$='/patrols/runs'] button[type=submit]:not([formaction])").click()
     phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
     run_id = int(phone.url.rsplit("/", 1)[-1])
 
@@ -120,7 +120,7 @@ def test_a_run_done_offline_arrives_exactly_once_when_back_online(
     phone.goto("/patrols/")
     phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
     phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
-    phone.locator("form[action$='/patrols/runs'] button[type=submit]").click()
+    phone.locator("form[action$='/patrols/runs'] button[type=submit]:not([formaction])").click()
     phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
     run_id = int(phone.url.rsplit("/", 1)[-1])
     urls = [_label_url(phone, checkpoint_id) for checkpoint_id, _t in _checkpoints(live_server.app)]
