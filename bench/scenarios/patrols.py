@@ -4,8 +4,8 @@ items, two or three checkpoint scans each) and 100,000 findings, on top of the d
 Inserted in bulk with explicit ids, in batches; the sequences are moved past them on
 PostgreSQL. ``RUNS`` and ``FINDINGS`` scale it down (the bench test uses a few hundred).
 
-Pages: the inspector's run page (an open run with half its answers) and the findings
-list (open, past deadline, all).
+Pages: the inspector's run page (an open run with half its answers), the findings
+list (open, past deadline, all) and the leader's page of today's slots.
 """
 
 import random
@@ -67,7 +67,7 @@ def setup(app: Flask) -> None:
             .order_by(ChecklistItem.position)
         )
     )
-    points = [c.id for c in route.checkpoints]
+    points = route.checkpoints
     now = utcnow()
     first_run = _next_id(Run)
     runs, answers, scans = [], [], []
@@ -90,8 +90,11 @@ def setup(app: Flask) -> None:
             scans.append(
                 {
                     "run_id": run_id,
-                    "checkpoint_id": point,
+                    "checkpoint_id": point.id,
                     "scanned_at": started + timedelta(minutes=3 + 5 * k),
+                    "position": point.position,
+                    "code": point.code,
+                    "name": point.name,
                 }
             )
         for item in items:
@@ -157,7 +160,16 @@ def pages(app: Flask) -> list[Page]:
     )
     db.session.add(run)
     db.session.flush()
-    db.session.add(Scan(run_id=run.id, checkpoint_id=route.checkpoints[0].id))
+    first = route.checkpoints[0]
+    db.session.add(
+        Scan(
+            run_id=run.id,
+            checkpoint_id=first.id,
+            position=first.position,
+            code=first.code,
+            name=first.name,
+        )
+    )
     for item in version.items[:2]:
         db.session.add(Answer(run_id=run.id, item_id=item.id, passed=True))
     db.session.commit()
@@ -168,4 +180,5 @@ def pages(app: Flask) -> list[Page]:
         Page(
             "findings, inspector: all, page 40", "/patrols/findings?state=all&page=40", "inspector"
         ),
+        Page("today's slots, leader", "/patrols/today", "leader"),
     ]

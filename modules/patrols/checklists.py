@@ -35,6 +35,7 @@ class ItemData:
     choices: str = ""
     weight: int = 1
     fail_is_finding: bool = True
+    counts_touts: bool = False  # a gate-duty checklist's number item of touts seen (32)
 
 
 def may_manage(user: User, site_id: int | None = None) -> bool:
@@ -48,7 +49,14 @@ def visible_checklists() -> list[Checklist]:
     return list(db.session.scalars(query.order_by(Checklist.name, Checklist.id)))
 
 
-def _check_items(items: list[ItemData]) -> None:
+def _check_items(items: list[ItemData], purpose: ChecklistPurpose) -> None:
+    touts = [i for i in items if i.counts_touts]
+    if touts and purpose != ChecklistPurpose.GATE_DUTY:
+        raise PatrolError(_("Only a gate-duty checklist has an item that counts the touts."))
+    if len(touts) > 1:
+        raise PatrolError(_("Mark one item only as the count of touts."))
+    if touts and touts[0].answer_type != AnswerType.NUMBER:
+        raise PatrolError(_("“%(item)s”: the count of touts is a number item.", item=touts[0].text))
     if not items:
         raise PatrolError(_("A checklist needs at least one item."))
     if len(items) > MAX_ITEMS:
@@ -77,6 +85,7 @@ def _add_version(checklist: Checklist, items: list[ItemData], user: User) -> Che
                 choices=item.choices.strip() if item.answer_type == AnswerType.CHOICE else "",
                 weight=item.weight,
                 fail_is_finding=item.fail_is_finding,
+                counts_touts=item.counts_touts,
             )
         )
     db.session.flush()
@@ -98,14 +107,15 @@ def save_checklist(
 
     PatrolError (nothing stored) when the user may not manage the site, the
     name is empty or the items do not fit (none, too many, a choice with fewer
-    than two choices).
+    than two choices, a count of touts that is not the one number item of a
+    gate-duty checklist).
     """
     try:
         if not may_manage(user, site_id):
             raise PatrolError(_("You may not change checklists at this site."))
         if not name.strip():
             raise PatrolError(_("Give the checklist a name."))
-        _check_items(items)
+        _check_items(items, purpose)
         if checklist is None:
             checklist = Checklist(
                 site_id=site_id,

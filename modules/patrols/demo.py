@@ -70,7 +70,7 @@ CHECKLISTS = (
         ChecklistPurpose.GATE_DUTY,
         [
             ItemData("无拉客、非法收费人员", PF, weight=2),
-            ItemData("发现拉客人数", NUM, unit="人", fail_is_finding=False),
+            ItemData("发现拉客人数", NUM, unit="人", fail_is_finding=False, counts_touts=True),
             ItemData("已劝离", CHOICE, choices="无需劝离\n已劝离\n劝离无效"),
             ItemData("已报公安联合处置", CHOICE, choices="无需报警\n已报警", fail_is_finding=False),
         ],
@@ -138,7 +138,16 @@ def _run(
     db.session.flush()
     for n, point in enumerate(route.checkpoints):
         at = start + timedelta(minutes=3 + 6 * n)
-        db.session.add(Scan(run_id=run.id, checkpoint_id=point.id, scanned_at=at))
+        db.session.add(
+            Scan(
+                run_id=run.id,
+                checkpoint_id=point.id,
+                scanned_at=at,
+                position=point.position,
+                code=point.code,
+                name=point.name,
+            )
+        )
     for item in version.items:
         answer = Answer(run_id=run.id, item_id=item.id, answered_at=start + timedelta(minutes=20))
         if item.answer_type == PF:

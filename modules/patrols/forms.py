@@ -1,5 +1,7 @@
 """Forms of the patrols module: parsing and validation of what people type."""
 
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -33,6 +35,7 @@ class ItemForm(Form):
     choices = TextAreaField(_l("Choices (one per line)"), validators=[Optional()])
     weight = IntegerField(_l("Weight"), default=1, validators=[Optional(), NumberRange(1, 100)])
     fail_is_finding = BooleanField(_l("A fail is a finding"), default=True)
+    counts_touts = BooleanField(_l("Its number is the touts seen (gate duty, indicator 32)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +50,7 @@ class ChecklistForm(FlaskForm):
         _l("Purpose"),
         default=ChecklistPurpose.OTHER.value,
         description=_l(
-            "The ledger counts gate duty (its number item: the touts seen) and the "
+            "The ledger counts gate duty (the item marked as the touts seen) and the "
             "water patrol's intake clearances by it."
         ),
     )
@@ -71,6 +74,15 @@ class RouteForm(FlaskForm):
 class StartForm(FlaskForm):
     checklist_id = SelectField(_l("Checklist"), coerce=int)
     route_id = SelectField(_l("Route"), coerce=int)
+    # Set by the phone when it started the run offline: its clock, in ms since 1970 (UTC).
+    started_at = HiddenField()
+
+    def client_started_at(self) -> datetime | None:
+        """When the phone started the run (UTC), or None for a run started online."""
+        try:
+            return datetime.fromtimestamp(int(self.started_at.data) / 1000, UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            return None
 
 
 class ScanForm(FlaskForm):
@@ -146,7 +158,8 @@ class ScheduleForm(FlaskForm):
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )
-    assignee_id = SelectField(_l("Assigned to"), coerce=int)
+    # "u<user id>" a person, "d<department id>" a team (its people at the site).
+    assignee = SelectField(_l("Patrolled by"), description=_l("A person, or a team"))
     window_minutes = IntegerField(
         _l("Window (minutes)"), default=60, validators=[DataRequired(), NumberRange(5, 720)]
     )

@@ -19,7 +19,6 @@ from modules.patrols import schedules
 from modules.patrols.findings import overdue_filter
 from modules.patrols.models import (
     Answer,
-    AnswerType,
     Checklist,
     ChecklistItem,
     ChecklistPurpose,
@@ -58,20 +57,24 @@ def unannounced_this_month(site_ids) -> tuple[str, bool | None]:
 
 
 def _slots_due(purpose: ChecklistPurpose, site_ids, first: date, days: int) -> int:
-    """Slots of active schedules of ``purpose`` checklists on the ``days`` local days from
+    """Slots of schedules of ``purpose`` checklists on the ``days`` local days from
     ``first`` whose window has closed (those before a schedule was made not counted)."""
     now = utcnow()
     due = 0
     query = (
         select(Schedule)
         .join(Checklist, Schedule.checklist_id == Checklist.id)
-        .where(Schedule.active, Checklist.purpose == purpose, _sites(Schedule.site_id, site_ids))
+        .where(
+            schedules.live_since(local_midnight_utc(first)),
+            Checklist.purpose == purpose,
+            _sites(Schedule.site_id, site_ids),
+        )
     )
     for schedule in db.session.scalars(query):
         window = timedelta(minutes=schedule.window_minutes)
         for n in range(days):
             due += sum(
-                schedule.created_at <= at and at + window <= now
+                schedule.has_slot(at) and at + window <= now
                 for at in schedules.slots(schedule, first + timedelta(days=n))
             )
     return due
@@ -127,7 +130,7 @@ def _touts_per_run(site_ids, since: datetime, until: datetime) -> float | None:
         .join(ChecklistItem, Answer.item_id == ChecklistItem.id)
         .where(
             Answer.run_id.in_(runs),
-            ChecklistItem.answer_type == AnswerType.NUMBER,
+            ChecklistItem.counts_touts,
             Answer.value != "",
         )
     )

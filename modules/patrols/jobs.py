@@ -25,7 +25,7 @@ from parkops.auth.access import users_holding
 from parkops.extensions import db
 from parkops.notify import deliver, notify
 from parkops.scheduler import once
-from parkops.timeutil import business_day, to_local, utcnow
+from parkops.timeutil import business_day, local_midnight_utc, to_local, utcnow
 
 LISTED = 20  # findings named in one notice; the link shows the rest
 
@@ -89,11 +89,12 @@ def notify_missed_runs(now: datetime | None = None) -> int:
     sent = 0
     with current_app.test_request_context("/"):
         link = url_for("patrols.index")
-    for schedule in db.session.scalars(select(Schedule).where(Schedule.active)):
+    since = local_midnight_utc(today - timedelta(days=1))
+    for schedule in db.session.scalars(select(Schedule).where(schedules.live_since(since))):
         window = timedelta(minutes=schedule.window_minutes)
         for day in (today - timedelta(days=1), today):
             for due in schedules.slots(schedule, day):
-                if due < schedule.created_at or now < due + window or _started(schedule, due):
+                if not schedule.has_slot(due) or now < due + window or _started(schedule, due):
                     continue
                 sent += _tell_missed(schedule, due, now, window, link)
     return sent
@@ -113,12 +114,12 @@ def _tell_missed(schedule: Schedule, due: datetime, now: datetime, window, link:
         when=when,
     )
     period, sent = due.isoformat(), 0
-    audiences = [("assignee", [schedule.assignee], due + window)]
+    audiences = [("assignee", schedules.people_of(schedule), due + window)]
     leaders = users_holding("patrols.oversee", schedule.site_id)
     audiences.append(("supervisor", leaders, due + 2 * window))
     for who, users, after in audiences:
         if now >= after and users and once("patrols.missed_run", period, f"{schedule.id}:{who}"):
-            out = notify(users, subject, schedule.assignee.display_name, link)
+            out = notify(users, subject, schedule.assigned_to, link)
             db.session.commit()
             deliver(out)
             sent += 1

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from parkops.auth.models import Site, User
+from parkops.auth.models import Department, Site, User
 from parkops.db import Base, utcnow
 
 
@@ -93,6 +93,8 @@ class ChecklistItem(Base):
     choices: Mapped[str] = mapped_column(Text, default="")  # choice items: one per line
     weight: Mapped[int] = mapped_column(default=1)  # share of the run's score
     fail_is_finding: Mapped[bool] = mapped_column(default=True)
+    # The one number item of a gate-duty checklist whose answer is the touts seen (32).
+    counts_touts: Mapped[bool] = mapped_column(default=False)
 
     version: Mapped[ChecklistVersion] = relationship(back_populates="items")
 
@@ -111,13 +113,18 @@ class Route(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")
+    # The checkpoints on it now (a removed one stays in the table for the scans of it).
     checkpoints: Mapped[list["Checkpoint"]] = relationship(
-        order_by="Checkpoint.position", back_populates="route"
+        primaryjoin="and_(Checkpoint.route_id == Route.id, Checkpoint.removed_at.is_(None))",
+        order_by="Checkpoint.position",
+        back_populates="route",
     )
 
 
 class Checkpoint(Base):
-    """打卡点: a place on a route with its own QR label (``token``)."""
+    """打卡点: a place on a route with its own QR label (``token``). A checkpoint removed
+    from its route keeps its row (``removed_at``, UTC; its ``position`` then -id) so the
+    runs that scanned it still read it; its label no longer records a scan."""
 
     __tablename__ = "pat_checkpoints"
     __table_args__ = (UniqueConstraint("route_id", "position"),)
@@ -127,14 +134,30 @@ class Checkpoint(Base):
     code: Mapped[str] = mapped_column(String(30), unique=True)  # printed on the label
     name: Mapped[str] = mapped_column(String(100))
     token: Mapped[str] = mapped_column(String(64), unique=True)  # what the QR code carries
+    removed_at: Mapped[datetime | None]
 
     route: Mapped[Route] = relationship(back_populates="checkpoints", lazy="joined")
 
 
+class RetiredLabel(Base):
+    """A checkpoint label replaced by a re-issued one: its token now only explains that."""
+
+    __tablename__ = "pat_retired_labels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("pat_checkpoints.id"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    retired_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    checkpoint: Mapped[Checkpoint] = relationship(lazy="joined")
+
+
 class Schedule(Base):
     """A checklist on a route at fixed local times (``times``: "08:00 12:00 17:00") on
-    set ISO weekdays (``weekdays``: "12345" Monday to Friday), assigned to a person.
-    A slot is done when a run of it starts within ``window_minutes`` after its time."""
+    set ISO weekdays (``weekdays``: "12345" Monday to Friday), assigned to a person
+    (``assignee``) or a team (``department``: its people at the route's site).
+    A slot is done when a run of it starts within ``window_minutes`` after its time.
+    Its slots are those from ``created_at`` until ``ended_at`` (UTC; None: still on);
+    changing a schedule ends it and starts the changed one, so past slots keep theirs."""
 
     __tablename__ = "pat_schedules"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,14 +166,27 @@ class Schedule(Base):
     route_id: Mapped[int] = mapped_column(ForeignKey("pat_routes.id"))
     times: Mapped[str] = mapped_column(String(100))
     weekdays: Mapped[str] = mapped_column(String(7), default="1234567")
-    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     window_minutes: Mapped[int] = mapped_column(default=60)
-    active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
     checklist: Mapped[Checklist] = relationship(lazy="joined")
     route: Mapped["Route"] = relationship(lazy="joined")
-    assignee: Mapped[User] = relationship(lazy="joined")
+    assignee: Mapped[User | None] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(lazy="joined")
+
+    @property
+    def assigned_to(self) -> str:
+        """Who runs it, in words: the person's or the team's name."""
+        if self.assignee is not None:
+            return self.assignee.display_name or self.assignee.username
+        return self.department.name if self.department else ""
+
+    def has_slot(self, due: datetime) -> bool:
+        """Whether a slot at ``due`` (UTC) falls in the schedule's life."""
+        return self.created_at <= due and (self.ended_at is None or due < self.ended_at)
 
 
 class Run(Base):
@@ -172,6 +208,9 @@ class Run(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     schedule_id: Mapped[int | None] = mapped_column(ForeignKey("pat_schedules.id"))
     due_at: Mapped[datetime | None]  # the scheduled slot's time (UTC) this run fulfils
+    # The key a phone started it with offline: its queued scans and answers name the run
+    # by it, as the phone did not know the run's id when it queued them.
+    start_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     version: Mapped[ChecklistVersion] = relationship(lazy="joined")
     route: Mapped[Route] = relationship(lazy="joined")
@@ -183,7 +222,9 @@ class Run(Base):
 
 
 class Scan(Base):
-    """到岗证明: a checkpoint reached during a run, when, and where the phone said it was."""
+    """到岗证明: a checkpoint reached during a run, when, and where the phone said it was;
+    with the checkpoint's place, code and name as they were then (a route edited later
+    leaves a done run as it was walked)."""
 
     __tablename__ = "pat_scans"
     __table_args__ = (UniqueConstraint("run_id", "checkpoint_id"),)
@@ -194,6 +235,9 @@ class Scan(Base):
     latitude: Mapped[float | None]  # degrees (WGS 84), when the browser allowed it
     longitude: Mapped[float | None]
     accuracy_m: Mapped[float | None]  # metres
+    position: Mapped[int] = mapped_column(default=0)
+    code: Mapped[str] = mapped_column(String(30), default="")
+    name: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Answer(Base):
@@ -234,7 +278,11 @@ class Finding(Base):
     """
 
     __tablename__ = "pat_findings"
-    __table_args__ = (Index("ix_pat_findings_site_state_deadline", "site_id", "state", "deadline"),)
+    __table_args__ = (
+        Index("ix_pat_findings_site_state_deadline", "site_id", "state", "deadline"),
+        # The lists' order (newest first): read from the index, not sorted per page.
+        Index("ix_pat_findings_recorded", "recorded_at", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("pat_runs.id"), index=True)

@@ -4,6 +4,8 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 - ``patrols.view``: see checklists, routes and every run (inspector, leader);
 - ``patrols.run``: start runs, scan checkpoints, answer and submit (inspector);
+- ``patrols.patrol``: run the slots scheduled for oneself or one's team (crews), see
+  today's slots of those schedules; never an unannounced inspection;
 - ``patrols.oversee``: hear, once a day, of follow-ups past their deadline at the
   site (leader): the owners' leaders;
 - ``patrols.manage``: write checklists (a new version each time) and routes, print
@@ -14,7 +16,7 @@ A run is worked on only by the inspector who started it, until it is submitted.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.patrols import demo, indicators, jobs, routes
+from modules.patrols import demo, indicators, jobs, routes, todo
 from modules.patrols.texts import PURPOSE_LABELS
 from modules.patrols.views import bp
 from parkops.audit_words import one_of, person
@@ -36,8 +38,11 @@ from parkops.subjects import SubjectKind
 AUDIT_ACTIONS = {
     "patrols.checklist_saved": _l("Checklist saved (new version)"),
     "patrols.route_created": _l("Patrol route added"),
+    "patrols.route_changed": _l("Patrol route changed"),
+    "patrols.label_reissued": _l("Checkpoint label re-issued"),
     "patrols.run_submitted": _l("Patrol run submitted"),
     "patrols.schedule_created": _l("Patrol scheduled"),
+    "patrols.schedule_ended": _l("Patrol schedule ended"),
     "patrols.finding_recorded": _l("Finding recorded"),
     "patrols.followup_assigned": _l("Follow-up assigned"),
     "patrols.finding_fixed": _l("Finding fixed"),
@@ -75,6 +80,11 @@ spec = ModuleSpec(
             "patrols.view", _l("See checklists, routes and patrol runs"), ("inspector", "leader")
         ),
         Permission("patrols.run", _l("Run patrols on a phone"), ("inspector",)),
+        Permission(
+            "patrols.patrol",
+            _l("Run the patrols scheduled for you or your team (crews)"),
+            ("crew", "gardener"),
+        ),
         Permission(
             "patrols.oversee",
             _l("Hear of follow-ups past their deadline (the owners' leaders)"),
@@ -141,6 +151,7 @@ spec = ModuleSpec(
         ),
     ),
     demo=demo.load,
+    todo=todo.todo,
     jobs=(
         JobSpec(
             "patrols.escalate_overdue_followups",
@@ -157,8 +168,8 @@ spec = ModuleSpec(
         SubNavEntry(
             _l("Runs"),
             "patrols.index",
-            ("patrols.view", "patrols.run"),
-            also=("patrols.run",),
+            ("patrols.view", "patrols.run", "patrols.patrol"),
+            also=("patrols.run", "patrols.sheet"),
         ),
         SubNavEntry(
             _l("Patrol findings"),
@@ -176,13 +187,19 @@ spec = ModuleSpec(
             _l("Schedules"),
             "patrols.schedule_list",
             "patrols.view",
-            also=("patrols.schedule_new",),
+            also=("patrols.schedule_form",),
         ),
+        SubNavEntry(_l("Today"), "patrols.today", ("patrols.view", "patrols.patrol")),
         SubNavEntry(
             _l("Routes"),
             "patrols.route_list",
             "patrols.view",
-            also=("patrols.route", "patrols.route_new", "patrols.route_labels"),
+            also=(
+                "patrols.route",
+                "patrols.route_new",
+                "patrols.route_edit",
+                "patrols.route_labels",
+            ),
         ),
     ),
     settings=(

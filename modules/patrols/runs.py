@@ -10,6 +10,7 @@ wrote (parkops/idempotency.py).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import url_for
@@ -29,7 +30,7 @@ from modules.patrols.models import (
     Run,
     Scan,
 )
-from modules.patrols.routes import checkpoint_by_token, token_from
+from modules.patrols.routes import checkpoint_by_token, label_trouble, token_from
 from parkops import audit, idempotency
 from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.auth.models import User
@@ -40,6 +41,8 @@ from parkops.timeutil import utcnow
 EVIDENCE_RUN = "patrols.run"  # the ledger's evidence kind of a submitted run
 PHOTO_ANSWER = "patrols.answer"  # attachments' owner_kind: a photo of one answer
 MAX_PHOTOS = 4  # per answer
+OFFLINE_FOR = timedelta(hours=24)  # a run started offline is taken this long after
+CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not refused
 
 
 @dataclass
@@ -53,8 +56,10 @@ class AnswerInput:
 
 
 def may_run(user: User, run: Run) -> bool:
-    """Only the inspector who started a run works on it, and only until it is submitted."""
-    return user.can("patrols.run") and run.inspector_id == user.id and not run.submitted
+    """Only the inspector (or crew member) who started a run works on it, and only until
+    it is submitted."""
+    runs_patrols = user.can("patrols.run") or user.can("patrols.patrol")
+    return runs_patrols and run.inspector_id == user.id and not run.submitted
 
 
 def may_see(user: User, run: Run) -> bool:
@@ -69,20 +74,37 @@ def _remember(key: str | None, run: Run, user: User) -> None:
         idempotency.remember(key, url_for("patrols.run", run_id=run.id), user.id)
 
 
-def start_run(checklist: Checklist, route: Route, user: User, key: str | None = None) -> Run:
+def start_run(
+    checklist: Checklist,
+    route: Route,
+    user: User,
+    key: str | None = None,
+    started_at: datetime | None = None,
+) -> Run:
     """A new run of the checklist's current version along ``route``; it fulfils the
-    scheduled slot open now for that checklist and route, if any.
+    scheduled slot open when it started for that checklist and route, if any.
 
-    PatrolError when the user may not run patrols at the route's site, or the
-    checklist belongs to another site or has no version.
+    ``started_at`` (UTC) is when a phone started it offline (None: now); ``key`` then
+    also names the run for the scans and answers the phone queued after it
+    (``Run.start_key``). A time in the future or more than ``OFFLINE_FOR`` ago is refused.
+
+    PatrolError when the user may not run patrols at the route's site, the
+    checklist belongs to another site or has no version, or the user is a crew
+    member (``patrols.patrol`` only) and no slot of theirs or their team's is open.
     """
     try:
-        if not (user.can("patrols.run") and user.can_see_site(route.site_id)):
+        now = utcnow()
+        if started_at is not None and not now - OFFLINE_FOR <= started_at <= now + CLOCK_SKEW:
+            raise PatrolError(_("The phone's start time is not plausible: start the run again."))
+        crew_only = not user.can("patrols.run")
+        if crew_only and not user.can("patrols.patrol") or not user.can_see_site(route.site_id):
             raise PatrolError(_("You may not run patrols at this site."))
         version = checklist.current_version
         if checklist.site_id != route.site_id or version is None:
             raise PatrolError(_("This checklist is not used on this route's site."))
-        schedule, due = schedules.slot_for_run(checklist, route, utcnow())
+        schedule, due = schedules.slot_for_run(checklist, route, started_at or now)
+        if crew_only and not (schedule and schedules.is_assigned(user, schedule)):
+            raise PatrolError(_("No patrol of yours is due now on this route."))
         run = Run(
             site_id=route.site_id,
             version_id=version.id,
@@ -90,6 +112,8 @@ def start_run(checklist: Checklist, route: Route, user: User, key: str | None = 
             inspector_id=user.id,
             schedule_id=schedule.id if schedule else None,
             due_at=due,
+            started_at=started_at or now,
+            start_key=key if started_at is not None else None,
         )
         db.session.add(run)
         db.session.flush()
@@ -123,9 +147,10 @@ def scan(
     """
     try:
         _refuse_unless_open(run, user)
-        checkpoint = checkpoint_by_token(token_from(scanned))
-        if checkpoint is None:
-            raise PatrolError(_("This is not a checkpoint label."))
+        token = token_from(scanned)
+        checkpoint = checkpoint_by_token(token)
+        if checkpoint is None or checkpoint.removed_at is not None:
+            raise PatrolError(label_trouble(token) or _("This is not a checkpoint label."))
         if checkpoint.route_id != run.route_id:
             raise PatrolError(
                 _("%(point)s is on another route, not on this run's.", point=checkpoint.name)
@@ -142,6 +167,9 @@ def scan(
                     latitude=lat,
                     longitude=lon,
                     accuracy_m=accuracy,
+                    position=checkpoint.position,
+                    code=checkpoint.code,
+                    name=checkpoint.name,
                 )
             )
     except PatrolError:

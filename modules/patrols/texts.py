@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from modules.patrols.models import AnswerType, ChecklistPurpose, FindingState, Severity
+from modules.patrols.slots import SlotState
 from parkops import labels
 
 labels.register(
@@ -42,3 +43,12 @@ PURPOSE_LABELS = {
     ChecklistPurpose.OTHER: _l("Other"),
 }
 labels.register(ChecklistPurpose, PURPOSE_LABELS)
+labels.register(
+    SlotState,
+    {
+        SlotState.DUE: _l("Due"),
+        SlotState.IN_PROGRESS: _l("In progress"),
+        SlotState.DONE: _l("Done"),
+        SlotState.MISSED: _l("Missed"),
+    },
+)

@@ -1,8 +1,12 @@
 // Patrols offline: on a run page with no network, the scan and answer forms are queued
 // in IndexedDB, then sent in order, each with its own idempotency key, when the network
-// returns. A submission sent twice is taken once by the server. What waits is shown in
-// #pat-outbox; what the server refused is shown after the page reloads. Online with
-// nothing waiting, and without script, the forms post as usual.
+// returns. A submission sent twice is taken once by the server. What waits is listed in
+// #pat-outbox and the answers waiting are put back in the form when the page is drawn
+// again; what the server refused is shown after the page reloads. Online with nothing
+// waiting, and without script, the forms post as usual.
+// On a run sheet (#pat-outbox[data-start]: no run yet) the run is started here: the
+// start is queued with the phone's time and a key, and the scans and answers after it
+// go to /patrols/runs/started/<key>/…; once all is sent the phone opens the run.
 (function () {
   "use strict";
   var outbox = document.getElementById("pat-outbox");
@@ -42,10 +46,51 @@
 
   function all() { return store("readonly", function (s) { return s.getAll(); }); }
 
+  var startUrl = outbox.dataset.start; // set on a run sheet only
+  var sheetKey = "patrols-start:" + location.pathname;
+
+  function started() { return localStorage.getItem(sheetKey); }
+
+  function showSheet() {
+    if (!startUrl) return;
+    var on = !!started();
+    document.querySelectorAll("form.pat-start").forEach(function (f) { f.hidden = on; });
+    document.querySelectorAll("form[data-offline]").forEach(function (f) { f.hidden = !on; });
+  }
+
+  function when(stamp) {
+    var d = new Date(stamp);
+    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+  }
+
+  function redraw(posts) {
+    // What waits, in order; the answers waiting go back into the form.
+    var list = outbox.querySelector("[data-waiting]");
+    if (list) {
+      list.textContent = "";
+      posts.forEach(function (post) {
+        var item = document.createElement("li");
+        item.textContent = when(post.queued || Date.now()) + " " + post.label;
+        list.appendChild(item);
+      });
+    }
+    var form = document.querySelector("form.pat-answers[data-offline]");
+    posts.filter(function (p) { return /\/answers$/.test(p.url); }).forEach(function (post) {
+      post.entries.forEach(function (e) {
+        if (typeof e[1] !== "string" || !form) return;
+        form.querySelectorAll("[name='" + e[0] + "']").forEach(function (input) {
+          if (input.type === "radio") input.checked = input.value === e[1];
+          else if (input.type !== "file" && input.type !== "hidden") input.value = e[1];
+        });
+      });
+    });
+  }
+
   function show() {
     return all().then(function (posts) {
       outbox.hidden = posts.length === 0;
       outbox.querySelector("[data-count]").textContent = posts.length;
+      redraw(posts);
       return posts;
     });
   }
@@ -57,9 +102,26 @@
     data.forEach(function (value, name) {
       if (!(value instanceof File) || value.name) entries.push([name, value]);
     });
+    var url = form.dataset.action ? form.dataset.action.replace("KEY", started()) : form.action;
+    return queue(url, entries, form.dataset.label || "");
+  }
+
+  function queue(url, entries, label) {
     return store("readwrite", function (s) {
-      return s.add({ url: form.action, entries: entries, label: form.dataset.label || "" });
+      return s.add({ url: url, entries: entries, label: label, queued: Date.now() });
     });
+  }
+
+  function start() {
+    // The run sheet's Start: the run begins now, on the phone; the server hears later.
+    var runKey = key();
+    var fields = document.createElement("form");
+    fields.appendChild(outbox.querySelector("template[data-start-fields]").content.cloneNode(true));
+    var entries = [];
+    new FormData(fields).forEach(function (value, name) { entries.push([name, value]); });
+    entries.push([KEY_FIELD, runKey], ["started_at", String(Date.now())]);
+    localStorage.setItem(sheetKey, runKey);
+    return queue(startUrl, entries, outbox.dataset.startLabel || "");
   }
 
   function refusals(html) {
@@ -69,11 +131,14 @@
     });
   }
 
+  var opened = null; // the run page a start led to, opened once everything is sent
+
   function sendOne(post) {
     var body = new FormData();
     post.entries.forEach(function (e) { body.append(e[0], e[1]); });
     return fetch(post.url, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (response) {
+        if (post.url === startUrl && response.ok) opened = response.url;
         if (response.status !== 422) return null;
         return response.text().then(function (html) {
           var seen = JSON.parse(sessionStorage.getItem("patrols-refused") || "[]");
@@ -108,16 +173,34 @@
       }, Promise.resolve()).then(function () { return true; });
     }).then(function (sent) {
       sending = false;
-      if (sent) location.reload();
+      if (!sent) return;
+      if (startUrl && opened) {
+        localStorage.removeItem(sheetKey);
+        location.assign(opened);
+      } else {
+        location.reload();
+      }
     }, function () {
       sending = false; // the network went away again: what is left waits
       return show();
     });
   }
 
+  document.querySelectorAll("form.pat-start").forEach(function (form) {
+    if (!startUrl) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      start().then(function () {
+        showSheet();
+        return show();
+      }).then(flush);
+    });
+  });
+
   document.querySelectorAll("form[data-offline]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine && outbox.hidden) return; // online, nothing waiting: a plain post
+      // Online, nothing waiting, on a run page: a plain post.
+      if (navigator.onLine && outbox.hidden && !form.dataset.action) return;
       event.preventDefault();
       enqueue(form, event.submitter).then(function () {
         form.reset();
@@ -142,5 +225,6 @@
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
   showRefused();
+  showSheet();
   show().then(flush);
 })();

@@ -4,6 +4,7 @@ finding's follow-up fixed by its owner and verified by the inspector."""
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 import zxingcpp
@@ -51,7 +52,7 @@ def test_water_patrol_on_a_phone_to_a_verified_fix(
     phone.goto("/patrols/")
     phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
     phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
-    phone.locator("form[action$='/patrols/runs'] button[type=submit]").click()
+    phone.locator("form[action$='/patrols/runs'] button[type=submit]:not([formaction])").click()
     phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
     run_id = int(phone.url.rsplit("/", 1)[-1])
 
@@ -121,7 +122,7 @@ def test_a_run_done_offline_arrives_exactly_once_when_back_online(
     phone.goto("/patrols/")
     phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
     phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
-    phone.locator("form[action$='/patrols/runs'] button[type=submit]").click()
+    phone.locator("form[action$='/patrols/runs'] button[type=submit]:not([formaction])").click()
     phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
     run_id = int(phone.url.rsplit("/", 1)[-1])
     urls = [_label_url(phone, checkpoint_id) for checkpoint_id, _t in _checkpoints(live_server.app)]
@@ -162,3 +163,76 @@ def test_a_run_done_offline_arrives_exactly_once_when_back_online(
         findings = select(func.count()).select_from(Finding).where(Finding.run_id == run_id)
         assert db.session.scalar(findings) == 1
     assert phone.locator("#pat-outbox").is_hidden()
+
+
+def test_a_run_started_offline_from_its_kept_sheet_arrives_once_with_its_start_time(
+    live_server, phone, sign_in, screenshot, tmp_path
+):
+    sign_in(phone, "inspector")
+    phone.goto("/patrols/")
+    phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
+    phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
+    phone.get_by_role("button", name="Keep on the phone to start with no network").click()
+    phone.wait_for_url(re.compile(r"/patrols/sheets/\d+/\d+$"))
+    urls = [_label_url(phone, checkpoint_id) for checkpoint_id, _t in _checkpoints(live_server.app)]
+    expect(phone.locator("html")).to_have_attribute("data-offline-ready", "1")
+    with live_server.app.app_context():
+        runs_before = db.session.scalar(select(func.max(Run.id)))
+
+    phone.context.set_offline(True)
+    phone.reload()  # out of signal: the sheet comes from the phone's cache
+    before_start = datetime.now(UTC)
+    phone.locator("form.pat-start button[type=submit]").click()
+    _count(phone, 1)
+    for n, url in enumerate(urls, start=2):
+        phone.fill("#scanned", url)
+        phone.locator("form.pat-scan button[type=submit]").click()
+        _count(phone, n)
+    items = phone.locator("fieldset.pat-item")
+    items.nth(0).locator("input[value=pass]").check()
+    items.nth(1).locator("input[value=pass]").check()
+    items.nth(2).locator("input[inputmode=decimal]").fill("2")
+    items.nth(3).locator("input[value='未发现']").check()
+    items.nth(4).locator("input[type=file]").set_input_files(_photo(tmp_path, "after.jpg"))
+    phone.locator("button[name=submit]").click()
+    _count(phone, 5)
+    waiting = phone.locator("#pat-outbox [data-waiting] li")
+    expect(waiting).to_have_count(5)
+    expect(waiting.first).to_contain_text("Run started")
+    expect(waiting.last).to_contain_text("Answers")
+    phone.reload()  # drawn again from the cache: what waits is listed, the answers kept
+    expect(waiting).to_have_count(5)
+    expect(items.nth(2).locator("input[inputmode=decimal]")).to_have_value("2")
+    screenshot(phone, "offline-sheet-waiting")
+    went_online = datetime.now(UTC)
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.max(Run.id))) == runs_before  # nothing yet
+
+    phone.context.set_offline(False)  # in signal: sent in order, then the run opens
+    phone.wait_for_url(re.compile(r"/patrols/runs/\d+$"))
+    expect(phone.locator(".pat-locked")).to_be_visible()
+    screenshot(phone, "offline-start-synced")
+    with live_server.app.app_context():
+        (run,) = db.session.scalars(select(Run).where(Run.id > runs_before)).all()
+        assert before_start <= run.started_at <= went_online  # the phone's start time
+        assert run.submitted_at is not None
+        scans = select(func.count()).select_from(Scan).where(Scan.run_id == run.id)
+        assert db.session.scalar(scans) == len(urls)
+        answers = select(func.count()).select_from(Answer).where(Answer.run_id == run.id)
+        assert db.session.scalar(answers) == 5
+
+
+def test_todays_slots_for_the_leader_and_the_inspector(
+    live_server, phone, desktop, sign_in, screenshot
+):
+    # The demo's schedules: the intake at 08:00, 12:00 and 17:00, gate duty at 09:30.
+    sign_in(desktop, "leader")
+    desktop.goto("/patrols/today")
+    rows = desktop.locator("table.pat-slots tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.first).to_contain_text("08:00")
+    screenshot(desktop, "today-leader")
+    sign_in(phone, "inspector")
+    phone.goto("/patrols/today")
+    expect(phone.locator("table.pat-slots tbody tr")).to_have_count(4)
+    screenshot(phone, "today-inspector")

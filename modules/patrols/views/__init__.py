@@ -38,4 +38,5 @@ from modules.patrols.views import (  # noqa: E402, F401
     routes,
     runs,
     schedules,
+    sheets,
 )

@@ -42,6 +42,7 @@ def _items(form: ChecklistForm) -> list[checklists.ItemData]:
             choices=(row.choices.data or "").replace("\r\n", "\n").strip(),
             weight=row.weight.data or 1,
             fail_is_finding=row.fail_is_finding.data,
+            counts_touts=row.counts_touts.data,
         )
         for row in form.items
         if (row.text.data or "").strip()
@@ -69,6 +70,7 @@ def checklist_form(checklist_id: int | None = None):
                 "choices": i.choices,
                 "weight": i.weight,
                 "fail_is_finding": i.fail_is_finding,
+                "counts_touts": i.counts_touts,
             }
             for i in found.current_version.items
         ]

@@ -45,6 +45,9 @@ def finding_list():
         query = query.where(Finding.state != "verified")
     elif state == "overdue":
         query = query.where(findings.overdue_filter(business_day()))
+    mine = request.args.get("mine") == "1"  # the follow-ups the user owns (the home's to-do)
+    if mine:
+        query = query.where(Finding.owner_id == current_user.id)
     rows = db.session.scalars(
         query.options(joinedload(Finding.owner), joinedload(Finding.person))
         .order_by(Finding.recorded_at.desc(), Finding.id.desc())
@@ -57,6 +60,7 @@ def finding_list():
         more=len(rows) > PER_PAGE,
         page=page,
         state=state,
+        mine=mine,
         today=business_day(),
     )
 

@@ -1,7 +1,8 @@
 """Routes and their checkpoints: list, new, one route, a checkpoint's label PNG, the print
 sheet, and the checkpoint scan address a label carries."""
 
-from flask import Response, abort, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -41,6 +42,45 @@ def route_new():
                 form.checkpoints.errors = [*form.checkpoints.errors, str(refused)]
         status = 422
     return render_template("patrols/routes/form.html", form=form), status
+
+
+@bp.route("/patrols/routes/<int:route_id>/edit", methods=["GET", "POST"])
+@require("patrols.manage")
+def route_edit(route_id: int):
+    """Rename, add, remove and reorder checkpoints: the route's lines, edited."""
+    found = get_for_site(Route, route_id)
+    lines = "\n".join(f"{c.code} {c.name}" for c in found.checkpoints)
+    form = RouteForm(data={"site_id": found.site_id, "name": found.name, "checkpoints": lines})
+    form.site_id.choices = [(found.site_id, found.site.name)]
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                points = routes.parse_checkpoints(form.checkpoints.data)
+                routes.change_route(found, form.name.data, points, current_user)
+                return redirect(url_for("patrols.route", route_id=found.id), 303)
+            except PatrolError as refused:
+                form.checkpoints.errors = [*form.checkpoints.errors, str(refused)]
+        status = 422
+    return render_template("patrols/routes/form.html", form=form, route=found), status
+
+
+@bp.route("/patrols/checkpoints/<int:checkpoint_id>/reissue", methods=["POST"])
+@require("patrols.manage")
+def checkpoint_reissue(checkpoint_id: int):
+    point = _checkpoint_or_404(checkpoint_id)
+    try:
+        routes.reissue_label(point, current_user)
+        flash(
+            _(
+                "A new label for %(point)s: print it; the old one no longer counts.",
+                point=point.code,
+            ),
+            "success",
+        )
+    except PatrolError as refused:
+        flash(str(refused), "error")
+    return redirect(url_for("patrols.route", route_id=point.route_id), 303)
 
 
 @bp.route("/patrols/routes/<int:route_id>")
@@ -86,11 +126,14 @@ def route_labels(route_id: int):
 
 
 @bp.route("/pc/<token>")
-@require("patrols.run")
+@require("patrols.run", "patrols.patrol")
 def checkpoint_scan(token: str):
     """What a phone opens from a checkpoint label: the user's open runs on its route, each
     with a button that records the scan (a POST, so a link alone never records presence)."""
-    point = routes.checkpoint_by_token(token) or abort(404)
+    point = routes.checkpoint_by_token(token)
+    if point is None or point.removed_at is not None:
+        trouble = routes.label_trouble(token) or abort(404)
+        return render_template("patrols/routes/scan.html", point=None, trouble=trouble), 410
     check_site(point.route.site_id)
     open_runs = db.session.scalars(
         select(Run)

@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.patrols import checklists, findings, routes, runs
+from modules.patrols import checklists, findings, routes, runs, slots
 from modules.patrols.errors import PatrolError
 from modules.patrols.forms import ScanForm, StartForm
 from modules.patrols.models import Answer, Checklist, Finding, Route, Run, Scan
@@ -24,6 +24,7 @@ from parkops import attachments, idempotency
 from parkops.attachments import Attachment
 from parkops.auth.access import get_for_site, public, require, signed_in, site_filter
 from parkops.extensions import db
+from parkops.timeutil import business_day, utcnow
 
 RECENT = 30  # runs listed on the patrols home
 
@@ -40,7 +41,7 @@ def _start_form() -> StartForm:
 
 
 @bp.route("/patrols/")
-@require("patrols.view", "patrols.run")
+@require("patrols.view", "patrols.run", "patrols.patrol")
 def index(form: StartForm | None = None, status: int = 200):
     mine = db.session.scalars(
         select(Run)
@@ -55,28 +56,35 @@ def index(form: StartForm | None = None, status: int = 200):
             .order_by(Run.submitted_at.desc())
             .limit(RECENT)
         ).all()
+    due = []  # a crew's own slots still to start today, each with its Start button
+    if current_user.can("patrols.patrol") and not current_user.can("patrols.run"):
+        today = slots.day_slots(current_user, business_day())
+        due = [s for s in today if s.state == slots.SlotState.DUE and s.opens_at <= utcnow()]
     page = render_template(
         "patrols/runs/index.html",
         open_runs=mine,
         recent=recent,
         form=form or _start_form(),
         may_start=current_user.can("patrols.run"),
+        may_patrol=current_user.can("patrols.run") or current_user.can("patrols.patrol"),
+        due_slots=due,
     )
     return page, status
 
 
 @bp.route("/patrols/runs", methods=["POST"])
-@require("patrols.run")
+@require("patrols.run", "patrols.patrol")
 def run_start():
     if done := repeat():
         return done
-    form = _start_form()
+    form = _start_form()  # a crew may start only its own open slot (runs.start_run)
     if form.validate():
         checklist = get_for_site(Checklist, form.checklist_id.data)
         route = get_for_site(Route, form.route_id.data)
         try:
             key = request.form.get(idempotency.FIELD)
-            run = runs.start_run(checklist, route, current_user, key)
+            started_at = form.client_started_at()
+            run = runs.start_run(checklist, route, current_user, key, started_at)
             return redirect(url_for("patrols.run", run_id=run.id), 303)
         except PatrolError as refused:
             form.route_id.errors = [str(refused)]
@@ -115,15 +123,32 @@ def _page(run: Run, scan_form: ScanForm | None = None, error: str = "", status: 
 
 
 @bp.route("/patrols/runs/<int:run_id>")
-@require("patrols.view", "patrols.run")
+@require("patrols.view", "patrols.run", "patrols.patrol")
 def run(run_id: int):
     return _page(_run_or_404(run_id))
 
 
+def _started_or_404(key: str) -> Run:
+    """The user's run a phone started offline with ``key`` (its queued posts name it so)."""
+    found = db.session.scalar(select(Run).where(Run.start_key == key[:64]))
+    if found is None or found.inspector_id != current_user.id:
+        abort(404)
+    return found
+
+
 @bp.route("/patrols/runs/<int:run_id>/scan", methods=["POST"])
-@require("patrols.run")
+@require("patrols.run", "patrols.patrol")
 def run_scan(run_id: int):
-    found = _run_or_404(run_id)
+    return _scan_post(_run_or_404(run_id))
+
+
+@bp.route("/patrols/runs/started/<key>/scan", methods=["POST"])
+@require("patrols.run", "patrols.patrol")
+def started_run_scan(key: str):
+    return _scan_post(_started_or_404(key))
+
+
+def _scan_post(found: Run):
     if done := repeat():
         return done
     form = ScanForm()
@@ -155,9 +180,18 @@ def _inputs() -> dict[int, runs.AnswerInput]:
 
 
 @bp.route("/patrols/runs/<int:run_id>/answers", methods=["POST"])
-@require("patrols.run")
+@require("patrols.run", "patrols.patrol")
 def run_answers(run_id: int):
-    found = _run_or_404(run_id)
+    return _answers_post(_run_or_404(run_id))
+
+
+@bp.route("/patrols/runs/started/<key>/answers", methods=["POST"])
+@require("patrols.run", "patrols.patrol")
+def started_run_answers(key: str):
+    return _answers_post(_started_or_404(key))
+
+
+def _answers_post(found: Run):
     if done := repeat():
         return done
     try:
@@ -167,7 +201,7 @@ def run_answers(run_id: int):
         runs.save_answers(found, _inputs(), note, current_user, key, submit=submit)
         return redirect(url_for("patrols.run", run_id=found.id), 303)
     except PatrolError as refused:
-        return _page(db.session.get(Run, run_id), error=str(refused), status=422)
+        return _page(db.session.get(Run, found.id), error=str(refused), status=422)
 
 
 @bp.route("/patrols/evidence/runs/<int:id>")

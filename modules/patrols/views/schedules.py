@@ -1,17 +1,20 @@
-"""Schedules: the list and a new schedule."""
+"""Schedules: the list, a new or changed schedule, ending one, and today's slots."""
 
-from flask import redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from modules.patrols import checklists, routes, schedules
+from modules.patrols import checklists, routes, schedules, slots
 from modules.patrols.errors import PatrolError
 from modules.patrols.forms import ScheduleForm
-from modules.patrols.models import Checklist, Route
+from modules.patrols.models import Checklist, Route, Schedule
 from modules.patrols.views import bp
 from modules.patrols.views.findings import people_at
 from parkops.auth.access import get_for_site, require
-from parkops.auth.models import User
+from parkops.auth.models import Department, User
 from parkops.extensions import db
+from parkops.timeutil import business_day
 
 
 @bp.route("/patrols/schedules")
@@ -19,40 +22,93 @@ from parkops.extensions import db
 def schedule_list():
     return render_template(
         "patrols/schedules/list.html",
-        schedules=schedules.visible_schedules(),
+        schedules=schedules.visible_schedules(current_user),
         may_manage=checklists.may_manage(current_user),
     )
 
 
-@bp.route("/patrols/schedules/new", methods=["GET", "POST"])
-@require("patrols.manage")
-def schedule_new():
-    form = ScheduleForm()
+@bp.route("/patrols/today")
+@require("patrols.view", "patrols.patrol")
+def today():
+    """Today's slots with their state: every slot at the user's sites for inspectors and
+    leaders; a crew's own (and its team's) for the others."""
+    day = business_day()
+    return render_template(
+        "patrols/schedules/today.html", day=day, slots=slots.day_slots(current_user, day)
+    )
+
+
+def _assignee_choices() -> list[tuple[str, str]]:
+    teams = db.session.scalars(
+        select(Department).where(Department.active).order_by(Department.name)
+    )
+    people = [(f"u{i}", name) for i, name in people_at(None)[1:]]
+    return people + [(f"d{t.id}", _("Team: %(name)s", name=t.name)) for t in teams]
+
+
+def _assignee(value: str) -> User | Department:
+    model = {"u": User, "d": Department}.get(value[:1])
+    found = db.session.get(model, int(value[1:])) if model and value[1:].isdigit() else None
+    return found or abort(400)
+
+
+def _form(schedule: Schedule | None) -> ScheduleForm:
+    form = ScheduleForm(obj=schedule)
+    if schedule is not None and not form.is_submitted():
+        form.weekdays.data = list(schedule.weekdays)
+        form.assignee.data = (
+            f"u{schedule.assignee_id}" if schedule.assignee_id else f"d{schedule.department_id}"
+        )
     form.checklist_id.choices = [
         (c.id, f"{c.site.code} {c.name}")
         for c in checklists.visible_checklists()
-        if c.version_count and not c.unannounced
+        if c.version_count
     ]
     form.route_id.choices = [(r.id, f"{r.site.code} {r.name}") for r in routes.visible_routes()]
-    form.assignee_id.choices = people_at(None)[1:]
+    form.assignee.choices = _assignee_choices()
+    return form
+
+
+def _open_schedule(schedule_id: int) -> Schedule:
+    found = get_for_site(Schedule, schedule_id)
+    return abort(404) if found.ended_at is not None else found
+
+
+@bp.route("/patrols/schedules/new", methods=["GET", "POST"])
+@bp.route("/patrols/schedules/<int:schedule_id>/edit", methods=["GET", "POST"])
+@require("patrols.manage")
+def schedule_form(schedule_id: int | None = None):
+    """A new schedule, or a change to one (saving ends it now and starts the changed one)."""
+    replacing = _open_schedule(schedule_id) if schedule_id else None
+    form = _form(replacing)
     status = 200
     if form.is_submitted():
         if form.validate():
-            checklist = get_for_site(Checklist, form.checklist_id.data)
-            route = get_for_site(Route, form.route_id.data)
-            assignee = db.session.get(User, form.assignee_id.data)
             try:
-                schedules.create_schedule(
-                    checklist,
-                    route,
+                schedules.save_schedule(
+                    get_for_site(Checklist, form.checklist_id.data),
+                    get_for_site(Route, form.route_id.data),
                     form.times.data,
                     "".join(form.weekdays.data or []),
-                    assignee,
+                    _assignee(form.assignee.data),
                     form.window_minutes.data,
                     current_user,
+                    replacing,
                 )
                 return redirect(url_for("patrols.schedule_list"), 303)
             except PatrolError as refused:
                 form.times.errors = [*form.times.errors, str(refused)]
         status = 422
-    return render_template("patrols/schedules/form.html", form=form), status
+    page = render_template("patrols/schedules/form.html", form=form, schedule=replacing)
+    return page, status
+
+
+@bp.route("/patrols/schedules/<int:schedule_id>/end", methods=["POST"])
+@require("patrols.manage")
+def schedule_end(schedule_id: int):
+    try:
+        schedules.end_schedule(_open_schedule(schedule_id), current_user)
+        flash(_("The schedule has ended: no slots from now on."), "success")
+    except PatrolError as refused:
+        flash(str(refused), "error")
+    return redirect(url_for("patrols.schedule_list"), 303)

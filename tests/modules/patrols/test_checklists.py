@@ -1,5 +1,7 @@
 """Checklists are versioned: saving one writes a new version, and a run keeps its own."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -87,3 +89,33 @@ def test_the_editor_sets_and_shows_the_checklist_purpose(park, as_user, client):
     assert "Gate duty" in page
     refused = client.post("/patrols/checklists/new", data=data | {"purpose": "fishing"})
     assert refused.status_code == 422
+
+
+def test_one_number_item_of_a_gate_duty_checklist_counts_the_touts(park, as_user, client):
+    as_user(park.inspector)
+    data = {
+        "site_id": park.zylz.id,
+        "name": "门口停车值守",
+        "purpose": "gate_duty",
+        "items-0-text": "拉客人数",
+        "items-0-answer_type": "number",
+        "items-0-weight": "1",
+        "items-0-counts_touts": "y",
+        "items-1-text": "停放车辆",
+        "items-1-answer_type": "number",
+        "items-1-weight": "1",
+    }
+    assert client.post("/patrols/checklists/new", data=data).status_code == 303
+    gate = db.session.scalar(select(Checklist).where(Checklist.name == "门口停车值守"))
+    assert [i.counts_touts for i in gate.current_version.items] == [True, False]
+    refusals = (
+        ({"items-1-counts_touts": "y"}, "Mark one item only as the count of touts."),
+        ({"items-0-answer_type": "text"}, "the count of touts is a number item."),
+        ({"purpose": "water"}, "Only a gate-duty checklist has an item that counts the touts."),
+    )
+    for change, message in refusals:
+        refused = client.post(f"/patrols/checklists/{gate.id}/edit", data=data | change)
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    page = client.get(f"/patrols/checklists/{gate.id}/edit").get_data(as_text=True)
+    (marked,) = re.findall(r'<input[^>]*name="items-0-counts_touts"[^>]*>', page)
+    assert "checked" in marked

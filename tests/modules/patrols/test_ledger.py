@@ -57,13 +57,13 @@ def test_unannounced_inspections_this_month_and_their_findings(app, park):
 
 
 def test_scheduled_patrols_done_at_their_time_this_week(app, park, monkeypatch):
-    daily = schedules.create_schedule(
+    daily = schedules.save_schedule(
         park.water, park.intake, "08:00", "1234567", park.inspector2, 60, park.inspector
     )
     sanitation = checklists.save_checklist(
         None, park.psy.id, "环卫", False, [ItemData("无死角", AnswerType.PASS_FAIL)], park.inspector
     )
-    corners = schedules.create_schedule(
+    corners = schedules.save_schedule(
         sanitation, park.other_psy, "09:00", "1234567", park.inspector2, 60, park.inspector
     )
     for schedule in (daily, corners):
@@ -106,8 +106,12 @@ def _gate_run(app, park, gate, monkeypatch, start: datetime, touts: str) -> None
     with app.test_request_context():
         run = runs.start_run(gate, park.gate, park.zoo_inspector)
         runs.scan(run, park.gate.checkpoints[0].token, park.zoo_inspector)
-        first, count = gate.current_version.items
-        answers = {first.id: runs.AnswerInput("pass"), count.id: runs.AnswerInput(touts)}
+        first, count, cars = gate.current_version.items
+        answers = {
+            first.id: runs.AnswerInput("pass"),
+            count.id: runs.AnswerInput(touts),
+            cars.id: runs.AnswerInput("40"),  # a number, but not the touts
+        }
         runs.save_answers(run, answers, "", park.zoo_inspector, submit=True)
     run.started_at = start
     db.session.commit()
@@ -119,11 +123,15 @@ def test_gate_duty_done_against_scheduled_and_touts_per_run(app, park, monkeypat
         park.zylz.id,
         "门口停车值守",
         False,
-        [ItemData("无拉客", AnswerType.PASS_FAIL), ItemData("拉客人数", AnswerType.NUMBER, "人")],
+        [
+            ItemData("无拉客", AnswerType.PASS_FAIL),
+            ItemData("拉客人数", AnswerType.NUMBER, "人", counts_touts=True),
+            ItemData("停放车辆", AnswerType.NUMBER, "辆"),
+        ],
         park.inspector,
         ChecklistPurpose.GATE_DUTY,
     )
-    duty = schedules.create_schedule(
+    duty = schedules.save_schedule(
         gate, park.gate, "09:30", "1234567", park.zoo_inspector, 60, park.inspector
     )
     duty.created_at = datetime(2026, 3, 16, 16, 0, tzinfo=UTC)  # 17 March 00:00 local

@@ -10,6 +10,7 @@ from modules.patrols import checklists, jobs, runs, schedules
 from modules.patrols.checklists import ItemData
 from modules.patrols.errors import PatrolError
 from modules.patrols.models import AnswerType, Run
+from parkops.auth.models import Department
 from parkops.extensions import db
 from parkops.notify import Notification
 
@@ -22,7 +23,7 @@ def _utc(*args) -> datetime:
 def intake(park):
     """The intake at 08:00, 12:00 and 17:00 every day, and a late check at 23:30 on
     Mondays, assigned to inspector2 with a one-hour window."""
-    daily = schedules.create_schedule(
+    daily = schedules.save_schedule(
         park.water,
         park.intake,
         "08:00 12:00，17:00",
@@ -31,7 +32,7 @@ def intake(park):
         60,
         park.inspector,
     )
-    late = schedules.create_schedule(
+    late = schedules.save_schedule(
         park.water, park.other_psy, "23:30", "1", park.inspector2, 60, park.inspector
     )
     for schedule in (daily, late):  # made on Monday 2026-03-02 at 00:00 local
@@ -86,7 +87,7 @@ def test_a_missed_slot_tells_the_assignee_then_the_leaders_once(app, park, intak
     assert len([u for u, s in _told() if "2026-03-02 23:30" in s]) == 2
 
 
-def test_an_unannounced_inspection_is_never_scheduled(park):
+def test_an_unannounced_inspection_is_scheduled_only_for_an_inspector(park, make_user):
     conduct = checklists.save_checklist(
         None,
         park.psy.id,
@@ -95,17 +96,26 @@ def test_an_unannounced_inspection_is_never_scheduled(park):
         [ItemData("在岗", AnswerType.PASS_FAIL)],
         park.inspector,
     )
-    with pytest.raises(PatrolError, match="not scheduled"):
-        schedules.create_schedule(
-            conduct, park.intake, "08:00", "12345", park.inspector2, 60, park.inspector
+    team = Department(name="纪检监察室")
+    db.session.add(team)
+    db.session.commit()
+    with pytest.raises(PatrolError, match="one inspector"):
+        schedules.save_schedule(conduct, park.intake, "08:00", "12345", team, 60, park.inspector)
+    with pytest.raises(PatrolError, match="only for an inspector or a leader"):
+        schedules.save_schedule(
+            conduct, park.intake, "08:00", "12345", park.crew, 60, park.inspector
         )
+    planned = schedules.save_schedule(
+        conduct, park.intake, "08:00", "12345", park.inspector2, 60, park.inspector
+    )
+    assert planned.assigned_to == "Ji Jian"
 
 
 def test_bad_times_and_another_sites_assignee_are_refused(park):
     with pytest.raises(PatrolError, match="25:00"):
         schedules.parse_times("08:00 25:00")
     with pytest.raises(PatrolError, match="work at the route's site"):
-        schedules.create_schedule(
+        schedules.save_schedule(
             park.water, park.intake, "08:00", "1", park.zoo_inspector, 60, park.inspector
         )
     assert schedules.parse_times("17:00，8:05 08:05") == [
@@ -121,7 +131,7 @@ def test_the_schedule_form(park, as_user, client):
         "route_id": park.intake.id,
         "times": "08:00 12:00 17:00",
         "weekdays": ["1", "3", "5"],
-        "assignee_id": park.inspector2.id,
+        "assignee": f"u{park.inspector2.id}",
         "window_minutes": "45",
     }
     assert client.post("/patrols/schedules/new", data=data).status_code == 303
