@@ -15,7 +15,7 @@ from parkops import labels
 from parkops.auth.models import Department, User
 from parkops.conflicts import Versioned
 from parkops.extensions import db
-from parkops.people import PersonField
+from parkops.people import PersonField, PersonFilterField
 from parkops.rectification.models import Category, Section, Source, Status
 from parkops.rectification.services import LedgerFilter
 from parkops.timeutil import business_day
@@ -231,11 +231,11 @@ class FilterForm(FlaskForm):
     category = Choice(_l("Category"), invalid=_l("Unknown category; filter ignored."))
     status = Choice(_l("Status"), coerce=_text, invalid=_l("Unknown status; filter ignored."))
     department = Choice(_l("Department"), invalid=_l("Unknown department; filter ignored."))
-    person = Choice(_l("Person"), invalid=_l("Unknown person; filter ignored."))
+    person = PersonFilterField(_l("Person"))
     source = Choice(_l("Source"), coerce=_text, invalid=_l("Unknown source; filter ignored."))
     overdue = BooleanField(_l("Overdue only"), false_values=("", "0", "false", "off"))
 
-    def set_choices(self, sections: list[Section], categories: list[Category], people, depts):
+    def set_choices(self, sections: list[Section], categories: list[Category], depts):
         everything = SelectChoice("", _l("All"))
         self.section.choices = [
             everything,
@@ -247,10 +247,6 @@ class FilterForm(FlaskForm):
         ]
         self.status.choices = [everything, *status_choices()]
         self.department.choices = [everything, *(SelectChoice(str(d.id), d.name) for d in depts)]
-        self.person.choices = [
-            everything,
-            *(SelectChoice(str(u.id), u.display_name) for u in people),
-        ]
         self.source.choices = [
             everything,
             *(SelectChoice(s.value, SOURCE_LABELS[s]) for s in Source),

@@ -90,9 +90,14 @@ def test_the_search_shows_only_the_people_of_the_editors_sites(
     assert problem("14").person_id is None
 
 
-@pytest.mark.parametrize("role", ["crew", "leader"])
-def test_only_those_who_fill_in_people_may_search(ledger, make_user, login, client, role):
-    login(make_user("reader", [role], all_sites=True))
+def test_ledger_readers_may_search_for_the_person_filter(ledger, make_user, login, client):
+    make_user("wangf", display_name="Wang Fang")
+    login(make_user("reader", ["crew"], all_sites=True))
+    assert client.get("/people/search?q=wang").get_json()[0]["label"] == "Wang Fang (wangf)"
+
+
+def test_an_account_without_the_ledger_may_not_search(ledger, make_user, login, client):
+    login(make_user("nobody", [], all_sites=True))
     assert client.get("/people/search?q=a").status_code == 403
 
 
