@@ -15,6 +15,7 @@ from parkops import attachments
 from parkops.auth.access import require
 from parkops.auth.models import Department
 from parkops.extensions import db
+from parkops.labels import label
 from parkops.rectification import evidence, export, ledger_list, recurrence, services
 from parkops.rectification.edit_views import bp as edit_bp
 from parkops.rectification.forms import FilterForm
@@ -25,6 +26,7 @@ from parkops.rectification.models import (
     Regulation,
     Section,
     Source,
+    Status,
 )
 from parkops.rectification.problem_page import load_problem, render_problem
 from parkops.timeutil import business_day
@@ -80,6 +82,7 @@ def index():
         self_rate=self_rate,
         categories=categories,
         by_number=by_number,
+        status_labels={s: label(s) for s in Status},
         risks=risks,
     )
 
