@@ -130,3 +130,12 @@ def test_a_deactivated_owner_stays_but_cannot_be_chosen_anew(office, client, mak
     refused = client.post(f"/ledger/problems/{p.id}/owners", data=owners(p, person=other.username))
     assert refused.status_code == 422
     assert problem("14").person_id == gone.id
+
+
+def test_a_signed_in_request_loads_its_user_in_one_statement(office, client, count_queries):
+    client.get("/people/search?q=nobody-has-this")
+    db.session.expunge_all()  # as in a new request: nothing left in the identity map
+    with count_queries() as counted:
+        assert client.get("/people/search?q=nobody-has-this").get_json() == []
+    # The account with its roles and sites in one statement, then the search itself.
+    assert counted.count == 2, counted.statements
