@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from parkops import labels
-from parkops.auth.models import Department, User
+from parkops.auth.models import Department
 from parkops.conflicts import Versioned
 from parkops.extensions import db
 from parkops.people import PersonField, PersonFilterField
@@ -77,16 +77,6 @@ def _strip(value):
 
 
 NOBODY = SelectChoice("", "—")
-
-
-def user_choices(current_ids=()) -> list[SelectChoice]:
-    """Active users, plus whoever is assigned now even if since deactivated."""
-    users = db.session.scalars(
-        select(User)
-        .where(or_(User.active, User.id.in_([i for i in current_ids if i])))
-        .order_by(User.display_name)
-    )
-    return [NOBODY, *(SelectChoice(str(u.id), u.display_name) for u in users)]
 
 
 def department_choices(current_id=None) -> list[SelectChoice]:
