@@ -1,6 +1,7 @@
 """``python -m bench``: build, serve, measure, report. ``python -m bench --help`` for options."""
 
 import argparse
+import inspect
 import json
 import platform
 import shutil
@@ -17,7 +18,7 @@ from bench import scenarios as registry
 from bench.load import hammer, page_weight, sign_in
 from bench.measure import queries_per_page, time_operation
 from bench.scenarios import Page
-from bench.server import environment, parkops, serving
+from bench.server import environment, parkops, resident_kib, serving
 from parkops import create_app
 from parkops.auth.models import User
 from parkops.demo import PASSWORD
@@ -49,11 +50,21 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--database-url", help="an empty database to fill (default: SQLite in the instance)"
     )
+    parser.add_argument(
+        "--no-hundredth",
+        action="store_true",
+        help="skip the second installation at a hundredth of the volume (no p95 growth)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     return parser.parse_args(argv)
 
 
-def _build(app, scenarios, settings: dict[str, str], instance: Path) -> dict:
+def scalable(scenario) -> bool:
+    """Whether the scenario's setup takes ``scale`` (it can build a hundredth)."""
+    return "scale" in inspect.signature(scenario.setup).parameters
+
+
+def _build(app, scenarios, settings: dict[str, str], instance: Path, scale: float = 1.0) -> dict:
     started = time.perf_counter()
     parkops(["demo"], settings)
     timings = {"demo": round(time.perf_counter() - started, 1)}
@@ -61,7 +72,7 @@ def _build(app, scenarios, settings: dict[str, str], instance: Path) -> dict:
     for scenario in scenarios:
         began = time.perf_counter()
         with app.app_context():
-            scenario.setup(app)
+            scenario.setup(app, scale=scale) if scale != 1.0 else scenario.setup(app)
             db.session.remove()
         name = _name(scenario)
         timings[name] = round(time.perf_counter() - began, 1)
@@ -96,10 +107,11 @@ def _commit() -> str | None:
     return done.stdout.strip()
 
 
-def _measure_pages(app, pages, settings, instance, args) -> list[dict]:
+def _measure_pages(app, pages, settings, instance, args) -> tuple[list[dict], int | None]:
+    """Each page's figures, and the server's resident memory (KiB) after the run."""
     threads = app.config["THREADS"]
     results = []
-    with serving(settings, threads, instance / "server.log") as port:
+    with serving(settings, threads, instance / "server.log") as (port, pid):
         cookies = {user: sign_in(port, user, PASSWORD) for user in {p.user for p in pages} - {None}}
         for page in pages:
             cookie = cookies.get(page.user)
@@ -131,7 +143,55 @@ def _measure_pages(app, pages, settings, instance, args) -> list[dict]:
                     "queries": queries,
                 }
             )
-    return results
+        rss = resident_kib(pid)
+    return results, rss
+
+
+def _install(instance: Path, chosen, database_url, modules, scale: float = 1.0):
+    """(app, settings, setup seconds) of the bench installation in ``instance``: built
+    there at ``scale`` of the scenarios' volume, or reused when complete."""
+    instance.mkdir(parents=True, exist_ok=True)
+    settings = environment(instance, database_url, modules)
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "DATABASE_URL": database_url,
+            "MODULES": modules,
+            "WTF_CSRF_ENABLED": False,  # only for the in-process client that counts queries
+        }
+    )
+    if (instance / BUILT).exists():
+        print(f"Reusing the data in {instance}")
+        return app, settings, json.loads((instance / BUILT).read_text())["setup_seconds"]
+    print(f"Building the bench installation in {instance} (scale {scale}) …")
+    return app, settings, _build(app, chosen, settings, instance, scale)
+
+
+def _hundredth(instance: Path, temporary: bool, chosen, modules, args, results) -> int | None:
+    """Measures the scalable scenarios' pages again on an installation with a hundredth
+    of their volume and adds each page's ``p95_hundredth_ms`` and ``p95_growth`` (p95
+    at the full volume over p95 at the hundredth); returns that server's memory (KiB)."""
+    small = [s for s in chosen if scalable(s)]
+    folder = Path(tempfile.mkdtemp(prefix="parkops-bench-100th-")) if temporary else None
+    folder = folder or instance.with_name(instance.name + "-hundredth")
+    try:
+        app, settings, _seconds = _install(folder, small, None, modules, scale=0.01)
+        with app.app_context():
+            pages = [Page("bare route", BASELINE), *(p for s in small for p in s.pages(app))]
+            db.session.remove()
+        print(f"Measuring {len(pages)} pages at a hundredth of the volume …")
+        measured, rss = _measure_pages(app, pages, settings, folder, args)
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        if temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+    p95 = {r["name"]: r["p95_ms"] for r in measured}
+    for r in results:
+        if p95.get(r["name"]):
+            r["p95_hundredth_ms"] = p95[r["name"]]
+            r["p95_growth"] = round(r["p95_ms"] / p95[r["name"]], 2)
+    return rss
 
 
 def _ratios(results: list[dict]) -> None:
@@ -141,19 +201,24 @@ def _ratios(results: list[dict]) -> None:
         r["ratio_to_bare_route"] = round(r["requests_per_second"] / rate, 3) if rate else None
 
 
+def _mib(kib: int | None) -> str:
+    return f"{kib / 1024:.0f} MiB resident" if kib else "-"
+
+
 def _table(results: list[dict], operations: list[dict]) -> str:
     head = (
         f"{'page':<28} {'user':<10} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'KiB':>9} {'+assets':>8} {'queries':>7} {'errors':>6}"
+        f"{'KiB':>9} {'+assets':>8} {'queries':>7} {'errors':>6} {'p95/100th':>9}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
         ratio = f"{r['ratio_to_bare_route']:.3f}" if r["ratio_to_bare_route"] is not None else "-"
+        growth = f"{r['p95_growth']:.2f}" if "p95_growth" in r else "-"
         lines.append(
             f"{r['name'][:28]:<28} {r['user'] or '-':<10} {r['requests_per_second']:>8.1f} "
             f"{ratio:>6} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
             f"{r['body_bytes'] / 1024:>9.1f} {r['page_weight_bytes'] / 1024:>8.1f} "
-            f"{r['queries']:>7} {r['errors']:>6}"
+            f"{r['queries']:>7} {r['errors']:>6} {growth:>9}"
         )
     if operations:
         lines += ["", f"{'operation':<40} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9} {'queries':>8}"]
@@ -171,37 +236,31 @@ def main(argv: list[str] | None = None) -> int:
     modules = registry.modules_needed(chosen)
     temporary = args.instance is None
     instance = Path(tempfile.mkdtemp(prefix="parkops-bench-")) if temporary else args.instance
-    instance.mkdir(parents=True, exist_ok=True)
-    settings = environment(instance, args.database_url, modules)
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "DATABASE_URL": args.database_url,
-            "MODULES": modules,
-            "WTF_CSRF_ENABLED": False,  # only for the in-process client that counts queries
-        }
-    )
+    app = None
     try:
-        if (instance / BUILT).exists():
-            print(f"Reusing the data in {instance}")
-            setup_seconds = json.loads((instance / BUILT).read_text())["setup_seconds"]
-        else:
-            print(f"Building the bench installation in {instance} …")
-            setup_seconds = _build(app, chosen, settings, instance)
+        app, settings, setup_seconds = _install(instance, chosen, args.database_url, modules)
         with app.app_context():
             pages = [Page("bare route", BASELINE), *(p for s in chosen for p in s.pages(app))]
             operations = [o for s in chosen if hasattr(s, "operations") for o in s.operations(app)]
             db.session.remove()
         print(f"Measuring {len(pages)} pages …")
-        results = _measure_pages(app, pages, settings, instance, args)
+        results, rss = _measure_pages(app, pages, settings, instance, args)
         _ratios(results)
+        rss_small = None
+        if not args.no_hundredth and not args.database_url:  # one database URL: one volume
+            rss_small = _hundredth(instance, temporary, chosen, modules, args, results)
         timed = [{"name": o.name, **vars(time_operation(app, o))} for o in operations]
         report = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "commit": _commit(),
             "python": platform.python_version(),
             "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0],
-            "server": {"threads": app.config["THREADS"], "host": "127.0.0.1"},
+            "server": {
+                "threads": app.config["THREADS"],
+                "host": "127.0.0.1",
+                "resident_kib_after_run": rss,
+                "resident_kib_after_run_hundredth": rss_small,
+            },
             "client": {
                 "concurrency": args.concurrency,
                 "requests_per_page": args.requests,
@@ -219,15 +278,17 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
         print()
         print(_table(results, timed))
-        print(f"\nData: {report['data']}  ·  written to {args.out}")
+        print(f"\nServer memory after the run: {_mib(rss)}; at a hundredth: {_mib(rss_small)}")
+        print(f"Data: {report['data']}  ·  written to {args.out}")
         failed = [r["name"] for r in results if r["errors"] or r["status"] != 200]
         if failed:
             print(f"Pages that did not answer 200: {', '.join(failed)}", file=sys.stderr)
             return 1
         return 0
     finally:
-        with app.app_context():
-            db.engine.dispose()
+        if app is not None:
+            with app.app_context():
+                db.engine.dispose()
         if temporary:
             shutil.rmtree(instance, ignore_errors=True)
 

@@ -45,9 +45,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def resident_kib(pid: int) -> int | None:
+    """The process's resident memory (VmRSS, KiB); None where /proc does not tell."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 @contextmanager
 def serving(settings: dict[str, str], threads: int, log: Path):
-    """``parkops serve`` on a free loopback port; yields the port, stops the server after."""
+    """``parkops serve`` on a free loopback port; yields (port, the server's pid), stops
+    the server after."""
     port = free_port()
     command = [*PARKOPS, "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--threads", str(threads)]
@@ -57,7 +69,7 @@ def serving(settings: dict[str, str], threads: int, log: Path):
         )
         try:
             _wait_until_up(server, port, log)
-            yield port
+            yield port, server.pid
         finally:
             server.terminate()
             try:

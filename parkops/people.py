@@ -24,8 +24,9 @@ from parkops.extensions import db
 from parkops.registry import ModuleSpec
 
 LIMIT = 20
-# Who fills in a person: the ledger's editors and the meeting decisions' keepers.
-PICKER_PERMISSIONS = ("ledger.edit", "decisions.write")
+# Who picks a person: the ledger's readers (its person filter), editors, and the
+# meeting decisions' keepers. The ledger already names its people to all its readers.
+PICKER_PERMISSIONS = ("ledger.view", "ledger.edit", "decisions.write")
 _NAMED = re.compile(r"(?P<name>.*)\((?P<username>[^()]+)\)\s*")
 
 
@@ -115,6 +116,27 @@ class PersonField(StringField):
         kwargs.setdefault("autocomplete", "off")
         kwargs.setdefault("data-people-search", url_for("people.search_people"))
         return super().__call__(**kwargs) + Markup('<datalist id="{}"></datalist>').format(options)
+
+
+class PersonFilterField(PersonField):
+    """A list's person filter (GET): the user id as links carry it (``?person=7``), or a
+    person typed as in PersonField; ``data`` is the user id, or None when empty or
+    unknown (the field then shows "Unknown person; filter ignored.")."""
+
+    def pre_validate(self, form):
+        typed = getattr(self, "typed", "")
+        try:
+            if typed.isdigit():  # e-mails and the home page link by id
+                if db.session.get(User, int(typed)) is None:
+                    raise ValidationError("unknown id")
+                self.data = int(typed)
+            elif typed:
+                self.data = find(typed, current_user).id
+        except ValidationError:
+            raise ValidationError(_l("Unknown person; filter ignored.")) from None
+
+    def _value(self):
+        return self.shown(self.data) if self.data else (self.raw_data or [""])[0]
 
 
 bp = Blueprint("people", __name__)

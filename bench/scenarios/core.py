@@ -44,10 +44,12 @@ STATUS_WEIGHTS = {
 }
 
 
-def setup(app: Flask) -> None:
+def setup(app: Flask, scale: float = 1.0) -> None:
+    """``scale``: the share of the volume to add (0.01: the hundredth the bench compares
+    the large volume with)."""
     rng = random.Random(2020)  # the same data on every run, so runs compare
-    staff = _staff(rng)
-    _problems(rng, staff)
+    staff = _staff(rng, max(1, round(STAFF * scale)))
+    _problems(rng, staff, max(1, round(PROBLEMS * scale)))
     db.session.commit()
 
 
@@ -76,8 +78,8 @@ def pages(app: Flask) -> list[Page]:
     ]
 
 
-def _staff(rng: random.Random) -> list[int]:
-    """200 accounts across the departments and roles; one password hash for speed."""
+def _staff(rng: random.Random, count: int) -> list[int]:
+    """``count`` accounts across the departments and roles; one password hash for speed."""
     password_hash = db.session.scalar(select(User.password_hash).where(User.username == "office"))
     if password_hash is None or not User(password_hash=password_hash).check_password(PASSWORD):
         raise RuntimeError("the demo accounts are missing: run parkops demo first")
@@ -92,7 +94,7 @@ def _staff(rng: random.Random) -> list[int]:
             "department_id": departments[n % len(departments)],
             "all_sites": n % 5 == 0,
         }
-        for n in range(1, STAFF + 1)
+        for n in range(1, count + 1)
     ]
     db.session.execute(insert(User), rows)
     ids = db.session.scalars(
@@ -109,7 +111,7 @@ def _staff(rng: random.Random) -> list[int]:
     return list(ids)
 
 
-def _problems(rng: random.Random, staff: list[int]) -> None:
+def _problems(rng: random.Random, staff: list[int], count: int) -> None:
     today = date.today()
     departments = db.session.scalars(select(Department.id)).all()
     leader = db.session.scalar(select(User.id).where(User.username == "leader"))
@@ -117,7 +119,7 @@ def _problems(rng: random.Random, staff: list[int]) -> None:
     first = 1 + (db.session.scalar(select(func.count()).where(Problem.source == Source.SELF)) or 0)
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
     rows = []
-    for n in range(first, first + PROBLEMS):
+    for n in range(first, first + count):
         status = rng.choices(statuses, weights)[0]
         deadline = today + timedelta(days=rng.randint(-200, 120))
         # staff001 answers for one problem in twenty; the others share the rest

@@ -16,6 +16,7 @@ import time
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from parkops.auth.models import User
 from parkops.extensions import db, login
@@ -31,7 +32,10 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One statement: the account with its roles and sites joined, not three.
+    user = db.session.get(
+        User, int(user_id), options=[joinedload(User.role_rows), joinedload(User.sites)]
+    )
     # A deactivated account, a session opened before the password changed or
     # before the user signed out, ends here.
     if user is None or not user.active or not hmac.compare_digest(token, user.session_token):

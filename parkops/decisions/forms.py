@@ -11,12 +11,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from parkops.conflicts import Versioned
 from parkops.decisions.models import MeetingKind
 from parkops.extensions import db
+from parkops.people import PersonField
 from parkops.rectification.forms import (
     Choice,
     _date_in_range,
     _text,
     department_choices,
-    user_choices,
 )
 from parkops.rectification.models import Problem
 
@@ -39,18 +39,17 @@ class DecisionForm(Versioned, FlaskForm):
     text = TextAreaField(
         _l("Decision"), validators=[DataRequired(_l("Write the decision.")), Length(max=4000)]
     )
-    leader = Choice(_l("Responsible leader"), invalid=_l("Choose a user from the list."))
+    leader = PersonField(_l("Responsible leader"))
     department = Choice(_l("Responsible department"), invalid=_l("Choose a department."))
-    person = Choice(_l("Responsible person"), invalid=_l("Choose a user from the list."))
+    person = PersonField(_l("Responsible person"))
     deadline = DateField(
         _l("Deadline"), validators=[InputRequired(), _date_in_range, _after_meeting]
     )
     problems = SelectMultipleField(_l("Linked problems"), coerce=int, choices=[])
 
     def set_choices(self, leader_id=None, person_id=None, department_id=None):
-        users = user_choices([leader_id, person_id])
-        self.leader.choices = users
-        self.person.choices = users
+        """The choices, and the people the decision holds now (kept even if deactivated)."""
+        self.leader.current_id, self.person.current_id = leader_id, person_id
         self.department.choices = department_choices(department_id)
         self.meeting_kind.choices = [SelectChoice(k.value, MEETING_LABELS[k]) for k in MeetingKind]
         self.problems.choices = [

@@ -86,14 +86,15 @@ def follow_up(today: date) -> FollowUp:
     due_measures = db.session.scalars(
         select(Measure)
         .where(*due)
-        .options(selectinload(Measure.problem), selectinload(Measure.owner))
+        # The owner's name only: not the roles and sites every User loads by default.
+        .options(selectinload(Measure.problem), selectinload(Measure.owner).lazyload("*"))
         .order_by(Measure.deadline, Measure.id)
         .limit(FOLLOW_UP_LIST)
     ).all()
     quiet_problems = db.session.scalars(
         select(Problem)
         .where(*quiet)
-        .options(selectinload(Problem.person))
+        .options(selectinload(Problem.person).lazyload("*"))
         .order_by(Problem.sort_key)
         .limit(FOLLOW_UP_LIST)
     ).all()

@@ -12,10 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from parkops import labels
-from parkops.auth.models import Department, User
+from parkops.auth.models import Department
 from parkops.conflicts import Versioned
 from parkops.extensions import db
-from parkops.people import PersonField
+from parkops.people import PersonField, PersonFilterField
 from parkops.rectification.models import Category, Section, Source, Status
 from parkops.rectification.services import LedgerFilter
 from parkops.timeutil import business_day
@@ -77,16 +77,6 @@ def _strip(value):
 
 
 NOBODY = SelectChoice("", "—")
-
-
-def user_choices(current_ids=()) -> list[SelectChoice]:
-    """Active users, plus whoever is assigned now even if since deactivated."""
-    users = db.session.scalars(
-        select(User)
-        .where(or_(User.active, User.id.in_([i for i in current_ids if i])))
-        .order_by(User.display_name)
-    )
-    return [NOBODY, *(SelectChoice(str(u.id), u.display_name) for u in users)]
 
 
 def department_choices(current_id=None) -> list[SelectChoice]:
@@ -231,11 +221,11 @@ class FilterForm(FlaskForm):
     category = Choice(_l("Category"), invalid=_l("Unknown category; filter ignored."))
     status = Choice(_l("Status"), coerce=_text, invalid=_l("Unknown status; filter ignored."))
     department = Choice(_l("Department"), invalid=_l("Unknown department; filter ignored."))
-    person = Choice(_l("Person"), invalid=_l("Unknown person; filter ignored."))
+    person = PersonFilterField(_l("Person"))
     source = Choice(_l("Source"), coerce=_text, invalid=_l("Unknown source; filter ignored."))
     overdue = BooleanField(_l("Overdue only"), false_values=("", "0", "false", "off"))
 
-    def set_choices(self, sections: list[Section], categories: list[Category], people, depts):
+    def set_choices(self, sections: list[Section], categories: list[Category], depts):
         everything = SelectChoice("", _l("All"))
         self.section.choices = [
             everything,
@@ -247,10 +237,6 @@ class FilterForm(FlaskForm):
         ]
         self.status.choices = [everything, *status_choices()]
         self.department.choices = [everything, *(SelectChoice(str(d.id), d.name) for d in depts)]
-        self.person.choices = [
-            everything,
-            *(SelectChoice(str(u.id), u.display_name) for u in people),
-        ]
         self.source.choices = [
             everything,
             *(SelectChoice(s.value, SOURCE_LABELS[s]) for s in Source),

@@ -3,7 +3,7 @@
 from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from parkops.extensions import db
 from parkops.rectification import edits, evidence, recurrence
@@ -14,16 +14,18 @@ from parkops.timeutil import business_day
 
 def load_problem(problem_id: int) -> Problem:
     """The problem with everything its page shows, in a fixed number of queries; or 404."""
+    # People are joined to the rows that name them, and only their names are read:
+    # their roles and sites (loaded with every User by default) are not.
     problem = db.session.scalar(
         select(Problem)
         .where(Problem.id == problem_id)
         .options(
-            selectinload(Problem.leader),
-            selectinload(Problem.person),
-            selectinload(Problem.department),
-            selectinload(Problem.measures).selectinload(Measure.owner),
-            selectinload(Problem.regulations).selectinload(Regulation.attachment),
-            selectinload(Problem.reports).selectinload(ProgressReport.author),
+            joinedload(Problem.leader).lazyload("*"),
+            joinedload(Problem.person).lazyload("*"),
+            joinedload(Problem.department),
+            selectinload(Problem.measures).joinedload(Measure.owner).lazyload("*"),
+            selectinload(Problem.regulations).joinedload(Regulation.attachment),
+            selectinload(Problem.reports).joinedload(ProgressReport.author).lazyload("*"),
         )
     )
     if problem is None:

@@ -103,6 +103,11 @@ def ledger_query(f: LedgerFilter, today: date, only_ids=None) -> Select:
             selectinload(Problem.department),
         )
     )
+    return in_ledger_order(q, f, today, only_ids)
+
+
+def in_ledger_order(q: Select, f: LedgerFilter, today: date, only_ids=None) -> Select:
+    """``q`` (a select joined to Category) with the filters applied, in the ledger's order."""
     if f.section:
         q = q.where(Category.section_number == f.section)
     if f.category:
@@ -240,10 +245,13 @@ class SectionGroup:
     categories: list[CategoryGroup]
 
 
-def group_ledger(problems: list[Problem]) -> tuple[list[SectionGroup], list[Problem]]:
-    """The notice's problems under their section and category headings; self-found apart.
+def group_ledger(problems: list, categories: dict[int, Category] | None = None) -> tuple:
+    """The notice's problems under their section and category headings; self-found apart:
+    ``(list[SectionGroup], self-found list)``.
 
-    ``problems`` come in ledger_query's order, so each heading opens once.
+    ``problems`` (Problem objects, or the list's rows: anything with ``source`` and
+    ``category_number``) come in the ledger's order, so each heading opens once;
+    ``categories`` by number, or None to use each problem's ``category``.
     """
     sections: list[SectionGroup] = []
     self_found: list[Problem] = []
@@ -251,10 +259,11 @@ def group_ledger(problems: list[Problem]) -> tuple[list[SectionGroup], list[Prob
         if p.source == Source.SELF:
             self_found.append(p)
             continue
-        if not sections or sections[-1].section.number != p.category.section_number:
-            sections.append(SectionGroup(p.category.section, []))
+        category = categories[p.category_number] if categories else p.category
+        if not sections or sections[-1].section.number != category.section_number:
+            sections.append(SectionGroup(category.section, []))
         groups = sections[-1].categories
         if not groups or groups[-1].category.number != p.category_number:
-            groups.append(CategoryGroup(p.category, []))
+            groups.append(CategoryGroup(category, []))
         groups[-1].problems.append(p)
     return sections, self_found

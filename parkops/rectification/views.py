@@ -13,9 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from parkops import attachments
 from parkops.auth.access import require
-from parkops.auth.models import Department, User
+from parkops.auth.models import Department
 from parkops.extensions import db
-from parkops.rectification import evidence, export, recurrence, services
+from parkops.labels import label
+from parkops.rectification import evidence, export, ledger_list, recurrence, services
 from parkops.rectification.edit_views import bp as edit_bp
 from parkops.rectification.forms import FilterForm
 from parkops.rectification.models import (
@@ -25,6 +26,7 @@ from parkops.rectification.models import (
     Regulation,
     Section,
     Source,
+    Status,
 )
 from parkops.rectification.problem_page import load_problem, render_problem
 from parkops.timeutil import business_day
@@ -33,9 +35,6 @@ bp = Blueprint("rectification", __name__)
 bp.register_blueprint(edit_bp)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Problems per page of the list: the notice's 39 and the first self-found ones on the
-# first; a city's thousands on pages of the same shape (the export has them all).
-PER_PAGE = 50
 
 
 def _filters() -> tuple[FilterForm, services.LedgerFilter, list[Category]]:
@@ -45,10 +44,6 @@ def _filters() -> tuple[FilterForm, services.LedgerFilter, list[Category]]:
     form.set_choices(
         sections=db.session.scalars(select(Section).order_by(Section.number)).all(),
         categories=categories,
-        # Two columns, not whole users (with their sites and roles): hundreds of them.
-        people=db.session.execute(
-            select(User.id, User.display_name).where(User.active).order_by(User.display_name)
-        ).all(),
         depts=db.session.scalars(
             select(Department).where(Department.active).order_by(Department.name)
         ).all(),
@@ -63,13 +58,14 @@ def index():
     form, f, categories = _filters()
     risks = recurrence.at_risk(current_user)
     at_risk = bool(request.args.get("at_risk"))
-    page = db.paginate(
-        services.ledger_query(f, today, only_ids=risks.keys() if at_risk else None),
-        page=request.args.get("page", 1, type=int),
-        per_page=PER_PAGE,
-        error_out=False,  # a page past the end is an empty page, not a 404
+    page = ledger_list.ledger_page(
+        f,
+        today,
+        request.args.get("page", 1, type=int),
+        only_ids=risks.keys() if at_risk else None,
     )
-    sections, self_found = services.group_ledger(page.items)
+    by_number = {c.number: c for c in categories}
+    sections, self_found = services.group_ledger(page.items, by_number)
     overall, per_category = services.completion_rates()
     self_rate, _per_category = services.completion_rates(Source.SELF)
     return render_template(
@@ -85,6 +81,8 @@ def index():
         per_category=per_category,
         self_rate=self_rate,
         categories=categories,
+        by_number=by_number,
+        status_labels={s: label(s) for s in Status},
         risks=risks,
     )
 

@@ -62,7 +62,7 @@ def test_the_office_records_a_decision_linked_to_problems(people, client, login)
     p19 = db.session.scalar(select(Problem).where(Problem.code == "19"))
     response = client.post(
         "/decisions/new",
-        data=_form(leader=str(people["leader"].id), problems=[str(p19.id)]),
+        data=_form(leader="leader1", problems=[str(p19.id)]),
     )
     assert response.status_code == 303
     decision = db.session.scalar(select(Decision))
@@ -70,6 +70,20 @@ def test_the_office_records_a_decision_linked_to_problems(people, client, login)
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "decisions.added"))
     page = client.get(f"/decisions/{decision.id}").get_data(as_text=True)
     assert "建立重要会议决定事项督办台账。" in page and "19." in page
+
+
+def test_the_decision_form_searches_people_instead_of_listing_them(
+    people, client, login, make_user
+):
+    for n in range(30):
+        make_user(f"clerk{n:02d}", display_name=f"Clerk {n:02d}")
+    login(people["office"])
+    page = client.get("/decisions/new").get_data(as_text=True)
+    assert "Clerk 07" not in page and "leader2" not in page  # nobody listed
+    assert 'data-people-search="/people/search"' in page and "js/people.js" in page
+    decision = _decision(people)
+    edit = client.get(f"/decisions/{decision.id}/edit").get_data(as_text=True)
+    assert f'value="{people["leader"].display_name} (leader1)"' in edit  # the one it holds
 
 
 def test_a_deadline_before_the_meeting_is_refused(people, client, login):

@@ -101,6 +101,20 @@ def test_filter_by_department_and_by_person_as_person_or_leader(office, client, 
         "36"
     ]
     assert codes(client.get(f"/ledger/?person={other.id}").get_data(as_text=True)) == ["35", "37"]
+    # Typed into the picker (a name, or the label it offers), the filter is the same.
+    for typed in (other.username, f"{other.display_name} ({other.username})"):
+        html = client.get("/ledger/", query_string={"person": typed}).get_data(as_text=True)
+        assert codes(html) == ["35", "37"]
+
+
+def test_the_person_filter_searches_instead_of_listing_everyone(office, client, make_user):
+    for n in range(30):
+        make_user(f"clerk{n:02d}", display_name=f"Clerk {n:02d}")
+    html = client.get("/ledger/").get_data(as_text=True)
+    assert "Clerk 07" not in html  # nobody listed: the picker asks /people/search
+    assert 'data-people-search="/people/search"' in html and "js/people.js" in html
+    chosen = client.get("/ledger/?person=clerk07").get_data(as_text=True)
+    assert 'value="Clerk 07 (clerk07)"' in chosen  # the filter shows whom it keeps
 
 
 def test_a_bad_filter_is_reported_and_ignored(office, client):

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from parkops.extensions import db
+from parkops.rectification.ledger_list import PER_PAGE
 from parkops.rectification.models import Problem, Source, Status
 from parkops.rectification.services import SELF_FOUND_OFFSET
-from parkops.rectification.views import PER_PAGE
 
 from .test_ledger_queries import measure
 

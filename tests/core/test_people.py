@@ -90,9 +90,14 @@ def test_the_search_shows_only_the_people_of_the_editors_sites(
     assert problem("14").person_id is None
 
 
-@pytest.mark.parametrize("role", ["crew", "leader"])
-def test_only_those_who_fill_in_people_may_search(ledger, make_user, login, client, role):
-    login(make_user("reader", [role], all_sites=True))
+def test_ledger_readers_may_search_for_the_person_filter(ledger, make_user, login, client):
+    make_user("wangf", display_name="Wang Fang")
+    login(make_user("reader", ["crew"], all_sites=True))
+    assert client.get("/people/search?q=wang").get_json()[0]["label"] == "Wang Fang (wangf)"
+
+
+def test_an_account_without_the_ledger_may_not_search(ledger, make_user, login, client):
+    login(make_user("nobody", [], all_sites=True))
     assert client.get("/people/search?q=a").status_code == 403
 
 
@@ -125,3 +130,12 @@ def test_a_deactivated_owner_stays_but_cannot_be_chosen_anew(office, client, mak
     refused = client.post(f"/ledger/problems/{p.id}/owners", data=owners(p, person=other.username))
     assert refused.status_code == 422
     assert problem("14").person_id == gone.id
+
+
+def test_a_signed_in_request_loads_its_user_in_one_statement(office, client, count_queries):
+    client.get("/people/search?q=nobody-has-this")
+    db.session.expunge_all()  # as in a new request: nothing left in the identity map
+    with count_queries() as counted:
+        assert client.get("/people/search?q=nobody-has-this").get_json() == []
+    # The account with its roles and sites in one statement, then the search itself.
+    assert counted.count == 2, counted.statements
