@@ -2,10 +2,9 @@
 assigned to a person or a team (the pump-station intake at 08:00, 12:00 and 17:00).
 
 A team is a department: its active people who work at the route's site. Crews
-(``patrols.patrol``) run the slots assigned to them or their team; an unannounced
-inspection may be scheduled only for a person who holds ``patrols.view`` (an
-inspector), and is shown only to holders of ``patrols.view``, never to the crews and
-staff it checks.
+(``patrols.patrol``) run the slots assigned to them or their team. Unannounced
+inspections are never scheduled (issue #12: "not scheduled in advance"): an inspector
+starts one when she chooses, and only holders of ``patrols.view`` see its run.
 
 A slot is a local time on a local day, stored as its UTC instant (``due_at``). A run
 started from ``EARLY`` before a slot until its window closes fulfils that slot. A slot
@@ -49,18 +48,14 @@ def parse_times(text: str) -> list[time]:
 
 
 def _check_assignee(assignee: User | Department, checklist: Checklist, site_id: int) -> None:
+    if checklist.unannounced:
+        raise PatrolError(_("Unannounced inspections are not scheduled."))
     if isinstance(assignee, Department):
-        if checklist.unannounced:
-            raise PatrolError(_("An unannounced inspection is scheduled for one inspector."))
         if not assignee.active:
             raise PatrolError(_("This team is no longer active."))
         return
     if not (assignee.active and assignee.can_see_site(site_id)):
         raise PatrolError(_("The assignee must work at the route's site."))
-    if checklist.unannounced and not assignee.can("patrols.view"):
-        raise PatrolError(
-            _("An unannounced inspection is scheduled only for an inspector or a leader.")
-        )
 
 
 def save_schedule(
@@ -78,8 +73,8 @@ def save_schedule(
 
     PatrolError (nothing stored) when the user may not manage the site, the checklist
     is of another site, the times or weekdays do not read, the window is not 5 to 720
-    minutes, the person does not work at the site, an unannounced inspection goes to a
-    team or to someone without ``patrols.view``, or ``replacing`` has ended already."""
+    minutes, the person does not work at the site, the checklist is an unannounced
+    inspection, or ``replacing`` has ended already."""
     try:
         if not may_manage(user, route.site_id):
             raise PatrolError(_("You may not schedule patrols at this site."))

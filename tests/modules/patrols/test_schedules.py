@@ -9,7 +9,7 @@ from sqlalchemy import select
 from modules.patrols import checklists, jobs, runs, schedules
 from modules.patrols.checklists import ItemData
 from modules.patrols.errors import PatrolError
-from modules.patrols.models import AnswerType, Run
+from modules.patrols.models import AnswerType, Run, Schedule
 from parkops.auth.models import Department
 from parkops.extensions import db
 from parkops.notify import Notification
@@ -87,7 +87,8 @@ def test_a_missed_slot_tells_the_assignee_then_the_leaders_once(app, park, intak
     assert len([u for u, s in _told() if "2026-03-02 23:30" in s]) == 2
 
 
-def test_an_unannounced_inspection_is_scheduled_only_for_an_inspector(park, make_user):
+def test_an_unannounced_inspection_is_never_scheduled(park):
+    """Issue #12: unannounced inspections are not scheduled in advance, for no one."""
     conduct = checklists.save_checklist(
         None,
         park.psy.id,
@@ -99,16 +100,10 @@ def test_an_unannounced_inspection_is_scheduled_only_for_an_inspector(park, make
     team = Department(name="纪检监察室")
     db.session.add(team)
     db.session.commit()
-    with pytest.raises(PatrolError, match="one inspector"):
-        schedules.save_schedule(conduct, park.intake, "08:00", "12345", team, 60, park.inspector)
-    with pytest.raises(PatrolError, match="only for an inspector or a leader"):
-        schedules.save_schedule(
-            conduct, park.intake, "08:00", "12345", park.crew, 60, park.inspector
-        )
-    planned = schedules.save_schedule(
-        conduct, park.intake, "08:00", "12345", park.inspector2, 60, park.inspector
-    )
-    assert planned.assigned_to == "Ji Jian"
+    for who in (team, park.crew, park.inspector2):
+        with pytest.raises(PatrolError, match="not scheduled"):
+            schedules.save_schedule(conduct, park.intake, "08:00", "12345", who, 60, park.inspector)
+    assert db.session.scalar(select(Schedule).where(Schedule.checklist_id == conduct.id)) is None
 
 
 def test_bad_times_and_another_sites_assignee_are_refused(park):
