@@ -29,6 +29,9 @@ TEXT_COLUMNS = {
     "name", "display_name", "title", "notes", "note", "description", "summary", "location",
     "area", "team", "content", "text", "reason", "explanation", "comment", "remark",
 }  # fmt: skip
+# Columns named like text that hold a JSON document built from other (planted) columns:
+# a letter's frozen content. Planting text there breaks the document, not an export.
+JSON_DOCUMENTS = {("rcv_letters", "content")}
 
 
 # Routes still writing formulas, each with why; like xfail(strict=True) but within the
@@ -48,6 +51,7 @@ def _free_text(table):
     for column in table.columns:
         if (
             column.name in TEXT_COLUMNS
+            and (table.name, column.name) not in JSON_DOCUMENTS
             and isinstance(column.type, String | Text)
             and not isinstance(column.type, Enum)
             and column.name not in unique

@@ -406,5 +406,6 @@ def test_a_header_named_by_its_columns_skips_the_title_lines_before_it(app):
     table = read_table("bill.csv", data, header_has=("终端号", "金额"))
     assert table.header == ("交易号", "终端号", "金额")
     assert [(r.line, r.cells) for r in table.rows] == [(4, ("T1", "N-01", "30.00"))]
-    with pytest.raises(TabularError, match="No header row naming"):
+    with pytest.raises(TabularError) as refused:
         read_table("bill.csv", data, header_has=("设备号",))
+    assert message(refused).startswith("No header row naming")

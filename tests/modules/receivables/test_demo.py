@@ -1,11 +1,11 @@
 """Demo data: debtors at both sites, receivables in every aging bucket (some from
 2017), partial payments that never over-pay, two staff advances overdue; once."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from modules.receivables import aging
 from modules.receivables.aging import Bucket
-from modules.receivables.ledger import balance_fen
+from modules.receivables.ledger import USER_SUBJECT, balance_fen
 from modules.receivables.models import (
     CampaignItem,
     Debtor,
@@ -22,8 +22,11 @@ from parkops.extensions import db
 from parkops.rectification.services import load_notice
 from parkops.timeutil import business_day
 
-# The demo's own debtors; other modules' demos add theirs (merchants raises rent).
-OWN_DEBTORS = select(Debtor).where(Debtor.subject_kind.is_(None))
+# The demo's own debtors (staff debtors stand for their accounts); other modules' demos
+# add theirs (merchants raises rent).
+OWN_DEBTORS = select(Debtor).where(
+    or_(Debtor.subject_kind.is_(None), Debtor.subject_kind == USER_SUBJECT)
+)
 
 
 def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
