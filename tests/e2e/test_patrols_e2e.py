@@ -172,7 +172,7 @@ def test_a_run_started_offline_from_its_kept_sheet_arrives_once_with_its_start_t
     phone.goto("/patrols/")
     phone.select_option("select[name=checklist_id]", label="PSY 水面巡查：泵站进水口")
     phone.select_option("select[name=route_id]", label=f"PSY {ROUTE}")
-    phone.get_by_role("button", name="Keep on the phone to start with no network").click()
+    phone.locator("button[formaction$='/patrols/sheet']").click()  # keep for no network
     phone.wait_for_url(re.compile(r"/patrols/sheets/\d+/\d+$"))
     urls = [_label_url(phone, checkpoint_id) for checkpoint_id, _t in _checkpoints(live_server.app)]
     expect(phone.locator("html")).to_have_attribute("data-offline-ready", "1")
@@ -198,8 +198,8 @@ def test_a_run_started_offline_from_its_kept_sheet_arrives_once_with_its_start_t
     _count(phone, 5)
     waiting = phone.locator("#pat-outbox [data-waiting] li")
     expect(waiting).to_have_count(5)
-    expect(waiting.first).to_contain_text("Run started")
-    expect(waiting.last).to_contain_text("Answers")
+    expect(waiting.first).to_contain_text("开始巡查")  # Run started
+    expect(waiting.last).to_contain_text("检查结果")  # Answers
     phone.reload()  # drawn again from the cache: what waits is listed, the answers kept
     expect(waiting).to_have_count(5)
     expect(items.nth(2).locator("input[inputmode=decimal]")).to_have_value("2")
