@@ -28,12 +28,14 @@ from parkops.auth.models import Department, Site, User
 from parkops.extensions import db
 from parkops.timeutil import local_zone, utcnow
 
+MAX_TIMES = 16  # "HH:MM " sixteen times fits the 100-character column
 EARLY = timedelta(minutes=30)  # a run may start this long before its slot
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
 def parse_times(text: str) -> list[time]:
-    """ "08:00 12:00, 17:00" → sorted local times; PatrolError naming a bad one."""
+    """ "08:00 12:00, 17:00" → sorted local times; PatrolError naming a bad one, or
+    when there are more than ``MAX_TIMES``."""
     found = set()
     for part in re.split(r"[\s,，、;；]+", text.strip()):
         if not part:
@@ -44,6 +46,8 @@ def parse_times(text: str) -> list[time]:
         found.add(time(int(match[1]), int(match[2])))
     if not found:
         raise PatrolError(_("Give at least one time, like 08:00."))
+    if len(found) > MAX_TIMES:
+        raise PatrolError(_("At most %(n)d times a day.", n=MAX_TIMES))
     return sorted(found)
 
 

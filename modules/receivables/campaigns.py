@@ -60,7 +60,9 @@ def start(
         literal(""),
     ).where(Receivable.site_id == site_id, Receivable.due_on < due_before, balance > 0)
     columns = ["campaign_id", "receivable_id", "start_fen", "state", "note"]
-    added = db.session.execute(insert(CampaignItem).from_select(columns, chosen)).rowcount
+    db.session.execute(insert(CampaignItem).from_select(columns, chosen))
+    # Counted, not rowcount: the PostgreSQL driver reports -1 for an INSERT … SELECT here.
+    added = db.session.scalar(select(func.count()).where(CampaignItem.campaign_id == campaign.id))
     if not added:
         db.session.rollback()
         raise ReceivablesError(_("No open receivable of that site is due before that date."))

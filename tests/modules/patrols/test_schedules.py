@@ -109,6 +109,12 @@ def test_an_unannounced_inspection_is_never_scheduled(park):
 def test_bad_times_and_another_sites_assignee_are_refused(park):
     with pytest.raises(PatrolError, match="25:00"):
         schedules.parse_times("08:00 25:00")
+    every_hour = " ".join(f"{h:02d}:00" for h in range(24))  # more than the 16 a day takes
+    with pytest.raises(PatrolError, match="At most 16 times"):
+        schedules.save_schedule(
+            park.water, park.intake, every_hour, "1", park.inspector2, 60, park.inspector
+        )
+    assert db.session.scalar(select(Schedule)) is None
     with pytest.raises(PatrolError, match="work at the route's site"):
         schedules.save_schedule(
             park.water, park.intake, "08:00", "1", park.zoo_inspector, 60, park.inspector

@@ -16,7 +16,9 @@ from parkops.notify import Notification
 from parkops.timeutil import business_day, local_midnight_utc
 
 MONDAY = date(2026, 3, 2)
-ALL_DAY = " ".join(f"{h:02d}:00" for h in range(24))  # a slot every hour, whatever the time
+# A slot every 90 minutes (16, the most a day takes): with its 60-minute window and the
+# 30 minutes it may start early, one is open whatever the time.
+ALL_DAY = " ".join(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 1440, 90))
 
 
 def _utc(*args) -> datetime:

@@ -9,7 +9,7 @@ from parkops.auth.models import Department
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, utcnow
 
-ALL_DAY = " ".join(f"{h:02d}:00" for h in range(24))
+ALL_DAY = " ".join(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 1440, 90))  # one open always
 
 
 def _finding(park, owner, state=FindingState.OPEN, days=1, fixed_by=None, site=None):
