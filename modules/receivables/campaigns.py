@@ -81,17 +81,24 @@ def start(
 
 
 def verify(item: CampaignItem, state: Verification, note: str, user: User) -> None:
-    """Record an item's verification, audited; the first one is linked as evidence
-    for problem 36 (``receivables.verified``); commits. ReceivablesError (nothing
+    """Record an item's verification, audited; commits. ReceivablesError (nothing
     changed) for "to verify", a note over 2,000 characters, or a write-off proposal
-    without its reason."""
+    (that is ``writeoffs.propose``, with its reason and scans)."""
+    if state == Verification.WRITE_OFF:
+        raise ReceivablesError(_("Propose the write-off with its reason and scans."))
+    mark(item, state, note, user)
+    db.session.commit()
+
+
+def mark(item: CampaignItem, state: Verification, note: str, user: User) -> None:
+    """Set an item's verification and audit it; the first one is linked as evidence
+    for problem 36 (``receivables.verified``). Flushes nothing, never commits.
+    ReceivablesError for "to verify" or a note over 2,000 characters."""
     note = note.strip()
     if state == Verification.TO_VERIFY:
         raise ReceivablesError(_("Choose what the verification found."))
     if len(note) > MAX_NOTE:
         raise ReceivablesError(_("The note is too long (at most 2,000 characters)."))
-    if state == Verification.WRITE_OFF and not note:
-        raise ReceivablesError(_("A write-off proposal needs its reason."))
     first = item.state == Verification.TO_VERIFY
     item.state, item.note = state, note
     item.verified_at, item.verified_by_id = utcnow(), user.id
@@ -106,7 +113,6 @@ def verify(item: CampaignItem, state: Verification, note: str, user: User) -> No
         {"campaign_id": item.campaign_id, "state": state.value, "note": note},
         actor=user,
     )
-    db.session.commit()
 
 
 @dataclass
@@ -125,21 +131,27 @@ class Progress:
     start_fen: int
     verified: int  # items no longer "to verify"
     verified_fen: int
-    collected: int  # items paid in full since the start
-    collected_fen: int  # paid since the start, over all items
+    collected: int  # items paid in full since the start (not by a write-off)
+    collected_fen: int  # paid since the start, over all items (write-offs apart)
+    written_off: int  # items with an approved write-off
+    written_off_fen: int
 
 
 def progress(campaign: Campaign) -> Progress:
-    """The campaign's figures, in one query."""
+    """The campaign's figures, in one query. A write-off is not collected money: what
+    was written off is counted apart from what was paid since the start."""
     balance = ledger.balance_fen()
-    paid_since = CampaignItem.start_fen - balance
+    written = ledger.written_off_fen()
+    paid_since = CampaignItem.start_fen - balance - written
     rows = db.session.execute(
         select(
             CampaignItem.state,
             func.count(),
             func.sum(CampaignItem.start_fen),
-            func.sum(case((balance <= 0, 1), else_=0)),
+            func.sum(case(((balance <= 0) & (written == 0), 1), else_=0)),
             func.sum(case((paid_since > 0, paid_since), else_=0)),
+            func.sum(case((written > 0, 1), else_=0)),
+            func.sum(written),
         )
         .join(Receivable, Receivable.id == CampaignItem.receivable_id)
         .where(CampaignItem.campaign_id == campaign.id)
@@ -163,6 +175,8 @@ def progress(campaign: Campaign) -> Progress:
         verified_fen=start_fen - to_verify.start_fen,
         collected=sum(int(row[2]) for row in found.values()),
         collected_fen=sum(int(row[3]) for row in found.values()),
+        written_off=sum(int(row[4]) for row in found.values()),
+        written_off_fen=sum(int(row[5]) for row in found.values()),
     )
 
 

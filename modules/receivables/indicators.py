@@ -96,6 +96,7 @@ def rent_collected_this_month(site_ids: frozenset[int] | None) -> tuple[str, boo
             select(func.coalesce(func.sum(due.c.amount_fen), 0)).scalar_subquery(),
             select(func.coalesce(func.sum(Allocation.amount_fen), 0))
             .where(Allocation.receivable_id.in_(select(due.c.id)))
+            .where(Allocation.payment_id.is_not(None))  # written off is not collected
             .scalar_subquery(),
         )
     ).one()

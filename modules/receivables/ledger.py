@@ -1,7 +1,8 @@
 """Debtors and receivables: registering them and computing what is still owed.
 
 A receivable's balance is never stored: it is ``amount_fen`` less the sum of its
-allocations (contra rows of reversed payments are negative), computed in SQL.
+allocations (contra rows of reversed payments are negative; an approved write-off is
+one too), computed in SQL.
 Amounts are fen; dates are local business days.
 """
 
@@ -35,6 +36,18 @@ def paid_fen(receivable_id_column=Receivable.id):
     return (
         select(func.coalesce(func.sum(Allocation.amount_fen), 0))
         .where(Allocation.receivable_id == receivable_id_column)
+        .scalar_subquery()
+    )
+
+
+def written_off_fen(receivable_id_column=Receivable.id):
+    """Correlated scalar: the fen of the receivable closed by approved write-offs."""
+    return (
+        select(func.coalesce(func.sum(Allocation.amount_fen), 0))
+        .where(
+            Allocation.receivable_id == receivable_id_column,
+            Allocation.write_off_id.is_not(None),
+        )
         .scalar_subquery()
     )
 

@@ -70,6 +70,12 @@ class ReversalState(enum.StrEnum):
     REFUSED = "refused"
 
 
+class WriteOffState(enum.StrEnum):
+    PROPOSED = "proposed"  # waits for a leader
+    APPROVED = "approved"  # written off: a write-off allocation closes the balance
+    REFUSED = "refused"
+
+
 class Debtor(Base):
     """Whoever owes: registered at a site; ``id_code`` is a unified social credit code
     or an ID number (optional, masked on lists). ``subject_kind``/``subject_id`` point
@@ -158,7 +164,8 @@ class Payment(Base):
 class Allocation(Base):
     """Part of a payment applied to one receivable; a reversal's contra rows are
     negative, name it and carry the payment's day, so a reversed payment nets to zero
-    on every day."""
+    on every day. An approved write-off is an allocation too (``write_off_id``, no
+    payment, the day it was approved): every balance counts it without another rule."""
 
     __tablename__ = "rcv_allocations"
     # Aging sums a receivable's allocations up to a day from this index alone.
@@ -166,13 +173,14 @@ class Allocation(Base):
         Index("ix_rcv_allocations_receivable_day", "receivable_id", "paid_on", "amount_fen"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    payment_id: Mapped[int] = mapped_column(ForeignKey("rcv_payments.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_payments.id"), index=True)
     receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"))
     amount_fen: Mapped[int]
     paid_on: Mapped[date]  # the payment's day, copied (both never change)
     reversal_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_reversals.id"))
+    write_off_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_write_offs.id"))
 
-    payment: Mapped[Payment] = relationship(back_populates="allocations")
+    payment: Mapped[Payment | None] = relationship(back_populates="allocations")
     receivable: Mapped[Receivable] = relationship()
 
 
@@ -268,3 +276,28 @@ class CampaignItem(Base):
 
     receivable: Mapped[Receivable] = relationship(lazy="joined")
     verified_by: Mapped[User | None] = relationship()
+
+
+class WriteOff(Base):
+    """A proposal to write off what is left of a receivable (核销), with its reason and
+    scans (attachments owned by "receivables.write_off"); a leader other than the
+    proposer approves it, and the approval adds an allocation of the balance left then
+    (``amount_fen``, fen) on ``written_off_on`` (local date). Never edited otherwise."""
+
+    __tablename__ = "rcv_write_offs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_campaign_items.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[WriteOffState] = mapped_column(_enum(WriteOffState))
+    proposed_fen: Mapped[int]  # the balance when proposed
+    amount_fen: Mapped[int | None]  # the balance closed, once approved
+    written_off_on: Mapped[date | None]
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    receivable: Mapped[Receivable] = relationship(lazy="joined")
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -7,7 +7,8 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
   staff roles);
 - ``receivables.write``: debtors, receivables, payments, reversal requests (finance);
 - ``receivables.approve``: decide on reversals (leaders); finance may decide too,
-  but never on a reversal they proposed (``access.payment_steps``).
+  but never on a reversal they proposed (``access.payment_steps``); decide on
+  write-offs (leaders only, never the proposer: ``writeoffs.decide``).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -57,6 +58,9 @@ AUDIT_ACTIONS = {
     "receivables.follow_up": _l("Follow-up logged"),
     "receivables.campaign_started": _l("Clean-up campaign started"),
     "receivables.verified": _l("Receivable verified (clean-up)"),
+    "receivables.write_off_proposed": _l("Write-off proposed"),
+    "receivables.write_off_approved": _l("Write-off approved"),
+    "receivables.write_off_refused": _l("Write-off refused"),
 }
 AUDIT_OBJECTS = {
     "debtor": AuditObject(_l("Debtor"), "receivables.debtor", "debtor_id"),
@@ -83,6 +87,10 @@ AUDIT_DETAILS = {
     "receivables.verified:campaign_id": AuditDetail(_l("Campaign"), _number),
     "receivables.verified:state": AuditDetail(_l("Verification"), one_of(texts.VERIFICATIONS)),
     "receivables.verified:note": AuditDetail(_l("Note")),
+    "write_off_id": AuditDetail(_l("Write-off"), _number),
+    "receivables.write_off_proposed:reason": AuditDetail(_l("Reason")),
+    "receivables.write_off_approved:reason": AuditDetail(_l("Reason")),
+    "receivables.write_off_refused:reason": AuditDetail(_l("Reason")),
 }
 
 spec = ModuleSpec(
@@ -101,7 +109,9 @@ spec = ModuleSpec(
         Permission(
             "receivables.write", _l("Record debtors, receivables and payments"), ("finance",)
         ),
-        Permission("receivables.approve", _l("Approve payment reversals"), ("leader",)),
+        Permission(
+            "receivables.approve", _l("Approve payment reversals and write-offs"), ("leader",)
+        ),
     ),
     subnav=(
         SubNavEntry(
@@ -116,6 +126,12 @@ spec = ModuleSpec(
             "receivables.campaign_list",
             ("receivables.view", "receivables.write"),
             also=("receivables.campaign", "receivables.campaign_item"),
+        ),
+        SubNavEntry(
+            _l("Write-offs"),
+            "receivables.write_offs",
+            ("receivables.view", "receivables.approve"),
+            also=("receivables.write_off", "receivables.propose_write_off"),
         ),
         SubNavEntry(_l("Import"), "receivables.import_", "receivables.write"),
         SubNavEntry(
@@ -146,6 +162,13 @@ spec = ModuleSpec(
             "receivables.verified",
             _l("Old receivable verified (clean-up)"),
             "receivables.campaign_item_evidence",
+            ("36",),
+            permission="receivables.view",
+        ),
+        EvidenceKind(
+            "receivables.write_off",
+            _l("Old receivable written off (approved)"),
+            "receivables.write_off_evidence",
             ("36",),
             permission="receivables.view",
         ),

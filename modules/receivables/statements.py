@@ -1,10 +1,12 @@
-"""A debtor's statement (对账单) for a period: opening balance, what was raised and
-paid in it, closing balance, and the lines in date order with a running balance.
+"""A debtor's statement (对账单) for a period: opening balance, what was raised, paid
+and written off in it, closing balance, and the lines in date order with a running
+balance.
 
 Counts only the receivables the reader may see (her sites; a handler: hers). A
 payment counts on the day it was received; a reversed one nets to zero there (its
-contra rows carry the same day) and is marked. Amounts are fen; days are local
-dates, both ends of the period included. Four queries whatever the volume.
+contra rows carry the same day) and is marked; an approved write-off on the day it
+was approved. Amounts are fen; days are local dates, both ends of the period
+included. Five queries whatever the volume.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from modules.receivables import access
-from modules.receivables.models import Allocation, Debtor, Payment, Receivable
+from modules.receivables.models import Allocation, Debtor, Payment, Receivable, WriteOff
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.spreadsheet import Column
@@ -26,6 +28,7 @@ class Line:
     text: str
     raised_fen: int = 0
     paid_fen: int = 0
+    written_off_fen: int = 0
     balance_fen: int = 0
     reversed: bool = False
 
@@ -47,8 +50,12 @@ class Statement:
         return sum(line.paid_fen for line in self.lines)
 
     @property
+    def written_off_fen(self) -> int:
+        return sum(line.written_off_fen for line in self.lines)
+
+    @property
     def closing_fen(self) -> int:
-        return self.opening_fen + self.raised_fen - self.paid_fen
+        return self.opening_fen + self.raised_fen - self.paid_fen - self.written_off_fen
 
 
 def statement(user, debtor: Debtor, start: date, end: date) -> Statement:
@@ -87,11 +94,21 @@ def statement(user, debtor: Debtor, start: date, end: date) -> Statement:
     for payment, net, smallest in paid:
         text = " · ".join(x for x in (label(payment.method), payment.receipt_no) if x)
         lines.append(Line(payment.paid_on, text, paid_fen=net, reversed=smallest < 0))
-    # Raised before paid on the same day: a payment never shows a balance below zero.
-    lines.sort(key=lambda line: (line.day, line.paid_fen != 0))
+    written = db.session.execute(
+        select(WriteOff.written_off_on, WriteOff.reason, Allocation.amount_fen)
+        .join(Allocation, Allocation.write_off_id == WriteOff.id)
+        .join(Receivable, Receivable.id == Allocation.receivable_id)
+        .where(*scope, Allocation.paid_on >= start, Allocation.paid_on <= end)
+        .order_by(Allocation.paid_on, Allocation.id)
+    ).all()
+    for day, reason, fen in written:
+        text = f"{_('Written off')} · {reason}"
+        lines.append(Line(day, text, written_off_fen=fen))
+    # Raised before paid or written off on the same day: never a balance below zero.
+    lines.sort(key=lambda line: (line.day, line.raised_fen == 0))
     running = raised_before - paid_before
     for line in lines:
-        running += line.raised_fen - line.paid_fen
+        running += line.raised_fen - line.paid_fen - line.written_off_fen
         line.balance_fen = running
     return Statement(debtor, start, end, raised_before - paid_before, lines)
 
@@ -103,15 +120,14 @@ def columns_and_rows(found: Statement):
         Column(_("Item"), 36),
         Column(_("Raised"), 14, "fen"),
         Column(_("Paid"), 14, "fen"),
+        Column(_("Written off"), 14, "fen"),
         Column(_("Balance"), 14, "fen"),
     ]
-    rows = [[found.start, _("Opening balance"), None, None, found.opening_fen]]
+    rows = [[found.start, _("Opening balance"), None, None, None, found.opening_fen]]
     for line in found.lines:
         text = line.text + (f" ({_('reversed')})" if line.reversed else "")
-        rows.append(
-            [line.day, text, line.raised_fen or None, line.paid_fen or None, line.balance_fen]
-        )
-    rows.append(
-        [found.end, _("Closing balance"), found.raised_fen, found.paid_fen, found.closing_fen]
-    )
+        amounts = [line.raised_fen, line.paid_fen, line.written_off_fen]
+        rows.append([line.day, text, *[fen or None for fen in amounts], line.balance_fen])
+    totals = [found.raised_fen, found.paid_fen, found.written_off_fen, found.closing_fen]
+    rows.append([found.end, _("Closing balance"), *totals])
     return columns, rows

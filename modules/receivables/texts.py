@@ -9,6 +9,7 @@ from modules.receivables.models import (
     ReceivableKind,
     ReversalState,
     Verification,
+    WriteOffState,
 )
 from parkops import labels
 
@@ -63,3 +64,10 @@ labels.register(DebtorKind, DEBTOR_KINDS)
 labels.register(ReceivableKind, RECEIVABLE_KINDS)
 labels.register(PaymentMethod, PAYMENT_METHODS)
 labels.register(ReversalState, REVERSAL_STATES)
+
+WRITE_OFF_STATES = {
+    WriteOffState.PROPOSED: _l("Write-off awaiting approval"),
+    WriteOffState.APPROVED: _l("Written off"),
+    WriteOffState.REFUSED: _l("Write-off refused"),
+}
+labels.register(WriteOffState, WRITE_OFF_STATES)

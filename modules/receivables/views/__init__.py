@@ -61,4 +61,5 @@ from modules.receivables.views import (  # noqa: E402, F401
     letters,
     payments,
     receivables,
+    writeoffs,
 )

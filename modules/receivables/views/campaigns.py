@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.receivables import access, campaigns, queries
+from modules.receivables import access, campaigns, queries, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Campaign, CampaignItem, Verification
 from modules.receivables.views import bp, int_arg, repeat, visible_sites
@@ -125,7 +125,11 @@ def campaign_item(campaign_id: int, item_id: int):
         "receivables/campaigns/item.html",
         campaign=found,
         item=item,
-        states=[s for s in Verification if s != Verification.TO_VERIFY],
+        # A write-off is proposed on its own page, with its reason and scans.
+        states=[
+            s for s in Verification if s not in (Verification.TO_VERIFY, Verification.WRITE_OFF)
+        ],
+        write_offs=writeoffs.of_receivable(item.receivable_id),
         errors=errors,
         may_write=access.may_write(current_user, found.site_id),
     ), status
@@ -149,6 +153,7 @@ def campaign_xlsx(campaign_id: int):
         summary.append([str(label(line.state)), line.count, line.start_fen])
     summary.append([_("Total"), progress.count, progress.start_fen], bold=True)
     summary.append([_("Collected since the start"), progress.collected, progress.collected_fen])
+    summary.append([_("Written off"), progress.written_off, progress.written_off_fen])
     detail = book.sheet(
         _("Receivables"),
         [

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from modules.receivables import access, followups, ledger, levels, queries
+from modules.receivables import access, followups, ledger, levels, queries, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.forms import FollowUpForm, ReceivableForm
 from modules.receivables.models import Allocation, Debtor, Payment, Receivable
@@ -104,8 +104,8 @@ def receivable(receivable_id: int):
 
 
 def receivable_page(found: Receivable, follow_up_form: FollowUpForm, status: int = 200):
-    """The receivable's page: its payments, scans, follow-up log (and the form to add
-    one, for those who may)."""
+    """The receivable's page: its payments, scans, write-offs, follow-up log (and the
+    form to add one, for those who may)."""
     parts = db.session.execute(
         select(Allocation, Payment)
         .join(Payment, Payment.id == Allocation.payment_id)
@@ -117,10 +117,13 @@ def receivable_page(found: Receivable, follow_up_form: FollowUpForm, status: int
         .where(Attachment.owner_kind == OWNER, Attachment.owner_id == found.id)
         .order_by(Attachment.id)
     ).all()
+    balance = ledger.balance_of(found)
     page = render_template(
         "receivables/receivables/receivable.html",
         receivable=found,
-        balance=ledger.balance_of(found),
+        balance=balance,
+        write_offs=writeoffs.of_receivable(found.id),
+        may_propose=balance > 0 and access.may_write(current_user, found.site_id),
         parts=parts,
         files=files,
         log=followups.of_receivable(found.id),

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from modules.receivables import campaigns, payments
+from modules.receivables import campaigns, payments, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import (
     Campaign,
@@ -72,7 +72,7 @@ def test_verification_and_collection_show_in_the_progress(park, old_debts):
     debtor, first, second = old_debts
     campaign = start(park)
     item = {i.receivable_id: i for i in db.session.scalars(select(CampaignItem))}
-    campaigns.verify(item[first.id], Verification.WRITE_OFF, "债务人已注销", park.finance)
+    writeoffs.propose(first, "债务人已注销", [], park.finance, item[first.id])
     campaigns.verify(item[second.id], Verification.OWED, "", park.finance)
     pay(park, debtor, 500_00, [second.id], "R-1")  # collected in full
     progress = campaigns.progress(campaign)
@@ -87,7 +87,7 @@ def test_verification_and_collection_show_in_the_progress(park, old_debts):
 @pytest.mark.parametrize(
     ("state", "note", "message"),
     [
-        (Verification.WRITE_OFF, "  ", "needs its reason"),
+        (Verification.WRITE_OFF, "债务人已注销", "Propose the write-off"),
         (Verification.TO_VERIFY, "", "Choose what"),
         (Verification.DISPUTED, "字" * 2001, "too long"),
     ],

@@ -1,0 +1,201 @@
+"""Write-offs (核销): finance proposes writing off what is left of a receivable, with a
+reason and scans (court rulings, death certificates, bankruptcy papers, approval
+minutes); a leader (``receivables.approve``) other than the proposer approves or
+refuses. Approval adds an allocation of the balance left then (no payment, the
+approval's local day), so every balance, the aging, statements and chasing count it;
+the receivable, its payments and the proposal stay as they were.
+
+Money is int fen; ``written_off_on`` is a local date. Every step is audited; an
+approved write-off is evidence for problem 36 (``receivables.write_off``).
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from modules.receivables import access, campaigns, ledger
+from modules.receivables.errors import ReceivablesError
+from modules.receivables.models import (
+    Allocation,
+    CampaignItem,
+    Receivable,
+    Verification,
+    WriteOff,
+    WriteOffState,
+)
+from parkops import audit, limits
+from parkops.attachments import AttachmentError, store_document, store_photo
+from parkops.auth.models import User
+from parkops.db import utcnow
+from parkops.extensions import db
+from parkops.money import format_fen
+from parkops.rectification.services import link_evidence
+from parkops.timeutil import business_day
+
+OWNER = "receivables.write_off"  # the attachments' owner kind
+MAX_REASON = 2000
+
+
+def open_proposal(receivable_id: int) -> WriteOff | None:
+    """The receivable's write-off awaiting a decision, if any."""
+    return db.session.scalar(
+        select(WriteOff).where(
+            WriteOff.receivable_id == receivable_id, WriteOff.state == WriteOffState.PROPOSED
+        )
+    )
+
+
+def may_decide(user: User, write_off: WriteOff) -> bool:
+    """A leader at the receivable's site who did not propose it, while it waits."""
+    return (
+        write_off.state == WriteOffState.PROPOSED
+        and user.can("receivables.approve")
+        and user.can_see_site(write_off.receivable.site_id)
+        and user.id != write_off.proposed_by_id
+    )
+
+
+def propose(
+    receivable: Receivable,
+    reason: str,
+    files,
+    user: User,
+    item: CampaignItem | None = None,
+) -> WriteOff:
+    """One transaction: propose writing off ``receivable``'s balance with ``reason``
+    and ``files`` (uploads: photos re-encoded, PDF/Word/Excel checked); an ``item`` of a
+    clean-up campaign is marked "proposed for write-off" with the reason as its note.
+    ReceivablesError or AttachmentError, nothing stored, when the user may not write at
+    the site, the reason is empty or over 2,000 characters, nothing is left owed (paid
+    or written off), a proposal already waits, or a file is refused."""
+    reason = reason.strip()
+    try:
+        limits.serialize(f"receivables.debtor:{receivable.debtor_id}")
+        if not access.may_write(user, receivable.site_id):
+            raise ReceivablesError(_("Only finance at the receivable's site proposes a write-off."))
+        if not reason:
+            raise ReceivablesError(_("A write-off proposal needs its reason."))
+        if len(reason) > MAX_REASON:
+            raise ReceivablesError(_("The reason is too long (at most 2,000 characters)."))
+        balance = ledger.balance_of(receivable)
+        if balance <= 0:
+            raise ReceivablesError(
+                _("Nothing is owed on this receivable: there is nothing to write off.")
+            )
+        if open_proposal(receivable.id) is not None:
+            raise ReceivablesError(_("A write-off of this receivable already awaits a decision."))
+        write_off = WriteOff(
+            receivable_id=receivable.id,
+            item_id=item.id if item else None,
+            reason=reason,
+            state=WriteOffState.PROPOSED,
+            proposed_fen=balance,
+            proposed_by_id=user.id,
+        )
+        db.session.add(write_off)
+        db.session.flush()
+        for upload in files:
+            is_photo = (upload.mimetype or "").startswith("image/")
+            (store_photo if is_photo else store_document)(upload, OWNER, write_off.id, user.id)
+        if item is not None:
+            campaigns.mark(item, Verification.WRITE_OFF, reason, user)
+        _audit("receivables.write_off_proposed", write_off, balance, user)
+    except (ReceivablesError, AttachmentError):
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return write_off
+
+
+def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
+    """One transaction: approve (an allocation closes the balance left, linked as
+    evidence for 36) or refuse ``write_off``. ReceivablesError, nothing changed, when it
+    was decided already (two leaders at once: the second is refused), the user proposed
+    it or is not a leader at its site, or (approving) nothing is left owed."""
+    receivable = write_off.receivable
+    try:
+        limits.serialize(f"receivables.debtor:{receivable.debtor_id}")
+        if user.id == write_off.proposed_by_id:
+            raise ReceivablesError(_("You proposed this write-off: another leader decides."))
+        if not user.can("receivables.approve") or not user.can_see_site(receivable.site_id):
+            raise ReceivablesError(_("A leader decides on a write-off."))
+        balance = ledger.balance_of(receivable)
+        if approve and balance <= 0:
+            raise ReceivablesError(
+                _("Nothing is owed on this receivable: there is nothing to write off.")
+            )
+        today = business_day()
+        state = WriteOffState.APPROVED if approve else WriteOffState.REFUSED
+        # Only a waiting proposal changes: the second of two leaders changes nothing.
+        claimed = db.session.execute(
+            update(WriteOff)
+            .where(WriteOff.id == write_off.id, WriteOff.state == WriteOffState.PROPOSED)
+            .values(
+                state=state,
+                decided_by_id=user.id,
+                decided_at=utcnow(),
+                amount_fen=balance if approve else None,
+                written_off_on=today if approve else None,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            raise ReceivablesError(_("This write-off was decided already."))
+        db.session.refresh(write_off)
+        if approve:
+            db.session.add(
+                Allocation(
+                    receivable_id=receivable.id,
+                    amount_fen=balance,
+                    paid_on=today,
+                    write_off_id=write_off.id,
+                )
+            )
+            summary = f"{receivable.debtor.name} #{receivable.id} {format_fen(balance)}"
+            link_evidence(
+                "receivables.write_off", write_off.id, summary, site_id=receivable.site_id
+            )
+        action = "receivables.write_off_approved" if approve else "receivables.write_off_refused"
+        _audit(action, write_off, balance, user)
+    except ReceivablesError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return write_off
+
+
+def _audit(action: str, write_off: WriteOff, balance: int, user: User) -> None:
+    audit.record(
+        action,
+        "receivable",
+        write_off.receivable_id,
+        {"write_off_id": write_off.id, "amount_fen": balance, "reason": write_off.reason},
+        actor=user,
+    )
+
+
+def listing(user: User, waiting_only: bool = False):
+    """SELECT of the write-offs of the receivables ``user`` may see, waiting ones first,
+    newest first."""
+    query = (
+        select(WriteOff)
+        .options(joinedload(WriteOff.proposed_by))
+        .join(Receivable, Receivable.id == WriteOff.receivable_id)
+        .where(access.receivable_scope(user))
+        .order_by((WriteOff.state == WriteOffState.PROPOSED).desc(), WriteOff.id.desc())
+    )
+    if waiting_only:
+        query = query.where(WriteOff.state == WriteOffState.PROPOSED)
+    return query
+
+
+def of_receivable(receivable_id: int) -> list[WriteOff]:
+    """The receivable's write-offs, oldest first (its history)."""
+    return list(
+        db.session.scalars(
+            select(WriteOff)
+            .options(joinedload(WriteOff.proposed_by))
+            .where(WriteOff.receivable_id == receivable_id)
+            .order_by(WriteOff.id)
+        )
+    )
