@@ -1,0 +1,209 @@
+"""Write-off pages: finance proposes with a scan, a leader decides on the list's page,
+the second leader and the proposer are refused clearly; permissions and sites on
+every route; the campaign's progress and the debtor's statement show what was
+written off; query counts."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from modules.receivables import campaigns, writeoffs
+from modules.receivables.models import Allocation, CampaignItem, WriteOff, WriteOffState
+from parkops.attachments import Attachment
+from parkops.extensions import db
+from parkops.timeutil import business_day
+from tests.modules.receivables.test_campaigns import CUTOFF
+
+
+@pytest.fixture
+def debts(park, make_debtor, make_receivable):
+    """A 2018 rent at 濮上园 and a 2019 one at the zoo, both open."""
+    psy = make_receivable(make_debtor("濮阳市某某餐饮有限公司"), 800_00, due_on=date(2018, 6, 30))
+    zoo_debtor = make_debtor("动物园小卖部", site=park.zylz)
+    zoo = make_receivable(zoo_debtor, 300_00, due_on=date(2019, 1, 31))
+    return psy, zoo
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_finance_proposes_with_a_scan_a_leader_approves(park, debts, client, login, app):
+    psy, _zoo = debts
+    login(park.finance)
+    assert client.get(f"/receivables/{psy.id}").status_code == 200
+    form = {
+        "reason": "债务人已注销，经多次催收无果",
+        "files": (io.BytesIO(b"%PDF-1.4 ruling"), "法院裁定书.pdf"),
+    }
+    proposed = client.post(f"/receivables/{psy.id}/write-off", data=form)
+    assert proposed.status_code == 303
+    write_off = db.session.scalars(select(WriteOff)).one()
+    assert proposed.location.endswith(f"/receivables/write-offs/{write_off.id}")
+    page = client.get(proposed.location).get_data(as_text=True)
+    assert "法院裁定书.pdf" in page and 'id="approve"' not in page  # finance does not decide
+
+    leader = app.test_client()
+    login(park.leader, test_client=leader)
+    queue = leader.get("/receivables/write-offs/").get_data(as_text=True)
+    assert f'data-write-off="{write_off.id}"' in queue
+    scan = db.session.scalars(select(Attachment)).one()
+    download = leader.get(f"/receivables/write-offs/{write_off.id}/files/{scan.id}")
+    assert download.data == b"%PDF-1.4 ruling"
+    decided = leader.post(
+        f"/receivables/write-offs/{write_off.id}/decide", data={"decision": "approve"}
+    )
+    assert decided.status_code == 303
+    assert db.session.get(WriteOff, write_off.id).state == WriteOffState.APPROVED
+    assert 'data-state="approved"' in leader.get(decided.location).get_data(as_text=True)
+    # Decided, it leaves the queue of what waits.
+    assert f'data-write-off="{write_off.id}"' not in leader.get(
+        "/receivables/write-offs/"
+    ).get_data(as_text=True)
+
+
+def test_the_second_leader_and_the_proposer_are_refused_clearly(
+    park, debts, client, login, app, make_user
+):
+    psy, _zoo = debts
+    boss = make_user("boss", ["finance", "leader"], all_sites=True)
+    proposal = writeoffs.propose(psy, "债务人已注销", [], boss)
+    url = f"/receivables/write-offs/{proposal.id}/decide"
+    login(boss)
+    assert 'id="approve"' not in client.get(f"/receivables/write-offs/{proposal.id}").get_data(
+        as_text=True
+    )
+    own = client.post(url, data={"decision": "approve"})
+    assert own.status_code == 409
+    assert "You proposed this write-off" in own.get_data(as_text=True)
+
+    first, second = app.test_client(), app.test_client()
+    login(park.leader, test_client=first)
+    login(make_user("leader2", ["leader"], all_sites=True), test_client=second)
+    for c in (first, second):  # both see it waiting
+        assert 'id="approve"' in c.get(f"/receivables/write-offs/{proposal.id}").get_data(
+            as_text=True
+        )
+    assert first.post(url, data={"decision": "approve"}).status_code == 303
+    late = second.post(url, data={"decision": "refuse"})
+    assert late.status_code == 409
+    assert "This write-off was decided already." in late.get_data(as_text=True)
+    assert db.session.get(WriteOff, proposal.id).state == WriteOffState.APPROVED
+    assert count(Allocation) == 1
+
+
+def test_refused_proposals_answer_422_and_store_nothing(park, debts, client, login, app):
+    psy, _zoo = debts
+    login(park.finance)
+    empty = client.post(f"/receivables/{psy.id}/write-off", data={"reason": "  "})
+    assert empty.status_code == 422
+    assert "needs its reason" in empty.get_data(as_text=True)
+    bad = client.post(
+        f"/receivables/{psy.id}/write-off",
+        data={"reason": "已注销", "files": (io.BytesIO(b"MZ\x90"), "scan.exe")},
+    )
+    assert bad.status_code == 422
+    assert "Only PDF, Word, Excel or WPS files." in bad.get_data(as_text=True)
+    assert (count(WriteOff), count(Attachment)) == (0, 0)
+
+
+def test_permissions_and_sites_on_every_route(park, debts, client, login, app, make_user):
+    psy, zoo = debts
+    zoo_off = writeoffs.propose(zoo, "动物园小卖部已关闭", [], park.finance)
+    psy_off = writeoffs.propose(psy, "债务人已注销", [], park.finance)
+    db.session.add(
+        Attachment(
+            owner_kind=writeoffs.OWNER,
+            owner_id=zoo_off.id,
+            filename="a.pdf",
+            stored_name="x.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        )
+    )
+    db.session.commit()
+    zoo_scan = db.session.scalars(select(Attachment)).one()
+    psy_finance = app.test_client()  # 濮上园 only: the zoo's write-off is unseen
+    login(park.psy_finance, test_client=psy_finance)
+    assert psy_finance.get(f"/receivables/write-offs/{zoo_off.id}").status_code == 404
+    assert (
+        psy_finance.get(f"/receivables/write-offs/{zoo_off.id}/files/{zoo_scan.id}").status_code
+        == 404
+    )
+    assert psy_finance.get(f"/receivables/{zoo.id}/write-off").status_code == 404
+    assert "动物园小卖部" not in psy_finance.get("/receivables/write-offs/").get_data(as_text=True)
+    psy_leader = app.test_client()
+    login(make_user("psyleader", ["leader"], sites=[park.psy]), test_client=psy_leader)
+    zoo_decide = f"/receivables/write-offs/{zoo_off.id}/decide"
+    assert psy_leader.post(zoo_decide, data={"decision": "approve"}).status_code == 404
+    # Finance does not decide; a handler neither proposes nor decides.
+    login(park.finance)
+    decide = f"/receivables/write-offs/{psy_off.id}/decide"
+    assert client.post(decide, data={"decision": "approve"}).status_code == 403
+    handler = app.test_client()
+    login(park.handler, test_client=handler)
+    assert handler.get(f"/receivables/{psy.id}/write-off").status_code == 403
+    assert handler.post(decide, data={"decision": "approve"}).status_code == 403
+    assert db.session.get(WriteOff, psy_off.id).state == WriteOffState.PROPOSED
+    assert db.session.get(WriteOff, zoo_off.id).state == WriteOffState.PROPOSED
+
+
+def test_the_campaign_page_and_the_statement_show_what_was_written_off(park, debts, client, login):
+    psy, _zoo = debts
+    campaign = campaigns.start("专项清理", park.psy.id, CUTOFF, park.finance, business_day())
+    item = db.session.scalars(select(CampaignItem)).one()
+    login(park.finance)
+    proposed = client.post(
+        f"/receivables/{psy.id}/write-off?item={item.id}",
+        data={"reason": "债务人已注销", "files": (io.BytesIO(b"%PDF-1.4 x"), "注销证明.pdf")},
+    )
+    assert proposed.status_code == 303
+    writeoffs.decide(db.session.scalars(select(WriteOff)).one(), True, park.leader)
+    page = client.get(f"/receivables/campaigns/{campaign.id}").get_data(as_text=True)
+    assert 'data-count="1" data-fen="80000"' in page
+    book = load_workbook(io.BytesIO(client.get(f"/receivables/campaigns/{campaign.id}.xlsx").data))
+    summary = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    assert ["Written off", 1, 800] in summary
+    start = date(2018, 1, 1).isoformat()
+    statement = client.get(f"/receivables/debtors/{psy.debtor_id}/statement?start={start}")
+    text = statement.get_data(as_text=True)
+    assert 'id="statement-written-off"><strong>¥800.00' in text
+    xlsx = client.get(f"/receivables/debtors/{psy.debtor_id}/statement.xlsx?start={start}")
+    rows = [
+        [c.value for c in row] for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows()
+    ]
+    header = next(row for row in rows if "Written off" in row)
+    closing = next(row for row in rows if "Closing balance" in row)
+    assert closing[header.index("Written off")] == 800
+
+
+def test_the_write_off_pages_take_the_same_queries_for_2_or_20(
+    park, client, login, make_debtor, make_receivable, count_queries
+):
+    login(park.leader)
+
+    def queries_for(n):
+        debtor = make_debtor(f"商户{n}")
+        made = []
+        for i in range(n):
+            r = make_receivable(debtor, 10_00 + i, due_on=date(2019, 1, 1) + timedelta(days=i))
+            made.append(writeoffs.propose(r, f"理由{i}", [], park.finance))
+        for w in made[: n // 2]:
+            writeoffs.decide(w, True, park.leader)
+        counts = []
+        for url in (
+            "/receivables/write-offs/",
+            "/receivables/write-offs/?all=1",
+            f"/receivables/write-offs/{made[-1].id}",
+            f"/receivables/{made[-1].receivable_id}",
+        ):
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            counts.append(q.count)
+        return counts
+
+    assert queries_for(2) == queries_for(20)
