@@ -6,12 +6,14 @@ inserted in bulk by the module's own generator (modules/receivables/generate.py)
 
 Chasing: 100,000 follow-up entries; one busy debtor has a letter for every open
 receivable (issued through the module's service); a clean-up campaign over the first
-site's receivables due before last year.
+site's receivables due before last year, a tenth of its items written off (approved).
+``scale`` shrinks every volume (0.01: the hundredth the bench compares p95 with).
 
 Pages: the aging page (by kind, by debtor), the receivables list, the list of what
 awaits a letter, the debtors list, one busy debtor's page (with the follow-up log),
 statement over ten years, letter form and letter, a receivable's page, the
-campaign's page, and the home page's to-do, as finance.
+campaign's page, and the home page's to-do, as finance; the write-offs (all) and one
+write-off, as a leader.
 """
 
 import random
@@ -22,7 +24,14 @@ from sqlalchemy import func, select
 
 from bench.scenarios import Page
 from modules.receivables import campaigns, generate, ledger, letters, levels
-from modules.receivables.models import Campaign, Debtor, FollowUp, Letter, Receivable
+from modules.receivables.models import (
+    Campaign,
+    Debtor,
+    FollowUp,
+    Letter,
+    Receivable,
+    WriteOff,
+)
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -33,29 +42,37 @@ DEBTORS = 2_000
 RECEIVABLES = 200_000
 PAYMENTS = 1_000_000
 FOLLOW_UPS = 100_000
+WRITE_OFF_EVERY = 10  # a tenth of the campaign's items written off
 
 
-def setup(app: Flask) -> None:
+def setup(app: Flask, scale: float = 1.0) -> None:
     rng = random.Random(36)  # the same data on every run, so runs compare
+
+    def scaled(volume: int) -> int:
+        return max(1, int(volume * scale))
+
     today = business_day()
     site_ids = list(db.session.scalars(select(Site.id).order_by(Site.id)))
     handler = db.session.scalar(select(User.id).where(User.username == "merchants"))
-    ids = generate.debtors(rng, site_ids, DEBTORS)
+    ids = generate.debtors(rng, site_ids, scaled(DEBTORS))
     sites = {i: site_ids[n % len(site_ids)] for n, i in enumerate(ids)}
     owed = generate.receivables(
-        rng, [(i, sites[i]) for i in ids], RECEIVABLES, today, [handler, None]
+        rng, [(i, sites[i]) for i in ids], scaled(RECEIVABLES), today, [handler, None]
     )
     site_of = {rid: sites[debtor_id] for rid, debtor_id, _a, _d in owed}
-    generate.payments(rng, owed, PAYMENTS, today, site_of)
+    generate.payments(rng, owed, scaled(PAYMENTS), today, site_of)
     finance = db.session.scalar(select(User).where(User.username == "finance"))
-    generate.follow_ups(rng, owed, FOLLOW_UPS, [finance.id])
+    generate.follow_ups(rng, owed, scaled(FOLLOW_UPS), [finance.id])
     db.session.commit()
     busy = db.session.get(Debtor, _busy())
     rows = ledger.open_receivables(busy.id, busy.site_id)
     overdue = today - timedelta(days=levels.thresholds()[1])
     ids = [r.id for r, _balance in rows if r.level == 0 and r.due_on <= overdue]
     letters.issue(busy, busy.site_id, 1, ids[:200], today + timedelta(days=10), finance, today)
-    campaigns.start("专项清理", site_ids[0], date(today.year - 1, 1, 1), finance, today)
+    campaign = campaigns.start("专项清理", site_ids[0], date(today.year - 1, 1, 1), finance, today)
+    leader = db.session.scalar(select(User.id).where(User.username == "leader"))
+    generate.write_offs(campaign.id, WRITE_OFF_EVERY, finance.id, leader, today)
+    db.session.commit()
 
 
 def _busy() -> int:
@@ -73,6 +90,7 @@ def pages(app: Flask) -> list[Page]:
     busy = _busy()
     letter = db.session.scalar(select(Letter.id).where(Letter.debtor_id == busy).limit(1))
     campaign = db.session.scalar(select(func.max(Campaign.id)))
+    write_off = db.session.scalar(select(func.max(WriteOff.id)))
     receivable = db.session.scalar(
         select(FollowUp.receivable_id)
         .group_by(FollowUp.receivable_id)
@@ -90,7 +108,9 @@ def pages(app: Flask) -> list[Page]:
         Page("a receivable, follow-up log", f"/receivables/{receivable}", "finance"),
         Page("letter form", f"/receivables/debtors/{busy}/letters/new", "finance"),
         Page("a letter", f"/receivables/letters/{letter}", "finance"),
-        Page("clean-up campaign", f"/receivables/campaigns/{campaign}", "finance"),
+        Page("clean-up campaign, with write-offs", f"/receivables/campaigns/{campaign}", "finance"),
+        Page("write-offs, all", "/receivables/write-offs/?all=1", "leader"),
+        Page("a write-off", f"/receivables/write-offs/{write_off}", "leader"),
         Page("debtors", "/receivables/debtors/", "finance"),
         Page(
             "statement, ten years",

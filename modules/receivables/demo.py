@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select, update
 
-from modules.receivables import campaigns, generate, ledger, letters
+from modules.receivables import campaigns, generate, ledger, letters, writeoffs
 from modules.receivables.levels import LEVELS
 from modules.receivables.models import (
     CampaignItem,
@@ -23,12 +23,12 @@ from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
 
-VERIFIED = (
+VERIFIED = (  # a write-off first: with nine items verified, two are proposed
+    (Verification.WRITE_OFF, "债务人已注销，经多次催收无果"),
     (Verification.OWED, "对方确认欠款，同意分期偿还"),
     (Verification.PAPERWORK, "缺原始合同，待经营管理科补齐"),
     (Verification.DISPUTED, "对方对水电费计量有异议"),
     (Verification.PAPERWORK_DONE, "已补齐借据与审批单"),
-    (Verification.WRITE_OFF, "债务人已注销，经多次催收无果"),
 )
 DEBTORS = 40
 RECEIVABLES = 150
@@ -68,7 +68,8 @@ def load() -> None:
 
 def _campaign(site_id, today, finance) -> None:
     """The clean-up campaign at the first site, opened two months ago over what fell
-    due before last year, half of it verified."""
+    due before last year, half of it verified; of the write-offs proposed, the first
+    approved by the leader, the others waiting."""
     campaign = campaigns.start(
         f"{today.year}年应收款专项清理",
         site_id,
@@ -81,9 +82,16 @@ def _campaign(site_id, today, finance) -> None:
         .where(CampaignItem.campaign_id == campaign.id)
         .order_by(CampaignItem.id)
     ).all()
+    proposals = []
     for n, item in enumerate(found[: len(found) // 2]):
         state, note = VERIFIED[n % len(VERIFIED)]
-        campaigns.verify(item, state, note, finance)
+        if state == Verification.WRITE_OFF:  # proposed with its reason, no scan in a demo
+            proposals.append(writeoffs.propose(item.receivable, note, [], finance, item))
+        else:
+            campaigns.verify(item, state, note, finance)
+    leader = db.session.scalar(select(User).where(User.username == "leader"))
+    if leader is not None and proposals:  # one approved, the others wait for the leader
+        writeoffs.decide(proposals[0], True, leader)
 
 
 def _letters(debtors, today, finance) -> None:

@@ -9,10 +9,12 @@ receivable is over-paid whatever the counts. Deterministic for a given seed.
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
+from modules.receivables import ledger
 from modules.receivables.models import (
     Allocation,
+    CampaignItem,
     Debtor,
     DebtorKind,
     FollowUp,
@@ -21,6 +23,9 @@ from modules.receivables.models import (
     PaymentMethod,
     Receivable,
     ReceivableKind,
+    Verification,
+    WriteOff,
+    WriteOffState,
 )
 from parkops.extensions import db
 from parkops.timeutil import utcnow
@@ -176,3 +181,52 @@ def follow_ups(rng: random.Random, owed, count: int, user_ids: list[int]) -> Non
 
 
 FOLLOW_UP_KINDS = (FollowUpKind.CALL, FollowUpKind.VISIT, FollowUpKind.REPLY)
+
+
+def write_offs(campaign_id: int, every: int, proposer_id: int, leader_id: int, today: date) -> int:
+    """Write off, approved, every ``every``-th open item of the campaign: the proposal,
+    the allocation closing its balance, the item marked; returns how many."""
+    balance = ledger.balance_fen()
+    chosen = db.session.execute(
+        select(CampaignItem.id, CampaignItem.receivable_id, balance)
+        .join(Receivable, Receivable.id == CampaignItem.receivable_id)
+        .where(CampaignItem.campaign_id == campaign_id, balance > 0)
+        .order_by(CampaignItem.id)
+    ).all()[::every]
+    now = utcnow()
+    rows = [
+        {
+            "receivable_id": rid,
+            "item_id": item_id,
+            "reason": "债务人已注销，经多次催收无果",
+            "state": WriteOffState.APPROVED.value,
+            "proposed_fen": fen,
+            "amount_fen": fen,
+            "written_off_on": today,
+            "proposed_at": now,
+            "proposed_by_id": proposer_id,
+            "decided_at": now,
+            "decided_by_id": leader_id,
+        }
+        for item_id, rid, fen in chosen
+    ]
+    ids = _insert(WriteOff, rows)
+    parts = [
+        {
+            "write_off_id": wid,
+            "receivable_id": r["receivable_id"],
+            "amount_fen": r["amount_fen"],
+            "paid_on": today,
+        }
+        for wid, r in zip(ids, rows, strict=True)
+    ]
+    for batch in _batches(parts):
+        db.session.execute(insert(Allocation), batch)
+    item_ids = [item_id for item_id, _rid, _fen in chosen]
+    for batch in _batches(item_ids):
+        db.session.execute(
+            update(CampaignItem)
+            .where(CampaignItem.id.in_(batch))
+            .values(state=Verification.WRITE_OFF, note="债务人已注销", verified_by_id=proposer_id)
+        )
+    return len(rows)

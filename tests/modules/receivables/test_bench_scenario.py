@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from bench.measure import queries_per_page
 from bench.scenarios import receivables
-from modules.receivables.models import FollowUp, Letter
+from modules.receivables.models import FollowUp, Letter, WriteOff
 from parkops import demo
 from parkops.extensions import db
 from parkops.rectification.services import load_notice
@@ -19,9 +19,10 @@ def test_receivables_scenario_loads_and_its_pages_answer(app, monkeypatch):
     load_notice()
     demo.load()
     letters_before = db.session.scalar(select(func.count()).select_from(Letter))
-    receivables.setup(app)
-    assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 300
+    receivables.setup(app, scale=0.5)
+    assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 150
     assert db.session.scalar(select(func.count()).select_from(Letter)) == letters_before + 1
+    assert db.session.scalar(select(func.count()).select_from(WriteOff)) > 0
     db.session.remove()
     for page in receivables.pages(app):
         _queries, status = queries_per_page(app, page, demo.PASSWORD)

@@ -15,6 +15,8 @@ from modules.receivables.models import (
     Receivable,
     ReceivableKind,
     Verification,
+    WriteOff,
+    WriteOffState,
 )
 from parkops import demo
 from parkops.auth.models import User
@@ -41,7 +43,10 @@ def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
     assert {d.site.code for d in db.session.scalars(select(Debtor))} == {"PSY", "ZYLZ"}
     assert db.session.scalar(select(func.min(Receivable.raised_on))).year == 2017
     assert db.session.scalar(select(func.count()).select_from(Payment)) > 100
-    assert db.session.scalar(select(func.min(balance_fen()))) > 0  # partial, never over-paid
+    # Paid in part, never over-paid; only the write-off approved closes one.
+    written_off = select(WriteOff.receivable_id).where(WriteOff.state == WriteOffState.APPROVED)
+    paid = select(func.min(balance_fen())).where(Receivable.id.not_in(written_off))
+    assert db.session.scalar(paid) > 0
     advances = db.session.scalars(
         select(Receivable)
         .join(Debtor)
@@ -55,6 +60,10 @@ def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
     # An open clean-up campaign, half of it verified.
     items = db.session.scalars(select(CampaignItem.state)).all()
     assert items and sum(s != Verification.TO_VERIFY for s in items) == len(items) // 2
+    # Its write-offs: the first approved by the leader, the others awaiting her.
+    states = db.session.scalars(select(WriteOff.state).order_by(WriteOff.id)).all()
+    assert states[0] == WriteOffState.APPROVED and len(states) > 1
+    assert set(states[1:]) == {WriteOffState.PROPOSED}
     # The staff members stand for accounts that hear about their advances.
     linked = db.session.scalars(select(Debtor.subject_kind).where(Debtor.kind == DebtorKind.STAFF))
     assert list(linked) == ["core.user", "core.user"]

@@ -55,8 +55,9 @@ def test_the_print_view_and_the_xlsx(client, login, park, history):
 
     book = client.get(f"/receivables/debtors/{history.id}/statement.xlsx?{period}")
     rows = [[c.value for c in r] for r in load_workbook(BytesIO(book.data)).active.iter_rows()]
-    assert rows[1][1] == "Opening balance" and rows[1][4] == pytest.approx(700)
-    assert rows[-1][1:] == ["Closing balance", 500, 700, 500]
+    assert rows[0][2:] == ["Raised", "Paid", "Written off", "Balance"]
+    assert rows[1][1] == "Opening balance" and rows[1][5] == pytest.approx(700)
+    assert rows[-1][1:] == ["Closing balance", 500, 700, 0, 500]
 
 
 def test_a_period_ending_before_it_starts_is_refused(client, login, park, history):

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from modules.receivables import aging, api, campaigns, jobs, letters, levels, statements
+from modules.receivables import aging, api, campaigns, jobs, letters, levels, statements, writeoffs
 from modules.receivables import ledger as receivables_ledger
-from modules.receivables import writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import (
     Allocation,
