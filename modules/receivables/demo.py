@@ -19,6 +19,7 @@ from modules.receivables.models import (
     ReceivableKind,
     Verification,
 )
+from parkops import module_settings
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
@@ -30,6 +31,10 @@ VERIFIED = (  # a write-off first: with nine items verified, two are proposed
     (Verification.DISPUTED, "对方对水电费计量有异议"),
     (Verification.PAPERWORK_DONE, "已补齐借据与审批单"),
 )
+LETTER_SETTINGS = {
+    "letter_unit": "濮阳市城市园林绿化服务中心",
+    "letter_contact": "财务科 张会计，电话0393-4412345",
+}
 DEBTORS = 40
 RECEIVABLES = 150
 PAYMENTS = 120
@@ -62,6 +67,8 @@ def load() -> None:
     db.session.commit()
     finance = db.session.scalar(select(User).where(User.username == "finance"))
     if finance is not None:
+        # The letters' unit and contact, as the office sets them on /settings/receivables.
+        module_settings.save("receivables", LETTER_SETTINGS, finance)
         _letters(others, today, finance)
         _campaign(site_ids[0], today, finance)
 

@@ -123,7 +123,7 @@ def letter_docx(letter_id: int):
             for n, i in enumerate(c["items"], 1)
         ]
         + [("合计", "", "", "", "", c["total"])],
-        (8, 16, 26, 16, 16, 18),
+        (6, 11, 25, 19, 19, 20),  # a date or an amount on one line
         centered=(0, 3, 4),
     )
     doc.paragraph(f"合计金额(大写):人民币{c['capital']}")
