@@ -153,3 +153,24 @@ def test_a_one_site_clerk_imports_nothing_into_another_site(client, login, park)
     assert response.status_code == 422
     assert "Line 4: unknown site zylz." in response.get_data(as_text=True)
     assert count(Receivable) == 0
+
+
+def test_a_csv_saved_by_wps_in_gbk_is_imported_and_a_repeat_takes_nothing(client, login, park):
+    login(park.finance)
+    lines = [
+        "往来单位,未收金额,业务日期,到期日,类别",
+        '濮上园游船队,"3,200.50",2021-05-01,2021-05-31,租金',
+        "王某(职工),2000,2024/1/5,2024/2/5,借款",
+    ]
+    data = "\r\n".join(lines).encode("gbk")
+
+    first = post(client, "应收款.csv", data, park.psy)
+    again = post(client, "应收款.csv", data, park.psy)
+
+    assert first.status_code == again.status_code == 303
+    rows = db.session.scalars(select(Receivable).order_by(Receivable.raised_on)).all()
+    assert [(r.debtor.name, r.kind, r.amount_fen, r.due_on) for r in rows] == [
+        ("濮上园游船队", ReceivableKind.RENT, 3200_50, date(2021, 5, 31)),
+        ("王某(职工)", ReceivableKind.ADVANCE, 2000_00, date(2024, 2, 5)),
+    ]
+    assert {r.site_id for r in rows} == {park.psy.id}

@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
@@ -26,8 +27,10 @@ from parkops.attachments import Attachment, AttachmentError
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
+from parkops.registry import registry
 from parkops.timeutil import business_day
 from tests.modules.receivables.test_campaigns import CUTOFF, pay
+from tests.modules.receivables.test_jobs import morning_of
 
 TODAY = business_day()
 
@@ -138,8 +141,6 @@ def test_a_written_off_receivable_is_no_longer_chased(park, debt, app):
 
 
 def jobs_morning(day: date):
-    from tests.modules.receivables.test_jobs import morning_of
-
     # The next working morning from ``day`` (the job acts on working days only).
     while not jobs.working_day(day):
         day += timedelta(days=1)
@@ -228,3 +229,14 @@ def test_two_leaders_at_once_the_second_is_refused(park, debt, leader2):
     found = db.session.get(WriteOff, proposal.id)
     assert (found.state, found.decided_by_id) == (WriteOffState.APPROVED, park.leader.id)
     assert count(Allocation) == 2
+
+
+def test_rent_written_off_is_not_rent_collected(app, park, make_debtor, make_receivable):
+    debtor = make_debtor("濮上园游船队")
+    rent = make_receivable(debtor, 1_000_00, due_on=TODAY.replace(day=1))
+    pay(park, debtor, 250_00, [rent.id], "R-9")
+    writeoffs.decide(writeoffs.propose(rent, "经营者死亡", [], park.finance), True, park.leader)
+    found = {i.name: i for i in registry(app).indicators}
+    with app.test_request_context(), force_locale("en"):
+        text, good = found["receivables.rent_collected"].compute(frozenset({park.psy.id}))
+    assert (text, good) == ("¥250.00 of ¥1,000.00 (25%)", False)
