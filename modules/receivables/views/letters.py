@@ -123,7 +123,7 @@ def letter_docx(letter_id: int):
             for n, i in enumerate(c["items"], 1)
         ]
         + [("合计", "", "", "", "", c["total"])],
-        (6, 11, 25, 19, 19, 20),  # a date or an amount on one line
+        (8, 12, 21, 19, 19, 21),  # a date or an amount stays on one line
         centered=(0, 3, 4),
     )
     doc.paragraph(f"合计金额(大写):人民币{c['capital']}")
