@@ -2,7 +2,9 @@
 
 - finance: receivables at her sites that may go up a reminder level (awaiting a
   letter; ``levels.due_clause``);
-- a handler (经手人): overdue receivables she handles.
+- a handler (经手人): overdue receivables she handles;
+- a leader (``receivables.approve``): write-offs at her sites awaiting a decision
+  that someone else proposed.
 """
 
 from flask import url_for
@@ -10,7 +12,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from modules.receivables import access, ledger, levels
-from modules.receivables.models import Receivable
+from modules.receivables.models import Receivable, WriteOff, WriteOffState
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.registry import TodoItem
@@ -47,4 +49,18 @@ def todo(user: User) -> list[TodoItem]:
                 overdue,
             )
             items.append(TodoItem(text, url_for("receivables.index")))
+    if user.can("receivables.approve"):
+        waiting = _count(
+            Receivable.id == WriteOff.receivable_id,
+            WriteOff.state == WriteOffState.PROPOSED,
+            WriteOff.proposed_by_id != user.id,
+            access.receivable_scope(user),
+        )
+        if waiting:
+            text = ngettext(
+                "%(num)s write-off awaits your decision",
+                "%(num)s write-offs await your decision",
+                waiting,
+            )
+            items.append(TodoItem(text, url_for("receivables.write_offs")))
     return items

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from modules.receivables import campaigns, writeoffs
 from modules.receivables.models import Allocation, CampaignItem, WriteOff, WriteOffState
+from modules.receivables.module import spec
 from parkops.attachments import Attachment
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -207,3 +208,19 @@ def test_the_write_off_pages_take_the_same_queries_for_2_or_20(
         return counts
 
     assert queries_for(2) == queries_for(20)
+
+
+def test_a_leader_is_told_of_the_write_offs_awaiting_her(park, debts, app, make_user):
+    psy, zoo = debts
+    boss = make_user("boss", ["finance", "leader"], all_sites=True)
+    writeoffs.propose(psy, "债务人已注销", [], boss)
+    writeoffs.propose(zoo, "动物园小卖部已关闭", [], park.finance)
+    psy_leader = make_user("psyleader", ["leader"], sites=[park.psy])
+
+    def todo(user):
+        with app.test_request_context("/"):
+            return [(i.text, i.url) for i in spec.todo(user)]
+
+    assert todo(park.leader) == [("2 write-offs await your decision", "/receivables/write-offs/")]
+    assert todo(psy_leader) == [("1 write-off awaits your decision", "/receivables/write-offs/")]
+    assert ("1 write-off awaits your decision", "/receivables/write-offs/") in todo(boss)  # not his
