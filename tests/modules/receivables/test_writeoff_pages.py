@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from modules.receivables import campaigns, writeoffs
+from modules.receivables import campaigns, generate, writeoffs
 from modules.receivables.models import Allocation, CampaignItem, WriteOff, WriteOffState
 from modules.receivables.module import spec
 from parkops.attachments import Attachment
@@ -224,3 +224,29 @@ def test_a_leader_is_told_of_the_write_offs_awaiting_her(park, debts, app, make_
     assert todo(park.leader) == [("2 write-offs await your decision", "/receivables/write-offs/")]
     assert todo(psy_leader) == [("1 write-off awaits your decision", "/receivables/write-offs/")]
     assert ("1 write-off awaits your decision", "/receivables/write-offs/") in todo(boss)  # not his
+
+
+def test_the_campaign_page_with_write_offs_takes_the_same_queries_for_4_or_40(
+    park, client, login, make_debtor, make_receivable, count_queries
+):
+    login(park.finance)
+
+    def queries_for(n):
+        debtor = make_debtor(f"商户{n}")
+        for i in range(n):
+            make_receivable(debtor, 10_00 + i, due_on=date(2019, 1, 1) + timedelta(days=i))
+        campaign = campaigns.start(f"清理{n}", park.psy.id, CUTOFF, park.finance, business_day())
+        written = generate.write_offs(
+            campaign.id, 2, park.finance.id, park.leader.id, business_day()
+        )
+        db.session.commit()
+        assert campaigns.progress(campaign).written_off == written >= n // 2
+        counts = []
+        page = f"/receivables/campaigns/{campaign.id}"
+        for url in (page, f"{page}.xlsx"):
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            counts.append(q.count)
+        return counts
+
+    assert queries_for(4) == queries_for(40)
