@@ -18,7 +18,7 @@ All of it is limited to the user's sites.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.facilities import demo, indicators, jobs, todo
+from modules.facilities import demo, indicators, jobs, subjects, todo
 from modules.facilities.cli import cli
 from modules.facilities.forms import CATEGORY_LABELS, REJECT_LABELS
 from modules.facilities.views import bp
@@ -35,6 +35,7 @@ from parkops.registry import (
     Permission,
     SubNavEntry,
 )
+from parkops.subjects import SubjectKind
 
 # The audit log in words (parkops/audit_words.py).
 AUDIT_ACTIONS = {
@@ -92,6 +93,14 @@ spec = ModuleSpec(
     name="facilities",
     label=_l("Facilities"),
     blueprint=bp,
+    subjects=(
+        SubjectKind(
+            subjects.SUBJECT_KIND,
+            _l("Facility"),
+            subjects.get_facility,
+            subjects.search_facilities,
+        ),
+    ),
     nav=(
         NavEntry(_l("Patrol"), "facilities.patrol_view", "facilities.view", "patrol"),
         NavEntry(_l("Repair orders"), "facilities.orders_list", "facilities.view", "repair"),

@@ -115,6 +115,8 @@ class FindingForm(FlaskForm):
     severity = SelectField(_l("Severity"), default="normal")
     subject_kind = SelectField(_l("Where (kind)"), validators=[Optional()])
     subject_text = StringField(_l("Where (code or name)"), validators=[Optional(), Length(max=100)])
+    # Set by the picker's script when a search result is chosen (its subject id).
+    subject_id = HiddenField()
     person_id = SelectField(
         _l("Staff member concerned (批评教育)"), coerce=int, validators=[Optional()]
     )
