@@ -1,6 +1,6 @@
 """Forms of the patrols module: parsing and validation of what people type."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from modules.patrols import phone_time
 from modules.patrols.models import AnswerType, ChecklistPurpose
 from parkops import labels
 
@@ -79,10 +80,7 @@ class StartForm(FlaskForm):
 
     def client_started_at(self) -> datetime | None:
         """When the phone started the run (UTC), or None for a run started online."""
-        try:
-            return datetime.fromtimestamp(int(self.started_at.data) / 1000, UTC)
-        except (TypeError, ValueError, OverflowError, OSError):
-            return None
+        return phone_time.from_ms(self.started_at.data)
 
 
 class ScanForm(FlaskForm):

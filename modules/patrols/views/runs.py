@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.patrols import checklists, findings, routes, runs, slots
+from modules.patrols import checklists, findings, phone_time, routes, runs, slots
 from modules.patrols.errors import PatrolError
 from modules.patrols.forms import ScanForm, StartForm
 from modules.patrols.models import Answer, Checklist, Finding, Route, Run, Scan
@@ -113,6 +113,7 @@ def _page(run: Run, scan_form: ScanForm | None = None, error: str = "", status: 
         photos=runs.photo_count([a.id for a in answers.values()]),
         score=runs.score(run, answers),
         may_run=runs.may_run(current_user, run),
+        differs=phone_time.differs,
         scan_form=scan_form or ScanForm(formdata=None),
         run_findings=db.session.scalars(
             select(Finding).where(Finding.run_id == run.id).order_by(Finding.id)
@@ -155,7 +156,8 @@ def _scan_post(found: Run):
     if form.validate():
         try:
             key = request.form.get(idempotency.FIELD)
-            runs.scan(found, form.scanned.data, current_user, form.location(), key)
+            made_at = phone_time.from_ms(request.form.get(phone_time.FIELD))
+            runs.scan(found, form.scanned.data, current_user, form.location(), key, made_at)
             return redirect(url_for("patrols.run", run_id=found.id), 303)
         except PatrolError as refused:
             form.scanned.errors = [str(refused)]
@@ -198,7 +200,8 @@ def _answers_post(found: Run):
         key = request.form.get(idempotency.FIELD)
         submit = "submit" in request.form
         note = request.form.get("note", "")
-        runs.save_answers(found, _inputs(), note, current_user, key, submit=submit)
+        made_at = phone_time.from_ms(request.form.get(phone_time.FIELD))
+        runs.save_answers(found, _inputs(), note, current_user, key, submit, made_at)
         return redirect(url_for("patrols.run", run_id=found.id), 303)
     except PatrolError as refused:
         return _page(db.session.get(Run, found.id), error=str(refused), status=422)
