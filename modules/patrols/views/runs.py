@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from modules.patrols import checklists, findings, phone_time, routes, runs, slots
 from modules.patrols.errors import PatrolError
@@ -116,7 +117,10 @@ def _page(run: Run, scan_form: ScanForm | None = None, error: str = "", status: 
         differs=phone_time.differs,
         scan_form=scan_form or ScanForm(formdata=None),
         run_findings=db.session.scalars(
-            select(Finding).where(Finding.run_id == run.id).order_by(Finding.id)
+            select(Finding)
+            .where(Finding.run_id == run.id)
+            .options(selectinload(Finding.reactions))  # what other modules did, one query
+            .order_by(Finding.id)
         ).all(),
         error=error,
     )
