@@ -1,5 +1,6 @@
 """On a phone, an inspector records a finding at a facility found by typing part of its
-code in the subject picker and choosing it with the keyboard, then by a tap."""
+code in the subject picker and choosing it with the keyboard, then by a tap; the repair
+order the facilities module opened for it is linked on the finding."""
 
 import re
 
@@ -48,6 +49,8 @@ def test_a_facility_is_picked_by_live_search_on_a_phone(live_server, phone, sign
     phone.locator("form.card button[type=submit]").click()
     phone.wait_for_url(re.compile(r"/patrols/findings/\d+$"))
     expect(phone.locator("a[href^='/facilities/']", has_text=picked)).to_be_visible()
+    # The facilities module heard of it and opened a repair order, linked on the finding.
+    expect(phone.locator("[data-reaction] a[href^='/facilities/orders/']")).to_be_visible()
     screenshot(phone, "finding-at-facility")
     finding_id = int(phone.url.rsplit("/", 1)[-1])
     with live_server.app.app_context():
