@@ -30,11 +30,19 @@ class Permission:
     default_roles: tuple[str, ...] = ()
 
 
+def holds_any(user, permission: str | tuple[str, ...]) -> bool:
+    """Whether ``user`` holds ``permission``, or any of them when it is a tuple."""
+    return any(user.can(p) for p in ((permission,) if isinstance(permission, str) else permission))
+
+
 @dataclass(frozen=True)
 class NavEntry:
+    """An entry of the main navigation, shown to users holding ``permission`` (any of
+    them when it is a tuple: a page several roles open, each by its own permission)."""
+
     label: str | LazyString
     endpoint: str
-    permission: str
+    permission: str | tuple[str, ...]
     icon: str = ""
     also: tuple[str, ...] = ()  # other endpoints that mark this entry current
 

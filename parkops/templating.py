@@ -10,14 +10,14 @@ from parkops import idempotency, labels
 from parkops.auth.services import is_demo
 from parkops.i18n import LANGUAGES
 from parkops.money import format_fen
-from parkops.registry import registry
+from parkops.registry import holds_any, registry
 from parkops.timeutil import business_day
 
 
 def _nav():
     if not current_user.is_authenticated:
         return []
-    return [e for e in registry(current_app).nav if current_user.can(e.permission)]
+    return [e for e in registry(current_app).nav if holds_any(current_user, e.permission)]
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -48,14 +48,7 @@ def _subnav(module: str) -> list[tuple[object, bool]]:
     spec = registry(current_app).spec(module)
     if spec is None or not current_user.is_authenticated:
         return []
-    shown = [
-        e
-        for e in spec.subnav
-        if any(
-            current_user.can(p)
-            for p in ((e.permission,) if isinstance(e.permission, str) else e.permission)
-        )
-    ]
+    shown = [e for e in spec.subnav if holds_any(current_user, e.permission)]
     current = current_nav_entry(shown, request.endpoint)
     return [(e, e is current) for e in shown]
 

@@ -2,7 +2,8 @@
 items, two or three checkpoint scans each) and 100,000 findings, on top of the demo.
 
 Inserted in bulk with explicit ids, in batches; the sequences are moved past them on
-PostgreSQL. ``RUNS`` and ``FINDINGS`` scale it down (the bench test uses a few hundred).
+PostgreSQL. ``setup``'s ``scale`` (0.01: the hundredth the bench compares with) and
+``RUNS`` and ``FINDINGS`` scale it down (the bench test uses a few hundred).
 
 Pages: the inspector's run page (an open run with half its answers), the findings
 list (open, past deadline, all) and the leader's page of today's slots.
@@ -55,8 +56,10 @@ def _move_sequences(*models) -> None:
         db.session.execute(text(sql))
 
 
-def setup(app: Flask) -> None:
+def setup(app: Flask, scale: float = 1.0) -> None:
+    """Add ``scale`` of the volume: RUNS runs (five answers each) and FINDINGS findings."""
     rng = random.Random(12)
+    total = max(1, round(RUNS * scale))
     checklist = db.session.scalar(select(Checklist).where(Checklist.name == CHECKLIST))
     route = db.session.scalar(select(Route).where(Route.name == ROUTE))
     inspector = db.session.scalar(select(User.id).where(User.username == "inspector"))
@@ -71,8 +74,8 @@ def setup(app: Flask) -> None:
     now = utcnow()
     first_run = _next_id(Run)
     runs, answers, scans = [], [], []
-    for n in range(RUNS):
-        started = now - timedelta(minutes=30 * (RUNS - n))
+    for n in range(total):
+        started = now - timedelta(minutes=30 * (total - n))
         run_id = first_run + n
         runs.append(
             {
@@ -111,7 +114,7 @@ def setup(app: Flask) -> None:
         if len(answers) >= 5 * BATCH:
             _flush(runs, scans, answers)
     _flush(runs, scans, answers)
-    _findings(rng, route, inspector, first_run, now)
+    _findings(rng, route, inspector, (first_run, total), round(FINDINGS * scale), now)
     _move_sequences(Run, Scan, Answer, Finding)
     db.session.commit()
 
@@ -123,22 +126,24 @@ def _flush(runs: list, scans: list, answers: list) -> None:
     runs.clear(), scans.clear(), answers.clear()
 
 
-def _findings(rng, route: Route, inspector: int, first_run: int, now) -> None:
+def _findings(rng, route: Route, inspector: int, runs: tuple[int, int], count: int, now) -> None:
+    """``count`` findings of the ``runs`` added (first id, how many)."""
+    first_run, total = runs
     today = now.date()
     rows = []
-    for n in range(FINDINGS):
+    for n in range(count):
         state = rng.choices(("open", "fixed", "verified"), (2, 1, 7))[0]
         rows.append(
             {
                 "site_id": route.site_id,
-                "run_id": first_run + (n * 4) % max(RUNS, 1),
+                "run_id": first_run + (n * 4) % total,
                 "summary": f"进水口漂浮垃圾未清理 {n}",
                 "subject_kind": "patrols.checkpoint",
                 "subject_id": route.checkpoints[n % len(route.checkpoints)].id,
                 "subject_label": route.checkpoints[n % len(route.checkpoints)].name,
                 "severity": "normal",
                 "recorded_by_id": inspector,
-                "recorded_at": now - timedelta(minutes=7 * (FINDINGS - n)),
+                "recorded_at": now - timedelta(minutes=7 * (count - n)),
                 "owner_id": inspector,
                 "deadline": today + timedelta(days=rng.randint(-30, 10)),
                 "state": state,

@@ -18,10 +18,11 @@ All of it is limited to the user's sites.
 
 from flask_babel import lazy_gettext as _l
 
-from modules.facilities import demo, indicators, jobs, todo
+from modules.facilities import demo, indicators, jobs, patrol_findings, subjects, todo
 from modules.facilities.cli import cli
 from modules.facilities.forms import CATEGORY_LABELS, REJECT_LABELS
 from modules.facilities.views import bp
+from parkops import signals
 from parkops.audit_words import one_of, person
 from parkops.module_settings import Setting
 from parkops.registry import (
@@ -35,6 +36,7 @@ from parkops.registry import (
     Permission,
     SubNavEntry,
 )
+from parkops.subjects import SubjectKind
 
 # The audit log in words (parkops/audit_words.py).
 AUDIT_ACTIONS = {
@@ -49,6 +51,7 @@ AUDIT_ACTIONS = {
     "facilities.order_rejected": _l("Damage report rejected"),
     "facilities.imported": _l("Facilities imported"),
     "facilities.report_split": _l("Visitor report split into its own repair order"),
+    "facilities.order_from_finding": _l("Repair order opened for a finding"),
 }
 AUDIT_OBJECTS = {
     "facility": AuditObject(_l("Facility"), "facilities.facility", "facility_id"),
@@ -92,6 +95,15 @@ spec = ModuleSpec(
     name="facilities",
     label=_l("Facilities"),
     blueprint=bp,
+    subjects=(
+        SubjectKind(
+            subjects.SUBJECT_KIND,
+            _l("Facility"),
+            subjects.get_facility,
+            subjects.search_facilities,
+        ),
+    ),
+    reactions=((signals.finding_recorded, patrol_findings.on_finding),),
     nav=(
         NavEntry(_l("Patrol"), "facilities.patrol_view", "facilities.view", "patrol"),
         NavEntry(_l("Repair orders"), "facilities.orders_list", "facilities.view", "repair"),

@@ -146,11 +146,20 @@ def add_finding(
         )
         for reaction in reactions:
             db.session.add(
-                FindingReaction(finding_id=finding.id, text=reaction.text[:300], url=reaction.url)
+                FindingReaction(
+                    finding_id=finding.id, text=reaction.text[:300], url=_local_path(reaction.url)
+                )
             )
     link_evidence(EVIDENCE_FINDING, finding.id, finding.summary, site_id=site_id)
     audit.record("patrols.finding_recorded", "patrol_finding", finding.id, {}, actor=user)
     return finding
+
+
+def _local_path(url: str) -> str:
+    """A reaction's link when it is a path of this installation ("/greening/…"), else ""
+    (the page shows the text alone): no other site, no ``javascript:``."""
+    ok = url.startswith("/") and not url.startswith("//") and "\\" not in url
+    return url if ok and len(url) <= 500 else ""
 
 
 def record_finding(

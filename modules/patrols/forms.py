@@ -1,6 +1,6 @@
 """Forms of the patrols module: parsing and validation of what people type."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from modules.patrols import phone_time
 from modules.patrols.models import AnswerType, ChecklistPurpose
 from parkops import labels
 
@@ -79,10 +80,7 @@ class StartForm(FlaskForm):
 
     def client_started_at(self) -> datetime | None:
         """When the phone started the run (UTC), or None for a run started online."""
-        try:
-            return datetime.fromtimestamp(int(self.started_at.data) / 1000, UTC)
-        except (TypeError, ValueError, OverflowError, OSError):
-            return None
+        return phone_time.from_ms(self.started_at.data)
 
 
 class ScanForm(FlaskForm):
@@ -115,6 +113,8 @@ class FindingForm(FlaskForm):
     severity = SelectField(_l("Severity"), default="normal")
     subject_kind = SelectField(_l("Where (kind)"), validators=[Optional()])
     subject_text = StringField(_l("Where (code or name)"), validators=[Optional(), Length(max=100)])
+    # Set by the picker's script when a search result is chosen (its subject id).
+    subject_id = HiddenField()
     person_id = SelectField(
         _l("Staff member concerned (批评教育)"), coerce=int, validators=[Optional()]
     )

@@ -211,6 +211,10 @@ class Run(Base):
     # The key a phone started it with offline: its queued scans and answers name the run
     # by it, as the phone did not know the run's id when it queued them.
     start_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When the server received the start and the submission (UTC); started_at and
+    # submitted_at are when the phone made them (phone_time.py). None: before 2026-12.
+    start_received_at: Mapped[datetime | None]
+    submit_received_at: Mapped[datetime | None]
 
     version: Mapped[ChecklistVersion] = relationship(lazy="joined")
     route: Mapped[Route] = relationship(lazy="joined")
@@ -231,7 +235,8 @@ class Scan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("pat_runs.id"))
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("pat_checkpoints.id"))
-    scanned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scanned_at: Mapped[datetime] = mapped_column(default=utcnow)  # on the phone (phone_time.py)
+    received_at: Mapped[datetime | None]  # by the server (None: before 2026-12)
     latitude: Mapped[float | None]  # degrees (WGS 84), when the browser allowed it
     longitude: Mapped[float | None]
     accuracy_m: Mapped[float | None]  # metres
@@ -251,7 +256,8 @@ class Answer(Base):
     passed: Mapped[bool | None]  # pass/fail items
     value: Mapped[str] = mapped_column(String(200), default="")  # number, choice or text
     note: Mapped[str] = mapped_column(Text, default="")
-    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)  # on the phone (phone_time.py)
+    received_at: Mapped[datetime | None]  # by the server (None: before 2026-12)
 
 
 class Severity(enum.StrEnum):

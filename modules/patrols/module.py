@@ -74,7 +74,12 @@ spec = ModuleSpec(
     name="patrols",
     label=_l("Patrols"),
     blueprint=bp,
-    nav=(NavEntry(_l("Supervision"), "patrols.index", "patrols.view"),),
+    # Crews reach their own patrols from the main navigation too.
+    nav=(
+        NavEntry(
+            _l("Supervision"), "patrols.index", ("patrols.view", "patrols.run", "patrols.patrol")
+        ),
+    ),
     permissions=(
         Permission(
             "patrols.view", _l("See checklists, routes and patrol runs"), ("inspector", "leader")

@@ -10,7 +10,7 @@ wrote (parkops/idempotency.py).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask import url_for
@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from modules.patrols import findings, schedules
+from modules.patrols import findings, phone_time, schedules
 from modules.patrols.errors import PatrolError
 from modules.patrols.models import (
     Answer,
@@ -41,8 +41,6 @@ from parkops.timeutil import utcnow
 EVIDENCE_RUN = "patrols.run"  # the ledger's evidence kind of a submitted run
 PHOTO_ANSWER = "patrols.answer"  # attachments' owner_kind: a photo of one answer
 MAX_PHOTOS = 4  # per answer
-OFFLINE_FOR = timedelta(hours=24)  # a run started offline is taken this long after
-CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not refused
 
 
 @dataclass
@@ -84,9 +82,10 @@ def start_run(
     """A new run of the checklist's current version along ``route``; it fulfils the
     scheduled slot open when it started for that checklist and route, if any.
 
-    ``started_at`` (UTC) is when a phone started it offline (None: now); ``key`` then
-    also names the run for the scans and answers the phone queued after it
-    (``Run.start_key``). A time in the future or more than ``OFFLINE_FOR`` ago is refused.
+    ``started_at`` (UTC) is when a phone started it offline (None: now; bounded by
+    ``phone_time.bounded``: refused ahead of the server's clock or a day old); ``key``
+    then also names the run for the scans and answers the phone queued after it
+    (``Run.start_key``).
 
     PatrolError when the user may not run patrols at the route's site, the
     checklist belongs to another site or has no version, or the user is a crew
@@ -94,15 +93,14 @@ def start_run(
     """
     try:
         now = utcnow()
-        if started_at is not None and not now - OFFLINE_FOR <= started_at <= now + CLOCK_SKEW:
-            raise PatrolError(_("The phone's start time is not plausible: start the run again."))
+        offline, started_at = started_at is not None, phone_time.bounded(started_at, now)
         crew_only = not user.can("patrols.run")
         if crew_only and not user.can("patrols.patrol") or not user.can_see_site(route.site_id):
             raise PatrolError(_("You may not run patrols at this site."))
         version = checklist.current_version
         if checklist.site_id != route.site_id or version is None:
             raise PatrolError(_("This checklist is not used on this route's site."))
-        schedule, due = schedules.slot_for_run(checklist, route, started_at or now)
+        schedule, due = schedules.slot_for_run(checklist, route, started_at)
         if crew_only and not (schedule and schedules.is_assigned(user, schedule)):
             raise PatrolError(_("No patrol of yours is due now on this route."))
         run = Run(
@@ -112,8 +110,9 @@ def start_run(
             inspector_id=user.id,
             schedule_id=schedule.id if schedule else None,
             due_at=due,
-            started_at=started_at or now,
-            start_key=key if started_at is not None else None,
+            started_at=started_at,
+            start_received_at=now,
+            start_key=key if offline else None,
         )
         db.session.add(run)
         db.session.flush()
@@ -138,15 +137,20 @@ def scan(
     user: User,
     location: tuple[float, float, float | None] | None = None,
     key: str | None = None,
+    made_at: datetime | None = None,
 ) -> Checkpoint:
     """Record that ``user`` reached the checkpoint whose label read ``scanned`` (its scan
-    URL or token); ``location`` is (latitude, longitude in degrees, accuracy in metres).
+    URL or token); ``location`` is (latitude, longitude in degrees, accuracy in metres);
+    ``made_at`` (UTC) when the phone scanned it (``phone_time.in_run``; None: now).
 
     A checkpoint scanned again keeps its first scan. PatrolError when the run is
-    locked or not the user's, or the label is unknown or of another route.
+    locked or not the user's, the label is unknown or of another route, or the
+    phone's time is refused.
     """
     try:
         _refuse_unless_open(run, user)
+        now = utcnow()
+        scanned_at = phone_time.in_run(made_at, run.started_at, now)
         token = token_from(scanned)
         checkpoint = checkpoint_by_token(token)
         if checkpoint is None or checkpoint.removed_at is not None:
@@ -167,6 +171,8 @@ def scan(
                     latitude=lat,
                     longitude=lon,
                     accuracy_m=accuracy,
+                    scanned_at=scanned_at,
+                    received_at=now,
                     position=checkpoint.position,
                     code=checkpoint.code,
                     name=checkpoint.name,
@@ -206,16 +212,22 @@ def save_answers(
     user: User,
     key: str | None = None,
     submit: bool = False,
+    made_at: datetime | None = None,
 ) -> Run:
     """Save the posted answers (by item id) and the run's note; with ``submit``, then
     check the run is complete, lock it and turn its failed items into findings.
+    ``made_at`` (UTC): when the phone saved or submitted them (``phone_time.in_run``;
+    None: now); the answers and the submission are stored at that time.
 
-    PatrolError (nothing stored) when the run is locked or not the user's, an
-    answer does not fit its item, a photo is refused, or on submit: a checkpoint
-    not reached, an item unanswered, a photo item without a photo.
+    PatrolError (nothing stored) when the run is locked or not the user's, the
+    phone's time is refused, an answer does not fit its item, a photo is refused,
+    or on submit: a checkpoint not reached, an item unanswered, a photo item without
+    a photo.
     """
     try:
         _refuse_unless_open(run, user)
+        now = utcnow()
+        made = phone_time.in_run(made_at, run.started_at, now)
         items = {i.id: i for i in run.version.items}
         saved = {
             a.item_id: a for a in db.session.scalars(select(Answer).where(Answer.run_id == run.id))
@@ -230,7 +242,8 @@ def save_answers(
                 if answer is None:
                     answer = saved[item_id] = Answer(run_id=run.id, item_id=item_id)
                     db.session.add(answer)
-                answer.passed, answer.value, answer.answered_at = passed, value, utcnow()
+                answer.passed, answer.value = passed, value
+                answer.answered_at, answer.received_at = made, now
             if answer is not None:
                 answer.note = posted.note.strip()
                 db.session.flush()
@@ -241,7 +254,7 @@ def save_answers(
             missing = incomplete(run)
             if missing:
                 raise PatrolError(_("Not ready to submit: %(what)s.", what="; ".join(missing)))
-            run.submitted_at = utcnow()
+            run.submitted_at, run.submit_received_at = made, now
             found = findings.failed_items_to_findings(run, user)
             summary = f"{run.version.checklist.name} · {run.route.name}"
             link_evidence(EVIDENCE_RUN, run.id, summary, site_id=run.site_id)
@@ -273,7 +286,7 @@ def photo_count(answer_ids: list[int]) -> dict[int, int]:
         .where(Attachment.owner_kind == PHOTO_ANSWER, Attachment.owner_id.in_(answer_ids))
         .group_by(Attachment.owner_id)
     )
-    return dict(rows.tuples().all())
+    return {owner_id: count for owner_id, count in rows}
 
 
 def incomplete(run: Run) -> list[str]:

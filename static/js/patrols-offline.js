@@ -1,6 +1,8 @@
 // Patrols offline: on a run page with no network, the scan and answer forms are queued
 // in IndexedDB, then sent in order, each with its own idempotency key, when the network
-// returns. A submission sent twice is taken once by the server. What waits is listed in
+// returns. Each carries the phone's time when it was made (made_at, ms since 1970: the
+// server stores it, modules/patrols/phone_time.py). A submission sent twice is taken once
+// by the server. What waits is listed in
 // #pat-outbox and the answers waiting are put back in the form when the page is drawn
 // again; what the server refused is shown after the page reloads. Online with nothing
 // waiting, and without script, the forms post as usual.
@@ -98,6 +100,7 @@
   function enqueue(form, submitter) {
     var data = new FormData(form, submitter);
     data.set(KEY_FIELD, key()); // one key per submission, even from the same page
+    data.set("made_at", String(Date.now())); // the phone's time now, not when it is sent
     var entries = [];
     data.forEach(function (value, name) {
       if (!(value instanceof File) || value.name) entries.push([name, value]);
@@ -213,7 +216,7 @@
   if ("serviceWorker" in navigator && window.caches) {
     navigator.serviceWorker.register(outbox.dataset.worker, { scope: outbox.dataset.scope })
       .then(function () { return navigator.serviceWorker.ready; })
-      .then(function () { return caches.open("patrols-v1"); })
+      .then(function () { return caches.open("patrols-v2"); })
       .then(function (cache) {
         var assets = Array.prototype.map.call(
           document.querySelectorAll("link[rel=stylesheet], script[src]"),

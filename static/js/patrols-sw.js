@@ -3,10 +3,16 @@
 // the run page stored (patrols.js puts it in the cache); static files come from the
 // cache first. Posts are never touched here: patrols.js queues them in IndexedDB.
 "use strict";
-var CACHE = "patrols-v1";
+var CACHE = "patrols-v2"; // a new name when the cached scripts change (the old one is dropped)
 
 self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("patrols-") === 0 && name !== CACHE;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;

@@ -64,6 +64,11 @@ def test_patrols_scenario_loads_runs_and_findings_and_its_pages_answer(app, monk
     demo.load()
     answers_before, findings_before = _count(Answer), _count(Finding)
 
+    patrols.setup(app, scale=0.5)  # the share of the volume the bench asks for
+    assert _count(Answer) == answers_before + 20 * 5
+    assert _count(Finding) == findings_before + 15
+    answers_before, findings_before = _count(Answer), _count(Finding)
+
     patrols.setup(app)
 
     assert _count(Answer) == answers_before + 40 * 5

@@ -4,7 +4,7 @@ finding's follow-up fixed by its owner and verified by the inspector."""
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import zxingcpp
@@ -127,6 +127,13 @@ def test_a_run_done_offline_arrives_exactly_once_when_back_online(
     run_id = int(phone.url.rsplit("/", 1)[-1])
     urls = [_label_url(phone, checkpoint_id) for checkpoint_id, _t in _checkpoints(live_server.app)]
     expect(phone.locator("html")).to_have_attribute("data-offline-ready", "1")
+    # The run began an hour ago; the phone walks it half an hour ago, with no network.
+    walked = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    with live_server.app.app_context():
+        begun = db.session.get(Run, run_id)
+        begun.started_at = begun.start_received_at = walked - timedelta(minutes=30)
+        db.session.commit()
+    phone.clock.set_fixed_time(walked)
 
     phone.context.set_offline(True)
     phone.reload()  # on the water: the page comes from the service worker's cache
@@ -162,7 +169,15 @@ def test_a_run_done_offline_arrives_exactly_once_when_back_online(
         assert db.session.scalar(answers) == 5
         findings = select(func.count()).select_from(Finding).where(Finding.run_id == run_id)
         assert db.session.scalar(findings) == 1
+        # Stored at the phone's time when it was walked, not when the network came back.
+        scans = db.session.scalars(select(Scan).where(Scan.run_id == run_id)).all()
+        assert {s.scanned_at for s in scans} == {walked}
+        assert all(s.received_at - walked >= timedelta(minutes=29) for s in scans)
+        assert run.submitted_at == walked
+        answered = select(Answer.answered_at).where(Answer.run_id == run_id)
+        assert set(db.session.scalars(answered)) == {walked}
     assert phone.locator("#pat-outbox").is_hidden()
+    expect(phone.locator(".pat-received").first).to_be_visible()  # made vs received shown
 
 
 def test_a_run_started_offline_from_its_kept_sheet_arrives_once_with_its_start_time(

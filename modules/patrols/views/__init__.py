@@ -39,4 +39,5 @@ from modules.patrols.views import (  # noqa: E402, F401
     runs,
     schedules,
     sheets,
+    subjects,
 )

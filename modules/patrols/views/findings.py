@@ -77,6 +77,11 @@ def _subject(form: FindingForm) -> subjects.Subject | None:
     kind, text = form.subject_kind.data, (form.subject_text.data or "").strip()
     if not kind or not text:
         return None
+    picked = form.subject_id.data or ""
+    if picked.isdigit():  # chosen in the picker: taken while the text is still its label
+        chosen = subjects.resolve(kind, int(picked), current_user)
+        if chosen is not None and chosen.label == text:
+            return chosen
     found = subjects.search(kind, text, current_user, 6)
     exact = [s for s in found if s.label == text or s.label.split(" ", 1)[0] == text]
     if len(exact) == 1 or len(found) == 1:

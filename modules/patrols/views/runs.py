@@ -14,8 +14,9 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from modules.patrols import checklists, findings, routes, runs, slots
+from modules.patrols import checklists, findings, phone_time, routes, runs, slots
 from modules.patrols.errors import PatrolError
 from modules.patrols.forms import ScanForm, StartForm
 from modules.patrols.models import Answer, Checklist, Finding, Route, Run, Scan
@@ -113,9 +114,13 @@ def _page(run: Run, scan_form: ScanForm | None = None, error: str = "", status: 
         photos=runs.photo_count([a.id for a in answers.values()]),
         score=runs.score(run, answers),
         may_run=runs.may_run(current_user, run),
+        differs=phone_time.differs,
         scan_form=scan_form or ScanForm(formdata=None),
         run_findings=db.session.scalars(
-            select(Finding).where(Finding.run_id == run.id).order_by(Finding.id)
+            select(Finding)
+            .where(Finding.run_id == run.id)
+            .options(selectinload(Finding.reactions))  # what other modules did, one query
+            .order_by(Finding.id)
         ).all(),
         error=error,
     )
@@ -155,7 +160,8 @@ def _scan_post(found: Run):
     if form.validate():
         try:
             key = request.form.get(idempotency.FIELD)
-            runs.scan(found, form.scanned.data, current_user, form.location(), key)
+            made_at = phone_time.from_ms(request.form.get(phone_time.FIELD))
+            runs.scan(found, form.scanned.data, current_user, form.location(), key, made_at)
             return redirect(url_for("patrols.run", run_id=found.id), 303)
         except PatrolError as refused:
             form.scanned.errors = [str(refused)]
@@ -198,7 +204,8 @@ def _answers_post(found: Run):
         key = request.form.get(idempotency.FIELD)
         submit = "submit" in request.form
         note = request.form.get("note", "")
-        runs.save_answers(found, _inputs(), note, current_user, key, submit=submit)
+        made_at = phone_time.from_ms(request.form.get(phone_time.FIELD))
+        runs.save_answers(found, _inputs(), note, current_user, key, submit, made_at)
         return redirect(url_for("patrols.run", run_id=found.id), 303)
     except PatrolError as refused:
         return _page(db.session.get(Run, found.id), error=str(refused), status=422)
