@@ -10,7 +10,7 @@ score. The round: the zone's site's open round of the latest month. No open roun
 or no item of that name: no deduction, and the Reaction says why.
 """
 
-from flask import url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -86,5 +86,8 @@ def on_finding_recorded(
             item=item.name,
             month=round_.label,
         ),
-        url_for("greening.assess_zone", round_id=round_.id, zone_id=zone.id),
+        # Built without a request too: a finding may come from a job.
+        current_app.url_map.bind("").build(
+            "greening.assess_zone", {"round_id": round_.id, "zone_id": zone.id}
+        ),
     )
