@@ -78,10 +78,10 @@ def payouts_xlsx(round_id: int):
     zones.filter()
     people = book.sheet(
         _("Per person"),
-        [Column(_("Person"), 16), Column(_("Zones"), 40), Column(_("Amount"), 14, "fen")],
+        [Column(_("Person"), 20), Column(_("Zones"), 10, "number"), Column(_("Amount"), 14, "fen")],
     )
     for p in found.people:
-        people.append([p.name, "、".join(p.zones), p.amount_fen])
+        people.append([p.name, len(p.zones), p.amount_fen])
     people.append([_("Total"), "", sum(p.amount_fen for p in found.people)], bold=True)
     return send_file(
         BytesIO(book.to_bytes()),
