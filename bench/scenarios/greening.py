@@ -173,7 +173,7 @@ def pages(app: Flask) -> list[Page]:
     ).one()
     round_id = db.session.scalar(select(Round.id).where(Round.closed_at.is_(None)))
     closed = select(Round.id).where(Round.closed_at.is_not(None), Round.site_id == zone_site)
-    closed_id = db.session.scalar(closed.order_by(Round.month.desc()).limit(1))
+    closed_id = db.session.scalar(closed.order_by(Round.id.desc()).limit(1))  # 500 zones
     return [
         Page("greening plan, gardener", "/greening/plan", "gardener"),
         Page("greening zones, office", "/greening/", "office"),
