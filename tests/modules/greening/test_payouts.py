@@ -150,12 +150,16 @@ def test_a_closed_round_keeps_the_bands_of_the_day_it_closed(grove, closed_round
     before = [r.amount_fen for r in payouts.sheet(closed_round).rows]
     bands.add_version(business_day(), [BandData(0, 99999)], grove.office)
     db.session.expire_all()
-    assert [r.amount_fen for r in payouts.sheet(closed_round).rows] == before == [
-        10000,
-        10000,
-        -100,
-        -100,
-    ]
+    assert (
+        [r.amount_fen for r in payouts.sheet(closed_round).rows]
+        == before
+        == [
+            10000,
+            10000,
+            -100,
+            -100,
+        ]
+    )
 
 
 @pytest.mark.parametrize(
@@ -258,3 +262,19 @@ def test_who_sees_payouts(client, as_user, grove, closed_round, band_table):
     db.session.commit()
     as_user(grove.office)  # sees both sites
     assert client.get(f"/greening/rounds/{other.id}/payouts").status_code == 200
+
+
+def test_the_bands_page_query_count_does_not_grow_with_versions(
+    client, as_user, grove, band_table, count_queries
+):
+    as_user(grove.office)
+    db.session.expire_all()
+    with count_queries() as few:
+        assert client.get("/greening/bands").status_code == 200
+    for days in range(1, 6):
+        rows = [BandData(90, 100 * days), BandData(0, -days)]
+        bands.add_version(business_day() + timedelta(days=days), rows, grove.office)
+    db.session.expire_all()
+    with count_queries() as many:
+        assert client.get("/greening/bands").status_code == 200
+    assert many.count == few.count

@@ -96,3 +96,26 @@ def test_never_after_closing(client, as_user, grove, recorded):
     client.post(url(deduction), data={"reason": "记错"})
     assert score() == 90
     assert db.session.get(Deduction, deduction.id).withdrawn_at is None
+
+
+def test_the_zone_page_query_count_does_not_grow_with_withdrawals(
+    client, as_user, grove, recorded, rules_in_force, count_queries
+):
+    round_, zone, deduction = recorded
+    page_url = f"/greening/rounds/{round_.id}/zones/{zone.id}"
+    as_user(grove.assessor)
+    db.session.expire_all()
+    with count_queries() as few:
+        assert client.get(page_url).status_code == 200
+    watering = next(i for i in rules_in_force.items if i.name == "浇水")
+    for n in range(6):
+        more = rounds.add_deduction(
+            round_, zone, watering.id, 1, "", None, grove.assessor, None, "/"
+        )
+        if n % 2:
+            withdrawals.withdraw(more, "记错", grove.assessor)
+    db.session.expire_all()
+    with count_queries() as many:
+        page = client.get(page_url).get_data(as_text=True)
+    assert page.count("Withdrawn: 记错") == 3
+    assert many.count == few.count
