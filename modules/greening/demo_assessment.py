@@ -97,7 +97,8 @@ def load() -> None:
         for zone in scored:
             _assess(round_, zone, version, day, FOUND[back].get(zone.code, []), assessor)
         if back:
-            round_.closed_at = local_midnight_utc(day + timedelta(days=12))
+            # Twelve days after, but never in the future (early in a month).
+            round_.closed_at = local_midnight_utc(min(day + timedelta(days=12), today))
             round_.closed_by_id = office.id
     db.session.commit()
     _appeals(office)
