@@ -7,8 +7,13 @@ Who may do what (default roles; admin holds everything), always at the user's si
   leader, office);
 - ``greening.work``: answer for a zone as its responsible person (gardener);
 - ``greening.manage``: add and edit zones, change the roster, upload a site's plan
-  and draw zones on it, edit the scoring rules, open rounds (office);
-- ``greening.assess``: open rounds and score zones in them (assessor).
+  and draw zones on it, edit the scoring rules and the payout bands, open rounds,
+  withdraw deductions (office);
+- ``greening.assess``: open rounds, score zones in them and withdraw the deductions
+  one recorded (assessor).
+
+Patrol findings about a zone deduct in its open round (``findings.py``, a reaction to
+``signals.finding_recorded``).
 """
 
 from flask_babel import lazy_gettext as _l
