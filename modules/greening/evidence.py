@@ -44,11 +44,12 @@ def task_done(task: Task, created_at=None) -> None:
 
 def round_closed(round_: Round, scored: int, mean: float | None, created_at=None) -> None:
     """Link a closed round (in the caller's transaction): its month, zones scored, mean."""
+    mean_text = "—" if mean is None else f"{mean:.1f}"
     summary = _(
         "%(site)s, round %(month)s: %(n)d zones scored, mean %(mean)s",
         site=round_.site.name,
         month=round_.label,
         n=scored,
-        mean="—" if mean is None else f"{mean:.1f}",
+        mean=mean_text,
     )
     link_evidence(ROUND, round_.id, summary, site_id=round_.site_id, created_at=created_at)
