@@ -168,8 +168,12 @@ def _rounds(site: Site, names: dict[str, int]) -> None:
 
 
 def pages(app: Flask) -> list[Page]:
-    zone_id = db.session.scalar(select(Zone.id).where(Zone.code == "PSY-B0250"))
+    zone_id, zone_site = db.session.execute(
+        select(Zone.id, Zone.site_id).where(Zone.code == "PSY-B0250")
+    ).one()
     round_id = db.session.scalar(select(Round.id).where(Round.closed_at.is_(None)))
+    closed = select(Round.id).where(Round.closed_at.is_not(None), Round.site_id == zone_site)
+    closed_id = db.session.scalar(closed.order_by(Round.id.desc()).limit(1))  # 500 zones
     return [
         Page("greening plan, gardener", "/greening/plan", "gardener"),
         Page("greening zones, office", "/greening/", "office"),
@@ -183,4 +187,6 @@ def pages(app: Flask) -> list[Page]:
             "assessor",
         ),
         Page("greening appeals, office", "/greening/appeals", "office"),
+        Page("greening payout sheet, office", f"/greening/rounds/{closed_id}/payouts", "office"),
+        Page("greening payout bands, office", "/greening/bands", "office"),
     ]

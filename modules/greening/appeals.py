@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from modules.greening import rounds, zones
+from modules.greening import evidence, rounds, zones
 from modules.greening.models import (
     Appeal,
     AppealDecision,
@@ -46,10 +46,12 @@ def appeal_days() -> int:
 def may_appeal(
     user: User, deduction: Deduction, assessment: Assessment, round_: Round, days: int
 ) -> bool:
-    """The zone's responsible person on the day it was assessed, open round, and today
+    """The zone's responsible person on the day it was assessed, open round, a deduction
+    not withdrawn, and today
     at most ``days`` (``appeal_days()``) after the local day the deduction was recorded."""
     return (
         round_.closed_at is None
+        and deduction.withdrawn_at is None
         and user.can(zones.WORK)
         and assessment.responsible_id == user.id
         and business_day() <= business_day(deduction.recorded_at) + timedelta(days=days)
@@ -179,13 +181,16 @@ def close_round(round_: Round, actor: User) -> None:
     latest = db.session.scalar(
         select(Deduction.recorded_at)
         .join(Assessment, Assessment.id == Deduction.assessment_id)
-        .where(Assessment.round_id == round_.id)
+        .where(Assessment.round_id == round_.id, Deduction.withdrawn_at.is_(None))
         .order_by(Deduction.recorded_at.desc())
         .limit(1)
     )
     if latest is not None and business_day() <= business_day(latest) + timedelta(days=days):
         raise GreeningError(_("Deductions may still be appealed: close after the window."))
     round_.closed_at, round_.closed_by_id = utcnow(), actor.id
+    scored = db.session.scalars(select(Assessment.score).where(Assessment.round_id == round_.id))
+    scored = list(scored)
+    evidence.round_closed(round_, len(scored), sum(scored) / len(scored) if scored else None)
     audit.record("greening.round_closed", "round", round_.id, {"month": round_.label}, actor=actor)
     db.session.commit()
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from modules.greening import demo_assessment, demo_plan, tasks
+from modules.greening import demo_assessment, demo_plan, evidence, tasks
 from modules.greening.models import Grade, RosterEntry, SitePlan, Task, TaskType, Zone, ZoneKind
 from modules.greening.plans import PLAN_PHOTO
 from parkops.attachments import store_photo
@@ -130,6 +130,7 @@ def _tasks(today) -> None:
         late = 1 if n % 7 == 0 else 0  # one in seven a day late, the rest on the day
         task.done_at = local_midnight_utc(task.due_on + timedelta(days=late)) + timedelta(hours=8)
         task.done_by_id = entries[task.zone_id]
+        evidence.task_done(task, created_at=task.done_at)
     # A one-off from the lead two days ago, still open, whatever the season.
     office = db.session.scalar(select(User).where(User.username == "office"))
     psy_g02 = db.session.scalar(select(Zone).where(Zone.code == "PSY-G02"))

@@ -9,7 +9,8 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from modules.greening import rounds, zones
+from modules.greening import evidence, rounds, zones
+from modules.greening.band_models import Band, BandVersion
 from modules.greening.models import (
     Appeal,
     AppealDecision,
@@ -96,10 +97,32 @@ def load() -> None:
         for zone in scored:
             _assess(round_, zone, version, day, FOUND[back].get(zone.code, []), assessor)
         if back:
-            round_.closed_at = local_midnight_utc(day + timedelta(days=12))
+            # Twelve days after, but never in the future (early in a month).
+            round_.closed_at = local_midnight_utc(min(day + timedelta(days=12), today))
             round_.closed_by_id = office.id
     db.session.commit()
     _appeals(office)
+    _bands_and_evidence(today, office)
+
+
+# The bands a migrated database starts with (from the former settings' defaults).
+DEMO_BANDS = ((95, 50000), (90, 20000), (80, 0), (0, -30000))
+
+
+def _bands_and_evidence(today, office) -> None:
+    """Payout bands in force for a hundred days (unless the migration made some), and the
+    closed rounds as evidence for problem 4."""
+    if db.session.scalar(select(BandVersion.id).limit(1)) is None:
+        version = BandVersion(effective_from=today - timedelta(days=100), created_by_id=office.id)
+        version.bands = [Band(lower_percent=p, amount_fen=f) for p, f in DEMO_BANDS]
+        db.session.add(version)
+    for round_ in db.session.scalars(select(Round).where(Round.closed_at.is_not(None))):
+        scores = list(
+            db.session.scalars(select(Assessment.score).where(Assessment.round_id == round_.id))
+        )
+        mean = sum(scores) / len(scores) if scores else None
+        evidence.round_closed(round_, len(scores), mean, created_at=round_.closed_at)
+    db.session.commit()
 
 
 def _assess(round_, zone, version, day, found, assessor) -> None:

@@ -227,6 +227,11 @@ class Deduction(Base):
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Withdrawn as recorded by mistake (open round only): kept, shown struck through,
+    # never counted in the score (``withdrawals.py``).
+    withdrawn_at: Mapped[datetime | None]  # UTC
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AppealDecision(enum.StrEnum):

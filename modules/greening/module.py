@@ -7,17 +7,23 @@ Who may do what (default roles; admin holds everything), always at the user's si
   leader, office);
 - ``greening.work``: answer for a zone as its responsible person (gardener);
 - ``greening.manage``: add and edit zones, change the roster, upload a site's plan
-  and draw zones on it, edit the scoring rules, open rounds (office);
-- ``greening.assess``: open rounds and score zones in them (assessor).
+  and draw zones on it, edit the scoring rules and the payout bands, open rounds,
+  withdraw deductions (office);
+- ``greening.assess``: open rounds, score zones in them and withdraw the deductions
+  one recorded (assessor).
+
+Patrol findings about a zone deduct in its open round (``findings.py``, a reaction to
+``signals.finding_recorded``).
 """
 
 from flask_babel import lazy_gettext as _l
 
-from modules.greening import demo, indicators, tasks, zones
+from modules.greening import demo, evidence, findings, indicators, tasks, zones
 from modules.greening.texts import DECISION_LABELS
 from modules.greening.views import bp
+from parkops import signals
 from parkops.audit_words import one_of, person
-from parkops.module_settings import Money, Setting
+from parkops.module_settings import Setting
 from parkops.registry import (
     AuditDetail,
     AuditObject,
@@ -48,12 +54,17 @@ AUDIT_ACTIONS = {
     "greening.round_closed": _l("Assessment round closed"),
     "greening.correction_proposed": _l("Score correction proposed"),
     "greening.correction_decided": _l("Score correction decided"),
+    # the assessment side, second part: findings, withdrawals, payout bands
+    "greening.finding_deducted": _l("Deduction for a patrol finding"),
+    "greening.deduction_withdrawn": _l("Deduction withdrawn"),
+    "greening.bands_changed": _l("Payout bands: new version"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
     "task_type": AuditObject(_l("Task type")),
     "rule_version": AuditObject(_l("Scoring rules")),
     "round": AuditObject(_l("Assessment round")),
+    "band_version": AuditObject(_l("Payout bands")),
 }
 AUDIT_DETAILS = {
     "greening.zone_created:code": AuditDetail(_l("Code")),
@@ -80,6 +91,13 @@ AUDIT_DETAILS = {
     "greening.correction_proposed:was": AuditDetail(_l("Score before")),
     "greening.correction_decided:approved": AuditDetail(_l("Approved")),
     "greening.correction_decided:score": AuditDetail(_l("Score")),
+    "greening.finding_deducted:item": AuditDetail(_l("Item")),
+    "greening.finding_deducted:points": AuditDetail(_l("Points deducted")),
+    "greening.finding_deducted:score": AuditDetail(_l("Score")),
+    "greening.deduction_withdrawn:points": AuditDetail(_l("Points restored")),
+    "greening.deduction_withdrawn:score": AuditDetail(_l("Score")),
+    "greening.deduction_withdrawn:was": AuditDetail(_l("Score before")),
+    "greening.bands_changed:bands": AuditDetail(_l("Bands")),
 }
 
 
@@ -108,6 +126,14 @@ def percent(text: str) -> int:
     if not 1 <= value <= 100:
         raise ValueError(_l("A whole number from 1 to 100."))
     return value
+
+
+def item_name(text: str) -> str:
+    """A rule item's name as the rules spell it, at most 100 characters."""
+    name = text.strip()
+    if len(name) > 100:
+        raise ValueError(_l("At most 100 characters."))
+    return name
 
 
 spec = ModuleSpec(
@@ -158,6 +184,8 @@ spec = ModuleSpec(
             permission="greening.view",
         ),
     ),
+    evidence_kinds=evidence.KINDS,
+    reactions=((signals.finding_recorded, findings.on_finding_recorded),),
     subjects=(
         SubjectKind(
             "greening.zone", _l("Maintenance zone"), zones.get_subject, zones.search_subjects
@@ -183,14 +211,18 @@ spec = ModuleSpec(
             _l("Pass mark: the lowest passing score, in percent of the rules' points"),
             DB,
         ),
-        Setting("reward_top", Money(), 50000, _l("Reward per zone scoring 95 % or more"), DB),
-        Setting("reward_good", Money(), 20000, _l("Reward per zone scoring 90 % to 95 %"), DB),
-        Setting("penalty", Money(), 30000, _l("Penalty per zone below the pass mark"), DB),
         Setting(
             "responsible_share",
             share,
             60,
             _l("Responsible person's share of a reward or penalty, percent (the rest: team)"),
+            DB,
+        ),
+        Setting(
+            "finding_item",
+            item_name,
+            "",
+            _l("Rule item a patrol finding deducts against (empty: the rules' first item)"),
             DB,
         ),
     ),
@@ -222,6 +254,7 @@ spec = ModuleSpec(
             also=("greening.new_rules",),
         ),
         SubNavEntry(_l("Appeals"), "greening.appeals_page", ("greening.manage",)),
+        SubNavEntry(_l("Payout bands"), "greening.bands_page", ("greening.manage",)),
         SubNavEntry(
             _l("Settings"),
             "settings.module",

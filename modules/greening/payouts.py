@@ -1,26 +1,37 @@
-"""Rewards and penalties (奖惩) of a closed round: each zone's score, as a share of its
-rules' points, falls in a band with an amount in fen (settings): at least 95 % the
-top reward, at least 90 % the good reward, below the pass mark the penalty, else
-nothing. The amount is shared between the responsible person and the team by
-``greening.responsible_share`` percent (largest remainder, so the parts add up to
-the fen). The payout sheet (兑现表) lists every zone of the round."""
+"""Rewards and penalties (奖惩) of a closed round and their split among people.
 
-from dataclasses import dataclass
+Each zone the round scored gets the amount of its score's band (``bands.amount_for``,
+by the band version in force when the round closed). The amount is split in two by
+``greening.responsible_share`` percent: the responsible person's part and the team's
+part; the team's part is divided equally among the team's members. The team's
+members are the people recorded, in this round, as answering for a zone of that team
+(so the responsible person is one of them). Where a zone has no team (or no
+responsible person), the other side takes the whole amount.
+
+Every division is by largest remainder (``split_fen``): equal weights give each their
+share and one fen more to the first members in the list (by account number, lowest
+first) until the amount is used up, so each line's parts, each person's total and the
+sheet's totals add up exactly to the fen. The payout sheet (兑现表) lists every zone
+the round scored and each person's total.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from modules.greening import rounds, scores
-from modules.greening.models import Round, RuleVersion
+from modules.greening import bands, rounds
+from modules.greening.models import Assessment, Round, RuleVersion, Zone
 from modules.greening.zones import GreeningError
 from parkops import module_settings
+from parkops.auth.models import User
 from parkops.extensions import db
-
-TOP, GOOD = 95, 90  # percent
 
 
 @dataclass
 class PayoutRow:
-    """One zone's line: amounts in fen, a penalty negative."""
+    """One zone's line: amounts in fen, a penalty negative; ``members`` the team's part
+    per member, [(name, fen)]."""
 
     code: str
     name: str
@@ -31,11 +42,29 @@ class PayoutRow:
     amount_fen: int
     responsible_fen: int
     team_fen: int
+    members: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class PersonTotal:
+    """One person's total over the sheet, in fen, and the zones it comes from."""
+
+    name: str
+    zones: list[str] = field(default_factory=list)
+    amount_fen: int = 0
+
+
+@dataclass
+class PayoutSheet:
+    rows: list[PayoutRow]
+    people: list[PersonTotal]  # by name
+    total_fen: int
 
 
 def split_fen(amount_fen: int, weights: list[int]) -> list[int]:
     """``amount_fen`` split by ``weights`` (non-negative, not all 0) by largest remainder:
-    the parts add up to the amount exactly; a negative amount splits like its size."""
+    the parts add up to the amount exactly, ties to the earlier weight; a negative
+    amount splits like its size."""
     sign, amount = (-1, -amount_fen) if amount_fen < 0 else (1, amount_fen)
     total = sum(weights)
     parts = [amount * w // total for w in weights]
@@ -46,42 +75,62 @@ def split_fen(amount_fen: int, weights: list[int]) -> list[int]:
     return [sign * p for p in parts]
 
 
-def amount_for(percent: float) -> int:
-    """The band's amount in fen for a score in percent (a penalty negative)."""
-    if percent >= TOP:
-        return module_settings.get("greening.reward_top")
-    if percent >= GOOD:
-        return module_settings.get("greening.reward_good")
-    if percent < scores.pass_mark():
-        return -module_settings.get("greening.penalty")
-    return 0
+def _teams(scored: list[tuple[Zone, Assessment]]) -> dict[str, list[User]]:
+    """{team name: its members in the round, by account number}."""
+    found: dict[str, dict[int, User]] = defaultdict(dict)
+    for _zone, a in scored:
+        if a.team and a.responsible is not None:
+            found[a.team][a.responsible.id] = a.responsible
+    return {team: [people[i] for i in sorted(people)] for team, people in found.items()}
 
 
-def sheet(round_: Round) -> list[PayoutRow]:
-    """The payout lines of a closed round, by zone code (zones it scored only).
-    GreeningError for an open round: its scores may still change."""
+def sheet(round_: Round) -> PayoutSheet:
+    """The payout lines of a closed round, by zone code (zones it scored only), and
+    each person's total. GreeningError for an open round (its scores may still change)
+    or when no payout bands were in force on the day it closed."""
     if round_.closed_at is None:
         raise GreeningError(_("Payouts follow from a closed round."))
+    version = bands.for_round(round_)
+    if version is None:
+        raise GreeningError(_("No payout bands were in force when the round closed."))
     total = db.session.get(RuleVersion, round_.rule_version_id).total_points
     share = module_settings.get("greening.responsible_share")
-    rows = []
-    for zone, assessment in rounds.zones_of(round_):
-        if assessment is None:
-            continue
-        percent = 100 * assessment.score / total
-        amount = amount_for(percent)
-        person, team = split_fen(amount, [share, 100 - share])
+    scored = [(z, a) for z, a in rounds.zones_of(round_) if a is not None]
+    teams = _teams(scored)
+    rows, people = [], {}
+
+    def pay(user: User, fen: int, code: str) -> None:
+        person = people.setdefault(user.id, PersonTotal(user.display_name))
+        person.amount_fen += fen
+        if code not in person.zones:
+            person.zones.append(code)
+
+    for zone, a in scored:
+        amount = bands.amount_for(version, a.score, total)
+        members = teams.get(a.team, [])
+        if a.responsible is not None:
+            weights = [share, 100 - share] if members else [100, 0]
+        else:  # nobody recorded (the roster never leaves a zone so): the team takes it
+            weights = [0, 100] if members else [0, 0]
+        person_fen, team_fen = split_fen(amount, weights) if any(weights) else (0, 0)
+        member_parts = split_fen(team_fen, [1] * len(members)) if members else []
+        if a.responsible:
+            pay(a.responsible, person_fen, zone.code)
+        for member, fen in zip(members, member_parts, strict=True):
+            pay(member, fen, zone.code)
         rows.append(
             PayoutRow(
                 code=zone.code,
                 name=zone.name,
-                responsible=assessment.responsible.display_name if assessment.responsible else "",
-                team=assessment.team,
-                score=assessment.score,
-                percent=percent,
+                responsible=a.responsible.display_name if a.responsible else "",
+                team=a.team,
+                score=a.score,
+                percent=100 * a.score / total,
                 amount_fen=amount,
-                responsible_fen=person,
-                team_fen=team,
+                responsible_fen=person_fen,
+                team_fen=team_fen,
+                members=[(m.display_name, f) for m, f in zip(members, member_parts, strict=True)],
             )
         )
-    return rows
+    ordered = sorted(people.values(), key=lambda p: p.name)
+    return PayoutSheet(rows, ordered, sum(r.amount_fen for r in rows))

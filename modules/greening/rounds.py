@@ -132,7 +132,7 @@ def _check_open(round_: Round, actor: User) -> None:
         raise GreeningError(_("You may not score zones at this site."))
 
 
-def _assessment(round_: Round, zone: Zone, actor: User) -> Assessment:
+def ensure_assessment(round_: Round, zone: Zone, actor: User) -> Assessment:
     """The zone's assessment in the round, made on the first visit with who answers for
     the zone today (the roster) and the full points."""
     found = assessment_of(round_, zone)
@@ -156,14 +156,15 @@ def _assessment(round_: Round, zone: Zone, actor: User) -> Assessment:
 
 
 def rescore(assessment: Assessment, round_: Round) -> None:
-    """Set the assessment's score from its deductions, leaving out those whose appeal
-    was upheld."""
+    """Set the assessment's score from its deductions, leaving out the withdrawn ones
+    and those whose appeal was upheld."""
     version = db.session.get(RuleVersion, round_.rule_version_id)
     standing = db.session.scalars(
         select(Deduction)
         .outerjoin(Appeal, Appeal.deduction_id == Deduction.id)
         .where(
             Deduction.assessment_id == assessment.id,
+            Deduction.withdrawn_at.is_(None),
             Appeal.decision.is_distinct_from(AppealDecision.UPHELD),
         )
     ).all()
@@ -176,7 +177,7 @@ def mark_checked(round_: Round, zone: Zone, actor: User, key: str | None, result
     the actor may not score at its site."""
     try:
         _check_open(round_, actor)
-        assessment = _assessment(round_, zone, actor)
+        assessment = ensure_assessment(round_, zone, actor)
     except GreeningError:
         db.session.rollback()
         raise
@@ -213,7 +214,7 @@ def add_deduction(
         has_photo = photo is not None and bool(photo.filename)
         if item.photo_required and not has_photo:
             raise GreeningError(_("This item needs a photo of the defect."))
-        assessment = _assessment(round_, zone, actor)
+        assessment = ensure_assessment(round_, zone, actor)
         deduction = Deduction(
             assessment_id=assessment.id,
             item_id=item.id,

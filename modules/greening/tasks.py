@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from modules.greening import zones
+from modules.greening import evidence, zones
 from modules.greening.models import Task, TaskType, Zone, ZoneKind
 from modules.greening.zones import GreeningError
 from parkops import attachments, audit, idempotency
@@ -186,6 +186,7 @@ def mark_done(task: Task, photo: FileStorage | None, actor: User, key: str | Non
         raise GreeningError(str(error)) from None
     db.session.flush()
     task.done_at, task.done_by_id, task.photo_id = utcnow(), actor.id, stored.id
+    evidence.task_done(task)
     audit.record("greening.task_done", "zone", task.zone_id, {"title": task.title}, actor=actor)
     idempotency.remember(key, result_url, actor.id)
     db.session.commit()

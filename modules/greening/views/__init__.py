@@ -38,4 +38,15 @@ def visible_sites() -> list[Site]:
 
 
 # The concept modules add their routes to bp.
-from modules.greening.views import appeals, payouts, plans, rounds, rules, tasks, zones  # noqa: E402, F401
+from modules.greening.views import (  # noqa: E402, F401
+    appeals,
+    bands,
+    evidence,
+    payouts,
+    plans,
+    rounds,
+    rules,
+    tasks,
+    withdrawals,
+    zones,
+)

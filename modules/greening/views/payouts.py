@@ -1,4 +1,5 @@
-"""A closed round's payout sheet (兑现表): the page and the .xlsx for finance."""
+"""A closed round's payout sheet (兑现表): the page and the .xlsx for finance (the zones'
+lines, then each person's total)."""
 
 from io import BytesIO
 
@@ -10,9 +11,11 @@ from modules.greening.models import Round
 from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import get_for_site, require
+from parkops.money import fen_to_decimal
 from parkops.spreadsheet import Book, Column
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PARTS = ("amount_fen", "responsible_fen", "team_fen")
 
 
 def _sheet_or_back(round_: Round):
@@ -23,20 +26,22 @@ def _sheet_or_back(round_: Round):
         return None, redirect(url_for("greening.round", round_id=round_.id), 303)
 
 
+def _members(row: payouts.PayoutRow) -> str:
+    return "、".join(f"{name} {fen_to_decimal(fen)}" for name, fen in row.members)
+
+
 @bp.route("/rounds/<int:round_id>/payouts")
 @require("greening.manage")
 def payouts_page(round_id: int):
     round_ = get_for_site(Round, round_id)
-    rows, back = _sheet_or_back(round_)
+    found, back = _sheet_or_back(round_)
     if back:
         return back
     return render_template(
         "greening/rounds/payouts.html",
         round=round_,
-        rows=rows,
-        totals=[
-            sum(getattr(r, f) for r in rows) for f in ("amount_fen", "responsible_fen", "team_fen")
-        ],
+        sheet=found,
+        totals=[sum(getattr(r, f) for r in found.rows) for f in PARTS],
     )
 
 
@@ -44,42 +49,40 @@ def payouts_page(round_id: int):
 @require("greening.manage")
 def payouts_xlsx(round_id: int):
     round_ = get_for_site(Round, round_id)
-    rows, back = _sheet_or_back(round_)
+    found, back = _sheet_or_back(round_)
     if back:
         return back
     title = _("Payout sheet %(month)s %(site)s", month=round_.label, site=round_.site.name)
     book = Book(title)
-    sheet = book.sheet(
+    zones = book.sheet(
         _("Payouts"),
         [
-            Column(_("Code"), 12),
-            Column(_("Zone"), 20),
-            Column(_("Responsible person"), 16),
-            Column(_("Team"), 12),
-            Column(_("Score"), 8, "number"),
-            Column(_("Amount"), 12, "fen"),
-            Column(_("Responsible person's part"), 14, "fen"),
-            Column(_("Team's part"), 12, "fen"),
+            Column(_("Code"), 10),
+            Column(_("Zone"), 16),
+            Column(_("Responsible person"), 12),
+            Column(_("Team"), 10),
+            Column(_("Score"), 7, "number"),
+            Column(_("Amount"), 11, "fen"),
+            Column(_("Responsible person's part"), 12, "fen"),
+            Column(_("Team's part"), 11, "fen"),
+            Column(_("Team members' parts"), 26),
         ],
     )
-    for r in rows:
-        sheet.append(
-            [
-                r.code,
-                r.name,
-                r.responsible,
-                r.team,
-                r.score,
-                r.amount_fen,
-                r.responsible_fen,
-                r.team_fen,
-            ]
+    for r in found.rows:
+        zones.append(
+            [r.code, r.name, r.responsible, r.team, r.score, r.amount_fen]
+            + [r.responsible_fen, r.team_fen, _members(r)]
         )
-    totals = [
-        sum(getattr(r, f) for r in rows) for f in ("amount_fen", "responsible_fen", "team_fen")
-    ]
-    sheet.append([_("Total"), "", "", "", "", *totals], bold=True)
-    sheet.filter()
+    totals = [sum(getattr(r, f) for r in found.rows) for f in PARTS]
+    zones.append([_("Total"), "", "", "", "", *totals], bold=True)
+    zones.filter()
+    people = book.sheet(
+        _("Per person"),
+        [Column(_("Person"), 20), Column(_("Zones"), 10, "number"), Column(_("Amount"), 14, "fen")],
+    )
+    for p in found.people:
+        people.append([p.name, len(p.zones), p.amount_fen])
+    people.append([_("Total"), "", sum(p.amount_fen for p in found.people)], bold=True)
     return send_file(
         BytesIO(book.to_bytes()),
         mimetype=XLSX,

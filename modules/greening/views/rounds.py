@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from modules.greening import appeals, rounds, zones
+from modules.greening import appeals, rounds, withdrawals, zones
 from modules.greening.models import Assessment, Deduction, Round, RuleVersion, Zone
 from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
@@ -104,6 +104,11 @@ def assess_zone(round_id: int, zone_id: int):
             and appeals.may_appeal(current_user, d, assessment, round_, days)
         },
         may_decide={a.id for a in appealed.values() if appeals.may_decide(current_user, a, round_)},
+        may_withdraw={
+            d.id
+            for d in every
+            if d.id not in appealed and withdrawals.may_withdraw(current_user, d, round_)
+        },
         corrections=appeals.corrections_of(assessment),
         may_correct=round_.closed_at is not None and zones.may_manage(current_user, round_.site_id),
         today=zones.entry_on(zone.id, business_day()),

@@ -63,3 +63,23 @@ def test_demo_zones_both_sites_and_draws_them_on_the_plan(app, client, login):
     entries = db.session.scalar(select(func.count()).select_from(RosterEntry))
     assert not demo.load()
     assert db.session.scalar(select(func.count()).select_from(RosterEntry)) == entries
+
+
+def test_demo_pays_its_closed_rounds_and_links_them_as_evidence(app):
+    from modules.greening import payouts
+    from parkops.rectification.models import EvidenceLink
+
+    load_notice()
+    assert demo.load()
+    closed = select(Round).where(Round.closed_at.is_not(None)).order_by(Round.month.desc())
+    latest = db.session.scalars(closed).first()
+    assert business_day(latest.closed_at) <= business_day()  # never closed in the future
+    sheet = payouts.sheet(latest)
+    amounts = {row.code: row.amount_fen for row in sheet.rows}
+    assert amounts["PSY-G12"] == -30000 and amounts["PSY-G01"] == 50000
+    assert sum(p.amount_fen for p in sheet.people) == sheet.total_fen
+    kinds = db.session.execute(
+        select(EvidenceLink.kind, func.count()).group_by(EvidenceLink.kind)
+    ).all()
+    counts = dict(kinds)
+    assert counts["greening.round"] == 2 and counts["greening.task"] > 0
