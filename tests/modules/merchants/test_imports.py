@@ -144,8 +144,8 @@ def test_only_the_manager_imports(client, login, park):
 
 def _row(number, unit, **cells):
     """A good row of HEADER, with ``cells`` (by header) changed."""
-    row = dict(zip(HEADER, ["濮上茶社", number, unit, "2025-01-01", "2030-12-31", 100, "月", "", ""]))
-    row["面积"] = 30
+    good = ["濮上茶社", number, unit, "2025-01-01", "2030-12-31", 100, "月", "", "", 30]
+    row = dict(zip(HEADER, good, strict=True))
     row.update(cells)
     return [row[h] for h in HEADER]
 
