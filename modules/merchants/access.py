@@ -31,10 +31,13 @@ def contract_steps(
     user: User, contract: Contract, exit_: Exit | None = None, renewed: bool = False
 ) -> set[str]:
     """What ``user`` may do with ``contract`` now (given its exit and whether it was
-    renewed): "approve", "activate", "amend", "renew", "exit", "close_exit"."""
+    renewed): "edit", "discard", "approve", "activate", "scan", "amend", "renew",
+    "exit", "close_exit"."""
     if not user.can_see_site(contract.site_id):
         return set()
-    steps: set[str] = set()
+    steps: set[str] = {"scan"} if may_write(user) else set()
+    if contract.state == ContractState.DRAFT and may_write(user):
+        steps |= {"edit", "discard"}
     if contract.state == ContractState.DRAFT and user.can("merchants.approve"):
         steps.add("approve")  # the service refuses the drafter with a message
     if contract.state == ContractState.APPROVED and may_write(user):

@@ -128,6 +128,14 @@ class ImportForm(FlaskForm):
     site_id = SelectField(_l("Site of rows without one"), coerce=int, validators=[InputRequired()])
 
 
+class ScanForm(FlaskForm):
+    file = FileField(
+        _l("Signed scan (PDF or photo)"),
+        validators=[FileRequired()],
+        description=_l("A new file replaces the one shown."),
+    )
+
+
 class RenewForm(FlaskForm):
     number = StringField(
         _l("New contract number"), filters=[_strip], validators=[DataRequired(), Length(max=40)]

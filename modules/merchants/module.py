@@ -43,6 +43,10 @@ AUDIT_ACTIONS = {
     "merchants.contract_renewed": _l("Lease contract renewal drafted"),
     "merchants.exit_opened": _l("Exit from a lease opened"),
     "merchants.exit_closed": _l("Exit from a lease closed"),
+    # drafts and scans (drafts.py)
+    "merchants.contract_edited": _l("Draft lease contract edited"),
+    "merchants.contract_discarded": _l("Draft lease contract discarded"),
+    "merchants.contract_scan_added": _l("Signed scan of a lease contract stored"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -59,6 +63,9 @@ AUDIT_DETAILS = {
     "merchants.exit_closed:amount_fen": AuditDetail(
         _l("Deposit refunded"), lambda v: format_fen(int(v))
     ),
+    "merchants.contract_edited:number": AuditDetail(_l("Contract number")),
+    "merchants.contract_discarded:number": AuditDetail(_l("Contract number")),
+    "merchants.contract_scan_added:file": AuditDetail(_l("File")),
     "merchants.imported:added": AuditDetail(_l("Added")),
     "merchants.imported:already": AuditDetail(_l("Imported before")),
     "merchants.contract_amended:amount_fen": AuditDetail(
@@ -98,6 +105,7 @@ spec = ModuleSpec(
                 "merchants.new_merchant",
                 "merchants.new_contract",
                 "merchants.contract",
+                "merchants.edit_contract",
             ),
         ),
         SubNavEntry(_l("Units"), "merchants.units", READ, also=("merchants.new_unit",)),
