@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement
 from modules.merchants.models import Contract, ContractState, Exit
 from parkops.auth.models import User
 
+ENDABLE = (ContractState.ACTIVE, ContractState.EXPIRED)
 READ = ("merchants.view", "merchants.write", "merchants.approve")
 
 
@@ -44,6 +45,8 @@ def contract_steps(
         steps.add("activate")
     if contract.state == ContractState.ACTIVE and may_write(user):
         steps.add("amend")
+    # An expired contract (its term ran out, no exit) may still be renewed or exited.
+    if contract.state in ENDABLE and may_write(user):
         if exit_ is None and not renewed:
             steps |= {"renew", "exit"}
         elif exit_ is not None and exit_.closed_at is None:

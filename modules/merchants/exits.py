@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from modules.merchants import contracts
+from modules.merchants.access import ENDABLE
 from modules.merchants.errors import MerchantsError
 from modules.merchants.models import (
     Contract,
@@ -70,8 +71,8 @@ def renew(contract: Contract, user: User, number: str, ends_on: date) -> Contrac
     """A draft renewing ``contract`` on the same terms, from the day after it ends to
     ``ends_on`` (approved and put in force like any draft). Refused while arrears
     remain, after an exit, or when it was renewed already."""
-    if contract.state != ContractState.ACTIVE:
-        _fail(_("Only a contract in force is renewed."))
+    if contract.state not in ENDABLE:
+        _fail(_("Only a contract in force or expired is renewed."))
     if exit_of(contract) is not None or renewal_of(contract) is not None:
         _fail(_("This contract already has an exit or a renewal."))
     _hold(contract, _("the renewal"))
@@ -108,8 +109,8 @@ def open_exit(
 ) -> Exit:
     """Open the exit of a contract in force: its last day within the term, not before
     the notice."""
-    if contract.state != ContractState.ACTIVE or exit_of(contract) is not None:
-        _fail(_("Only a contract in force without an exit is ended."))
+    if contract.state not in ENDABLE or exit_of(contract) is not None:
+        _fail(_("Only a contract in force or expired, without an exit, is ended."))
     if not contract.starts_on <= ends_on <= contract.ends_on:
         _fail(_("The last day must fall within the contract's term."))
     if ends_on < notice_on:

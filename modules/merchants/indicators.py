@@ -11,11 +11,11 @@ from parkops.timeutil import business_day
 
 
 def past_end_unresolved(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
-    """Problem 16: contracts still in force after their last day, neither renewed nor
-    closed by an exit."""
+    """Problem 16: contracts past their last day (still in force, or expired by the
+    daily job) neither renewed nor ended by an exit."""
     renewal = aliased(Contract)
     query = select(func.count()).where(
-        Contract.state == ContractState.ACTIVE,
+        Contract.state.in_((ContractState.ACTIVE, ContractState.EXPIRED)),
         Contract.ends_on < business_day(),
         ~exists().where(renewal.renews_id == Contract.id),
         ~exists().where(Exit.contract_id == Contract.id),

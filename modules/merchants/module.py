@@ -14,11 +14,12 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 from flask_babel import lazy_gettext as _l
 
-from modules.merchants import demo, indicators, jobs
+from modules.merchants import demo, indicators, jobs, renewals
 from modules.merchants.access import READ
 from modules.merchants.texts import EXIT_REASONS
 from modules.merchants.views import bp
 from parkops.audit_words import one_of
+from parkops.module_settings import Setting
 from parkops.money import format_fen
 from parkops.registry import (
     AuditDetail,
@@ -47,6 +48,7 @@ AUDIT_ACTIONS = {
     "merchants.contract_edited": _l("Draft lease contract edited"),
     "merchants.contract_discarded": _l("Draft lease contract discarded"),
     "merchants.contract_scan_added": _l("Signed scan of a lease contract stored"),
+    "merchants.contract_expired": _l("Lease contract expired"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -66,6 +68,7 @@ AUDIT_DETAILS = {
     "merchants.contract_edited:number": AuditDetail(_l("Contract number")),
     "merchants.contract_discarded:number": AuditDetail(_l("Contract number")),
     "merchants.contract_scan_added:file": AuditDetail(_l("File")),
+    "merchants.contract_expired:number": AuditDetail(_l("Contract number")),
     "merchants.imported:added": AuditDetail(_l("Added")),
     "merchants.imported:already": AuditDetail(_l("Imported before")),
     "merchants.contract_amended:amount_fen": AuditDetail(
@@ -136,7 +139,21 @@ spec = ModuleSpec(
             permission="merchants.view",
         ),
     ),
-    jobs=(JobSpec("merchants.raise_rent", jobs.raise_rent, "cron", {"hour": 1, "minute": 10}),),
+    jobs=(
+        JobSpec("merchants.raise_rent", jobs.raise_rent, "cron", {"hour": 1, "minute": 10}),
+        JobSpec("merchants.expire", jobs.expire_contracts, "cron", {"hour": 1, "minute": 20}),
+        JobSpec("merchants.renewals", jobs.remind_renewals, "cron", {"hour": 8, "minute": 30}),
+    ),
+    settings=(
+        Setting(
+            "renewal_reminder_days",
+            renewals.DayList(),
+            (90, 60, 30),
+            _l("Renewal reminders: days before a contract ends (e.g. 90, 60, 30)"),
+            "database",
+        ),
+    ),
+    settings_permission="merchants.write",
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
