@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from modules.merchants.contracts import MAX_RENT_FEN
+from modules.merchants.documents import DOCUMENT_KINDS
 from modules.merchants.texts import (
     BUSINESS_TYPES,
     CYCLES,
@@ -134,6 +135,18 @@ class ScanForm(FlaskForm):
         validators=[FileRequired()],
         description=_l("A new file replaces the one shown."),
     )
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Document"), choices=_choices(DOCUMENT_KINDS))
+    number = StringField(_l("Number"), filters=[_strip], validators=[Length(max=60)])
+    issued_on = DateField(_l("Issued on"), validators=[InputRequired()])
+    valid_until = DateField(
+        _l("Valid until"),
+        validators=[Optional()],
+        description=_l("Leave empty for a long-term document (长期)."),
+    )
+    file = FileField(_l("File (PDF or photo)"), validators=[FileRequired()])
 
 
 class RenewForm(FlaskForm):

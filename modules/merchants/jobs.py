@@ -1,6 +1,6 @@
 """Scheduled jobs, each idempotent for its period."""
 
-from modules.merchants import renewals, schedule
+from modules.merchants import documents, renewals, schedule
 from parkops.extensions import db
 from parkops.scheduler import once
 from parkops.timeutil import business_day
@@ -28,3 +28,8 @@ def expire_contracts() -> int:
     if not once("merchants.expire", today.isoformat()):
         return 0
     return renewals.expire(today)
+
+
+def remind_documents() -> int:
+    """Daily: the reminders of documents about to expire (each document once)."""
+    return documents.remind(business_day())

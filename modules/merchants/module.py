@@ -14,7 +14,7 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 from flask_babel import lazy_gettext as _l
 
-from modules.merchants import demo, indicators, jobs, renewals
+from modules.merchants import demo, documents, indicators, jobs, renewals
 from modules.merchants.access import READ
 from modules.merchants.texts import EXIT_REASONS
 from modules.merchants.views import bp
@@ -49,6 +49,7 @@ AUDIT_ACTIONS = {
     "merchants.contract_discarded": _l("Draft lease contract discarded"),
     "merchants.contract_scan_added": _l("Signed scan of a lease contract stored"),
     "merchants.contract_expired": _l("Lease contract expired"),
+    "merchants.document_added": _l("Merchant document stored"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -69,6 +70,8 @@ AUDIT_DETAILS = {
     "merchants.contract_discarded:number": AuditDetail(_l("Contract number")),
     "merchants.contract_scan_added:file": AuditDetail(_l("File")),
     "merchants.contract_expired:number": AuditDetail(_l("Contract number")),
+    "merchants.document_added:kind": AuditDetail(_l("Document"), one_of(documents.DOCUMENT_KINDS)),
+    "merchants.document_added:number": AuditDetail(_l("Number")),
     "merchants.imported:added": AuditDetail(_l("Added")),
     "merchants.imported:already": AuditDetail(_l("Imported before")),
     "merchants.contract_amended:amount_fen": AuditDetail(
@@ -143,6 +146,7 @@ spec = ModuleSpec(
         JobSpec("merchants.raise_rent", jobs.raise_rent, "cron", {"hour": 1, "minute": 10}),
         JobSpec("merchants.expire", jobs.expire_contracts, "cron", {"hour": 1, "minute": 20}),
         JobSpec("merchants.renewals", jobs.remind_renewals, "cron", {"hour": 8, "minute": 30}),
+        JobSpec("merchants.documents", jobs.remind_documents, "cron", {"hour": 8, "minute": 40}),
     ),
     settings=(
         Setting(
@@ -150,6 +154,13 @@ spec = ModuleSpec(
             renewals.DayList(),
             (90, 60, 30),
             _l("Renewal reminders: days before a contract ends (e.g. 90, 60, 30)"),
+            "database",
+        ),
+        Setting(
+            "document_reminder_days",
+            documents.reminder_days,
+            30,
+            _l("Document reminders: days before a licence or permit expires"),
             "database",
         ),
     ),

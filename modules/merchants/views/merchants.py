@@ -5,13 +5,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from modules.merchants import access, register
-from modules.merchants.forms import MerchantForm
+from modules.merchants import access, documents, register
+from modules.merchants.forms import DocumentForm, MerchantForm
 from modules.merchants.models import BusinessType, Contract, Merchant, MerchantKind
 from modules.merchants.views import bp, list_page, new_page
 from modules.receivables import api
+from parkops import module_settings
 from parkops.auth.access import get_for_site, require
 from parkops.extensions import db
+from parkops.timeutil import business_day
 
 
 @bp.route("/")
@@ -39,10 +41,9 @@ def new_merchant():
     return new_page(MerchantForm(), "merchants/merchants/form.html", create, "name")
 
 
-@bp.route("/merchants/<int:merchant_id>")
-@require(*access.READ)
-def merchant(merchant_id: int):
-    found = get_for_site(Merchant, merchant_id)
+def merchant_page(found: Merchant, status: int = 200, document_form=None):
+    """A merchant's page: details, what it owes, its contracts and documents (with the
+    upload form, ``document_form`` when a posted one is shown again)."""
     contracts = db.session.scalars(
         select(Contract)
         .where(Contract.merchant_id == found.id)
@@ -55,4 +56,14 @@ def merchant(merchant_id: int):
         contracts=contracts,
         owed_fen=api.open_balance_fen(register.MERCHANT_SUBJECT, found.id),
         may_write=access.may_write(current_user, found.site_id),
-    )
+        documents=documents.of_merchant(found.id),
+        document_form=document_form or DocumentForm(formdata=None),
+        soon_days=module_settings.get(documents.SETTING),
+        today=business_day(),
+    ), status
+
+
+@bp.route("/merchants/<int:merchant_id>")
+@require(*access.READ)
+def merchant(merchant_id: int):
+    return merchant_page(get_for_site(Merchant, merchant_id))

@@ -1,0 +1,71 @@
+"""merchants: merchant documents with expiry (licences, permits)
+
+Revision ID: ae7c4a000002
+Revises: ae7c4a000001
+Create Date: 2026-11-30 22:45:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "ae7c4a000002"
+down_revision = "ae7c4a000001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "mer_documents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("merchant_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "licence",
+                "food_permit",
+                "fire",
+                "other",
+                name="documentkind",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("number", sa.String(length=60), nullable=False),
+        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("attachment_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["attachment_id"],
+            ["attachments.id"],
+            name=op.f("fk_mer_documents_attachment_id_attachments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_mer_documents_created_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["merchant_id"],
+            ["mer_merchants.id"],
+            name=op.f("fk_mer_documents_merchant_id_mer_merchants"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mer_documents")),
+    )
+    with op.batch_alter_table("mer_documents", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_mer_documents_merchant_id"), ["merchant_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_mer_documents_valid_until"), ["valid_until"], unique=False
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("mer_documents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mer_documents_valid_until"))
+        batch_op.drop_index(batch_op.f("ix_mer_documents_merchant_id"))
+    op.drop_table("mer_documents")
