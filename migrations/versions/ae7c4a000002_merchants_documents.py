@@ -1,4 +1,4 @@
-"""merchants: merchant documents with expiry (licences, permits)
+"""merchants: merchant documents with expiry (licences, permits); exit approval
 
 Revision ID: ae7c4a000002
 Revises: ae7c4a000001
@@ -62,9 +62,21 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_mer_documents_valid_until"), ["valid_until"], unique=False
         )
+    with op.batch_alter_table("mer_exits", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("approved_by_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_mer_exits_approved_by_id_users"), "users", ["approved_by_id"], ["id"]
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("mer_exits", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_mer_exits_approved_by_id_users"), type_="foreignkey"
+        )
+        batch_op.drop_column("approved_by_id")
+        batch_op.drop_column("approved_at")
     with op.batch_alter_table("mer_documents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mer_documents_valid_until"))
         batch_op.drop_index(batch_op.f("ix_mer_documents_merchant_id"))

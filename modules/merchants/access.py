@@ -33,7 +33,7 @@ def contract_steps(
 ) -> set[str]:
     """What ``user`` may do with ``contract`` now (given its exit and whether it was
     renewed): "edit", "discard", "approve", "activate", "scan", "amend", "renew",
-    "exit", "close_exit"."""
+    "exit", "approve_exit", "close_exit"."""
     if not user.can_see_site(contract.site_id):
         return set()
     steps: set[str] = {"scan"} if may_write(user) else set()
@@ -49,6 +49,8 @@ def contract_steps(
     if contract.state in ENDABLE and may_write(user):
         if exit_ is None and not renewed:
             steps |= {"renew", "exit"}
-        elif exit_ is not None and exit_.closed_at is None:
+        elif exit_ is not None and exit_.closed_at is None and exit_.approved_at:
             steps.add("close_exit")
+    if exit_ is not None and exit_.approved_at is None and user.can("merchants.approve"):
+        steps.add("approve_exit")  # the service refuses the opener with a message
     return steps

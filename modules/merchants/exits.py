@@ -151,6 +151,8 @@ def close_exit(
     contract = found.contract
     if found.closed_at is not None:
         _fail(_("This exit is closed."))
+    if found.approved_at is None:
+        _fail(_("A leader approves the exit before it is closed."))
     if not (utilities_read and unit_returned):
         _fail(_("Read the utilities and take the unit back before closing the exit."))
     if buyback_fen < 0 or deposit_refund_fen < 0:

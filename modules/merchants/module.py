@@ -50,6 +50,7 @@ AUDIT_ACTIONS = {
     "merchants.contract_scan_added": _l("Signed scan of a lease contract stored"),
     "merchants.contract_expired": _l("Lease contract expired"),
     "merchants.document_added": _l("Merchant document stored"),
+    "merchants.exit_approved": _l("Exit from a lease approved"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),

@@ -68,4 +68,12 @@ def new_page(
     return render_template(template, form=form), 422
 
 
-from modules.merchants.views import contracts, documents, drafts, imports, merchants, units  # noqa: E402, F401
+from modules.merchants.views import (  # noqa: E402, F401
+    contracts,
+    documents,
+    drafts,
+    exits,
+    imports,
+    merchants,
+    units,
+)

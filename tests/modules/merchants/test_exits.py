@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from modules.merchants import exits, indicators
+from modules.merchants import exits, exits_settlement, indicators
 from modules.merchants.errors import MerchantsError
 from modules.merchants.models import Contract, ContractState, Exit, ExitReason, Instalment
 from modules.receivables import payments
@@ -59,6 +59,10 @@ def test_the_deposit_is_not_refunded_while_arrears_remain(app, park, owing):
         exit_ = exits.open_exit(
             contract, park.manager, ExitReason.NON_PAYMENT, business_day(), business_day(), ""
         )
+    with pytest.raises(MerchantsError, match="A leader approves the exit before it is closed."):
+        exits.close_exit(exit_, park.manager, True, True, 0, 0)
+    exits_settlement.approve_exit(db.session.get(Exit, exit_.id), park.leader)
+    exit_ = db.session.get(Exit, exit_.id)
 
     with pytest.raises(MerchantsError, match=r"owes ¥[\d,]+\.00 in arrears: the deposit's refund"):
         exits.close_exit(exit_, park.manager, True, True, 0, 5_000_00)
@@ -84,6 +88,7 @@ def test_a_refund_is_taken_once_the_arrears_are_settled(app, park, owing):
         exit_ = exits.open_exit(
             contract, park.manager, ExitReason.MUTUAL, business_day(), date(2030, 12, 31), ""
         )
+    exits_settlement.approve_exit(exit_, park.leader)
     settle(app, park, contract, owed)
     with pytest.raises(MerchantsError, match="more than the deposit"):
         exits.close_exit(exit_, park.manager, True, True, 0, 5_000_01)
