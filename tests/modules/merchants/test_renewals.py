@@ -95,12 +95,18 @@ def test_the_days_setting_is_checked_and_followed(client, login, park, ending, d
     login(park.manager)
     assert client.get("/settings/merchants").status_code == 200
     for bad in ("30, 60, 90", "90, 90", "90, 0", "90, -5", "ninety", ""):
-        refused = client.post("/settings/merchants", data={"renewal_reminder_days": bad})
+        values = {"renewal_reminder_days": bad, "document_reminder_days": "30"}
+        refused = client.post("/settings/merchants", data=values)
         assert refused.status_code == 422, bad
     assert module_settings.get(renewals.SETTING) == (90, 60, 30)
-    saved = client.post("/settings/merchants", data={"renewal_reminder_days": "120，15"})
+    for bad in ("0", "366", "x"):  # the documents' days: 1 to 365
+        values = {"renewal_reminder_days": "90", "document_reminder_days": bad}
+        assert client.post("/settings/merchants", data=values).status_code == 422
+    values = {"renewal_reminder_days": "120，15", "document_reminder_days": "45"}
+    saved = client.post("/settings/merchants", data=values)
     assert saved.status_code == 303
     assert module_settings.get(renewals.SETTING) == (120, 15)
+    assert module_settings.get("merchants.document_reminder_days") == 45
     day(END - timedelta(days=120))
     assert jobs.remind_renewals() == 1
     day(END - timedelta(days=90))
