@@ -146,8 +146,10 @@ def close_exit(
     buyback_fen: int,
     deposit_refund_fen: int,
 ) -> None:
-    """Close an exit: the checklist done, the buy-back amount, the deposit refunded
-    (at most the deposit; none while arrears remain). The contract ends."""
+    """Close an exit: approved by a leader, the checklist done (meters read, unit
+    handed back, arrears settled or moved to a special clean-up in receivables), the
+    buy-back amount, the deposit refunded (at most the deposit; none while arrears
+    remain). The contract ends."""
     contract = found.contract
     if found.closed_at is not None:
         _fail(_("This exit is closed."))
@@ -166,6 +168,16 @@ def close_exit(
         )
     if deposit_refund_fen > 0:
         _hold(contract, _("the deposit's refund"))
+    loose = api.outside_clean_up_fen(MERCHANT_SUBJECT, contract.merchant_id, business_day())
+    if loose > 0:
+        _fail(
+            _(
+                "%(merchant)s owes %(amount)s in arrears neither settled nor moved to a "
+                "special clean-up: settle them or add them to a clean-up campaign first.",
+                merchant=contract.merchant.name,
+                amount=format_fen(loose),
+            )
+        )
     found.utilities_read, found.unit_returned = True, True
     found.buyback_fen, found.deposit_refund_fen = buyback_fen, deposit_refund_fen
     found.arrears_fen = arrears_fen(contract)

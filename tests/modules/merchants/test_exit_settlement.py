@@ -13,7 +13,7 @@ from modules.merchants import exits, exits_settlement
 from modules.merchants.models import Exit, ExitReason
 from parkops.extensions import db
 from parkops.timeutil import business_day
-from tests.modules.merchants.test_exits import owing  # noqa: F401  (fixture)
+from tests.modules.merchants.test_exits import move_to_clean_up, owing  # noqa: F401
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def exiting(app, park, owing):  # noqa: F811
 
 
 def test_a_leader_approves_the_exit_never_its_opener_and_only_then_it_closes(
-    client, login, sign_in_as, park, exiting
+    app, client, login, sign_in_as, park, exiting
 ):
     contract, _owed = exiting
     url = f"/merchants/contracts/{contract.id}"
@@ -52,15 +52,20 @@ def test_a_leader_approves_the_exit_never_its_opener_and_only_then_it_closes(
     assert found.approved_by_id == park.leader.id
     sign_in_as(park.manager)
     assert 'id="close-exit-form"' in client.get(url).get_data(as_text=True)
+    refused = client.post(f"{url}/exit/close", data=closing)  # the arrears: a checklist item
+    assert refused.status_code == 422
+    assert "neither settled nor moved to a special clean-up" in refused.get_data(as_text=True)
+    move_to_clean_up(app, park, contract)
     assert client.post(f"{url}/exit/close", data=closing).status_code == 303
 
 
 def test_the_settlement_sets_the_deposit_against_the_arrears(
-    client, login, sign_in_as, park, exiting
+    app, client, login, sign_in_as, park, exiting
 ):
     contract, owed = exiting
     found = db.session.scalar(select(Exit))
     exits_settlement.approve_exit(found, park.leader)
+    owed -= move_to_clean_up(app, park, contract)
     exits.close_exit(db.session.get(Exit, found.id), park.manager, True, True, 1_200_00, 0)
     login(park.finance)
 
