@@ -1,7 +1,8 @@
 """The merchant manager at a desk: drafts a lease for a merchant without one, is
 refused approving her own draft, the leader approves it, she puts it in force and
-its first instalment is in receivables as the merchant's rent; ending it at once,
-the deposit's refund is refused while that rent is unpaid."""
+its first instalment is in receivables as the merchant's rent; ending it at once
+(the leader approves the exit), the deposit's refund is refused while that rent is
+unpaid, and the settlement statement is there to print."""
 
 import re
 from datetime import timedelta
@@ -95,6 +96,14 @@ def test_a_lease_from_draft_to_in_force_raises_its_first_rent(
     exit_form.locator("input[name=notice_on]").fill(first_day.isoformat())
     exit_form.locator("input[name=ends_on]").fill(business_day().isoformat())
     exit_form.locator("[type=submit]").click()
+    expect(page.locator("#close-exit-form")).to_have_count(0)  # a leader approves it first
+    page.locator("form[action$='/logout'] button").click()
+    sign_in(page, "leader")
+    page.goto(contract_url)
+    page.locator("#approve-exit-form button").click()
+    page.locator("form[action$='/logout'] button").click()
+    sign_in(page, "merchants")
+    page.goto(contract_url)
     close = page.locator("#close-exit-form")
     close.locator("input[name=utilities_read]").check()
     close.locator("input[name=unit_returned]").check()
@@ -103,3 +112,6 @@ def test_a_lease_from_draft_to_in_force_raises_its_first_rent(
     expect(page.locator("#close-exit-form .error")).to_contain_text("¥1,234.50")
     expect(page.locator(".badge-active")).to_be_visible()
     screenshot(page, "refund-refused-for-arrears")
+    page.locator("#settlement-link").click()
+    expect(page.locator("#settlement")).to_contain_text("¥1,234.50")
+    screenshot(page, "settlement-statement")
