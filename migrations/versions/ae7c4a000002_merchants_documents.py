@@ -1,4 +1,5 @@
-"""merchants: merchant documents with expiry (licences, permits); exit approval
+"""merchants: merchant documents with expiry (licences, permits); exit approval;
+turnover reports
 
 Revision ID: ae7c4a000002
 Revises: ae7c4a000001
@@ -68,9 +69,44 @@ def upgrade():
         batch_op.create_foreign_key(
             batch_op.f("fk_mer_exits_approved_by_id_users"), "users", ["approved_by_id"], ["id"]
         )
+    op.create_table(
+        "mer_turnover_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contract_id", sa.Integer(), nullable=False),
+        sa.Column("period_starts_on", sa.Date(), nullable=False),
+        sa.Column("turnover_fen", sa.BigInteger(), nullable=False),
+        sa.Column("minimum_fen", sa.Integer(), nullable=False),
+        sa.Column("topup_fen", sa.BigInteger(), nullable=False),
+        sa.Column("receivable_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contract_id"],
+            ["mer_contracts.id"],
+            name=op.f("fk_mer_turnover_reports_contract_id_mer_contracts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["users.id"],
+            name=op.f("fk_mer_turnover_reports_recorded_by_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mer_turnover_reports")),
+        sa.UniqueConstraint(
+            "contract_id",
+            "period_starts_on",
+            name=op.f("uq_mer_turnover_reports_contract_id_period_starts_on"),
+        ),
+    )
+    with op.batch_alter_table("mer_turnover_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_mer_turnover_reports_contract_id"), ["contract_id"], unique=False
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("mer_turnover_reports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mer_turnover_reports_contract_id"))
+    op.drop_table("mer_turnover_reports")
     with op.batch_alter_table("mer_exits", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_mer_exits_approved_by_id_users"), type_="foreignkey"

@@ -11,10 +11,11 @@ and templates are given (to hide buttons), never re-written in a template.
 
 from sqlalchemy import ColumnElement
 
-from modules.merchants.models import Contract, ContractState, Exit
+from modules.merchants.models import Contract, ContractState, Exit, RentForm
 from parkops.auth.models import User
 
 ENDABLE = (ContractState.ACTIVE, ContractState.EXPIRED)
+TERMINATED = ContractState.TERMINATED
 READ = ("merchants.view", "merchants.write", "merchants.approve")
 
 
@@ -33,7 +34,7 @@ def contract_steps(
 ) -> set[str]:
     """What ``user`` may do with ``contract`` now (given its exit and whether it was
     renewed): "edit", "discard", "approve", "activate", "scan", "amend", "renew",
-    "exit", "approve_exit", "close_exit"."""
+    "exit", "approve_exit", "close_exit", "turnover"."""
     if not user.can_see_site(contract.site_id):
         return set()
     steps: set[str] = {"scan"} if may_write(user) else set()
@@ -51,6 +52,9 @@ def contract_steps(
             steps |= {"renew", "exit"}
         elif exit_ is not None and exit_.closed_at is None and exit_.approved_at:
             steps.add("close_exit")
+    if contract.rent_form == RentForm.TURNOVER and contract.state in (*ENDABLE, TERMINATED):
+        if may_write(user):
+            steps.add("turnover")
     if exit_ is not None and exit_.approved_at is None and user.can("merchants.approve"):
         steps.add("approve_exit")  # the service refuses the opener with a message
     return steps

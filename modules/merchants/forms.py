@@ -149,6 +149,13 @@ class DocumentForm(FlaskForm):
     file = FileField(_l("File (PDF or photo)"), validators=[FileRequired()])
 
 
+class TurnoverForm(FlaskForm):
+    period = SelectField(_l("Period"), validators=[InputRequired()])
+    turnover = YuanField(
+        _l("Turnover of the period (yuan)"), validators=[InputRequired()], max_fen=10**12
+    )
+
+
 class RenewForm(FlaskForm):
     number = StringField(
         _l("New contract number"), filters=[_strip], validators=[DataRequired(), Length(max=40)]

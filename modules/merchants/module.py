@@ -51,6 +51,7 @@ AUDIT_ACTIONS = {
     "merchants.contract_expired": _l("Lease contract expired"),
     "merchants.document_added": _l("Merchant document stored"),
     "merchants.exit_approved": _l("Exit from a lease approved"),
+    "merchants.turnover_recorded": _l("Turnover of a lease period recorded"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -73,6 +74,12 @@ AUDIT_DETAILS = {
     "merchants.contract_expired:number": AuditDetail(_l("Contract number")),
     "merchants.document_added:kind": AuditDetail(_l("Document"), one_of(documents.DOCUMENT_KINDS)),
     "merchants.document_added:number": AuditDetail(_l("Number")),
+    "merchants.turnover_recorded:turnover_fen": AuditDetail(
+        _l("Turnover"), lambda v: format_fen(int(v))
+    ),
+    "merchants.turnover_recorded:amount_fen": AuditDetail(
+        _l("Top-up"), lambda v: format_fen(int(v))
+    ),
     "merchants.imported:added": AuditDetail(_l("Added")),
     "merchants.imported:already": AuditDetail(_l("Imported before")),
     "merchants.contract_amended:amount_fen": AuditDetail(

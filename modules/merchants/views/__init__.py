@@ -75,5 +75,6 @@ from modules.merchants.views import (  # noqa: E402, F401
     exits,
     imports,
     merchants,
+    turnover,
     units,
 )

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from modules.merchants import access, contracts, exits
+from modules.merchants import access, contracts, exits, turnover
 from modules.merchants.errors import MerchantsError
 from modules.merchants.forms import (
     AmendmentForm,
@@ -16,6 +16,7 @@ from modules.merchants.forms import (
     ExitForm,
     RenewForm,
     ScanForm,
+    TurnoverForm,
 )
 from modules.merchants.models import (
     Amendment,
@@ -107,9 +108,14 @@ def contract_page(contract: Contract, status: int = 200, **forms):
         "exit_form": ExitForm,
         "close_form": CloseExitForm,
         "scan_form": ScanForm,
+        "turnover_form": TurnoverForm,
     }
     for name, form in blank.items():
         forms.setdefault(name, form(formdata=None))
+    forms["turnover_form"].period.choices = [
+        (i.starts_on.isoformat(), f"{i.starts_on.isoformat()} – {i.ends_on.isoformat()}")
+        for i in instalments
+    ]
     return render_template(
         "merchants/contracts/contract.html",
         contract=contract,
@@ -117,6 +123,9 @@ def contract_page(contract: Contract, status: int = 200, **forms):
         amendments=amendments,
         exit=exit_,
         renewal=renewal,
+        turnover_reports=(
+            turnover.reports_of(contract) if contract.rent_form == RentForm.TURNOVER else []
+        ),
         arrears_fen=exits.arrears_fen(contract) if contract.state != ContractState.DRAFT else 0,
         steps=access.contract_steps(current_user, contract, exit_, renewal is not None),
         **forms,
