@@ -1,5 +1,6 @@
-"""The rest of an exit (项目退出): the leader's approval before it closes, and the
-settlement statement (结算单) as a printable page and a .docx.
+"""The rest of an exit (项目退出): the leader's approval before it closes, the photos of
+the unit handed back, and the settlement statement (结算单) as a printable page and a
+.docx.
 
 Approval is by someone holding ``merchants.approve`` other than the person who
 opened the exit (four eyes); ``exits.close_exit`` refuses an exit not approved.
@@ -24,6 +25,7 @@ from modules.merchants.errors import MerchantsError
 from modules.merchants.models import Contract, Exit, Instalment
 from modules.merchants.texts import EXIT_REASONS
 from parkops import audit
+from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.auth.models import User
 from parkops.documents import Document
 from parkops.extensions import db
@@ -45,6 +47,45 @@ def approve_exit(found: Exit, user: User) -> None:
     found.approved_at, found.approved_by_id = utcnow(), user.id
     audit.record("merchants.exit_approved", "contract", found.contract_id, {}, actor=user)
     db.session.commit()
+
+
+PHOTO_OWNER = "merchants.exit"
+MAX_PHOTOS = 12  # a form's worth
+
+
+def add_photos(found: Exit, uploads: list, user: User) -> int:
+    """Store photos of the unit handed back (each validated and re-encoded); all or
+    none: AttachmentError (or MerchantsError for none or too many) stores nothing."""
+    uploads = [u for u in uploads if u and u.filename]
+    if not 0 < len(uploads) <= MAX_PHOTOS:
+        db.session.rollback()
+        raise MerchantsError(_("Choose 1 to %(most)d photos.", most=MAX_PHOTOS))
+    try:
+        for upload in uploads:
+            store_photo(upload, PHOTO_OWNER, found.id, user.id)
+    except AttachmentError:
+        db.session.rollback()
+        raise
+    audit.record(
+        "merchants.exit_photos_added",
+        "contract",
+        found.contract_id,
+        {"count": len(uploads)},
+        actor=user,
+    )
+    db.session.commit()
+    return len(uploads)
+
+
+def photos_of(found: Exit) -> list[Attachment]:
+    """The exit's photos, oldest first; one query."""
+    return list(
+        db.session.scalars(
+            select(Attachment)
+            .where(Attachment.owner_kind == PHOTO_OWNER, Attachment.owner_id == found.id)
+            .order_by(Attachment.id)
+        )
+    )
 
 
 @dataclass

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -154,6 +154,10 @@ class TurnoverForm(FlaskForm):
     turnover = YuanField(
         _l("Turnover of the period (yuan)"), validators=[InputRequired()], max_fen=10**12
     )
+
+
+class ExitPhotosForm(FlaskForm):
+    photos = MultipleFileField(_l("Photos of the unit handed back"))
 
 
 class RenewForm(FlaskForm):

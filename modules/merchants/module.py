@@ -52,6 +52,7 @@ AUDIT_ACTIONS = {
     "merchants.document_added": _l("Merchant document stored"),
     "merchants.exit_approved": _l("Exit from a lease approved"),
     "merchants.turnover_recorded": _l("Turnover of a lease period recorded"),
+    "merchants.exit_photos_added": _l("Photos of a unit handed back stored"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -74,6 +75,7 @@ AUDIT_DETAILS = {
     "merchants.contract_expired:number": AuditDetail(_l("Contract number")),
     "merchants.document_added:kind": AuditDetail(_l("Document"), one_of(documents.DOCUMENT_KINDS)),
     "merchants.document_added:number": AuditDetail(_l("Number")),
+    "merchants.exit_photos_added:count": AuditDetail(_l("Photos")),
     "merchants.turnover_recorded:turnover_fen": AuditDetail(
         _l("Turnover"), lambda v: format_fen(int(v))
     ),

@@ -7,13 +7,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from modules.merchants import access, contracts, exits, turnover
+from modules.merchants import access, contracts, exits, exits_settlement, turnover
 from modules.merchants.errors import MerchantsError
 from modules.merchants.forms import (
     AmendmentForm,
     CloseExitForm,
     ContractForm,
     ExitForm,
+    ExitPhotosForm,
     RenewForm,
     ScanForm,
     TurnoverForm,
@@ -109,6 +110,7 @@ def contract_page(contract: Contract, status: int = 200, **forms):
         "close_form": CloseExitForm,
         "scan_form": ScanForm,
         "turnover_form": TurnoverForm,
+        "photos_form": ExitPhotosForm,
     }
     for name, form in blank.items():
         forms.setdefault(name, form(formdata=None))
@@ -123,6 +125,8 @@ def contract_page(contract: Contract, status: int = 200, **forms):
         amendments=amendments,
         exit=exit_,
         renewal=renewal,
+        exit_photos=exits_settlement.photos_of(exit_) if exit_ else [],
+        may_write_site=access.may_write(current_user, contract.site_id),
         turnover_reports=(
             turnover.reports_of(contract) if contract.rent_form == RentForm.TURNOVER else []
         ),

@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 from docx import Document
-from sqlalchemy import select
+from PIL import Image
+from sqlalchemy import func, select
 
 from modules.merchants import exits, exits_settlement
 from modules.merchants.models import Exit, ExitReason
+from parkops.attachments import Attachment
 from parkops.extensions import db
 from parkops.timeutil import business_day
 from tests.modules.merchants.test_exits import move_to_clean_up, owing  # noqa: F401
@@ -126,3 +128,41 @@ def test_the_statement_takes_the_same_queries_however_long_the_contract(
             assert client.get(f"/merchants/contracts/{contract.id}/settlement").status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1]
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), "gray").save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_photos_of_the_unit_handed_back_are_kept_with_the_exit_for_its_site(
+    client, login, sign_in_as, park, exiting, make_user
+):
+    contract, _owed = exiting
+    url = f"/merchants/contracts/{contract.id}/exit/photos"
+    login(park.manager)
+    refused = client.post(
+        url,
+        data={"photos": [(io.BytesIO(jpeg()), "铺位.jpg"), (io.BytesIO(b"junk"), "坏.jpg")]},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422  # one bad photo: none stored
+    assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+    stored = client.post(
+        url,
+        data={"photos": [(io.BytesIO(jpeg()), "铺位1.jpg"), (io.BytesIO(jpeg()), "铺位2.jpg")]},
+        content_type="multipart/form-data",
+    )
+
+    assert stored.status_code == 303
+    photos = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
+    assert [p.owner_kind for p in photos] == ["merchants.exit"] * 2
+    page = client.get(f"/merchants/contracts/{contract.id}").get_data(as_text=True)
+    assert page.count("/merchants/exits/photos/") == 4  # two links, two thumbnails
+    sign_in_as(park.finance)
+    assert client.get(f"/merchants/exits/photos/{photos[0].id}").status_code == 200
+    assert client.post(url, data={}).status_code == 403
+    sign_in_as(make_user("zoo", ["finance"], sites=[park.zylz]))
+    assert client.get(f"/merchants/exits/photos/{photos[0].id}").status_code == 404
