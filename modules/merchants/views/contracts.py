@@ -115,7 +115,9 @@ def contract_page(contract: Contract, status: int = 200, **forms):
     for name, form in blank.items():
         forms.setdefault(name, form(formdata=None))
     forms["turnover_form"].period.choices = [
-        (i.starts_on.isoformat(), f"{i.starts_on.isoformat()} – {i.ends_on.isoformat()}")
+        SelectChoice(
+            i.starts_on.isoformat(), f"{i.starts_on.isoformat()} – {i.ends_on.isoformat()}"
+        )
         for i in instalments
     ]
     return render_template(
