@@ -139,7 +139,7 @@ class ScanForm(FlaskForm):
 
 class DocumentForm(FlaskForm):
     kind = SelectField(_l("Document"), choices=_choices(DOCUMENT_KINDS))
-    number = StringField(_l("Number"), filters=[_strip], validators=[Length(max=60)])
+    number = StringField(_l("Document number"), filters=[_strip], validators=[Length(max=60)])
     issued_on = DateField(_l("Issued on"), validators=[InputRequired()])
     valid_until = DateField(
         _l("Valid until"),

@@ -74,7 +74,7 @@ AUDIT_DETAILS = {
     "merchants.contract_scan_added:file": AuditDetail(_l("File")),
     "merchants.contract_expired:number": AuditDetail(_l("Contract number")),
     "merchants.document_added:kind": AuditDetail(_l("Document"), one_of(documents.DOCUMENT_KINDS)),
-    "merchants.document_added:number": AuditDetail(_l("Number")),
+    "merchants.document_added:number": AuditDetail(_l("Document number")),
     "merchants.exit_photos_added:count": AuditDetail(_l("Photos")),
     "merchants.turnover_recorded:turnover_fen": AuditDetail(
         _l("Turnover"), lambda v: format_fen(int(v))

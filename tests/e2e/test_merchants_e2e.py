@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -115,3 +116,29 @@ def test_a_lease_from_draft_to_in_force_raises_its_first_rent(
     page.locator("#settlement-link").click()
     expect(page.locator("#settlement")).to_contain_text("¥1,234.50")
     screenshot(page, "settlement-statement")
+
+
+def test_a_merchants_document_stored_on_a_phone_shows_its_expiry(
+    phone, sign_in, screenshot, live_server, tmp_path
+):
+    """On a phone in the park: the manager photographs a food permit that expires in
+    ten days and stores it; the merchant's page marks it as expiring soon."""
+    page = phone
+    with live_server.app.app_context():
+        merchant_id = db.session.scalar(select(Merchant.id).order_by(Merchant.id))
+    photo = tmp_path / "permit.jpg"
+    Image.new("RGB", (640, 480), "white").save(photo, "JPEG")
+    sign_in(page, "merchants")
+
+    page.goto(f"/merchants/merchants/{merchant_id}")
+    form = page.locator("#document-form")
+    form.locator("select[name=kind]").select_option("food_permit")
+    form.locator("input[name=number]").fill("JY24109000012345")
+    form.locator("input[name=issued_on]").fill((business_day() - timedelta(days=365)).isoformat())
+    form.locator("input[name=valid_until]").fill((business_day() + timedelta(days=10)).isoformat())
+    form.locator("input[name=file]").set_input_files(str(photo))
+    form.locator("[type=submit]").click()
+
+    row = page.locator("#documents tr[data-mark=soon]")
+    expect(row).to_contain_text("JY24109000012345")
+    screenshot(page, "document-expires-soon")
