@@ -3,7 +3,9 @@
 On top of the demo's: each merchant its unit and four consecutive contracts (the
 newest in force), inserted in bulk by the module's generator
 (modules/merchants/generate.py). Pages: the merchants list (first page and a
-search) and the page of a merchant with the most contracts, as the merchant manager.
+search), the page of a merchant with the most contracts (its documents too), its
+newest contract's page, and the settlement statement of the demo's exit, as the
+merchant manager. ``scale``: the share of the volume (0.01: 50 merchants).
 """
 
 import random
@@ -13,7 +15,7 @@ from sqlalchemy import func, select
 
 from bench.scenarios import Page
 from modules.merchants import generate
-from modules.merchants.models import Contract
+from modules.merchants.models import Contract, Exit
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -24,11 +26,12 @@ MERCHANTS = 5_000
 CONTRACTS_EACH = 4  # 20,000 contracts
 
 
-def setup(app: Flask) -> None:
+def setup(app: Flask, scale: float = 1.0) -> None:
     rng = random.Random(16)  # the same data on every run, so runs compare
+    count = max(1, round(MERCHANTS * scale))
     site_ids = list(db.session.scalars(select(Site.id).order_by(Site.id)))
     manager = db.session.scalar(select(User.id).where(User.username == "merchants"))
-    generate.merchants(rng, site_ids, MERCHANTS, CONTRACTS_EACH, business_day(), manager)
+    generate.merchants(rng, site_ids, count, CONTRACTS_EACH, business_day(), manager)
     db.session.commit()
 
 
@@ -39,9 +42,13 @@ def pages(app: Flask) -> list[Page]:
         .order_by(func.count().desc(), Contract.merchant_id.desc())
         .limit(1)
     )
+    newest = db.session.scalar(select(func.max(Contract.id)).where(Contract.merchant_id == busy))
+    exiting = db.session.scalar(select(func.min(Exit.contract_id)))
     return [
         Page("merchants", "/merchants/", "merchants"),
         Page("merchants, search", "/merchants/?q=%E9%A4%90%E9%A5%AE", "merchants"),
         Page("units", "/merchants/units/", "merchants"),
         Page("a merchant's page", f"/merchants/merchants/{busy}", "merchants"),
+        Page("a contract's page", f"/merchants/contracts/{newest}", "merchants"),
+        Page("a settlement statement", f"/merchants/contracts/{exiting}/settlement", "merchants"),
     ]

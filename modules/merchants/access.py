@@ -11,9 +11,11 @@ and templates are given (to hide buttons), never re-written in a template.
 
 from sqlalchemy import ColumnElement
 
-from modules.merchants.models import Contract, ContractState, Exit
+from modules.merchants.models import Contract, ContractState, Exit, RentForm
 from parkops.auth.models import User
 
+ENDABLE = (ContractState.ACTIVE, ContractState.EXPIRED)
+TERMINATED = ContractState.TERMINATED
 READ = ("merchants.view", "merchants.write", "merchants.approve")
 
 
@@ -31,18 +33,28 @@ def contract_steps(
     user: User, contract: Contract, exit_: Exit | None = None, renewed: bool = False
 ) -> set[str]:
     """What ``user`` may do with ``contract`` now (given its exit and whether it was
-    renewed): "approve", "activate", "amend", "renew", "exit", "close_exit"."""
+    renewed): "edit", "discard", "approve", "activate", "scan", "amend", "renew",
+    "exit", "approve_exit", "close_exit", "turnover"."""
     if not user.can_see_site(contract.site_id):
         return set()
-    steps: set[str] = set()
+    steps: set[str] = {"scan"} if may_write(user) else set()
+    if contract.state == ContractState.DRAFT and may_write(user):
+        steps |= {"edit", "discard"}
     if contract.state == ContractState.DRAFT and user.can("merchants.approve"):
         steps.add("approve")  # the service refuses the drafter with a message
     if contract.state == ContractState.APPROVED and may_write(user):
         steps.add("activate")
     if contract.state == ContractState.ACTIVE and may_write(user):
         steps.add("amend")
+    # An expired contract (its term ran out, no exit) may still be renewed or exited.
+    if contract.state in ENDABLE and may_write(user):
         if exit_ is None and not renewed:
             steps |= {"renew", "exit"}
-        elif exit_ is not None and exit_.closed_at is None:
+        elif exit_ is not None and exit_.closed_at is None and exit_.approved_at:
             steps.add("close_exit")
+    if contract.rent_form == RentForm.TURNOVER and contract.state in (*ENDABLE, TERMINATED):
+        if may_write(user):
+            steps.add("turnover")
+    if exit_ is not None and exit_.approved_at is None and user.can("merchants.approve"):
+        steps.add("approve_exit")  # the service refuses the opener with a message
     return steps

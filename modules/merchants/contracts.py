@@ -73,11 +73,14 @@ def _check_money(rent_fen: int | None, *others: int | None) -> None:
         raise MerchantsError(_("An amount cannot be negative."))
 
 
-def _check(data: ContractData) -> tuple[Merchant, list[Unit]]:
+def check(data: ContractData, contract_id: int | None = None) -> tuple[Merchant, list[Unit]]:
+    """The merchant and units of ``data`` if its terms are acceptable (MerchantsError
+    otherwise); ``contract_id``: the draft being edited, whose own number is no clash."""
     number = data.number.strip()
     if not number:
         raise MerchantsError(_("Give the contract number."))
-    if db.session.scalar(select(Contract.id).where(Contract.number == number)) is not None:
+    same = select(Contract.id).where(Contract.number == number, Contract.id != contract_id)
+    if db.session.scalar(same) is not None:
         raise MerchantsError(_("The contract number %(number)s is already used.", number=number))
     if data.ends_on < data.starts_on:
         raise MerchantsError(_("The term ends before it starts."))
@@ -126,7 +129,7 @@ def clash(unit_ids: list[int], starts_on: date, ends_on: date, other_than: int |
     return db.session.execute(query).first()
 
 
-def _refuse_clash(unit_ids: list[int], starts_on: date, ends_on: date, other_than=None) -> None:
+def refuse_clash(unit_ids: list[int], starts_on: date, ends_on: date, other_than=None) -> None:
     found = clash(unit_ids, starts_on, ends_on, other_than)
     if found is not None:
         other, unit = found
@@ -143,8 +146,8 @@ def _refuse_clash(unit_ids: list[int], starts_on: date, ends_on: date, other_tha
 
 def add_draft(data: ContractData, user: User) -> Contract:
     """Add a draft contract (adds and flushes; the caller commits)."""
-    merchant, units = _check(data)
-    _refuse_clash(data.unit_ids, data.starts_on, data.ends_on)
+    merchant, units = check(data)
+    refuse_clash(data.unit_ids, data.starts_on, data.ends_on)
     contract = Contract(
         site_id=data.site_id,
         merchant_id=merchant.id,
@@ -201,7 +204,7 @@ def approve(contract: Contract, user: User) -> None:
     if contract.created_by_id == user.id:
         _fail(_("A contract is approved by someone other than the person who drafted it."))
     try:
-        _refuse_clash(_unit_ids(contract), contract.starts_on, contract.ends_on, contract.id)
+        refuse_clash(_unit_ids(contract), contract.starts_on, contract.ends_on, contract.id)
     except MerchantsError:
         db.session.rollback()
         raise
@@ -233,7 +236,7 @@ def activate(contract: Contract, user: User) -> None:
     if contract.state != ContractState.APPROVED:
         _fail(_("Only an approved contract can come into force."))
     try:
-        _refuse_clash(_unit_ids(contract), contract.starts_on, contract.ends_on, contract.id)
+        refuse_clash(_unit_ids(contract), contract.starts_on, contract.ends_on, contract.id)
     except MerchantsError:
         db.session.rollback()
         raise

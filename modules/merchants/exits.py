@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from modules.merchants import contracts
+from modules.merchants.access import ENDABLE
 from modules.merchants.errors import MerchantsError
 from modules.merchants.models import (
     Contract,
@@ -70,8 +71,8 @@ def renew(contract: Contract, user: User, number: str, ends_on: date) -> Contrac
     """A draft renewing ``contract`` on the same terms, from the day after it ends to
     ``ends_on`` (approved and put in force like any draft). Refused while arrears
     remain, after an exit, or when it was renewed already."""
-    if contract.state != ContractState.ACTIVE:
-        _fail(_("Only a contract in force is renewed."))
+    if contract.state not in ENDABLE:
+        _fail(_("Only a contract in force or expired is renewed."))
     if exit_of(contract) is not None or renewal_of(contract) is not None:
         _fail(_("This contract already has an exit or a renewal."))
     _hold(contract, _("the renewal"))
@@ -108,8 +109,8 @@ def open_exit(
 ) -> Exit:
     """Open the exit of a contract in force: its last day within the term, not before
     the notice."""
-    if contract.state != ContractState.ACTIVE or exit_of(contract) is not None:
-        _fail(_("Only a contract in force without an exit is ended."))
+    if contract.state not in ENDABLE or exit_of(contract) is not None:
+        _fail(_("Only a contract in force or expired, without an exit, is ended."))
     if not contract.starts_on <= ends_on <= contract.ends_on:
         _fail(_("The last day must fall within the contract's term."))
     if ends_on < notice_on:
@@ -145,11 +146,15 @@ def close_exit(
     buyback_fen: int,
     deposit_refund_fen: int,
 ) -> None:
-    """Close an exit: the checklist done, the buy-back amount, the deposit refunded
-    (at most the deposit; none while arrears remain). The contract ends."""
+    """Close an exit: approved by a leader, the checklist done (meters read, unit
+    handed back, arrears settled or moved to a special clean-up in receivables), the
+    buy-back amount, the deposit refunded (at most the deposit; none while arrears
+    remain). The contract ends."""
     contract = found.contract
     if found.closed_at is not None:
         _fail(_("This exit is closed."))
+    if found.approved_at is None:
+        _fail(_("A leader approves the exit before it is closed."))
     if not (utilities_read and unit_returned):
         _fail(_("Read the utilities and take the unit back before closing the exit."))
     if buyback_fen < 0 or deposit_refund_fen < 0:
@@ -163,6 +168,16 @@ def close_exit(
         )
     if deposit_refund_fen > 0:
         _hold(contract, _("the deposit's refund"))
+    loose = api.outside_clean_up_fen(MERCHANT_SUBJECT, contract.merchant_id, business_day())
+    if loose > 0:
+        _fail(
+            _(
+                "%(merchant)s owes %(amount)s in arrears neither settled nor moved to a "
+                "special clean-up: settle them or add them to a clean-up campaign first.",
+                merchant=contract.merchant.name,
+                amount=format_fen(loose),
+            )
+        )
     found.utilities_read, found.unit_returned = True, True
     found.buyback_fen, found.deposit_refund_fen = buyback_fen, deposit_refund_fen
     found.arrears_fen = arrears_fen(contract)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from modules.merchants.contracts import MAX_RENT_FEN
+from modules.merchants.documents import DOCUMENT_KINDS
 from modules.merchants.texts import (
     BUSINESS_TYPES,
     CYCLES,
@@ -126,6 +127,37 @@ class AmendmentForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("File (.xlsx, .xls or .csv)"), validators=[FileRequired()])
     site_id = SelectField(_l("Site of rows without one"), coerce=int, validators=[InputRequired()])
+
+
+class ScanForm(FlaskForm):
+    file = FileField(
+        _l("Signed scan (PDF or photo)"),
+        validators=[FileRequired()],
+        description=_l("A new file replaces the one shown."),
+    )
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Document"), choices=_choices(DOCUMENT_KINDS))
+    number = StringField(_l("Document number"), filters=[_strip], validators=[Length(max=60)])
+    issued_on = DateField(_l("Issued on"), validators=[InputRequired()])
+    valid_until = DateField(
+        _l("Valid until"),
+        validators=[Optional()],
+        description=_l("Leave empty for a long-term document (长期)."),
+    )
+    file = FileField(_l("File (PDF or photo)"), validators=[FileRequired()])
+
+
+class TurnoverForm(FlaskForm):
+    period = SelectField(_l("Period"), validators=[InputRequired()])
+    turnover = YuanField(
+        _l("Turnover of the period (yuan)"), validators=[InputRequired()], max_fen=10**12
+    )
+
+
+class ExitPhotosForm(FlaskForm):
+    photos = MultipleFileField(_l("Photos of the unit handed back"))
 
 
 class RenewForm(FlaskForm):

@@ -61,6 +61,18 @@ FIELDS = {
     "location": (_l("Location"), False, ("位置", "location")),
     "area": (_l("Area (m²)"), False, ("面积", "area")),
 }
+# The longest text each column holds (the table's column size): longer is refused,
+# never cut, and never left for PostgreSQL to refuse with an error page.
+LENGTHS = {
+    "merchant": 120,
+    "number": 40,
+    "unit": 30,
+    "id_code": 30,
+    "contact": 60,
+    "phone": 40,
+    "location": 120,
+}
+MAX_AREA_M2 = 10_000_000
 CYCLE_WORDS = {
     "月": Cycle.MONTHLY,
     "按月": Cycle.MONTHLY,
@@ -150,6 +162,15 @@ def _check(line, cell, sites, words, default_site_id) -> dict:
     for field in ("merchant", "number", "unit"):
         if not values[field]:
             raise MerchantsError(_("%(field)s is empty.", field=FIELDS[field][0]))
+    for field, most in LENGTHS.items():
+        if len(values[field]) > most:
+            raise MerchantsError(
+                _(
+                    "%(field)s is longer than %(most)d characters.",
+                    field=FIELDS[field][0],
+                    most=most,
+                )
+            )
     site_text = values["site"].lower()
     site_id = sites.get(site_text) if site_text else default_site_id
     if site_id is None:
@@ -182,16 +203,18 @@ def _check(line, cell, sites, words, default_site_id) -> dict:
     }
 
 
-def _area(value) -> int:
-    """Whole square metres from a cell (a number or its text); 1 when left empty."""
+def _area(value) -> int | None:
+    """Whole square metres from a cell (a number or its text); None when left empty
+    (a new unit then is refused: its area is needed). MerchantsError for text, zero,
+    negative, infinite or absurd areas."""
     text = str(value).strip()
     if not text:
-        return 1
+        return None
     try:
         area = round(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "nan"; "inf"
         area = 0
-    if not 0 < area <= 10_000_000:
+    if not 0 < area <= MAX_AREA_M2:
         raise MerchantsError(_("not an area in square metres: %(value)s", value=text))
     return area
 
@@ -247,6 +270,10 @@ def _store_row(r: dict, user: User, today, merchants: dict, units: dict, result)
         result.merchants_added += 1
     unit_key = (r["site_id"], r["unit"])
     if unit_key not in units:
+        if r["area_m2"] is None:
+            raise MerchantsError(
+                _("give the area of the new unit %(code)s (面积).", code=r["unit"])
+            )
         units[unit_key] = register.add_unit(
             register.UnitData(r["site_id"], r["unit"], r["location"], r["area_m2"], UnitKind.SHOP),
             user,

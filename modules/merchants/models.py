@@ -247,5 +247,10 @@ class Exit(Base):
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The leader's approval (not the person who opened it), before it is closed.
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     contract: Mapped[Contract] = relationship()
+    opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])

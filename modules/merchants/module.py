@@ -14,11 +14,12 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 from flask_babel import lazy_gettext as _l
 
-from modules.merchants import demo, indicators, jobs
+from modules.merchants import demo, documents, indicators, jobs, renewals
 from modules.merchants.access import READ
 from modules.merchants.texts import EXIT_REASONS
 from modules.merchants.views import bp
 from parkops.audit_words import one_of
+from parkops.module_settings import Setting
 from parkops.money import format_fen
 from parkops.registry import (
     AuditDetail,
@@ -43,6 +44,15 @@ AUDIT_ACTIONS = {
     "merchants.contract_renewed": _l("Lease contract renewal drafted"),
     "merchants.exit_opened": _l("Exit from a lease opened"),
     "merchants.exit_closed": _l("Exit from a lease closed"),
+    # drafts and scans (drafts.py)
+    "merchants.contract_edited": _l("Draft lease contract edited"),
+    "merchants.contract_discarded": _l("Draft lease contract discarded"),
+    "merchants.contract_scan_added": _l("Signed scan of a lease contract stored"),
+    "merchants.contract_expired": _l("Lease contract expired"),
+    "merchants.document_added": _l("Merchant document stored"),
+    "merchants.exit_approved": _l("Exit from a lease approved"),
+    "merchants.turnover_recorded": _l("Turnover of a lease period recorded"),
+    "merchants.exit_photos_added": _l("Photos of a unit handed back stored"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -58,6 +68,19 @@ AUDIT_DETAILS = {
     "merchants.exit_opened:reason": AuditDetail(_l("Reason"), one_of(EXIT_REASONS)),
     "merchants.exit_closed:amount_fen": AuditDetail(
         _l("Deposit refunded"), lambda v: format_fen(int(v))
+    ),
+    "merchants.contract_edited:number": AuditDetail(_l("Contract number")),
+    "merchants.contract_discarded:number": AuditDetail(_l("Contract number")),
+    "merchants.contract_scan_added:file": AuditDetail(_l("File")),
+    "merchants.contract_expired:number": AuditDetail(_l("Contract number")),
+    "merchants.document_added:kind": AuditDetail(_l("Document"), one_of(documents.DOCUMENT_KINDS)),
+    "merchants.document_added:number": AuditDetail(_l("Document number")),
+    "merchants.exit_photos_added:count": AuditDetail(_l("Photos")),
+    "merchants.turnover_recorded:turnover_fen": AuditDetail(
+        _l("Turnover"), lambda v: format_fen(int(v))
+    ),
+    "merchants.turnover_recorded:amount_fen": AuditDetail(
+        _l("Top-up"), lambda v: format_fen(int(v))
     ),
     "merchants.imported:added": AuditDetail(_l("Added")),
     "merchants.imported:already": AuditDetail(_l("Imported before")),
@@ -98,6 +121,7 @@ spec = ModuleSpec(
                 "merchants.new_merchant",
                 "merchants.new_contract",
                 "merchants.contract",
+                "merchants.edit_contract",
             ),
         ),
         SubNavEntry(_l("Units"), "merchants.units", READ, also=("merchants.new_unit",)),
@@ -115,7 +139,7 @@ spec = ModuleSpec(
             "merchants.exit",
             _l("Exit from a lease"),
             "merchants.exit_evidence",
-            ("16",),
+            ("16", "34"),
             permission="merchants.view",
         ),
     ),
@@ -127,8 +151,37 @@ spec = ModuleSpec(
             indicators.past_end_unresolved,
             permission="merchants.view",
         ),
+        Indicator(
+            "merchants.exits_unsettled",
+            _l("Exits with unsettled arrears"),
+            ("16",),
+            indicators.exits_unsettled,
+            permission="merchants.view",
+        ),
     ),
-    jobs=(JobSpec("merchants.raise_rent", jobs.raise_rent, "cron", {"hour": 1, "minute": 10}),),
+    jobs=(
+        JobSpec("merchants.raise_rent", jobs.raise_rent, "cron", {"hour": 1, "minute": 10}),
+        JobSpec("merchants.expire", jobs.expire_contracts, "cron", {"hour": 1, "minute": 20}),
+        JobSpec("merchants.renewals", jobs.remind_renewals, "cron", {"hour": 8, "minute": 30}),
+        JobSpec("merchants.documents", jobs.remind_documents, "cron", {"hour": 8, "minute": 40}),
+    ),
+    settings=(
+        Setting(
+            "renewal_reminder_days",
+            renewals.DayList(),
+            (90, 60, 30),
+            _l("Renewal reminders: days before a contract ends (e.g. 90, 60, 30)"),
+            "database",
+        ),
+        Setting(
+            "document_reminder_days",
+            documents.reminder_days,
+            30,
+            _l("Document reminders: days before a licence or permit expires"),
+            "database",
+        ),
+    ),
+    settings_permission="merchants.write",
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,

@@ -14,7 +14,13 @@ from sqlalchemy import func, select
 
 from modules.receivables import ledger
 from modules.receivables.errors import ReceivablesError
-from modules.receivables.models import Debtor, DebtorKind, Receivable, ReceivableKind
+from modules.receivables.models import (
+    CampaignItem,
+    Debtor,
+    DebtorKind,
+    Receivable,
+    ReceivableKind,
+)
 from parkops.auth.models import User
 from parkops.extensions import db
 
@@ -24,6 +30,8 @@ __all__ = [
     "ReceivablesError",
     "ensure_debtor",
     "open_balance_fen",
+    "open_balances_fen",
+    "outside_clean_up_fen",
     "raise_receivable",
 ]
 
@@ -116,4 +124,40 @@ def open_balance_fen(subject_kind: str, subject_id: int, due_by: date | None = N
     )
     if due_by is not None:
         query = query.where(Receivable.due_on <= due_by)
+    return db.session.scalar(query)
+
+
+def open_balances_fen(subject_kind: str, subject_ids: list[int], due_by: date) -> dict[int, int]:
+    """``{subject_id: fen}`` owed by the debtors standing for ``subject_ids`` that fell
+    due on or before ``due_by`` (only those owing more than zero); one query."""
+    if not subject_ids:
+        return {}
+    rows = db.session.execute(
+        select(Debtor.subject_id, func.sum(ledger.balance_fen()))
+        .join(Debtor, Debtor.id == Receivable.debtor_id)
+        .where(
+            Debtor.subject_kind == subject_kind,
+            Debtor.subject_id.in_(subject_ids),
+            Receivable.due_on <= due_by,
+        )
+        .group_by(Debtor.subject_id)
+    )
+    return {subject_id: fen for subject_id, fen in rows if fen and fen > 0}
+
+
+def outside_clean_up_fen(subject_kind: str, subject_id: int, due_by: date) -> int:
+    """What the debtor standing for ``(subject_kind, subject_id)`` owes, fallen due on
+    or before ``due_by``, on receivables that no special clean-up campaign (专项清理)
+    holds: zero means every arrear is settled or moved to a clean-up."""
+    held = select(CampaignItem.id).where(CampaignItem.receivable_id == Receivable.id).exists()
+    query = (
+        select(func.coalesce(func.sum(ledger.balance_fen()), 0))
+        .join(Debtor, Debtor.id == Receivable.debtor_id)
+        .where(
+            Debtor.subject_kind == subject_kind,
+            Debtor.subject_id == subject_id,
+            Receivable.due_on <= due_by,
+            ~held,
+        )
+    )
     return db.session.scalar(query)

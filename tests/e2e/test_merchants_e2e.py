@@ -1,12 +1,14 @@
 """The merchant manager at a desk: drafts a lease for a merchant without one, is
 refused approving her own draft, the leader approves it, she puts it in force and
-its first instalment is in receivables as the merchant's rent; ending it at once,
-the deposit's refund is refused while that rent is unpaid."""
+its first instalment is in receivables as the merchant's rent; ending it at once
+(the leader approves the exit), the deposit's refund is refused while that rent is
+unpaid, and the settlement statement is there to print."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -95,6 +97,14 @@ def test_a_lease_from_draft_to_in_force_raises_its_first_rent(
     exit_form.locator("input[name=notice_on]").fill(first_day.isoformat())
     exit_form.locator("input[name=ends_on]").fill(business_day().isoformat())
     exit_form.locator("[type=submit]").click()
+    expect(page.locator("#close-exit-form")).to_have_count(0)  # a leader approves it first
+    page.locator("form[action$='/logout'] button").click()
+    sign_in(page, "leader")
+    page.goto(contract_url)
+    page.locator("#approve-exit-form button").click()
+    page.locator("form[action$='/logout'] button").click()
+    sign_in(page, "merchants")
+    page.goto(contract_url)
     close = page.locator("#close-exit-form")
     close.locator("input[name=utilities_read]").check()
     close.locator("input[name=unit_returned]").check()
@@ -103,3 +113,32 @@ def test_a_lease_from_draft_to_in_force_raises_its_first_rent(
     expect(page.locator("#close-exit-form .error")).to_contain_text("¥1,234.50")
     expect(page.locator(".badge-active")).to_be_visible()
     screenshot(page, "refund-refused-for-arrears")
+    page.locator("#settlement-link").click()
+    expect(page.locator("#settlement")).to_contain_text("¥1,234.50")
+    screenshot(page, "settlement-statement")
+
+
+def test_a_merchants_document_stored_on_a_phone_shows_its_expiry(
+    phone, sign_in, screenshot, live_server, tmp_path
+):
+    """On a phone in the park: the manager photographs a food permit that expires in
+    ten days and stores it; the merchant's page marks it as expiring soon."""
+    page = phone
+    with live_server.app.app_context():
+        merchant_id = db.session.scalar(select(Merchant.id).order_by(Merchant.id))
+    photo = tmp_path / "permit.jpg"
+    Image.new("RGB", (640, 480), "white").save(photo, "JPEG")
+    sign_in(page, "merchants")
+
+    page.goto(f"/merchants/merchants/{merchant_id}")
+    form = page.locator("#document-form")
+    form.locator("select[name=kind]").select_option("food_permit")
+    form.locator("input[name=number]").fill("JY24109000012345")
+    form.locator("input[name=issued_on]").fill((business_day() - timedelta(days=365)).isoformat())
+    form.locator("input[name=valid_until]").fill((business_day() + timedelta(days=10)).isoformat())
+    form.locator("input[name=file]").set_input_files(str(photo))
+    form.locator("[type=submit]").click()
+
+    row = page.locator("#documents tr[data-mark=soon]")
+    expect(row).to_contain_text("JY24109000012345")
+    screenshot(page, "document-expires-soon")

@@ -5,10 +5,16 @@ Every route requires a merchants permission; single records go through
 ``get_for_site`` (404 for another site's), lists through the user's sites.
 """
 
-from flask import Blueprint, redirect, request
-from sqlalchemy import select
+from collections.abc import Callable
 
-from modules.merchants import texts  # noqa: F401  (registers the enum labels)
+from flask import Blueprint, abort, redirect, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import Select, select
+from wtforms.fields.choices import SelectChoice
+
+from modules.merchants import access, register, texts  # noqa: F401  (texts: enum labels)
+from modules.merchants.errors import MerchantsError
 from parkops import idempotency
 from parkops.auth.access import site_filter
 from parkops.auth.models import Site
@@ -34,4 +40,41 @@ def visible_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).where(site_filter(Site.id)).order_by(Site.code)))
 
 
-from modules.merchants.views import contracts, imports, merchants, units  # noqa: E402, F401
+def list_page(query: Callable[..., Select], template: str):
+    """A register's list: ``query(user, text)`` searched by ``?q=``, paged by ``?page=``."""
+    text = request.args.get("q", "").strip()[:50]
+    page = register.paginate(query(current_user, text), int_arg("page") or 1)
+    return render_template(template, page=page, text=text, may_write=access.may_write(current_user))
+
+
+def new_page(
+    form: FlaskForm, template: str, create: Callable[[FlaskForm, str | None], str], shown_at: str
+):
+    """A register's "new" form with a site choice: ``create(form, retry_key)`` stores
+    the record and returns the page to go to, or raises MerchantsError (shown under
+    the field named ``shown_at``). A site the user may not write at is a 404."""
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in visible_sites()]
+    if request.method == "GET":
+        return render_template(template, form=form)
+    if done := repeat():
+        return done
+    if form.validate():
+        if not access.may_write(current_user, form.site_id.data):
+            abort(404)
+        try:
+            return redirect(create(form, request.form.get(idempotency.FIELD)), 303)
+        except MerchantsError as refused:
+            form[shown_at].errors = [str(refused)]
+    return render_template(template, form=form), 422
+
+
+from modules.merchants.views import (  # noqa: E402, F401
+    contracts,
+    documents,
+    drafts,
+    exits,
+    imports,
+    merchants,
+    turnover,
+    units,
+)

@@ -7,14 +7,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from modules.merchants import access, contracts, exits
+from modules.merchants import access, contracts, exits, exits_settlement, turnover
 from modules.merchants.errors import MerchantsError
 from modules.merchants.forms import (
     AmendmentForm,
     CloseExitForm,
     ContractForm,
     ExitForm,
+    ExitPhotosForm,
     RenewForm,
+    ScanForm,
+    TurnoverForm,
 )
 from modules.merchants.models import (
     Amendment,
@@ -33,36 +36,46 @@ from parkops.auth.access import get_for_site, require
 from parkops.extensions import db
 
 
+def offer_units(form: ContractForm, merchant: Merchant) -> None:
+    """The units of the merchant's site as the form's choices."""
+    units = db.session.scalars(
+        select(Unit).where(Unit.site_id == merchant.site_id).order_by(Unit.code)
+    )
+    form.unit_ids.choices = [SelectChoice(u.id, f"{u.code} {u.location}") for u in units]
+
+
+def contract_data(form: ContractForm, merchant: Merchant) -> contracts.ContractData:
+    """The terms a validated contract form gives, for ``merchant``."""
+    return contracts.ContractData(
+        site_id=merchant.site_id,
+        merchant_id=merchant.id,
+        number=form.number.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        rent_form=RentForm(form.rent_form.data),
+        cycle=Cycle(form.cycle.data),
+        rent_fen=form.rent.data,
+        unit_ids=form.unit_ids.data,
+        steps=form.step_fen,
+        turnover_share_bp=form.share_bp,
+        deposit_fen=form.deposit.data or 0,
+        service_fen=form.service.data or 0,
+        note=form.note.data or "",
+    )
+
+
 @bp.route("/merchants/<int:merchant_id>/contracts/new", methods=["GET", "POST"])
 @require("merchants.write")
 def new_contract(merchant_id: int):
     merchant = get_for_site(Merchant, merchant_id)
     form = ContractForm()
-    units = db.session.scalars(
-        select(Unit).where(Unit.site_id == merchant.site_id).order_by(Unit.code)
-    )
-    form.unit_ids.choices = [SelectChoice(u.id, f"{u.code} {u.location}") for u in units]
+    offer_units(form, merchant)
     status = 200
     if request.method == "POST":
         if done := repeat():
             return done
         if form.validate():
-            data = contracts.ContractData(
-                site_id=merchant.site_id,
-                merchant_id=merchant.id,
-                number=form.number.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                rent_form=RentForm(form.rent_form.data),
-                cycle=Cycle(form.cycle.data),
-                rent_fen=form.rent.data,
-                unit_ids=form.unit_ids.data,
-                steps=form.step_fen,
-                turnover_share_bp=form.share_bp,
-                deposit_fen=form.deposit.data or 0,
-                service_fen=form.service.data or 0,
-                note=form.note.data or "",
-            )
+            data = contract_data(form, merchant)
             try:
                 contract = contracts.create_draft(
                     data, current_user, request.form.get("idempotency_key")
@@ -74,9 +87,10 @@ def new_contract(merchant_id: int):
     return render_template("merchants/contracts/form.html", form=form, merchant=merchant), status
 
 
-def _page(contract: Contract, status: int = 200, **forms):
+def contract_page(contract: Contract, status: int = 200, **forms):
     """The contract's page; ``forms``: a posted form to show again with its errors
-    (``amendment_form``, ``renew_form``, ``exit_form``, ``close_form``)."""
+    (``amendment_form``, ``renew_form``, ``exit_form``, ``close_form``,
+    ``scan_form``)."""
     instalments = db.session.scalars(
         select(Instalment)
         .where(Instalment.contract_id == contract.id)
@@ -94,9 +108,18 @@ def _page(contract: Contract, status: int = 200, **forms):
         "renew_form": RenewForm,
         "exit_form": ExitForm,
         "close_form": CloseExitForm,
+        "scan_form": ScanForm,
+        "turnover_form": TurnoverForm,
+        "photos_form": ExitPhotosForm,
     }
     for name, form in blank.items():
         forms.setdefault(name, form(formdata=None))
+    forms["turnover_form"].period.choices = [
+        SelectChoice(
+            i.starts_on.isoformat(), f"{i.starts_on.isoformat()} – {i.ends_on.isoformat()}"
+        )
+        for i in instalments
+    ]
     return render_template(
         "merchants/contracts/contract.html",
         contract=contract,
@@ -104,6 +127,11 @@ def _page(contract: Contract, status: int = 200, **forms):
         amendments=amendments,
         exit=exit_,
         renewal=renewal,
+        exit_photos=exits_settlement.photos_of(exit_) if exit_ else [],
+        may_write_site=access.may_write(current_user, contract.site_id),
+        turnover_reports=(
+            turnover.reports_of(contract) if contract.rent_form == RentForm.TURNOVER else []
+        ),
         arrears_fen=exits.arrears_fen(contract) if contract.state != ContractState.DRAFT else 0,
         steps=access.contract_steps(current_user, contract, exit_, renewal is not None),
         **forms,
@@ -113,10 +141,10 @@ def _page(contract: Contract, status: int = 200, **forms):
 @bp.route("/contracts/<int:contract_id>")
 @require(*access.READ)
 def contract(contract_id: int):
-    return _page(get_for_site(Contract, contract_id))
+    return contract_page(get_for_site(Contract, contract_id))
 
 
-def _step(contract_id: int, step: str) -> Contract:
+def contract_step(contract_id: int, step: str) -> Contract:
     found = get_for_site(Contract, contract_id)
     exit_, renewal = exits.exit_of(found), exits.renewal_of(found)
     if step not in access.contract_steps(current_user, found, exit_, renewal is not None):
@@ -127,12 +155,12 @@ def _step(contract_id: int, step: str) -> Contract:
 @bp.route("/contracts/<int:contract_id>/approve", methods=["POST"])
 @require("merchants.approve")
 def approve(contract_id: int):
-    found = _step(contract_id, "approve")
+    found = contract_step(contract_id, "approve")
     try:
         contracts.approve(found, current_user)
     except MerchantsError as refused:
         flash(str(refused), "error")
-        return _page(db.session.get(Contract, contract_id), 422)
+        return contract_page(db.session.get(Contract, contract_id), 422)
     flash(_("Contract approved."), "success")
     return redirect(url_for("merchants.contract", contract_id=contract_id), 303)
 
@@ -140,12 +168,12 @@ def approve(contract_id: int):
 @bp.route("/contracts/<int:contract_id>/activate", methods=["POST"])
 @require("merchants.write")
 def activate(contract_id: int):
-    found = _step(contract_id, "activate")
+    found = contract_step(contract_id, "activate")
     try:
         contracts.activate(found, current_user)
     except MerchantsError as refused:
         flash(str(refused), "error")
-        return _page(db.session.get(Contract, contract_id), 422)
+        return contract_page(db.session.get(Contract, contract_id), 422)
     flash(_("Contract in force; its rent schedule is generated."), "success")
     return redirect(url_for("merchants.contract", contract_id=contract_id), 303)
 
@@ -153,7 +181,7 @@ def activate(contract_id: int):
 @bp.route("/contracts/<int:contract_id>/amendments", methods=["POST"])
 @require("merchants.write")
 def amend(contract_id: int):
-    found = _step(contract_id, "amend")
+    found = contract_step(contract_id, "amend")
     form = AmendmentForm()
     if form.validate():
         try:
@@ -170,7 +198,7 @@ def amend(contract_id: int):
         except MerchantsError as refused:
             form.effective_on.errors = [str(refused)]
             found = db.session.get(Contract, contract_id)
-    return _page(found, 422, amendment_form=form)
+    return contract_page(found, 422, amendment_form=form)
 
 
 @bp.route("/contracts/evidence/<int:id>")
@@ -184,7 +212,7 @@ def contract_evidence(id: int):  # noqa: A002  (the ledger links evidence by ``i
 @bp.route("/contracts/<int:contract_id>/renew", methods=["POST"])
 @require("merchants.write")
 def renew(contract_id: int):
-    found = _step(contract_id, "renew")
+    found = contract_step(contract_id, "renew")
     form = RenewForm()
     if form.validate():
         try:
@@ -194,13 +222,13 @@ def renew(contract_id: int):
         except MerchantsError as refused:
             form.number.errors = [str(refused)]
             found = db.session.get(Contract, contract_id)
-    return _page(found, 422, renew_form=form)
+    return contract_page(found, 422, renew_form=form)
 
 
 @bp.route("/contracts/<int:contract_id>/exit", methods=["POST"])
 @require("merchants.write")
 def open_exit(contract_id: int):
-    found = _step(contract_id, "exit")
+    found = contract_step(contract_id, "exit")
     form = ExitForm()
     if form.validate():
         try:
@@ -217,13 +245,13 @@ def open_exit(contract_id: int):
         except MerchantsError as refused:
             form.ends_on.errors = [str(refused)]
             found = db.session.get(Contract, contract_id)
-    return _page(found, 422, exit_form=form)
+    return contract_page(found, 422, exit_form=form)
 
 
 @bp.route("/contracts/<int:contract_id>/exit/close", methods=["POST"])
 @require("merchants.write")
 def close_exit(contract_id: int):
-    found = _step(contract_id, "close_exit")
+    found = contract_step(contract_id, "close_exit")
     form = CloseExitForm()
     if form.validate():
         try:
@@ -240,7 +268,7 @@ def close_exit(contract_id: int):
         except MerchantsError as refused:
             form.deposit_refund.errors = [str(refused)]
             found = db.session.get(Contract, contract_id)
-    return _page(found, 422, close_form=form)
+    return contract_page(found, 422, close_form=form)
 
 
 @bp.route("/exits/evidence/<int:id>")

@@ -1,70 +1,49 @@
 """The merchant register: the list (credit codes masked), a new merchant, a merchant's page."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms.fields.choices import SelectChoice
 
-from modules.merchants import access, register
-from modules.merchants.errors import MerchantsError
-from modules.merchants.forms import MerchantForm
+from modules.merchants import access, documents, register
+from modules.merchants.forms import DocumentForm, MerchantForm
 from modules.merchants.models import BusinessType, Contract, Merchant, MerchantKind
-from modules.merchants.views import bp, int_arg, repeat, visible_sites
+from modules.merchants.views import bp, list_page, new_page
 from modules.receivables import api
+from parkops import module_settings
 from parkops.auth.access import get_for_site, require
 from parkops.extensions import db
+from parkops.timeutil import business_day
 
 
 @bp.route("/")
 @require(*access.READ)
 def index():
-    text = request.args.get("q", "").strip()[:50]
-    page = register.paginate(register.merchant_list(current_user, text), int_arg("page") or 1)
-    return render_template(
-        "merchants/merchants/index.html",
-        page=page,
-        text=text,
-        may_write=access.may_write(current_user),
-    )
+    return list_page(register.merchant_list, "merchants/merchants/index.html")
 
 
 @bp.route("/merchants/new", methods=["GET", "POST"])
 @require("merchants.write")
 def new_merchant():
-    form = MerchantForm()
-    form.site_id.choices = [SelectChoice(s.id, s.name) for s in visible_sites()]
-    status = 200
-    if request.method == "POST":
-        if done := repeat():
-            return done
-        if form.validate():
-            if not access.may_write(current_user, form.site_id.data):
-                abort(404)
-            data = register.MerchantData(
-                site_id=form.site_id.data,
-                name=form.name.data,
-                kind=MerchantKind(form.kind.data),
-                business_type=BusinessType(form.business_type.data),
-                id_code=form.id_code.data or "",
-                contact=form.contact.data or "",
-                phone=form.phone.data or "",
-            )
-            try:
-                merchant = register.create_merchant(
-                    data, current_user, request.form.get("idempotency_key")
-                )
-                return redirect(url_for("merchants.merchant", merchant_id=merchant.id), 303)
-            except MerchantsError as refused:
-                form.name.errors = [str(refused)]
-        status = 422
-    return render_template("merchants/merchants/form.html", form=form), status
+    def create(form: MerchantForm, retry_key: str | None) -> str:
+        data = register.MerchantData(
+            site_id=form.site_id.data,
+            name=form.name.data,
+            kind=MerchantKind(form.kind.data),
+            business_type=BusinessType(form.business_type.data),
+            id_code=form.id_code.data or "",
+            contact=form.contact.data or "",
+            phone=form.phone.data or "",
+        )
+        merchant = register.create_merchant(data, current_user, retry_key)
+        return url_for("merchants.merchant", merchant_id=merchant.id)
+
+    return new_page(MerchantForm(), "merchants/merchants/form.html", create, "name")
 
 
-@bp.route("/merchants/<int:merchant_id>")
-@require(*access.READ)
-def merchant(merchant_id: int):
-    found = get_for_site(Merchant, merchant_id)
+def merchant_page(found: Merchant, status: int = 200, document_form=None):
+    """A merchant's page: details, what it owes, its contracts and documents (with the
+    upload form, ``document_form`` when a posted one is shown again)."""
     contracts = db.session.scalars(
         select(Contract)
         .where(Contract.merchant_id == found.id)
@@ -77,4 +56,14 @@ def merchant(merchant_id: int):
         contracts=contracts,
         owed_fen=api.open_balance_fen(register.MERCHANT_SUBJECT, found.id),
         may_write=access.may_write(current_user, found.site_id),
-    )
+        documents=documents.of_merchant(found.id),
+        document_form=document_form or DocumentForm(formdata=None),
+        soon_days=module_settings.get(documents.SETTING),
+        today=business_day(),
+    ), status
+
+
+@bp.route("/merchants/<int:merchant_id>")
+@require(*access.READ)
+def merchant(merchant_id: int):
+    return merchant_page(get_for_site(Merchant, merchant_id))

@@ -12,21 +12,20 @@ from parkops.extensions import db
 from parkops.rectification.services import load_notice
 
 
-def test_merchants_scenario_builds_and_its_pages_answer_in_constant_queries(app, monkeypatch):
+def test_merchants_scenario_builds_and_its_pages_answer_in_constant_queries(app):
     load_notice()
     demo.load()
     before = db.session.scalar(select(func.count()).select_from(Contract))
 
-    def queries(count):
-        monkeypatch.setattr(merchants, "MERCHANTS", count)
-        merchants.setup(app)
+    def queries(scale):
+        merchants.setup(app, scale)
         db.session.remove()
         results = [queries_per_page(app, page, demo.PASSWORD) for page in merchants.pages(app)]
         assert all(status == 200 for _q, status in results)
         return [q for q, _status in results]
 
-    small = queries(20)
-    assert queries(200) == small
+    small = queries(0.004)  # 20 merchants
+    assert queries(0.04) == small  # 200 more
     added = db.session.scalar(select(func.count()).select_from(Contract)) - before
     assert added == 220 * merchants.CONTRACTS_EACH
     active = select(func.count()).where(Contract.state == ContractState.ACTIVE)

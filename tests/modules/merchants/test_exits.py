@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from modules.merchants import exits, indicators
+from modules.merchants import exits, exits_settlement, indicators
 from modules.merchants.errors import MerchantsError
 from modules.merchants.models import Contract, ContractState, Exit, ExitReason, Instalment
-from modules.receivables import payments
-from modules.receivables.models import Debtor, PaymentMethod
+from modules.receivables import api, campaigns, payments
+from modules.receivables.models import Debtor, PaymentMethod, Receivable
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -26,11 +26,26 @@ def owing(park, make_merchant, make_unit, make_contract):
     return contract, exits.arrears_fen(contract)
 
 
-def settle(app, park, contract, amount_fen):
+def settle(app, park, contract, amount_fen, receivable_ids=None):
+    """Pay ``amount_fen`` of the merchant's rent (oldest first, or ``receivable_ids``)."""
     debtor = db.session.scalar(select(Debtor).where(Debtor.subject_id == contract.merchant_id))
-    data = payments.PaymentData(park.psy.id, business_day(), amount_fen, PaymentMethod.BANK)
+    data = payments.PaymentData(
+        park.psy.id, business_day(), amount_fen, PaymentMethod.BANK, receivable_ids=receivable_ids
+    )
     with app.test_request_context():
         payments.record_payment(debtor, data, park.finance)
+
+
+def move_to_clean_up(app, park, contract) -> int:
+    """Start a special clean-up of the site's arrears due before today and pay what
+    fell due today (outside it); returns what was paid (fen)."""
+    today = business_day()
+    campaigns.start("退出商户欠费清理", contract.site_id, today, park.finance, today)
+    loose = api.outside_clean_up_fen("merchants.merchant", contract.merchant_id, today)
+    if loose:
+        due_today = select(Receivable.id).where(Receivable.due_on == today)
+        settle(app, park, contract, loose, list(db.session.scalars(due_today)))
+    return loose
 
 
 def test_a_renewal_is_refused_while_arrears_remain_and_drafted_once_settled(app, park, owing):
@@ -59,6 +74,10 @@ def test_the_deposit_is_not_refunded_while_arrears_remain(app, park, owing):
         exit_ = exits.open_exit(
             contract, park.manager, ExitReason.NON_PAYMENT, business_day(), business_day(), ""
         )
+    with pytest.raises(MerchantsError, match="A leader approves the exit before it is closed."):
+        exits.close_exit(exit_, park.manager, True, True, 0, 0)
+    exits_settlement.approve_exit(db.session.get(Exit, exit_.id), park.leader)
+    exit_ = db.session.get(Exit, exit_.id)
 
     with pytest.raises(MerchantsError, match=r"owes ¥[\d,]+\.00 in arrears: the deposit's refund"):
         exits.close_exit(exit_, park.manager, True, True, 0, 5_000_00)
@@ -67,10 +86,21 @@ def test_the_deposit_is_not_refunded_while_arrears_remain(app, park, owing):
     with pytest.raises(MerchantsError, match="Read the utilities and take the unit back"):
         exits.close_exit(exit_, park.manager, True, False, 0, 0)
 
-    # Kept against the arrears: the exit closes, the arrears are on record.
+    with pytest.raises(MerchantsError, match="neither settled nor moved to a special clean-up"):
+        exits.close_exit(exit_, park.manager, True, True, 800_00, 0)
+
+    # Moved to the special clean-up (what fell due today, if anything, paid): kept
+    # against the deposit, the exit closes, the arrears are on record.
+    loose = move_to_clean_up(app, park, contract)
     exits.close_exit(db.session.get(Exit, exit_.id), park.manager, True, True, 800_00, 0)
     closed = db.session.get(Exit, exit_.id)
-    assert (closed.arrears_fen, closed.buyback_fen) == (owed, 800_00)
+    assert (closed.arrears_fen, closed.buyback_fen) == (owed - loose, 800_00)
+    with app.test_request_context():
+        assert indicators.exits_unsettled(None) == ("1 exits with unsettled arrears", False)
+        assert indicators.exits_unsettled(frozenset({park.zylz.id})) == (
+            "0 exits with unsettled arrears",
+            True,
+        )
     assert db.session.get(Contract, contract.id).state == ContractState.TERMINATED
     later = select(func.count()).where(
         Instalment.contract_id == contract.id, Instalment.starts_on > business_day()
@@ -84,6 +114,7 @@ def test_a_refund_is_taken_once_the_arrears_are_settled(app, park, owing):
         exit_ = exits.open_exit(
             contract, park.manager, ExitReason.MUTUAL, business_day(), date(2030, 12, 31), ""
         )
+    exits_settlement.approve_exit(exit_, park.leader)
     settle(app, park, contract, owed)
     with pytest.raises(MerchantsError, match="more than the deposit"):
         exits.close_exit(exit_, park.manager, True, True, 0, 5_000_01)

@@ -24,6 +24,7 @@ HEADER = [
     "缴费周期",
     "景区",
     "保证金",
+    "面积",
 ]
 LIST = [
     HEADER,
@@ -37,8 +38,9 @@ LIST = [
         "月",
         "PSY",
         5000,
+        40,
     ],
-    ["濮上茶社", "ZL-2024-002", "P-002", "2024/7/1", "2030年6月30日", 9000, "季", "", ""],
+    ["濮上茶社", "ZL-2024-002", "P-002", "2024/7/1", "2030年6月30日", 9000, "季", "", "", 25],
     [
         "动物园小卖部",
         "ZL-2025-003",
@@ -49,6 +51,7 @@ LIST = [
         "年",
         "ZYLZ",
         "",
+        "12.5",
     ],
 ]
 
@@ -94,11 +97,11 @@ def test_every_bad_row_is_named_by_its_line_and_nothing_is_stored(client, login,
     rows = [
         HEADER,
         LIST[1],
-        ["濮上茶社", "ZL-9", "P-009", date(2024, 1, 1), date(2030, 1, 1), "12,5", "月", "", ""],
-        ["", "ZL-10", "P-010", date(2024, 1, 1), date(2030, 1, 1), 100, "月", "", ""],
-        ["甲", "ZL-11", "P-011", date(2024, 1, 1), date(2030, 1, 1), 100, "每周", "", ""],
-        ["乙", "ZL-12", "P-012", date(2024, 1, 1), date(2030, 1, 1), 100, "月", "别处", ""],
-        ["丙", "ZL-13", "P-001", date(2025, 1, 1), date(2030, 1, 1), 100, "月", "", ""],
+        ["濮上茶社", "ZL-9", "P-009", date(2024, 1, 1), date(2030, 1, 1), "12,5", "月", "", "", 30],
+        ["", "ZL-10", "P-010", date(2024, 1, 1), date(2030, 1, 1), 100, "月", "", "", 30],
+        ["甲", "ZL-11", "P-011", date(2024, 1, 1), date(2030, 1, 1), 100, "每周", "", "", 30],
+        ["乙", "ZL-12", "P-012", date(2024, 1, 1), date(2030, 1, 1), 100, "月", "别处", "", 30],
+        ["丙", "ZL-13", "P-001", date(2025, 1, 1), date(2030, 1, 1), 100, "月", "", "", 30],
     ]
 
     refused = post(client, "合同台账.xlsx", xlsx(rows), park.psy)
@@ -116,7 +119,7 @@ def test_an_old_xls_file_is_read_too(client, login, park):
     login(park.manager)
     rows = [
         HEADER,
-        ["濮上茶社", "ZL-1", "P-001", "2025-01-01", "2030-12-31", "1000", "按月", "", ""],
+        ["濮上茶社", "ZL-1", "P-001", "2025-01-01", "2030-12-31", "1000", "按月", "", "", 30],
     ]
     assert post(client, "合同.xls", xls(rows), park.psy).status_code == 303
     assert count(Contract) == 1
@@ -126,7 +129,7 @@ def test_a_contract_already_ended_is_refused(client, login, park):
     login(park.manager)
     rows = [
         HEADER,
-        ["濮上茶社", "ZL-1", "P-001", date(2020, 1, 1), date(2021, 12, 31), 100, "月", "", ""],
+        ["濮上茶社", "ZL-1", "P-001", date(2020, 1, 1), date(2021, 12, 31), 100, "月", "", "", 30],
     ]
     refused = post(client, "合同.xlsx", xlsx(rows), park.psy)
     assert refused.status_code == 422
@@ -137,3 +140,81 @@ def test_a_contract_already_ended_is_refused(client, login, park):
 def test_only_the_manager_imports(client, login, park):
     login(park.finance)
     assert post(client, "合同.xlsx", xlsx(LIST), park.psy).status_code == 403
+
+
+def _row(number, unit, **cells):
+    """A good row of HEADER, with ``cells`` (by header) changed."""
+    good = ["濮上茶社", number, unit, "2025-01-01", "2030-12-31", 100, "月", "", "", 30]
+    row = dict(zip(HEADER, good, strict=True))
+    row.update(cells)
+    return [row[h] for h in HEADER]
+
+
+def test_a_bad_or_empty_area_of_a_new_unit_is_refused_by_its_line(client, login, park):
+    login(park.manager)
+    rows = [
+        HEADER,
+        _row("ZL-1", "P-001"),
+        _row("ZL-2", "P-002", 面积="inf"),
+        _row("ZL-4", "P-004", 面积=""),
+        _row("ZL-5", "P-005", 面积="nan"),
+        _row("ZL-6", "P-006", 面积=-4),
+    ]
+
+    refused = post(client, "合同.xlsx", xlsx(rows), park.psy)
+
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Line 2:" not in page
+    for line in (3, 5, 6):
+        assert f"Line {line}: not an area in square metres" in page
+    assert "Line 4: give the area of the new unit P-004" in page
+    assert (count(Unit), count(Contract)) == (0, 0)
+
+
+def test_a_unit_on_the_books_needs_no_area(client, login, park, make_unit):
+    make_unit("P-001", area_m2=40)
+    login(park.manager)
+    rows = [HEADER, _row("ZL-1", "P-001", 面积="")]
+    assert post(client, "合同.xlsx", xlsx(rows), park.psy).status_code == 303
+    assert db.session.scalar(select(Unit.area_m2)) == 40
+
+
+def test_text_longer_than_its_column_is_refused_by_its_line(client, login, park):
+    login(park.manager)
+    rows = [
+        HEADER,
+        _row("ZL-" + "9" * 40, "P-001"),
+        _row("ZL-2", "P-" + "0" * 30),
+        _row("ZL-3", "P-003", 商户名称="茶" * 121),
+    ]
+
+    refused = post(client, "合同.xlsx", xlsx(rows), park.psy)
+
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Line 2: Contract number is longer than 40 characters." in page
+    assert "Line 3: Unit is longer than 30 characters." in page
+    assert "Line 4: Merchant is longer than 120 characters." in page
+    assert count(Contract) == 0
+
+
+def test_an_empty_rent_or_a_bad_date_is_refused_by_its_line(client, login, park):
+    login(park.manager)
+    rows = [
+        HEADER,
+        _row("ZL-1", "P-001", 租金=""),
+        _row("ZL-2", "P-002", 起始日期="2025-13-01"),
+        _row("ZL-3", "P-003", 保证金="-5"),
+        _row("ZL-4", "P-004", 起始日期="2031-01-01"),
+    ]
+
+    refused = post(client, "合同.xlsx", xlsx(rows), park.psy)
+
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Line 2: The rent must be more than zero." in page
+    assert "Line 3: not a date: 2025-13-01" in page
+    assert "Line 4: An amount cannot be negative." in page
+    assert "Line 5: The term ends before it starts." in page
+    assert count(Contract) == 0
