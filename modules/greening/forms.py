@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
@@ -62,3 +63,9 @@ class RosterForm(FlaskForm):
     starts_on = DateField(
         _l("From"), validators=[InputRequired()], description=_l("Today or a later day.")
     )
+
+
+class ImportForm(FlaskForm):
+    """A file of zones and their roster."""
+
+    file = FileField(_l("File (.csv or .xlsx)"), validators=[DataRequired()])

@@ -48,6 +48,8 @@ AUDIT_ACTIONS = {
     "greening.round_closed": _l("Assessment round closed"),
     "greening.correction_proposed": _l("Score correction proposed"),
     "greening.correction_decided": _l("Score correction decided"),
+    # zones and tasks, the rest (imports.py, task types, reminders)
+    "greening.zones_imported": _l("Maintenance zones imported"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
@@ -80,6 +82,11 @@ AUDIT_DETAILS = {
     "greening.correction_proposed:was": AuditDetail(_l("Score before")),
     "greening.correction_decided:approved": AuditDetail(_l("Approved")),
     "greening.correction_decided:score": AuditDetail(_l("Score")),
+    # zones and tasks, the rest
+    "greening.zones_imported:file": AuditDetail(_l("File")),
+    "greening.zones_imported:created": AuditDetail(_l("Zones added")),
+    "greening.zones_imported:updated": AuditDetail(_l("Zones changed")),
+    "greening.zones_imported:reassigned": AuditDetail(_l("Roster changes")),
 }
 
 
@@ -200,7 +207,12 @@ spec = ModuleSpec(
             _l("Zones"),
             "greening.index",
             ("greening.view", "greening.manage"),
-            also=("greening.zone", "greening.new_zone", "greening.edit_zone"),
+            also=(
+                "greening.zone",
+                "greening.new_zone",
+                "greening.edit_zone",
+                "greening.import_zones",
+            ),
         ),
         SubNavEntry(
             _l("Site plan"),

@@ -38,4 +38,13 @@ def visible_sites() -> list[Site]:
 
 
 # The concept modules add their routes to bp.
-from modules.greening.views import appeals, payouts, plans, rounds, rules, tasks, zones  # noqa: E402, F401
+from modules.greening.views import (  # noqa: E402, F401
+    appeals,
+    imports,  # noqa: E402, F401  (zones and roster as files)
+    payouts,
+    plans,
+    rounds,
+    rules,
+    tasks,
+    zones,
+)
