@@ -50,6 +50,7 @@ AUDIT_ACTIONS = {
     "greening.correction_decided": _l("Score correction decided"),
     # zones and tasks, the rest (imports.py, task types, reminders)
     "greening.zones_imported": _l("Maintenance zones imported"),
+    "greening.task_type_changed": _l("Task type changed"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
@@ -87,6 +88,9 @@ AUDIT_DETAILS = {
     "greening.zones_imported:created": AuditDetail(_l("Zones added")),
     "greening.zones_imported:updated": AuditDetail(_l("Zones changed")),
     "greening.zones_imported:reassigned": AuditDetail(_l("Roster changes")),
+    "greening.task_type_changed:name": AuditDetail(_l("Name")),
+    "greening.task_type_changed:season": AuditDetail(_l("Season")),
+    "greening.task_type_changed:frequency_days": AuditDetail(_l("Every (days)")),
 }
 
 
@@ -212,6 +216,7 @@ spec = ModuleSpec(
                 "greening.new_zone",
                 "greening.edit_zone",
                 "greening.import_zones",
+                "greening.zone_calendar",
             ),
         ),
         SubNavEntry(
@@ -221,6 +226,13 @@ spec = ModuleSpec(
             also=("greening.outline",),
         ),
         SubNavEntry(_l("My tasks"), "greening.my_tasks", ("greening.work",)),
+        SubNavEntry(
+            _l("Task types"),
+            "greening.task_types_page",
+            ("greening.view", "greening.manage"),
+            also=("greening.task_type_form",),
+        ),
+        SubNavEntry(_l("Task completion"), "greening.completion", ("greening.manage",)),
         SubNavEntry(
             _l("Assessment"),
             "greening.rounds_page",

@@ -40,7 +40,8 @@ def visible_sites() -> list[Site]:
 # The concept modules add their routes to bp.
 from modules.greening.views import (  # noqa: E402, F401
     appeals,
-    imports,  # noqa: E402, F401  (zones and roster as files)
+    calendar,
+    imports,
     payouts,
     plans,
     rounds,
