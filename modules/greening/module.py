@@ -13,7 +13,7 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 from flask_babel import lazy_gettext as _l
 
-from modules.greening import demo, indicators, tasks, zones
+from modules.greening import demo, indicators, reminders, tasks, zones
 from modules.greening.texts import DECISION_LABELS
 from modules.greening.views import bp
 from parkops.audit_words import one_of, person
@@ -174,7 +174,17 @@ spec = ModuleSpec(
             "greening.zone", _l("Maintenance zone"), zones.get_subject, zones.search_subjects
         ),
     ),
-    jobs=(JobSpec("greening.generate_tasks", tasks.generate_daily, "cron", {"hour": 5}),),
+    jobs=(
+        JobSpec("greening.generate_tasks", tasks.generate_daily, "cron", {"hour": 5}),
+        # reminders.py: each once per period
+        JobSpec(
+            "greening.overdue_tasks", reminders.overdue_tasks, "cron", {"hour": 7, "minute": 30}
+        ),
+        JobSpec("greening.rounds_opened", reminders.rounds_opened, "cron", {"minute": "*/15"}),
+        JobSpec(
+            "greening.appeals_possible", reminders.appeals_possible, "cron", {"minute": "*/15"}
+        ),
+    ),
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
