@@ -13,7 +13,7 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 from flask_babel import lazy_gettext as _l
 
-from modules.greening import demo, indicators, reminders, tasks, zones
+from modules.greening import demo, indicators, reminders, tasks, todo, zones
 from modules.greening.texts import DECISION_LABELS
 from modules.greening.views import bp
 from parkops.audit_words import one_of, person
@@ -186,6 +186,7 @@ spec = ModuleSpec(
         ),
     ),
     demo=demo.load,
+    todo=todo.todo,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
