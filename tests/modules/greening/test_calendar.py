@@ -256,3 +256,17 @@ def test_completion_query_count_does_not_grow(client, as_user, grove, make_zone,
     with count_queries() as many:
         assert client.get("/greening/completion").status_code == 200
     assert many.count == few.count
+
+
+def test_task_types_page_query_count_does_not_grow(client, as_user, grove, count_queries):
+    kind_of(grove)
+    as_user(grove.office)
+    db.session.expire_all()
+    with count_queries() as few:
+        assert client.get("/greening/task-types").status_code == 200
+    for n in range(10):
+        kind_of(grove, name=f"类型{n}")
+    db.session.expire_all()
+    with count_queries() as many:
+        assert client.get("/greening/task-types").status_code == 200
+    assert many.count == few.count
