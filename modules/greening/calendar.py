@@ -55,6 +55,18 @@ def month_tasks(zone_id: int, first: date) -> dict[date, list[Task]]:
     return by_day
 
 
+def latest_done(zone_id: int, limit: int = 5) -> list[Task]:
+    """The zone's last ``limit`` tasks done, the latest first; one query."""
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.zone_id == zone_id, Task.done_at.is_not(None))
+            .order_by(Task.done_at.desc(), Task.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def period(kind: str, on: date) -> tuple[date, date]:
     """(first, last) local day of the week (Monday to Sunday) or month holding ``on``."""
     if kind == "week":

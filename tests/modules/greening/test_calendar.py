@@ -118,6 +118,8 @@ def test_the_calendar_shows_the_months_tasks_with_their_state_and_photo(
     )
     assert f'data-task="{todo.id}" data-state="open"' in html
     assert client.get(f"/greening/tasks/photos/{done.photo_id}").status_code == 200
+    zone_page = client.get(f"/greening/zones/{zone.id}").get_data(as_text=True)
+    assert f"/greening/tasks/photos/{done.photo_id}?thumb=1" in zone_page
     other_month = (today.replace(day=1) + timedelta(days=40)).strftime("%Y-%m")
     html = client.get(f"/greening/zones/{zone.id}/calendar?month={other_month}").get_data(
         as_text=True
@@ -269,4 +271,22 @@ def test_task_types_page_query_count_does_not_grow(client, as_user, grove, count
     db.session.expire_all()
     with count_queries() as many:
         assert client.get("/greening/task-types").status_code == 200
+    assert many.count == few.count
+
+
+def test_zone_page_query_count_does_not_grow_with_tasks_done(
+    client, as_user, grove, make_zone, count_queries
+):
+    zone = make_zone()
+    today = business_day()
+    _done(task_in(zone, today), late=False)
+    as_user(grove.gardener)
+    db.session.expire_all()
+    with count_queries() as few:
+        assert client.get(f"/greening/zones/{zone.id}").status_code == 200
+    for n in range(12):
+        _done(task_in(zone, today - timedelta(days=n + 1), title=f"任务{n}"), late=True)
+    db.session.expire_all()
+    with count_queries() as many:
+        assert client.get(f"/greening/zones/{zone.id}").status_code == 200
     assert many.count == few.count
