@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -82,7 +82,9 @@ def overdue_tasks(now: datetime | None = None) -> int:
         body = "\n".join(lines[:LISTED] + (["…"] if len(lines) > LISTED else []))
         out = notify(
             [people[person_id]],
-            _("%(n)s maintenance tasks overdue", n=len(listed)),
+            ngettext(
+                "%(num)s maintenance task overdue", "%(num)s maintenance tasks overdue", len(listed)
+            ),
             body,
             link,
         )
