@@ -1,12 +1,18 @@
 """Greening at the issue's scale: 500 maintenance zones at 濮上园, each drawn on the
 demo's plan and with two roster entries (a handover a year ago), on top of the demo's.
 
-Two months of tasks per zone (one every ten days, staggered; done but for the last
-five days', so the gardener who answers for all 500 has a long list of overdue ones).
+Five years of tasks per zone (one every ten days, staggered; one in seven done a day
+late; done but for the last five days', so the gardener who answers for all 500 has a
+long list of overdue ones).
 Five years of monthly assessment rounds at 濮上园 before the demo's three (closed,
 every zone scored, a deduction in every third zone). Inserted in bulk. Pages: the
 plan page, the zone list, one zone's page, the gardener's tasks, this month's round
-page, the assessor's page of one zone in it, the rounds list, the appeals to decide.
+page, the assessor's page of one zone in it, the rounds list, the appeals to decide;
+the lead's completion for a month and a week, a zone's task calendar, the task types,
+the export of every zone.
+
+``setup(app, scale)``: the zones (and so the tasks, assessments and deductions) are
+``ZONES × scale``; the five years stay.
 """
 
 import random
@@ -41,8 +47,10 @@ def _outline(rng: random.Random) -> list[list[float]]:
     return [[x, y], [x + 0.04, y], [x + 0.04, y + 0.04], [x, y + 0.04]]
 
 
-def setup(app: Flask) -> None:
+def setup(app: Flask, scale: float = 1.0) -> None:
+    """Add ``ZONES × scale`` zones (at least one) with their roster, tasks and rounds."""
     rng = random.Random(4)  # the same data on every run, so runs compare
+    count = max(1, round(ZONES * scale))
     site = db.session.scalar(select(Site).where(Site.code == "PSY"))
     names = {u.username: u.id for u in db.session.scalars(select(User))}
     kinds, grades = list(ZoneKind), list(Grade)
@@ -57,7 +65,7 @@ def setup(app: Flask) -> None:
             "notes": "",
             "outline": _outline(rng),
         }
-        for n in range(1, ZONES + 1)
+        for n in range(1, count + 1)
     ]
     db.session.execute(insert(Zone), zone_rows)
     ids = db.session.scalars(select(Zone.id).where(Zone.code.like("PSY-B%"))).all()
@@ -80,19 +88,21 @@ def setup(app: Flask) -> None:
     db.session.execute(insert(RosterEntry), roster)
     task_rows = []
     for n, zone_id in enumerate(ids):
-        for back in range(n % 10, 60, 10):
+        for back in range(n % 10, 365 * YEARS, 10):
             due_on = today - timedelta(days=back)
             done = back > 5
+            late = timedelta(days=1 if back % 7 == 0 else 0, hours=10)
             task_rows.append(
                 {
                     "zone_id": zone_id,
                     "title": "草坪修剪",
                     "due_on": due_on,
-                    "done_at": local_midnight_utc(due_on) if done else None,
+                    "done_at": local_midnight_utc(due_on) + late if done else None,
                     "done_by_id": names["gardener"] if done else None,
                 }
             )
-    db.session.execute(insert(Task), task_rows)
+    for first in range(0, len(task_rows), 10_000):
+        db.session.execute(insert(Task), task_rows[first : first + 10_000])
     db.session.commit()
     _rounds(site, names)
 
@@ -168,9 +178,10 @@ def _rounds(site: Site, names: dict[str, int]) -> None:
 
 
 def pages(app: Flask) -> list[Page]:
-    zone_id, zone_site = db.session.execute(
-        select(Zone.id, Zone.site_id).where(Zone.code == "PSY-B0250")
-    ).one()
+    # The middle zone at the full volume (PSY-B0250), the last one at a hundredth.
+    middle = select(Zone.id).where(Zone.code.like("PSY-B%")).order_by(Zone.code).limit(250)
+    zone_id = db.session.scalars(middle).all()[-1]
+    zone_site = db.session.get(Zone, zone_id).site_id
     round_id = db.session.scalar(select(Round.id).where(Round.closed_at.is_(None)))
     closed = select(Round.id).where(Round.closed_at.is_not(None), Round.site_id == zone_site)
     closed_id = db.session.scalar(closed.order_by(Round.id.desc()).limit(1))  # 500 zones
@@ -189,4 +200,9 @@ def pages(app: Flask) -> list[Page]:
         Page("greening appeals, office", "/greening/appeals", "office"),
         Page("greening payout sheet, office", f"/greening/rounds/{closed_id}/payouts", "office"),
         Page("greening payout bands, office", "/greening/bands", "office"),
+        Page("greening completion, month, office", "/greening/completion", "office"),
+        Page("greening completion, week, office", "/greening/completion?period=week", "office"),
+        Page("greening task calendar, gardener", f"/greening/zones/{zone_id}/calendar", "gardener"),
+        Page("greening task types, office", "/greening/task-types", "office"),
+        Page("greening zones export, office", "/greening/zones/export.xlsx", "office"),
     ]

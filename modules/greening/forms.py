@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
@@ -62,3 +63,36 @@ class RosterForm(FlaskForm):
     starts_on = DateField(
         _l("From"), validators=[InputRequired()], description=_l("Today or a later day.")
     )
+
+
+class ImportForm(FlaskForm):
+    """A file of zones and their roster."""
+
+    file = FileField(_l("File (.csv or .xlsx)"), validators=[DataRequired()])
+
+
+MONTH_DAY = Regexp(r"^\d{2}-\d{2}$", message=_l("Month and day as MM-DD, e.g. 05-01."))
+
+
+class TaskTypeForm(FlaskForm):
+    """A task type: the kind of zone it serves, its season (MM-DD to MM-DD, may run
+    over the new year) and how often it is due, in days."""
+
+    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=100)])
+    zone_kind = SelectField(_l("Kind of zone"), validators=[InputRequired()])
+    season_start = StringField(
+        _l("Season from"), filters=[_strip], validators=[DataRequired(), MONTH_DAY]
+    )
+    season_end = StringField(
+        _l("Season to"),
+        filters=[_strip],
+        validators=[DataRequired(), MONTH_DAY],
+        description=_l("May run over the new year: 11-15 to 02-15."),
+    )
+    frequency_days = IntegerField(
+        _l("Every (days)"), validators=[InputRequired(), NumberRange(min=1, max=366)]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone_kind.choices = _choices(ZoneKind)

@@ -18,7 +18,7 @@ Patrol findings about a zone deduct in its open round (``findings.py``, a reacti
 
 from flask_babel import lazy_gettext as _l
 
-from modules.greening import demo, evidence, findings, indicators, tasks, zones
+from modules.greening import demo, evidence, findings, indicators, reminders, tasks, todo, zones
 from modules.greening.texts import DECISION_LABELS
 from modules.greening.views import bp
 from parkops import signals
@@ -58,6 +58,9 @@ AUDIT_ACTIONS = {
     "greening.finding_deducted": _l("Deduction for a patrol finding"),
     "greening.deduction_withdrawn": _l("Deduction withdrawn"),
     "greening.bands_changed": _l("Payout bands: new version"),
+    # zones and tasks, the rest (imports.py, task types, reminders)
+    "greening.zones_imported": _l("Maintenance zones imported"),
+    "greening.task_type_changed": _l("Task type changed"),
 }
 AUDIT_OBJECTS = {
     "zone": AuditObject(_l("Maintenance zone"), "greening.zone", "zone_id"),
@@ -98,6 +101,14 @@ AUDIT_DETAILS = {
     "greening.deduction_withdrawn:score": AuditDetail(_l("Score")),
     "greening.deduction_withdrawn:was": AuditDetail(_l("Score before")),
     "greening.bands_changed:bands": AuditDetail(_l("Bands")),
+    # zones and tasks, the rest
+    "greening.zones_imported:file": AuditDetail(_l("File")),
+    "greening.zones_imported:created": AuditDetail(_l("Zones added")),
+    "greening.zones_imported:updated": AuditDetail(_l("Zones changed")),
+    "greening.zones_imported:reassigned": AuditDetail(_l("Roster changes")),
+    "greening.task_type_changed:name": AuditDetail(_l("Name")),
+    "greening.task_type_changed:season": AuditDetail(_l("Season")),
+    "greening.task_type_changed:frequency_days": AuditDetail(_l("Every (days)")),
 }
 
 
@@ -191,8 +202,19 @@ spec = ModuleSpec(
             "greening.zone", _l("Maintenance zone"), zones.get_subject, zones.search_subjects
         ),
     ),
-    jobs=(JobSpec("greening.generate_tasks", tasks.generate_daily, "cron", {"hour": 5}),),
+    jobs=(
+        JobSpec("greening.generate_tasks", tasks.generate_daily, "cron", {"hour": 5}),
+        # reminders.py: each once per period
+        JobSpec(
+            "greening.overdue_tasks", reminders.overdue_tasks, "cron", {"hour": 7, "minute": 30}
+        ),
+        JobSpec("greening.rounds_opened", reminders.rounds_opened, "cron", {"minute": "*/15"}),
+        JobSpec(
+            "greening.appeals_possible", reminders.appeals_possible, "cron", {"minute": "*/15"}
+        ),
+    ),
     demo=demo.load,
+    todo=todo.todo,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,
     audit_details=AUDIT_DETAILS,
@@ -232,7 +254,13 @@ spec = ModuleSpec(
             _l("Zones"),
             "greening.index",
             ("greening.view", "greening.manage"),
-            also=("greening.zone", "greening.new_zone", "greening.edit_zone"),
+            also=(
+                "greening.zone",
+                "greening.new_zone",
+                "greening.edit_zone",
+                "greening.import_zones",
+                "greening.zone_calendar",
+            ),
         ),
         SubNavEntry(
             _l("Site plan"),
@@ -241,6 +269,13 @@ spec = ModuleSpec(
             also=("greening.outline",),
         ),
         SubNavEntry(_l("My tasks"), "greening.my_tasks", ("greening.work",)),
+        SubNavEntry(
+            _l("Task types"),
+            "greening.task_types_page",
+            ("greening.view", "greening.manage"),
+            also=("greening.task_type_form",),
+        ),
+        SubNavEntry(_l("Task completion"), "greening.completion", ("greening.manage",)),
         SubNavEntry(
             _l("Assessment"),
             "greening.rounds_page",

@@ -43,13 +43,11 @@ class TaskTypeData:
     frequency_days: int
 
 
-def add_task_type(data: TaskTypeData, actor: User) -> TaskType:
-    """Store a task type. GreeningError for a missing name, a day that no year has
-    (02-30; 02-29 too, as most years lack it), or a frequency outside 1..366 days."""
-    if not actor.can(zones.MANAGE):
-        raise GreeningError(_("You may not add task types."))
-    if not data.name.strip():
-        raise GreeningError(_("A task type needs a name."))
+def check_task_type(data: TaskTypeData) -> None:
+    """GreeningError for a missing or too long name, a day that no year has (02-30;
+    02-29 too, as most years lack it), or a frequency outside 1..366 days."""
+    if not data.name.strip() or len(data.name.strip()) > 100:
+        raise GreeningError(_("A task type needs a name of at most 100 characters."))
     try:
         date(2025, data.start_month, data.start_day)
         date(2025, data.end_month, data.end_day)
@@ -57,6 +55,14 @@ def add_task_type(data: TaskTypeData, actor: User) -> TaskType:
         raise GreeningError(_("A season starts and ends on a real month and day.")) from None
     if not 1 <= (data.frequency_days or 0) <= MAX_FREQUENCY_DAYS:
         raise GreeningError(_("The frequency is a number of days from 1 to 366."))
+
+
+def add_task_type(data: TaskTypeData, actor: User) -> TaskType:
+    """Store a task type. GreeningError for a missing name, a day that no year has
+    (02-30; 02-29 too, as most years lack it), or a frequency outside 1..366 days."""
+    if not actor.can(zones.MANAGE):
+        raise GreeningError(_("You may not add task types."))
+    check_task_type(data)
     kind = TaskType(
         name=data.name.strip(),
         zone_kind=data.zone_kind,

@@ -57,6 +57,20 @@ def test_greening_scenario_adds_its_zones_and_its_pages_answer(app, monkeypatch)
         assert queries > 0
 
 
+def test_greening_scenario_builds_a_hundredth(app):
+    load_notice()
+    demo.load()
+    zones_before = _count(Zone)
+
+    greening.setup(app, scale=0.01)
+
+    assert _count(Zone) == zones_before + 5
+    db.session.remove()
+    for page in greening.pages(app):
+        queries, status = queries_per_page(app, page, demo.PASSWORD)
+        assert status == 200, f"{page.name} ({page.path}) answered {status}"
+
+
 def test_patrols_scenario_loads_runs_and_findings_and_its_pages_answer(app, monkeypatch):
     monkeypatch.setattr(patrols, "RUNS", 40)
     monkeypatch.setattr(patrols, "FINDINGS", 30)

@@ -1,11 +1,14 @@
 """Greening in a browser: the office draws a zone on the site plan by tapping it on a
 phone; at a desk the gardener reads the plan, follows a zone and its roster."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from modules.greening.models import Zone
+from modules.greening.models import Task, Zone
 from parkops.extensions import db
+from parkops.timeutil import business_day
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +81,34 @@ def test_gardener_marks_an_overdue_task_done_with_a_photo_on_a_phone(
     assert "补种月季 in PSY-G02: done." in phone.locator(".flash").first.inner_text()
     assert phone.locator("li.grn-task", has_text="补种月季").count() == 0
     screenshot(phone, "task-done-phone")
+    # The zone's calendar on the phone shows it done, with the photo.
+    with live_server.app.app_context():
+        task = db.session.scalar(select(Task).where(Task.title == "补种月季"))
+        zone_id, task_id, due_on = task.zone_id, task.id, task.due_on
+    phone.goto(f"/greening/zones/{zone_id}/calendar?month={due_on:%Y-%m}")
+    done = phone.locator(f"[data-task='{task_id}']")
+    assert done.get_attribute("data-state") == "late"  # due two days ago, done today
+    thumb = done.locator("img.grn-thumb")
+    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert phone.locator(".grn-day-empty").first.is_hidden()  # a phone lists busy days only
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "calendar-phone")
+
+
+def test_lead_reads_completion_and_a_zones_calendar_at_a_desk(
+    desktop, live_server, sign_in, screenshot
+):
+    sign_in(desktop, "office")
+    with live_server.app.app_context():
+        earlier = business_day() - timedelta(days=10)  # the demo's month of tasks
+    desktop.goto(f"/greening/completion?period=month&on={earlier.isoformat()}")
+    people = desktop.locator("#per-person tbody tr[data-key]")
+    assert people.count() >= 2
+    zones = desktop.locator("#per-zone tbody tr[data-key]")
+    assert zones.count() >= 5
+    screenshot(desktop, "completion-desktop")
+    zones.first.locator("a").click()
+    desktop.wait_for_url("**/calendar?month=*")
+    assert desktop.locator("li.grn-cal-head").count() == 7  # a month grid at a desk
+    assert desktop.locator("[data-state]").count() > 0
+    screenshot(desktop, "calendar-desktop")

@@ -41,7 +41,9 @@ def visible_sites() -> list[Site]:
 from modules.greening.views import (  # noqa: E402, F401
     appeals,
     bands,
+    calendar,
     evidence,
+    imports,
     payouts,
     plans,
     rounds,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from modules.greening import zones
+from modules.greening import calendar, zones
 from modules.greening.forms import RosterForm, ZoneForm
 from modules.greening.models import Grade, Zone, ZoneKind
 from modules.greening.views import VIEW, bp, visible_sites
@@ -129,6 +129,7 @@ def _zone_page(zone: Zone, form: RosterForm, status: int = 200):
             asked=zones.entry_on(zone.id, asked_day) if asked_day else None,
             form=form,
             may_manage=zones.may_manage(current_user, zone.site_id),
+            done=calendar.latest_done(zone.id),
         ),
         status,
     )
