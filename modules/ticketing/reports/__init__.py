@@ -5,6 +5,7 @@ downloads (workbook). Both read the daily summary
 The public names are re-exported here: ``reports.seller_report(...)``.
 """
 
+from modules.ticketing.reports.gate_gaps import GapSeller, VenueGap, gate_gaps
 from modules.ticketing.reports.patterns import SellerPattern, shortfall_patterns
 from modules.ticketing.reports.sales import GROUPS, BreakdownRow, breakdown
 from modules.ticketing.reports.sellers import (
@@ -14,18 +15,22 @@ from modules.ticketing.reports.sellers import (
     seller_report,
     venue_day_counts,
 )
-from modules.ticketing.reports.workbook import workbook
+from modules.ticketing.reports.workbook import workbook, workbook_of
 
 __all__ = [
     "GROUPS",
     "BreakdownRow",
+    "GapSeller",
     "SellerFigures",
     "SellerPattern",
     "SellerReport",
     "SellerRow",
+    "VenueGap",
     "breakdown",
+    "gate_gaps",
     "seller_report",
     "shortfall_patterns",
     "venue_day_counts",
     "workbook",
+    "workbook_of",
 ]
