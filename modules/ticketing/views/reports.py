@@ -64,25 +64,11 @@ def period_args() -> Period:
     return Period(start, end, sites, site_id)
 
 
-def _download(name: str, content: bytes) -> Response:
+def download(name: str, content: bytes) -> Response:
     return Response(
         content,
         mimetype=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-@bp.route("/reports/patterns")
-@require(VIEW, AUDIT)
-def pattern_report():
-    period = period_args()
-    patterns = reports.shortfall_patterns(period.site_ids, period.start, period.end)
-    return render_template(
-        "ticketing/reports/patterns.html",
-        period=period,
-        patterns=patterns,
-        alpha=reports.patterns.ALPHA,
-        min_short=reports.patterns.MIN_SHORT,
     )
 
 
@@ -94,7 +80,7 @@ def seller_report():
     gaps = reports.gate_gaps(period.site_ids, period.start, period.end)
     site_names = {s.id: s.name for s in period.sites}
     if request.args.get("format") == "xlsx":
-        return _download(
+        return download(
             f"sellers-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
             _seller_workbook(report, gaps, site_names),
         )
@@ -219,7 +205,7 @@ def sales_report():
             [r.label, r.lines, r.sold, r.refunded, r.voided, r.sold_fen, r.refund_fen, r.net_fen]
             for r in rows
         ]
-        return _download(
+        return download(
             f"sales-{by}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
             reports.workbook(_("Sales"), columns, data),
         )
