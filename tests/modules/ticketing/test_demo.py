@@ -86,6 +86,9 @@ def test_demo_month(english, ledger, in_request):  # evidence texts checked in E
     patterns = reports.shortfall_patterns(None, today - timedelta(days=30), today)
     standing = {p.seller.username: p.stands_out for p in patterns}
     assert standing["cashier2"] and not standing["cashier"]  # her steady small shortage
+    shares = reports.share_patterns(None, today - timedelta(days=30), today)
+    free = {p.seller.username: p.stands_out for p in shares if p.kind == "free"}
+    assert free["cashier2"] and not free["cashier"]
 
     report = reports.seller_report(None, today - timedelta(days=30), today)
     stands_out = {r.seller.username: r.stand_out for r in report.rows}
