@@ -134,10 +134,10 @@ def _seller_workbook(
         Column(_("Refunds %"), 8, "number"),
         Column(_("Card entries %"), 10, "number"),
         Column(_("Free entries %"), 10, "number"),
-        Column(_("Gate entries where she sold alone"), 12, "number"),
-        Column(_("Entries without a ticket she carries"), 12, "number"),
+        Column(_("Gate entries where she sold alone"), 16, "number"),
+        Column(_("Entries without a ticket she carries"), 16, "number"),
         Column(_("Entries without a ticket %"), 12, "number"),
-        Column(_("Shared gaps (not hers)"), 10, "number"),
+        Column(_("Shared gaps (not hers)"), 12, "number"),
         Column(_("Stands out"), 30),
     ]
     rows = []
@@ -169,7 +169,7 @@ def _seller_workbook(
         Column(_("Venue"), 14),
         Column(_("Gate count"), 10, "number"),
         Column(_("Tickets"), 10, "number"),
-        Column(_("Entries without a ticket"), 10, "number"),
+        Column(_("Entries without a ticket"), 14, "number"),
         Column(_("Sellers (windows) and their share of the tickets"), 50),
         Column(_("Carried by"), 24),
     ]
