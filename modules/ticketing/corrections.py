@@ -4,6 +4,8 @@ Nothing recorded is edited. A sale adjustment adds a sales line (a forgotten
 sale, a refund not in the export), on any day: a counted shift's lines are
 final; a sale of printed tickets may name the serials it books (a line per serial,
 the amount shared to the fen), so the serials a "missing" flag named count as sold.
+A refund names the sale it reverses (its serial or its line) and cannot exceed what is
+left of it, so a sale is never refunded twice.
 A gate count or bank deposit is entered directly until the day is signed off, and
 corrected after; the correction adds a new count or deposit, which becomes the current
 one, while the original and the figures as signed stay visible. The person approving
@@ -39,6 +41,7 @@ from modules.ticketing.models import (
     VoidStatus,
 )
 from modules.ticketing.pages import day_path
+from modules.ticketing.reversals import Reversed, reversed_of
 from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -59,6 +62,10 @@ class SaleAdjustment:
     amount_fen: int
     seller: User | None = None
     serials: tuple[int, int] | None = None  # (first, last) of printed tickets sold
+    # A refund names the sale it reverses: the serial sold (of this product), or the id of
+    # its sales line. Required on a refund, refused on a sale.
+    reverses_serial: int | None = None
+    reverses_line: int | None = None
 
 
 @dataclass
@@ -144,6 +151,61 @@ def _fill_sale(day: TicketDay, correction: Correction, change: SaleAdjustment) -
     if change.serials is not None:
         correction.first_serial, correction.last_serial = change.serials
         _check_serials(correction)
+    if change.status == SaleStatus.REFUND:
+        correction.reverses_line_id = _reversed_sale(day, change).id
+        _check_refund(correction)
+    elif change.reverses_serial is not None or change.reverses_line is not None:
+        raise TicketingError(_("Only a refund names the sale it reverses."))
+
+
+def _reversed_sale(day: TicketDay, change: SaleAdjustment) -> SalesLine:
+    """The sale a refund reverses: by its serial (the sold line of that serial of the
+    product) or by its line id; of this site and product, sold, not voided."""
+    if change.reverses_line is not None:
+        sale = db.session.get(SalesLine, change.reverses_line)
+    elif change.reverses_serial is not None:
+        sale = db.session.scalar(
+            select(SalesLine).where(
+                SalesLine.product_id == change.product.id,
+                SalesLine.serial == change.reverses_serial,
+                SalesLine.status == SaleStatus.SOLD,
+            )
+        )
+    else:
+        raise TicketingError(
+            _("A refund names the sale it reverses: its serial or its original line.")
+        )
+    if (
+        sale is None
+        or sale.site_id != day.site_id
+        or sale.product_id != change.product.id
+        or sale.status != SaleStatus.SOLD
+    ):
+        raise TicketingError(
+            _("No sale of %(name)s to refund was found there.", name=change.product.name)
+        )
+    return sale
+
+
+def _check_refund(c: Correction) -> None:
+    """A refund cannot exceed what is left of its sale (quantity and amount), counting the
+    file's voids and refunds and the other refund corrections of it, pending or approved;
+    a voided sale is not refunded. Checked again when it is approved."""
+    sale = db.session.get(SalesLine, c.reverses_line_id)
+    done = reversed_of([sale.id], except_correction=c.id).get(sale.id, Reversed())
+    if done.voided or sale.status != SaleStatus.SOLD:
+        raise TicketingError(_("This sale is voided: there is nothing to refund."))
+    left_quantity, left_amount = sale.quantity - done.quantity, sale.amount_fen - done.amount_fen
+    if left_quantity <= 0 or left_amount <= 0:
+        raise TicketingError(_("This sale is already refunded."))
+    if c.quantity > left_quantity or c.amount_fen > left_amount:
+        raise TicketingError(
+            _(
+                "A refund cannot exceed its sale: %(quantity)s left for %(amount)s.",
+                quantity=left_quantity,
+                amount=format_fen(left_amount),
+            )
+        )
 
 
 def _check_serials(c: Correction) -> None:
@@ -206,6 +268,8 @@ def decide_correction(
 
 def _apply(c: Correction, actor: User) -> None:
     day = c.day
+    if c.reverses_line_id is not None:
+        _check_refund(c)
     if c.kind == CorrectionKind.SALE and c.first_serial is not None:
         _check_serials(c)
         count = c.last_serial - c.first_serial + 1
@@ -296,7 +360,9 @@ def describe(c: Correction) -> str:
     if c.kind == CorrectionKind.SALE:
         sign = "+" if c.sale_status == SaleStatus.SOLD else "−"
         serials = f" ({c.first_serial}–{c.last_serial})" if c.first_serial is not None else ""
-        return f"{sign}{c.quantity} × {c.product.name}{serials} {sign}{format_fen(c.amount_fen)}"
+        reverses = f" ← #{c.reverses_line_id}" if c.reverses_line_id is not None else ""
+        amount = format_fen(c.amount_fen)
+        return f"{sign}{c.quantity} × {c.product.name}{serials}{reverses} {sign}{amount}"
     if c.kind == CorrectionKind.GATE_COUNT:
         return f"{c.venue.name}: {c.entries}"
     return f"{format_fen(c.amount_fen)} ({c.slip_number})"

@@ -194,6 +194,12 @@ class SaleCorrectionForm(FlaskForm):
         _l("First serial (printed tickets)"), validators=[Optional(), SERIAL]
     )
     last_serial = IntegerField(_l("Last serial"), validators=[Optional(), SERIAL])
+    reverses_serial = IntegerField(
+        _l("Refund of the sale of serial"), validators=[Optional(), SERIAL]
+    )
+    reverses_line = IntegerField(
+        _l("or of the sales line no."), validators=[Optional(), NumberRange(min=1)]
+    )
     reason = TextAreaField(
         _l("Reason"), filters=[_strip], validators=[DataRequired(), Length(min=5, max=2000)]
     )

@@ -1,5 +1,6 @@
 """Scheduled jobs, each idempotent for its period: unsigned days escalated, sellers whose
-shortfalls under the tolerance stand out reported to the auditors."""
+shortfalls under the tolerance, voids, refunds or free entries stand out reported to the
+auditors."""
 
 from datetime import date, timedelta
 
@@ -8,8 +9,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from modules.ticketing.labels import PATTERN_KINDS
 from modules.ticketing.models import DayStatus, TicketDay
 from modules.ticketing.reports.patterns import shortfall_patterns
+from modules.ticketing.reports.share_patterns import share_patterns
 from parkops.auth.access import users_holding
 from parkops.auth.models import Site, User
 from parkops.db import utcnow
@@ -95,8 +98,9 @@ PATTERN_JOB = "ticketing.shortfall_patterns"
 
 def notify_shortfall_patterns(today: date | None = None) -> int:
     """Tell each site's auditors of a seller whose shortfalls this month (to yesterday)
-    stand out (reports/patterns.py), once per month, site and seller. Returns how many
-    sellers were reported."""
+    stand out (reports/patterns.py), once per month, site and seller, and of one whose
+    voids, refunds or free entries stand out (reports/share_patterns.py), once per month,
+    site, seller and kind. Returns how many notices were sent."""
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         return _patterns(today or business_day())
 
@@ -136,4 +140,40 @@ def _patterns(today: date) -> int:
             db.session.commit()
             deliver(out)
             reported += 1
+        reported += _share_patterns(site, start, end)
+    return reported
+
+
+def _share_patterns(site: Site, start: date, end: date) -> int:
+    reported = 0
+    for pattern in share_patterns({site.id}, start, end):
+        scope = f"site:{site.id}:seller:{pattern.seller.id}:{pattern.kind}"
+        if not pattern.stands_out or not once(PATTERN_JOB, f"{start:%Y-%m}", scope):
+            continue
+        out = notify(
+            users_holding("ticketing.audit", site.id),
+            _(
+                "%(kind)s of %(seller)s stand out at %(site)s this month: %(count)s of "
+                "%(base)s (%(share)s%%, colleagues %(theirs)s%%)",
+                kind=PATTERN_KINDS[pattern.kind],
+                seller=pattern.seller.display_name,
+                count=pattern.tally.count,
+                base=pattern.tally.base,
+                share=pattern.tally.share,
+                theirs=pattern.colleagues.share,
+                site=site.name,
+            ),
+            _(
+                "Running total %(total)s; above her colleagues on %(above)s of her days.",
+                total=format_fen(pattern.tally.amount_fen),
+                above=pattern.days_above,
+            ),
+            current_app.url_map.bind("").build(
+                "ticketing.pattern_report",
+                {"site": site.id, "start": start.isoformat(), "end": end.isoformat()},
+            ),
+        )
+        db.session.commit()
+        deliver(out)
+        reported += 1
     return reported

@@ -109,6 +109,14 @@ def figure_names(keys) -> str:
     return ", ".join(str(FIGURES[k]) for k in sorted(keys))
 
 
+# The kinds of reports.share_patterns, in words.
+PATTERN_KINDS = {
+    "void": _l("Voids"),
+    "refund": _l("Refunds"),
+    "free": _l("Free entries"),
+}
+
+
 def payment_name(value: str) -> str:
     """A payment method stored as plain text (in a signed day's figures)."""
     return label(Payment(value))

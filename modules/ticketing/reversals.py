@@ -5,7 +5,8 @@ its reason, decided by someone other than the importer and the seller
 Until approved a reversal changes nothing: the sale stays in the expected takings, so a
 seller who voids or refunds a sale to keep its money is short at the blind count. Approved,
 a void turns the sale into a void line; a refund adds its refund line (its quantity and
-amount, never more than what is left of the sale).
+amount, never more than what is left of the sale). A refund typed as a correction of a
+signed day (corrections.py) counts against the same sale.
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from sqlalchemy.orm import selectinload
 from modules.ticketing import four_eyes, summary
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import (
+    Correction,
+    CorrectionStatus,
     Reversal,
     SaleSource,
     SaleStatus,
@@ -41,11 +44,29 @@ class Reversed:
     amount_fen: int = 0
 
 
-def reversed_of(sale_ids: list[int]) -> dict[int, Reversed]:
-    """Live reversals per sale id (a sale with none is absent)."""
+def reversed_of(sale_ids: list[int], except_correction: int | None = None) -> dict[int, Reversed]:
+    """Live reversals per sale id (a sale with none is absent): a file's voids and refunds,
+    and the refund corrections naming the sale (pending or approved; ``except_correction``
+    left out, when it is the one being decided)."""
     out: dict[int, Reversed] = {}
     if not sale_ids:
         return out
+    refunds = select(
+        Correction.reverses_line_id,
+        func.sum(Correction.quantity),
+        func.sum(Correction.amount_fen),
+    ).where(
+        Correction.reverses_line_id.in_(sale_ids),
+        Correction.status != CorrectionStatus.REJECTED,
+    )
+    if except_correction is not None:
+        refunds = refunds.where(Correction.id != except_correction)
+    for sale_id, quantity, amount in db.session.execute(
+        refunds.group_by(Correction.reverses_line_id)
+    ):
+        done = out.setdefault(sale_id, Reversed())
+        done.quantity += int(quantity)
+        done.amount_fen += int(amount)
     rows = db.session.execute(
         select(
             Reversal.sale_id,

@@ -26,6 +26,7 @@ from modules.ticketing.models import (
 from modules.ticketing.shifts import total_difference, worst_difference
 from modules.ticketing.stock import issue_counts
 from modules.ticketing.stock.counts import held_last
+from modules.ticketing.stock.repricing import counted_back, declared_back
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.money import format_fen
@@ -245,7 +246,21 @@ def _return_flags(shifts: list[Shift]) -> list[Flag]:
     """Remainders the stock keeper has not counted yet (blocking), and counts that differ
     from what the seller declared (serious)."""
     flags = []
-    for issue in (i for s in shifts for i in s.issues if i.returned):
+    returned = [i for s in shifts for i in s.issues if i.returned]
+    differs = [i.id for i in returned if i.return_differs and i.shift.status != ShiftStatus.OPEN]
+    # Ranges sold by range that the keeper's count re-priced (repricing.py): their price.
+    repriced = (
+        dict(
+            db.session.execute(
+                select(SalesLine.issue_id, func.min(SalesLine.list_price_fen))
+                .where(SalesLine.issue_id.in_(differs), SalesLine.source == SaleSource.RANGE)
+                .group_by(SalesLine.issue_id)
+            ).all()
+        )
+        if differs
+        else {}
+    )
+    for issue in returned:
         who = issue.seller.display_name
         declared = _remainder(issue.returned_from, issue.last_serial)
         if not issue.confirmed:
@@ -266,18 +281,27 @@ def _return_flags(shifts: list[Shift]) -> list[Flag]:
             )
         elif issue.return_differs:
             seen = _remainder(issue.confirmed_from, issue.confirmed_last)
+            text = _(
+                "%(seller)s declared %(declared)s of %(product)s returned; the stock "
+                "keeper counted %(seen)s.",
+                seller=who,
+                product=issue.product.name,
+                declared=declared,
+                seen=seen,
+            )
+            if issue.id in repriced:
+                more = declared_back(issue) - counted_back(issue)
+                text += " " + _(
+                    "Sold by range: the expected cash follows her count (%(n)s tickets, "
+                    "%(amount)s).",
+                    n=f"{more:+d}",
+                    amount=format_fen(more * repriced[issue.id]),
+                )
             flags.append(
                 Flag(
                     f"return-differs:{issue.id}:{issue.returned_from}:{issue.confirmed_from}:"
                     f"{issue.confirmed_last}",
-                    _(
-                        "%(seller)s declared %(declared)s of %(product)s returned; the stock "
-                        "keeper counted %(seen)s.",
-                        seller=who,
-                        product=issue.product.name,
-                        declared=declared,
-                        seen=seen,
-                    ),
+                    text,
                     shift_id=issue.shift_id,
                     seller_id=issue.seller_id,
                 )

@@ -53,6 +53,9 @@ class Correction(Base):
     # A sale of printed tickets names the serials it books (first to last, one a ticket).
     first_serial: Mapped[int | None] = mapped_column(BigInteger)
     last_serial: Mapped[int | None] = mapped_column(BigInteger)
+    # A refund names the sale it reverses: that sales line's id. No foreign key: the sales
+    # lines already point at their correction, and a cycle of keys cannot be created in order.
+    reverses_line_id: Mapped[int | None] = mapped_column(index=True)
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_venues.id"))
     entries: Mapped[int | None]
     slip_number: Mapped[str] = mapped_column(String(60), default="")

@@ -7,11 +7,11 @@ queries on small tables.
 
 The per-seller report is built to make a pattern like the 2019 case stand out:
 a seller's shortfalls, voids, refunds, discount-card and free entries as shares
-of what she sold, and the entries counted at the gate without a ticket on the
-days she worked, at the venues she sold for (each venue's gap shared among its
-sellers by the tickets each sold there). A figure stands out when it is more
-than twice the same figure of the other sellers together (and above a small
-floor, so that one void in a quiet month does not).
+of what she sold, and the entries counted at the gate without a ticket at the
+venues she alone sold for on a day (a gap at a venue several sold for is proven
+against none of them: gate_gaps.py lists it with their shares, as context). A
+figure stands out when it is more than twice the same figure of the other sellers
+together (and above a small floor, so that one void in a quiet month does not).
 """
 
 from collections import defaultdict
@@ -67,10 +67,12 @@ class SellerFigures:
     free_entries: int = 0
     difference_fen: int = 0  # counted less expected, all shifts
     shortfall_fen: int = 0  # the shifts that came up short, added
-    # Gate entries and entries without a ticket at the venues she sold for, her share of them
-    # (fractions of people: shared in proportion to the tickets she sold there).
-    gate_entries: float = 0.0
-    gate_gap: float = 0.0
+    # Gate entries and entries without a ticket at the venues she alone sold for on a day:
+    # the gaps she carries. A gap at a venue several sold for is booked to none of them;
+    # shared_gaps counts those venue-days (context, never highlighted).
+    gate_entries: int = 0
+    gate_gap: int = 0
+    shared_gaps: int = 0
 
     @property
     def void_share(self) -> float:
@@ -281,9 +283,9 @@ def venue_day_counts(site_ids, start, end) -> dict[tuple[int, date, int], tuple[
 
 
 def _add_gate_gaps(figures, site_ids, start, end) -> None:
-    """Each venue's gate count and gap, shared among the sellers who sold tickets admitting
-    there that day, in proportion to how many each sold: a zoo seller carries the zoo's gap,
-    a gate seller the gate's."""
+    """The gate entries and gaps of the venues a seller sold for alone on a day: she carries
+    those. A venue several sold for is counted in each one's ``shared_gaps`` when it has a
+    gap, and booked to none of them (see gate_gaps.py for who sold there and how much)."""
     counts = venue_day_counts(site_ids, start, end)
     rows = db.session.execute(
         select(
@@ -299,10 +301,15 @@ def _add_gate_gaps(figures, site_ids, start, end) -> None:
             DailySales.seller_id, DailySales.site_id, DailySales.business_day, ProductVenue.venue_id
         )
     )
+    sellers: dict[tuple, list[int]] = defaultdict(list)
     for seller_id, site_id, day, venue_id, mine in rows:
-        gate, sold = counts.get((site_id, day, venue_id), (0, 0))
-        if sold <= 0 or not mine:
-            continue
-        share = int(mine) / sold
-        figures[seller_id].gate_entries += gate * share
-        figures[seller_id].gate_gap += (gate - sold) * share
+        if mine and mine > 0 and (site_id, day, venue_id) in counts:
+            sellers[(site_id, day, venue_id)].append(seller_id)
+    for key, ids in sellers.items():
+        gate, sold = counts[key]
+        if len(ids) == 1:
+            figures[ids[0]].gate_entries += gate
+            figures[ids[0]].gate_gap += gate - sold
+        elif gate > sold:
+            for seller_id in ids:
+                figures[seller_id].shared_gaps += 1

@@ -8,9 +8,17 @@ from parkops.spreadsheet import Book, Column
 
 def workbook(title: str, columns: Sequence[Column], rows: Iterable[Iterable]) -> bytes:
     """A one-sheet workbook named ``title``; ``Column(kind="fen")`` takes int fen."""
+    return workbook_of(title, [(title, columns, rows)])
+
+
+def workbook_of(
+    title: str, sheets: Sequence[tuple[str, Sequence[Column], Iterable[Iterable]]]
+) -> bytes:
+    """A workbook titled ``title`` with one sheet per (name, columns, rows), in order."""
     book = Book(title)
-    sheet = book.sheet(title, columns)
-    for row in rows:
-        sheet.append(row)
-    sheet.filter()
+    for name, columns, rows in sheets:
+        sheet = book.sheet(name, columns)
+        for row in rows:
+            sheet.append(row)
+        sheet.filter()
     return book.to_bytes()

@@ -17,11 +17,13 @@ from modules.ticketing.models import (
 )
 from modules.ticketing.pages import shift_path
 from modules.ticketing.stock.counts import held_last
+from modules.ticketing.stock.repricing import reprice_range
 from modules.ticketing.stock.rolls import check_bounds
 from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
+from parkops.money import format_fen
 
 
 def issue_range(
@@ -185,7 +187,8 @@ def confirm_return(
     hand (``first_seen == last + 1`` and no ``last_seen`` when nothing came back).
 
     Only what she saw is back in the store; a count that differs from the seller's
-    declaration is a serious flag on the day. Raises TicketingError when the seller has
+    declaration is a serious flag on the day, and a range the counted shift sold by range
+    is re-priced from her count (repricing.py). Raises TicketingError when the seller has
     not declared the remainder, it is already counted, the keeper is the seller, or the
     serials are outside the range.
     """
@@ -220,11 +223,17 @@ def confirm_return(
     issue.confirmed_last = last_seen
     issue.confirmed_at = utcnow()
     issue.confirmed_by_id = actor.id
+    change = reprice_range(issue)
     audit.record(
         "ticketing.return_confirmed",
         "stock_issue",
         issue.id,
-        {"first_seen": first_seen, "last_seen": last_seen, "declared": issue.returned_from},
+        {
+            "first_seen": first_seen,
+            "last_seen": last_seen,
+            "declared": issue.returned_from,
+            "expected_cash_change": format_fen(change),
+        },
         actor=actor,
     )
     idempotency.remember(retry_key, shift_path(issue.shift), actor.id)

@@ -80,7 +80,8 @@ def check_bounds(first: int, last: int) -> None:
 @dataclass
 class RollStock:
     roll: StockRoll
-    store: int
+    store: int  # back in the store: never issued, or counted back by the keeper
+    unconfirmed: int  # returned by a seller, not yet counted by the keeper: not in the store
     with_seller: int
     sold: int
     voided: int
@@ -101,11 +102,12 @@ def product_stock(product: Product) -> tuple[list[RollStock], list[tuple[int, in
     result = []
     for roll in rolls:
         mine = [counts[i.id] for i in issues if i.roll_id == roll.id]
-        held = sum(c.issued - c.returned for c in mine)
+        held = sum(c.issued - c.returned + c.unconfirmed for c in mine)
         result.append(
             RollStock(
                 roll=roll,
                 store=roll.size - held,
+                unconfirmed=sum(c.unconfirmed for c in mine),
                 with_seller=sum(c.with_seller for c in mine),
                 sold=sum(c.sold for c in mine),
                 voided=sum(c.voided for c in mine),

@@ -1,5 +1,5 @@
 """Ticketing's routes, one file per concept, all on the one blueprint of ``base``:
-shifts, stock, catalog, imports, days, corrections, approvals, reports, tolerances.
+shifts, stock, catalog, imports, days, corrections, approvals, reports, patterns, tolerances.
 Importing this package adds every route to the blueprint.
 """
 
@@ -9,6 +9,7 @@ from modules.ticketing.views import (  # noqa: F401  (each adds its routes to bp
     corrections,
     days,
     imports,
+    patterns,
     reports,
     shifts,
     stock,

@@ -40,6 +40,8 @@ def correct_sale(id: int):
         serials=(form.first_serial.data, form.last_serial.data or form.first_serial.data)
         if form.first_serial.data
         else None,
+        reverses_serial=form.reverses_serial.data,
+        reverses_line=form.reverses_line.data,
     )
     _request(d, change, form.reason.data)
     return to_day(d, "#corrections")

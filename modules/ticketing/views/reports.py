@@ -64,25 +64,11 @@ def period_args() -> Period:
     return Period(start, end, sites, site_id)
 
 
-def _download(name: str, content: bytes) -> Response:
+def download(name: str, content: bytes) -> Response:
     return Response(
         content,
         mimetype=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-@bp.route("/reports/patterns")
-@require(VIEW, AUDIT)
-def pattern_report():
-    period = period_args()
-    patterns = reports.shortfall_patterns(period.site_ids, period.start, period.end)
-    return render_template(
-        "ticketing/reports/patterns.html",
-        period=period,
-        patterns=patterns,
-        alpha=reports.patterns.ALPHA,
-        min_short=reports.patterns.MIN_SHORT,
     )
 
 
@@ -91,15 +77,51 @@ def pattern_report():
 def seller_report():
     period = period_args()
     report = reports.seller_report(period.site_ids, period.start, period.end)
+    gaps = reports.gate_gaps(period.site_ids, period.start, period.end)
+    site_names = {s.id: s.name for s in period.sites}
     if request.args.get("format") == "xlsx":
-        return _download(
+        return download(
             f"sellers-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
-            _seller_workbook(report),
+            _seller_workbook(report, gaps, site_names),
         )
-    return render_template("ticketing/reports/sellers.html", period=period, report=report)
+    return render_template(
+        "ticketing/reports/sellers.html",
+        period=period,
+        report=report,
+        gaps=gaps,
+        site_names=site_names,
+    )
 
 
-def _seller_workbook(report: reports.SellerReport) -> bytes:
+def _gap_sellers(gap: reports.VenueGap) -> str:
+    """The sellers of a venue's day in words: name (windows) share, …"""
+    return "; ".join(
+        f"{s.name} ({', '.join(s.windows)}) {s.sold} = {s.share}%" for s in gap.sellers
+    )
+
+
+def _gap_rows(gaps: list[reports.VenueGap], site_names: dict[int, str]) -> list[list]:
+    rows = []
+    for gap in gaps:
+        carrier = gap.carried_by
+        rows.append(
+            [
+                gap.day,
+                site_names.get(gap.site_id, ""),
+                gap.venue,
+                gap.gate,
+                gap.sold,
+                gap.gap,
+                _gap_sellers(gap),
+                carrier.name if carrier else _("shared, proven against none of them"),
+            ]
+        )
+    return rows
+
+
+def _seller_workbook(
+    report: reports.SellerReport, gaps: list[reports.VenueGap], site_names: dict[int, str]
+) -> bytes:
     columns = [
         Column(_("Seller"), 16),
         Column(_("Shifts"), 8, "number"),
@@ -112,9 +134,10 @@ def _seller_workbook(report: reports.SellerReport) -> bytes:
         Column(_("Refunds %"), 8, "number"),
         Column(_("Card entries %"), 10, "number"),
         Column(_("Free entries %"), 10, "number"),
-        Column(_("Gate entries on her days"), 12, "number"),
-        Column(_("Entries without a ticket"), 12, "number"),
+        Column(_("Gate entries where she sold alone"), 16, "number"),
+        Column(_("Entries without a ticket she carries"), 16, "number"),
         Column(_("Entries without a ticket %"), 12, "number"),
+        Column(_("Shared gaps (not hers)"), 12, "number"),
         Column(_("Stands out"), 30),
     ]
     rows = []
@@ -133,13 +156,30 @@ def _seller_workbook(report: reports.SellerReport) -> bytes:
                 f.refund_share,
                 f.card_share,
                 f.free_share,
-                round(f.gate_entries),
-                round(f.gate_gap),
+                f.gate_entries,
+                f.gate_gap,
                 f.gap_share,
+                f.shared_gaps,
                 figure_names(row.stand_out),
             ]
         )
-    return reports.workbook(_("Sellers"), columns, rows)
+    gap_columns = [
+        Column(_("Day"), 12, "date"),
+        Column(_("Site"), 16),
+        Column(_("Venue"), 14),
+        Column(_("Gate count"), 10, "number"),
+        Column(_("Tickets"), 10, "number"),
+        Column(_("Entries without a ticket"), 14, "number"),
+        Column(_("Sellers (windows) and their share of the tickets"), 50),
+        Column(_("Carried by"), 24),
+    ]
+    return reports.workbook_of(
+        _("Sellers"),
+        [
+            (_("Sellers"), columns, rows),
+            (_("Gate gaps"), gap_columns, _gap_rows(gaps, site_names)),
+        ],
+    )
 
 
 @bp.route("/reports/sales")
@@ -165,7 +205,7 @@ def sales_report():
             [r.label, r.lines, r.sold, r.refunded, r.voided, r.sold_fen, r.refund_fen, r.net_fen]
             for r in rows
         ]
-        return _download(
+        return download(
             f"sales-{by}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
             reports.workbook(_("Sales"), columns, data),
         )

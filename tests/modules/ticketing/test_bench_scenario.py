@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from bench.measure import queries_per_page
 from bench.scenarios import ticketing
+from bench.scenarios.ticketing import volume
 from modules.ticketing.models import DayStatus, SalesLine, Shift, ShiftStatus, TicketDay
 from parkops import demo
 from parkops.extensions import db
@@ -12,19 +13,17 @@ from parkops.rectification.services import load_notice
 
 
 def test_ticketing_scenario_builds_closes_and_reports(app, monkeypatch):
-    monkeypatch.setattr(ticketing, "YEAR_LINES", 2_000)
-    monkeypatch.setattr(ticketing, "YEAR_DAYS", 40)
-    monkeypatch.setattr(ticketing, "CLOSE_LINES_EACH", 30)
+    monkeypatch.setattr(volume, "YEAR_DAYS", 40)
     load_notice()
     demo.load()
     before = db.session.scalar(select(func.count()).select_from(SalesLine))
-    ticketing.setup(app)
+    ticketing.setup(app, scale=0.01)  # the bench's hundredth: 30,000 + 10 × 30 lines
     added = db.session.scalar(select(func.count()).select_from(SalesLine)) - before
-    assert added == 2_000 + ticketing.CLOSE_SHIFTS * 30
+    assert added == 30_000 + ticketing.CLOSE_SHIFTS * 30
     db.session.remove()
 
     close, audit = ticketing.operations(app)
-    _first, _last, day = ticketing._days()
+    _first, _last, day = volume.bench_days()
     for _ in range(2):  # the operation can be repeated: prepare undoes the last close
         close.prepare()
         close.run()

@@ -77,3 +77,47 @@ def test_the_keeper_confirms_on_the_shift_page(world, as_user):
     assert issue.confirmed_by_id == world.manager.id
     page = keeper.get(f"/ticketing/shifts/{shift.id}").get_data(as_text=True)
     assert "1040–1049" in page and "differs from the declaration" not in page
+
+
+def test_a_count_after_the_close_re_prices_a_range_sold_by_range(world, as_user):
+    """The issue's case, counted after the close: 40 gate tickets sold (1000–1039), the seller
+    declares 1035 and counts blind the money of 35. The keeper's 1040–1049 makes the range's
+    sale 40 tickets: her expected cash grows by ¥200 and the day shows it."""
+    shift = world.open()
+    issue = world.take(shift, world.gate_ticket, 1000, 1049)
+    stock.return_range(issue, 1035, world.seller)
+    shifts.count_blind(shift, {**ZERO, Payment.CASH: 50_000 + 35 * 4000}, world.seller)
+    assert shifts.total_difference(shift) == 0
+    keeper = as_user(world.manager)
+    page = keeper.get("/ticketing/stock").get_data(as_text=True)
+    assert 'data-store="950"' in page and 'data-unconfirmed="15"' in page  # not in the store
+    stock.confirm_return(issue, 1040, 1049, world.manager)
+    assert shifts.expected_by_method(shift)[Payment.CASH] == 50_000 + 40 * 4000
+    assert shifts.total_difference(shift) == -20_000
+    counts = stock.issue_counts([issue])[issue.id]
+    assert (counts.sold, counts.returned, counts.missing, counts.unconfirmed) == (40, 10, 0, 0)
+    day = day_record(world.site.id, business_day())
+    flags = {f.key.split(":")[0]: f for f in reconciliation.day_figures(day).flags}
+    assert "+5 tickets, ¥200.00" in flags["return-differs"].text
+    assert "shift-diff" in flags
+    page = keeper.get("/ticketing/stock").get_data(as_text=True)
+    assert 'data-store="960"' in page and 'data-unconfirmed="0"' in page
+
+
+def test_a_bundle_short_at_its_end_is_sold_by_range_and_one_longer_is_given_back(world):
+    shift = world.open()
+    short = world.take(shift, world.gate_ticket, 1000, 1049)
+    longer = world.take(shift, world.gate_ticket, 1050, 1059)
+    stock.return_range(short, 1040, world.seller)
+    stock.return_range(longer, 1055, world.seller)
+    shifts.count_blind(shift, {**ZERO, Payment.CASH: 50_000 + 45 * 4000}, world.seller)
+    stock.confirm_return(short, 1040, 1045, world.manager)  # 1046–1049 never handed in
+    stock.confirm_return(longer, 1053, 1059, world.manager)  # two more came back
+    assert shifts.expected_by_method(shift)[Payment.CASH] == 50_000 + (44 + 3) * 4000
+    counts = stock.issue_counts([short, longer])
+    assert (counts[short.id].sold, counts[short.id].returned, counts[short.id].missing) == (
+        44,
+        6,
+        0,
+    )
+    assert (counts[longer.id].sold, counts[longer.id].returned) == (3, 7)

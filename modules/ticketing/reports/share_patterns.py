@@ -1,0 +1,219 @@
+"""Voids, refunds and free entries per seller that are not chance, like the shortfall
+patterns (patterns.py): per seller over a period and for each kind, her count and share,
+the running total, and two tests.
+
+- against her colleagues: the chance of at least her count among her base (tickets sold,
+  or entries sold for free entries) if she voided, refunded or let in free at her
+  colleagues' rate over the same period and sites (exact binomial tail, one-sided; their
+  rate is smoothed by half an event so that colleagues with none do not make one void a
+  certainty);
+- against her own days: on how many of her business days her share was above her
+  colleagues' share and on how many below, the sign test of that, and the longest run of
+  days above (a seller who voids a little more every day makes one long run).
+
+She stands out for a kind when it happened at least ``MIN_COUNT`` times, her share is
+above her colleagues', and either test's chance is below ``ALPHA``. Without colleagues
+nothing stands out. Reads the daily summary and the printed voids: two queries.
+
+Shares are in percent, money in fen, days are business days.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from math import exp, lgamma, log
+
+from sqlalchemy import func, select
+
+from modules.ticketing.models import (
+    CARD_KINDS,
+    DailySales,
+    Product,
+    ProductKind,
+    SaleStatus,
+    SerialVoid,
+    Shift,
+    VoidStatus,
+)
+from modules.ticketing.reports.patterns import runs, sign_test
+from parkops.auth.models import User
+from parkops.extensions import db
+
+ALPHA = 0.01
+MIN_COUNT = 5
+KINDS = ("void", "refund", "free")
+
+
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X ≥ k) for X ~ Binomial(n, p), by log terms (n may be tens of thousands)."""
+    if k <= 0:
+        return 1.0
+    if k > n or p <= 0:
+        return 0.0
+    if p >= 1:
+        return 1.0
+    lp, lq = log(p), log(1 - p)
+    total = 0.0
+    for j in range(k, n + 1):
+        term = exp(lgamma(n + 1) - lgamma(j + 1) - lgamma(n - j + 1) + j * lp + (n - j) * lq)
+        total += term
+        if j > n * p and term < total * 1e-15:
+            break  # past the mode the terms only shrink
+    return min(total, 1.0)
+
+
+@dataclass
+class Tally:
+    """One kind of one seller (or of her colleagues): events among a base, their money."""
+
+    count: int = 0
+    base: int = 0
+    amount_fen: int = 0
+
+    @property
+    def share(self) -> float:
+        return round(100 * self.count / self.base, 1) if self.base else 0.0
+
+
+@dataclass
+class SharePattern:
+    seller: User
+    kind: str  # one of KINDS
+    tally: Tally  # hers over the period; amount_fen is the running total of money
+    colleagues: Tally | None  # None without colleagues
+    days_above: int  # her days with a share above her colleagues'
+    days_below: int
+    longest_above: int  # the longest run of such days
+    p_colleagues: float | None  # binomial tail at her colleagues' rate
+    p_days: float  # sign test of days above against below
+
+    @property
+    def stands_out(self) -> bool:
+        if self.colleagues is None or self.p_colleagues is None:
+            return False
+        return (
+            self.tally.count >= MIN_COUNT
+            and self.tally.share > self.colleagues.share
+            and min(self.p_colleagues, self.p_days) < ALPHA
+        )
+
+
+# (seller, day) → kind → Tally
+DayTallies = dict[tuple[int, date], dict[str, Tally]]
+
+
+def _day_tallies(site_ids: set[int] | None, start: date, end: date) -> DayTallies:
+    days: DayTallies = defaultdict(lambda: {k: Tally() for k in KINDS})
+    where = [DailySales.business_day.between(start, end), DailySales.seller_id.is_not(None)]
+    if site_ids is not None:
+        where.append(DailySales.site_id.in_(site_ids))
+    for seller_id, day, kind, status, quantity, amount in db.session.execute(
+        select(
+            DailySales.seller_id,
+            DailySales.business_day,
+            Product.kind,
+            DailySales.status,
+            func.sum(DailySales.quantity),
+            func.sum(DailySales.amount_fen),
+        )
+        .join(Product, Product.id == DailySales.product_id)
+        .where(*where)
+        .group_by(DailySales.seller_id, DailySales.business_day, Product.kind, DailySales.status)
+    ):
+        t = days[(seller_id, day)]
+        quantity, amount = int(quantity or 0), int(amount or 0)
+        if status == SaleStatus.SOLD:
+            for name in ("void", "refund"):
+                t[name].base += quantity
+            if kind not in CARD_KINDS:
+                t["free"].base += quantity
+            if kind == ProductKind.CONCESSION:
+                t["free"].count += quantity
+                t["free"].amount_fen += amount
+        elif status == SaleStatus.REFUND:
+            t["refund"].count += quantity
+            t["refund"].amount_fen += amount
+        else:
+            t["void"].count += quantity
+            t["void"].base += quantity  # a voided ticket was issued too
+            t["void"].amount_fen += amount
+    voids = [Shift.business_day.between(start, end), SerialVoid.status == VoidStatus.APPROVED]
+    if site_ids is not None:
+        voids.append(Shift.site_id.in_(site_ids))
+    for seller_id, day, n in db.session.execute(
+        select(Shift.seller_id, Shift.business_day, func.count())
+        .select_from(SerialVoid)
+        .join(Shift, Shift.id == SerialVoid.shift_id)
+        .where(*voids)
+        .group_by(Shift.seller_id, Shift.business_day)
+    ):
+        days[(seller_id, day)]["void"].count += n
+        days[(seller_id, day)]["void"].base += n
+    return days
+
+
+def _add(total: Tally, part: Tally) -> None:
+    total.count += part.count
+    total.base += part.base
+    total.amount_fen += part.amount_fen
+
+
+def share_patterns(site_ids: set[int] | None, start: date, end: date) -> list[SharePattern]:
+    """Per seller and kind (void, refund, free) over ``start``–``end`` at ``site_ids``
+    (None: all), for the sellers who sold or voided anything; by kind, those who stand
+    out first.
+    Three queries."""
+    days = _day_tallies(site_ids, start, end)
+    sellers: dict[int, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in KINDS})
+    everyone = {k: Tally() for k in KINDS}
+    for (seller_id, _day), tallies in days.items():
+        for kind, t in tallies.items():
+            _add(sellers[seller_id][kind], t)
+            _add(everyone[kind], t)
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(sellers))))}
+    ordered = sorted(days.items(), key=lambda item: item[0][1])
+    patterns = []
+    for seller_id, mine in sellers.items():
+        for kind in KINDS:
+            her = mine[kind]
+            others = Tally(
+                everyone[kind].count - her.count,
+                everyone[kind].base - her.base,
+                everyone[kind].amount_fen - her.amount_fen,
+            )
+            colleagues = others if others.base else None
+            signs = []
+            for (s, _day), tallies in ordered:
+                t = tallies[kind]
+                if s != seller_id or not t.base or colleagues is None:
+                    continue
+                rate, theirs = t.count / t.base, others.count / others.base
+                if rate != theirs:
+                    signs.append(-1 if rate > theirs else 1)  # −1: above, as a shortfall run
+            above = signs.count(-1)
+            p_colleagues = None
+            if colleagues is not None:
+                rate = (others.count + 0.5) / (others.base + 1)
+                p_colleagues = binomial_tail(her.count, her.base, rate)
+            patterns.append(
+                SharePattern(
+                    seller=users[seller_id],
+                    kind=kind,
+                    tally=her,
+                    colleagues=colleagues,
+                    days_above=above,
+                    days_below=len(signs) - above,
+                    longest_above=runs(signs)[1],
+                    p_colleagues=p_colleagues,
+                    p_days=sign_test(above, len(signs) - above),
+                )
+            )
+    patterns.sort(
+        key=lambda p: (
+            KINDS.index(p.kind),
+            not p.stands_out,
+            p.p_colleagues if p.p_colleagues is not None else 1.0,
+            p.seller.username,
+        )
+    )
+    return patterns
