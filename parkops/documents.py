@@ -2,7 +2,8 @@
 
 Follows the usual layout of 党政机关公文 (GB/T 9704): A4, margins 37/35/28/26 mm
 (top/bottom/left/right), the title in 小标宋 (宋体 where absent) 二号 (22 pt)
-centred, body text in 仿宋 三号 (16 pt) with a two-character first-line indent
+centred, the 文号 centred over a red rule, the addressee (主送机关) flush left, body
+text in 仿宋 三号 (16 pt) with a two-character first-line indent
 and a fixed 28 pt line pitch, first-level headings in 黑体, second-level in 楷体,
 tables in 宋体, page numbers "— n —" at the foot of each page. Every run sets its
 East-Asian font (w:eastAsia), so Word and WPS show Chinese text in the named
