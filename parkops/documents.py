@@ -2,7 +2,8 @@
 
 Follows the usual layout of 党政机关公文 (GB/T 9704): A4, margins 37/35/28/26 mm
 (top/bottom/left/right), the title in 小标宋 (宋体 where absent) 二号 (22 pt)
-centred, body text in 仿宋 三号 (16 pt) with a two-character first-line indent
+centred, the 文号 centred over a red rule, the addressee (主送机关) flush left, body
+text in 仿宋 三号 (16 pt) with a two-character first-line indent
 and a fixed 28 pt line pitch, first-level headings in 黑体, second-level in 楷体,
 tables in 宋体, page numbers "— n —" at the foot of each page. Every run sets its
 East-Asian font (w:eastAsia), so Word and WPS show Chinese text in the named
@@ -34,6 +35,13 @@ TITLE_SIZE = Pt(22)  # 二号
 TABLE_SIZE = Pt(10.5)  # 五号
 LINE_PITCH = Pt(28)
 RED = RGBColor(0xC0, 0x00, 0x00)
+# What may follow w:pBdr in a w:pPr, in the order ECMA-376 requires.
+PBDR_SUCCESSORS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange")  # fmt: skip
 # XML 1.0 cannot hold these; user text must never make a document fail.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -67,6 +75,17 @@ def _page_number(paragraph) -> None:
                 element = OxmlElement("w:fldChar")
                 element.set(qn("w:fldCharType"), kind)
             run._element.append(element)
+
+
+def _red_rule(paragraph) -> None:
+    """A red rule under ``paragraph``: its bottom border, 1.5 pt, 4 pt below the text."""
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "4"), ("color", "C00000")):
+        bottom.set(qn(f"w:{key}"), value)
+    border.append(bottom)
+    # Word refuses a pPr whose children are out of the schema's order.
+    paragraph._p.get_or_add_pPr().insert_element_before(border, *PBDR_SUCCESSORS)
 
 
 class Document:
@@ -132,13 +151,22 @@ class Document:
         _fonts(self._paragraph(WD_ALIGN_PARAGRAPH.LEFT).add_run(clean(left)), BODY_FONT, Pt(14))
         p = self._paragraph(WD_ALIGN_PARAGRAPH.RIGHT)
         _fonts(p.add_run(clean(right)), BODY_FONT, Pt(14))
-        border = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for key, value in (("val", "single"), ("sz", "12"), ("space", "4"), ("color", "C00000")):
-            bottom.set(qn(f"w:{key}"), value)
-        border.append(bottom)
-        p._p.get_or_add_pPr().append(border)
+        _red_rule(p)
         self._paragraph()
+
+    def issue_number(self, text: str) -> None:
+        """The 文号 (“财催〔2026〕3号”): 楷体, centred under the title, over a red rule,
+        then an empty line before the addressee."""
+        p = self._paragraph(WD_ALIGN_PARAGRAPH.CENTER)
+        _fonts(p.add_run(clean(text)), "楷体", BODY_SIZE)
+        _red_rule(p)
+        self._paragraph()
+
+    def addressee(self, text: str) -> None:
+        """The 主送机关 (“某某公司:”): flush left, no first-line indent."""
+        p = self._paragraph(WD_ALIGN_PARAGRAPH.LEFT)
+        p.paragraph_format.first_line_indent = Pt(0)
+        _fonts(p.add_run(clean(text)), BODY_FONT, BODY_SIZE)
 
     def heading(self, text: str, level: int = 1) -> None:
         """一、… in 黑体 (level 1); （一）… in 楷体 (level 2); 1.… in bold 仿宋 (level 3)."""

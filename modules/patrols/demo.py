@@ -1,11 +1,14 @@
 """Demo data: the notice's checklists (each with its purpose), three routes with
 checkpoints, the intake's schedule and a week of its clearances at 08:00, 12:00 and
 17:00 (one missed), a month of gate duty at 中原绿色庄园 (scheduled daily at 09:30) and
-the 15 unannounced inspections since September. Deterministic (seeded)."""
+the 15 unannounced inspections since September, findings (one at a facility, which opens
+a repair order there, and one at a greening zone when those modules are loaded).
+Deterministic (seeded)."""
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from modules.patrols import checklists, routes
@@ -23,6 +26,7 @@ from modules.patrols.models import (
     Schedule,
     Severity,
 )
+from parkops import subjects
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.rectification.services import link_evidence
@@ -225,6 +229,9 @@ def load() -> None:
         day = september + timedelta(days=n * span // 15)
         _run(conduct, posts, inspector, _utc(day, time(rng.randint(8, 17), 10)), rng, 0.2)
     _findings(sites, inspector, today)
+    # Subjects and reactions link to their pages (url_for): the demo runs outside a request.
+    with current_app.test_request_context("/"):
+        _findings_at_places(sites["PSY"].id, inspector, today)
     db.session.commit()
 
 
@@ -251,3 +258,23 @@ def _findings(sites, inspector: User, today: date) -> None:
         if state == FindingState.VERIFIED:
             finding.verified_by_id = (leader or inspector).id
             finding.verified_at = _utc(today, time(9))
+
+
+# (subject kind, text its search matches, summary); a kind whose module is not loaded
+# finds nothing and is skipped.
+PLACES = (
+    ("facilities.facility", "泵", "水泵异响，出水压力不足"),
+    ("greening.zone", "南门广场绿地", "草坪斑秃、局部枯黄，需补植"),
+)
+
+
+def _findings_at_places(site_id: int, inspector: User, today: date) -> None:
+    """Open findings naming a place, so the reacting modules answer (facilities opens a
+    repair order and the finding shows its link)."""
+    for kind, text, summary in PLACES:
+        found = [s for s in subjects.search(kind, text, inspector, 50) if s.site_id == site_id]
+        if not found:
+            continue
+        data = FindingData(f"{found[0].label}：{summary}", subject=found[0], owner=inspector)
+        finding = add_finding(site_id, data, inspector)
+        finding.deadline = today + timedelta(days=5)

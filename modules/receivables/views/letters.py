@@ -106,8 +106,8 @@ def letter_docx(letter_id: int):
     c = letters.content_of(found)
     doc = Document(c["title"])
     doc.title(c["title"], red=True)
-    doc.centered(c["reference"])
-    doc.paragraph(f"{c['debtor']}:")
+    doc.issue_number(c["reference"])
+    doc.addressee(f"{c['debtor']}:")
     doc.paragraph(c["body"])
     doc.table(
         ("序号", "款项", "依据", "发生日期", "到期日", "欠款金额"),

@@ -1,9 +1,11 @@
 """The demo: the notice's checklists, routes with checkpoints, a week of intake clearances
-with one missed, and the 15 unannounced inspections since September; every page renders."""
+with one missed, and the 15 unannounced inspections since September; every page renders;
+a demo finding at a facility shows the repair order it opened."""
 
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from modules.facilities.models import RepairOrder
 from modules.patrols import indicators, jobs
 from modules.patrols.models import (
     Checklist,
@@ -57,3 +59,22 @@ def test_demo_runs_show_on_the_inspectors_pages(app, client, login):
         assert client.get(url).status_code == 200, url
     run = db.session.scalars(select(Run)).first()
     assert client.get(f"/patrols/runs/{run.id}").status_code == 200
+
+
+def test_demo_findings_at_a_facility_and_a_zone_show_the_repair_order_opened(app, client, login):
+    load_notice()
+    assert demo.load()
+    at_facility = db.session.scalar(
+        select(Finding).where(Finding.subject_kind == "facilities.facility")
+    )
+    order = db.session.scalar(
+        select(RepairOrder).where(RepairOrder.facility_id == at_facility.subject_id)
+    )
+    assert order.description == at_facility.summary
+    (reaction,) = at_facility.reactions
+    assert reaction.url == f"/facilities/orders/{order.id}"
+    at_zone = db.session.scalar(select(Finding).where(Finding.subject_kind == "greening.zone"))
+    assert at_zone.subject_label == "PSY-G01 南门广场绿地"
+    login("inspector", "parkops-demo")
+    page = client.get(f"/patrols/findings/{at_facility.id}").get_data(as_text=True)
+    assert f'<a href="/facilities/orders/{order.id}">' in page

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 from docx import Document as read_docx
+from docx.oxml.ns import qn
+from docx.shared import Pt
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +20,8 @@ from parkops import module_settings
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.timeutil import business_day
+
+PPR = qn("w:pPr")
 
 
 @pytest.mark.parametrize(
@@ -157,6 +161,14 @@ def test_finance_issues_a_letter_from_the_debtors_page_and_downloads_it(park, ow
     ]
     assert "催缴通知书" in text and f"财催〔{letter.year}〕1号" in text
     assert "人民币壹仟元整" in text and "租赁合同2024-01" in cells
+    # GB/T 9704: the 文号 over a red rule, the addressee flush left, the body indented.
+    paragraphs = {p.text: p for p in read_docx(io.BytesIO(docx.data)).paragraphs}
+    rule = paragraphs[f"财催〔{letter.year}〕1号"]._p.find(f"{PPR}/{qn('w:pBdr')}/{qn('w:bottom')}")
+    assert rule is not None and rule.get(qn("w:color")) == "C00000"
+    addressee = paragraphs[f"{debtor.name}:"]
+    assert addressee.paragraph_format.first_line_indent == 0
+    body = next(p for t, p in paragraphs.items() if "人民币壹仟元整" in t)
+    assert body.paragraph_format.first_line_indent == Pt(32)
 
 
 @pytest.mark.parametrize(
