@@ -83,7 +83,7 @@ def test_finance_issues_a_dunning_notice_and_reads_back_the_docx_and_the_aging(
     doc = Document(str(docx_path))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "催缴通知书" in text and reference in text
-    assert f"{name}:" in text
+    assert f"{name}：" in text
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in text  # the deadline
     assert f"人民币{content['capital']}" in text
     assert content["contact"] and content["contact"] in text  # the demo's contact

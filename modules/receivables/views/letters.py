@@ -107,7 +107,7 @@ def letter_docx(letter_id: int):
     doc = Document(c["title"])
     doc.title(c["title"], red=True)
     doc.issue_number(c["reference"])
-    doc.addressee(f"{c['debtor']}:")
+    doc.addressee(f"{c['debtor']}：")
     doc.paragraph(c["body"])
     doc.table(
         ("序号", "款项", "依据", "发生日期", "到期日", "欠款金额"),
@@ -126,7 +126,7 @@ def letter_docx(letter_id: int):
         (8, 12, 21, 19, 19, 21),  # a date or an amount stays on one line
         centered=(0, 3, 4),
     )
-    doc.paragraph(f"合计金额(大写):人民币{c['capital']}")
+    doc.paragraph(f"合计金额（大写）：人民币{c['capital']}")
     doc.right(c["unit"] or " ")
     doc.right(c["date"])
     name = f"{c['reference']}.docx"

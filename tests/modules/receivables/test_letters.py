@@ -165,7 +165,7 @@ def test_finance_issues_a_letter_from_the_debtors_page_and_downloads_it(park, ow
     paragraphs = {p.text: p for p in read_docx(io.BytesIO(docx.data)).paragraphs}
     rule = paragraphs[f"财催〔{letter.year}〕1号"]._p.find(f"{PPR}/{qn('w:pBdr')}/{qn('w:bottom')}")
     assert rule is not None and rule.get(qn("w:color")) == "C00000"
-    addressee = paragraphs[f"{debtor.name}:"]
+    addressee = paragraphs[f"{debtor.name}："]
     assert addressee.paragraph_format.first_line_indent == 0
     body = next(p for t, p in paragraphs.items() if "人民币壹仟元整" in t)
     assert body.paragraph_format.first_line_indent == Pt(32)
