@@ -14,11 +14,13 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 from flask_babel import lazy_gettext as _l
 
-from modules.merchants import demo, indicators, jobs
+from modules.merchants import demo, indicators, inspections, jobs, links, todo, violations
 from modules.merchants.access import READ
-from modules.merchants.texts import EXIT_REASONS
+from modules.merchants.texts import CHECKS, EXIT_REASONS
 from modules.merchants.views import bp
+from parkops import signals
 from parkops.audit_words import one_of
+from parkops.module_settings import Setting
 from parkops.money import format_fen
 from parkops.registry import (
     AuditDetail,
@@ -31,6 +33,7 @@ from parkops.registry import (
     Permission,
     SubNavEntry,
 )
+from parkops.subjects import SubjectKind
 
 AUDIT_ACTIONS = {
     "merchants.merchant_added": _l("Merchant added"),
@@ -43,6 +46,10 @@ AUDIT_ACTIONS = {
     "merchants.contract_renewed": _l("Lease contract renewal drafted"),
     "merchants.exit_opened": _l("Exit from a lease opened"),
     "merchants.exit_closed": _l("Exit from a lease closed"),
+    # inspections
+    "merchants.inspection_recorded": _l("Merchant inspected"),
+    "merchants.violation_opened": _l("Merchant violation recorded"),
+    "merchants.violation_rechecked": _l("Merchant violation re-checked"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -64,7 +71,37 @@ AUDIT_DETAILS = {
     "merchants.contract_amended:amount_fen": AuditDetail(
         _l("Rent per period"), lambda v: format_fen(int(v))
     ),
+    # inspections
+    "merchants.inspection_recorded:unit": AuditDetail(_l("Unit")),
+    "merchants.inspection_recorded:failed": AuditDetail(_l("Failed checks")),
+    "merchants.violation_opened:check": AuditDetail(_l("Check"), one_of(CHECKS)),
+    "merchants.violation_opened:deadline": AuditDetail(_l("Correct by")),
+    "merchants.violation_rechecked:check": AuditDetail(_l("Check"), one_of(CHECKS)),
+    "merchants.violation_rechecked:corrected": AuditDetail(
+        _l("Corrected"), one_of({"yes": _l("Yes"), "no": _l("No")})
+    ),
 }
+
+
+def deadline_days(text: str) -> int:
+    """Days to correct a violation: a whole number from 1 to 90; ValueError otherwise."""
+    days = int(text)
+    if not 1 <= days <= 90:
+        raise ValueError(_l("A whole number of days from 1 to 90."))
+    return days
+
+
+# Days to correct a failed check, per check (a business rule: /settings/merchants).
+INSPECTION_SETTINGS = tuple(
+    Setting(f"deadline_days_{check}", deadline_days, days, help_, "database")
+    for check, days, help_ in (
+        ("hygiene", 3, _l("Days to correct a violation: hygiene")),
+        ("prices", 3, _l("Days to correct a violation: prices displayed")),
+        ("outside", 1, _l("Days to correct a violation: operating outside the unit")),
+        ("fire", 7, _l("Days to correct a violation: fire safety")),
+        ("other", 7, _l("Days to correct a violation: other")),
+    )
+)
 
 spec = ModuleSpec(
     name="merchants",
@@ -102,6 +139,21 @@ spec = ModuleSpec(
         ),
         SubNavEntry(_l("Units"), "merchants.units", READ, also=("merchants.new_unit",)),
         SubNavEntry(_l("Import"), "merchants.import_", "merchants.write"),
+        SubNavEntry(
+            _l("Inspections"),
+            "merchants.inspections_list",
+            READ,
+            also=("merchants.inspection", "merchants.inspect"),
+        ),
+        SubNavEntry(
+            _l("Violations"), "merchants.violations_list", READ, also=("merchants.violation",)
+        ),
+        SubNavEntry(
+            _l("Settings"),
+            "settings.module",
+            "merchants.write",
+            args=(("module", "merchants"),),
+        ),
     ),
     evidence_kinds=(
         EvidenceKind(
@@ -118,6 +170,13 @@ spec = ModuleSpec(
             ("16",),
             permission="merchants.view",
         ),
+        EvidenceKind(
+            inspections.EVIDENCE,
+            _l("Inspection of a merchant"),
+            "merchants.inspection_evidence",
+            ("31", "34"),
+            permission="merchants.view",
+        ),
     ),
     indicators=(
         Indicator(
@@ -127,7 +186,28 @@ spec = ModuleSpec(
             indicators.past_end_unresolved,
             permission="merchants.view",
         ),
+        Indicator(
+            "merchants.violations_past_deadline",
+            _l("Merchant violations open past their deadline"),
+            ("31",),
+            violations.past_deadline_indicator,
+            permission="merchants.view",
+        ),
+        Indicator(
+            "merchants.inspections_this_month",
+            _l("Inspections of merchants this month"),
+            ("31",),
+            inspections.this_month_indicator,
+            permission="merchants.view",
+        ),
     ),
+    subjects=(
+        SubjectKind(links.SUBJECT_KIND, _l("Merchant"), links.get_subject, links.search_subjects),
+    ),
+    reactions=((signals.finding_recorded, links.on_finding),),
+    settings=INSPECTION_SETTINGS,
+    settings_permission="merchants.write",
+    todo=todo.todo,
     jobs=(JobSpec("merchants.raise_rent", jobs.raise_rent, "cron", {"hour": 1, "minute": 10}),),
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,

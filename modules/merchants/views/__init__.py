@@ -34,4 +34,10 @@ def visible_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).where(site_filter(Site.id)).order_by(Site.code)))
 
 
-from modules.merchants.views import contracts, imports, merchants, units  # noqa: E402, F401
+from modules.merchants.views import (  # noqa: E402, F401
+    contracts,
+    imports,
+    inspections,
+    merchants,
+    units,
+)

@@ -6,11 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from modules.merchants import access, register
+from modules.merchants import access, register, violations
 from modules.merchants.errors import MerchantsError
 from modules.merchants.forms import MerchantForm
 from modules.merchants.models import BusinessType, Contract, Merchant, MerchantKind
 from modules.merchants.views import bp, int_arg, repeat, visible_sites
+from modules.merchants.views import inspections as inspection_views
 from modules.receivables import api
 from parkops.auth.access import get_for_site, require
 from parkops.extensions import db
@@ -26,6 +27,7 @@ def index():
         page=page,
         text=text,
         may_write=access.may_write(current_user),
+        repeats=violations.repeat_counts([m.id for m, _active in page.items]),
     )
 
 
@@ -77,4 +79,5 @@ def merchant(merchant_id: int):
         contracts=contracts,
         owed_fen=api.open_balance_fen(register.MERCHANT_SUBJECT, found.id),
         may_write=access.may_write(current_user, found.site_id),
+        panel=inspection_views.merchant_panel(found),
     )
