@@ -22,7 +22,7 @@ from modules.merchants.inspection_models import (
 from parkops import module_settings
 from parkops.attachments import Attachment
 from parkops.extensions import db
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, to_local, utcnow
 
 
 def count(model):
@@ -52,9 +52,11 @@ def leased(park, make_merchant, make_unit, make_contract):
 
 
 def form(unit, **fields):
+    """The inspection form: hygiene failed (with a photo), prices passed, an hour ago."""
+    an_hour_ago = to_local(utcnow() - timedelta(hours=1))
     data = {
         "unit_id": unit.id,
-        "at": "2026-11-30T09:30",
+        "at": an_hour_ago.strftime("%Y-%m-%dT%H:%M"),
         "hygiene_result": "fail",
         "hygiene_note": "后厨地面油污",
         "prices_result": "pass",
@@ -73,8 +75,8 @@ def post(client, merchant, data):
 
 def test_an_inspection_with_a_failed_check_opens_a_violation_once(client, login, park, leased):
     login(park.manager)
-    first = post(client, leased.tea, form(leased.unit))
-    again = post(client, leased.tea, form(leased.unit))  # the phone retried
+    first = post(client, leased.tea, form(leased.unit, at="2026-11-30T09:30"))
+    again = post(client, leased.tea, form(leased.unit, at="2026-11-30T09:30"))  # a retry
 
     inspection = db.session.scalars(select(Inspection)).one()
     assert first.status_code == again.status_code == 303
