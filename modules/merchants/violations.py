@@ -110,7 +110,7 @@ def recheck(
     Corrected closes it; not corrected moves its deadline to ``new_deadline`` (today or
     later) and counts as a repeated violation. MerchantsError, nothing stored, otherwise."""
     try:
-        done = _add_recheck(violation, data, user)
+        done = add_recheck(violation, data, user)
     except MerchantsError:
         db.session.rollback()
         raise
@@ -121,7 +121,8 @@ def recheck(
     return done
 
 
-def _add_recheck(violation: Violation, data: RecheckData, user: User) -> Recheck:
+def add_recheck(violation: Violation, data: RecheckData, user: User) -> Recheck:
+    """Record a re-check in the caller's transaction (see ``recheck``)."""
     if violation.state != ViolationState.OPEN:
         raise MerchantsError(_("This violation was already found corrected."))
     if not data.photos:

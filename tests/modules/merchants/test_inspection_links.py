@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from modules.merchants import inspections, links, todo, violations
 from modules.merchants.inspection_models import Check, Violation, ViolationState
-from parkops import signals, subjects
+from parkops import demo, signals, subjects
+from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
+from parkops.rectification.services import load_notice
 from parkops.timeutil import business_day, utcnow
 from tests.modules.merchants import test_inspections
 from tests.modules.merchants.test_inspections import form, post
@@ -152,3 +154,25 @@ def test_the_ledger_and_the_managers_to_do(app, ledger, client, login, park, lea
     assert opened.location == f"/merchants/inspections/{link.record_id}"
     overdue = client.get("/merchants/violations/?show=overdue").get_data(as_text=True)
     assert overdue.count("data-violation=") == 2
+
+
+def test_the_demo_has_violations_open_and_corrected(app, client, login):
+    load_notice()
+    assert demo.load()
+    today = business_day()
+    found = db.session.scalars(select(Violation)).all()
+    corrected = [v for v in found if v.state == ViolationState.CORRECTED]
+    late = [v for v in found if v.state == ViolationState.OPEN and v.deadline < today]
+    due = [v for v in found if v.state == ViolationState.OPEN and v.deadline == today]
+    assert len(corrected) == 2 and len(late) == 1 and len(due) == 1
+    assert late[0].repeat and due[0].failed_rechecks == 1
+    manager = db.session.scalar(select(User).where(User.username == "merchants"))
+    login(manager, password=demo.PASSWORD)
+    for url in (
+        "/merchants/inspections/",
+        "/merchants/violations/?show=all",
+        f"/merchants/violations/{late[0].id}",
+        f"/merchants/merchants/{late[0].merchant_id}",
+        f"/merchants/inspections/{late[0].inspection_id}",
+    ):
+        assert client.get(url).status_code == 200, url
