@@ -251,3 +251,40 @@ def test_readers_read_writers_write_and_sites_hold(client, login, sign_in_as, pa
     rows = list(load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True))
     assert [r[2] for r in rows[1:]] == ["濮上茶社"]
     assert count(Inspection) == 2
+
+
+def test_the_pages_take_the_same_queries_for_2_or_12_inspections(
+    client, login, park, leased, count_queries
+):
+    login(park.manager)
+
+    def queries_for(n):
+        start = count(Inspection)
+        for i in range(start, start + n):
+            _inspect(client, leased.tea, leased.unit, f"k{i}", fire_result="fail")
+        violation = db.session.scalars(select(Violation).order_by(Violation.id)).first()
+        if violation.state == ViolationState.OPEN:
+            for i in range(n):
+                later = (business_day() + timedelta(days=i + 1)).isoformat()
+                data = {"corrected": "no", "new_deadline": later, "photos": [photo()]}
+                client.post(
+                    f"/merchants/violations/{violation.id}",
+                    data=data,
+                    content_type="multipart/form-data",
+                )
+        latest = db.session.scalars(select(Inspection).order_by(Inspection.id.desc())).first()
+        counts = []
+        for url in (
+            "/merchants/inspections/",
+            "/merchants/violations/?show=all",
+            f"/merchants/merchants/{leased.tea.id}",
+            f"/merchants/inspections/{latest.id}",
+            f"/merchants/violations/{violation.id}",
+            "/merchants/inspections/export.xlsx",
+        ):
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            counts.append(q.count)
+        return counts
+
+    assert queries_for(2) == queries_for(10)
