@@ -1,9 +1,11 @@
-"""Merchants at the issue's scale: 5,000 merchants and 20,000 contracts over ten years.
+"""Merchants at the issue's scale: 5,000 merchants and 20,000 contracts over ten years,
+and 100,000 inspections of merchants over a year (a tenth of them of one merchant).
 
 On top of the demo's: each merchant its unit and four consecutive contracts (the
 newest in force), inserted in bulk by the module's generator
 (modules/merchants/generate.py). Pages: the merchants list (first page and a
-search) and the page of a merchant with the most contracts, as the merchant manager.
+search) and the page of a merchant with the most contracts, as the merchant manager;
+the inspections list, the open violations and the page of the merchant inspected most.
 """
 
 import random
@@ -12,7 +14,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bench.scenarios import Page
-from modules.merchants import generate
+from modules.merchants import generate, inspection_generate
+from modules.merchants.inspection_models import Inspection
 from modules.merchants.models import Contract
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -22,13 +25,17 @@ MODULES = ("receivables", "merchants")
 
 MERCHANTS = 5_000
 CONTRACTS_EACH = 4  # 20,000 contracts
+INSPECTIONS_EACH = 20  # 100,000 inspections
 
 
-def setup(app: Flask) -> None:
+def setup(app: Flask, scale: float = 1.0) -> None:
+    """``scale``: the share of the volume to add (0.01: the bench's small twin)."""
     rng = random.Random(16)  # the same data on every run, so runs compare
     site_ids = list(db.session.scalars(select(Site.id).order_by(Site.id)))
     manager = db.session.scalar(select(User.id).where(User.username == "merchants"))
-    generate.merchants(rng, site_ids, MERCHANTS, CONTRACTS_EACH, business_day(), manager)
+    count = max(1, round(MERCHANTS * scale))
+    generate.merchants(rng, site_ids, count, CONTRACTS_EACH, business_day(), manager)
+    inspection_generate.inspections(rng, count * INSPECTIONS_EACH, business_day(), manager)
     db.session.commit()
 
 
@@ -39,8 +46,17 @@ def pages(app: Flask) -> list[Page]:
         .order_by(func.count().desc(), Contract.merchant_id.desc())
         .limit(1)
     )
+    inspected = db.session.scalar(
+        select(Inspection.merchant_id)
+        .group_by(Inspection.merchant_id)
+        .order_by(func.count().desc(), Inspection.merchant_id)
+        .limit(1)
+    )
     return [
         Page("merchants", "/merchants/", "merchants"),
+        Page("inspections of merchants", "/merchants/inspections/", "merchants"),
+        Page("merchant violations, open", "/merchants/violations/", "merchants"),
+        Page("the merchant inspected most", f"/merchants/merchants/{inspected}", "merchants"),
         Page("merchants, search", "/merchants/?q=%E9%A4%90%E9%A5%AE", "merchants"),
         Page("units", "/merchants/units/", "merchants"),
         Page("a merchant's page", f"/merchants/merchants/{busy}", "merchants"),
