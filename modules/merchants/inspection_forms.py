@@ -21,11 +21,11 @@ from modules.merchants.inspection_models import FORM_CHECKS
 from modules.merchants.texts import CHECKS
 from modules.merchants.violations import MAX_NOTE
 
-RESULTS = [SelectChoice("pass", _l("Pass")), SelectChoice("fail", _l("Fail"))]
+RESULTS = [SelectChoice("pass", _l("Passed")), SelectChoice("fail", _l("Failed"))]
 
 
 class InspectionForm(FlaskForm):
-    unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
+    unit_id = SelectField(_l("Leased unit"), coerce=int, validators=[InputRequired()])
     at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])
     photos = MultipleFileField(_l("Photos"))

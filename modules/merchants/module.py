@@ -72,7 +72,7 @@ AUDIT_DETAILS = {
         _l("Rent per period"), lambda v: format_fen(int(v))
     ),
     # inspections
-    "merchants.inspection_recorded:unit": AuditDetail(_l("Unit")),
+    "merchants.inspection_recorded:unit": AuditDetail(_l("Leased unit")),
     "merchants.inspection_recorded:failed": AuditDetail(_l("Failed checks")),
     "merchants.violation_opened:check": AuditDetail(_l("Check"), one_of(CHECKS)),
     "merchants.violation_opened:deadline": AuditDetail(_l("Correct by")),

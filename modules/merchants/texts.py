@@ -78,7 +78,7 @@ CHECKS = {
     Check.OTHER: _l("Other"),
 }
 VIOLATION_STATES = {
-    ViolationState.OPEN: _l("Open"),
+    ViolationState.OPEN: _l("To be corrected"),
     ViolationState.CORRECTED: _l("Corrected"),
 }
 labels.register(Check, CHECKS)

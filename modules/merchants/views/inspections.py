@@ -118,9 +118,9 @@ def inspections_export():
             Column(_("When"), 18, "datetime"),
             Column(_("Site"), 16),
             Column(_("Merchant"), 24),
-            Column(_("Unit"), 10),
+            Column(_("Leased unit"), 10),
             Column(_("Failed checks"), 10, "number"),
-            Column(_("By"), 14),
+            Column(_("Recorded by"), 14),
             Column(_("Note"), 40),
         ],
     )
