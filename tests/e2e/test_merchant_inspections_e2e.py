@@ -74,6 +74,10 @@ def test_an_inspection_on_a_phone_then_its_recheck(
     expect(phone.locator("#rechecks li[data-corrected=yes]")).to_have_count(1)
     expect(phone.locator("#recheck-form")).to_have_count(0)
     screenshot(phone, "rechecked")
+    phone.goto(f"/merchants/merchants/{merchant_id}")
+    expect(phone.locator("#merchant-repeats")).to_have_text("0")
+    expect(phone.locator("#merchant-inspections li a")).to_have_count(1)  # no open violation
+    screenshot(phone, "merchant")
     with live_server.app.app_context():
         violation = db.session.get(Violation, violation_id)
         assert violation.merchant_id == merchant_id
