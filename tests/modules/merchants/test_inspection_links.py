@@ -154,6 +154,9 @@ def test_the_ledger_and_the_managers_to_do(app, ledger, client, login, park, lea
     assert opened.location == f"/merchants/inspections/{link.record_id}"
     overdue = client.get("/merchants/violations/?show=overdue").get_data(as_text=True)
     assert overdue.count("data-violation=") == 2
+    home = client.get("/").get_data(as_text=True)
+    waiting = home[home.index('id="waiting"') :]
+    assert 'href="/merchants/violations/?show=overdue"' in waiting
 
 
 def test_the_demo_has_violations_open_and_corrected(app, client, login):
