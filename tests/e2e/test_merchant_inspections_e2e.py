@@ -1,5 +1,5 @@
-"""The merchant manager inspects a merchant's unit on a phone (390×844): hygiene fails
-with a photo, prices pass; the failed check opens a violation; her re-check with a
+"""The merchant manager inspects a merchant's unit on a phone (390×844; then at a desk):
+hygiene fails with a photo, prices pass; the failed check opens a violation; her re-check with a
 photo finds it corrected. Selected by names and ids (the interface runs in zh)."""
 
 import re
@@ -37,9 +37,9 @@ def _uninspected(live_server) -> int:
         ).first()
 
 
-def test_an_inspection_on_a_phone_then_its_recheck(
-    phone, sign_in, screenshot, live_server, tmp_path
-):
+def test_an_inspection_then_its_recheck(sized_page, sign_in, screenshot, live_server, tmp_path):
+    phone = sized_page  # a phone (390×844) first, then a desktop
+    width = phone.viewport_size["width"]
     merchant_id = _uninspected(live_server)
     sign_in(phone, "merchants")
     phone.goto(f"/merchants/merchants/{merchant_id}")
@@ -51,8 +51,7 @@ def test_an_inspection_on_a_phone_then_its_recheck(
     photos = form.locator("input[name=photos]")
     assert photos.get_attribute("capture") == "environment"
     photos.set_input_files([_photo(tmp_path, "kitchen.jpg")])
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390  # nothing wider than the phone
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
     screenshot(phone, "inspection-form")
     form.locator("[type=submit]").click()
 
