@@ -46,9 +46,8 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mer_inspections")),
     )
     with op.batch_alter_table("mer_inspections", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_mer_inspections_merchant_id"), ["merchant_id"], unique=False
-        )
+        batch_op.create_index("ix_mer_inspections_at", ["at"], unique=False)
+        batch_op.create_index("ix_mer_inspections_merchant_at", ["merchant_id", "at"], unique=False)
         batch_op.create_index("ix_mer_inspections_site_at", ["site_id", "at"], unique=False)
 
     op.create_table(
@@ -184,7 +183,8 @@ def downgrade():
     op.drop_table("mer_check_results")
     with op.batch_alter_table("mer_inspections", schema=None) as batch_op:
         batch_op.drop_index("ix_mer_inspections_site_at")
-        batch_op.drop_index(batch_op.f("ix_mer_inspections_merchant_id"))
+        batch_op.drop_index("ix_mer_inspections_merchant_at")
+        batch_op.drop_index("ix_mer_inspections_at")
 
     op.drop_table("mer_inspections")
     # ### end Alembic commands ###

@@ -40,10 +40,15 @@ class Inspection(Base):
     ``failed`` how many checks failed (each made a violation)."""
 
     __tablename__ = "mer_inspections"
-    __table_args__ = (Index("ix_mer_inspections_site_at", "site_id", "at"),)
+    # Lists run newest first: of every site, of one site, of one merchant.
+    __table_args__ = (
+        Index("ix_mer_inspections_at", "at"),
+        Index("ix_mer_inspections_site_at", "site_id", "at"),
+        Index("ix_mer_inspections_merchant_at", "merchant_id", "at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("mer_merchants.id"), index=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("mer_merchants.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("mer_units.id"))
     at: Mapped[datetime]
     failed: Mapped[int] = mapped_column(default=0)
