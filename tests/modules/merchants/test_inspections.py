@@ -97,9 +97,16 @@ def test_an_inspection_with_a_failed_check_opens_a_violation_once(client, login,
     assert "2026-11-30 09:30" in page and "后厨地面油污" in page
 
 
-def test_the_deadline_typed_or_the_checks_setting(client, login, park, leased):
-    module_settings.save("merchants", {"deadline_days_fire": "10"}, park.manager)
-    login(park.manager)
+def test_the_deadline_typed_or_the_checks_setting(client, login, sign_in_as, park, leased):
+    days = {"hygiene": "3", "prices": "3", "outside": "1", "fire": "10", "other": "7"}
+    settings = {f"deadline_days_{check}": value for check, value in days.items()}
+    login(park.finance)
+    assert client.post("/settings/merchants", data=settings).status_code == 403
+    sign_in_as(park.manager)
+    refused = client.post("/settings/merchants", data={**settings, "deadline_days_fire": "0"})
+    assert refused.status_code == 422
+    assert client.post("/settings/merchants", data=settings).status_code == 303
+    assert module_settings.get("merchants.deadline_days_fire") == 10
     soon = business_day() + timedelta(days=2)
     data = form(
         leased.unit,
