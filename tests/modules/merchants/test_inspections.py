@@ -241,6 +241,13 @@ def test_readers_read_writers_write_and_sites_hold(client, login, sign_in_as, pa
     assert client.get(f"/merchants/merchants/{leased.tea.id}/inspect").status_code == 403
     refused = post(client, leased.tea, form(leased.unit, idempotency_key="f"))
     assert refused.status_code == 403
+    here_violation = db.session.scalars(
+        select(Violation).where(Violation.inspection_id == here.id)
+    ).one()
+    recheck = {"corrected": "yes", "photos": [photo()]}
+    url = f"/merchants/violations/{here_violation.id}"
+    assert client.post(url, data=recheck, content_type="multipart/form-data").status_code == 403
+    assert count(Recheck) == 0
 
     sign_in_as(park.psy_manager)
     for url in (
