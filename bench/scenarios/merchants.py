@@ -1,11 +1,13 @@
-"""Merchants at the issue's scale: 5,000 merchants and 20,000 contracts over ten years.
+"""Merchants at the issue's scale: 5,000 merchants and 20,000 contracts over ten years,
+and 100,000 inspections of merchants over a year (a tenth of them of one merchant).
 
 On top of the demo's: each merchant its unit and four consecutive contracts (the
 newest in force), inserted in bulk by the module's generator
 (modules/merchants/generate.py). Pages: the merchants list (first page and a
 search), the page of a merchant with the most contracts (its documents too), its
 newest contract's page, and the settlement statement of the demo's exit, as the
-merchant manager. ``scale``: the share of the volume (0.01: 50 merchants).
+merchant manager; the inspections list, the open violations and the page of the
+merchant inspected most. ``scale``: the share of the volume (0.01: 50 merchants).
 """
 
 import random
@@ -14,7 +16,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bench.scenarios import Page
-from modules.merchants import generate
+from modules.merchants import generate, inspection_generate
+from modules.merchants.inspection_models import Inspection
 from modules.merchants.models import Contract, Exit
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -24,6 +27,7 @@ MODULES = ("receivables", "merchants")
 
 MERCHANTS = 5_000
 CONTRACTS_EACH = 4  # 20,000 contracts
+INSPECTIONS_EACH = 20  # 100,000 inspections
 
 
 def setup(app: Flask, scale: float = 1.0) -> None:
@@ -32,6 +36,7 @@ def setup(app: Flask, scale: float = 1.0) -> None:
     site_ids = list(db.session.scalars(select(Site.id).order_by(Site.id)))
     manager = db.session.scalar(select(User.id).where(User.username == "merchants"))
     generate.merchants(rng, site_ids, count, CONTRACTS_EACH, business_day(), manager)
+    inspection_generate.inspections(rng, count * INSPECTIONS_EACH, business_day(), manager)
     db.session.commit()
 
 
@@ -44,8 +49,17 @@ def pages(app: Flask) -> list[Page]:
     )
     newest = db.session.scalar(select(func.max(Contract.id)).where(Contract.merchant_id == busy))
     exiting = db.session.scalar(select(func.min(Exit.contract_id)))
+    inspected = db.session.scalar(
+        select(Inspection.merchant_id)
+        .group_by(Inspection.merchant_id)
+        .order_by(func.count().desc(), Inspection.merchant_id)
+        .limit(1)
+    )
     return [
         Page("merchants", "/merchants/", "merchants"),
+        Page("inspections of merchants", "/merchants/inspections/", "merchants"),
+        Page("merchant violations, open", "/merchants/violations/", "merchants"),
+        Page("the merchant inspected most", f"/merchants/merchants/{inspected}", "merchants"),
         Page("merchants, search", "/merchants/?q=%E9%A4%90%E9%A5%AE", "merchants"),
         Page("units", "/merchants/units/", "merchants"),
         Page("a merchant's page", f"/merchants/merchants/{busy}", "merchants"),

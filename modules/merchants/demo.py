@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from modules.merchants import contracts, register
+from modules.merchants import contracts, inspection_demo, register
 from modules.merchants.models import (
     BusinessType,
     ContractState,
@@ -78,6 +78,7 @@ def load() -> None:
         if n == 24:
             continue  # a vacant unit and a merchant without a lease
         _lease(n, merchant, unit, today, manager, leader)
+    inspection_demo.load(manager)  # inspections, violations open and corrected
     db.session.commit()
 
 

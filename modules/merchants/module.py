@@ -14,10 +14,21 @@ Who may do what (default roles; admin holds everything), always at the user's si
 
 from flask_babel import lazy_gettext as _l
 
-from modules.merchants import demo, documents, indicators, jobs, renewals
+from modules.merchants import (
+    demo,
+    documents,
+    indicators,
+    inspections,
+    jobs,
+    links,
+    renewals,
+    todo,
+    violations,
+)
 from modules.merchants.access import READ
-from modules.merchants.texts import EXIT_REASONS
+from modules.merchants.texts import CHECKS, EXIT_REASONS
 from modules.merchants.views import bp
+from parkops import signals
 from parkops.audit_words import one_of
 from parkops.module_settings import Setting
 from parkops.money import format_fen
@@ -32,6 +43,7 @@ from parkops.registry import (
     Permission,
     SubNavEntry,
 )
+from parkops.subjects import SubjectKind
 
 AUDIT_ACTIONS = {
     "merchants.merchant_added": _l("Merchant added"),
@@ -53,6 +65,10 @@ AUDIT_ACTIONS = {
     "merchants.exit_approved": _l("Exit from a lease approved"),
     "merchants.turnover_recorded": _l("Turnover of a lease period recorded"),
     "merchants.exit_photos_added": _l("Photos of a unit handed back stored"),
+    # inspections
+    "merchants.inspection_recorded": _l("Merchant inspected"),
+    "merchants.violation_opened": _l("Merchant violation recorded"),
+    "merchants.violation_rechecked": _l("Merchant violation re-checked"),
 }
 AUDIT_OBJECTS = {
     "merchant": AuditObject(_l("Merchant"), "merchants.merchant", "merchant_id"),
@@ -87,7 +103,37 @@ AUDIT_DETAILS = {
     "merchants.contract_amended:amount_fen": AuditDetail(
         _l("Rent per period"), lambda v: format_fen(int(v))
     ),
+    # inspections
+    "merchants.inspection_recorded:unit": AuditDetail(_l("Leased unit")),
+    "merchants.inspection_recorded:failed": AuditDetail(_l("Failed checks")),
+    "merchants.violation_opened:check": AuditDetail(_l("Check"), one_of(CHECKS)),
+    "merchants.violation_opened:deadline": AuditDetail(_l("Correct by")),
+    "merchants.violation_rechecked:check": AuditDetail(_l("Check"), one_of(CHECKS)),
+    "merchants.violation_rechecked:corrected": AuditDetail(
+        _l("Corrected"), one_of({"yes": _l("Yes"), "no": _l("No")})
+    ),
 }
+
+
+def deadline_days(text: str) -> int:
+    """Days to correct a violation: a whole number from 1 to 90; ValueError otherwise."""
+    days = int(text)
+    if not 1 <= days <= 90:
+        raise ValueError(_l("A whole number of days from 1 to 90."))
+    return days
+
+
+# Days to correct a failed check, per check (a business rule: /settings/merchants).
+INSPECTION_SETTINGS = tuple(
+    Setting(f"deadline_days_{check}", deadline_days, days, help_, "database")
+    for check, days, help_ in (
+        ("hygiene", 3, _l("Days to correct a violation: hygiene")),
+        ("prices", 3, _l("Days to correct a violation: prices displayed")),
+        ("outside", 1, _l("Days to correct a violation: operating outside the unit")),
+        ("fire", 7, _l("Days to correct a violation: fire safety")),
+        ("other", 7, _l("Days to correct a violation: other")),
+    )
+)
 
 spec = ModuleSpec(
     name="merchants",
@@ -126,6 +172,21 @@ spec = ModuleSpec(
         ),
         SubNavEntry(_l("Units"), "merchants.units", READ, also=("merchants.new_unit",)),
         SubNavEntry(_l("Import"), "merchants.import_", "merchants.write"),
+        SubNavEntry(
+            _l("Inspections"),
+            "merchants.inspections_list",
+            READ,
+            also=("merchants.inspection", "merchants.inspect"),
+        ),
+        SubNavEntry(
+            _l("Violations"), "merchants.violations_list", READ, also=("merchants.violation",)
+        ),
+        SubNavEntry(
+            _l("Settings"),
+            "settings.module",
+            "merchants.write",
+            args=(("module", "merchants"),),
+        ),
     ),
     evidence_kinds=(
         EvidenceKind(
@@ -142,6 +203,13 @@ spec = ModuleSpec(
             ("16", "34"),
             permission="merchants.view",
         ),
+        EvidenceKind(
+            inspections.EVIDENCE,
+            _l("Inspection of a merchant"),
+            "merchants.inspection_evidence",
+            ("31", "34"),
+            permission="merchants.view",
+        ),
     ),
     indicators=(
         Indicator(
@@ -156,6 +224,20 @@ spec = ModuleSpec(
             _l("Exits with unsettled arrears"),
             ("16",),
             indicators.exits_unsettled,
+            permission="merchants.view",
+        ),
+        Indicator(
+            "merchants.violations_past_deadline",
+            _l("Merchant violations open past their deadline"),
+            ("31",),
+            violations.past_deadline_indicator,
+            permission="merchants.view",
+        ),
+        Indicator(
+            "merchants.inspections_this_month",
+            _l("Inspections of merchants this month"),
+            ("31",),
+            inspections.this_month_indicator,
             permission="merchants.view",
         ),
     ),
@@ -180,8 +262,14 @@ spec = ModuleSpec(
             _l("Document reminders: days before a licence or permit expires"),
             "database",
         ),
+        *INSPECTION_SETTINGS,
     ),
     settings_permission="merchants.write",
+    subjects=(
+        SubjectKind(links.SUBJECT_KIND, _l("Merchant"), links.get_subject, links.search_subjects),
+    ),
+    reactions=((signals.finding_recorded, links.on_finding),),
+    todo=todo.todo,
     demo=demo.load,
     audit_actions=AUDIT_ACTIONS,
     audit_objects=AUDIT_OBJECTS,

@@ -66,3 +66,20 @@ labels.register(UnitKind, UNIT_KINDS)
 labels.register(RentForm, RENT_FORMS)
 labels.register(Cycle, CYCLES)
 labels.register(ContractState, CONTRACT_STATES)
+
+# --- inspections (inspection_models.py) ---
+from modules.merchants.inspection_models import Check, ViolationState  # noqa: E402
+
+CHECKS = {
+    Check.HYGIENE: _l("Hygiene"),
+    Check.PRICES: _l("Prices displayed"),
+    Check.OUTSIDE: _l("Operating outside the unit"),
+    Check.FIRE: _l("Fire safety"),
+    Check.OTHER: _l("Other"),
+}
+VIOLATION_STATES = {
+    ViolationState.OPEN: _l("To be corrected"),
+    ViolationState.CORRECTED: _l("Corrected"),
+}
+labels.register(Check, CHECKS)
+labels.register(ViolationState, VIOLATION_STATES)

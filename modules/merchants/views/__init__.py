@@ -40,11 +40,20 @@ def visible_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).where(site_filter(Site.id)).order_by(Site.code)))
 
 
-def list_page(query: Callable[..., Select], template: str):
-    """A register's list: ``query(user, text)`` searched by ``?q=``, paged by ``?page=``."""
+def list_page(
+    query: Callable[..., Select], template: str, extra: Callable[..., dict] | None = None
+):
+    """A register's list: ``query(user, text)`` searched by ``?q=``, paged by ``?page=``;
+    ``extra(page)`` adds the template's values about the page's rows."""
     text = request.args.get("q", "").strip()[:50]
     page = register.paginate(query(current_user, text), int_arg("page") or 1)
-    return render_template(template, page=page, text=text, may_write=access.may_write(current_user))
+    return render_template(
+        template,
+        page=page,
+        text=text,
+        may_write=access.may_write(current_user),
+        **(extra(page) if extra else {}),
+    )
 
 
 def new_page(
@@ -74,6 +83,7 @@ from modules.merchants.views import (  # noqa: E402, F401
     drafts,
     exits,
     imports,
+    inspections,
     merchants,
     turnover,
     units,

@@ -5,10 +5,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from modules.merchants import access, documents, register
+from modules.merchants import access, documents, register, violations
 from modules.merchants.forms import DocumentForm, MerchantForm
 from modules.merchants.models import BusinessType, Contract, Merchant, MerchantKind
 from modules.merchants.views import bp, list_page, new_page
+from modules.merchants.views import inspections as inspection_views
 from modules.receivables import api
 from parkops import module_settings
 from parkops.auth.access import get_for_site, require
@@ -19,7 +20,11 @@ from parkops.timeutil import business_day
 @bp.route("/")
 @require(*access.READ)
 def index():
-    return list_page(register.merchant_list, "merchants/merchants/index.html")
+    return list_page(
+        register.merchant_list,
+        "merchants/merchants/index.html",
+        lambda page: {"repeats": violations.repeat_counts([m.id for m, _active in page.items])},
+    )
 
 
 @bp.route("/merchants/new", methods=["GET", "POST"])
@@ -60,6 +65,7 @@ def merchant_page(found: Merchant, status: int = 200, document_form=None):
         document_form=document_form or DocumentForm(formdata=None),
         soon_days=module_settings.get(documents.SETTING),
         today=business_day(),
+        panel=inspection_views.merchant_panel(found),
     ), status
 
 

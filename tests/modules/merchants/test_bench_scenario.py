@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from bench.measure import queries_per_page
 from bench.scenarios import merchants
+from modules.merchants.inspection_models import Inspection
 from modules.merchants.models import Contract, ContractState, Merchant
 from parkops import demo
 from parkops.extensions import db
@@ -31,3 +32,6 @@ def test_merchants_scenario_builds_and_its_pages_answer_in_constant_queries(app)
     active = select(func.count()).where(Contract.state == ContractState.ACTIVE)
     assert db.session.scalar(active) >= 220
     assert db.session.scalar(select(func.count()).select_from(Merchant)) == 25 + 220
+    demo_inspections = 8
+    inspections = db.session.scalar(select(func.count()).select_from(Inspection))
+    assert inspections == demo_inspections + 220 * merchants.INSPECTIONS_EACH
