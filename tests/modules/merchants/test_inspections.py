@@ -100,6 +100,7 @@ def test_an_inspection_with_a_failed_check_opens_a_violation_once(client, login,
 def test_the_deadline_typed_or_the_checks_setting(client, login, sign_in_as, park, leased):
     days = {"hygiene": "3", "prices": "3", "outside": "1", "fire": "10", "other": "7"}
     settings = {f"deadline_days_{check}": value for check, value in days.items()}
+    settings |= {"renewal_reminder_days": "90, 60, 30", "document_reminder_days": "30"}
     login(park.finance)
     assert client.post("/settings/merchants", data=settings).status_code == 403
     sign_in_as(park.manager)

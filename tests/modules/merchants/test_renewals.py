@@ -91,18 +91,25 @@ def test_no_reminder_once_the_contract_is_renewed_or_exited(
     assert jobs.remind_renewals() == 0
 
 
+# The inspection settings on the same page, at their defaults.
+DEADLINES = {
+    f"deadline_days_{check}": days
+    for check, days in (("hygiene", 3), ("prices", 3), ("outside", 1), ("fire", 7), ("other", 7))
+}
+
+
 def test_the_days_setting_is_checked_and_followed(client, login, park, ending, day):
     login(park.manager)
     assert client.get("/settings/merchants").status_code == 200
     for bad in ("30, 60, 90", "90, 90", "90, 0", "90, -5", "ninety", ""):
-        values = {"renewal_reminder_days": bad, "document_reminder_days": "30"}
+        values = {"renewal_reminder_days": bad, "document_reminder_days": "30", **DEADLINES}
         refused = client.post("/settings/merchants", data=values)
         assert refused.status_code == 422, bad
     assert module_settings.get(renewals.SETTING) == (90, 60, 30)
     for bad in ("0", "366", "x"):  # the documents' days: 1 to 365
-        values = {"renewal_reminder_days": "90", "document_reminder_days": bad}
+        values = {"renewal_reminder_days": "90", "document_reminder_days": bad, **DEADLINES}
         assert client.post("/settings/merchants", data=values).status_code == 422
-    values = {"renewal_reminder_days": "120，15", "document_reminder_days": "45"}
+    values = {"renewal_reminder_days": "120，15", "document_reminder_days": "45", **DEADLINES}
     saved = client.post("/settings/merchants", data=values)
     assert saved.status_code == 303
     assert module_settings.get(renewals.SETTING) == (120, 15)
