@@ -71,6 +71,7 @@ class Run:
     seconds: float
     latencies: list[float]
     body_bytes: int
+    answered: dict[int, int]  # port: responses 200 it gave
 
     @property
     def per_second(self) -> float:
@@ -105,15 +106,23 @@ def fetch(port: int, path: str, cookie: str | None) -> Fetched:
 
 
 def hammer(
-    port: int, path: str, cookie: str | None, *, total: int, concurrency: int, seconds: float
+    ports: list[int],
+    path: str,
+    cookie: str | None,
+    *,
+    total: int,
+    concurrency: int,
+    seconds: float,
 ) -> Run:
     """``total`` GETs of ``path`` from ``concurrency`` keep-alive connections, or until
-    ``seconds`` have passed, whichever comes first."""
+    ``seconds`` have passed, whichever comes first. Client thread i talks to
+    ``ports[i % len(ports)]`` (round-robin over the workers, as a proxy would)."""
     lock = threading.Lock()
     issued = 0
     latencies: list[float] = []
     errors = 0
     sizes: list[int] = []
+    answered = dict.fromkeys(ports, 0)
     headers = {"Cookie": cookie} if cookie else {}
     deadline = time.monotonic() + seconds
 
@@ -125,7 +134,7 @@ def hammer(
             issued += 1
             return True
 
-    def worker() -> None:
+    def worker(port: int) -> None:
         nonlocal errors
         conn = _connect(port)
         try:
@@ -139,13 +148,17 @@ def hammer(
                     latencies.append(elapsed)
                     sizes.append(len(body))
                     errors += response.status != 200
+                    answered[port] += response.status == 200
                 if response.will_close:
                     conn.close()
                     conn = _connect(port)
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    threads = [
+        threading.Thread(target=worker, args=(ports[i % len(ports)],), daemon=True)
+        for i in range(concurrency)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -157,6 +170,7 @@ def hammer(
         seconds=time.perf_counter() - started,
         latencies=latencies,
         body_bytes=max(sizes, default=0),
+        answered=answered,
     )
 
 
