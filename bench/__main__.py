@@ -174,7 +174,7 @@ def _against_one_worker(app, pages, settings, instance, args, results) -> int | 
     return rss
 
 
-def _install(instance: Path, chosen, database_url, modules, scale: float = 1.0):
+def install(instance: Path, chosen, database_url, modules, scale: float = 1.0):
     """(app, settings, setup seconds) of the bench installation in ``instance``: built
     there at ``scale`` of the scenarios' volume, or reused when complete."""
     instance.mkdir(parents=True, exist_ok=True)
@@ -202,7 +202,7 @@ def _hundredth(instance: Path, temporary: bool, chosen, modules, args, results) 
     folder = Path(tempfile.mkdtemp(prefix="parkops-bench-100th-")) if temporary else None
     folder = folder or instance.with_name(instance.name + "-hundredth")
     try:
-        app, settings, _seconds = _install(folder, small, None, modules, scale=0.01)
+        app, settings, _seconds = install(folder, small, None, modules, scale=0.01)
         with app.app_context():
             pages = [Page("bare route", BASELINE), *(p for s in small for p in s.pages(app))]
             db.session.remove()
@@ -261,6 +261,11 @@ def _table(results: list[dict], operations: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # python -m bench load --phones 200 …
+        from bench import crowd
+
+        return crowd.main(argv[1:])
     args = _arguments(argv)
     chosen = registry.load(tuple(args.scenario) if args.scenario else registry.SCENARIOS)
     modules = registry.modules_needed(chosen)
@@ -268,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     instance = Path(tempfile.mkdtemp(prefix="parkops-bench-")) if temporary else args.instance
     app = None
     try:
-        app, settings, setup_seconds = _install(instance, chosen, args.database_url, modules)
+        app, settings, setup_seconds = install(instance, chosen, args.database_url, modules)
         with app.app_context():
             pages = [Page("bare route", BASELINE), *(p for s in chosen for p in s.pages(app))]
             operations = [o for s in chosen if hasattr(s, "operations") for o in s.operations(app)]

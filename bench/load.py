@@ -78,14 +78,15 @@ class Run:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile_ms(self, share: float) -> float:
-        if len(self.latencies) < 2:
-            return 1000 * (self.latencies[0] if self.latencies else 0.0)
-        return (
-            1000
-            * statistics.quantiles(self.latencies, n=100, method="inclusive")[
-                round(share * 100) - 1
-            ]
-        )
+        return percentile_ms(self.latencies, share)
+
+
+def percentile_ms(latencies: list[float], share: float) -> float:
+    """The ``share`` (0.95) percentile of latencies in seconds, in milliseconds."""
+    if len(latencies) < 2:
+        return 1000 * (latencies[0] if latencies else 0.0)
+    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
+    return 1000 * quantiles[round(share * 100) - 1]
 
 
 @dataclass
