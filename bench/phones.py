@@ -3,8 +3,8 @@
 A visitor phone opens a label's scan page, reports a fault with a photo (multipart, as
 the form sends it, with its CSRF token and idempotency key) and opens the confirmation;
 a crew phone opens the scan page signed in and taps "inspected, fine". One visitor and
-one crew phone in ten send their post twice with the same key, as a phone does when the network drops
-the first answer: the second must lead where the first did and add nothing.
+one crew phone in ten send their post twice with the same key, as a phone does when the
+network drops the first answer: the second must lead where the first did, adding nothing.
 
 Each phone has its own keep-alive connection to worker ``i mod N`` and its own
 ``X-Forwarded-For`` address (the workers run with ``PARKOPS_PROXY_COUNT=1``, as behind
