@@ -1,7 +1,6 @@
 """moto's standalone S3 server (a real HTTP server speaking the S3 API) on a loopback port,
 in a process of its own, so the attachment tests run against a bucket as well as a folder."""
 
-import os
 import subprocess
 import sys
 import time
@@ -20,7 +19,6 @@ def moto_s3_server(seconds: float = 60):
     port = closed_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, "MOTO_CALL_RESET_API": "false"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
