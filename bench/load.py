@@ -141,9 +141,17 @@ def hammer(
         try:
             while take_one():
                 started = time.perf_counter()
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                body = response.read()
+                try:
+                    conn.request("GET", path, headers=headers)
+                    response = conn.getresponse()
+                    body = response.read()
+                except (OSError, http.client.HTTPException):
+                    # A timed-out or dropped request is an error, not a lost thread.
+                    with lock:
+                        errors += 1
+                    conn.close()
+                    conn = _connect(port)
+                    continue
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies.append(elapsed)
