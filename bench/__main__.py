@@ -55,6 +55,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="skip the second installation at a hundredth of the volume (no p95 growth)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="parkops serve processes sharing the load (and one parkops scheduler); with"
+        " more than one, the pages are measured again with one worker for comparison",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     return parser.parse_args(argv)
 
@@ -107,19 +114,26 @@ def _commit() -> str | None:
     return done.stdout.strip()
 
 
-def _measure_pages(app, pages, settings, instance, args) -> tuple[list[dict], int | None]:
-    """Each page's figures, and the server's resident memory (KiB) after the run."""
+def _measure_pages(
+    app, pages, settings, instance, args, workers: int = 1
+) -> tuple[list[dict], int | None]:
+    """Each page's figures, and the largest resident memory (KiB) of a worker after the run."""
     threads = app.config["THREADS"]
     results = []
-    with serving(settings, threads, instance / "server.log") as (port, pid):
+    with serving(settings, threads, instance / "server.log", workers) as started:
+        ports = [w.port for w in started]
+        port = ports[0]  # the session cookie is valid on every worker: one instance, one key
         cookies = {user: sign_in(port, user, PASSWORD) for user in {p.user for p in pages} - {None}}
         for page in pages:
             cookie = cookies.get(page.user)
             queries, status = queries_per_page(app, page, PASSWORD)
             print(f"  {page.name} ({page.path}) …", flush=True)
-            hammer(port, page.path, cookie, total=args.warmup, concurrency=2, seconds=args.seconds)
+            warm = max(2, len(ports))
+            hammer(
+                ports, page.path, cookie, total=args.warmup, concurrency=warm, seconds=args.seconds
+            )
             run = hammer(
-                port,
+                ports,
                 page.path,
                 cookie,
                 total=args.requests,
@@ -141,13 +155,26 @@ def _measure_pages(app, pages, settings, instance, args) -> tuple[list[dict], in
                     "body_bytes": run.body_bytes,
                     "page_weight_bytes": page_weight(port, page.path, cookie),
                     "queries": queries,
+                    "answered_by_worker": list(run.answered.values()),
                 }
             )
-        rss = resident_kib(pid)
+        rss = max((resident_kib(w.pid) or 0 for w in started), default=0) or None
     return results, rss
 
 
-def _install(instance: Path, chosen, database_url, modules, scale: float = 1.0):
+def _against_one_worker(app, pages, settings, instance, args, results) -> int | None:
+    """Measures the pages again with one worker; adds each page's
+    ``requests_per_second_one_worker`` and ``gain_over_one_worker``; returns its memory."""
+    print(f"Measuring {len(pages)} pages again with one worker …")
+    single, rss = _measure_pages(app, pages, settings, instance, args, workers=1)
+    for r, one in zip(results, single, strict=True):
+        rate = one["requests_per_second"]
+        r["requests_per_second_one_worker"] = rate
+        r["gain_over_one_worker"] = round(r["requests_per_second"] / rate, 2) if rate else None
+    return rss
+
+
+def install(instance: Path, chosen, database_url, modules, scale: float = 1.0):
     """(app, settings, setup seconds) of the bench installation in ``instance``: built
     there at ``scale`` of the scenarios' volume, or reused when complete."""
     instance.mkdir(parents=True, exist_ok=True)
@@ -175,7 +202,7 @@ def _hundredth(instance: Path, temporary: bool, chosen, modules, args, results) 
     folder = Path(tempfile.mkdtemp(prefix="parkops-bench-100th-")) if temporary else None
     folder = folder or instance.with_name(instance.name + "-hundredth")
     try:
-        app, settings, _seconds = _install(folder, small, None, modules, scale=0.01)
+        app, settings, _seconds = install(folder, small, None, modules, scale=0.01)
         with app.app_context():
             pages = [Page("bare route", BASELINE), *(p for s in small for p in s.pages(app))]
             db.session.remove()
@@ -210,6 +237,8 @@ def _table(results: list[dict], operations: list[dict]) -> str:
         f"{'page':<28} {'user':<10} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'KiB':>9} {'+assets':>8} {'queries':>7} {'errors':>6} {'p95/100th':>9}"
     )
+    workers = "gain_over_one_worker" in results[0]
+    head += f" {'x1 worker':>9}" if workers else ""
     lines = [head, "-" * len(head)]
     for r in results:
         ratio = f"{r['ratio_to_bare_route']:.3f}" if r["ratio_to_bare_route"] is not None else "-"
@@ -219,6 +248,7 @@ def _table(results: list[dict], operations: list[dict]) -> str:
             f"{ratio:>6} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
             f"{r['body_bytes'] / 1024:>9.1f} {r['page_weight_bytes'] / 1024:>8.1f} "
             f"{r['queries']:>7} {r['errors']:>6} {growth:>9}"
+            + (f" {r['gain_over_one_worker'] or 0:>9.2f}" if workers else "")
         )
     if operations:
         lines += ["", f"{'operation':<40} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9} {'queries':>8}"]
@@ -231,6 +261,11 @@ def _table(results: list[dict], operations: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # python -m bench load --phones 200 …
+        from bench import crowd
+
+        return crowd.main(argv[1:])
     args = _arguments(argv)
     chosen = registry.load(tuple(args.scenario) if args.scenario else registry.SCENARIOS)
     modules = registry.modules_needed(chosen)
@@ -238,14 +273,17 @@ def main(argv: list[str] | None = None) -> int:
     instance = Path(tempfile.mkdtemp(prefix="parkops-bench-")) if temporary else args.instance
     app = None
     try:
-        app, settings, setup_seconds = _install(instance, chosen, args.database_url, modules)
+        app, settings, setup_seconds = install(instance, chosen, args.database_url, modules)
         with app.app_context():
             pages = [Page("bare route", BASELINE), *(p for s in chosen for p in s.pages(app))]
             operations = [o for s in chosen if hasattr(s, "operations") for o in s.operations(app)]
             db.session.remove()
-        print(f"Measuring {len(pages)} pages …")
-        results, rss = _measure_pages(app, pages, settings, instance, args)
+        print(f"Measuring {len(pages)} pages with {args.workers} worker(s) …")
+        results, rss = _measure_pages(app, pages, settings, instance, args, args.workers)
         _ratios(results)
+        rss_one = None
+        if args.workers > 1:
+            rss_one = _against_one_worker(app, pages, settings, instance, args, results)
         rss_small = None
         if not args.no_hundredth and not args.database_url:  # one database URL: one volume
             rss_small = _hundredth(instance, temporary, chosen, modules, args, results)
@@ -257,8 +295,10 @@ def main(argv: list[str] | None = None) -> int:
             "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0],
             "server": {
                 "threads": app.config["THREADS"],
+                "workers": args.workers,
                 "host": "127.0.0.1",
                 "resident_kib_after_run": rss,
+                "resident_kib_after_run_one_worker": rss_one,
                 "resident_kib_after_run_hundredth": rss_small,
             },
             "client": {
@@ -278,7 +318,12 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
         print()
         print(_table(results, timed))
-        print(f"\nServer memory after the run: {_mib(rss)}; at a hundredth: {_mib(rss_small)}")
+        print(
+            f"\nServer memory after the run (largest worker): {_mib(rss)};"
+            f" at a hundredth: {_mib(rss_small)}"
+        )
+        if args.workers > 1:
+            print(f"x1 worker: req/s with {args.workers} workers over req/s with one")
         print(f"Data: {report['data']}  ·  written to {args.out}")
         failed = [r["name"] for r in results if r["errors"] or r["status"] != 200]
         if failed:

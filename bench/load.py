@@ -71,20 +71,22 @@ class Run:
     seconds: float
     latencies: list[float]
     body_bytes: int
+    answered: dict[int, int]  # port: responses 200 it gave
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile_ms(self, share: float) -> float:
-        if len(self.latencies) < 2:
-            return 1000 * (self.latencies[0] if self.latencies else 0.0)
-        return (
-            1000
-            * statistics.quantiles(self.latencies, n=100, method="inclusive")[
-                round(share * 100) - 1
-            ]
-        )
+        return percentile_ms(self.latencies, share)
+
+
+def percentile_ms(latencies: list[float], share: float) -> float:
+    """The ``share`` (0.95) percentile of latencies in seconds, in milliseconds."""
+    if len(latencies) < 2:
+        return 1000 * (latencies[0] if latencies else 0.0)
+    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
+    return 1000 * quantiles[round(share * 100) - 1]
 
 
 @dataclass
@@ -105,15 +107,23 @@ def fetch(port: int, path: str, cookie: str | None) -> Fetched:
 
 
 def hammer(
-    port: int, path: str, cookie: str | None, *, total: int, concurrency: int, seconds: float
+    ports: list[int],
+    path: str,
+    cookie: str | None,
+    *,
+    total: int,
+    concurrency: int,
+    seconds: float,
 ) -> Run:
     """``total`` GETs of ``path`` from ``concurrency`` keep-alive connections, or until
-    ``seconds`` have passed, whichever comes first."""
+    ``seconds`` have passed, whichever comes first. Client thread i talks to
+    ``ports[i % len(ports)]`` (round-robin over the workers, as a proxy would)."""
     lock = threading.Lock()
     issued = 0
     latencies: list[float] = []
     errors = 0
     sizes: list[int] = []
+    answered = dict.fromkeys(ports, 0)
     headers = {"Cookie": cookie} if cookie else {}
     deadline = time.monotonic() + seconds
 
@@ -125,27 +135,39 @@ def hammer(
             issued += 1
             return True
 
-    def worker() -> None:
+    def worker(port: int) -> None:
         nonlocal errors
         conn = _connect(port)
         try:
             while take_one():
                 started = time.perf_counter()
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                body = response.read()
+                try:
+                    conn.request("GET", path, headers=headers)
+                    response = conn.getresponse()
+                    body = response.read()
+                except (OSError, http.client.HTTPException):
+                    # A timed-out or dropped request is an error, not a lost thread.
+                    with lock:
+                        errors += 1
+                    conn.close()
+                    conn = _connect(port)
+                    continue
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies.append(elapsed)
                     sizes.append(len(body))
                     errors += response.status != 200
+                    answered[port] += response.status == 200
                 if response.will_close:
                     conn.close()
                     conn = _connect(port)
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    threads = [
+        threading.Thread(target=worker, args=(ports[i % len(ports)],), daemon=True)
+        for i in range(concurrency)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -157,6 +179,7 @@ def hammer(
         seconds=time.perf_counter() - started,
         latencies=latencies,
         body_bytes=max(sizes, default=0),
+        answered=answered,
     )
 
 

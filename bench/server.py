@@ -5,7 +5,8 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.load import fetch
@@ -56,27 +57,52 @@ def resident_kib(pid: int) -> int | None:
     return None
 
 
+@dataclass
+class Worker:
+    """One ``parkops serve`` process of the bench deployment."""
+
+    port: int
+    pid: int
+
+
+def _start(command: list[str], settings: dict[str, str], log: Path, stack: ExitStack):
+    output = stack.enter_context(log.open("w"))
+    process = subprocess.Popen(
+        command, env={**os.environ, **settings}, stdout=output, stderr=subprocess.STDOUT
+    )
+    stack.callback(_stop, process)
+    return process
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
-def serving(settings: dict[str, str], threads: int, log: Path):
-    """``parkops serve`` on a free loopback port; yields (port, the server's pid), stops
-    the server after."""
-    port = free_port()
-    command = [*PARKOPS, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--threads", str(threads)]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            command, env={**os.environ, **settings}, stdout=output, stderr=subprocess.STDOUT
-        )
-        try:
-            _wait_until_up(server, port, log)
-            yield port, server.pid
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+def serving(settings: dict[str, str], threads: int, log: Path, workers: int = 1):
+    """``workers`` ``parkops serve`` processes, each on a free loopback port, with the
+    scheduler off in them; with more than one, also the one ``parkops scheduler`` of such
+    a deployment. Yields the workers; stops every process after. Logs go to ``log``
+    (``server.log``), ``server-2.log`` … and ``scheduler.log`` beside it."""
+    settings = {**settings, "PARKOPS_SCHEDULER_IN_SERVE": "false"}
+    with ExitStack() as stack:
+        started = []
+        for number in range(1, workers + 1):
+            port = free_port()
+            named = log if number == 1 else log.with_name(f"{log.stem}-{number}{log.suffix}")
+            command = [*PARKOPS, "serve", "--host", "127.0.0.1", "--port", str(port)]
+            command += ["--threads", str(threads)]
+            started.append((port, _start(command, settings, named, stack), named))
+        if workers > 1:
+            _start([*PARKOPS, "scheduler"], settings, log.with_name("scheduler.log"), stack)
+        for port, process, named in started:  # they start side by side, then each is awaited
+            _wait_until_up(process, port, named)
+        yield [Worker(port, process.pid) for port, process, _named in started]
 
 
 def _wait_until_up(server: subprocess.Popen, port: int, log: Path, seconds: float = 60) -> None:

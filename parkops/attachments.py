@@ -1,6 +1,7 @@
 """Uploaded files: photos validated and re-encoded, documents checked and stored.
 
-Files live under ``<instance>/attachments/``; the database keeps their metadata.
+Files live in the attachment store (``parkops.attachment_store``: ``<instance>/attachments/``
+or an S3-compatible bucket); the database keeps their metadata.
 They are served only through views that check the owner record's permission.
 A photo is never stored as sent: it is decoded (refusing decompression bombs),
 turned upright from its EXIF orientation, stripped of EXIF (GPS, camera serial),
@@ -24,13 +25,14 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.datastructures import FileStorage
 
+from parkops.attachment_store import store
 from parkops.db import Base, utcnow
 from parkops.extensions import db
 
@@ -49,8 +51,10 @@ DOCUMENT_TYPES = {
 }
 # A renamed .zip (or .apk, .jar) starts with PK too: these parts must be inside.
 OFFICE_ZIP_PARTS = {".docx": "word/", ".xlsx": "xl/"}
-# session.info key: files written in the current transaction, removed if it does not commit.
+# session.info keys: files written in the current transaction, removed if it does not
+# commit; files of attachments deleted in it, removed once it commits.
 PENDING_FILES = "parkops_attachment_files"
+DELETED_FILES = "parkops_attachment_deleted_files"
 
 
 class AttachmentError(ValueError):
@@ -80,10 +84,16 @@ class Attachment(Base):
         return self.content_type.startswith("image/")
 
 
-def storage_dir() -> Path:
-    path = Path(current_app.instance_path) / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def file_names(attachment: Attachment) -> list[str]:
+    """The stored files of an attachment: the file, and its thumbnail when it has one."""
+    names = [attachment.stored_name]
+    if attachment.has_thumbnail:
+        names.append(_thumbnail_name(attachment.stored_name))
+    return names
+
+
+def _thumbnail_name(stored_name: str) -> str:
+    return stored_name.removesuffix(".jpg") + ".thumb.jpg"
 
 
 def _read_limited(upload: FileStorage, limit: int) -> bytes:
@@ -195,32 +205,64 @@ def _clean_filename(name: str | None, fallback: str) -> str:
     return (name or fallback)[:255]
 
 
-def _write(files: dict[str, bytes]) -> list[Path]:
-    """Write new files; on failure remove the ones already written."""
-    folder = storage_dir()
-    written: list[Path] = []
+def _write(files: dict[str, tuple[bytes, str]]) -> list[tuple]:
+    """Write new files ({name: (bytes, content type)}); on failure remove the ones already
+    written. Returns (store, name) pairs for ``_track``."""
+    target = store()
+    written: list[tuple] = []
     try:
-        for name, data in files.items():
-            path = folder / name
-            path.write_bytes(data)
-            written.append(path)
-    except OSError as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for name, (data, content_type) in files.items():
+            target.put(name, data, content_type)
+            written.append((target, name))
+    except OSError as exc:  # a full disk, an unreachable bucket (StoreError)
+        _remove(written)
         current_app.logger.exception("attachment could not be written")
         raise AttachmentError(_("The file could not be saved. Please try again.")) from exc
     return written
 
 
-def _track(paths: list[Path]) -> None:
+def _remove(files) -> None:
+    """Remove (store, name) files, logging what cannot be: the rows are already settled."""
+    for target, name in files:
+        try:
+            target.delete(name)
+        except OSError:
+            current_app.logger.exception("attachment file %s could not be removed", name)
+
+
+def _track(files: list[tuple]) -> None:
     """Tie the files to the session's transaction: a rollback removes them (see below)."""
-    db.session.info.setdefault(PENDING_FILES, []).extend(paths)
+    db.session.info.setdefault(PENDING_FILES, []).extend(files)
+
+
+def delete(attachment: Attachment) -> None:
+    """Delete the row (the caller commits); its files go once the transaction commits,
+    and stay if it rolls back."""
+    db.session.delete(attachment)
+    target = store()
+    deleted = [(target, name) for name in file_names(attachment)]
+    db.session.info.setdefault(DELETED_FILES, []).extend(deleted)
+
+
+def file_exists(attachment: Attachment, thumbnail: bool = False) -> bool:
+    """Whether the store holds the attachment's file (or its thumbnail)."""
+    name = attachment.stored_name
+    if thumbnail:
+        name = _thumbnail_name(name)
+    return store().exists(name)
+
+
+def read(attachment: Attachment, thumbnail: bool = False) -> bytes:
+    """The stored file's bytes (whole: for a demo, an export or a test, not for a response)."""
+    name = _thumbnail_name(attachment.stored_name) if thumbnail else attachment.stored_name
+    return store().read(name)
 
 
 @event.listens_for(Session, "after_commit")
 def _keep_files(session: Session) -> None:
     if session.get_nested_transaction() is None:  # only the outermost commit settles them
         session.info.pop(PENDING_FILES, None)
+        _remove(session.info.pop(DELETED_FILES, ()))
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -228,8 +270,8 @@ def _remove_uncommitted_files(session: Session, transaction) -> None:
     # The outermost transaction ended without a commit (rollback, close): the
     # records that would point at these files do not exist, so neither may they.
     if transaction.parent is None:
-        for path in session.info.pop(PENDING_FILES, ()):
-            path.unlink(missing_ok=True)
+        session.info.pop(DELETED_FILES, None)  # their rows are back: the files stay
+        _remove(session.info.pop(PENDING_FILES, ()))
 
 
 def store_photo(
@@ -238,7 +280,12 @@ def store_photo(
     """Validate and re-encode a photo; adds the row to the session (the caller commits)."""
     photo = _reencode(_read_limited(upload, current_app.config["PHOTO_MAX_BYTES"]))
     stored = secrets.token_hex(16)
-    files = _write({f"{stored}.jpg": photo.jpeg, f"{stored}.thumb.jpg": photo.thumb})
+    files = _write(
+        {
+            f"{stored}.jpg": (photo.jpeg, "image/jpeg"),
+            f"{stored}.thumb.jpg": (photo.thumb, "image/jpeg"),
+        }
+    )
     attachment = Attachment(
         owner_kind=owner_kind,
         owner_id=owner_id,
@@ -283,7 +330,7 @@ def store_document(
     if not matches:
         raise AttachmentError(_("The file's content does not match its type."))
     stored = secrets.token_hex(16) + suffix
-    files = _write({stored: data})
+    files = _write({stored: (data, content_type)})
     attachment = Attachment(
         owner_kind=owner_kind,
         owner_id=owner_id,
@@ -300,17 +347,15 @@ def store_document(
 
 
 def send(attachment: Attachment, thumbnail: bool = False):
-    """The file as a response; call only after checking the owner's permission."""
+    """The file as a response, streamed; call only after checking the owner's permission."""
     name = attachment.stored_name
     if thumbnail and attachment.has_thumbnail:
-        name = name.removesuffix(".jpg") + ".thumb.jpg"
-    response = send_file(
-        storage_dir() / name,
+        name = _thumbnail_name(name)
+    response = store().send(
+        name,
         mimetype=attachment.content_type,
         as_attachment=not attachment.is_image,
         download_name=attachment.filename,
-        max_age=3600,
-        conditional=True,
     )
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

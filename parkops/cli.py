@@ -102,7 +102,15 @@ def serve_command(host, port, threads):
         click.echo("Scheduler not started here (PARKOPS_SCHEDULER_IN_SERVE is off).")
     click.echo(f"ParkOps at http://{host}:{port}  (public base URL: {app.config['BASE_URL']})")
     try:
-        serve(app, host=host, port=port, threads=threads or app.config["THREADS"])
+        serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads or app.config["THREADS"],
+            # Waitress drops X-Forwarded-* unless told otherwise; behind a proxy, the
+            # app's ProxyFix trusts exactly PROXY_COUNT hops of them (the client address).
+            clear_untrusted_proxy_headers=not app.config["PROXY_COUNT"],
+        )
     finally:
         if background is not None:
             background.shutdown(wait=False)

@@ -30,6 +30,13 @@ DEFAULTS: dict[str, object] = {
     # A photo as a phone's camera takes it (50 MP, 15 MB), shrunk on the server.
     "PHOTO_MAX_BYTES": 30 * 1024 * 1024,
     "IMAGE_MAX_PIXELS": 40_000_000,  # pixels decoded at once (a JPEG is decoded smaller)
+    # Attachments in an S3-compatible bucket (MinIO, Ceph, AWS) when S3_BUCKET is set;
+    # else in <instance>/attachments.
+    "S3_BUCKET": "",
+    "S3_ENDPOINT_URL": "",  # http://minio.internal:9000; empty: AWS
+    "S3_ACCESS_KEY": "",
+    "S3_SECRET_KEY": "",
+    "S3_REGION": "",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "SESSION_IDLE_MINUTES": 480,  # a working shift: an idle session ends after this
@@ -50,6 +57,7 @@ _INT = {
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCK_MINUTES",
     "SESSION_IDLE_MINUTES",
+    "PROXY_COUNT",
 }
 _BOOL = {"SMTP_STARTTLS", "SCHEDULER_IN_SERVE", "SECURE_COOKIES"}
 

@@ -218,3 +218,36 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """One moto S3 server per test process (see tests/s3_server.py)."""
+    from tests.s3_server import moto_s3_server
+
+    with moto_s3_server() as url:
+        yield url
+
+
+@pytest.fixture
+def s3_settings(s3_endpoint, request):
+    """App settings that store attachments in a fresh, empty bucket of the moto server."""
+    import boto3
+
+    from tests.s3_server import CREDENTIALS
+
+    bucket = f"parkops-{abs(hash(request.node.nodeid)) % 10**12}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=CREDENTIALS["S3_ACCESS_KEY"],
+        aws_secret_access_key=CREDENTIALS["S3_SECRET_KEY"],
+    )
+    client.create_bucket(Bucket=bucket)
+    return {
+        "S3_BUCKET": bucket,
+        "S3_ENDPOINT_URL": s3_endpoint,
+        "S3_REGION": "us-east-1",
+        **CREDENTIALS,
+    }

@@ -49,16 +49,18 @@ OPEN_WEIGHTS = {
 }
 
 
-def setup(app: Flask) -> None:
+def setup(app: Flask, scale: float = 1.0) -> None:
+    """``scale``: the share of the volume to add (0.01: 200 facilities, 10,000 inspections,
+    2,000 orders, the hundredth the bench compares p95 with)."""
     rng = random.Random(14)  # the same data on every run, so runs compare
     sites = list(db.session.scalars(select(Site).order_by(Site.id)))
     types = list(db.session.scalars(select(FacilityType).order_by(FacilityType.id)))
     names = {u.username: u.id for u in db.session.scalars(select(User))}
     # the demo's repair squads: `crew` at 濮上园, `crew2` at 中原绿色庄园
     crew = {s.id: names["crew"] if s.code == "PSY" else names["crew2"] for s in sites}
-    facilities = _facilities(rng, sites, types)
-    _inspections(rng, facilities, crew)
-    _orders(rng, facilities, crew)
+    facilities = _facilities(rng, sites, types, max(1, round(FACILITIES * scale)))
+    _inspections(rng, facilities, crew, max(1, round(INSPECTIONS * scale)))
+    _orders(rng, facilities, crew, max(1, round(ORDERS * scale)))
     db.session.commit()
 
 
@@ -67,11 +69,11 @@ def _batches(rows, size=BATCH):
         yield rows[i : i + size]
 
 
-def _facilities(rng, sites, types) -> list[tuple[int, int, int]]:
-    """Insert the facilities; returns (id, site_id, interval_days) for each."""
+def _facilities(rng, sites, types, count: int) -> list[tuple[int, int, int]]:
+    """Insert ``count`` facilities; returns (id, site_id, interval_days) for each."""
     today = business_day()
     rows = []
-    for n in range(FACILITIES):
+    for n in range(count):
         site = sites[n % len(sites)]
         ftype = types[n % len(types)]
         area = AREAS[n % len(AREAS)]
@@ -102,9 +104,9 @@ def _facilities(rng, sites, types) -> list[tuple[int, int, int]]:
     ]
 
 
-def _inspections(rng, facilities, crew) -> None:
+def _inspections(rng, facilities, crew, count: int) -> None:
     today = business_day()
-    per = INSPECTIONS // len(facilities)
+    per = max(1, count // len(facilities))
     rows = []
     for fid, sid, _interval in facilities:
         for k in range(per):
@@ -137,19 +139,19 @@ def _inspections(rng, facilities, crew) -> None:
     )
 
 
-def _orders(rng, facilities, crew) -> None:
+def _orders(rng, facilities, crew, count: int) -> None:
     now = utcnow()
     hours = {Priority.URGENT: 4, Priority.HIGH: 24, Priority.NORMAL: 72, Priority.LOW: 168}
     states = list(CLOSED_WEIGHTS) + list(OPEN_WEIGHTS)
     weights = list(CLOSED_WEIGHTS.values()) + list(OPEN_WEIGHTS.values())
     before = db.session.scalar(select(func.coalesce(func.max(RepairOrder.id), 0)))
     rows = []
-    for n in range(ORDERS):
+    for n in range(count):
         fid, sid, _interval = facilities[rng.randrange(len(facilities))]
         state = rng.choices(states, weights)[0]
         priority = rng.choice(list(Priority))
         # spread over the 100 days, oldest first: ids grow with time as in real life
-        reported = now - timedelta(days=DAYS) + timedelta(seconds=n * DAYS * 86400 / ORDERS)
+        reported = now - timedelta(days=DAYS) + timedelta(seconds=n * DAYS * 86400 / count)
         closed = state in CLOSED_WEIGHTS
         repaired = reported + timedelta(hours=hours[priority] * rng.uniform(0.2, 1.5))
         rows.append(

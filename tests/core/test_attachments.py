@@ -1,5 +1,6 @@
 """Uploads: photos re-encoded upright without metadata, bombs and fakes refused, nothing left
-behind by a refusal or a rolled-back transaction."""
+behind by a refusal or a rolled-back transaction; every case against the instance folder and
+against an S3 bucket (moto's server on loopback)."""
 
 import os
 import struct
@@ -15,8 +16,22 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from parkops import attachments
+from parkops.attachment_store import FolderStore, store
 from parkops.attachments import Attachment, AttachmentError, store_document, store_photo
 from parkops.extensions import db
+
+
+@pytest.fixture(params=["folder", "s3"])
+def storage(request) -> dict:
+    """The settings of each store: none for the folder, a fresh bucket for S3."""
+    return request.getfixturevalue("s3_settings") if request.param == "s3" else {}
+
+
+@pytest.fixture
+def app(make_app, storage):
+    app = make_app(**storage)
+    with app.app_context():
+        yield app
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +61,14 @@ def two_halves(size=(300, 200), left=RED, right=BLUE, mode="RGB") -> Image.Image
 
 
 def stored_files() -> list[str]:
-    return sorted(p.name for p in attachments.storage_dir().iterdir())
+    """The names the store holds: the folder's files or the bucket's keys."""
+    target = store()
+    if isinstance(target, FolderStore):
+        if not target.folder.exists():
+            return []
+        return sorted(p.name for p in target.folder.iterdir())
+    listed = target.client.list_objects_v2(Bucket=target.bucket)
+    return sorted(item["Key"] for item in listed.get("Contents", ()))
 
 
 def attachment_rows() -> int:
@@ -54,10 +76,7 @@ def attachment_rows() -> int:
 
 
 def stored_image(attachment: Attachment, thumbnail: bool = False) -> Image.Image:
-    name = attachment.stored_name
-    if thumbnail:
-        name = name.removesuffix(".jpg") + ".thumb.jpg"
-    return Image.open(attachments.storage_dir() / name)
+    return Image.open(BytesIO(attachments.read(attachment, thumbnail)))
 
 
 def close(pixel, colour, tolerance=40) -> bool:
@@ -101,7 +120,7 @@ def test_a_phone_photo_is_stored_upright_without_exif_or_gps(app):
     assert close(image.getpixel((100, 40)), RED)
     assert close(image.getpixel((100, 260)), BLUE)
     assert len(image.getexif()) == 0
-    raw = (attachments.storage_dir() / attachment.stored_name).read_bytes()
+    raw = attachments.read(attachment)
     assert b"Exif" not in raw and b"SecretCam" not in raw
     assert attachment.filename == "IMG_0001.jpg"
     assert attachment.content_type == "image/jpeg"
@@ -134,9 +153,9 @@ def test_a_large_photo_is_bounded_and_gets_a_thumbnail(app):
         assert response.headers["Cache-Control"] == "private, max-age=3600"
 
 
-def test_the_configured_pixel_limit_holds_without_touching_pillows_global(make_app):
+def test_the_configured_pixel_limit_holds_without_touching_pillows_global(make_app, storage):
     default = Image.MAX_IMAGE_PIXELS
-    app = make_app(IMAGE_MAX_PIXELS=1_000_000, DEFAULT_LOCALE="en")
+    app = make_app(IMAGE_MAX_PIXELS=1_000_000, DEFAULT_LOCALE="en", **storage)
     with app.app_context():
         with pytest.raises(AttachmentError, match="too many pixels"):
             store_photo(upload(encode(two_halves((1200, 1000)), "PNG")), "test.owner", 1, None)
@@ -187,8 +206,8 @@ def test_refused_photos_leave_no_file_and_no_row(app, data, name, message):
     assert stored_files() == [] and attachment_rows() == 0
 
 
-def test_an_oversized_file_is_refused_before_it_is_read_whole(make_app):
-    app = make_app(PHOTO_MAX_BYTES=1024 * 1024, DEFAULT_LOCALE="en")
+def test_an_oversized_file_is_refused_before_it_is_read_whole(make_app, storage):
+    app = make_app(PHOTO_MAX_BYTES=1024 * 1024, DEFAULT_LOCALE="en", **storage)
     with app.app_context():
         noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
         data = encode(noise, "PNG")
@@ -208,7 +227,7 @@ def test_documents_whose_content_matches_their_type_are_stored(app):
     docx = store_document(upload(office_file("word/"), "制度.docx"), "test.owner", 1, None)
     db.session.commit()
     assert stored.content_type == "application/pdf" and stored.filename == "整改制度.pdf"
-    assert (attachments.storage_dir() / stored.stored_name).read_bytes() == pdf
+    assert attachments.read(stored) == pdf
     assert docx.content_type.endswith("wordprocessingml.document")
     assert attachment_rows() == 2
 
@@ -273,10 +292,12 @@ def test_a_13_6_mb_photo_is_accepted(app):
     assert stored_image(attachment).size == (2200, 2200)
 
 
-def test_a_jpeg_is_decoded_smaller_to_fit_the_memory_budget_another_format_is_refused(make_app):
+def test_a_jpeg_is_decoded_smaller_to_fit_the_memory_budget_another_format_is_refused(
+    make_app, storage
+):
     """IMAGE_MAX_PIXELS bounds what is decoded: a JPEG is decoded at a fraction of its
     size; a PNG cannot be, so it is refused, saying what to do."""
-    app = make_app(IMAGE_MAX_PIXELS=1_000_000, DEFAULT_LOCALE="en")
+    app = make_app(IMAGE_MAX_PIXELS=1_000_000, DEFAULT_LOCALE="en", **storage)
     with app.app_context():
         jpeg = store_photo(upload(encode(two_halves((3000, 2000)), "JPEG")), "test.owner", 1, None)
         db.session.commit()
@@ -300,3 +321,88 @@ def test_a_jpeg_is_decoded_smaller_to_fit_the_memory_budget_another_format_is_re
 def test_a_refused_photo_says_what_to_do(app, data, name, message):
     with pytest.raises(AttachmentError, match=message):
         store_photo(upload(data, name), "test.owner", 1, None)
+
+
+def test_a_download_is_streamed_and_answers_a_conditional_request(app):
+    pdf = b"%PDF-1.4\n" + os.urandom(200_000) + b"\n%%EOF\n"
+    stored = store_document(upload(pdf, "制度.pdf"), "test.owner", 1, None)
+    db.session.commit()
+    with app.test_request_context():
+        response = attachments.send(stored)
+        assert response.is_streamed
+        response.direct_passthrough = False
+        assert response.get_data() == pdf
+        assert response.headers["Content-Length"] == str(len(pdf))
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        etag = response.headers["ETag"]
+    with app.test_request_context(headers={"If-None-Match": etag}):
+        again = attachments.send(stored)
+        assert again.status_code == 304
+
+
+def test_a_deleted_attachment_loses_its_files_once_the_deletion_commits(app):
+    photo = store_photo(upload(jpeg_bytes()), "test.owner", 1, None)
+    db.session.commit()
+    assert attachments.file_exists(photo) and attachments.file_exists(photo, thumbnail=True)
+
+    attachments.delete(photo)
+    db.session.rollback()  # the deletion is undone: the row and its files stay
+    assert attachment_rows() == 1 and len(stored_files()) == 2
+
+    attachments.delete(db.session.get(Attachment, photo.id))
+    db.session.commit()
+    assert attachment_rows() == 0 and stored_files() == []
+    assert not attachments.file_exists(photo)
+
+
+def _spooled_upload(data: bytes, filename: str, tmp_path) -> FileStorage:
+    """An upload as werkzeug hands over a large one: spooled to a file, not in memory."""
+    path = tmp_path / "upload.bin"
+    path.write_bytes(data)
+    return FileStorage(stream=path.open("rb"), filename=filename)
+
+
+def test_a_10_mib_file_is_stored_and_sent_without_holding_it_twice(app, tmp_path):
+    size = 10 * 1024 * 1024
+    pdf = b"%PDF-1.4\n" + os.urandom(size - 20) + b"\n%%EOF\n"
+    sent = _spooled_upload(pdf, "scan.pdf", tmp_path)
+    store()  # the store's client is built once per process, not per upload
+    tracemalloc.start()
+    try:
+        stored = store_document(sent, "test.owner", 1, None)
+        db.session.commit()
+        _current, stored_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        with app.test_request_context():
+            response = attachments.send(stored)
+            received = sum(len(chunk) for chunk in response.response)
+            response.close()
+        _current, sent_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert received == len(pdf)
+    assert stored_peak < 1.5 * size  # read once; written without a copy
+    assert sent_peak < 2 * 1024 * 1024  # streamed in chunks, never read whole
+
+
+def test_an_unreachable_bucket_refuses_the_upload_and_leaves_no_row(make_app, s3_settings):
+    app = make_app(**{**s3_settings, "S3_BUCKET": "parkops-missing-bucket"}, DEFAULT_LOCALE="en")
+    with app.app_context(), force_locale("en"):
+        with pytest.raises(AttachmentError, match="could not be saved"):
+            store_photo(upload(jpeg_bytes()), "test.owner", 1, None)
+        db.session.commit()
+        assert attachment_rows() == 0
+
+
+def test_the_bucket_is_configured_through_the_environment(make_app, s3_settings):
+    from parkops.config import from_environment
+
+    environ = {f"PARKOPS_{key}": value for key, value in s3_settings.items()}
+    app = make_app(**from_environment(environ))
+    with app.app_context():
+        target = store()
+        assert not isinstance(target, FolderStore)
+        assert target.bucket == s3_settings["S3_BUCKET"]
+        name = store_photo(upload(jpeg_bytes()), "test.owner", 1, None).stored_name
+        db.session.commit()
+        assert target.exists(name)

@@ -45,3 +45,25 @@ def test_behind_a_proxy_the_client_address_comes_from_its_header(make_app):
         environ_base={"REMOTE_ADDR": "127.0.0.1"},
     )
     assert seen == ["203.0.113.7"]
+
+
+def test_a_proxy_count_from_the_environment_is_a_number_and_trusted(make_app, monkeypatch):
+    """PARKOPS_PROXY_COUNT=1, as the README's nginx setup says: the visitor's address, not
+    nginx's, is what the rate limits count."""
+    monkeypatch.setenv("PARKOPS_PROXY_COUNT", "1")
+    app = make_app()
+    assert app.config["PROXY_COUNT"] == 1
+    seen = []
+
+    @app.route("/whoami")
+    def whoami():
+        seen.append(request.remote_addr)
+        return ""
+
+    whoami.parkops_access = ("public",)
+    app.test_client().get(
+        "/whoami",
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert seen == ["203.0.113.7"]

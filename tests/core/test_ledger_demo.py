@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from parkops import demo
-from parkops.attachments import Attachment, storage_dir
+from parkops import attachments, demo
+from parkops.attachments import Attachment
 from parkops.extensions import db
 from parkops.rectification.demo import demo_pdf
 from parkops.rectification.edits import REGULATION_OWNER
@@ -54,7 +54,7 @@ def test_the_demo_ledger_has_measures_regulations_reports_and_files(ledger):
         select(Attachment).where(Attachment.owner_kind == REGULATION_OWNER)
     ).all()
     assert files and all(a.content_type == "application/pdf" for a in files)
-    data = (storage_dir() / files[0].stored_name).read_bytes()
+    data = attachments.read(files[0])
     assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
     # Weekly reports; 17 reported this week, 18 has gone quiet and is overdue.
     assert count(ProgressReport) > 100

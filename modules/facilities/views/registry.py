@@ -53,8 +53,11 @@ def _report_form(facility: Facility) -> ReportForm:
 def facility_page(facility: Facility):
     """A facility as the crew sees it: open orders, recent repairs and inspections."""
     open_orders = queries.recent_orders(facility.id, open_only=True, limit=20)
-    inspections = db.session.scalars(
-        select(Inspection)
+    # The columns shown only: an Inspection would load its inspector as a whole User,
+    # with their roles and sites (two more statements unless it is the reader).
+    inspections = db.session.execute(
+        select(Inspection.id, Inspection.at, Inspection.result, User.display_name)
+        .join(User, User.id == Inspection.inspector_id)
         .where(Inspection.facility_id == facility.id)
         .order_by(Inspection.at.desc())
         .limit(5)

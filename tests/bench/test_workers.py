@@ -1,0 +1,32 @@
+"""The bench's deployment of several workers (``python -m bench --workers N``): N
+``parkops serve`` processes on one installation's database, and one ``parkops scheduler``;
+the client threads are spread over them round-robin and every worker answers.
+
+Timings are not asserted: the bench reports them.
+"""
+
+from pathlib import Path
+
+from bench.load import hammer, sign_in
+from bench.server import serving
+from tests.conftest import PASSWORD
+
+
+def test_two_workers_share_the_load_and_both_answer(app, make_user, database_url):
+    make_user("li", ["office"], all_sites=True)
+    settings = {
+        "PARKOPS_INSTANCE_PATH": app.instance_path,
+        "PARKOPS_DATABASE_URL": database_url,
+        "PARKOPS_MODULES": ",".join(app.config["MODULES"]),
+    }
+    log = Path(app.instance_path) / "server.log"
+    with serving(settings, threads=2, log=log, workers=2) as workers:
+        ports = [worker.port for worker in workers]
+        assert len(set(ports)) == 2
+        # Signed in on the first worker, the session is valid on the second: one secret key.
+        cookie = sign_in(ports[0], "li", PASSWORD)
+        for path, user_cookie in (("/healthz", None), ("/", cookie)):
+            run = hammer(ports, path, user_cookie, total=8, concurrency=4, seconds=120)
+            assert run.errors == 0 and run.requests == 8, path
+            assert all(answered > 0 for answered in run.answered.values()), (path, run.answered)
+    assert (Path(app.instance_path) / "scheduler.log").exists()  # the one scheduler beside them
