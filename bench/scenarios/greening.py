@@ -9,7 +9,7 @@ every zone scored, a deduction in every third zone). Inserted in bulk. Pages: th
 plan page, the zone list, one zone's page, the gardener's tasks, this month's round
 page, the assessor's page of one zone in it, the rounds list, the appeals to decide;
 the lead's completion for a month and a week, a zone's task calendar, the task types,
-the export of every zone.
+the export of every zone, the roster's history (.csv).
 
 ``setup(app, scale)``: the zones (and so the tasks, assessments and deductions) are
 ``ZONES × scale``; the five years stay.
@@ -19,7 +19,7 @@ import random
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from bench.scenarios import Page
 from modules.greening.models import (
@@ -183,8 +183,16 @@ def pages(app: Flask) -> list[Page]:
     zone_id = db.session.scalars(middle).all()[-1]
     zone_site = db.session.get(Zone, zone_id).site_id
     round_id = db.session.scalar(select(Round.id).where(Round.closed_at.is_(None)))
-    closed = select(Round.id).where(Round.closed_at.is_not(None), Round.site_id == zone_site)
-    closed_id = db.session.scalar(closed.order_by(Round.id.desc()).limit(1))  # 500 zones
+    # The latest of the rounds that scored every zone (the demo's score a few): the
+    # bands in force when it closed (from 100 days ago) pay it.
+    closed = (
+        select(Round.id)
+        .join(Assessment, Assessment.round_id == Round.id)
+        .where(Round.closed_at.is_not(None), Round.site_id == zone_site)
+        .group_by(Round.id, Round.month)
+        .order_by(func.count().desc(), Round.month.desc())
+    )
+    closed_id = db.session.scalar(closed.limit(1))
     return [
         Page("greening plan, gardener", "/greening/plan", "gardener"),
         Page("greening zones, office", "/greening/", "office"),
@@ -205,4 +213,5 @@ def pages(app: Flask) -> list[Page]:
         Page("greening task calendar, gardener", f"/greening/zones/{zone_id}/calendar", "gardener"),
         Page("greening task types, office", "/greening/task-types", "office"),
         Page("greening zones export, office", "/greening/zones/export.xlsx", "office"),
+        Page("greening roster history, office", "/greening/roster/export.csv", "office"),
     ]

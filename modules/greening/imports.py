@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from modules.greening import zones
+from modules.greening import roster_export, zones
 from modules.greening.models import Grade, RosterEntry, Zone, ZoneKind
 from modules.greening.zones import GreeningError, ZoneData
 from parkops import audit, labels
@@ -335,9 +335,10 @@ def _export_rows(rows):
         ]
 
 
-def export(rows, fmt: str, chinese: bool) -> bytes:
+def export(rows, fmt: str, chinese: bool, history=None) -> bytes:
     """[(zone, roster entry in force today)] as .csv (UTF-8 with BOM) or .xlsx; the
-    headers in Chinese or English, both read back by ``import_file``."""
+    headers in Chinese or English, both read back by ``import_file``. The .xlsx gets
+    ``history`` (``roster_export.history``), when given, as its second sheet."""
     columns = _export_columns(chinese)
     if fmt == "csv":
         return csv_bytes(columns, _export_rows(rows))
@@ -345,4 +346,6 @@ def export(rows, fmt: str, chinese: bool) -> bytes:
     sheet = book.sheet(_("Maintenance zones"), columns)
     for values in _export_rows(rows):
         sheet.append(values)
+    if history is not None:
+        roster_export.add_sheet(book, history, chinese)
     return book.to_bytes()

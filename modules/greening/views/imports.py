@@ -4,7 +4,7 @@ from flask import Response, current_app, flash, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from modules.greening import imports, zones
+from modules.greening import imports, roster_export, zones
 from modules.greening.forms import ImportForm
 from modules.greening.views import bp
 from modules.greening.zones import GreeningError
@@ -20,12 +20,30 @@ MIMETYPES = {
 @bp.route("/zones/export.<any(csv, xlsx):fmt>")
 @require("greening.manage")
 def export_zones(fmt: str):
-    """Every zone at the user's sites with who answers for it today."""
+    """Every zone at the user's sites with who answers for it today; the .xlsx adds
+    the roster's whole history as a second sheet."""
     rows = zones.zones_with_responsible(current_user.site_ids)
-    data = imports.export(rows, fmt, chinese=str(get_locale()) == "zh")
+    history = roster_export.history(current_user.site_ids) if fmt == "xlsx" else None
+    data = imports.export(rows, fmt, chinese=_chinese(), history=history)
+    return _download(data, fmt, "zones")
+
+
+@bp.route("/roster/export.csv")
+@require("greening.manage")
+def export_roster():
+    """The roster's whole history at the user's sites, one row per entry."""
+    data = roster_export.to_csv(roster_export.history(current_user.site_ids), _chinese())
+    return _download(data, "csv", "roster")
+
+
+def _chinese() -> bool:
+    return str(get_locale()) == "zh"
+
+
+def _download(data: bytes, fmt: str, name: str) -> Response:
     response = Response(data, mimetype=MIMETYPES[fmt])
     stamp = business_day().isoformat()
-    response.headers["Content-Disposition"] = f'attachment; filename="zones-{stamp}.{fmt}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     return response
 
 
