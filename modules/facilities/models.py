@@ -168,6 +168,8 @@ class RepairOrder(Base):
         Index("ix_fac_orders_state_deadline", "state", "deadline_at"),
         Index("ix_fac_orders_facility_state", "facility_id", "state"),
         Index("ix_fac_orders_closed_at", "closed_at"),
+        # The indicators: orders verified in the last 30 days.
+        Index("ix_fac_orders_state_closed_at", "state", "closed_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("fac_facilities.id", ondelete="CASCADE"))
