@@ -264,7 +264,7 @@ def _findings(sites, inspector: User, today: date) -> None:
 # finds nothing and is skipped.
 PLACES = (
     ("facilities.facility", "泵", "水泵异响，出水压力不足"),
-    ("greening.zone", "南门广场绿地", "草坪斑秃、局部枯黄，需补植"),
+    ("greening.zone", "银杏林", "林下杂草丛生，落叶未清理"),
 )
 
 

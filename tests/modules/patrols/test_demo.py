@@ -74,7 +74,9 @@ def test_demo_findings_at_a_facility_and_a_zone_show_the_repair_order_opened(app
     (reaction,) = at_facility.reactions
     assert reaction.url == f"/facilities/orders/{order.id}"
     at_zone = db.session.scalar(select(Finding).where(Finding.subject_kind == "greening.zone"))
-    assert at_zone.subject_label == "PSY-G01 南门广场绿地"
+    assert at_zone.subject_label == "PSY-G09 银杏林"
+    (deducted,) = at_zone.reactions  # greening deducts in the zone's open round
+    assert deducted.url.startswith("/greening/rounds/")
     login("inspector", "parkops-demo")
     page = client.get(f"/patrols/findings/{at_facility.id}").get_data(as_text=True)
     assert f'<a href="/facilities/orders/{order.id}">' in page
