@@ -113,6 +113,7 @@ AUDIT_DETAILS = {
     "first_seen": AuditDetail(_l("First serial seen")),
     "last_seen": AuditDetail(_l("Last serial seen")),
     "declared": AuditDetail(_l("First unsold serial declared")),
+    "expected_cash_change": AuditDetail(_l("Change of the expected cash")),
     "sellers": AuditDetail(_l("Sellers")),
     "method": AuditDetail(_l("Payment method"), _PAID),
     "terminals": AuditDetail(_l("Payment terminals")),
