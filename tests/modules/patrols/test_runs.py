@@ -112,16 +112,27 @@ def test_a_partial_run_is_kept_and_cannot_be_submitted_incomplete(park, as_user,
     assert saved.status_code == 303
     refused = client.post(
         f"/patrols/runs/{run.id}/answers",
-        data={f"a{items['非法垂钓']}": "无", "submit": "1", "idempotency_key": "submit-1"},
+        data={
+            f"a{items['非法垂钓']}": "无",
+            f"n{items['非法垂钓']}": "东岸无人",
+            "note": "进水口未到",
+            "submit": "1",
+            "idempotency_key": "submit-1",
+        },
     )
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert "checkpoint 泵站进水口 not reached" in text and "needs" not in text
     assert "“清理后照片” not answered" in text
+    # The sub-nav marks the runs tab, not the routes tab.
+    assert 'href="/patrols/" aria-current="page"' in text
+    assert 'href="/patrols/routes" aria-current' not in text
     db.session.expire_all()
-    assert not run.submitted
-    # The refused post stored nothing; the saved answer stays.
-    assert [a.item_id for a in db.session.scalars(select(Answer))] == [items["浮萍覆盖"]]
+    assert not run.submitted and run.note == "进水口未到"
+    # The refused submit kept what it carried, as the save button does.
+    kept = {a.item_id: a for a in db.session.scalars(select(Answer))}
+    assert sorted(kept) == sorted([items["浮萍覆盖"], items["非法垂钓"]])
+    assert kept[items["非法垂钓"]].note == "东岸无人"
 
 
 def test_an_answer_that_does_not_fit_its_item_is_refused(park, as_user, client):
