@@ -174,7 +174,15 @@ spec = ModuleSpec(
             _l("Runs"),
             "patrols.index",
             ("patrols.view", "patrols.run", "patrols.patrol"),
-            also=("patrols.run", "patrols.sheet"),
+            also=(
+                "patrols.run",
+                "patrols.sheet",
+                # a refused scan or submit is shown at its POST endpoint (422)
+                "patrols.run_scan",
+                "patrols.run_answers",
+                "patrols.started_run_scan",
+                "patrols.started_run_answers",
+            ),
         ),
         SubNavEntry(
             _l("Patrol findings"),

@@ -220,9 +220,9 @@ def save_answers(
     None: now); the answers and the submission are stored at that time.
 
     PatrolError (nothing stored) when the run is locked or not the user's, the
-    phone's time is refused, an answer does not fit its item, a photo is refused,
-    or on submit: a checkpoint not reached, an item unanswered, a photo item without
-    a photo.
+    phone's time is refused, an answer does not fit its item or a photo is refused;
+    PatrolError with the answers and note saved (the run stays open) on submit when
+    a checkpoint is not reached, an item unanswered or a photo item has no photo.
     """
     try:
         _refuse_unless_open(run, user)
@@ -253,6 +253,7 @@ def save_answers(
             db.session.flush()
             missing = incomplete(run)
             if missing:
+                db.session.commit()  # the answers are kept, as the save button does
                 raise PatrolError(_("Not ready to submit: %(what)s.", what="; ".join(missing)))
             run.submitted_at, run.submit_received_at = made, now
             found = findings.failed_items_to_findings(run, user)
