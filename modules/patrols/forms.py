@@ -17,12 +17,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from modules.patrols import phone_time
 from modules.patrols.models import AnswerType, ChecklistPurpose
 from parkops import labels
+from parkops.timeutil import business_day
 
 BLANK_ITEMS = 3  # empty rows offered under a checklist's items, to add new ones
 
@@ -106,6 +107,13 @@ class ScanForm(FlaskForm):
         return lat, lon, accuracy
 
 
+def not_before_today(form, field) -> None:
+    """A follow-up deadline (local date) from today's business day on: a past one
+    would show the finding overdue at once."""
+    if field.data is not None and field.data < business_day():
+        raise ValidationError(_l("The deadline cannot be before today."))
+
+
 class FindingForm(FlaskForm):
     """A free observation; the place is a subject found by kind and name."""
 
@@ -119,12 +127,12 @@ class FindingForm(FlaskForm):
         _l("Staff member concerned (批评教育)"), coerce=int, validators=[Optional()]
     )
     owner_id = SelectField(_l("Follow-up owner"), coerce=int, validators=[Optional()])
-    deadline = DateField(_l("Fix by"), validators=[Optional()])
+    deadline = DateField(_l("Fix by"), validators=[Optional(), not_before_today])
 
 
 class AssignForm(FlaskForm):
     owner_id = SelectField(_l("Follow-up owner"), coerce=int)
-    deadline = DateField(_l("Fix by"), validators=[DataRequired()])
+    deadline = DateField(_l("Fix by"), validators=[DataRequired(), not_before_today])
 
 
 class FixForm(FlaskForm):

@@ -122,7 +122,14 @@ def finding_new():
         form.subject_kind.data = "patrols.checkpoint"
     status = 200
     if form.is_submitted():
-        if form.validate():
+        valid, subject = form.validate(), None
+        if valid:
+            try:
+                subject = _subject(form)
+            except PatrolError as refused:  # under the place's field, where it was typed
+                form.subject_text.errors = [*form.subject_text.errors, str(refused)]
+                valid = False
+        if valid:
             try:
                 people = {
                     u.id: u
@@ -133,7 +140,7 @@ def finding_new():
                 data = findings.FindingData(
                     summary=form.summary.data,
                     severity=Severity(form.severity.data),
-                    subject=_subject(form),
+                    subject=subject,
                     person=people.get(form.person_id.data),
                     owner=people.get(form.owner_id.data),
                     deadline=form.deadline.data,
@@ -209,7 +216,9 @@ def finding_assign(finding_id: int):
     form = AssignForm()
     form.owner_id.choices = [(int(request.form.get("owner_id", 0) or 0), "")]
     if not form.validate():
-        return finding(finding_id, error=_("Choose an owner and a deadline."), status=422)
+        past = form.deadline.data is not None and form.deadline.errors
+        error = past[0] if past else _("Choose an owner and a deadline.")
+        return finding(finding_id, error=str(error), status=422)
     owner = db.session.get(User, form.owner_id.data) or abort(422)
     return _act(finding_id, lambda f: findings.assign(f, owner, form.deadline.data, current_user))
 
