@@ -56,5 +56,6 @@ def contract_steps(
         if may_write(user):
             steps.add("turnover")
     if exit_ is not None and exit_.approved_at is None and user.can("merchants.approve"):
-        steps.add("approve_exit")  # the service refuses the opener with a message
+        if exit_.opened_by_id != user.id:  # four eyes: no button for the opener
+            steps.add("approve_exit")
     return steps

@@ -32,6 +32,7 @@ from parkops.db import Base, utcnow
 from parkops.extensions import db
 from parkops.notify import deliver, notify
 from parkops.scheduler import once
+from parkops.timeutil import business_day
 
 OWNER = "merchants.document"
 SETTING = "merchants.document_reminder_days"
@@ -106,6 +107,8 @@ def add_document(
     issue day in the future, a number longer than 60 characters, a bad file."""
     if data.valid_until is not None and data.valid_until < data.issued_on:
         raise MerchantsError(_("The document is valid until a day before it was issued."))
+    if data.issued_on > business_day():
+        raise MerchantsError(_("The issue date is in the future: a document is issued by today."))
     if len(data.number.strip()) > 60:
         raise MerchantsError(_("The number is longer than 60 characters."))
     is_photo = (upload.mimetype or "").startswith("image/")

@@ -148,11 +148,14 @@ def rows(s: Settlement) -> list[tuple[str, str]]:
 
 def docx(s: Settlement) -> bytes:
     """The settlement statement as an official A4 .docx: title, the parties and the
-    contract, the figures as a table, the signatures."""
+    contract (marked provisional while the exit is open), the figures as a table, the
+    signatures (the merchant manager who opened the exit, the approving leader)."""
     contract, found = s.contract, s.exit
     title = _("Settlement statement of lease contract %(number)s", number=contract.number)
     doc = Document(title)
     doc.title(_("Lease exit settlement statement"))
+    if found.closed_at is None:  # as the print view says: the figures may still change
+        doc.paragraph(_("Provisional: the exit is not closed; arrears as of today."))
     doc.paragraph(
         _(
             "Merchant: %(merchant)s. Contract: %(number)s, units %(units)s, term "
@@ -171,7 +174,13 @@ def docx(s: Settlement) -> bytes:
     doc.table([_("Item"), _("Amount")], rows(s), widths=(3, 2), centered=(1,))
     doc.table(
         [_("Merchant (signature and seal)"), _("Merchant manager"), _("Approved by")],
-        [["\n\n", "\n\n", found.approved_by.display_name if found.approved_by else "\n\n"]],
+        [
+            [
+                "\n\n",
+                found.opened_by.display_name,
+                found.approved_by.display_name if found.approved_by else "\n\n",
+            ]
+        ],
         widths=(1, 1, 1),
     )
     doc.right(contract.site.name)

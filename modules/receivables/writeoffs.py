@@ -119,6 +119,10 @@ def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
             raise ReceivablesError(_("You proposed this write-off: another leader decides."))
         if not user.can("receivables.approve") or not user.can_see_site(receivable.site_id):
             raise ReceivablesError(_("A leader decides on a write-off."))
+        # The state before the balance: a second leader's approval closed the balance too.
+        db.session.refresh(write_off)
+        if write_off.state != WriteOffState.PROPOSED:
+            raise ReceivablesError(_("This write-off was decided already."))
         balance = ledger.balance_of(receivable)
         if approve and balance <= 0:
             raise ReceivablesError(

@@ -22,11 +22,18 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @bp.route("/contracts/<int:contract_id>/exit/approve", methods=["POST"])
 @require("merchants.approve")
 def approve_exit(contract_id: int):
-    found = contract_step(contract_id, "approve_exit")
+    found = get_for_site(Contract, contract_id)
+    exit_ = exits.exit_of(found)
+    # The opener (shown no button) and a second leader (approved meanwhile) hear why
+    # from the service rather than a bare 403.
+    if exit_ is None or not (exit_.approved_at or exit_.opened_by_id == current_user.id):
+        contract_step(contract_id, "approve_exit")
     try:
-        exits_settlement.approve_exit(exits.exit_of(found), current_user)
+        exits_settlement.approve_exit(exit_, current_user)
     except MerchantsError as refused:
         flash(str(refused), "error")
+        if db.session.get(Exit, exit_.id).approved_at is not None:
+            return redirect(url_for("merchants.contract", contract_id=contract_id), 303)
         return contract_page(db.session.get(Contract, contract_id), 422)
     flash(_("Exit approved."), "success")
     return redirect(url_for("merchants.contract", contract_id=contract_id), 303)

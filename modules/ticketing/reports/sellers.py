@@ -309,7 +309,9 @@ def _add_gate_gaps(figures, site_ids, start, end) -> None:
         gate, sold = counts[key]
         if len(ids) == 1:
             figures[ids[0]].gate_entries += gate
-            figures[ids[0]].gate_gap += gate - sold
+            # Only entries without tickets count: more tickets than entries is no gap and
+            # must not net away another day's real one (as in the shared case).
+            figures[ids[0]].gate_gap += max(gate - sold, 0)
         elif gate > sold:
             for seller_id in ids:
                 figures[seller_id].shared_gaps += 1

@@ -92,6 +92,11 @@ def test_the_manager_stores_a_permit_and_the_merchants_page_shows_it(
     ("fields", "message"),
     [
         ({"valid_until": "2024-01-09"}, "valid until a day before it was issued"),
+        # two days on: in the future whatever the local business day
+        (
+            {"issued_on": (date.today() + timedelta(days=2)).isoformat()},
+            "issue date is in the future",
+        ),
         ({"file": (io.BytesIO(b"MZ\x90"), "permit.pdf", "application/pdf")}, "does not match"),
         ({"file": (io.BytesIO(b"not an image"), "permit.jpg", "image/jpeg")}, "photo"),
         ({"issued_on": ""}, "This field is required."),

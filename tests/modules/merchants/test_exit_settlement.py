@@ -166,3 +166,36 @@ def test_photos_of_the_unit_handed_back_are_kept_with_the_exit_for_its_site(
     assert client.post(url, data={}).status_code == 403
     sign_in_as(make_user("zoo", ["finance"], sites=[park.zylz]))
     assert client.get(f"/merchants/exits/photos/{photos[0].id}").status_code == 404
+
+
+def test_an_open_exits_docx_is_provisional_and_names_the_manager(client, login, park, exiting):
+    contract, _owed = exiting
+    login(park.finance)
+    url = f"/merchants/contracts/{contract.id}/settlement"
+    assert 'id="provisional"' in client.get(url).get_data(as_text=True)
+
+    doc = Document(io.BytesIO(client.get(f"{url}.docx").data))
+
+    texts = [p.text for p in doc.paragraphs]
+    assert "Provisional: the exit is not closed; arrears as of today." in texts
+    (signatures,) = [t for t in doc.tables if t.cell(0, 0).text == "Merchant (signature and seal)"]
+    assert signatures.cell(1, 1).text == park.manager.display_name
+
+
+def test_the_opener_sees_no_approve_button_and_a_second_leader_hears_it_was_approved(
+    client, login, sign_in_as, park, exiting, make_user
+):
+    contract, _owed = exiting
+    url = f"/merchants/contracts/{contract.id}"
+    login(park.manager)  # opened it; holds merchants.approve too
+    assert 'id="approve-exit-form"' not in client.get(url).get_data(as_text=True)
+    sign_in_as(park.leader)
+    assert 'id="approve-exit-form"' in client.get(url).get_data(as_text=True)
+    assert client.post(f"{url}/exit/approve").status_code == 303
+
+    sign_in_as(make_user("leader2", ["leader"], all_sites=True))  # her page showed the button
+    late = client.post(f"{url}/exit/approve", follow_redirects=True)
+
+    assert late.request.path == url
+    assert "This exit is approved already." in late.get_data(as_text=True)
+    assert db.session.scalar(select(Exit)).approved_by_id == park.leader.id

@@ -240,3 +240,12 @@ def test_rent_written_off_is_not_rent_collected(app, park, make_debtor, make_rec
     with app.test_request_context(), force_locale("en"):
         text, good = found["receivables.rent_collected"].compute(frozenset({park.psy.id}))
     assert (text, good) == ("¥250.00 of ¥1,000.00 (25%)", False)
+
+
+def test_two_leaders_approving_at_once_the_second_hears_it_was_decided(park, debt, leader2):
+    proposal = writeoffs.propose(debt, "债务人已注销", [], park.finance)
+    writeoffs.decide(proposal, True, park.leader)
+    # The first approval closed the balance: the second hears why, not "nothing is owed".
+    with pytest.raises(ReceivablesError, match="This write-off was decided already"):
+        writeoffs.decide(proposal, True, leader2)
+    assert count(Allocation) == 2

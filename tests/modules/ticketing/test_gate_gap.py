@@ -2,6 +2,7 @@
 windows that sold tickets admitting there and their share; a seller alone on a venue
 carries it, a share among several is never booked to one of them as if proven."""
 
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -11,7 +12,9 @@ from modules.ticketing import reports
 from modules.ticketing.days import gate_and_deposit, reconciliation
 from modules.ticketing.days.record import day_record
 from modules.ticketing.imports import import_sales
-from parkops.timeutil import business_day
+from modules.ticketing.models import ShiftStatus
+from parkops.extensions import db
+from parkops.timeutil import business_day, local_midnight_utc
 
 from .conftest import csv_bytes, sale
 
@@ -97,3 +100,28 @@ def test_a_seller_alone_on_a_venue_carries_its_gap_in_the_report(world):
     assert (row.figures.gate_entries, row.figures.gate_gap, row.figures.gap_share) == (13, 3, 23.1)
     (zoo,) = reports.gate_gaps({world.site.id}, today, today)
     assert zoo.carried_by.name == "Seller One"
+
+
+def test_more_tickets_than_entries_on_one_day_nets_away_no_other_days_gap(world):
+    """A seller alone on the zoo: −12 yesterday (22 sold, 10 entered) is no gap and leaves
+    today's 4 entries without tickets standing."""
+    yesterday = business_day() - timedelta(days=1)
+    shift = world.open()
+    shift.business_day = yesterday
+    shift.opened_at = local_midnight_utc(yesterday) + timedelta(hours=9)
+    db.session.commit()
+    rows = [sale(world, world.card_entry, quantity=22, when=f"{yesterday} 10:00")]
+    assert import_sales("yesterday.csv", csv_bytes(rows), world.seller).ok
+    gate_and_deposit.record_gate_count(
+        day_record(world.site.id, yesterday), world.zoo, 10, world.auditor
+    )
+    shift.status = ShiftStatus.CLOSED  # her evening count is not what this test is about
+    db.session.commit()
+    world.open()
+    zoo_sales(world, world.seller, world.card_entry, 10)
+    today = business_day()
+    gate_and_deposit.record_gate_count(
+        day_record(world.site.id, today), world.zoo, 14, world.auditor
+    )
+    (row,) = reports.seller_report({world.site.id}, yesterday, today).rows
+    assert (row.figures.gate_entries, row.figures.gate_gap) == (24, 4)
