@@ -45,16 +45,12 @@ class FolderStore:
     def delete(self, name: str) -> None:
         self._path(name).unlink(missing_ok=True)
 
-    def send(self, name: str, *, mimetype: str, as_attachment: bool, download_name: str):
-        """Sent by the server from the file (ranges and If-None-Match answered)."""
-        return send_file(
-            self._path(name),
-            mimetype=mimetype,
-            as_attachment=as_attachment,
-            download_name=download_name,
-            max_age=3600,
-            conditional=True,
-        )
+    def send(self, name: str, *, mimetype: str, disposition: str):
+        """Sent by the server from the file (ranges and If-None-Match answered);
+        ``disposition`` is the Content-Disposition (``downloads.content_disposition``)."""
+        response = send_file(self._path(name), mimetype=mimetype, max_age=3600, conditional=True)
+        response.headers["Content-Disposition"] = disposition
+        return response
 
 
 class S3Store:
@@ -97,7 +93,7 @@ class S3Store:
     def delete(self, name: str) -> None:
         self._call("delete_object", Key=name)  # S3 answers 204 for a missing key too
 
-    def send(self, name: str, *, mimetype: str, as_attachment: bool, download_name: str):
+    def send(self, name: str, *, mimetype: str, disposition: str):
         """Streamed from the bucket in CHUNK_BYTES pieces; the object's ETag and date make
         an If-None-Match or If-Modified-Since request a 304."""
         found = self._call("get_object", Key=name)
@@ -105,13 +101,12 @@ class S3Store:
         response = send_file(
             _Chunks(body),
             mimetype=mimetype,
-            as_attachment=as_attachment,
-            download_name=download_name,
             etag=found["ETag"].strip('"'),
             last_modified=found["LastModified"],
             max_age=3600,
             conditional=True,
         )
+        response.headers["Content-Disposition"] = disposition
         if response.status_code == 200:
             response.headers["Content-Length"] = str(found["ContentLength"])
         else:  # 304: nothing of the body is sent

@@ -34,6 +34,7 @@ from werkzeug.datastructures import FileStorage
 
 from parkops.attachment_store import store
 from parkops.db import Base, utcnow
+from parkops.downloads import content_disposition
 from parkops.extensions import db
 
 # The decoders a photo may reach (a phone's multi-picture JPEG opens as JPEG too).
@@ -354,8 +355,11 @@ def send(attachment: Attachment, thumbnail: bool = False):
     response = store().send(
         name,
         mimetype=attachment.content_type,
-        as_attachment=not attachment.is_image,
-        download_name=attachment.filename,
+        disposition=content_disposition(
+            attachment.filename,
+            fallback=f"attachment-{attachment.id}{Path(attachment.filename).suffix}",
+            inline=attachment.is_image,
+        ),
     )
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

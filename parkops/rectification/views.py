@@ -3,9 +3,7 @@
 The routes that change the ledger are in edit_views, a blueprint nested in this one.
 """
 
-from io import BytesIO
-
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from parkops import attachments
 from parkops.auth.access import require
 from parkops.auth.models import Department
+from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.rectification import evidence, export, ledger_list, recurrence, services
@@ -106,12 +105,11 @@ def export_xlsx():
         services.completion_rates(Source.SELF)[0],
         today,
     )
-    return send_file(
-        BytesIO(data),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{_('rectification-ledger')}-{today.isoformat()}.xlsx",
-        max_age=0,
+    return send_download(
+        data,
+        f"{_('rectification-ledger')}-{today.isoformat()}.xlsx",
+        XLSX,
+        fallback=f"rectification-ledger-{today.isoformat()}.xlsx",
     )
 
 

@@ -2,9 +2,7 @@
 printing and the .docx. The office (reports.write) drafts and publishes; leaders read.
 """
 
-from io import BytesIO
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from parkops import conflicts
 from parkops.auth.access import require
+from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.reports import notice
 from parkops.reports.forms import NoticeForm, PublishForm
@@ -135,10 +134,6 @@ def print_view(notice_id: int):
 def docx(notice_id: int):
     item = _notice(notice_id)
     data = notice.notice_docx(notice.parts_of(item), item.published_on)
-    return send_file(
-        BytesIO(data),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=f"整改情况通报-{item.id}.docx",
-        max_age=0,
+    return send_download(
+        data, f"整改情况通报-{item.id}.docx", DOCX, fallback=f"rectification-notice-{item.id}.docx"
     )

@@ -5,14 +5,14 @@ The office (reports.write) generates and submits; leaders (reports.view) read.
 """
 
 from datetime import date
-from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from parkops.auth.access import require
+from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.reports import outputs, services, weekly, wording
 from parkops.reports.forms import SubmitForm
@@ -139,12 +139,6 @@ def print_view(report_id: int):
     )
 
 
-def _download(data: bytes, mimetype: str, name: str):
-    return send_file(
-        BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0
-    )
-
-
 @bp.route("/weekly/<int:report_id>.docx")
 @require("reports.view")
 def weekly_docx(report_id: int):
@@ -157,7 +151,10 @@ def weekly_docx(report_id: int):
         report.covering_note,
         to_local(report.submitted_at).date(),
     )
-    return _download(data, DOCX, f"整改周报-{report.year}-{report.number:02d}.docx")
+    number = f"{report.year}-{report.number:02d}"
+    return send_download(
+        data, f"整改周报-{number}.docx", DOCX, fallback=f"weekly-report-{number}.docx"
+    )
 
 
 @bp.route("/weekly/<int:report_id>.xlsx")
@@ -165,4 +162,7 @@ def weekly_docx(report_id: int):
 def weekly_xlsx(report_id: int):
     report = _report(report_id)
     data = outputs.weekly_xlsx(services.data_of(report), report.year, report.number)
-    return _download(data, XLSX, f"整改台账-{report.year}-{report.number:02d}.xlsx")
+    number = f"{report.year}-{report.number:02d}"
+    return send_download(
+        data, f"整改台账-{number}.xlsx", XLSX, fallback=f"rectification-ledger-{number}.xlsx"
+    )

@@ -333,7 +333,10 @@ def test_a_download_is_streamed_and_answers_a_conditional_request(app):
         response.direct_passthrough = False
         assert response.get_data() == pdf
         assert response.headers["Content-Length"] == str(len(pdf))
-        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="attachment-{stored.id}.pdf"; '
+            "filename*=UTF-8''%E5%88%B6%E5%BA%A6.pdf"
+        )
         etag = response.headers["ETag"]
     with app.test_request_context(headers={"If-None-Match": etag}):
         again = attachments.send(stored)

@@ -1,6 +1,6 @@
 """The register as a spreadsheet: export of the filtered list, import of a file."""
 
-from flask import Response, current_app, flash, render_template, request
+from flask import current_app, flash, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from modules.facilities.forms import ImportForm
 from modules.facilities.views import bp
 from modules.facilities.views.registry import facility_filter
 from parkops.auth.access import require
+from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -24,10 +25,7 @@ def export(fmt: str):
     else:
         data = imports.export_xlsx(facilities, chinese)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(data, mimetype=mimetype)
-    stamp = business_day().isoformat()
-    response.headers["Content-Disposition"] = f'attachment; filename="facilities-{stamp}.{fmt}"'
-    return response
+    return send_download(data, f"facilities-{business_day().isoformat()}.{fmt}", mimetype)
 
 
 @bp.route("/facilities/import", methods=["GET", "POST"])

@@ -1,11 +1,12 @@
 """QR labels: one label as a PNG, and a print sheet of the filtered list."""
 
-from flask import Response, render_template
+from flask import render_template
 
 from modules.facilities import labels, queries
 from modules.facilities.views import bp
 from modules.facilities.views.registry import facility_filter, facility_or_404
 from parkops.auth.access import require
+from parkops.downloads import send_download
 from parkops.extensions import db
 
 SHEET_LIMIT = 1000  # labels on one print sheet; narrow the filter for more
@@ -15,10 +16,8 @@ SHEET_LIMIT = 1000  # labels on one print sheet; narrow the filter for more
 @require("facilities.view")
 def label(facility_id: int):
     facility = facility_or_404(facility_id)
-    response = Response(labels.label_png(facility), mimetype="image/png")
-    response.headers["Content-Disposition"] = f'inline; filename="{facility.code}.png"'
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    png = labels.label_png(facility)
+    return send_download(png, f"{facility.code}.png", "image/png", inline=True)
 
 
 @bp.route("/facilities/labels")

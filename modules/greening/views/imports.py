@@ -9,6 +9,7 @@ from modules.greening.forms import ImportForm
 from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import require
+from parkops.downloads import send_download
 from parkops.timeutil import business_day
 
 MIMETYPES = {
@@ -41,10 +42,7 @@ def _chinese() -> bool:
 
 
 def _download(data: bytes, fmt: str, name: str) -> Response:
-    response = Response(data, mimetype=MIMETYPES[fmt])
-    stamp = business_day().isoformat()
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
-    return response
+    return send_download(data, f"{name}-{business_day().isoformat()}.{fmt}", MIMETYPES[fmt])
 
 
 @bp.route("/zones/import", methods=["GET", "POST"])

@@ -1,9 +1,7 @@
 """A closed round's payout sheet (兑现表): the page and the .xlsx for finance (the zones'
 lines, then each person's total)."""
 
-from io import BytesIO
-
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from modules.greening import payouts
@@ -11,6 +9,7 @@ from modules.greening.models import Round
 from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import get_for_site, require
+from parkops.downloads import send_download
 from parkops.money import fen_to_decimal
 from parkops.spreadsheet import Book, Column
 
@@ -83,10 +82,9 @@ def payouts_xlsx(round_id: int):
     for p in found.people:
         people.append([p.name, len(p.zones), p.amount_fen])
     people.append([_("Total"), "", sum(p.amount_fen for p in found.people)], bold=True)
-    return send_file(
-        BytesIO(book.to_bytes()),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{_('payouts')}-{round_.site.code}-{round_.label}.xlsx",
-        max_age=0,
+    return send_download(
+        book.to_bytes(),
+        f"{_('payouts')}-{round_.site.code}-{round_.label}.xlsx",
+        XLSX,
+        fallback=f"payouts-{round_.site.code}-{round_.id}.xlsx",
     )

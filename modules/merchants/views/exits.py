@@ -1,7 +1,7 @@
 """The exit's approval by a leader, the photos of the unit handed back, and its
 settlement statement (page and .docx)."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from modules.merchants.views.contracts import contract_page, contract_step
 from parkops import attachments
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import get_for_site, require
+from parkops.downloads import send_download
 from parkops.extensions import db
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -89,8 +90,6 @@ def settlement(contract_id: int):
 def settlement_docx(contract_id: int):
     s = _settlement(contract_id)
     name = f"{s.contract.number}-settlement.docx"
-    return Response(
-        exits_settlement.docx(s),
-        mimetype=DOCX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    return send_download(
+        exits_settlement.docx(s), name, DOCX, fallback=f"settlement-{s.contract.id}.docx"
     )

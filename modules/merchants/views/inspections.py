@@ -3,9 +3,8 @@ inspections list and its export, the photos. Writing takes ``merchants.write`` a
 the record's site; reading any merchants permission; another site's record is 404."""
 
 from datetime import UTC
-from io import BytesIO
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from modules.merchants.views import bp, int_arg, repeat
 from parkops import attachments
 from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
+from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day, local_zone, to_local, utcnow
@@ -136,9 +136,9 @@ def inspections_export():
                 row.note,
             ]
         )
-    name = f"{_('inspections')}-{business_day().isoformat()}.xlsx"
-    return send_file(
-        BytesIO(book.to_bytes()), mimetype=XLSX, as_attachment=True, download_name=name, max_age=0
+    day = business_day().isoformat()
+    return send_download(
+        book.to_bytes(), f"{_('inspections')}-{day}.xlsx", XLSX, fallback=f"inspections-{day}.xlsx"
     )
 
 

@@ -1,7 +1,7 @@
 """Routes and their checkpoints: list, new, one route, a checkpoint's label PNG, the print
 sheet, and the checkpoint scan address a label carries."""
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from modules.patrols.models import Checkpoint, Route, Run
 from modules.patrols.views import bp, site_choices
 from parkops import module_settings, qrlabels
 from parkops.auth.access import check_site, get_for_site, require
+from parkops.downloads import send_download
 from parkops.extensions import db
 
 
@@ -107,10 +108,7 @@ def checkpoint_label(checkpoint_id: int):
     font_path = qrlabels.cjk_font_path(module_settings.get("patrols.label_font"))
     hint = point.route.name
     png = qrlabels.label_png(routes.scan_url(point), point.code, point.name, hint, font_path)
-    response = Response(png, mimetype="image/png")
-    response.headers["Content-Disposition"] = f'inline; filename="{point.code}.png"'
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return send_download(png, f"{point.code}.png", "image/png", inline=True)
 
 
 @bp.route("/patrols/routes/<int:route_id>/labels")

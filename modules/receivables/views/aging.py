@@ -1,9 +1,8 @@
 """The aging page (grid, bar chart) and its .xlsx export."""
 
 from datetime import date
-from io import BytesIO
 
-from flask import render_template, request, send_file
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +10,7 @@ from modules.receivables import aging as aging_
 from modules.receivables.views import bp, int_arg, visible_sites
 from modules.receivables.views.debtors import READ, XLSX
 from parkops.auth.access import check_site, require
+from parkops.downloads import send_download
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
@@ -81,10 +81,7 @@ def aging_xlsx():
     for row in grid.rows:
         sheet.append([row.name, *row.cells, row.total])
     sheet.append([_("Total"), *grid.totals, grid.total], bold=True)
-    return send_file(
-        BytesIO(book.to_bytes()),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{_('aging')}-{grid.as_of.isoformat()}.xlsx",
-        max_age=0,
+    day = grid.as_of.isoformat()
+    return send_download(
+        book.to_bytes(), f"{_('aging')}-{day}.xlsx", XLSX, fallback=f"aging-{day}.xlsx"
     )

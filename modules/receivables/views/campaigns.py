@@ -3,9 +3,8 @@ items, verifying one, the .xlsx for the leading group (领导小组). Read by ho
 ``receivables.view`` or ``receivables.write`` at the campaign's site."""
 
 from datetime import date
-from io import BytesIO
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from modules.receivables.models import Campaign, CampaignItem, Verification
 from modules.receivables.views import bp, int_arg, repeat, visible_sites
 from parkops import idempotency
 from parkops.auth.access import require, site_filter
+from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.spreadsheet import Book, Column
@@ -182,12 +182,8 @@ def campaign_xlsx(campaign_id: int):
             ]
         )
     detail.filter()
-    return send_file(
-        BytesIO(book.to_bytes()),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{found.name}.xlsx",
-        max_age=0,
+    return send_download(
+        book.to_bytes(), f"{found.name}.xlsx", XLSX, fallback=f"campaign-{found.id}.xlsx"
     )
 
 

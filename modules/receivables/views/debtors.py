@@ -1,9 +1,8 @@
 """The debtor register: the list (ID numbers masked), a new debtor, one debtor's page."""
 
 from datetime import date
-from io import BytesIO
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from modules.receivables.forms import DebtorForm
 from modules.receivables.views import bp, debtor_or_404, int_arg, repeat, visible_sites
 from parkops.auth.access import require
 from parkops.auth.models import User
+from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.spreadsheet import Book
 from parkops.timeutil import business_day
@@ -133,7 +133,10 @@ def statement_xlsx(debtor_id: int):
     sheet = book.sheet(_("Statement"), columns)
     for row in rows:
         sheet.append(row)
-    name = f"{_('statement')}-{found.id}-{start.isoformat()}-{end.isoformat()}.xlsx"
-    return send_file(
-        BytesIO(book.to_bytes()), mimetype=XLSX, as_attachment=True, download_name=name, max_age=0
+    period = f"{found.id}-{start.isoformat()}-{end.isoformat()}"
+    return send_download(
+        book.to_bytes(),
+        f"{_('statement')}-{period}.xlsx",
+        XLSX,
+        fallback=f"statement-{period}.xlsx",
     )

@@ -2,9 +2,8 @@
 .docx). A letter is seen by whoever may see its debtor."""
 
 from datetime import date, timedelta
-from io import BytesIO
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from modules.receivables.models import Letter
 from modules.receivables.views import bp, debtor_or_404, repeat
 from parkops.auth.access import require
 from parkops.documents import Document
+from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.timeutil import business_day
@@ -129,9 +129,11 @@ def letter_docx(letter_id: int):
     doc.paragraph(f"合计金额（大写）：人民币{c['capital']}")
     doc.right(c["unit"] or " ")
     doc.right(c["date"])
-    name = f"{c['reference']}.docx"
-    return send_file(
-        BytesIO(doc.to_bytes()), mimetype=DOCX, as_attachment=True, download_name=name, max_age=0
+    return send_download(
+        doc.to_bytes(),
+        f"{c['reference']}.docx",
+        DOCX,
+        fallback=f"reminder-letter-{found.year}-{found.number}.docx",
     )
 
 

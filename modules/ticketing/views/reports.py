@@ -13,6 +13,7 @@ from modules.ticketing.permissions import AUDIT, VIEW
 from modules.ticketing.views.base import bp, visible_sites
 from parkops.auth.access import require
 from parkops.auth.models import Site
+from parkops.downloads import send_download
 from parkops.spreadsheet import Column
 from parkops.timeutil import business_day
 
@@ -65,11 +66,8 @@ def period_args() -> Period:
 
 
 def download(name: str, content: bytes) -> Response:
-    return Response(
-        content,
-        mimetype=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    """A report's .xlsx named ``name`` (ASCII)."""
+    return send_download(content, name, XLSX)
 
 
 @bp.route("/reports/sellers")

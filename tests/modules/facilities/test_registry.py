@@ -149,6 +149,7 @@ def test_the_label_png_carries_the_scan_url_and_the_name(client, as_user, park, 
     as_user(park.crew)
     response = client.get(f"/facilities/{facility.id}/label.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.headers["Content-Disposition"] == f'inline; filename="{facility.code}.png"'
     assert decode(response.data) == f"http://parkops.test/q/{facility.token}"
     # The scan URL is short: the QR code stays small and easy to read.
     assert len(registry.scan_url(facility)) < 60

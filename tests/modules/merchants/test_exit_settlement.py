@@ -88,6 +88,8 @@ def test_the_settlement_sets_the_deposit_against_the_arrears(
 
     docx = client.get(f"/merchants/contracts/{contract.id}/settlement.docx")
     assert docx.status_code == 200
+    name = f"{contract.number}-settlement.docx"
+    assert f'filename="{name}"' in docx.headers["Content-Disposition"]
     cells = [c.text for t in Document(io.BytesIO(docx.data)).tables for c in t._cells]
     assert "Balance: the merchant pays" in cells and yuan(owed - 6_200_00) in cells
     assert "Merchant (signature and seal)" in cells

@@ -4,6 +4,7 @@ exactly as sent, the print view and .docx, who may issue and read, bad input."""
 import io
 import json
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
 from docx import Document as read_docx
@@ -155,6 +156,12 @@ def test_finance_issues_a_letter_from_the_debtors_page_and_downloads_it(park, ow
 
     docx = client.get(f"/receivables/letters/{letter.id}.docx")
     assert docx.status_code == 200
+    # The exact 文号 as the name, and an ASCII name that says what it is (not "20267.docx").
+    reference = quote(f"财催〔{letter.year}〕1号.docx")
+    assert docx.headers["Content-Disposition"] == (
+        f'attachment; filename="reminder-letter-{letter.year}-1.docx"; '
+        f"filename*=UTF-8''{reference}"
+    )
     text = "\n".join(p.text for p in read_docx(io.BytesIO(docx.data)).paragraphs)
     cells = [
         c.text for t in read_docx(io.BytesIO(docx.data)).tables for r in t.rows for c in r.cells
