@@ -93,6 +93,11 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def too_large(limit: int):
+    """The refusal of a file over ``limit`` bytes (a lazy string)."""
+    return _l("The file is larger than %(mb)s MB: split it.", mb=round(limit / 1024 / 1024, 1))
+
+
 def read_table(
     file_name: str,
     data: bytes,
@@ -113,9 +118,7 @@ def read_table(
         current_app.config["UPLOAD_MAX_BYTES"] if has_app_context() else DEFAULT_MAX_BYTES
     )
     if len(data) > limit:
-        raise TabularError(
-            _l("The file is larger than %(mb)s MB: split it.", mb=round(limit / 1024 / 1024, 1))
-        )
+        raise TabularError(too_large(limit))
     name = file_name.lower()
     if name.endswith(".csv"):
         lines = _csv_lines(data, max_rows)

@@ -1,6 +1,6 @@
 """The register as a spreadsheet: export of the filtered list, import of a file."""
 
-from flask import current_app, flash, render_template, request
+from flask import flash, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from modules.facilities.views.registry import facility_filter
 from parkops.auth.access import require
 from parkops.downloads import send_download
 from parkops.extensions import db
+from parkops.import_view import run_import
 from parkops.timeutil import business_day
 
 
@@ -34,12 +35,13 @@ def import_():
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        upload = form.file.data
-        # One byte past the limit is enough for the reader to refuse it.
-        data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
-        try:
-            result = imports.import_file(upload.filename or "", data, current_user)
-        except FacilityError as exc:
-            flash(str(exc), "error")
+        imported = run_import(
+            form.file.data,
+            lambda name, data: imports.import_file(name, data, current_user),
+            FacilityError,
+        )
+        result = imported.result
+        for problem in imported.problems:
+            flash(problem, "error")
     status = 422 if request.method == "POST" and result is None else 200
     return render_template("facilities/imports/import.html", form=form, result=result), status

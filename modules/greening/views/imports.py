@@ -1,6 +1,6 @@
 """Zones and roster as a spreadsheet: the export (.csv/.xlsx) and the import page."""
 
-from flask import Response, current_app, flash, render_template, request
+from flask import Response, flash, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import require
 from parkops.downloads import send_download
+from parkops.import_view import run_import
 from parkops.timeutil import business_day
 
 MIMETYPES = {
@@ -51,13 +52,14 @@ def import_zones():
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        upload = form.file.data
-        # One byte past the limit is enough for the reader to refuse it.
-        data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
-        try:
-            result = imports.import_file(upload.filename or "", data, current_user)
-        except GreeningError as exc:
-            flash(str(exc), "error")
+        imported = run_import(
+            form.file.data,
+            lambda name, data: imports.import_file(name, data, current_user),
+            GreeningError,
+        )
+        result = imported.result
+        for problem in imported.problems:
+            flash(problem, "error")
     failed = request.method == "POST" and (result is None or bool(result.errors))
     return render_template(
         "greening/zones/import.html", form=form, result=result

@@ -1,6 +1,6 @@
 """Import of the merchants, units and contracts in force from the office's spreadsheet."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -9,6 +9,7 @@ from modules.merchants import access, imports
 from modules.merchants.forms import ImportForm
 from modules.merchants.views import bp, visible_sites
 from parkops.auth.access import require
+from parkops.import_view import run_import
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -19,13 +20,13 @@ def import_():
     problems: list[str] = []
     if request.method == "POST":
         if form.validate() and access.may_write(current_user, form.site_id.data):
-            upload = form.file.data
-            # One byte past the limit is enough for the reader to refuse it.
-            data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
-            try:
-                result = imports.import_file(
-                    upload.filename or "", data, form.site_id.data, current_user
-                )
+            imported = run_import(
+                form.file.data,
+                lambda name, data: imports.import_file(name, data, form.site_id.data, current_user),
+                imports.ImportRefused,
+            )
+            problems = imported.problems
+            if result := imported.result:
                 flash(
                     _(
                         "%(added)s contracts imported (%(merchants)s new merchants, "
@@ -38,8 +39,6 @@ def import_():
                     "success",
                 )
                 return redirect(url_for("merchants.index"), 303)
-            except imports.ImportRefused as refused:
-                problems = refused.problems
     status = 422 if request.method == "POST" else 200
     page = render_template(
         "merchants/imports/import.html", form=form, fields=imports.FIELDS, problems=problems

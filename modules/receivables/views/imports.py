@@ -1,6 +1,6 @@
 """Import of debtors and open receivables: the file, the columns mapped once."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -9,6 +9,7 @@ from modules.receivables import access, imports
 from modules.receivables.forms import ImportForm
 from modules.receivables.views import bp, visible_sites
 from parkops.auth.access import require
+from parkops.import_view import run_import
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -21,13 +22,15 @@ def import_():
     if request.method == "POST":
         mapping = {f: request.form.get(f"map_{f}", "").strip()[:60] for f in imports.FIELDS}
         if form.validate() and access.may_write(current_user, form.site_id.data):
-            upload = form.file.data
-            # One byte past the limit is enough for the reader to refuse it.
-            data = upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
-            try:
-                result = imports.import_file(
-                    upload.filename or "", data, mapping, form.site_id.data, current_user
-                )
+            imported = run_import(
+                form.file.data,
+                lambda name, data: imports.import_file(
+                    name, data, mapping, form.site_id.data, current_user
+                ),
+                imports.ImportRefused,
+            )
+            problems = imported.problems
+            if result := imported.result:
                 flash(
                     _(
                         "%(added)s receivables imported (%(debtors)s new debtors); "
@@ -39,8 +42,6 @@ def import_():
                     "success",
                 )
                 return redirect(url_for("receivables.index"), 303)
-            except imports.ImportRefused as refused:
-                problems = refused.problems
     status = 422 if request.method == "POST" else 200
     page = render_template(
         "receivables/imports/import.html",
