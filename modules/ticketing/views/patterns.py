@@ -23,10 +23,8 @@ def pattern_report():
     for pattern in reports.share_patterns(period.site_ids, period.start, period.end):
         by_kind[pattern.kind].append(pattern)
     if request.args.get("format") == "xlsx":
-        return download(
-            f"patterns-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
-            _pattern_workbook(period, patterns, by_kind),
-        )
+        workbook = _pattern_workbook(period, patterns, by_kind)
+        return download(period.file_name("patterns"), workbook)
     return render_template(
         "ticketing/reports/patterns.html",
         period=period,

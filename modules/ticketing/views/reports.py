@@ -45,8 +45,14 @@ class Period:
     def site_ids(self) -> set[int] | None:
         return {self.site_id} if self.site_id else current_user.site_ids
 
+    def file_name(self, stem: str) -> str:
+        """The report's .xlsx name: ``sellers-2026-11-01-2026-11-30.xlsx``."""
+        return f"{stem}-{self.start.isoformat()}-{self.end.isoformat()}.xlsx"
+
 
 def period_args() -> Period:
+    """The period of a report page from ``start``/``end`` (YYYY-MM-DD; this month by
+    default, swapped when reversed) and ``site`` (one of the user's sites, else all)."""
     today = business_day()
     start, end = today.replace(day=1), today
     try:
@@ -78,10 +84,7 @@ def seller_report():
     gaps = reports.gate_gaps(period.site_ids, period.start, period.end)
     site_names = {s.id: s.name for s in period.sites}
     if request.args.get("format") == "xlsx":
-        return download(
-            f"sellers-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
-            _seller_workbook(report, gaps, site_names),
-        )
+        return download(period.file_name("sellers"), _seller_workbook(report, gaps, site_names))
     return render_template(
         "ticketing/reports/sellers.html",
         period=period,
@@ -203,10 +206,8 @@ def sales_report():
             [r.label, r.lines, r.sold, r.refunded, r.voided, r.sold_fen, r.refund_fen, r.net_fen]
             for r in rows
         ]
-        return download(
-            f"sales-{by}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
-            reports.workbook(_("Sales"), columns, data),
-        )
+        workbook = reports.workbook(_("Sales"), columns, data)
+        return download(period.file_name(f"sales-{by}"), workbook)
     return render_template(
         "ticketing/reports/sales.html",
         period=period,
