@@ -7,8 +7,9 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 
 
 def select_locale() -> str:
-    # An explicit choice (remembered on the account, or in the session before login)
-    # wins over the browser's languages, which win over the installation default.
+    # Chinese (the installation default) unless the visitor chose English: on the
+    # account, or on the page before login (kept in the session). The browser's
+    # Accept-Language is not read: an office PC set to English still shows Chinese.
     # Outside a request (CLI, scheduled jobs) there is no choice: the default applies.
     if not has_request_context():
         return current_app.config["DEFAULT_LOCALE"]
