@@ -347,6 +347,23 @@ def store_document(
     return attachment
 
 
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+def store_file(
+    upload: FileStorage, owner_kind: str, owner_id: int | None, uploaded_by_id: int | None
+) -> Attachment:
+    """A field that takes photos and documents (a scan, a contract, an IOU): a photo
+    (an ``image/*`` upload or a photo's extension) as ``store_photo``, a PDF or office
+    file as ``store_document``; anything else refused naming both."""
+    suffix = Path(upload.filename or "").suffix.lower()
+    if (upload.mimetype or "").startswith("image/") or suffix in PHOTO_SUFFIXES:
+        return store_photo(upload, owner_kind, owner_id, uploaded_by_id)
+    if suffix not in DOCUMENT_TYPES:
+        raise AttachmentError(_("Only photos, PDF, Word, Excel or WPS files."))
+    return store_document(upload, owner_kind, owner_id, uploaded_by_id)
+
+
 def send(attachment: Attachment, thumbnail: bool = False):
     """The file as a response, streamed; call only after checking the owner's permission."""
     name = attachment.stored_name

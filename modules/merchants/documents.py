@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from modules.merchants.errors import MerchantsError
 from modules.merchants.models import Merchant, _enum
 from parkops import audit, labels, module_settings
-from parkops.attachments import Attachment, AttachmentError, store_document, store_photo
+from parkops.attachments import Attachment, AttachmentError, store_file
 from parkops.auth.access import users_holding
 from parkops.auth.models import User
 from parkops.db import Base, utcnow
@@ -111,10 +111,8 @@ def add_document(
         raise MerchantsError(_("The issue date is in the future: a document is issued by today."))
     if len(data.number.strip()) > 60:
         raise MerchantsError(_("The number is longer than 60 characters."))
-    is_photo = (upload.mimetype or "").startswith("image/")
-    store = store_photo if is_photo else store_document
     try:
-        attachment = store(upload, OWNER, None, user.id)
+        attachment = store_file(upload, OWNER, None, user.id)
         db.session.flush()
     except AttachmentError:
         db.session.rollback()

@@ -15,7 +15,7 @@ from modules.merchants import contracts
 from modules.merchants.errors import MerchantsError
 from modules.merchants.models import Contract, ContractState, RentForm, RentStep
 from parkops import audit
-from parkops.attachments import AttachmentError, store_document, store_photo
+from parkops.attachments import AttachmentError, store_file
 from parkops.auth.models import User
 from parkops.extensions import db
 
@@ -78,10 +78,8 @@ def discard_draft(contract: Contract, user: User) -> int:
 def attach_scan(contract: Contract, upload: FileStorage, user: User) -> None:
     """Store the signed scan (a photo is re-encoded, a PDF or office file checked
     against its type) and show it on the contract. AttachmentError: nothing stored."""
-    is_photo = (upload.mimetype or "").startswith("image/")
-    store = store_photo if is_photo else store_document
     try:
-        scan = store(upload, SCAN_OWNER, contract.id, user.id)
+        scan = store_file(upload, SCAN_OWNER, contract.id, user.id)
         db.session.flush()
     except AttachmentError:
         db.session.rollback()

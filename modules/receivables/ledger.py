@@ -23,7 +23,7 @@ from modules.receivables.models import (
     ReceivableKind,
 )
 from parkops import audit, idempotency
-from parkops.attachments import AttachmentError, store_document, store_photo
+from parkops.attachments import AttachmentError, store_file
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -207,9 +207,7 @@ def raise_receivable(
     try:
         receivable = add_receivable(data, user)
         for upload in files:
-            is_photo = (upload.mimetype or "").startswith("image/")
-            store = store_photo if is_photo else store_document
-            store(upload, "receivables.receivable", receivable.id, user.id)
+            store_file(upload, "receivables.receivable", receivable.id, user.id)
     except (ReceivablesError, AttachmentError):
         db.session.rollback()
         raise

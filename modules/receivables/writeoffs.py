@@ -24,7 +24,7 @@ from modules.receivables.models import (
     WriteOffState,
 )
 from parkops import audit, limits
-from parkops.attachments import AttachmentError, store_document, store_photo
+from parkops.attachments import AttachmentError, store_file
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -95,8 +95,7 @@ def propose(
         db.session.add(write_off)
         db.session.flush()
         for upload in files:
-            is_photo = (upload.mimetype or "").startswith("image/")
-            (store_photo if is_photo else store_document)(upload, OWNER, write_off.id, user.id)
+            store_file(upload, OWNER, write_off.id, user.id)
         if item is not None:
             campaigns.mark(item, Verification.WRITE_OFF, reason, user)
         _audit("receivables.write_off_proposed", write_off, balance, user)

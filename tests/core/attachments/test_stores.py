@@ -12,7 +12,13 @@ from PIL import ExifTags, Image
 
 from parkops import attachments
 from parkops.attachment_store import FolderStore, store
-from parkops.attachments import Attachment, AttachmentError, store_document, store_photo
+from parkops.attachments import (
+    Attachment,
+    AttachmentError,
+    store_document,
+    store_file,
+    store_photo,
+)
 from parkops.extensions import db
 from tests.core.attachments.files import (
     BLUE,
@@ -95,6 +101,19 @@ def test_refused_photos_leave_no_file_and_no_row(app, data, name, message):
 
 def office_file(main_part: str) -> bytes:
     return plain_zip(("[Content_Types].xml", f"{main_part}document.xml"))
+
+
+def test_a_field_for_photos_and_documents_takes_both_and_names_both_when_refusing(app):
+    photo = upload(jpeg_bytes(), "IMG_0002.JPG")  # sent as application/octet-stream
+    assert store_file(photo, "test.owner", 1, None).content_type == "image/jpeg"
+    pdf = store_file(upload(b"%PDF-1.4\n%%EOF", "借条.pdf"), "test.owner", 1, None)
+    assert pdf.content_type == "application/pdf"
+    db.session.commit()
+    with pytest.raises(AttachmentError) as refused:
+        store_file(upload(b"plain text", "notes.txt"), "test.owner", 1, None)
+    assert str(refused.value) == "Only photos, PDF, Word, Excel or WPS files."
+    db.session.commit()
+    assert attachment_rows() == 2
 
 
 def test_documents_whose_content_matches_their_type_are_stored(app):

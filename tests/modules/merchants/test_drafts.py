@@ -156,7 +156,7 @@ def test_a_bad_scan_is_refused_with_nothing_stored(
     login(park.manager)
     for name, data, message in (
         ("合同.pdf", b"MZ\x90\x00 not a pdf", "content does not match its type."),
-        ("合同.exe", b"MZ\x90\x00", "Only PDF, Word, Excel or WPS files."),
+        ("合同.exe", b"MZ\x90\x00", "Only photos, PDF, Word, Excel or WPS files."),
     ):
         refused = client.post(
             f"/merchants/contracts/{contract.id}/scan",

@@ -107,7 +107,7 @@ def test_refused_proposals_answer_422_and_store_nothing(park, debts, client, log
         data={"reason": "已注销", "files": (io.BytesIO(b"MZ\x90"), "scan.exe")},
     )
     assert bad.status_code == 422
-    assert "Only PDF, Word, Excel or WPS files." in bad.get_data(as_text=True)
+    assert "Only photos, PDF, Word, Excel or WPS files." in bad.get_data(as_text=True)
     assert (count(WriteOff), count(Attachment)) == (0, 0)
 
 

@@ -197,7 +197,7 @@ def test_a_refused_proposal_stores_nothing(park, debt, setup, reason, message):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (scan("病毒.exe", b"MZ\x90\x00"), "Only PDF, Word, Excel or WPS"),
+        (scan("病毒.exe", b"MZ\x90\x00"), "Only photos, PDF, Word, Excel or WPS"),
         (scan("伪装.pdf", b"not a pdf"), "does not match"),
         (scan("大文件.pdf", b"%PDF-1.4" + b"0" * 2048), "too large"),
     ],
