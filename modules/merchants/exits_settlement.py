@@ -18,7 +18,7 @@ The settlement's figures (all fen):
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from modules.merchants import exits
 from modules.merchants.errors import MerchantsError
@@ -35,16 +35,24 @@ from parkops.timeutil import utcnow
 
 def approve_exit(found: Exit, user: User) -> None:
     """The leader's approval of an open exit; refused to the person who opened it and
-    once approved or closed."""
-    if found.closed_at is not None or found.approved_at is not None:
-        db.session.rollback()
-        raise MerchantsError(_("This exit is approved already."))
+    once approved or closed (MerchantsError, nothing stored). Two leaders at once: the
+    approval is a conditional update, so the second is refused, never stored over the
+    first."""
     if found.opened_by_id == user.id:
         db.session.rollback()
         raise MerchantsError(
             _("An exit is approved by someone other than the person who opened it.")
         )
-    found.approved_at, found.approved_by_id = utcnow(), user.id
+    claimed = db.session.execute(
+        update(Exit)
+        .where(Exit.id == found.id, Exit.approved_at.is_(None), Exit.closed_at.is_(None))
+        .values(approved_at=utcnow(), approved_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise MerchantsError(_("This exit is approved already."))
+    db.session.refresh(found)
     audit.record("merchants.exit_approved", "contract", found.contract_id, {}, actor=user)
     db.session.commit()
 

@@ -8,13 +8,16 @@ from datetime import date
 import pytest
 from docx import Document
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from modules.merchants import exits, exits_settlement
+from modules.merchants.errors import MerchantsError
 from modules.merchants.models import Exit, ExitReason
 from parkops.attachments import Attachment
+from parkops.audit import AuditEntry
 from parkops.extensions import db
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, utcnow
 from tests.modules.merchants.test_exits import move_to_clean_up, owing  # noqa: F401
 
 
@@ -201,3 +204,22 @@ def test_the_opener_sees_no_approve_button_and_a_second_leader_hears_it_was_appr
     assert late.request.path == url
     assert "This exit is approved already." in late.get_data(as_text=True)
     assert db.session.scalar(select(Exit)).approved_by_id == park.leader.id
+
+
+def test_two_leaders_approving_at_once_only_the_first_is_stored(app, park, exiting, make_user):
+    found = db.session.scalar(select(Exit))  # this leader's request read it unapproved…
+    assert found.approved_at is None
+    other_leader = make_user("leader2", ["leader"], all_sites=True)
+    with Session(db.engine) as other:  # …and another leader's approval commits meanwhile
+        other.execute(
+            update(Exit)
+            .where(Exit.id == found.id)
+            .values(approved_at=utcnow(), approved_by_id=other_leader.id)
+        )
+        other.commit()
+    with pytest.raises(MerchantsError, match="This exit is approved already."):
+        exits_settlement.approve_exit(found, park.leader)
+    db.session.expire_all()
+    assert db.session.get(Exit, found.id).approved_by_id == other_leader.id
+    approvals = select(func.count()).where(AuditEntry.action == "merchants.exit_approved")
+    assert db.session.scalar(approvals) == 0  # the refused approval records nothing
