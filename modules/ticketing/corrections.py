@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from modules.ticketing import four_eyes, summary
 from modules.ticketing.catalog import allocate, price_on
@@ -345,10 +346,20 @@ def day_corrections(day: TicketDay) -> list[Correction]:
 
 
 def pending_corrections(site_ids: set[int] | None) -> list[Correction]:
+    """The corrections waiting for a decision at ``site_ids`` (None: all), oldest first,
+    with what the queue shows (day and site, seller, who asked, product or venue) loaded
+    in the same statement."""
     q = (
         select(Correction)
         .join(TicketDay, TicketDay.id == Correction.day_id)
         .where(Correction.status == CorrectionStatus.PENDING)
+        .options(
+            contains_eager(Correction.day),
+            joinedload(Correction.seller),
+            joinedload(Correction.requested_by),
+            joinedload(Correction.product),
+            joinedload(Correction.venue),
+        )
     )
     if site_ids is not None:
         q = q.where(TicketDay.site_id.in_(site_ids))
