@@ -7,8 +7,10 @@ Loaded once (nothing when a debtor exists), in bulk."""
 
 import random
 from datetime import date, timedelta
+from io import BytesIO
 
 from sqlalchemy import insert, select, update
+from werkzeug.datastructures import FileStorage
 
 from modules.receivables import campaigns, generate, ledger, letters, writeoffs
 from modules.receivables.levels import LEVELS
@@ -92,8 +94,8 @@ def _campaign(site_id, today, finance) -> None:
     proposals = []
     for n, item in enumerate(found[: len(found) // 2]):
         state, note = VERIFIED[n % len(VERIFIED)]
-        if state == Verification.WRITE_OFF:  # proposed with its reason, no scan in a demo
-            proposals.append(writeoffs.propose(item.receivable, note, [], finance, item))
+        if state == Verification.WRITE_OFF:  # proposed with its reason and a scan
+            proposals.append(writeoffs.propose(item.receivable, note, [_scan()], finance, item))
         else:
             campaigns.verify(item, state, note, finance)
     leader = db.session.scalar(select(User).where(User.username == "leader"))
@@ -140,3 +142,9 @@ def _staff_advances(staff_ids, sites, today, handler_id) -> None:
         for n, debtor_id in enumerate(staff_ids)
     ]
     db.session.execute(insert(Receivable), rows)
+
+
+def _scan() -> FileStorage:
+    """A one-page PDF standing for the scan a write-off is proposed with."""
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    return FileStorage(BytesIO(pdf), filename="核销说明.pdf", content_type="application/pdf")

@@ -66,8 +66,9 @@ def propose(
     and ``files`` (uploads: photos re-encoded, PDF/Word/Excel checked); an ``item`` of a
     clean-up campaign is marked "proposed for write-off" with the reason as its note.
     ReceivablesError or AttachmentError, nothing stored, when the user may not write at
-    the site, the reason is empty or over 2,000 characters, nothing is left owed (paid
-    or written off), a proposal already waits, or a file is refused."""
+    the site, the reason is empty or over 2,000 characters, no file is attached (issue
+    10: proposed "with a reason and attachments"), nothing is left owed (paid or written
+    off), a proposal already waits, or a file is refused."""
     reason = reason.strip()
     try:
         limits.serialize(f"receivables.debtor:{receivable.debtor_id}")
@@ -77,6 +78,10 @@ def propose(
             raise ReceivablesError(_("A write-off proposal needs its reason."))
         if len(reason) > MAX_REASON:
             raise ReceivablesError(_("The reason is too long (at most 2,000 characters)."))
+        if not files:
+            raise ReceivablesError(
+                _("Attach at least one scan (a court ruling, a certificate, an approval…).")
+            )
         balance = ledger.balance_of(receivable)
         if balance <= 0:
             raise ReceivablesError(

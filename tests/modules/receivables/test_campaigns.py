@@ -9,6 +9,7 @@ import pytest
 from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from modules.receivables import campaigns, payments, writeoffs
 from modules.receivables.errors import ReceivablesError
@@ -24,6 +25,10 @@ from parkops.registry import registry
 from parkops.timeutil import business_day
 
 CUTOFF = date(2025, 1, 1)
+
+
+def scan(name="法院裁定书.pdf", data=b"%PDF-1.4 ruling"):
+    return FileStorage(io.BytesIO(data), filename=name, content_type="application/pdf")
 
 
 @pytest.fixture
@@ -72,7 +77,7 @@ def test_verification_and_collection_show_in_the_progress(park, old_debts):
     debtor, first, second = old_debts
     campaign = start(park)
     item = {i.receivable_id: i for i in db.session.scalars(select(CampaignItem))}
-    writeoffs.propose(first, "债务人已注销", [], park.finance, item[first.id])
+    writeoffs.propose(first, "债务人已注销", [scan()], park.finance, item[first.id])
     campaigns.verify(item[second.id], Verification.OWED, "", park.finance)
     pay(park, debtor, 500_00, [second.id], "R-1")  # collected in full
     progress = campaigns.progress(campaign)

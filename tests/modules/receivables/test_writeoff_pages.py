@@ -16,7 +16,7 @@ from modules.receivables.module import spec
 from parkops.attachments import Attachment
 from parkops.extensions import db
 from parkops.timeutil import business_day
-from tests.modules.receivables.test_campaigns import CUTOFF
+from tests.modules.receivables.test_campaigns import CUTOFF, scan
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_the_second_leader_and_the_proposer_are_refused_clearly(
 ):
     psy, _zoo = debts
     boss = make_user("boss", ["finance", "leader"], all_sites=True)
-    proposal = writeoffs.propose(psy, "债务人已注销", [], boss)
+    proposal = writeoffs.propose(psy, "债务人已注销", [scan()], boss)
     url = f"/receivables/write-offs/{proposal.id}/decide"
     login(boss)
     assert 'id="approve"' not in client.get(f"/receivables/write-offs/{proposal.id}").get_data(
@@ -113,21 +113,9 @@ def test_refused_proposals_answer_422_and_store_nothing(park, debts, client, log
 
 def test_permissions_and_sites_on_every_route(park, debts, client, login, app, make_user):
     psy, zoo = debts
-    zoo_off = writeoffs.propose(zoo, "动物园小卖部已关闭", [], park.finance)
-    psy_off = writeoffs.propose(psy, "债务人已注销", [], park.finance)
-    db.session.add(
-        Attachment(
-            owner_kind=writeoffs.OWNER,
-            owner_id=zoo_off.id,
-            filename="a.pdf",
-            stored_name="x.pdf",
-            content_type="application/pdf",
-            size=1,
-            sha256="0" * 64,
-        )
-    )
-    db.session.commit()
-    zoo_scan = db.session.scalars(select(Attachment)).one()
+    zoo_off = writeoffs.propose(zoo, "动物园小卖部已关闭", [scan()], park.finance)
+    psy_off = writeoffs.propose(psy, "债务人已注销", [scan()], park.finance)
+    zoo_scan = db.session.scalars(select(Attachment).where(Attachment.owner_id == zoo_off.id)).one()
     psy_finance = app.test_client()  # 濮上园 only: the zoo's write-off is unseen
     login(park.psy_finance, test_client=psy_finance)
     assert psy_finance.get(f"/receivables/write-offs/{zoo_off.id}").status_code == 404
@@ -192,7 +180,7 @@ def test_the_write_off_pages_take_the_same_queries_for_2_or_20(
         made = []
         for i in range(n):
             r = make_receivable(debtor, 10_00 + i, due_on=date(2019, 1, 1) + timedelta(days=i))
-            made.append(writeoffs.propose(r, f"理由{i}", [], park.finance))
+            made.append(writeoffs.propose(r, f"理由{i}", [scan()], park.finance))
         for w in made[: n // 2]:
             writeoffs.decide(w, True, park.leader)
         counts = []
@@ -213,8 +201,8 @@ def test_the_write_off_pages_take_the_same_queries_for_2_or_20(
 def test_a_leader_is_told_of_the_write_offs_awaiting_her(park, debts, app, make_user):
     psy, zoo = debts
     boss = make_user("boss", ["finance", "leader"], all_sites=True)
-    writeoffs.propose(psy, "债务人已注销", [], boss)
-    writeoffs.propose(zoo, "动物园小卖部已关闭", [], park.finance)
+    writeoffs.propose(psy, "债务人已注销", [scan()], boss)
+    writeoffs.propose(zoo, "动物园小卖部已关闭", [scan()], park.finance)
     psy_leader = make_user("psyleader", ["leader"], sites=[park.psy])
 
     def todo(user):

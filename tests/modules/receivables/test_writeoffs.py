@@ -3,13 +3,11 @@ proposer approves; the approval closes the balance with a new entry (payments an
 history stay) that aging, statements, open balances, the public service, chasing
 and the clean-up's progress all count; every refusal stores nothing."""
 
-import io
 from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
 
 from modules.receivables import aging, api, campaigns, jobs, letters, levels, statements, writeoffs
 from modules.receivables import ledger as receivables_ledger
@@ -29,14 +27,10 @@ from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.registry import registry
 from parkops.timeutil import business_day
-from tests.modules.receivables.test_campaigns import CUTOFF, pay
+from tests.modules.receivables.test_campaigns import CUTOFF, pay, scan
 from tests.modules.receivables.test_jobs import morning_of
 
 TODAY = business_day()
-
-
-def scan(name="法院裁定书.pdf", data=b"%PDF-1.4 ruling"):
-    return FileStorage(io.BytesIO(data), filename=name, content_type="application/pdf")
 
 
 @pytest.fixture
@@ -102,7 +96,9 @@ def test_an_approved_write_off_closes_the_balance_and_keeps_the_history(ledger, 
 
 
 def test_aging_open_balances_and_the_public_service_count_it(park, debt):
-    writeoffs.decide(writeoffs.propose(debt, "破产清算完毕", [], park.finance), True, park.leader)
+    writeoffs.decide(
+        writeoffs.propose(debt, "破产清算完毕", [scan()], park.finance), True, park.leader
+    )
 
     assert api.open_balance_fen("merchants.merchant", 7) == 0
     assert receivables_ledger.open_receivables(debt.debtor_id, debt.site_id) == []
@@ -113,7 +109,7 @@ def test_aging_open_balances_and_the_public_service_count_it(park, debt):
 
 
 def test_the_statement_has_a_written_off_column(park, debt):
-    writeoffs.decide(writeoffs.propose(debt, "死亡证明", [], park.finance), True, park.leader)
+    writeoffs.decide(writeoffs.propose(debt, "死亡证明", [scan()], park.finance), True, park.leader)
     st = statements.statement(park.finance, debt.debtor, date(2025, 1, 1), TODAY)
     assert (st.opening_fen, st.paid_fen, st.written_off_fen, st.closing_fen) == (
         1_000_00,
@@ -128,7 +124,7 @@ def test_the_statement_has_a_written_off_column(park, debt):
 
 
 def test_a_written_off_receivable_is_no_longer_chased(park, debt, app):
-    writeoffs.decide(writeoffs.propose(debt, "无法追偿", [], park.finance), True, park.leader)
+    writeoffs.decide(writeoffs.propose(debt, "无法追偿", [scan()], park.finance), True, park.leader)
     awaiting = select(Receivable.id).where(levels.due_clause(TODAY))
     assert db.session.scalars(awaiting).all() == []
     with pytest.raises(ReceivablesError, match="paid or not this debtor's"):
@@ -162,7 +158,7 @@ def test_the_campaign_counts_written_off_apart_from_collected(park, debt):
 
 
 def test_a_refused_write_off_changes_no_balance(park, debt):
-    proposal = writeoffs.propose(debt, "理由不足", [], park.finance)
+    proposal = writeoffs.propose(debt, "理由不足", [scan()], park.finance)
     writeoffs.decide(proposal, False, park.leader)
     assert db.session.get(WriteOff, proposal.id).state == WriteOffState.REFUSED
     assert receivables_ledger.balance_of(debt) == 600_00
@@ -185,13 +181,19 @@ def test_a_refused_proposal_stores_nothing(park, debt, setup, reason, message):
     if setup == "paid":
         pay(park, debt.debtor, 600_00, [debt.id], "R-2")
     elif setup in ("written_off", "waiting"):
-        first = writeoffs.propose(debt, "首次申请", [], park.finance)
+        first = writeoffs.propose(debt, "首次申请", [scan()], park.finance)
         if setup == "written_off":
             writeoffs.decide(first, True, park.leader)
     before = (count(WriteOff), count(Allocation), count(Attachment))
     with pytest.raises(ReceivablesError, match=message):
         writeoffs.propose(debt, reason, [scan()], park.finance)
     assert (count(WriteOff), count(Allocation), count(Attachment)) == before
+
+
+def test_a_proposal_without_a_scan_is_refused_and_stores_nothing(park, debt):
+    with pytest.raises(ReceivablesError, match="Attach at least one scan"):
+        writeoffs.propose(debt, "债务人已注销", [], park.finance)
+    assert (count(WriteOff), count(Attachment)) == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +213,7 @@ def test_a_bad_scan_refuses_the_proposal(app, park, debt, upload, message):
 
 def test_the_proposer_never_approves_and_finance_cannot(park, debt, make_user):
     boss = make_user("boss", ["finance", "leader"], all_sites=True)
-    proposal = writeoffs.propose(debt, "债务人已注销", [], boss)
+    proposal = writeoffs.propose(debt, "债务人已注销", [scan()], boss)
     with pytest.raises(ReceivablesError, match="You proposed this write-off"):
         writeoffs.decide(proposal, True, boss)
     with pytest.raises(ReceivablesError, match="A leader decides"):
@@ -221,7 +223,7 @@ def test_the_proposer_never_approves_and_finance_cannot(park, debt, make_user):
 
 
 def test_two_leaders_at_once_the_second_is_refused(park, debt, leader2):
-    proposal = writeoffs.propose(debt, "债务人已注销", [], park.finance)
+    proposal = writeoffs.propose(debt, "债务人已注销", [scan()], park.finance)
     writeoffs.decide(proposal, True, park.leader)
     # The second leader's page still showed it waiting; her decision changes nothing.
     with pytest.raises(ReceivablesError, match="decided already"):
@@ -235,7 +237,9 @@ def test_rent_written_off_is_not_rent_collected(app, park, make_debtor, make_rec
     debtor = make_debtor("濮上园游船队")
     rent = make_receivable(debtor, 1_000_00, due_on=TODAY.replace(day=1))
     pay(park, debtor, 250_00, [rent.id], "R-9")
-    writeoffs.decide(writeoffs.propose(rent, "经营者死亡", [], park.finance), True, park.leader)
+    writeoffs.decide(
+        writeoffs.propose(rent, "经营者死亡", [scan()], park.finance), True, park.leader
+    )
     found = {i.name: i for i in registry(app).indicators}
     with app.test_request_context(), force_locale("en"):
         text, good = found["receivables.rent_collected"].compute(frozenset({park.psy.id}))
@@ -243,7 +247,7 @@ def test_rent_written_off_is_not_rent_collected(app, park, make_debtor, make_rec
 
 
 def test_two_leaders_approving_at_once_the_second_hears_it_was_decided(park, debt, leader2):
-    proposal = writeoffs.propose(debt, "债务人已注销", [], park.finance)
+    proposal = writeoffs.propose(debt, "债务人已注销", [scan()], park.finance)
     writeoffs.decide(proposal, True, park.leader)
     # The first approval closed the balance: the second hears why, not "nothing is owed".
     with pytest.raises(ReceivablesError, match="This write-off was decided already"):
