@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from flask import current_app
+from flask import current_app, flash
 from werkzeug.datastructures import FileStorage
 
 from parkops.tabular import too_large
@@ -24,6 +24,12 @@ class Imported(Generic[T]):
 
     result: T | None = None
     problems: list[str] = field(default_factory=list)
+
+    def flashed(self) -> T | None:
+        """Flash the problems as errors (pages that show the result themselves); the result."""
+        for problem in self.problems:
+            flash(problem, "error")
+        return self.result
 
 
 def run_import(

@@ -1,6 +1,6 @@
 """The register as a spreadsheet: export of the filtered list, import of a file."""
 
-from flask import flash, render_template, request
+from flask import render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -35,13 +35,10 @@ def import_():
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        imported = run_import(
+        result = run_import(
             form.file.data,
             lambda name, data: imports.import_file(name, data, current_user),
             FacilityError,
-        )
-        result = imported.result
-        for problem in imported.problems:
-            flash(problem, "error")
+        ).flashed()
     status = 422 if request.method == "POST" and result is None else 200
     return render_template("facilities/imports/import.html", form=form, result=result), status

@@ -1,6 +1,6 @@
 """Zones and roster as a spreadsheet: the export (.csv/.xlsx) and the import page."""
 
-from flask import Response, flash, render_template, request
+from flask import Response, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -52,14 +52,11 @@ def import_zones():
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        imported = run_import(
+        result = run_import(
             form.file.data,
             lambda name, data: imports.import_file(name, data, current_user),
             GreeningError,
-        )
-        result = imported.result
-        for problem in imported.problems:
-            flash(problem, "error")
+        ).flashed()
     failed = request.method == "POST" and (result is None or bool(result.errors))
     return render_template(
         "greening/zones/import.html", form=form, result=result

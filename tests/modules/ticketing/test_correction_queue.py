@@ -2,30 +2,21 @@
 (no query per row)."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from modules.ticketing import corrections
-from modules.ticketing.models import Payment, SaleStatus
 
-from .test_correction_serials import signed_day_missing_5002
+from .test_correction_serials import adjustment, signed_day_missing_5002
 
 pytestmark = pytest.mark.usefixtures("english")
 
 REASON = "Sold and not exported; booked by a correction."
 
 
-def sale(world, seller, serial: int):
-    return corrections.SaleAdjustment(
-        office=world.office,
-        product=world.zoo_ticket,
-        payment=Payment.CASH,
-        status=SaleStatus.SOLD,
-        quantity=1,
-        amount_fen=6000,
-        seller=seller,
-        serials=(serial, serial),
-    )
+def sale(world, seller, serial: int) -> corrections.SaleAdjustment:
+    return replace(adjustment(world, (serial, serial)), seller=seller)
 
 
 def _queue(client, count_queries) -> tuple[list[str], int]:
