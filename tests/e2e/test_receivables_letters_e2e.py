@@ -113,3 +113,23 @@ def test_finance_issues_a_dunning_notice_and_reads_back_the_docx_and_the_aging(
     total = next(row for row in rows if row[0] == "合计")
     assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in total[1:]] == shown
     assert shown[-1] == sum(shown[:-1])
+
+
+def test_a_letter_fits_a_phone_and_leads_back_to_its_debtor(
+    phone, sign_in, screenshot, live_server
+):
+    """The tester's finding: 406 px wide at 390 px, and no way back to the debtor."""
+    page = phone
+    with live_server.app.app_context():
+        letter_id, debtor_id = db.session.execute(
+            select(Letter.id, Letter.debtor_id).order_by(Letter.id).limit(1)
+        ).one()
+    sign_in(page, "finance")
+    page.goto(f"/receivables/letters/{letter_id}")
+    expect(page.locator("h1.doc-title")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "letter-phone")
+    ARTIFACTS.mkdir(exist_ok=True)  # printed from the phone: still the A4 layout
+    page.pdf(path=ARTIFACTS / "letter-from-phone.pdf", format="A4", print_background=True)
+    page.locator("#back-to-debtor").click()
+    expect(page).to_have_url(re.compile(rf"/receivables/debtors/{debtor_id}$"))
