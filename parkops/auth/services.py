@@ -1,5 +1,6 @@
 """Signing in (throttled across worker processes), signing out, one's own password."""
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -110,5 +111,25 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
+DEMO_KEY = "demo"
+DEMO_RECHECK_SECONDS = 30.0
+
+
 def is_demo() -> bool:
-    return db.session.get(Setting, "demo") is not None
+    """Whether the demo data is loaded: every page's DEMO banner asks, so the answer is
+    kept per process (app) instead of a statement per page.
+
+    ``parkops demo`` sets the flag, often in another process, and nothing ever removes
+    it: once seen it is kept for good; until then it is read again at most every
+    DEMO_RECHECK_SECONDS, and at once here after ``mark_demo``."""
+    kept = current_app.extensions.setdefault("parkops_demo", {"value": False, "until": 0.0})
+    if not kept["value"] and kept["until"] <= time.monotonic():
+        kept["value"] = db.session.get(Setting, DEMO_KEY) is not None
+        kept["until"] = time.monotonic() + DEMO_RECHECK_SECONDS
+    return kept["value"]
+
+
+def mark_demo() -> None:
+    """Record that the demo data is loaded (``parkops demo``); the caller commits."""
+    db.session.add(Setting(key=DEMO_KEY, value="1"))
+    current_app.extensions["parkops_demo"] = {"value": True, "until": 0.0}
