@@ -35,3 +35,25 @@ def test_the_banner_shows_once_another_process_loads_the_demo(
     with count_queries() as q:  # set for good: never read again
         assert BANNER in client.get("/login").get_data(as_text=True)
     assert not _reads_demo_flag(q.statements)
+
+
+def _nav(page: str) -> str:
+    return page.split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_kept_navigation_follows_the_page_and_the_language(app, make_user, login):
+    boss, other = app.test_client(), app.test_client()
+    login(make_user("boss", ["admin"], all_sites=True), test_client=boss)
+    login(make_user("boss2", ["admin"], all_sites=True), test_client=other)
+    boss.post("/language/en")
+
+    audit = _nav(boss.get("/audit/").text)
+    assert '<a href="/audit/" aria-current="page">Audit log</a>' in audit
+    assert '<a href="/admin/users">Administration</a>' in audit
+    users = _nav(boss.get("/admin/users").text)
+    assert '<a href="/admin/users" aria-current="page">Administration</a>' in users
+    assert '<a href="/audit/">Audit log</a>' in users
+
+    # The same roles in the other language: that language's labels, not the kept English.
+    other.post("/language/zh")
+    assert ">Audit log<" not in _nav(other.get("/audit/").text)
