@@ -8,7 +8,7 @@ the same with 200,000 orders as with 200: the composite indexes on
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Row, Select, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from modules.facilities.models import (
@@ -138,9 +138,20 @@ def facility_query(f: FacilityFilter) -> Select:
     return q.order_by(Facility.site_id, Facility.code)
 
 
-def recent_orders(facility_id: int, open_only: bool, limit: int = 5) -> list[RepairOrder]:
-    q = select(RepairOrder).where(RepairOrder.facility_id == facility_id)
+def recent_orders(facility_id: int, open_only: bool, limit: int = 5) -> list[Row]:
+    """A facility's latest open (or closed) orders, newest first, as its page shows them:
+    rows of (id, state, priority, description, deadline_at UTC, closed_at UTC), not
+    orders, which would bring their facility with its site and type joined. The
+    (facility_id, state) index reads only this facility's orders."""
+    q = select(
+        RepairOrder.id,
+        RepairOrder.state,
+        RepairOrder.priority,
+        RepairOrder.description,
+        RepairOrder.deadline_at,
+        RepairOrder.closed_at,
+    ).where(RepairOrder.facility_id == facility_id)
     q = q.where(
         RepairOrder.state.in_(OPEN_STATES) if open_only else RepairOrder.state.not_in(OPEN_STATES)
     )
-    return list(db.session.scalars(q.order_by(RepairOrder.id.desc()).limit(limit)))
+    return list(db.session.execute(q.order_by(RepairOrder.id.desc()).limit(limit)))

@@ -56,6 +56,56 @@ def facility_by_token(token: str) -> Facility | None:
     return db.session.scalar(select(Facility).where(Facility.token == token))
 
 
+@dataclass(frozen=True)
+class ScanLabel:
+    """What a label's visitor page shows of its facility: a row, not a Facility (no ORM
+    object, nor its joined site and type, is built for the most frequent page)."""
+
+    id: int
+    site_id: int
+    code: str
+    name: str
+    status: FacilityStatus
+    token: str
+    site_name: str
+    type_code: str
+
+    @classmethod
+    def of(cls, facility: Facility) -> "ScanLabel":
+        return cls(
+            facility.id,
+            facility.site_id,
+            facility.code,
+            facility.name,
+            facility.status,
+            facility.token,
+            facility.site.name,
+            facility.type.code,
+        )
+
+
+def label_by_token(token: str) -> ScanLabel | None:
+    """The facility of a label's token as the visitor page shows it; one statement."""
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return None
+    row = db.session.execute(
+        select(
+            Facility.id,
+            Facility.site_id,
+            Facility.code,
+            Facility.name,
+            Facility.status,
+            Facility.token,
+            Site.name,
+            FacilityType.code,
+        )
+        .join(Site, Site.id == Facility.site_id)
+        .join(FacilityType, FacilityType.id == Facility.type_id)
+        .where(Facility.token == token)
+    ).first()
+    return ScanLabel(*row) if row else None
+
+
 # --- types and squad leads -------------------------------------------------------------
 
 

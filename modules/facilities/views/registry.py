@@ -46,7 +46,7 @@ def facility_filter() -> queries.FacilityFilter:
 
 def _report_form(facility: Facility) -> ReportForm:
     form = ReportForm(formdata=None)
-    form.category.choices = reports.category_choices(facility)
+    form.category.choices = reports.category_choices(facility.type.code)
     return form
 
 
