@@ -57,3 +57,11 @@ def test_the_kept_navigation_follows_the_page_and_the_language(app, make_user, l
     # The same roles in the other language: that language's labels, not the kept English.
     other.post("/language/zh")
     assert ">Audit log<" not in _nav(other.get("/audit/").text)
+
+
+def test_a_visitors_next_page_sets_no_cookie(client):
+    first = client.get("/login")
+    assert "session=" in first.headers.get("Set-Cookie", "")  # the CSRF token's session
+    again = client.get("/login")
+    assert again.status_code == 200
+    assert again.headers.getlist("Set-Cookie") == []
