@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.datastructures import FileStorage
 
 from modules.facilities.errors import FacilityError
@@ -84,25 +84,29 @@ class ScanLabel:
         )
 
 
+# Built once: composing the statement anew cost as much as running it.
+_LABEL_BY_TOKEN = (
+    select(
+        Facility.id,
+        Facility.site_id,
+        Facility.code,
+        Facility.name,
+        Facility.status,
+        Facility.token,
+        Site.name,
+        FacilityType.code,
+    )
+    .join(Site, Site.id == Facility.site_id)
+    .join(FacilityType, FacilityType.id == Facility.type_id)
+    .where(Facility.token == bindparam("token"))
+)
+
+
 def label_by_token(token: str) -> ScanLabel | None:
     """The facility of a label's token as the visitor page shows it; one statement."""
     if not TOKEN_PATTERN.fullmatch(token or ""):
         return None
-    row = db.session.execute(
-        select(
-            Facility.id,
-            Facility.site_id,
-            Facility.code,
-            Facility.name,
-            Facility.status,
-            Facility.token,
-            Site.name,
-            FacilityType.code,
-        )
-        .join(Site, Site.id == Facility.site_id)
-        .join(FacilityType, FacilityType.id == Facility.type_id)
-        .where(Facility.token == token)
-    ).first()
+    row = db.session.execute(_LABEL_BY_TOKEN, {"token": token}).first()
     return ScanLabel(*row) if row else None
 
 

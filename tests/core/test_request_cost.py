@@ -2,6 +2,7 @@
 read per page, and still shows once another process (``parkops demo``) sets it."""
 
 from parkops.auth import services
+from parkops.auth.login import SEEN, SEEN_EVERY
 from parkops.auth.models import Setting
 from parkops.extensions import db
 
@@ -65,3 +66,16 @@ def test_a_visitors_next_page_sets_no_cookie(client):
     again = client.get("/login")
     assert again.status_code == 200
     assert again.headers.getlist("Set-Cookie") == []
+
+
+def test_a_signed_in_users_next_page_sets_no_cookie(client, make_user, login):
+    login(make_user("office1", ["office"]))
+    assert client.get("/").status_code == 200
+    again = client.get("/")
+    assert again.status_code == 200
+    assert again.headers.getlist("Set-Cookie") == []
+    # A minute on, the idle clock moves and the cookie is written again: its expiry slides.
+    with client.session_transaction() as session:
+        session[SEEN] -= SEEN_EVERY + 1
+    later = client.get("/")
+    assert any(c.startswith("session=") for c in later.headers.getlist("Set-Cookie"))
