@@ -53,7 +53,10 @@ def scan_url(facility: Facility) -> str:
 def facility_by_token(token: str) -> Facility | None:
     if not TOKEN_PATTERN.fullmatch(token or ""):
         return None  # not one we could have issued: no need to ask the database
-    return db.session.scalar(select(Facility).where(Facility.token == token))
+    return db.session.scalar(_FACILITY_BY_TOKEN, {"token": token})
+
+
+_FACILITY_BY_TOKEN = select(Facility).where(Facility.token == bindparam("token"))
 
 
 @dataclass(frozen=True)
