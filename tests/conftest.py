@@ -196,7 +196,13 @@ def login(client):
 
 @pytest.fixture
 def count_queries(app):
-    """``with count_queries() as q: …``; then ``q.count`` is the number of statements run."""
+    """``with count_queries() as q: …``; then ``q.count`` is the number of statements run
+    (``q.statements`` their SQL).
+
+    What every page runs besides its own: for a signed-in user, the account (one
+    primary-key get, roles and sites joined) and the top bar's unread count; nothing for
+    a visitor. The DEMO flag is read on an app's first page only (kept per process, see
+    ``parkops.auth.services.is_demo``): count a page after one warm-up request."""
 
     class Counter:
         count = 0
