@@ -1,6 +1,5 @@
 """Signing in (throttled across worker processes), signing out, one's own password."""
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -112,24 +111,24 @@ def set_locale(user: User, locale: str) -> None:
 
 
 DEMO_KEY = "demo"
-DEMO_RECHECK_SECONDS = 30.0
 
 
 def is_demo() -> bool:
-    """Whether the demo data is loaded: every page's DEMO banner asks, so the answer is
-    kept per process (app) instead of a statement per page.
+    """Whether the demo data is loaded: every page's DEMO banner asks, so it is read once
+    per process (app) instead of a statement per page.
 
-    ``parkops demo`` sets the flag, often in another process, and nothing ever removes
-    it: once seen it is kept for good; until then it is read again at most every
-    DEMO_RECHECK_SECONDS, and at once here after ``mark_demo``."""
-    kept = current_app.extensions.setdefault("parkops_demo", {"value": False, "until": 0.0})
-    if not kept["value"] and kept["until"] <= time.monotonic():
-        kept["value"] = db.session.get(Setting, DEMO_KEY) is not None
-        kept["until"] = time.monotonic() + DEMO_RECHECK_SECONDS
-    return kept["value"]
+    Only ``parkops demo`` sets the flag and nothing removes it. Run in this process
+    (``mark_demo``), it shows at once; run beside a serving process, that process shows the
+    banner from its next start (demo data is loaded before serving it)."""
+    kept = current_app.extensions.get("parkops_demo")
+    if kept is None:
+        kept = current_app.extensions["parkops_demo"] = (
+            db.session.get(Setting, DEMO_KEY) is not None
+        )
+    return kept
 
 
 def mark_demo() -> None:
     """Record that the demo data is loaded (``parkops demo``); the caller commits."""
     db.session.add(Setting(key=DEMO_KEY, value="1"))
-    current_app.extensions["parkops_demo"] = {"value": True, "until": 0.0}
+    current_app.extensions["parkops_demo"] = True

@@ -216,7 +216,6 @@ def test_registry_list_query_count_does_not_grow(
     for _ in range(3):
         make_facility()
     as_user(park.office)
-    client.get("/facilities/")  # the first page warms per-process caches (the demo flag)
     db.session.expire_all()
     with count_queries() as few:
         client.get("/facilities/")
