@@ -108,6 +108,10 @@ def finish(config: dict, instance_path: str) -> None:
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     # The browser forgets the cookie after the idle time too; the server checks it anyway.
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["SESSION_IDLE_MINUTES"]))
+    # A signed-in session is written when it changes, at least once a minute of use (the
+    # idle clock, parkops.auth.login), which moves its expiry on: signing it again with
+    # every response only costs time.
+    config["SESSION_REFRESH_EACH_REQUEST"] = False
     config["MAX_CONTENT_LENGTH"] = max(
         int(config["UPLOAD_MAX_BYTES"]) * 4, int(config["PHOTO_MAX_BYTES"]) * 2
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from parkops import audit
 from parkops.auth.models import Department, Setting, Site, User
+from parkops.auth.services import DEMO_KEY, mark_demo
 from parkops.extensions import db
 from parkops.rectification import demo as ledger_demo
 from parkops.registry import registry
@@ -42,7 +43,7 @@ HOME_SITE = {"crew": "PSY", "gardener": "PSY", "assessor": "PSY", "cashier": "ZY
 
 def load() -> bool:
     """Load the demo data once; returns False when it was already there."""
-    if db.session.get(Setting, "demo") is not None:
+    if db.session.get(Setting, DEMO_KEY) is not None:  # the database's word, not a kept one
         return False
     sites = {code: Site(code=code, name=name) for code, name in SITES}
     departments = {name: Department(name=name) for name in DEPARTMENTS}
@@ -50,7 +51,7 @@ def load() -> bool:
     users = _accounts(sites, departments)
     db.session.flush()
     ledger_demo.load(users, departments, business_day())
-    db.session.add(Setting(key="demo", value="1"))
+    mark_demo()
     audit.record("demo.loaded", "installation", None, {})
     db.session.commit()
     for spec in registry(current_app).specs:

@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
+from markupsafe import Markup
 
 from parkops import idempotency, labels
 from parkops.auth.services import is_demo
@@ -15,9 +16,39 @@ from parkops.timeutil import business_day
 
 
 def _nav():
+    """The main navigation's entries the signed-in user may open (the registry's order);
+    worked out once per set of roles, which is all that decides them."""
     if not current_user.is_authenticated:
         return []
-    return [e for e in registry(current_app).nav if holds_any(current_user, e.permission)]
+    roles = frozenset(current_user.roles)
+    kept = current_app.extensions.setdefault("parkops_nav", {})
+    if roles not in kept:
+        entries = registry(current_app).nav
+        kept[roles] = [e for e in entries if holds_any(current_user, e.permission)]
+    return kept[roles]
+
+
+def _main_nav() -> Markup:
+    """The top bar's links, the current page's marked: HTML built once per (roles,
+    language, URL root, current entry) and kept for the process, not per page."""
+    entries = _nav()
+    current = current_nav_entry(entries, request.endpoint)
+    key = (
+        frozenset(current_user.roles) if entries else None,
+        str(get_locale()),
+        request.script_root,
+        current.endpoint if current else None,
+    )
+    kept = current_app.extensions.setdefault("parkops_nav_html", {})
+    if key not in kept:
+        marked = Markup(' aria-current="page"')
+        kept[key] = Markup("\n").join(
+            Markup('<a href="{}"{}>{}</a>').format(
+                url_for(e.endpoint), marked if e is current else "", e.label
+            )
+            for e in entries
+        )
+    return kept[key]
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -92,6 +123,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["label"] = labels.label
     app.jinja_env.globals.update(
         nav_entries=_nav,
+        main_nav=_main_nav,
         current_nav_entry=current_nav_entry,
         subnav_entries=_subnav,
         module_assets=lambda: registry(current_app).assets,

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from parkops import create_app
 from parkops.auth.models import Site, User
+from parkops.auth.services import is_demo
 from parkops.extensions import db
 from parkops.rectification.services import load_notice
 
@@ -116,6 +117,8 @@ def make_app(_schema, database_url, tmp_path):
         overrides.setdefault("AUDIT_MARK_PATH", str(tmp_path / "audit_mark.json"))
         app = create_app(_config(tmp_path / f"instance{len(built)}", database_url, **overrides))
         app.test_client_class = CleanGlobalsClient
+        with app.app_context():
+            is_demo()  # read once per process, as a server's first page does
         built.append(app)
         return app
 
@@ -196,7 +199,13 @@ def login(client):
 
 @pytest.fixture
 def count_queries(app):
-    """``with count_queries() as q: …``; then ``q.count`` is the number of statements run."""
+    """``with count_queries() as q: …``; then ``q.count`` is the number of statements run
+    (``q.statements`` their SQL).
+
+    What every page runs besides its own: for a signed-in user, the account (one
+    primary-key get, roles and sites joined) and the top bar's unread count; nothing for
+    a visitor. The DEMO flag is read once per process (``parkops.auth.services.is_demo``):
+    ``make_app`` reads it as the app is built, so no counted page does."""
 
     class Counter:
         count = 0

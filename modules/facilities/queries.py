@@ -8,13 +8,14 @@ the same with 200,000 orders as with 200: the composite indexes on
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Row, Select, bindparam, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from modules.facilities.models import (
     OPEN_STATES,
     Facility,
     FacilityStatus,
+    Inspection,
     OrderState,
     Priority,
     RepairOrder,
@@ -138,9 +139,47 @@ def facility_query(f: FacilityFilter) -> Select:
     return q.order_by(Facility.site_id, Facility.code)
 
 
-def recent_orders(facility_id: int, open_only: bool, limit: int = 5) -> list[RepairOrder]:
-    q = select(RepairOrder).where(RepairOrder.facility_id == facility_id)
-    q = q.where(
-        RepairOrder.state.in_(OPEN_STATES) if open_only else RepairOrder.state.not_in(OPEN_STATES)
+# The facility page's statements, built once (composing them per request cost as much as
+# running them): a facility's latest open or closed orders and inspections, newest first.
+_ORDER_COLUMNS = (
+    RepairOrder.id,
+    RepairOrder.state,
+    RepairOrder.priority,
+    RepairOrder.description,
+    RepairOrder.deadline_at,
+    RepairOrder.closed_at,
+)
+_RECENT_ORDERS = {
+    open_only: select(*_ORDER_COLUMNS)
+    .where(
+        RepairOrder.facility_id == bindparam("facility_id"),
+        RepairOrder.state.in_(OPEN_STATES) if open_only else RepairOrder.state.not_in(OPEN_STATES),
     )
-    return list(db.session.scalars(q.order_by(RepairOrder.id.desc()).limit(limit)))
+    .order_by(RepairOrder.id.desc())
+    .limit(bindparam("limit"))
+    for open_only in (True, False)
+}
+_RECENT_INSPECTIONS = (
+    select(Inspection.id, Inspection.at, Inspection.result, User.display_name)
+    .join(User, User.id == Inspection.inspector_id)
+    .where(Inspection.facility_id == bindparam("facility_id"))
+    .order_by(Inspection.at.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def recent_orders(facility_id: int, open_only: bool, limit: int = 5) -> list[Row]:
+    """A facility's latest open (or closed) orders, newest first, as its page shows them:
+    rows of (id, state, priority, description, deadline_at UTC, closed_at UTC), not
+    orders, which would bring their facility with its site and type joined. The
+    (facility_id, state) index reads only this facility's orders."""
+    params = {"facility_id": facility_id, "limit": limit}
+    return list(db.session.execute(_RECENT_ORDERS[open_only], params))
+
+
+def recent_inspections(facility_id: int, limit: int = 5) -> list[Row]:
+    """A facility's latest inspections, newest first: rows of (id, at UTC, result,
+    display_name of the inspector), not inspections, which would load each inspector as
+    a whole user with their roles and sites. Off the (facility_id, at) index, no sort."""
+    params = {"facility_id": facility_id, "limit": limit}
+    return list(db.session.execute(_RECENT_INSPECTIONS, params))

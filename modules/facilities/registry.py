@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.datastructures import FileStorage
 
 from modules.facilities.errors import FacilityError
@@ -53,7 +53,64 @@ def scan_url(facility: Facility) -> str:
 def facility_by_token(token: str) -> Facility | None:
     if not TOKEN_PATTERN.fullmatch(token or ""):
         return None  # not one we could have issued: no need to ask the database
-    return db.session.scalar(select(Facility).where(Facility.token == token))
+    return db.session.scalar(_FACILITY_BY_TOKEN, {"token": token})
+
+
+_FACILITY_BY_TOKEN = select(Facility).where(Facility.token == bindparam("token"))
+
+
+@dataclass(frozen=True)
+class ScanLabel:
+    """What a label's visitor page shows of its facility: a row, not a Facility (no ORM
+    object, nor its joined site and type, is built for the most frequent page)."""
+
+    id: int
+    site_id: int
+    code: str
+    name: str
+    status: FacilityStatus
+    token: str
+    site_name: str
+    type_code: str
+
+    @classmethod
+    def of(cls, facility: Facility) -> "ScanLabel":
+        return cls(
+            facility.id,
+            facility.site_id,
+            facility.code,
+            facility.name,
+            facility.status,
+            facility.token,
+            facility.site.name,
+            facility.type.code,
+        )
+
+
+# Built once: composing the statement anew cost as much as running it.
+_LABEL_BY_TOKEN = (
+    select(
+        Facility.id,
+        Facility.site_id,
+        Facility.code,
+        Facility.name,
+        Facility.status,
+        Facility.token,
+        Site.name,
+        FacilityType.code,
+    )
+    .join(Site, Site.id == Facility.site_id)
+    .join(FacilityType, FacilityType.id == Facility.type_id)
+    .where(Facility.token == bindparam("token"))
+)
+
+
+def label_by_token(token: str) -> ScanLabel | None:
+    """The facility of a label's token as the visitor page shows it; one statement."""
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return None
+    row = db.session.execute(_LABEL_BY_TOKEN, {"token": token}).first()
+    return ScanLabel(*row) if row else None
 
 
 # --- types and squad leads -------------------------------------------------------------

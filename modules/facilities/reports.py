@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
@@ -89,10 +89,17 @@ TYPE_FAULTS = {
 }
 
 
-def category_choices(facility: Facility) -> list[tuple[str, object]]:
-    """The fault buttons for ``facility``: (value, label), its type's usual fault first."""
-    first = TYPE_FAULTS.get(facility.type.code)
-    return sorted(CATEGORY_CHOICES, key=lambda choice: choice[0] != first)  # a stable sort
+def category_choices(type_code: str) -> list[tuple[str, str]]:
+    """The fault buttons for a facility of type ``type_code``: (value, label in the
+    request's language), its type's usual fault first. Kept per (usual fault, language):
+    a lazy label would look its translation up again on every page."""
+    first = TYPE_FAULTS.get(type_code)
+    key = (first, str(get_locale()))
+    kept = current_app.extensions.setdefault("facilities_category_choices", {})
+    if key not in kept:
+        ordered = sorted(CATEGORY_CHOICES, key=lambda choice: choice[0] != first)  # stable
+        kept[key] = [(value, str(label)) for value, label in ordered]
+    return kept[key]
 
 
 # A report joins an order only while the crew is still on it: once marked repaired,

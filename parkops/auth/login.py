@@ -25,6 +25,7 @@ from parkops.extensions import db, login
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.language", "static"}
 SEEN = "seen"  # session key: UTC epoch seconds of the last request
 SEEN_EVERY = 60  # seconds; refreshing it less often spares a new cookie on every request
+WITH_ROLES_AND_SITES = (joinedload(User.role_rows), joinedload(User.sites))  # built once
 
 
 @login.user_loader
@@ -33,9 +34,7 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     # One statement: the account with its roles and sites joined, not three.
-    user = db.session.get(
-        User, int(user_id), options=[joinedload(User.role_rows), joinedload(User.sites)]
-    )
+    user = db.session.get(User, int(user_id), options=WITH_ROLES_AND_SITES)
     # A deactivated account, a session opened before the password changed or
     # before the user signed out, ends here.
     if user is None or not user.active or not hmac.compare_digest(token, user.session_token):

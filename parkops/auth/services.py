@@ -110,5 +110,25 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
+DEMO_KEY = "demo"
+
+
 def is_demo() -> bool:
-    return db.session.get(Setting, "demo") is not None
+    """Whether the demo data is loaded: every page's DEMO banner asks, so it is read once
+    per process (app) instead of a statement per page.
+
+    Only ``parkops demo`` sets the flag and nothing removes it. Run in this process
+    (``mark_demo``), it shows at once; run beside a serving process, that process shows the
+    banner from its next start (demo data is loaded before serving it)."""
+    kept = current_app.extensions.get("parkops_demo")
+    if kept is None:
+        kept = current_app.extensions["parkops_demo"] = (
+            db.session.get(Setting, DEMO_KEY) is not None
+        )
+    return kept
+
+
+def mark_demo() -> None:
+    """Record that the demo data is loaded (``parkops demo``); the caller commits."""
+    db.session.add(Setting(key=DEMO_KEY, value="1"))
+    current_app.extensions["parkops_demo"] = True

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from modules.facilities import queries, registry, reports
 from modules.facilities.errors import FacilityError
 from modules.facilities.forms import FacilityForm, ReportForm, SquadLeadForm, TypeForm
-from modules.facilities.models import Facility, FacilityStatus, FacilityType, Inspection
+from modules.facilities.models import Facility, FacilityStatus, FacilityType
 from modules.facilities.views import bp, int_arg, uploads
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import Site, User
@@ -46,28 +46,18 @@ def facility_filter() -> queries.FacilityFilter:
 
 def _report_form(facility: Facility) -> ReportForm:
     form = ReportForm(formdata=None)
-    form.category.choices = reports.category_choices(facility)
+    form.category.choices = reports.category_choices(facility.type.code)
     return form
 
 
 def facility_page(facility: Facility):
     """A facility as the crew sees it: open orders, recent repairs and inspections."""
-    open_orders = queries.recent_orders(facility.id, open_only=True, limit=20)
-    # The columns shown only: an Inspection would load its inspector as a whole User,
-    # with their roles and sites (two more statements unless it is the reader).
-    inspections = db.session.execute(
-        select(Inspection.id, Inspection.at, Inspection.result, User.display_name)
-        .join(User, User.id == Inspection.inspector_id)
-        .where(Inspection.facility_id == facility.id)
-        .order_by(Inspection.at.desc())
-        .limit(5)
-    ).all()
     return render_template(
         "facilities/registry/facility.html",
         facility=facility,
-        open_orders=open_orders,
+        open_orders=queries.recent_orders(facility.id, open_only=True, limit=20),
         repairs=queries.recent_orders(facility.id, open_only=False),
-        inspections=inspections,
+        inspections=queries.recent_inspections(facility.id),
         report_form=_report_form(facility),
         now=utcnow(),
         today=business_day(),

@@ -24,18 +24,21 @@ from parkops.auth.access import get_for_site, public, require
 from parkops.extensions import db
 
 
-def _crew_may_see(facility: Facility) -> bool:
-    return (
-        current_user.is_authenticated
-        and current_user.can("facilities.view")
-        and current_user.can_see_site(facility.site_id)
-    )
+def _crew_page(token: str):
+    """The facility page when a signed-in crew member of its site scans the label, else
+    None; one statement, and none for anyone who may not see facilities at all."""
+    if not (current_user.is_authenticated and current_user.can("facilities.view")):
+        return None
+    facility = registry.facility_by_token(token)
+    if facility is None or not current_user.can_see_site(facility.site_id):
+        return None
+    return facility_page(facility)
 
 
-def _visitor_page(facility: Facility, form, status: int = 200, error: str | None = None):
+def _visitor_page(label: registry.ScanLabel, form, status: int = 200, error: str | None = None):
     return render_template(
         "facilities/reports/visitor.html",
-        facility=facility,
+        facility=label,
         form=form,
         error=error,
         photo_lost=_photo_sent("photo"),
@@ -51,13 +54,14 @@ def _photo_sent(name: str) -> bool:
 @bp.route("/q/<token>", methods=["GET", "POST"])
 @public
 def scan(token: str):
-    facility = registry.facility_by_token(token)
-    if facility is None:
+    crew = _crew_page(token) if request.method == "GET" else None
+    if crew is not None:
+        return crew
+    label = registry.label_by_token(token)
+    if label is None:
         return render_template("facilities/reports/unknown_label.html"), 404
-    if request.method == "GET" and _crew_may_see(facility):
-        return facility_page(facility)
     form = VisitorReportForm()
-    form.category.choices = reports.category_choices(facility)
+    form.category.choices = reports.category_choices(label.type_code)
     if form.validate_on_submit():
         again = repeat()
         if again:
@@ -65,7 +69,7 @@ def scan(token: str):
         photos = uploads("photo")
         try:
             outcome = reports.visitor_report(
-                facility,
+                db.session.get(Facility, label.id),
                 FaultCategory(form.category.data),
                 form.description.data or "",
                 photos[0] if photos else None,
@@ -74,7 +78,7 @@ def scan(token: str):
                 request.form.get(idempotency.FIELD),
             )
         except reports.RateLimited as exc:
-            return _visitor_page(facility, form, 429, str(exc))
+            return _visitor_page(label, form, 429, str(exc))
         except FacilityError as exc:
             form.photo.errors = [str(exc)]
         else:
@@ -82,7 +86,7 @@ def scan(token: str):
             return redirect(
                 url_for("facilities.scan_thanks", token=token, reference=reference), 303
             )
-    return _visitor_page(facility, form, 422 if request.method == "POST" else 200)
+    return _visitor_page(label, form, 422 if request.method == "POST" else 200)
 
 
 def _report_by_reference(text: str) -> VisitorReport | None:
@@ -130,7 +134,7 @@ def report_status():
 def report(facility_id: int):
     facility = facility_or_404(facility_id)
     form = ReportForm()
-    form.category.choices = reports.category_choices(facility)
+    form.category.choices = reports.category_choices(facility.type.code)
     if form.validate_on_submit():
         again = repeat()
         if again:
