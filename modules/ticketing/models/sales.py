@@ -73,6 +73,16 @@ class SalesLine(Base):
             sqlite_where=text("issue_id IS NOT NULL"),
             postgresql_where=text("issue_id IS NOT NULL"),
         ),
+        # The lines of a shift that name a serial (few: printed tickets), for the day's
+        # sold-twice check; small like the issue index above.
+        Index(
+            "ix_tkt_sales_lines_shift_serial",
+            "shift_id",
+            "product_id",
+            "serial",
+            sqlite_where=text("serial IS NOT NULL"),
+            postgresql_where=text("serial IS NOT NULL"),
+        ),
         # A serial is sold once.
         Index(
             "uq_tkt_sales_lines_sold_serial",
