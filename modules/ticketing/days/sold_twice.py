@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import and_, exists, select, union
 from sqlalchemy.orm import aliased
 
-from modules.ticketing.days.flags import Flag, spans
+from modules.ticketing.days.flags import Flag, serial_line_ids, spans
 from modules.ticketing.models import (
     SalesLine,
     SaleStatus,
@@ -81,13 +81,9 @@ def sold_twice_query(shift_ids: list[int]):
             )
         )
 
-    # The day's lines that name a serial, as ids from the covering partial index: asked
-    # directly, SQLite walks every line of the shifts through the plain shift index.
-    serial_lines = select(by_line.id).where(
-        by_line.shift_id.in_(shift_ids), by_line.serial.is_not(None)
-    )
     both = union(
-        half(SalesLine.id.in_(serial_lines)), half(StockIssue.shift_id.in_(shift_ids))
+        half(SalesLine.id.in_(serial_line_ids(shift_ids))),
+        half(StockIssue.shift_id.in_(shift_ids)),
     ).subquery()
     return select(both).order_by(both.c.line_shift, both.c.range_shift, both.c.serial)
 

@@ -23,6 +23,6 @@ def test_the_sold_twice_check_reads_the_days_serials_not_the_sites_lines(world):
     # the day's ranges from the (product, serial) index: no walk of the site's lines (a
     # year of them: 330 ms) nor of every line of the day's shifts.
     assert "ix_tkt_sales_lines_shift_serial" in plan, plan
-    assert "ix_tkt_sales_lines_site_day" not in plan, plan
+    assert "ix_tkt_sales_lines_day_figures" not in plan, plan
     assert "SCAN tkt_sales_lines" not in plan, plan
     assert "ix_tkt_sales_lines_shift_id " not in plan + " ", plan
