@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
-from modules.facilities.models import Facility, Inspection, InspectionResult
+from modules.facilities.models import (
+    Facility,
+    FacilityStatus,
+    FacilityType,
+    Inspection,
+    InspectionResult,
+)
 from modules.facilities.registry import remember
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -44,34 +50,44 @@ def _sites(column, site_ids: Iterable[int] | None):
 
 def coverage(site_ids: Iterable[int] | None, first: date, last: date) -> Coverage:
     """Coverage from day ``first`` to ``last`` (inclusive) at the given sites (None: all)."""
+    return coverages(site_ids, first, last)[1]
+
+
+def coverages(site_ids: Iterable[int] | None, first: date, last: date) -> tuple[Coverage, Coverage]:
+    """Coverage of day ``last`` alone and of ``first`` to ``last``, at the given sites (None:
+    all): one walk of the period's inspections and one count of what is still due (two
+    statements, whatever the period)."""
     site_ids = None if site_ids is None else list(site_ids)
     # Every site as ``IN (the sites)``, not ``IS NOT NULL``: the index on (site, day) is
     # then read one day range per site instead of whole (a million inspections: 100 ms).
     at_sites = Inspection.site_id.in_(select(Site.id) if site_ids is None else site_ids)
-    inspected = db.session.scalar(
-        select(func.count(func.distinct(Inspection.facility_id))).where(
+    on_last = case((Inspection.day == last, Inspection.facility_id))
+    on_day, in_period = db.session.execute(
+        select(
+            func.count(func.distinct(on_last)), func.count(func.distinct(Inspection.facility_id))
+        ).where(
             at_sites,
             Inspection.day >= first,
             Inspection.day <= last,
             Inspection.due_on <= Inspection.day,
         )
-    )
+    ).one()
     outstanding = db.session.scalar(
         select(func.count())
         .select_from(Facility)
         .where(_sites(Facility.site_id, site_ids), Facility.due_on <= last)
     )
-    return Coverage(inspected, inspected + outstanding)
+    return Coverage(on_day, on_day + outstanding), Coverage(in_period, in_period + outstanding)
 
 
 def today_coverage(site_ids, day: date | None = None) -> Coverage:
     day = day or business_day()
-    return coverage(site_ids, day, day)
+    return coverages(site_ids, day, day)[0]
 
 
 def week_coverage(site_ids, day: date | None = None) -> Coverage:
     day = day or business_day()
-    return coverage(site_ids, week_start(day), day)
+    return coverages(site_ids, week_start(day), day)[1]
 
 
 @dataclass
@@ -91,18 +107,59 @@ def due_by_area(site_ids, day: date) -> list[AreaCount]:
     return [AreaCount(*r) for r in rows]
 
 
-def due_list(
-    site_ids, day: date, site_id: int | None = None, area: str | None = None
-) -> list[Facility]:
-    """The first facilities due, by area, longest overdue first (ids first, then rows)."""
+@dataclass(frozen=True)
+class DueFacility:
+    """A row of the patrol's due list: what the page shows of a facility and its type."""
+
+    id: int
+    code: str
+    name: str
+    area: str
+    location: str
+    due_on: date  # local day
+    status: FacilityStatus
+    type_name: str
+    safety_critical: bool
+
+
+DUE_ORDER = (Facility.site_id, Facility.area, Facility.due_on, Facility.code)
+
+
+def due_ids_query(site_ids, day: date, site_id: int | None = None, area: str | None = None):
+    """The ids of the due list's page, in page order (a Select)."""
     q = select(Facility.id).where(_sites(Facility.site_id, site_ids), Facility.due_on <= day)
     if site_id:
         q = q.where(Facility.site_id == site_id)
     if area is not None:
         q = q.where(Facility.area == area)
-    order = (Facility.site_id, Facility.area, Facility.due_on, Facility.code)
-    ids = db.session.scalars(q.order_by(*order).limit(DUE_LIST_LIMIT)).all()
-    return list(db.session.scalars(select(Facility).where(Facility.id.in_(ids)).order_by(*order)))
+    return q.order_by(*DUE_ORDER).limit(DUE_LIST_LIMIT)
+
+
+def due_list(
+    site_ids, day: date, site_id: int | None = None, area: str | None = None
+) -> list[DueFacility]:
+    """The first DUE_LIST_LIMIT facilities due by ``day``, by site and area, longest overdue
+    first. Two statements: the page's ids from the covering index on (site, area, due_on,
+    code), walked in page order and stopped after a page however many are due (asked with
+    the rows, SQLite would rather sort every due facility), then those rows' columns."""
+    ids = db.session.scalars(due_ids_query(site_ids, day, site_id, area)).all()
+    rows = db.session.execute(
+        select(
+            Facility.id,
+            Facility.code,
+            Facility.name,
+            Facility.area,
+            Facility.location,
+            Facility.due_on,
+            Facility.status,
+            FacilityType.name,
+            FacilityType.safety_critical,
+        )
+        .join(FacilityType, FacilityType.id == Facility.type_id)
+        .where(Facility.id.in_(ids))
+        .order_by(*DUE_ORDER)
+    )
+    return [DueFacility(*row) for row in rows]
 
 
 # --- recording an inspection -------------------------------------------------------------

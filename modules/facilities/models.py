@@ -93,6 +93,8 @@ class Facility(Base):
     __table_args__ = (
         # The patrol's due list and the coverage figures: by site, what is due by a day.
         Index("ix_fac_facilities_site_due", "site_id", "due_on", "area", "code"),
+        # The due list in page order (site, area, longest overdue first): walked, not sorted.
+        Index("ix_fac_facilities_site_area_due", "site_id", "area", "due_on", "code"),
         Index("ix_fac_facilities_site_type_code", "site_id", "type_id", "code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

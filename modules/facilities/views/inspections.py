@@ -11,7 +11,7 @@ from modules.facilities.views.registry import facility_or_404, visible_sites
 from parkops import idempotency
 from parkops.auth.access import check_site, require
 from parkops.extensions import db
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, week_start
 
 
 @bp.route("/facilities/<int:facility_id>/inspect", methods=["POST"])
@@ -36,6 +36,7 @@ def patrol_view():
         check_site(site_id)
     area = request.args.get("area")
     scope = [site_id] if site_id else site_ids
+    today_cov, week_cov = inspections.coverages(scope, week_start(today), today)
     return render_template(
         "facilities/inspections/patrol.html",
         today=today,
@@ -45,8 +46,8 @@ def patrol_view():
         areas=inspections.due_by_area(scope, today),
         due=inspections.due_list(scope, today, area=area),
         limit=inspections.DUE_LIST_LIMIT,
-        today_cov=inspections.today_coverage(scope, today),
-        week_cov=inspections.week_coverage(scope, today),
+        today_cov=today_cov,
+        week_cov=week_cov,
     )
 
 

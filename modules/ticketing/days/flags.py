@@ -40,6 +40,15 @@ if TYPE_CHECKING:  # the figures import the flags
 SERIOUS = ("missing", "outside", "return-differs", "statement", "sold-twice")
 
 
+def serial_line_ids(shift_ids: list[int]):
+    """The ids of the shifts' lines that name a serial (a Select): read from the small
+    partial index of such lines; asked as a condition on the lines, SQLite walks every line
+    of the shifts (30,000 a day) through the plain shift index instead."""
+    return select(SalesLine.id).where(
+        SalesLine.shift_id.in_(shift_ids), SalesLine.serial.is_not(None)
+    )
+
+
 def is_serious(key: str) -> bool:
     """Whether the flag ``key`` (also one kept in a signed day's figures) is serious."""
     return key.split(":", 1)[0] in SERIOUS
@@ -213,8 +222,7 @@ def _serial_flags(shifts: list[Shift]) -> list[Flag]:
     for shift_id, serial in db.session.execute(
         select(SalesLine.shift_id, SalesLine.serial)
         .where(
-            SalesLine.shift_id.in_([s.id for s in closed]),
-            SalesLine.serial.is_not(None),
+            SalesLine.id.in_(serial_line_ids([s.id for s in closed])),
             SalesLine.status == SaleStatus.SOLD,
             ~covered,
         )

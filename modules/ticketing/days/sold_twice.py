@@ -6,10 +6,10 @@ other way. A serious flag on the day of either shift.
 """
 
 from flask_babel import ngettext
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, select, union
 from sqlalchemy.orm import aliased
 
-from modules.ticketing.days.flags import Flag, spans
+from modules.ticketing.days.flags import Flag, serial_line_ids, spans
 from modules.ticketing.models import (
     SalesLine,
     SaleStatus,
@@ -24,8 +24,16 @@ from parkops.auth.models import User
 from parkops.extensions import db
 
 
-def sold_twice_flags(day: TicketDay, shift_ids: list[int]) -> list[Flag]:
-    """(line's shift, range's shift) → the serials both count as sold; one query."""
+def sold_twice_query(shift_ids: list[int]):
+    """(line's shift, range's shift, serial, line's seller, range's seller) for every serial
+    both a sales line and another shift's range sold by count, where either shift is one of
+    ``shift_ids``, in that order (a Select).
+
+    Two halves, each bounded by the day and not by the years of lines: the day's shifts'
+    lines that name a serial (the small partial index on (shift, serial) of lines with a
+    serial), and the lines inside the day's shifts' ranges (the index on (product, serial),
+    a range each); UNION drops a pair both halves find (two shifts of the same day).
+    """
     by_line = aliased(SalesLine)
     range_shift = aliased(Shift)
     line_shift = aliased(Shift)
@@ -41,37 +49,48 @@ def sold_twice_flags(day: TicketDay, shift_ids: list[int]) -> list[Flag]:
         SerialVoid.serial == SalesLine.serial,
         SerialVoid.status == VoidStatus.APPROVED,
     )
-    rows = db.session.execute(
-        select(
-            SalesLine.shift_id,
-            StockIssue.shift_id,
-            SalesLine.serial,
-            line_seller.display_name,
-            range_seller.display_name,
+
+    def half(bound):
+        return (
+            select(
+                SalesLine.shift_id.label("line_shift"),
+                StockIssue.shift_id.label("range_shift"),
+                SalesLine.serial.label("serial"),
+                line_seller.display_name.label("line_name"),
+                range_seller.display_name.label("range_name"),
+            )
+            .join(
+                StockIssue,
+                and_(
+                    StockIssue.product_id == SalesLine.product_id,
+                    StockIssue.first_serial <= SalesLine.serial,
+                    held_last() >= SalesLine.serial,
+                    StockIssue.shift_id != SalesLine.shift_id,
+                ),
+            )
+            .join(line_shift, line_shift.id == SalesLine.shift_id)
+            .join(line_seller, line_seller.id == line_shift.seller_id)
+            .join(range_shift, range_shift.id == StockIssue.shift_id)
+            .join(range_seller, range_seller.id == range_shift.seller_id)
+            .where(
+                bound,
+                SalesLine.serial.is_not(None),
+                SalesLine.status == SaleStatus.SOLD,
+                by_count,
+                ~voided,
+            )
         )
-        .join(
-            StockIssue,
-            and_(
-                StockIssue.product_id == SalesLine.product_id,
-                StockIssue.first_serial <= SalesLine.serial,
-                held_last() >= SalesLine.serial,
-                StockIssue.shift_id != SalesLine.shift_id,
-            ),
-        )
-        .join(line_shift, line_shift.id == SalesLine.shift_id)
-        .join(line_seller, line_seller.id == line_shift.seller_id)
-        .join(range_shift, range_shift.id == StockIssue.shift_id)
-        .join(range_seller, range_seller.id == range_shift.seller_id)
-        .where(
-            SalesLine.site_id == day.site_id,
-            SalesLine.serial.is_not(None),
-            SalesLine.status == SaleStatus.SOLD,
-            or_(SalesLine.shift_id.in_(shift_ids), StockIssue.shift_id.in_(shift_ids)),
-            by_count,
-            ~voided,
-        )
-        .order_by(SalesLine.shift_id, StockIssue.shift_id, SalesLine.serial)
-    ).all()
+
+    both = union(
+        half(SalesLine.id.in_(serial_line_ids(shift_ids))),
+        half(StockIssue.shift_id.in_(shift_ids)),
+    ).subquery()
+    return select(both).order_by(both.c.line_shift, both.c.range_shift, both.c.serial)
+
+
+def sold_twice_flags(day: TicketDay, shift_ids: list[int]) -> list[Flag]:
+    """(line's shift, range's shift) → the serials both count as sold; one query."""
+    rows = db.session.execute(sold_twice_query(shift_ids)).all()
     pairs: dict[tuple[int, int], tuple[str, str, list[int]]] = {}
     for line_shift_id, range_shift_id, serial, line_name, range_name in rows:
         pairs.setdefault((line_shift_id, range_shift_id), (line_name, range_name, []))[2].append(

@@ -23,7 +23,17 @@ class StatementLine(Base):
     __tablename__ = "tkt_statement_lines"
     __table_args__ = (
         UniqueConstraint("method", "reference"),
-        Index("ix_tkt_statement_lines_site_day", "site_id", "business_day"),
+        # A site's day with what the day page sums per window and method, and which bills
+        # cover it: read from the index alone.
+        Index(
+            "ix_tkt_statement_lines_day_figures",
+            "site_id",
+            "business_day",
+            "method",
+            "window_id",
+            "import_id",
+            "amount_fen",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("tkt_imports.id"), index=True)
