@@ -1,0 +1,84 @@
+"""Long lists of zones and tasks come a page at a time, and the gardener's open
+tasks are found through the index of open tasks, however many years of done ones."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, text
+
+from modules.greening import tasks
+from modules.greening.models import Task
+from modules.greening.paging import PER_PAGE
+from modules.greening.views.tasks import TASKS_SHOWN
+from modules.greening.views.zones import MINE_SHOWN
+from parkops.extensions import db
+from parkops.timeutil import business_day
+
+
+def _zone_codes(page: str) -> list[str]:
+    return re.findall(r">(PSY-G\d+)</a></td>", page)
+
+
+def test_the_zone_list_comes_a_page_at_a_time_and_search_reaches_every_zone(
+    client, as_user, grove, make_zone
+):
+    for n in range(1, PER_PAGE + 6):
+        make_zone(code=f"PSY-G{n:03d}", responsible=grove.gardener2)
+    as_user(grove.office)
+    first = client.get("/greening/").get_data(as_text=True)
+    assert len(_zone_codes(first)) == PER_PAGE and f"({PER_PAGE + 5})" in first
+    assert 'class="pager"' in first
+    second = client.get("/greening/?page=2").get_data(as_text=True)
+    assert _zone_codes(second) == [f"PSY-G{n:03d}" for n in range(PER_PAGE + 1, PER_PAGE + 6)]
+    found = client.get(f"/greening/?q=G{PER_PAGE + 3:03d}").get_data(as_text=True)
+    assert _zone_codes(found) == [f"PSY-G{PER_PAGE + 3:03d}"]
+
+
+def test_a_gardener_sees_a_few_of_her_zones_and_a_link_to_all_of_them(
+    client, as_user, grove, make_zone
+):
+    for n in range(1, MINE_SHOWN + 4):
+        make_zone(code=f"PSY-G{n:03d}")
+    make_zone(code="PSY-G900", responsible=grove.gardener2)
+    as_user(grove.gardener)
+    page = client.get("/greening/").get_data(as_text=True)
+    mine = page.split('id="mine-head"')[1].split("</section>")[0]
+    assert mine.count("<li>") == MINE_SHOWN and f"({MINE_SHOWN + 3})" in mine
+    assert 'id="zones-mine-all"' in mine
+    only_mine = client.get("/greening/?mine=1").get_data(as_text=True)
+    assert len(_zone_codes(only_mine)) == MINE_SHOWN + 3 and "PSY-G900" not in only_mine
+
+
+def test_the_gardeners_tasks_come_a_page_at_a_time_counted_in_full(
+    client, as_user, grove, make_zone
+):
+    today = business_day()
+    zone = make_zone()
+    late = [
+        {"zone_id": zone.id, "title": f"逾期{n:02d}", "due_on": today - timedelta(days=n)}
+        for n in range(1, TASKS_SHOWN + 3)
+    ]
+    db.session.execute(insert(Task), [*late, {"zone_id": zone.id, "title": "今天的", "due_on": today}])
+    db.session.commit()
+    as_user(grove.gardener)
+    first = client.get("/greening/tasks").get_data(as_text=True)
+    assert first.count('class="card grn-task') == TASKS_SHOWN
+    assert f"Overdue ({TASKS_SHOWN + 2})" in first and "Today (1)" in first
+    assert "今天的" not in first and 'class="pager"' in first
+    second = client.get("/greening/tasks?page=2").get_data(as_text=True)
+    assert second.count('class="card grn-task') == 3 and "今天的" in second
+    assert "逾期01" in second  # the latest overdue comes last, before today's
+
+
+def test_open_tasks_are_found_through_the_index_of_open_tasks(grove):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by statistics")
+    query = tasks.open_tasks_query(tasks.my_zones(grove.gardener), business_day())
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = " ".join(
+        str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+    )
+    # Each zone's open tasks from the partial index: the done ones are never read.
+    assert "ix_grn_tasks_open" in plan, plan
+    assert "SCAN grn_tasks" not in plan, plan
