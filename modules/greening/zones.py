@@ -122,7 +122,8 @@ def zones_query(site_ids, text: str = "", mine: User | None = None, day=None):
 def zones_with_responsible(site_ids, text: str = "", mine: User | None = None, day=None):
     """[(zone, entry or None)] of ``zones_query`` (the same arguments): every row, for
     the exports and the plan. Two queries whatever the number of zones."""
-    return [(zone, entry) for zone, entry in db.session.execute(zones_query(site_ids, text, mine, day))]
+    found = db.session.execute(zones_query(site_ids, text, mine, day))
+    return [(zone, entry) for zone, entry in found]
 
 
 def share_rostered(site_ids, day: date | None = None) -> tuple[int, int]:

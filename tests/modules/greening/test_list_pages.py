@@ -59,7 +59,8 @@ def test_the_gardeners_tasks_come_a_page_at_a_time_counted_in_full(
         {"zone_id": zone.id, "title": f"逾期{n:02d}", "due_on": today - timedelta(days=n)}
         for n in range(1, TASKS_SHOWN + 3)
     ]
-    db.session.execute(insert(Task), [*late, {"zone_id": zone.id, "title": "今天的", "due_on": today}])
+    due = {"zone_id": zone.id, "title": "今天的", "due_on": today}
+    db.session.execute(insert(Task), [*late, due])
     db.session.commit()
     as_user(grove.gardener)
     first = client.get("/greening/tasks").get_data(as_text=True)
