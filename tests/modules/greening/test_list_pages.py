@@ -5,15 +5,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, text
 
-from modules.greening import tasks
+from modules.greening import scores, tasks
 from modules.greening.models import Task
 from modules.greening.paging import PER_PAGE
 from modules.greening.views.tasks import TASKS_SHOWN
 from modules.greening.views.zones import MINE_SHOWN
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.modules.greening.test_scores import scored_round
 
 
 def _zone_codes(page: str) -> list[str]:
@@ -83,3 +84,43 @@ def test_open_tasks_are_found_through_the_index_of_open_tasks(grove):
     # Each zone's open tasks from the partial index: the done ones are never read.
     assert "ix_grn_tasks_open" in plan, plan
     assert "SCAN grn_tasks" not in plan, plan
+
+
+def test_a_zones_latest_score_is_found_without_reading_its_years_of_scores(
+    grove, make_zone, rules_in_force
+):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by statistics")
+    zone = make_zone()
+    for back in (14, 13, 2):
+        scored_round(grove, rules_in_force, grove.psy, back, {zone: 60 + back})
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert scores.latest(grove.psy.id) == {zone.id: 62.0}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    statement, parameters = next((s, p) for s, p in statements if "month DESC" in s)
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    plan = " ".join(
+        str(row[-1]) for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    )
+    # The site's rounds newest first from the (site, month) index, each probed for the
+    # zone by (round, zone): no sort of every score the zone ever had.
+    assert "USING COVERING INDEX sqlite_autoindex_grn_rounds_1 (site_id=?)" in plan, plan
+    assert "(round_id=? AND zone_id=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_plans_zone_table_comes_a_page_at_a_time(client, as_user, grove, make_zone):
+    for n in range(1, PER_PAGE + 3):
+        make_zone(code=f"PSY-G{n:03d}")
+    as_user(grove.gardener)
+    first = client.get("/greening/plan").get_data(as_text=True)
+    assert len(_zone_codes(first)) == PER_PAGE and 'class="pager"' in first
+    second = client.get(f"/greening/plan?site={grove.psy.id}&page=2").get_data(as_text=True)
+    assert _zone_codes(second) == [f"PSY-G{n:03d}" for n in (PER_PAGE + 1, PER_PAGE + 2)]
