@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, insert, text
 
-from modules.greening import scores, tasks
-from modules.greening.models import Task
+from modules.greening import bands, scores, tasks
+from modules.greening.bands import BandData
+from modules.greening.models import Assessment, Round, Task
 from modules.greening.paging import PER_PAGE
 from modules.greening.views.tasks import TASKS_SHOWN
 from modules.greening.views.zones import MINE_SHOWN
 from parkops.extensions import db
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, utcnow
 from tests.modules.greening.test_scores import scored_round
 
 
@@ -124,3 +125,33 @@ def test_the_plans_zone_table_comes_a_page_at_a_time(client, as_user, grove, mak
     assert len(_zone_codes(first)) == PER_PAGE and 'class="pager"' in first
     second = client.get(f"/greening/plan?site={grove.psy.id}&page=2").get_data(as_text=True)
     assert _zone_codes(second) == [f"PSY-G{n:03d}" for n in (PER_PAGE + 1, PER_PAGE + 2)]
+
+
+def test_the_payout_sheet_shows_a_page_of_zones_with_the_totals_of_all(
+    client, as_user, grove, make_zone, rules_in_force
+):
+    bands.add_version(business_day(), [BandData(0, -100), BandData(90, 1000)], grove.office)
+    round_ = Round(
+        site_id=grove.psy.id,
+        month=business_day().replace(day=1),
+        rule_version_id=rules_in_force.id,
+        opened_by_id=grove.assessor.id,
+    )
+    db.session.add(round_)
+    db.session.flush()
+    zone_ids = [make_zone(code=f"PSY-G{n:03d}").id for n in range(1, PER_PAGE + 3)]
+    scored = {"round_id": round_.id, "assessed_on": business_day(), "score": 95}
+    people = {"responsible_id": grove.gardener.id, "assessor_id": grove.assessor.id}
+    db.session.execute(insert(Assessment), [{**scored, **people, "zone_id": z} for z in zone_ids])
+    round_.closed_at = utcnow()
+    db.session.commit()
+    as_user(grove.office)
+    first = client.get(f"/greening/rounds/{round_.id}/payouts").get_data(as_text=True)
+    lines = first.split('id="payout-zones"')[1].split("</table>")[0]
+    assert lines.count("<td data-label") // 8 == PER_PAGE and 'class="pager"' in first
+    # The totals and Sun Li's line count every zone, not the page's: ¥10.00 × 52.
+    assert f"<th>¥{10 * (PER_PAGE + 2)}.00</th>" in lines
+    person = first.split('data-person="Sun Li"')[1].split("</tr>")[0]
+    assert f">{PER_PAGE + 2}<" in person
+    second = client.get(f"/greening/rounds/{round_.id}/payouts?page=2").get_data(as_text=True)
+    assert "PSY-G052" in second and "PSY-G001" not in second
