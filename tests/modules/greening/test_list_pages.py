@@ -155,3 +155,17 @@ def test_the_payout_sheet_shows_a_page_of_zones_with_the_totals_of_all(
     assert f">{PER_PAGE + 2}<" in person
     second = client.get(f"/greening/rounds/{round_.id}/payouts?page=2").get_data(as_text=True)
     assert "PSY-G052" in second and "PSY-G001" not in second
+
+
+def test_a_rounds_zones_come_a_page_at_a_time_counted_in_full(
+    client, as_user, grove, make_zone, rules_in_force
+):
+    zones = [make_zone(code=f"PSY-G{n:03d}") for n in range(1, PER_PAGE + 3)]
+    round_ = scored_round(grove, rules_in_force, grove.psy, 0, {zones[0]: 80, zones[-1]: 91})
+    as_user(grove.assessor)
+    first = client.get(f"/greening/rounds/{round_.id}").get_data(as_text=True)
+    assert f"2 / {PER_PAGE + 2}" in first and "85.5" in first  # every zone counted
+    listed = first.split('<table class="list">')[1].split("</table>")[0]
+    assert listed.count("<tr>") == PER_PAGE + 1 and 'class="pager"' in first  # with the head
+    second = client.get(f"/greening/rounds/{round_.id}?page=2").get_data(as_text=True)
+    assert "PSY-G052" in second and "PSY-G001" not in second
