@@ -169,3 +169,19 @@ def test_a_rounds_zones_come_a_page_at_a_time_counted_in_full(
     assert listed.count("<tr>") == PER_PAGE + 1 and 'class="pager"' in first  # with the head
     second = client.get(f"/greening/rounds/{round_.id}?page=2").get_data(as_text=True)
     assert "PSY-G052" in second and "PSY-G001" not in second
+
+
+def test_the_completion_per_zone_comes_a_page_at_a_time(client, as_user, grove, make_zone):
+    today = business_day()
+    zone_ids = [make_zone(code=f"PSY-G{n:03d}").id for n in range(1, PER_PAGE + 3)]
+    due = [{"zone_id": z, "title": "草坪修剪", "due_on": today} for z in zone_ids]
+    db.session.execute(insert(Task), due)
+    db.session.commit()
+    as_user(grove.office)
+    first = client.get("/greening/completion?period=week").get_data(as_text=True)
+    per_zone = first.split('id="per-zone"')[1].split("</table>")[0]
+    assert per_zone.count("<tr data-key=") == PER_PAGE and 'class="pager"' in first
+    per_person = first.split('id="per-person"')[1].split("</table>")[0]
+    assert f'data-state="open">{PER_PAGE + 2}<' in per_person  # the people count every zone
+    second = client.get("/greening/completion?period=week&page=2").get_data(as_text=True)
+    assert second.split('id="per-zone"')[1].split("</table>")[0].count("<tr data-key=") == 2
