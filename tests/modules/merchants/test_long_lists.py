@@ -13,8 +13,9 @@ from modules.merchants.paging import LOOKAHEAD_PAGES
 from modules.merchants.views.inspections import OPEN_SHOWN, PER_PAGE
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
-from tests.modules.merchants.test_inspections import leased  # noqa: F401  (the fixture)
+from tests.modules.merchants import test_inspections
 
+leased = test_inspections.leased  # the fixture: merchants leasing units at both sites
 AHEAD = (1 + LOOKAHEAD_PAGES) * PER_PAGE  # what page 1 counts at most
 
 
@@ -27,7 +28,7 @@ def test_the_inspections_list_counts_only_so_far_and_still_reaches_the_rest(
     login,
     park,
     leased,
-    count_queries,  # noqa: F811
+    count_queries,
 ):
     inspection_generate.inspections(random.Random(1), AHEAD + 30, business_day(), park.manager.id)
     db.session.commit()
@@ -49,7 +50,7 @@ def test_a_merchants_page_lists_the_open_violations_due_first_with_their_count(
     client,
     login,
     park,
-    leased,  # noqa: F811
+    leased,
 ):
     today = business_day()
     rows = [
