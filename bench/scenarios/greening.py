@@ -12,7 +12,10 @@ the lead's completion for a month and a week, a zone's task calendar, the task t
 the export of every zone, the roster's history (.csv).
 
 ``setup(app, scale)``: the zones (and so the tasks, assessments and deductions) are
-``ZONES × scale``; the five years stay.
+``ZONES × scale``; the five years stay. The plan page draws a whole site, so at a
+hundredth it draws 5 zones instead of 500: its p95 there is lower by nature. The
+hundredth still scales the zones, as a smaller city has smaller parks, and the lists
+must stay flat with the zones as well as with the years.
 """
 
 import random

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parkops.attachments import Attachment
@@ -118,6 +118,14 @@ class Task(Base):
     __table_args__ = (
         UniqueConstraint("zone_id", "task_type_id", "due_on"),
         Index("ix_grn_tasks_zone_due", "zone_id", "due_on"),
+        # The open tasks of a zone, without walking the years of done ones.
+        Index(
+            "ix_grn_tasks_open",
+            "zone_id",
+            "due_on",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     zone_id: Mapped[int] = mapped_column(ForeignKey("grn_zones.id"))

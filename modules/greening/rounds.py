@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defaultload
 from werkzeug.datastructures import FileStorage
 
@@ -82,10 +82,10 @@ def rounds_at(site_ids) -> list[Round]:
     )
 
 
-def zones_of(round_: Round) -> list[tuple[Zone, Assessment | None]]:
-    """[(zone, its assessment or None)] for every zone of the round's site, by code; one
-    query whatever the number of zones."""
-    query = (
+def zones_query(round_: Round):
+    """The select of rows (zone, its assessment or None) for every zone of the round's
+    site, by code (a page of it is one query)."""
+    return (
         select(Zone, Assessment)
         .outerjoin(Assessment, (Assessment.zone_id == Zone.id) & (Assessment.round_id == round_.id))
         .where(Zone.site_id == round_.site_id)
@@ -96,7 +96,17 @@ def zones_of(round_: Round) -> list[tuple[Zone, Assessment | None]]:
             defaultload(Assessment.responsible).lazyload(User.sites),
         )
     )
-    return [(zone, assessment) for zone, assessment in db.session.execute(query)]
+
+
+def progress(round_: Round) -> tuple[int, int, float | None]:
+    """(zones of the site, zones scored, their mean score or None) in one statement."""
+    query = (
+        select(func.count(Zone.id), func.count(Assessment.id), func.avg(Assessment.score))
+        .outerjoin(Assessment, (Assessment.zone_id == Zone.id) & (Assessment.round_id == round_.id))
+        .where(Zone.site_id == round_.site_id)
+    )
+    zones, scored, mean = db.session.execute(query).one()
+    return zones, scored, None if mean is None else float(mean)
 
 
 def assessment_of(round_: Round, zone: Zone) -> Assessment | None:

@@ -5,9 +5,9 @@ pass mark)."""
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
-from modules.greening.models import Assessment, Round, RuleItem
+from modules.greening.models import Assessment, Round, RuleItem, Zone
 from parkops import module_settings
 from parkops.extensions import db
 
@@ -26,22 +26,27 @@ def _totals() -> dict[int, int]:
 
 
 def latest(site_id: int) -> dict[int, float]:
-    """{zone id: its latest score in percent} over the site's rounds, open or closed
-    (two queries whatever the number of rounds and zones)."""
-    rank = (
-        func.row_number()
-        .over(partition_by=Assessment.zone_id, order_by=Round.month.desc())
-        .label("rank")
-    )
-    ranked = (
-        select(Assessment.zone_id, Assessment.score, Round.rule_version_id, rank)
-        .join(Round, Round.id == Assessment.round_id)
+    """{zone id: its latest score in percent} over the site's rounds, open or closed:
+    one query whatever the number of rounds, plus the versions' totals. Each zone's
+    latest assessment is found by walking the site's rounds newest first (the
+    (site, month) index) and probing (round, zone): a zone scored last month costs
+    two probes, not a read of its years of scores."""
+    newest = (
+        select(Assessment.id)
+        .select_from(Round)
+        .join(Assessment, and_(Assessment.round_id == Round.id, Assessment.zone_id == Zone.id))
         .where(Round.site_id == site_id)
-        .subquery()
+        .order_by(Round.month.desc())
+        .limit(1)
+        .correlate(Zone)
+        .scalar_subquery()
     )
+    latest_ids = select(newest).where(Zone.site_id == site_id)
     totals = _totals()
     found = db.session.execute(
-        select(ranked.c.zone_id, ranked.c.score, ranked.c.rule_version_id).where(ranked.c.rank == 1)
+        select(Assessment.zone_id, Assessment.score, Round.rule_version_id)
+        .join(Round, Round.id == Assessment.round_id)
+        .where(Assessment.id.in_(latest_ids))
     )
     return {zone_id: 100 * score / totals[version] for zone_id, score, version in found}
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from werkzeug.datastructures import FileStorage
 
 from modules.greening import evidence, zones
@@ -153,22 +153,41 @@ def add_one_off(zone: Zone, title: str, due_on: date | None, actor: User) -> Tas
 # --- the gardener -------------------------------------------------------------------
 
 
+def my_zones(user: User, day: date | None = None) -> Select:
+    """The select of the ids of the zones ``user`` answers for on ``day`` (default
+    today), at their sites: for ``in_``, so no list of ids travels."""
+    query = zones.zones_query(user.site_ids, mine=user, day=day)
+    return query.with_only_columns(Zone.id).options()
+
+
 def my_zone_ids(user: User, day: date | None = None) -> list[int]:
     """The zones ``user`` answers for on ``day`` (default today), at their sites."""
-    return [z.id for z, _e in zones.zones_with_responsible(user.site_ids, mine=user, day=day)]
+    return list(db.session.scalars(my_zones(user, day)))
 
 
-def open_tasks(zone_ids: list[int], day: date) -> list[Task]:
-    """Tasks not done in ``zone_ids`` due on ``day`` or before (overdue first), by zone."""
-    if not zone_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Task)
-            .where(Task.zone_id.in_(zone_ids), Task.done_at.is_(None), Task.due_on <= day)
-            .order_by(Task.due_on, Task.zone_id, Task.id)
-        )
+def open_tasks_query(zone_ids, day: date) -> Select:
+    """Tasks not done in ``zone_ids`` (ids, or a select of them) due on ``day`` or
+    before, overdue first, by zone: each zone's open tasks are found through the
+    partial index of open tasks, however many done ones the years left."""
+    return (
+        select(Task)
+        .where(Task.zone_id.in_(zone_ids), Task.done_at.is_(None), Task.due_on <= day)
+        .order_by(Task.due_on, Task.zone_id, Task.id)
     )
+
+
+def open_tasks(zone_ids, day: date) -> list[Task]:
+    """Every row of ``open_tasks_query``."""
+    return list(db.session.scalars(open_tasks_query(zone_ids, day)))
+
+
+def open_counts(zone_ids, day: date) -> tuple[int, int]:
+    """(overdue, due on ``day``) among ``open_tasks_query``'s tasks, in one statement."""
+    query = open_tasks_query(zone_ids, day).order_by(None)
+    overdue = func.count().filter(Task.due_on < day)
+    due = func.count().filter(Task.due_on == day)
+    found = db.session.execute(query.with_only_columns(overdue, due)).one()
+    return found[0] or 0, found[1] or 0
 
 
 def may_do(user: User, task: Task) -> bool:

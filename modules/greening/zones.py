@@ -95,10 +95,10 @@ def current_entry_id(day: date | None = None):
     )
 
 
-def zones_with_responsible(site_ids, text: str = "", mine: User | None = None, day=None):
-    """[(zone, entry or None)] for zones at ``site_ids`` (None: every site), by site and
-    code; ``text`` matches code or name; ``mine`` keeps the zones that user answers for
-    on ``day`` (default today). Two queries whatever the number of zones."""
+def zones_query(site_ids, text: str = "", mine: User | None = None, day=None):
+    """The select of rows (zone, entry or None) for zones at ``site_ids`` (None: every
+    site), by site and code; ``text`` matches code or name; ``mine`` keeps the zones
+    that user answers for on ``day`` (default today)."""
     query = (
         select(Zone, RosterEntry)
         .outerjoin(RosterEntry, RosterEntry.id == current_entry_id(day))
@@ -116,7 +116,14 @@ def zones_with_responsible(site_ids, text: str = "", mine: User | None = None, d
         query = query.where(or_(Zone.code.ilike(pattern), Zone.name.ilike(pattern)))
     if mine is not None:
         query = query.where(RosterEntry.responsible_id == mine.id)
-    return [(zone, entry) for zone, entry in db.session.execute(query)]
+    return query
+
+
+def zones_with_responsible(site_ids, text: str = "", mine: User | None = None, day=None):
+    """[(zone, entry or None)] of ``zones_query`` (the same arguments): every row, for
+    the exports and the plan. Two queries whatever the number of zones."""
+    found = db.session.execute(zones_query(site_ids, text, mine, day))
+    return [(zone, entry) for zone, entry in found]
 
 
 def share_rostered(site_ids, day: date | None = None) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from modules.greening import calendar, task_types, tasks
 from modules.greening.forms import TaskTypeForm
 from modules.greening.models import TaskType, Zone, ZoneKind
+from modules.greening.paging import paginate_list
 from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
 from parkops.auth.access import check_site, get_for_site, require
@@ -91,8 +92,8 @@ def zone_calendar(zone_id: int):
 @bp.route("/completion")
 @require("greening.manage")
 def completion():
-    """Tasks by state per zone and per person for a week or a month (``?period=week|month
-    &on=YYYY-MM-DD&site=<id>``)."""
+    """Tasks by state per zone (50 zones a page, ``?page=``) and per person for a week or
+    a month (``?period=week|month&on=YYYY-MM-DD&site=<id>``)."""
     today = business_day()
     kind = "week" if request.args.get("period") == "week" else "month"
     try:
@@ -111,7 +112,7 @@ def completion():
         kind=kind,
         first=first,
         last=last,
-        per_zone=per_zone,
+        per_zone=paginate_list(per_zone),
         per_person=per_person,
         sites=visible_sites(),
         site_id=site_id,

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from modules.greening import payouts
 from modules.greening.models import Round
+from modules.greening.paging import paginate_list
 from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import get_for_site, require
@@ -40,6 +41,7 @@ def payouts_page(round_id: int):
         "greening/rounds/payouts.html",
         round=round_,
         sheet=found,
+        page=paginate_list(found.rows),
         totals=[sum(getattr(r, f) for r in found.rows) for f in PARTS],
     )
 

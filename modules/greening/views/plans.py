@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from modules.greening import plans, scores, zones
 from modules.greening.models import Zone
+from modules.greening.paging import paginate
 from modules.greening.views import VIEW, bp, visible_sites
 from parkops import attachments
 from parkops.auth.access import check_site, get_for_site, require
@@ -24,19 +25,27 @@ def _site_arg():
 
 
 def _plan_page(site, sites, error: str | None = None, status: int = 200):
+    """The plan of one site's zones: every drawn zone on the image (the page grows with
+    the site's zones by nature, not with years of scores), and the zones' table a page
+    at a time (``?page=``)."""
     latest, mark = scores.latest(site.id), scores.pass_mark()
+    bands = {zone_id: scores.band(p, mark) for zone_id, p in latest.items()}
+    plan = plans.plan_of(site.id)
+    drawn = []
+    if plan:
+        size = plan.attachment.width, plan.attachment.height
+        drawn = plans.shapes(site.id, *size, latest, bands)
     page = render_template(
         "greening/plans/plan.html",
         site=site,
         sites=sites,
-        plan=plans.plan_of(site.id),
-        rows=zones.zones_with_responsible({site.id}),
-        drawn=plans.drawn,
-        label_at=plans.label_at,
+        plan=plan,
+        shapes=drawn,
+        page=paginate(zones.zones_query({site.id})),
         may_manage=zones.may_manage(current_user, site.id),
         error=error,
         latest=latest,
-        bands={zone_id: scores.band(p, mark) for zone_id, p in latest.items()},
+        bands=bands,
         pass_mark=mark,
     )
     return page, status

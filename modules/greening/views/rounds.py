@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from modules.greening import appeals, rounds, withdrawals, zones
 from modules.greening.models import Assessment, Deduction, Round, RuleVersion, Zone
+from modules.greening.paging import paginate
 from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
 from parkops import attachments, idempotency
@@ -66,15 +67,15 @@ def open_round():
 @require(*VIEW)
 def round_page(round_id: int):
     round_ = get_for_site(Round, round_id)
-    rows = rounds.zones_of(round_)
-    scores = [a.score for _z, a in rows if a is not None]
+    zones, scored, mean = rounds.progress(round_)
     return render_template(
         "greening/rounds/round.html",
         round=round_,
-        rows=rows,
+        page=paginate(rounds.zones_query(round_)),
         version=db.session.get(RuleVersion, round_.rule_version_id),
-        mean=round(sum(scores) / len(scores), 1) if scores else None,
-        scored=len(scores),
+        mean=round(mean, 1) if mean is not None else None,
+        scored=scored,
+        zones=zones,
         may_assess=round_.closed_at is None and rounds.may_assess(current_user, round_.site_id),
         may_close=round_.closed_at is None and rounds.may_open(current_user, round_.site_id),
     )

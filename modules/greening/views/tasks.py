@@ -28,15 +28,32 @@ def _my_task(task_id: int) -> Task:
     return task
 
 
+TASKS_SHOWN = 25  # task cards on one page of a phone
+
+
 @bp.route("/tasks")
 @require("greening.work")
 def my_tasks():
+    """The open tasks of the zones one answers for, overdue first, a page at a time
+    (``?page=``); the headings count all of them."""
     today = business_day()
-    rows = tasks.open_tasks(tasks.my_zone_ids(current_user, today), today)
+    mine = tasks.my_zones(current_user, today)
+    overdue_count, today_count = tasks.open_counts(mine, today)
+    page = db.paginate(
+        tasks.open_tasks_query(mine, today),
+        page=max(1, request.args.get("page", 1, type=int)),
+        per_page=TASKS_SHOWN,
+        error_out=False,
+        count=False,
+    )
+    page.total = overdue_count + today_count  # counted above: no second count
     return render_template(
         "greening/tasks/mine.html",
-        overdue=[t for t in rows if t.due_on < today],
-        due_today=[t for t in rows if t.due_on == today],
+        page=page,
+        overdue=[t for t in page.items if t.due_on < today],
+        due_today=[t for t in page.items if t.due_on == today],
+        overdue_count=overdue_count,
+        today_count=today_count,
         today=today,
     )
 

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from modules.greening import calendar, zones
 from modules.greening.forms import RosterForm, ZoneForm
 from modules.greening.models import Grade, Zone, ZoneKind
+from modules.greening.paging import paginate
 from modules.greening.views import VIEW, bp, visible_sites
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.auth.models import User
@@ -38,22 +39,29 @@ def _day_arg(name: str) -> date | None:
         return None
 
 
+MINE_SHOWN = 12  # of the zones one answers for, listed above the list
+
+
 @bp.route("/")
 @require(*VIEW)
 def index():
+    """The zones, a page at a time (``?page=``), filtered by ``?q=`` (code or name),
+    ``?site=`` and ``?mine=1`` (the zones one answers for today)."""
     text = request.args.get("q", "").strip()[:50]
+    only_mine = request.args.get("mine") == "1"
     site_ids = current_user.site_ids
     site_id = request.args.get("site", type=int)
     if site_id is not None:
         check_site(site_id)
         site_ids = {site_id}
-    rows = zones.zones_with_responsible(site_ids, text)
+    page = paginate(zones.zones_query(site_ids, text, current_user if only_mine else None))
     sites = visible_sites()
-    mine = [(z, e) for z, e in rows if e is not None and e.responsible_id == current_user.id]
+    mine = paginate(zones.zones_query(current_user.site_ids, mine=current_user), MINE_SHOWN, 1)
     return render_template(
         "greening/zones/index.html",
-        rows=rows,
+        page=page,
         mine=mine,
+        only_mine=only_mine,
         text=text,
         site_id=site_id,
         sites=sites,

@@ -7,7 +7,7 @@ from datetime import UTC
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from modules.merchants import access, inspections, violations
@@ -15,6 +15,7 @@ from modules.merchants.errors import MerchantsError
 from modules.merchants.inspection_forms import InspectionForm, RecheckForm
 from modules.merchants.inspection_models import Inspection, Recheck, Violation, ViolationState
 from modules.merchants.models import Merchant
+from modules.merchants.paging import paginate_capped
 from modules.merchants.texts import CHECKS
 from modules.merchants.views import bp, int_arg, repeat
 from parkops import attachments
@@ -26,6 +27,7 @@ from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day, local_zone, to_local, utcnow
 
 PER_PAGE = 50
+OPEN_SHOWN = 10  # open violations on a merchant's page; the rest on the list
 EXPORT_ROWS = 20_000  # an export is bounded: a year of a busy park's inspections
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWS = ("open", "overdue", "due_today", "corrected", "all")
@@ -45,12 +47,13 @@ def _photos(kind: str, owner_ids: list[int]) -> dict[int, list[Attachment]]:
 
 def merchant_panel(merchant: Merchant) -> dict:
     """What the merchant's page shows of inspections: repeated violations (12 months),
-    open violations, the ten latest inspections."""
+    the count of open violations and the OPEN_SHOWN due first, the ten latest
+    inspections."""
+    mine = violations.open_query(None, Violation.merchant_id == merchant.id)
     open_ = db.session.scalars(
-        violations.open_query(None, Violation.merchant_id == merchant.id).order_by(
-            Violation.deadline, Violation.id
-        )
+        mine.order_by(Violation.deadline, Violation.id).limit(OPEN_SHOWN)
     ).all()
+    open_count = db.session.scalar(select(func.count()).select_from(mine.subquery()))
     latest = db.session.scalars(
         select(Inspection)
         .where(Inspection.merchant_id == merchant.id)
@@ -58,7 +61,13 @@ def merchant_panel(merchant: Merchant) -> dict:
         .limit(10)
     ).all()
     repeats = violations.repeat_counts([merchant.id]).get(merchant.id, 0)
-    return {"repeats": repeats, "open": open_, "latest": latest, "today": business_day()}
+    return {
+        "repeats": repeats,
+        "open": open_,
+        "open_count": open_count,
+        "latest": latest,
+        "today": business_day(),
+    }
 
 
 @bp.route("/merchants/<int:merchant_id>/inspect", methods=["GET", "POST"])
@@ -103,7 +112,7 @@ def inspect(merchant_id: int):
 def inspections_list():
     merchant_id = int_arg("merchant")
     query = inspections.inspection_list(current_user, merchant_id)
-    page = db.paginate(query, page=int_arg("page") or 1, per_page=PER_PAGE, error_out=False)
+    page = paginate_capped(query, int_arg("page") or 1, PER_PAGE)
     return render_template("merchants/inspections/index.html", page=page, merchant_id=merchant_id)
 
 
@@ -178,6 +187,9 @@ def violations_list():
         "corrected": (Violation.state == ViolationState.CORRECTED,),
         "all": (),
     }[show]
+    merchant_id = int_arg("merchant")
+    if merchant_id is not None:
+        where = (*where, Violation.merchant_id == merchant_id)
     query = (
         select(Violation)
         .where(access.site_clause(current_user, Violation.site_id), *where)
@@ -186,7 +198,12 @@ def violations_list():
     )
     page = db.paginate(query, page=int_arg("page") or 1, per_page=PER_PAGE, error_out=False)
     return render_template(
-        "merchants/inspections/violations.html", page=page, show=show, shows=SHOWS, today=today
+        "merchants/inspections/violations.html",
+        page=page,
+        show=show,
+        shows=SHOWS,
+        today=today,
+        merchant_id=merchant_id,
     )
 
 

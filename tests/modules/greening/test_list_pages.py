@@ -1,0 +1,187 @@
+"""Long lists of zones and tasks come a page at a time, and the gardener's open
+tasks are found through the index of open tasks, however many years of done ones."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, insert, text
+
+from modules.greening import bands, scores, tasks
+from modules.greening.bands import BandData
+from modules.greening.models import Assessment, Round, Task
+from modules.greening.paging import PER_PAGE
+from modules.greening.views.tasks import TASKS_SHOWN
+from modules.greening.views.zones import MINE_SHOWN
+from parkops.extensions import db
+from parkops.timeutil import business_day, utcnow
+from tests.modules.greening.test_scores import scored_round
+
+
+def _zone_codes(page: str) -> list[str]:
+    return re.findall(r">(PSY-G\d+)</a></td>", page)
+
+
+def test_the_zone_list_comes_a_page_at_a_time_and_search_reaches_every_zone(
+    client, as_user, grove, make_zone
+):
+    for n in range(1, PER_PAGE + 6):
+        make_zone(code=f"PSY-G{n:03d}", responsible=grove.gardener2)
+    as_user(grove.office)
+    first = client.get("/greening/").get_data(as_text=True)
+    assert len(_zone_codes(first)) == PER_PAGE and f"({PER_PAGE + 5})" in first
+    assert 'class="pager"' in first
+    second = client.get("/greening/?page=2").get_data(as_text=True)
+    assert _zone_codes(second) == [f"PSY-G{n:03d}" for n in range(PER_PAGE + 1, PER_PAGE + 6)]
+    found = client.get(f"/greening/?q=G{PER_PAGE + 3:03d}").get_data(as_text=True)
+    assert _zone_codes(found) == [f"PSY-G{PER_PAGE + 3:03d}"]
+
+
+def test_a_gardener_sees_a_few_of_her_zones_and_a_link_to_all_of_them(
+    client, as_user, grove, make_zone
+):
+    for n in range(1, MINE_SHOWN + 4):
+        make_zone(code=f"PSY-G{n:03d}")
+    make_zone(code="PSY-G900", responsible=grove.gardener2)
+    as_user(grove.gardener)
+    page = client.get("/greening/").get_data(as_text=True)
+    mine = page.split('id="mine-head"')[1].split("</section>")[0]
+    assert mine.count("<li>") == MINE_SHOWN and f"({MINE_SHOWN + 3})" in mine
+    assert 'id="zones-mine-all"' in mine
+    only_mine = client.get("/greening/?mine=1").get_data(as_text=True)
+    assert len(_zone_codes(only_mine)) == MINE_SHOWN + 3 and "PSY-G900" not in only_mine
+
+
+def test_the_gardeners_tasks_come_a_page_at_a_time_counted_in_full(
+    client, as_user, grove, make_zone
+):
+    today = business_day()
+    zone = make_zone()
+    late = [
+        {"zone_id": zone.id, "title": f"逾期{n:02d}", "due_on": today - timedelta(days=n)}
+        for n in range(1, TASKS_SHOWN + 3)
+    ]
+    due = {"zone_id": zone.id, "title": "今天的", "due_on": today}
+    db.session.execute(insert(Task), [*late, due])
+    db.session.commit()
+    as_user(grove.gardener)
+    first = client.get("/greening/tasks").get_data(as_text=True)
+    assert first.count('class="card grn-task') == TASKS_SHOWN
+    assert f"Overdue ({TASKS_SHOWN + 2})" in first and "Today (1)" in first
+    assert "今天的" not in first and 'class="pager"' in first
+    second = client.get("/greening/tasks?page=2").get_data(as_text=True)
+    assert second.count('class="card grn-task') == 3 and "今天的" in second
+    assert "逾期01" in second  # the latest overdue comes last, before today's
+
+
+def test_open_tasks_are_found_through_the_index_of_open_tasks(grove):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by statistics")
+    query = tasks.open_tasks_query(tasks.my_zones(grove.gardener), business_day())
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = " ".join(
+        str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+    )
+    # Each zone's open tasks from the partial index: the done ones are never read.
+    assert "ix_grn_tasks_open" in plan, plan
+    assert "SCAN grn_tasks" not in plan, plan
+
+
+def test_a_zones_latest_score_is_found_without_reading_its_years_of_scores(
+    grove, make_zone, rules_in_force
+):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by statistics")
+    zone = make_zone()
+    for back in (14, 13, 2):
+        scored_round(grove, rules_in_force, grove.psy, back, {zone: 60 + back})
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert scores.latest(grove.psy.id) == {zone.id: 62.0}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    statement, parameters = next((s, p) for s, p in statements if "month DESC" in s)
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    plan = " ".join(
+        str(row[-1]) for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    )
+    # The site's rounds newest first from the (site, month) index, each probed for the
+    # zone by (round, zone): no sort of every score the zone ever had.
+    assert "USING COVERING INDEX sqlite_autoindex_grn_rounds_1 (site_id=?)" in plan, plan
+    assert "(round_id=? AND zone_id=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_plans_zone_table_comes_a_page_at_a_time(client, as_user, grove, make_zone):
+    for n in range(1, PER_PAGE + 3):
+        make_zone(code=f"PSY-G{n:03d}")
+    as_user(grove.gardener)
+    first = client.get("/greening/plan").get_data(as_text=True)
+    assert len(_zone_codes(first)) == PER_PAGE and 'class="pager"' in first
+    second = client.get(f"/greening/plan?site={grove.psy.id}&page=2").get_data(as_text=True)
+    assert _zone_codes(second) == [f"PSY-G{n:03d}" for n in (PER_PAGE + 1, PER_PAGE + 2)]
+
+
+def test_the_payout_sheet_shows_a_page_of_zones_with_the_totals_of_all(
+    client, as_user, grove, make_zone, rules_in_force
+):
+    bands.add_version(business_day(), [BandData(0, -100), BandData(90, 1000)], grove.office)
+    round_ = Round(
+        site_id=grove.psy.id,
+        month=business_day().replace(day=1),
+        rule_version_id=rules_in_force.id,
+        opened_by_id=grove.assessor.id,
+    )
+    db.session.add(round_)
+    db.session.flush()
+    zone_ids = [make_zone(code=f"PSY-G{n:03d}").id for n in range(1, PER_PAGE + 3)]
+    scored = {"round_id": round_.id, "assessed_on": business_day(), "score": 95}
+    people = {"responsible_id": grove.gardener.id, "assessor_id": grove.assessor.id}
+    db.session.execute(insert(Assessment), [{**scored, **people, "zone_id": z} for z in zone_ids])
+    round_.closed_at = utcnow()
+    db.session.commit()
+    as_user(grove.office)
+    first = client.get(f"/greening/rounds/{round_.id}/payouts").get_data(as_text=True)
+    lines = first.split('id="payout-zones"')[1].split("</table>")[0]
+    assert lines.count("<td data-label") // 8 == PER_PAGE and 'class="pager"' in first
+    # The totals and Sun Li's line count every zone, not the page's: ¥10.00 × 52.
+    assert f"<th>¥{10 * (PER_PAGE + 2)}.00</th>" in lines
+    person = first.split('data-person="Sun Li"')[1].split("</tr>")[0]
+    assert f">{PER_PAGE + 2}<" in person
+    second = client.get(f"/greening/rounds/{round_.id}/payouts?page=2").get_data(as_text=True)
+    assert "PSY-G052" in second and "PSY-G001" not in second
+
+
+def test_a_rounds_zones_come_a_page_at_a_time_counted_in_full(
+    client, as_user, grove, make_zone, rules_in_force
+):
+    zones = [make_zone(code=f"PSY-G{n:03d}") for n in range(1, PER_PAGE + 3)]
+    round_ = scored_round(grove, rules_in_force, grove.psy, 0, {zones[0]: 80, zones[-1]: 91})
+    as_user(grove.assessor)
+    first = client.get(f"/greening/rounds/{round_.id}").get_data(as_text=True)
+    assert f"2 / {PER_PAGE + 2}" in first and "85.5" in first  # every zone counted
+    listed = first.split('<table class="list">')[1].split("</table>")[0]
+    assert listed.count("<tr>") == PER_PAGE + 1 and 'class="pager"' in first  # with the head
+    second = client.get(f"/greening/rounds/{round_.id}?page=2").get_data(as_text=True)
+    assert "PSY-G052" in second and "PSY-G001" not in second
+
+
+def test_the_completion_per_zone_comes_a_page_at_a_time(client, as_user, grove, make_zone):
+    today = business_day()
+    zone_ids = [make_zone(code=f"PSY-G{n:03d}").id for n in range(1, PER_PAGE + 3)]
+    due = [{"zone_id": z, "title": "草坪修剪", "due_on": today} for z in zone_ids]
+    db.session.execute(insert(Task), due)
+    db.session.commit()
+    as_user(grove.office)
+    first = client.get("/greening/completion?period=week").get_data(as_text=True)
+    per_zone = first.split('id="per-zone"')[1].split("</table>")[0]
+    assert per_zone.count("<tr data-key=") == PER_PAGE and 'class="pager"' in first
+    per_person = first.split('id="per-person"')[1].split("</table>")[0]
+    assert f'data-state="open">{PER_PAGE + 2}<' in per_person  # the people count every zone
+    second = client.get("/greening/completion?period=week&page=2").get_data(as_text=True)
+    assert second.split('id="per-zone"')[1].split("</table>")[0].count("<tr data-key=") == 2
