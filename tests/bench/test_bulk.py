@@ -27,6 +27,7 @@ from parkops.extensions import db
 from parkops.rectification.services import load_notice
 
 BEIJING = timezone(timedelta(hours=8))
+AWKWARD = "tab\there, line\nbreak, back\\slash"  # what COPY's text format escapes
 
 
 def _demo(make_app):
@@ -55,7 +56,7 @@ def test_loaded_rows_read_back_as_given_with_defaults_for_columns_left_out(make_
                 "name": f"长椅{n}号",  # not ASCII: COPY's text format carries it as is
                 "type_id": kind_id,
                 "area": "湖区",
-                "location": "tab\there, line\nbreak, back\\slash",  # COPY's escapes
+                "location": AWKWARD,
                 "team": "维修专班",
                 "token": f"bulk-token-{n}",
                 "due_on": date(2026, 3, n + 1),
@@ -94,8 +95,7 @@ def test_loaded_rows_read_back_as_given_with_defaults_for_columns_left_out(make_
         select(Facility).where(Facility.code.like("PSY-Z%")).order_by(Facility.code)
     ).all()
     assert [(f.name, f.location, f.due_on, f.token) for f in loaded] == [
-        (f"长椅{n}号", "tab\there, line\nbreak, back\\slash", date(2026, 3, n + 1), f"bulk-token-{n}")
-        for n in range(3)
+        (f"长椅{n}号", AWKWARD, date(2026, 3, n + 1), f"bulk-token-{n}") for n in range(3)
     ]
     assert all(f.created_at >= before - timedelta(seconds=1) for f in loaded)  # the default
     inspections = db.session.scalars(
