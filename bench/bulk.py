@@ -12,14 +12,15 @@ from typing import Any
 from sqlalchemy import Column, Table, insert, inspect
 from sqlalchemy.orm import Session
 
-BATCH = 20_000  # rows per INSERT statement on SQLite (and per flush of the COPY buffer)
+BATCH = 20_000  # rows per INSERT statement on SQLite
 
 
 def load_rows(session: Session, target: Any, rows: Iterable[Mapping[str, Any]]) -> int:
     """Insert ``rows`` (dicts keyed by the model's attribute names, or a table's column
     names; every row with the same keys) into ``target`` (a mapped class or a Table).
-    Columns a row leaves out get their Python-side default (``created_at`` …) or the
-    database's (ids). Returns the number of rows inserted."""
+    Columns a row leaves out get their Python-side default (``created_at`` …), computed
+    once per call, or the database's (ids). Returns the number of rows inserted; raises
+    ValueError on PostgreSQL for a left-out column whose default is a SQL expression."""
     rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         return 0
@@ -49,6 +50,8 @@ def _copy(session: Session, target: Any, rows: list[Mapping[str, Any]]) -> int:
         for c in table.columns
         if c.name not in names and c.default is not None and not c.default.is_sequence
     ]
+    if unsupported := [c.name for c in defaults if c.default.is_clause_element]:
+        raise ValueError(f"give {', '.join(unsupported)} in the rows: a SQL default")
     default_values = [
         c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaults
     ]
