@@ -67,8 +67,15 @@ class Worker:
 
 def _start(command: list[str], settings: dict[str, str], log: Path, stack: ExitStack):
     output = stack.enter_context(log.open("w"))
+    # Its own session, as each worker is its own service in production: Linux's autogroup
+    # scheduling gives a session one share of the CPU, so N workers in the bench's own
+    # session would split one share between them (and with the client threads).
     process = subprocess.Popen(
-        command, env={**os.environ, **settings}, stdout=output, stderr=subprocess.STDOUT
+        command,
+        env={**os.environ, **settings},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     stack.callback(_stop, process)
     return process

@@ -10,8 +10,9 @@ import random
 from datetime import date, timedelta
 
 from flask import Flask
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
+from bench.bulk import load_rows
 from bench.scenarios import Page
 from parkops.auth.models import ROLES, Department, Site, User, UserRole, user_sites
 from parkops.demo import PASSWORD
@@ -96,16 +97,18 @@ def _staff(rng: random.Random, count: int) -> list[int]:
         }
         for n in range(1, count + 1)
     ]
-    db.session.execute(insert(User), rows)
+    load_rows(db.session, User, rows)
     ids = db.session.scalars(
         select(User.id).where(User.username.like("staff%")).order_by(User.username)
     ).all()
-    db.session.execute(
-        insert(UserRole),
+    load_rows(
+        db.session,
+        UserRole,
         [{"user_id": uid, "role": roles[i % len(roles)]} for i, uid in enumerate(ids)],
     )
-    db.session.execute(
-        insert(user_sites),
+    load_rows(
+        db.session,
+        user_sites,
         [{"user_id": uid, "site_id": rng.choice(sites)} for n, uid in enumerate(ids, 1) if n % 5],
     )
     return list(ids)
@@ -142,14 +145,15 @@ def _problems(rng: random.Random, staff: list[int], count: int) -> None:
                 else None,
             }
         )
-    db.session.execute(insert(Problem), rows)
+    load_rows(db.session, Problem, rows)
     new = db.session.execute(
         select(Problem.id, Problem.person_id, Problem.deadline, Problem.status).where(
             Problem.sort_key >= 1000 + first
         )
     ).all()
-    db.session.execute(
-        insert(Measure),
+    load_rows(
+        db.session,
+        Measure,
         [
             {
                 "problem_id": pid,
@@ -162,8 +166,9 @@ def _problems(rng: random.Random, staff: list[int], count: int) -> None:
             for k in range(MEASURES_EACH)
         ],
     )
-    db.session.execute(
-        insert(ProgressReport),
+    load_rows(
+        db.session,
+        ProgressReport,
         [
             {
                 "problem_id": pid,
@@ -175,8 +180,9 @@ def _problems(rng: random.Random, staff: list[int], count: int) -> None:
             for week in range(REPORTS_EACH)
         ],
     )
-    db.session.execute(
-        insert(Regulation),
+    load_rows(
+        db.session,
+        Regulation,
         [
             {
                 "problem_id": pid,

@@ -13,8 +13,9 @@ import random
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
+from bench.bulk import load_rows
 from bench.scenarios import Page
 from modules.facilities.models import (
     OPEN_STATES,
@@ -64,11 +65,6 @@ def setup(app: Flask, scale: float = 1.0) -> None:
     db.session.commit()
 
 
-def _batches(rows, size=BATCH):
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
-
-
 def _facilities(rng, sites, types, count: int) -> list[tuple[int, int, int]]:
     """Insert ``count`` facilities; returns (id, site_id, interval_days) for each."""
     today = business_day()
@@ -91,8 +87,7 @@ def _facilities(rng, sites, types, count: int) -> list[tuple[int, int, int]]:
                 "status": "in_service",
             }
         )
-    for batch in _batches(rows):
-        db.session.execute(insert(Facility), batch)
+    load_rows(db.session, Facility, rows)
     intervals = {t.id: t.interval_days for t in types}
     return [
         (fid, sid, intervals[tid])
@@ -124,10 +119,10 @@ def _inspections(rng, facilities, crew, count: int) -> None:
                 }
             )
         if len(rows) >= BATCH * 5:
-            db.session.execute(insert(Inspection), rows)
+            load_rows(db.session, Inspection, rows)
             rows = []
     if rows:
-        db.session.execute(insert(Inspection), rows)
+        load_rows(db.session, Inspection, rows)
     db.session.execute(
         update(Facility)
         .where(Facility.code.like("%-B%"))
@@ -170,8 +165,7 @@ def _orders(rng, facilities, crew, count: int) -> None:
                 "version": 1,
             }
         )
-    for batch in _batches(rows):
-        db.session.execute(insert(RepairOrder), batch)
+    load_rows(db.session, RepairOrder, rows)
     orders = db.session.execute(
         select(
             RepairOrder.id, RepairOrder.site_id, RepairOrder.state, RepairOrder.reported_at
@@ -203,10 +197,8 @@ def _orders(rng, facilities, crew, count: int) -> None:
             )
             if state != OrderState.REJECTED and (state not in OPEN_STATES or oid % 2):
                 assignees.append({"order_id": oid, "user_id": worker})
-    for batch in _batches(transitions):
-        db.session.execute(insert(Transition), batch)
-    for batch in _batches(assignees):
-        db.session.execute(insert(order_assignees), batch)
+    load_rows(db.session, Transition, transitions)
+    load_rows(db.session, order_assignees, assignees)
 
 
 def pages(app: Flask) -> list[Page]:

@@ -13,8 +13,9 @@ import random
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
+from bench.bulk import load_rows
 from bench.scenarios import Page
 from modules.patrols.models import (
     Answer,
@@ -43,8 +44,7 @@ def _next_id(model) -> int:
 
 
 def _insert(model, rows: list[dict]) -> None:
-    for i in range(0, len(rows), BATCH):
-        db.session.execute(insert(model), rows[i : i + BATCH])
+    load_rows(db.session, model, rows)
 
 
 def _move_sequences(*models) -> None:

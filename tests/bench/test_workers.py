@@ -5,6 +5,7 @@ the client threads are spread over them round-robin and every worker answers.
 Timings are not asserted: the bench reports them.
 """
 
+import os
 from pathlib import Path
 
 from bench.load import hammer, sign_in
@@ -23,6 +24,10 @@ def test_two_workers_share_the_load_and_both_answer(app, make_user, database_url
     with serving(settings, threads=2, log=log, workers=2) as workers:
         ports = [worker.port for worker in workers]
         assert len(set(ports)) == 2
+        # Each in a session of its own, as separate services: Linux's autogroup then gives
+        # each its own share of the CPU instead of one share for the bench and its workers.
+        sessions = {os.getsid(worker.pid) for worker in workers}
+        assert len(sessions) == 2 and os.getsid(0) not in sessions
         # Signed in on the first worker, the session is valid on the second: one secret key.
         cookie = sign_in(ports[0], "li", PASSWORD)
         for path, user_cookie in (("/healthz", None), ("/", cookie)):
