@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from modules.facilities.errors import FacilityError
-from parkops.attachments import Attachment, AttachmentError, store_photo
+from parkops.attachments import Attachment, AttachmentError, PreparedPhoto, store_photo
 from parkops.extensions import db
 
 PHOTO_BEFORE = "facilities.order_before"  # the reporter's photos and the crew's "before"
@@ -18,7 +18,9 @@ PHOTO_FACILITY = "facilities.facility"
 MAX_PHOTOS = 6
 
 
-def attach_photos(uploads: list[FileStorage], kind: str, owner_id: int, actor_id) -> list:
+def attach_photos(
+    uploads: list[FileStorage | PreparedPhoto], kind: str, owner_id: int, actor_id
+) -> list:
     """Store photos for a record in the caller's transaction; a bad one undoes it all."""
     try:
         stored = [store_photo(u, kind, owner_id, actor_id) for u in uploads]

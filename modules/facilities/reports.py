@@ -36,7 +36,7 @@ from modules.facilities.models import (
 from modules.facilities.photos import MAX_PHOTOS, PHOTO_BEFORE, attach_photos
 from modules.facilities.registry import refresh_status, remember
 from parkops import audit, limits, module_settings
-from parkops.attachments import Attachment
+from parkops.attachments import Attachment, AttachmentError, prepare_photo
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.services import link_evidence
@@ -266,6 +266,12 @@ def visitor_report(
     reference."""
     description = description.strip()
     since = utcnow() - timedelta(hours=1)
+    # The photo is re-encoded before the lock: reports from many phones then wait only for
+    # each other's few statements, not for each other's photos.
+    try:
+        prepared = prepare_photo(photo) if photo is not None else None
+    except AttachmentError as exc:
+        raise FacilityError(str(exc)) from exc
     db.session.commit()  # the limit lock must be the first write of its transaction (SQLite)
     limits.serialize("facilities.visitor_report")  # held until the report is committed
     recent = db.session.scalar(
@@ -285,7 +291,7 @@ def visitor_report(
         from_visitor=True,
         reporter_phone=phone,
     )
-    stored = attach_photos([photo], PHOTO_BEFORE, order.id, None) if photo is not None else []
+    stored = attach_photos([prepared], PHOTO_BEFORE, order.id, None) if prepared else []
     report = VisitorReport(
         ip=ip,
         facility_id=facility.id,
