@@ -20,19 +20,16 @@ Every export goes through here, so each promise holds in every file:
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Literal
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from parkops.money import fen_to_decimal
 from parkops.timeutil import to_local, utcnow
@@ -41,10 +38,9 @@ Kind = Literal["text", "number", "fen", "date", "datetime", "percent"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
-HEADER_FILL = PatternFill("solid", fgColor="DCEFE4")
-HEADER_FONT = Font(bold=True)
-HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
-WRAP = Alignment(wrap_text=True, vertical="top")
+# The characters XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, without importing it)
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+HEADER_FILL = "DCEFE4"
 FORMATS = {
     "fen": "#,##0.00",
     "date": "yyyy-mm-dd",
@@ -87,38 +83,81 @@ def _value(value, kind: Kind):
     return safe_text(str(value))  # lazy strings and the like
 
 
-class Sheet:
-    """One worksheet: its header written and styled; ``append`` adds a row."""
+@dataclass(frozen=True)
+class _Look:
+    header_font: object
+    header_fill: object
+    header_align: object
+    wrap: object
 
-    def __init__(self, ws: Worksheet, title: str, columns: Sequence[Column], when: datetime):
+
+@cache
+def _look() -> _Look:
+    """The cell styles every sheet shares, built once."""
+    # openpyxl (13 MiB, 200 modules) is imported by the first export, not at start.
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return _Look(
+        header_font=Font(bold=True),
+        header_fill=PatternFill("solid", fgColor=HEADER_FILL),
+        header_align=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        wrap=Alignment(wrap_text=True, vertical="top"),
+    )
+
+
+class Sheet:
+    """One worksheet: its layout set and header written; ``append`` adds a row.
+
+    Rows are streamed to the workbook's temporary file as they come (openpyxl's
+    write-only mode): a sheet of 100,000 rows holds one row in memory, not every cell.
+    """
+
+    def __init__(self, ws, title: str, columns: Sequence[Column], when: datetime):
+        from openpyxl.utils import get_column_letter  # see _look: loaded on first use
+
         self.ws = ws
         self.columns = list(columns)
-        self.row = 1
+        self.row = 0
+        # Widths, the frozen header and the print layout precede the rows in the file.
         for number, column in enumerate(self.columns, start=1):
-            cell = ws.cell(row=1, column=number, value=safe_text(column.header))
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
             ws.column_dimensions[get_column_letter(number)].width = column.width
         ws.freeze_panes = "A2"
         _print_layout(ws, title, when)
+        look = _look()
+        header = [_cell(ws, c.header, "text") for c in self.columns]
+        for cell in header:
+            cell.font, cell.fill, cell.alignment = (
+                look.header_font,
+                look.header_fill,
+                look.header_align,
+            )
+        self._write(header)
 
     def append(self, values: Iterable, *, bold: bool = False) -> None:
         """Add a row: one value per column (missing ones left empty)."""
+        cells = []
+        for number, value in enumerate(values):
+            kind = self.columns[number].kind if number < len(self.columns) else "text"
+            cells.append(_cell(self.ws, value, kind, bold=bold))
+        self._write(cells)
+
+    def _write(self, cells: list) -> None:
+        self.ws.append(cells)
         self.row += 1
-        for number, value in enumerate(values, start=1):
-            kind = self.columns[number - 1].kind if number <= len(self.columns) else "text"
-            write_cell(self.ws, self.row, number, value, kind, bold=bold)
 
     def filter(self) -> None:
         """An auto-filter over the header and the rows written so far."""
+        from openpyxl.utils import get_column_letter  # see _look: loaded on first use
+
         self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.row}"
 
 
-def write_cell(
-    ws: Worksheet, row: int, column: int, value, kind: Kind = "text", *, bold: bool = False
-) -> None:
-    """One cell, safe (text stays text), formatted by ``kind``, wrapped."""
+def _cell(ws, value, kind: Kind = "text", *, bold: bool = False):
+    """One cell for ``ws.append``: safe (text stays text), formatted by ``kind``, wrapped."""
+    from openpyxl.cell import WriteOnlyCell  # see _look: loaded on first use
+
     stored = _value(value, kind)
-    cell = ws.cell(row=row, column=column, value=stored)
+    cell = WriteOnlyCell(ws, value=stored)
     if isinstance(stored, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
         if stored.startswith(FORMULA_START):
@@ -129,14 +168,16 @@ def write_cell(
         cell.number_format = FORMATS["date"]
     elif kind in FORMATS and isinstance(stored, int | float | Decimal):
         cell.number_format = FORMATS[kind]
-    cell.alignment = WRAP
+    look = _look()
+    cell.alignment = look.wrap
     if bold:
-        cell.font = HEADER_FONT
+        cell.font = look.header_font
+    return cell
 
 
-def _print_layout(ws: Worksheet, title: str, when: datetime) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+def _print_layout(ws, title: str, when: datetime) -> None:
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -149,22 +190,22 @@ def _print_layout(ws: Worksheet, title: str, when: datetime) -> None:
 
 
 class Book:
-    """An .xlsx workbook of one or more sheets sharing a title and an export time."""
+    """An .xlsx workbook of one or more sheets sharing a title and an export time.
+
+    Written once: add the sheets and their rows, then ``to_bytes`` (rows cannot be
+    added after, nor to a sheet once a later one has rows: each streams in turn).
+    """
 
     def __init__(self, title: str, when: datetime | None = None):
+        from openpyxl import Workbook  # see _look: loaded on first use
+
         self.title = title
         self.when = when or utcnow()
-        self.book = Workbook()
-        self._first = True
+        self.book = Workbook(write_only=True)
 
     def sheet(self, name: str, columns: Sequence[Column]) -> Sheet:
         """A new sheet named ``name`` (cut to Excel's 31 characters)."""
-        if self._first:
-            ws = self.book.active
-            ws.title = safe_text(name)[:31]
-            self._first = False
-        else:
-            ws = self.book.create_sheet(safe_text(name)[:31])
+        ws = self.book.create_sheet(safe_text(name)[:31])
         return Sheet(ws, self.title, columns, self.when)
 
     def to_bytes(self) -> bytes:

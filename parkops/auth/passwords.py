@@ -11,7 +11,6 @@ shared password do not pass through here.
 import re
 
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
 
 PRODUCT_WORDS = ("parkops",)
 MIN_SCORE = 3  # zxcvbn's 0..4: 3 is "safely unguessable" for an online attack and more
@@ -28,6 +27,9 @@ def context_words(username: str, display_name: str = "") -> list[str]:
 
 def weakness(password: str, username: str, display_name: str = "") -> str | None:
     """Why ``password`` is refused, in the user's language; None when it is acceptable."""
+    # zxcvbn's word lists take 12 MiB: loaded when a password is chosen, not at start.
+    from zxcvbn import zxcvbn
+
     lowered = password.lower()
     words = context_words(username, display_name)
     if any(w in lowered for w in words):
