@@ -16,7 +16,6 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import qrcode
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -66,7 +65,9 @@ def base_url_warning() -> str | None:
     )
 
 
-def _qr(url: str) -> qrcode.QRCode:
+def _qr(url: str):
+    import qrcode  # 5 MiB: loaded when the first label is drawn, not by every worker
+
     # Level M survives a scratched or dirty label; the short URL keeps the code small.
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
     code.add_data(url)

@@ -32,7 +32,6 @@ import xlrd
 from charset_normalizer import from_bytes
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 
 MAX_ROWS = 50_000  # data rows of one import
 HEADER_SEARCH = 100  # rows looked at for the header row
@@ -259,6 +258,8 @@ def check_zip_parts(data: bytes) -> None:
 
 
 def _xlsx_lines(data: bytes, max_rows: int):
+    from openpyxl import load_workbook  # 13 MiB: loaded by the first import, not every worker
+
     check_zip_parts(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
