@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from parkops.extensions import db
+from parkops.rectification import readings as stored
 from parkops.rectification import recurrence
 from parkops.rectification.models import (
     Category,
@@ -113,17 +114,17 @@ def _totals(week_start: date, week_end: date) -> dict:
     }
 
 
-def _readings() -> dict[str, list[dict]]:
-    """Problem code → every indicator's figure, each indicator computed once."""
+def _readings(figures: dict) -> dict[str, list[dict]]:
+    """Problem code → every indicator's stored figure over every site (failed ones left out)."""
     by_code: dict[str, list[dict]] = defaultdict(list)
     for indicator in registry(current_app).indicators:
-        try:
-            text, ok = indicator.compute(None)  # the whole installation
-        except Exception:
-            current_app.logger.exception("indicator %s failed", indicator.name)
+        figure = figures[indicator.name]
+        if figure.text is None:
             continue
         for code in indicator.problems:
-            by_code[code].append({"label": str(indicator.label), "text": text, "ok": ok})
+            by_code[code].append(
+                {"label": str(indicator.label), "text": figure.text, "ok": figure.ok}
+            )
     return by_code
 
 
@@ -179,8 +180,10 @@ def generate(week_start: date, today: date) -> dict:
         .order_by(ProgressReport.reported_on, ProgressReport.id)
     ):
         reports[r.problem_id].append(r)
-    readings = _readings()
-    risks = recurrence.at_risk()
+    # Each indicator read once (stored, see parkops.rectification.readings) for both uses.
+    figures = stored.figures(list(registry(current_app).indicators), None)
+    readings = _readings(figures)
+    risks = recurrence.at_risk(None, figures)
     rows = [
         _problem(p, reports[p.id], readings, risks.get(p.id, []), today, week_end) for p in problems
     ]
