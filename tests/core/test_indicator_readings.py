@@ -12,11 +12,12 @@ from sqlalchemy import func, select, update
 
 from parkops.extensions import db
 from parkops.rectification import readings
-from parkops.rectification.models import Problem
+from parkops.rectification.models import Problem, Status
 from parkops.rectification.readings import IndicatorReading
 from parkops.rectification.services import load_notice
 from parkops.registry import Indicator, ModuleSpec, registry
-from parkops.timeutil import to_local, utcnow
+from parkops.reports import weekly
+from parkops.timeutil import business_day, to_local, utcnow, week_start
 
 RUNS = {"sites": 0}
 FIGURE = {"text": "12 open orders", "ok": False}
@@ -187,3 +188,20 @@ def test_each_language_is_stored_as_its_own_reading(app):
     locales = db.session.scalars(select(IndicatorReading.locale).order_by("locale")).all()
     assert locales == ["en", "zh"]
     assert RUNS["sites"] == 2
+
+
+def test_the_weekly_report_reads_each_indicator_once_for_its_figures_and_risks(app):
+    problem = db.session.scalar(select(Problem).where(Problem.code == "14"))
+    problem.status = Status.COMPLETED
+    db.session.commit()
+    with app.test_request_context(), force_locale("en"):
+        data = weekly.generate(week_start(business_day()), business_day())
+    assert RUNS["sites"] == 1  # not once for the figures and again for the risks
+    row = next(p for p in data["problems"] if p["code"] == "14")
+    assert {"label": "Open orders", "text": "12 open orders at all", "ok": False} in row[
+        "indicators"
+    ]
+    assert row["at_risk"] == [{"label": "Open orders", "text": "12 open orders at all"}]
+    with app.test_request_context(), force_locale("en"):
+        weekly.generate(week_start(business_day()), business_day())
+    assert RUNS["sites"] == 1  # the stored figure, younger than MAX_AGE
