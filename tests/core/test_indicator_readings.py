@@ -102,11 +102,17 @@ def test_a_stored_reading_is_served_without_running_the_indicator(
     assert len(reads) == 1, reads  # every figure of the page in one statement
 
 
-def test_the_job_refreshes_the_stored_readings(office, client, page):
+def test_the_job_refreshes_the_stored_readings(app, office, client, page):
     panel(client, page)
     FIGURE.update(text="0 open orders", ok=True)
     assert "12 open orders" in panel(client, page)  # still the stored one, with its time
-    assert readings.refresh() == {"refreshed": 3, "dropped": 0}
+    # As the scheduler runs it: its own app context, no request, the row's language.
+    result = app.test_cli_runner().invoke(
+        args=["scheduler", "--run-once", "rectification.indicator_readings"]
+    )
+    assert result.output == (
+        "rectification.indicator_readings done: {'refreshed': 3, 'dropped': 0}\n"
+    )
     after = panel(client, page)
     assert "0 open orders at all" in after and "12 open orders" not in after
     assert RUNS["sites"] == 2  # once on the first page, once in the job

@@ -116,6 +116,7 @@ def test_list_prints_jobs_and_next_runs(sched_app):
     assert set(lines) == {
         "core.housekeeping",
         "rectification.weekly_reminder",
+        "rectification.indicator_readings",
         "reports.weekly_due",
         "decisions.overdue_reminder",
         "scheduled.fails",
