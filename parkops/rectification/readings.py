@@ -88,8 +88,19 @@ def compute(indicator: Indicator, site_ids: frozenset[int] | None) -> Figure:
     return Figure(str(text), ok, utcnow())
 
 
+def _holds_sqlite_write_lock() -> bool:
+    """Whether this session has written on SQLite without committing: a second connection
+    would then wait on our own lock for the whole busy timeout."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return False
+    return db.session.connection().connection.dbapi_connection.in_transaction
+
+
 def _store(indicator: str, sites: str, locale: str, figure: Figure) -> None:
-    """Write one figure on a connection of its own: a page (a GET) commits nothing else."""
+    """Write one figure on a connection of its own: a page (a GET) commits nothing else.
+    Skipped (the next reader computes it) while the session holds SQLite's write lock."""
+    if _holds_sqlite_write_lock():
+        return
     values = {"text": figure.text, "ok": figure.ok, "computed_at": figure.computed_at}
     where = (
         IndicatorReading.indicator == indicator,
