@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from parkops.extensions import db
@@ -14,42 +14,57 @@ CLOSED = (Status.COMPLETED, Status.LONG_TERM)  # never overdue
 REPORT_WINDOW = timedelta(days=7)
 
 
+MINE_LIST = 20  # the home page names the most urgent few; the ledger has the rest
+
+
 @dataclass
 class Assigned:
-    problems: list[Problem]  # open ones, overdue first
-    measures: list[Measure]  # open ones, overdue first
+    problems: list[Problem]  # the first MINE_LIST open ones, overdue first
+    measures: list[Measure]  # the first MINE_LIST open ones, overdue first
+    open_problems: int  # all of them
+    open_measures: int
     completed_problems: int
 
     @property
     def empty(self) -> bool:
-        return not (self.problems or self.measures or self.completed_problems)
+        return not (self.open_problems or self.open_measures or self.completed_problems)
 
 
-def _urgency(item: Problem | Measure, today: date) -> tuple:
-    return (not item.is_overdue(today), item.deadline is None, item.deadline or today, item.id)
+def _by_urgency(model, today: date) -> tuple:
+    """ORDER BY: overdue first, then by deadline (none last), then by id."""
+    overdue = case((and_(model.deadline < today, model.status.not_in(CLOSED)), 0), else_=1)
+    return (overdue, model.deadline.is_(None), model.deadline, model.id)
 
 
 def assigned_to(user_id: int, today: date) -> Assigned:
-    """Problems where the user is responsible person or leader, and measures they own."""
+    """Problems where the user is responsible person or leader, and measures they own:
+    the most urgent ``MINE_LIST`` of each and the counts, however many there are."""
     mine = or_(Problem.person_id == user_id, Problem.leader_id == user_id)
     problems = db.session.scalars(
         select(Problem)
         .where(mine, Problem.status != Status.COMPLETED)
-        .options(selectinload(Problem.department))
+        .order_by(*_by_urgency(Problem, today))
+        .limit(MINE_LIST)
     ).all()
     measures = db.session.scalars(
         select(Measure)
         .where(Measure.owner_id == user_id, Measure.status != Status.COMPLETED)
         .options(selectinload(Measure.problem))
+        .order_by(*_by_urgency(Measure, today))
+        .limit(MINE_LIST)
     ).all()
-    completed = db.session.scalar(
-        select(func.count()).select_from(Problem).where(mine, Problem.status == Status.COMPLETED)
+    open_problems, completed = db.session.execute(
+        select(
+            func.count().filter(Problem.status != Status.COMPLETED),
+            func.count().filter(Problem.status == Status.COMPLETED),
+        ).where(mine)
+    ).one()
+    open_measures = db.session.scalar(
+        select(func.count())
+        .select_from(Measure)
+        .where(Measure.owner_id == user_id, Measure.status != Status.COMPLETED)
     )
-    return Assigned(
-        problems=sorted(problems, key=lambda p: _urgency(p, today)),
-        measures=sorted(measures, key=lambda m: _urgency(m, today)),
-        completed_problems=completed,
-    )
+    return Assigned(problems, measures, open_problems, open_measures, completed)
 
 
 FOLLOW_UP_LIST = 10  # the home page names the first few; the ledger has the rest

@@ -1,6 +1,7 @@
 """What the park's operational records say about a problem: evidence links and indicators."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -9,8 +10,9 @@ from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
 from parkops.extensions import db
+from parkops.rectification import readings as stored
 from parkops.rectification.models import EvidenceLink
-from parkops.registry import EvidenceKind, registry
+from parkops.registry import EvidenceKind, Indicator, registry
 
 PER_KIND = 10  # the problem page shows the newest few of each kind; a page lists them all
 PER_PAGE = 50
@@ -26,11 +28,20 @@ class EvidenceGroup:
 
 @dataclass
 class Reading:
-    """An indicator's live figure; ok True supports "rectified", False contradicts it."""
+    """An indicator's figure as of ``computed_at`` (UTC); ok True supports "rectified",
+    False contradicts it."""
 
     label: str
     text: str
     ok: bool | None
+    computed_at: datetime
+
+    @classmethod
+    def of(cls, indicator: Indicator, figure: stored.Figure) -> "Reading":
+        text = figure.text
+        if text is None:
+            text = _("Could not be computed; the error is in the log.")
+        return cls(str(indicator.label), text, figure.ok, figure.computed_at)
 
 
 def kind_label(kind: str) -> str:
@@ -116,21 +127,15 @@ def evidence_page(problem_id: int, kind: str, page: int):
 
 
 def readings(problem_code: str) -> list[Reading]:
-    """The problem's indicators the reader may see, computed now over the reader's sites.
+    """The problem's indicators the reader may see, over the reader's sites, as stored
+    (``parkops.rectification.readings``: at most ``MAX_AGE`` old, with its time).
 
     A reader without the indicator's permission is not shown it at all (not a zero).
     """
-    sites = current_user.site_ids
-    sites = None if sites is None else frozenset(sites)
-    result = []
-    for indicator in registry(current_app).indicators:
-        if problem_code not in indicator.problems or not current_user.can(indicator.permission):
-            continue
-        try:
-            text, ok = indicator.compute(sites)
-        except Exception:
-            # One module's failing figure must not take the ledger page down with it.
-            current_app.logger.exception("indicator %s failed", indicator.name)
-            text, ok = _("Could not be computed; the error is in the log."), None
-        result.append(Reading(str(indicator.label), text, ok))
-    return result
+    shown = [
+        i
+        for i in registry(current_app).indicators
+        if problem_code in i.problems and current_user.can(i.permission)
+    ]
+    found = stored.figures(shown, current_user.site_ids)
+    return [Reading.of(i, found[i.name]) for i in shown]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from parkops import audit
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.rectification import readings
 from parkops.rectification.models import Problem, RecurrenceReview, Status
 from parkops.registry import Indicator, registry
 
@@ -35,29 +36,30 @@ def _visible(indicator: Indicator, reader: User | None) -> bool:
     return reader is None or (reader.site_ids is None and reader.can(indicator.permission))
 
 
-def turned(reader: User | None = None) -> dict[str, list[Risk]]:
-    """Problem code → the indicators now contradicting it; each indicator computed once."""
+def turned(reader: User | None = None, figures: dict | None = None) -> dict[str, list[Risk]]:
+    """Problem code → the indicators now contradicting it, from the stored readings over
+    every site (``readings.figures``; or ``figures``, as the caller already read them)."""
+    shown = [i for i in registry(current_app).indicators if _visible(i, reader)]
+    if figures is None:
+        figures = readings.figures(shown, None)  # the whole installation
     found: dict[str, list[Risk]] = {}
-    for indicator in registry(current_app).indicators:
-        if not _visible(indicator, reader):
-            continue
-        try:
-            text, ok = indicator.compute(None)  # the whole installation
-        except Exception:
-            current_app.logger.exception("indicator %s failed", indicator.name)
-            continue
-        if ok is False:
+    for indicator in shown:
+        figure = figures.get(indicator.name)
+        if figure is not None and figure.text is not None and figure.ok is False:
             for code in indicator.problems:
-                found.setdefault(code, []).append(Risk(indicator.name, str(indicator.label), text))
+                found.setdefault(code, []).append(
+                    Risk(indicator.name, str(indicator.label), figure.text)
+                )
     return found
 
 
-def at_risk(reader: User | None = None) -> dict[int, list[Risk]]:
-    """Completed problems at risk of recurring, by problem id, with the office's decisions.
+def at_risk(reader: User | None = None, figures: dict | None = None) -> dict[int, list[Risk]]:
+    """Completed problems at risk of recurring, by problem id, with the office's decisions;
+    ``figures`` as for ``turned``.
 
     A fixed number of queries whatever the ledger's size.
     """
-    by_code = turned(reader)
+    by_code = turned(reader, figures)
     if not by_code:
         return {}
     problems = db.session.execute(
@@ -94,7 +96,9 @@ def decide(problem: Problem, indicator: str, reopen: bool, reason: str, user: Us
     ValueError when the problem is not (any longer) at risk through ``indicator``,
     or the reason is empty. Audited; commits.
     """
-    risks = {r.indicator: r for r in at_risk().get(problem.id, [])}
+    # Decided on the figures as they are now, not as last stored.
+    now = readings.figures(list(registry(current_app).indicators), None, fresh=True)
+    risks = {r.indicator: r for r in at_risk(None, now).get(problem.id, [])}
     if indicator not in risks:
         raise ValueError("not at risk through this indicator")
     if not reason.strip():

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from parkops.auth.models import ROLES
+from parkops.rectification import readings
 from parkops.rectification.jobs import JOB, weekly_reminder
 from parkops.rectification.views import bp
 from parkops.registry import JobSpec, ModuleSpec, NavEntry, Permission
@@ -23,5 +24,8 @@ spec = ModuleSpec(
         ),
         Permission("ledger.export", _l("Export the ledger"), ("office", "leader")),
     ),
-    jobs=(JobSpec(JOB, weekly_reminder, "cron", {"day_of_week": "mon", "hour": 8, "minute": 0}),),
+    jobs=(
+        JobSpec(JOB, weekly_reminder, "cron", {"day_of_week": "mon", "hour": 8, "minute": 0}),
+        JobSpec(readings.JOB, readings.refresh, "interval", {"minutes": readings.REFRESH_MINUTES}),
+    ),
 )

@@ -27,9 +27,11 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased
 
+from parkops.auth.models import Department, User
 from parkops.extensions import db
+from parkops.rectification import readings as stored
 from parkops.rectification import recurrence
 from parkops.rectification.models import (
     Category,
@@ -40,7 +42,7 @@ from parkops.rectification.models import (
     Source,
     Status,
 )
-from parkops.rectification.services import LedgerFilter, ledger_query
+from parkops.rectification.services import LedgerFilter, in_ledger_order
 from parkops.registry import registry
 
 DONE = (Status.COMPLETED, Status.LONG_TERM)  # a long-term measure is in place, kept up
@@ -48,10 +50,6 @@ DONE = (Status.COMPLETED, Status.LONG_TERM)  # a long-term measure is in place, 
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _name(user) -> str:
-    return user.display_name if user else ""
 
 
 def _rate(rows: list[tuple[Status, int]]) -> dict:
@@ -113,76 +111,138 @@ def _totals(week_start: date, week_end: date) -> dict:
     }
 
 
-def _readings() -> dict[str, list[dict]]:
-    """Problem code → every indicator's figure, each indicator computed once."""
+def _readings(figures: dict) -> dict[str, list[dict]]:
+    """Problem code → every indicator's stored figure over every site (failed ones left out)."""
     by_code: dict[str, list[dict]] = defaultdict(list)
     for indicator in registry(current_app).indicators:
-        try:
-            text, ok = indicator.compute(None)  # the whole installation
-        except Exception:
-            current_app.logger.exception("indicator %s failed", indicator.name)
+        figure = figures[indicator.name]
+        if figure.text is None:
             continue
         for code in indicator.problems:
-            by_code[code].append({"label": str(indicator.label), "text": text, "ok": ok})
+            by_code[code].append(
+                {"label": str(indicator.label), "text": figure.text, "ok": figure.ok}
+            )
     return by_code
 
 
-def _problem(p: Problem, reports, readings, risks, today: date, week_end: date) -> dict:
+def _overdue(deadline: date | None, status: Status, today: date) -> bool:
+    """As ``Problem.is_overdue`` and ``Measure.is_overdue``, on plain values."""
+    return deadline is not None and deadline < today and status not in DONE
+
+
+def _problem(p, reports, measures, regulations, readings, risks, today: date) -> dict:
+    """One PROBLEM of the report from a row of ``_problem_rows`` and its children's rows."""
     return {
         "id": p.id,
         "code": p.code,
         "title": p.title,
-        "category": f"{p.category.number}. {p.category.title}",
+        "category": f"{p.category_number}. {p.category_title}",
         "status": p.status.value,
-        "overdue": p.is_overdue(today),
+        "overdue": _overdue(p.deadline, p.status, today),
         "deadline": _day(p.deadline),
         "completed_on": _day(p.completed_on),
-        "leader": _name(p.leader),
-        "department": p.department.name if p.department else "",
-        "person": _name(p.person),
+        "leader": p.leader or "",
+        "department": p.department or "",
+        "person": p.person or "",
         "reports": [
-            {"on": _day(r.reported_on), "text": r.text, "author": _name(r.author)} for r in reports
+            {"on": _day(r.reported_on), "text": r.text, "author": r.author or ""} for r in reports
         ],
         "measures": {
-            "done": sum(m.status in DONE for m in p.measures),
-            "total": len(p.measures),
+            "done": sum(m.status in DONE for m in measures),
+            "total": len(measures),
             "due": [
-                {"text": m.text, "deadline": _day(m.deadline), "overdue": m.is_overdue(today)}
-                for m in p.measures
+                {
+                    "text": m.text,
+                    "deadline": _day(m.deadline),
+                    "overdue": _overdue(m.deadline, m.status, today),
+                }
+                for m in measures
                 if m.status not in DONE
             ],
         },
         "regulations": [
             {"title": r.title, "revised": r.revised, "adopted_on": _day(r.adopted_on)}
-            for r in p.regulations
-            if r.adopted_on <= week_end
+            for r in regulations
         ],
         "indicators": readings.get(p.code, []),
         "at_risk": [{"label": r.label, "text": r.text} for r in risks],
     }
 
 
+def _problem_rows(today: date):
+    """Every problem in the ledger's order, as plain rows of the columns the report shows
+    (ORM objects for two thousand problems and their children cost more than the SQL)."""
+    leader, person = aliased(User), aliased(User)
+    q = (
+        select(
+            Problem.id,
+            Problem.code,
+            Problem.title,
+            Problem.category_number,
+            Category.title.label("category_title"),
+            Problem.status,
+            Problem.deadline,
+            Problem.completed_on,
+            leader.display_name.label("leader"),
+            person.display_name.label("person"),
+            Department.name.label("department"),
+        )
+        .join(Problem.category)
+        .outerjoin(leader, leader.id == Problem.leader_id)
+        .outerjoin(person, person.id == Problem.person_id)
+        .outerjoin(Department, Department.id == Problem.department_id)
+    )
+    return db.session.execute(in_ledger_order(q, LedgerFilter(), today)).all()
+
+
+def _by_problem(q) -> dict[int, list]:
+    """Rows of ``q`` (problem_id first) grouped by problem id, in the query's order."""
+    grouped = defaultdict(list)
+    for row in db.session.execute(q):
+        grouped[row.problem_id].append(row)
+    return grouped
+
+
 def generate(week_start: date, today: date) -> dict:
     """The report on the week from ``week_start`` (a Monday) as the ledger stands ``today``."""
     week_end = week_start + timedelta(days=6)
-    problems = db.session.scalars(
-        ledger_query(LedgerFilter(), today).options(
-            selectinload(Problem.measures),
-            selectinload(Problem.regulations),
+    problems = _problem_rows(today)
+    measures = _by_problem(
+        select(Measure.problem_id, Measure.text, Measure.deadline, Measure.status).order_by(
+            Measure.id
         )
-    ).all()
-    reports = defaultdict(list)
-    for r in db.session.scalars(
-        select(ProgressReport)
+    )
+    regulations = _by_problem(
+        select(Regulation.problem_id, Regulation.title, Regulation.revised, Regulation.adopted_on)
+        .where(Regulation.adopted_on <= week_end)
+        .order_by(Regulation.adopted_on, Regulation.id)
+    )
+    reports = _by_problem(
+        select(
+            ProgressReport.problem_id,
+            ProgressReport.reported_on,
+            ProgressReport.text,
+            User.display_name.label("author"),
+        )
+        .outerjoin(User, User.id == ProgressReport.author_id)
         .where(ProgressReport.reported_on.between(week_start, week_end))
-        .options(selectinload(ProgressReport.author))
         .order_by(ProgressReport.reported_on, ProgressReport.id)
-    ):
-        reports[r.problem_id].append(r)
-    readings = _readings()
-    risks = recurrence.at_risk()
+    )
+    # Each indicator read once (stored, see parkops.rectification.readings) for both uses.
+    figures = stored.figures(list(registry(current_app).indicators), None)
+    readings = _readings(figures)
+    risks = recurrence.at_risk(None, figures)
     rows = [
-        _problem(p, reports[p.id], readings, risks.get(p.id, []), today, week_end) for p in problems
+        _problem(
+            p,
+            reports[p.id],
+            measures[p.id],
+            regulations[p.id],
+            readings,
+            risks.get(p.id, []),
+            today,
+        )
+        for p in problems
     ]
     rows.sort(key=lambda row: not row["overdue"])  # stable: overdue first, ledger order kept
     totals = _totals(week_start, week_end)

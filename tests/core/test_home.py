@@ -118,3 +118,28 @@ def test_someone_with_nothing_assigned_gets_a_friendly_page_and_their_modules(cr
 def test_the_home_page_needs_a_sign_in(client):
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_person_with_many_problems_sees_the_most_urgent_and_how_many_more(crew, login, client):
+    # The home page stays the same size however much of the ledger is someone's.
+    today = business_day()
+    problems = db.session.scalars(select(Problem).order_by(Problem.sort_key)).all()[:25]
+    for n, p in enumerate(problems):
+        p.person, p.status = crew, Status.IN_PROGRESS
+        p.deadline = today + timedelta(days=n + 1)
+        p.measures.append(Measure(text=f"Step {n}", owner=crew, deadline=p.deadline))
+    late = problems[-1]
+    late.deadline = today - timedelta(days=3)
+    db.session.commit()
+    login(crew)
+    client.post("/language/en")
+    html = client.get("/").get_data(as_text=True)
+
+    mine = section(html, "my-problems")
+    listed = re.findall(r'<span class="code">([0-9S]+)</span>', mine)
+    assert len(listed) == 20 and listed[0] == late.code  # the overdue one first
+    assert listed[1:] == [p.code for p in problems[:19]]  # then the nearest deadlines
+    assert "(25)" in mine and "and 5 more" in mine
+    assert f'href="/ledger/?person={crew.id}"' in mine
+    measures = section(html, "my-measures")
+    assert measures.count('class="todo-item') == 20 and "and 5 more" in measures

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from parkops.audit import AuditEntry
 from parkops.auth.access import require
 from parkops.extensions import db
+from parkops.rectification import readings
 from parkops.rectification.models import EvidenceMapping, Problem, Status
 from parkops.rectification.services import link_evidence, load_notice
 from parkops.registry import EvidenceKind, Indicator, ModuleSpec
@@ -160,6 +161,7 @@ def test_indicators_show_beside_the_status_and_warn_when_they_contradict_it(offi
 
     FIGURES["on_time"] = ("3 of 10 repaired in time", False)
     try:
+        readings.refresh()  # the scheduler's job: pages show the stored figures
         html = client.get(f"/ledger/problems/{p.id}").get_data(as_text=True)
     finally:
         FIGURES["on_time"] = ("9 of 10 repaired in time", True)

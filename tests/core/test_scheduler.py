@@ -63,6 +63,7 @@ def test_holds_every_declared_job_and_the_core_ones(sched_app):
     assert {j.id for j in scheduler.get_jobs()} == {
         "core.housekeeping",
         "rectification.weekly_reminder",
+        "rectification.indicator_readings",
         "reports.weekly_due",
         "decisions.overdue_reminder",
         "scheduled.fails",
@@ -115,6 +116,7 @@ def test_list_prints_jobs_and_next_runs(sched_app):
     assert set(lines) == {
         "core.housekeeping",
         "rectification.weekly_reminder",
+        "rectification.indicator_readings",
         "reports.weekly_due",
         "decisions.overdue_reminder",
         "scheduled.fails",
