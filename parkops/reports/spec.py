@@ -34,7 +34,7 @@ def todo(user: User) -> list[TodoItem]:
         items.append(
             TodoItem(_("This week's progress report is not submitted"), url_for("reports.new"))
         )
-    waiting = recurrence.undecided()
+    waiting = recurrence.undecided(user)  # as the list it links to shows them to this reader
     if waiting:
         items.append(
             TodoItem(
