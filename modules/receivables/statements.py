@@ -102,7 +102,7 @@ def statement(user, debtor: Debtor, start: date, end: date) -> Statement:
         .order_by(Allocation.paid_on, Allocation.id)
     ).all()
     for day, reason, fen in written:
-        text = f"{_('Written off')} · {reason}"
+        text = _("Written off") + f" · {reason}"
         lines.append(Line(day, text, written_off_fen=fen))
     # Raised before paid or written off on the same day: never a balance below zero.
     lines.sort(key=lambda line: (line.day, line.raised_fen == 0))
@@ -125,7 +125,7 @@ def columns_and_rows(found: Statement):
     ]
     rows = [[found.start, _("Opening balance"), None, None, None, found.opening_fen]]
     for line in found.lines:
-        text = line.text + (f" ({_('reversed')})" if line.reversed else "")
+        text = line.text + (" (" + _("reversed") + ")" if line.reversed else "")
         amounts = [line.raised_fen, line.paid_fen, line.written_off_fen]
         rows.append([line.day, text, *[fen or None for fen in amounts], line.balance_fen])
     totals = [found.raised_fen, found.paid_fen, found.written_off_fen, found.closing_fen]

@@ -79,11 +79,11 @@ class UserForm(FlaskForm):
     def offer(self, sites: list[Site], departments: list[Department]) -> None:
         """The sites and departments to choose from (active ones, and those already held)."""
         self.sites.choices = [
-            SelectChoice(s.id, s.name if s.active else f"{s.name} ({_l('inactive')})")
+            SelectChoice(s.id, s.name if s.active else s.name + " (" + str(_l("inactive")) + ")")
             for s in sites
         ]
         self.department_id.choices = [SelectChoice("", "—")] + [
-            SelectChoice(d.id, d.name if d.active else f"{d.name} ({_l('inactive')})")
+            SelectChoice(d.id, d.name if d.active else d.name + " (" + str(_l("inactive")) + ")")
             for d in departments
         ]
 

@@ -107,7 +107,7 @@ def export_xlsx():
     )
     return send_download(
         data,
-        f"{_('rectification-ledger')}-{today.isoformat()}.xlsx",
+        _("rectification-ledger-%(day)s.xlsx", day=today.isoformat()),
         XLSX,
         fallback=f"rectification-ledger-{today.isoformat()}.xlsx",
     )

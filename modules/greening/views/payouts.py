@@ -86,7 +86,7 @@ def payouts_xlsx(round_id: int):
     people.append([_("Total"), "", sum(p.amount_fen for p in found.people)], bold=True)
     return send_download(
         book.to_bytes(),
-        f"{_('payouts')}-{round_.site.code}-{round_.label}.xlsx",
+        _("payouts-%(site)s-%(round)s.xlsx", site=round_.site.code, round=round_.label),
         XLSX,
         fallback=f"payouts-{round_.site.code}-{round_.id}.xlsx",
     )

@@ -147,7 +147,10 @@ def inspections_export():
         )
     day = business_day().isoformat()
     return send_download(
-        book.to_bytes(), f"{_('inspections')}-{day}.xlsx", XLSX, fallback=f"inspections-{day}.xlsx"
+        book.to_bytes(),
+        _("inspections-%(day)s.xlsx", day=day),
+        XLSX,
+        fallback=f"inspections-{day}.xlsx",
     )
 
 

@@ -83,5 +83,5 @@ def aging_xlsx():
     sheet.append([_("Total"), *grid.totals, grid.total], bold=True)
     day = grid.as_of.isoformat()
     return send_download(
-        book.to_bytes(), f"{_('aging')}-{day}.xlsx", XLSX, fallback=f"aging-{day}.xlsx"
+        book.to_bytes(), _("aging-%(day)s.xlsx", day=day), XLSX, fallback=f"aging-{day}.xlsx"
     )

@@ -136,7 +136,7 @@ def statement_xlsx(debtor_id: int):
     period = f"{found.id}-{start.isoformat()}-{end.isoformat()}"
     return send_download(
         book.to_bytes(),
-        f"{_('statement')}-{period}.xlsx",
+        _("statement-%(period)s.xlsx", period=period),
         XLSX,
         fallback=f"statement-{period}.xlsx",
     )
