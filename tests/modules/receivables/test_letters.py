@@ -119,7 +119,8 @@ def test_a_letter_is_kept_as_sent(park, owed, client, login, make_receivable):
     page = client.get(f"/receivables/letters/{letter.id}").get_data(as_text=True)
     # …the letter still says what it said.
     assert letters.content_of(db.session.get(Letter, letter.id)) == sent
-    assert "濮阳市某某餐饮有限公司" in page and "改名后的公司" not in page
+    letter_part = page[page.index('class="doc-title"') :]  # below the link back to the debtor
+    assert "濮阳市某某餐饮有限公司" in letter_part and "改名后的公司" not in letter_part
     assert "壹仟零伍拾元零柒分" in page and "财催〔2026〕1号" in page
     assert "新的正文" not in page
 
