@@ -87,12 +87,14 @@ def order_page(
     """One page, newest first, and the cursor of the next page (None on the last).
 
     First the page's ids (from the indexes alone), then those orders with their
-    facility, site and type: the joins run for 25 rows, not for every match.
+    facility, site and type: the joins run for 25 rows, not for every match. A cursor
+    past the end (the older orders closed since) gives the last page: the oldest ones.
     """
     q = order_query(f, user, now)
-    if f.before:
-        q = q.where(RepairOrder.id < f.before)
-    ids = db.session.scalars(q.order_by(RepairOrder.id.desc()).limit(size + 1)).all()
+    older = q.where(RepairOrder.id < f.before) if f.before else q
+    ids = db.session.scalars(older.order_by(RepairOrder.id.desc()).limit(size + 1)).all()
+    if f.before and not ids:
+        ids = db.session.scalars(q.order_by(RepairOrder.id).limit(size)).all()[::-1]
     more = len(ids) > size
     ids = ids[:size]
     rows = db.session.scalars(

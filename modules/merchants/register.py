@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, or_, select
 
 from modules.merchants import access
@@ -27,23 +26,7 @@ from parkops import audit, idempotency
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 
-PER_PAGE = 50
 MERCHANT_SUBJECT = "merchants.merchant"  # how receivables knows a merchant's debtor
-
-
-class RowPagination(SelectPagination):
-    """A page of a multi-column select: its items are rows (tuples), not scalars."""
-
-    def _query_items(self) -> list:
-        query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(query).all())
-
-
-def paginate(query: Select, page: int) -> RowPagination:
-    """Page ``page`` (from 1) of ``query``'s rows, PER_PAGE a page."""
-    return RowPagination(
-        select=query, session=db.session(), page=page, per_page=PER_PAGE, error_out=False
-    )
 
 
 @dataclass

@@ -1,30 +1,11 @@
 """The lists' queries: balances computed in SQL, a constant number of statements per page."""
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, select
 
 from modules.receivables import access
 from modules.receivables.ledger import balance_fen
 from modules.receivables.models import Debtor, Payment, Receivable, Reversal
 from parkops.auth.models import User
-from parkops.extensions import db
-
-PER_PAGE = 50
-
-
-class RowPagination(SelectPagination):
-    """A page of a multi-column select: its items are rows (tuples), not scalars."""
-
-    def _query_items(self) -> list:
-        query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(query).all())
-
-
-def paginate(query: Select, page: int) -> RowPagination:
-    """Page ``page`` (from 1) of ``query``'s rows, PER_PAGE a page."""
-    return RowPagination(
-        select=query, session=db.session(), page=page, per_page=PER_PAGE, error_out=False
-    )
 
 
 def debtor_list(user: User, text: str = "") -> Select:

@@ -7,26 +7,17 @@ instrumentation) cost more than the page's SQL itself, so the list reads plain r
 
 from datetime import date
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from parkops.auth.models import Department, User
-from parkops.extensions import db
+from parkops.paging import RowPagination, paginate
 from parkops.rectification.models import Problem, Status
 from parkops.rectification.services import LedgerFilter, in_ledger_order
 
 # Problems per page: the notice's 39 and the first self-found ones on the first; a
 # city's thousands on pages of the same shape (the export has them all).
 PER_PAGE = 50
-
-
-class RowPagination(SelectPagination):
-    """Flask-SQLAlchemy's pagination over a select of columns: items are Row tuples."""
-
-    def _query_items(self) -> list:
-        q = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(q).all())
 
 
 def ledger_rows(f: LedgerFilter, today: date, only_ids=None):
@@ -60,11 +51,5 @@ def ledger_rows(f: LedgerFilter, today: date, only_ids=None):
 
 
 def ledger_page(f: LedgerFilter, today: date, page: int, only_ids=None) -> RowPagination:
-    """Page ``page`` (1-based) of the filtered list; a page past the end is empty."""
-    return RowPagination(
-        select=ledger_rows(f, today, only_ids),
-        session=db.session(),
-        page=page,
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    """Page ``page`` (1-based) of the filtered list; past the end, the last page."""
+    return paginate(ledger_rows(f, today, only_ids), PER_PAGE, page)

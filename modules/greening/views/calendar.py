@@ -9,11 +9,11 @@ from flask_login import current_user
 from modules.greening import calendar, task_types, tasks
 from modules.greening.forms import TaskTypeForm
 from modules.greening.models import TaskType, Zone, ZoneKind
-from modules.greening.paging import paginate_list
 from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
+from parkops.paging import paginate_list
 from parkops.timeutil import business_day
 
 

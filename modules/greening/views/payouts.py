@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 
 from modules.greening import payouts
 from modules.greening.models import Round
-from modules.greening.paging import paginate_list
 from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import get_for_site, require
 from parkops.downloads import send_download
 from parkops.money import fen_to_decimal
+from parkops.paging import paginate_list
 from parkops.spreadsheet import Book, Column
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

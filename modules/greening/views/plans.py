@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from modules.greening import plans, scores, zones
 from modules.greening.models import Zone
-from modules.greening.paging import paginate
 from modules.greening.views import VIEW, bp, visible_sites
 from parkops import attachments
 from parkops.auth.access import check_site, get_for_site, require
+from parkops.paging import paginate
 
 
 def _site_arg():

@@ -10,13 +10,13 @@ from flask_login import current_user
 
 from modules.greening import appeals, rounds, withdrawals, zones
 from modules.greening.models import Assessment, Deduction, Round, RuleVersion, Zone
-from modules.greening.paging import paginate
 from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
 from parkops import attachments, idempotency
 from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
+from parkops.paging import paginate
 from parkops.timeutil import business_day
 
 OPEN = ("greening.assess", "greening.manage")

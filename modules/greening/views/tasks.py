@@ -39,9 +39,10 @@ def my_tasks():
     today = business_day()
     mine = tasks.my_zones(current_user, today)
     overdue_count, today_count = tasks.open_counts(mine, today)
+    last = max(1, -(-(overdue_count + today_count) // TASKS_SHOWN))  # past it: the last
     page = db.paginate(
         tasks.open_tasks_query(mine, today),
-        page=max(1, request.args.get("page", 1, type=int)),
+        page=min(max(1, request.args.get("page", 1, type=int)), last),
         per_page=TASKS_SHOWN,
         error_out=False,
         count=False,

@@ -10,11 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from modules.greening import calendar, zones
 from modules.greening.forms import RosterForm, ZoneForm
 from modules.greening.models import Grade, Zone, ZoneKind
-from modules.greening.paging import paginate
 from modules.greening.views import VIEW, bp, visible_sites
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.paging import paginate
 from parkops.timeutil import business_day
 
 

@@ -19,6 +19,7 @@ from parkops import idempotency
 from parkops.auth.access import site_filter
 from parkops.auth.models import Site
 from parkops.extensions import db
+from parkops.paging import paginate
 
 bp = Blueprint("merchants", __name__)
 
@@ -46,7 +47,7 @@ def list_page(
     """A register's list: ``query(user, text)`` searched by ``?q=``, paged by ``?page=``;
     ``extra(page)`` adds the template's values about the page's rows."""
     text = request.args.get("q", "").strip()[:50]
-    page = register.paginate(query(current_user, text), int_arg("page") or 1)
+    page = paginate(query(current_user, text), page=int_arg("page") or 1)
     return render_template(
         template,
         page=page,

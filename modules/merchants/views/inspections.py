@@ -15,7 +15,6 @@ from modules.merchants.errors import MerchantsError
 from modules.merchants.inspection_forms import InspectionForm, RecheckForm
 from modules.merchants.inspection_models import Inspection, Recheck, Violation, ViolationState
 from modules.merchants.models import Merchant
-from modules.merchants.paging import paginate_capped
 from modules.merchants.texts import CHECKS
 from modules.merchants.views import bp, int_arg, repeat
 from parkops import attachments
@@ -23,6 +22,7 @@ from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.downloads import send_download
 from parkops.extensions import db
+from parkops.paging import paginate_capped, paginate_objects
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day, local_zone, to_local, utcnow
 
@@ -199,7 +199,7 @@ def violations_list():
         .order_by(Violation.deadline.desc() if show == "corrected" else Violation.deadline)
         .order_by(Violation.id)
     )
-    page = db.paginate(query, page=int_arg("page") or 1, per_page=PER_PAGE, error_out=False)
+    page = paginate_objects(query, PER_PAGE, int_arg("page") or 1)
     return render_template(
         "merchants/inspections/violations.html",
         page=page,

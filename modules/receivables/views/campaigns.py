@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.receivables import access, campaigns, queries, writeoffs
+from modules.receivables import access, campaigns, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Campaign, CampaignItem, Verification
 from modules.receivables.views import bp, int_arg, repeat, visible_sites
@@ -18,6 +18,7 @@ from parkops.auth.access import require, site_filter
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
+from parkops.paging import paginate
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
@@ -89,7 +90,7 @@ def campaign_list():
 def campaign(campaign_id: int):
     found = _campaign_or_404(campaign_id)
     state = _state_arg()
-    page = queries.paginate(campaigns.items(found, state), int_arg("page") or 1)
+    page = paginate(campaigns.items(found, state), page=int_arg("page") or 1)
     return render_template(
         "receivables/campaigns/campaign.html",
         campaign=found,

@@ -16,6 +16,7 @@ from parkops.auth.access import require
 from parkops.auth.models import User
 from parkops.downloads import send_download
 from parkops.extensions import db
+from parkops.paging import paginate
 from parkops.spreadsheet import Book
 from parkops.timeutil import business_day
 
@@ -28,7 +29,7 @@ READ = ("receivables.view", "receivables.own", "receivables.write")
 @require(*READ)
 def debtors():
     text = request.args.get("q", "").strip()[:50]
-    page = queries.paginate(queries.debtor_list(current_user, text), int_arg("page") or 1)
+    page = paginate(queries.debtor_list(current_user, text), page=int_arg("page") or 1)
     return render_template(
         "receivables/debtors/index.html",
         page=page,

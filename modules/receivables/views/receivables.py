@@ -16,6 +16,7 @@ from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
 from parkops.auth.models import Department, User
 from parkops.extensions import db
+from parkops.paging import paginate
 from parkops.timeutil import business_day
 
 OWNER = "receivables.receivable"
@@ -29,7 +30,7 @@ def index():
     query = queries.receivable_list(current_user, open_only=open_only)
     if chase:
         query = query.where(levels.due_clause(business_day()))
-    page = queries.paginate(query, int_arg("page") or 1)
+    page = paginate(query, page=int_arg("page") or 1)
     return render_template(
         "receivables/receivables/index.html",
         page=page,

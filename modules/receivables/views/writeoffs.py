@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.receivables import access, ledger, queries, writeoffs
+from modules.receivables import access, ledger, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Campaign, CampaignItem, WriteOff
 from modules.receivables.views import bp, int_arg, receivable_or_404
@@ -16,6 +16,7 @@ from parkops import attachments
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require
 from parkops.extensions import db
+from parkops.paging import paginate
 
 READ = ("receivables.view", "receivables.own", "receivables.write", "receivables.approve")
 
@@ -70,7 +71,7 @@ def propose_write_off(receivable_id: int):
 def write_offs():
     waiting = request.args.get("all") != "1"
     query = writeoffs.listing(current_user, waiting_only=waiting)
-    page = queries.paginate(query, int_arg("page") or 1)
+    page = paginate(query, page=int_arg("page") or 1)
     return render_template("receivables/writeoffs/index.html", page=page, waiting=waiting)
 
 

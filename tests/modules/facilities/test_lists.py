@@ -79,6 +79,12 @@ def test_supervisors_filter_by_site_type_priority_state_and_age(client, as_user,
     assert listed(client, view="nonsense") == listed(client, view="open")
 
 
+def test_a_cursor_past_the_end_shows_the_oldest_page(client, as_user, park, orders):
+    as_user(park.crew)
+    # The older open orders were closed since the link was made: the last page, not none.
+    assert listed(client, view="open", before=orders[0]) == [orders[0], orders[1], orders[2]]
+
+
 def test_keyset_pages_walk_every_order_once(app, client, as_user, park, make_facility):
     facility = make_facility()
     now = utcnow()

@@ -10,10 +10,10 @@ from sqlalchemy import event, insert, text
 from modules.greening import bands, scores, tasks
 from modules.greening.bands import BandData
 from modules.greening.models import Assessment, Round, Task
-from modules.greening.paging import PER_PAGE
 from modules.greening.views.tasks import TASKS_SHOWN
 from modules.greening.views.zones import MINE_SHOWN
 from parkops.extensions import db
+from parkops.paging import PER_PAGE
 from parkops.timeutil import business_day, utcnow
 from tests.modules.greening.test_scores import scored_round
 
@@ -33,6 +33,9 @@ def test_the_zone_list_comes_a_page_at_a_time_and_search_reaches_every_zone(
     assert 'class="pager"' in first
     second = client.get("/greening/?page=2").get_data(as_text=True)
     assert _zone_codes(second) == [f"PSY-G{n:03d}" for n in range(PER_PAGE + 1, PER_PAGE + 6)]
+    # A page past the end (a kept link, the list shrank since) shows the last page.
+    past = client.get("/greening/?page=9").get_data(as_text=True)
+    assert _zone_codes(past) == _zone_codes(second) and "Page 2 of 2" in past
     found = client.get(f"/greening/?q=G{PER_PAGE + 3:03d}").get_data(as_text=True)
     assert _zone_codes(found) == [f"PSY-G{PER_PAGE + 3:03d}"]
 
@@ -72,6 +75,8 @@ def test_the_gardeners_tasks_come_a_page_at_a_time_counted_in_full(
     second = client.get("/greening/tasks?page=2").get_data(as_text=True)
     assert second.count('class="card grn-task') == 3 and "今天的" in second
     assert "逾期01" in second  # the latest overdue comes last, before today's
+    past = client.get("/greening/tasks?page=9").get_data(as_text=True)
+    assert past.count('class="card grn-task') == 3 and "Page 2 of 2" in past
 
 
 def test_open_tasks_are_found_through_the_index_of_open_tasks(grove):
@@ -155,6 +160,8 @@ def test_the_payout_sheet_shows_a_page_of_zones_with_the_totals_of_all(
     assert f">{PER_PAGE + 2}<" in person
     second = client.get(f"/greening/rounds/{round_.id}/payouts?page=2").get_data(as_text=True)
     assert "PSY-G052" in second and "PSY-G001" not in second
+    past = client.get(f"/greening/rounds/{round_.id}/payouts?page=9").get_data(as_text=True)
+    assert "PSY-G052" in past and "Page 2 of 2" in past
 
 
 def test_a_rounds_zones_come_a_page_at_a_time_counted_in_full(

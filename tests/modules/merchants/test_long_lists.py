@@ -9,9 +9,9 @@ from sqlalchemy import insert
 
 from modules.merchants import inspection_generate
 from modules.merchants.inspection_models import Violation, ViolationState
-from modules.merchants.paging import LOOKAHEAD_PAGES
 from modules.merchants.views.inspections import OPEN_SHOWN, PER_PAGE
 from parkops.extensions import db
+from parkops.paging import LOOKAHEAD_PAGES
 from parkops.timeutil import business_day, utcnow
 from tests.modules.merchants import test_inspections
 

@@ -1,0 +1,99 @@
+"""Pages of a list: a bounded number of rows per request, whatever the list's length.
+
+Every kind here shows the last page for a page number past the end (a bookmark kept
+while the list shrank, a hand-typed ``?page=``): an empty page with "page 9 of 3" told
+the reader nothing. Only that case costs one more statement (the last page's rows).
+"""
+
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from sqlalchemy import Select, func, select
+
+from parkops.extensions import db
+
+PER_PAGE = 50  # rows of a list on one page
+LOOKAHEAD_PAGES = 10  # counted beyond the page asked for by a capped count; past that, "more"
+
+
+class _LastPageWhenPast(Pagination):
+    """Past the last page, the last page (its items re-read; ``page`` set to it)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not self.items and self.page > 1 and self.total:
+            self.page = self.pages
+            self.items = self._query_items()
+
+
+class RowPagination(_LastPageWhenPast, SelectPagination):
+    """A page of a multi-column select: its items are rows (tuples), not scalars."""
+
+    def _query_items(self) -> list:
+        query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(query).all())
+
+
+class ObjectPagination(_LastPageWhenPast, SelectPagination):
+    """A page of a select of one entity: its items are objects (as ``db.paginate``)."""
+
+
+class ListPagination(_LastPageWhenPast):
+    """A page of a list already worked out in full (a sheet whose totals need every
+    line): only the page's lines are rendered."""
+
+    def _query_items(self) -> list:
+        return self._query_args["rows"][self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+class CappedPagination(ObjectPagination):
+    """A page of objects whose ``total`` counts at most LOOKAHEAD_PAGES pages past this
+    one, for lists that grow by a hundred thousand rows a year (counting them all for
+    every page would make each page slower as the years pile up). ``more`` is True when
+    the list goes on beyond ``total`` (then ``total`` is a lower bound). The count reads
+    at most (page + 10) × per_page index entries."""
+
+    more: bool = False
+
+    def _query_count(self) -> int:
+        cap = (self.page + LOOKAHEAD_PAGES) * self.per_page
+        rows = self._query_args["select"].order_by(None).limit(cap + 1).subquery()
+        found = self._query_args["session"].execute(select(func.count()).select_from(rows))
+        count = found.scalar_one()
+        self.more = count > cap
+        return min(count, cap)
+
+    @property
+    def pages(self) -> int:
+        """Pages counted so far, one more when the list goes on (so *Next* shows)."""
+        return super().pages + (1 if self.more else 0)
+
+
+def paginate(query: Select, per_page: int = PER_PAGE, page: int | None = None) -> RowPagination:
+    """Page ``page`` (from 1; default the request's ``?page=``) of ``query``'s rows:
+    two statements (the rows, their count) however long the list."""
+    return RowPagination(
+        select=query, session=db.session(), page=page, per_page=per_page, error_out=False
+    )
+
+
+def paginate_objects(
+    query: Select, per_page: int = PER_PAGE, page: int | None = None
+) -> ObjectPagination:
+    """``paginate`` for a select of one entity: the page's items are its objects."""
+    return ObjectPagination(
+        select=query, session=db.session(), page=page, per_page=per_page, error_out=False
+    )
+
+
+def paginate_capped(query: Select, page: int, per_page: int = PER_PAGE) -> CappedPagination:
+    """Page ``page`` (from 1) of ``query``'s objects, counted only so far (above)."""
+    return CappedPagination(
+        select=query, session=db.session(), page=page, per_page=per_page, error_out=False
+    )
+
+
+def paginate_list(rows: list, per_page: int = PER_PAGE) -> ListPagination:
+    """The request's page (``?page=``) of ``rows``, worked out in full by the caller."""
+    return ListPagination(rows=rows, per_page=per_page, error_out=False)
