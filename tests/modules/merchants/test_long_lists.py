@@ -44,6 +44,9 @@ def test_the_inspections_list_counts_only_so_far_and_still_reaches_the_rest(
     end = client.get(f"/merchants/inspections/?page={last}").get_data(as_text=True)
     assert _rows(end) == (AHEAD + 30) % PER_PAGE and f"({AHEAD + 30})" in end
     assert f"Page {last} of {last}" in end
+    # A page past the end (a kept link) shows the last page, not an empty one.
+    past = client.get(f"/merchants/inspections/?page={last + 5}").get_data(as_text=True)
+    assert _rows(past) == _rows(end) and f"Page {last} of {last}" in past
 
 
 def test_a_merchants_page_lists_the_open_violations_due_first_with_their_count(
@@ -76,3 +79,19 @@ def test_a_merchants_page_lists_the_open_violations_due_first_with_their_count(
     listed = client.get(f"/merchants/violations/?merchant={leased.tea.id}").get_data(as_text=True)
     assert 'id="merchant-open-violations"' in page
     assert listed.count("data-violation=") == OPEN_SHOWN + 5
+
+
+def test_the_merchant_list_past_its_end_and_a_search_that_finds_none(
+    client, login, park, make_merchant
+):
+    for n in range(PER_PAGE + 2):
+        make_merchant(f"商户{n:03d}")
+    login(park.manager)
+    merchants = r'href="/merchants/merchants/\d+"'
+    past = client.get("/merchants/?page=9").get_data(as_text=True)
+    assert len(re.findall(merchants, past)) == 2 and "Page 2 of 2" in past
+    # A search that finds none says so, not that there is no merchant, and offers a way back.
+    none = client.get("/merchants/?q=<b>无此商户</b>").get_data(as_text=True)
+    assert not re.findall(merchants, none) and "No merchant yet" not in none
+    assert "No merchant matches “&lt;b&gt;无此商户&lt;/b&gt;”." in none
+    assert 'id="merchants-clear-search" href="/merchants/"' in none
