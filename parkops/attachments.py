@@ -3,31 +3,20 @@
 Files live in the attachment store (``parkops.attachment_store``: ``<instance>/attachments/``
 or an S3-compatible bucket); the database keeps their metadata.
 They are served only through views that check the owner record's permission.
-A photo is never stored as sent: it is decoded (refusing decompression bombs),
-turned upright from its EXIF orientation, stripped of EXIF (GPS, camera serial),
-bounded in size and re-encoded as JPEG, with a thumbnail beside it.
-
-A phone photo sent as the camera took it (50 MP, 15 MB) is accepted: photos may
-be ``PHOTO_MAX_BYTES`` long, and a JPEG is decoded at 1/2, 1/4 or 1/8 of its size
-straight from its DCT data (``Image.draft``), never whole. What is decoded must
-fit ``IMAGE_MAX_PIXELS`` (the memory budget), checked from the header before a
-pixel is decoded; other formats cannot be decoded smaller, so their declared size
-must fit it. Pillow's own global limit (``Image.MAX_IMAGE_PIXELS``) is left as it
-is, a backstop shared by every thread against absurd images, never changed per
-request. Every refusal says what to do instead.
+A photo is never stored as sent: ``parkops.photos`` decodes it (refusing decompression
+bombs), turns it upright, strips its EXIF (GPS, camera serial), bounds its size and
+re-encodes it as JPEG, with a thumbnail stored beside it.
 """
 
 import hashlib
 import secrets
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.datastructures import FileStorage
@@ -36,11 +25,9 @@ from parkops.attachment_store import store
 from parkops.db import Base, utcnow
 from parkops.downloads import content_disposition
 from parkops.extensions import db
+from parkops.photos import PreparedPhoto, prepare_photo
+from parkops.uploads import AttachmentError, read_limited
 
-# The decoders a photo may reach (a phone's multi-picture JPEG opens as JPEG too).
-PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
-MAX_PHOTO_SIDE = 2560  # stored photos are bounded: enough to see a crack, not 50 MB
-THUMB_SIDE = 320
 # Regulations and similar documents: the formats an office actually files.
 DOCUMENT_TYPES = {
     ".pdf": ("application/pdf", b"%PDF"),
@@ -56,10 +43,6 @@ OFFICE_ZIP_PARTS = {".docx": "word/", ".xlsx": "xl/"}
 # commit; files of attachments deleted in it, removed once it commits.
 PENDING_FILES = "parkops_attachment_files"
 DELETED_FILES = "parkops_attachment_deleted_files"
-
-
-class AttachmentError(ValueError):
-    """The upload is refused; the message is shown to the user."""
 
 
 class Attachment(Base):
@@ -95,108 +78,6 @@ def file_names(attachment: Attachment) -> list[str]:
 
 def _thumbnail_name(stored_name: str) -> str:
     return stored_name.removesuffix(".jpg") + ".thumb.jpg"
-
-
-def _read_limited(upload: FileStorage, limit: int) -> bytes:
-    """At most ``limit`` bytes of the upload; AttachmentError when it holds more or nothing."""
-    data = upload.stream.read(limit + 1)
-    if len(data) > limit:
-        raise AttachmentError(
-            _(
-                "The file is too large (at most %(mb)s MB). Send a smaller copy of it.",
-                mb=f"{limit / (1024 * 1024):g}",
-            )
-        )
-    if not data:
-        raise AttachmentError(_("The file is empty."))
-    return data
-
-
-@dataclass
-class _Photo:
-    jpeg: bytes
-    thumb: bytes
-    width: int
-    height: int
-
-
-def _jpeg_reduction(width: int, height: int, budget: int) -> int:
-    """1, 2, 4 or 8: the largest reduction that still leaves MAX_PHOTO_SIDE on the long
-    side, or more when the budget (pixels) needs it."""
-    reduction = 1
-    while reduction < 8 and max(width, height) // (reduction * 2) >= MAX_PHOTO_SIDE:
-        reduction *= 2
-    while reduction < 8 and (width // reduction) * (height // reduction) > budget:
-        reduction *= 2
-    return reduction
-
-
-def _megapixels(pixels: int) -> str:
-    return f"{pixels / 1_000_000:.0f}"
-
-
-def _decode(data: bytes) -> Image.Image:
-    """Open, shrink a JPEG's decoding, check what will be decoded against the budget
-    before a pixel is, then decode and turn upright."""
-    budget = current_app.config["IMAGE_MAX_PIXELS"]
-    try:
-        # Only the photo formats are even tried: no other decoder sees the bytes.
-        with Image.open(BytesIO(data), formats=PHOTO_FORMATS) as probe:
-            if probe.format == "JPEG":
-                reduction = _jpeg_reduction(probe.width, probe.height, budget)
-                if reduction > 1:
-                    probe.draft(probe.mode, (probe.width // reduction, probe.height // reduction))
-            if probe.width * probe.height > budget:
-                raise AttachmentError(
-                    _(
-                        "The image has too many pixels (%(mp)s megapixels, at most %(max)s"
-                        " here). Send it as a JPEG photo, or a smaller copy.",
-                        mp=_megapixels(probe.width * probe.height),
-                        max=_megapixels(budget),
-                    )
-                )
-            probe.load()
-            return ImageOps.exif_transpose(probe)
-    except AttachmentError:
-        raise
-    except Image.DecompressionBombError as exc:  # Pillow's own global limit, as a backstop
-        raise AttachmentError(
-            _(
-                "The image has too many pixels: no camera takes a photo this large."
-                " Send the photo as the camera took it, or a smaller copy."
-            )
-        ) from exc
-    except UnidentifiedImageError as exc:
-        raise AttachmentError(
-            _("Not a photo (JPEG, PNG, WebP or GIF). Choose a photo taken with the camera.")
-        ) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise AttachmentError(
-            _("The photo is damaged or incomplete. Take it again, or send it once more.")
-        ) from exc
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """RGB for JPEG; transparent areas become white, not the black JPEG would give them."""
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        white = Image.new("RGB", rgba.size, (255, 255, 255))
-        white.paste(rgba, mask=rgba.getchannel("A"))
-        return white
-    return image.convert("RGB")
-
-
-def _reencode(data: bytes) -> _Photo:
-    image = _flatten(_decode(data))
-    image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-    out = BytesIO()
-    # Saved without exif=, icc_profile= or xmp=: nothing of the original's metadata is kept.
-    image.save(out, "JPEG", quality=85, optimize=True)
-    thumb = image.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
-    thumb_out = BytesIO()
-    thumb.save(thumb_out, "JPEG", quality=80)
-    return _Photo(out.getvalue(), thumb_out.getvalue(), image.width, image.height)
 
 
 def _clean_filename(name: str | None, fallback: str) -> str:
@@ -275,23 +156,6 @@ def _remove_uncommitted_files(session: Session, transaction) -> None:
         _remove(session.info.pop(PENDING_FILES, ()))
 
 
-@dataclass(frozen=True)
-class PreparedPhoto:
-    """A photo read, checked and re-encoded but not stored yet: the costly half of
-    ``store_photo``, which a caller does before taking a lock (decoding a phone's photo
-    takes tens of milliseconds of CPU)."""
-
-    filename: str | None
-    photo: _Photo
-
-
-def prepare_photo(upload: FileStorage) -> PreparedPhoto:
-    """Read and re-encode an uploaded photo; AttachmentError when it is too large
-    (PHOTO_MAX_BYTES), empty or not an image. Nothing is written."""
-    data = _read_limited(upload, current_app.config["PHOTO_MAX_BYTES"])
-    return PreparedPhoto(upload.filename, _reencode(data))
-
-
 def store_photo(
     upload: FileStorage | PreparedPhoto,
     owner_kind: str,
@@ -346,7 +210,7 @@ def store_document(
     if suffix not in DOCUMENT_TYPES:
         raise AttachmentError(_("Only PDF, Word, Excel or WPS files."))
     content_type, magic = DOCUMENT_TYPES[suffix]
-    data = _read_limited(upload, current_app.config["UPLOAD_MAX_BYTES"])
+    data = read_limited(upload, current_app.config["UPLOAD_MAX_BYTES"])
     matches = data.startswith(magic)
     if matches and suffix in OFFICE_ZIP_PARTS:
         matches = _is_office_zip(data, OFFICE_ZIP_PARTS[suffix])

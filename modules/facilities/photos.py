@@ -9,8 +9,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from modules.facilities.errors import FacilityError
-from parkops.attachments import Attachment, AttachmentError, PreparedPhoto, store_photo
+from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.extensions import db
+from parkops.photos import PreparedPhoto
 
 PHOTO_BEFORE = "facilities.order_before"  # the reporter's photos and the crew's "before"
 PHOTO_AFTER = "facilities.order_after"

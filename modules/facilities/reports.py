@@ -36,9 +36,10 @@ from modules.facilities.models import (
 from modules.facilities.photos import MAX_PHOTOS, PHOTO_BEFORE, attach_photos
 from modules.facilities.registry import refresh_status, remember
 from parkops import audit, limits, module_settings
-from parkops.attachments import Attachment, AttachmentError, prepare_photo
+from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.photos import prepare_photo
 from parkops.rectification.services import link_evidence
 from parkops.timeutil import utcnow
 
