@@ -7,7 +7,7 @@ instrumentation) cost more than the page's SQL itself, so the list reads plain r
 
 from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import aliased
 
 from parkops.auth.models import Department, User
@@ -20,24 +20,14 @@ from parkops.rectification.services import LedgerFilter, in_ledger_order
 PER_PAGE = 50
 
 
-def ledger_rows(f: LedgerFilter, today: date, only_ids=None):
-    """The select of the list's rows: id, code, title, source, category_number, deadline,
-    status, overdue (bool, as of ``today``), leader, person (display names) and
-    department (name), None where unset; filtered and ordered as the ledger."""
+def with_people(*columns) -> Select:
+    """``select(*columns)`` of problems joined to their category, with three columns
+    more, last: leader, person (display names) and department (name), None where unset.
+    The ledger list's and the weekly report's rows."""
     leader, person = aliased(User), aliased(User)
-    q = (
+    return (
         select(
-            Problem.id,
-            Problem.code,
-            Problem.title,
-            Problem.source,
-            Problem.category_number,
-            Problem.deadline,
-            Problem.status,
-            and_(
-                Problem.deadline < today,
-                Problem.status.not_in([Status.COMPLETED, Status.LONG_TERM]),
-            ).label("overdue"),
+            *columns,
             leader.display_name.label("leader"),
             person.display_name.label("person"),
             Department.name.label("department"),
@@ -46,6 +36,25 @@ def ledger_rows(f: LedgerFilter, today: date, only_ids=None):
         .outerjoin(leader, leader.id == Problem.leader_id)
         .outerjoin(person, person.id == Problem.person_id)
         .outerjoin(Department, Department.id == Problem.department_id)
+    )
+
+
+def ledger_rows(f: LedgerFilter, today: date, only_ids=None):
+    """The select of the list's rows: id, code, title, source, category_number, deadline,
+    status, overdue (bool, as of ``today``), leader, person (display names) and
+    department (name), None where unset; filtered and ordered as the ledger."""
+    q = with_people(
+        Problem.id,
+        Problem.code,
+        Problem.title,
+        Problem.source,
+        Problem.category_number,
+        Problem.deadline,
+        Problem.status,
+        and_(
+            Problem.deadline < today,
+            Problem.status.not_in([Status.COMPLETED, Status.LONG_TERM]),
+        ).label("overdue"),
     )
     return in_ledger_order(q, f, today, only_ids)
 

@@ -27,12 +27,12 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
-from parkops.auth.models import Department, User
+from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification import readings as stored
 from parkops.rectification import recurrence
+from parkops.rectification.ledger_list import with_people
 from parkops.rectification.models import (
     Category,
     Measure,
@@ -172,25 +172,15 @@ def _problem(p, reports, measures, regulations, readings, risks, today: date) ->
 def _problem_rows(today: date):
     """Every problem in the ledger's order, as plain rows of the columns the report shows
     (ORM objects for two thousand problems and their children cost more than the SQL)."""
-    leader, person = aliased(User), aliased(User)
-    q = (
-        select(
-            Problem.id,
-            Problem.code,
-            Problem.title,
-            Problem.category_number,
-            Category.title.label("category_title"),
-            Problem.status,
-            Problem.deadline,
-            Problem.completed_on,
-            leader.display_name.label("leader"),
-            person.display_name.label("person"),
-            Department.name.label("department"),
-        )
-        .join(Problem.category)
-        .outerjoin(leader, leader.id == Problem.leader_id)
-        .outerjoin(person, person.id == Problem.person_id)
-        .outerjoin(Department, Department.id == Problem.department_id)
+    q = with_people(
+        Problem.id,
+        Problem.code,
+        Problem.title,
+        Problem.category_number,
+        Category.title.label("category_title"),
+        Problem.status,
+        Problem.deadline,
+        Problem.completed_on,
     )
     return db.session.execute(in_ledger_order(q, LedgerFilter(), today)).all()
 
