@@ -16,6 +16,7 @@ from sqlalchemy import select
 from parkops.auth.access import signed_in
 from parkops.extensions import db
 from parkops.notify import Notification, mark_all_read, mark_read, unread_count
+from parkops.paging import paginate_objects
 from parkops.redirects import is_local_path
 from parkops.registry import ModuleSpec
 
@@ -73,12 +74,11 @@ def _destination(link: str) -> str:
 @bp.route("/")
 @signed_in
 def index():
-    page = db.paginate(
+    page = paginate_objects(
         select(Notification)
         .where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        per_page=PER_PAGE,
-        error_out=False,
+        PER_PAGE,
     )
     return render_template("notifications/index.html", page=page)
 

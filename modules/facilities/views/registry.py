@@ -13,6 +13,7 @@ from modules.facilities.views import bp, int_arg, uploads
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import Site, User
 from parkops.extensions import db
+from parkops.paging import paginate_objects
 from parkops.timeutil import business_day, utcnow
 
 
@@ -74,9 +75,7 @@ def facility(facility_id: int):
 @require("facilities.view")
 def index():
     f = facility_filter()
-    page = db.paginate(
-        queries.facility_query(f), page=int_arg("page") or 1, per_page=50, error_out=False
-    )
+    page = paginate_objects(queries.facility_query(f), page=int_arg("page") or 1)
     return render_template(
         "facilities/registry/index.html",
         page=page,

@@ -37,6 +37,7 @@ from modules.ticketing.views.base import (
 from modules.ticketing.views.stock import serial_products
 from parkops.auth.access import require, site_filter
 from parkops.extensions import db
+from parkops.paging import paginate_objects
 
 PER_PAGE = 30
 
@@ -102,11 +103,7 @@ def shift_list():
     status = request.args.get("status", "")
     if status in ShiftStatus._value2member_map_:
         q = q.where(Shift.status == ShiftStatus(status))
-    page = db.paginate(
-        q.order_by(Shift.business_day.desc(), Shift.opened_at.desc()),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    page = paginate_objects(q.order_by(Shift.business_day.desc(), Shift.opened_at.desc()), PER_PAGE)
     return render_template(
         "ticketing/shifts/shifts.html", page=page, status=status, statuses=list(ShiftStatus)
     )

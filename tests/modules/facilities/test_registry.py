@@ -1,6 +1,7 @@
 """The registry: adding and editing facilities, types, squad leads, labels."""
 
 import io
+import re
 
 import pytest
 import zxingcpp
@@ -240,3 +241,12 @@ def test_the_sub_navigation_comes_from_the_spec_with_one_current_tab(client, as_
     as_user(park.crew)
     crew_tabs = client.get("/facilities/").get_data(as_text=True).split('<nav class="subnav"')[1]
     assert ">Types</a>" not in crew_tabs.split("</nav>")[0]
+
+
+def test_a_registry_page_past_the_end_shows_the_last_page(client, as_user, park, make_facility):
+    for _ in range(52):
+        make_facility()
+    as_user(park.office)
+    client.post("/language/en")
+    past = client.get("/facilities/?page=9").get_data(as_text=True)
+    assert len(re.findall(r'href="/facilities/\d+"', past)) == 2 and "Page 2 of 2" in past
