@@ -95,3 +95,5 @@ def test_the_merchant_list_past_its_end_and_a_search_that_finds_none(
     assert not re.findall(merchants, none) and "No merchant yet" not in none
     assert "No merchant matches “&lt;b&gt;无此商户&lt;/b&gt;”." in none
     assert 'id="merchants-clear-search" href="/merchants/"' in none
+    units = client.get("/merchants/units/?q=无此铺位").get_data(as_text=True)
+    assert "No unit yet" not in units and 'id="units-clear-search"' in units
