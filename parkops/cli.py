@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from waitress import serve
 
-from parkops import audit, audit_mark
+from parkops import audit, audit_mark, heavy
 from parkops import demo as demo_data
 from parkops import scheduler as jobs
 from parkops.auth.models import User
@@ -101,6 +101,7 @@ def serve_command(host, port, threads):
     else:
         click.echo("Scheduler not started here (PARKOPS_SCHEDULER_IN_SERVE is off).")
     click.echo(f"ParkOps at http://{host}:{port}  (public base URL: {app.config['BASE_URL']})")
+    heavy.settle_after_start()
     try:
         serve(
             app,

@@ -1,0 +1,49 @@
+"""The heavy downloads' share of a server process: how many at once, and what they leave.
+
+The whole-ledger .xlsx export and the weekly report (generated, .docx, .xlsx) each
+build every problem's rows at once: tens of MiB at their peak, much of it in C (lxml
+trees, openpyxl's cells) held by Python objects in reference cycles (a python-docx
+package and its parts point at each other; so do a workbook and its sheets). The
+cyclic garbage collector counts Python allocations, not those megabytes, so it ran
+rarely enough that finished documents piled up: 100 .docx downloads, 8 at a time,
+left a server at 568 MiB. Here each one waits for a slot (``HEAVY_AT_ONCE`` per
+process, others queue) and its garbage is collected as it ends.
+
+``settle_after_start`` freezes what start-up built (modules, the app, compiled
+templates) out of the collector's reach, so that collection costs a few ms, not 0.5 s.
+"""
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app
+
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_made = threading.Lock()
+
+
+def _semaphore(size: int) -> threading.BoundedSemaphore:
+    with _slots_made:
+        return _slots.setdefault(size, threading.BoundedSemaphore(size))
+
+
+@contextmanager
+def slot() -> Iterator[None]:
+    """Hold one of the process's ``HEAVY_AT_ONCE`` slots (waiting for one if all are
+    taken) while a heavy download is built; collect its garbage on the way out."""
+    semaphore = _semaphore(max(1, int(current_app.config["HEAVY_AT_ONCE"])))
+    with semaphore:
+        try:
+            yield
+        finally:
+            gc.collect()
+
+
+def settle_after_start() -> None:
+    """Move every object start-up created to the collector's permanent generation
+    (``gc.freeze``): they live as long as the process, and a full collection then only
+    walks what requests created since. Call once, just before serving."""
+    gc.collect()
+    gc.freeze()
