@@ -32,6 +32,7 @@ from sqlalchemy import ForeignKey, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.datastructures import FileStorage
 
+from parkops import heavy
 from parkops.attachment_store import store
 from parkops.db import Base, utcnow
 from parkops.downloads import content_disposition
@@ -156,7 +157,9 @@ def _decode(data: bytes) -> Image.Image:
                     )
                 )
             probe.load()
-            return ImageOps.exif_transpose(probe)
+            # In place: a copy would hold a second whole decoded photo (50 MiB at 17 MP).
+            ImageOps.exif_transpose(probe, in_place=True)
+            return probe
     except AttachmentError:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own global limit, as a backstop
@@ -183,7 +186,7 @@ def _flatten(image: Image.Image) -> Image.Image:
         white = Image.new("RGB", rgba.size, (255, 255, 255))
         white.paste(rgba, mask=rgba.getchannel("A"))
         return white
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")  # no copy of an RGB one
 
 
 def _reencode(data: bytes) -> _Photo:
@@ -288,8 +291,9 @@ class PreparedPhoto:
 def prepare_photo(upload: FileStorage) -> PreparedPhoto:
     """Read and re-encode an uploaded photo; AttachmentError when it is too large
     (PHOTO_MAX_BYTES), empty or not an image. Nothing is written."""
-    data = _read_limited(upload, current_app.config["PHOTO_MAX_BYTES"])
-    return PreparedPhoto(upload.filename, _reencode(data))
+    with heavy.photo_slot():  # 8 photos decoded at once would take ~1 GB
+        data = _read_limited(upload, current_app.config["PHOTO_MAX_BYTES"])
+        return PreparedPhoto(upload.filename, _reencode(data))
 
 
 def store_photo(

@@ -3,10 +3,13 @@ leaves behind given back when it ends (parkops/heavy.py)."""
 
 import gc
 import threading
+from io import BytesIO
 
 import pytest
+from PIL import Image
+from werkzeug.datastructures import FileStorage
 
-from parkops import heavy
+from parkops import attachments, heavy
 
 
 def test_no_more_than_the_setting_build_at_once_and_the_others_wait(make_app):
@@ -56,6 +59,27 @@ def test_a_download_that_fails_gives_its_slot_back(make_app):
         other.start()
         other.join(timeout=30)
         assert entered.is_set()
+
+
+def test_photos_are_decoded_in_slots_of_their_own(make_app):
+    app = make_app(HEAVY_AT_ONCE=1)
+    jpeg = BytesIO()
+    Image.new("RGB", (640, 480), "green").save(jpeg, "JPEG")
+    done = threading.Event()
+
+    def send_photo():
+        with app.app_context():
+            attachments.prepare_photo(FileStorage(BytesIO(jpeg.getvalue()), "p.jpg"))
+        done.set()
+
+    with app.app_context(), heavy.slot():  # an export being built does not hold photos up
+        threading.Thread(target=send_photo).start()
+        assert done.wait(timeout=30)
+    done.clear()
+    with app.app_context(), heavy.photo_slot():  # another photo being decoded does
+        threading.Thread(target=send_photo).start()
+        assert not done.wait(timeout=0.3)
+    assert done.wait(timeout=30)
 
 
 def _alive(type_name: str) -> int:
