@@ -89,6 +89,7 @@ def serve_command(host, port, threads):
 
     Set PARKOPS_SCHEDULER_IN_SERVE=false when ``parkops scheduler`` runs separately.
     """
+    heavy.share_malloc_arenas()  # before the scheduler's and waitress's threads start
     app = current_app._get_current_object()
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]

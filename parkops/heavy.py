@@ -12,14 +12,19 @@ decoded in slots of their own (``photo_slot``).
 
 ``settle_after_start`` freezes what start-up built (modules, the app, compiled
 templates) out of the collector's reach, so that collection costs a few ms, not 0.5 s.
+``share_malloc_arenas`` keeps glibc from giving each of the 8 threads an arena of its own.
 """
 
+import ctypes
 import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+MALLOC_ARENAS = 2  # threads share these; each thread's own arena kept its freed pages
 
 _slots: dict[tuple[str, int], threading.BoundedSemaphore] = {}
 _slots_made = threading.Lock()
@@ -58,3 +63,14 @@ def settle_after_start() -> None:
     walks what requests created since. Call once, just before serving."""
     gc.collect()
     gc.freeze()
+
+
+def share_malloc_arenas() -> bool:
+    """Limit glibc's malloc to ``MALLOC_ARENAS`` arenas (what ``MALLOC_ARENA_MAX=2`` does,
+    which must be set before the process starts). Call before any thread starts: arenas
+    already made are kept. False where the C library has no ``mallopt`` (musl, macOS)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):
+        return False
+    return bool(mallopt(M_ARENA_MAX, MALLOC_ARENAS))

@@ -2,6 +2,9 @@
 leaves behind given back when it ends (parkops/heavy.py)."""
 
 import gc
+import platform
+import subprocess
+import sys
 import threading
 from io import BytesIO
 
@@ -112,3 +115,37 @@ def test_serve_freezes_what_start_up_built(app):
         assert gc.get_freeze_count() > 1000  # the modules and the app, out of the collector's walk
     finally:
         gc.unfreeze()
+
+
+# Eight threads allocate at once (blocks above pymalloc's 512 bytes and below mmap's
+# threshold come from the thread's malloc arena); glibc's malloc_stats then lists arenas.
+ARENAS = """
+import ctypes, sys, threading
+from parkops import heavy
+if sys.argv[1] == "shared":
+    assert heavy.share_malloc_arenas()
+together = threading.Barrier(8)
+def work():
+    blocks = [bytearray(20_000) for _ in range(20)]
+    together.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+ctypes.CDLL(None).malloc_stats()
+"""
+
+
+def _arenas(mode: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", ARENAS, mode], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr.count("Arena ")
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc arenas")
+def test_serve_threads_share_two_malloc_arenas():
+    assert _arenas("own") > 2  # glibc's default: an arena per thread, up to 8 per core
+    assert _arenas("shared") <= heavy.MALLOC_ARENAS
