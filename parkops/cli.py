@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from waitress import serve
 
-from parkops import audit, audit_mark
+from parkops import audit, audit_mark, heavy
 from parkops import demo as demo_data
 from parkops import scheduler as jobs
 from parkops.auth.models import User
@@ -89,6 +89,7 @@ def serve_command(host, port, threads):
 
     Set PARKOPS_SCHEDULER_IN_SERVE=false when ``parkops scheduler`` runs separately.
     """
+    heavy.share_malloc_arenas()  # before the scheduler's and waitress's threads start
     app = current_app._get_current_object()
     host = host or app.config["HOST"]
     port = port or app.config["PORT"]
@@ -101,6 +102,7 @@ def serve_command(host, port, threads):
     else:
         click.echo("Scheduler not started here (PARKOPS_SCHEDULER_IN_SERVE is off).")
     click.echo(f"ParkOps at http://{host}:{port}  (public base URL: {app.config['BASE_URL']})")
+    heavy.settle_after_start()
     try:
         serve(
             app,

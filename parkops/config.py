@@ -15,6 +15,9 @@ DEFAULTS: dict[str, object] = {
     "PORT": 5000,
     "BASE_URL": None,  # what QR codes point to; None: http://HOST:PORT
     "THREADS": 8,
+    # whole-ledger exports and weekly reports built at once per process (others wait);
+    # as many photos decoded at once, apart from them (parkops/heavy.py)
+    "HEAVY_AT_ONCE": 2,
     # comma-separated module names, loaded in this order
     "MODULES": "facilities,ticketing,receivables,merchants,greening,patrols",
     "DEFAULT_LOCALE": "zh",
@@ -50,6 +53,7 @@ DEFAULTS: dict[str, object] = {
 _INT = {
     "PORT",
     "THREADS",
+    "HEAVY_AT_ONCE",
     "SMTP_PORT",
     "UPLOAD_MAX_BYTES",
     "PHOTO_MAX_BYTES",

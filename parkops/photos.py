@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
+from parkops import heavy
 from parkops.uploads import AttachmentError, read_limited
 
 # The decoders a photo may reach (a phone's multi-picture JPEG opens as JPEG too).
@@ -74,7 +75,9 @@ def _decode(data: bytes) -> Image.Image:
                     )
                 )
             probe.load()
-            return ImageOps.exif_transpose(probe)
+            # In place: a copy would hold a second whole decoded photo (50 MiB at 17 MP).
+            ImageOps.exif_transpose(probe, in_place=True)
+            return probe
     except AttachmentError:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own global limit, as a backstop
@@ -101,7 +104,7 @@ def _flatten(image: Image.Image) -> Image.Image:
         white = Image.new("RGB", rgba.size, (255, 255, 255))
         white.paste(rgba, mask=rgba.getchannel("A"))
         return white
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")  # no copy of an RGB one
 
 
 def _reencode(data: bytes) -> EncodedPhoto:
@@ -130,5 +133,6 @@ class PreparedPhoto:
 def prepare_photo(upload: FileStorage) -> PreparedPhoto:
     """Read and re-encode an uploaded photo; AttachmentError when it is too large
     (PHOTO_MAX_BYTES), empty or not an image. Nothing is written."""
-    data = read_limited(upload, current_app.config["PHOTO_MAX_BYTES"])
-    return PreparedPhoto(upload.filename, _reencode(data))
+    with heavy.photo_slot():  # 8 photos decoded at once would take ~1 GB
+        data = read_limited(upload, current_app.config["PHOTO_MAX_BYTES"])
+        return PreparedPhoto(upload.filename, _reencode(data))

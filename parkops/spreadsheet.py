@@ -22,6 +22,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -123,8 +124,11 @@ class Sheet:
             ws.column_dimensions[get_column_letter(number)].width = column.width
         ws.freeze_panes = "A2"
         _print_layout(ws, title, when)
+        # Each distinct cell style, built once: openpyxl hashes every style object a cell
+        # is given (a third of an export's time), a copied style array is the same ids.
+        self.styles: dict[tuple, object] = {}
         look = _look()
-        header = [_cell(ws, c.header, "text") for c in self.columns]
+        header = [_cell(ws, c.header, "text", styles={}) for c in self.columns]
         for cell in header:
             cell.font, cell.fill, cell.alignment = (
                 look.header_font,
@@ -138,7 +142,7 @@ class Sheet:
         cells = []
         for number, value in enumerate(values):
             kind = self.columns[number].kind if number < len(self.columns) else "text"
-            cells.append(_cell(self.ws, value, kind, bold=bold))
+            cells.append(_cell(self.ws, value, kind, bold=bold, styles=self.styles))
         self._write(cells)
 
     def _write(self, cells: list) -> None:
@@ -152,26 +156,38 @@ class Sheet:
         self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.row}"
 
 
-def _cell(ws, value, kind: Kind = "text", *, bold: bool = False):
-    """One cell for ``ws.append``: safe (text stays text), formatted by ``kind``, wrapped."""
+def _cell(ws, value, kind: Kind = "text", *, bold: bool = False, styles: dict):
+    """One cell for ``ws.append``: safe (text stays text), formatted by ``kind``, wrapped.
+
+    ``styles`` keeps the style of each (number format, quote prefix, bold) seen in the
+    sheet; a cell of a known one gets a copy of it rather than its parts again."""
     from openpyxl.cell import WriteOnlyCell  # see _look: loaded on first use
 
     stored = _value(value, kind)
     cell = WriteOnlyCell(ws, value=stored)
+    number_format, quote = None, False
     if isinstance(stored, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
-        if stored.startswith(FORMULA_START):
-            cell.quotePrefix = True  # and stays text when a person edits the cell
+        quote = stored.startswith(FORMULA_START)  # and stays text when a person edits it
     elif isinstance(stored, datetime):
-        cell.number_format = FORMATS["datetime"]
+        number_format = FORMATS["datetime"]
     elif isinstance(stored, date):
-        cell.number_format = FORMATS["date"]
+        number_format = FORMATS["date"]
     elif kind in FORMATS and isinstance(stored, int | float | Decimal):
-        cell.number_format = FORMATS[kind]
+        number_format = FORMATS[kind]
+    key = (number_format, quote, bold)
+    if key in styles:
+        cell._style = copy(styles[key])
+        return cell
+    if number_format:
+        cell.number_format = number_format
+    if quote:
+        cell.quotePrefix = True
     look = _look()
     cell.alignment = look.wrap
     if bold:
         cell.font = look.header_font
+    styles[key] = copy(cell._style)
     return cell
 
 

@@ -34,20 +34,19 @@ def _columns() -> list[Column]:
     ]
 
 
-def _measures(problem: Problem) -> str:
+def _measures(problem: Problem, statuses: dict) -> str:
     lines = []
     for n, m in enumerate(problem.measures, start=1):
-        details = [m.owner.display_name if m.owner else "", str(STATUS_LABELS[m.status])]
+        details = [m.owner.display_name if m.owner else "", statuses[m.status]]
         if m.deadline:
             details.insert(1, m.deadline.isoformat())
         lines.append(f"{n}. {m.text} ({', '.join(d for d in details if d)})")
     return "\n".join(lines)
 
 
-def _regulations(problem: Problem) -> str:
+def _regulations(problem: Problem, kinds: dict) -> str:
     return "\n".join(
-        f"《{r.title}》 {REGULATION_KINDS['revised' if r.revised else 'new']} "
-        f"{r.adopted_on.isoformat()}"
+        f"《{r.title}》 {kinds['revised' if r.revised else 'new']} {r.adopted_on.isoformat()}"
         for r in problem.regulations
     )
 
@@ -56,20 +55,21 @@ def _latest(report: ProgressReport | None) -> str:
     return f"{report.reported_on.isoformat()} {report.text}" if report else ""
 
 
-def _row(problem: Problem, latest: ProgressReport | None) -> list:
+def _row(problem: Problem, latest: ProgressReport | None, labels: tuple[dict, dict]) -> list:
+    statuses, kinds = labels
     return [
         int(problem.code) if problem.code.isdigit() else problem.code,
         f"{problem.category.number}. {problem.category.title}",
         problem.title,
-        _measures(problem),
+        _measures(problem, statuses),
         problem.leader.display_name if problem.leader else "",
         problem.department.name if problem.department else "",
         problem.person.display_name if problem.person else "",
         problem.deadline,
-        str(STATUS_LABELS[problem.status]),
+        statuses[problem.status],
         problem.completed_on,
         _latest(latest),
-        _regulations(problem),
+        _regulations(problem, kinds),
     ]
 
 
@@ -112,8 +112,13 @@ def workbook(
     latest progress report from ``latest``) and the whole ledger's summary."""
     book = Book(_("Rectification ledger"))
     ledger = book.sheet(_("Ledger"), _columns())
+    # Translated once, not for each of the thousands of measures.
+    labels = (
+        {status: str(text) for status, text in STATUS_LABELS.items()},
+        {kind: str(text) for kind, text in REGULATION_KINDS.items()},
+    )
     for problem in problems:
-        ledger.append(_row(problem, latest.get(problem.id)))
+        ledger.append(_row(problem, latest.get(problem.id), labels))
     ledger.filter()
     summary = book.sheet(
         _("Summary"),

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from parkops import attachments
+from parkops import attachments, heavy
 from parkops.auth.access import require
 from parkops.auth.models import Department
 from parkops.downloads import send_download
@@ -91,20 +91,22 @@ def index():
 def export_xlsx():
     today = business_day()
     _form, f, categories = _filters()
-    problems = db.session.scalars(
-        services.ledger_query(f, today).options(
-            selectinload(Problem.measures).selectinload(Measure.owner),
-            selectinload(Problem.regulations),
+    with heavy.slot():
+        problems = db.session.scalars(
+            services.ledger_query(f, today).options(
+                selectinload(Problem.measures).selectinload(Measure.owner),
+                selectinload(Problem.regulations),
+            )
+        ).all()
+        data = export.workbook(
+            problems,
+            services.latest_reports(),
+            categories,
+            services.completion_rates(),
+            services.completion_rates(Source.SELF)[0],
+            today,
         )
-    ).all()
-    data = export.workbook(
-        problems,
-        services.latest_reports(),
-        categories,
-        services.completion_rates(),
-        services.completion_rates(Source.SELF)[0],
-        today,
-    )
+        del problems  # unreferenced, so the slot's collection frees them and their cycles
     return send_download(
         data,
         _("rectification-ledger-%(day)s.xlsx", day=today.isoformat()),

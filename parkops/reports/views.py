@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from parkops import heavy
 from parkops.auth.access import require
 from parkops.downloads import send_download
 from parkops.extensions import db
@@ -78,11 +79,16 @@ def new():
             return redirect(url_for("reports.index"), 303)
         flash(_("Weekly report no. %(number)s submitted.", number=report.number), "success")
         return redirect(url_for("reports.show", report_id=report.id), 303)
-    data = weekly.generate(week, today)
     status = UNPROCESSABLE if form.errors else 200
-    return render_template(
-        "reports/weekly/new.html", form=form, data=data, week=week, wording=wording
-    ), status
+    with heavy.slot():
+        page = render_template(
+            "reports/weekly/new.html",
+            form=form,
+            data=weekly.generate(week, today),
+            week=week,
+            wording=wording,
+        )
+    return page, status
 
 
 @bp.route("/weekly/<int:report_id>")
@@ -143,14 +149,15 @@ def print_view(report_id: int):
 @require("reports.view")
 def weekly_docx(report_id: int):
     report = _report(report_id)
-    data = outputs.weekly_docx(
-        services.data_of(report),
-        unit(),
-        report.year,
-        report.number,
-        report.covering_note,
-        to_local(report.submitted_at).date(),
-    )
+    with heavy.slot():
+        data = outputs.weekly_docx(
+            services.data_of(report),
+            unit(),
+            report.year,
+            report.number,
+            report.covering_note,
+            to_local(report.submitted_at).date(),
+        )
     number = f"{report.year}-{report.number:02d}"
     return send_download(
         data, f"整改周报-{number}.docx", DOCX, fallback=f"weekly-report-{number}.docx"
@@ -161,7 +168,8 @@ def weekly_docx(report_id: int):
 @require("reports.view")
 def weekly_xlsx(report_id: int):
     report = _report(report_id)
-    data = outputs.weekly_xlsx(services.data_of(report), report.year, report.number)
+    with heavy.slot():
+        data = outputs.weekly_xlsx(services.data_of(report), report.year, report.number)
     number = f"{report.year}-{report.number:02d}"
     return send_download(
         data, f"整改台账-{number}.xlsx", XLSX, fallback=f"rectification-ledger-{number}.xlsx"
