@@ -136,11 +136,10 @@ class PageCache:
             self._flights.pop(key, None)
         flight.done.set()
 
-    def waiting(self, key: tuple) -> int:
-        """How many requests wait for the page of ``key`` being made now."""
+    def waiting(self) -> int:
+        """How many requests wait for pages being made now."""
         with self._lock:
-            flight = self._flights.get(key)
-            return flight.waiting if flight else 0
+            return sum(flight.waiting for flight in self._flights.values())
 
 
 def init_app(app) -> None:
@@ -166,11 +165,7 @@ def cached_page(view: Callable) -> Callable:
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if (
-            request.method != "GET"
-            or not current_app.config["PAGE_CACHE"]
-            or "_flashes" in session
-        ):
+        if request.method != "GET" or not current_app.config["PAGE_CACHE"] or "_flashes" in session:
             return view(*args, **kwargs)
         cache = page_cache()
         key = _key()
