@@ -22,7 +22,7 @@ import re
 import weakref
 
 from flask import Flask
-from sqlalchemy import BigInteger, Integer, event, select
+from sqlalchemy import BigInteger, Integer, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +39,7 @@ _INCREMENT = (
     "INSERT INTO data_version (id, version) VALUES (1, 1) "
     "ON CONFLICT (id) DO UPDATE SET version = data_version.version + 1"
 )
+_READ = "SELECT version FROM data_version WHERE id = 1"
 _TABLE_EXISTS = {
     "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_version'",
     "postgresql": "SELECT to_regclass('data_version') IS NOT NULL",
@@ -55,7 +56,8 @@ class DataVersion(Base):
 def current() -> int:
     """The committed data version as this session sees it (one primary-key SELECT);
     0 before the first write."""
-    value = db.session.scalar(select(DataVersion.version).where(DataVersion.id == 1))
+    # Plain SQL on the session's connection: no statement cache key to work out per request.
+    value = db.session.connection().exec_driver_sql(_READ).scalar()
     return value or 0
 
 
