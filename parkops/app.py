@@ -10,10 +10,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from parkops import (  # noqa: F401, I001
     attachments,
     audit,
+    data_version,
     errors,
     home,
     idempotency,
     notify,
+    page_cache,
     people,
     scheduler,
     security,
@@ -87,6 +89,8 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     idempotency.init_app(app)
+    data_version.init_app(app)
+    page_cache.init_app(app)
     init_templating(app)
     register_cli(app)
     return app

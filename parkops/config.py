@@ -48,6 +48,11 @@ DEFAULTS: dict[str, object] = {
     "PROXY_COUNT": 0,  # reverse proxies in front (nginx: 1); their X-Forwarded-* are trusted
     "AUDIT_KEY": None,  # None: generated once into <instance>/audit_key
     "AUDIT_MARK_PATH": None,  # None: <instance>/audit_mark.json
+    # Rendered pages kept per process until the next committed write (parkops.page_cache).
+    "PAGE_CACHE": True,
+    "PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # all kept pages of one process
+    "PAGE_CACHE_ENTRY_BYTES": 2 * 1024 * 1024,  # a bigger page or download is not kept
+    "PAGE_CACHE_SECONDS": 60,  # the age of time-dependent text ("overdue") at most
 }
 
 _INT = {
@@ -62,8 +67,11 @@ _INT = {
     "LOGIN_LOCK_MINUTES",
     "SESSION_IDLE_MINUTES",
     "PROXY_COUNT",
+    "PAGE_CACHE_BYTES",
+    "PAGE_CACHE_ENTRY_BYTES",
+    "PAGE_CACHE_SECONDS",
 }
-_BOOL = {"SMTP_STARTTLS", "SCHEDULER_IN_SERVE", "SECURE_COOKIES"}
+_BOOL = {"SMTP_STARTTLS", "SCHEDULER_IN_SERVE", "SECURE_COOKIES", "PAGE_CACHE"}
 
 
 def _coerce(key: str, raw: str) -> object:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from parkops.auth.access import signed_in
+from parkops.page_cache import cached_page
 from parkops.rectification import assignments
 from parkops.registry import ModuleSpec, registry
 from parkops.timeutil import business_day
@@ -14,6 +15,7 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 @signed_in
+@cached_page
 def index():
     today = business_day()
     # The office and leaders follow the whole ledger; everyone sees what is theirs.

@@ -23,6 +23,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from parkops import page_cache
 from parkops.db import Base, utcnow
 from parkops.extensions import db
 
@@ -38,8 +39,11 @@ class IdempotencyKey(Base):
 
 
 def field() -> Markup:
-    """The hidden input to put in a phone form (a template global)."""
-    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, uuid.uuid4().hex)
+    """The hidden input to put in a phone form (a template global); a page kept by
+    ``parkops.page_cache`` gets a new key in each serve."""
+    key = uuid.uuid4().hex
+    page_cache.note_key(key)
+    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, key)
 
 
 def previous_result(key: str | None) -> str | None:

@@ -10,7 +10,7 @@ import os
 
 import psycopg
 import pytest
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from flask.testing import FlaskClient
 from psycopg import sql
 from sqlalchemy import event, text
@@ -209,14 +209,17 @@ def count_queries(app):
     What every page runs besides its own: for a signed-in user, the account (one
     primary-key get, roles and sites joined) and the top bar's unread count; nothing for
     a visitor. The DEMO flag is read once per process (``parkops.auth.services.is_demo``):
-    ``make_app`` reads it as the app is built, so no counted page does."""
+    ``make_app`` reads it as the app is built, so no counted page does.
+
+    The page cache (``parkops.page_cache``) is off inside the block, so the count is the
+    page's own work; ``count_queries(page_cache=True)`` counts with it on."""
 
     class Counter:
         count = 0
         statements: list[str] = []
 
     @contextlib.contextmanager
-    def counting():
+    def counting(page_cache=False):
         counter = Counter()
         counter.statements = []
 
@@ -224,11 +227,15 @@ def count_queries(app):
             counter.count += 1
             counter.statements.append(statement)
 
+        config = current_app.config  # the app whose engine is counted
+        cache_setting = config["PAGE_CACHE"]
+        config["PAGE_CACHE"] = page_cache and cache_setting
         event.listen(db.engine, "before_cursor_execute", before)
         try:
             yield counter
         finally:
             event.remove(db.engine, "before_cursor_execute", before)
+            config["PAGE_CACHE"] = cache_setting
 
     return counting
 

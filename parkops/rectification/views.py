@@ -15,6 +15,7 @@ from parkops.auth.models import Department
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
+from parkops.page_cache import cached_page
 from parkops.rectification import evidence, export, ledger_list, recurrence, services
 from parkops.rectification.edit_views import bp as edit_bp
 from parkops.rectification.forms import FilterForm
@@ -52,6 +53,7 @@ def _filters() -> tuple[FilterForm, services.LedgerFilter, list[Category]]:
 
 @bp.route("/")
 @require("ledger.view")
+@cached_page
 def index():
     today = business_day()
     form, f, categories = _filters()
@@ -88,6 +90,7 @@ def index():
 
 @bp.route("/export.xlsx")
 @require("ledger.export")
+@cached_page
 def export_xlsx():
     today = business_day()
     _form, f, categories = _filters()
@@ -117,6 +120,7 @@ def export_xlsx():
 
 @bp.route("/problems/<int:problem_id>")
 @require("ledger.view")
+@cached_page
 def problem(problem_id: int):
     return render_problem(load_problem(problem_id))
 

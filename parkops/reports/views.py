@@ -15,6 +15,7 @@ from parkops import heavy
 from parkops.auth.access import require
 from parkops.downloads import send_download
 from parkops.extensions import db
+from parkops.page_cache import cached_page
 from parkops.reports import outputs, services, weekly, wording
 from parkops.reports.forms import SubmitForm
 from parkops.reports.models import WeeklyReport
@@ -61,6 +62,7 @@ def _week_arg() -> date:
 
 @bp.route("/weekly/new", methods=["GET", "POST"])
 @require("reports.write")
+@cached_page
 def new():
     """Generate the week's report from the ledger as it stands; review, note, submit."""
     today = business_day()

@@ -11,6 +11,7 @@ from modules.facilities.views.registry import facility_or_404, visible_sites
 from parkops import idempotency
 from parkops.auth.access import check_site, require
 from parkops.extensions import db
+from parkops.page_cache import cached_page
 from parkops.timeutil import business_day, week_start
 
 
@@ -28,6 +29,7 @@ def inspect(facility_id: int):
 
 @bp.route("/facilities/patrol")
 @require("facilities.view")
+@cached_page
 def patrol_view():
     today = business_day()
     site_ids = current_user.site_ids

@@ -22,6 +22,7 @@ from modules.facilities.views.registry import facility_or_404, facility_page
 from parkops import idempotency
 from parkops.auth.access import get_for_site, public, require
 from parkops.extensions import db
+from parkops.page_cache import cached_page
 
 
 def _crew_page(token: str):
@@ -53,6 +54,7 @@ def _photo_sent(name: str) -> bool:
 
 @bp.route("/q/<token>", methods=["GET", "POST"])
 @public
+@cached_page
 def scan(token: str):
     crew = _crew_page(token) if request.method == "GET" else None
     if crew is not None:

@@ -47,6 +47,7 @@ from modules.ticketing.views.base import actor, bp, invalid_form, refuse, repeat
 from parkops.auth.access import check_site, require
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.page_cache import cached_page
 from parkops.timeutil import business_day
 
 DAY_READERS = (VIEW, AUDIT, APPROVE, MANAGE)
@@ -100,6 +101,7 @@ def days():
 
 @bp.route("/days/<int:id>")
 @require(*DAY_READERS)
+@cached_page
 def day(id: int):
     d = day_or_404(id)
     figures = reconciliation.day_figures(d)

@@ -1,0 +1,110 @@
+"""The data version: one number that changes with every committed write.
+
+Table ``data_version`` holds one row (``id`` 1). Every database transaction that
+wrote anything (INSERT, UPDATE, DELETE, REPLACE, MERGE, TRUNCATE, whichever path sent
+it: the ORM session, ``session.execute(update(…))``, Core ``engine.begin()``, the
+scheduler, the command line) adds one to it in the same transaction, just before its
+commit. A reader that sees version N therefore sees every write committed up to N:
+the page cache (``parkops.page_cache``) keys kept pages by it, so no page outlives
+the data it shows, on any worker sharing the database.
+
+How: an engine event marks the DBAPI connection when a writing statement runs
+(``before_cursor_execute``); the ``commit`` event, which fires before the DBAPI
+commit, runs the increment through the DBAPI cursor when the mark is set (so it is
+neither counted nor marking itself); ``rollback`` drops the mark, so a rolled-back
+transaction changes nothing. The increment is an upsert, so a missing row (a fresh
+schema, emptied tables) is made again. Writes that bypass SQLAlchemy (sqlite3 itself,
+psql) do not move the version: after such a change, or after restoring a backup,
+restart the server (the page cache lives in the process).
+"""
+
+import re
+import weakref
+
+from flask import Flask
+from sqlalchemy import BigInteger, Integer, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from parkops.db import Base
+from parkops.extensions import db
+
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE|UPSERT)\b", re.I)
+# A CTE may end in a write (PostgreSQL's WITH … UPDATE); a read-only one is counted
+# as a write too: an extra increment only costs a cache miss.
+_WITH_WRITE = re.compile(r"\s*WITH\b.*\b(INSERT|UPDATE|DELETE)\b", re.I | re.S)
+_SCHEMA = re.compile(r"\s*(CREATE|DROP|ALTER)\b", re.I)
+WROTE = "parkops_wrote"  # DBAPI connection info key: this transaction wrote
+_INCREMENT = (
+    "INSERT INTO data_version (id, version) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET version = data_version.version + 1"
+)
+_READ = "SELECT version FROM data_version WHERE id = 1"
+_TABLE_EXISTS = {
+    "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_version'",
+    "postgresql": "SELECT to_regclass('data_version') IS NOT NULL",
+}
+_table_state: "weakref.WeakKeyDictionary[Engine, bool]" = weakref.WeakKeyDictionary()
+
+
+class DataVersion(Base):
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+def current() -> int:
+    """The committed data version as this session sees it (one primary-key SELECT);
+    0 before the first write."""
+    # Plain SQL on the session's connection: no statement cache key to work out per request.
+    value = db.session.connection().exec_driver_sql(_READ).scalar()
+    return value or 0
+
+
+def _before_cursor_execute(conn: Connection, cursor, statement: str, *args) -> None:
+    if _WRITES.match(statement) or _WITH_WRITE.match(statement):
+        conn.connection.info[WROTE] = True
+    elif _SCHEMA.match(statement):
+        # The table may have just been made or dropped (migrations, tests): look again.
+        _table_state.pop(conn.engine, None)
+
+
+def _table_exists(conn: Connection, cursor) -> bool:
+    """Whether data_version exists, looked up once per engine (until a schema change):
+    migrations write (alembic_version) before the revision that makes it has run."""
+    state = _table_state.get(conn.engine)
+    if state is None:
+        cursor.execute(_TABLE_EXISTS.get(conn.dialect.name, _TABLE_EXISTS["postgresql"]))
+        row = cursor.fetchone()
+        state = bool(row and row[0])
+        _table_state[conn.engine] = state
+    return state
+
+
+def _commit(conn: Connection) -> None:
+    info = conn.connection.info
+    if not info.pop(WROTE, False):
+        return
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if _table_exists(conn, cursor):
+            cursor.execute(_INCREMENT)
+    finally:
+        cursor.close()
+
+
+def _rollback(conn: Connection) -> None:
+    conn.connection.info.pop(WROTE, None)
+
+
+def watch(engine: Engine) -> None:
+    """Make ``engine``'s committing transactions move the version (idempotent)."""
+    if not event.contains(engine, "before_cursor_execute", _before_cursor_execute):
+        event.listen(engine, "before_cursor_execute", _before_cursor_execute)
+        event.listen(engine, "commit", _commit)
+        event.listen(engine, "rollback", _rollback)
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        watch(db.engine)

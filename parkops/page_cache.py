@@ -1,0 +1,256 @@
+"""Rendered pages kept per process, never older than the last committed write.
+
+``@cached_page`` (under the route's permission decorator, so access is checked on
+every request) keeps a GET view's 200 response under the key
+
+    (host, full path with query string, user id or None, language, business day,
+     data version read before rendering)
+
+The data version (``parkops.data_version``) moves with every committed write on any
+worker, so a kept page is served only while nothing was written since it was made;
+time-dependent text ("overdue", "as of 14:05") is at most ``PAGE_CACHE_SECONDS`` old.
+The key holds the user, so no one is served another's page.
+
+Per-response values are never shared: while a page is made, the CSRF token and every
+idempotency key it carries are noted (``note_key``); the kept body has them cut out,
+and each serve puts in the visitor's own ``generate_csrf()`` and a new uuid per key.
+
+Not kept, not served from the cache: other methods than GET; a request with flashed
+messages waiting (the page would show them once); a response other than 200, one
+that sets a cookie, a generator stream, a body over ``PAGE_CACHE_ENTRY_BYTES``;
+a page whose making flashed a message. Concurrent misses for one key make the page
+once ("single flight"): the others wait for it (at most ``WAIT_SECONDS``).
+
+Settings: ``PAGE_CACHE`` (on), ``PAGE_CACHE_BYTES`` (all kept bodies of a process),
+``PAGE_CACHE_ENTRY_BYTES``, ``PAGE_CACHE_SECONDS``.
+"""
+
+import functools
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Response, current_app, g, has_request_context, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from parkops import data_version
+from parkops.timeutil import business_day
+
+EXTENSION = "parkops_page_cache"
+KEYS = "_parkops_fresh_keys"  # g: the idempotency keys this response carries
+CSRF, KEY = 0, 1  # the kinds of a cut in a kept body
+WAIT_SECONDS = 30  # a waiting miss renders on its own after this (a stuck first render)
+_DROPPED_HEADERS = {"set-cookie", "content-length"}
+
+
+@dataclass
+class Entry:
+    """A kept page: ``parts`` alternate body bytes and cuts ``(CSRF, 0)`` / ``(KEY, n)``
+    (the page's n-th distinct idempotency key); ``size`` in bytes; ``expires`` on the
+    cache's clock (seconds)."""
+
+    parts: list
+    status: int
+    headers: list[tuple[str, str]]
+    size: int
+    expires: float
+
+
+@dataclass
+class _Flight:
+    done: threading.Event = field(default_factory=threading.Event)
+    waiting: int = 0
+
+
+class PageCache:
+    """A byte-bounded LRU of ``Entry`` with single-flight misses; thread-safe.
+
+    ``clock`` returns seconds (``time.monotonic``); ``renders`` counts the pages made
+    and kept, for the operator and the tests."""
+
+    def __init__(self, max_bytes: int, max_entry_bytes: int, seconds: float, clock=time.monotonic):
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
+        self.seconds = seconds
+        self.clock = clock
+        self.size = 0
+        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._flights: dict[tuple, _Flight] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: tuple) -> Entry | None:
+        with self._lock:
+            return self._get(key)
+
+    def _get(self, key: tuple) -> Entry | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.expires <= self.clock():
+            self._drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def _drop(self, key: tuple) -> None:
+        self.size -= self._entries.pop(key).size
+
+    def put(self, key: tuple, entry: Entry) -> bool:
+        """Keep ``entry``, evicting the least recently used; False when it is too big."""
+        if entry.size > min(self.max_entry_bytes, self.max_bytes):
+            return False
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = entry
+            self.size += entry.size
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+        return True
+
+    def begin(self, key: tuple) -> tuple[Entry | None, _Flight | None, bool]:
+        """``(entry, flight, leads)``: the kept entry if one appeared meanwhile; else
+        the key's flight, and whether this caller makes the page (else it waits)."""
+        with self._lock:
+            entry = self._get(key)
+            if entry is not None:
+                return entry, None, False
+            flight = self._flights.get(key)
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+                return None, flight, True
+            flight.waiting += 1
+            return None, flight, False
+
+    def end(self, key: tuple, flight: _Flight) -> None:
+        with self._lock:
+            self._flights.pop(key, None)
+        flight.done.set()
+
+    def waiting(self) -> int:
+        """How many requests wait for pages being made now."""
+        with self._lock:
+            return sum(flight.waiting for flight in self._flights.values())
+
+
+def init_app(app) -> None:
+    app.extensions[EXTENSION] = PageCache(
+        int(app.config["PAGE_CACHE_BYTES"]),
+        int(app.config["PAGE_CACHE_ENTRY_BYTES"]),
+        float(app.config["PAGE_CACHE_SECONDS"]),
+    )
+
+
+def page_cache(app=None) -> PageCache:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def note_key(key: str) -> None:
+    """Note an idempotency key put in this response (``parkops.idempotency.field``)."""
+    if has_request_context():
+        g.setdefault(KEYS, []).append(key)
+
+
+def cached_page(view: Callable) -> Callable:
+    """Keep the GET view's page as the module docstring says."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.method != "GET" or not current_app.config["PAGE_CACHE"] or "_flashes" in session:
+            return view(*args, **kwargs)
+        cache = page_cache()
+        key = _key()
+        entry = cache.get(key)
+        if entry is None:
+            entry, flight, leads = cache.begin(key)
+            if entry is None and not leads:
+                flight.done.wait(WAIT_SECONDS)
+                entry = cache.get(key)
+            if entry is None:
+                g.pop(KEYS, None)
+                try:
+                    response = make_response(view(*args, **kwargs))
+                    _keep(cache, key, response)
+                finally:
+                    if leads:
+                        cache.end(key, flight)
+                return response
+        return _serve(entry)
+
+    return wrapper
+
+
+def _key() -> tuple:
+    user_id = current_user.id if current_user.is_authenticated else None
+    return (
+        request.host,
+        request.full_path,
+        user_id,
+        str(get_locale()),
+        business_day(),
+        data_version.current(),
+    )
+
+
+def _keep(cache: PageCache, key: tuple, response: Response) -> None:
+    if (
+        response.status_code != 200
+        or "_flashes" in session
+        or "Set-Cookie" in response.headers
+        or (response.is_streamed and not response.direct_passthrough)
+    ):
+        return
+    response.direct_passthrough = False  # a send_file body: read it once, keep it
+    body = response.get_data()
+    if len(body) > cache.max_entry_bytes:
+        return
+    cache.put(
+        key,
+        Entry(
+            parts=_cut(body),
+            status=200,
+            headers=[(k, v) for k, v in response.headers if k.lower() not in _DROPPED_HEADERS],
+            size=len(body),
+            expires=cache.clock() + cache.seconds,
+        ),
+    )
+
+
+def _cut(body: bytes) -> list:
+    """``body`` split at this response's CSRF token and idempotency keys."""
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    keys = list(dict.fromkeys(g.get(KEYS, ())))
+    fresh = {k.encode(): (KEY, n) for n, k in enumerate(keys)}
+    if token:
+        fresh[token.encode()] = (CSRF, 0)
+    if not fresh:
+        return [body]
+    pattern = re.compile(b"|".join(re.escape(v) for v in fresh))
+    parts, start = [], 0
+    for match in pattern.finditer(body):
+        parts += [body[start : match.start()], fresh[match.group()]]
+        start = match.end()
+    parts.append(body[start:])
+    return parts
+
+
+def _serve(entry: Entry) -> Response:
+    keys: dict[int, bytes] = {}
+    out = []
+    for part in entry.parts:
+        if isinstance(part, bytes):
+            out.append(part)
+        elif part[0] == CSRF:
+            out.append(generate_csrf().encode())
+        else:
+            out.append(keys.setdefault(part[1], uuid.uuid4().hex.encode()))
+    return Response(b"".join(out), status=entry.status, headers=entry.headers)
