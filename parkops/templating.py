@@ -95,6 +95,8 @@ def _local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> st
 
 
 def _local_date(value: date | None, fmt: str = "yyyy-MM-dd") -> str:
+    if type(value) is date and fmt == "yyyy-MM-dd":
+        return value.isoformat()  # the same text, without Babel's pattern machinery
     return format_date(value, fmt) if value else ""
 
 

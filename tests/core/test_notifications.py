@@ -187,7 +187,7 @@ def test_queries_do_not_grow_with_notifications(client, login, ann, count_querie
         client.get("/")
     assert many.count == few.count
     assert home_many.count == home_few.count
-    # The bell is one COUNT on the notifications table, on every page.
+    # The bell is one COUNT on the notifications table, read with the account, on every page.
     on_notifications = [s for s in home_many.statements if "FROM notifications" in s]
     assert len(on_notifications) == 1 and "count(*)" in on_notifications[0]
 
