@@ -8,7 +8,7 @@ instrumentation) cost more than the page's SQL itself, so the list reads plain r
 from datetime import date
 
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from parkops.auth.models import Department, User
@@ -22,11 +22,15 @@ PER_PAGE = 50
 
 
 class RowPagination(SelectPagination):
-    """Flask-SQLAlchemy's pagination over a select of columns: items are Row tuples."""
+    """Flask-SQLAlchemy's pagination over a select of columns: items are Row tuples; the
+    total is ``count_select``'s (a select of one count)."""
 
     def _query_items(self) -> list:
         q = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(self._query_args["session"].execute(q).all())
+
+    def _query_count(self) -> int:
+        return self._query_args["session"].scalar(self._query_args["count_select"])
 
 
 def ledger_rows(f: LedgerFilter, today: date, only_ids=None):
@@ -59,10 +63,18 @@ def ledger_rows(f: LedgerFilter, today: date, only_ids=None):
     return in_ledger_order(q, f, today, only_ids)
 
 
+def ledger_count(f: LedgerFilter, today: date, only_ids=None):
+    """The select of the filtered list's total: its filters without the joins to the
+    names shown, which do not change how many rows there are."""
+    q = select(func.count()).select_from(Problem).join(Problem.category)
+    return in_ledger_order(q, f, today, only_ids).order_by(None)
+
+
 def ledger_page(f: LedgerFilter, today: date, page: int, only_ids=None) -> RowPagination:
     """Page ``page`` (1-based) of the filtered list; a page past the end is empty."""
     return RowPagination(
         select=ledger_rows(f, today, only_ids),
+        count_select=ledger_count(f, today, only_ids),
         session=db.session(),
         page=page,
         per_page=PER_PAGE,
