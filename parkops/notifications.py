@@ -2,7 +2,8 @@
 
 A user sees only their own: another user's notification answers 404, as if it
 did not exist. The top bar's bell shows the unread count (one COUNT query per
-page, kept on ``g`` for the request).
+page: read with the account by the user loader, kept on ``g`` for the request;
+recounted when the request notifies or marks read).
 """
 
 import re

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,6 +64,7 @@ def notify(users: list[User], subject: str, body: str = "", link: str = "") -> O
     people = list({u.id: u for u in users if u.active}.values())
     for user in people:
         db.session.add(Notification(user_id=user.id, subject=subject[:200], body=body, link=link))
+    _recount()
     return Outgoing([u.email for u in people if u.email], subject, body, absolute_url(link))
 
 
@@ -153,18 +154,32 @@ def _clip(text: str, limit: int) -> str:
     return data[: limit - 3].decode(errors="ignore") + "…"
 
 
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(
+def unread_count_of(user_id):
+    """The COUNT of ``user_id``'s unread notifications, as a scalar subquery (``user_id`` an
+    int or a column: the user loader reads it with the account)."""
+    return (
         select(func.count())
         .select_from(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(select(unread_count_of(user_id)))
+
+
+def _recount() -> None:
+    """Forget the request's kept unread count (``parkops.notifications``): it changed."""
+    if has_request_context():
+        g.pop("parkops_unread", None)
 
 
 def mark_read(notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()
+        _recount()
 
 
 def mark_all_read(user_id: int) -> int:
@@ -176,4 +191,5 @@ def mark_all_read(user_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+    _recount()
     return result.rowcount

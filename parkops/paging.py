@@ -25,11 +25,18 @@ class _LastPageWhenPast(Pagination):
 
 
 class RowPagination(_LastPageWhenPast, SelectPagination):
-    """A page of a multi-column select: its items are rows (tuples), not scalars."""
+    """A page of a multi-column select: its items are rows (tuples), not scalars; the
+    total is ``count_select``'s when given (a cheaper select of one count)."""
 
     def _query_items(self) -> list:
         query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(self._query_args["session"].execute(query).all())
+
+    def _query_count(self) -> int:
+        count_select = self._query_args.get("count_select")
+        if count_select is None:
+            return super()._query_count()
+        return self._query_args["session"].scalar(count_select)
 
 
 class ObjectPagination(_LastPageWhenPast, SelectPagination):
@@ -70,11 +77,19 @@ class CappedPagination(ObjectPagination):
         return super().pages + (1 if self.more else 0)
 
 
-def paginate(query: Select, per_page: int = PER_PAGE, page: int | None = None) -> RowPagination:
+def paginate(
+    query: Select, per_page: int = PER_PAGE, page: int | None = None, count: Select | None = None
+) -> RowPagination:
     """Page ``page`` (from 1; default the request's ``?page=``) of ``query``'s rows:
-    two statements (the rows, their count) however long the list."""
+    two statements (the rows, their count; ``count`` when given: a select of the same
+    total without what only the rows need) however long the list."""
     return RowPagination(
-        select=query, session=db.session(), page=page, per_page=per_page, error_out=False
+        select=query,
+        count_select=count,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        error_out=False,
     )
 
 

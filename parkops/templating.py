@@ -95,17 +95,24 @@ def _local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> st
 
 
 def _local_date(value: date | None, fmt: str = "yyyy-MM-dd") -> str:
+    if type(value) is date and fmt == "yyyy-MM-dd":
+        return value.isoformat()  # the same text, without Babel's pattern machinery
     return format_date(value, fmt) if value else ""
 
 
 def _translations():
     """The request's catalog, looked up once per request and locale: Flask-Babel finds
     it anew for every _() (domain, locale, its identifier string), a tenth of a page
-    that says a few hundred words. A ``force_locale`` block gets its own."""
-    locale = get_locale()
-    cached = g.get("_parkops_translations")
+    that says a few hundred words. A ``force_locale`` block gets its own.
+
+    Reads the request's ``g`` once: each proxy lookup (and ``get_locale`` makes three)
+    costs about as much as the translation itself."""
+    kept = g._get_current_object().__dict__
+    # Flask-Babel keeps the request's locale there once chosen (force_locale swaps it).
+    locale = getattr(kept.get("_flask_babel"), "babel_locale", None) or get_locale()
+    cached = kept.get("_parkops_translations")
     if cached is None or cached[0] is not locale:
-        cached = g._parkops_translations = (locale, get_translations())
+        cached = kept["_parkops_translations"] = (locale, get_translations())
     return cached[1]
 
 

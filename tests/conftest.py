@@ -207,8 +207,8 @@ def count_queries(app):
     (``q.statements`` their SQL).
 
     What every page runs besides its own: for a signed-in user, the account (one
-    primary-key get, roles and sites joined) and the top bar's unread count; nothing for
-    a visitor. The DEMO flag is read once per process (``parkops.auth.services.is_demo``):
+    statement: roles and sites joined, the top bar's unread count read with it); nothing
+    for a visitor. The DEMO flag is read once per process (``parkops.auth.services.is_demo``):
     ``make_app`` reads it as the app is built, so no counted page does.
 
     The page cache (``parkops.page_cache``) is off inside the block, so the count is the

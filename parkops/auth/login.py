@@ -4,22 +4,25 @@ password change that an administrator can require.
 A session cookie names the account and a token of its password hash and
 ``session_version`` (see ``User.get_id``). Signing out raises the version, so
 every copy of the cookie, on any browser, stops working at once; the loader
-checks it with one primary-key get per request. A session idle for longer than
-``SESSION_IDLE_MINUTES`` ends too (the time of the last request is kept in the
-signed cookie). The CSRF token is renewed at sign-in and sign-out, so a form
-loaded by one person cannot be posted under the next person's account.
+checks it with one primary-key read per request (which brings the bell's unread
+count too). A session idle for longer than ``SESSION_IDLE_MINUTES`` ends too (the
+time of the last request is kept in the signed cookie). The CSRF token is renewed
+at sign-in and sign-out, so a form loaded by one person cannot be posted under the
+next person's account.
 """
 
 import hmac
 import time
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from parkops.auth.models import User
 from parkops.extensions import db, login
+from parkops.notify import unread_count_of
 
 # What a user who must change their password may still reach.
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.language", "static"}
@@ -33,8 +36,20 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    # One statement: the account with its roles and sites joined, not three.
-    user = db.session.get(User, int(user_id), options=WITH_ROLES_AND_SITES)
+    # One statement: the account with its roles and sites joined, and the bell's unread
+    # count (kept for the page on ``g``), not four.
+    found = (
+        db.session.execute(
+            select(User, unread_count_of(User.id))
+            .where(User.id == int(user_id))
+            .options(*WITH_ROLES_AND_SITES)
+        )
+        .unique()
+        .first()
+    )
+    if found is None:
+        return None
+    user, g.parkops_unread = found
     # A deactivated account, a session opened before the password changed or
     # before the user signed out, ends here.
     if user is None or not user.active or not hmac.compare_digest(token, user.session_token):

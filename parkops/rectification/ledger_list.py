@@ -7,7 +7,7 @@ instrumentation) cost more than the page's SQL itself, so the list reads plain r
 
 from datetime import date
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from parkops.auth.models import Department, User
@@ -59,6 +59,14 @@ def ledger_rows(f: LedgerFilter, today: date, only_ids=None):
     return in_ledger_order(q, f, today, only_ids)
 
 
+def ledger_count(f: LedgerFilter, today: date, only_ids=None) -> Select:
+    """The select of the filtered list's total: its filters without the joins to the
+    names shown, which do not change how many rows there are."""
+    q = select(func.count()).select_from(Problem).join(Problem.category)
+    return in_ledger_order(q, f, today, only_ids).order_by(None)
+
+
 def ledger_page(f: LedgerFilter, today: date, page: int, only_ids=None) -> RowPagination:
     """Page ``page`` (1-based) of the filtered list; past the end, the last page."""
-    return paginate(ledger_rows(f, today, only_ids), PER_PAGE, page)
+    rows, total = ledger_rows(f, today, only_ids), ledger_count(f, today, only_ids)
+    return paginate(rows, PER_PAGE, page, count=total)

@@ -67,8 +67,7 @@ def index():
     )
     by_number = {c.number: c for c in categories}
     sections, self_found = services.group_ledger(page.items, by_number)
-    overall, per_category = services.completion_rates()
-    self_rate, _per_category = services.completion_rates(Source.SELF)
+    overall, per_category, self_rate = services.ledger_rates()
     return render_template(
         "rectification/index.html",
         form=form,

@@ -3,8 +3,10 @@
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from parkops.auth.models import User
+from parkops.extensions import db
 from parkops.rectification import recurrence
 from parkops.registry import (
     AuditDetail,
@@ -16,8 +18,9 @@ from parkops.registry import (
     SubNavEntry,
     TodoItem,
 )
-from parkops.reports import demo, services
+from parkops.reports import demo
 from parkops.reports.jobs import JOB, weekly_due_reminder
+from parkops.reports.models import WeeklyReport
 from parkops.reports.settings import SETTINGS
 from parkops.reports.views import bp
 from parkops.timeutil import business_day, week_start
@@ -30,7 +33,8 @@ def todo(user: User) -> list[TodoItem]:
         return []
     items = []
     week = week_start(business_day())
-    if services.for_week(week) is None:
+    # Whether it exists, not the report and the figures it stores.
+    if db.session.scalar(select(WeeklyReport.id).where(WeeklyReport.week_start == week)) is None:
         items.append(
             TodoItem(_("This week's progress report is not submitted"), url_for("reports.new"))
         )

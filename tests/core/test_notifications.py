@@ -187,9 +187,22 @@ def test_queries_do_not_grow_with_notifications(client, login, ann, count_querie
         client.get("/")
     assert many.count == few.count
     assert home_many.count == home_few.count
-    # The bell is one COUNT on the notifications table, on every page.
+    # The bell is one COUNT on the notifications table, read with the account, on every page.
     on_notifications = [s for s in home_many.statements if "FROM notifications" in s]
     assert len(on_notifications) == 1 and "count(*)" in on_notifications[0]
+
+
+def test_the_bell_comes_with_the_account_and_follows_reading(client, login, ann, count_queries):
+    login(ann)
+    _add(ann, 3)
+    with count_queries() as q:
+        page = client.get("/").get_data(as_text=True)
+    assert '<span class="bell-count" aria-hidden="true">3</span>' in page
+    # No statement of its own: the loader's read of the account brings the count.
+    on_notifications = [s for s in q.statements if "FROM notifications" in s]
+    assert len(on_notifications) == 1 and "FROM users" in on_notifications[0]
+    client.post("/notifications/read-all")
+    assert 'class="bell-count"' not in client.get("/").get_data(as_text=True)
 
 
 def test_body_links_into_parkops_only_and_escapes_markup(client, login, ann):
