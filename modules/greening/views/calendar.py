@@ -9,7 +9,6 @@ from flask_login import current_user
 from modules.greening import calendar, task_types, tasks
 from modules.greening.forms import TaskTypeForm
 from modules.greening.models import TaskType, Zone, ZoneKind
-from modules.greening.paging import paginate_list
 from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
 from parkops.auth.access import check_site, get_for_site, require
@@ -112,7 +111,7 @@ def completion():
         kind=kind,
         first=first,
         last=last,
-        per_zone=paginate_list(per_zone),
+        per_zone=per_zone,
         per_person=per_person,
         sites=visible_sites(),
         site_id=site_id,
