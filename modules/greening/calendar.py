@@ -9,6 +9,7 @@ import calendar as months
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import and_, case, func, literal, select
 
@@ -133,6 +134,20 @@ def completion(site_ids, first: date, last: date, today: date):
     for its zone on its due day. Counted in the database, three statements: the page
     of zones costs the same with 5 zones or 5,000, only the per-person sum reads the
     period's tasks of every zone."""
+    sites = None if site_ids is None else frozenset(site_ids)
+    zones, people = _statements(sites, first, last, today)
+    page = paginate(zones)
+    page.items = [_tally(row.id, f"{row.code} {row.name}", row) for row in page.items]
+    per_person = [
+        _tally(row.person_id, row.display_name or "—", row) for row in db.session.execute(people)
+    ]
+    return page, sorted(per_person, key=lambda t: t.label)
+
+
+@lru_cache(maxsize=32)
+def _statements(site_ids: frozenset | None, first: date, last: date, today: date):
+    """(zones, people) selects of ``completion``: built once per period and sites, as
+    the cutoffs of a month are some 130 values to build and bind."""
     in_period = Task.due_on.between(first, last)
     zones = (
         select(
@@ -163,9 +178,4 @@ def completion(site_ids, first: date, last: date, today: date):
         .outerjoin(User, User.id == tasks.c.person_id)
         .group_by(tasks.c.person_id, User.display_name)
     )
-    page = paginate(zones)
-    page.items = [_tally(row.id, f"{row.code} {row.name}", row) for row in page.items]
-    per_person = [
-        _tally(row.person_id, row.display_name or "—", row) for row in db.session.execute(people)
-    ]
-    return page, sorted(per_person, key=lambda t: t.label)
+    return zones, people
