@@ -17,7 +17,8 @@ def _names(page: str) -> set[str]:
 @pytest.fixture
 def merchants(make_merchant):
     make_merchant("搜索样例餐饮店", contact="张经理", phone="13911112222")
-    make_merchant("搜索样例饮餐部", contact="李会计", phone="13800000000")  # the pieces, not the text
+    # The pieces of 餐饮 but not the text.
+    make_merchant("搜索样例饮餐部", contact="李会计", phone="13800000000")
     make_merchant("搜索样例ABC Café", contact="王老板", phone="0393-1234")
 
 
