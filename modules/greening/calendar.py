@@ -17,7 +17,7 @@ from modules.greening.models import RosterEntry, Task, Zone
 from modules.greening.paging import paginate
 from parkops.auth.models import User
 from parkops.extensions import db
-from parkops.timeutil import business_day, local_midnight_utc
+from parkops.timeutil import business_day, local_midnight_utc, local_zone
 
 ON_TIME, LATE, OVERDUE, OPEN = "on_time", "late", "overdue", "open"
 STATES = (ON_TIME, LATE, OVERDUE, OPEN)
@@ -135,7 +135,7 @@ def completion(site_ids, first: date, last: date, today: date):
     of zones costs the same with 5 zones or 5,000, only the per-person sum reads the
     period's tasks of every zone."""
     sites = None if site_ids is None else frozenset(site_ids)
-    zones, people = _statements(sites, first, last, today)
+    zones, people = _statements(sites, first, last, today, local_zone().key)
     page = paginate(zones)
     page.items = [_tally(row.id, f"{row.code} {row.name}", row) for row in page.items]
     per_person = [
@@ -145,9 +145,10 @@ def completion(site_ids, first: date, last: date, today: date):
 
 
 @lru_cache(maxsize=32)
-def _statements(site_ids: frozenset | None, first: date, last: date, today: date):
-    """(zones, people) selects of ``completion``: built once per period and sites, as
-    the cutoffs of a month are some 130 values to build and bind."""
+def _statements(site_ids: frozenset | None, first: date, last: date, today: date, zone: str):
+    """(zones, people) selects of ``completion``: built once per period, sites and time
+    zone (``zone``: the cutoffs' local midnights), as a month's cutoffs are some 130
+    values to build."""
     in_period = Task.due_on.between(first, last)
     zones = (
         select(
