@@ -9,13 +9,15 @@ import calendar as months
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, literal, select
 
 from modules.greening.models import RosterEntry, Task, Zone
+from modules.greening.paging import paginate
 from parkops.auth.models import User
 from parkops.extensions import db
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, local_midnight_utc, local_zone
 
 ON_TIME, LATE, OVERDUE, OPEN = "on_time", "late", "overdue", "open"
 STATES = (ON_TIME, LATE, OVERDUE, OPEN)
@@ -101,35 +103,80 @@ def _responsible_on_due_day():
     )
 
 
-def completion(site_ids, first: date, last: date, today: date):
-    """([Tally per zone], [Tally per person]) of the tasks due ``first``..``last`` in
-    zones at ``site_ids`` (None: every site), zones by code, people by name. A task
-    counts for the person who answered for its zone on its due day. One query."""
-    tasks = (
-        select(
-            Task.zone_id,
-            _responsible_on_due_day().label("person_id"),
-            Task.due_on,
-            Task.done_at,
+def _tallied(due_on, done_at, first: date, last: date, today: date) -> list:
+    """The four counts of STATES (labelled by state) over tasks due ``first``..``last``,
+    worked out by the database: done on time is done before the local midnight that
+    ends the due day, one cutoff per day of the period (a CASE of at most 31 days)."""
+    cutoffs = {
+        first + timedelta(days=n): literal(
+            local_midnight_utc(first + timedelta(days=n + 1)), Task.done_at.type
         )
+        for n in range((last - first).days + 1)
+    }
+    cutoff = case(cutoffs, value=due_on)
+    states = {
+        ON_TIME: and_(done_at.is_not(None), done_at < cutoff),
+        LATE: and_(done_at.is_not(None), done_at >= cutoff),
+        OVERDUE: and_(done_at.is_(None), due_on < today),
+        OPEN: and_(done_at.is_(None), due_on >= today),
+    }
+    return [func.sum(case((met, 1), else_=0)).label(name) for name, met in states.items()]
+
+
+def _tally(key, label: str, row) -> Tally:
+    return Tally(key, label, {name: getattr(row, name) or 0 for name in STATES})
+
+
+def completion(site_ids, first: date, last: date, today: date):
+    """(page of Tally per zone, [Tally per person]) of the tasks due ``first``..``last``
+    in zones at ``site_ids`` (None: every site); zones by code (the request's page,
+    ``paging.paginate``), people by name. A task counts for the person who answered
+    for its zone on its due day. Counted in the database, three statements: the page
+    of zones costs the same with 5 zones or 5,000, only the per-person sum reads the
+    period's tasks of every zone."""
+    sites = None if site_ids is None else frozenset(site_ids)
+    zones, people = _statements(sites, first, last, today, local_zone().key)
+    page = paginate(zones)
+    page.items = [_tally(row.id, f"{row.code} {row.name}", row) for row in page.items]
+    per_person = [
+        _tally(row.person_id, row.display_name or "—", row) for row in db.session.execute(people)
+    ]
+    return page, sorted(per_person, key=lambda t: t.label)
+
+
+@lru_cache(maxsize=32)
+def _statements(site_ids: frozenset | None, first: date, last: date, today: date, zone: str):
+    """(zones, people) selects of ``completion``: built once per period, sites and time
+    zone (``zone``: the cutoffs' local midnights), as a month's cutoffs are some 130
+    values to build."""
+    in_period = Task.due_on.between(first, last)
+    zones = (
+        select(
+            Zone.id, Zone.code, Zone.name, *_tallied(Task.due_on, Task.done_at, first, last, today)
+        )
+        .join(Task, Task.zone_id == Zone.id)
+        .where(in_period)
+        .group_by(Zone.id, Zone.code, Zone.name)
+        .order_by(Zone.code, Zone.name, Zone.id)
+    )
+    # Through the zones, as the zones' page is: each zone's tasks of the period by the
+    # (zone, due day) index, never a scan of every task of every year.
+    tasks = (
+        select(_responsible_on_due_day().label("person_id"), Task.due_on, Task.done_at)
         .join(Zone, Zone.id == Task.zone_id)
-        .where(Task.due_on.between(first, last))
+        .where(in_period)
     )
     if site_ids is not None:
+        zones = zones.where(Zone.site_id.in_(site_ids))
         tasks = tasks.where(Zone.site_id.in_(site_ids))
     tasks = tasks.subquery()
-    query = (
-        select(tasks, Zone.code, Zone.name, User.display_name)
-        .join(Zone, Zone.id == tasks.c.zone_id)
+    people = (
+        select(
+            tasks.c.person_id,
+            User.display_name,
+            *_tallied(tasks.c.due_on, tasks.c.done_at, first, last, today),
+        )
         .outerjoin(User, User.id == tasks.c.person_id)
+        .group_by(tasks.c.person_id, User.display_name)
     )
-    zones: dict[int, Tally] = {}
-    people: dict[int | None, Tally] = {}
-    for zone_id, person_id, due_on, done_at, code, name, person in db.session.execute(query):
-        which = state(due_on, done_at, today)
-        zones.setdefault(zone_id, Tally(zone_id, f"{code} {name}")).counts[which] += 1
-        people.setdefault(person_id, Tally(person_id, person or "—")).counts[which] += 1
-    return (
-        sorted(zones.values(), key=lambda t: t.label),
-        sorted(people.values(), key=lambda t: t.label),
-    )
+    return zones, people

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
+from modules.merchants import search
 from modules.merchants.models import (
     BusinessType,
     Contract,
@@ -18,6 +19,7 @@ from modules.merchants.models import (
     ContractUnit,
     Cycle,
     Merchant,
+    MerchantGram,
     MerchantKind,
     RentForm,
     Unit,
@@ -79,6 +81,13 @@ def merchants(
             }
         )
     merchant_ids = _insert(Merchant, merchant_rows)
+    grams = [
+        g
+        for merchant_id, row in zip(merchant_ids, merchant_rows, strict=True)
+        for g in search.index_rows(merchant_id, row["name"], row["contact"], row["phone"])
+    ]
+    for i in range(0, len(grams), BATCH):
+        db.session.execute(insert(MerchantGram), grams[i : i + BATCH])
     unit_ids = _insert(Unit, unit_rows)
     span = timedelta(days=3650 // contracts_each)
     contract_rows = []

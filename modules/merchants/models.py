@@ -107,6 +107,15 @@ class Merchant(Base):
         return code[:2] + "*" * (len(code) - 4) + code[-2:]
 
 
+class MerchantGram(Base):
+    """A piece of one or two characters (ASCII lowercased) of a merchant's name, contact
+    or phone: the index the merchants' substring search reads (``search.py``)."""
+
+    __tablename__ = "mer_merchant_grams"
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("mer_merchants.id"), primary_key=True)
+
+
 class Unit(Base):
     """铺位/场地: a leasable place; ``code`` is unique within its site."""
 

@@ -10,7 +10,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
-from modules.merchants import access
+from modules.merchants import access, search
 from modules.merchants.errors import MerchantsError
 from modules.merchants.models import (
     BusinessType,
@@ -77,6 +77,7 @@ def add_merchant(data: MerchantData, user: User | None) -> Merchant:
     )
     db.session.add(merchant)
     db.session.flush()
+    search.index(merchant)
     audit.record(
         "merchants.merchant_added", "merchant", merchant.id, {"name": merchant.name}, actor=user
     )
@@ -133,7 +134,7 @@ def create_unit(data: UnitData, user: User, retry_key: str | None = None) -> Uni
 
 def merchant_list(user: User, text: str = "") -> Select:
     """Merchants ``user`` may see with their contracts in force: rows (Merchant, count),
-    by name; ``text`` matches the name, contact or phone."""
+    by name; ``text`` matches the name, contact or phone (through ``search``)."""
     # Counted per merchant of the page through the merchant_id index, not by grouping
     # every contract of every year for each page.
     active = (
@@ -148,13 +149,7 @@ def merchant_list(user: User, text: str = "") -> Select:
         .order_by(Merchant.name, Merchant.id)
     )
     if text:
-        query = query.where(
-            or_(
-                Merchant.name.contains(text, autoescape=True),
-                Merchant.contact.contains(text, autoescape=True),
-                Merchant.phone.contains(text, autoescape=True),
-            )
-        )
+        query = query.where(search.matching(text))
     return query
 
 

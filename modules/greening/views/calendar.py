@@ -112,7 +112,7 @@ def completion():
         kind=kind,
         first=first,
         last=last,
-        per_zone=paginate_list(per_zone),
+        per_zone=per_zone,
         per_person=per_person,
         sites=visible_sites(),
         site_id=site_id,

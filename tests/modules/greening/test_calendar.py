@@ -2,10 +2,11 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from modules.greening import tasks
 from modules.greening.models import RosterEntry, Task, TaskType
+from modules.greening.paging import PER_PAGE
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.idempotency import FIELD
@@ -290,3 +291,44 @@ def test_zone_page_query_count_does_not_grow_with_tasks_done(
     with count_queries() as many:
         assert client.get(f"/greening/zones/{zone.id}").status_code == 200
     assert many.count == few.count
+
+
+def test_completion_reads_the_periods_tasks_and_one_page_of_zones(
+    client, as_user, grove, make_zone, count_queries
+):
+    """The same statements with 2 zones or 60 (more than a page) and years of tasks; the
+    tasks are found by their due day, not by reading every task of every year."""
+    today = business_day()
+    as_user(grove.office)
+
+    def completion_page():
+        db.session.expire_all()
+        with count_queries() as q:
+            html = client.get("/greening/completion?period=week").get_data(as_text=True)
+        zone_rows = html.split('id="per-zone"')[1].split("</table>")[0].count("data-key=")
+        return q, zone_rows
+
+    for _ in range(2):
+        task_in(make_zone(), today)
+    few, shown = completion_page()
+    assert shown == 2
+    years = []
+    for _ in range(58):
+        zone = make_zone()
+        years += [{"zone_id": zone.id, "title": "清扫", "due_on": today}]
+        years += [
+            {"zone_id": zone.id, "title": "清扫", "due_on": today - timedelta(days=d)}
+            for d in range(30, 3 * 365, 30)
+        ]
+    db.session.execute(insert(Task), years)
+    db.session.commit()
+    many, shown = completion_page()
+    assert shown == PER_PAGE and many.count == few.count
+    if db.engine.dialect.name == "sqlite":
+        connection = db.session.connection().connection.driver_connection
+        for statement in (s for s in many.statements if "grn_tasks" in s):
+            marks = statement.count("?")
+            steps = [
+                r[-1] for r in connection.execute(f"EXPLAIN QUERY PLAN {statement}", [None] * marks)
+            ]
+            assert not any(step.startswith("SCAN grn_tasks") for step in steps), steps
