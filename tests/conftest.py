@@ -13,7 +13,7 @@ import pytest
 from flask import current_app, g, has_app_context
 from flask.testing import FlaskClient
 from psycopg import sql
-from sqlalchemy import event, text
+from sqlalchemy import event, exists, literal, select, text, union_all
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -99,10 +99,24 @@ def _schema(database_url, tmp_path_factory):
 
 
 def _empty_tables() -> None:
+    """Empties the tables a test wrote, so the next test starts from nothing with ids from 1.
+
+    On PostgreSQL a TRUNCATE of every table cost about 0.25 s a test (new files for each
+    table and index); a test writes a dozen tables at most, so those are found in one
+    statement and emptied with DELETE (children first) and their id sequences restarted.
+    """
     tables = db.metadata.sorted_tables
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        probe = union_all(*(select(literal(t.name)).where(exists().select_from(t)) for t in tables))
+        written = set(db.session.execute(probe).scalars())
+        for table in reversed(tables):
+            if table.name in written:
+                db.session.execute(table.delete())
+                for column in table.primary_key.columns:  # NULL (no sequence): no-op
+                    db.session.execute(
+                        text("SELECT setval(pg_get_serial_sequence(:t, :c), 1, false)"),
+                        {"t": f'"{table.name}"', "c": column.name},
+                    )
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
