@@ -14,7 +14,7 @@ from functools import lru_cache
 from sqlalchemy import and_, case, func, literal, select
 
 from modules.greening.models import RosterEntry, Task, Zone
-from modules.greening.paging import paginate
+from parkops.paging import paginate
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, local_zone

@@ -6,7 +6,7 @@ from sqlalchemy import insert, select
 
 from modules.greening import tasks
 from modules.greening.models import RosterEntry, Task, TaskType
-from modules.greening.paging import PER_PAGE
+from parkops.paging import PER_PAGE
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.idempotency import FIELD
