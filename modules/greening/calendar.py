@@ -14,9 +14,9 @@ from functools import lru_cache
 from sqlalchemy import and_, case, func, literal, select
 
 from modules.greening.models import RosterEntry, Task, Zone
-from parkops.paging import paginate
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.paging import paginate
 from parkops.timeutil import business_day, local_midnight_utc, local_zone
 
 ON_TIME, LATE, OVERDUE, OPEN = "on_time", "late", "overdue", "open"

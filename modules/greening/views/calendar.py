@@ -13,7 +13,6 @@ from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
-from parkops.paging import paginate_list
 from parkops.timeutil import business_day
 
 

@@ -6,10 +6,10 @@ from sqlalchemy import insert, select
 
 from modules.greening import tasks
 from modules.greening.models import RosterEntry, Task, TaskType
-from parkops.paging import PER_PAGE
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.idempotency import FIELD
+from parkops.paging import PER_PAGE
 from parkops.timeutil import business_day, local_midnight_utc
 from tests.modules.greening.test_tasks import jpeg, kind_of, task_in
 
