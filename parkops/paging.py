@@ -14,8 +14,16 @@ PER_PAGE = 50  # rows of a list on one page
 LOOKAHEAD_PAGES = 10  # counted beyond the page asked for by a capped count; past that, "more"
 
 
+MAX_PAGE = 1_000_000  # a bigger ?page= (typed by hand) would overflow the database's integer
+
+
 class _LastPageWhenPast(Pagination):
     """Past the last page, the last page (its items re-read; ``page`` set to it)."""
+
+    @staticmethod
+    def _prepare_page_args(**kwargs) -> tuple[int, int]:
+        page, per_page = Pagination._prepare_page_args(**kwargs)
+        return min(page, MAX_PAGE), per_page
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

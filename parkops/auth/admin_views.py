@@ -21,6 +21,7 @@ from parkops.auth.admin_forms import (
 from parkops.auth.models import ROLE_LABELS, ROLES, Department, Site, User, UserRole
 from parkops.auth.services import Refused
 from parkops.extensions import db
+from parkops.paging import paginate_objects
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 25
@@ -99,7 +100,7 @@ def users():
                 User.display_name.ilike(pattern, escape="\\"),
             )
         )
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    page = paginate_objects(query, PER_PAGE)
     filters = {"role": role, "site": site_id or "", "state": state, "q": q}
     return render_template(
         "admin/users.html",

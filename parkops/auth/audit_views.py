@@ -13,6 +13,7 @@ from parkops.auth.access import require
 from parkops.auth.admin_forms import AuditFilterForm
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.paging import paginate_objects
 from parkops.timeutil import local_midnight_utc
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -43,7 +44,7 @@ def index():
             query = query.where(AuditEntry.at < end)
     else:
         query = query.where(false())  # a filter we cannot read must not show everything
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    page = paginate_objects(query, PER_PAGE)
     users = {u.id: u for u in people}
     shown = [(e, audit_words.shown(e)) for e in page.items]
     filters = {k: v for k, v in request.args.items() if k != "page"}

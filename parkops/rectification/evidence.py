@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
 from parkops.extensions import db
+from parkops.paging import paginate_objects
 from parkops.rectification import readings as stored
 from parkops.rectification.models import EvidenceLink
 from parkops.registry import EvidenceKind, Indicator, registry
@@ -116,13 +117,12 @@ def evidence_groups(problem_id: int) -> list[EvidenceGroup]:
 
 def evidence_page(problem_id: int, kind: str, page: int):
     """One kind's links the reader may see, newest first; empty for a kind they may not."""
-    return db.paginate(
+    return paginate_objects(
         select(EvidenceLink)
         .where(*_visible(problem_id), EvidenceLink.kind == kind)
         .order_by(EvidenceLink.created_at.desc(), EvidenceLink.id.desc()),
-        page=page,
-        per_page=PER_PAGE,
-        error_out=False,
+        PER_PAGE,
+        page,
     )
 
 

@@ -56,6 +56,10 @@ def test_paginated(client, leader):
     # 60 entries and the leader's sign-in, the oldest, last on the second page
     assert actions_listed(second) == ["test.action"] * 10 + ["auth.login"]
     assert "Page 2 of 2" in second.text
+    # Past the end (was a 404) and past any integer (was a server error): the last page.
+    for past in ("9", "99999999999999999999"):
+        shown = client.get(f"/audit/?page={past}")
+        assert shown.status_code == 200 and actions_listed(shown) == actions_listed(second)
 
 
 def test_filters(client, leader, make_user):

@@ -310,6 +310,9 @@ def test_list_is_paginated(client, boss, make_user, make_site, count_queries):
     assert len(names.findall(first)) == 25
     assert len(names.findall(second)) == 6
     assert "Page 1 of 2" in first
+    for past in ("9", "99999999999999999999"):  # the last page, not a 404 or a server error
+        shown = client.get(f"/admin/users?page={past}")
+        assert shown.status_code == 200 and names.findall(shown.text) == names.findall(second)
     db.session.expire_all()
     with count_queries() as few:
         client.get("/admin/users?page=2")
