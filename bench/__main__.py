@@ -207,6 +207,7 @@ def install(instance: Path, chosen, database_url, modules, scale: float = 1.0):
             "DATABASE_URL": database_url,
             "MODULES": modules,
             "WTF_CSRF_ENABLED": False,  # only for the in-process client that counts queries
+            "PAGE_CACHE": False,  # the statements counted are the page's own, not a kept copy's
         }
     )
     if (instance / BUILT).exists():
