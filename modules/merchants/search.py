@@ -4,7 +4,8 @@ reading every merchant's name, so a search costs the same with 50 merchants or 5
 
 Portable on purpose: SQLite's FTS5 trigram tokenizer and PostgreSQL's pg_trgm both need
 three characters to use their index, and a Chinese search is often two (餐饮). The
-pieces only narrow the candidates; the substring test (``contains``) still decides.
+pieces only narrow the candidates; the substring test still decides (``icontains``:
+ASCII case folded on both databases, as in the pieces).
 """
 
 from sqlalchemy import ColumnElement, and_, insert, or_, select
@@ -59,8 +60,8 @@ def matching(text: str) -> ColumnElement[bool]:
     return and_(
         *narrowed,
         or_(
-            Merchant.name.contains(text, autoescape=True),
-            Merchant.contact.contains(text, autoescape=True),
-            Merchant.phone.contains(text, autoescape=True),
+            Merchant.name.icontains(text, autoescape=True),
+            Merchant.contact.icontains(text, autoescape=True),
+            Merchant.phone.icontains(text, autoescape=True),
         ),
     )
