@@ -57,10 +57,18 @@ def sign_in(port: int, username: str, password: str) -> str:
         response = conn.getresponse()
         response.read()
         _cookies(response, jar)
+        if response.status != 303:
+            raise RuntimeError(f"signing in as {username} failed: HTTP {response.status}")
+        # Follow the redirect as a browser does: the first page after signing in gives
+        # the session its CSRF token (renewed at sign-in), which every later request
+        # then carries instead of being handed a new one.
+        landing = urlsplit(response.getheader("Location"))
+        conn.request("GET", landing.path or "/", headers={"Cookie": _cookie_header(jar)})
+        response = conn.getresponse()
+        response.read()
+        _cookies(response, jar)
     finally:
         conn.close()
-    if response.status != 303:
-        raise RuntimeError(f"signing in as {username} failed: HTTP {response.status}")
     return _cookie_header(jar)
 
 

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Core components whose tables belong to the schema even before a view imports them.
 from parkops import (  # noqa: F401, I001
     attachments,
+    cookie_session,
     audit,
     data_version,
     errors,
@@ -22,7 +23,7 @@ from parkops import (  # noqa: F401, I001
     settings_views,
 )
 from parkops import config as settings
-from parkops.auth import access
+from parkops.auth import access, identity
 from parkops.auth import login as auth_login
 from parkops.auth.spec import spec as auth_spec
 from parkops.cli import register_cli
@@ -76,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
         default_translation_directories=str(resource_dir("translations")),
     )
     auth_login.init_app(app)
+    identity.init_app(app)
 
     app.extensions["parkops"] = Registry()
     app.extensions["parkops_settings"] = SettingsStore()
@@ -87,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     access.init_app(app)
     security.init_app(app)
+    cookie_session.init_app(app)
     errors.init_app(app)
     idempotency.init_app(app)
     data_version.init_app(app)

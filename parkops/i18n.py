@@ -1,7 +1,8 @@
 """Language and time zone choice; Chinese is the default, English the second."""
 
 from flask import current_app, has_request_context, session
-from flask_login import current_user
+
+from parkops.auth import identity
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 
@@ -13,8 +14,9 @@ def select_locale() -> str:
     # Outside a request (CLI, scheduled jobs) there is no choice: the default applies.
     if not has_request_context():
         return current_app.config["DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
-        return current_user.locale
+    found = identity.current()
+    if found is not None and found.locale in LANGUAGES:
+        return found.locale
     chosen = session.get("locale")
     if chosen in LANGUAGES:
         return chosen

@@ -13,7 +13,8 @@ The key holds the user, so no one is served another's page.
 
 Per-response values are never shared: while a page is made, the CSRF token and every
 idempotency key it carries are noted (``note_key``); the kept body has them cut out,
-and each serve puts in the visitor's own ``generate_csrf()`` and a new uuid per key.
+and each serve puts in the visitor's own signed CSRF token (``PageCache.csrf_token``) and a
+new uuid per key.
 
 Not kept, not served from the cache: other methods than GET; a request with flashed
 messages waiting (the page would show them once); a response other than 200, one
@@ -36,16 +37,18 @@ from dataclasses import dataclass, field
 
 from flask import Response, current_app, g, has_request_context, make_response, request, session
 from flask_babel import get_locale
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from parkops import data_version
+from parkops.auth import identity
 from parkops.timeutil import business_day
 
 EXTENSION = "parkops_page_cache"
 KEYS = "_parkops_fresh_keys"  # g: the idempotency keys this response carries
 CSRF, KEY = 0, 1  # the kinds of a cut in a kept body
 WAIT_SECONDS = 30  # a waiting miss renders on its own after this (a stuck first render)
+SIGNED_SECONDS = 60  # a session's signed CSRF token is reused this long (its limit: an hour)
+SIGNED_KEPT = 10_000  # sessions whose signed token is kept; forgotten all at once beyond
 _DROPPED_HEADERS = {"set-cookie", "content-length"}
 
 
@@ -82,6 +85,7 @@ class PageCache:
         self.size = 0
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
         self._flights: dict[tuple, _Flight] = {}
+        self._signed: dict[str, tuple[float, bytes]] = {}  # raw CSRF token: (clock, signed)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -136,6 +140,23 @@ class PageCache:
             self._flights.pop(key, None)
         flight.done.set()
 
+    def csrf_token(self) -> bytes:
+        """This session's signed CSRF token (``generate_csrf``), signed once a minute per
+        session rather than with every serve: the token is valid for an hour, and the
+        signature vouches for the same session's raw token either way."""
+        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        raw, now = session.get(field), self.clock()
+        kept = self._signed.get(raw) if raw else None
+        if kept is not None and now - kept[0] < SIGNED_SECONDS:
+            setattr(g, field, kept[1].decode())  # what generate_csrf() returns later on
+            return kept[1]
+        signed = generate_csrf().encode()
+        raw = session[field]
+        if len(self._signed) >= SIGNED_KEPT:
+            self._signed = {}
+        self._signed[raw] = (now, signed)
+        return signed
+
     def waiting(self) -> int:
         """How many requests wait for pages being made now."""
         with self._lock:
@@ -184,20 +205,27 @@ def cached_page(view: Callable) -> Callable:
                     if leads:
                         cache.end(key, flight)
                 return response
-        return _serve(entry)
+        return _serve(entry, cache)
 
+    wrapper.parkops_cached_page = True
     return wrapper
 
 
+def serves(endpoint: str | None) -> bool:
+    """Whether the page cache is on and the ``endpoint``'s view is a ``@cached_page``."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return current_app.config["PAGE_CACHE"] and getattr(view, "parkops_cached_page", False)
+
+
 def _key() -> tuple:
-    user_id = current_user.id if current_user.is_authenticated else None
+    found = identity.current()
     return (
         request.host,
         request.full_path,
-        user_id,
+        found and found.user_id,
         str(get_locale()),
         business_day(),
-        data_version.current(),
+        data_version.seen(),
     )
 
 
@@ -243,14 +271,14 @@ def _cut(body: bytes) -> list:
     return parts
 
 
-def _serve(entry: Entry) -> Response:
+def _serve(entry: Entry, cache: PageCache) -> Response:
     keys: dict[int, bytes] = {}
     out = []
     for part in entry.parts:
         if isinstance(part, bytes):
             out.append(part)
         elif part[0] == CSRF:
-            out.append(generate_csrf().encode())
+            out.append(cache.csrf_token())
         else:
             out.append(keys.setdefault(part[1], uuid.uuid4().hex.encode()))
     return Response(b"".join(out), status=entry.status, headers=entry.headers)

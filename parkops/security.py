@@ -11,19 +11,27 @@ CSP = (
 HSTS = "max-age=31536000"
 
 
+BASE = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()"),
+)
+
+
 def _headers(response):
+    # One pass over what the view set (a view may set its own policy), not one per header.
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Referrer-Policy", "same-origin")
-    h.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+    present = {name.lower() for name in h.keys()}
+    wanted = list(BASE)
     if response.mimetype == "text/html":
-        h.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
     # Only an installation served over HTTPS asks browsers to insist on it: a
     # plain-http intranet install must stay reachable.
     if current_app.config["BASE_URL"].startswith("https://"):
-        h.setdefault("Strict-Transport-Security", HSTS)
+        wanted.append(("Strict-Transport-Security", HSTS))
+    h.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload
 
+from parkops.auth import identity
 from parkops.auth.models import Site, User, UserRole
 from parkops.extensions import db
 from parkops.registry import registry
@@ -71,11 +72,12 @@ def _enforce():
         abort(403)
     if access[0] == PUBLIC:
         return None
-    if not current_user.is_authenticated:
+    found = identity.current()
+    if found is None:
         return current_app.login_manager.unauthorized()
     if access[0] == SIGNED_IN:
         return None
-    if not any(current_user.can(p) for p in access[1:]):
+    if not any(found.can(p) for p in access[1:]):
         abort(403)
     return None
 

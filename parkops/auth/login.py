@@ -16,10 +16,11 @@ import time
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from parkops.auth import identity
 from parkops.auth.models import User
 from parkops.extensions import db, login
 from parkops.notify import unread_count_of
@@ -77,7 +78,7 @@ def end_session(user: User | None) -> None:
 
 
 def _end_idle_session():
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint == "static" or identity.current() is None:
         return None
     now = int(time.time())
     seen = session.get(SEEN)
@@ -92,8 +93,8 @@ def _end_idle_session():
 def _require_password_change():
     if (
         request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
-        and current_user.is_authenticated
-        and current_user.must_change_password
+        and (found := identity.current()) is not None
+        and found.must_change_password
     ):
         return redirect(url_for("auth.change_password"), 303)
     return None
