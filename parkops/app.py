@@ -9,8 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Core components whose tables belong to the schema even before a view imports them.
 from parkops import (  # noqa: F401, I001
     attachments,
-    cookie_session,
     audit,
+    cookie_session,
     data_version,
     errors,
     home,

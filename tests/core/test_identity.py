@@ -60,9 +60,7 @@ def test_a_deactivated_account_is_signed_out_of_kept_pages(office, client):
     assert _signed_out(client.get(LEDGER))
 
 
-def test_an_old_cookie_is_not_vouched_for_by_the_new_sessions_identity(
-    app, office, login, client
-):
+def test_an_old_cookie_is_not_vouched_for_by_the_new_sessions_identity(app, office, login, client):
     old = app.test_client()
     login(office, test_client=old)
     _kept(old)
@@ -83,9 +81,7 @@ def test_a_password_change_elsewhere_ends_the_kept_session(office, client):
 
 def test_a_required_password_change_applies_to_kept_pages(office, client):
     _kept(client)
-    db.session.execute(
-        update(User).where(User.id == office.id).values(must_change_password=True)
-    )
+    db.session.execute(update(User).where(User.id == office.id).values(must_change_password=True))
     db.session.commit()
     response = client.get(LEDGER)
     assert response.status_code == 303 and "/account/password" in response.headers["Location"]
