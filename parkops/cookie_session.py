@@ -26,6 +26,15 @@ class KeptCookieSessionInterface(SecureCookieSessionInterface):
     def __init__(self):
         self._verified: dict[str, tuple[dict, float]] = {}  # cookie: (content, signed at)
         self._lock = threading.Lock()
+        self._serializers: dict[tuple, object] = {}  # (keys…): Flask's signing serializer
+
+    def get_signing_serializer(self, app: Flask):
+        # Flask builds one for every cookie read and written; it depends on the keys alone.
+        keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or ()), app.secret_key)
+        found = self._serializers.get(keys)
+        if found is None:
+            found = self._serializers[keys] = super().get_signing_serializer(app)
+        return found
 
     def open_session(self, app: Flask, request):
         value = request.cookies.get(self.get_cookie_name(app))
