@@ -33,6 +33,7 @@ from modules.facilities.views.registry import facility_types, visible_sites
 from parkops import idempotency
 from parkops.auth.access import check_site, require
 from parkops.extensions import db
+from parkops.page_cache import cached_page
 from parkops.timeutil import utcnow
 
 STEP_FORMS = {
@@ -77,6 +78,7 @@ def _order_filter() -> queries.OrderFilter:
 
 @bp.route("/facilities/orders")
 @require("facilities.view")
+@cached_page
 def orders_list():
     f = _order_filter()
     now = utcnow()
@@ -148,6 +150,7 @@ def _render(order: RepairOrder, submitted=None, status: int = 200):
 
 @bp.route("/facilities/orders/<int:id>")
 @require("facilities.view")
+@cached_page
 def order(id: int):  # noqa: A002  the evidence endpoint's argument is called id
     return _render(_order_or_404(id))
 
