@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Row, Select, bindparam, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from modules.facilities.models import (
     OPEN_STATES,
@@ -102,7 +102,12 @@ def order_page(
     rows = db.session.scalars(
         select(RepairOrder)
         .where(RepairOrder.id.in_(ids))
-        .options(selectinload(RepairOrder.assignees))
+        # the assignees' names are shown, not their roles and sites
+        .options(
+            selectinload(RepairOrder.assignees).options(
+                lazyload(User.role_rows), lazyload(User.sites)
+            )
+        )
         .order_by(RepairOrder.id.desc())
     ).all()
     return list(rows), (ids[-1] if more and ids else None)
