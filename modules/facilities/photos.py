@@ -42,3 +42,15 @@ def photos_of(kind: str, owner_ids: list[int]) -> dict[int, list[Attachment]]:
         ):
             found[a.owner_id].append(a)
     return found
+
+
+def order_photos(order_id: int) -> tuple[list[Attachment], list[Attachment]]:
+    """An order's "before" and "after" photos, each oldest first; one statement."""
+    found: dict[str, list[Attachment]] = {PHOTO_BEFORE: [], PHOTO_AFTER: []}
+    for a in db.session.scalars(
+        select(Attachment)
+        .where(Attachment.owner_kind.in_(found), Attachment.owner_id == order_id)
+        .order_by(Attachment.id)
+    ):
+        found[a.owner_kind].append(a)
+    return found[PHOTO_BEFORE], found[PHOTO_AFTER]

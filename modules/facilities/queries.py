@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Row, Select, bindparam, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from modules.facilities.models import (
     OPEN_STATES,
+    Comment,
     Facility,
     FacilityStatus,
     Inspection,
     OrderState,
     Priority,
     RepairOrder,
+    Transition,
     order_assignees,
 )
 from parkops.auth.access import site_filter
@@ -100,7 +102,12 @@ def order_page(
     rows = db.session.scalars(
         select(RepairOrder)
         .where(RepairOrder.id.in_(ids))
-        .options(selectinload(RepairOrder.assignees))
+        # the assignees' names are shown, not their roles and sites
+        .options(
+            selectinload(RepairOrder.assignees).options(
+                lazyload(User.role_rows), lazyload(User.sites)
+            )
+        )
         .order_by(RepairOrder.id.desc())
     ).all()
     return list(rows), (ids[-1] if more and ids else None)
@@ -185,3 +192,31 @@ def recent_inspections(facility_id: int, limit: int = 5) -> list[Row]:
     a whole user with their roles and sites. Off the (facility_id, at) index, no sort."""
     params = {"facility_id": facility_id, "limit": limit}
     return list(db.session.execute(_RECENT_INSPECTIONS, params))
+
+
+def order_history(order_id: int) -> list[Row]:
+    """The order's transitions, oldest first, as rows ``(at, from_state, to_state, note,
+    by_name)`` (``by_name`` None: a visitor); one statement however long the history."""
+    return db.session.execute(
+        select(
+            Transition.at,
+            Transition.from_state,
+            Transition.to_state,
+            Transition.note,
+            User.display_name.label("by_name"),
+        )
+        .outerjoin(User, User.id == Transition.by_id)
+        .where(Transition.order_id == order_id)
+        .order_by(Transition.id)
+    ).all()
+
+
+def order_comments(order_id: int) -> list[Row]:
+    """The order's comments, oldest first, as rows ``(at, phone, body, author_name)``
+    (``author_name`` None: a visitor); one statement however many."""
+    return db.session.execute(
+        select(Comment.at, Comment.phone, Comment.body, User.display_name.label("author_name"))
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(Comment.order_id == order_id)
+        .order_by(Comment.id)
+    ).all()

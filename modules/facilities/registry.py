@@ -27,7 +27,7 @@ from modules.facilities.models import (
 from modules.facilities.photos import PHOTO_FACILITY, attach_photos
 from parkops import audit, idempotency
 from parkops.auth.access import users_holding
-from parkops.auth.models import Site, User
+from parkops.auth.models import Site, User, UserRole
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
 
@@ -201,9 +201,18 @@ def is_squad_lead(user: User, site_id: int) -> bool:
 
 
 def crew_of_site(site_id: int) -> list[User]:
-    """The repair squad of a site: who may be assigned its orders."""
+    """The repair squad of a site: who may be assigned its orders, by id; two statements
+    whatever the squad's size (the users, then which of them are administrators)."""
+    holders = users_holding("facilities.repair", site_id)
     # The administrator holds every permission but is nobody's repair crew.
-    return [u for u in users_holding("facilities.repair", site_id) if "admin" not in u.roles]
+    admins = set(
+        db.session.scalars(
+            select(UserRole.user_id).where(
+                UserRole.role == "admin", UserRole.user_id.in_([u.id for u in holders])
+            )
+        )
+    )
+    return [u for u in holders if u.id not in admins]
 
 
 # --- facilities --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from modules.facilities import orders, queries, registry, reports
 from modules.facilities.errors import FacilityError
@@ -24,15 +25,16 @@ from modules.facilities.models import (
     Priority,
     RejectReason,
     RepairOrder,
-    Transition,
     VisitorReport,
 )
-from modules.facilities.photos import PHOTO_AFTER, PHOTO_BEFORE, photos_of
+from modules.facilities.photos import order_photos
 from modules.facilities.views import bp, int_arg, repeat, uploads
 from modules.facilities.views.registry import facility_types, visible_sites
 from parkops import idempotency
 from parkops.auth.access import check_site, require
+from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.page_cache import cached_page
 from parkops.timeutil import utcnow
 
 STEP_FORMS = {
@@ -77,6 +79,7 @@ def _order_filter() -> queries.OrderFilter:
 
 @bp.route("/facilities/orders")
 @require("facilities.view")
+@cached_page
 def orders_list():
     f = _order_filter()
     now = utcnow()
@@ -94,8 +97,19 @@ def orders_list():
     )
 
 
+# The people an order names, loaded with it; their roles and sites are not shown.
+_PEOPLE = (lazyload(User.role_rows), lazyload(User.sites))
+_ORDER_LOAD = [
+    selectinload(RepairOrder.assignees).options(*_PEOPLE),
+    *(
+        joinedload(who).options(*_PEOPLE)
+        for who in (RepairOrder.reported_by, RepairOrder.repaired_by, RepairOrder.verified_by)
+    ),
+]
+
+
 def _order_or_404(order_id: int) -> RepairOrder:
-    order = db.session.get(RepairOrder, order_id) or abort(404)
+    order = db.session.get(RepairOrder, order_id, options=_ORDER_LOAD) or abort(404)
     check_site(order.site_id)
     return order
 
@@ -122,16 +136,15 @@ def _crew_choices(order: RepairOrder) -> list[tuple[int, str]]:
 
 def _render(order: RepairOrder, submitted=None, status: int = 200):
     steps = orders.allowed(current_user, order)
-    transitions = db.session.scalars(
-        select(Transition).where(Transition.order_id == order.id).order_by(Transition.id)
-    ).all()
+    before, after = order_photos(order.id)
     return render_template(
         "facilities/orders/order.html",
         order=order,
         steps=steps,
         lifecycle=steps & LIFECYCLE,
         forms=_forms(order, steps, submitted),
-        transitions=transitions,
+        transitions=queries.order_history(order.id),
+        comments=queries.order_comments(order.id),
         joined_reports=db.session.scalars(
             select(VisitorReport)
             .where(VisitorReport.order_id == order.id, VisitorReport.opened_order.is_(False))
@@ -140,14 +153,15 @@ def _render(order: RepairOrder, submitted=None, status: int = 200):
         ).all(),
         may_split=reports.may_split(current_user, order),
         category_choices=CATEGORY_CHOICES,
-        before=photos_of(PHOTO_BEFORE, [order.id])[order.id],
-        after=photos_of(PHOTO_AFTER, [order.id])[order.id],
+        before=before,
+        after=after,
         now=utcnow(),
     ), status
 
 
 @bp.route("/facilities/orders/<int:id>")
 @require("facilities.view")
+@cached_page
 def order(id: int):  # noqa: A002  the evidence endpoint's argument is called id
     return _render(_order_or_404(id))
 
