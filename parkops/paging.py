@@ -85,6 +85,10 @@ class CappedPagination(ObjectPagination):
         return super().pages + (1 if self.more else 0)
 
 
+class CappedRowPagination(CappedPagination, RowPagination):
+    """CappedPagination of a multi-column select: its items are rows (tuples)."""
+
+
 def paginate(
     query: Select, per_page: int = PER_PAGE, page: int | None = None, count: Select | None = None
 ) -> RowPagination:
@@ -113,6 +117,15 @@ def paginate_objects(
 def paginate_capped(query: Select, page: int, per_page: int = PER_PAGE) -> CappedPagination:
     """Page ``page`` (from 1) of ``query``'s objects, counted only so far (above)."""
     return CappedPagination(
+        select=query, session=db.session(), page=page, per_page=per_page, error_out=False
+    )
+
+
+def paginate_capped_rows(
+    query: Select, page: int, per_page: int = PER_PAGE
+) -> CappedRowPagination:
+    """``paginate_capped`` for a multi-column select: the page's items are rows."""
+    return CappedRowPagination(
         select=query, session=db.session(), page=page, per_page=per_page, error_out=False
     )
 
