@@ -6,7 +6,7 @@ the reader nothing. Only that case costs one more statement (the last page's row
 """
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 
 from parkops.extensions import db
 
@@ -71,9 +71,13 @@ class CappedPagination(ObjectPagination):
 
     more: bool = False
 
+    def _counted(self) -> Select:
+        """What the count reads: the list's select."""
+        return self._query_args["select"]
+
     def _query_count(self) -> int:
         cap = (self.page + LOOKAHEAD_PAGES) * self.per_page
-        rows = self._query_args["select"].order_by(None).limit(cap + 1).subquery()
+        rows = self._counted().order_by(None).limit(cap + 1).subquery()
         found = self._query_args["session"].execute(select(func.count()).select_from(rows))
         count = found.scalar_one()
         self.more = count > cap
@@ -86,7 +90,13 @@ class CappedPagination(ObjectPagination):
 
 
 class CappedRowPagination(CappedPagination, RowPagination):
-    """CappedPagination of a multi-column select: its items are rows (tuples)."""
+    """CappedPagination of a multi-column select: its items are rows (tuples). The count
+    reads none of the columns, from the same tables: a column worked out per row (a
+    correlated count) would be worked out for every row counted."""
+
+    def _counted(self) -> Select:
+        shown = self._query_args["select"]
+        return shown.with_only_columns(literal_column("1"), maintain_column_froms=True)
 
 
 def paginate(
