@@ -131,9 +131,7 @@ def paginate_capped(query: Select, page: int, per_page: int = PER_PAGE) -> Cappe
     )
 
 
-def paginate_capped_rows(
-    query: Select, page: int, per_page: int = PER_PAGE
-) -> CappedRowPagination:
+def paginate_capped_rows(query: Select, page: int, per_page: int = PER_PAGE) -> CappedRowPagination:
     """``paginate_capped`` for a multi-column select: the page's items are rows."""
     return CappedRowPagination(
         select=query, session=db.session(), page=page, per_page=per_page, error_out=False
