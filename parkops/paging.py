@@ -6,7 +6,7 @@ the reader nothing. Only that case costs one more statement (the last page's row
 """
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 
 from parkops.extensions import db
 
@@ -71,9 +71,13 @@ class CappedPagination(ObjectPagination):
 
     more: bool = False
 
+    def _counted(self) -> Select:
+        """What the count reads: the list's select."""
+        return self._query_args["select"]
+
     def _query_count(self) -> int:
         cap = (self.page + LOOKAHEAD_PAGES) * self.per_page
-        rows = self._query_args["select"].order_by(None).limit(cap + 1).subquery()
+        rows = self._counted().order_by(None).limit(cap + 1).subquery()
         found = self._query_args["session"].execute(select(func.count()).select_from(rows))
         count = found.scalar_one()
         self.more = count > cap
@@ -83,6 +87,16 @@ class CappedPagination(ObjectPagination):
     def pages(self) -> int:
         """Pages counted so far, one more when the list goes on (so *Next* shows)."""
         return super().pages + (1 if self.more else 0)
+
+
+class CappedRowPagination(CappedPagination, RowPagination):
+    """CappedPagination of a multi-column select: its items are rows (tuples). The count
+    reads none of the columns, from the same tables: a column worked out per row (a
+    correlated count) would be worked out for every row counted."""
+
+    def _counted(self) -> Select:
+        shown = self._query_args["select"]
+        return shown.with_only_columns(literal_column("1"), maintain_column_froms=True)
 
 
 def paginate(
@@ -113,6 +127,13 @@ def paginate_objects(
 def paginate_capped(query: Select, page: int, per_page: int = PER_PAGE) -> CappedPagination:
     """Page ``page`` (from 1) of ``query``'s objects, counted only so far (above)."""
     return CappedPagination(
+        select=query, session=db.session(), page=page, per_page=per_page, error_out=False
+    )
+
+
+def paginate_capped_rows(query: Select, page: int, per_page: int = PER_PAGE) -> CappedRowPagination:
+    """``paginate_capped`` for a multi-column select: the page's items are rows."""
+    return CappedRowPagination(
         select=query, session=db.session(), page=page, per_page=per_page, error_out=False
     )
 

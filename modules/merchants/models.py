@@ -101,10 +101,15 @@ class Merchant(Base):
     @property
     def masked_id_code(self) -> str:
         """The first two and last two characters, the rest as asterisks."""
-        code = self.id_code
-        if len(code) <= 4:
-            return "*" * len(code)
-        return code[:2] + "*" * (len(code) - 4) + code[-2:]
+        return masked(self.id_code)
+
+
+def masked(code: str) -> str:
+    """A credit code or ID as lists show it: the first two and last two characters,
+    the rest as asterisks (all asterisks up to four characters)."""
+    if len(code) <= 4:
+        return "*" * len(code)
+    return code[:2] + "*" * (len(code) - 4) + code[-2:]
 
 
 class MerchantGram(Base):

@@ -139,3 +139,15 @@ def test_a_signed_in_request_loads_its_user_in_one_statement(office, client, cou
         assert client.get("/people/search?q=nobody-has-this").get_json() == []
     # The account with its roles and sites in one statement, then the search itself.
     assert counted.count == 2, counted.statements
+
+
+def test_the_search_costs_the_same_statements_for_one_match_or_twenty(
+    office, client, count_queries
+):
+    add_staff(1)
+    one = measure(client, count_queries, "/people/search?q=staff0")
+    add_staff(40, start=1)
+    twenty = measure(client, count_queries, "/people/search?q=staff0")
+    # The account, then the search: no roles or sites loaded per person found.
+    assert one == twenty == 2
+    assert len(client.get("/people/search?q=staff0").get_json()) == 20

@@ -19,7 +19,7 @@ from parkops import idempotency
 from parkops.auth.access import site_filter
 from parkops.auth.models import Site
 from parkops.extensions import db
-from parkops.paging import paginate
+from parkops.paging import paginate, paginate_capped_rows
 
 bp = Blueprint("merchants", __name__)
 
@@ -45,9 +45,13 @@ def list_page(
     query: Callable[..., Select], template: str, extra: Callable[..., dict] | None = None
 ):
     """A register's list: ``query(user, text)`` searched by ``?q=``, paged by ``?page=``;
-    ``extra(page)`` adds the template's values about the page's rows."""
+    ``extra(page)`` adds the template's values about the page's rows. A search counts
+    its matches only ten pages ahead (``page.more``: "more than N"), so a common word
+    costs the same as a rare one."""
     text = request.args.get("q", "").strip()[:50]
-    page = paginate(query(current_user, text), page=int_arg("page") or 1)
+    number = int_arg("page") or 1
+    selected = query(current_user, text)
+    page = paginate_capped_rows(selected, number) if text else paginate(selected, page=number)
     return render_template(
         template,
         page=page,

@@ -7,11 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from modules.merchants import access, documents, register, violations
 from modules.merchants.forms import DocumentForm, MerchantForm
-from modules.merchants.models import BusinessType, Contract, Merchant, MerchantKind
+from modules.merchants.models import BusinessType, Contract, Merchant, MerchantKind, masked
 from modules.merchants.views import bp, list_page, new_page
 from modules.merchants.views import inspections as inspection_views
 from modules.receivables import api
-from parkops import module_settings
+from parkops import labels, module_settings
 from parkops.auth.access import get_for_site, require
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -23,7 +23,13 @@ def index():
     return list_page(
         register.merchant_list,
         "merchants/merchants/index.html",
-        lambda page: {"repeats": violations.repeat_counts([m.id for m, _active in page.items])},
+        lambda page: {
+            "repeats": violations.repeat_counts([m.id for m in page.items]),
+            # Translated once for the page's rows (each |label translates anew).
+            "kind_names": {k: labels.label(k) for k in MerchantKind},
+            "business_names": {b: labels.label(b) for b in BusinessType},
+            "masked": masked,
+        },
     )
 
 

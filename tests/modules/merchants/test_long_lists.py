@@ -97,3 +97,43 @@ def test_the_merchant_list_past_its_end_and_a_search_that_finds_none(
     assert 'id="merchants-clear-search" href="/merchants/"' in none
     units = client.get("/merchants/units/?q=无此铺位").get_data(as_text=True)
     assert "No unit yet" not in units and 'id="units-clear-search"' in units
+
+
+def test_corrected_violations_count_only_so_far_and_open_ones_in_full(
+    client, login, park, leased, count_queries
+):
+    def violations(state: ViolationState, count: int) -> list[dict]:
+        return [
+            {
+                "site_id": leased.tea.site_id,
+                "merchant_id": leased.tea.id,
+                "check": "hygiene",
+                "note": "",
+                "found_at": utcnow(),
+                "deadline": business_day() + timedelta(days=n % 30),
+                "state": state.value,
+                "repeat": False,
+                "failed_rechecks": 0,
+                "recorded_by_id": park.manager.id,
+            }
+            for n in range(count)
+        ]
+
+    db.session.execute(insert(Violation), violations(ViolationState.OPEN, 3))
+    db.session.commit()
+    login(park.manager)
+    with count_queries() as few:
+        client.get("/merchants/violations/?show=corrected")
+    db.session.execute(insert(Violation), violations(ViolationState.CORRECTED, AHEAD + 30))
+    db.session.commit()
+    with count_queries() as q:
+        corrected = client.get("/merchants/violations/?show=corrected").get_data(as_text=True)
+    assert corrected.count("data-violation=") == PER_PAGE and f"(more than {AHEAD})" in corrected
+    assert "Page 1</span>" in corrected and "page=2" in corrected
+    assert q.count == few.count
+    counted = [s for s in q.statements if "count(*)" in s and "mer_violations" in s]
+    assert counted and all("LIMIT" in s for s in counted), counted
+    # Open ones are the work outstanding: counted in full, each row with its merchant.
+    open_ = client.get("/merchants/violations/").get_data(as_text=True)
+    assert open_.count("data-violation=") == 3 and "(3)" in open_
+    assert open_.count(f'href="/merchants/merchants/{leased.tea.id}"') == 3

@@ -1,13 +1,19 @@
 """The merchants' search: a substring of the name, contact or phone, found through the
 index of their pieces (``mer_merchant_grams``), not by reading every merchant."""
 
+import random
 import re
 
 import pytest
 from sqlalchemy import text
 
-from modules.merchants import register
+from modules.merchants import generate, register
 from parkops.extensions import db
+from parkops.paging import LOOKAHEAD_PAGES, PER_PAGE
+from parkops.timeutil import business_day
+
+AHEAD = (1 + LOOKAHEAD_PAGES) * PER_PAGE  # what page 1 of a search counts at most
+MERCHANT_LINK = r'href="/merchants/merchants/\d+"'
 
 
 def _names(page: str) -> set[str]:
@@ -73,3 +79,33 @@ def test_a_merchant_registered_on_the_form_is_found_at_once(client, login, park)
     assert client.post("/merchants/merchants/new", data=form).status_code == 303
     page = client.get("/merchants/?q=新开").get_data(as_text=True)
     assert _names(page) == {"搜索样例新开茶社"}
+
+
+def test_a_search_of_many_matches_counts_them_only_so_far_at_the_same_cost(
+    client, login, park, make_merchant, count_queries
+):
+    make_merchant("濮阳一家")
+    login(park.manager)
+
+    def search() -> tuple[str, object]:
+        with count_queries() as q:
+            page = client.get("/merchants/?q=濮阳").get_data(as_text=True)
+        return page, q
+
+    one, few = search()
+    assert len(re.findall(MERCHANT_LINK, one)) == 1 and "(1)" in one
+    many_merchants = AHEAD + 30  # the generator names them 濮阳<trade><n>
+    today, by = business_day(), park.manager.id
+    generate.merchants(random.Random(1), [park.psy.id], many_merchants, 1, today, by)
+    db.session.commit()
+    many, q = search()
+    assert len(re.findall(MERCHANT_LINK, many)) == PER_PAGE
+    assert f"(more than {AHEAD})" in many and "page=2&amp;q=%E6%BF%AE%E9%98%B3" in many
+    assert q.count == few.count  # the same statements for 1 match or 580
+    # The count stops after the pages it looks ahead: no statement counts every match.
+    counted = [s for s in q.statements if "count(*)" in s and "mer_merchants" in s]
+    assert counted and all("LIMIT" in s for s in counted), counted
+    last = (many_merchants + 1 + PER_PAGE - 1) // PER_PAGE
+    end = client.get(f"/merchants/?q=濮阳&page={last}").get_data(as_text=True)
+    assert len(re.findall(MERCHANT_LINK, end)) == (many_merchants + 1) % PER_PAGE
+    assert f"({many_merchants + 1})" in end and f"Page {last} of {last}" in end
