@@ -125,13 +125,15 @@ class Shape(NamedTuple):
     score: float | None
 
 
-def shapes(site_id: int, width: int, height: int, latest: dict, bands: dict) -> list[Shape]:
-    """The site's drawn zones, by code, for the plan's SVG: one query of the four
-    columns drawn (no zone objects), the geometry worked out here rather than in the
-    template. ``latest``/``bands``: {zone id: percent / band} (``scores``)."""
+def shapes(
+    zone_ids: list[int], width: int, height: int, latest: dict, bands: dict
+) -> list[Shape]:
+    """The drawn ones of ``zone_ids``, by code, for the plan's SVG: one query of the
+    four columns drawn (no zone objects), the geometry worked out here rather than in
+    the template. ``latest``/``bands``: {zone id: percent / band} (``scores``)."""
     found = db.session.execute(
         select(Zone.id, Zone.code, Zone.name, Zone.outline)
-        .where(Zone.site_id == site_id)
+        .where(Zone.id.in_(zone_ids))
         .order_by(Zone.code)
     )
     return [
