@@ -30,14 +30,15 @@ def _plan_page(site, sites, error: str | None = None, status: int = 200):
     site of 5 zones or 500 (``?mine=1``: the zones the user answers for today)."""
     mine = request.args.get("mine", type=int) == 1
     listed = paginate(zones.zones_query({site.id}, mine=current_user if mine else None))
-    zone_ids = [zone.id for zone, _entry in listed.items]
+    listed_zones = [zone for zone, _entry in listed.items]
+    zone_ids = [zone.id for zone in listed_zones]
     latest, mark = scores.latest(site.id, zone_ids), scores.pass_mark()
     bands = {zone_id: scores.band(p, mark) for zone_id, p in latest.items()}
     plan = plans.plan_of(site.id)
     drawn = []
     if plan and zone_ids:
         size = plan.attachment.width, plan.attachment.height
-        drawn = plans.shapes(zone_ids, *size, latest, bands)
+        drawn = plans.shapes(listed_zones, *size, latest, bands)
     page = render_template(
         "greening/plans/plan.html",
         site=site,
