@@ -136,7 +136,11 @@ def test_the_team_part_is_divided_among_its_members_to_the_fen(grove, closed_rou
     ids = sorted([grove.gardener.id, grove.gardener2.id, third.id])
     names = {grove.gardener.id: "Sun Li", grove.gardener2.id: "Li Ming", third.id: "Wang Fang"}
     # The first by account number gets the fen left over.
-    assert sheet.lines()[0].members == [(names[ids[0]], 34), (names[ids[1]], 33), (names[ids[2]], 33)]
+    assert sheet.lines()[0].members == [
+        (names[ids[0]], 34),
+        (names[ids[1]], 33),
+        (names[ids[2]], 33),
+    ]
     assert sum(p.amount_fen for p in sheet.people) == sheet.total_fen == 400
     by_name = {p.name: p.amount_fen for p in sheet.people}
     assert by_name[names[ids[0]]] == 136 and by_name[names[ids[2]]] == 132
@@ -305,6 +309,8 @@ def test_each_persons_total_is_the_sum_of_their_parts_over_every_line(
             zones_and_fen[0] += 1
             zones_and_fen[1] += fen
     assert {p.name: [p.zone_count, p.amount_fen] for p in sheet.people} == expected
-    assert sheet.total_fen == sum(line.amount_fen for line in sheet.lines()) == 50001 + 20000 - 30003
+    assert (
+        sheet.total_fen == sum(line.amount_fen for line in sheet.lines()) == 50001 + 20000 - 30003
+    )
     parts = sum(line.responsible_fen + line.team_fen for line in sheet.lines())
     assert sheet.totals_fen[1] + sheet.totals_fen[2] == parts == sheet.total_fen
