@@ -29,7 +29,8 @@ def _plan_page(site, sites, error: str | None = None, status: int = 200):
     zones drawn on the image and listed below it, so the page costs the same for a
     site of 5 zones or 500 (``?mine=1``: the zones the user answers for today)."""
     mine = request.args.get("mine", type=int) == 1
-    listed = paginate(zones.zones_query({site.id}, mine=current_user if mine else None))
+    filters = {site.id}, "", current_user if mine else None
+    listed = paginate(zones.zones_query(*filters), count=zones.zones_count(*filters))
     listed_zones = [zone for zone, _entry in listed.items]
     zone_ids = [zone.id for zone in listed_zones]
     latest, mark = scores.latest(site.id, zone_ids), scores.pass_mark()
