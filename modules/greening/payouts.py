@@ -157,20 +157,14 @@ def _split(terms: _Terms, score: int, team: str, person_id: int | None):
     )
 
 
-def _teams(round_id: int) -> dict[str, list[tuple[int, str]]]:
-    """{team name: its members in the round as (account id, name), by account number}:
-    one grouped query (a round's teams and people, not its zones)."""
-    query = (
-        select(Assessment.team, User.id, User.display_name)
-        .join(User, User.id == Assessment.responsible_id)
-        .where(Assessment.round_id == round_id, Assessment.team != "")
-        .group_by(Assessment.team, User.id, User.display_name)
-        .order_by(Assessment.team, User.id)
-    )
-    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for team, person_id, person in db.session.execute(query):
-        found[team].append((person_id, person))
-    return dict(found)
+def _teams(groups: list) -> dict[str, list[tuple[int, str]]]:
+    """{team name: its members in the round as (account id, name), by account number},
+    from the round's groups (score, team, responsible id, name, count)."""
+    found: dict[str, dict[int, str]] = defaultdict(dict)
+    for _score, team, person_id, person, _count in groups:
+        if team and person_id is not None:
+            found[team][person_id] = person
+    return {team: sorted(people.items()) for team, people in found.items()}
 
 
 def sheet(round_: Round) -> PayoutSheet:
@@ -187,15 +181,14 @@ def sheet(round_: Round) -> PayoutSheet:
     if version is None:
         raise GreeningError(_("No payout bands were in force when the round closed."))
     total = db.session.get(RuleVersion, round_.rule_version_id).total_points
-    terms = _Terms(
-        version, total, module_settings.get("greening.responsible_share"), _teams(round_.id)
-    )
     groups = db.session.execute(
         select(Assessment.score, Assessment.team, User.id, User.display_name, func.count())
         .outerjoin(User, User.id == Assessment.responsible_id)
         .where(Assessment.round_id == round_.id)
         .group_by(Assessment.score, Assessment.team, User.id, User.display_name)
-    )
+    ).all()
+    share = module_settings.get("greening.responsible_share")
+    terms = _Terms(version, total, share, _teams(groups))
     people: dict[int, PersonTotal] = {}
     sums = [0, 0, 0]
     for score, team, person_id, person, count in groups:
