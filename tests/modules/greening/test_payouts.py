@@ -314,3 +314,30 @@ def test_each_persons_total_is_the_sum_of_their_parts_over_every_line(
     )
     parts = sum(line.responsible_fen + line.team_fen for line in sheet.lines())
     assert sheet.totals_fen[1] + sheet.totals_fen[2] == parts == sheet.total_fen
+
+
+def test_the_sheet_shows_a_page_of_lines_with_the_totals_of_all(
+    client, as_user, grove, closed_round, band_table
+):
+    for n in range(47):  # 51 lines with the round's four: one more than a page
+        db.session.add(
+            Assessment(
+                round_id=closed_round.id,
+                zone_id=_zone(grove, n + 10).id,
+                assessed_on=business_day(),
+                responsible_id=grove.gardener.id,
+                team="一班",
+                assessor_id=grove.assessor.id,
+                score=97,
+            )
+        )
+    close(closed_round)
+    as_user(grove.office)
+    url = f"/greening/rounds/{closed_round.id}/payouts"
+    first = client.get(url).get_data(as_text=True)
+    assert first.count('data-label="Zone"') == 50 and "PSY-X56" not in first  # the last by code
+    total = f"¥{(50001 * 48 + 20000 - 30003) / 100:,.2f}"
+    assert f"<th>{total}</th>" in first  # the sum of all 51 lines, on either page
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert second.count('data-label="Zone"') == 1 and "PSY-X56" in second
+    assert f"<th>{total}</th>" in second
