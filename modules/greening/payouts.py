@@ -12,16 +12,18 @@ Every division is by largest remainder (``split_fen``): equal weights give each 
 share and one fen more to the first members in the list (by account number, lowest
 first) until the amount is used up, so each line's parts, each person's total and the
 sheet's totals add up exactly to the fen. The payout sheet (兑现表) lists every zone
-the round scored and each person's total.
+the round scored (a page at a time; its .xlsx all of them) and each person's total.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from modules.greening import bands
+from modules.greening.band_models import BandVersion
 from modules.greening.models import Assessment, Round, RuleVersion, Zone
 from modules.greening.zones import GreeningError
 from parkops import module_settings
@@ -48,18 +50,78 @@ class PayoutRow:
 
 @dataclass
 class PersonTotal:
-    """One person's total over the sheet, in fen, and the zones it comes from."""
+    """One person's total over the sheet, in fen, and how many zones it comes from."""
 
     name: str
-    zones: list[str] = field(default_factory=list)
+    zone_count: int = 0
     amount_fen: int = 0
+
+
+class _Terms(NamedTuple):
+    """What every line of a round is paid by: the band version, the rule version's
+    points, the responsible person's share in percent and the teams' members
+    {team: [(account id, name)] by account number}."""
+
+    version: BandVersion
+    total: int
+    share: int
+    teams: dict[str, list[tuple[int, str]]]
 
 
 @dataclass
 class PayoutSheet:
-    rows: list[PayoutRow]
-    people: list[PersonTotal]  # by name
-    total_fen: int
+    """A closed round's totals: ``people`` by name, ``totals_fen`` (amount, responsible
+    people's parts, teams' parts) over every line. Its lines come a page at a time
+    (``scored`` → ``lines``): the totals never need them."""
+
+    round_id: int
+    people: list[PersonTotal]
+    totals_fen: tuple[int, int, int]
+    terms: _Terms
+
+    @property
+    def total_fen(self) -> int:
+        return self.totals_fen[0]
+
+    def scored(self) -> Select:
+        """The select of the lines' rows (code, name, score, team, responsible id,
+        responsible name), by code: the columns the sheet uses, no objects."""
+        return (
+            select(
+                Zone.code, Zone.name, Assessment.score, Assessment.team, User.id, User.display_name
+            )
+            .join(Zone, Zone.id == Assessment.zone_id)
+            .outerjoin(User, User.id == Assessment.responsible_id)
+            .where(Assessment.round_id == self.round_id)
+            .order_by(Zone.code)
+        )
+
+    def count(self) -> Select:
+        """The select of the number of lines."""
+        return select(func.count()).where(Assessment.round_id == self.round_id)
+
+    def lines(self, rows=None) -> list[PayoutRow]:
+        """The lines of ``rows`` of ``scored`` (None: every line of the round)."""
+        if rows is None:
+            rows = db.session.execute(self.scored())
+        lines = []
+        for code, name, score, team, person_id, person in rows:
+            amount, person_fen, team_fen, parts = _split(self.terms, score, team, person_id)
+            lines.append(
+                PayoutRow(
+                    code=code,
+                    name=name,
+                    responsible=person or "",
+                    team=team,
+                    score=score,
+                    percent=100 * score / self.terms.total,
+                    amount_fen=amount,
+                    responsible_fen=person_fen,
+                    team_fen=team_fen,
+                    members=[(member, fen) for _id, member, fen in parts],
+                )
+            )
+        return lines
 
 
 def split_fen(amount_fen: int, weights: list[int]) -> list[int]:
@@ -76,75 +138,72 @@ def split_fen(amount_fen: int, weights: list[int]) -> list[int]:
     return [sign * p for p in parts]
 
 
-def _scored(round_: Round) -> list:
-    """Rows (code, name, score, team, responsible id, responsible name) of the zones the
-    round scored, by code: one query of the columns the sheet uses (no objects)."""
-    query = (
-        select(Zone.code, Zone.name, Assessment.score, Assessment.team, User.id, User.display_name)
-        .join(Zone, Zone.id == Assessment.zone_id)
-        .outerjoin(User, User.id == Assessment.responsible_id)
-        .where(Assessment.round_id == round_.id)
-        .order_by(Zone.code)
+def _split(terms: _Terms, score: int, team: str, person_id: int | None):
+    """One line's (amount, responsible part, team part, [(member id, name, fen)]) in fen:
+    the same for every line of the same score, team and responsible person."""
+    amount = bands.amount_for(terms.version, score, terms.total)
+    members = terms.teams.get(team, [])
+    if person_id is not None:
+        weights = [terms.share, 100 - terms.share] if members else [100, 0]
+    else:  # nobody recorded (the roster never leaves a zone so): the team takes it
+        weights = [0, 100] if members else [0, 0]
+    person_fen, team_fen = split_fen(amount, weights) if any(weights) else (0, 0)
+    parts = split_fen(team_fen, [1] * len(members)) if members else []
+    return (
+        amount,
+        person_fen,
+        team_fen,
+        [(i, m, f) for (i, m), f in zip(members, parts, strict=True)],
     )
-    return list(db.session.execute(query))
 
 
-def _teams(scored: list) -> dict[str, list[tuple[int, str]]]:
-    """{team name: its members in the round as (account id, name), by account number}."""
+def _teams(groups: list) -> dict[str, list[tuple[int, str]]]:
+    """{team name: its members in the round as (account id, name), by account number},
+    from the round's groups (score, team, responsible id, name, count)."""
     found: dict[str, dict[int, str]] = defaultdict(dict)
-    for _code, _name, _score, team, person_id, person in scored:
+    for _score, team, person_id, person, _count in groups:
         if team and person_id is not None:
             found[team][person_id] = person
     return {team: sorted(people.items()) for team, people in found.items()}
 
 
 def sheet(round_: Round) -> PayoutSheet:
-    """The payout lines of a closed round, by zone code (zones it scored only), and
-    each person's total. GreeningError for an open round (its scores may still change)
-    or when no payout bands were in force on the day it closed."""
+    """The totals of a closed round's payouts (zones it scored only) and each person's.
+    Worked out from the round's lines grouped in SQL by (score, team, responsible
+    person): lines alike are paid alike, so each group is split once and counted
+    ``n`` times, the same fen as line by line; the cost grows with a round's distinct
+    scores, teams and people, not its zones. GreeningError for an open round (its
+    scores may still change) or when no payout bands were in force on the day it
+    closed."""
     if round_.closed_at is None:
         raise GreeningError(_("Payouts follow from a closed round."))
     version = bands.for_round(round_)
     if version is None:
         raise GreeningError(_("No payout bands were in force when the round closed."))
     total = db.session.get(RuleVersion, round_.rule_version_id).total_points
+    groups = db.session.execute(
+        select(Assessment.score, Assessment.team, User.id, User.display_name, func.count())
+        .outerjoin(User, User.id == Assessment.responsible_id)
+        .where(Assessment.round_id == round_.id)
+        .group_by(Assessment.score, Assessment.team, User.id, User.display_name)
+    ).all()
     share = module_settings.get("greening.responsible_share")
-    scored = _scored(round_)
-    teams = _teams(scored)
-    rows, people = [], {}
-
-    def pay(person_id: int, name: str, fen: int, code: str) -> None:
-        person = people.setdefault(person_id, PersonTotal(name))
-        person.amount_fen += fen
-        if code not in person.zones:
-            person.zones.append(code)
-
-    for code, name, score, team, person_id, person in scored:
-        amount = bands.amount_for(version, score, total)
-        members = teams.get(team, [])
+    terms = _Terms(version, total, share, _teams(groups))
+    people: dict[int, PersonTotal] = {}
+    sums = [0, 0, 0]
+    for score, team, person_id, person, count in groups:
+        amount, person_fen, team_fen, parts = _split(terms, score, team, person_id)
+        for n, fen in enumerate((amount, person_fen, team_fen)):
+            sums[n] += fen * count
+        # A person paid twice on a line (responsible and a member) counts its zone once.
+        fen_of: dict[int, list] = {}
         if person_id is not None:
-            weights = [share, 100 - share] if members else [100, 0]
-        else:  # nobody recorded (the roster never leaves a zone so): the team takes it
-            weights = [0, 100] if members else [0, 0]
-        person_fen, team_fen = split_fen(amount, weights) if any(weights) else (0, 0)
-        member_parts = split_fen(team_fen, [1] * len(members)) if members else []
-        if person_id is not None:
-            pay(person_id, person, person_fen, code)
-        for (member_id, member), fen in zip(members, member_parts, strict=True):
-            pay(member_id, member, fen, code)
-        rows.append(
-            PayoutRow(
-                code=code,
-                name=name,
-                responsible=person or "",
-                team=team,
-                score=score,
-                percent=100 * score / total,
-                amount_fen=amount,
-                responsible_fen=person_fen,
-                team_fen=team_fen,
-                members=[(m, f) for (_i, m), f in zip(members, member_parts, strict=True)],
-            )
-        )
+            fen_of[person_id] = [person, person_fen]
+        for who, name, fen in parts:
+            fen_of.setdefault(who, [name, 0])[1] += fen
+        for who, (name, fen) in fen_of.items():
+            total_of = people.setdefault(who, PersonTotal(name))
+            total_of.amount_fen += fen * count
+            total_of.zone_count += count
     ordered = sorted(people.values(), key=lambda p: p.name)
-    return PayoutSheet(rows, ordered, sum(r.amount_fen for r in rows))
+    return PayoutSheet(round_.id, ordered, (sums[0], sums[1], sums[2]), terms)

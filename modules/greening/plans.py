@@ -125,27 +125,22 @@ class Shape(NamedTuple):
     score: float | None
 
 
-def shapes(site_id: int, width: int, height: int, latest: dict, bands: dict) -> list[Shape]:
-    """The site's drawn zones, by code, for the plan's SVG: one query of the four
-    columns drawn (no zone objects), the geometry worked out here rather than in the
-    template. ``latest``/``bands``: {zone id: percent / band} (``scores``)."""
-    found = db.session.execute(
-        select(Zone.id, Zone.code, Zone.name, Zone.outline)
-        .where(Zone.site_id == site_id)
-        .order_by(Zone.code)
-    )
+def shapes(zones: list[Zone], width: int, height: int, latest: dict, bands: dict) -> list[Shape]:
+    """The drawn ones of ``zones`` (already loaded, in their order) for the plan's SVG,
+    the geometry worked out here rather than in the template. ``latest``/``bands``:
+    {zone id: percent / band} (``scores``)."""
     return [
         Shape(
-            zone_id,
-            code,
-            name,
-            drawn(outline, width, height),
-            *label_at(outline, width, height),
-            bands.get(zone_id, "none"),
-            latest.get(zone_id),
+            zone.id,
+            zone.code,
+            zone.name,
+            drawn(zone.outline, width, height),
+            *label_at(zone.outline, width, height),
+            bands.get(zone.id, "none"),
+            latest.get(zone.id),
         )
-        for zone_id, code, name, outline in found
-        if outline
+        for zone in zones
+        if zone.outline
     ]
 
 

@@ -25,9 +25,10 @@ def _totals() -> dict[int, int]:
     return {version_id: total for version_id, total in db.session.execute(query)}
 
 
-def latest(site_id: int) -> dict[int, float]:
-    """{zone id: its latest score in percent} over the site's rounds, open or closed:
-    one query whatever the number of rounds, plus the versions' totals. Each zone's
+def latest(site_id: int, zone_ids: list[int] | None = None) -> dict[int, float]:
+    """{zone id: its latest score in percent} over the site's rounds, open or closed,
+    for ``zone_ids`` (None: every zone of the site): one query whatever the number of
+    rounds, plus the versions' totals. Each zone's
     latest assessment is found by walking the site's rounds newest first (the
     (site, month) index) and probing (round, zone): a zone scored last month costs
     two probes, not a read of its years of scores."""
@@ -42,6 +43,8 @@ def latest(site_id: int) -> dict[int, float]:
         .scalar_subquery()
     )
     latest_ids = select(newest).where(Zone.site_id == site_id)
+    if zone_ids is not None:
+        latest_ids = latest_ids.where(Zone.id.in_(zone_ids))
     totals = _totals()
     found = db.session.execute(
         select(Assessment.zone_id, Assessment.score, Round.rule_version_id)

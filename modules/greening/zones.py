@@ -95,6 +95,15 @@ def current_entry_id(day: date | None = None):
     )
 
 
+def _zone_filters(site_ids, text: str) -> list:
+    """The conditions on the zones of ``zones_query`` and ``zones_count``."""
+    found = [] if site_ids is None else [Zone.site_id.in_(site_ids)]
+    if text:
+        pattern = f"%{text}%"
+        found.append(or_(Zone.code.ilike(pattern), Zone.name.ilike(pattern)))
+    return found
+
+
 def zones_query(site_ids, text: str = "", mine: User | None = None, day=None):
     """The select of rows (zone, entry or None) for zones at ``site_ids`` (None: every
     site), by site and code; ``text`` matches code or name; ``mine`` keeps the zones
@@ -109,13 +118,21 @@ def zones_query(site_ids, text: str = "", mine: User | None = None, day=None):
             defaultload(RosterEntry.responsible).lazyload(User.sites),
         )
     )
-    if site_ids is not None:
-        query = query.where(Zone.site_id.in_(site_ids))
-    if text:
-        pattern = f"%{text}%"
-        query = query.where(or_(Zone.code.ilike(pattern), Zone.name.ilike(pattern)))
+    query = query.where(*_zone_filters(site_ids, text))
     if mine is not None:
         query = query.where(RosterEntry.responsible_id == mine.id)
+    return query
+
+
+def zones_count(site_ids, text: str = "", mine: User | None = None, day=None):
+    """The select of how many rows ``zones_query`` (the same arguments) has: the zones
+    alone, without looking up each one's roster entry unless ``mine`` needs it."""
+    query = select(func.count(Zone.id)).where(*_zone_filters(site_ids, text))
+    if mine is not None:
+        responsible = select(RosterEntry.responsible_id).where(
+            RosterEntry.id == current_entry_id(day)
+        )
+        query = query.where(responsible.scalar_subquery() == mine.id)
     return query
 
 

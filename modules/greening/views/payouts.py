@@ -11,11 +11,10 @@ from modules.greening.zones import GreeningError
 from parkops.auth.access import get_for_site, require
 from parkops.downloads import send_download
 from parkops.money import fen_to_decimal
-from parkops.paging import paginate_list
+from parkops.paging import paginate
 from parkops.spreadsheet import Book, Column
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PARTS = ("amount_fen", "responsible_fen", "team_fen")
 
 
 def _sheet_or_back(round_: Round):
@@ -37,12 +36,14 @@ def payouts_page(round_id: int):
     found, back = _sheet_or_back(round_)
     if back:
         return back
+    page = paginate(found.scored(), count=found.count())
+    page.items = found.lines(page.items)
     return render_template(
         "greening/rounds/payouts.html",
         round=round_,
         sheet=found,
-        page=paginate_list(found.rows),
-        totals=[sum(getattr(r, f) for r in found.rows) for f in PARTS],
+        page=page,
+        totals=found.totals_fen,
     )
 
 
@@ -69,20 +70,19 @@ def payouts_xlsx(round_id: int):
             Column(_("Team members' parts"), 26),
         ],
     )
-    for r in found.rows:
+    for r in found.lines():
         zones.append(
             [r.code, r.name, r.responsible, r.team, r.score, r.amount_fen]
             + [r.responsible_fen, r.team_fen, _members(r)]
         )
-    totals = [sum(getattr(r, f) for r in found.rows) for f in PARTS]
-    zones.append([_("Total"), "", "", "", "", *totals], bold=True)
+    zones.append([_("Total"), "", "", "", "", *found.totals_fen], bold=True)
     zones.filter()
     people = book.sheet(
         _("Per person"),
         [Column(_("Person"), 20), Column(_("Zones"), 10, "number"), Column(_("Amount"), 14, "fen")],
     )
     for p in found.people:
-        people.append([p.name, len(p.zones), p.amount_fen])
+        people.append([p.name, p.zone_count, p.amount_fen])
     people.append([_("Total"), "", sum(p.amount_fen for p in found.people)], bold=True)
     return send_download(
         book.to_bytes(),

@@ -25,23 +25,29 @@ def _site_arg():
 
 
 def _plan_page(site, sites, error: str | None = None, status: int = 200):
-    """The plan of one site's zones: every drawn zone on the image (the page grows with
-    the site's zones by nature, not with years of scores), and the zones' table a page
-    at a time (``?page=``)."""
-    latest, mark = scores.latest(site.id), scores.pass_mark()
+    """The plan of one site's zones a page at a time (``?page=``, by code): the page's
+    zones drawn on the image and listed below it, so the page costs the same for a
+    site of 5 zones or 500 (``?mine=1``: the zones the user answers for today)."""
+    mine = request.args.get("mine", type=int) == 1
+    filters = {site.id}, "", current_user if mine else None
+    listed = paginate(zones.zones_query(*filters), count=zones.zones_count(*filters))
+    listed_zones = [zone for zone, _entry in listed.items]
+    zone_ids = [zone.id for zone in listed_zones]
+    latest, mark = scores.latest(site.id, zone_ids), scores.pass_mark()
     bands = {zone_id: scores.band(p, mark) for zone_id, p in latest.items()}
     plan = plans.plan_of(site.id)
     drawn = []
-    if plan:
+    if plan and zone_ids:
         size = plan.attachment.width, plan.attachment.height
-        drawn = plans.shapes(site.id, *size, latest, bands)
+        drawn = plans.shapes(listed_zones, *size, latest, bands)
     page = render_template(
         "greening/plans/plan.html",
         site=site,
         sites=sites,
         plan=plan,
         shapes=drawn,
-        page=paginate(zones.zones_query({site.id})),
+        page=listed,
+        mine=mine,
         may_manage=zones.may_manage(current_user, site.id),
         error=error,
         latest=latest,

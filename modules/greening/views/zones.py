@@ -54,7 +54,8 @@ def index():
     if site_id is not None:
         check_site(site_id)
         site_ids = {site_id}
-    page = paginate(zones.zones_query(site_ids, text, current_user if only_mine else None))
+    filters = site_ids, text, current_user if only_mine else None
+    page = paginate(zones.zones_query(*filters), count=zones.zones_count(*filters))
     sites = visible_sites()
     mine = paginate(zones.zones_query(current_user.site_ids, mine=current_user), MINE_SHOWN, 1)
     return render_template(

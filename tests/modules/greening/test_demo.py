@@ -75,7 +75,7 @@ def test_demo_pays_its_closed_rounds_and_links_them_as_evidence(app):
     latest = db.session.scalars(closed).first()
     assert business_day(latest.closed_at) <= business_day()  # never closed in the future
     sheet = payouts.sheet(latest)
-    amounts = {row.code: row.amount_fen for row in sheet.rows}
+    amounts = {row.code: row.amount_fen for row in sheet.lines()}
     assert amounts["PSY-G12"] == -30000 and amounts["PSY-G01"] == 50000
     assert sum(p.amount_fen for p in sheet.people) == sheet.total_fen
     kinds = db.session.execute(

@@ -84,7 +84,7 @@ def test_bands_give_rewards_and_penalties_split_exactly(grove, closed_round, ban
         payouts.sheet(closed_round)
     close(closed_round)
     module_settings.save("greening", {"responsible_share": "70"}, grove.office)
-    rows = {r.code: r for r in payouts.sheet(closed_round).rows}
+    rows = {r.code: r for r in payouts.sheet(closed_round).lines()}
     assert rows["PSY-A"].amount_fen == 50001
     # Sun Li is the team's only member: she takes the team's part too.
     assert (rows["PSY-A"].responsible_fen, rows["PSY-A"].team_fen) == (35001, 15000)
@@ -136,7 +136,11 @@ def test_the_team_part_is_divided_among_its_members_to_the_fen(grove, closed_rou
     ids = sorted([grove.gardener.id, grove.gardener2.id, third.id])
     names = {grove.gardener.id: "Sun Li", grove.gardener2.id: "Li Ming", third.id: "Wang Fang"}
     # The first by account number gets the fen left over.
-    assert sheet.rows[0].members == [(names[ids[0]], 34), (names[ids[1]], 33), (names[ids[2]], 33)]
+    assert sheet.lines()[0].members == [
+        (names[ids[0]], 34),
+        (names[ids[1]], 33),
+        (names[ids[2]], 33),
+    ]
     assert sum(p.amount_fen for p in sheet.people) == sheet.total_fen == 400
     by_name = {p.name: p.amount_fen for p in sheet.people}
     assert by_name[names[ids[0]]] == 136 and by_name[names[ids[2]]] == 132
@@ -147,11 +151,11 @@ def test_a_closed_round_keeps_the_bands_of_the_day_it_closed(grove, closed_round
     old.bands = [Band(lower_percent=90, amount_fen=10000), Band(lower_percent=0, amount_fen=-100)]
     db.session.add(old)
     close(closed_round, local_midnight_utc(business_day() - timedelta(days=2)))
-    before = [r.amount_fen for r in payouts.sheet(closed_round).rows]
+    before = [r.amount_fen for r in payouts.sheet(closed_round).lines()]
     bands.add_version(business_day(), [BandData(0, 99999)], grove.office)
     db.session.expire_all()
     assert (
-        [r.amount_fen for r in payouts.sheet(closed_round).rows]
+        [r.amount_fen for r in payouts.sheet(closed_round).lines()]
         == before
         == [
             10000,
@@ -278,3 +282,62 @@ def test_the_bands_page_query_count_does_not_grow_with_versions(
     with count_queries() as many:
         assert client.get("/greening/bands").status_code == 200
     assert many.count == few.count
+
+
+def test_each_persons_total_is_the_sum_of_their_parts_over_every_line(
+    grove, closed_round, band_table, make_user
+):
+    """Two teams, a zone without a team, a person in both teams: the totals (worked out
+    over lines grouped alike) are what the lines add up to, fen for fen."""
+    third = make_user("gardener3", ["gardener"], locale="en", sites=[grove.psy])
+    third.display_name = "Wang Fang"
+    found = list(db.session.scalars(select(Assessment).order_by(Assessment.id)))
+    found[1].responsible_id, found[1].team = grove.gardener2.id, "二班"
+    found[2].team = ""
+    found[3].responsible_id = third.id
+    db.session.commit()
+    close(closed_round)
+    module_settings.save("greening", {"responsible_share": "55"}, grove.office)
+    sheet = payouts.sheet(closed_round)
+    expected: dict[str, list[int]] = {}
+    for line in sheet.lines():
+        paid = {line.responsible: line.responsible_fen} if line.responsible else {}
+        for name, fen in line.members:
+            paid[name] = paid.get(name, 0) + fen
+        for name, fen in paid.items():
+            zones_and_fen = expected.setdefault(name, [0, 0])
+            zones_and_fen[0] += 1
+            zones_and_fen[1] += fen
+    assert {p.name: [p.zone_count, p.amount_fen] for p in sheet.people} == expected
+    assert (
+        sheet.total_fen == sum(line.amount_fen for line in sheet.lines()) == 50001 + 20000 - 30003
+    )
+    parts = sum(line.responsible_fen + line.team_fen for line in sheet.lines())
+    assert sheet.totals_fen[1] + sheet.totals_fen[2] == parts == sheet.total_fen
+
+
+def test_the_sheet_shows_a_page_of_lines_with_the_totals_of_all(
+    client, as_user, grove, closed_round, band_table
+):
+    for n in range(47):  # 51 lines with the round's four: one more than a page
+        db.session.add(
+            Assessment(
+                round_id=closed_round.id,
+                zone_id=_zone(grove, n + 10).id,
+                assessed_on=business_day(),
+                responsible_id=grove.gardener.id,
+                team="一班",
+                assessor_id=grove.assessor.id,
+                score=97,
+            )
+        )
+    close(closed_round)
+    as_user(grove.office)
+    url = f"/greening/rounds/{closed_round.id}/payouts"
+    first = client.get(url).get_data(as_text=True)
+    assert first.count('data-label="Zone"') == 50 and "PSY-X56" not in first  # the last by code
+    total = f"¥{(50001 * 48 + 20000 - 30003) / 100:,.2f}"
+    assert f"<th>{total}</th>" in first  # the sum of all 51 lines, on either page
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert second.count('data-label="Zone"') == 1 and "PSY-X56" in second
+    assert f"<th>{total}</th>" in second

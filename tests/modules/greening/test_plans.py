@@ -131,3 +131,20 @@ def test_plan_page_query_count_does_not_grow(client, grove, planned, make_zone, 
     with count_queries() as many:
         assert client.get("/greening/plan").status_code == 200
     assert many.count == few.count
+
+
+def test_the_plan_draws_a_page_of_zones_and_the_gardener_keeps_to_theirs(
+    client, as_user, grove, planned, make_zone
+):
+    for n in range(1, 52):  # one more than a page
+        theirs = grove.gardener if n % 2 else grove.gardener2
+        plans.set_outline(make_zone(code=f"PSY-P{n:02d}", responsible=theirs), SQUARE, grove.office)
+    as_user(grove.gardener)
+    first = client.get("/greening/plan").get_data(as_text=True)
+    assert first.count('class="grn-zone ') == 50 and "PSY-P50" in first and "PSY-P51" not in first
+    assert 'id="plan-range"' in first
+    second = client.get("/greening/plan?page=2").get_data(as_text=True)
+    assert second.count('class="grn-zone ') == 1 and "PSY-P51" in second
+    mine = client.get("/greening/plan?mine=1").get_data(as_text=True)
+    assert mine.count('class="grn-zone ') == 26  # P01, P03, … P51
+    assert "PSY-P51" in mine and "PSY-P02" not in mine
