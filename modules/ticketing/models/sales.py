@@ -142,7 +142,16 @@ class DailySales(Base):
     __tablename__ = "tkt_daily_sales"
     __table_args__ = (
         Index("ix_tkt_daily_sales_site_day", "site_id", "business_day"),
-        Index("ix_tkt_daily_sales_day", "business_day"),
+        # the sums by day or month read from the index alone (migration 7e7e5a000006)
+        Index(
+            "ix_tkt_daily_sales_day_figures",
+            "business_day",
+            "status",
+            "site_id",
+            "lines",
+            "quantity",
+            "amount_fen",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
