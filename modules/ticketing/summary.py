@@ -3,14 +3,15 @@
 Every service that adds lines keeps it up to date in the same transaction: an
 import rebuilds the site's day from its lines with one INSERT … SELECT … GROUP
 BY (``refresh_day``); a blind count or a correction, which add a line or two,
-adds them to their summary rows (``add_lines``).
+adds them to their summary rows (``add_lines``). Each then sums the site's day again
+into its per-day totals (``DaySales``, three rows at most) from the summary rows.
 """
 
 from datetime import date
 
 from sqlalchemy import delete, func, insert, select, update
 
-from modules.ticketing.models import DailySales, SalesLine
+from modules.ticketing.models import DailySales, DaySales, SalesLine
 from parkops.extensions import db
 
 _KEYS = ("site_id", "business_day", "office_id", "seller_id", "product_id", "payment", "status")
@@ -31,12 +32,39 @@ def _summarise(*where):
     )
 
 
+def _total(*where) -> None:
+    """Replace the per-day totals of the summary rows matching ``where`` (whole site days)."""
+    db.session.flush()
+    keys = (DailySales.site_id, DailySales.business_day, DailySales.status)
+    db.session.execute(
+        insert(DaySales).from_select(
+            ["site_id", "business_day", "status", "lines", "quantity", "amount_fen"],
+            select(
+                *keys,
+                func.sum(DailySales.lines),
+                func.sum(DailySales.quantity),
+                func.sum(DailySales.amount_fen),
+            )
+            .where(*where)
+            .group_by(*keys),
+        )
+    )
+
+
+def _refresh_totals(site_id: int, day: date) -> None:
+    db.session.execute(
+        delete(DaySales).where(DaySales.site_id == site_id, DaySales.business_day == day)
+    )
+    _total(DailySales.site_id == site_id, DailySales.business_day == day)
+
+
 def refresh_day(site_id: int, day: date) -> None:
     """Rebuild one site's day; the caller commits."""
     db.session.execute(
         delete(DailySales).where(DailySales.site_id == site_id, DailySales.business_day == day)
     )
     db.session.execute(_summarise(SalesLine.site_id == site_id, SalesLine.business_day == day))
+    _refresh_totals(site_id, day)
 
 
 def add_lines(lines: list[SalesLine]) -> None:
@@ -71,10 +99,14 @@ def add_lines(lines: list[SalesLine]) -> None:
                     amount_fen=amount,
                 )
             )
+    for site_id, day in {(line.site_id, line.business_day) for line in lines}:
+        _refresh_totals(site_id, day)
 
 
 def rebuild(start: date, end: date) -> None:
     """Rebuild every site's days from ``start`` to ``end`` (inclusive) and commit."""
     db.session.execute(delete(DailySales).where(DailySales.business_day.between(start, end)))
     db.session.execute(_summarise(SalesLine.business_day.between(start, end)))
+    db.session.execute(delete(DaySales).where(DaySales.business_day.between(start, end)))
+    _total(DailySales.business_day.between(start, end))
     db.session.commit()

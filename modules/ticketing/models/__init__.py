@@ -36,6 +36,7 @@ from modules.ticketing.models.days import (
 from modules.ticketing.models.reversals import Reversal
 from modules.ticketing.models.sales import (
     DailySales,
+    DaySales,
     SalesImport,
     SalesLine,
     SaleSource,
@@ -51,6 +52,7 @@ __all__ = [
     "CorrectionKind",
     "CorrectionStatus",
     "DailySales",
+    "DaySales",
     "DayStatus",
     "Deposit",
     "EntrySource",
