@@ -1,10 +1,12 @@
 """The lists at volume: what each row shows stays right once the list is paged and
 only the page's rows are summed, and the statements per page do not grow with rows."""
 
+import random
 from datetime import date
 
-from modules.receivables import payments
+from modules.receivables import generate, payments
 from modules.receivables.models import PaymentMethod
+from parkops.extensions import db
 from parkops.paging import PER_PAGE
 
 
@@ -55,3 +57,28 @@ def test_a_paid_debtor_owes_nothing_and_a_handler_sums_only_hers(
     mine = row_of(handler.get("/receivables/debtors/").get_data(as_text=True), "共管商户")
     assert "¥100.00" in mine
     assert "¥300.00" not in mine
+
+
+def test_a_long_receivables_list_is_counted_only_ten_pages_ahead(
+    client, login, park, make_debtor, count_queries
+):
+    debtor = make_debtor()
+    rng = random.Random(1)
+    owed = generate.receivables(rng, [(debtor.id, debtor.site_id)], 700, date(2025, 6, 1), [None])
+    db.session.commit()
+    login(park.finance)
+
+    first = client.get("/receivables/").get_data(as_text=True)
+    with count_queries() as q:
+        later = client.get("/receivables/?page=12").get_data(as_text=True)
+
+    # 700 open ones: page 1 counts 11 pages (550) and says there are more
+    assert "more than 550" in first
+    assert 'href="/receivables/?page=2"' in first
+    # page 12 counts up to 22 pages, finds all 14, and links back and on
+    assert "more than" not in later
+    assert "(700)" in later
+    assert 'href="/receivables/?page=13"' in later
+    oldest_on_page_12 = sorted(owed, key=lambda r: (r[3], r[0]))[11 * PER_PAGE][0]
+    assert f'href="/receivables/{oldest_on_page_12}"' in later
+    assert q.count == 3  # the account, the page's rows, their capped count
