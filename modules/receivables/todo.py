@@ -18,7 +18,6 @@ from parkops.extensions import db
 from parkops.registry import TodoItem
 from parkops.timeutil import business_day
 
-
 CAP = 999  # awaiting a letter, counted at most (the home page shows it at every visit)
 
 

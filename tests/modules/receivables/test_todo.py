@@ -85,6 +85,5 @@ def test_finance_sees_more_than_999_without_every_one_counted(park, make_debtor,
     generate.receivables(rng, [(debtor.id, debtor.site_id)], 1_300, business_day(), [None])
     db.session.commit()
 
-    assert texts(park.finance, app) == [
-        ("More than 999 receivables await a letter at a new reminder level", "/receivables/?chase=1")
-    ]
+    text = "More than 999 receivables await a letter at a new reminder level"
+    assert texts(park.finance, app) == [(text, "/receivables/?chase=1")]
