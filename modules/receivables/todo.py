@@ -8,7 +8,7 @@
 """
 
 from flask import url_for
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 
 from modules.receivables import access, ledger, levels
@@ -18,22 +18,38 @@ from parkops.extensions import db
 from parkops.registry import TodoItem
 from parkops.timeutil import business_day
 
+CAP = 999  # awaiting a letter, counted at most (the home page shows it at every visit)
+
 
 def _count(*where) -> int:
     return db.session.scalar(select(func.count()).select_from(Receivable).where(*where))
+
+
+def _count_capped(*where) -> int:
+    """The receivables matching ``where``, counted up to CAP + 1: past that the home
+    page says "more than", and the count stops reading (counting every receivable
+    awaiting a letter summed the payments of each, at every visit of the home page)."""
+    matching = select(Receivable.id).where(*where).limit(CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching))
 
 
 def todo(user: User) -> list[TodoItem]:
     today = business_day()
     items = []
     if access.may_write(user):
-        awaiting = _count(levels.due_clause(today), access.receivable_scope(user))
-        if awaiting:
+        awaiting = _count_capped(levels.due_clause(today), access.receivable_scope(user))
+        if awaiting > CAP:
+            text = gettext(
+                "More than %(num)s receivables await a letter at a new reminder level",
+                num=CAP,
+            )
+        else:
             text = ngettext(
                 "%(num)s receivable awaits a letter at a new reminder level",
                 "%(num)s receivables await a letter at a new reminder level",
                 awaiting,
             )
+        if awaiting:
             items.append(TodoItem(text, url_for("receivables.index", chase=1), overdue=True))
     elif user.can("receivables.own"):
         overdue = _count(

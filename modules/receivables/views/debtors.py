@@ -16,7 +16,7 @@ from parkops.auth.access import require
 from parkops.auth.models import User
 from parkops.downloads import send_download
 from parkops.extensions import db
-from parkops.paging import paginate
+from parkops.paging import paginate_objects
 from parkops.spreadsheet import Book
 from parkops.timeutil import business_day
 
@@ -29,10 +29,12 @@ READ = ("receivables.view", "receivables.own", "receivables.write")
 @require(*READ)
 def debtors():
     text = request.args.get("q", "").strip()[:50]
-    page = paginate(queries.debtor_list(current_user, text), page=int_arg("page") or 1)
+    page = paginate_objects(queries.debtor_list(current_user, text), page=int_arg("page") or 1)
+    owed = queries.owed_by(current_user, [d.id for d in page.items])
     return render_template(
         "receivables/debtors/index.html",
         page=page,
+        rows=[(d, *owed.get(d.id, (0, 0))) for d in page.items],
         text=text,
         may_write=access.may_write(current_user),
     )

@@ -16,10 +16,18 @@ from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
 from parkops.auth.models import Department, User
 from parkops.extensions import db
-from parkops.paging import paginate
+from parkops.paging import PER_PAGE, CappedPagination, RowPagination
 from parkops.timeutil import business_day
 
 OWNER = "receivables.receivable"
+
+
+class CappedRows(CappedPagination):
+    """A page of (Receivable, balance fen) rows counted only ten pages ahead: counting
+    every open receivable summed the payments of each of them, on every page, so the
+    list slowed down as the ledger grew (``more``: the list goes on past ``total``)."""
+
+    _query_items = RowPagination._query_items
 
 
 @bp.route("/")
@@ -30,7 +38,13 @@ def index():
     query = queries.receivable_list(current_user, open_only=open_only)
     if chase:
         query = query.where(levels.due_clause(business_day()))
-    page = paginate(query, page=int_arg("page") or 1)
+    page = CappedRows(
+        select=query,
+        session=db.session(),
+        page=int_arg("page") or 1,
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template(
         "receivables/receivables/index.html",
         page=page,

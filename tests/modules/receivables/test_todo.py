@@ -1,12 +1,14 @@
 """The home page's to-do: finance sees what awaits a letter at a new level (at her
 sites), a handler her overdue receivables; the list it leads to, its query count."""
 
+import random
 from datetime import timedelta
 
 import pytest
 
-from modules.receivables import letters
+from modules.receivables import generate, letters
 from modules.receivables.module import spec
+from parkops.extensions import db
 from parkops.timeutil import business_day
 
 
@@ -75,3 +77,13 @@ def test_the_list_awaiting_a_letter_takes_the_same_queries_for_3_or_30(
     for i in range(27):
         make_receivable(make_debtor(f"商户{i + 3:03d}"), 10_00, due_on=old)
     assert queries() == few
+
+
+def test_finance_sees_more_than_999_without_every_one_counted(park, make_debtor, app):
+    debtor = make_debtor()
+    rng = random.Random(2)
+    generate.receivables(rng, [(debtor.id, debtor.site_id)], 1_300, business_day(), [None])
+    db.session.commit()
+
+    text = "More than 999 receivables await a letter at a new reminder level"
+    assert texts(park.finance, app) == [(text, "/receivables/?chase=1")]
