@@ -5,14 +5,18 @@ layout that reads nothing from the database, and its language comes from what
 is already in memory (the signed-in account as loaded, or the session).
 """
 
-from flask import Flask, current_app, g, render_template, session
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import force_locale
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from parkops.extensions import db
 from parkops.i18n import LANGUAGES
+from parkops.redirects import is_local_path
 
 
 def _page(code: int):
@@ -20,6 +24,24 @@ def _page(code: int):
         return render_template("errors/error.html", code=code, error=error), code
 
     return handler
+
+
+def _csrf_refused(error):
+    """The expired-form page. A visitor (not signed in) is offered the page the form was
+    posted from, e.g. a label's scan page, since home would send them to the sign-in page."""
+    return render_template("errors/error.html", code=400, error=error, back=_posted_from()), 400
+
+
+def _posted_from() -> str | None:
+    """The path (and query) of the page the refused form was on, from the Referer, when a
+    visitor posted it from this host; else None."""
+    if current_user.is_authenticated or not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    if parts.netloc != request.host:
+        return None
+    path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+    return path if is_local_path(path) else None
 
 
 def _locale_in_memory() -> str:
@@ -47,4 +69,4 @@ def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(code, _page(code))
     app.register_error_handler(500, _server_error)
-    app.register_error_handler(CSRFError, _page(400))
+    app.register_error_handler(CSRFError, _csrf_refused)

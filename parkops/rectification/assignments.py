@@ -17,6 +17,16 @@ CLOSED = (Status.COMPLETED, Status.LONG_TERM)  # never overdue
 REPORT_WINDOW = timedelta(days=7)
 
 
+# A measure row's columns on the home page, in both lists (joined to its problem).
+MEASURE_COLUMNS = (
+    Measure.id,
+    Measure.problem_id,
+    Measure.text,
+    Measure.status,
+    Measure.deadline,
+    Problem.code.label("problem_code"),
+)
+
 MINE_LIST = 20  # the home page names the most urgent few; the ledger has the rest
 
 
@@ -70,15 +80,7 @@ def assigned_to(user_id: int, today: date) -> Assigned:
         .limit(MINE_LIST)
     ).all()
     measures = db.session.execute(
-        select(
-            Measure.id,
-            Measure.problem_id,
-            Measure.text,
-            Measure.status,
-            Measure.deadline,
-            Problem.code.label("problem_code"),
-            _overdue(Measure, today),
-        )
+        select(*MEASURE_COLUMNS, _overdue(Measure, today))
         .join(Problem, Measure.problem_id == Problem.id)
         .where(*owned)
         .order_by(*_by_urgency(Measure, today))
@@ -132,16 +134,7 @@ def follow_up(today: date) -> FollowUp:
         ).select_from(Problem)
     ).one()
     due_measures = db.session.execute(
-        select(
-            Measure.id,
-            Measure.problem_id,
-            Measure.text,
-            Measure.status,
-            Measure.deadline,
-            Problem.code.label("problem_code"),
-            User.display_name.label("owner_name"),
-            _overdue(Measure, today),
-        )
+        select(*MEASURE_COLUMNS, User.display_name.label("owner_name"), _overdue(Measure, today))
         .join(Problem, Measure.problem_id == Problem.id)
         .outerjoin(User, Measure.owner_id == User.id)
         .where(*due)

@@ -70,3 +70,42 @@ def test_a_token_from_another_session_is_refused(protected, admin_client):
     stranger = protected.test_client()
     foreign = token(stranger.get("/login"))
     assert admin_client.post("/logout", data={"csrf_token": foreign}).status_code == 400
+
+
+def back_link(response) -> str | None:
+    found = re.search(r'id="error-back" href="([^"]+)"', response.text)
+    return found.group(1) if found else None
+
+
+def test_a_visitor_whose_form_expired_is_offered_the_page_it_came_from(protected):
+    """Home would send a visitor (not signed in) to the sign-in page: a scan page's
+    visitor gets the way back to the label's page instead."""
+    visitor = protected.test_client()
+    visitor.post("/language/en", data={"csrf_token": token(visitor.get("/login"))})
+    scan = "/q/AbCdEf123?from=qr"
+    response = visitor.post(
+        "/q/AbCdEf123", data={"category": "fence"}, headers={"Referer": f"http://localhost{scan}"}
+    )
+    assert response.status_code == 400
+    assert "The form expired" in response.text
+    assert back_link(response) == scan
+    assert 'id="error-home"' not in response.text
+
+
+@pytest.mark.parametrize(
+    "referer", [None, "http://evil.example/q/AbCdEf123", "http://localhost//evil.example/x"]
+)
+def test_the_way_back_never_leads_off_this_host(protected, referer):
+    visitor = protected.test_client()
+    headers = {"Referer": referer} if referer else {}
+    response = visitor.post("/q/AbCdEf123", data={}, headers=headers)
+    assert response.status_code == 400
+    assert back_link(response) is None
+    assert 'id="error-home"' in response.text
+
+
+def test_a_signed_in_user_keeps_the_home_link(protected, admin_client):
+    response = admin_client.post("/logout", headers={"Referer": "http://localhost/ledger/"})
+    assert response.status_code == 400
+    assert back_link(response) is None
+    assert 'id="error-home"' in response.text

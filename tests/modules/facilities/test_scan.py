@@ -1,5 +1,7 @@
 """Scanning a label: the crew's view, the visitor's view and report, unknown tokens."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -172,6 +174,39 @@ def test_the_same_visitor_form_posted_twice_makes_one_report(english, make_facil
     assert first.headers["Location"] == second.headers["Location"]
     assert orders_count() == 1
     assert db.session.scalar(select(func.count()).select_from(VisitorReport)) == 1
+
+
+def test_a_form_from_a_kept_page_sent_again_lands_on_the_first_confirmation(
+    make_app, make_facility
+):
+    """The scan page as the page cache serves it (a new key per serve) with CSRF on: the
+    same form sent twice (a double tap, or Back to a page the browser kept) stores one
+    report and both land on its confirmation; the next serve carries a new key."""
+    facility = make_facility()
+    visitor = make_app(WTF_CSRF_ENABLED=True, PAGE_CACHE=True).test_client()
+    url = f"/q/{facility.token}"
+    visitor.get(url)  # kept by the page cache
+    page = visitor.get(url).get_data(as_text=True)  # served from it
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    sent = [
+        visitor.post(
+            url,
+            data={
+                "category": "fence",
+                "csrf_token": csrf,
+                "idempotency_key": key,
+                "photo": photo(),
+            },
+            content_type="multipart/form-data",
+        )
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in sent] == [303, 303]
+    assert sent[0].headers["Location"] == sent[1].headers["Location"]
+    report = db.session.scalars(select(VisitorReport)).one()
+    assert report.reference[4:] in sent[1].headers["Location"]
+    assert key not in visitor.get(url).get_data(as_text=True)
 
 
 def test_visitor_reports_are_rate_limited_per_address_in_the_database(
