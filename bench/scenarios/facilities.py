@@ -6,7 +6,8 @@ their deadline; the demo `crew` (濮上园) is assigned part of the open ones, s
 "mine" has something to list. Inserted in bulk, in batches; evidence links are
 left out (they are ledger rows and the ledger scenario measures those).
 
-Pages: the scan page (crew and visitor), the crew's lists, one order, the patrol.
+Pages: the scan page (crew and visitor), the crew's lists, one order, the patrol, the
+register (its list, a search) and one facility's page.
 """
 
 import random
@@ -211,6 +212,7 @@ def pages(app: Flask) -> list[Page]:
         .order_by(Facility.id)
         .limit(1)
     )
+    facility_id = db.session.scalar(select(Facility.id).where(Facility.token == busy))
     order_id = db.session.scalar(
         select(RepairOrder.id)
         .join(Site, Site.id == RepairOrder.site_id)
@@ -227,4 +229,7 @@ def pages(app: Flask) -> list[Page]:
         Page("orders, supervisor: all", "/facilities/orders?view=all", "inspector"),
         Page("order", f"/facilities/orders/{order_id}", "crew"),
         Page("patrol, crew", "/facilities/patrol", "crew"),
+        Page("register, office", "/facilities/", "office"),
+        Page("register, search 路灯", "/facilities/?q=%E8%B7%AF%E7%81%AF", "office"),
+        Page("a facility, crew", f"/facilities/{facility_id}", "crew"),
     ]

@@ -96,6 +96,8 @@ class Facility(Base):
         # The due list in page order (site, area, longest overdue first): walked, not sorted.
         Index("ix_fac_facilities_site_area_due", "site_id", "area", "due_on", "code"),
         Index("ix_fac_facilities_site_type_code", "site_id", "type_id", "code"),
+        # The register's list in page order (site, code): walked, not sorted.
+        Index("ix_fac_facilities_site_code", "site_id", "code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

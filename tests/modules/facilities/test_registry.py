@@ -5,11 +5,14 @@ import re
 
 import pytest
 import zxingcpp
+from flask_login import login_user
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from modules.facilities import labels, registry
+from modules.facilities import labels, queries, registry
 from modules.facilities.models import Facility, FacilityType, SquadLead
+from parkops import paging
+from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -250,3 +253,34 @@ def test_a_registry_page_past_the_end_shows_the_last_page(client, as_user, park,
     client.post("/language/en")
     past = client.get("/facilities/?page=9").get_data(as_text=True)
     assert len(re.findall(r'href="/facilities/\d+"', past)) == 2 and "Page 2 of 2" in past
+
+
+@pytest.mark.parametrize("site", [None, "psy"])
+def test_the_register_walks_an_index_in_page_order(app, park, site):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by statistics")
+    site_id = getattr(park, site).id if site else None
+    with app.test_request_context("/facilities/"):
+        login_user(db.session.get(User, park.office.id))
+        query = queries.facility_query(queries.FacilityFilter(site_id=site_id)).limit(50)
+        compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = " ".join(
+        str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+    )
+    # No sort of the whole register: a page is read in order and the walk stops.
+    assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_search_counts_only_ten_pages_ahead(client, as_user, park, make_facility, monkeypatch):
+    monkeypatch.setattr(paging, "LOOKAHEAD_PAGES", 0)
+    for n in range(52):
+        make_facility(name=f"座椅{n}")
+    make_facility(name="告示牌")
+    as_user(park.office)
+    client.post("/language/en")
+    page = client.get("/facilities/?q=座椅").get_data(as_text=True)
+    # 52 matches, counted up to this page of 50 and one more: a lower bound, Next shown.
+    assert "(more than 50)" in page and "告示牌" not in page
+    assert 'href="/facilities/?page=2&amp;q=' in page
+    assert "(1)" in client.get("/facilities/?q=告示牌").get_data(as_text=True)
+    assert "(53)" in client.get("/facilities/").get_data(as_text=True)  # counted in full
