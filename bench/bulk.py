@@ -6,11 +6,13 @@ the same rows in a minute or two. Both run in the session's transaction: the cal
 commits.
 """
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Column, Table, insert, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import sqltypes
 
 BATCH = 20_000  # rows per INSERT statement on SQLite
 
@@ -39,6 +41,14 @@ def _columns(target: Any, keys: list[str]) -> tuple[Table, list[Column]]:
     return mapper.local_table, [mapper.columns[key] for key in keys]
 
 
+def _processor(column: Column, dialect) -> Any:
+    """The column's bind processor; JSON as its text (psycopg adapts a dict only as a
+    parameter, with the dialect's cast, not in COPY)."""
+    if isinstance(column.type, sqltypes.JSON):
+        return json.dumps
+    return column.type.bind_processor(dialect)
+
+
 def _copy(session: Session, target: Any, rows: list[Mapping[str, Any]]) -> int:
     keys = list(rows[0])
     table, given = _columns(target, keys)
@@ -59,7 +69,7 @@ def _copy(session: Session, target: Any, rows: list[Mapping[str, Any]]) -> int:
     connection = session.connection()
     dialect = connection.dialect
     # What SQLAlchemy would send for each value (enum names, aware UTC datetimes, JSON text).
-    processors = [c.type.bind_processor(dialect) for c in columns]
+    processors = [_processor(c, dialect) for c in columns]
     listed = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({listed}) FROM STDIN"
     raw = connection.connection.driver_connection  # psycopg's, inside the same transaction

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 
 from bench.bulk import load_rows
 from bench.scenarios import Page
+from parkops import audit_mark
+from parkops.audit import AuditEntry, AuditHead, _digest
 from parkops.auth.models import ROLES, Department, Site, User, UserRole, user_sites
 from parkops.demo import PASSWORD
 from parkops.extensions import db
@@ -26,12 +28,13 @@ from parkops.rectification.models import (
     Status,
 )
 from parkops.reports.models import WeeklyReport
-from parkops.timeutil import business_day, week_start
+from parkops.timeutil import business_day, utcnow, week_start
 
 MODULES: tuple[str, ...] = ()
 
 STAFF = 200
 PROBLEMS = 2_000
+AUDIT_ENTRIES = 200_000  # about two years of a park's sign-ins and sensitive changes
 MEASURES_EACH = 3
 REPORTS_EACH = 12
 BUSY_PERSON = "staff001"  # responsible for the most problems: the fullest home page
@@ -51,6 +54,7 @@ def setup(app: Flask, scale: float = 1.0) -> None:
     rng = random.Random(2020)  # the same data on every run, so runs compare
     staff = _staff(rng, max(1, round(STAFF * scale)))
     _problems(rng, staff, max(1, round(PROBLEMS * scale)))
+    _audit_log(rng, staff, max(1, round(AUDIT_ENTRIES * scale)))
     db.session.commit()
 
 
@@ -76,6 +80,8 @@ def pages(app: Flask) -> list[Page]:
         Page("home, responsible person", "/", BUSY_PERSON),
         Page("weekly report, generated", f"/reports/weekly/new?week={this_week}", "office"),
         Page("weekly report, submitted (.docx)", f"/reports/weekly/{latest}.docx", "office"),
+        Page("audit log", "/audit/", "admin"),
+        Page("audit log, one action", "/audit/?action=ledger.problem_updated", "admin"),
     ]
 
 
@@ -216,3 +222,47 @@ PROGRESS = (
     "制度已修订,正在征求意见。",
 )
 REGULATIONS = ("物资管理办法", "值班管理制度", "合同管理办法", "安全检查制度")
+
+
+def _audit_log(rng: random.Random, staff: list[int], count: int) -> None:
+    """``count`` entries chained onto the demo's, as ``audit.record`` would write them
+    (same keyed hashes, the tip and the high-water mark moved on): sign-ins and problem
+    changes by the staff, newest now, one every few minutes before."""
+    head = db.session.get(AuditHead, 1)
+    seq, prev, key = head.seq, head.hash, audit_mark.key()
+    last_problem = db.session.scalar(select(func.max(Problem.id)))
+    start = utcnow() - timedelta(minutes=5 * count)
+    rows = []
+    for n in range(count):
+        seq += 1
+        actor = rng.choice(staff)
+        if n % 3:
+            action, object_type, object_id, details = "auth.login", "user", actor, {}
+        else:
+            problem = rng.randint(1, last_problem)
+            changes = {"changes": {"status": ["not_started", "in_progress"]}}
+            action, object_type, object_id, details = (
+                "ledger.problem_updated",
+                "problem",
+                problem,
+                changes,
+            )
+        at = start + timedelta(minutes=5 * n)
+        digest = _digest(seq, at, actor, action, object_type, object_id, details, prev, key)
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor_id": actor,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "details": details,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    load_rows(db.session, AuditEntry, rows)
+    head.seq, head.hash = seq, prev
+    audit_mark.remember(db.session(), seq, prev)

@@ -9,7 +9,7 @@ from bench.measure import queries_per_page
 from bench.scenarios import core, greening, patrols
 from modules.greening.models import Zone
 from modules.patrols.models import Answer, Finding
-from parkops import demo
+from parkops import audit, demo
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.models import Measure, Problem, ProgressReport, Source
@@ -23,6 +23,7 @@ def _count(model, *where):
 def test_core_scenario_grows_the_demo_ledger_and_its_pages_answer(app, monkeypatch):
     monkeypatch.setattr(core, "STAFF", 12)
     monkeypatch.setattr(core, "PROBLEMS", 40)
+    monkeypatch.setattr(core, "AUDIT_ENTRIES", 300)
     load_notice()
     demo.load()
     users_before = _count(User)
@@ -34,6 +35,9 @@ def test_core_scenario_grows_the_demo_ledger_and_its_pages_answer(app, monkeypat
     assert _count(Measure) >= 40 * core.MEASURES_EACH
     assert _count(ProgressReport) >= 40 * core.REPORTS_EACH
     assert _count(Problem, Problem.person.has(User.username == core.BUSY_PERSON)) >= 2
+    # The log's entries are chained as audit.record writes them: the chain still verifies.
+    checked = audit.verify()
+    assert checked.ok and checked.checked >= 300, checked.problems
     db.session.remove()
     for page in core.pages(app):
         queries, status = queries_per_page(app, page, demo.PASSWORD)
