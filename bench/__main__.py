@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from bench import scenarios as registry
-from bench.load import hammer, page_weight, sign_in
+from bench.load import first_visit, hammer, page_weight, sign_in
 from bench.measure import queries_per_page, time_operation
 from bench.scenarios import Page
 from bench.server import environment, parkops, resident_kib, serving
@@ -134,6 +134,8 @@ def _measure_pages(
         refreshed = 0.0
         for page in pages:
             cookie = cookies.get(page.user)
+            if page.user is None and page.returning:
+                cookie = first_visit(port, page.path)
             refreshed = _keep_readings_fresh(app, refreshed)
             queries, status = queries_per_page(app, page, PASSWORD)
             print(f"  {page.name} ({page.path}) …", flush=True)

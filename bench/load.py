@@ -72,6 +72,21 @@ def sign_in(port: int, username: str, password: str) -> str:
     return _cookie_header(jar)
 
 
+def first_visit(port: int, path: str) -> str:
+    """The Cookie header a visitor's browser keeps after its first GET of ``path`` (a
+    session with its CSRF token, say): what a returning visitor then sends."""
+    jar: dict[str, str] = {}
+    conn = _connect(port)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        _cookies(response, jar)
+    finally:
+        conn.close()
+    return _cookie_header(jar)
+
+
 @dataclass
 class Run:
     requests: int

@@ -27,11 +27,14 @@ SCENARIOS = (
 
 @dataclass(frozen=True)
 class Page:
-    """A GET request: ``user`` signs in with the demo password first; None is a visitor."""
+    """A GET request: ``user`` signs in with the demo password first; None is a visitor,
+    on a first visit (no cookie) unless ``returning``: then with the cookie its first
+    visit of ``path`` was given."""
 
     name: str
     path: str
     user: str | None = None
+    returning: bool = False
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,8 @@ def pages(app: Flask) -> list[Page]:
     )
     return [
         Page("scan, crew", f"/q/{busy}", "crew"),
-        Page("scan, visitor", f"/q/{busy}", None),
+        Page("scan, visitor", f"/q/{busy}", None),  # a first scan: no cookie yet
+        Page("scan, visitor returning", f"/q/{busy}", None, returning=True),
         Page("orders, crew: mine", "/facilities/orders?view=mine", "crew"),
         Page("orders, crew: open", "/facilities/orders?view=open", "crew"),
         Page("orders, crew: overdue", "/facilities/orders?view=overdue", "crew"),

@@ -46,3 +46,17 @@ def test_a_session_with_flashed_messages_is_not_kept(app, client, make_user, log
     value = _cookie(client)
     assert "Saved." in client.get("/").get_data(as_text=True)
     assert value not in app.session_interface._verified
+
+
+def test_the_small_compressor_reads_and_is_read_by_the_default_one():
+    from itsdangerous import URLSafeTimedSerializer
+
+    from parkops.cookie_session import SmallStateSerializer
+
+    data = {"csrf_token": "ab12" * 10, "_id": "f0e9" * 32, "_user_id": "7:token"}
+    small, default = SmallStateSerializer("k", salt="s"), URLSafeTimedSerializer("k", salt="s")
+    made = small.dumps(data)
+    assert made.startswith(".")  # compressed, as the default one would
+    assert len(made) <= len(default.dumps(data)) + 2
+    assert default.loads(made) == data and small.loads(default.dumps(data)) == data
+    assert small.loads(small.dumps("short")) == "short"  # too short to shrink: plain

@@ -1,10 +1,14 @@
 """The data version moves with every committed write, whichever path wrote, and only then."""
 
-from sqlalchemy import insert, select, text, update
+import threading
+
+import pytest
+from sqlalchemy import event, insert, select, text, update
 
 from parkops import data_version
 from parkops.auth.models import Site
 from parkops.extensions import db
+from tests.conftest import TEST_DATABASE_URL
 
 
 def version() -> int:
@@ -62,3 +66,35 @@ def test_the_new_version_is_committed_with_the_write_not_before_it(app):
     with db.engine.connect() as reader:
         assert reader.scalar(select(data_version.DataVersion.version)) == before + 1
         assert reader.scalar(select(Site.id).where(Site.code == "W")) is not None
+
+
+@pytest.mark.skipif(
+    not (TEST_DATABASE_URL or "sqlite").startswith("sqlite"), reason="SQLite's kept connection"
+)
+def test_each_thread_reads_the_version_on_a_kept_connection_that_sees_later_commits(app):
+    checkouts = []
+
+    def checkout(*_args):
+        checkouts.append(1)
+
+    event.listen(db.engine, "checkout", checkout)
+    try:
+        before = version()  # this thread's connection is open from here on
+        with db.engine.begin() as conn:  # a write on another connection, as a worker's
+            conn.execute(insert(Site).values(code="K", name="Kept"))
+        taken = len(checkouts)
+        assert version() == before + 1  # seen by the next read …
+        assert version() == before + 1
+        assert len(checkouts) == taken  # … which took no connection from the pool
+    finally:
+        event.remove(db.engine, "checkout", checkout)
+    seen = []
+
+    def read_elsewhere():
+        with app.app_context():
+            seen.append(data_version.current())
+
+    other = threading.Thread(target=read_elsewhere)
+    other.start()
+    other.join()
+    assert seen == [before + 1]

@@ -345,3 +345,38 @@ def test_staff_signed_out_can_sign_in_from_the_scan_page_and_come_back_to_it(
     crew_view = english.get(scan).get_data(as_text=True)
     assert "Inspected, fine" in crew_view
     assert "Sign in to work on this facility" not in crew_view
+
+
+def test_a_first_scan_from_the_cache_gets_a_session_and_a_token_its_form_posts_with(
+    make_app, make_facility, monkeypatch
+):
+    """A visitor's first scan (no cookie) served from the page cache is given its session
+    and signed CSRF token without zlib's default compressor (about 256 KiB of state set up
+    for each call, a fifth of that page), and the form posts with them."""
+    import zlib
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("zlib.compress with its full-size state")
+
+    facility = make_facility()
+    app = make_app(WTF_CSRF_ENABLED=True, PAGE_CACHE=True)
+    url = f"/q/{facility.token}"
+    app.test_client().get(url)  # kept by the page cache
+    monkeypatch.setattr(zlib, "compress", refused)
+    visitor = app.test_client()
+    page = visitor.get(url)  # served from the cache, to a browser without a cookie
+    assert page.status_code == 200 and "session=" in page.headers["Set-Cookie"]
+    monkeypatch.undo()  # the refusal below renders a page that signs its own token
+    html = page.get_data(as_text=True)
+    form = {
+        "category": "fence",
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1),
+        "idempotency_key": re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1),
+        "photo": photo(),
+    }
+    stranger = app.test_client()  # the same token from another browser is refused
+    assert stranger.post(url, data=form, content_type="multipart/form-data").status_code == 400
+    form["photo"] = photo()
+    sent = visitor.post(url, data=form, content_type="multipart/form-data")
+    assert sent.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(VisitorReport)) == 1
