@@ -11,7 +11,8 @@ compares dates only (portable, index-friendly):
   (a debt is over one year overdue the day after its anniversary: due 2023-02-28,
   on 2024-02-29; due 2024-02-29, on 2025-03-01).
 
-One query gives the whole grid, grouped by debtor, kind, site or handler; totals are
+The grid, grouped by debtor, kind, site or handler, reads the stored balances and adds
+back what was allocated after the day (two queries whatever the volume); totals are
 integer sums of fen, so rows, columns and the grand total add up to the fen.
 """
 
@@ -86,13 +87,14 @@ def bucket_of(due_on: date, as_of: date) -> Bucket:
 
 
 def balance_as_of(as_of: date):
-    """SQL: a receivable's balance on ``as_of`` (payments received by that day)."""
-    paid = (
+    """SQL: a receivable's balance on ``as_of``: the stored balance plus what was
+    allocated to it after that day (payments received, write-offs approved later)."""
+    later = (
         select(func.coalesce(func.sum(Allocation.amount_fen), 0))
-        .where(Allocation.receivable_id == Receivable.id, Allocation.paid_on <= as_of)
+        .where(Allocation.receivable_id == Receivable.id, Allocation.paid_on > as_of)
         .scalar_subquery()
     )
-    return Receivable.amount_fen - paid
+    return Receivable.open_fen + later
 
 
 @dataclass
@@ -135,31 +137,34 @@ def _group(by: str):
 def aging(user, as_of: date, by: str = "debtor", site_id: int | None = None) -> Aging:
     """The aging grid on ``as_of`` of the receivables ``user`` may see, grouped ``by``
     one of GROUPINGS; rows by name (kind: in the enum's order), none without balance.
-    One query."""
+    Two queries: the stored balances (``open_fen``) of the receivables raised by then,
+    and what was allocated to them after that day (nothing, on today), added back."""
     by = by if by in GROUPINGS else "debtor"
     key, name, joined = _group(by)
-    balance = balance_as_of(as_of)
     bucket = case(
         *[(Receivable.due_on >= earliest, int(b)) for earliest, b in cutoffs(as_of)],
         else_=int(Bucket.OVER_3Y),
     )
-    inner = select(key.label("key"), bucket.label("bucket"), balance.label("balance")).where(
-        Receivable.raised_on <= as_of, access.receivable_scope(user)
-    )
+    where = [Receivable.raised_on <= as_of, access.receivable_scope(user)]
     if site_id is not None:
-        inner = inner.where(Receivable.site_id == site_id)
-    inner = inner.subquery()
-    # No "balance != 0" filter: SQLite would compute the balance twice; a balance is
-    # never negative, so groups of paid receivables sum to 0 and are dropped below.
-    query = select(inner.c.key, name, inner.c.bucket, func.sum(inner.c.balance))
-    if joined is not None:
-        query = query.outerjoin(joined, joined.id == inner.c.key)
-    query = query.group_by(inner.c.key, name, inner.c.bucket)
+        where.append(Receivable.site_id == site_id)
+    stored = select(key.label("key"), bucket.label("bucket"), Receivable.open_fen.label("fen"))
+    later = (
+        select(key.label("key"), bucket.label("bucket"), Allocation.amount_fen.label("fen"))
+        .join(Receivable, Receivable.id == Allocation.receivable_id)
+        .where(Allocation.paid_on > as_of)
+    )
     rows: dict[object, AgingRow] = {}
-    for k, row_name, b, fen in db.session.execute(query):
-        if by == "kind":
-            row_name = label(ReceivableKind(k))
-        row = rows.setdefault(k, AgingRow(k, row_name or "—"))
-        row.cells[int(b)] += int(fen)
+    for part in (stored.where(Receivable.open_fen != 0, *where), later.where(*where)):
+        inner = part.subquery()
+        query = select(inner.c.key, name, inner.c.bucket, func.sum(inner.c.fen))
+        if joined is not None:
+            query = query.outerjoin(joined, joined.id == inner.c.key)
+        query = query.group_by(inner.c.key, name, inner.c.bucket)
+        for k, row_name, b, fen in db.session.execute(query):
+            if by == "kind":
+                row_name = label(ReceivableKind(k))
+            row = rows.setdefault(k, AgingRow(k, row_name or "—"))
+            row.cells[int(b)] += int(fen)
     ordered = sorted((r for r in rows.values() if any(r.cells)), key=lambda r: (r.name, str(r.key)))
     return Aging(as_of, by, ordered)

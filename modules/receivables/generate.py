@@ -159,6 +159,7 @@ def payments(rng: random.Random, owed, count: int, today: date, site_of: dict[in
     ]
     for batch in _batches(parts):
         db.session.execute(insert(Allocation), batch)
+    ledger.settle(rid for rid, _fen, _day in targets)
 
 
 NOTES = (
@@ -234,6 +235,7 @@ def write_offs(campaign_id: int, every: int, proposer_id: int, leader_id: int, t
     ]
     for batch in _batches(parts):
         db.session.execute(insert(Allocation), batch)
+    ledger.settle(r["receivable_id"] for r in rows)
     item_ids = [item_id for item_id, _rid, _fen in chosen]
     for batch in _batches(item_ids):
         db.session.execute(

@@ -1,8 +1,10 @@
 """Debtors and receivables: registering them and computing what is still owed.
 
-A receivable's balance is never stored: it is ``amount_fen`` less the sum of its
-allocations (contra rows of reversed payments are negative; an approved write-off is
-one too), computed in SQL.
+A receivable's balance is ``amount_fen`` less the sum of its allocations (contra rows
+of reversed payments are negative; an approved write-off is one too). It is stored
+(``Receivable.open_fen``): every path that adds allocations calls ``settle`` for the
+receivables it touched, in its own transaction, so the lists, aging and campaigns read
+one column instead of summing the ledger.
 Amounts are fen; dates are local business days.
 """
 
@@ -11,7 +13,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from modules.receivables.errors import ReceivablesError
@@ -28,6 +30,7 @@ from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
+SETTLE_BATCH = 10_000  # ids per UPDATE: under SQLite's bound-parameter limit
 MAX_AMOUNT_FEN = 10**10  # ¥100,000,000: above any one debt a park is owed; refuses typos
 
 
@@ -40,21 +43,34 @@ def paid_fen(receivable_id_column=Receivable.id):
     )
 
 
-def written_off_fen(receivable_id_column=Receivable.id):
-    """Correlated scalar: the fen of the receivable closed by approved write-offs."""
-    return (
-        select(func.coalesce(func.sum(Allocation.amount_fen), 0))
-        .where(
-            Allocation.receivable_id == receivable_id_column,
-            Allocation.write_off_id.is_not(None),
-        )
-        .scalar_subquery()
-    )
-
-
 def balance_fen():
-    """SQL expression: a receivable's open balance in fen."""
-    return Receivable.amount_fen - paid_fen()
+    """SQL expression: a receivable's open balance in fen (stored, see ``settle``)."""
+    return Receivable.open_fen
+
+
+def settle(receivable_ids=None) -> None:
+    """Store the open balance (amount less allocations) of ``receivable_ids`` (an
+    iterable of ids; None: every receivable), after flushing the allocations just
+    added. Recomputed from the lines rather than decremented, so the stored figure is
+    the sum whatever the path; the writers of one debtor are serialized
+    (``limits.serialize``), so no concurrent allocation slips between."""
+    db.session.flush()
+    statement = update(Receivable).values(open_fen=Receivable.amount_fen - paid_fen())
+    if receivable_ids is None:
+        db.session.execute(statement.execution_options(synchronize_session=False))
+        db.session.expire_all()
+        return
+    touched = set(receivable_ids)
+    ids = sorted(touched)
+    for start in range(0, len(ids), SETTLE_BATCH):
+        batch = ids[start : start + SETTLE_BATCH]
+        db.session.execute(
+            statement.where(Receivable.id.in_(batch)).execution_options(synchronize_session=False)
+        )
+    # Loaded receivables would keep the old figure for the rest of the request.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Receivable) and obj.id in touched:
+            db.session.expire(obj, ["open_fen"])
 
 
 def balance_of(receivable: Receivable) -> int:
