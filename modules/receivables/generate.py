@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
-from modules.receivables import ledger
+from modules.receivables import ledger, sums
 from modules.receivables.models import (
     Allocation,
     CampaignItem,
@@ -125,6 +125,7 @@ def receivables(
             }
         )
     ids = _insert(Receivable, rows)
+    sums.add((r["site_id"], r["kind"], r["handler_id"], r["due_on"], r["amount_fen"]) for r in rows)
     return [
         (i, r["debtor_id"], r["amount_fen"], r["due_on"]) for i, r in zip(ids, rows, strict=True)
     ]

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from modules.receivables import sums
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import (
     Allocation,
@@ -48,25 +49,36 @@ def balance_fen():
     return Receivable.open_fen
 
 
-def settle(receivable_ids=None) -> None:
+def settle(receivable_ids) -> None:
     """Store the open balance (amount less allocations) of ``receivable_ids`` (an
-    iterable of ids; None: every receivable), after flushing the allocations just
-    added. Recomputed from the lines rather than decremented, so the stored figure is
-    the sum whatever the path; the writers of one debtor are serialized
-    (``limits.serialize``), so no concurrent allocation slips between."""
+    iterable of ids), after flushing the allocations just added, and add each change
+    to the aging sums (``sums.add``). Recomputed from the lines rather than
+    decremented, so the stored figure is the sum whatever the path; the writers of one
+    debtor are serialized (``limits.serialize``), so no allocation slips between the
+    read and the write."""
     db.session.flush()
-    statement = update(Receivable).values(open_fen=Receivable.amount_fen - paid_fen())
-    if receivable_ids is None:
-        db.session.execute(statement.execution_options(synchronize_session=False))
-        db.session.expire_all()
-        return
     touched = set(receivable_ids)
     ids = sorted(touched)
     for start in range(0, len(ids), SETTLE_BATCH):
-        batch = ids[start : start + SETTLE_BATCH]
+        rows = db.session.execute(
+            select(
+                Receivable.id,
+                Receivable.site_id,
+                Receivable.kind,
+                Receivable.handler_id,
+                Receivable.due_on,
+                Receivable.open_fen,
+                Receivable.amount_fen - paid_fen(),
+            ).where(Receivable.id.in_(ids[start : start + SETTLE_BATCH]))
+        ).all()
+        changed = [row for row in rows if row[6] != row[5]]
+        if not changed:
+            continue
         db.session.execute(
-            statement.where(Receivable.id.in_(batch)).execution_options(synchronize_session=False)
+            update(Receivable),
+            [{"id": row[0], "open_fen": row[6]} for row in changed],
         )
+        sums.add((row[1], row[2], row[3], row[4], row[6] - row[5]) for row in changed)
     # Loaded receivables would keep the old figure for the rest of the request.
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Receivable) and obj.id in touched:
@@ -205,6 +217,7 @@ def add_receivable(data: ReceivableData, user: User | None) -> Receivable:
             db.session.flush()
     except IntegrityError as clash:
         raise ReceivablesError(_("This receivable was raised already.")) from clash
+    sums.add([(data.site_id, data.kind, data.handler_id, data.due_on, data.amount_fen)])
     audit.record(
         "receivables.raised",
         "receivable",

@@ -124,7 +124,11 @@ class Receivable(Base):
     called twice for the same instalment raises it once."""
 
     __tablename__ = "rcv_receivables"
-    __table_args__ = (Index("ix_rcv_receivables_debtor_due", "debtor_id", "due_on"),)
+    __table_args__ = (
+        Index("ix_rcv_receivables_debtor_due", "debtor_id", "due_on"),
+        # Aging on a past day takes back what was raised after it: a range of days.
+        Index("ix_rcv_receivables_raised", "raised_on"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     debtor_id: Mapped[int] = mapped_column(ForeignKey("rcv_debtors.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
@@ -150,6 +154,23 @@ class Receivable(Base):
     site: Mapped[Site] = relationship(lazy="joined")
     department: Mapped[Department | None] = relationship()
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+
+
+class OpenSum(Base):
+    """What is still owed (fen) on every receivable of one site, kind and handler that
+    falls due on one day: the sum of their ``open_fen``, kept by ``sums.add`` with each
+    change to one of them, so the aging grid reads a few thousand rows whatever the
+    ledger's size. ``handler_id`` 0: no handler (a key column is never NULL, so two
+    writers of the same new key meet on the unique constraint)."""
+
+    __tablename__ = "rcv_open_sums"
+    __table_args__ = (UniqueConstraint("site_id", "kind", "handler_id", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    kind: Mapped[ReceivableKind] = mapped_column(_enum(ReceivableKind))
+    handler_id: Mapped[int]
+    due_on: Mapped[date]
+    open_fen: Mapped[int]
 
 
 class Payment(Base):
