@@ -5,7 +5,8 @@ the existing rows and then kept by ``ledger.settle``; the pages read it instead 
 summing every allocation. ``rcv_open_sums`` holds their sums per site, kind, handler
 (0: none) and due day, for the aging grid. ``ix_rcv_allocations_day`` lets aging on a past day add back
 what was allocated after it (``ix_rcv_receivables_raised``: less what was raised
-after it); ``ix_rcv_debtors_name`` pages the debtors by name.
+after it); ``ix_rcv_receivables_debtor_site`` reads one page of debtors'
+receivables; ``ix_rcv_debtors_name`` pages the debtors by name.
 
 Revision ID: a9e1c0000005
 Revises: a9e1c0000004
@@ -72,12 +73,14 @@ def upgrade():
     )
     op.create_index("ix_rcv_allocations_day", "rcv_allocations", ["paid_on"])
     op.create_index("ix_rcv_receivables_raised", "rcv_receivables", ["raised_on"])
+    op.create_index("ix_rcv_receivables_debtor_site", "rcv_receivables", ["debtor_id", "site_id"])
     op.create_index("ix_rcv_debtors_name", "rcv_debtors", ["name", "id"])
 
 
 def downgrade():
     op.drop_index("ix_rcv_debtors_name", table_name="rcv_debtors")
     op.drop_index("ix_rcv_receivables_raised", table_name="rcv_receivables")
+    op.drop_index("ix_rcv_receivables_debtor_site", table_name="rcv_receivables")
     op.drop_table("rcv_open_sums")
     op.drop_index("ix_rcv_allocations_day", table_name="rcv_allocations")
     # Not a batch: SQLite (3.35 and later) drops a column in place, where a batch would
