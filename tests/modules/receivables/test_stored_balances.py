@@ -5,7 +5,7 @@ import, bulk), a payment (oldest first or ticked), a reversal, a write-off."""
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from modules.receivables import api, campaigns, generate, payments, writeoffs
 from modules.receivables.models import (
@@ -37,20 +37,10 @@ def assert_stored_right() -> None:
         .where(Receivable.open_fen != Receivable.amount_fen - func.coalesce(paid.c.fen, 0))
     ).all()
     assert wrong == []
-    owed = db.session.execute(
-        select(
-            Receivable.site_id,
-            Receivable.kind,
-            func.coalesce(Receivable.handler_id, 0),
-            Receivable.due_on,
-            func.sum(Receivable.open_fen),
-        ).group_by(
-            Receivable.site_id,
-            Receivable.kind,
-            func.coalesce(Receivable.handler_id, 0),
-            Receivable.due_on,
-        )
-    ).all()
+    # The same expression in SELECT and GROUP BY (PostgreSQL compares their text).
+    handler = func.coalesce(Receivable.handler_id, literal_column("0"))
+    keys = (Receivable.site_id, Receivable.kind, handler, Receivable.due_on)
+    owed = db.session.execute(select(*keys, func.sum(Receivable.open_fen)).group_by(*keys)).all()
     stored = db.session.execute(
         select(OpenSum.site_id, OpenSum.kind, OpenSum.handler_id, OpenSum.due_on, OpenSum.open_fen)
     ).all()
