@@ -147,7 +147,9 @@ def _group(by: str, source):
     return literal(0), literal(""), None
 
 
-def _receivables_where(user, as_of: date, site_id: int | None, debtor_ids):
+def _receivables_where(user, site_id: int | None, debtor_ids):
+    """WHERE terms: the receivables ``user`` sees, at ``site_id`` and of ``debtor_ids``
+    when given."""
     where = [access.receivable_scope(user)]
     if site_id is not None:
         where.append(Receivable.site_id == site_id)
@@ -163,7 +165,7 @@ def _parts(user, as_of: date, by: str | None, site_id, debtor_ids=None, stored=T
     receivables themselves (for some debtors, or the export)."""
     key, _name, _joined = _group(by, Receivable)
     bucket = _bucket(Receivable.due_on, as_of)
-    where = _receivables_where(user, as_of, site_id, debtor_ids)
+    where = _receivables_where(user, site_id, debtor_ids)
     raised = Receivable.raised_on <= as_of
     later = (
         select(key.label("key"), bucket.label("bucket"), Allocation.amount_fen.label("fen"))
@@ -196,7 +198,7 @@ def _sum_parts(user, as_of: date, by: str | None, site_id):
         rkey.label("key"),
         _bucket(Receivable.due_on, as_of).label("bucket"),
         (-Receivable.open_fen).label("fen"),
-    ).where(Receivable.raised_on > as_of, *_receivables_where(user, as_of, site_id, None))
+    ).where(Receivable.raised_on > as_of, *_receivables_where(user, site_id, None))
     later = _parts(user, as_of, by, site_id, stored=False)[0]
     return [stored, raised_later, later]
 
@@ -226,7 +228,7 @@ def _debtor_page(user, as_of: date, site_id, page: int):
     """The page of debtors (id, name) by name owing something on ``as_of``: a
     receivable raised by then in the reader's scope that owes now, or had an
     allocation after that day (it may have owed then)."""
-    where = _receivables_where(user, as_of, site_id, None)
+    where = _receivables_where(user, site_id, None)
     later = exists(
         select(Allocation.id).where(
             Allocation.receivable_id == Receivable.id, Allocation.paid_on > as_of
