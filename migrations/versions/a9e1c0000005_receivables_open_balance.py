@@ -73,7 +73,11 @@ def upgrade():
     )
     op.create_index("ix_rcv_allocations_day", "rcv_allocations", ["paid_on"])
     op.create_index("ix_rcv_receivables_raised", "rcv_receivables", ["raised_on"])
-    op.create_index("ix_rcv_receivables_debtor_site", "rcv_receivables", ["debtor_id", "site_id"])
+    op.create_index(
+        "ix_rcv_receivables_debtor_site",
+        "rcv_receivables",
+        ["debtor_id", "site_id", "raised_on", "due_on", "open_fen"],
+    )
     op.create_index("ix_rcv_debtors_name", "rcv_debtors", ["name", "id"])
 
 

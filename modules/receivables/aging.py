@@ -265,7 +265,15 @@ def aging(
         return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])
     found = _debtor_page(user, as_of, site_id, page)
     named = {debtor_id: AgingRow(debtor_id, name) for debtor_id, name in found.items}
-    _summed(_parts(user, as_of, by, site_id, list(named)), by, named)
+    owed, _later = _parts(user, as_of, by, site_id, list(named))
+    _summed([owed], by, named)
+    # What was allocated after the day, every debtor's, kept for the page's: read from
+    # the allocations (none for today), where for the page's debtors SQLite would
+    # probe the allocations of each of their receivables.
+    later = _summed(_parts(user, as_of, by, site_id, stored=False), by, {})
+    for key, row in later.items():
+        if key in named:
+            named[key].cells = [a + b for a, b in zip(named[key].cells, row.cells, strict=True)]
     totals = _summed(_sum_parts(user, as_of, None, site_id), None, {}).get(0)
     cells = totals.cells if totals else [0] * len(Bucket)
     return Aging(as_of, by, _ordered(named), list(cells), found)

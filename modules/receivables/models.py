@@ -129,8 +129,16 @@ class Receivable(Base):
         # Aging on a past day takes back what was raised after it: a range of days.
         Index("ix_rcv_receivables_raised", "raised_on"),
         # One page of debtors' receivables at the reader's sites (aging, the debtors
-        # list): without it SQLite reads a whole site's through the site index.
-        Index("ix_rcv_receivables_debtor_site", "debtor_id", "site_id"),
+        # list), from the index alone: without it SQLite reads a whole site's
+        # receivables through the site index.
+        Index(
+            "ix_rcv_receivables_debtor_site",
+            "debtor_id",
+            "site_id",
+            "raised_on",
+            "due_on",
+            "open_fen",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     debtor_id: Mapped[int] = mapped_column(ForeignKey("rcv_debtors.id"))
