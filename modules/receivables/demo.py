@@ -12,7 +12,7 @@ from io import BytesIO
 from sqlalchemy import insert, select, update
 from werkzeug.datastructures import FileStorage
 
-from modules.receivables import campaigns, generate, ledger, letters, writeoffs
+from modules.receivables import campaigns, generate, ledger, letters, sums, writeoffs
 from modules.receivables.levels import LEVELS
 from modules.receivables.models import (
     CampaignItem,
@@ -142,6 +142,7 @@ def _staff_advances(staff_ids, sites, today, handler_id) -> None:
         for n, debtor_id in enumerate(staff_ids)
     ]
     db.session.execute(insert(Receivable), rows)
+    sums.add((r["site_id"], r["kind"], r["handler_id"], r["due_on"], r["amount_fen"]) for r in rows)
 
 
 def _scan() -> FileStorage:

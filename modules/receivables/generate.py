@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
-from modules.receivables import ledger
+from modules.receivables import ledger, sums
 from modules.receivables.models import (
     Allocation,
     CampaignItem,
@@ -125,6 +125,7 @@ def receivables(
             }
         )
     ids = _insert(Receivable, rows)
+    sums.add((r["site_id"], r["kind"], r["handler_id"], r["due_on"], r["amount_fen"]) for r in rows)
     return [
         (i, r["debtor_id"], r["amount_fen"], r["due_on"]) for i, r in zip(ids, rows, strict=True)
     ]
@@ -159,6 +160,7 @@ def payments(rng: random.Random, owed, count: int, today: date, site_of: dict[in
     ]
     for batch in _batches(parts):
         db.session.execute(insert(Allocation), batch)
+    ledger.settle(rid for rid, _fen, _day in targets)
 
 
 NOTES = (
@@ -234,6 +236,7 @@ def write_offs(campaign_id: int, every: int, proposer_id: int, leader_id: int, t
     ]
     for batch in _batches(parts):
         db.session.execute(insert(Allocation), batch)
+    ledger.settle(r["receivable_id"] for r in rows)
     item_ids = [item_id for item_id, _rid, _fen in chosen]
     for batch in _batches(item_ids):
         db.session.execute(

@@ -1,8 +1,10 @@
 """Debtors and receivables: registering them and computing what is still owed.
 
-A receivable's balance is never stored: it is ``amount_fen`` less the sum of its
-allocations (contra rows of reversed payments are negative; an approved write-off is
-one too), computed in SQL.
+A receivable's balance is ``amount_fen`` less the sum of its allocations (contra rows
+of reversed payments are negative; an approved write-off is one too). It is stored
+(``Receivable.open_fen``): every path that adds allocations calls ``settle`` for the
+receivables it touched, in its own transaction, so the lists, aging and campaigns read
+one column instead of summing the ledger.
 Amounts are fen; dates are local business days.
 """
 
@@ -11,9 +13,10 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from modules.receivables import sums
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import (
     Allocation,
@@ -28,6 +31,7 @@ from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
+SETTLE_BATCH = 10_000  # ids per UPDATE: under SQLite's bound-parameter limit
 MAX_AMOUNT_FEN = 10**10  # ¥100,000,000: above any one debt a park is owed; refuses typos
 
 
@@ -40,21 +44,45 @@ def paid_fen(receivable_id_column=Receivable.id):
     )
 
 
-def written_off_fen(receivable_id_column=Receivable.id):
-    """Correlated scalar: the fen of the receivable closed by approved write-offs."""
-    return (
-        select(func.coalesce(func.sum(Allocation.amount_fen), 0))
-        .where(
-            Allocation.receivable_id == receivable_id_column,
-            Allocation.write_off_id.is_not(None),
-        )
-        .scalar_subquery()
-    )
-
-
 def balance_fen():
-    """SQL expression: a receivable's open balance in fen."""
-    return Receivable.amount_fen - paid_fen()
+    """SQL expression: a receivable's open balance in fen (stored, see ``settle``)."""
+    return Receivable.open_fen
+
+
+def settle(receivable_ids) -> None:
+    """Store the open balance (amount less allocations) of ``receivable_ids`` (an
+    iterable of ids), after flushing the allocations just added, and add each change
+    to the aging sums (``sums.add``). Recomputed from the lines rather than
+    decremented, so the stored figure is the sum whatever the path; the writers of one
+    debtor are serialized (``limits.serialize``), so no allocation slips between the
+    read and the write."""
+    db.session.flush()
+    touched = set(receivable_ids)
+    ids = sorted(touched)
+    for start in range(0, len(ids), SETTLE_BATCH):
+        rows = db.session.execute(
+            select(
+                Receivable.id,
+                Receivable.site_id,
+                Receivable.kind,
+                Receivable.handler_id,
+                Receivable.due_on,
+                Receivable.open_fen,
+                Receivable.amount_fen - paid_fen(),
+            ).where(Receivable.id.in_(ids[start : start + SETTLE_BATCH]))
+        ).all()
+        changed = [row for row in rows if row[6] != row[5]]
+        if not changed:
+            continue
+        db.session.execute(
+            update(Receivable),
+            [{"id": row[0], "open_fen": row[6]} for row in changed],
+        )
+        sums.add((row[1], row[2], row[3], row[4], row[6] - row[5]) for row in changed)
+    # Loaded receivables would keep the old figure for the rest of the request.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Receivable) and obj.id in touched:
+            db.session.expire(obj, ["open_fen"])
 
 
 def balance_of(receivable: Receivable) -> int:
@@ -189,6 +217,7 @@ def add_receivable(data: ReceivableData, user: User | None) -> Receivable:
             db.session.flush()
     except IntegrityError as clash:
         raise ReceivablesError(_("This receivable was raised already.")) from clash
+    sums.add([(data.site_id, data.kind, data.handler_id, data.due_on, data.amount_fen)])
     audit.record(
         "receivables.raised",
         "receivable",

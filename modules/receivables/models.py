@@ -3,7 +3,9 @@
 Money is an integer number of fen; business dates (raised, due, paid) are local
 dates; times are UTC. Nothing here is edited once recorded: a receivable's balance
 is its amount less its allocations, and a reversed payment keeps its rows and gains
-negative (contra) allocations that undo them.
+negative (contra) allocations that undo them. That balance is also stored
+(``Receivable.open_fen``), kept by ``ledger.settle`` in the transaction of every
+allocation, so the pages read it instead of summing the ledger.
 """
 
 import enum
@@ -82,7 +84,11 @@ class Debtor(Base):
     at the record elsewhere it stands for (a merchant), when another module raised it."""
 
     __tablename__ = "rcv_debtors"
-    __table_args__ = (Index("ix_rcv_debtors_subject", "subject_kind", "subject_id"),)
+    __table_args__ = (
+        Index("ix_rcv_debtors_subject", "subject_kind", "subject_id"),
+        # The debtors list pages by name: read in order, not sorted.
+        Index("ix_rcv_debtors_name", "name", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -107,13 +113,33 @@ class Debtor(Base):
         return code[:2] + "*" * (len(code) - 4) + code[-2:]
 
 
+def _whole_amount(context) -> int:
+    """Insert default of ``open_fen``: nothing paid yet, the whole amount."""
+    return context.get_current_parameters()["amount_fen"]
+
+
 class Receivable(Base):
     """What one debtor owes for one thing (``amount_fen`` > 0), raised on a local date
     and due on another; ``reference`` is the raiser's own key (unique), so a service
     called twice for the same instalment raises it once."""
 
     __tablename__ = "rcv_receivables"
-    __table_args__ = (Index("ix_rcv_receivables_debtor_due", "debtor_id", "due_on"),)
+    __table_args__ = (
+        Index("ix_rcv_receivables_debtor_due", "debtor_id", "due_on"),
+        # Aging on a past day takes back what was raised after it: a range of days.
+        Index("ix_rcv_receivables_raised", "raised_on"),
+        # One page of debtors' receivables at the reader's sites (aging, the debtors
+        # list), from the index alone: without it SQLite reads a whole site's
+        # receivables through the site index.
+        Index(
+            "ix_rcv_receivables_debtor_site",
+            "debtor_id",
+            "site_id",
+            "raised_on",
+            "due_on",
+            "open_fen",
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     debtor_id: Mapped[int] = mapped_column(ForeignKey("rcv_debtors.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
@@ -129,6 +155,9 @@ class Receivable(Base):
     # The chasing level reached by the letters issued (0 none, 1 提醒函, 2 催缴通知书,
     # 3 final notice): raised one step at a time by ``levels.record``, never lowered.
     level: Mapped[int] = mapped_column(default=0, server_default="0")
+    # What is still owed (fen): ``amount_fen`` less the allocations, the amount itself
+    # when inserted (ORM or bulk), then set by ``ledger.settle`` after each allocation.
+    open_fen: Mapped[int] = mapped_column(default=_whole_amount, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -136,6 +165,23 @@ class Receivable(Base):
     site: Mapped[Site] = relationship(lazy="joined")
     department: Mapped[Department | None] = relationship()
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+
+
+class OpenSum(Base):
+    """What is still owed (fen) on every receivable of one site, kind and handler that
+    falls due on one day: the sum of their ``open_fen``, kept by ``sums.add`` with each
+    change to one of them, so the aging grid reads a few thousand rows whatever the
+    ledger's size. ``handler_id`` 0: no handler (a key column is never NULL, so two
+    writers of the same new key meet on the unique constraint)."""
+
+    __tablename__ = "rcv_open_sums"
+    __table_args__ = (UniqueConstraint("site_id", "kind", "handler_id", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    kind: Mapped[ReceivableKind] = mapped_column(_enum(ReceivableKind))
+    handler_id: Mapped[int]
+    due_on: Mapped[date]
+    open_fen: Mapped[int]
 
 
 class Payment(Base):
@@ -168,9 +214,11 @@ class Allocation(Base):
     payment, the day it was approved): every balance counts it without another rule."""
 
     __tablename__ = "rcv_allocations"
-    # Aging sums a receivable's allocations up to a day from this index alone.
+    # A receivable's allocations up to a day (settling, indicators) from this index alone.
     __table_args__ = (
         Index("ix_rcv_allocations_receivable_day", "receivable_id", "paid_on", "amount_fen"),
+        # Aging on a past day adds back what was allocated after it: a range of days.
+        Index("ix_rcv_allocations_day", "paid_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_payments.id"), index=True)

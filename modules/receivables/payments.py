@@ -14,7 +14,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from modules.receivables import access
+from modules.receivables import access, ledger
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.ledger import check_amount, check_not_future, open_receivables
 from modules.receivables.models import (
@@ -119,6 +119,9 @@ def record_payment(
                     paid_on=payment.paid_on,
                 )
             )
+        # Stored before the signal: a receiver reading balances sees this payment.
+        ledger.settle(dict(parts))
+        for receivable_id, fen in parts:
             receivable, balance = balances[receivable_id]
             if fen == balance:
                 _send_paid(receivable, debtor, data.paid_on, user)
@@ -227,6 +230,7 @@ def decide_reversal(payment: Payment, approve: bool, user: User) -> Reversal:
                         reversal_id=reversal.id,
                     )
                 )
+            ledger.settle(part.receivable_id for part in payment.allocations)
         action = "receivables.reversal_approved" if approve else "receivables.reversal_refused"
         audit.record(action, "payment", payment.id, {"reason": reversal.reason}, actor=user)
     except ReceivablesError:

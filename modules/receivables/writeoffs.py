@@ -10,8 +10,8 @@ approved write-off is evidence for problem 36 (``receivables.write_off``).
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from modules.receivables import access, campaigns, ledger
 from modules.receivables.errors import ReceivablesError
@@ -159,6 +159,7 @@ def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
                     write_off_id=write_off.id,
                 )
             )
+            ledger.settle([receivable.id])
             summary = f"{receivable.debtor.name} #{receivable.id} {format_fen(balance)}"
             link_evidence(
                 "receivables.write_off", write_off.id, summary, site_id=receivable.site_id
@@ -187,11 +188,22 @@ def listing(user: User, waiting_only: bool = False):
     newest first."""
     query = (
         select(WriteOff)
-        .options(joinedload(WriteOff.proposed_by))
-        .join(Receivable, Receivable.id == WriteOff.receivable_id)
-        .where(access.receivable_scope(user))
+        # The page's receivables in a second statement: joined, every write-off's
+        # receivable, debtor and sites would be sorted along with it.
+        .options(joinedload(WriteOff.proposed_by), selectinload(WriteOff.receivable))
         .order_by((WriteOff.state == WriteOffState.PROPOSED).desc(), WriteOff.id.desc())
     )
+    if user.site_ids is not None or not access.reads_all(user):
+        # EXISTS, not a join: SQLite would read the receivables first, every one of
+        # the reader's sites (200,000), to find the few thousand written off. A reader
+        # of every site needs neither: every write-off's receivable is hers.
+        query = query.where(
+            exists(
+                select(Receivable.id).where(
+                    Receivable.id == WriteOff.receivable_id, access.receivable_scope(user)
+                )
+            )
+        )
     if waiting_only:
         query = query.where(WriteOff.state == WriteOffState.PROPOSED)
     return query

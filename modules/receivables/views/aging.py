@@ -17,9 +17,10 @@ from parkops.timeutil import business_day
 CHART_HEIGHT = 160  # px of the tallest bar
 
 
-def _request_aging() -> aging_.Aging:
+def _request_aging(paged: bool) -> aging_.Aging:
     """The grid the query string asks for: ``as_of`` (YYYY-MM-DD, default today),
-    ``by`` (debtor, kind, site, handler), ``site``."""
+    ``by`` (debtor, kind, site, handler), ``site``; by debtor, ``page`` when ``paged``
+    (the page: 2,000 debtors are too many rows to draw; the export has them all)."""
     try:
         as_of = date.fromisoformat(request.args.get("as_of", ""))
     except ValueError:
@@ -27,7 +28,8 @@ def _request_aging() -> aging_.Aging:
     site_id = int_arg("site")
     if site_id is not None:
         check_site(site_id)
-    return aging_.aging(current_user, as_of, request.args.get("by", "debtor"), site_id)
+    page = (int_arg("page") or 1) if paged else None
+    return aging_.aging(current_user, as_of, request.args.get("by", "debtor"), site_id, page)
 
 
 def chart_bars(totals: list[int]) -> list[dict]:
@@ -46,7 +48,7 @@ def chart_bars(totals: list[int]) -> list[dict]:
 @bp.route("/aging")
 @require(*READ)
 def aging():
-    grid = _request_aging()
+    grid = _request_aging(paged=True)
     return render_template(
         "receivables/aging/index.html",
         grid=grid,
@@ -71,7 +73,7 @@ def _groupings() -> dict:
 @bp.route("/aging.xlsx")
 @require(*READ)
 def aging_xlsx():
-    grid = _request_aging()
+    grid = _request_aging(paged=False)
     title = _("Aging of receivables on %(day)s", day=grid.as_of.isoformat())
     book = Book(title)
     columns = [Column(_groupings()[grid.by], 28)]

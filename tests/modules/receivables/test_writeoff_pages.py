@@ -238,3 +238,18 @@ def test_the_campaign_page_with_write_offs_takes_the_same_queries_for_4_or_40(
         return counts
 
     assert queries_for(4) == queries_for(40)
+
+
+def test_the_list_of_every_write_off_keeps_a_one_site_leader_to_her_site(
+    park, debts, client, login, make_user
+):
+    psy, zoo = debts
+    writeoffs.propose(psy, "债务人已注销", [scan()], park.finance)
+    decided = writeoffs.propose(zoo, "动物园小卖部已关闭", [scan()], park.finance)
+    writeoffs.decide(decided, True, park.leader)
+    login(make_user("psyleader", ["leader"], sites=[park.psy]))
+
+    page = client.get("/receivables/write-offs/?all=1").get_data(as_text=True)
+
+    assert "濮阳市某某餐饮有限公司" in page
+    assert "动物园小卖部" not in page

@@ -1,0 +1,133 @@
+"""The stored balances (``Receivable.open_fen``) and the aging sums (``OpenSum``) equal
+what the lines say after every write path: a receivable raised (form, public service,
+import, bulk), a payment (oldest first or ticked), a reversal, a write-off."""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import func, literal_column, select
+
+from modules.receivables import api, campaigns, generate, payments, writeoffs
+from modules.receivables.models import (
+    Allocation,
+    OpenSum,
+    PaymentMethod,
+    Receivable,
+    ReceivableKind,
+)
+from parkops.extensions import db
+from parkops.timeutil import business_day
+from tests.modules.receivables.test_campaigns import scan
+from tests.modules.receivables.test_imports import LIST, post, xlsx
+
+TODAY = business_day()
+
+
+def assert_stored_right() -> None:
+    """Every receivable's ``open_fen`` is its amount less its allocations; every
+    (site, kind, handler, due day) sum is its receivables' ``open_fen`` summed."""
+    paid = (
+        select(Allocation.receivable_id, func.sum(Allocation.amount_fen).label("fen"))
+        .group_by(Allocation.receivable_id)
+        .subquery()
+    )
+    wrong = db.session.execute(
+        select(Receivable.id, Receivable.open_fen, Receivable.amount_fen, paid.c.fen)
+        .outerjoin(paid, paid.c.receivable_id == Receivable.id)
+        .where(Receivable.open_fen != Receivable.amount_fen - func.coalesce(paid.c.fen, 0))
+    ).all()
+    assert wrong == []
+    # The same expression in SELECT and GROUP BY (PostgreSQL compares their text).
+    handler = func.coalesce(Receivable.handler_id, literal_column("0"))
+    keys = (Receivable.site_id, Receivable.kind, handler, Receivable.due_on)
+    owed = db.session.execute(select(*keys, func.sum(Receivable.open_fen)).group_by(*keys)).all()
+    stored = db.session.execute(
+        select(OpenSum.site_id, OpenSum.kind, OpenSum.handler_id, OpenSum.due_on, OpenSum.open_fen)
+    ).all()
+    assert {tuple(r[:4]): r[4] for r in stored if r[4]} == {
+        tuple(r[:4]): r[4] for r in owed if r[4]
+    }
+    assert db.session.scalar(select(func.sum(Receivable.open_fen))) == db.session.scalar(
+        select(func.sum(OpenSum.open_fen))
+    )
+
+
+def test_payments_reversals_and_write_offs_keep_them_over_a_generated_ledger(
+    park, make_debtor, make_receivable
+):
+    rng = random.Random(10)
+    debtors = [make_debtor(f"商户{i}", site=[park.psy, park.zylz][i % 2]) for i in range(3)]
+    handlers = [None, park.handler.id]
+    for n in range(12):
+        debtor = debtors[n % 3]
+        due = TODAY - timedelta(days=rng.choice((-10, 5, 40, 400, 1500)))
+        make_receivable(
+            debtor,
+            rng.randint(1, 900) * 100 + rng.randint(0, 99),
+            due_on=due,
+            raised_on=min(due, TODAY) - timedelta(days=30),
+            kind=rng.choice([ReceivableKind.RENT, ReceivableKind.UTILITIES]),
+            handler_id=handlers[n % 2],
+        )
+    assert_stored_right()
+    recorded = []
+    for step in range(18):
+        debtor = debtors[step % 3]
+        open_ids = list(
+            db.session.scalars(
+                select(Receivable.id).where(
+                    Receivable.debtor_id == debtor.id, Receivable.open_fen > 0
+                )
+            )
+        )
+        if not open_ids:
+            continue
+        ticked = rng.sample(open_ids, k=min(2, len(open_ids))) if step % 2 else None
+        owed = db.session.scalar(
+            select(func.sum(Receivable.open_fen)).where(Receivable.id.in_(ticked or open_ids))
+        )
+        fen = rng.randint(1, owed)
+        data = payments.PaymentData(
+            debtor.site_id, TODAY - timedelta(days=rng.randint(0, 3)), fen,
+            PaymentMethod.BANK, f"R{step}", receivable_ids=ticked,
+        )  # fmt: skip
+        recorded.append(payments.record_payment(debtor, data, park.finance))
+        assert_stored_right()
+        if step % 5 == 4:  # a reversal asked for by one, approved by another
+            payment = rng.choice(recorded)
+            payments.propose_reversal(payment, "录入错误", park.finance)
+            payments.decide_reversal(payment, True, park.finance2)
+            recorded.remove(payment)
+            assert_stored_right()
+        if step % 6 == 5:  # a write-off of what is left of one, approved
+            target = db.session.get(Receivable, rng.choice(open_ids))
+            if target.open_fen > 0:
+                proposal = writeoffs.propose(target, "债务人已注销", [scan()], park.finance)
+                writeoffs.decide(proposal, True, park.leader)
+                assert_stored_right()
+    assert db.session.scalar(select(func.count()).select_from(Allocation)) > 18
+
+
+def test_the_public_service_an_import_and_the_bulk_generator_keep_them(
+    client, login, park, make_debtor
+):
+    debtor = make_debtor()
+    api.raise_receivable(
+        debtor.id, park.psy.id, ReceivableKind.RENT, 500_00, date(2025, 1, 1),
+        date(2025, 1, 31), reference="merchants.instalment:1", handler_id=park.handler.id,
+    )  # fmt: skip
+    db.session.commit()
+    assert_stored_right()
+
+    login(park.finance)
+    assert post(client, "list.xlsx", xlsx(LIST), park.psy).status_code in (200, 303)
+    assert db.session.scalar(select(func.count()).select_from(Receivable)) == 4
+    assert_stored_right()
+
+    rng = random.Random(3)
+    owed = generate.receivables(rng, [(debtor.id, park.psy.id)], 40, TODAY, [None, park.handler.id])
+    generate.payments(rng, owed, 120, TODAY, {rid: park.psy.id for rid, *_ in owed})
+    campaign = campaigns.start("专项清理", park.psy.id, TODAY, park.finance, TODAY)
+    generate.write_offs(campaign.id, 3, park.finance.id, park.leader.id, TODAY)
+    db.session.commit()
+    assert_stored_right()
