@@ -6,6 +6,7 @@ Set PARKOPS_TEST_DATABASE_URL to run the suite on PostgreSQL.
 """
 
 import contextlib
+import gc
 import os
 
 import psycopg
@@ -349,3 +350,16 @@ def s3_settings(s3_endpoint, request):
         "S3_REGION": "us-east-1",
         **CREDENTIALS,
     }
+
+
+def freeze_start_up() -> None:
+    """What the test process built before its first test (modules, models, the imported
+    test files) moves to the collector's permanent generation, as ``parkops serve`` does
+    (``parkops.heavy.settle_after_start``): a full collection then walks only what tests
+    made since. About 15 % of a test file's CPU (test_admin_users.py: 10.7–11.3 → 9.1–9.5 s)."""
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_collection_finish(session):
+    freeze_start_up()
