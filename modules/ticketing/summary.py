@@ -4,14 +4,23 @@ Every service that adds lines keeps it up to date in the same transaction: an
 import rebuilds the site's day from its lines with one INSERT … SELECT … GROUP
 BY (``refresh_day``); a blind count or a correction, which add a line or two,
 adds them to their summary rows (``add_lines``). Each then sums the site's day again
-into its per-day totals (``DaySales``, three rows at most) from the summary rows.
+from the summary rows into its per-day totals (``DaySales``, three rows at most) and
+its per-seller totals (``SellerDaySales``, three rows a seller at most).
 """
 
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 
-from modules.ticketing.models import DailySales, DaySales, SalesLine
+from modules.ticketing.models import (
+    CARD_KINDS,
+    DailySales,
+    DaySales,
+    Product,
+    ProductKind,
+    SalesLine,
+    SellerDaySales,
+)
 from parkops.extensions import db
 
 _KEYS = ("site_id", "business_day", "office_id", "seller_id", "product_id", "payment", "status")
@@ -33,7 +42,8 @@ def _summarise(*where):
 
 
 def _total(*where) -> None:
-    """Replace the per-day totals of the summary rows matching ``where`` (whole site days)."""
+    """Insert the per-day and per-seller totals of the summary rows matching ``where``
+    (whole site days; the caller deleted the old ones)."""
     db.session.flush()
     keys = (DailySales.site_id, DailySales.business_day, DailySales.status)
     db.session.execute(
@@ -49,12 +59,53 @@ def _total(*where) -> None:
             .group_by(*keys),
         )
     )
+    _seller_total(*where)
+
+
+def _seller_total(*where) -> None:
+    """Insert the per-seller totals of the summary rows matching ``where`` (whole site days)."""
+    keys = (DailySales.site_id, DailySales.business_day, DailySales.seller_id, DailySales.status)
+
+    def of(condition):
+        return func.sum(case((condition, DailySales.quantity), else_=0))
+
+    db.session.execute(
+        insert(SellerDaySales).from_select(
+            [
+                "site_id",
+                "business_day",
+                "seller_id",
+                "status",
+                "lines",
+                "quantity",
+                "amount_fen",
+                "admitted",
+                "card_entries",
+                "free_entries",
+                "free_fen",
+            ],
+            select(
+                *keys,
+                func.sum(DailySales.lines),
+                func.sum(DailySales.quantity),
+                func.sum(DailySales.amount_fen),
+                of(Product.kind.not_in(CARD_KINDS)),
+                of(Product.kind == ProductKind.CARD_ENTRY),
+                of(Product.kind == ProductKind.CONCESSION),
+                func.sum(
+                    case((Product.kind == ProductKind.CONCESSION, DailySales.amount_fen), else_=0)
+                ),
+            )
+            .join(Product, Product.id == DailySales.product_id)
+            .where(*where)
+            .group_by(*keys),
+        )
+    )
 
 
 def _refresh_totals(site_id: int, day: date) -> None:
-    db.session.execute(
-        delete(DaySales).where(DaySales.site_id == site_id, DaySales.business_day == day)
-    )
+    for table in (DaySales, SellerDaySales):
+        db.session.execute(delete(table).where(table.site_id == site_id, table.business_day == day))
     _total(DailySales.site_id == site_id, DailySales.business_day == day)
 
 
@@ -107,6 +158,7 @@ def rebuild(start: date, end: date) -> None:
     """Rebuild every site's days from ``start`` to ``end`` (inclusive) and commit."""
     db.session.execute(delete(DailySales).where(DailySales.business_day.between(start, end)))
     db.session.execute(_summarise(SalesLine.business_day.between(start, end)))
-    db.session.execute(delete(DaySales).where(DaySales.business_day.between(start, end)))
+    for table in (DaySales, SellerDaySales):
+        db.session.execute(delete(table).where(table.business_day.between(start, end)))
     _total(DailySales.business_day.between(start, end))
     db.session.commit()

@@ -41,6 +41,7 @@ from modules.ticketing.models.sales import (
     SalesLine,
     SaleSource,
     SaleStatus,
+    SellerDaySales,
 )
 from modules.ticketing.models.shifts import Payment, Shift, ShiftStatus, ShiftTally
 from modules.ticketing.models.statements import StatementException, StatementLine
@@ -53,6 +54,7 @@ __all__ = [
     "CorrectionStatus",
     "DailySales",
     "DaySales",
+    "SellerDaySales",
     "DayStatus",
     "Deposit",
     "EntrySource",

@@ -1,6 +1,6 @@
 """The sales query: takings over a period grouped by day, month, site, office, seller,
-product, kind, payment method or venue, read from the daily summary and its per-day
-totals (summary.py).
+product, kind, payment method or venue, read from the daily summary and its per-day and
+per-seller day totals (summary.py).
 
 Revenue per venue: a product's net takings over the period are split between
 its venues by their weights (catalog.allocate); cards and passes admit no one
@@ -24,6 +24,7 @@ from modules.ticketing.models import (
     Product,
     ProductVenue,
     SaleStatus,
+    SellerDaySales,
     SerialVoid,
     Shift,
     Venue,
@@ -51,7 +52,8 @@ class BreakdownRow:
         return self.sold_fen - self.refund_fen
 
 
-TOTALLED = ("day", "month", "site")  # read from the per-day totals
+# Read from the per-day totals and the per-seller day totals: a few rows a day.
+TOTALLED = {"day": DaySales, "month": DaySales, "site": DaySales, "seller": SellerDaySales}
 
 
 def _group_column(by: str):
@@ -60,7 +62,7 @@ def _group_column(by: str):
         "month": DaySales.business_day,  # folded into months below
         "site": DaySales.site_id,
         "office": DailySales.office_id,
-        "seller": DailySales.seller_id,
+        "seller": SellerDaySales.seller_id,
         "product": DailySales.product_id,
         "kind": Product.kind,
         "payment": DailySales.payment,
@@ -90,8 +92,9 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
 
 def _summed(site_ids: set[int] | None, start: date, end: date, by: str):
     """``(key, status, lines, quantity, amount)`` per group: by day, month or site from the
-    per-day totals (as many rows at 300 lines a day as at 30,000), else from the summary."""
-    table = DaySales if by in TOTALLED else DailySales
+    per-day totals, by seller from the per-seller day totals (as many rows at 300 lines a
+    day as at 30,000), else from the summary."""
+    table = TOTALLED.get(by, DailySales)
     column = _group_column(by)
     query = select(
         column,

@@ -1,9 +1,9 @@
 """稽核 report per seller over a period, built to make the 2019 pattern stand out.
 
-Both read the daily summary (one row per day, office, seller, product, payment
-and status), the shift tallies and the gate counts, never the sales lines, so a
-month's report over a year of millions of lines is a handful of GROUP BY
-queries on small tables.
+It reads the per-seller day totals (three rows a seller's day: sales, refunds, voids,
+with their admitting, card and free entries), the daily summary for the gate gaps, the
+shift tallies and the gate counts, never the sales lines, so a month's report over a
+year of millions of lines is a handful of GROUP BY queries on small tables.
 
 The per-seller report is built to make a pattern like the 2019 case stand out:
 a seller's shortfalls, voids, refunds, discount-card and free entries as shares
@@ -23,10 +23,9 @@ from sqlalchemy import case, func, select
 from modules.ticketing.models import (
     DailySales,
     GateCount,
-    Product,
-    ProductKind,
     ProductVenue,
     SaleStatus,
+    SellerDaySales,
     SerialVoid,
     Shift,
     ShiftStatus,
@@ -46,7 +45,6 @@ FLOORS = {
     "gap_share": 1.0,
     "shortfall_per_shift": 500,
 }
-ADMITTING = [k for k in ProductKind if k not in (ProductKind.DISCOUNT_CARD, ProductKind.PASS)]
 
 
 def _share(part: float, whole: float) -> float:
@@ -155,33 +153,38 @@ def seller_report(site_ids: set[int] | None, start: date, end: date) -> SellerRe
 
 
 def _add_sales(figures, site_ids, start, end) -> None:
+    """Sales, refunds, voids and entries per seller from the per-seller day totals (three
+    rows a seller's day at most, whatever its lines)."""
+    where = [SellerDaySales.business_day.between(start, end)]
+    if site_ids is not None:
+        where.append(SellerDaySales.site_id.in_(site_ids))
     rows = db.session.execute(
         select(
-            DailySales.seller_id,
-            Product.kind,
-            DailySales.status,
-            func.sum(DailySales.quantity),
-            func.sum(DailySales.amount_fen),
+            SellerDaySales.seller_id,
+            SellerDaySales.status,
+            func.sum(SellerDaySales.quantity),
+            func.sum(SellerDaySales.amount_fen),
+            func.sum(SellerDaySales.admitted),
+            func.sum(SellerDaySales.card_entries),
+            func.sum(SellerDaySales.free_entries),
         )
-        .join(Product, Product.id == DailySales.product_id)
-        .where(*summary_filter(site_ids, start, end))
-        .group_by(DailySales.seller_id, Product.kind, DailySales.status)
+        .where(*where)
+        .group_by(SellerDaySales.seller_id, SellerDaySales.status)
     )
-    for seller_id, kind, status, quantity, amount in rows:
+    for seller_id, status, *sums in rows:
         f = figures[seller_id]
-        quantity, amount = int(quantity or 0), int(amount or 0)
-        admits = kind in ADMITTING
+        quantity, amount, admitted, cards, free = (int(n or 0) for n in sums)
         if status == SaleStatus.SOLD:
             f.sold += quantity
             f.sales_fen += amount
-            f.admissions += quantity if admits else 0
-            f.card_entries += quantity if kind == ProductKind.CARD_ENTRY else 0
-            f.free_entries += quantity if kind == ProductKind.CONCESSION else 0
+            f.admissions += admitted
+            f.card_entries += cards
+            f.free_entries += free
         elif status == SaleStatus.REFUND:
             f.refunds += quantity
             f.refund_fen += amount
             f.sales_fen -= amount
-            f.admissions -= quantity if admits else 0
+            f.admissions -= admitted
         else:
             f.voids += quantity
 
