@@ -1,7 +1,8 @@
 """ticketing branch: the daily sales summary summed per site, day, seller and status, with
-the admitting, card-entry and free entries split out (``tkt_seller_day_sales``), filled from
-the daily summary, so that the sellers report, the share patterns and the sales report by
-seller read three rows a seller's day whatever its volume
+the admitting, card-entry and free entries split out (``tkt_seller_day_sales``), and the
+entries sold per site, day, venue and seller (``tkt_venue_day_sales``), both filled from
+the daily summary, so that the sellers report, the gate gaps, the share patterns and the
+sales report by seller read a few rows a seller's day whatever its volume
 
 Revision ID: 7e7e5a000007
 Revises: 7e7e5a000006
@@ -69,7 +70,47 @@ def upgrade():
         " GROUP BY s.site_id, s.business_day, s.seller_id, s.status"
     )
 
+    op.create_table(
+        "tkt_venue_day_sales",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("business_day", sa.Date(), nullable=False),
+        sa.Column("venue_id", sa.Integer(), nullable=False),
+        sa.Column("seller_id", sa.Integer(), nullable=True),
+        sa.Column("admitted", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name=op.f("fk_tkt_venue_day_sales_site_id_sites")
+        ),
+        sa.ForeignKeyConstraint(
+            ["venue_id"], ["tkt_venues.id"], name=op.f("fk_tkt_venue_day_sales_venue_id_tkt_venues")
+        ),
+        sa.ForeignKeyConstraint(
+            ["seller_id"], ["users.id"], name=op.f("fk_tkt_venue_day_sales_seller_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tkt_venue_day_sales")),
+        sa.UniqueConstraint(
+            "business_day",
+            "site_id",
+            "venue_id",
+            "seller_id",
+            name=op.f("uq_tkt_venue_day_sales_business_day_site_id_venue_id_seller_id"),
+        ),
+    )
+    op.create_index(
+        "ix_tkt_venue_day_sales_site_day", "tkt_venue_day_sales", ["site_id", "business_day"]
+    )
+    op.execute(
+        "INSERT INTO tkt_venue_day_sales (site_id, business_day, venue_id, seller_id, admitted)"
+        " SELECT s.site_id, s.business_day, v.venue_id, s.seller_id,"
+        " SUM(CASE WHEN s.status = 'sold' THEN s.quantity"
+        " WHEN s.status = 'refund' THEN -s.quantity ELSE 0 END)"
+        " FROM tkt_daily_sales s JOIN tkt_product_venues v ON v.product_id = s.product_id"
+        " GROUP BY s.site_id, s.business_day, v.venue_id, s.seller_id"
+    )
+
 
 def downgrade():
+    op.drop_index("ix_tkt_venue_day_sales_site_day", table_name="tkt_venue_day_sales")
+    op.drop_table("tkt_venue_day_sales")
     op.drop_index("ix_tkt_seller_day_sales_site_day", table_name="tkt_seller_day_sales")
     op.drop_table("tkt_seller_day_sales")

@@ -4,8 +4,9 @@ Every service that adds lines keeps it up to date in the same transaction: an
 import rebuilds the site's day from its lines with one INSERT … SELECT … GROUP
 BY (``refresh_day``); a blind count or a correction, which add a line or two,
 adds them to their summary rows (``add_lines``). Each then sums the site's day again
-from the summary rows into its per-day totals (``DaySales``, three rows at most) and
-its per-seller totals (``SellerDaySales``, three rows a seller at most).
+from the summary rows into its per-day totals (``DaySales``, three rows at most), its
+per-seller totals (``SellerDaySales``, three rows a seller at most) and the entries sold
+per venue and seller (``VenueDaySales``).
 """
 
 from datetime import date
@@ -18,11 +19,15 @@ from modules.ticketing.models import (
     DaySales,
     Product,
     ProductKind,
+    ProductVenue,
     SalesLine,
+    SaleStatus,
     SellerDaySales,
+    VenueDaySales,
 )
 from parkops.extensions import db
 
+KEPT = (DaySales, SellerDaySales, VenueDaySales)  # summed from the summary per site's day
 _KEYS = ("site_id", "business_day", "office_id", "seller_id", "product_id", "payment", "status")
 
 
@@ -42,8 +47,8 @@ def _summarise(*where):
 
 
 def _total(*where) -> None:
-    """Insert the per-day and per-seller totals of the summary rows matching ``where``
-    (whole site days; the caller deleted the old ones)."""
+    """Insert the kept totals (``KEPT``) of the summary rows matching ``where`` (whole site
+    days; the caller deleted the old ones)."""
     db.session.flush()
     keys = (DailySales.site_id, DailySales.business_day, DailySales.status)
     db.session.execute(
@@ -60,6 +65,7 @@ def _total(*where) -> None:
         )
     )
     _seller_total(*where)
+    _venue_total(*where)
 
 
 def _seller_total(*where) -> None:
@@ -103,8 +109,33 @@ def _seller_total(*where) -> None:
     )
 
 
+def _venue_total(*where) -> None:
+    """Insert the per-venue entries of the summary rows matching ``where`` (whole site days):
+    tickets sold less refunded, per venue a product admits to (cards and passes to none)."""
+    keys = (
+        DailySales.site_id,
+        DailySales.business_day,
+        ProductVenue.venue_id,
+        DailySales.seller_id,
+    )
+    admitted = case(
+        (DailySales.status == SaleStatus.SOLD, DailySales.quantity),
+        (DailySales.status == SaleStatus.REFUND, -DailySales.quantity),
+        else_=0,
+    )
+    db.session.execute(
+        insert(VenueDaySales).from_select(
+            ["site_id", "business_day", "venue_id", "seller_id", "admitted"],
+            select(*keys, func.sum(admitted))
+            .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
+            .where(*where)
+            .group_by(*keys),
+        )
+    )
+
+
 def _refresh_totals(site_id: int, day: date) -> None:
-    for table in (DaySales, SellerDaySales):
+    for table in KEPT:
         db.session.execute(delete(table).where(table.site_id == site_id, table.business_day == day))
     _total(DailySales.site_id == site_id, DailySales.business_day == day)
 
@@ -158,7 +189,7 @@ def rebuild(start: date, end: date) -> None:
     """Rebuild every site's days from ``start`` to ``end`` (inclusive) and commit."""
     db.session.execute(delete(DailySales).where(DailySales.business_day.between(start, end)))
     db.session.execute(_summarise(SalesLine.business_day.between(start, end)))
-    for table in (DaySales, SellerDaySales):
+    for table in KEPT:
         db.session.execute(delete(table).where(table.business_day.between(start, end)))
     _total(DailySales.business_day.between(start, end))
     db.session.commit()

@@ -42,6 +42,7 @@ from modules.ticketing.models.sales import (
     SaleSource,
     SaleStatus,
     SellerDaySales,
+    VenueDaySales,
 )
 from modules.ticketing.models.shifts import Payment, Shift, ShiftStatus, ShiftTally
 from modules.ticketing.models.statements import StatementException, StatementLine
@@ -55,6 +56,7 @@ __all__ = [
     "DailySales",
     "DaySales",
     "SellerDaySales",
+    "VenueDaySales",
     "DayStatus",
     "Deposit",
     "EntrySource",

@@ -201,3 +201,22 @@ class SellerDaySales(Base):
     card_entries: Mapped[int] = mapped_column(BigInteger)  # of kind card_entry
     free_entries: Mapped[int] = mapped_column(BigInteger)  # of kind concession
     free_fen: Mapped[int] = mapped_column(BigInteger)  # their amount
+
+
+class VenueDaySales(Base):
+    """The entries sold per site, day, venue and seller (sold less refunded tickets
+    admitting there), from the daily summary: the gate gaps' side of the tickets, a few rows
+    a seller's day whatever its volume. Kept with the daily summary (summary.py); a
+    product's venues never change once created."""
+
+    __tablename__ = "tkt_venue_day_sales"
+    __table_args__ = (
+        UniqueConstraint("business_day", "site_id", "venue_id", "seller_id"),
+        Index("ix_tkt_venue_day_sales_site_day", "site_id", "business_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    business_day: Mapped[date]
+    venue_id: Mapped[int] = mapped_column(ForeignKey("tkt_venues.id"))
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: corrections
+    admitted: Mapped[int] = mapped_column(BigInteger)  # tickets, sold less refunded

@@ -1,5 +1,6 @@
 """The per-seller day totals (tkt_seller_day_sales) behind the sellers report, the share
-patterns and the sales report by seller: kept equal to a direct sum over the sales lines
+patterns and the sales report by seller, and the entries sold per venue and seller
+(tkt_venue_day_sales) behind the gate gaps: kept equal to a direct sum over the sales lines
 by every write path (import, approved reversal, range sales at the blind count,
 correction, rebuild), filled by their migration, and read at a constant statement count."""
 
@@ -20,9 +21,11 @@ from modules.ticketing.models import (
     Payment,
     Product,
     ProductKind,
+    ProductVenue,
     SalesLine,
     SaleStatus,
     SellerDaySales,
+    VenueDaySales,
 )
 from modules.ticketing.reports.share_patterns import binomial_tail
 from parkops.extensions import db
@@ -82,9 +85,33 @@ def _kept() -> list[tuple]:
     return sorted((tuple(r) for r in rows), key=str)
 
 
+def _venues_from_lines() -> list[tuple]:
+    """``(site, day, venue, seller, tickets sold less refunded)`` over the sales lines."""
+    keys = (SalesLine.site_id, SalesLine.business_day, ProductVenue.venue_id, SalesLine.seller_id)
+    admitted = case(
+        (SalesLine.status == SaleStatus.SOLD, SalesLine.quantity),
+        (SalesLine.status == SaleStatus.REFUND, -SalesLine.quantity),
+        else_=0,
+    )
+    rows = db.session.execute(
+        select(*keys, func.sum(admitted))
+        .join(ProductVenue, ProductVenue.product_id == SalesLine.product_id)
+        .group_by(*keys)
+    )
+    return sorted((tuple(r) for r in rows), key=str)
+
+
+def _venues_kept() -> list[tuple]:
+    t = VenueDaySales
+    rows = db.session.execute(
+        select(t.site_id, t.business_day, t.venue_id, t.seller_id, t.admitted)
+    )
+    return sorted((tuple(r) for r in rows), key=str)
+
+
 def _kept_right() -> bool:
     db.session.expire_all()
-    return _kept() == _from_lines() != []
+    return _kept() == _from_lines() != [] and _venues_kept() == _venues_from_lines() != []
 
 
 def _imported(world) -> None:
@@ -154,6 +181,7 @@ def test_an_approved_correction_keeps_them(world):
 def test_a_rebuild_gives_what_was_kept(world):
     _imported(world)
     db.session.execute(delete(SellerDaySales))
+    db.session.execute(delete(VenueDaySales))
     summary.rebuild(business_day(), business_day())
     assert _kept_right()
 
@@ -161,7 +189,7 @@ def test_a_rebuild_gives_what_was_kept(world):
 def test_the_migration_fills_them_from_the_summary(world):
     _imported(world)
     db.session.commit()
-    kept = _kept()
+    kept = _kept(), _venues_kept()
     spec = importlib.util.spec_from_file_location("seller_day_sales", MIGRATION)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
@@ -170,7 +198,7 @@ def test_the_migration_fills_them_from_the_summary(world):
             migration.downgrade()
             migration.upgrade()
     db.session.expire_all()
-    assert _kept() == kept
+    assert (_kept(), _venues_kept()) == kept
 
 
 def test_the_reports_equal_a_direct_sum_over_the_lines(world):
