@@ -2,7 +2,9 @@
 the admitting, card-entry and free entries split out (``tkt_seller_day_sales``), and the
 entries sold per site, day, venue and seller (``tkt_venue_day_sales``), both filled from
 the daily summary, so that the sellers report, the gate gaps, the share patterns and the
-sales report by seller read a few rows a seller's day whatever its volume
+sales report by seller read a few rows a seller's day whatever its volume; and its totals
+per site's day by office, by product and by payment method (``tkt_day_group_sales``) for
+the sales report by office, product, kind, payment or venue
 
 Revision ID: 7e7e5a000007
 Revises: 7e7e5a000006
@@ -108,8 +110,66 @@ def upgrade():
         " GROUP BY s.site_id, s.business_day, v.venue_id, s.seller_id"
     )
 
+    op.create_table(
+        "tkt_day_group_sales",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("business_day", sa.Date(), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=True),
+        sa.Column("product_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "payment",
+            sa.Enum(
+                "cash",
+                "card",
+                "wechat",
+                "alipay",
+                "other",
+                name="payment",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=True,
+        ),
+        sa.Column(
+            "status",
+            sa.Enum("sold", "void", "refund", name="salestatus", native_enum=False, length=20),
+            nullable=False,
+        ),
+        sa.Column("lines", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name=op.f("fk_tkt_day_group_sales_site_id_sites")
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["tkt_offices.id"],
+            name=op.f("fk_tkt_day_group_sales_office_id_tkt_offices"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_id"],
+            ["tkt_products.id"],
+            name=op.f("fk_tkt_day_group_sales_product_id_tkt_products"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tkt_day_group_sales")),
+    )
+    op.create_index(
+        "ix_tkt_day_group_sales_site_day", "tkt_day_group_sales", ["site_id", "business_day"]
+    )
+    for column in ("office_id", "product_id", "payment"):  # fixed names, no input
+        op.execute(
+            "INSERT INTO tkt_day_group_sales"  # noqa: S608
+            f" (site_id, business_day, {column}, status, lines, quantity, amount_fen)"
+            f" SELECT site_id, business_day, {column}, status, SUM(lines), SUM(quantity),"
+            f" SUM(amount_fen) FROM tkt_daily_sales"
+            f" GROUP BY site_id, business_day, {column}, status"
+        )
+
 
 def downgrade():
+    op.drop_index("ix_tkt_day_group_sales_site_day", table_name="tkt_day_group_sales")
+    op.drop_table("tkt_day_group_sales")
     op.drop_index("ix_tkt_venue_day_sales_site_day", table_name="tkt_venue_day_sales")
     op.drop_table("tkt_venue_day_sales")
     op.drop_index("ix_tkt_seller_day_sales_site_day", table_name="tkt_seller_day_sales")

@@ -5,8 +5,9 @@ import rebuilds the site's day from its lines with one INSERT … SELECT … GRO
 BY (``refresh_day``); a blind count or a correction, which add a line or two,
 adds them to their summary rows (``add_lines``). Each then sums the site's day again
 from the summary rows into its per-day totals (``DaySales``, three rows at most), its
-per-seller totals (``SellerDaySales``, three rows a seller at most) and the entries sold
-per venue and seller (``VenueDaySales``).
+per-seller totals (``SellerDaySales``, three rows a seller at most), the entries sold
+per venue and seller (``VenueDaySales``) and its totals by office, product and payment
+method (``DayGroupSales``).
 """
 
 from datetime import date
@@ -16,6 +17,7 @@ from sqlalchemy import case, delete, func, insert, select, update
 from modules.ticketing.models import (
     CARD_KINDS,
     DailySales,
+    DayGroupSales,
     DaySales,
     Product,
     ProductKind,
@@ -27,7 +29,8 @@ from modules.ticketing.models import (
 )
 from parkops.extensions import db
 
-KEPT = (DaySales, SellerDaySales, VenueDaySales)  # summed from the summary per site's day
+# Summed again from the summary rows of a site's day whenever they change.
+KEPT = (DaySales, SellerDaySales, VenueDaySales, DayGroupSales)
 _KEYS = ("site_id", "business_day", "office_id", "seller_id", "product_id", "payment", "status")
 
 
@@ -66,6 +69,7 @@ def _total(*where) -> None:
     )
     _seller_total(*where)
     _venue_total(*where)
+    _group_totals(*where)
 
 
 def _seller_total(*where) -> None:
@@ -132,6 +136,31 @@ def _venue_total(*where) -> None:
             .group_by(*keys),
         )
     )
+
+
+def _group_totals(*where) -> None:
+    """Insert the totals by office, by product and by payment method of the summary rows
+    matching ``where`` (whole site days)."""
+    for name in ("office_id", "product_id", "payment"):
+        keys = (
+            DailySales.site_id,
+            DailySales.business_day,
+            getattr(DailySales, name),
+            DailySales.status,
+        )
+        db.session.execute(
+            insert(DayGroupSales).from_select(
+                ["site_id", "business_day", name, "status", "lines", "quantity", "amount_fen"],
+                select(
+                    *keys,
+                    func.sum(DailySales.lines),
+                    func.sum(DailySales.quantity),
+                    func.sum(DailySales.amount_fen),
+                )
+                .where(*where)
+                .group_by(*keys),
+            )
+        )
 
 
 def _refresh_totals(site_id: int, day: date) -> None:

@@ -36,6 +36,7 @@ from modules.ticketing.models.days import (
 from modules.ticketing.models.reversals import Reversal
 from modules.ticketing.models.sales import (
     DailySales,
+    DayGroupSales,
     DaySales,
     SalesImport,
     SalesLine,
@@ -54,6 +55,7 @@ __all__ = [
     "CorrectionKind",
     "CorrectionStatus",
     "DailySales",
+    "DayGroupSales",
     "DaySales",
     "SellerDaySales",
     "VenueDaySales",

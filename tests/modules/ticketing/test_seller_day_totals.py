@@ -18,6 +18,7 @@ from modules.ticketing.days.record import day_record
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import (
     CARD_KINDS,
+    DayGroupSales,
     Payment,
     Product,
     ProductKind,
@@ -109,9 +110,52 @@ def _venues_kept() -> list[tuple]:
     return sorted((tuple(r) for r in rows), key=str)
 
 
+def _groups_from_lines() -> list[tuple]:
+    """``(site, day, office, product, payment, status, lines, quantity, fen)``, summed over
+    the sales lines by each of office, product and payment method (the others None)."""
+    found = []
+    for column in (SalesLine.office_id, SalesLine.product_id, SalesLine.payment):
+        keys = (SalesLine.site_id, SalesLine.business_day, column, SalesLine.status)
+        for site, day, key, status, *sums in db.session.execute(
+            select(
+                *keys,
+                func.count(SalesLine.id),
+                func.sum(SalesLine.quantity),
+                func.sum(SalesLine.amount_fen),
+            ).group_by(*keys)
+        ):
+            place = {"office_id": 0, "product_id": 1, "payment": 2}[column.key]
+            by = [None, None, None]
+            by[place] = key
+            found.append((site, day, *by, status, *sums))
+    return sorted(found, key=str)
+
+
+def _groups_kept() -> list[tuple]:
+    t = DayGroupSales
+    rows = db.session.execute(
+        select(
+            t.site_id,
+            t.business_day,
+            t.office_id,
+            t.product_id,
+            t.payment,
+            t.status,
+            t.lines,
+            t.quantity,
+            t.amount_fen,
+        )
+    )
+    return sorted((tuple(r) for r in rows), key=str)
+
+
 def _kept_right() -> bool:
     db.session.expire_all()
-    return _kept() == _from_lines() != [] and _venues_kept() == _venues_from_lines() != []
+    return (
+        _kept() == _from_lines() != []
+        and _venues_kept() == _venues_from_lines() != []
+        and _groups_kept() == _groups_from_lines() != []
+    )
 
 
 def _imported(world) -> None:
@@ -182,6 +226,7 @@ def test_a_rebuild_gives_what_was_kept(world):
     _imported(world)
     db.session.execute(delete(SellerDaySales))
     db.session.execute(delete(VenueDaySales))
+    db.session.execute(delete(DayGroupSales))
     summary.rebuild(business_day(), business_day())
     assert _kept_right()
 
@@ -189,7 +234,7 @@ def test_a_rebuild_gives_what_was_kept(world):
 def test_the_migration_fills_them_from_the_summary(world):
     _imported(world)
     db.session.commit()
-    kept = _kept(), _venues_kept()
+    kept = _kept(), _venues_kept(), _groups_kept()
     spec = importlib.util.spec_from_file_location("seller_day_sales", MIGRATION)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
@@ -198,7 +243,7 @@ def test_the_migration_fills_them_from_the_summary(world):
             migration.downgrade()
             migration.upgrade()
     db.session.expire_all()
-    assert (_kept(), _venues_kept()) == kept
+    assert (_kept(), _venues_kept(), _groups_kept()) == kept
 
 
 def test_the_reports_equal_a_direct_sum_over_the_lines(world):
@@ -245,6 +290,44 @@ def test_the_reports_equal_a_direct_sum_over_the_lines(world):
     assert free[world.seller.id].tally.amount_fen == 1500
 
 
+@pytest.mark.parametrize("by", ["office", "seller", "product", "kind", "payment"])
+def test_the_sales_report_by_any_group_equals_a_direct_sum_over_the_lines(world, by):
+    _imported(world)
+    for reversal in reversals.pending_reversals(None):
+        reversals.decide_reversal(reversal, True, world.auditor)
+    column = {
+        "office": SalesLine.office_id,
+        "seller": SalesLine.seller_id,
+        "product": SalesLine.product_id,
+        "kind": Product.kind,
+        "payment": SalesLine.payment,
+    }[by]
+    direct: dict = {}
+    for key, status, lines, quantity, amount in db.session.execute(
+        select(
+            column,
+            SalesLine.status,
+            func.count(SalesLine.id),
+            func.sum(SalesLine.quantity),
+            func.sum(SalesLine.amount_fen),
+        )
+        .join(Product, Product.id == SalesLine.product_id)
+        .group_by(column, SalesLine.status)
+    ):
+        total = direct.setdefault(key, [0] * 6)
+        total[0] += lines
+        place = {SaleStatus.SOLD: 1, SaleStatus.REFUND: 2, SaleStatus.VOID: 3}[status]
+        total[place] += quantity
+        if status != SaleStatus.VOID:
+            total[place + 3] += amount
+    today = business_day()
+    shown = {
+        r.key: [r.lines, r.sold, r.refunded, r.voided, r.sold_fen, r.refund_fen]
+        for r in reports.breakdown(None, today, today, by)
+    }
+    assert shown == direct != {}
+
+
 def _direct_tail(k: int, n: int, p: float) -> float:
     """The computation the share patterns used before: every term from k up, by logs."""
     if k <= 0:
@@ -275,7 +358,8 @@ def test_the_binomial_tail_gives_the_figures_and_flags_of_the_direct_sum(n, p):
 def test_the_seller_pages_read_a_constant_number_of_statements(world, as_user, count_queries):
     _imported(world)
     client = as_user(world.auditor)
-    pages = ["/ticketing/reports/sellers", "/ticketing/reports/sales?by=seller"]
+    pages = ["/ticketing/reports/sellers", "/ticketing/reports/patterns"]
+    pages += [f"/ticketing/reports/sales?by={by}" for by in reports.GROUPS]
     with count_queries() as few:
         for page in pages:
             assert client.get(page).status_code == 200
