@@ -20,6 +20,8 @@ down_revision = "7e7e5a000006"
 branch_labels = None
 depends_on = None
 
+GROUPED = (("office", "office_id"), ("product", "product_id"), ("payment", "payment"))
+
 
 def upgrade():
     op.create_table(
@@ -157,7 +159,13 @@ def upgrade():
     op.create_index(
         "ix_tkt_day_group_sales_site_day", "tkt_day_group_sales", ["site_id", "business_day"]
     )
-    for column in ("office_id", "product_id", "payment"):  # fixed names, no input
+    for name, column in GROUPED:
+        op.create_index(
+            f"ix_tkt_day_group_sales_{name}",
+            "tkt_day_group_sales",
+            [column, "business_day", "site_id", "status", "lines", "quantity", "amount_fen"],
+        )
+    for _name, column in GROUPED:  # fixed names, no input
         op.execute(
             "INSERT INTO tkt_day_group_sales"  # noqa: S608
             f" (site_id, business_day, {column}, status, lines, quantity, amount_fen)"
@@ -168,6 +176,8 @@ def upgrade():
 
 
 def downgrade():
+    for name, _column in GROUPED:
+        op.drop_index(f"ix_tkt_day_group_sales_{name}", table_name="tkt_day_group_sales")
     op.drop_index("ix_tkt_day_group_sales_site_day", table_name="tkt_day_group_sales")
     op.drop_table("tkt_day_group_sales")
     op.drop_index("ix_tkt_venue_day_sales_site_day", table_name="tkt_venue_day_sales")

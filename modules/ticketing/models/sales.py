@@ -229,7 +229,27 @@ class DayGroupSales(Base):
     day as at 30,000. Kept with the daily summary (summary.py)."""
 
     __tablename__ = "tkt_day_group_sales"
-    __table_args__ = (Index("ix_tkt_day_group_sales_site_day", "site_id", "business_day"),)
+    __table_args__ = (
+        Index("ix_tkt_day_group_sales_site_day", "site_id", "business_day"),
+        # One covering index a grouping: its report reads its own third of the rows alone.
+        *(
+            Index(
+                f"ix_tkt_day_group_sales_{name}",
+                column,
+                "business_day",
+                "site_id",
+                "status",
+                "lines",
+                "quantity",
+                "amount_fen",
+            )
+            for name, column in (
+                ("office", "office_id"),
+                ("product", "product_id"),
+                ("payment", "payment"),
+            )
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     business_day: Mapped[date]
