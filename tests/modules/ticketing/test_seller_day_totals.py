@@ -238,11 +238,12 @@ def test_the_migration_fills_them_from_the_summary(world):
     spec = importlib.util.spec_from_file_location("seller_day_sales", MIGRATION)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
+    db.session.commit()
+    db.session.close()  # its connection's locks would hold the migration up on PostgreSQL
     with db.engine.begin() as connection:
         with Operations.context(MigrationContext.configure(connection)):
             migration.downgrade()
             migration.upgrade()
-    db.session.expire_all()
     assert (_kept(), _venues_kept(), _groups_kept()) == kept
 
 
