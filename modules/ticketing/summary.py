@@ -4,16 +4,33 @@ Every service that adds lines keeps it up to date in the same transaction: an
 import rebuilds the site's day from its lines with one INSERT … SELECT … GROUP
 BY (``refresh_day``); a blind count or a correction, which add a line or two,
 adds them to their summary rows (``add_lines``). Each then sums the site's day again
-into its per-day totals (``DaySales``, three rows at most) from the summary rows.
+from the summary rows into its per-day totals (``DaySales``, three rows at most), its
+per-seller totals (``SellerDaySales``, three rows a seller at most), the entries sold
+per venue and seller (``VenueDaySales``) and its totals by office, product and payment
+method (``DayGroupSales``).
 """
 
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 
-from modules.ticketing.models import DailySales, DaySales, SalesLine
+from modules.ticketing.models import (
+    CARD_KINDS,
+    DailySales,
+    DayGroupSales,
+    DaySales,
+    Product,
+    ProductKind,
+    ProductVenue,
+    SalesLine,
+    SaleStatus,
+    SellerDaySales,
+    VenueDaySales,
+)
 from parkops.extensions import db
 
+# Summed again from the summary rows of a site's day whenever they change.
+KEPT = (DaySales, SellerDaySales, VenueDaySales, DayGroupSales)
 _KEYS = ("site_id", "business_day", "office_id", "seller_id", "product_id", "payment", "status")
 
 
@@ -33,7 +50,8 @@ def _summarise(*where):
 
 
 def _total(*where) -> None:
-    """Replace the per-day totals of the summary rows matching ``where`` (whole site days)."""
+    """Insert the kept totals (``KEPT``) of the summary rows matching ``where`` (whole site
+    days; the caller deleted the old ones)."""
     db.session.flush()
     keys = (DailySales.site_id, DailySales.business_day, DailySales.status)
     db.session.execute(
@@ -49,12 +67,105 @@ def _total(*where) -> None:
             .group_by(*keys),
         )
     )
+    _seller_total(*where)
+    _venue_total(*where)
+    _group_totals(*where)
+
+
+def _seller_total(*where) -> None:
+    """Insert the per-seller totals of the summary rows matching ``where`` (whole site days)."""
+    keys = (DailySales.site_id, DailySales.business_day, DailySales.seller_id, DailySales.status)
+
+    def of(condition):
+        return func.sum(case((condition, DailySales.quantity), else_=0))
+
+    db.session.execute(
+        insert(SellerDaySales).from_select(
+            [
+                "site_id",
+                "business_day",
+                "seller_id",
+                "status",
+                "lines",
+                "quantity",
+                "amount_fen",
+                "admitted",
+                "card_entries",
+                "free_entries",
+                "free_fen",
+            ],
+            select(
+                *keys,
+                func.sum(DailySales.lines),
+                func.sum(DailySales.quantity),
+                func.sum(DailySales.amount_fen),
+                of(Product.kind.not_in(CARD_KINDS)),
+                of(Product.kind == ProductKind.CARD_ENTRY),
+                of(Product.kind == ProductKind.CONCESSION),
+                func.sum(
+                    case((Product.kind == ProductKind.CONCESSION, DailySales.amount_fen), else_=0)
+                ),
+            )
+            .join(Product, Product.id == DailySales.product_id)
+            .where(*where)
+            .group_by(*keys),
+        )
+    )
+
+
+def _venue_total(*where) -> None:
+    """Insert the per-venue entries of the summary rows matching ``where`` (whole site days):
+    tickets sold less refunded, per venue a product admits to (cards and passes to none)."""
+    keys = (
+        DailySales.site_id,
+        DailySales.business_day,
+        ProductVenue.venue_id,
+        DailySales.seller_id,
+    )
+    admitted = case(
+        (DailySales.status == SaleStatus.SOLD, DailySales.quantity),
+        (DailySales.status == SaleStatus.REFUND, -DailySales.quantity),
+        else_=0,
+    )
+    db.session.execute(
+        insert(VenueDaySales).from_select(
+            ["site_id", "business_day", "venue_id", "seller_id", "admitted"],
+            select(*keys, func.sum(admitted))
+            .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
+            .where(*where)
+            .group_by(*keys),
+        )
+    )
+
+
+def _group_totals(*where) -> None:
+    """Insert the totals by office, by product and by payment method of the summary rows
+    matching ``where`` (whole site days)."""
+    for name in ("office_id", "product_id", "payment"):
+        keys = (
+            DailySales.site_id,
+            DailySales.business_day,
+            getattr(DailySales, name),
+            DailySales.status,
+        )
+        db.session.execute(
+            insert(DayGroupSales).from_select(
+                ["site_id", "business_day", name, "status", "lines", "quantity", "amount_fen"],
+                select(
+                    *keys,
+                    func.sum(DailySales.lines),
+                    func.sum(DailySales.quantity),
+                    func.sum(DailySales.amount_fen),
+                )
+                .where(*where)
+                .group_by(*keys),
+            )
+        )
 
 
 def _refresh_totals(site_id: int, day: date) -> None:
-    db.session.execute(
-        delete(DaySales).where(DaySales.site_id == site_id, DaySales.business_day == day)
-    )
+    for table in KEPT:
+        db.session.execute(delete(table).where(table.site_id == site_id, table.business_day == day))
     _total(DailySales.site_id == site_id, DailySales.business_day == day)
 
 
@@ -107,6 +218,7 @@ def rebuild(start: date, end: date) -> None:
     """Rebuild every site's days from ``start`` to ``end`` (inclusive) and commit."""
     db.session.execute(delete(DailySales).where(DailySales.business_day.between(start, end)))
     db.session.execute(_summarise(SalesLine.business_day.between(start, end)))
-    db.session.execute(delete(DaySales).where(DaySales.business_day.between(start, end)))
+    for table in KEPT:
+        db.session.execute(delete(table).where(table.business_day.between(start, end)))
     _total(DailySales.business_day.between(start, end))
     db.session.commit()

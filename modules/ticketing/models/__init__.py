@@ -36,11 +36,14 @@ from modules.ticketing.models.days import (
 from modules.ticketing.models.reversals import Reversal
 from modules.ticketing.models.sales import (
     DailySales,
+    DayGroupSales,
     DaySales,
     SalesImport,
     SalesLine,
     SaleSource,
     SaleStatus,
+    SellerDaySales,
+    VenueDaySales,
 )
 from modules.ticketing.models.shifts import Payment, Shift, ShiftStatus, ShiftTally
 from modules.ticketing.models.statements import StatementException, StatementLine
@@ -52,7 +55,10 @@ __all__ = [
     "CorrectionKind",
     "CorrectionStatus",
     "DailySales",
+    "DayGroupSales",
     "DaySales",
+    "SellerDaySales",
+    "VenueDaySales",
     "DayStatus",
     "Deposit",
     "EntrySource",

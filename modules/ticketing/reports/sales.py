@@ -1,6 +1,6 @@
 """The sales query: takings over a period grouped by day, month, site, office, seller,
-product, kind, payment method or venue, read from the daily summary and its per-day
-totals (summary.py).
+product, kind, payment method or venue, read from the totals kept per site's day beside
+the daily summary (summary.py): per day, per seller, and by office, product or payment.
 
 Revenue per venue: a product's net takings over the period are split between
 its venues by their weights (catalog.allocate); cards and passes admit no one
@@ -17,13 +17,14 @@ from sqlalchemy import func, literal, select
 from modules.ticketing.catalog import allocate
 from modules.ticketing.labels import label
 from modules.ticketing.models import (
-    DailySales,
+    DayGroupSales,
     DaySales,
     Office,
     Payment,
     Product,
     ProductVenue,
     SaleStatus,
+    SellerDaySales,
     SerialVoid,
     Shift,
     Venue,
@@ -51,21 +52,25 @@ class BreakdownRow:
         return self.sold_fen - self.refund_fen
 
 
-TOTALLED = ("day", "month", "site")  # read from the per-day totals
-
-
 def _group_column(by: str):
+    """The kept totals' column to group ``by``; each table has a few rows a site's day."""
     return {
         "day": DaySales.business_day,
         "month": DaySales.business_day,  # folded into months below
         "site": DaySales.site_id,
-        "office": DailySales.office_id,
-        "seller": DailySales.seller_id,
-        "product": DailySales.product_id,
+        "office": DayGroupSales.office_id,
+        "seller": SellerDaySales.seller_id,
+        "product": DayGroupSales.product_id,
         "kind": Product.kind,
-        "payment": DailySales.payment,
-        "venue": DailySales.product_id,  # split between venues below
+        "payment": DayGroupSales.payment,
+        "venue": DayGroupSales.product_id,  # split between venues below
     }[by]
+
+
+def _table(by: str):
+    return {"day": DaySales, "month": DaySales, "site": DaySales, "seller": SellerDaySales}.get(
+        by, DayGroupSales
+    )
 
 
 def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> list[BreakdownRow]:
@@ -89,12 +94,12 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
 
 
 def _summed(site_ids: set[int] | None, start: date, end: date, by: str):
-    """``(key, status, lines, quantity, amount)`` per group: by day, month or site from the
-    per-day totals (as many rows at 300 lines a day as at 30,000), else from the summary."""
-    table = DaySales if by in TOTALLED else DailySales
-    column = _group_column(by)
+    """``(key, status, lines, quantity, amount)`` per group, from the totals kept per site's
+    day (summary.py): as many rows at 300 lines a day as at 30,000."""
+    table = _table(by)
+    column = DayGroupSales.product_id if by == "kind" else _group_column(by)
     query = select(
-        column,
+        _group_column(by),
         table.status,
         func.sum(table.lines),
         func.sum(table.quantity),
@@ -102,9 +107,11 @@ def _summed(site_ids: set[int] | None, start: date, end: date, by: str):
     ).where(table.business_day.between(start, end))
     if site_ids is not None:
         query = query.where(table.site_id.in_(site_ids))
+    if table is DayGroupSales:  # its rows by product only, by office only, by payment only
+        query = query.where(column.is_not(None))
     if by == "kind":
-        query = query.join(Product, Product.id == DailySales.product_id)
-    return query.group_by(column, table.status)
+        query = query.join(Product, Product.id == DayGroupSales.product_id)
+    return query.group_by(_group_column(by), table.status)
 
 
 def _printed_voids(site_ids: set[int] | None, start: date, end: date, by: str) -> list[tuple]:

@@ -1,9 +1,10 @@
 """稽核 report per seller over a period, built to make the 2019 pattern stand out.
 
-Both read the daily summary (one row per day, office, seller, product, payment
-and status), the shift tallies and the gate counts, never the sales lines, so a
-month's report over a year of millions of lines is a handful of GROUP BY
-queries on small tables.
+It reads the per-seller day totals (three rows a seller's day: sales, refunds, voids,
+with their admitting, card and free entries), the entries sold per venue and seller (for
+the gate gaps), the shift tallies and the gate counts, never the sales lines nor the
+daily summary, so a month's report costs the same over a year of millions of lines as
+over a year of thousands: a handful of GROUP BY queries on small tables.
 
 The per-seller report is built to make a pattern like the 2019 case stand out:
 a seller's shortfalls, voids, refunds, discount-card and free entries as shares
@@ -21,16 +22,14 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from modules.ticketing.models import (
-    DailySales,
     GateCount,
-    Product,
-    ProductKind,
-    ProductVenue,
     SaleStatus,
+    SellerDaySales,
     SerialVoid,
     Shift,
     ShiftStatus,
     ShiftTally,
+    VenueDaySales,
     VoidStatus,
 )
 from parkops.auth.models import User
@@ -46,7 +45,6 @@ FLOORS = {
     "gap_share": 1.0,
     "shortfall_per_shift": 500,
 }
-ADMITTING = [k for k in ProductKind if k not in (ProductKind.DISCOUNT_CARD, ProductKind.PASS)]
 
 
 def _share(part: float, whole: float) -> float:
@@ -124,10 +122,10 @@ def _combine(parts, sign: int) -> SellerFigures:
     return total
 
 
-def summary_filter(site_ids: set[int] | None, start: date, end: date) -> list:
-    where = [DailySales.business_day.between(start, end)]
+def _venue_filter(site_ids: set[int] | None, start: date, end: date) -> list:
+    where = [VenueDaySales.business_day.between(start, end)]
     if site_ids is not None:
-        where.append(DailySales.site_id.in_(site_ids))
+        where.append(VenueDaySales.site_id.in_(site_ids))
     return where
 
 
@@ -155,33 +153,38 @@ def seller_report(site_ids: set[int] | None, start: date, end: date) -> SellerRe
 
 
 def _add_sales(figures, site_ids, start, end) -> None:
+    """Sales, refunds, voids and entries per seller from the per-seller day totals (three
+    rows a seller's day at most, whatever its lines)."""
+    where = [SellerDaySales.business_day.between(start, end)]
+    if site_ids is not None:
+        where.append(SellerDaySales.site_id.in_(site_ids))
     rows = db.session.execute(
         select(
-            DailySales.seller_id,
-            Product.kind,
-            DailySales.status,
-            func.sum(DailySales.quantity),
-            func.sum(DailySales.amount_fen),
+            SellerDaySales.seller_id,
+            SellerDaySales.status,
+            func.sum(SellerDaySales.quantity),
+            func.sum(SellerDaySales.amount_fen),
+            func.sum(SellerDaySales.admitted),
+            func.sum(SellerDaySales.card_entries),
+            func.sum(SellerDaySales.free_entries),
         )
-        .join(Product, Product.id == DailySales.product_id)
-        .where(*summary_filter(site_ids, start, end))
-        .group_by(DailySales.seller_id, Product.kind, DailySales.status)
+        .where(*where)
+        .group_by(SellerDaySales.seller_id, SellerDaySales.status)
     )
-    for seller_id, kind, status, quantity, amount in rows:
+    for seller_id, status, *sums in rows:
         f = figures[seller_id]
-        quantity, amount = int(quantity or 0), int(amount or 0)
-        admits = kind in ADMITTING
+        quantity, amount, admitted, cards, free = (int(n or 0) for n in sums)
         if status == SaleStatus.SOLD:
             f.sold += quantity
             f.sales_fen += amount
-            f.admissions += quantity if admits else 0
-            f.card_entries += quantity if kind == ProductKind.CARD_ENTRY else 0
-            f.free_entries += quantity if kind == ProductKind.CONCESSION else 0
+            f.admissions += admitted
+            f.card_entries += cards
+            f.free_entries += free
         elif status == SaleStatus.REFUND:
             f.refunds += quantity
             f.refund_fen += amount
             f.sales_fen -= amount
-            f.admissions -= quantity if admits else 0
+            f.admissions -= admitted
         else:
             f.voids += quantity
 
@@ -240,14 +243,6 @@ def _add_voids(figures, site_ids, start, end) -> None:
         figures[seller_id].voids += voids
 
 
-def _admitted():
-    return case(
-        (DailySales.status == SaleStatus.SOLD, DailySales.quantity),
-        (DailySales.status == SaleStatus.REFUND, -DailySales.quantity),
-        else_=0,
-    )
-
-
 def venue_day_counts(site_ids, start, end) -> dict[tuple[int, date, int], tuple[int, int]]:
     """(site, day, venue) → (latest gate count, tickets admitting there), for counted venues.
 
@@ -262,20 +257,18 @@ def venue_day_counts(site_ids, start, end) -> dict[tuple[int, date, int], tuple[
             GateCount.site_id, GateCount.business_day, GateCount.venue_id, GateCount.entries
         ).where(GateCount.id.in_(latest_ids))
     ).all()
-    sold = {
-        (site_id, day, venue_id): int(n or 0)
-        for site_id, day, venue_id, n in db.session.execute(
-            select(
-                DailySales.site_id,
-                DailySales.business_day,
-                ProductVenue.venue_id,
-                func.sum(_admitted()),
-            )
-            .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
-            .where(*summary_filter(site_ids, start, end))
-            .group_by(DailySales.site_id, DailySales.business_day, ProductVenue.venue_id)
+    sold: dict[tuple[int, date, int], int] = defaultdict(int)
+    for site_id, day, venue_id, n in db.session.execute(
+        select(
+            VenueDaySales.site_id,
+            VenueDaySales.business_day,
+            VenueDaySales.venue_id,
+            func.sum(VenueDaySales.admitted),
         )
-    }
+        .where(*_venue_filter(site_ids, start, end))
+        .group_by(VenueDaySales.site_id, VenueDaySales.business_day, VenueDaySales.venue_id)
+    ):
+        sold[(site_id, day, venue_id)] = int(n or 0)
     return {
         (site_id, day, venue_id): (entries, sold.get((site_id, day, venue_id), 0))
         for site_id, day, venue_id, entries in gates
@@ -289,17 +282,12 @@ def _add_gate_gaps(figures, site_ids, start, end) -> None:
     counts = venue_day_counts(site_ids, start, end)
     rows = db.session.execute(
         select(
-            DailySales.seller_id,
-            DailySales.site_id,
-            DailySales.business_day,
-            ProductVenue.venue_id,
-            func.sum(_admitted()),
-        )
-        .join(ProductVenue, ProductVenue.product_id == DailySales.product_id)
-        .where(*summary_filter(site_ids, start, end), DailySales.seller_id.is_not(None))
-        .group_by(
-            DailySales.seller_id, DailySales.site_id, DailySales.business_day, ProductVenue.venue_id
-        )
+            VenueDaySales.seller_id,
+            VenueDaySales.site_id,
+            VenueDaySales.business_day,
+            VenueDaySales.venue_id,
+            VenueDaySales.admitted,
+        ).where(*_venue_filter(site_ids, start, end), VenueDaySales.seller_id.is_not(None))
     )
     sellers: dict[tuple, list[int]] = defaultdict(list)
     for seller_id, site_id, day, venue_id, mine in rows:

@@ -13,7 +13,8 @@ the running total, and two tests.
 
 She stands out for a kind when it happened at least ``MIN_COUNT`` times, her share is
 above her colleagues', and either test's chance is below ``ALPHA``. Without colleagues
-nothing stands out. Reads the daily summary and the printed voids: two queries.
+nothing stands out. Reads the per-seller day totals (summary.py: three rows a seller's
+day whatever its lines) and the printed voids: two queries.
 
 Shares are in percent, money in fen, days are business days.
 """
@@ -21,16 +22,13 @@ Shares are in percent, money in fen, days are business days.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from math import exp, lgamma, log
+from math import exp, floor, lgamma, log
 
 from sqlalchemy import func, select
 
 from modules.ticketing.models import (
-    CARD_KINDS,
-    DailySales,
-    Product,
-    ProductKind,
     SaleStatus,
+    SellerDaySales,
     SerialVoid,
     Shift,
     VoidStatus,
@@ -45,21 +43,35 @@ KINDS = ("void", "refund", "free")
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:
-    """P(X ≥ k) for X ~ Binomial(n, p), by log terms (n may be tens of thousands)."""
+    """P(X ≥ k) for X ~ Binomial(n, p), exact to double precision (n may be tens of
+    thousands). One term by log-gamma, then each next by the ratio of neighbouring
+    probabilities, moving away from the mode, so the terms only shrink and about nine
+    standard deviations of them reach 1e-17 of the sum: O(√(n·p·(1−p))) steps, not O(n).
+    At or below the mode it sums the other side, P(X ≥ k) = 1 − P(X ≤ k − 1)."""
     if k <= 0:
         return 1.0
     if k > n or p <= 0:
         return 0.0
     if p >= 1:
         return 1.0
-    lp, lq = log(p), log(1 - p)
+    q = 1 - p
+    lower = k <= floor((n + 1) * p)  # the terms grow up to floor((n + 1)·p)
+    j = k - 1 if lower else k
+    term = exp(lgamma(n + 1) - lgamma(j + 1) - lgamma(n - j + 1) + j * log(p) + (n - j) * log(q))
     total = 0.0
-    for j in range(k, n + 1):
-        term = exp(lgamma(n + 1) - lgamma(j + 1) - lgamma(n - j + 1) + j * lp + (n - j) * lq)
+    while term and term >= total * 1e-17:
         total += term
-        if j > n * p and term < total * 1e-15:
-            break  # past the mode the terms only shrink
-    return min(total, 1.0)
+        if lower:
+            if j == 0:
+                break
+            term *= j / (n - j + 1) * q / p
+            j -= 1
+        else:
+            if j == n:
+                break
+            term *= (n - j) / (j + 1) * p / q
+            j += 1
+    return min(max(1.0 - total if lower else total, 0.0), 1.0)
 
 
 @dataclass
@@ -104,32 +116,34 @@ DayTallies = dict[tuple[int, date], dict[str, Tally]]
 
 def _day_tallies(site_ids: set[int] | None, start: date, end: date) -> DayTallies:
     days: DayTallies = defaultdict(lambda: {k: Tally() for k in KINDS})
-    where = [DailySales.business_day.between(start, end), DailySales.seller_id.is_not(None)]
+    where = [
+        SellerDaySales.business_day.between(start, end),
+        SellerDaySales.seller_id.is_not(None),
+    ]
     if site_ids is not None:
-        where.append(DailySales.site_id.in_(site_ids))
-    for seller_id, day, kind, status, quantity, amount in db.session.execute(
+        where.append(SellerDaySales.site_id.in_(site_ids))
+    for seller_id, day, status, *sums in db.session.execute(
         select(
-            DailySales.seller_id,
-            DailySales.business_day,
-            Product.kind,
-            DailySales.status,
-            func.sum(DailySales.quantity),
-            func.sum(DailySales.amount_fen),
+            SellerDaySales.seller_id,
+            SellerDaySales.business_day,
+            SellerDaySales.status,
+            func.sum(SellerDaySales.quantity),
+            func.sum(SellerDaySales.amount_fen),
+            func.sum(SellerDaySales.admitted),
+            func.sum(SellerDaySales.free_entries),
+            func.sum(SellerDaySales.free_fen),
         )
-        .join(Product, Product.id == DailySales.product_id)
         .where(*where)
-        .group_by(DailySales.seller_id, DailySales.business_day, Product.kind, DailySales.status)
+        .group_by(SellerDaySales.seller_id, SellerDaySales.business_day, SellerDaySales.status)
     ):
         t = days[(seller_id, day)]
-        quantity, amount = int(quantity or 0), int(amount or 0)
+        quantity, amount, admitted, free, free_fen = (int(n or 0) for n in sums)
         if status == SaleStatus.SOLD:
             for name in ("void", "refund"):
                 t[name].base += quantity
-            if kind not in CARD_KINDS:
-                t["free"].base += quantity
-            if kind == ProductKind.CONCESSION:
-                t["free"].count += quantity
-                t["free"].amount_fen += amount
+            t["free"].base += admitted  # cards and passes admit no one
+            t["free"].count += free
+            t["free"].amount_fen += free_fen
         elif status == SaleStatus.REFUND:
             t["refund"].count += quantity
             t["refund"].amount_fen += amount
@@ -171,7 +185,9 @@ def share_patterns(site_ids: set[int] | None, start: date, end: date) -> list[Sh
             _add(sellers[seller_id][kind], t)
             _add(everyone[kind], t)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(sellers))))}
-    ordered = sorted(days.items(), key=lambda item: item[0][1])
+    her_days: dict[int, list[dict[str, Tally]]] = defaultdict(list)  # each seller's, in order
+    for (seller_id, _day), tallies in sorted(days.items(), key=lambda item: item[0][1]):
+        her_days[seller_id].append(tallies)
     patterns = []
     for seller_id, mine in sellers.items():
         for kind in KINDS:
@@ -183,9 +199,9 @@ def share_patterns(site_ids: set[int] | None, start: date, end: date) -> list[Sh
             )
             colleagues = others if others.base else None
             signs = []
-            for (s, _day), tallies in ordered:
+            for tallies in her_days[seller_id]:
                 t = tallies[kind]
-                if s != seller_id or not t.base or colleagues is None:
+                if not t.base or colleagues is None:
                     continue
                 rate, theirs = t.count / t.base, others.count / others.base
                 if rate != theirs:
