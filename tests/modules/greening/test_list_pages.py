@@ -194,7 +194,9 @@ def test_the_completion_per_zone_comes_a_page_at_a_time(client, as_user, grove, 
     assert second.split('id="per-zone"')[1].split("</table>")[0].count("<tr data-key=") == 2
 
 
-def test_each_zone_row_shows_its_site_responsible_person_and_team(client, as_user, grove, make_zone):
+def test_each_zone_row_shows_its_site_responsible_person_and_team(
+    client, as_user, grove, make_zone
+):
     make_zone(code="PSY-G001", responsible=grove.gardener2, team="二班")
     make_zone(code="PSY-G002", team="")
     as_user(grove.office)
