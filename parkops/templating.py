@@ -11,7 +11,6 @@ from parkops import idempotency, labels
 from parkops.auth.services import is_demo
 from parkops.i18n import LANGUAGES
 from parkops.money import format_fen
-from parkops.quick_escape import QuickEscapeGenerator, quick_escape
 from parkops.registry import holds_any, registry
 from parkops.timeutil import business_day, to_local
 
@@ -150,9 +149,6 @@ def _translations():
 
 
 def init_templating(app: Flask) -> None:
-    # Before any template compiles: their output escaped by quick_escape (same text).
-    app.jinja_env.code_generator_class = QuickEscapeGenerator
-    app.jinja_env.quick_escape = quick_escape
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
