@@ -105,6 +105,33 @@ def _local_date(value: date | None, fmt: str = "yyyy-MM-dd") -> str:
     return format_date(value, fmt) if value else ""
 
 
+_HOLE = 2_147_483_646  # an id no row has (the largest 32-bit one but one): marks the open value
+
+
+class UrlPattern:
+    """The URL of one endpoint for many rows that differ only in one integer value,
+    e.g. ``zone_id``: ``pattern(7)`` is ``url_for(endpoint, zone_id=7, **fixed)``, by
+    string concatenation. url_for costs about 15 µs (werkzeug's routing build); a list
+    of 50 rows with one link each paid it 50 times."""
+
+    __slots__ = ("_head", "_tail")
+
+    def __init__(self, head: str, tail: str) -> None:
+        self._head, self._tail = head, tail
+
+    def __call__(self, value: int) -> str:
+        # int(): only an integer may go into the URL, never text a row carries.
+        return f"{self._head}{int(value)}{self._tail}"
+
+
+def url_pattern(endpoint: str, key: str, **fixed) -> UrlPattern:
+    """A template global: the URLs of ``endpoint`` with ``key`` (an ``int`` route
+    variable or query argument) left open and the other values ``fixed`` (route
+    variables or query arguments), worked out once per page instead of once per row."""
+    head, _hole, tail = url_for(endpoint, **{key: _HOLE}, **fixed).partition(str(_HOLE))
+    return UrlPattern(head, tail)
+
+
 def _translations():
     """The request's catalog, looked up once per request and locale: Flask-Babel finds
     it anew for every _() (domain, locale, its identifier string), a tenth of a page
@@ -144,4 +171,5 @@ def init_templating(app: Flask) -> None:
         get_locale=get_locale,
         idempotency_field=idempotency.field,
         today=business_day,
+        url_pattern=url_pattern,
     )

@@ -176,6 +176,24 @@ def open_tasks_query(zone_ids, day: date) -> Select:
     )
 
 
+def open_task_rows_query(zone_ids, day: date) -> Select:
+    """``open_tasks_query`` as rows of what a task card shows: ``id, title, zone_id,
+    due_on, zone_code, zone_name``. Task objects brought their zone's too, each outline
+    decoded from JSON though no card draws it."""
+    return (
+        open_tasks_query(zone_ids, day)
+        .join(Zone, Zone.id == Task.zone_id)
+        .with_only_columns(
+            Task.id,
+            Task.title,
+            Task.zone_id,
+            Task.due_on,
+            Zone.code.label("zone_code"),
+            Zone.name.label("zone_name"),
+        )
+    )
+
+
 def open_tasks(zone_ids, day: date) -> list[Task]:
     """Every row of ``open_tasks_query``."""
     return list(db.session.scalars(open_tasks_query(zone_ids, day)))

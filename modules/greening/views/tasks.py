@@ -15,6 +15,7 @@ from parkops import attachments, idempotency
 from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
+from parkops.paging import RowPagination
 from parkops.timeutil import business_day
 
 
@@ -40,8 +41,9 @@ def my_tasks():
     mine = tasks.my_zones(current_user, today)
     overdue_count, today_count = tasks.open_counts(mine, today)
     last = max(1, -(-(overdue_count + today_count) // TASKS_SHOWN))  # past it: the last
-    page = db.paginate(
-        tasks.open_tasks_query(mine, today),
+    page = RowPagination(
+        select=tasks.open_task_rows_query(mine, today),
+        session=db.session(),
         page=min(max(1, request.args.get("page", 1, type=int)), last),
         per_page=TASKS_SHOWN,
         error_out=False,

@@ -55,9 +55,9 @@ def index():
         check_site(site_id)
         site_ids = {site_id}
     filters = site_ids, text, current_user if only_mine else None
-    page = paginate(zones.zones_query(*filters), count=zones.zones_count(*filters))
+    page = paginate(zones.zone_rows_query(*filters), count=zones.zones_count(*filters))
     sites = visible_sites()
-    mine = paginate(zones.zones_query(current_user.site_ids, mine=current_user), MINE_SHOWN, 1)
+    mine = paginate(zones.zone_rows_query(current_user.site_ids, mine=current_user), MINE_SHOWN, 1)
     return render_template(
         "greening/zones/index.html",
         page=page,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, insert, text
 
-from modules.greening import bands, scores, tasks
+from modules.greening import bands, rounds, scores, tasks
 from modules.greening.bands import BandData
 from modules.greening.models import Assessment, Round, Task
 from modules.greening.views.tasks import TASKS_SHOWN
@@ -192,3 +192,29 @@ def test_the_completion_per_zone_comes_a_page_at_a_time(client, as_user, grove, 
     assert f'data-state="open">{PER_PAGE + 2}<' in per_person  # the people count every zone
     second = client.get("/greening/completion?period=week&page=2").get_data(as_text=True)
     assert second.split('id="per-zone"')[1].split("</table>")[0].count("<tr data-key=") == 2
+
+
+def test_each_zone_row_shows_its_site_responsible_person_and_team(
+    client, as_user, grove, make_zone
+):
+    make_zone(code="PSY-G001", responsible=grove.gardener2, team="二班")
+    make_zone(code="PSY-G002", team="")
+    as_user(grove.office)
+    page = client.get("/greening/").get_data(as_text=True)
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert grove.psy.name in rows[0] and "Li Ming · 二班" in rows[0] and "Lawn" in rows[0]
+    assert "Sun Li</td>" in rows[1]  # no team: the name alone
+
+
+def test_a_rounds_rows_show_who_answered_and_the_score_or_not_yet(
+    client, as_user, grove, make_zone, rules_in_force
+):
+    round_ = rounds.open_round(grove.psy.id, business_day(), grove.assessor)
+    scored, waiting = make_zone(code="PSY-G001"), make_zone(code="PSY-G002")
+    rounds.mark_checked(round_, scored, grove.assessor, None, "/")
+    as_user(grove.assessor)
+    page = client.get(f"/greening/rounds/{round_.id}").get_data(as_text=True)
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert "Sun Li" in rows[0] and ">100<" in rows[0] and ">Details<" in rows[0]
+    assert "—" in rows[1] and "Not scored yet" in rows[1] and ">Score it<" in rows[1]
+    assert f"/zones/{waiting.id}" in rows[1]
