@@ -3,6 +3,7 @@ every post carries an idempotency key, so a repeat changes nothing."""
 
 from sqlalchemy import func, select
 
+from modules.patrols import routes
 from modules.patrols.models import Answer, Run, Scan
 from modules.patrols.runs import PHOTO_ANSWER
 from parkops.attachments import Attachment
@@ -88,6 +89,41 @@ def test_a_checkpoint_of_another_route_is_refused(park, as_user, client):
         data={"scanned": "http://x/pc/nonsense", "idempotency_key": "z"},
     )
     assert "This is not a checkpoint label." in bogus.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+
+
+def test_the_code_printed_on_the_label_can_be_typed_when_the_camera_fails(park, as_user, client):
+    """The label shows the code (PSY-W2) beside the QR, not the token: typing it counts,
+    any case and spaces; only on the run's route; the hint says what to type."""
+    as_user(park.inspector)
+    run = _start(client, park)
+    page = client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
+    assert "type the code printed beside the QR code, e.g. PSY-W2" in page
+    for scanned, key in (("ZY-G1", "x1"), ("PSY-S1", "x2"), ("PSY-W9", "x3"), ("", "x4")):
+        response = client.post(
+            f"/patrols/runs/{run.id}/scan", data={"scanned": scanned, "idempotency_key": key}
+        )
+        assert response.status_code == 422, scanned
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+    for scanned, key in ((" psy-w2 ", "t1"), ("PSY - W1", "t2")):
+        response = client.post(
+            f"/patrols/runs/{run.id}/scan", data={"scanned": scanned, "idempotency_key": key}
+        )
+        assert response.status_code == 303, scanned
+    codes = db.session.scalars(select(Scan.code).where(Scan.run_id == run.id)).all()
+    assert sorted(codes) == ["PSY-W1", "PSY-W2"]
+
+
+def test_a_removed_checkpoints_code_says_so(park, as_user, client):
+    routes.change_route(park.intake, park.intake.name, [("PSY-W1", "北岸码头")], park.inspector)
+    db.session.commit()
+    as_user(park.inspector)
+    run = _start(client, park)
+    response = client.post(
+        f"/patrols/runs/{run.id}/scan", data={"scanned": "PSY-W2", "idempotency_key": "r"}
+    )
+    assert response.status_code == 422
+    assert "was removed from its route" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
 
 
