@@ -206,6 +206,8 @@ def _parse(item: ChecklistItem, value: str) -> tuple[bool | None, str]:
             number = None
         if number is None or not number.is_finite():
             raise PatrolError(_("“%(item)s”: write a number.", item=item.text))
+        if number < 0 and not item.allows_negative:
+            raise PatrolError(_("“%(item)s”: a quantity cannot be below 0.", item=item.text))
         return None, str(number)
     if item.answer_type == AnswerType.CHOICE and value not in item.choice_list:
         raise PatrolError(_("“%(item)s”: pick one of the choices.", item=item.text))
