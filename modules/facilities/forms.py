@@ -26,6 +26,7 @@ from wtforms.validators import (
 )
 
 from modules.facilities.models import FaultCategory, Priority, RejectReason
+from modules.facilities.orders import QUANTITY_PATTERN
 
 PRIORITY_LABELS = {
     Priority.URGENT: _l("Urgent"),
@@ -189,15 +190,31 @@ class RejectForm(VersionForm):
     )
 
 
+QUANTITY_MESSAGE = _l("The quantity is a number above 0, then a unit if any (2, 3 m).")
+COST_MESSAGE = _l("The cost is an amount of 0 or more in yuan, e.g. 35.50.")
+
+
 class PartForm(FlaskForm):
     description = StringField(
         _l("Part or material"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
     )
-    quantity = StringField(_l("Quantity"), filters=[_strip], validators=[Length(max=30)])
+    quantity = StringField(
+        _l("Quantity"),
+        filters=[_strip],
+        validators=[
+            Length(max=30),
+            Optional(),
+            Regexp(f"^(?:{QUANTITY_PATTERN})$", message=QUANTITY_MESSAGE),
+        ],
+        # The browser refuses "-3" or "0" before posting, saying why (title).
+        render_kw={"pattern": QUANTITY_PATTERN, "title": QUANTITY_MESSAGE},
+    )
     cost = StringField(
         _l("Cost (yuan)"),
         filters=[_strip],
-        validators=[Optional(), Regexp(r"^[0-9,]+(\.[0-9]{1,2})?$", message=_l("e.g. 35.50"))],
+        validators=[Optional(), Regexp(r"^[0-9,]+(\.[0-9]{1,2})?$", message=COST_MESSAGE)],
+        # A number input with min 0: the browser's own message says it cannot be below 0.
+        render_kw={"type": "number", "min": "0", "step": "0.01", "inputmode": "decimal"},
     )
 
 

@@ -7,6 +7,7 @@ Who may take which step is decided here (``allowed``), for views and templates a
 """
 
 import functools
+import re
 from collections.abc import Callable
 from typing import ParamSpec
 
@@ -35,6 +36,9 @@ from parkops.notify import deliver, notify
 from parkops.timeutil import utcnow
 
 MAX_LABOUR_MINUTES = 7 * 24 * 60
+# A part's quantity: a number above 0, then an optional unit ("2", "0.5", "3 m", "1 set");
+# also the quantity input's HTML pattern, so the phone refuses "-3" and "0" before posting.
+QUANTITY_PATTERN = r"\s*(0*[1-9][0-9]*(\.[0-9]+)?|0*\.[0-9]*[1-9][0-9]*)(\s*[^0-9\s.,\-].*)?"
 P = ParamSpec("P")
 
 
@@ -244,6 +248,8 @@ def add_part(
     description = description.strip()
     if not description:
         raise FacilityError(_("Name the part or material."))
+    if quantity.strip() and not re.fullmatch(QUANTITY_PATTERN, quantity):
+        raise FacilityError(_("The quantity is a number above 0, then a unit if any (2, 3 m)."))
     try:
         cost_fen = parse_yuan(cost or "0")
     except MoneyError as exc:

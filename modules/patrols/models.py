@@ -81,6 +81,10 @@ class ChecklistVersion(Base):
     )
 
 
+# Units of number items whose answers may be negative (temperatures); see allows_negative.
+SIGNED_UNITS = frozenset({"°C", "℃", "°F", "℉", "°"})
+
+
 class ChecklistItem(Base):
     __tablename__ = "pat_checklist_items"
     __table_args__ = (UniqueConstraint("version_id", "position"),)
@@ -101,6 +105,12 @@ class ChecklistItem(Base):
     @property
     def choice_list(self) -> list[str]:
         return [c.strip() for c in self.choices.splitlines() if c.strip()]
+
+    @property
+    def allows_negative(self) -> bool:
+        """A number item's answer may be below 0 only for a signed measure (a temperature):
+        anything counted or measured out (kg, m, 人, no unit) is 0 or more."""
+        return self.unit.strip() in SIGNED_UNITS
 
 
 class Route(Base):

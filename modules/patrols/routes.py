@@ -16,7 +16,7 @@ import secrets
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from modules.patrols.checklists import may_manage
@@ -49,6 +49,23 @@ def checkpoint_by_token(token: str) -> Checkpoint | None:
     if not TOKEN_PATTERN.fullmatch(token or ""):
         return None  # not one we could have issued: no need to ask the database
     return db.session.scalar(select(Checkpoint).where(Checkpoint.token == token))
+
+
+def checkpoint_by_code(text: str, route_id: int) -> Checkpoint | None:
+    """The checkpoint whose code (printed beside the QR on its label) was typed when
+    the camera fails: spaces and case ignored (" psy-w2" finds PSY-W2). One of route
+    ``route_id`` first (codes differing only by case could be on two routes), else
+    any route's, for the caller to refuse by route; None when no code matches."""
+    code = "".join((text or "").split()).upper()
+    if not code or len(code) > 30:
+        return None  # longer than any code: a token or URL, not a typed code
+    found = db.session.scalars(
+        select(Checkpoint)
+        .where(func.upper(Checkpoint.code) == code)
+        .order_by((Checkpoint.route_id == route_id).desc(), Checkpoint.id)
+        .limit(1)
+    )
+    return found.first()
 
 
 def label_trouble(token: str) -> str | None:

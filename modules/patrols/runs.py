@@ -30,7 +30,12 @@ from modules.patrols.models import (
     Run,
     Scan,
 )
-from modules.patrols.routes import checkpoint_by_token, label_trouble, token_from
+from modules.patrols.routes import (
+    checkpoint_by_code,
+    checkpoint_by_token,
+    label_trouble,
+    token_from,
+)
 from parkops import audit, idempotency
 from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.auth.models import User
@@ -140,8 +145,9 @@ def scan(
     made_at: datetime | None = None,
 ) -> Checkpoint:
     """Record that ``user`` reached the checkpoint whose label read ``scanned`` (its scan
-    URL or token); ``location`` is (latitude, longitude in degrees, accuracy in metres);
-    ``made_at`` (UTC) when the phone scanned it (``phone_time.in_run``; None: now).
+    URL or token, or the code printed on it, typed when the camera fails); ``location``
+    is (latitude, longitude in degrees, accuracy in metres); ``made_at``
+    (UTC) when the phone scanned it (``phone_time.in_run``; None: now).
 
     A checkpoint scanned again keeps its first scan. PatrolError when the run is
     locked or not the user's, the label is unknown or of another route, or the
@@ -152,9 +158,10 @@ def scan(
         now = utcnow()
         scanned_at = phone_time.in_run(made_at, run.started_at, now)
         token = token_from(scanned)
-        checkpoint = checkpoint_by_token(token)
+        checkpoint = checkpoint_by_token(token) or checkpoint_by_code(scanned, run.route_id)
         if checkpoint is None or checkpoint.removed_at is not None:
-            raise PatrolError(label_trouble(token) or _("This is not a checkpoint label."))
+            trouble = label_trouble(checkpoint.token if checkpoint else token)
+            raise PatrolError(trouble or _("This is not a checkpoint label."))
         if checkpoint.route_id != run.route_id:
             raise PatrolError(
                 _("%(point)s is on another route, not on this run's.", point=checkpoint.name)
@@ -199,6 +206,8 @@ def _parse(item: ChecklistItem, value: str) -> tuple[bool | None, str]:
             number = None
         if number is None or not number.is_finite():
             raise PatrolError(_("“%(item)s”: write a number.", item=item.text))
+        if number < 0 and not item.allows_negative:
+            raise PatrolError(_("“%(item)s”: a quantity cannot be below 0.", item=item.text))
         return None, str(number)
     if item.answer_type == AnswerType.CHOICE and value not in item.choice_list:
         raise PatrolError(_("“%(item)s”: pick one of the choices.", item=item.text))

@@ -32,6 +32,7 @@ from parkops.extensions import db
 from parkops.timeutil import business_day
 
 SETTLE_BATCH = 10_000  # ids per UPDATE: under SQLite's bound-parameter limit
+EARLIEST_DAY = date(2000, 1, 1)  # as the ledger forms (parkops.rectification.forms)
 MAX_AMOUNT_FEN = 10**10  # ¥100,000,000: above any one debt a park is owed; refuses typos
 
 
@@ -100,8 +101,12 @@ def check_amount(amount_fen: int | None) -> int:
 
 
 def check_not_future(day: date) -> date:
+    """A day something happened (raised, received): refused in the future or before
+    ``EARLIEST_DAY`` (a typo such as 1900-01-01; the ledger forms' bound)."""
     if day > business_day():
         raise ReceivablesError(_("The date %(day)s is in the future.", day=day.isoformat()))
+    if day < EARLIEST_DAY:
+        raise ReceivablesError(_("Enter a date between 2000 and 2100."))
     return day
 
 

@@ -14,7 +14,7 @@ retrying when two clerks issue at once (as the weekly reports do). The 文号 is
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import cn2an
 from flask import current_app, url_for
@@ -37,6 +37,7 @@ from parkops.money import format_fen
 LEVELS = (1, 2, 3)
 PLACEHOLDERS = ("debtor", "total", "capital", "deadline", "contact")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
+CN_DAY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 ATTEMPTS = 5
 MAX_DEADLINE_DAYS = 366
 MAX_TEMPLATE_CHARS = 500  # the settings table's value column
@@ -186,10 +187,15 @@ def issue(
     retry_key: str | None = None,
 ) -> Letter:
     """Compose, number, freeze and audit a letter, and raise its receivables to its
-    level (``levels.record``); commits. Refusals as ``compose``, and ``levels.refusal``
-    (skipping a level, not overdue enough, a promise to pay holding)."""
+    level (``levels.record``); commits. Refusals as ``compose``, ``levels.refusal``
+    (skipping a level, not overdue enough, a promise to pay holding), and a letter at
+    this level or a lower one while a letter at this level or higher about the same
+    receivable has a deadline not yet passed (README, "Chasing letters": a repeat
+    waits for the deadline the debtor was given)."""
     content = compose(debtor, site_id, level, ids, deadline, today)
-    refused = levels.refusal(_chosen(content), level, today)
+    refused = levels.refusal(_chosen(content), level, today) or _still_running(
+        running(debtor.id, site_id, today), ids, level
+    )
     if refused:
         raise ReceivablesError(refused)
     for _attempt in range(ATTEMPTS):
@@ -230,6 +236,52 @@ def issue(
         db.session.commit()
         return letter
     raise ReceivablesError(_("Too many letters issued at once; try again."))
+
+
+def running(debtor_id: int, site_id: int, today: date) -> dict[int, tuple[int, str, date]]:
+    """{receivable id: (level, 文号, deadline)} of the highest-level letter about it
+    whose deadline (local) is today or later: a debtor still within the time a letter
+    gave it. One query over the debtor's letters of the last year (a deadline is at
+    most ``MAX_DEADLINE_DAYS`` after its letter)."""
+    since = datetime.combine(today - timedelta(days=MAX_DEADLINE_DAYS + 1), time(), UTC)
+    found: dict[int, tuple[int, str, date]] = {}
+    for letter in db.session.scalars(
+        select(Letter).where(
+            Letter.debtor_id == debtor_id, Letter.site_id == site_id, Letter.issued_at >= since
+        )
+    ):
+        content = content_of(letter)
+        deadline = _cn_day(content["deadline"])
+        if deadline is None or deadline < today:
+            continue
+        for item in content["items"]:
+            held = found.get(item["id"])
+            if held is None or held[0] < letter.level:
+                found[item["id"]] = (letter.level, content["reference"], deadline)
+    return found
+
+
+def _still_running(held: dict[int, tuple[int, str, date]], ids: list[int], level: int):
+    """Why a letter at ``level`` about ``ids`` waits (None: it need not): the first
+    receivable with a running letter at this level or higher."""
+    for receivable_id in sorted(set(ids)):
+        if receivable_id in held and held[receivable_id][0] >= level:
+            at, ref, deadline = held[receivable_id]
+            return _(
+                "Receivable %(id)s: letter %(ref)s (level %(at)s) gave until %(day)s; "
+                "a letter at this level waits until that date has passed.",
+                id=receivable_id,
+                ref=ref,
+                at=at,
+                day=deadline.isoformat(),
+            )
+    return None
+
+
+def _cn_day(text: str) -> date | None:
+    """The date ``cn_date`` wrote ("2026年12月11日")."""
+    match = CN_DAY.fullmatch(text or "")
+    return date(*map(int, match.groups())) if match else None
 
 
 def _chosen(content: dict) -> list[Receivable]:

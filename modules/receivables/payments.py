@@ -70,8 +70,9 @@ def record_payment(
     """One transaction: record the payment and allocate it; send ``receivable_paid``
     for each receivable it pays in full. ReceivablesError (nothing stored) when the
     user may not, the amount is not positive or too large, the date is in the future,
-    the receipt number was used already, or the payment exceeds the open balance of
-    the receivables it is for."""
+    before 2000 or before a receivable it pays was raised, the receipt number was
+    used already, or the payment exceeds the open balance of the receivables it is
+    for."""
     try:
         if not access.may_write(user, data.site_id):
             raise ReceivablesError(_("You may not record payments here."))
@@ -110,6 +111,7 @@ def record_payment(
         db.session.flush()
         balances = {r.id: (r, b) for r, b in items}
         parts = allocate(data.amount_fen, items)
+        _check_not_before_raised(data.paid_on, [balances[i][0] for i, _fen in parts])
         for receivable_id, fen in parts:
             db.session.add(
                 Allocation(
@@ -141,6 +143,21 @@ def record_payment(
         idempotency.remember(retry_key, url, user.id)
     db.session.commit()
     return payment
+
+
+def _check_not_before_raised(paid_on: date, paid: list[Receivable]) -> None:
+    """A payment is not received before a receivable it pays was raised (a typo in
+    the date would date the settlement before the debt)."""
+    for receivable in paid:
+        if paid_on < receivable.raised_on:
+            raise ReceivablesError(
+                _(
+                    "Received on %(day)s, before receivable %(id)s was raised (%(raised)s).",
+                    day=paid_on.isoformat(),
+                    id=receivable.id,
+                    raised=receivable.raised_on.isoformat(),
+                )
+            )
 
 
 def _link(payment: Payment, debtor: Debtor, paid: list[Receivable]) -> None:

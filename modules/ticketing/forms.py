@@ -19,7 +19,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from modules.ticketing.models import MAX_ENTRIES, MAX_QUANTITY, MAX_SERIAL, Payment
@@ -28,6 +36,19 @@ from parkops.forms import YuanField
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))
 SERIAL = NumberRange(min=1, max=MAX_SERIAL, message=_l("Not a ticket serial number."))
 VENUE_WEIGHTS = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*(?::\s*(\d+))?\s*$")
+
+
+class Typed(InputRequired):
+    """Required amount: refused when nothing (or only spaces) was typed, so 0 must be
+    typed. Marks the input ``required`` like InputRequired; unlike it, "  " is refused
+    (YuanField reads it as None)."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _l("Type the amount counted; 0 if none."))
+
+    def __call__(self, form, field):
+        if field.data is None and not field.process_errors:
+            raise StopValidation(self.message)
 
 
 def _strip(value):
@@ -94,32 +115,39 @@ class DecideForm(FlaskForm):
 
 
 class CountForm(FlaskForm):
-    """The blind count: every method, before anything expected is shown. A method left
-    empty counted nothing (¥0): a seller types only what she took."""
+    """The blind count: every method, before anything expected is shown. Every method
+    must be typed, 0 included: an empty field is a method forgotten, not ¥0 counted, and
+    a count taken as ¥0 would close the shift short with no one having counted."""
 
     cash = YuanField(
         _l("Cash in the drawer (¥)"),
-        validators=[Optional()],
+        validators=[Typed()],
         description=_l("All notes and coins, the opening float included."),
     )
     card = YuanField(
-        _l("Bank card, POS total (¥)"), validators=[Optional()], description=_l("Empty: ¥0.")
+        _l("Bank card, POS total (¥)"),
+        validators=[Typed()],
+        description=_l("0 if none."),
     )
     wechat = YuanField(
-        _l("WeChat Pay total (¥)"), validators=[Optional()], description=_l("Empty: ¥0.")
+        _l("WeChat Pay total (¥)"),
+        validators=[Typed()],
+        description=_l("0 if none."),
     )
     alipay = YuanField(
-        _l("Alipay total (¥)"), validators=[Optional()], description=_l("Empty: ¥0.")
+        _l("Alipay total (¥)"),
+        validators=[Typed()],
+        description=_l("0 if none."),
     )
     other = YuanField(
         _l("Other: vouchers, accounts (¥)"),
-        validators=[Optional()],
-        description=_l("Empty: ¥0."),
+        validators=[Typed()],
+        description=_l("0 if none."),
     )
 
     def counted(self) -> dict[Payment, int]:
-        """Fen per method; an empty field is 0."""
-        return {m: getattr(self, m.value).data or 0 for m in Payment}
+        """Fen per method (every field is required, so each holds a number)."""
+        return {m: getattr(self, m.value).data for m in Payment}
 
 
 class ExplainForm(FlaskForm):

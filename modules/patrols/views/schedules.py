@@ -14,7 +14,7 @@ from modules.patrols.views.findings import people_at
 from parkops.auth.access import get_for_site, require
 from parkops.auth.models import Department, User
 from parkops.extensions import db
-from parkops.timeutil import business_day
+from parkops.timeutil import business_day, utcnow
 
 
 @bp.route("/patrols/schedules")
@@ -31,10 +31,16 @@ def schedule_list():
 @require("patrols.view", "patrols.patrol")
 def today():
     """Today's slots with their state: every slot at the user's sites for inspectors and
-    leaders; a crew's own (and its team's) for the others."""
+    leaders; a crew's own (and its team's) for the others. A slot due and open gets a
+    Start button (the runs page's start, with its checklist and route) for whoever may
+    start a run: inspectors (patrols.run), and a crew for its own slots (all it sees)."""
     day = business_day()
     return render_template(
-        "patrols/schedules/today.html", day=day, slots=slots.day_slots(current_user, day)
+        "patrols/schedules/today.html",
+        day=day,
+        slots=slots.day_slots(current_user, day),
+        now=utcnow(),
+        may_start=current_user.can("patrols.run") or current_user.can("patrols.patrol"),
     )
 
 

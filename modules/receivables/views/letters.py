@@ -51,8 +51,12 @@ def new_letter(debtor_id: int):
     deadline = request.form.get("deadline", (today + timedelta(days=10)).isoformat())
     chosen = request.form.getlist("receivable_id")
     if request.method == "GET" and level.isdigit():
+        held = letters.running(debtor.id, site_id, today)  # not again before its deadline
         chosen = [
-            str(r.id) for r, _b in rows if r.level >= int(level) or proposed[r.id] == int(level)
+            str(r.id)
+            for r, _b in rows
+            if (r.level >= int(level) or proposed[r.id] == int(level))
+            and held.get(r.id, (0,))[0] < int(level)
         ]
     if request.method == "POST":
         if done := repeat():

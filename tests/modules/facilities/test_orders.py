@@ -1,10 +1,13 @@
 """Repair orders: every step, who may take it, conflicts, retries and bad input."""
 
+import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from modules.facilities import orders, photos
+from modules.facilities.errors import FacilityError
 from modules.facilities.models import (
     FacilityStatus,
     FaultCategory,
@@ -91,6 +94,22 @@ def test_the_whole_life_of_an_order(client, as_user, park, make_facility, ledger
     step(client, order, "part", description="安全带卡扣", quantity="2", cost="35.50")
     step(client, order, "part", description="螺栓", quantity="8", cost="1,200")
     assert sorted(p.cost_fen for p in db.session.scalars(select(Part))) == [3550, 120000]
+    page = client.get(f"/facilities/orders/{order.id}").get_data(as_text=True)
+    cost_input = re.search(r'<input[^>]*name="cost"[^>]*>', page).group(0)
+    assert 'min="0"' in cost_input and 'type="number"' in cost_input
+    assert "pattern=" in re.search(r'<input[^>]*name="quantity"[^>]*>', page).group(0)
+    for quantity, cost, message in (
+        ("-3", "1", "The quantity is a number above 0"),
+        ("0", "1", "The quantity is a number above 0"),
+        ("2", "-50", "The cost is an amount of 0 or more"),
+    ):
+        refused = step(client, order, "part", description="坏数", quantity=quantity, cost=cost)
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Part)) == 2
+    with pytest.raises(FacilityError, match="quantity is a number above 0"):
+        orders.add_part(order, park.crew, "垫片", "-3", "1", None)
+    step(client, order, "part", description="电缆", quantity="3 m", cost="0")
+    assert db.session.scalar(select(func.count()).select_from(Part)) == 3
     response = step(
         client, order, "repaired", labour_minutes="90", note="更换卡扣", photos=photo("after.jpg")
     )

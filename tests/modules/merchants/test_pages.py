@@ -126,13 +126,18 @@ def test_a_contract_from_draft_to_active_raises_its_rent_in_receivables(
     contract = db.session.scalars(select(Contract)).one()
     page = client.get(drafted.location).get_data(as_text=True)
     assert "¥3,300.00" in page  # the second year's step
+    approve_url = f"/merchants/contracts/{contract.id}/approve"
+    assert approve_url not in page  # the drafter sees no button she may not use
 
-    refused = client.post(f"/merchants/contracts/{contract.id}/approve")
+    refused = client.post(approve_url)
     assert refused.status_code == 422
     assert "approved by someone other than the person who drafted it" in refused.get_data(
         as_text=True
     )
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).state == ContractState.DRAFT
     sign_in_as(park.leader)
+    assert approve_url in client.get(drafted.location).get_data(as_text=True)
     assert client.post(f"/merchants/contracts/{contract.id}/approve").status_code == 303
     assert client.post(f"/merchants/contracts/{contract.id}/activate").status_code == 403
     sign_in_as(park.manager)

@@ -58,6 +58,9 @@ def test_a_run_started_offline_keeps_its_start_time_and_its_slot(park, as_user, 
     posted = client.post("/patrols/runs/started/phone-run-1/answers", data=answers)
     assert posted.status_code == 303 and posted.headers["Location"].endswith(f"/runs/{run.id}")
     assert db.session.scalar(select(func.count()).select_from(Scan)) == 1
+    typed = {"scanned": "psy-w2", "idempotency_key": "scan-2"}  # the camera failed offline
+    assert client.post("/patrols/runs/started/phone-run-1/scan", data=typed).status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 2
 
 
 def test_an_implausible_phone_time_is_refused(park, as_user, client):

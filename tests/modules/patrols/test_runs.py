@@ -1,9 +1,13 @@
 """A run on the phone: start, proof of presence, answers and photos, submit and lock;
 every post carries an idempotency key, so a repeat changes nothing."""
 
+import re
+
 from sqlalchemy import func, select
 
-from modules.patrols.models import Answer, Run, Scan
+from modules.patrols import checklists, routes
+from modules.patrols.checklists import ItemData
+from modules.patrols.models import Answer, AnswerType, ChecklistPurpose, Run, Scan
 from modules.patrols.runs import PHOTO_ANSWER
 from parkops.attachments import Attachment
 from parkops.extensions import db
@@ -89,6 +93,80 @@ def test_a_checkpoint_of_another_route_is_refused(park, as_user, client):
     )
     assert "This is not a checkpoint label." in bogus.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+
+
+def test_the_code_printed_on_the_label_can_be_typed_when_the_camera_fails(park, as_user, client):
+    """The label shows the code (PSY-W2) beside the QR, not the token: typing it counts,
+    any case and spaces; only on the run's route; the hint says what to type."""
+    as_user(park.inspector)
+    run = _start(client, park)
+    page = client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
+    assert "type the code printed beside the QR code, e.g. PSY-W2" in page
+    for scanned, key in (("ZY-G1", "x1"), ("PSY-S1", "x2"), ("PSY-W9", "x3"), ("", "x4")):
+        response = client.post(
+            f"/patrols/runs/{run.id}/scan", data={"scanned": scanned, "idempotency_key": key}
+        )
+        assert response.status_code == 422, scanned
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+    for scanned, key in ((" psy-w2 ", "t1"), ("PSY - W1", "t2")):
+        response = client.post(
+            f"/patrols/runs/{run.id}/scan", data={"scanned": scanned, "idempotency_key": key}
+        )
+        assert response.status_code == 303, scanned
+    codes = db.session.scalars(select(Scan.code).where(Scan.run_id == run.id)).all()
+    assert sorted(codes) == ["PSY-W1", "PSY-W2"]
+
+
+def test_a_removed_checkpoints_code_says_so(park, as_user, client):
+    routes.change_route(park.intake, park.intake.name, [("PSY-W1", "北岸码头")], park.inspector)
+    db.session.commit()
+    as_user(park.inspector)
+    run = _start(client, park)
+    response = client.post(
+        f"/patrols/runs/{run.id}/scan", data={"scanned": "PSY-W2", "idempotency_key": "r"}
+    )
+    assert response.status_code == 422
+    assert "was removed from its route" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Scan)) == 0
+
+
+def test_a_negative_quantity_is_refused_and_nothing_is_saved(park, as_user, client):
+    as_user(park.inspector)
+    run = _start(client, park)
+    items = {i.text: i.id for i in park.water.current_version.items}
+    kg = f"a{items['进水口漂浮垃圾 (kg)']}"
+    page = client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
+    assert re.search(rf'name="{kg}"[^>]*pattern=', page)  # the phone refuses "-5" too
+    for value, key in (("-5", "n1"), ("-0.5", "n2")):
+        data = {f"a{items['浮萍覆盖']}": "pass", kg: value, "idempotency_key": key}
+        response = client.post(f"/patrols/runs/{run.id}/answers", data=data)
+        assert response.status_code == 422
+        assert "a quantity cannot be below 0" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+    ok = client.post(f"/patrols/runs/{run.id}/answers", data={kg: "0", "idempotency_key": "z"})
+    assert ok.status_code == 303
+    assert db.session.scalar(select(Answer.value)) == "0"
+
+
+def test_a_temperature_may_be_below_zero(park, as_user, client):
+    cold = checklists.save_checklist(
+        None,
+        park.psy.id,
+        "冬季巡查",
+        False,
+        [ItemData("水温", AnswerType.NUMBER, unit="℃"), ItemData("冰层厚度", AnswerType.NUMBER)],
+        park.inspector,
+        ChecklistPurpose.WATER,
+    )
+    items = {i.text: i for i in cold.current_version.items}
+    assert items["水温"].allows_negative and not items["冰层厚度"].allows_negative
+    as_user(park.inspector)
+    start = {"checklist_id": cold.id, "route_id": park.intake.id, "idempotency_key": "c"}
+    response = client.post("/patrols/runs", data=start)
+    run_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    data = {f"a{items['水温'].id}": "-3.5", "idempotency_key": "t"}
+    assert client.post(f"/patrols/runs/{run_id}/answers", data=data).status_code == 303
+    assert db.session.scalar(select(Answer.value)) == "-3.5"
 
 
 def test_a_scan_without_location_is_still_proof_of_time(park, as_user, client):

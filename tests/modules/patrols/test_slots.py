@@ -1,6 +1,7 @@
 """Teams, changing and ending schedules, a day's slots with their state, and who sees an
 unannounced inspection done (local time Asia/Shanghai, UTC+8)."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -216,8 +217,31 @@ def test_a_crew_starts_its_slot_from_the_runs_page(park, crews, planned, as_user
     assert refused.status_code == 422 and "No patrol of yours" in refused.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("who", ["crew", "inspector"])
+def test_a_due_slot_is_started_from_todays_page(park, crews, planned, as_user, client, who):
+    """The phone's page of today's slots starts a due slot's run with its checklist and
+    route (the runs page's start: CSRF, a repeat key); no button for a leader."""
+    user = {"crew": crews[1], "inspector": park.inspector2}[who]
+    as_user(park.leader)
+    assert "pat-slot-start" not in client.get("/patrols/today").get_data(as_text=True)
+    as_user(user)
+    page = client.get("/patrols/today").get_data(as_text=True)
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="pat-slot-start">(.*?)</form>', page, re.S
+    )
+    assert form and form.group(1) == "/patrols/runs"
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    assert {"csrf_token", "idempotency_key"} <= fields.keys()
+    assert (fields["checklist_id"], fields["route_id"]) == (str(park.water.id), str(park.intake.id))
+    assert client.post(form.group(1), data=fields).status_code == 303
+    run = db.session.scalar(select(Run).order_by(Run.id.desc()))
+    assert run.inspector_id == user.id and run.schedule_id is not None
+    assert (run.route_id, run.version.checklist_id) == (park.intake.id, park.water.id)
+
+
+@pytest.mark.parametrize("who", ["leader", "inspector"])
 def test_todays_page_runs_a_constant_number_of_queries(
-    park, crews, planned, as_user, client, count_queries
+    park, crews, planned, as_user, client, count_queries, who
 ):
     def add(n: int) -> None:  # one more schedule for a person, made n days ago
         more = schedules.save_schedule(
@@ -226,7 +250,7 @@ def test_todays_page_runs_a_constant_number_of_queries(
         _made_at(more, local_midnight_utc(business_day()) - timedelta(days=n))
 
     add(0)  # a team's and a person's schedule
-    as_user(park.leader)
+    as_user({"leader": park.leader, "inspector": park.inspector2}[who])
     client.get("/patrols/today")
     with count_queries() as few:
         assert client.get("/patrols/today").status_code == 200

@@ -61,7 +61,7 @@ def test_letters_are_numbered_without_gaps_and_restart_each_year(park, owed):
         for letter in (
             issue(park, debtor, [first.id], date(2025, 12, 30)),
             issue(park, debtor, [second.id], date(2025, 12, 31)),
-            issue(park, debtor, [first.id, second.id], date(2026, 1, 2)),
+            issue(park, debtor, [first.id, second.id], date(2026, 1, 11)),
         )
     ]
     # A refusal takes no number.
@@ -69,7 +69,7 @@ def test_letters_are_numbered_without_gaps_and_restart_each_year(park, owed):
         issue(park, debtor, [], date(2026, 1, 3))
     numbers.append(
         (lambda x: (x.year, x.number, letters.content_of(x)["reference"]))(
-            issue(park, debtor, [second.id], date(2026, 1, 5))
+            issue(park, debtor, [second.id], date(2026, 1, 22))
         )
     )
     assert numbers == [
@@ -272,8 +272,8 @@ def test_the_letter_pages_take_the_same_queries_for_2_or_20_items(
     def queries_for(n):
         debtor = make_debtor(f"商户{n}")
         ids = [make_receivable(debtor, 10_00 + i).id for i in range(n)]
-        for _ in range(n):
-            letter = issue(park, debtor, ids, date(2026, 3, 1))
+        for i in range(n):  # each after the last one's deadline (10 days)
+            letter = issue(park, debtor, ids, date(2026, 3, 1) + timedelta(days=11 * i))
         counts = []
         for url in (
             f"/receivables/letters/{letter.id}",

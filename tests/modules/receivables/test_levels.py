@@ -73,8 +73,51 @@ def test_a_letter_again_at_a_level_reached_changes_nothing(park, rent):
     late = DUE + timedelta(days=100)
     issue(park, rent, 1, late)
     issue(park, rent, 2, late)
-    issue(park, rent, 1, late)  # a reminder again: the level stays
+    issue(park, rent, 1, late + timedelta(days=11))  # after the deadlines: the level stays
     assert rent.level == 2 and letters_count() == 3
+
+
+def test_a_letter_again_waits_for_the_running_letters_deadline(park, rent, client, login):
+    """README "Reminder levels": a letter at a level (or lower) about a receivable whose
+    letter at that level or higher still runs is refused, naming it; nothing stored."""
+    late = DUE + timedelta(days=100)
+    first = issue(park, rent, 1, late)  # gives until late + 10
+    reference = letters.content_of(first)["reference"]
+    for day in (late, late + timedelta(days=10)):  # the deadline day itself still runs
+        with pytest.raises(ReceivablesError, match=f"letter {reference} \\(level 1\\)"):
+            issue(park, rent, 1, day)
+    assert letters_count() == 1 and rent.level == 1
+    second = issue(park, rent, 2, late + timedelta(days=1))  # escalating is not a repeat
+    with pytest.raises(ReceivablesError, match="level 2"):
+        issue(park, rent, 1, late + timedelta(days=11))  # a lower level under a running 2
+    assert letters_count() == 2 and rent.level == 2
+    assert issue(park, rent, 2, late + timedelta(days=12)).number == second.number + 1
+
+
+def test_the_letter_form_refuses_a_repeat_and_ticks_nothing_under_a_running_letter(
+    park, rent, client, login
+):
+    today = business_day()
+    rent.due_on = today - timedelta(days=40)
+    db.session.commit()
+    issue(park, rent, 1, today)
+    login(park.finance)
+    url = f"/receivables/debtors/{rent.debtor_id}/letters/new?level=1"
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="{rent.id}" aria-label="{rent.id}" >' in page  # not ticked again
+    form = {
+        "level": "1",
+        "deadline": (today + timedelta(days=10)).isoformat(),
+        "receivable_id": [str(rent.id)],
+    }
+    response = client.post(url, data=form)
+    assert response.status_code == 422
+    assert "waits until that date has passed" in response.get_data(as_text=True)
+    assert letters_count() == 1
+    nothing = client.post(url, data=form | {"receivable_id": []})
+    assert nothing.status_code == 422
+    assert "Choose the receivables the letter is about." in nothing.get_data(as_text=True)
+    assert letters_count() == 1
 
 
 def test_a_promise_to_pay_holds_the_level_until_its_date_passes(park, rent):

@@ -64,7 +64,10 @@ def test_finance_records_a_payment_and_a_retry_records_nothing_more(client, logi
         ("-5", None, "The amount cannot be negative."),
         ("12,5", None, "Not an amount in yuan"),
         ("300.01", None, "larger than the open balance (¥300.00)"),
-        ("10", "2999-01-01", "in the future"),
+        ("10", "2099-01-01", "in the future"),
+        ("10", "1900-01-01", "Enter a date between 2000 and 2100."),
+        ("10", "2999-01-01", "Enter a date between 2000 and 2100."),
+        ("10", "2024-06-30", "before receivable"),  # the oldest was raised 2024-12-31
     ],
 )
 def test_a_refused_payment_answers_422_and_stores_nothing(
@@ -76,6 +79,8 @@ def test_a_refused_payment_answers_422_and_stores_nothing(
     if paid_on:
         form["paid_on"] = paid_on
 
+    page = client.get(f"/receivables/debtors/{debtor.id}/payments/new").get_data(as_text=True)
+    assert 'min="2000-01-01"' in page and 'max="2100-12-31"' in page
     response = client.post(f"/receivables/debtors/{debtor.id}/payments/new", data=form)
 
     assert response.status_code == 422
@@ -181,7 +186,9 @@ def test_finance_adds_a_debtor_and_raises_a_receivable_with_a_scan(client, login
     [
         ({"amount": "0"}, "The amount must be more than zero."),
         ({"amount": "100000000.01"}, "The amount is too large."),
-        ({"raised_on": "2999-01-01", "due_on": "2999-02-01"}, "in the future"),
+        ({"raised_on": "2099-01-01", "due_on": "2099-02-01"}, "in the future"),
+        ({"raised_on": "1900-01-01"}, "Enter a date between 2000 and 2100."),
+        ({"due_on": "2999-02-01"}, "Enter a date between 2000 and 2100."),
         ({"due_on": "2025-01-01"}, "The due date comes before the date it was raised."),
     ],
 )

@@ -117,6 +117,25 @@ def test_a_payment_dated_tomorrow_is_refused(park, make_debtor, make_receivable)
     assert count(Payment) == 0
 
 
+def test_a_payment_before_2000_or_before_its_receivable_was_raised_is_refused(
+    park, make_debtor, make_receivable
+):
+    debtor = make_debtor()
+    rent = make_receivable(debtor, 100_00, raised_on=date(2026, 7, 5), due_on=date(2026, 7, 5))
+    with pytest.raises(ReceivablesError, match="between 2000 and 2100"):
+        pay(park, debtor, 10_00, on=date(1900, 1, 1))
+    with pytest.raises(ReceivablesError, match=f"before receivable {rent.id} was raised"):
+        pay(park, debtor, 10_00, on=date(2026, 7, 4), ids=[rent.id])
+    assert count(Payment) == 0 and count(Allocation) == 0 and balances(rent) == [100_00]
+    pay(park, debtor, 10_00, on=date(2026, 7, 5))
+    assert balances(rent) == [90_00]
+
+
+def test_a_receivable_raised_before_2000_is_refused(park, make_debtor, make_receivable):
+    with pytest.raises(ReceivablesError, match="between 2000 and 2100"):
+        make_receivable(make_debtor(), 10_00, raised_on=date(1999, 12, 31))
+
+
 def test_a_receipt_number_is_used_once(park, make_debtor, make_receivable):
     debtor = make_debtor()
     make_receivable(debtor, 100_00)

@@ -384,15 +384,27 @@ def test_a_day_with_blocking_flags_never_says_nothing_to_flag(world, as_user):
     assert re.search(r'id="sign-blocked">\s*<p>Sign-off waits until the \d+ flags', flags)
 
 
-def test_the_blind_count_takes_empty_methods_as_nothing_counted(world, as_user):
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_the_blind_count_refuses_an_empty_method_and_changes_nothing(world, as_user, blank):
     shift = world.open(float_fen=50_000)
     client = as_user(world.seller)
-    response = client.post(f"/ticketing/shifts/{shift.id}/close", data={"cash": "500"})
-    assert response.status_code == 303
+    form = client.get(f"/ticketing/shifts/{shift.id}/close").get_data(as_text=True)
+    for name in ("cash", "card", "wechat", "alipay", "other"):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*required', form), name
+    for data in ({}, {"cash": "500"}, {m.value: "0" for m in Payment} | {"cash": blank}):
+        response = client.post(f"/ticketing/shifts/{shift.id}/close", data=data)
+        assert response.status_code == 422
+        text = response.get_data(as_text=True)
+        assert "Type the amount counted; 0 if none." in text
+        assert "Expected" not in text and "¥500.00" not in text  # still blind
+    db.session.expire_all()
+    assert db.session.get(Shift, shift.id).status == ShiftStatus.OPEN
+    assert db.session.get(Shift, shift.id).tallies == []
+    zero = {m.value: "0" for m in Payment} | {"cash": "500"}
+    assert client.post(f"/ticketing/shifts/{shift.id}/close", data=zero).status_code == 303
     db.session.expire_all()
     tallies = {t.method: t.counted_fen for t in db.session.get(Shift, shift.id).tallies}
     assert tallies == {**ZERO, Payment.CASH: 50_000}
-    assert db.session.get(Shift, shift.id).status == ShiftStatus.CLOSED
 
 
 def test_the_sub_navigation_comes_from_the_spec_with_one_current_tab(world, as_user):
