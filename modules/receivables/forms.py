@@ -92,7 +92,7 @@ class ImportForm(FlaskForm):
 
 class PaymentForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
-    paid_on = DateField(_l("Received on"), validators=[InputRequired()])
+    paid_on = DateField(_l("Paid on"), validators=[InputRequired()])
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()], max_fen=MAX_AMOUNT_FEN)
     method = SelectField(
         _l("Method"), choices=[SelectChoice(m.value, label) for m, label in PAYMENT_METHODS.items()]
