@@ -110,7 +110,7 @@ class ImportForm(FlaskForm):
 class PaymentForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     paid_on = DateField(
-        _l("Received on"), validators=[InputRequired(), _date_in_range], render_kw=IN_RANGE
+        _l("Paid on"), validators=[InputRequired(), _date_in_range], render_kw=IN_RANGE
     )
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()], max_fen=MAX_AMOUNT_FEN)
     method = SelectField(

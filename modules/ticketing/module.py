@@ -81,8 +81,8 @@ AUDIT_OBJECTS = {
 _PAID = one_of(LABELS[Payment])
 _CORRECTION = AuditDetail(_l("Kind"), one_of(LABELS[CorrectionKind]))
 AUDIT_DETAILS = {
-    "before": AuditDetail(_l("Before")),
-    "after": AuditDetail(_l("After")),
+    "before": AuditDetail(_l("Value before")),
+    "after": AuditDetail(_l("Value after")),
     "window": AuditDetail(_l("Window")),
     "float": AuditDetail(_l("Opening float")),
     "counted": AuditDetail(_l("Counted"), _PAID),

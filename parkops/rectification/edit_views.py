@@ -15,6 +15,7 @@ from parkops.auth.access import require
 from parkops.extensions import db
 from parkops.rectification import edits, recurrence
 from parkops.rectification.forms import (
+    STATUS_LABELS,
     MappingForm,
     ProblemForm,
     ReportForm,
@@ -53,6 +54,16 @@ def _owners(form: ProblemForm | SelfFoundForm) -> edits.Owners:
     )
 
 
+def _open_measures_message(refused: edits.OpenMeasures) -> str:
+    """Names each open measure (its first words) so the office knows what to finish."""
+    names = "; ".join(f"{m.text[:40]} ({STATUS_LABELS[m.status]})" for m in refused.measures)
+    return _(
+        "The problem cannot be marked completed while these measures are open: %(measures)s."
+        " Complete them (or mark them long-term) first.",
+        measures=names,
+    )
+
+
 @bp.route("/problems/<int:problem_id>/owners", methods=["POST"])
 @require("ledger.edit")
 def update_problem(problem_id: int):
@@ -64,6 +75,10 @@ def update_problem(problem_id: int):
         if form.version.data != problem.version:
             raise StaleDataError
         changed = edits.update_problem(problem, _owners(form), business_day())
+    except edits.OpenMeasures as refused:
+        db.session.rollback()
+        form.status.errors.append(_open_measures_message(refused))
+        return render_problem(load_problem(problem_id), UNPROCESSABLE, problem_form=form)
     except StaleDataError:  # someone saved since this page was loaded
         db.session.rollback()
         problem = load_problem(problem_id)
@@ -237,6 +252,10 @@ def edit_self_found(problem_id: int):
                 _owners(form),
                 business_day(),
             )
+        except edits.OpenMeasures as refused:
+            db.session.rollback()
+            problem = load_problem(problem_id)
+            form.status.errors.append(_open_measures_message(refused))
         except StaleDataError:  # someone saved since this page was loaded
             db.session.rollback()
             problem = load_problem(problem_id)

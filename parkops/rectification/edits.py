@@ -52,8 +52,32 @@ def _apply(obj, values: dict) -> dict:
     return changes
 
 
+class OpenMeasures(ValueError):
+    """A problem cannot be marked completed while measures of it are still open.
+
+    The notice counts a problem rectified when its measures are done; a measure
+    kept up for good (长期坚持, ``Status.LONG_TERM``) counts as done, as the notice
+    lists such measures under rectified problems.
+    """
+
+    def __init__(self, measures: list[Measure]):
+        super().__init__(f"{len(measures)} measure(s) still open")
+        self.measures = measures
+
+
+def open_measures(problem: Problem) -> list[Measure]:
+    """The problem's measures that are neither completed nor long-term, in ledger order."""
+    return [m for m in problem.measures if m.status not in (Status.COMPLETED, Status.LONG_TERM)]
+
+
 def _apply_owners(problem: Problem, owners: Owners, today: date) -> dict:
+    """Set the owners; raises OpenMeasures when it would newly complete a problem with
+    open measures (a problem already completed stays saveable: it was checked then)."""
     values = asdict(owners)
+    if owners.status == Status.COMPLETED and problem.status != Status.COMPLETED:
+        still_open = open_measures(problem)
+        if still_open:
+            raise OpenMeasures(still_open)
     if owners.status == Status.COMPLETED:
         # Saving a completed problem again keeps the day it was completed.
         values["completed_on"] = problem.completed_on or today

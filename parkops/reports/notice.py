@@ -196,8 +196,14 @@ def update(notice: PublicNotice, version: int, texts: dict, problems: dict, user
 
 
 def publish(notice: PublicNotice, version: int, user: User, today: date) -> None:
-    """Freeze the draft read at ``version`` as the published notice. Audited; commits."""
+    """Freeze the draft read at ``version`` as the published notice. Audited; commits.
+
+    StaleFigures when the ledger's figures have changed since the draft's were taken:
+    a published notice would freeze figures that are no longer true."""
     _check(notice, version)
+    current = stale_figures(parts_of(notice))
+    if current is not None:
+        raise StaleFigures(current)
     notice.state = NoticeState.PUBLISHED
     notice.published_on = today
     notice.published_by_id = user.id
@@ -235,3 +241,36 @@ def notice_docx(parts: dict, published_on: date | None) -> bytes:
     if published_on:
         doc.right(cn_date(published_on))
     return doc.to_bytes()
+
+
+class StaleFigures(ValueError):
+    """The ledger's figures changed since the draft's were taken; ``current`` holds them."""
+
+    def __init__(self, current: dict):
+        super().__init__("the ledger's figures changed since the draft was made")
+        self.current = current
+
+
+def stale_figures(parts: dict) -> dict | None:
+    """The ledger's figures now when they differ from the draft's ``parts``, else None."""
+    current = figures()
+    return current if current != parts["figures"] else None
+
+
+def take_current_figures(notice: PublicNotice, version: int, user: User) -> None:
+    """Replace the draft's figures and its counts paragraph (worded from them) with the
+    ledger's as they stand now; the office's other texts stay. Audited; commits."""
+    _check(notice, version)
+    parts = parts_of(notice)
+    before = parts["figures"]
+    parts["figures"] = figures()
+    parts["counts"] = counts_text(parts["figures"])
+    notice.parts = json.dumps(parts, ensure_ascii=False)
+    audit.record(
+        "reports.notice_figures_taken",
+        "public_notice",
+        notice.id,
+        {"before": before, "after": parts["figures"]},
+        actor=user,
+    )
+    db.session.commit()

@@ -89,7 +89,25 @@ def edit(notice_id: int):
         form=form,
         conflict=conflict,
         publish=PublishForm(version=draft.version),
+        current=notice.stale_figures(parts),
     ), status
+
+
+@bp.route("/<int:notice_id>/figures", methods=["POST"])
+@require("reports.write")
+def take_figures(notice_id: int):
+    """Take the ledger's current figures into the draft (and its counts paragraph)."""
+    draft = _notice(notice_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        notice.take_current_figures(draft, form.version.data, current_user)
+    except notice.VersionConflict:
+        flash(_("The draft was changed by someone else meanwhile: read it again."), "error")
+    else:
+        flash(_("The draft now has the ledger's current figures."), "success")
+    return redirect(url_for("reports.notice.edit", notice_id=draft.id), 303)
 
 
 @bp.route("/<int:notice_id>/publish", methods=["POST"])
@@ -104,6 +122,15 @@ def publish(notice_id: int):
     except notice.VersionConflict:
         flash(
             _("The draft was changed by someone else meanwhile: read it again before publishing."),
+            "error",
+        )
+        return redirect(url_for("reports.notice.edit", notice_id=draft.id), 303)
+    except notice.StaleFigures:
+        flash(
+            _(
+                "Not published: the ledger's figures have changed since this draft's were"
+                " taken. Take the current figures, check the texts, then publish."
+            ),
             "error",
         )
         return redirect(url_for("reports.notice.edit", notice_id=draft.id), 303)

@@ -1,8 +1,8 @@
 """Submitting weekly reports (numbered, frozen, audited, sent) and comparing them.
 
-Numbers run 1, 2, … within a year without gaps: a submission takes the year's
-highest number plus one and relies on the (year, number) unique constraint; when
-two submit at once the loser's transaction rolls back and it takes the next.
+Numbers run 1, 2, … within a year without gaps and in week order: submissions are
+serialized (parkops.limits), each takes the year's highest number plus one, and a
+week before the newest submitted one is refused.
 """
 
 import json
@@ -12,9 +12,8 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from parkops import audit
+from parkops import audit, limits
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.notify import Outgoing, absolute_url, deliver
@@ -23,11 +22,17 @@ from parkops.reports.models import WeeklyReport
 from parkops.reports.settings import recipients
 from parkops.timeutil import week_start as monday
 
-ATTEMPTS = 5  # racing submissions retried this often before giving up
-
 
 class SubmitError(ValueError):
     """The report cannot be submitted; the message says why (in English, for logs)."""
+
+
+class LaterWeekSubmitted(SubmitError):
+    """A report for a later week is already submitted; ``latest`` is its Monday."""
+
+    def __init__(self, latest: date):
+        super().__init__(f"the report for the week of {latest} is already submitted")
+        self.latest = latest
 
 
 def snapshot(data: dict) -> str:
@@ -43,11 +48,28 @@ def for_week(week: date) -> WeeklyReport | None:
     return db.session.scalar(select(WeeklyReport).where(WeeklyReport.week_start == week))
 
 
+def latest_week() -> date | None:
+    """The Monday of the newest submitted report's week, if any."""
+    return db.session.scalar(select(func.max(WeeklyReport.week_start)))
+
+
+def too_late(week: date) -> date | None:
+    """The newest submitted week when ``week`` lies before it, else None.
+
+    Reports are numbered and compared in week order, and a report's figures are the
+    ledger as it stands when generated: a report for a week before one already
+    submitted would be numbered after it and show figures that week never had.
+    """
+    latest = latest_week()
+    return latest if latest is not None and week < latest else None
+
+
 def submit(week: date, covering_note: str, user: User, today: date) -> WeeklyReport:
     """Freeze the report on the week starting ``week`` (a Monday), number it, audit it.
 
     SubmitError when the note is empty, the week is not a Monday or lies ahead, or the
-    week's report is already submitted. Commits, then sends it to the recipients.
+    week's report is already submitted; LaterWeekSubmitted when a later week's is.
+    Commits, then sends it to the recipients.
     """
     note = covering_note.strip()
     if not note:
@@ -55,40 +77,42 @@ def submit(week: date, covering_note: str, user: User, today: date) -> WeeklyRep
     if monday(week) != week or week > today:
         raise SubmitError("the week must be a past or current week's Monday")
     data = snapshot(weekly.generate(week, today))
-    for _attempt in range(ATTEMPTS):
-        if for_week(week) is not None:
-            raise SubmitError("this week's report is already submitted")
-        number = (
-            db.session.scalar(
-                select(func.max(WeeklyReport.number)).where(WeeklyReport.year == week.year)
-            )
-            or 0
-        ) + 1
-        report = WeeklyReport(
-            year=week.year,
-            number=number,
-            week_start=week,
-            covering_note=note,
-            data=data,
-            submitted_by_id=user.id,
+    db.session.commit()  # the lock must be the first write of its transaction (SQLite)
+    # One submission at a time: the checks below and the number depend on the others.
+    limits.serialize("reports.weekly_submit")
+    if for_week(week) is not None:
+        db.session.rollback()
+        raise SubmitError("this week's report is already submitted")
+    latest = too_late(week)
+    if latest is not None:
+        db.session.rollback()
+        raise LaterWeekSubmitted(latest)
+    number = (
+        db.session.scalar(
+            select(func.max(WeeklyReport.number)).where(WeeklyReport.year == week.year)
         )
-        db.session.add(report)
-        try:
-            db.session.flush()
-            audit.record(
-                "reports.weekly_submitted",
-                "weekly_report",
-                report.id,
-                {"year": week.year, "number": number, "week": week.isoformat()},
-                actor=user,
-            )
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            continue
-        _send(report)
-        return report
-    raise SubmitError("too many submissions at once; try again")
+        or 0
+    ) + 1
+    report = WeeklyReport(
+        year=week.year,
+        number=number,
+        week_start=week,
+        covering_note=note,
+        data=data,
+        submitted_by_id=user.id,
+    )
+    db.session.add(report)
+    db.session.flush()
+    audit.record(
+        "reports.weekly_submitted",
+        "weekly_report",
+        report.id,
+        {"year": week.year, "number": number, "week": week.isoformat()},
+        actor=user,
+    )
+    db.session.commit()
+    _send(report)
+    return report
 
 
 def _send(report: WeeklyReport) -> None:

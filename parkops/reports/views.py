@@ -44,7 +44,10 @@ def index():
     ).all()
     by_week = {r.week_start: r for r in reports}
     weeks = [(w, by_week.get(w)) for w in services.recent_weeks(today)]
-    return render_template("reports/weekly/index.html", reports=reports, weeks=weeks, today=today)
+    latest = reports[0].week_start if reports else None  # weeks before it can no longer report
+    return render_template(
+        "reports/weekly/index.html", reports=reports, weeks=weeks, today=today, latest=latest
+    )
 
 
 def _week_arg() -> date:
@@ -60,6 +63,21 @@ def _week_arg() -> date:
     return week
 
 
+def _refuse_late(week: date, latest: date) -> None:
+    flash(
+        _(
+            "No report can be made for the week of %(week)s: the report for the later week"
+            " of %(latest)s is already submitted. Reports are numbered and compared in week"
+            " order and show the ledger as it stands now, so a report for an earlier week"
+            " would be out of order and show figures that week did not have. Mention the"
+            " late information in the current week's covering note instead.",
+            week=week.isoformat(),
+            latest=latest.isoformat(),
+        ),
+        "error",
+    )
+
+
 @bp.route("/weekly/new", methods=["GET", "POST"])
 @require("reports.write")
 @cached_page
@@ -70,10 +88,17 @@ def new():
     existing = services.for_week(week)
     if existing is not None:
         return redirect(url_for("reports.show", report_id=existing.id), 303)
+    latest = services.too_late(week)
+    if latest is not None:
+        _refuse_late(week, latest)
+        return redirect(url_for("reports.index"), 303)
     form = SubmitForm(week=week)
     if form.validate_on_submit():
         try:
             report = services.submit(form.week.data, form.covering_note.data, current_user, today)
+        except services.LaterWeekSubmitted as refused:
+            _refuse_late(form.week.data, refused.latest)
+            return redirect(url_for("reports.index"), 303)
         except services.SubmitError:
             flash(
                 _("This week's report could not be submitted: it was submitted meanwhile."), "error"

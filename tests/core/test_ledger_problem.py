@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from parkops.audit import AuditEntry
 from parkops.auth.models import Department
 from parkops.extensions import db
-from parkops.rectification.models import Problem, Status
+from parkops.rectification.models import Measure, Problem, Source, Status
 from parkops.rectification.services import load_notice
 from parkops.timeutil import business_day
 
@@ -202,3 +202,73 @@ def test_forms_need_the_csrf_token(make_app, make_user):
             )
             == 0
         )
+
+
+# A problem is rectified when its measures are done: completing it with open measures is
+# refused, naming them; long-term (长期坚持) measures count as done.
+def add_measure(p: Problem, text: str, status: Status) -> Measure:
+    measure = Measure(problem_id=p.id, text=text, status=status)
+    db.session.add(measure)
+    db.session.commit()
+    return measure
+
+
+def test_completing_with_an_open_measure_is_refused_and_names_it(office, people, client):
+    p = problem("14")
+    add_measure(p, "Fit new locks on the pump house", Status.COMPLETED)
+    add_measure(p, "Train the night crew", Status.IN_PROGRESS)
+    response = client.post(
+        f"/ledger/problems/{p.id}/owners", data=owners_form(people, status="completed")
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "cannot be marked completed" in html
+    assert "Train the night crew (In progress)" in html
+    assert "Fit new locks" not in html.split("cannot be marked completed")[1].split("</")[0]
+    db.session.expire_all()
+    assert problem("14").status != Status.COMPLETED and problem("14").completed_on is None
+
+
+@pytest.mark.parametrize("other", [Status.COMPLETED, Status.LONG_TERM])
+def test_completing_is_allowed_once_measures_are_done_or_long_term(office, people, client, other):
+    p = problem("14")
+    add_measure(p, "Fit new locks", Status.COMPLETED)
+    add_measure(p, "Check the locks every month", other)
+    response = client.post(
+        f"/ledger/problems/{p.id}/owners", data=owners_form(people, status="completed")
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert problem("14").status == Status.COMPLETED
+
+
+def test_a_self_found_problem_is_held_to_the_same_rule(office, people, client):
+    client.post(
+        "/ledger/self-found/new",
+        data={
+            "category": "10",
+            "title": "售票窗口监控存在盲区。",
+            "notice_text": "",
+            "person": "zhao",
+            "deadline": "2021-02-28",
+            "status": "in_progress",
+        },
+    )
+    found = db.session.scalar(select(Problem).where(Problem.source == Source.SELF))
+    add_measure(found, "Add two cameras", Status.NOT_STARTED)
+    response = client.post(
+        f"/ledger/problems/{found.id}/self-found",
+        data={
+            "version": str(found.version),
+            "category": "10",
+            "title": "售票窗口监控存在盲区。",
+            "notice_text": "",
+            "person": "zhao",
+            "deadline": "2021-02-28",
+            "status": "completed",
+        },
+    )
+    assert response.status_code == 422
+    assert "Add two cameras (Not started)" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Problem, found.id).status == Status.IN_PROGRESS

@@ -140,3 +140,31 @@ def test_the_notice_docx_is_an_official_document(draft, client):
     assert "二、整改完成情况" in texts and "三、下步工作打算" in texts
     assert any(t.startswith("整改情况:") for t in texts)
     assert texts[-2] == "中共濮上生态园区管理局党委"
+
+
+def test_a_draft_with_outdated_figures_says_so_and_is_not_published(draft, client):
+    """Problem 17 completes after the draft was made: the edit page shows the ledger's
+    figures, publishing is refused, and taking the current figures rewrites the counts."""
+    client.post("/language/en")
+    assert 'id="stale-figures"' not in client.get(f"/reports/notice/{draft.id}/edit").text
+    p17 = db.session.scalar(select(Problem).where(Problem.code == "17"))
+    p17.status = Status.COMPLETED
+    db.session.commit()
+    page = client.get(f"/reports/notice/{draft.id}/edit").get_data(as_text=True)
+    warning = page[page.index('id="stale-figures"') :]
+    assert "38 of 39 problems completed (97%)" in warning[: warning.index("</div>")]
+    refused = client.post(f"/reports/notice/{draft.id}/publish", data={"version": draft.version})
+    assert refused.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(PublicNotice, draft.id).state == NoticeState.DRAFT
+    assert "figures have changed" in client.get(f"/reports/notice/{draft.id}/edit").text
+    taken = client.post(f"/reports/notice/{draft.id}/figures", data={"version": draft.version})
+    assert taken.status_code == 303
+    db.session.expire_all()
+    parts = notice.parts_of(db.session.get(PublicNotice, draft.id))
+    assert parts["figures"]["completed"] == 38 and "38" in parts["counts"]
+    assert 'id="stale-figures"' not in client.get(f"/reports/notice/{draft.id}/edit").text
+    version = db.session.get(PublicNotice, draft.id).version
+    client.post(f"/reports/notice/{draft.id}/publish", data={"version": version})
+    db.session.expire_all()
+    assert db.session.get(PublicNotice, draft.id).state == NoticeState.PUBLISHED

@@ -124,22 +124,54 @@ def test_a_submitted_report_stays_byte_for_byte_as_it_was(demo_ledger, client, l
     db.session.rollback()
 
 
-def test_numbers_run_without_gaps_within_a_year(demo_ledger):
-    office = _office()
+@pytest.fixture
+def office(ledger, make_user):
+    """The office on a ledger with no report submitted yet."""
+    return make_user("office1", ["office"], all_sites=True)
+
+
+def test_numbers_run_without_gaps_within_a_year(office):
     mondays = [date(2024, 12, 23), date(2024, 12, 30), date(2025, 1, 6), date(2025, 1, 13)]
     reports = [services.submit(m, "报送。", office, TODAY) for m in mondays]
     assert [(r.year, r.number) for r in reports] == [(2024, 1), (2024, 2), (2025, 1), (2025, 2)]
-    # The demo's reports of the past three weeks were numbered 1 to 3 of their year.
-    demo_numbers = db.session.scalars(
+    with pytest.raises(services.SubmitError):
+        services.submit(mondays[-1], "再次报送。", office, TODAY)
+
+
+def test_the_demos_reports_are_numbered_1_to_3(demo_ledger):
+    numbers = db.session.scalars(
         select(WeeklyReport.number).where(WeeklyReport.year == THIS_WEEK.year)
     ).all()
-    assert sorted(demo_numbers) == [1, 2, 3]
-    with pytest.raises(services.SubmitError):
-        services.submit(mondays[0], "再次报送。", office, TODAY)
+    assert sorted(numbers) == [1, 2, 3]
 
 
-def test_two_submitting_at_once_get_consecutive_numbers(demo_ledger, app):
-    office_id = _office().id
+def test_a_report_for_a_week_before_the_newest_submitted_is_refused(demo_ledger, client, login_as):
+    """The demo submitted the past three weeks; a week before them cannot be reported now:
+    it would be numbered after them and show today's ledger as that week's."""
+    late = THIS_WEEK - timedelta(weeks=4)
+    with pytest.raises(services.LaterWeekSubmitted) as refused:
+        services.submit(late, "补报。", _office(), TODAY)
+    assert refused.value.latest == THIS_WEEK - timedelta(weeks=1)
+    login_as("office")
+    for response in (
+        client.get(f"/reports/weekly/new?week={late.isoformat()}"),
+        client.post(
+            "/reports/weekly/new", data={"week": late.isoformat(), "covering_note": "补报"}
+        ),
+    ):
+        assert response.status_code == 303 and response.headers["Location"] == "/reports/"
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "already submitted" in page and late.isoformat() in page
+    assert f"/reports/weekly/new?week={late.isoformat()}" not in page  # no Generate button
+    assert services.for_week(late) is None
+    # This week still reports, numbered after the three, compared with last week's.
+    report = services.submit(THIS_WEEK, "本周。", _office(), TODAY)
+    assert report.number == 4
+    assert services.previous(report).week_start == THIS_WEEK - timedelta(weeks=1)
+
+
+def test_two_submitting_at_once_get_consecutive_numbers_in_week_order(office, app):
+    office_id = office.id
     weeks = [date(2023, 3, 6) + timedelta(weeks=n) for n in range(4)]
     start = threading.Barrier(len(weeks))
     errors = []
@@ -151,20 +183,26 @@ def test_two_submitting_at_once_get_consecutive_numbers(demo_ledger, app):
             try:
                 start.wait()
                 services.submit(week, "同时报送。", db.session.get(User, office_id), TODAY)
+            except services.LaterWeekSubmitted:
+                pass  # a later week got in first: refused, as a late report is
             except Exception as error:  # noqa: BLE001  reported below
                 errors.append(error)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=submit, args=(w,)) for w in weeks]
+    threads = [threading.Thread(target=submit, args=(w,)) for w in reversed(weeks)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
     db.session.expire_all()
-    numbers = db.session.scalars(select(WeeklyReport.number).where(WeeklyReport.year == 2023)).all()
-    assert sorted(numbers) == [1, 2, 3, 4]
+    rows = db.session.execute(
+        select(WeeklyReport.week_start, WeeklyReport.number)
+        .where(WeeklyReport.year == 2023)
+        .order_by(WeeklyReport.week_start)
+    ).all()
+    assert rows and [n for _w, n in rows] == list(range(1, len(rows) + 1))
 
 
 def test_the_comparison_shows_what_changed(demo_ledger, client, login_as):
