@@ -16,6 +16,7 @@ from parkops.auth.access import require
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.page_cache import cached_page
+from parkops.paging import paginate_list
 from parkops.reports import outputs, services, weekly, wording
 from parkops.reports.forms import SubmitForm
 from parkops.reports.models import WeeklyReport
@@ -83,10 +84,12 @@ def new():
         return redirect(url_for("reports.show", report_id=report.id), 303)
     status = UNPROCESSABLE if form.errors else 200
     with heavy.slot():
+        data = weekly.generate(week, today)
         page = render_template(
             "reports/weekly/new.html",
             form=form,
-            data=weekly.generate(week, today),
+            data=data,
+            rows=paginate_list(data["problems"]),
             week=week,
             wording=wording,
         )
@@ -98,10 +101,12 @@ def new():
 def show(report_id: int):
     report = _report(report_id)
     before = services.previous(report)
+    data = services.data_of(report)
     return render_template(
         "reports/weekly/show.html",
         report=report,
-        data=services.data_of(report),
+        data=data,
+        rows=paginate_list(data["problems"]),
         before=before,
         wording=wording,
     )
