@@ -84,16 +84,22 @@ def new():
         return redirect(url_for("reports.show", report_id=report.id), 303)
     status = UNPROCESSABLE if form.errors else 200
     with heavy.slot():
-        data = weekly.generate(week, today)
-        page = render_template(
-            "reports/weekly/new.html",
-            form=form,
-            data=data,
-            rows=paginate_list(data["problems"]),
-            week=week,
-            wording=wording,
-        )
+        page = _preview(form, week, today)
     return page, status
+
+
+def _preview(form: SubmitForm, week: date, today: date) -> str:
+    """The preview page; its report data is freed on return, before the slot's collection
+    (which would otherwise walk every problem's rows, still referenced)."""
+    data = weekly.generate(week, today)
+    return render_template(
+        "reports/weekly/new.html",
+        form=form,
+        data=data,
+        rows=paginate_list(data["problems"]),
+        week=week,
+        wording=wording,
+    )
 
 
 @bp.route("/weekly/<int:report_id>")

@@ -117,6 +117,25 @@ def test_serve_freezes_what_start_up_built(app):
         gc.unfreeze()
 
 
+def test_serve_freezes_once_more_after_the_first_requests(make_app):
+    app = make_app()
+    heavy.settle_after_warmup(app, requests=3)
+    client = app.test_client()
+    try:
+        gc.unfreeze()
+        client.get("/healthz")
+        client.get("/login")
+        assert gc.get_freeze_count() == 0
+        client.get("/healthz")  # the third: what the first ones built is frozen
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000
+        client.get("/login")
+        client.get("/healthz")
+        assert gc.get_freeze_count() == frozen  # once only
+    finally:
+        gc.unfreeze()
+
+
 # Eight threads allocate at once (blocks above pymalloc's 512 bytes and below mmap's
 # threshold come from the thread's malloc arena); glibc's malloc_stats then lists arenas.
 ARENAS = """
