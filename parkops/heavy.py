@@ -12,7 +12,7 @@ decoded in slots of their own (``photo_slot``).
 
 ``settle_after_start`` freezes what start-up built (modules, the app) out of the
 collector's reach, so that collection costs a few ms, not 0.5 s; ``settle_after_warmup``
-does it once more after the first requests, which fill per-process caches for good
+does it again after the first requests (200, 400, 800 …), which fill per-process caches for good
 (SQLAlchemy's compiled statements, compiled templates, translations: 36,000 objects
 after the bench's pages), so that a heavy download's collection walks 70 objects, not
 36,000 (0.6 ms of CPU instead of 20–25 ms, with every other thread waiting on the GIL).
@@ -31,6 +31,7 @@ from flask import current_app
 M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 MALLOC_ARENAS = 2  # threads share these; each thread's own arena kept its freed pages
 WARMUP_REQUESTS = 200  # by then the pages in daily use have filled the per-process caches
+WARMUP_FREEZES = 10  # at 200, 400 … 102,400 requests
 
 _slots: dict[tuple[str, int], threading.BoundedSemaphore] = {}
 _slots_made = threading.Lock()
@@ -71,17 +72,20 @@ def settle_after_start() -> None:
     gc.freeze()
 
 
-def settle_after_warmup(app, requests: int = WARMUP_REQUESTS) -> None:
+def settle_after_warmup(app, requests: int = WARMUP_REQUESTS, times: int = WARMUP_FREEZES) -> None:
     """Collect and freeze once more when the process has ended its ``requests``-th
-    request (``app``: the Flask app, before it serves). What other threads hold for
-    requests in flight at that moment is frozen too and, where it forms reference
-    cycles, never collected: a one-time few hundred objects, against a full walk of
-    the caches at every heavy download."""
-    ended = itertools.count(1)  # next() is atomic: exactly one request sees the number
+    request, and again at twice, four times … that many (``times`` in all: pages
+    visited later fill the caches later; a health check counts as a request too).
+    ``app``: the Flask app, before it serves. What other threads hold for requests in
+    flight at that moment is frozen too and, where it forms reference cycles, never
+    collected: a few hundred objects each time, against a full walk of the caches at
+    every heavy download."""
+    ended = itertools.count(1)  # next() is atomic: exactly one request sees each number
+    at = {requests << k for k in range(times)}
 
     @app.teardown_request
     def _settle(_error) -> None:
-        if next(ended) == requests:
+        if next(ended) in at:
             gc.collect()
             gc.freeze()
 
