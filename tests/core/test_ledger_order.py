@@ -21,8 +21,9 @@ INSPECTION, SELF = Source.INSPECTION, Source.SELF
 def test_the_sort_key_gives_the_ledgers_order_for_the_notice_and_self_found(ledger):
     add_self_found(1, 30)
     keys = db.session.execute(
-        select(Problem.source, Category.section_number, Problem.category_number, Problem.sort_key)
-        .join(Problem.category)
+        select(
+            Problem.source, Category.section_number, Problem.category_number, Problem.sort_key
+        ).join(Problem.category)
     ).all()
     assert len(keys) == 69 and ledger_order_holds([tuple(k) for k in keys])
     # Self-found problems follow their number whatever their category …
