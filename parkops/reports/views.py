@@ -91,15 +91,14 @@ def new():
 def _preview(form: SubmitForm, week: date, today: date) -> str:
     """The preview page; its report data is freed on return, before the slot's collection
     (which would otherwise walk every problem's rows, still referenced)."""
-    data = weekly.generate(week, today)
-    return render_template(
-        "reports/weekly/new.html",
-        form=form,
-        data=data,
-        rows=paginate_list(data["problems"]),
-        week=week,
-        wording=wording,
-    )
+    return _with_body("reports/weekly/new.html", weekly.generate(week, today), form=form, week=week)
+
+
+def _with_body(template: str, data: dict, **context) -> str:
+    """``template`` rendered with a report's body (``_body.html``): its data, the request's
+    page of its problems (``?page=``) and the documents' wording."""
+    rows = paginate_list(data["problems"])
+    return render_template(template, data=data, rows=rows, wording=wording, **context)
 
 
 @bp.route("/weekly/<int:report_id>")
@@ -107,14 +106,8 @@ def _preview(form: SubmitForm, week: date, today: date) -> str:
 def show(report_id: int):
     report = _report(report_id)
     before = services.previous(report)
-    data = services.data_of(report)
-    return render_template(
-        "reports/weekly/show.html",
-        report=report,
-        data=data,
-        rows=paginate_list(data["problems"]),
-        before=before,
-        wording=wording,
+    return _with_body(
+        "reports/weekly/show.html", services.data_of(report), report=report, before=before
     )
 
 
