@@ -103,6 +103,7 @@ def serve_command(host, port, threads):
         click.echo("Scheduler not started here (PARKOPS_SCHEDULER_IN_SERVE is off).")
     click.echo(f"ParkOps at http://{host}:{port}  (public base URL: {app.config['BASE_URL']})")
     heavy.settle_after_start()
+    heavy.settle_after_warmup(app)
     try:
         serve(
             app,

@@ -16,6 +16,7 @@ from parkops.auth.access import require
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.page_cache import cached_page
+from parkops.paging import paginate_list
 from parkops.reports import outputs, services, weekly, wording
 from parkops.reports.forms import SubmitForm
 from parkops.reports.models import WeeklyReport
@@ -108,14 +109,21 @@ def new():
         return redirect(url_for("reports.show", report_id=report.id), 303)
     status = UNPROCESSABLE if form.errors else 200
     with heavy.slot():
-        page = render_template(
-            "reports/weekly/new.html",
-            form=form,
-            data=weekly.generate(week, today),
-            week=week,
-            wording=wording,
-        )
+        page = _preview(form, week, today)
     return page, status
+
+
+def _preview(form: SubmitForm, week: date, today: date) -> str:
+    """The preview page; its report data is freed on return, before the slot's collection
+    (which would otherwise walk every problem's rows, still referenced)."""
+    return _with_body("reports/weekly/new.html", weekly.generate(week, today), form=form, week=week)
+
+
+def _with_body(template: str, data: dict, **context) -> str:
+    """``template`` rendered with a report's body (``_body.html``): its data, the request's
+    page of its problems (``?page=``) and the documents' wording."""
+    rows = paginate_list(data["problems"])
+    return render_template(template, data=data, rows=rows, wording=wording, **context)
 
 
 @bp.route("/weekly/<int:report_id>")
@@ -123,12 +131,8 @@ def new():
 def show(report_id: int):
     report = _report(report_id)
     before = services.previous(report)
-    return render_template(
-        "reports/weekly/show.html",
-        report=report,
-        data=services.data_of(report),
-        before=before,
-        wording=wording,
+    return _with_body(
+        "reports/weekly/show.html", services.data_of(report), report=report, before=before
     )
 
 

@@ -121,6 +121,29 @@ def test_serve_freezes_what_start_up_built(app):
         freeze_start_up()
 
 
+def test_serve_freezes_again_after_the_first_requests(make_app):
+    app = make_app()
+    heavy.settle_after_warmup(app, requests=3, times=2)
+    client = app.test_client()
+    try:
+        gc.unfreeze()
+        client.get("/healthz")
+        client.get("/login")
+        assert gc.get_freeze_count() == 0
+        client.get("/healthz")  # the third: what the first ones built is frozen
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000
+        for _ in range(3):
+            client.get("/login")
+        assert gc.get_freeze_count() > frozen  # and again at the sixth
+        frozen = gc.get_freeze_count()
+        for _ in range(12):
+            client.get("/healthz")
+        assert gc.get_freeze_count() == frozen  # twice in all
+    finally:
+        gc.unfreeze()
+
+
 # Eight threads allocate at once (blocks above pymalloc's 512 bytes and below mmap's
 # threshold come from the thread's malloc arena); glibc's malloc_stats then lists arenas.
 ARENAS = """
