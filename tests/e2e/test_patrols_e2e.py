@@ -136,9 +136,10 @@ def test_a_run_done_offline_arrives_exactly_once_when_back_online(
     phone.clock.set_fixed_time(walked)
 
     phone.context.set_offline(True)
-    # On the water: the run page comes from the service worker's cache. Chromium 150's
-    # offline emulation fails a navigation before the worker sees it (a phone with no
-    # network does not), so the page asks for itself as the reload would.
+    # On the water: the run page comes from the service worker. With Chromium 150 a
+    # reload here (the page's clock fixed, emulated offline) ends in
+    # ERR_INTERNET_DISCONNECTED before the worker answers, though the worker answers the
+    # page's own fetch of it: so the page asks for itself as the reload would.
     cached = phone.evaluate(
         "() => fetch(location.pathname).then(r => r.text().then(t => [r.status, t]))"
     )
