@@ -59,6 +59,7 @@ AUDIT_ACTIONS = {
     "reports.notice_drafted": _l("Public notice drafted"),
     "reports.notice_edited": _l("Public notice edited"),
     "reports.notice_published": _l("Public notice published"),
+    "reports.notice_figures_taken": _l("Public notice given the ledger's current figures"),
 }
 AUDIT_OBJECTS = {
     "weekly_report": AuditObject(_l("Weekly progress report"), "reports.show", "report_id"),

@@ -157,8 +157,11 @@ def test_done_needs_evidence_and_is_audited(people, client, login):
 def test_overdue_decisions_are_on_the_home_page_and_reminded_once_a_week(
     people, app, client, login
 ):
+    monday = TODAY - timedelta(days=TODAY.weekday())
     late = _decision(people, deadline=TODAY + timedelta(days=1), person_id=people["crew"].id)
-    late.deadline = TODAY - timedelta(days=2)  # fell due while nobody finished it
+    # Fell due before this week's Monday while nobody finished it (on any day of the week
+    # the suite runs: two days before today was this Monday on a Wednesday, not overdue).
+    late.deadline = monday - timedelta(days=2)
     db.session.commit()
     _decision(people)
     login(people["leader"])
@@ -170,7 +173,6 @@ def test_overdue_decisions_are_on_the_home_page_and_reminded_once_a_week(
     assert "1 meeting decision overdue" in office.get("/").get_data(as_text=True)
     people["crew"].locale = "en"  # the reminder is written in the recipient's language
     db.session.commit()
-    monday = TODAY - timedelta(days=TODAY.weekday())
     assert overdue_reminder(monday) == 1  # the responsible person, crew1
     assert overdue_reminder(monday + timedelta(days=1)) == 0  # same week: not again
     assert overdue_reminder(monday + timedelta(days=7)) == 1  # next week: again

@@ -161,7 +161,7 @@ def test_a_report_for_a_week_before_the_newest_submitted_is_refused(demo_ledger,
     ):
         assert response.status_code == 303 and response.headers["Location"] == "/reports/"
     page = client.get("/reports/").get_data(as_text=True)
-    assert "already submitted" in page and late.isoformat() in page
+    assert "周报已经报送" in page and late.isoformat() in page  # in the office's language
     assert f"/reports/weekly/new?week={late.isoformat()}" not in page  # no Generate button
     assert services.for_week(late) is None
     # This week still reports, numbered after the three, compared with last week's.

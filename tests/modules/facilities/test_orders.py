@@ -99,14 +99,14 @@ def test_the_whole_life_of_an_order(client, as_user, park, make_facility, ledger
     assert 'min="0"' in cost_input and 'type="number"' in cost_input
     assert "pattern=" in re.search(r'<input[^>]*name="quantity"[^>]*>', page).group(0)
     for quantity, cost, message in (
-        ("-3", "1", "The quantity is a number above 0"),
-        ("0", "1", "The quantity is a number above 0"),
-        ("2", "-50", "The cost is an amount of 0 or more"),
+        ("-3", "1", "数量须为大于 0 的数字"),  # the messages in the crew's language
+        ("0", "1", "数量须为大于 0 的数字"),
+        ("2", "-50", "费用须为 0 或以上的金额"),
     ):
         refused = step(client, order, "part", description="坏数", quantity=quantity, cost=cost)
         assert refused.status_code == 422 and message in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Part)) == 2
-    with pytest.raises(FacilityError, match="quantity is a number above 0"):
+    with pytest.raises(FacilityError, match="数量须为大于 0 的数字"):
         orders.add_part(order, park.crew, "垫片", "-3", "1", None)
     step(client, order, "part", description="电缆", quantity="3 m", cost="0")
     assert db.session.scalar(select(func.count()).select_from(Part)) == 3
