@@ -9,6 +9,7 @@ import re
 import statistics
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -95,6 +96,7 @@ class Run:
     latencies: list[float]
     body_bytes: int
     answered: dict[int, int]  # port: responses 200 it gave
+    statuses: Counter  # (port, HTTP status or the exception's name): how often
 
     @property
     def per_second(self) -> float:
@@ -147,6 +149,7 @@ def hammer(
     errors = 0
     sizes: list[int] = []
     answered = dict.fromkeys(ports, 0)
+    statuses: Counter = Counter()
     headers = {"Cookie": cookie} if cookie else {}
     deadline = time.monotonic() + seconds
 
@@ -168,10 +171,11 @@ def hammer(
                     conn.request("GET", path, headers=headers)
                     response = conn.getresponse()
                     body = response.read()
-                except (OSError, http.client.HTTPException):
+                except (OSError, http.client.HTTPException) as failure:
                     # A timed-out or dropped request is an error, not a lost thread.
                     with lock:
                         errors += 1
+                        statuses[port, type(failure).__name__] += 1
                     conn.close()
                     conn = _connect(port)
                     continue
@@ -181,6 +185,7 @@ def hammer(
                     sizes.append(len(body))
                     errors += response.status != 200
                     answered[port] += response.status == 200
+                    statuses[port, response.status] += 1
                 if response.will_close:
                     conn.close()
                     conn = _connect(port)
@@ -203,6 +208,7 @@ def hammer(
         latencies=latencies,
         body_bytes=max(sizes, default=0),
         answered=answered,
+        statuses=statuses,
     )
 
 

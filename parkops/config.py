@@ -6,6 +6,7 @@ deployment can be configured without touching files.
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -135,12 +136,22 @@ def finish(config: dict, instance_path: str) -> None:
 
 
 def _instance_secret(instance_path: str, name: str = "secret_key") -> str:
-    """A random key kept in the instance folder, so it survives restarts."""
+    """A random key kept in the instance folder (``name``, mode 0600), so it survives
+    restarts. Several workers starting at once on a new installation all end up with the
+    one key: each writes its own to a private file and links it into place, which only
+    the first one does; the others then read the winner's. (Written in place, each would
+    have kept its own: a session signed by one worker was refused by another.)"""
     path = Path(instance_path) / name
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")  # mode 0600
+        try:
+            with os.fdopen(handle, "w") as out:
+                out.write(secrets.token_hex(32))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another process was first: its key is everyone's
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()

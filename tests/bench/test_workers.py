@@ -32,10 +32,21 @@ def test_two_workers_share_the_load_and_both_answer(app, make_user, database_url
         cookie = sign_in(ports[0], "li", PASSWORD)
         for path, user_cookie in (("/healthz", None), ("/", cookie)):
             run = hammer(ports, path, user_cookie, total=8, concurrency=4, seconds=120)
-            assert run.errors == 0 and run.requests == 8, path
+            assert run.errors == 0 and run.requests == 8, (path, run.statuses, _logs(log))
             # Which worker's threads take the shared count first is up to the scheduler:
             # each worker is asked on its own that it answers.
             for port in ports:
                 alone = hammer([port], path, user_cookie, total=2, concurrency=1, seconds=120)
-                assert alone.errors == 0 and alone.answered[port] == 2, (path, port)
+                assert alone.errors == 0 and alone.answered[port] == 2, (
+                    path,
+                    alone.statuses,
+                    _logs(log),
+                )
     assert (Path(app.instance_path) / "scheduler.log").exists()  # the one scheduler beside them
+
+
+def _logs(log: Path) -> str:
+    """The end of every log of the deployment: what a failed request left there."""
+    return "\n".join(
+        f"{found.name}: {found.read_text()[-3000:]}" for found in sorted(log.parent.glob("*.log"))
+    )

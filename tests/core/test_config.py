@@ -1,5 +1,7 @@
 """Settings come from defaults, instance/config.py, then PARKOPS_* variables."""
 
+import secrets
+
 from flask import request
 
 from parkops import create_app
@@ -27,6 +29,27 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
     first = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     second = create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     assert first == second and len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_workers_starting_at_once_share_one_secret_key(tmp_path, monkeypatch):
+    """Another worker writes the key while this one makes its own: the other's is kept and
+    used by both (the bench's two workers once signed sessions with two keys)."""
+    made = secrets.token_hex
+
+    def made_while_another_worker_wrote(n):
+        for name in ("secret_key", "audit_key"):
+            if not (tmp_path / name).exists():
+                (tmp_path / name).write_text(f"the other worker's {name}")
+                break
+        return made(n)
+
+    monkeypatch.setattr(secrets, "token_hex", made_while_another_worker_wrote)
+    config = create_app({"INSTANCE_PATH": str(tmp_path)}).config
+    assert config["SECRET_KEY"] == "the other worker's secret_key"
+    assert config["AUDIT_KEY"] == "the other worker's audit_key"
+    assert (tmp_path / "secret_key").read_text() == "the other worker's secret_key"
 
 
 def test_behind_a_proxy_the_client_address_comes_from_its_header(make_app):
