@@ -20,6 +20,7 @@ Every export goes through here, so each promise holds in every file:
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from copy import copy
@@ -42,6 +43,9 @@ MAX_CELL = 32767  # Excel's limit on the characters of one cell
 # The characters XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, without importing it)
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 HEADER_FILL = "DCEFE4"
+LINE_POINTS = 14.5  # the height of one line of 11 pt text (Latin or CJK), in points
+CJK_WIDTH = 1.85  # a CJK character's width in widths of "0" (Excel's column unit), 11 pt
+MAX_ROW_POINTS = 409  # Excel's tallest row
 FORMATS = {
     "fen": "#,##0.00",
     "date": "yyyy-mm-dd",
@@ -146,8 +150,32 @@ class Sheet:
         self._write(cells)
 
     def _write(self, cells: list) -> None:
+        lines = max((self._lines(n, c.value) for n, c in enumerate(cells)), default=1)
+        if lines > 1:
+            # Stored heights, not left to the reader: LibreOffice (and Excel, for a file
+            # it did not write) shows a wrapped row one line high until it is resized,
+            # and the printout cut every long cell to its first line.
+            self.ws.row_dimensions[self.row + 1].height = min(
+                lines * LINE_POINTS + 2, MAX_ROW_POINTS
+            )
         self.ws.append(cells)
+        if lines > 1:
+            del self.ws.row_dimensions[self.row + 1]  # written: keep the stream's memory flat
         self.row += 1
+
+    def _lines(self, number: int, value) -> int:
+        """How many lines ``value`` wraps to in column ``number``: an estimate, from the
+        widths of a CJK and a Latin character as LibreOffice draws them."""
+        if not isinstance(value, str) or number >= len(self.columns):
+            return 1
+        usable = max(self.columns[number].width - 1, 1)
+        total = 0
+        for line in value.split("\n"):
+            # UTF-8 gives CJK three bytes and ASCII one: (bytes - characters) / 2 counts CJK.
+            chars = len(line)
+            width = chars + (CJK_WIDTH - 1) * (len(line.encode()) - chars) / 2
+            total += max(1, math.ceil(width / usable))
+        return total
 
     def filter(self) -> None:
         """An auto-filter over the header and the rows written so far."""
@@ -196,6 +224,11 @@ def _print_layout(ws, title: str, when: datetime) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    # Narrow margins (1 cm, 0.5 cm for the page header and footer): a wide register
+    # prints larger.
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.2
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
     ws.print_options.gridLines = True

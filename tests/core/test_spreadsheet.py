@@ -134,3 +134,23 @@ def test_every_sheet_prints_on_a4_landscape_fit_to_width(app):
         assert sheet.print_title_rows == "$1:$1"
         assert sheet.oddHeader.center.text == "设施台账"
         assert sheet.oddHeader.right.text == "2026-03-02 00:30"  # the export's local time
+
+
+def test_wrapped_rows_are_stored_tall_enough_to_print_every_line(app):
+    """A reader that does not resize rows (LibreOffice, a printout) showed each wrapped
+    row one line high and cut its text: the height is stored, one line for a short row."""
+    measures = "\n".join(["1. 加大对水草的清理治理，除草船每天水面巡逻作业"] * 3)
+    sheet = workbook([["短", 1, 100, None, None], [measures, 2, 100, None, None]]).active
+    assert sheet.row_dimensions[2].height is None  # one line: the reader's default
+    tall = sheet.row_dimensions[3].height
+    # three source lines of 24 CJK characters in a column of 30: two lines each
+    assert tall is not None and 6 * 14 <= tall <= 6 * 16
+
+
+def test_the_ledger_prints_on_a4_at_a_readable_size(app):
+    """Fit to one A4 landscape page width, 280 widths of columns printed at 46 % (5 pt):
+    the ledger's columns stay within 190 widths, about three quarters of 11 pt."""
+    from parkops.rectification.export import _columns
+
+    with app.test_request_context():
+        assert sum(column.width for column in _columns()) <= 190
