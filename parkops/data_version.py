@@ -91,7 +91,22 @@ def _read(connection) -> int:
     return rows[0][0] if rows and rows[0][0] else 0
 
 
-_own = threading.local()  # .kept: (weakref to the engine, its DBAPI connection)
+class _Kept:
+    """A thread's kept connection to one engine. Closed when the thread ends and its
+    locals go, so a server never holds more than one per live thread; not in a forked
+    child, whose copy of the socket is still the parent's connection."""
+
+    def __init__(self, engine: Engine, connection) -> None:
+        self.engine = weakref.ref(engine)
+        self.connection = connection
+        self.pid = os.getpid()
+
+    def __del__(self) -> None:
+        if os.getpid() == self.pid:
+            self.connection.close()  # the pool logs a close that fails
+
+
+_own = threading.local()  # .kept: a _Kept
 os.register_at_fork(after_in_child=lambda: _own.__dict__.clear())  # not shared with a child
 
 
@@ -102,28 +117,26 @@ def _own_connection(engine: Engine):
     a kept page; checking a connection out of the pool and back cost five times the read
     and made the server's threads queue on the pool's lock (the loopback bench on SQLite:
     a route doing only the read fell from 1.0x to 0.8-0.88x of /healthz through the
-    pool, 0.94-1.07x on a kept connection); on PostgreSQL the pooled read also cost three
-    round trips (BEGIN, SELECT, the ROLLBACK on return) for one. Each read runs in
-    autocommit (psycopg's, SQLite's SELECT outside a transaction), so it sees every
-    commit made before it and holds no snapshot or lock between requests."""
+    pool, 0.94-1.07x on a kept connection); on PostgreSQL the pooled read also took three
+    round trips (BEGIN, SELECT, the ROLLBACK on return) and 3x the client CPU. Each read
+    runs in autocommit (psycopg's; SQLite's SELECT outside a transaction), so it sees
+    every commit made before it and holds no snapshot or lock between requests."""
     kept = getattr(_own, "kept", None)
-    if kept is not None and kept[0]() is engine:
-        return kept[1]
+    if kept is not None and kept.engine() is engine:
+        return kept.connection
     _drop_own()
     connection = engine.raw_connection()
     connection.detach()
     if engine.dialect.name == "postgresql":
         connection.dbapi_connection.rollback()  # autocommit is refused inside a transaction
         connection.dbapi_connection.autocommit = True
-    _own.kept = (weakref.ref(engine), connection)
+    _own.kept = _Kept(engine, connection)
     return connection
 
 
 def _drop_own() -> None:
-    """Close this thread's kept connection, if any (the pool logs a failing close)."""
-    kept = _own.__dict__.pop("kept", None)
-    if kept is not None:
-        kept[1].close()
+    """Close this thread's kept connection, if any."""
+    _own.__dict__.pop("kept", None)  # closed as it goes (_Kept.__del__)
 
 
 def seen() -> int:

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from sqlalchemy import event, insert, select, text, update
@@ -156,3 +157,32 @@ def test_a_request_after_its_kept_connection_was_ended_still_answers(problem_pag
     assert "Renamed again" in again.get_data(as_text=True)  # the new connection sees it
     assert client.get(problem_page).status_code == 200
     assert kept_backends() == 1
+
+
+@on_postgresql
+def test_threads_keep_one_connection_each_and_close_it_as_they_end(app):
+    started, done = threading.Barrier(5), threading.Event()
+
+    def read():
+        with app.app_context():
+            data_version.current()
+            data_version.current()
+            started.wait()
+            done.wait()
+
+    before = kept_backends()  # this thread's, if an earlier test read here
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        started.wait(timeout=30)
+        assert kept_backends() == before + 4
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    for _ in range(50):  # a server process ends a moment after its client closes
+        if kept_backends() == before:
+            break
+        time.sleep(0.1)
+    assert kept_backends() == before
