@@ -61,50 +61,82 @@ def current() -> int:
 
     Read on a DBAPI connection of its own, not the ORM session's: it sees what is
     committed, never the session's own pending writes, and a kept page is served without
-    starting the session's transaction. On a SQLite file that connection is this thread's
-    own, kept (``_own_sqlite_connection``); elsewhere a pooled one. (It runs outside
-    SQLAlchemy's execution events, so statement counts miss it.)"""
+    starting the session's transaction. On a SQLite file or PostgreSQL that connection is
+    this thread's own, kept (``_own_connection``); elsewhere (an in-memory SQLite) a
+    pooled one. A kept connection that fails (PostgreSQL restarted, the backend ended) is
+    closed and the read made once more on a new one; a second failure is raised (the
+    DBAPI's error). (It runs outside SQLAlchemy's execution events, so statement counts
+    miss it.)"""
     engine = db.engine
-    if engine.dialect.name == "sqlite" and isinstance(engine.pool, QueuePool):
-        cursor = _own_sqlite_connection(engine).cursor()
+    if not isinstance(engine.pool, QueuePool):
+        conn = engine.raw_connection()
         try:
-            cursor.execute(_READ)
-            rows = cursor.fetchall()  # to the end: the read's snapshot ends with it
+            return _read(conn)
         finally:
-            cursor.close()
-        return rows[0][0] if rows and rows[0][0] else 0
-    conn = engine.raw_connection()
+            conn.close()
     try:
-        cursor = conn.cursor()
+        return _read(_own_connection(engine))
+    except engine.dialect.loaded_dbapi.Error:
+        _drop_own()
+        return _read(_own_connection(engine))
+
+
+def _read(connection) -> int:
+    cursor = connection.cursor()
+    try:
         cursor.execute(_READ)
-        row = cursor.fetchone()
-        cursor.close()
+        rows = cursor.fetchall()  # to the end: a SQLite read's snapshot ends with it
     finally:
-        conn.close()
-    return row[0] if row and row[0] else 0
+        cursor.close()
+    return rows[0][0] if rows and rows[0][0] else 0
 
 
-_own = threading.local()  # .kept: (weakref to the engine, its DBAPI connection)
+class _Kept:
+    """A thread's kept connection to one engine. Closed when the thread ends and its
+    locals go, so a server never holds more than one per live thread; not in a forked
+    child, whose copy of the socket is still the parent's connection."""
+
+    def __init__(self, engine: Engine, connection) -> None:
+        self.engine = weakref.ref(engine)
+        self.connection = connection
+        self.pid = os.getpid()
+
+    def __del__(self) -> None:
+        if os.getpid() == self.pid:
+            self.connection.close()  # the pool logs a close that fails
+
+
+_own = threading.local()  # .kept: a _Kept
 os.register_at_fork(after_in_child=lambda: _own.__dict__.clear())  # not shared with a child
 
 
-def _own_sqlite_connection(engine: Engine):
-    """This thread's DBAPI connection to ``engine``'s SQLite file, opened once by the pool
-    (so with its PRAGMAs) and detached from it: it holds no pool slot. The version is
-    read at every request of a kept page; checking a connection out of the pool and back
-    cost five times the read and made the server's threads queue on the pool's lock
-    (the loopback bench: a route doing only the read fell from 1.0x to 0.8-0.88x of
-    /healthz through the pool, 0.94-1.07x on a kept connection). Each read runs in
-    autocommit, so it sees every commit made before it, as a pooled one does."""
+def _own_connection(engine: Engine):
+    """This thread's DBAPI connection to ``engine``'s database, opened once by the pool
+    (so with its connect events) and detached from it: it holds no pool slot, and a
+    server has one per thread beside its pool. The version is read at every request of
+    a kept page; checking a connection out of the pool and back cost five times the read
+    and made the server's threads queue on the pool's lock (the loopback bench on SQLite:
+    a route doing only the read fell from 1.0x to 0.8-0.88x of /healthz through the
+    pool, 0.94-1.07x on a kept connection); on PostgreSQL the pooled read also took three
+    round trips (BEGIN, SELECT, the ROLLBACK on return) and 3x the client CPU. Each read
+    runs in autocommit (psycopg's; SQLite's SELECT outside a transaction), so it sees
+    every commit made before it and holds no snapshot or lock between requests."""
     kept = getattr(_own, "kept", None)
-    if kept is not None and kept[0]() is engine:
-        return kept[1]
-    if kept is not None:
-        kept[1].close()
+    if kept is not None and kept.engine() is engine:
+        return kept.connection
+    _drop_own()
     connection = engine.raw_connection()
     connection.detach()
-    _own.kept = (weakref.ref(engine), connection)
+    if engine.dialect.name == "postgresql":
+        connection.dbapi_connection.rollback()  # autocommit is refused inside a transaction
+        connection.dbapi_connection.autocommit = True
+    _own.kept = _Kept(engine, connection)
     return connection
+
+
+def _drop_own() -> None:
+    """Close this thread's kept connection, if any."""
+    _own.__dict__.pop("kept", None)  # closed as it goes (_Kept.__del__)
 
 
 def seen() -> int:

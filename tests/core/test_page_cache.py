@@ -58,7 +58,7 @@ def test_a_kept_page_costs_the_version_read_alone(office, client, count_queries)
         again = client.get(path)
     assert again.status_code == 200
     # Nothing through SQLAlchemy: the account's checks use its kept identity, and the
-    # data version is read on a raw pooled connection (the tests below show that read
+    # data version is read on the thread's kept DBAPI connection (the tests below show it
     # sees another connection's write at once).
     assert q.count == 0, q.statements
     # The same page, but for its per-response values.
