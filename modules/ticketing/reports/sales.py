@@ -9,16 +9,17 @@ and stay under "no venue".
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, or_, select, union_all
 
 from modules.ticketing.catalog import allocate
 from modules.ticketing.labels import label
 from modules.ticketing.models import (
     DayGroupSales,
     DaySales,
+    MonthGroupSales,
     Office,
     Payment,
     Product,
@@ -30,6 +31,7 @@ from modules.ticketing.models import (
     Venue,
     VoidStatus,
 )
+from modules.ticketing.summary import months
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 
@@ -53,17 +55,12 @@ class BreakdownRow:
 
 
 def _group_column(by: str):
-    """The kept totals' column to group ``by``; each table has a few rows a site's day."""
+    """The day or seller totals' column to group ``by`` (day, month, site or seller)."""
     return {
         "day": DaySales.business_day,
         "month": DaySales.business_day,  # folded into months below
         "site": DaySales.site_id,
-        "office": DayGroupSales.office_id,
         "seller": SellerDaySales.seller_id,
-        "product": DayGroupSales.product_id,
-        "kind": Product.kind,
-        "payment": DayGroupSales.payment,
-        "venue": DayGroupSales.product_id,  # split between venues below
     }[by]
 
 
@@ -79,7 +76,7 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
     takings. Two statements, and one for the labels of sites, offices, sellers or products."""
     if by not in GROUPS:
         raise ValueError(by)
-    rows = db.session.execute(_summed(site_ids, start, end, by)).all()
+    rows = _summed(site_ids, start, end, by)
     rows += _printed_voids(site_ids, start, end, by)
     if by == "venue":
         return _by_venue(rows)
@@ -93,25 +90,58 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
     return sorted(result.values(), key=_sort_key(by))
 
 
-def _summed(site_ids: set[int] | None, start: date, end: date, by: str):
+def _summed(site_ids: set[int] | None, start: date, end: date, by: str) -> list[tuple]:
     """``(key, status, lines, quantity, amount)`` per group, from the totals kept per site's
-    day (summary.py): as many rows at 300 lines a day as at 30,000."""
+    day (summary.py), and by office, product, kind, payment or venue from the month totals
+    for the whole months of the period: as many rows at 300 lines a day as at 30,000, and a
+    year's twelve months of rows. One statement."""
     table = _table(by)
-    column = DayGroupSales.product_id if by == "kind" else _group_column(by)
+    if table is not DayGroupSales:
+        period = table.business_day.between(start, end)
+        return db.session.execute(_part(table, period, site_ids, by)).all()
+    whole = [(first, last) for first, last in months(start, end) if start <= first and last <= end]
+    if not whole:
+        return db.session.execute(
+            _part(table, table.business_day.between(start, end), site_ids, by)
+        ).all()
+    days = or_(
+        table.business_day.between(start, whole[0][0] - timedelta(days=1)),
+        table.business_day.between(whole[-1][1] + timedelta(days=1), end),
+    )
+    in_months = MonthGroupSales.month.between(whole[0][0], whole[-1][0])
+    summed: dict[tuple, list[int]] = {}  # one row a group: a product's takings split once
+    for key, status, *sums in db.session.execute(
+        union_all(_part(table, days, site_ids, by), _part(MonthGroupSales, in_months, site_ids, by))
+    ):
+        total = summed.setdefault((key, status), [0, 0, 0])
+        for i, n in enumerate(sums):
+            total[i] += int(n or 0)
+    return [(key, status, *total) for (key, status), total in summed.items()]
+
+
+def _part(table, period, site_ids: set[int] | None, by: str):
+    """The select of ``(key, status, lines, quantity, amount)`` per group from ``table``'s
+    rows where ``period`` holds."""
+    name = {"office": "office_id", "payment": "payment"}.get(by, "product_id")
+    column = getattr(table, name) if table in (DayGroupSales, MonthGroupSales) else None
+    if by == "kind":
+        key = Product.kind
+    else:
+        key = _group_column(by) if column is None else column
     query = select(
-        _group_column(by),
+        key,
         table.status,
         func.sum(table.lines),
         func.sum(table.quantity),
         func.sum(table.amount_fen),
-    ).where(table.business_day.between(start, end))
+    ).where(period)
     if site_ids is not None:
         query = query.where(table.site_id.in_(site_ids))
-    if table is DayGroupSales:  # its rows by product only, by office only, by payment only
+    if column is not None:  # its rows by product only, by office only, by payment only
         query = query.where(column.is_not(None))
     if by == "kind":
-        query = query.join(Product, Product.id == DayGroupSales.product_id)
-    return query.group_by(_group_column(by), table.status)
+        query = query.join(Product, Product.id == column)
+    return query.group_by(key, table.status)
 
 
 def _printed_voids(site_ids: set[int] | None, start: date, end: date, by: str) -> list[tuple]:
