@@ -92,48 +92,53 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
 
 def _summed(site_ids: set[int] | None, start: date, end: date, by: str) -> list[tuple]:
     """``(key, status, lines, quantity, amount)`` per group, from the totals kept per site's
-    day (summary.py), and by office, product, kind, payment or venue from the month totals
-    for the whole months of the period: as many rows at 300 lines a day as at 30,000, and a
-    year's twelve months of rows. One statement."""
+    day (summary.py), and by office, product, kind, payment or venue from the month totals:
+    as many rows at 300 lines a day as at 30,000, and a year's twelve months of rows with
+    at most half a month of days at each end. One statement."""
     table = _table(by)
     if table is not DayGroupSales:
         period = table.business_day.between(start, end)
         return db.session.execute(_part(table, period, site_ids, by)).all()
-    whole = [(first, last) for first, last in months(start, end) if start <= first and last <= end]
-    if not whole:
-        return db.session.execute(
-            _part(table, table.business_day.between(start, end), site_ids, by)
-        ).all()
-    days = or_(
-        table.business_day.between(start, whole[0][0] - timedelta(days=1)),
-        table.business_day.between(whole[-1][1] + timedelta(days=1), end),
-    )
-    in_months = MonthGroupSales.month.between(whole[0][0], whole[-1][0])
+    days, in_months, less = [], [], []  # a month more than half in the period: less its rest
+    for first, last in months(start, end):
+        low, high = max(first, start), min(last, end)
+        if 2 * (high - low).days < (last - first).days:
+            days.append(table.business_day.between(low, high))
+            continue
+        in_months.append(first)
+        if first < low:
+            less.append(table.business_day.between(first, low - timedelta(days=1)))
+        if high < last:
+            less.append(table.business_day.between(high + timedelta(days=1), last))
+    parts = [_part(table, or_(*days), site_ids, by)] if days else []
+    if in_months:
+        parts.append(_part(MonthGroupSales, MonthGroupSales.month.in_(in_months), site_ids, by))
+    if less:
+        parts.append(_part(table, or_(*less), site_ids, by, sign=-1))
     summed: dict[tuple, list[int]] = {}  # one row a group: a product's takings split once
-    for key, status, *sums in db.session.execute(
-        union_all(_part(table, days, site_ids, by), _part(MonthGroupSales, in_months, site_ids, by))
-    ):
+    query = union_all(*parts) if len(parts) > 1 else parts[0]
+    for key, status, *sums in db.session.execute(query):
         total = summed.setdefault((key, status), [0, 0, 0])
         for i, n in enumerate(sums):
             total[i] += int(n or 0)
-    return [(key, status, *total) for (key, status), total in summed.items()]
+    # Every kept row holds a line at least: none left means none in the period.
+    return [(key, status, *total) for (key, status), total in summed.items() if total[0]]
 
 
-def _part(table, period, site_ids: set[int] | None, by: str):
+def _part(table, period, site_ids: set[int] | None, by: str, sign: int = 1):
     """The select of ``(key, status, lines, quantity, amount)`` per group from ``table``'s
-    rows where ``period`` holds."""
+    rows where ``period`` holds, the sums times ``sign`` (1 or -1)."""
     name = {"office": "office_id", "payment": "payment"}.get(by, "product_id")
     column = getattr(table, name) if table in (DayGroupSales, MonthGroupSales) else None
     if by == "kind":
         key = Product.kind
     else:
         key = _group_column(by) if column is None else column
+    sums = (table.lines, table.quantity, table.amount_fen)
     query = select(
         key,
         table.status,
-        func.sum(table.lines),
-        func.sum(table.quantity),
-        func.sum(table.amount_fen),
+        *((-func.sum(c) if sign < 0 else func.sum(c)) for c in sums),
     ).where(period)
     if site_ids is not None:
         query = query.where(table.site_id.in_(site_ids))

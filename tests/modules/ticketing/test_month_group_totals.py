@@ -129,3 +129,22 @@ def test_a_period_of_whole_months_and_days_shows_what_its_days_do(world, by):
     following = (first + timedelta(days=32)).replace(day=1)
     wide = reports.breakdown(None, first - timedelta(days=1), following, by)
     assert wide == reports.breakdown(None, today, today, by) != []
+
+
+@pytest.mark.parametrize("by", ["office", "product", "kind", "payment", "venue"])
+def test_most_of_a_month_is_its_totals_less_the_days_left_out(world, by):
+    """More than half a month: the month's totals less its days outside the period. With
+    today left out nothing shows; with it in, what today's day totals show."""
+    _imported(world)
+    today = business_day()
+    first = today.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    mine = reports.breakdown(None, today, today, by)
+    without = (
+        (first, today - timedelta(days=1)) if today.day > 16 else (today + timedelta(days=1), last)
+    )
+    with_it = (
+        (first + timedelta(days=1), last) if today.day > 16 else (first, last - timedelta(days=1))
+    )
+    assert reports.breakdown(None, *without, by) == []
+    assert reports.breakdown(None, *with_it, by) == mine != []
