@@ -7,18 +7,20 @@ adds them to their summary rows (``add_lines``). Each then sums the site's day a
 from the summary rows into its per-day totals (``DaySales``, three rows at most), its
 per-seller totals (``SellerDaySales``, three rows a seller at most), the entries sold
 per venue and seller (``VenueDaySales``) and its totals by office, product and payment
-method (``DayGroupSales``).
+method (``DayGroupSales``), and those again into their month's totals
+(``MonthGroupSales``).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import Date, case, delete, func, insert, literal, select, update
 
 from modules.ticketing.models import (
     CARD_KINDS,
     DailySales,
     DayGroupSales,
     DaySales,
+    MonthGroupSales,
     Product,
     ProductKind,
     ProductVenue,
@@ -163,10 +165,51 @@ def _group_totals(*where) -> None:
         )
 
 
+def months(start: date, end: date) -> list[tuple[date, date]]:
+    """``(first day, last day)`` of each calendar month that ``start``–``end`` touches."""
+    found = []
+    first = start.replace(day=1)
+    while first <= end:
+        following = (first + timedelta(days=32)).replace(day=1)
+        found.append((first, following - timedelta(days=1)))
+        first = following
+    return found
+
+
+def _month_totals(start: date, end: date, site_id: int | None = None) -> None:
+    """Sum again, from the day totals, the month totals of the months ``start``–``end``
+    touches, at ``site_id`` (None: every site)."""
+    db.session.flush()
+    t = DayGroupSales
+    keys = (t.site_id, t.office_id, t.product_id, t.payment, t.status)
+    for first, last in months(start, end):
+        old = [MonthGroupSales.month == first]
+        where = [t.business_day.between(first, last)]
+        if site_id is not None:
+            old.append(MonthGroupSales.site_id == site_id)
+            where.append(t.site_id == site_id)
+        db.session.execute(delete(MonthGroupSales).where(*old))
+        db.session.execute(
+            insert(MonthGroupSales).from_select(
+                [*(k.key for k in keys), "month", "lines", "quantity", "amount_fen"],
+                select(
+                    *keys,
+                    literal(first, Date),
+                    func.sum(t.lines),
+                    func.sum(t.quantity),
+                    func.sum(t.amount_fen),
+                )
+                .where(*where)
+                .group_by(*keys),
+            )
+        )
+
+
 def _refresh_totals(site_id: int, day: date) -> None:
     for table in KEPT:
         db.session.execute(delete(table).where(table.site_id == site_id, table.business_day == day))
     _total(DailySales.site_id == site_id, DailySales.business_day == day)
+    _month_totals(day, day, site_id)
 
 
 def refresh_day(site_id: int, day: date) -> None:
@@ -221,4 +264,5 @@ def rebuild(start: date, end: date) -> None:
     for table in KEPT:
         db.session.execute(delete(table).where(table.business_day.between(start, end)))
     _total(DailySales.business_day.between(start, end))
+    _month_totals(start, end)
     db.session.commit()

@@ -260,3 +260,33 @@ class DayGroupSales(Base):
     lines: Mapped[int]
     quantity: Mapped[int] = mapped_column(BigInteger)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class MonthGroupSales(Base):
+    """The day totals by office, product or payment method (``DayGroupSales``) summed per
+    site, calendar month (``month``: its first day) and status: a year of the sales report by
+    office, product, kind, payment or venue reads twelve months of rows, not 365 days of
+    them. Kept with the day totals (summary.py)."""
+
+    __tablename__ = "tkt_month_group_sales"
+    __table_args__ = (
+        Index("ix_tkt_month_group_sales_site_month", "site_id", "month"),
+        *(
+            Index(f"ix_tkt_month_group_sales_{name}", column, "month", "site_id")
+            for name, column in (
+                ("office", "office_id"),
+                ("product", "product_id"),
+                ("payment", "payment"),
+            )
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    month: Mapped[date]  # the first day of a calendar month
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_offices.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("tkt_products.id"))
+    payment: Mapped[Payment | None] = mapped_column(enum_column(Payment))
+    status: Mapped[SaleStatus] = mapped_column(enum_column(SaleStatus))
+    lines: Mapped[int]
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)

@@ -9,16 +9,17 @@ and stay under "no venue".
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, or_, select, union_all
 
 from modules.ticketing.catalog import allocate
 from modules.ticketing.labels import label
 from modules.ticketing.models import (
     DayGroupSales,
     DaySales,
+    MonthGroupSales,
     Office,
     Payment,
     Product,
@@ -30,6 +31,7 @@ from modules.ticketing.models import (
     Venue,
     VoidStatus,
 )
+from modules.ticketing.summary import months
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 
@@ -53,17 +55,12 @@ class BreakdownRow:
 
 
 def _group_column(by: str):
-    """The kept totals' column to group ``by``; each table has a few rows a site's day."""
+    """The day or seller totals' column to group ``by`` (day, month, site or seller)."""
     return {
         "day": DaySales.business_day,
         "month": DaySales.business_day,  # folded into months below
         "site": DaySales.site_id,
-        "office": DayGroupSales.office_id,
         "seller": SellerDaySales.seller_id,
-        "product": DayGroupSales.product_id,
-        "kind": Product.kind,
-        "payment": DayGroupSales.payment,
-        "venue": DayGroupSales.product_id,  # split between venues below
     }[by]
 
 
@@ -79,7 +76,7 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
     takings. Two statements, and one for the labels of sites, offices, sellers or products."""
     if by not in GROUPS:
         raise ValueError(by)
-    rows = db.session.execute(_summed(site_ids, start, end, by)).all()
+    rows = _summed(site_ids, start, end, by)
     rows += _printed_voids(site_ids, start, end, by)
     if by == "venue":
         return _by_venue(rows)
@@ -93,25 +90,63 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
     return sorted(result.values(), key=_sort_key(by))
 
 
-def _summed(site_ids: set[int] | None, start: date, end: date, by: str):
+def _summed(site_ids: set[int] | None, start: date, end: date, by: str) -> list[tuple]:
     """``(key, status, lines, quantity, amount)`` per group, from the totals kept per site's
-    day (summary.py): as many rows at 300 lines a day as at 30,000."""
+    day (summary.py), and by office, product, kind, payment or venue from the month totals:
+    as many rows at 300 lines a day as at 30,000, and a year's twelve months of rows with
+    at most half a month of days at each end. One statement."""
     table = _table(by)
-    column = DayGroupSales.product_id if by == "kind" else _group_column(by)
+    if table is not DayGroupSales:
+        period = table.business_day.between(start, end)
+        return db.session.execute(_part(table, period, site_ids, by)).all()
+    days, in_months, less = [], [], []  # a month more than half in the period: less its rest
+    for first, last in months(start, end):
+        low, high = max(first, start), min(last, end)
+        if 2 * (high - low).days < (last - first).days:
+            days.append(table.business_day.between(low, high))
+            continue
+        in_months.append(first)
+        if first < low:
+            less.append(table.business_day.between(first, low - timedelta(days=1)))
+        if high < last:
+            less.append(table.business_day.between(high + timedelta(days=1), last))
+    parts = [_part(table, or_(*days), site_ids, by)] if days else []
+    if in_months:
+        parts.append(_part(MonthGroupSales, MonthGroupSales.month.in_(in_months), site_ids, by))
+    if less:
+        parts.append(_part(table, or_(*less), site_ids, by, sign=-1))
+    summed: dict[tuple, list[int]] = {}  # one row a group: a product's takings split once
+    query = union_all(*parts) if len(parts) > 1 else parts[0]
+    for key, status, *sums in db.session.execute(query):
+        total = summed.setdefault((key, status), [0, 0, 0])
+        for i, n in enumerate(sums):
+            total[i] += int(n or 0)
+    # Every kept row holds a line at least: none left means none in the period.
+    return [(key, status, *total) for (key, status), total in summed.items() if total[0]]
+
+
+def _part(table, period, site_ids: set[int] | None, by: str, sign: int = 1):
+    """The select of ``(key, status, lines, quantity, amount)`` per group from ``table``'s
+    rows where ``period`` holds, the sums times ``sign`` (1 or -1)."""
+    name = {"office": "office_id", "payment": "payment"}.get(by, "product_id")
+    column = getattr(table, name) if table in (DayGroupSales, MonthGroupSales) else None
+    if by == "kind":
+        key = Product.kind
+    else:
+        key = _group_column(by) if column is None else column
+    sums = (table.lines, table.quantity, table.amount_fen)
     query = select(
-        _group_column(by),
+        key,
         table.status,
-        func.sum(table.lines),
-        func.sum(table.quantity),
-        func.sum(table.amount_fen),
-    ).where(table.business_day.between(start, end))
+        *((-func.sum(c) if sign < 0 else func.sum(c)) for c in sums),
+    ).where(period)
     if site_ids is not None:
         query = query.where(table.site_id.in_(site_ids))
-    if table is DayGroupSales:  # its rows by product only, by office only, by payment only
+    if column is not None:  # its rows by product only, by office only, by payment only
         query = query.where(column.is_not(None))
     if by == "kind":
-        query = query.join(Product, Product.id == DayGroupSales.product_id)
-    return query.group_by(_group_column(by), table.status)
+        query = query.join(Product, Product.id == column)
+    return query.group_by(key, table.status)
 
 
 def _printed_voids(site_ids: set[int] | None, start: date, end: date, by: str) -> list[tuple]:

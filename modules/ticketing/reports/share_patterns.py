@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from math import exp, floor, lgamma, log
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from modules.ticketing.models import (
     SaleStatus,
@@ -122,35 +122,36 @@ def _day_tallies(site_ids: set[int] | None, start: date, end: date) -> DayTallie
     ]
     if site_ids is not None:
         where.append(SellerDaySales.site_id.in_(site_ids))
-    for seller_id, day, status, *sums in db.session.execute(
+
+    def of(status, column):
+        return func.sum(case((SellerDaySales.status == status, column), else_=0))
+
+    # One row a seller's day, her statuses (and sites) summed in SQL rather than three rows
+    # a day worked out here: as many rows at 30 lines a day as at 3,000.
+    for seller_id, day, *sums in db.session.execute(
         select(
             SellerDaySales.seller_id,
             SellerDaySales.business_day,
-            SellerDaySales.status,
-            func.sum(SellerDaySales.quantity),
-            func.sum(SellerDaySales.amount_fen),
-            func.sum(SellerDaySales.admitted),
-            func.sum(SellerDaySales.free_entries),
-            func.sum(SellerDaySales.free_fen),
+            of(SaleStatus.SOLD, SellerDaySales.quantity),
+            of(SaleStatus.SOLD, SellerDaySales.admitted),
+            of(SaleStatus.SOLD, SellerDaySales.free_entries),
+            of(SaleStatus.SOLD, SellerDaySales.free_fen),
+            of(SaleStatus.REFUND, SellerDaySales.quantity),
+            of(SaleStatus.REFUND, SellerDaySales.amount_fen),
+            of(SaleStatus.VOID, SellerDaySales.quantity),
+            of(SaleStatus.VOID, SellerDaySales.amount_fen),
         )
         .where(*where)
-        .group_by(SellerDaySales.seller_id, SellerDaySales.business_day, SellerDaySales.status)
+        .group_by(SellerDaySales.seller_id, SellerDaySales.business_day)
     ):
-        t = days[(seller_id, day)]
-        quantity, amount, admitted, free, free_fen = (int(n or 0) for n in sums)
-        if status == SaleStatus.SOLD:
-            for name in ("void", "refund"):
-                t[name].base += quantity
-            t["free"].base += admitted  # cards and passes admit no one
-            t["free"].count += free
-            t["free"].amount_fen += free_fen
-        elif status == SaleStatus.REFUND:
-            t["refund"].count += quantity
-            t["refund"].amount_fen += amount
-        else:
-            t["void"].count += quantity
-            t["void"].base += quantity  # a voided ticket was issued too
-            t["void"].amount_fen += amount
+        sold, admitted, free, free_fen, refunds, refund_fen, voids, void_fen = (
+            int(n or 0) for n in sums
+        )
+        days[(seller_id, day)] = {
+            "void": Tally(voids, sold + voids, void_fen),  # a voided ticket was issued too
+            "refund": Tally(refunds, sold, refund_fen),
+            "free": Tally(free, admitted, free_fen),  # cards and passes admit no one
+        }
     voids = [Shift.business_day.between(start, end), SerialVoid.status == VoidStatus.APPROVED]
     if site_ids is not None:
         voids.append(Shift.site_id.in_(site_ids))
