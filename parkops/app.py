@@ -21,6 +21,7 @@ from parkops import (  # noqa: F401, I001
     scheduler,
     security,
     settings_views,
+    visitor_forms,
 )
 from parkops import config as settings
 from parkops.auth import access, identity
@@ -94,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     idempotency.init_app(app)
     data_version.init_app(app)
     page_cache.init_app(app)
+    visitor_forms.init_app(app)
     init_templating(app)
     register_cli(app)
     return app

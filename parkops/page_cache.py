@@ -11,10 +11,10 @@ worker, so a kept page is served only while nothing was written since it was mad
 time-dependent text ("overdue", "as of 14:05") is at most ``PAGE_CACHE_SECONDS`` old.
 The key holds the user, so no one is served another's page.
 
-Per-response values are never shared: while a page is made, the CSRF token and every
-idempotency key it carries are noted (``note_key``); the kept body has them cut out,
-and each serve puts in the visitor's own signed CSRF token (``PageCache.csrf_token``) and a
-new uuid per key.
+Per-response values are never shared: while a page is made, the CSRF token, the visitor
+form token (``parkops.visitor_forms``) and every idempotency key it carries are noted
+(``note_key``); the kept body has them cut out, and each serve puts in the visitor's own
+signed CSRF token (``PageCache.csrf_token``), visitor token and a new uuid per key.
 
 Not kept, not served from the cache: other methods than GET; a request with flashed
 messages waiting (the page would show them once); a response other than 200, one
@@ -39,14 +39,14 @@ from dataclasses import dataclass, field
 from flask import Response, current_app, g, has_request_context, make_response, request, session
 from flask_babel import get_locale
 
-from parkops import data_version
+from parkops import data_version, visitor_forms
 from parkops.auth import identity
 from parkops.cookie_session import SmallStateSerializer
 from parkops.timeutil import business_day
 
 EXTENSION = "parkops_page_cache"
 KEYS = "_parkops_fresh_keys"  # g: the idempotency keys this response carries
-CSRF, KEY = 0, 1  # the kinds of a cut in a kept body
+CSRF, KEY, VISITOR = 0, 1, 2  # the kinds of a cut in a kept body
 WAIT_SECONDS = 30  # a waiting miss renders on its own after this (a stuck first render)
 SIGNED_SECONDS = 60  # a session's signed CSRF token is reused this long (its limit: an hour)
 SIGNED_KEPT = 10_000  # sessions whose signed token is kept; forgotten all at once beyond
@@ -55,8 +55,8 @@ _DROPPED_HEADERS = {"set-cookie", "content-length"}
 
 @dataclass
 class Entry:
-    """A kept page: ``parts`` alternate body bytes and cuts ``(CSRF, 0)`` / ``(KEY, n)``
-    (the page's n-th distinct idempotency key); ``size`` in bytes; ``expires`` on the
+    """A kept page: ``parts`` alternate body bytes and cuts ``(CSRF, 0)``, ``(VISITOR, 0)``
+    / ``(KEY, n)`` (the page's n-th distinct idempotency key); ``size`` in bytes; ``expires`` on the
     cache's clock (seconds)."""
 
     parts: list
@@ -270,12 +270,14 @@ def _keep(cache: PageCache, key: tuple, response: Response) -> None:
 
 
 def _cut(body: bytes) -> list:
-    """``body`` split at this response's CSRF token and idempotency keys."""
+    """``body`` split at this response's CSRF tokens and idempotency keys."""
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     keys = list(dict.fromkeys(g.get(KEYS, ())))
     fresh = {k.encode(): (KEY, n) for n, k in enumerate(keys)}
     if token:
         fresh[token.encode()] = (CSRF, 0)
+    if visitor := g.get(visitor_forms.MADE):
+        fresh[visitor.encode()] = (VISITOR, 0)
     if not fresh:
         return [body]
     pattern = re.compile(b"|".join(re.escape(v) for v in fresh))
@@ -295,6 +297,8 @@ def _serve(entry: Entry, cache: PageCache) -> Response:
             out.append(part)
         elif part[0] == CSRF:
             out.append(cache.csrf_token())
+        elif part[0] == VISITOR:
+            out.append(visitor_forms.token().encode())
         else:
             out.append(keys.setdefault(part[1], uuid.uuid4().hex.encode()))
     return Response(b"".join(out), status=entry.status, headers=entry.headers)

@@ -10,6 +10,7 @@ from parkops.auth.forms import ChangePasswordForm, LoginForm
 from parkops.auth.login import end_session, start_session
 from parkops.i18n import LANGUAGES
 from parkops.redirects import is_local_path
+from parkops.visitor_forms import visitor_form
 
 bp = Blueprint("auth", __name__)
 
@@ -51,6 +52,7 @@ def logout():
 
 @bp.route("/language/<code>", methods=["POST"])
 @public
+@visitor_form  # posted from visitor pages too, which carry no session token
 def language(code: str):
     if code in LANGUAGES:
         session["locale"] = code

@@ -23,6 +23,7 @@ from parkops import idempotency
 from parkops.auth.access import get_for_site, public, require
 from parkops.extensions import db
 from parkops.page_cache import cached_page
+from parkops.visitor_forms import visitor_form
 
 
 def _crew_page(token: str):
@@ -43,6 +44,7 @@ def _visitor_page(label: registry.ScanLabel, form, status: int = 200, error: str
         form=form,
         error=error,
         photo_lost=_photo_sent("photo"),
+        visitor_form=True,  # its forms carry a token needing no session: parkops.visitor_forms
     ), status
 
 
@@ -54,6 +56,7 @@ def _photo_sent(name: str) -> bool:
 
 @bp.route("/q/<token>", methods=["GET", "POST"])
 @public
+@visitor_form
 @cached_page
 def scan(token: str):
     crew = _crew_page(token) if request.method == "GET" else None
