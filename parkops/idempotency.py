@@ -30,7 +30,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
-from flask import Flask, flash, has_request_context, redirect, request
+from flask import Flask, flash, g, has_request_context, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -45,6 +45,7 @@ from parkops.extensions import db
 FIELD = "idempotency_key"
 CONTENT = "t-"  # a key's prefix: the form's content names the post too
 REPEAT_SECONDS = 600  # an identical post within this is a resubmitted page, not a new entry
+_ABSENT = "_parkops_absent_fingerprints"  # g: fingerprints this request found no row for
 _PER_RENDER = {FIELD, "csrf_token"}  # fields a fresh page changes though the user did not
 
 
@@ -77,6 +78,8 @@ def previous_result(key: str | None) -> str | None:
         return row.result_url
     fingerprint = _fingerprint(key)
     row = db.session.get(IdempotencyKey, fingerprint) if fingerprint else None
+    if fingerprint and row is None:
+        g.setdefault(_ABSENT, set()).add(fingerprint)  # remember adds it without a lookup
     if row is None or row.created_at < utcnow() - timedelta(seconds=REPEAT_SECONDS):
         return None
     message = _(
@@ -96,7 +99,9 @@ def remember(key: str | None, result_url: str, user_id: int | None) -> None:
     db.session.add(IdempotencyKey(key=key[:64], user_id=user_id, result_url=result_url))
     if fingerprint := _fingerprint(key):
         # An identical post older than the window: its row is renewed, not added again.
-        row = db.session.get(IdempotencyKey, fingerprint) or IdempotencyKey(key=fingerprint)
+        absent = fingerprint in g.get(_ABSENT, ())
+        row = None if absent else db.session.get(IdempotencyKey, fingerprint)
+        row = row or IdempotencyKey(key=fingerprint)
         row.user_id, row.result_url, row.created_at = user_id, result_url, utcnow()
         db.session.add(row)
 
