@@ -7,7 +7,6 @@ decision's progress note."""
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select, update
 
 from parkops.db import utcnow
@@ -17,20 +16,13 @@ from parkops.extensions import db
 from parkops.idempotency import IdempotencyKey
 from parkops.rectification.models import Problem, ProgressReport
 from parkops.timeutil import business_day
+from tests.core.test_ledger_pages import office as office  # noqa: F401  the fixture
 
 ALREADY = "Already recorded a moment ago"
 
 
 def texts(model) -> list[str]:
     return list(db.session.scalars(select(model.text).order_by(model.id)))
-
-
-@pytest.fixture
-def office(ledger, make_user, login, client):
-    user = make_user("office1", ["office"], all_sites=True)
-    login(user)
-    client.post("/language/en")
-    return user
 
 
 def post(client, url, key, **data):
