@@ -34,7 +34,7 @@ VERIFIED = (  # a write-off first: with nine items verified, two are proposed
     (Verification.PAPERWORK_DONE, "已补齐借据与审批单"),
 )
 LETTER_SETTINGS = {
-    "letter_unit": "濮阳市城市园林绿化服务中心",
+    "letter_unit": letters.PARK_ADMINISTRATION,
     "letter_contact": "财务科 张会计，电话0393-4412345",
 }
 DEBTORS = 40

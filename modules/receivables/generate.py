@@ -31,7 +31,20 @@ from parkops.extensions import db
 from parkops.timeutil import utcnow
 
 BATCH = 20_000
-MERCHANTS = ("茶社", "餐饮店", "小卖部", "游船队", "烧烤城", "充电桩运营商", "摄影部", "游乐项目部")
+# Debtors named as on their business licences, so a letter's salutation reads like a
+# real one (濮阳市龙源餐饮管理有限公司：), not like a numbered placeholder.
+PLACES = ("濮阳市", "濮阳县", "清丰县", "南乐县", "范县", "台前县")
+TRADE_NAMES = (
+    "龙源", "华泰", "金水", "瑞丰", "鸿运", "绿洲", "东方", "恒信", "兴盛", "安澜",
+    "嘉禾", "顺达", "福泽", "锦程", "新阳", "宏远", "天成", "佳和", "润泽", "中原",
+    "聚源", "亿鑫", "德隆", "盛世", "和信", "永泰", "博远", "欣悦", "澄明", "泰和",
+    "汇通", "荣昌", "宝丰", "凯旋", "清源", "长青", "晨曦", "银河", "广厦", "丰华",
+)  # fmt: skip
+MERCHANTS = (
+    "茶业有限公司", "餐饮管理有限公司", "商贸有限公司", "游船服务有限公司",
+    "烧烤餐饮店", "新能源科技有限公司", "摄影服务有限公司", "游乐设备有限公司",
+)  # fmt: skip
+STAFF = ("王建国", "刘秀英", "张志强", "李红梅", "陈卫东", "杨丽娟")
 # Days before today a receivable falls due: every bucket; None: in 2017, the oldest
 # debts the clean-up campaign is about.
 AGES = (-20, 5, 25, 45, 80, 120, 170, 200, 300, 400, 600, 800, 1000, 1300, 2000, None)
@@ -73,7 +86,7 @@ def debtors(rng: random.Random, site_ids: list[int], count: int, staff: int = 0)
         rows.append(
             {
                 "site_id": site_ids[n % len(site_ids)],
-                "name": f"职工{n + 1:03d}" if is_staff else f"濮阳{MERCHANTS[n % 8]}{n + 1:03d}",
+                "name": STAFF[n % len(STAFF)] if is_staff else _merchant_name(n),
                 "kind": (
                     DebtorKind.STAFF
                     if is_staff
@@ -89,6 +102,13 @@ def debtors(rng: random.Random, site_ids: list[int], count: int, staff: int = 0)
             }
         )
     return _insert(Debtor, rows)
+
+
+def _merchant_name(n: int) -> str:
+    """The n-th merchant's registered name; distinct for the first 1,920."""
+    k = n // len(MERCHANTS)
+    place, trade = PLACES[k % len(PLACES)], TRADE_NAMES[k // len(PLACES) % len(TRADE_NAMES)]
+    return f"{place}{trade}{MERCHANTS[n % len(MERCHANTS)]}"
 
 
 def receivables(

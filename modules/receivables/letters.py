@@ -41,6 +41,7 @@ CN_DAY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 ATTEMPTS = 5
 MAX_DEADLINE_DAYS = 366
 MAX_TEMPLATE_CHARS = 500  # the settings table's value column
+PARK_ADMINISTRATION = "濮上生态园区管理局"  # the sending unit, unless finance names another
 
 
 def _template_text(text: str) -> str:
@@ -94,7 +95,9 @@ SETTINGS = (
         for n in LEVELS
     ),
     Setting("letter_prefix", str, "财催", _l("Letter reference prefix (文号)"), "database"),
-    Setting("letter_unit", str, "", _l("Issuing unit printed on letters"), "database"),
+    Setting(
+        "letter_unit", str, PARK_ADMINISTRATION, _l("Issuing unit printed on letters"), "database"
+    ),
     Setting("letter_contact", str, "", _l("Contact printed on letters (name, phone)"), "database"),
 )
 
@@ -151,7 +154,7 @@ def compose(
     return {
         "level": level,
         "title": _fill(setting(f"letter{level}_title"), values),
-        "unit": setting("letter_unit"),
+        "unit": setting("letter_unit") or PARK_ADMINISTRATION,
         "prefix": setting("letter_prefix"),
         "debtor": debtor.name,
         "address": debtor.address,

@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from parkops import audit
+from parkops import audit, idempotency
 from parkops.attachments import store_document
 from parkops.auth.models import User
 from parkops.decisions.models import EVIDENCE_OWNER, Decision, DecisionNote, MeetingKind
@@ -92,13 +92,22 @@ def can_note(user: User, decision: Decision) -> bool:
     )
 
 
-def add_note(decision: Decision, text: str, user: User, today: date) -> DecisionNote:
+def add_note(
+    decision: Decision,
+    text: str,
+    user: User,
+    today: date,
+    retry: tuple[str | None, str] = (None, ""),
+) -> DecisionNote:
+    """Note progress on ``today`` (local date); ``retry`` is the form's idempotency key
+    and the URL a repeat of it is sent to. DecisionError for an empty text."""
     if not text.strip():
         raise DecisionError("the note is empty")
     note = DecisionNote(decision=decision, noted_on=today, text=text.strip(), author_id=user.id)
     db.session.add(note)
     db.session.flush()
     audit.record("decisions.noted", "decision", decision.id, {"note": note.id}, actor=user)
+    idempotency.remember(*retry, user.id)
     db.session.commit()
     return note
 

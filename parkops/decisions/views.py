@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from parkops import attachments, conflicts
+from parkops import attachments, conflicts, idempotency
 from parkops.auth.access import require
 from parkops.decisions import services
 from parkops.decisions.forms import MEETING_LABELS, DecisionForm, DoneForm, NoteForm
@@ -137,12 +137,16 @@ def add_note(decision_id: int):
     decision = _decision(decision_id)
     if not services.can_note(current_user, decision):
         abort(403)
+    key = request.form.get(idempotency.FIELD)
+    if repeated := idempotency.previous_result(key):
+        return redirect(repeated, 303)
     form = NoteForm()
     if not form.validate_on_submit():
         return _show(decision, note_form=form, status=UNPROCESSABLE)
-    services.add_note(decision, form.text.data, current_user, business_day())
+    target = url_for("decisions.show", decision_id=decision.id, _anchor="notes")
+    services.add_note(decision, form.text.data, current_user, business_day(), (key, target))
     flash(_("Progress recorded."), "success")
-    return redirect(url_for("decisions.show", decision_id=decision.id, _anchor="notes"), 303)
+    return redirect(target, 303)
 
 
 @bp.route("/<int:decision_id>/done", methods=["POST"])

@@ -36,7 +36,7 @@ def rendering(app, name: str):
 
 
 def keys(page: str) -> list[str]:
-    return re.findall(r'name="idempotency_key" value="([0-9a-f]+)"', page)
+    return re.findall(r'name="idempotency_key" value="((?:t-)?[0-9a-f]+)"', page)
 
 
 def csrf(page: str) -> str:

@@ -38,6 +38,21 @@ def test_the_same_damage_report_posted_twice_makes_one_order(client, as_user, pa
     assert count(RepairOrder) == 2
 
 
+def test_a_damage_report_posted_again_from_a_fresh_page_makes_one_order(
+    client, as_user, park, make_facility
+):
+    """Back, then submit again: the form's new key is a content form's (``t-``), so the
+    very same report is answered "already recorded"; a different one is a new order."""
+    facility = make_facility()
+    as_user(park.crew)
+    first = report(client, facility, key="t-1")
+    again = report(client, facility, key="t-2")
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+    assert count(RepairOrder) == 1
+    report(client, facility, key="t-3", description="旋转木马座椅松动")
+    assert count(RepairOrder) == 2
+
+
 def test_inspected_fine_twice_with_one_key_logs_one_inspection(
     client, as_user, park, make_facility, ledger
 ):

@@ -1,11 +1,16 @@
 """Demo data: debtors at both sites, receivables in every aging bucket (some from
 2017), partial payments that never over-pay, two staff advances overdue; once."""
 
+import io
+import re
+
+from docx import Document
 from sqlalchemy import func, or_, select
 
 from modules.receivables import aging
 from modules.receivables.aging import Bucket
 from modules.receivables.ledger import USER_SUBJECT, balance_fen
+from modules.receivables.letters import content_of
 from modules.receivables.models import (
     CampaignItem,
     Debtor,
@@ -75,3 +80,25 @@ def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
 
     assert not demo.load()
     assert len(db.session.scalars(OWN_DEBTORS).all()) == 40
+
+
+def test_the_demo_letter_reads_as_an_official_one_from_the_park_administration(app, client, login):
+    """The .docx of a demo letter: the park administration sends it (not another
+    unit, not a blank), to a debtor named as on a business licence (no numbered
+    placeholder), dated and with the total in capitals, in Chinese."""
+    load_notice()
+    demo.load()
+    finance = db.session.scalar(select(User).where(User.username == "finance"))
+    letter = db.session.scalars(select(Letter).order_by(Letter.id.desc())).first()
+    login(finance, password=demo.PASSWORD)
+    response = client.get(f"/receivables/letters/{letter.id}.docx")
+    lines = [p.text for p in Document(io.BytesIO(response.data)).paragraphs if p.text.strip()]
+
+    debtor = letter.debtor.name
+    assert re.fullmatch(r"\w+(有限公司|餐饮店)", debtor) and not re.search(r"\d", debtor)
+    assert f"{debtor}：" in lines
+    assert lines[-2:] == ["濮上生态园区管理局", content_of(letter)["date"]]
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", lines[-1])
+    assert any(line.startswith("合计金额（大写）：人民币") for line in lines)
+    staff = db.session.scalars(select(Debtor.name).where(Debtor.kind == DebtorKind.STAFF))
+    assert not any(re.search(r"\d", name) for name in staff)

@@ -200,3 +200,23 @@ def test_a_deposit_repeated_while_the_first_is_still_saving_is_one_deposit(
     assert [a.status_code for a in answers] == [303, 303]
     assert {a.headers["Location"] for a in answers} == {page}
     assert count(Deposit) == 1
+
+
+def test_a_deposit_or_finding_posted_again_from_a_fresh_page_is_recorded_once(world, as_user):
+    """Back, then submit again: the page comes back with a new key (a content form's,
+    ``t-``); the very same deposit or finding is answered "already recorded", another
+    slip is a new deposit."""
+    day = day_record(world.site.id, business_day())
+    db.session.commit()
+    client = as_user(world.auditor)
+    url = f"/ticketing/days/{day.id}"
+    deposit = {"amount": "500", "slip_number": "B-8"}
+    finding = {"text": "Two entered unticketed.", "shift_id": 0, "amount": ""}
+    for path, data in (("deposit", deposit), ("findings", finding)):
+        for key in ("t-1", "t-2"):
+            answer = client.post(f"{url}/{path}", data={**data, "idempotency_key": key + path})
+            assert answer.status_code == 303
+    assert "Already recorded a moment ago" in client.get(url).get_data(as_text=True)
+    assert count(Deposit) == 1 and count(Finding) == 1
+    client.post(f"{url}/deposit", data={**deposit, "slip_number": "B-9", "idempotency_key": "t-3"})
+    assert count(Deposit) == 2
