@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import Row, false, select, text
+from sqlalchemy import false, select, text
+from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
 from parkops import audit, audit_words
@@ -37,15 +38,16 @@ def recorded_actions() -> list[str]:
     return list(db.session.scalars(_RECORDED_ACTIONS))
 
 
-def actors(ids: set[int]) -> dict[int, Row]:
-    """The page's actors by id: rows of ``display_name`` and ``username`` (one
-    statement; none for a page without actors), not every account."""
+def people(ids: set[int]) -> dict[int, User]:
+    """The page's people by id, in one statement (none for no one), their roles and
+    sites left unloaded: the page shows names only. Kept in the session, they are
+    where ``audit_words.person`` finds them."""
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(User.id, User.display_name, User.username).where(User.id.in_(ids))
+    found = db.session.scalars(
+        select(User).where(User.id.in_(ids)).options(lazyload(User.role_rows), lazyload(User.sites))
     )
-    return {r.id: r for r in rows}
+    return {u.id: u for u in found}
 
 
 @bp.route("/")
@@ -70,7 +72,7 @@ def index():
     # Counted only ten pages ahead: the log grows by the year, its newest pages are read.
     number = max(1, request.args.get("page", 1, type=int))
     page = paginate_capped(query, number, PER_PAGE)
-    users = actors({e.actor_id for e in page.items} - {None})
+    users = people(audit_words.people_named(page.items))
     shown = [(e, audit_words.shown(e)) for e in page.items]
     filters = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(

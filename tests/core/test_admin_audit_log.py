@@ -190,3 +190,22 @@ def test_audit_readers_may_search_for_the_user_filter(client, make_user, login):
     make_user("wangf", display_name="Wang Fang")
     login(make_user("admin1", ["admin"], all_sites=True))
     assert client.get("/people/search?q=wang").get_json()[0]["label"] == "Wang Fang (wangf)"
+
+
+def test_the_page_names_its_people_in_statements_that_do_not_grow_with_them(
+    client, leader, count_queries, make_user
+):
+    def named(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            crew = make_user(f"crew{n}", ["crew"], sites=(), display_name=f"Crew {n}")
+            audit.record("admin.user_updated", "user", crew.id, {})
+            changes = {"changes": {"person_id": [None, crew.id]}}
+            audit.record("ledger.problem_updated", "problem", n, changes, actor=crew)
+        db.session.commit()
+
+    named(1, 0)
+    one = measure(client, count_queries, "/audit/")
+    named(20, 1)
+    assert measure(client, count_queries, "/audit/") == one
+    page = client.get("/audit/").text
+    assert "Account Crew 20" in page and "— → Crew 20" in page and "Crew 20 <small" in page
