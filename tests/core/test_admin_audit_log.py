@@ -8,10 +8,10 @@ from sqlalchemy import func, select, text, update
 
 from parkops import audit
 from parkops.audit import AuditEntry
-from parkops.auth.models import User
 from parkops.extensions import db
 
 from .test_ledger_queries import measure
+from .test_people import add_staff
 
 
 @pytest.fixture
@@ -150,22 +150,14 @@ def test_the_log_is_read_newest_first_along_an_index(app, filters):
     assert "TEMP B-TREE" not in plan, plan
 
 
-def add_accounts(count: int, start: int = 0) -> None:
-    db.session.add_all(
-        User(username=f"staff{n:03}", display_name=f"Staff {n:03}", password_hash="-")
-        for n in range(start, start + count)
-    )
-    db.session.commit()
-
-
 def test_the_user_filter_searches_and_the_page_does_not_grow_with_the_accounts(
     client, leader, count_queries
 ):
     add_entries(leader, 3)
-    add_accounts(5)
+    add_staff(5)
     few = measure(client, count_queries, "/audit/")
     few_size = len(client.get("/audit/").text)
-    add_accounts(295, start=5)
+    add_staff(295, start=5)
     assert measure(client, count_queries, "/audit/") == few
     page = client.get("/audit/").text
     # Not a list of every account (it was one <option> each): the people picker's search.
