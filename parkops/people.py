@@ -25,8 +25,9 @@ from parkops.registry import ModuleSpec
 
 LIMIT = 20
 # Who picks a person: the ledger's readers (its person filter), editors, and the
-# meeting decisions' keepers. The ledger already names its people to all its readers.
-PICKER_PERMISSIONS = ("ledger.view", "ledger.edit", "decisions.write")
+# meeting decisions' keepers; and the audit log's readers (its actor filter). The ledger
+# already names its people to all its readers, the audit log every account to its own.
+PICKER_PERMISSIONS = ("ledger.view", "ledger.edit", "decisions.write", "audit.view")
 _NAMED = re.compile(r"(?P<name>.*)\((?P<username>[^()]+)\)\s*")
 
 
@@ -68,15 +69,16 @@ def search(text: str, viewer: User, limit: int = LIMIT) -> list[Row]:
     )
 
 
-def find(text: str, viewer: User, current_id: int | None = None) -> User:
+def find(text: str, viewer: User, current_id: int | None = None, anyone: bool = False) -> User:
     """The one person ``text`` names (see the module's docstring); ValidationError,
-    in the user's language, when nobody or several people fit."""
+    in the user's language, when nobody or several people fit. ``anyone``: every
+    account, deactivated or of another site (the audit log names them all)."""
     named = _NAMED.fullmatch(text)
     wanted = User.username == named["username"].strip() if named else None
     if wanted is None:
         wanted = or_(User.username == text, User.display_name == text)
     allowed = User.id == current_id if current_id else None
-    open_to = User.active & _visible(viewer)
+    open_to = true() if anyone else User.active & _visible(viewer)
     found = db.session.scalars(
         select(User).where(wanted, open_to if allowed is None else or_(open_to, allowed)).limit(2)
     ).all()
@@ -124,7 +126,13 @@ class PersonField(StringField):
 class PersonFilterField(PersonField):
     """A list's person filter (GET): the user id as links carry it (``?person=7``), or a
     person typed as in PersonField; ``data`` is the user id, or None when empty or
-    unknown (the field then shows "Unknown person; filter ignored.")."""
+    unknown (the field then shows ``unknown``, by default "Unknown person; filter
+    ignored."). ``anyone``: any account may be named, deactivated or of another site."""
+
+    def __init__(self, *args, anyone: bool = False, unknown=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.anyone = anyone
+        self.unknown = unknown or _l("Unknown person; filter ignored.")
 
     def pre_validate(self, form):
         typed = getattr(self, "typed", "")
@@ -134,9 +142,9 @@ class PersonFilterField(PersonField):
                     raise ValidationError("unknown id")
                 self.data = int(typed)
             elif typed:
-                self.data = find(typed, current_user).id
+                self.data = find(typed, current_user, anyone=self.anyone).id
         except ValidationError:
-            raise ValidationError(_l("Unknown person; filter ignored.")) from None
+            raise ValidationError(self.unknown) from None
 
     def _value(self):
         return self.shown(self.data) if self.data else (self.raw_data or [""])[0]

@@ -127,6 +127,24 @@ class Facility(Base):
     type: Mapped[FacilityType] = relationship(lazy="joined")
 
 
+class FacilityGram(Base):
+    """A piece of one or two characters (ASCII lowercased) of a facility's code or name,
+    with the facility's place in the register's order (site, code): the index the
+    register's search walks in page order (``search.py``). Kept by ``search.py``'s
+    listeners whenever a facility is added or its code, name or site change."""
+
+    __tablename__ = "fac_facility_grams"
+    __table_args__ = (
+        Index("ix_fac_facility_grams_page", "gram", "site_id", "code", "facility_id"),
+    )
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    facility_id: Mapped[int] = mapped_column(
+        ForeignKey("fac_facilities.id", ondelete="CASCADE"), primary_key=True
+    )
+    site_id: Mapped[int]
+    code: Mapped[str] = mapped_column(String(30))
+
+
 class Inspection(Base):
     """巡查: one crew member's check of one facility."""
 

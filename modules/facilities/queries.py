@@ -8,9 +8,10 @@ the same with 200,000 orders as with 200: the composite indexes on
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, Select, bindparam, exists, or_, select
+from sqlalchemy import Row, Select, bindparam, exists, select
 from sqlalchemy.orm import lazyload, selectinload
 
+from modules.facilities import search
 from modules.facilities.models import (
     OPEN_STATES,
     Comment,
@@ -142,9 +143,8 @@ def facility_query(f: FacilityFilter) -> Select:
         q = q.where(Facility.status == f.status)
     if f.area:
         q = q.where(Facility.area == f.area)
-    if f.text:
-        pattern = f"%{f.text.strip()}%"
-        q = q.where(or_(Facility.code.ilike(pattern), Facility.name.ilike(pattern)))
+    if f.text.strip():
+        return search.matching(q, f.text.strip())
     return q.order_by(Facility.site_id, Facility.code)
 
 

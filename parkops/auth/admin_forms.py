@@ -18,6 +18,7 @@ from parkops.auth.forms import new_password_length
 from parkops.auth.models import ROLE_LABELS, ROLES, Department, Site
 from parkops.auth.services import PASSWORD_MIN_LENGTH
 from parkops.conflicts import Versioned
+from parkops.people import PersonFilterField
 
 USERNAME = r"^[a-z0-9][a-z0-9._-]*$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
@@ -160,11 +161,8 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     action = SelectField(_l("Action"), validate_choice=False)
-    actor = SelectField(
-        _l("User"),
-        coerce=_optional_int,
-        validate_choice=False,
-        invalid_value_message=_l("Unknown user."),
-    )
+    # Searched, not listed: a list of every account grew the page with the accounts.
+    # Unknown: nothing shown (see the view), not the filter ignored as in the ledger.
+    actor = PersonFilterField(_l("User"), anyone=True, unknown=_l("Unknown user."))
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

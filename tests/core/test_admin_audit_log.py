@@ -10,6 +10,9 @@ from parkops import audit
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 
+from .test_ledger_queries import measure
+from .test_people import add_staff
+
 
 @pytest.fixture
 def leader(client, make_user, login):
@@ -145,3 +148,56 @@ def test_the_log_is_read_newest_first_along_an_index(app, filters):
     plan = " ".join(str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     # A page is read in order and the walk stops: no sort of every matching entry.
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_user_filter_searches_and_the_page_does_not_grow_with_the_accounts(
+    client, leader, count_queries
+):
+    add_entries(leader, 3)
+    add_staff(5)
+    few = measure(client, count_queries, "/audit/")
+    few_size = len(client.get("/audit/").text)
+    add_staff(295, start=5)
+    assert measure(client, count_queries, "/audit/") == few
+    page = client.get("/audit/").text
+    # Not a list of every account (it was one <option> each): the people picker's search.
+    assert len(page) == few_size and "Staff 0" not in page
+    assert 'name="actor"' in page and 'data-people-search="/people/search"' in page
+    assert "js/people.js" in page
+
+
+def test_the_user_filter_takes_a_typed_name_or_username_without_a_script(client, leader, make_user):
+    crew = make_user("crew1", ["crew"], display_name="赵强", active=False)
+    add_entries(crew, 2, "test.crew")
+    add_entries(leader, 1, "test.leader")
+    for typed in ("crew1", "赵强", "赵强 (crew1)", str(crew.id)):  # deactivated: still found
+        shown = client.get("/audit/", query_string={"actor": typed})
+        assert actions_listed(shown) == ["test.crew"] * 2, typed
+        assert 'value="赵强 (crew1)"' in shown.text  # shown back as the picker names people
+    unknown = client.get("/audit/?actor=nobody")
+    assert "Unknown user." in unknown.text and actions_listed(unknown) == []
+
+
+def test_audit_readers_may_search_for_the_user_filter(client, make_user, login):
+    make_user("wangf", display_name="Wang Fang")
+    login(make_user("admin1", ["admin"], all_sites=True))
+    assert client.get("/people/search?q=wang").get_json()[0]["label"] == "Wang Fang (wangf)"
+
+
+def test_the_page_names_its_people_in_statements_that_do_not_grow_with_them(
+    client, leader, count_queries, make_user
+):
+    def named(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            crew = make_user(f"crew{n}", ["crew"], sites=(), display_name=f"Crew {n}")
+            audit.record("admin.user_updated", "user", crew.id, {})
+            changes = {"changes": {"person_id": [None, crew.id]}}
+            audit.record("ledger.problem_updated", "problem", n, changes, actor=crew)
+        db.session.commit()
+
+    named(1, 0)
+    one = measure(client, count_queries, "/audit/")
+    named(20, 1)
+    assert measure(client, count_queries, "/audit/") == one
+    page = client.get("/audit/").text
+    assert "Account Crew 20" in page and "— → Crew 20" in page and "Crew 20 <small" in page
