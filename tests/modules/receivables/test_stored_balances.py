@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, literal_column, select
 
-from modules.receivables import api, campaigns, generate, payments, writeoffs
+from modules.receivables import api, campaigns, generate, indicators, payments, writeoffs
+from modules.receivables.aging import years_before
 from modules.receivables.models import (
     Allocation,
     OpenSum,
@@ -50,6 +51,28 @@ def assert_stored_right() -> None:
     assert db.session.scalar(select(func.sum(Receivable.open_fen))) == db.session.scalar(
         select(func.sum(OpenSum.open_fen))
     )
+    assert_over_one_year_right()
+
+
+def assert_over_one_year_right() -> None:
+    """The indicator of debts over a year past due, read from the stored figures, equals
+    a recount from the lines on days before, between and after the allocations."""
+    lines = db.session.execute(
+        select(Allocation.receivable_id, Allocation.paid_on, Allocation.amount_fen)
+    ).all()
+    receivables = db.session.scalars(select(Receivable)).all()
+    sites = {r.site_id for r in receivables}
+    for as_of in (TODAY, TODAY - timedelta(days=2), TODAY - timedelta(days=400)):
+        for site_ids in (None, frozenset(sorted(sites)[:1])):
+            balances = [
+                r.amount_fen - sum(f for rid, day, f in lines if rid == r.id and day <= as_of)
+                for r in receivables
+                if r.raised_on <= as_of
+                and r.due_on < years_before(as_of, 1)
+                and (site_ids is None or r.site_id in site_ids)
+            ]
+            expected = (sum(balances), sum(1 for b in balances if b > 0))
+            assert indicators.over_one_year(site_ids, as_of) == expected
 
 
 def test_payments_reversals_and_write_offs_keep_them_over_a_generated_ledger(
