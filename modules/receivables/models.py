@@ -333,6 +333,8 @@ class WriteOff(Base):
     (``amount_fen``, fen) on ``written_off_on`` (local date). Never edited otherwise."""
 
     __tablename__ = "rcv_write_offs"
+    # The waiting ones newest first, a page at a time (the list of write-offs).
+    __table_args__ = (Index("ix_rcv_write_offs_state", "state", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_campaign_items.id"), index=True)
