@@ -52,25 +52,34 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
         .where(Receivable.raised_on <= as_of, *old)
         .subquery()
     )
+    # What receivables raised after the day owe now: taken back from the sums and the
+    # count (counted over every day raised, the count walks the due-day index).
+    later_raised = (Receivable.raised_on > as_of, *old)
     # ``changed`` is one row of aggregates: the statement returns one row.
-    stored, raised_later, owing_now, fen_later, owing_then, was_owing = db.session.execute(
+    row = db.session.execute(
         select(
             select(func.coalesce(func.sum(OpenSum.open_fen), 0))
             .where(OpenSum.due_on < years_before(as_of, 1), sums_at)
-            .scalar_subquery(),
-            select(func.coalesce(func.sum(Receivable.open_fen), 0))
-            .where(Receivable.raised_on > as_of, *old)
-            .scalar_subquery(),
+            .scalar_subquery()
+            .label("stored"),
             select(func.count())
-            .where(Receivable.open_fen > 0, Receivable.raised_on <= as_of, *old)
-            .scalar_subquery(),
-            changed.c.fen,
-            changed.c.owing_then,
-            changed.c.owing_now,
+            .where(Receivable.open_fen > 0, *old)
+            .scalar_subquery()
+            .label("owing"),
+            select(func.coalesce(func.sum(Receivable.open_fen), 0))
+            .where(*later_raised)
+            .scalar_subquery()
+            .label("raised_later_fen"),
+            select(func.count())
+            .where(Receivable.open_fen > 0, *later_raised)
+            .scalar_subquery()
+            .label("raised_later_owing"),
+            changed,
         )
     ).one()
-    fen = stored - raised_later + fen_later
-    return int(fen), int(owing_now + owing_then - was_owing)
+    fen = row.stored - row.raised_later_fen + row.fen
+    owing = row.owing - row.raised_later_owing + row.owing_then - row.owing_now
+    return int(fen), int(owing)
 
 
 def over_one_year_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
