@@ -3,28 +3,18 @@ progress) and gives each item its receivable's due day."""
 
 from datetime import date, datetime
 
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, select
+from sqlalchemy import select
 
-from parkops import create_app
 from parkops.extensions import db
+from tests.modules.receivables.test_open_balance_migration import installed_app, tables_at
 
 
 def test_the_migration_counts_the_campaigns_and_dates_their_items(tmp_path):
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'installed.db'}",
-            "SECRET_KEY": "t",
-        }
-    )
+    app = installed_app(tmp_path)
     now, paid = datetime(2025, 1, 1, 8), date(2024, 5, 1)
     with app.app_context():
         directory = app.extensions["migrate"].directory
-        upgrade(directory=directory, revision="a9e1c0000005")
-        before = MetaData()
-        before.reflect(db.engine)
-        t = before.tables
+        t = tables_at(directory, "a9e1c0000005")
         with db.engine.begin() as c:
             c.execute(t["sites"].insert().values(id=1, code="PSY", name="濮上园", active=True))
             c.execute(
@@ -72,10 +62,7 @@ def test_the_migration_counts_the_campaigns_and_dates_their_items(tmp_path):
                     proposed_by_id=1,
                 )
             )  # fmt: skip
-        upgrade(directory=directory, revision="a9e1c0000006")
-        after = MetaData()
-        after.reflect(db.engine)
-        t = after.tables
+        t = tables_at(directory, "a9e1c0000006")
         with db.engine.connect() as c:
             counts = c.execute(select(t["rcv_campaign_counts"]).order_by("state")).all()
             items = c.execute(
