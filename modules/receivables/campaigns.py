@@ -23,7 +23,7 @@ from modules.receivables.models import (
     Receivable,
     Verification,
 )
-from parkops import audit, idempotency
+from parkops import audit, idempotency, limits
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -118,6 +118,11 @@ def mark(item: CampaignItem, state: Verification, note: str, user: User) -> None
         raise ReceivablesError(_("Choose what the verification found."))
     if len(note) > MAX_NOTE:
         raise ReceivablesError(_("The note is too long (at most 2,000 characters)."))
+    # The debtor's writers wait for each other (as ``ledger.settle``'s callers do), and
+    # the item is read again under the lock: a verification or a payment that went on
+    # at the same time would otherwise move or refresh the share this one moves.
+    limits.serialize(f"receivables.debtor:{item.receivable.debtor_id}")
+    db.session.refresh(item)
     first = item.state == Verification.TO_VERIFY
     campaign_counts.move(item, state)
     item.state, item.note = state, note
