@@ -22,15 +22,13 @@ from datetime import UTC, datetime
 
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parkops import audit_mark
-from parkops.db import Base, utcnow
+from parkops.db import Base, insert_for, utcnow
 from parkops.extensions import db
 
 GENESIS = "0" * 64
-_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class AuditEntry(Base):
@@ -101,7 +99,7 @@ def _advance_head() -> tuple[int, str]:
     if row is None:
         # The first entry ever (or after the tables were emptied): create the tip.
         # ON CONFLICT DO NOTHING, because a concurrent first writer may create it too.
-        insert = _UPSERT[db.session.get_bind().dialect.name](AuditHead)
+        insert = insert_for(db.session, AuditHead)
         db.session.execute(
             insert.values(id=1, seq=0, hash=GENESIS).on_conflict_do_nothing(index_elements=["id"])
         )

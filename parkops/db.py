@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
@@ -18,6 +19,18 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_for(session, table):
+    """The dialect's INSERT of ``table`` (a mapped class or Table) for ``session``'s
+    database (a Session or a Connection), which has ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` (upserts). KeyError on a database other than SQLite or
+    PostgreSQL."""
+    bind = session.get_bind() if hasattr(session, "get_bind") else session
+    return _INSERTS[bind.dialect.name](table)
 
 
 class UTCDateTime(TypeDecorator):

@@ -13,13 +13,10 @@ count-then-insert and uses the same lock.
 """
 
 from sqlalchemy import String, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from parkops.db import Base
+from parkops.db import Base, insert_for
 from parkops.extensions import db
-
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class LimitLock(Base):
@@ -36,7 +33,7 @@ def serialize(scope: str) -> None:
     Call it before counting; the caller commits (or rolls back) soon after.
     Raises KeyError on a database other than SQLite or PostgreSQL.
     """
-    insert = _INSERT[db.session.get_bind().dialect.name]
     table = LimitLock.__table__
-    db.session.execute(insert(table).values(scope=scope, uses=0).on_conflict_do_nothing())
+    insert = insert_for(db.session, table).values(scope=scope, uses=0)
+    db.session.execute(insert.on_conflict_do_nothing())
     db.session.execute(update(table).where(table.c.scope == scope).values(uses=table.c.uses + 1))

@@ -6,7 +6,7 @@ the reader nothing. Only that case costs one more statement (the last page's row
 """
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select, union_all
 
 from parkops.extensions import db
 
@@ -97,6 +97,54 @@ class CappedRowPagination(CappedPagination, RowPagination):
     def _counted(self) -> Select:
         shown = self._query_args["select"]
         return shown.with_only_columns(literal_column("1"), maintain_column_froms=True)
+
+
+class SplitPagination(_LastPageWhenPast):
+    """A page of a list in two parts shown one after the other (waiting ones first),
+    each read along its own index, so no statement sorts the whole list: ``first`` and
+    ``rest`` select one id column each, in the order shown; ``counts`` selects (the
+    first part's total, the total); ``rows(ids)`` selects the objects of a subquery of
+    ids, in any order (the page's order is restored here). Three statements: the
+    counts, the page's ids, their objects."""
+
+    def _query_items(self) -> list:
+        args, session = self._query_args, self._query_args["session"]
+        if "totals" not in args:
+            args["totals"] = tuple(session.execute(args["counts"]).one())
+        in_first, offset = args["totals"][0], self._query_offset
+        shown_first = max(0, min(self.per_page, in_first - offset))
+        first = args["first"].limit(self.per_page).offset(offset).subquery()
+        rest = (
+            args["rest"]
+            .limit(self.per_page - shown_first)
+            .offset(max(0, offset - in_first))
+            .subquery()
+        )
+        ids = [i for (i,) in session.execute(union_all(select(first.c[0]), select(rest.c[0])))]
+        if not ids:
+            return []
+        found = {obj.id: obj for obj in session.scalars(args["rows"](ids))}
+        return [found[i] for i in ids if i in found]
+
+    def _query_count(self) -> int:
+        return self._query_args["totals"][1]
+
+
+def paginate_split(
+    first: Select, rest: Select, counts: Select, rows, page: int, per_page: int = PER_PAGE
+) -> SplitPagination:
+    """Page ``page`` (from 1) of the ids of ``first`` then of ``rest``, as objects
+    (``SplitPagination``)."""
+    return SplitPagination(
+        first=first,
+        rest=rest,
+        counts=counts,
+        rows=rows,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
 
 
 def paginate(

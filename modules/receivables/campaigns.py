@@ -12,19 +12,18 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import case, func, insert, literal, select
+from sqlalchemy import func, insert, literal, select
 
-from modules.receivables import access, ledger
+from modules.receivables import access, campaign_counts, ledger
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import (
     Campaign,
+    CampaignCount,
     CampaignItem,
     Receivable,
     Verification,
-    WriteOff,
-    WriteOffState,
 )
-from parkops import audit, idempotency
+from parkops import audit, idempotency, limits
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -62,17 +61,30 @@ def start(
     chosen = select(
         literal(campaign.id),
         Receivable.id,
+        Receivable.due_on,
         balance,
+        balance,
+        campaign_counts.written_fen(),
         literal(Verification.TO_VERIFY.value),
         literal(""),
     ).where(Receivable.site_id == site_id, Receivable.due_on < due_before, balance > 0)
-    columns = ["campaign_id", "receivable_id", "start_fen", "state", "note"]
+    columns = [
+        "campaign_id",
+        "receivable_id",
+        "due_on",
+        "start_fen",
+        "counted_fen",
+        "written_fen",
+        "state",
+        "note",
+    ]
     db.session.execute(insert(CampaignItem).from_select(columns, chosen))
     # Counted, not rowcount: the PostgreSQL driver reports -1 for an INSERT … SELECT here.
     added = db.session.scalar(select(func.count()).where(CampaignItem.campaign_id == campaign.id))
     if not added:
         db.session.rollback()
         raise ReceivablesError(_("No open receivable of that site is due before that date."))
+    campaign_counts.recount(campaign.id)
     audit.record(
         "receivables.campaign_started",
         "campaign",
@@ -106,7 +118,13 @@ def mark(item: CampaignItem, state: Verification, note: str, user: User) -> None
         raise ReceivablesError(_("Choose what the verification found."))
     if len(note) > MAX_NOTE:
         raise ReceivablesError(_("The note is too long (at most 2,000 characters)."))
+    # The debtor's writers wait for each other (as ``ledger.settle``'s callers do), and
+    # the item is read again under the lock: a verification or a payment that went on
+    # at the same time would otherwise move or refresh the share this one moves.
+    limits.serialize(f"receivables.debtor:{item.receivable.debtor_id}")
+    db.session.refresh(item)
     first = item.state == Verification.TO_VERIFY
+    campaign_counts.move(item, state)
     item.state, item.note = state, note
     item.verified_at, item.verified_by_id = utcnow(), user.id
     if first:  # an old debt analysed and verified: evidence for 36, once per item
@@ -145,36 +163,17 @@ class Progress:
 
 
 def progress(campaign: Campaign) -> Progress:
-    """The campaign's figures, in one query. A write-off is not collected money: what
-    was written off is counted apart from what was paid since the start."""
-    balance = ledger.balance_fen()
-    # What approved write-offs closed, per receivable: joined once, not summed per item.
-    closed = (
-        select(WriteOff.receivable_id, func.sum(WriteOff.amount_fen).label("fen"))
-        .where(WriteOff.state == WriteOffState.APPROVED)
-        .group_by(WriteOff.receivable_id)
-        .subquery()
-    )
-    written = func.coalesce(closed.c.fen, 0)
-    paid_since = CampaignItem.start_fen - balance - written
-    rows = db.session.execute(
-        select(
-            CampaignItem.state,
-            func.count(),
-            func.sum(CampaignItem.start_fen),
-            func.sum(case(((balance <= 0) & (written == 0), 1), else_=0)),
-            func.sum(case((paid_since > 0, paid_since), else_=0)),
-            func.sum(case((written > 0, 1), else_=0)),
-            func.sum(written),
+    """The campaign's figures, read from its stored counts (``campaign_counts``): a few
+    rows whatever its size. A write-off is not collected money: what was written off
+    is counted apart from what was paid since the start."""
+    found = {
+        row.state: row
+        for row in db.session.scalars(
+            select(CampaignCount).where(CampaignCount.campaign_id == campaign.id)
         )
-        .join(Receivable, Receivable.id == CampaignItem.receivable_id)
-        .outerjoin(closed, closed.c.receivable_id == CampaignItem.receivable_id)
-        .where(CampaignItem.campaign_id == campaign.id)
-        .group_by(CampaignItem.state)
-    ).all()
-    found = {state: row for state, *row in rows}
+    }
     lines = [
-        Line(state, int(found[state][0]), int(found[state][1]))
+        Line(state, found[state].items, found[state].start_fen)
         if state in found
         else Line(state, 0, 0)
         for state in Verification
@@ -188,10 +187,10 @@ def progress(campaign: Campaign) -> Progress:
         start_fen=start_fen,
         verified=count - to_verify.count,
         verified_fen=start_fen - to_verify.start_fen,
-        collected=sum(int(row[2]) for row in found.values()),
-        collected_fen=sum(int(row[3]) for row in found.values()),
-        written_off=sum(int(row[4]) for row in found.values()),
-        written_off_fen=sum(int(row[5]) for row in found.values()),
+        collected=sum(row.collected for row in found.values()),
+        collected_fen=sum(row.collected_fen for row in found.values()),
+        written_off=sum(row.written_off for row in found.values()),
+        written_off_fen=sum(row.written_off_fen for row in found.values()),
     )
 
 
@@ -216,14 +215,23 @@ def first_start(site_ids: frozenset[int] | None) -> date | None:
 
 
 def items(campaign: Campaign, state: Verification | None = None):
-    """SELECT of (CampaignItem, balance now in fen), oldest due first; one state only
-    when given."""
+    """SELECT of (CampaignItem, balance now in fen), oldest due first (along the item's
+    ``(campaign, due day, id)`` index); one state only when given."""
     query = (
         select(CampaignItem, ledger.balance_fen().label("balance"))
         .join(Receivable, Receivable.id == CampaignItem.receivable_id)
         .where(CampaignItem.campaign_id == campaign.id)
-        .order_by(Receivable.due_on, Receivable.id)
+        .order_by(CampaignItem.due_on, CampaignItem.id)
     )
     if state is not None:
         query = query.where(CampaignItem.state == state)
     return query
+
+
+def item_count(campaign: Campaign, state: Verification | None = None):
+    """SELECT of the number of the campaign's items (of ``state`` when given), from its
+    stored counts."""
+    where = [CampaignCount.campaign_id == campaign.id]
+    if state is not None:
+        where.append(CampaignCount.state == state)
+    return select(func.coalesce(func.sum(CampaignCount.items), 0)).where(*where)

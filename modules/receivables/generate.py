@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
-from modules.receivables import ledger, sums
+from modules.receivables import campaign_counts, ledger, sums
 from modules.receivables.models import (
     Allocation,
     CampaignItem,
@@ -264,4 +264,5 @@ def write_offs(campaign_id: int, every: int, proposer_id: int, leader_id: int, t
             .where(CampaignItem.id.in_(batch))
             .values(state=Verification.WRITE_OFF, note="债务人已注销", verified_by_id=proposer_id)
         )
+    campaign_counts.recount(campaign_id)
     return len(rows)

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from modules.receivables import campaigns
-from modules.receivables.aging import balance_as_of, years_before
-from modules.receivables.models import Allocation, Receivable, ReceivableKind
+from modules.receivables.aging import years_before
+from modules.receivables.models import Allocation, OpenSum, Receivable, ReceivableKind
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.timeutil import business_day
@@ -28,24 +28,58 @@ def _sites(site_ids: frozenset[int] | None):
 
 
 def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, int]:
-    """(fen, count) of receivables with a balance on ``as_of`` more than a year past due."""
-    balance = balance_as_of(as_of)
-    inner = (
-        select(balance.label("balance"))
-        .where(
-            _sites(site_ids),
-            Receivable.raised_on <= as_of,
-            Receivable.due_on < years_before(as_of, 1),
-        )
+    """(fen, count) of receivables with a balance on ``as_of`` more than a year past due.
+
+    One statement reading stored figures, not a balance per receivable: the fen from the
+    aging sums, less what receivables raised after ``as_of`` owe now, plus what was
+    allocated after it; the count from the stored ``open_fen``, corrected for the
+    receivables with an allocation after ``as_of`` (none for today)."""
+    old = (Receivable.due_on < years_before(as_of, 1), _sites(site_ids))
+    sums_at = OpenSum.site_id.is_not(None) if site_ids is None else OpenSum.site_id.in_(site_ids)
+    later = (
+        select(Allocation.receivable_id, func.sum(Allocation.amount_fen).label("fen"))
+        .where(Allocation.paid_on > as_of)
+        .group_by(Allocation.receivable_id)
         .subquery()
     )
-    fen, count = db.session.execute(
+    changed = (
         select(
-            func.coalesce(func.sum(inner.c.balance), 0),
-            func.count().filter(inner.c.balance > 0),
+            func.coalesce(func.sum(later.c.fen), 0).label("fen"),
+            func.count().filter(Receivable.open_fen + later.c.fen > 0).label("owing_then"),
+            func.count().filter(Receivable.open_fen > 0).label("owing_now"),
+        )
+        .join(Receivable, Receivable.id == later.c.receivable_id)
+        .where(Receivable.raised_on <= as_of, *old)
+        .subquery()
+    )
+    # What receivables raised after the day owe now: taken back from the sums and the
+    # count (counted over every day raised, the count walks the due-day index).
+    later_raised = (Receivable.raised_on > as_of, *old)
+    # ``changed`` is one row of aggregates: the statement returns one row.
+    row = db.session.execute(
+        select(
+            select(func.coalesce(func.sum(OpenSum.open_fen), 0))
+            .where(OpenSum.due_on < years_before(as_of, 1), sums_at)
+            .scalar_subquery()
+            .label("stored"),
+            select(func.count())
+            .where(Receivable.open_fen > 0, *old)
+            .scalar_subquery()
+            .label("owing"),
+            select(func.coalesce(func.sum(Receivable.open_fen), 0))
+            .where(*later_raised)
+            .scalar_subquery()
+            .label("raised_later_fen"),
+            select(func.count())
+            .where(Receivable.open_fen > 0, *later_raised)
+            .scalar_subquery()
+            .label("raised_later_owing"),
+            changed,
         )
     ).one()
-    return int(fen), int(count)
+    fen = row.stored - row.raised_later_fen + row.fen
+    owing = row.owing - row.raised_later_owing + row.owing_then - row.owing_now
+    return int(fen), int(owing)
 
 
 def over_one_year_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:

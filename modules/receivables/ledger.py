@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from modules.receivables import sums
+from modules.receivables import campaign_counts, sums
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import (
     Allocation,
@@ -53,7 +53,8 @@ def balance_fen():
 def settle(receivable_ids) -> None:
     """Store the open balance (amount less allocations) of ``receivable_ids`` (an
     iterable of ids), after flushing the allocations just added, and add each change
-    to the aging sums (``sums.add``). Recomputed from the lines rather than
+    to the aging sums (``sums.add``) and the campaigns' counts
+    (``campaign_counts.refresh``). Recomputed from the lines rather than
     decremented, so the stored figure is the sum whatever the path; the writers of one
     debtor are serialized (``limits.serialize``), so no allocation slips between the
     read and the write."""
@@ -80,6 +81,7 @@ def settle(receivable_ids) -> None:
             [{"id": row[0], "open_fen": row[6]} for row in changed],
         )
         sums.add((row[1], row[2], row[3], row[4], row[6] - row[5]) for row in changed)
+        campaign_counts.refresh([row[0] for row in changed])
     # Loaded receivables would keep the old figure for the rest of the request.
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Receivable) and obj.id in touched:

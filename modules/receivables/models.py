@@ -312,11 +312,22 @@ class CampaignItem(Base):
     is audited)."""
 
     __tablename__ = "rcv_campaign_items"
-    __table_args__ = (UniqueConstraint("campaign_id", "receivable_id"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "receivable_id"),
+        # The campaign's items oldest due first, a page at a time.
+        Index("ix_rcv_campaign_items_due", "campaign_id", "due_on", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("rcv_campaigns.id"))
     receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"), index=True)
+    # The receivable's due date (never changed once raised), copied for the index above.
+    # NULL only in the database's column definition: migrations fill it, ``start`` sets it.
+    due_on: Mapped[date | None]
     start_fen: Mapped[int]
+    # The receivable's balance and what approved write-offs closed of it (fen), as
+    # counted in ``CampaignCount`` (``campaign_counts.refresh`` keeps them current).
+    counted_fen: Mapped[int] = mapped_column(default=0, server_default="0")
+    written_fen: Mapped[int] = mapped_column(default=0, server_default="0")
     state: Mapped[Verification] = mapped_column(_enum(Verification))
     note: Mapped[str] = mapped_column(Text, default="")
     verified_at: Mapped[datetime | None]
@@ -326,6 +337,24 @@ class CampaignItem(Base):
     verified_by: Mapped[User | None] = relationship()
 
 
+class CampaignCount(Base):
+    """A campaign's items in one verification, counted (``campaign_counts``): how many,
+    their balance at the start, how many were paid in full and how much was paid since
+    the start (write-offs apart), how many were written off and for how much (fen).
+    Kept with every change to an item's verification or its receivable's balance, in
+    the same transaction, so the campaign's progress reads a few rows."""
+
+    __tablename__ = "rcv_campaign_counts"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("rcv_campaigns.id"), primary_key=True)
+    state: Mapped[Verification] = mapped_column(_enum(Verification), primary_key=True)
+    items: Mapped[int] = mapped_column(default=0)
+    start_fen: Mapped[int] = mapped_column(default=0)
+    collected: Mapped[int] = mapped_column(default=0)
+    collected_fen: Mapped[int] = mapped_column(default=0)
+    written_off: Mapped[int] = mapped_column(default=0)
+    written_off_fen: Mapped[int] = mapped_column(default=0)
+
+
 class WriteOff(Base):
     """A proposal to write off what is left of a receivable (核销), with its reason and
     scans (attachments owned by "receivables.write_off"); a leader other than the
@@ -333,6 +362,8 @@ class WriteOff(Base):
     (``amount_fen``, fen) on ``written_off_on`` (local date). Never edited otherwise."""
 
     __tablename__ = "rcv_write_offs"
+    # The waiting ones newest first, a page at a time (the list of write-offs).
+    __table_args__ = (Index("ix_rcv_write_offs_state", "state", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     receivable_id: Mapped[int] = mapped_column(ForeignKey("rcv_receivables.id"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_campaign_items.id"), index=True)

@@ -12,10 +12,8 @@ locks the row, SQLite has one writer at a time.
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from modules.receivables.models import OpenSum, ReceivableKind
+from parkops.db import insert_for
 from parkops.extensions import db
 
 BATCH = 5_000  # keys per executemany
@@ -34,8 +32,7 @@ def add(changes) -> None:
     ]
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(OpenSum)
+    insert = insert_for(db.session, OpenSum)
     upsert = insert.on_conflict_do_update(
         index_elements=["site_id", "kind", "handler_id", "due_on"],
         set_={"open_fen": OpenSum.open_fen + insert.excluded.open_fen},

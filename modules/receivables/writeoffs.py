@@ -10,7 +10,7 @@ approved write-off is evidence for problem 36 (``receivables.write_off``).
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, false, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from modules.receivables import access, campaigns, ledger
@@ -23,7 +23,7 @@ from modules.receivables.models import (
     WriteOff,
     WriteOffState,
 )
-from parkops import audit, limits
+from parkops import audit, limits, paging
 from parkops.attachments import AttachmentError, store_file
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -183,30 +183,36 @@ def _audit(action: str, write_off: WriteOff, balance: int, user: User) -> None:
     )
 
 
-def listing(user: User, waiting_only: bool = False):
-    """SELECT of the write-offs of the receivables ``user`` may see, waiting ones first,
-    newest first."""
-    query = (
-        select(WriteOff)
-        # The page's receivables in a second statement: joined, every write-off's
-        # receivable, debtor and sites would be sorted along with it.
-        .options(joinedload(WriteOff.proposed_by), selectinload(WriteOff.receivable))
-        .order_by((WriteOff.state == WriteOffState.PROPOSED).desc(), WriteOff.id.desc())
-    )
+def page_of(user: User, page: int, waiting_only: bool = False):
+    """Page ``page`` (from 1) of the write-offs of the receivables ``user`` may see,
+    waiting ones first, newest first: a ``paging.SplitPagination`` of WriteOff objects.
+    The waiting ones and the others are each read newest first along an index (the
+    waiting ones along ``(state, id)``), so no statement sorts every write-off."""
+    where = []
     if user.site_ids is not None or not access.reads_all(user):
         # EXISTS, not a join: SQLite would read the receivables first, every one of
         # the reader's sites (200,000), to find the few thousand written off. A reader
         # of every site needs neither: every write-off's receivable is hers.
-        query = query.where(
+        where.append(
             exists(
                 select(Receivable.id).where(
                     Receivable.id == WriteOff.receivable_id, access.receivable_scope(user)
                 )
             )
         )
-    if waiting_only:
-        query = query.where(WriteOff.state == WriteOffState.PROPOSED)
-    return query
+    waiting = WriteOff.state == WriteOffState.PROPOSED
+    newest = select(WriteOff.id).where(*where).order_by(WriteOff.id.desc())
+    # The page's receivables in a second statement: joined, each write-off's
+    # receivable, debtor and sites would be read along with it.
+    options = (joinedload(WriteOff.proposed_by), selectinload(WriteOff.receivable))
+    total = func.count().filter(waiting) if waiting_only else func.count()
+    return paging.paginate_split(
+        newest.where(waiting),
+        newest.where(false() if waiting_only else ~waiting),
+        select(func.count().filter(waiting), total).select_from(WriteOff).where(*where),
+        lambda ids: select(WriteOff).options(*options).where(WriteOff.id.in_(ids)),
+        page,
+    )
 
 
 def of_receivable(receivable_id: int) -> list[WriteOff]:

@@ -90,7 +90,11 @@ def campaign_list():
 def campaign(campaign_id: int):
     found = _campaign_or_404(campaign_id)
     state = _state_arg()
-    page = paginate(campaigns.items(found, state), page=int_arg("page") or 1)
+    page = paginate(
+        campaigns.items(found, state),
+        page=int_arg("page") or 1,
+        count=campaigns.item_count(found, state),
+    )
     return render_template(
         "receivables/campaigns/campaign.html",
         campaign=found,

@@ -10,21 +10,26 @@ from parkops import create_app
 from parkops.extensions import db
 
 
+def installed_app(tmp_path):
+    """An app on an SQLite file of its own, upgraded by the migrations (not created)."""
+    config = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t"}
+    return create_app({**config, "DATABASE_URL": f"sqlite:///{tmp_path / 'installed.db'}"})
+
+
+def tables_at(directory, revision: str) -> dict:
+    """The tables as migration ``revision`` leaves them (upgraded to it)."""
+    upgrade(directory=directory, revision=revision)
+    found = MetaData()
+    found.reflect(db.engine)
+    return found.tables
+
+
 def test_the_migration_fills_the_open_balances_and_the_sums(tmp_path):
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'installed.db'}",
-            "SECRET_KEY": "t",
-        }
-    )
+    app = installed_app(tmp_path)
     now = datetime(2025, 1, 1, 8)
     with app.app_context():
         directory = app.extensions["migrate"].directory
-        upgrade(directory=directory, revision="a9e1c0000004")
-        before = MetaData()
-        before.reflect(db.engine)
-        t = before.tables
+        t = tables_at(directory, "a9e1c0000004")
         with db.engine.begin() as c:
             c.execute(t["sites"].insert().values(id=1, code="PSY", name="濮上园", active=True))
             c.execute(

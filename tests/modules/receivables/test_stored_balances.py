@@ -7,13 +7,25 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, literal_column, select
 
-from modules.receivables import api, campaigns, generate, payments, writeoffs
+from modules.receivables import (
+    api,
+    campaign_counts,
+    campaigns,
+    generate,
+    indicators,
+    payments,
+    writeoffs,
+)
+from modules.receivables.aging import years_before
 from modules.receivables.models import (
     Allocation,
+    Campaign,
+    CampaignItem,
     OpenSum,
     PaymentMethod,
     Receivable,
     ReceivableKind,
+    Verification,
 )
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -21,6 +33,7 @@ from tests.modules.receivables.test_campaigns import scan
 from tests.modules.receivables.test_imports import LIST, post, xlsx
 
 TODAY = business_day()
+TO_VERIFY, WRITE_OFF = Verification.TO_VERIFY, Verification.WRITE_OFF
 
 
 def assert_stored_right() -> None:
@@ -50,6 +63,54 @@ def assert_stored_right() -> None:
     assert db.session.scalar(select(func.sum(Receivable.open_fen))) == db.session.scalar(
         select(func.sum(OpenSum.open_fen))
     )
+    assert_over_one_year_right()
+    assert_campaign_counts_right()
+
+
+def assert_campaign_counts_right() -> None:
+    """Every campaign's stored progress equals its recount from the items' receivables
+    and the approved write-offs (the figures as read before they were stored)."""
+    for campaign in db.session.scalars(select(Campaign)):
+        rows = db.session.execute(
+            select(CampaignItem.state, CampaignItem.start_fen, Receivable.open_fen)
+            .add_columns(campaign_counts.written_fen())
+            .join(Receivable, Receivable.id == CampaignItem.receivable_id)
+            .where(CampaignItem.campaign_id == campaign.id)
+        ).all()
+        expected: dict = {}
+        for state, start, balance, written in rows:
+            figures = expected.setdefault(state, [0] * 6)
+            for n, part in enumerate(campaign_counts.share(start, balance, written)):
+                figures[n] += part
+        progress = campaigns.progress(campaign)
+        assert {
+            line.state: (line.count, line.start_fen) for line in progress.lines if line.count
+        } == {state: tuple(f[:2]) for state, f in expected.items()}
+        assert (
+            progress.collected, progress.collected_fen, progress.written_off,
+            progress.written_off_fen,
+        ) == tuple(sum(f[n] for f in expected.values()) for n in range(2, 6))  # fmt: skip
+
+
+def assert_over_one_year_right() -> None:
+    """The indicator of debts over a year past due, read from the stored figures, equals
+    a recount from the lines on days before, between and after the allocations."""
+    lines = db.session.execute(
+        select(Allocation.receivable_id, Allocation.paid_on, Allocation.amount_fen)
+    ).all()
+    receivables = db.session.scalars(select(Receivable)).all()
+    sites = {r.site_id for r in receivables}
+    for as_of in (TODAY, TODAY - timedelta(days=2), TODAY - timedelta(days=400)):
+        for site_ids in (None, frozenset(sorted(sites)[:1])):
+            balances = [
+                r.amount_fen - sum(f for rid, day, f in lines if rid == r.id and day <= as_of)
+                for r in receivables
+                if r.raised_on <= as_of
+                and r.due_on < years_before(as_of, 1)
+                and (site_ids is None or r.site_id in site_ids)
+            ]
+            expected = (sum(balances), sum(1 for b in balances if b > 0))
+            assert indicators.over_one_year(site_ids, as_of) == expected
 
 
 def test_payments_reversals_and_write_offs_keep_them_over_a_generated_ledger(
@@ -69,6 +130,10 @@ def test_payments_reversals_and_write_offs_keep_them_over_a_generated_ledger(
             kind=rng.choice([ReceivableKind.RENT, ReceivableKind.UTILITIES]),
             handler_id=handlers[n % 2],
         )
+    campaign = campaigns.start("专项清理", park.psy.id, TODAY, park.finance, TODAY)
+    items = db.session.scalars(
+        select(CampaignItem).where(CampaignItem.campaign_id == campaign.id)
+    ).all()
     assert_stored_right()
     recorded = []
     for step in range(18):
@@ -102,8 +167,16 @@ def test_payments_reversals_and_write_offs_keep_them_over_a_generated_ledger(
         if step % 6 == 5:  # a write-off of what is left of one, approved
             target = db.session.get(Receivable, rng.choice(open_ids))
             if target.open_fen > 0:
-                proposal = writeoffs.propose(target, "债务人已注销", [scan()], park.finance)
+                item = next((i for i in items if i.receivable_id == target.id), None)
+                proposal = writeoffs.propose(target, "债务人已注销", [scan()], park.finance, item)
+                assert_stored_right()
                 writeoffs.decide(proposal, True, park.leader)
+                assert_stored_right()
+        if step % 3 == 1 and items:  # a verification, changed again later
+            item = rng.choice(items)
+            if item.state != Verification.WRITE_OFF:
+                state = rng.choice([v for v in Verification if v not in (TO_VERIFY, WRITE_OFF)])
+                campaigns.verify(item, state, f"核实{step}", park.finance)
                 assert_stored_right()
     assert db.session.scalar(select(func.count()).select_from(Allocation)) > 18
 

@@ -4,11 +4,12 @@ every route; the campaign's progress and the debtor's statement show what was
 written off; query counts."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, func, insert, select
 
 from modules.receivables import campaigns, generate, writeoffs
 from modules.receivables.models import Allocation, CampaignItem, WriteOff, WriteOffState
@@ -253,3 +254,54 @@ def test_the_list_of_every_write_off_keeps_a_one_site_leader_to_her_site(
 
     assert "濮阳市某某餐饮有限公司" in page
     assert "动物园小卖部" not in page
+
+
+def test_the_list_of_write_offs_sorts_none_and_pages_waiting_ones_first(
+    park, client, login, make_debtor, make_receivable
+):
+    # 120 write-offs, every third waiting: three pages, the 40 waiting ones first,
+    # newest first, then the 80 others; past the end, the last page.
+    debtor = make_debtor()
+    receivable = make_receivable(debtor, 10_00)
+    states = [WriteOffState.PROPOSED if n % 3 == 0 else WriteOffState.REFUSED for n in range(120)]
+    db.session.execute(
+        insert(WriteOff),
+        [
+            dict(receivable_id=receivable.id, reason=f"理由{n}", state=state,
+                 proposed_fen=10_00, proposed_by_id=park.finance.id)
+            for n, state in enumerate(states)
+        ],
+    )  # fmt: skip
+    db.session.commit()
+    ids = db.session.scalars(select(WriteOff.id).order_by(WriteOff.id)).all()
+    waiting = [i for i, s in zip(ids, states, strict=True) if s == WriteOffState.PROPOSED]
+    expected = waiting[::-1] + [i for i in ids[::-1] if i not in waiting]
+    login(park.leader)
+
+    def shown(url):
+        page = client.get(url).get_data(as_text=True)
+        return [int(i) for i in re.findall(r'data-write-off="(\d+)"', page)]
+
+    seen = [shown(f"/receivables/write-offs/?all=1&page={n}") for n in (1, 2, 3)]
+    assert seen[0] + seen[1] + seen[2] == expected
+    assert shown("/receivables/write-offs/?all=1&page=7") == seen[2]
+    assert shown("/receivables/write-offs/") == waiting[::-1]
+    if db.engine.dialect.name != "sqlite":
+        return  # EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by statistics
+    statements = []
+
+    def log(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", log)
+    try:
+        client.get("/receivables/write-offs/?all=1&page=2")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", log)
+    cursor = db.session.connection().connection.cursor()
+    for statement, parameters in statements:
+        if "rcv_write_offs" in statement:
+            plan = " ".join(
+                str(r[-1]) for r in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            )
+            assert "TEMP B-TREE" not in plan, (statement, plan)
