@@ -164,6 +164,8 @@ def test_bad_contract_input_answers_422_with_the_reason(
         ({"ends_on": "2024-12-31"}, "The term ends before it starts."),
         ({"rent": "-10"}, "The amount cannot be negative."),
         ({"rent": "12,5"}, "Not an amount in yuan"),
+        ({"steps": "第二年 1,100"}, "Line 1 is not an amount in yuan"),
+        ({"steps": "3,300\nabc"}, "Line 2 is not an amount in yuan"),
     ):
         refused = client.post(url, data=contract_form([unit.id], **fields))
         assert refused.status_code == 422
