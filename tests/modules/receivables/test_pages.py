@@ -248,3 +248,29 @@ def test_two_payments_at_once_cannot_both_take_one_balance(app, login, park, owe
     assert sorted(run_at_once(2, send)) == [303, 422]
     db.session.expire_all()
     assert count(Payment) == 1
+
+
+def test_the_handler_offered_and_accepted_is_someone_who_sees_the_site(
+    client, login, park, make_debtor, make_user
+):
+    zoo = make_user("zoohandler", ["merchants"], sites=[park.zylz], display_name="Zhao Yun")
+    debtor = make_debtor()
+    data = {
+        "debtor_id": debtor.id,
+        "site_id": park.psy.id,
+        "kind": "rent",
+        "amount": "100",
+        "raised_on": "2025-02-01",
+        "due_on": "2025-02-28",
+        "handler_id": zoo.id,
+    }
+    login(park.psy_finance)
+    page = client.get("/receivables/new").get_data(as_text=True)
+    assert "Han Mei" in page and "Zhao Yun" not in page
+    for finance in (park.psy_finance, park.finance):
+        client.post("/logout")
+        login(finance)
+        response = client.post("/receivables/new", data=data)
+        assert response.status_code == 422
+        assert "The handler must be someone working at the site." in response.get_data(as_text=True)
+    assert count(Receivable) == 0
