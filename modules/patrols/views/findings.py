@@ -17,6 +17,7 @@ from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require, signed_in
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.paging import page_arg
 from parkops.timeutil import business_day
 
 PER_PAGE = 50
@@ -36,7 +37,7 @@ def people_at(site_id: int | None) -> list[tuple[int, str]]:
 def finding_list():
     state = request.args.get("state", "open")
     state = state if state in STATES else "open"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = select(Finding).where(findings.visible_filter(current_user))
     if state == "open":
         query = query.where(Finding.state != "verified")

@@ -16,7 +16,7 @@ from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
 from parkops.auth.models import Department, User
 from parkops.extensions import db
-from parkops.paging import PER_PAGE, CappedPagination, RowPagination
+from parkops.paging import PER_PAGE, CappedPagination, RowPagination, page_arg
 from parkops.timeutil import business_day
 
 OWNER = "receivables.receivable"
@@ -41,7 +41,7 @@ def index():
     page = CappedRows(
         select=query,
         session=db.session(),
-        page=int_arg("page") or 1,
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )

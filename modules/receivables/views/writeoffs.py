@@ -16,7 +16,7 @@ from parkops import attachments
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require
 from parkops.extensions import db
-from parkops.paging import paginate
+from parkops.paging import page_arg, paginate
 
 READ = ("receivables.view", "receivables.own", "receivables.write", "receivables.approve")
 
@@ -71,7 +71,7 @@ def propose_write_off(receivable_id: int):
 def write_offs():
     waiting = request.args.get("all") != "1"
     query = writeoffs.listing(current_user, waiting_only=waiting)
-    page = paginate(query, page=int_arg("page") or 1)
+    page = paginate(query, page=page_arg())
     return render_template("receivables/writeoffs/index.html", page=page, waiting=waiting)
 
 
