@@ -56,6 +56,22 @@ def test_finance_records_a_payment_and_a_retry_records_nothing_more(client, logi
     assert [ledger.balance_of(mine), ledger.balance_of(theirs)] == [0, 150_00]
     page = client.get(first.location).get_data(as_text=True)
     assert "¥150.00" in page and "Ask for a reversal" in page
+    assert "Payment of ¥150.00 recorded." in page  # the confirmation, as other forms give
+
+
+def test_each_step_of_a_reversal_is_confirmed(client, login, park, owed):
+    debtor = owed[0]
+    login(park.finance)
+    url = client.post(
+        f"/receivables/debtors/{debtor.id}/payments/new", data=payment_form(site_id=park.psy.id)
+    ).location
+    client.get(url)  # the recording's confirmation read
+    asked = client.post(f"{url}/reverse", data={"reason": "收款登记错了"}, follow_redirects=True)
+    assert "The reversal waits for a second person." in asked.get_data(as_text=True)
+    client.post("/logout")
+    login(park.finance2)
+    decided = client.post(f"{url}/decide", data={"decision": "reject"}, follow_redirects=True)
+    assert "Rejected: the payment stands." in decided.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
