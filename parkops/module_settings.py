@@ -14,6 +14,7 @@ Two places, by who decides:
 Amounts of money are ``Money()`` settings: typed in yuan ("12.50"), held as int fen.
 """
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,7 +98,10 @@ def parse(setting: Setting, full_name: str, raw: object) -> object:
             if text.lower() not in TRUE | FALSE:
                 raise ValueError(text)
             return text.lower() in TRUE
-        return setting.type(text)
+        value = setting.type(text)
+        if isinstance(value, float) and not math.isfinite(value):  # "inf", "nan", "1e400"
+            raise ValueError(text)
+        return value
     except (ValueError, TypeError) as error:
         refused = SettingError(f"setting {full_name}: {raw!r} is not a valid value ({error})")
         if error.args and isinstance(error.args[0], LazyString):

@@ -5,6 +5,7 @@ while the list shrank, a hand-typed ``?page=``): an empty page with "page 9 of 3
 the reader nothing. Only that case costs one more statement (the last page's rows).
 """
 
+from flask import request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, literal_column, select, union_all
 
@@ -15,6 +16,13 @@ LOOKAHEAD_PAGES = 10  # counted beyond the page asked for by a capped count; pas
 
 
 MAX_PAGE = 1_000_000  # a bigger ?page= (typed by hand) would overflow the database's integer
+
+
+def page_arg() -> int:
+    """The request's ``?page=``: 1 when missing, not a number or below 1; at most
+    MAX_PAGE. Every list reads its page number here, so no typed number reaches SQL."""
+    number = request.args.get("page", 1, type=int)
+    return min(max(number, 1), MAX_PAGE)
 
 
 class _LastPageWhenPast(Pagination):

@@ -37,12 +37,19 @@ def label(user: User | Row) -> str:
     return f"{user.display_name} ({user.username})"
 
 
+def seeing(site_ids):
+    """A WHERE clause on User: those who can see one of ``site_ids`` (ids; None: every
+    user), i.e. work at all sites or at one of them. The rule for whom a record at a
+    site may be assigned to (handler, owner, assignee…)."""
+    if site_ids is None:
+        return true()
+    return or_(User.all_sites, User.sites.any(Site.id.in_(site_ids)))
+
+
 def _visible(viewer: User):
     """A WHERE clause: the users ``viewer`` may see."""
     site_ids = viewer.site_ids
-    if site_ids is None:
-        return true()
-    return or_(User.id == viewer.id, User.all_sites, User.sites.any(Site.id.in_(site_ids)))
+    return true() if site_ids is None else or_(User.id == viewer.id, seeing(site_ids))
 
 
 def search(text: str, viewer: User, limit: int = LIMIT) -> list[Row]:

@@ -109,7 +109,7 @@ def _area(value) -> int:
         area = int(float(text))
         if area != float(text) or not 1 <= area <= 10_000_000:
             raise ValueError
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "nan"; "inf"
         raise ValueError(
             _("area %(value)s is not a whole number of m² from 1 to 10,000,000", value=text)
         ) from None

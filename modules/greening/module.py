@@ -260,6 +260,8 @@ spec = ModuleSpec(
                 "greening.edit_zone",
                 "greening.import_zones",
                 "greening.zone_calendar",
+                "greening.roster",  # a refused roster change shows the zone's page
+                "greening.new_task",
             ),
         ),
         SubNavEntry(

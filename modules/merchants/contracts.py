@@ -35,6 +35,7 @@ from parkops.rectification.services import link_evidence
 from parkops.timeutil import business_day, utcnow
 
 MAX_RENT_FEN = 10**10  # ¥100,000,000 a period: above any lease in a park; refuses typos
+MAX_TERM_YEARS = 20  # Civil Code art. 705: a lease term may not exceed twenty years
 HOLDING = (ContractState.APPROVED, ContractState.ACTIVE)
 
 
@@ -75,7 +76,9 @@ def _check_money(rent_fen: int | None, *others: int | None) -> None:
 
 def check(data: ContractData, contract_id: int | None = None) -> tuple[Merchant, list[Unit]]:
     """The merchant and units of ``data`` if its terms are acceptable (MerchantsError
-    otherwise); ``contract_id``: the draft being edited, whose own number is no clash."""
+    otherwise); ``contract_id``: the draft being edited, whose own number is no clash.
+    A term over ``MAX_TERM_YEARS`` is refused: 中华人民共和国民法典 第七百零五条,
+    租赁期限不得超过二十年 (the part beyond is void)."""
     number = data.number.strip()
     if not number:
         raise MerchantsError(_("Give the contract number."))
@@ -84,6 +87,10 @@ def check(data: ContractData, contract_id: int | None = None) -> tuple[Merchant,
         raise MerchantsError(_("The contract number %(number)s is already used.", number=number))
     if data.ends_on < data.starts_on:
         raise MerchantsError(_("The term ends before it starts."))
+    if data.ends_on >= schedule.add_months(data.starts_on, 12 * MAX_TERM_YEARS):
+        raise MerchantsError(
+            _("A lease may not run longer than %(years)d years.", years=MAX_TERM_YEARS)
+        )
     _check_money(data.rent_fen, data.deposit_fen, data.service_fen, *data.steps.values())
     years = schedule.contract_year(data.starts_on, data.ends_on)
     for year in data.steps:

@@ -17,7 +17,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from modules.merchants.contracts import MAX_RENT_FEN
 from modules.merchants.documents import DOCUMENT_KINDS
@@ -105,7 +112,11 @@ class ContractForm(FlaskForm):
             try:
                 fen = parse_yuan(line.strip())
             except MoneyError as exc:
-                raise ValueError(_l("Not an amount in yuan (e.g. 1,234.50).")) from exc
+                # ValidationError, not ValueError: WTForms 3 lets a ValueError from an
+                # inline validator escape (a 500) instead of marking the field.
+                raise ValidationError(
+                    _l("Line %(line)d is not an amount in yuan (e.g. 1,234.50).", line=n + 1)
+                ) from exc
             self.step_fen[n + 2] = fen
 
     @property

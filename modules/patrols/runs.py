@@ -46,6 +46,8 @@ from parkops.timeutil import utcnow
 EVIDENCE_RUN = "patrols.run"  # the ledger's evidence kind of a submitted run
 PHOTO_ANSWER = "patrols.answer"  # attachments' owner_kind: a photo of one answer
 MAX_PHOTOS = 4  # per answer
+MAX_NUMBER = 10**12  # a numeric answer: below a trillion, at most NUMBER_DECIMALS decimals
+NUMBER_DECIMALS = 6
 
 
 @dataclass
@@ -206,9 +208,17 @@ def _parse(item: ChecklistItem, value: str) -> tuple[bool | None, str]:
             number = None
         if number is None or not number.is_finite():
             raise PatrolError(_("“%(item)s”: write a number.", item=item.text))
+        # Decimal reads 1e400 as finite: keep to what a reading can be, written out plainly.
+        if abs(number) >= MAX_NUMBER or number.as_tuple().exponent < -NUMBER_DECIMALS:
+            raise PatrolError(
+                _(
+                    "“%(item)s”: write a number below a trillion, with at most 6 decimals.",
+                    item=item.text,
+                )
+            )
         if number < 0 and not item.allows_negative:
             raise PatrolError(_("“%(item)s”: a quantity cannot be below 0.", item=item.text))
-        return None, str(number)
+        return None, format(number, "f")
     if item.answer_type == AnswerType.CHOICE and value not in item.choice_list:
         raise PatrolError(_("“%(item)s”: pick one of the choices.", item=item.text))
     return None, value.strip()[:200]

@@ -131,7 +131,11 @@ spec = ModuleSpec(
             _l("Write-offs"),
             "receivables.write_offs",
             ("receivables.view", "receivables.approve"),
-            also=("receivables.write_off", "receivables.propose_write_off"),
+            also=(
+                "receivables.write_off",
+                "receivables.propose_write_off",
+                "receivables.decide_write_off",  # its refusals show the write-off
+            ),
         ),
         SubNavEntry(_l("Import"), "receivables.import_", "receivables.write"),
         SubNavEntry(
@@ -143,6 +147,8 @@ spec = ModuleSpec(
                 "receivables.new_debtor",
                 "receivables.new_payment",
                 "receivables.payment",
+                "receivables.reverse",  # the payment's page, on a refusal
+                "receivables.decide",
                 "receivables.statement",
                 "receivables.new_letter",
                 "receivables.letter",

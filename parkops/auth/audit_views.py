@@ -14,7 +14,7 @@ from parkops.auth.access import require
 from parkops.auth.admin_forms import AuditFilterForm
 from parkops.auth.models import User
 from parkops.extensions import db
-from parkops.paging import paginate_capped
+from parkops.paging import page_arg, paginate_capped
 from parkops.timeutil import local_midnight_utc
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -70,7 +70,7 @@ def index():
     else:
         query = query.where(false())  # a filter we cannot read must not show everything
     # Counted only ten pages ahead: the log grows by the year, its newest pages are read.
-    number = max(1, request.args.get("page", 1, type=int))
+    number = page_arg()
     page = paginate_capped(query, number, PER_PAGE)
     users = people(audit_words.people_named(page.items))
     shown = [(e, audit_words.shown(e)) for e in page.items]

@@ -16,6 +16,7 @@ from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.page_cache import cached_page
+from parkops.paging import page_arg
 from parkops.rectification import evidence, export, ledger_list, recurrence, services
 from parkops.rectification.edit_views import bp as edit_bp
 from parkops.rectification.forms import FilterForm
@@ -62,7 +63,7 @@ def index():
     page = ledger_list.ledger_page(
         f,
         today,
-        request.args.get("page", 1, type=int),
+        page_arg(),
         only_ids=risks.keys() if at_risk else None,
     )
     by_number = {c.number: c for c in categories}
@@ -128,7 +129,7 @@ def problem(problem_id: int):
 @require("ledger.view")
 def evidence_list(problem_id: int, kind: str):
     problem = db.session.get(Problem, problem_id) or abort(404)
-    page = evidence.evidence_page(problem.id, kind, request.args.get("page", 1, type=int))
+    page = evidence.evidence_page(problem.id, kind, page_arg())
     if page.total == 0:
         abort(404)
     return render_template(

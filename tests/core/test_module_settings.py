@@ -138,3 +138,11 @@ def test_the_check_weighs_a_new_value_against_the_stored_ones(app, make_user):
         module_settings.save("example", {"fine_fen": "100.01"}, office)
     assert refused.value.problems == ["The monthly cap cannot be below one fine."]
     assert module_settings.get("example.fine_fen") == 5_000
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "1e400"])
+def test_a_number_setting_refuses_what_is_no_finite_number(text):
+    setting = module_settings.Setting("ratio", float, 1.0, "a ratio")
+    with pytest.raises(module_settings.SettingError):
+        module_settings.parse(setting, "demo.ratio", text)
+    assert module_settings.parse(setting, "demo.ratio", "2.5") == 2.5

@@ -38,3 +38,14 @@ def test_phone_menu_has_one_visible_current_item_and_tall_links(
         if b["height"] < MIN_TAP
     ]
     assert short == []
+
+
+def test_the_phone_header_shows_the_whole_name(phone, sign_in, screenshot):
+    sign_in(phone, "crew")  # "维修专班 赵强": with the bell and the language, the longest row
+    phone.goto("/facilities/orders")
+    screenshot(phone, "crew-header")
+    who = phone.locator(".topbar .who")
+    assert who.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight")
+    box = who.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -13,7 +13,7 @@ from modules.facilities.views import bp, int_arg, uploads
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import Site, User
 from parkops.extensions import db
-from parkops.paging import paginate_capped, paginate_objects
+from parkops.paging import page_arg, paginate_capped, paginate_objects
 from parkops.timeutil import business_day, utcnow
 
 
@@ -75,7 +75,7 @@ def facility(facility_id: int):
 @require("facilities.view")
 def index():
     f = facility_filter()
-    number = int_arg("page") or 1
+    number = page_arg()
     # A text search reads every facility's code and name: its count stops ten pages
     # ahead, so a search costs the same at 20,000 facilities as at 200.
     page = (

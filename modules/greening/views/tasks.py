@@ -15,7 +15,7 @@ from parkops import attachments, idempotency
 from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
-from parkops.paging import RowPagination
+from parkops.paging import RowPagination, page_arg
 from parkops.timeutil import business_day
 
 
@@ -44,7 +44,7 @@ def my_tasks():
     page = RowPagination(
         select=tasks.open_task_rows_query(mine, today),
         session=db.session(),
-        page=min(max(1, request.args.get("page", 1, type=int)), last),
+        page=min(page_arg(), last),
         per_page=TASKS_SHOWN,
         error_out=False,
         count=False,

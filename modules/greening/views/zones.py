@@ -112,8 +112,8 @@ def new_zone():
 def edit_zone(zone_id: int):
     zone = get_for_site(Zone, zone_id)
     form = ZoneForm(obj=zone)
-    form.site_id.choices = [SelectChoice(zone.site_id, zone.site.name)]
-    form.site_id.data = zone.site_id
+    # A zone stays at its site: the page does not offer the choice, so nor does the form.
+    del form.site_id
     if form.validate_on_submit():
         try:
             zones.update_zone(zone, _zone_data(form, zone.site_id), current_user)

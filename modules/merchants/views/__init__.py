@@ -19,7 +19,7 @@ from parkops import idempotency
 from parkops.auth.access import site_filter
 from parkops.auth.models import Site
 from parkops.extensions import db
-from parkops.paging import paginate, paginate_capped_rows
+from parkops.paging import page_arg, paginate, paginate_capped_rows
 
 bp = Blueprint("merchants", __name__)
 
@@ -49,7 +49,7 @@ def list_page(
     its matches only ten pages ahead (``page.more``: "more than N"), so a common word
     costs the same as a rare one."""
     text = request.args.get("q", "").strip()[:50]
-    number = int_arg("page") or 1
+    number = page_arg()
     selected = query(current_user, text)
     page = paginate_capped_rows(selected, number) if text else paginate(selected, page=number)
     return render_template(

@@ -28,7 +28,7 @@ from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.downloads import send_download
 from parkops.extensions import db
-from parkops.paging import paginate, paginate_capped, paginate_capped_rows
+from parkops.paging import page_arg, paginate, paginate_capped, paginate_capped_rows
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day, local_zone, to_local, utcnow
 
@@ -118,7 +118,7 @@ def inspect(merchant_id: int):
 def inspections_list():
     merchant_id = int_arg("merchant")
     query = inspections.inspection_list(current_user, merchant_id)
-    page = paginate_capped(query, int_arg("page") or 1, PER_PAGE)
+    page = paginate_capped(query, page_arg(), PER_PAGE)
     return render_template("merchants/inspections/index.html", page=page, merchant_id=merchant_id)
 
 
@@ -219,7 +219,7 @@ def violations_list():
         .order_by(Violation.deadline.desc() if show == "corrected" else Violation.deadline)
         .order_by(Violation.id)
     )
-    number = int_arg("page") or 1
+    number = page_arg()
     if show in ("corrected", "all"):
         page = paginate_capped_rows(query, number, PER_PAGE)
     else:

@@ -12,11 +12,12 @@ from modules.patrols.errors import PatrolError
 from modules.patrols.forms import AssignForm, FindingForm, FixForm, VerifyForm
 from modules.patrols.models import Finding, Run, Severity
 from modules.patrols.views import bp, repeat, site_choices
-from parkops import idempotency, labels, subjects
+from parkops import idempotency, labels, people, subjects
 from parkops.attachments import Attachment
-from parkops.auth.access import check_site, get_for_site, require, signed_in, site_filter
-from parkops.auth.models import Site, User
+from parkops.auth.access import check_site, get_for_site, require, signed_in
+from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.paging import page_arg
 from parkops.timeutil import business_day
 
 PER_PAGE = 50
@@ -26,10 +27,7 @@ STATES = ("open", "overdue", "all")
 def people_at(site_id: int | None) -> list[tuple[int, str]]:
     """Active users working at the site (None: at the current user's sites), for the
     person, owner and assignee pickers; first (0, "—"): nobody."""
-    if site_id is None:
-        where = or_(User.all_sites, User.sites.any(site_filter(Site.id)))
-    else:
-        where = or_(User.all_sites, User.sites.any(Site.id == site_id))
+    where = people.seeing(current_user.site_ids if site_id is None else [site_id])
     query = select(User).where(User.active, where).order_by(User.display_name)
     return [(0, "—")] + [(u.id, u.display_name or u.username) for u in db.session.scalars(query)]
 
@@ -39,7 +37,7 @@ def people_at(site_id: int | None) -> list[tuple[int, str]]:
 def finding_list():
     state = request.args.get("state", "open")
     state = state if state in STATES else "open"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = select(Finding).where(findings.visible_filter(current_user))
     if state == "open":
         query = query.where(Finding.state != "verified")

@@ -11,6 +11,7 @@ from modules.receivables.views import bp, int_arg, visible_sites
 from modules.receivables.views.debtors import READ, XLSX
 from parkops.auth.access import check_site, require
 from parkops.downloads import send_download
+from parkops.paging import page_arg
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
@@ -28,7 +29,7 @@ def _request_aging(paged: bool) -> aging_.Aging:
     site_id = int_arg("site")
     if site_id is not None:
         check_site(site_id)
-    page = (int_arg("page") or 1) if paged else None
+    page = page_arg() if paged else None
     return aging_.aging(current_user, as_of, request.args.get("by", "debtor"), site_id, page)
 
 

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from modules.receivables import access, campaigns, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Campaign, CampaignItem, Verification
-from modules.receivables.views import bp, int_arg, repeat, visible_sites
+from modules.receivables.views import bp, repeat, visible_sites
 from parkops import idempotency
 from parkops.auth.access import require, site_filter
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
-from parkops.paging import paginate
+from parkops.paging import page_arg, paginate
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
@@ -92,7 +92,7 @@ def campaign(campaign_id: int):
     state = _state_arg()
     page = paginate(
         campaigns.items(found, state),
-        page=int_arg("page") or 1,
+        page=page_arg(),
         count=campaigns.item_count(found, state),
     )
     return render_template(

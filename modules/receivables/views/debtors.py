@@ -11,12 +11,12 @@ from wtforms.fields.choices import SelectChoice
 from modules.receivables import access, followups, ledger, queries, statements
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.forms import DebtorForm
-from modules.receivables.views import bp, debtor_or_404, int_arg, repeat, visible_sites
+from modules.receivables.views import bp, debtor_or_404, repeat, visible_sites
 from parkops.auth.access import require
 from parkops.auth.models import User
 from parkops.downloads import send_download
 from parkops.extensions import db
-from parkops.paging import paginate_objects
+from parkops.paging import page_arg, paginate_objects
 from parkops.spreadsheet import Book
 from parkops.timeutil import business_day
 
@@ -29,7 +29,7 @@ READ = ("receivables.view", "receivables.own", "receivables.write")
 @require(*READ)
 def debtors():
     text = request.args.get("q", "").strip()[:50]
-    page = paginate_objects(queries.debtor_list(current_user, text), page=int_arg("page") or 1)
+    page = paginate_objects(queries.debtor_list(current_user, text), page=page_arg())
     owed = queries.owed_by(current_user, [d.id for d in page.items])
     return render_template(
         "receivables/debtors/index.html",

@@ -14,6 +14,7 @@ from modules.receivables.views import bp, debtor_or_404, repeat, visible_sites
 from modules.receivables.views.debtors import READ
 from parkops.auth.access import get_for_site, require
 from parkops.extensions import db
+from parkops.money import format_fen
 from parkops.timeutil import business_day
 
 
@@ -46,9 +47,14 @@ def new_payment(debtor_id: int):
                 payment = payments.record_payment(
                     debtor, data, current_user, request.form.get("idempotency_key")
                 )
-                return redirect(url_for("receivables.payment", payment_id=payment.id), 303)
             except ReceivablesError as refused:
                 form.amount.errors = [str(refused)]
+            else:
+                flash(
+                    _("Payment of %(amount)s recorded.", amount=format_fen(payment.amount_fen)),
+                    "success",
+                )
+                return redirect(url_for("receivables.payment", payment_id=payment.id), 303)
         status = 422
     page = render_template(
         "receivables/payments/form.html", debtor=debtor, form=form, open_items=open_items
@@ -96,7 +102,7 @@ def reverse(payment_id: int):
     if form.validate():
         try:
             payments.propose_reversal(found, form.reason.data, current_user)
-            flash(_("The reversal waits for a second person."))
+            flash(_("The reversal waits for a second person."), "success")
             return redirect(url_for("receivables.payment", payment_id=found.id), 303)
         except ReceivablesError as refused:
             form.reason.errors = [str(refused)]
@@ -115,4 +121,5 @@ def decide(payment_id: int):
     except ReceivablesError as refused:
         flash(str(refused), "error")
         return _payment_page(found, ReversalForm(formdata=None), 422)
+    flash(_("Approved.") if approve else _("Rejected: the payment stands."), "success")
     return redirect(url_for("receivables.payment", payment_id=found.id), 303)

@@ -11,12 +11,12 @@ from modules.receivables.forms import FollowUpForm, ReceivableForm
 from modules.receivables.models import Allocation, Debtor, Payment, Receivable
 from modules.receivables.views import bp, int_arg, receivable_or_404, repeat, visible_sites
 from modules.receivables.views.debtors import READ
-from parkops import attachments
+from parkops import attachments, people
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
 from parkops.auth.models import Department, User
 from parkops.extensions import db
-from parkops.paging import PER_PAGE, CappedPagination, RowPagination
+from parkops.paging import PER_PAGE, CappedPagination, RowPagination, page_arg
 from parkops.timeutil import business_day
 
 OWNER = "receivables.receivable"
@@ -41,7 +41,7 @@ def index():
     page = CappedRows(
         select=query,
         session=db.session(),
-        page=int_arg("page") or 1,
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -55,7 +55,8 @@ def index():
 
 
 def _choices(form: ReceivableForm) -> None:
-    form.site_id.choices = [SelectChoice(s.id, s.name) for s in visible_sites()]
+    sites = visible_sites()
+    form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
     form.debtor_id.choices = [
         SelectChoice(d.id, d.name)
         for d in db.session.scalars(
@@ -70,7 +71,11 @@ def _choices(form: ReceivableForm) -> None:
     ]
     form.handler_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(u.id, u.display_name)
-        for u in db.session.scalars(select(User).where(User.active).order_by(User.display_name))
+        for u in db.session.scalars(
+            select(User)
+            .where(User.active, people.seeing([s.id for s in sites]))
+            .order_by(User.display_name)
+        )
     ]
 
 

@@ -16,6 +16,7 @@ from parkops import attachments
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require
 from parkops.extensions import db
+from parkops.paging import page_arg
 
 READ = ("receivables.view", "receivables.own", "receivables.write", "receivables.approve")
 
@@ -69,7 +70,7 @@ def propose_write_off(receivable_id: int):
 @require(*READ)
 def write_offs():
     waiting = request.args.get("all") != "1"
-    page = writeoffs.page_of(current_user, int_arg("page") or 1, waiting_only=waiting)
+    page = writeoffs.page_of(current_user, page_arg(), waiting_only=waiting)
     return render_template("receivables/writeoffs/index.html", page=page, waiting=waiting)
 
 

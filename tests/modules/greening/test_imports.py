@@ -79,12 +79,13 @@ def test_each_bad_row_is_named_by_line_and_nothing_is_written(client, as_user, g
             f"PSY,PSY-G09,过去,100,lawn,first,gardener2,二班,{yesterday},",  # 10: past
             "ZYLZ,ZY-01,收银员,100,lawn,first,cashier,,,",  # 11: not greening staff
             "PSY,PSY-G08,类型,100,swamp,first,gardener,,,",  # 12: unknown kind
+            "PSY,PSY-G10,无穷,inf,lawn,first,gardener,,,",  # 13: bad area
         ]
     )
     response = _post(client, text)
     assert response.status_code == 422
     page = _errors(response)
-    assert "Nothing was imported: 10 rows are wrong" in page
+    assert "Nothing was imported: 11 rows are wrong" in page
     for line, words in [
         (3, "unknown site XYZ"),
         (4, "code PSY-G01 repeats line 2"),
@@ -96,6 +97,7 @@ def test_each_bad_row_is_named_by_line_and_nothing_is_written(client, as_user, g
         (10, "is in the past"),
         (11, "unknown person cashier"),
         (12, "unknown kind swamp"),
+        (13, "area inf is not a whole number"),
     ]:
         assert f'data-line="{line}"' in page
         assert words in page, words

@@ -43,6 +43,9 @@ def test_a_change_dated_in_the_past_is_refused(client, as_user, grove, make_zone
     response = client.post(f"/greening/zones/{zone.id}/roster", data=form)
     assert response.status_code == 422
     assert "the past is not rewritten" in response.get_data(as_text=True)
+    # The refusal shows the zone's page: the Zones tab is the one marked.
+    subnav = response.get_data(as_text=True).split('class="subnav"')[1].split("</nav>")[0]
+    assert 'href="/greening/" aria-current="page"' in subnav
     assert [e.responsible_id for e in zones.history(zone.id)] == [grove.gardener.id]
 
 

@@ -164,11 +164,22 @@ def test_bad_contract_input_answers_422_with_the_reason(
         ({"ends_on": "2024-12-31"}, "The term ends before it starts."),
         ({"rent": "-10"}, "The amount cannot be negative."),
         ({"rent": "12,5"}, "Not an amount in yuan"),
+        ({"steps": "第二年 1,100"}, "Line 1 is not an amount in yuan"),
+        ({"ends_on": "2129-12-31"}, "A lease may not run longer than 20 years."),
+        ({"ends_on": "2045-01-01"}, "A lease may not run longer than 20 years."),
+        ({"steps": "3,300\nabc"}, "Line 2 is not an amount in yuan"),
     ):
         refused = client.post(url, data=contract_form([unit.id], **fields))
         assert refused.status_code == 422
         assert message in refused.get_data(as_text=True)
     assert count(Contract) == 0
+
+
+def test_a_lease_of_exactly_twenty_years_is_accepted(client, login, park, make_merchant, make_unit):
+    login(park.manager)
+    url = f"/merchants/merchants/{make_merchant().id}/contracts/new"
+    form = contract_form([make_unit().id], ends_on="2044-12-31")
+    assert client.post(url, data=form).status_code == 303
 
 
 def test_the_pages_take_the_same_queries_for_3_or_30_merchants(

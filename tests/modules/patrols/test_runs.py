@@ -217,14 +217,22 @@ def test_an_answer_that_does_not_fit_its_item_is_refused(park, as_user, client):
     as_user(park.inspector)
     run = _start(client, park)
     items = {i.text: i.id for i in park.water.current_version.items}
-    for value, item, message in (
-        ("十二", "进水口漂浮垃圾 (kg)", "write a number"),
-        ("也许", "非法垂钓", "pick one of the choices"),
-        ("maybe", "浮萍覆盖", "answer pass or fail"),
+    kg = "进水口漂浮垃圾 (kg)"
+    for n, (value, item, message) in enumerate(
+        (
+            ("十二", kg, "write a number"),
+            ("1e400", kg, "below a trillion, with at most 6 decimals"),
+            ("1000000000000", kg, "below a trillion"),
+            ("0.0000001", kg, "at most 6 decimals"),
+            ("nan", kg, "write a number"),
+            ("-inf", kg, "write a number"),
+            ("也许", "非法垂钓", "pick one of the choices"),
+            ("maybe", "浮萍覆盖", "answer pass or fail"),
+        )
     ):
         response = client.post(
             f"/patrols/runs/{run.id}/answers",
-            data={f"a{items[item]}": value, "idempotency_key": f"k-{item}"},
+            data={f"a{items[item]}": value, "idempotency_key": f"k-{n}"},
         )
         assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0

@@ -132,3 +132,14 @@ def test_the_pages_take_the_same_queries_for_2_or_20_entries(
         return counts
 
     assert queries_for(2) == queries_for(20)
+
+
+def test_the_log_names_its_author_column_as_finance_reads_it_in_chinese(
+    park, client, login, owed, app
+):
+    _debtor, rent = owed
+    login(park.finance)
+    assert client.post(f"/receivables/{rent.id}/follow-ups", data=promise()).status_code == 303
+    app.config["DEFAULT_LOCALE"] = "zh"
+    page = client.get(f"/receivables/{rent.id}").get_data(as_text=True)
+    assert "<th>记录人</th>" in page and "巡查人" not in page  # not the inspections' "By"

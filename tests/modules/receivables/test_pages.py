@@ -56,6 +56,22 @@ def test_finance_records_a_payment_and_a_retry_records_nothing_more(client, logi
     assert [ledger.balance_of(mine), ledger.balance_of(theirs)] == [0, 150_00]
     page = client.get(first.location).get_data(as_text=True)
     assert "¥150.00" in page and "Ask for a reversal" in page
+    assert "Payment of ¥150.00 recorded." in page  # the confirmation, as other forms give
+
+
+def test_each_step_of_a_reversal_is_confirmed(client, login, park, owed):
+    debtor = owed[0]
+    login(park.finance)
+    url = client.post(
+        f"/receivables/debtors/{debtor.id}/payments/new", data=payment_form(site_id=park.psy.id)
+    ).location
+    client.get(url)  # the recording's confirmation read
+    asked = client.post(f"{url}/reverse", data={"reason": "收款登记错了"}, follow_redirects=True)
+    assert "The reversal waits for a second person." in asked.get_data(as_text=True)
+    client.post("/logout")
+    login(park.finance2)
+    decided = client.post(f"{url}/decide", data={"decision": "reject"}, follow_redirects=True)
+    assert "Rejected: the payment stands." in decided.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -248,3 +264,29 @@ def test_two_payments_at_once_cannot_both_take_one_balance(app, login, park, owe
     assert sorted(run_at_once(2, send)) == [303, 422]
     db.session.expire_all()
     assert count(Payment) == 1
+
+
+def test_the_handler_offered_and_accepted_is_someone_who_sees_the_site(
+    client, login, park, make_debtor, make_user
+):
+    zoo = make_user("zoohandler", ["merchants"], sites=[park.zylz], display_name="Zhao Yun")
+    debtor = make_debtor()
+    data = {
+        "debtor_id": debtor.id,
+        "site_id": park.psy.id,
+        "kind": "rent",
+        "amount": "100",
+        "raised_on": "2025-02-01",
+        "due_on": "2025-02-28",
+        "handler_id": zoo.id,
+    }
+    login(park.psy_finance)
+    page = client.get("/receivables/new").get_data(as_text=True)
+    assert "Han Mei" in page and "Zhao Yun" not in page
+    for finance in (park.psy_finance, park.finance):
+        client.post("/logout")
+        login(finance)
+        response = client.post("/receivables/new", data=data)
+        assert response.status_code == 422
+        assert "The handler must be someone working at the site." in response.get_data(as_text=True)
+    assert count(Receivable) == 0
