@@ -11,15 +11,22 @@ the current version, so saving once more is a decision, not an accident.
 Records whose rows change for other reasons too (an account's sign-ins and
 language) count their edits in a column of their own, ``edit_version``, which
 ``claim`` checks and advances in one UPDATE before the edit is written.
+
+Records with no version column carry a fingerprint instead (``Fingerprinted``
+forms, ``fingerprint``): a hash of the record's editable values as saved, checked
+by ``is_stale`` with the row locked, so no schema change is needed.
 """
 
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import IntegerField
+from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
@@ -35,6 +42,33 @@ class Versioned:
         widget=HiddenInput(),
         validators=[InputRequired(_l("This page is out of date: reload it."))],
     )
+
+
+class Fingerprinted:
+    """Mixin for the edit form of a record with no version column: the fingerprint
+    (``fingerprint``) of the record's values the page showed."""
+
+    version = HiddenField(validators=[InputRequired(_l("This page is out of date: reload it."))])
+
+
+def fingerprint(values: dict) -> str:
+    """The version token of a record with no version column: 16 hex digits hashing
+    ``values`` (field name → value as saved; dates, enums and decimals by ``str``).
+    Equal values give equal tokens, so only a change someone can see is a conflict."""
+    text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def is_stale(record, sent: str | None, values: Callable[[object], dict]) -> bool:
+    """Whether the fingerprint ``sent`` with a form is not ``record``'s now.
+
+    Reloads the record with its row locked (FOR UPDATE on PostgreSQL), so of two
+    saves of one page the second waits for the first to commit and then sees its
+    values; on SQLite, which ignores FOR UPDATE, only saves landing within the same
+    few milliseconds can both pass. ``values(record)`` gives what ``fingerprint`` hashes.
+    """
+    db.session.refresh(record, with_for_update=True)
+    return sent != fingerprint(values(record))
 
 
 @dataclass
