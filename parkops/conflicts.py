@@ -71,6 +71,37 @@ def is_stale(record, sent: str | None, values: Callable[[object], dict]) -> bool
     return sent != fingerprint(values(record))
 
 
+def saved_values(form, record) -> dict:
+    """Field name → ``record``'s value as saved, for each field of ``form`` the record
+    has an attribute of (the fields ``obj=record`` fills); files and the version left
+    out. A form with fields the record does not hold as such gives its own values."""
+    return {
+        f.name: getattr(record, f.name)
+        for f in form
+        if f.name not in ("version", "csrf_token")
+        and "File" not in f.type
+        and hasattr(record, f.name)
+    }
+
+
+def stamp(form, record, values=saved_values) -> None:
+    """Put the fingerprint of ``record`` as saved in the page's ``form.version``."""
+    form.version.data = fingerprint(values(form, record))
+
+
+def changed_since(form, record, values=saved_values) -> list | None:
+    """None when ``form`` (a ``Fingerprinted`` form, validated) was loaded from
+    ``record`` as it is now, row locked (``is_stale``). Else the ``Difference`` list
+    (possibly empty), ``form`` keeping what was typed at the record's fingerprint now:
+    the view answers ``CONFLICT`` with it and saves nothing.
+    ``values(form, record)`` gives field name → saved value."""
+    if not is_stale(record, form.version.data, lambda r: values(form, r)):
+        return None
+    saved = values(form, record)
+    keep_typed(form, fingerprint(saved))
+    return differences(form, saved)
+
+
 @dataclass
 class Difference:
     label: str  # the field's label
@@ -105,7 +136,7 @@ def differences(form, saved: dict) -> list[Difference]:
     ]
 
 
-def keep_typed(form, version: int) -> None:
+def keep_typed(form, version: int | str) -> None:
     """Keep what was typed, but at the record's current version: the next save is deliberate."""
     form.version.data = version
     form.version.raw_data = [str(version)]
