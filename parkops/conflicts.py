@@ -84,6 +84,12 @@ def saved_values(form, record) -> dict:
     }
 
 
+def fields(*names: str):
+    """A ``values`` function for ``stamp``/``changed_since``: the record's attributes
+    ``names`` only (a form with fields the record has but this edit does not change)."""
+    return lambda form, record: {name: getattr(record, name) for name in names}
+
+
 def stamp(form, record, values=saved_values) -> None:
     """Put the fingerprint of ``record`` as saved in the page's ``form.version``."""
     form.version.data = fingerprint(values(form, record))
