@@ -100,12 +100,13 @@ def changed_since(form, record, values=saved_values) -> list | None:
     ``record`` as it is now, row locked (``is_stale``). Else the ``Difference`` list
     (possibly empty), ``form`` keeping what was typed at the record's fingerprint now:
     the view answers ``CONFLICT`` with it and saves nothing.
-    ``values(form, record)`` gives field name → saved value."""
+    ``values(form, record)`` gives field name → saved value; a name that is no field
+    (a counter of saves) counts in the fingerprint only."""
     if not is_stale(record, form.version.data, lambda r: values(form, r)):
         return None
     saved = values(form, record)
     keep_typed(form, fingerprint(saved))
-    return differences(form, saved)
+    return differences(form, {name: value for name, value in saved.items() if name in form})
 
 
 @dataclass
