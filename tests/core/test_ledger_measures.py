@@ -10,6 +10,7 @@ from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.rectification.demo import demo_pdf
 from parkops.rectification.models import Measure, Problem, Regulation, Status
+from tests.versions import version_of
 
 PDF = demo_pdf("Ticket management rules")
 
@@ -247,9 +248,13 @@ def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(o
         content_type="multipart/form-data",
     )
     regulation = db.session.scalar(select(Regulation))
+    url = f"/ledger/regulations/{regulation.id}"
+    version = version_of(client.get(url).get_data(as_text=True))
     refused = client.post(
-        f"/ledger/regulations/{regulation.id}",
-        data=regulation_data(title="Renamed", file=(BytesIO(b"not a pdf"), "new.pdf")),
+        url,
+        data=regulation_data(
+            title="Renamed", file=(BytesIO(b"not a pdf"), "new.pdf"), version=version
+        ),
         content_type="multipart/form-data",
     )
     assert refused.status_code == 422
@@ -261,7 +266,10 @@ def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(o
     response = client.post(
         f"/ledger/regulations/{regulation.id}",
         data=regulation_data(
-            title="票务管理制度(修订)", revised="revised", file=(BytesIO(PDF), "v2.pdf")
+            title="票务管理制度(修订)",
+            revised="revised",
+            file=(BytesIO(PDF), "v2.pdf"),
+            version=version,
         ),
         content_type="multipart/form-data",
     )
@@ -272,3 +280,25 @@ def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(o
     [entry] = audit("ledger.regulation_updated")
     assert entry.details["file"] == ["票务管理制度.pdf", "v2.pdf"]
     assert entry.details["revised"] == [False, True]
+
+
+def test_a_stale_regulation_form_gets_the_conflict(office, client, app, login):
+    p = problem("35")
+    client.post(
+        f"/ledger/problems/{p.id}/regulations",
+        data=regulation_data(),
+        content_type="multipart/form-data",
+    )
+    regulation = db.session.scalar(select(Regulation))
+    url = f"/ledger/regulations/{regulation.id}"
+    other = app.test_client()
+    login(office, test_client=other)
+    stale = version_of(other.get(url).get_data(as_text=True))
+    fresh = version_of(client.get(url).get_data(as_text=True))
+    saved = client.post(url, data=regulation_data(title="票务制度(修订)", version=fresh))
+    assert saved.status_code == 303
+    late = other.post(url, data=regulation_data(revised="revised", version=stale))
+    assert late.status_code == 409
+    assert "票务制度(修订)" in late.get_data(as_text=True)
+    db.session.expire_all()
+    assert (regulation.title, regulation.revised) == ("票务制度(修订)", False)
