@@ -3,7 +3,7 @@ loaded before the first saved, gets the conflict page and saves nothing."""
 
 from modules.facilities.models import Facility, FacilityType
 from parkops.extensions import db
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 
 def _facility_form(facility, version, **changes):
@@ -21,13 +21,11 @@ def _facility_form(facility, version, **changes):
 def test_a_stale_facility_form_gets_the_conflict_the_name_stays(app, park, login, make_facility):
     facility = make_facility("bench", name="湖边座椅")
     url = f"/facilities/{facility.id}/edit"
-    first, second = app.test_client(), app.test_client()
-    login(park.office, test_client=first)
-    login(park.office, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
-    fresh = version_of(first.get(url).get_data(as_text=True))
-    assert first.post(url, data=_facility_form(facility, fresh, name="北门座椅")).status_code == 303
-    late = second.post(url, data=_facility_form(facility, stale, name="湖边座椅", notes="松动"))
+    first, second, version = two_pages(app, login, url, park.office)
+    assert (
+        first.post(url, data=_facility_form(facility, version, name="北门座椅")).status_code == 303
+    )
+    late = second.post(url, data=_facility_form(facility, version, name="湖边座椅", notes="松动"))
     assert late.status_code == 409
     html = late.get_data(as_text=True)
     assert 'id="conflict"' in html and "北门座椅" in html and "松动" in html
@@ -43,14 +41,10 @@ def test_a_stale_facility_form_gets_the_conflict_the_name_stays(app, park, login
 def test_a_stale_facility_type_form_gets_the_conflict(app, park, login):
     ftype = park.types["toilet"]
     url = f"/facilities/types/{ftype.id}"
-    first, second = app.test_client(), app.test_client()
-    login(park.office, test_client=first)
-    login(park.office, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
+    first, second, version = two_pages(app, login, url, park.office)
     form = {"code": ftype.code, "name": ftype.name, "interval_days": "5"}
-    fresh = version_of(first.get(url).get_data(as_text=True))
-    assert first.post(url, data={**form, "version": fresh}).status_code == 303
-    late = second.post(url, data={**form, "interval_days": "9", "version": stale})
+    assert first.post(url, data={**form, "version": version}).status_code == 303
+    late = second.post(url, data={**form, "interval_days": "9", "version": version})
     assert late.status_code == 409
     db.session.expire_all()
     assert db.session.get(FacilityType, ftype.id).interval_days == 5

@@ -12,7 +12,7 @@ from parkops.idempotency import FIELD
 from parkops.paging import PER_PAGE
 from parkops.timeutil import business_day, local_midnight_utc
 from tests.modules.greening.test_tasks import jpeg, kind_of, task_in
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 TYPE_FORM = {
     "name": "草坪修剪",
@@ -342,14 +342,10 @@ def test_completion_reads_the_periods_tasks_and_one_page_of_zones(
 def test_a_stale_task_type_form_gets_the_conflict(app, grove, login):
     kind = kind_of(grove, start=(5, 1), end=(9, 30), every=10)
     url = f"/greening/task-types/{kind.id}/edit"
-    first, second = app.test_client(), app.test_client()
-    login(grove.office, test_client=first)
-    login(grove.office, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
-    fresh = version_of(first.get(url).get_data(as_text=True))
+    first, second, version = two_pages(app, login, url, grove.office)
     edit = dict(TYPE_FORM, name=kind.name, season_start="05-01", season_end="09-30")
-    assert first.post(url, data=dict(edit, frequency_days="7", version=fresh)).status_code == 303
-    late = second.post(url, data=dict(edit, frequency_days="20", version=stale))
+    assert first.post(url, data=dict(edit, frequency_days="7", version=version)).status_code == 303
+    late = second.post(url, data=dict(edit, frequency_days="20", version=version))
     assert late.status_code == 409
     db.session.expire_all()
     assert db.session.get(TaskType, kind.id).frequency_days == 7

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from modules.greening.models import RosterEntry, Zone
 from parkops.audit import AuditEntry
 from parkops.extensions import db
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 FORM = {
     "code": "PSY-G01",
@@ -147,14 +147,10 @@ def test_zone_list_query_count_does_not_grow(client, as_user, grove, make_zone, 
 def test_a_stale_zone_form_gets_the_conflict(app, grove, login, make_zone):
     zone = make_zone()
     url = f"/greening/zones/{zone.id}/edit"
-    first, second = app.test_client(), app.test_client()
-    login(grove.office, test_client=first)
-    login(grove.office, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
-    fresh = version_of(first.get(url).get_data(as_text=True))
+    first, second, version = two_pages(app, login, url, grove.office)
     form = dict(FORM, site_id=grove.psy.id)
-    assert first.post(url, data=dict(form, name="南门花坛", version=fresh)).status_code == 303
-    late = second.post(url, data=dict(form, notes="补种", version=stale))
+    assert first.post(url, data=dict(form, name="南门花坛", version=version)).status_code == 303
+    late = second.post(url, data=dict(form, notes="补种", version=version))
     assert late.status_code == 409
     assert "南门花坛" in late.get_data(as_text=True)
     db.session.expire_all()

@@ -13,7 +13,7 @@ from parkops.attachments import Attachment
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from tests.modules.merchants.test_pages import contract_form
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 
 def count(model, *where):
@@ -92,14 +92,10 @@ def test_a_stale_draft_form_gets_the_conflict_and_changes_nothing(
     unit = make_unit("P-001")
     draft = make_contract(merchant, [unit], number="ZL-2")
     url = f"/merchants/contracts/{draft.id}/edit"
-    first, second = app.test_client(), app.test_client()
-    login(park.manager, test_client=first)
-    login(park.manager, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
-    fresh = version_of(first.get(url).get_data(as_text=True))
-    saved = first.post(url, data=contract_form([unit.id], number="ZL-9", version=fresh))
+    first, second, version = two_pages(app, login, url, park.manager)
+    saved = first.post(url, data=contract_form([unit.id], number="ZL-9", version=version))
     assert saved.status_code == 303
-    late = second.post(url, data=contract_form([unit.id], number="ZL-2", version=stale))
+    late = second.post(url, data=contract_form([unit.id], number="ZL-2", version=version))
     assert late.status_code == 409
     assert 'id="conflict"' in late.get_data(as_text=True)
     db.session.expire_all()

@@ -10,7 +10,7 @@ from modules.patrols.checklists import ItemData
 from modules.patrols.errors import PatrolError
 from modules.patrols.models import AnswerType, Checklist, ChecklistPurpose, ChecklistVersion
 from parkops.extensions import db
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 
 def _form(name, items):
@@ -127,14 +127,10 @@ def test_one_number_item_of_a_gate_duty_checklist_counts_the_touts(park, as_user
 
 def test_a_stale_checklist_editor_gets_the_conflict(park, app, login):
     url = f"/patrols/checklists/{park.water.id}/edit"
-    first, second = app.test_client(), app.test_client()
-    login(park.inspector, test_client=first)
-    login(park.inspector, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
-    fresh = version_of(first.get(url).get_data(as_text=True))
+    first, second, version = two_pages(app, login, url, park.inspector)
     items = [("浮萍覆盖率", "pass_fail")]
-    assert first.post(url, data=_form("水面巡查", items) | {"version": fresh}).status_code == 303
-    late = second.post(url, data=_form("水面日查", items) | {"version": stale})
+    assert first.post(url, data=_form("水面巡查", items) | {"version": version}).status_code == 303
+    late = second.post(url, data=_form("水面日查", items) | {"version": version})
     assert late.status_code == 409
     assert "水面巡查" in late.get_data(as_text=True)
     db.session.expire_all()

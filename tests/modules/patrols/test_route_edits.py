@@ -9,7 +9,7 @@ from modules.patrols import routes
 from modules.patrols.models import Checkpoint, Run
 from parkops.extensions import db
 from tests.modules.patrols.test_runs import _answers, _scan, _start
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 
 def _edit(client, route, name, lines, version=None):
@@ -110,13 +110,10 @@ def test_only_managers_at_the_site_edit_routes(park, as_user, client):
 
 def test_a_stale_route_editor_gets_the_conflict(park, app, login):
     url = f"/patrols/routes/{park.intake.id}/edit"
-    first, second = app.test_client(), app.test_client()
-    login(park.inspector, test_client=first)
-    login(park.inspector, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
+    first, second, version = two_pages(app, login, url, park.inspector)
     lines = ["PSY-W1 北岸码头", "PSY-W2 泵站进水口"]
     assert _edit(first, park.intake, "泵站水面", lines).status_code == 303
-    late = _edit(second, park.intake, park.intake.name, [*lines, "PSY-W3 南岸闸口"], stale)
+    late = _edit(second, park.intake, park.intake.name, [*lines, "PSY-W3 南岸闸口"], version)
     assert late.status_code == 409
     assert "泵站水面" in late.get_data(as_text=True)
     assert [code for _, code, _ in _points(park.intake)] == ["PSY-W1", "PSY-W2"]

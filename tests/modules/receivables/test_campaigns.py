@@ -23,7 +23,7 @@ from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.registry import registry
 from parkops.timeutil import business_day
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 CUTOFF = date(2025, 1, 1)
 
@@ -241,14 +241,10 @@ def test_two_verifiers_of_one_item_the_second_gets_the_conflict(park, old_debts,
     campaign = start(park)
     item = db.session.scalars(select(CampaignItem)).first()
     url = f"/receivables/campaigns/{campaign.id}/items/{item.id}"
-    first, second = app.test_client(), app.test_client()
-    login(park.finance, test_client=first)
-    login(park.psy_finance, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
-    version = version_of(first.get(url).get_data(as_text=True))
+    first, second, version = two_pages(app, login, url, park.finance, park.psy_finance)
     saved = first.post(url, data={"state": "disputed", "note": "对方称已付", "version": version})
     assert saved.status_code == 303
-    late = second.post(url, data={"state": "paperwork", "note": "缺合同", "version": stale})
+    late = second.post(url, data={"state": "paperwork", "note": "缺合同", "version": version})
     assert late.status_code == 409
     html = late.get_data(as_text=True)
     assert 'id="conflict"' in html and "对方称已付" in html and "缺合同" in html

@@ -2,20 +2,16 @@
 
 from modules.ticketing.models import Product
 from parkops.extensions import db
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 
 def test_a_stale_product_form_gets_the_conflict_and_changes_nothing(world, app, login):
     url = f"/ticketing/products/{world.combo.id}"
-    first, second = app.test_client(), app.test_client()
-    login(world.manager, test_client=first)
-    login(world.manager, test_client=second)
-    stale = version_of(second.get(url).get_data(as_text=True))
-    fresh = version_of(first.get(url).get_data(as_text=True))
+    first, second, version = two_pages(app, login, url, world.manager)
     form = {"name": world.combo.name, "active": "y"}
-    saved = first.post(url, data={**form, "id_check": "身份证", "version": fresh})
+    saved = first.post(url, data={**form, "id_check": "身份证", "version": version})
     assert saved.status_code == 303
-    late = second.post(url, data={**form, "name": "联票（新）", "version": stale})
+    late = second.post(url, data={**form, "name": "联票（新）", "version": version})
     assert late.status_code == 409
     assert "身份证" in late.get_data(as_text=True)
     db.session.expire_all()
