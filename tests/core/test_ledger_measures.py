@@ -10,7 +10,7 @@ from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.rectification.demo import demo_pdf
 from parkops.rectification.models import Measure, Problem, Regulation, Status
-from tests.versions import version_of
+from tests.versions import two_pages, version_of
 
 PDF = demo_pdf("Ticket management rules")
 
@@ -240,14 +240,18 @@ def test_a_bad_regulation_is_refused_and_changes_nothing(office, client, changes
     assert audit("ledger.regulation_added") == []
 
 
-def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(office, client):
-    p = problem("35")
+def _one_regulation(client) -> Regulation:
+    """A regulation added to problem 35 through its page."""
     client.post(
-        f"/ledger/problems/{p.id}/regulations",
+        f"/ledger/problems/{problem('35').id}/regulations",
         data=regulation_data(),
         content_type="multipart/form-data",
     )
-    regulation = db.session.scalar(select(Regulation))
+    return db.session.scalar(select(Regulation))
+
+
+def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(office, client):
+    regulation = _one_regulation(client)
     url = f"/ledger/regulations/{regulation.id}"
     version = version_of(client.get(url).get_data(as_text=True))
     refused = client.post(
@@ -283,21 +287,12 @@ def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(o
 
 
 def test_a_stale_regulation_form_gets_the_conflict(office, client, app, login):
-    p = problem("35")
-    client.post(
-        f"/ledger/problems/{p.id}/regulations",
-        data=regulation_data(),
-        content_type="multipart/form-data",
-    )
-    regulation = db.session.scalar(select(Regulation))
+    regulation = _one_regulation(client)
     url = f"/ledger/regulations/{regulation.id}"
-    other = app.test_client()
-    login(office, test_client=other)
-    stale = version_of(other.get(url).get_data(as_text=True))
-    fresh = version_of(client.get(url).get_data(as_text=True))
-    saved = client.post(url, data=regulation_data(title="票务制度(修订)", version=fresh))
+    first, other, version = two_pages(app, login, url, office)
+    saved = first.post(url, data=regulation_data(title="票务制度(修订)", version=version))
     assert saved.status_code == 303
-    late = other.post(url, data=regulation_data(revised="revised", version=stale))
+    late = other.post(url, data=regulation_data(revised="revised", version=version))
     assert late.status_code == 409
     assert "票务制度(修订)" in late.get_data(as_text=True)
     db.session.expire_all()
