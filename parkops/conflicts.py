@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
@@ -67,8 +67,16 @@ def is_stale(record, sent: str | None, values: Callable[[object], dict]) -> bool
     values; on SQLite, which ignores FOR UPDATE, only saves landing within the same
     few milliseconds can both pass. ``values(record)`` gives what ``fingerprint`` hashes.
     """
-    db.session.refresh(record, with_for_update=True)
+    lock(record)
+    db.session.refresh(record)
     return sent != fingerprint(values(record))
+
+
+def lock(record) -> None:
+    """Lock ``record``'s row until the transaction ends (FOR UPDATE of that row alone,
+    not of the rows its eager relationships join; SQLite ignores it)."""
+    model = type(record)
+    db.session.execute(select(model.id).where(model.id == record.id).with_for_update())
 
 
 def saved_values(form, record) -> dict:

@@ -124,7 +124,8 @@ def schedule_form(schedule_id: int | None = None):
     posted to one that has ended since gets the conflict page."""
     if schedule_id and request.method == "POST":
         replacing = get_for_site(Schedule, schedule_id)
-        db.session.refresh(replacing, with_for_update=True)  # two saves: one at a time
+        conflicts.lock(replacing)  # two saves of one page: one after the other
+        db.session.refresh(replacing)
         if replacing.ended_at is not None:
             return _changed_meanwhile(replacing)
     else:
