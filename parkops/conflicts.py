@@ -11,15 +11,22 @@ the current version, so saving once more is a decision, not an accident.
 Records whose rows change for other reasons too (an account's sign-ins and
 language) count their edits in a column of their own, ``edit_version``, which
 ``claim`` checks and advances in one UPDATE before the edit is written.
+
+Records with no version column carry a fingerprint instead (``Fingerprinted``
+forms, ``fingerprint``): a hash of the record's editable values as saved, checked
+by ``is_stale`` with the row locked, so no schema change is needed.
 """
 
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import IntegerField
+from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
@@ -35,6 +42,79 @@ class Versioned:
         widget=HiddenInput(),
         validators=[InputRequired(_l("This page is out of date: reload it."))],
     )
+
+
+class Fingerprinted:
+    """Mixin for the edit form of a record with no version column: the fingerprint
+    (``fingerprint``) of the record's values the page showed."""
+
+    version = HiddenField(validators=[InputRequired(_l("This page is out of date: reload it."))])
+
+
+def fingerprint(values: dict) -> str:
+    """The version token of a record with no version column: 16 hex digits hashing
+    ``values`` (field name → value as saved; dates, enums and decimals by ``str``).
+    Equal values give equal tokens, so only a change someone can see is a conflict."""
+    text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def is_stale(record, sent: str | None, values: Callable[[object], dict]) -> bool:
+    """Whether the fingerprint ``sent`` with a form is not ``record``'s now.
+
+    Reloads the record with its row locked (FOR UPDATE on PostgreSQL), so of two
+    saves of one page the second waits for the first to commit and then sees its
+    values; on SQLite, which ignores FOR UPDATE, only saves landing within the same
+    few milliseconds can both pass. ``values(record)`` gives what ``fingerprint`` hashes.
+    """
+    lock(record)
+    db.session.refresh(record)
+    return sent != fingerprint(values(record))
+
+
+def lock(record) -> None:
+    """Lock ``record``'s row until the transaction ends (FOR UPDATE of that row alone,
+    not of the rows its eager relationships join; SQLite ignores it)."""
+    model = type(record)
+    db.session.execute(select(model.id).where(model.id == record.id).with_for_update())
+
+
+def saved_values(form, record) -> dict:
+    """Field name → ``record``'s value as saved, for each field of ``form`` the record
+    has an attribute of (the fields ``obj=record`` fills); files and the version left
+    out. A form with fields the record does not hold as such gives its own values."""
+    return {
+        f.name: getattr(record, f.name)
+        for f in form
+        if f.name not in ("version", "csrf_token")
+        and "File" not in f.type
+        and hasattr(record, f.name)
+    }
+
+
+def fields(*names: str):
+    """A ``values`` function for ``stamp``/``changed_since``: the record's attributes
+    ``names`` only (a form with fields the record has but this edit does not change)."""
+    return lambda form, record: {name: getattr(record, name) for name in names}
+
+
+def stamp(form, record, values=saved_values) -> None:
+    """Put the fingerprint of ``record`` as saved in the page's ``form.version``."""
+    form.version.data = fingerprint(values(form, record))
+
+
+def changed_since(form, record, values=saved_values) -> list | None:
+    """None when ``form`` (a ``Fingerprinted`` form, validated) was loaded from
+    ``record`` as it is now, row locked (``is_stale``). Else the ``Difference`` list
+    (possibly empty), ``form`` keeping what was typed at the record's fingerprint now:
+    the view answers ``CONFLICT`` with it and saves nothing.
+    ``values(form, record)`` gives field name → saved value; a name that is no field
+    (a counter of saves) counts in the fingerprint only."""
+    if not is_stale(record, form.version.data, lambda r: values(form, r)):
+        return None
+    saved = values(form, record)
+    keep_typed(form, fingerprint(saved))
+    return differences(form, {name: value for name, value in saved.items() if name in form})
 
 
 @dataclass
@@ -71,7 +151,7 @@ def differences(form, saved: dict) -> list[Difference]:
     ]
 
 
-def keep_typed(form, version: int) -> None:
+def keep_typed(form, version: int | str) -> None:
     """Keep what was typed, but at the record's current version: the next save is deliberate."""
     form.version.data = version
     form.version.raw_data = [str(version)]

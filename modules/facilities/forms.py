@@ -27,6 +27,7 @@ from wtforms.validators import (
 
 from modules.facilities.models import FaultCategory, Priority, RejectReason
 from modules.facilities.orders import QUANTITY_PATTERN
+from parkops.conflicts import Fingerprinted
 
 PRIORITY_LABELS = {
     Priority.URGENT: _l("Urgent"),
@@ -85,6 +86,10 @@ class FacilityForm(FlaskForm):
     photo = FileField(_l("Photo"))
 
 
+class FacilityEditForm(Fingerprinted, FacilityForm):
+    """Editing a facility: the page carries the fingerprint of what it showed."""
+
+
 class TypeForm(FlaskForm):
     code = StringField(
         _l("Code"),
@@ -100,6 +105,10 @@ class TypeForm(FlaskForm):
         _l("Inspect every (days)"), validators=[InputRequired(), NumberRange(1, 365)]
     )
     safety_critical = BooleanField(_l("Safety-critical"))
+
+
+class TypeEditForm(Fingerprinted, TypeForm):
+    """Editing a facility type: the page carries the fingerprint of what it showed."""
 
 
 class ImportForm(FlaskForm):

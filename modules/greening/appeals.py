@@ -119,15 +119,23 @@ def may_decide(user: User, appeal: Appeal, round_: Round) -> bool:
     )
 
 
+def _decider(request: Appeal | ScoreCorrection) -> str:
+    """Who decided ``request`` (an appeal or a score correction), by name."""
+    user = db.session.get(User, request.decided_by_id) if request.decided_by_id else None
+    return user.display_name if user else "—"
+
+
 def decide(appeal: Appeal, decision: AppealDecision, note: str, actor: User) -> None:
     """The lead's decision; upheld restores the deduction's points. GreeningError,
     nothing changed: decided already, round closed, or the actor may not decide (the
     assessor who recorded the deduction, the appellant, another site's, not a lead)."""
     assessment, round_ = _context(appeal.deduction)
+    if appeal.decision is not None:
+        raise GreeningError(
+            _("This appeal has been decided already, by %(name)s.", name=_decider(appeal))
+        )
     if not may_decide(actor, appeal, round_):
         raise GreeningError(_("Only a lead who neither recorded nor appealed it decides."))
-    if appeal.decision is not None:
-        raise GreeningError(_("This appeal has been decided already."))
     if round_.closed_at is not None:
         raise GreeningError(_("This round is closed: it can no longer be changed."))
     appeal.decision, appeal.decision_note = decision, note.strip()[:2000]
@@ -239,10 +247,12 @@ def decide_correction(correction: ScoreCorrection, approve: bool, actor: User) -
     GreeningError: the proposer, no right at the site, decided already."""
     assessment = correction.assessment
     round_ = db.session.get(Round, assessment.round_id)
+    if correction.approved is not None:
+        raise GreeningError(
+            _("This correction has been decided already, by %(name)s.", name=_decider(correction))
+        )
     if not zones.may_manage(actor, round_.site_id) or actor.id == correction.proposed_by_id:
         raise GreeningError(_("A second person approves a correction, not its proposer."))
-    if correction.approved is not None:
-        raise GreeningError(_("This correction has been decided already."))
     correction.approved, correction.decided_by_id, correction.decided_at = (
         approve,
         actor.id,

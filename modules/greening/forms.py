@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from modules.greening.models import Grade, ZoneKind
 from parkops import labels
+from parkops.conflicts import Fingerprinted
 
 
 def _strip(value):
@@ -96,3 +97,11 @@ class TaskTypeForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone_kind.choices = _choices(ZoneKind)
+
+
+class ZoneEditForm(Fingerprinted, ZoneForm):
+    """Editing a zone: the page carries the fingerprint of what it showed."""
+
+
+class TaskTypeEditForm(Fingerprinted, TaskTypeForm):
+    """Editing a task type: the page carries the fingerprint of what it showed."""

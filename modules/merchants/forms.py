@@ -36,6 +36,7 @@ from modules.merchants.texts import (
     RENT_FORMS,
     UNIT_KINDS,
 )
+from parkops.conflicts import Fingerprinted
 from parkops.forms import YuanField
 from parkops.money import MoneyError, parse_yuan
 
@@ -122,6 +123,10 @@ class ContractForm(FlaskForm):
     @property
     def share_bp(self) -> int:
         return int(self.turnover_share.data * 100) if self.turnover_share.data else 0
+
+
+class ContractEditForm(Fingerprinted, ContractForm):
+    """Editing a draft contract: the page carries the fingerprint of what it showed."""
 
 
 class AmendmentForm(FlaskForm):

@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from modules.patrols import phone_time
 from modules.patrols.models import AnswerType, ChecklistPurpose
 from parkops import labels
+from parkops.conflicts import Fingerprinted
 from parkops.timeutil import business_day
 
 BLANK_ITEMS = 3  # empty rows offered under a checklist's items, to add new ones
@@ -63,6 +64,10 @@ class ChecklistForm(FlaskForm):
         self.purpose.choices = [(p.value, labels.label(p)) for p in ChecklistPurpose]
 
 
+class ChecklistEditForm(Fingerprinted, ChecklistForm):
+    """Editing a checklist: the page carries the fingerprint of what it showed."""
+
+
 class RouteForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int)
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
@@ -71,6 +76,10 @@ class RouteForm(FlaskForm):
         description=_l("One per line: a code, a space, then the name (PSY-W1 泵站进水口)."),
         validators=[DataRequired()],
     )
+
+
+class RouteEditForm(Fingerprinted, RouteForm):
+    """Editing a route: the page carries the fingerprint of what it showed."""
 
 
 class StartForm(FlaskForm):

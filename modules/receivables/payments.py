@@ -224,13 +224,24 @@ def propose_reversal(payment: Payment, reason: str, user: User) -> Reversal:
     return reversal
 
 
-def decide_reversal(payment: Payment, approve: bool, user: User) -> Reversal:
+def decide_reversal(
+    payment: Payment, approve: bool, user: User, shown_id: int | None = None
+) -> Reversal:
     """One transaction: a second person approves (the payment's allocations are undone
-    by negative ones) or refuses the waiting reversal. ReceivablesError when nothing
-    waits or the user proposed it or may not decide."""
+    by negative ones) or refuses the waiting reversal (``shown_id``: the request the
+    page showed, default the latest). ReceivablesError when it was decided already (by
+    whom), nothing waits, or the user proposed it or may not decide."""
     try:
         limits.serialize(f"receivables.debtor:{payment.debtor_id}")
         reversal = latest_reversal(payment)
+        shown = reversal if shown_id is None else db.session.get(Reversal, shown_id)
+        if shown is not None and shown.payment_id == payment.id and shown.decided_by:
+            raise ReceivablesError(
+                _(
+                    "This reversal was decided already, by %(name)s.",
+                    name=shown.decided_by.display_name,
+                )
+            )
         if "decide" not in access.payment_steps(user, payment, reversal):
             raise ReceivablesError(_("A second person decides on this reversal."))
         reversal.state = ReversalState.APPROVED if approve else ReversalState.REFUSED

@@ -111,6 +111,11 @@ def propose(
     return write_off
 
 
+def _decided_already(write_off: WriteOff) -> ReceivablesError:
+    who = write_off.decided_by.display_name if write_off.decided_by else "—"
+    return ReceivablesError(_("This write-off was decided already, by %(name)s.", name=who))
+
+
 def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
     """One transaction: approve (an allocation closes the balance left, linked as
     evidence for 36) or refuse ``write_off``. ReceivablesError, nothing changed, when it
@@ -119,14 +124,14 @@ def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
     receivable = write_off.receivable
     try:
         limits.serialize(f"receivables.debtor:{receivable.debtor_id}")
+        # The state first: a second leader's approval closed the balance too.
+        db.session.refresh(write_off)
+        if write_off.state != WriteOffState.PROPOSED:
+            raise _decided_already(write_off)
         if user.id == write_off.proposed_by_id:
             raise ReceivablesError(_("You proposed this write-off: another leader decides."))
         if not user.can("receivables.approve") or not user.can_see_site(receivable.site_id):
             raise ReceivablesError(_("A leader decides on a write-off."))
-        # The state before the balance: a second leader's approval closed the balance too.
-        db.session.refresh(write_off)
-        if write_off.state != WriteOffState.PROPOSED:
-            raise ReceivablesError(_("This write-off was decided already."))
         balance = ledger.balance_of(receivable)
         if approve and balance <= 0:
             raise ReceivablesError(
@@ -148,7 +153,8 @@ def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
-            raise ReceivablesError(_("This write-off was decided already."))
+            db.session.refresh(write_off)
+            raise _decided_already(write_off)
         db.session.refresh(write_off)
         if approve:
             db.session.add(

@@ -246,7 +246,12 @@ def decide_correction(
     correction: Correction, approve: bool, actor: User, retry_key: str | None = None
 ) -> None:
     if correction.status != CorrectionStatus.PENDING:
-        raise TicketingError(_("This correction was already decided."))
+        raise TicketingError(
+            _(
+                "This correction was already decided, by %(name)s.",
+                name=correction.decided_by.display_name if correction.decided_by else "—",
+            )
+        )
     if not four_eyes.may_decide_correction(actor, correction):
         raise TicketingError(
             _("A correction is approved by a second person, not by whoever it concerns.")

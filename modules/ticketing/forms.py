@@ -31,6 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from modules.ticketing.models import MAX_ENTRIES, MAX_QUANTITY, MAX_SERIAL, Payment
+from parkops.conflicts import Fingerprinted
 from parkops.forms import YuanField
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))
@@ -308,7 +309,10 @@ class ProductForm(FlaskForm):
         return result
 
 
-class ProductEditForm(FlaskForm):
+class ProductEditForm(Fingerprinted, FlaskForm):
+    """A product's name, ID check and whether it is still sold; the page carries the
+    fingerprint of what it showed (parkops.conflicts)."""
+
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=100)])
     id_check = StringField(_l("ID check"), filters=[_strip], validators=[Length(max=200)])
     active = BooleanField(_l("Still sold"))

@@ -94,7 +94,12 @@ def decide_reversal(
 ) -> None:
     """Approve or reject a pending void or refund; a repeat of the post lands on ``back``."""
     if reversal.status != VoidStatus.PENDING:
-        raise TicketingError(_("This void or refund was already decided."))
+        raise TicketingError(
+            _(
+                "This void or refund was already decided, by %(name)s.",
+                name=reversal.decided_by.display_name if reversal.decided_by else "—",
+            )
+        )
     if not four_eyes.may_decide_reversal(actor, reversal):
         raise TicketingError(
             _("A void or refund is approved by someone other than its importer and the seller.")

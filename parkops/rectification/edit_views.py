@@ -30,6 +30,7 @@ from parkops.rectification.problem_page import (
     problem_form,
     problem_values,
     regulation_form,
+    regulation_values,
     render_problem,
 )
 from parkops.registry import registry
@@ -175,11 +176,17 @@ def add_regulation(problem_id: int):
 def edit_regulation(regulation_id: int):
     regulation = db.session.get(Regulation, regulation_id) or abort(404)
     form = regulation_form(regulation, submitted=request.method == "POST")
-    if form.validate_on_submit() and _save_regulation(regulation.problem, regulation, form):
-        flash(_("Regulation saved."), "success")
-        return redirect(_problem_url(regulation.problem_id, "regulations"), 303)
-    status = UNPROCESSABLE if request.method == "POST" else 200
-    page = render_template("rectification/regulation.html", regulation=regulation, form=form)
+    conflict, status = None, UNPROCESSABLE if request.method == "POST" else 200
+    if form.validate_on_submit():
+        conflict = conflicts.changed_since(form, regulation, regulation_values)
+        if conflict is not None:
+            status = conflicts.CONFLICT
+        elif _save_regulation(regulation.problem, regulation, form):
+            flash(_("Regulation saved."), "success")
+            return redirect(_problem_url(regulation.problem_id, "regulations"), 303)
+    page = render_template(
+        "rectification/regulation.html", regulation=regulation, form=form, conflict=conflict
+    )
     return page, status
 
 

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from parkops import labels
 from parkops.auth.models import Department
-from parkops.conflicts import Versioned
+from parkops.conflicts import Fingerprinted, Versioned
 from parkops.extensions import db
 from parkops.people import PersonField, PersonFilterField
 from parkops.rectification.models import Category, Section, Source, Status
@@ -170,6 +170,10 @@ class RegulationForm(FlaskForm):
         _l("File (PDF, Word, Excel or WPS)"),
         description=_l("Optional; a new file replaces the previous one."),
     )
+
+
+class RegulationEditForm(Fingerprinted, RegulationForm):
+    """Editing a regulation: the page carries the fingerprint of what it showed."""
 
 
 class ReportForm(FlaskForm):

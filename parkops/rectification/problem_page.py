@@ -5,9 +5,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from parkops import conflicts
 from parkops.extensions import db
 from parkops.rectification import edits, evidence, recurrence
-from parkops.rectification.forms import MeasureForm, ProblemForm, RegulationForm, ReportForm
+from parkops.rectification.forms import (
+    MeasureForm,
+    ProblemForm,
+    RegulationEditForm,
+    RegulationForm,
+    ReportForm,
+)
 from parkops.rectification.models import Measure, Problem, ProgressReport, Regulation
 from parkops.timeutil import business_day
 
@@ -80,19 +87,25 @@ def measure_form(measure: Measure | None = None, submitted: bool = False) -> Mea
     return form
 
 
+def regulation_values(_form, regulation: Regulation) -> dict:
+    """A regulation as its edit form holds it; its file counts in the fingerprint only."""
+    return {
+        "title": regulation.title,
+        "revised": "revised" if regulation.revised else "new",
+        "adopted_on": regulation.adopted_on,
+        "attachment_id": regulation.attachment_id,
+    }
+
+
 def regulation_form(
     regulation: Regulation | None = None, submitted: bool = False
 ) -> RegulationForm:
-    data = (
-        {
-            "title": regulation.title,
-            "revised": "revised" if regulation.revised else "new",
-            "adopted_on": regulation.adopted_on,
-        }
-        if regulation
-        else {"revised": "new"}
-    )
-    return RegulationForm(**_source(submitted), data=data)
+    if regulation is None:
+        return RegulationForm(**_source(submitted), data={"revised": "new"})
+    form = RegulationEditForm(**_source(submitted), data=regulation_values(None, regulation))
+    if not submitted:
+        conflicts.stamp(form, regulation, regulation_values)
+    return form
 
 
 def render_problem(problem: Problem, status: int = 200, **forms):

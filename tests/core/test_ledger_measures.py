@@ -10,6 +10,7 @@ from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.rectification.demo import demo_pdf
 from parkops.rectification.models import Measure, Problem, Regulation, Status
+from tests.versions import two_pages, version_of
 
 PDF = demo_pdf("Ticket management rules")
 
@@ -239,17 +240,25 @@ def test_a_bad_regulation_is_refused_and_changes_nothing(office, client, changes
     assert audit("ledger.regulation_added") == []
 
 
-def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(office, client):
-    p = problem("35")
+def _one_regulation(client) -> Regulation:
+    """A regulation added to problem 35 through its page."""
     client.post(
-        f"/ledger/problems/{p.id}/regulations",
+        f"/ledger/problems/{problem('35').id}/regulations",
         data=regulation_data(),
         content_type="multipart/form-data",
     )
-    regulation = db.session.scalar(select(Regulation))
+    return db.session.scalar(select(Regulation))
+
+
+def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(office, client):
+    regulation = _one_regulation(client)
+    url = f"/ledger/regulations/{regulation.id}"
+    version = version_of(client.get(url).get_data(as_text=True))
     refused = client.post(
-        f"/ledger/regulations/{regulation.id}",
-        data=regulation_data(title="Renamed", file=(BytesIO(b"not a pdf"), "new.pdf")),
+        url,
+        data=regulation_data(
+            title="Renamed", file=(BytesIO(b"not a pdf"), "new.pdf"), version=version
+        ),
         content_type="multipart/form-data",
     )
     assert refused.status_code == 422
@@ -261,7 +270,10 @@ def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(o
     response = client.post(
         f"/ledger/regulations/{regulation.id}",
         data=regulation_data(
-            title="票务管理制度(修订)", revised="revised", file=(BytesIO(PDF), "v2.pdf")
+            title="票务管理制度(修订)",
+            revised="revised",
+            file=(BytesIO(PDF), "v2.pdf"),
+            version=version,
         ),
         content_type="multipart/form-data",
     )
@@ -272,3 +284,16 @@ def test_editing_a_regulation_replaces_its_file_and_a_bad_file_changes_nothing(o
     [entry] = audit("ledger.regulation_updated")
     assert entry.details["file"] == ["票务管理制度.pdf", "v2.pdf"]
     assert entry.details["revised"] == [False, True]
+
+
+def test_a_stale_regulation_form_gets_the_conflict(office, client, app, login):
+    regulation = _one_regulation(client)
+    url = f"/ledger/regulations/{regulation.id}"
+    first, other, version = two_pages(app, login, url, office)
+    saved = first.post(url, data=regulation_data(title="票务制度(修订)", version=version))
+    assert saved.status_code == 303
+    late = other.post(url, data=regulation_data(revised="revised", version=version))
+    assert late.status_code == 409
+    assert "票务制度(修订)" in late.get_data(as_text=True)
+    db.session.expire_all()
+    assert (regulation.title, regulation.revised) == ("票务制度(修订)", False)

@@ -7,9 +7,17 @@ from sqlalchemy import select
 
 from modules.facilities import queries, registry, reports
 from modules.facilities.errors import FacilityError
-from modules.facilities.forms import FacilityForm, ReportForm, SquadLeadForm, TypeForm
+from modules.facilities.forms import (
+    FacilityEditForm,
+    FacilityForm,
+    ReportForm,
+    SquadLeadForm,
+    TypeEditForm,
+    TypeForm,
+)
 from modules.facilities.models import Facility, FacilityStatus, FacilityType
 from modules.facilities.views import bp, int_arg, uploads
+from parkops import conflicts
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -139,10 +147,17 @@ def new():
 @require("facilities.manage")
 def edit(facility_id: int):
     facility = facility_or_404(facility_id)
-    form = FacilityForm(obj=facility)
+    form = FacilityEditForm(obj=facility)
     _fill_choices(form)
+    if request.method == "GET":
+        conflicts.stamp(form, facility)
     if form.validate_on_submit():
         check_site(form.site_id.data)
+        if (conflict := conflicts.changed_since(form, facility)) is not None:
+            page = render_template(
+                "facilities/registry/form.html", form=form, facility=facility, conflict=conflict
+            )
+            return page, conflicts.CONFLICT
         photos = uploads("photo")
         try:
             registry.update_facility(
@@ -183,8 +198,15 @@ def type_form(type_id: int | None):
     ftype = db.session.get(FacilityType, type_id) if type_id else None
     if type_id and ftype is None:
         abort(404)
-    form = TypeForm(obj=ftype)
+    form = TypeForm(obj=ftype) if ftype is None else TypeEditForm(obj=ftype)
+    if ftype is not None and request.method == "GET":
+        conflicts.stamp(form, ftype)
     if form.validate_on_submit():
+        if ftype is not None and (conflict := conflicts.changed_since(form, ftype)) is not None:
+            page = render_template(
+                "facilities/registry/type_form.html", form=form, ftype=ftype, conflict=conflict
+            )
+            return page, conflicts.CONFLICT
         try:
             registry.save_type(
                 ftype,

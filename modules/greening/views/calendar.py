@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.greening import calendar, task_types, tasks
-from modules.greening.forms import TaskTypeForm
+from modules.greening.forms import TaskTypeEditForm, TaskTypeForm
 from modules.greening.models import TaskType, Zone, ZoneKind
 from modules.greening.views import VIEW, bp, visible_sites
 from modules.greening.zones import GreeningError
+from parkops import conflicts
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -41,17 +42,35 @@ def _data(form: TaskTypeForm) -> tasks.TaskTypeData:
     )
 
 
+def _saved(_form, kind: TaskType) -> dict:
+    """A task type as its form holds it (field name → value)."""
+    return {
+        "name": kind.name,
+        "zone_kind": kind.zone_kind.value,
+        "season_start": f"{kind.start_month:02d}-{kind.start_day:02d}",
+        "season_end": f"{kind.end_month:02d}-{kind.end_day:02d}",
+        "frequency_days": kind.frequency_days,
+    }
+
+
 @bp.route("/task-types/new", methods=["GET", "POST"])
 @bp.route("/task-types/<int:type_id>/edit", methods=["GET", "POST"])
 @require("greening.manage")
 def task_type_form(type_id: int | None = None):
     kind = db.get_or_404(TaskType, type_id) if type_id else None
-    form = TaskTypeForm(obj=kind)
+    form = TaskTypeForm() if kind is None else TaskTypeEditForm(obj=kind)
     if kind is not None and request.method == "GET":
         form.zone_kind.data = kind.zone_kind.value
         form.season_start.data = f"{kind.start_month:02d}-{kind.start_day:02d}"
         form.season_end.data = f"{kind.end_month:02d}-{kind.end_day:02d}"
+        conflicts.stamp(form, kind, _saved)
     if form.validate_on_submit():
+        conflict = None if kind is None else conflicts.changed_since(form, kind, _saved)
+        if conflict is not None:
+            page = render_template(
+                "greening/tasks/type_form.html", form=form, kind=kind, conflict=conflict
+            )
+            return page, conflicts.CONFLICT
         try:
             if kind is None:
                 tasks.add_task_type(_data(form), current_user)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from modules.greening import plans, scores, zones
 from modules.greening.models import Zone
 from modules.greening.views import VIEW, bp, visible_sites
-from parkops import attachments
+from parkops import attachments, conflicts
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.paging import paginate
 
@@ -84,22 +84,32 @@ def upload_plan(site_id: int):
     return redirect(url_for("greening.plan", site=site_id), 303)
 
 
+def _outline(zone: Zone) -> dict:
+    """What the outline page edits, as saved: its version token hashes it."""
+    return {"outline": zone.outline}
+
+
 @bp.route("/zones/<int:zone_id>/outline", methods=["GET", "POST"])
 @require("greening.manage")
 def outline(zone_id: int):
     zone = get_for_site(Zone, zone_id)
     if not zones.may_manage(current_user, zone.site_id):
         abort(403)
-    text, error, status = plans.outline_text(zone), None, 200
+    text, error, status, conflict = plans.outline_text(zone), None, 200, None
     if request.method == "POST":
         text = request.form.get("points", "")[:20_000]
-        try:
-            plans.set_outline(zone, text, current_user)
-        except zones.GreeningError as refused:
-            error, status = str(refused), 422
+        if conflicts.is_stale(zone, request.form.get("version"), _outline):
+            saved = plans.outline_text(zone)
+            conflict = [conflicts.Difference(_("Points"), saved or "—", text or "—")]
+            status = conflicts.CONFLICT
         else:
-            flash(_("Outline saved."), "success")
-            return redirect(url_for("greening.plan", site=zone.site_id), 303)
+            try:
+                plans.set_outline(zone, text, current_user)
+            except zones.GreeningError as refused:
+                error, status = str(refused), 422
+            else:
+                flash(_("Outline saved."), "success")
+                return redirect(url_for("greening.plan", site=zone.site_id), 303)
     page = render_template(
         "greening/plans/outline.html",
         zone=zone,
@@ -107,5 +117,7 @@ def outline(zone_id: int):
         text=text,
         error=error,
         drawn=plans.drawn,
+        version=conflicts.fingerprint(_outline(zone)),
+        conflict=conflict,
     )
     return page, status

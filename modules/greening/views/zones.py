@@ -8,9 +8,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from modules.greening import calendar, zones
-from modules.greening.forms import RosterForm, ZoneForm
+from modules.greening.forms import RosterForm, ZoneEditForm, ZoneForm
 from modules.greening.models import Grade, Zone, ZoneKind
 from modules.greening.views import VIEW, bp, visible_sites
+from parkops import conflicts
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -82,6 +83,9 @@ def _zone_data(form: ZoneForm, site_id: int) -> zones.ZoneData:
     )
 
 
+_EDITED = conflicts.fields("code", "name", "area_m2", "kind", "grade", "notes")
+
+
 @bp.route("/zones/new", methods=["GET", "POST"])
 @require("greening.manage")
 def new_zone():
@@ -111,10 +115,17 @@ def new_zone():
 @require("greening.manage")
 def edit_zone(zone_id: int):
     zone = get_for_site(Zone, zone_id)
-    form = ZoneForm(obj=zone)
-    # A zone stays at its site: the page does not offer the choice, so nor does the form.
-    del form.site_id
+    form = ZoneEditForm(obj=zone)
+    form.site_id.choices = [SelectChoice(zone.site_id, zone.site.name)]
+    form.site_id.data = zone.site_id
+    if request.method == "GET":
+        conflicts.stamp(form, zone, _EDITED)
     if form.validate_on_submit():
+        if (conflict := conflicts.changed_since(form, zone, _EDITED)) is not None:
+            page = render_template(
+                "greening/zones/form.html", form=form, zone=zone, conflict=conflict
+            )
+            return page, conflicts.CONFLICT
         try:
             zones.update_zone(zone, _zone_data(form, zone.site_id), current_user)
         except zones.GreeningError as refused:

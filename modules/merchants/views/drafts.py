@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from modules.merchants import access, drafts
 from modules.merchants.errors import MerchantsError
-from modules.merchants.forms import ContractForm, ScanForm
+from modules.merchants.forms import ContractEditForm, ScanForm
 from modules.merchants.models import Contract
 from modules.merchants.views import bp
 from modules.merchants.views.contracts import (
@@ -15,30 +15,35 @@ from modules.merchants.views.contracts import (
     contract_step,
     offer_units,
 )
-from parkops import attachments
+from parkops import attachments, conflicts
 from parkops.attachments import AttachmentError
 from parkops.auth.access import get_for_site, require
 from parkops.extensions import db
 from parkops.money import fen_to_decimal
 
 
-def _filled(contract: Contract) -> ContractForm:
-    """The contract form showing the draft's terms (on GET)."""
-    form = ContractForm(
-        formdata=None,
-        number=contract.number,
-        unit_ids=[u.id for u in contract.units],
-        starts_on=contract.starts_on,
-        ends_on=contract.ends_on,
-        rent_form=contract.rent_form.value,
-        cycle=contract.cycle.value,
-        rent=contract.rent_fen,
-        steps="\n".join(str(fen_to_decimal(s.rent_fen)) for s in contract.steps),
-        turnover_share=fen_to_decimal(contract.turnover_share_bp) or None,
-        deposit=contract.deposit_fen,
-        service=contract.service_fen,
-        note=contract.note,
-    )
+def _terms(_form, contract: Contract) -> dict:
+    """A draft's terms as its form holds them (field name → value)."""
+    return {
+        "number": contract.number,
+        "unit_ids": [u.id for u in contract.units],
+        "starts_on": contract.starts_on,
+        "ends_on": contract.ends_on,
+        "rent_form": contract.rent_form.value,
+        "cycle": contract.cycle.value,
+        "rent": contract.rent_fen,
+        "steps": "\n".join(str(fen_to_decimal(s.rent_fen)) for s in contract.steps),
+        "turnover_share": fen_to_decimal(contract.turnover_share_bp) or None,
+        "deposit": contract.deposit_fen,
+        "service": contract.service_fen,
+        "note": contract.note,
+    }
+
+
+def _filled(contract: Contract) -> ContractEditForm:
+    """The contract form showing the draft's terms (on GET), with their fingerprint."""
+    form = ContractEditForm(formdata=None, **_terms(None, contract))
+    conflicts.stamp(form, contract, _terms)
     return form
 
 
@@ -46,12 +51,15 @@ def _filled(contract: Contract) -> ContractForm:
 @require("merchants.write")
 def edit_contract(contract_id: int):
     found = contract_step(contract_id, "edit")
-    form = ContractForm() if request.method == "POST" else _filled(found)
+    form = ContractEditForm() if request.method == "POST" else _filled(found)
     offer_units(form, found.merchant)
     page = {"form": form, "merchant": found.merchant, "contract": found}
     if request.method == "GET":
         return render_template("merchants/contracts/form.html", **page)
     if form.validate():
+        if (conflict := conflicts.changed_since(form, found, _terms)) is not None:
+            page = render_template("merchants/contracts/form.html", **page, conflict=conflict)
+            return page, conflicts.CONFLICT
         try:
             drafts.edit_draft(found, contract_data(form, found.merchant), current_user)
             flash(_("Draft saved."), "success")

@@ -5,9 +5,10 @@ from flask_login import current_user
 
 from modules.patrols import checklists
 from modules.patrols.errors import PatrolError
-from modules.patrols.forms import BLANK_ITEMS, ChecklistForm
+from modules.patrols.forms import BLANK_ITEMS, ChecklistEditForm, ChecklistForm
 from modules.patrols.models import AnswerType, Checklist, ChecklistPurpose
 from modules.patrols.views import bp, site_choices
+from parkops import conflicts
 from parkops.auth.access import get_for_site, require
 
 
@@ -49,6 +50,10 @@ def _items(form: ChecklistForm) -> list[checklists.ItemData]:
     ]
 
 
+# Every save of a checklist adds a version: its count stands for the items.
+_SAVED = conflicts.fields("name", "unannounced", "purpose", "version_count")
+
+
 @bp.route("/patrols/checklists/new", methods=["GET", "POST"])
 @bp.route("/patrols/checklists/<int:checklist_id>/edit", methods=["GET", "POST"])
 @require("patrols.manage")
@@ -56,9 +61,10 @@ def checklist_form(checklist_id: int | None = None):
     found = get_for_site(Checklist, checklist_id) if checklist_id else None
     if found is not None and not checklists.may_manage(current_user, found.site_id):
         abort(403)
-    form = ChecklistForm()
+    form = ChecklistForm() if found is None else ChecklistEditForm()
     form.site_id.choices = site_choices()
     if found is not None and not form.is_submitted():
+        conflicts.stamp(form, found, _SAVED)
         form.site_id.data, form.name.data = found.site_id, found.name
         form.unannounced.data = found.unannounced
         form.purpose.data = found.purpose.value
@@ -83,6 +89,12 @@ def checklist_form(checklist_id: int | None = None):
         if found is not None:
             form.site_id.data = found.site_id  # a checklist stays at its site
         if form.validate():
+            conflict = None if found is None else conflicts.changed_since(form, found, _SAVED)
+            if conflict is not None:
+                page = render_template(
+                    "patrols/checklists/form.html", form=form, checklist=found, conflict=conflict
+                )
+                return page, conflicts.CONFLICT
             try:
                 saved = checklists.save_checklist(
                     found,

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from modules.patrols import checklists, routes
 from modules.patrols.errors import PatrolError
-from modules.patrols.forms import RouteForm, ScanForm
+from modules.patrols.forms import RouteEditForm, RouteForm, ScanForm
 from modules.patrols.models import Checkpoint, Route, Run
 from modules.patrols.views import bp, site_choices
-from parkops import module_settings, qrlabels
+from parkops import conflicts, module_settings, qrlabels
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.downloads import send_download
 from parkops.extensions import db
@@ -45,17 +45,29 @@ def route_new():
     return render_template("patrols/routes/form.html", form=form), status
 
 
+def _lines(_form, route: Route) -> dict:
+    """A route as its form holds it: the name and one line per checkpoint."""
+    lines = "\n".join(f"{c.code} {c.name}" for c in route.checkpoints)
+    return {"name": route.name, "checkpoints": lines}
+
+
 @bp.route("/patrols/routes/<int:route_id>/edit", methods=["GET", "POST"])
 @require("patrols.manage")
 def route_edit(route_id: int):
     """Rename, add, remove and reorder checkpoints: the route's lines, edited."""
     found = get_for_site(Route, route_id)
-    lines = "\n".join(f"{c.code} {c.name}" for c in found.checkpoints)
-    form = RouteForm(data={"site_id": found.site_id, "name": found.name, "checkpoints": lines})
+    form = RouteEditForm(data={"site_id": found.site_id, **_lines(None, found)})
     form.site_id.choices = [(found.site_id, found.site.name)]
     status = 200
+    if not form.is_submitted():
+        conflicts.stamp(form, found, _lines)
     if form.is_submitted():
         if form.validate():
+            if (conflict := conflicts.changed_since(form, found, _lines)) is not None:
+                page = render_template(
+                    "patrols/routes/form.html", form=form, route=found, conflict=conflict
+                )
+                return page, conflicts.CONFLICT
             try:
                 points = routes.parse_checkpoints(form.checkpoints.data)
                 routes.change_route(found, form.name.data, points, current_user)

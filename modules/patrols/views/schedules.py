@@ -1,6 +1,6 @@
 """Schedules: the list, a new or changed schedule, ending one, and today's slots."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from modules.patrols.forms import ScheduleForm
 from modules.patrols.models import Checklist, Route, Schedule
 from modules.patrols.views import bp
 from modules.patrols.views.findings import people_at
+from parkops import conflicts
 from parkops.auth.access import get_for_site, require
 from parkops.auth.models import Department, User
 from parkops.extensions import db
@@ -80,12 +81,55 @@ def _open_schedule(schedule_id: int) -> Schedule:
     return abort(404) if found.ended_at is not None else found
 
 
+def _as_form(schedule: Schedule) -> dict:
+    """A schedule as its form holds it (field name → value)."""
+    return {
+        "checklist_id": schedule.checklist_id,
+        "route_id": schedule.route_id,
+        "times": schedule.times,
+        "weekdays": list(schedule.weekdays),
+        "assignee": f"u{schedule.assignee_id}"
+        if schedule.assignee_id
+        else f"d{schedule.department_id}",
+        "window_minutes": schedule.window_minutes,
+    }
+
+
+def _changed_meanwhile(ended: Schedule):
+    """A change posted from the page of a schedule someone ended since: the conflict,
+    against the schedule that replaced it (the one created as it ended), if any; the
+    form posts to that one's edit, or makes a new one."""
+    successor = db.session.scalar(
+        select(Schedule).where(
+            Schedule.site_id == ended.site_id,
+            Schedule.created_at == ended.ended_at,
+            Schedule.ended_at.is_(None),
+        )
+    )
+    form = _form(successor)
+    form.validate()
+    conflict = [] if successor is None else conflicts.differences(form, _as_form(successor))
+    page = render_template(
+        "patrols/schedules/form.html", form=form, schedule=successor, conflict=conflict
+    )
+    return page, conflicts.CONFLICT
+
+
 @bp.route("/patrols/schedules/new", methods=["GET", "POST"])
 @bp.route("/patrols/schedules/<int:schedule_id>/edit", methods=["GET", "POST"])
 @require("patrols.manage")
 def schedule_form(schedule_id: int | None = None):
-    """A new schedule, or a change to one (saving ends it now and starts the changed one)."""
-    replacing = _open_schedule(schedule_id) if schedule_id else None
+    """A new schedule, or a change to one (saving ends it now and starts the changed one).
+    A schedule is never edited in place, so its id is the page's version: a change
+    posted to one that has ended since gets the conflict page."""
+    if schedule_id and request.method == "POST":
+        replacing = get_for_site(Schedule, schedule_id)
+        conflicts.lock(replacing)  # two saves of one page: one after the other
+        db.session.refresh(replacing)
+        if replacing.ended_at is not None:
+            return _changed_meanwhile(replacing)
+    else:
+        replacing = _open_schedule(schedule_id) if schedule_id else None
     form = _form(replacing)
     status = 200
     if form.is_submitted():

@@ -13,7 +13,7 @@ from modules.receivables import access, campaigns, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Campaign, CampaignItem, Verification
 from modules.receivables.views import bp, repeat, visible_sites
-from parkops import idempotency
+from parkops import conflicts, idempotency
 from parkops.auth.access import require, site_filter
 from parkops.downloads import send_download
 from parkops.extensions import db
@@ -31,6 +31,20 @@ def _campaign_or_404(campaign_id: int) -> Campaign:
     if campaign is None or not current_user.can_see_site(campaign.site_id):
         abort(404)
     return campaign
+
+
+def _verified(item: CampaignItem) -> dict:
+    """What a verifier edits, as saved: the item's version token hashes it."""
+    return {"state": item.state.value, "note": item.note}
+
+
+def _conflict(item: CampaignItem, state: Verification, note: str) -> list:
+    """What someone saved since the page loaded against what this person sent."""
+    rows = [
+        (_("Verification"), str(label(item.state)), str(label(state))),
+        (_("Note"), item.note or "—", note.strip() or "—"),
+    ]
+    return [conflicts.Difference(*row) for row in rows if row[1] != row[2]]
 
 
 def _state_arg() -> Verification | None:
@@ -112,7 +126,7 @@ def campaign_item(campaign_id: int, item_id: int):
     item = db.session.get(CampaignItem, item_id)
     if item is None or item.campaign_id != found.id:
         abort(404)
-    errors, status = [], 200
+    errors, status, conflict, typed = [], 200, None, None
     if request.method == "POST":
         if not access.may_write(current_user, found.site_id):
             abort(403)
@@ -120,9 +134,14 @@ def campaign_item(campaign_id: int, item_id: int):
             state = Verification(request.form.get("state", ""))
         except ValueError:
             state = Verification.TO_VERIFY
+        note = request.form.get("note", "")
         try:
-            campaigns.verify(item, state, request.form.get("note", ""), current_user)
-            return redirect(url_for("receivables.campaign", campaign_id=found.id), 303)
+            if conflicts.is_stale(item, request.form.get("version"), _verified):
+                conflict, typed = _conflict(item, state, note), {"state": state, "note": note}
+                status = conflicts.CONFLICT
+            else:
+                campaigns.verify(item, state, note, current_user)
+                return redirect(url_for("receivables.campaign", campaign_id=found.id), 303)
         except ReceivablesError as refused:
             db.session.rollback()
             errors, status = [str(refused)], 422
@@ -137,6 +156,9 @@ def campaign_item(campaign_id: int, item_id: int):
         write_offs=writeoffs.of_receivable(item.receivable_id),
         errors=errors,
         may_write=access.may_write(current_user, found.site_id),
+        version=conflicts.fingerprint(_verified(item)),
+        conflict=conflict,
+        typed=typed or {"state": item.state, "note": item.note},
     ), status
 
 

@@ -117,7 +117,8 @@ def decide(payment_id: int):
         abort(400)
     approve = request.form.get("decision") == "approve"
     try:
-        payments.decide_reversal(found, approve, current_user)
+        shown = request.form.get("reversal", type=int)
+        payments.decide_reversal(found, approve, current_user, shown)
     except ReceivablesError as refused:
         flash(str(refused), "error")
         return _payment_page(found, ReversalForm(formdata=None), 422)

@@ -98,7 +98,12 @@ def decide_void(
     """Approve or reject a pending void; a repeat of the post (``retry_key``) lands on
     ``back`` (a local path; the approvals page by default)."""
     if void.status != VoidStatus.PENDING:
-        raise TicketingError(_("This void was already decided."))
+        raise TicketingError(
+            _(
+                "This void was already decided, by %(name)s.",
+                name=void.decided_by.display_name if void.decided_by else "—",
+            )
+        )
     if not four_eyes.may_decide_void(actor, void):
         raise TicketingError(_("A void is approved by a supervisor, not by the seller."))
     if void.shift.status != ShiftStatus.OPEN:

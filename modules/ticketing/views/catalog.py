@@ -28,6 +28,7 @@ from modules.ticketing.views.base import (
     refuse,
     visible_sites,
 )
+from parkops import conflicts
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import User, UserRole
 from parkops.extensions import db
@@ -147,24 +148,35 @@ def product_or_404(product_id: int) -> Product:
 def product(id: int):
     p = product_or_404(id)
     form = ProductEditForm(obj=p)
-    if request.method == "POST":
+    conflict, status = None, 200
+    if request.method == "GET":
+        conflicts.stamp(form, p)
+    else:
         if not current_user.can(MANAGE):
             abort(403)
+        status = 422
         if form.validate_on_submit():
-            try:
-                catalog.update_product(
-                    p, form.name.data, form.id_check.data or "", form.active.data, actor()
-                )
-                flash(_("Product saved."), "success")
-                return redirect(url_for("ticketing.product", id=p.id), 303)
-            except TicketingError as error:
-                refuse(error)
+            if (conflict := conflicts.changed_since(form, p)) is not None:
+                status = conflicts.CONFLICT
+            else:
+                try:
+                    catalog.update_product(
+                        p, form.name.data, form.id_check.data or "", form.active.data, actor()
+                    )
+                    flash(_("Product saved."), "success")
+                    return redirect(url_for("ticketing.product", id=p.id), 303)
+                except TicketingError as error:
+                    refuse(error)
     price_form = PriceForm(formdata=None)
     price_form.valid_from.data = business_day()
     page = render_template(
-        "ticketing/catalog/product.html", product=p, form=form, price_form=price_form
+        "ticketing/catalog/product.html",
+        product=p,
+        form=form,
+        price_form=price_form,
+        conflict=conflict,
     )
-    return page, 422 if request.method == "POST" else 200
+    return page, status
 
 
 @bp.route("/products/<int:id>/prices", methods=["POST"])
@@ -181,6 +193,7 @@ def add_price(id: int):
     else:
         form_problem(form)
         edit = ProductEditForm(obj=p, formdata=None)
+        conflicts.stamp(edit, p)
         page = render_template(
             "ticketing/catalog/product.html", product=p, form=edit, price_form=form
         )

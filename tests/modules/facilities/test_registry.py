@@ -15,6 +15,7 @@ from parkops import paging
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.versions import version_of
 
 
 def count(model):
@@ -102,9 +103,11 @@ def test_editing_the_type_reschedules_the_next_inspection(client, as_user, park,
     day = business_day()
     assert (facility.due_on - day).days == 30
     as_user(park.office)
+    page = client.get(f"/facilities/{facility.id}/edit").get_data(as_text=True)
     response = client.post(
         f"/facilities/{facility.id}/edit",
         data={
+            "version": version_of(page),
             "site_id": park.psy.id,
             "code": facility.code,
             "name": facility.name,

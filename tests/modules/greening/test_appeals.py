@@ -95,7 +95,8 @@ def test_a_dismissed_appeal_leaves_the_score(grove, scored):
     appeal = appeals.file_appeal(deduction, "不服", None, grove.gardener, None, "/")
     appeals.decide(appeal, AppealDecision.DISMISSED, "", grove.office)
     assert score() == 90
-    with pytest.raises(GreeningError, match="decided already"):
+    decided = f"decided already, by {grove.office.display_name}"
+    with pytest.raises(GreeningError, match=decided):
         appeals.decide(appeal, AppealDecision.UPHELD, "", office2)
 
 
@@ -180,6 +181,8 @@ def test_a_correction_after_closing_needs_a_second_person(client, as_user, grove
     as_user(office2)
     client.post(f"/greening/corrections/{correction.id}/decide", data={"approve": "1"})
     assert score() == 95
+    with pytest.raises(GreeningError, match=f"decided already, by {office2.display_name}"):
+        appeals.decide_correction(correction, False, grove.office)  # its proposer, too late
     as_user(grove.gardener)
     assert client.post(url, data={"score": 100, "reason": "x"}).status_code == 403
 

@@ -12,6 +12,7 @@ from parkops.idempotency import FIELD
 from parkops.paging import PER_PAGE
 from parkops.timeutil import business_day, local_midnight_utc
 from tests.modules.greening.test_tasks import jpeg, kind_of, task_in
+from tests.versions import two_pages, version_of
 
 TYPE_FORM = {
     "name": "草坪修剪",
@@ -30,8 +31,10 @@ def test_office_adds_and_edits_a_task_type(client, as_user, grove):
     assert client.post("/greening/task-types/new", data=TYPE_FORM).status_code == 303
     kind = db.session.scalar(select(TaskType))
     assert (kind.start_month, kind.start_day, kind.frequency_days) == (5, 1, 10)
+    url = f"/greening/task-types/{kind.id}/edit"
+    version = version_of(client.get(url).get_data(as_text=True))
     edit = dict(TYPE_FORM, season_start="11-15", season_end="02-15", frequency_days="7")
-    response = client.post(f"/greening/task-types/{kind.id}/edit", data=edit)
+    response = client.post(url, data=dict(edit, version=version))
     assert response.status_code == 303
     db.session.refresh(kind)
     assert (kind.start_month, kind.start_day, kind.end_month, kind.frequency_days) == (
@@ -51,8 +54,10 @@ def test_a_change_applies_to_tasks_not_yet_generated(client, as_user, grove, mak
     kind = kind_of(grove, start=(5, 1), end=(9, 30), every=10)
     tasks.generate(date(2026, 5, 1), date(2026, 5, 31))
     as_user(grove.office)
-    edit = dict(TYPE_FORM, name="剪草", season_start="05-01", frequency_days="15")
-    assert client.post(f"/greening/task-types/{kind.id}/edit", data=edit).status_code == 303
+    url = f"/greening/task-types/{kind.id}/edit"
+    version = version_of(client.get(url).get_data(as_text=True))
+    edit = dict(TYPE_FORM, name="剪草", season_start="05-01", frequency_days="15", version=version)
+    assert client.post(url, data=edit).status_code == 303
     tasks.generate(date(2026, 5, 1), date(2026, 6, 30))
     due = db.session.execute(
         select(Task.due_on, Task.title).where(Task.zone_id == zone.id).order_by(Task.due_on)
@@ -332,3 +337,15 @@ def test_completion_reads_the_periods_tasks_and_one_page_of_zones(
                 r[-1] for r in connection.execute(f"EXPLAIN QUERY PLAN {statement}", [None] * marks)
             ]
             assert not any(step.startswith("SCAN grn_tasks") for step in steps), steps
+
+
+def test_a_stale_task_type_form_gets_the_conflict(app, grove, login):
+    kind = kind_of(grove, start=(5, 1), end=(9, 30), every=10)
+    url = f"/greening/task-types/{kind.id}/edit"
+    first, second, version = two_pages(app, login, url, grove.office)
+    edit = dict(TYPE_FORM, name=kind.name, season_start="05-01", season_end="09-30")
+    assert first.post(url, data=dict(edit, frequency_days="7", version=version)).status_code == 303
+    late = second.post(url, data=dict(edit, frequency_days="20", version=version))
+    assert late.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(TaskType, kind.id).frequency_days == 7

@@ -8,6 +8,7 @@ from PIL import Image
 from modules.greening import plans
 from modules.greening.zones import GreeningError
 from parkops.extensions import db
+from tests.versions import version_of
 
 SQUARE = "0.1,0.1 0.3,0.1 0.3,0.3 0.1,0.3"
 
@@ -58,9 +59,17 @@ def test_only_the_office_uploads_a_plan(client, as_user, grove):
     assert plans.plan_of(grove.psy.id) is None
 
 
+def _draw(client, zone, points, version=None):
+    url = f"/greening/zones/{zone.id}/outline"
+    if version is None:
+        page = client.get(url)
+        version = version_of(page.get_data(as_text=True)) if page.status_code == 200 else ""
+    return client.post(url, data={"points": points, "version": version})
+
+
 def test_office_draws_a_zone_and_the_plan_shows_it(client, grove, planned, make_zone):
     zone = make_zone(code="PSY-G01")
-    response = client.post(f"/greening/zones/{zone.id}/outline", data={"points": SQUARE})
+    response = _draw(client, zone, SQUARE)
     assert response.status_code == 303
     db.session.refresh(zone)
     assert zone.outline == [[0.1, 0.1], [0.3, 0.1], [0.3, 0.3], [0.1, 0.3]]
@@ -83,7 +92,7 @@ def test_office_draws_a_zone_and_the_plan_shows_it(client, grove, planned, make_
 )
 def test_bad_outlines_are_refused(client, grove, planned, make_zone, points, message):
     zone = make_zone()
-    response = client.post(f"/greening/zones/{zone.id}/outline", data={"points": points})
+    response = _draw(client, zone, points)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     db.session.refresh(zone)
@@ -99,15 +108,9 @@ def test_a_zone_is_drawn_only_once_its_site_has_a_plan(grove, make_zone):
 def test_only_the_office_of_the_site_draws(client, as_user, grove, make_user, planned, make_zone):
     zone = make_zone()
     as_user(grove.gardener)
-    assert (
-        client.post(f"/greening/zones/{zone.id}/outline", data={"points": SQUARE}).status_code
-        == 403
-    )
+    assert _draw(client, zone, SQUARE).status_code == 403
     as_user(make_user("zoooffice", ["office"], sites=[grove.zylz]))
-    assert (
-        client.post(f"/greening/zones/{zone.id}/outline", data={"points": SQUARE}).status_code
-        == 404
-    )
+    assert _draw(client, zone, SQUARE).status_code == 404
     db.session.refresh(zone)
     assert zone.outline is None
 
@@ -148,3 +151,18 @@ def test_the_plan_draws_a_page_of_zones_and_the_gardener_keeps_to_theirs(
     mine = client.get("/greening/plan?mine=1").get_data(as_text=True)
     assert mine.count('class="grn-zone ') == 26  # P01, P03, … P51
     assert "PSY-P51" in mine and "PSY-P02" not in mine
+
+
+def test_a_stale_outline_page_gets_the_conflict(app, grove, planned, make_zone, login):
+    zone = make_zone()
+    other = app.test_client()
+    login(grove.office, test_client=other)
+    stale = version_of(other.get(f"/greening/zones/{zone.id}/outline").get_data(as_text=True))
+    client = app.test_client()
+    login(grove.office, test_client=client)
+    assert _draw(client, zone, SQUARE).status_code == 303
+    late = _draw(other, zone, "0.5,0.5 0.7,0.5 0.7,0.7", stale)
+    assert late.status_code == 409
+    assert 'id="conflict"' in late.get_data(as_text=True)
+    db.session.refresh(zone)
+    assert zone.outline == [[0.1, 0.1], [0.3, 0.1], [0.3, 0.3], [0.1, 0.3]]

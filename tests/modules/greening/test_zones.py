@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from modules.greening.models import RosterEntry, Zone
 from parkops.audit import AuditEntry
 from parkops.extensions import db
+from tests.versions import two_pages, version_of
 
 FORM = {
     "code": "PSY-G01",
@@ -80,8 +81,10 @@ def test_a_zone_needs_a_positive_area(client, as_user, grove):
 def test_office_edits_a_zone_but_not_its_site(client, as_user, grove, make_zone):
     zone = make_zone()
     as_user(grove.office)
-    form = dict(FORM, name="南门花坛", grade="second", site_id=grove.zylz.id)
-    response = client.post(f"/greening/zones/{zone.id}/edit", data=form)
+    url = f"/greening/zones/{zone.id}/edit"
+    version = version_of(client.get(url).get_data(as_text=True))
+    form = dict(FORM, name="南门花坛", grade="second", site_id=grove.zylz.id, version=version)
+    response = client.post(url, data=form)
     assert response.status_code == 303
     db.session.refresh(zone)
     assert (zone.name, zone.grade.value, zone.site_id) == ("南门花坛", "second", grove.psy.id)
@@ -139,3 +142,17 @@ def test_zone_list_query_count_does_not_grow(client, as_user, grove, make_zone, 
     with count_queries() as many:
         assert client.get("/greening/").status_code == 200
     assert many.count == few.count
+
+
+def test_a_stale_zone_form_gets_the_conflict(app, grove, login, make_zone):
+    zone = make_zone()
+    url = f"/greening/zones/{zone.id}/edit"
+    first, second, version = two_pages(app, login, url, grove.office)
+    form = dict(FORM, site_id=grove.psy.id)
+    assert first.post(url, data=dict(form, name="南门花坛", version=version)).status_code == 303
+    late = second.post(url, data=dict(form, notes="补种", version=version))
+    assert late.status_code == 409
+    assert "南门花坛" in late.get_data(as_text=True)
+    db.session.expire_all()
+    kept = db.session.get(Zone, zone.id)
+    assert (kept.name, kept.notes) == ("南门花坛", "")

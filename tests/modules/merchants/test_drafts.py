@@ -13,6 +13,7 @@ from parkops.attachments import Attachment
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from tests.modules.merchants.test_pages import contract_form
+from tests.versions import two_pages, version_of
 
 
 def count(model, *where):
@@ -39,7 +40,8 @@ def test_the_manager_edits_a_draft_and_the_new_terms_are_what_is_approved(
         f"/merchants/contracts/{draft.id}/edit",
         data=contract_form(
             [new.id], number="ZL-2025-001", steps="3,300.00\n3,600.00", ends_on="2027-12-31"
-        ),
+        )
+        | {"version": version_of(form)},
     )
 
     assert edited.status_code == 303
@@ -64,12 +66,13 @@ def test_an_edit_is_refused_with_the_reason_and_changes_nothing(
     draft = make_contract(merchant, [unit], number="ZL-2")
     login(park.manager)
     url = f"/merchants/contracts/{draft.id}/edit"
+    version = version_of(client.get(url).get_data(as_text=True))
     for fields, message in (
         ({"unit_ids": [held.id]}, "Unit P-002 is already leased under contract ZL-1"),
         ({"number": "ZL-1"}, "The contract number ZL-1 is already used."),
         ({"ends_on": "2024-12-31"}, "The term ends before it starts."),
     ):
-        data = contract_form([unit.id], number="ZL-2") | fields
+        data = contract_form([unit.id], number="ZL-2", version=version) | fields
         refused = client.post(url, data=data)
         assert refused.status_code == 422
         assert message in refused.get_data(as_text=True)
@@ -80,6 +83,23 @@ def test_an_edit_is_refused_with_the_reason_and_changes_nothing(
         date(2027, 12, 31),
         ["P-001"],
     )
+
+
+def test_a_stale_draft_form_gets_the_conflict_and_changes_nothing(
+    app, login, park, make_merchant, make_unit, make_contract
+):
+    merchant = make_merchant()
+    unit = make_unit("P-001")
+    draft = make_contract(merchant, [unit], number="ZL-2")
+    url = f"/merchants/contracts/{draft.id}/edit"
+    first, second, version = two_pages(app, login, url, park.manager)
+    saved = first.post(url, data=contract_form([unit.id], number="ZL-9", version=version))
+    assert saved.status_code == 303
+    late = second.post(url, data=contract_form([unit.id], number="ZL-2", version=version))
+    assert late.status_code == 409
+    assert 'id="conflict"' in late.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Contract, draft.id).number == "ZL-9"
 
 
 def test_only_a_draft_is_edited_or_discarded_and_only_by_a_writer_of_its_site(

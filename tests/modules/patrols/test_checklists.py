@@ -10,6 +10,7 @@ from modules.patrols.checklists import ItemData
 from modules.patrols.errors import PatrolError
 from modules.patrols.models import AnswerType, Checklist, ChecklistPurpose, ChecklistVersion
 from parkops.extensions import db
+from tests.versions import two_pages, version_of
 
 
 def _form(name, items):
@@ -31,7 +32,8 @@ def test_editing_a_checklist_never_changes_a_submitted_run(park, as_user, client
     assert 'name="items-6-text"' in editor and 'name="items-7-text"' not in editor  # 4 + 3 blank
     response = client.post(
         f"/patrols/checklists/{park.water.id}/edit",
-        data=_form("水面巡查", [("浮萍覆盖率", "pass_fail"), ("水质异味", "pass_fail")]),
+        data=_form("水面巡查", [("浮萍覆盖率", "pass_fail"), ("水质异味", "pass_fail")])
+        | {"version": version_of(editor)},
     )
     assert response.status_code == 303
     versions = db.session.scalars(
@@ -113,9 +115,23 @@ def test_one_number_item_of_a_gate_duty_checklist_counts_the_touts(park, as_user
         ({"items-0-answer_type": "text"}, "the count of touts is a number item."),
         ({"purpose": "water"}, "Only a gate-duty checklist has an item that counts the touts."),
     )
+    url = f"/patrols/checklists/{gate.id}/edit"
+    data["version"] = version_of(client.get(url).get_data(as_text=True))
     for change, message in refusals:
-        refused = client.post(f"/patrols/checklists/{gate.id}/edit", data=data | change)
+        refused = client.post(url, data=data | change)
         assert refused.status_code == 422 and message in refused.get_data(as_text=True)
     page = client.get(f"/patrols/checklists/{gate.id}/edit").get_data(as_text=True)
     (marked,) = re.findall(r'<input[^>]*name="items-0-counts_touts"[^>]*>', page)
     assert "checked" in marked
+
+
+def test_a_stale_checklist_editor_gets_the_conflict(park, app, login):
+    url = f"/patrols/checklists/{park.water.id}/edit"
+    first, second, version = two_pages(app, login, url, park.inspector)
+    items = [("浮萍覆盖率", "pass_fail")]
+    assert first.post(url, data=_form("水面巡查", items) | {"version": version}).status_code == 303
+    late = second.post(url, data=_form("水面日查", items) | {"version": version})
+    assert late.status_code == 409
+    assert "水面巡查" in late.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Checklist, park.water.id).name == "水面巡查"

@@ -9,11 +9,14 @@ from modules.patrols import routes
 from modules.patrols.models import Checkpoint, Run
 from parkops.extensions import db
 from tests.modules.patrols.test_runs import _answers, _scan, _start
+from tests.versions import two_pages, version_of
 
 
-def _edit(client, route, name, lines):
-    data = {"name": name, "checkpoints": "\n".join(lines)}
-    return client.post(f"/patrols/routes/{route.id}/edit", data=data)
+def _edit(client, route, name, lines, version=None):
+    url = f"/patrols/routes/{route.id}/edit"
+    version = version or version_of(client.get(url).get_data(as_text=True))
+    data = {"name": name, "checkpoints": "\n".join(lines), "version": version}
+    return client.post(url, data=data)
 
 
 def _points(route) -> list[tuple[int, str, str]]:
@@ -95,7 +98,7 @@ def test_only_managers_at_the_site_edit_routes(park, as_user, client):
     point = park.intake.checkpoints[0]
     for user, status in ((park.leader, 403), (park.crew, 403), (park.zoo_inspector, 404)):
         as_user(user)
-        assert _edit(client, park.intake, "x", ["X-1 x"]).status_code == status
+        assert _edit(client, park.intake, "x", ["X-1 x"], "0").status_code == status
         assert client.post(f"/patrols/checkpoints/{point.id}/reissue").status_code == status
     db.session.expire_all()
     assert park.intake.name == "泵站进水口"
@@ -103,3 +106,14 @@ def test_only_managers_at_the_site_edit_routes(park, as_user, client):
         db.session.scalar(select(Checkpoint.token).where(Checkpoint.id == point.id)) == point.token
     )
     assert db.session.scalar(select(Run.id)) is None
+
+
+def test_a_stale_route_editor_gets_the_conflict(park, app, login):
+    url = f"/patrols/routes/{park.intake.id}/edit"
+    first, second, version = two_pages(app, login, url, park.inspector)
+    lines = ["PSY-W1 北岸码头", "PSY-W2 泵站进水口"]
+    assert _edit(first, park.intake, "泵站水面", lines).status_code == 303
+    late = _edit(second, park.intake, park.intake.name, [*lines, "PSY-W3 南岸闸口"], version)
+    assert late.status_code == 409
+    assert "泵站水面" in late.get_data(as_text=True)
+    assert [code for _, code, _ in _points(park.intake)] == ["PSY-W1", "PSY-W2"]

@@ -260,3 +260,30 @@ def test_todays_page_runs_a_constant_number_of_queries(
     with count_queries() as many:
         assert client.get("/patrols/today").status_code == 200
     assert many.count == few.count
+
+
+def test_a_change_from_a_stale_schedule_page_gets_the_conflict(park, app, login):
+    daily = schedules.save_schedule(
+        park.water, park.intake, "08:00", "1234567", park.inspector2, 60, park.inspector
+    )
+    url = f"/patrols/schedules/{daily.id}/edit"
+    first, second = app.test_client(), app.test_client()
+    login(park.inspector, test_client=first)
+    login(park.inspector, test_client=second)
+    assert second.get(url).status_code == 200  # opened before the first saves
+    data = {
+        "checklist_id": park.water.id,
+        "route_id": park.intake.id,
+        "times": "07:30",
+        "weekdays": ["1", "2", "3", "4", "5", "6", "7"],
+        "assignee": f"u{park.inspector2.id}",
+        "window_minutes": "60",
+    }
+    assert first.post(url, data=data).status_code == 303
+    late = second.post(url, data=dict(data, times="09:00"))
+    assert late.status_code == 409
+    html = late.get_data(as_text=True)
+    assert 'id="conflict"' in html and "07:30" in html and "09:00" in html
+    (now_on,) = schedules.visible_schedules(park.inspector)
+    assert now_on.times == "07:30"  # one schedule, the first person's
+    assert f"/patrols/schedules/{now_on.id}/edit" in html  # saving again changes that one

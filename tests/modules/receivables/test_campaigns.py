@@ -23,6 +23,7 @@ from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.registry import registry
 from parkops.timeutil import business_day
+from tests.versions import two_pages, version_of
 
 CUTOFF = date(2025, 1, 1)
 
@@ -137,7 +138,10 @@ def test_finance_starts_and_verifies_a_leader_reads_another_site_does_not(
         select(CampaignItem).where(CampaignItem.receivable_id == first.id)
     ).one()
     url = f"/receivables/campaigns/{campaign.id}/items/{item.id}"
-    verified = client.post(url, data={"state": "paperwork", "note": "缺合同原件"})
+    version = version_of(client.get(url).get_data(as_text=True))
+    verified = client.post(
+        url, data={"state": "paperwork", "note": "缺合同原件", "version": version}
+    )
     assert verified.status_code == 303
     assert db.session.get(CampaignItem, item.id).state == Verification.PAPERWORK
 
@@ -154,7 +158,8 @@ def test_finance_starts_and_verifies_a_leader_reads_another_site_does_not(
     login(park.psy_finance, test_client=psy_finance)
     assert psy_finance.get(f"/receivables/campaigns/{zoo.id}").status_code == 404
     assert psy_finance.get(f"/receivables/campaigns/{zoo.id}.xlsx").status_code == 404
-    assert psy_finance.post(f"{url}", data={"state": "owed"}).status_code == 303
+    version = version_of(psy_finance.get(url).get_data(as_text=True))
+    assert psy_finance.post(url, data={"state": "owed", "version": version}).status_code == 303
     assert db.session.get(CampaignItem, item.id).state == Verification.OWED  # psy finance
 
 
@@ -230,3 +235,23 @@ def test_the_indicators_weigh_the_campaign(app, park, old_debts, make_receivable
         text, _good = found["receivables.over_one_year"].compute(psy)
     # Against the day the campaign started, not 1 January.
     assert text.endswith(f"on {campaign.started_on.isoformat()})")
+
+
+def test_two_verifiers_of_one_item_the_second_gets_the_conflict(park, old_debts, app, login):
+    campaign = start(park)
+    item = db.session.scalars(select(CampaignItem)).first()
+    url = f"/receivables/campaigns/{campaign.id}/items/{item.id}"
+    first, second, version = two_pages(app, login, url, park.finance, park.psy_finance)
+    saved = first.post(url, data={"state": "disputed", "note": "对方称已付", "version": version})
+    assert saved.status_code == 303
+    late = second.post(url, data={"state": "paperwork", "note": "缺合同", "version": version})
+    assert late.status_code == 409
+    html = late.get_data(as_text=True)
+    assert 'id="conflict"' in html and "对方称已付" in html and "缺合同" in html
+    db.session.expire_all()
+    kept = db.session.get(CampaignItem, item.id)
+    assert (kept.state, kept.note) == (Verification.DISPUTED, "对方称已付")
+    again = version_of(html)  # the conflict page carries the version now: a deliberate save
+    assert second.post(url, data={"state": "paperwork", "version": again}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(CampaignItem, item.id).state == Verification.PAPERWORK

@@ -229,3 +229,31 @@ def test_a_reversal_needs_a_reason(park, make_debtor, make_receivable):
 
     with pytest.raises(ReceivablesError, match="Say why"):
         payments.propose_reversal(payment, "  ", park.finance)
+
+
+def test_a_stale_decision_on_a_reversal_says_who_decided_it_already(
+    park, make_debtor, make_receivable, app, login
+):
+    debtor = make_debtor()
+    rent = make_receivable(debtor, 100_00)
+    payment = pay(park, debtor, 100_00)
+    payments.propose_reversal(payment, "重复录入", park.finance)
+    waiting = payments.latest_reversal(payment).id
+    leader = app.test_client()
+    login(park.leader, test_client=leader)
+    assert 'name="reversal"' in leader.get(f"/receivables/payments/{payment.id}").get_data(
+        as_text=True
+    )
+    payments.decide_reversal(payment, False, park.finance2)  # refused meanwhile
+    url = f"/receivables/payments/{payment.id}/decide"
+    late = leader.post(url, data={"decision": "approve", "reversal": waiting})
+    assert late.status_code == 422
+    html = late.get_data(as_text=True)
+    assert "This reversal was decided already, by" in html
+    assert park.finance2.display_name in html and "second person" not in html
+    # Asked again meanwhile: the stale page's approval does not decide the new request.
+    payments.propose_reversal(payment, "再次申请", park.finance)
+    again = leader.post(url, data={"decision": "approve", "reversal": waiting})
+    assert "decided already" in again.get_data(as_text=True)
+    assert payments.latest_reversal(payment).state == ReversalState.PROPOSED
+    assert balances(rent) == [0]

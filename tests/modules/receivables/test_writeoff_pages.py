@@ -92,7 +92,7 @@ def test_the_second_leader_and_the_proposer_are_refused_clearly(
     assert first.post(url, data={"decision": "approve"}).status_code == 303
     late = second.post(url, data={"decision": "refuse"})
     assert late.status_code == 409
-    assert "This write-off was decided already." in late.get_data(as_text=True)
+    assert "This write-off was decided already, by" in late.get_data(as_text=True)
     # The refusal's page is the write-off's: its tab is the one marked, not Debtors.
     assert 'href="/receivables/write-offs/" aria-current="page"' in late.get_data(as_text=True)
     assert db.session.get(WriteOff, proposal.id).state == WriteOffState.APPROVED

@@ -206,7 +206,7 @@ def test_a_correction_is_a_new_entry_approved_by_a_second_person(world):
         == 5
     )
     assert day.signed_figures == signed  # the figures as signed do not move
-    with pytest.raises(TicketingError, match="already decided"):
+    with pytest.raises(TicketingError, match=f"already decided, by {world.leader.display_name}"):
         corrections.decide_correction(c, False, world.leader)
 
 

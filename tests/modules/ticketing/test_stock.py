@@ -94,7 +94,7 @@ def test_voids_need_a_reason_and_someone_else_to_approve(world):
     assert serial_status(world.gate_ticket, 1001).state == SerialState.WITH_SELLER
     stock.decide_void(void, True, world.auditor)
     assert serial_status(world.gate_ticket, 1001).state == SerialState.VOIDED
-    with pytest.raises(TicketingError, match="already decided"):
+    with pytest.raises(TicketingError, match=f"already decided, by {world.auditor.display_name}"):
         stock.decide_void(void, False, world.auditor)
 
 
