@@ -116,8 +116,8 @@ def new_zone():
 def edit_zone(zone_id: int):
     zone = get_for_site(Zone, zone_id)
     form = ZoneEditForm(obj=zone)
-    form.site_id.choices = [SelectChoice(zone.site_id, zone.site.name)]
-    form.site_id.data = zone.site_id
+    # A zone stays at its site: the page does not offer the choice, so nor does the form.
+    del form.site_id
     if request.method == "GET":
         conflicts.stamp(form, zone, _EDITED)
     if form.validate_on_submit():
