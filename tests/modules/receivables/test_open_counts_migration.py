@@ -5,7 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from parkops.extensions import db
-from tests.modules.receivables.test_open_balance_migration import installed_app, tables_at
+from tests.modules.receivables.test_open_balance_migration import (
+    add_site_and_debtor,
+    installed_app,
+    tables_at,
+)
 
 
 def test_the_migration_counts_the_receivables_that_owe_per_sum(tmp_path):
@@ -15,13 +19,7 @@ def test_the_migration_counts_the_receivables_that_owe_per_sum(tmp_path):
         directory = app.extensions["migrate"].directory
         t = tables_at(directory, "a9e1c0000006")
         with db.engine.begin() as c:
-            c.execute(t["sites"].insert().values(id=1, code="PSY", name="濮上园", active=True))
-            c.execute(
-                t["rcv_debtors"].insert().values(
-                    id=1, site_id=1, name="茶社", kind="merchant", id_code="", contact="",
-                    phone="", address="", created_at=now,
-                )
-            )  # fmt: skip
+            add_site_and_debtor(c, t, now)
             # Due on ``due``: 600 owed, paid in full, 100 overpaid (500, one owes); due
             # ``later``: 200 owed, 200 overpaid (a sum of 0 that one still owes).
             for rid, left, day in ((1, 600_00, due), (2, 0, due), (3, -100_00, due),
