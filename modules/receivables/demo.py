@@ -142,7 +142,7 @@ def _staff_advances(staff_ids, sites, today, handler_id) -> None:
         for n, debtor_id in enumerate(staff_ids)
     ]
     db.session.execute(insert(Receivable), rows)
-    sums.add((r["site_id"], r["kind"], r["handler_id"], r["due_on"], r["amount_fen"]) for r in rows)
+    sums.add_raised(rows)
 
 
 def _scan() -> FileStorage:

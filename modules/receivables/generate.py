@@ -145,7 +145,7 @@ def receivables(
             }
         )
     ids = _insert(Receivable, rows)
-    sums.add((r["site_id"], r["kind"], r["handler_id"], r["due_on"], r["amount_fen"]) for r in rows)
+    sums.add_raised(rows)
     return [
         (i, r["debtor_id"], r["amount_fen"], r["due_on"]) for i, r in zip(ids, rows, strict=True)
     ]

@@ -30,16 +30,20 @@ def _sites(site_ids: frozenset[int] | None):
 def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, int]:
     """(fen, count) of receivables with a balance on ``as_of`` more than a year past due.
 
-    One statement reading stored figures, not a balance per receivable: the fen from the
-    aging sums, less what receivables raised after ``as_of`` owe now, plus what was
-    allocated after it; the count from the stored ``open_fen``, corrected for the
-    receivables with an allocation after ``as_of`` (none for today)."""
+    One statement reading stored figures, not a balance per receivable: the fen and the
+    count from the aging sums (``open_fen``, ``open_count``), less what receivables
+    raised after ``as_of`` owe now, corrected by what was allocated after it (for
+    today: neither, so the figures read only the sums)."""
     old = (Receivable.due_on < years_before(as_of, 1), _sites(site_ids))
     sums_at = OpenSum.site_id.is_not(None) if site_ids is None else OpenSum.site_id.in_(site_ids)
+    # Grouped by an expression, not the column: SQLite would otherwise walk every
+    # allocation along the receivable's index for its order; so it reads the range of
+    # days from the covering day index (nothing for today) and sorts what it found.
+    rid = (Allocation.receivable_id + 0).label("receivable_id")
     later = (
-        select(Allocation.receivable_id, func.sum(Allocation.amount_fen).label("fen"))
+        select(rid, func.sum(Allocation.amount_fen).label("fen"))
         .where(Allocation.paid_on > as_of)
-        .group_by(Allocation.receivable_id)
+        .group_by(rid)
         .subquery()
     )
     changed = (
@@ -52,20 +56,20 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
         .where(Receivable.raised_on <= as_of, *old)
         .subquery()
     )
-    # What receivables raised after the day owe now: taken back from the sums and the
-    # count (counted over every day raised, the count walks the due-day index).
+    # What receivables raised after the day owe now: taken back from the sums.
     later_raised = (Receivable.raised_on > as_of, *old)
+    old_sums = (OpenSum.due_on < years_before(as_of, 1), sums_at)
     # ``changed`` is one row of aggregates: the statement returns one row.
     row = db.session.execute(
         select(
             select(func.coalesce(func.sum(OpenSum.open_fen), 0))
-            .where(OpenSum.due_on < years_before(as_of, 1), sums_at)
+            .where(*old_sums)
             .scalar_subquery()
-            .label("stored"),
-            select(func.count())
-            .where(Receivable.open_fen > 0, *old)
+            .label("stored_fen"),
+            select(func.coalesce(func.sum(OpenSum.open_count), 0))
+            .where(*old_sums)
             .scalar_subquery()
-            .label("owing"),
+            .label("stored_owing"),
             select(func.coalesce(func.sum(Receivable.open_fen), 0))
             .where(*later_raised)
             .scalar_subquery()
@@ -77,8 +81,8 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
             changed,
         )
     ).one()
-    fen = row.stored - row.raised_later_fen + row.fen
-    owing = row.owing - row.raised_later_owing + row.owing_then - row.owing_now
+    fen = row.stored_fen - row.raised_later_fen + row.fen
+    owing = row.stored_owing - row.raised_later_owing + row.owing_then - row.owing_now
     return int(fen), int(owing)
 
 

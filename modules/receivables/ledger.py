@@ -80,7 +80,10 @@ def settle(receivable_ids) -> None:
             update(Receivable),
             [{"id": row[0], "open_fen": row[6]} for row in changed],
         )
-        sums.add((row[1], row[2], row[3], row[4], row[6] - row[5]) for row in changed)
+        sums.add(
+            (row[1], row[2], row[3], row[4], row[6] - row[5], (row[6] > 0) - (row[5] > 0))
+            for row in changed
+        )
         campaign_counts.refresh([row[0] for row in changed])
     # Loaded receivables would keep the old figure for the rest of the request.
     for obj in list(db.session.identity_map.values()):
@@ -229,7 +232,7 @@ def add_receivable(data: ReceivableData, user: User | None) -> Receivable:
             db.session.flush()
     except IntegrityError as clash:
         raise ReceivablesError(_("This receivable was raised already.")) from clash
-    sums.add([(data.site_id, data.kind, data.handler_id, data.due_on, data.amount_fen)])
+    sums.add([(data.site_id, data.kind, data.handler_id, data.due_on, data.amount_fen, 1)])
     audit.record(
         "receivables.raised",
         "receivable",

@@ -169,10 +169,11 @@ class Receivable(Base):
 
 class OpenSum(Base):
     """What is still owed (fen) on every receivable of one site, kind and handler that
-    falls due on one day: the sum of their ``open_fen``, kept by ``sums.add`` with each
-    change to one of them, so the aging grid reads a few thousand rows whatever the
-    ledger's size. ``handler_id`` 0: no handler (a key column is never NULL, so two
-    writers of the same new key meet on the unique constraint)."""
+    falls due on one day: the sum of their ``open_fen`` and how many of them owe
+    (``open_count``: ``open_fen`` > 0), kept by ``sums.add`` with each change to one of
+    them, so the aging grid reads a few thousand rows whatever the ledger's size.
+    ``handler_id`` 0: no handler (a key column is never NULL, so two writers of the
+    same new key meet on the unique constraint)."""
 
     __tablename__ = "rcv_open_sums"
     __table_args__ = (UniqueConstraint("site_id", "kind", "handler_id", "due_on"),)
@@ -182,6 +183,7 @@ class OpenSum(Base):
     handler_id: Mapped[int]
     due_on: Mapped[date]
     open_fen: Mapped[int]
+    open_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Payment(Base):
@@ -217,8 +219,9 @@ class Allocation(Base):
     # A receivable's allocations up to a day (settling, indicators) from this index alone.
     __table_args__ = (
         Index("ix_rcv_allocations_receivable_day", "receivable_id", "paid_on", "amount_fen"),
-        # Aging on a past day adds back what was allocated after it: a range of days.
-        Index("ix_rcv_allocations_day", "paid_on"),
+        # Aging and the indicators on a past day add back what was allocated after it:
+        # a range of days, read from the index alone.
+        Index("ix_rcv_allocations_day", "paid_on", "receivable_id", "amount_fen"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("rcv_payments.id"), index=True)

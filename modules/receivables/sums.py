@@ -1,12 +1,14 @@
 """Stored sums of what is owed, for the aging grid (``OpenSum``).
 
 One row per site, kind, handler and due day holds the open balance (fen) of every
-receivable with that key. Each change to what a receivable owes adds its difference
-here, in the same transaction: a receivable raised adds its amount (``ledger``,
-``generate``, ``demo``), an allocation settled adds the change of ``open_fen``
-(``ledger.settle``). The addition is an upsert (INSERT … ON CONFLICT DO UPDATE SET
-open_fen = open_fen + the change), so two writers of the same key add up: PostgreSQL
-locks the row, SQLite has one writer at a time.
+receivable with that key and how many of them owe (``open_count``: ``open_fen`` > 0),
+so the count over a year past due reads a few hundred sums, not every receivable.
+Each change to what a receivable owes adds its difference here, in the same
+transaction: a receivable raised adds its amount and one (``ledger``, ``generate``,
+``demo``), an allocation settled adds the change of ``open_fen`` and of whether it
+owes (``ledger.settle``). The addition is an upsert (INSERT … ON CONFLICT DO UPDATE
+SET open_fen = open_fen + the change, the same for the count), so two writers of the
+same key add up: PostgreSQL locks the row, SQLite has one writer at a time.
 """
 
 from collections import defaultdict
@@ -21,21 +23,33 @@ BATCH = 5_000  # keys per executemany
 
 def add(changes) -> None:
     """Add ``changes``, an iterable of (site id, kind, handler id or None, due day,
-    fen; negative: less is owed), to the stored sums, one batch of keys at a time."""
-    totals: dict[tuple[int, ReceivableKind, int, date], int] = defaultdict(int)
-    for site_id, kind, handler_id, due_on, fen in changes:
-        totals[(site_id, ReceivableKind(kind), handler_id or 0, due_on)] += fen
+    fen, owing; fen negative: less is owed; owing: the change, -1, 0 or 1, in the
+    receivables that owe), to the stored sums, one batch of keys at a time."""
+    totals: dict[tuple[int, ReceivableKind, int, date], list[int]] = defaultdict(lambda: [0, 0])
+    for site_id, kind, handler_id, due_on, fen, owing in changes:
+        total = totals[(site_id, ReceivableKind(kind), handler_id or 0, due_on)]
+        total[0] += fen
+        total[1] += owing
     rows = [
-        {"site_id": s, "kind": k, "handler_id": h, "due_on": d, "open_fen": fen}
-        for (s, k, h, d), fen in totals.items()
-        if fen
+        {"site_id": s, "kind": k, "handler_id": h, "due_on": d, "open_fen": f, "open_count": c}
+        for (s, k, h, d), (f, c) in totals.items()
+        if f or c
     ]
     if not rows:
         return
     insert = insert_for(db.session, OpenSum)
     upsert = insert.on_conflict_do_update(
         index_elements=["site_id", "kind", "handler_id", "due_on"],
-        set_={"open_fen": OpenSum.open_fen + insert.excluded.open_fen},
+        set_={
+            "open_fen": OpenSum.open_fen + insert.excluded.open_fen,
+            "open_count": OpenSum.open_count + insert.excluded.open_count,
+        },
     )
     for start in range(0, len(rows), BATCH):
         db.session.execute(upsert, rows[start : start + BATCH])
+
+
+def add_raised(rows) -> None:
+    """Add receivables just inserted in bulk (dicts with ``site_id``, ``kind``,
+    ``handler_id``, ``due_on`` and ``amount_fen``, positive): each owes all of it."""
+    add((r["site_id"], r["kind"], r["handler_id"], r["due_on"], r["amount_fen"], 1) for r in rows)

@@ -77,7 +77,7 @@ def test_groupings_add_up_to_the_fen(park, make_debtor, make_receivable):
     b = make_debtor("乙单位", site=park.zylz)
     make_receivable(a, 333_33, due_on=date(2024, 1, 1), handler_id=park.handler.id)
     make_receivable(a, 1_01, due_on=date(2025, 4, 1), kind=ReceivableKind.UTILITIES)
-    make_receivable(b, 999_99, due_on=date(2020, 1, 1), handler_id=park.handler.id)
+    make_receivable(b, 999_99, due_on=date(2020, 1, 1))  # the handler works at psy only
     as_of = date(2025, 5, 1)
 
     grids = {by: aging.aging(park.finance, as_of, by) for by in aging.GROUPINGS}
@@ -89,8 +89,8 @@ def test_groupings_add_up_to_the_fen(park, make_debtor, make_receivable):
         ("甲商户", 334_34),
     ]
     assert [(r.name, r.total) for r in grids["handler"].rows] == [
-        ("Han Mei", 333_33 + 999_99),
-        ("—", 1_01),
+        ("Han Mei", 333_33),
+        ("—", 1_01 + 999_99),
     ]
     assert sorted(r.name for r in grids["kind"].rows) == ["Rent", "Water and electricity"]
 

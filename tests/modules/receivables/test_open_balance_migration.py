@@ -24,6 +24,17 @@ def tables_at(directory, revision: str) -> dict:
     return found.tables
 
 
+def add_site_and_debtor(c, t, now) -> None:
+    """Site 1 and its debtor 1, inserted over connection ``c`` into tables ``t``."""
+    c.execute(t["sites"].insert().values(id=1, code="PSY", name="濮上园", active=True))
+    c.execute(
+        t["rcv_debtors"].insert().values(
+            id=1, site_id=1, name="茶社", kind="merchant", id_code="", contact="",
+            phone="", address="", created_at=now,
+        )
+    )  # fmt: skip
+
+
 def test_the_migration_fills_the_open_balances_and_the_sums(tmp_path):
     app = installed_app(tmp_path)
     now = datetime(2025, 1, 1, 8)
@@ -31,13 +42,7 @@ def test_the_migration_fills_the_open_balances_and_the_sums(tmp_path):
         directory = app.extensions["migrate"].directory
         t = tables_at(directory, "a9e1c0000004")
         with db.engine.begin() as c:
-            c.execute(t["sites"].insert().values(id=1, code="PSY", name="濮上园", active=True))
-            c.execute(
-                t["rcv_debtors"].insert().values(
-                    id=1, site_id=1, name="茶社", kind="merchant", id_code="", contact="",
-                    phone="", address="", created_at=now,
-                )
-            )  # fmt: skip
+            add_site_and_debtor(c, t, now)
             for rid, fen, due in ((1, 1000_00, date(2024, 3, 31)), (2, 300_00, date(2024, 3, 31)),
                                   (3, 50_00, date(2024, 6, 30))):  # fmt: skip
                 c.execute(
