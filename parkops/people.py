@@ -20,7 +20,8 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import Row, and_, delete, event, insert, inspect, or_, select, true
+from sqlalchemy import Row, and_, delete, event, exists, insert, inspect, or_, select, true
+from sqlalchemy.orm import aliased
 from wtforms import StringField, ValidationError
 
 from parkops.auth.access import require
@@ -91,8 +92,9 @@ def search(text: str, viewer: User, limit: int = LIMIT) -> list[Row]:
     if not text:
         return []
     first, *others = probes(text, folding=lowered)
-    narrowed = [
-        User.id.in_(select(UserGram.user_id).where(UserGram.gram == piece)) for piece in others
+    other = aliased(UserGram)
+    narrowed = [  # looked up by key for each row walked, not a list of every holder
+        exists().where(other.gram == piece, other.user_id == User.id) for piece in others
     ]
     found = or_(
         User.display_name.icontains(text, autoescape=True),
