@@ -18,20 +18,29 @@ def fold(text: str) -> str:
     return "".join(c.lower() if c.isascii() else c for c in text)
 
 
-def grams(*texts: str) -> set[str]:
-    """The distinct pieces of one and of GRAM characters in ``texts``."""
+def lowered(text: str) -> str:
+    """Every character lowercased on its own (no final-sigma rule): PostgreSQL's
+    ``lower()`` folds more than ASCII, and an index of text ``icontains`` tests on
+    either database must hold the pieces of this (the accounts' search)."""
+    return "".join(c.lower() for c in text)
+
+
+def grams(*texts: str, folding=fold) -> set[str]:
+    """The distinct pieces of one and of GRAM characters in ``texts``, ``folding``
+    (``fold`` or ``lowered``) each text first."""
     found: set[str] = set()
     for text in texts:
-        folded = fold(text)
+        folded = folding(text)
         found.update(folded)
         found.update(folded[i : i + GRAM] for i in range(len(folded) - GRAM + 1))
     return found
 
 
-def probes(text: str) -> list[str]:
+def probes(text: str, folding=fold) -> list[str]:
     """The pieces of ``text`` (not empty) a search looks up: the whole of a text shorter
-    than GRAM, else up to PROBES pieces (first, middle, last), sorted."""
-    folded = fold(text)
+    than GRAM, else up to PROBES pieces (first, middle, last), sorted; ``folding`` as
+    the index's ``grams``."""
+    folded = folding(text)
     if len(folded) < GRAM:
         return [folded]
     every = [folded[i : i + GRAM] for i in range(len(folded) - GRAM + 1)]

@@ -18,10 +18,10 @@ from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from parkops.auth import identity
-from parkops.auth.models import User
+from parkops.auth.models import Site, User, user_sites
 from parkops.extensions import db, login
 from parkops.notify import unread_count_of
 
@@ -29,7 +29,10 @@ from parkops.notify import unread_count_of
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.language", "static"}
 SEEN = "seen"  # session key: UTC epoch seconds of the last request
 SEEN_EVERY = 60  # seconds; refreshing it less often spares a new cookie on every request
-WITH_ROLES_AND_SITES = (joinedload(User.role_rows), joinedload(User.sites))  # built once
+# The sites joined by the loader's query itself, a flat chain of left joins: joinedload's
+# nested "(user_sites JOIN sites)" on the right of a LEFT JOIN made SQLite build all of
+# it for every request, 13 ms of CPU with 20,000 accounts (see load_user).
+WITH_ROLES_AND_SITES = (joinedload(User.role_rows), contains_eager(User.sites))  # built once
 
 
 @login.user_loader
@@ -42,6 +45,8 @@ def load_user(session_id: str) -> User | None:
     found = (
         db.session.execute(
             select(User, unread_count_of(User.id))
+            .outerjoin(user_sites, user_sites.c.user_id == User.id)
+            .outerjoin(Site, Site.id == user_sites.c.site_id)
             .where(User.id == int(user_id))
             .options(*WITH_ROLES_AND_SITES)
         )

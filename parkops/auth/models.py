@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -148,6 +148,23 @@ class User(UserMixin, Base):
 
     def can_see_site(self, site_id: int | None) -> bool:
         return self.all_sites or site_id in {s.id for s in self.sites}
+
+
+class UserGram(Base):
+    """A piece of one or two characters (each character lowercased) of an active
+    account's display name or username, with the account's place in the people search's
+    order (display name, username): the index ``parkops/people.py``'s search walks in
+    that order. Kept by its listeners when an account is added, renamed, deactivated or
+    reactivated; deactivated accounts have none."""
+
+    __tablename__ = "user_grams"
+    __table_args__ = (Index("ix_user_grams_page", "gram", "display_name", "username", "user_id"),)
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    display_name: Mapped[str] = mapped_column(String(100))
+    username: Mapped[str] = mapped_column(String(50))
 
 
 class LoginFailure(Base):

@@ -40,7 +40,8 @@ from modules.ticketing.models import (
     TicketDay,
     office_sellers,
 )
-from parkops.auth.models import User, UserRole, user_sites
+from parkops import people
+from parkops.auth.models import User, UserGram, UserRole, user_sites
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -55,7 +56,11 @@ def add_sellers(sites) -> dict[str, list[int]]:
             insert(User),
             [{"username": n, "display_name": n, "password_hash": password_hash} for n in names],
         )
-        ids = list(db.session.scalars(select(User.id).where(User.username.in_(names))))
+        sellers = db.session.execute(select(User.id, User.username).where(User.username.in_(names)))
+        ids = []
+        for i, name in sellers:  # a bulk insert passes by the people search's listeners
+            ids.append(i)
+            db.session.execute(insert(UserGram), people.index_rows(i, name, name))
         db.session.execute(insert(UserRole), [{"user_id": i, "role": "cashier"} for i in ids])
         db.session.execute(
             insert(user_sites), [{"user_id": i, "site_id": sites[code].id} for i in ids]
