@@ -29,7 +29,9 @@ def audit_count():
 
 
 def audited(action):
-    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+    return db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+    ).all()
 
 
 def errors(response) -> str:

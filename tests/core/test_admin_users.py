@@ -52,7 +52,9 @@ def user(username):
 
 
 def details(action):
-    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+    return db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+    ).all()
 
 
 def field_errors(response, field: str) -> str:

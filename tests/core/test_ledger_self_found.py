@@ -56,7 +56,9 @@ def test_office_adds_self_found_problems_numbered_in_turn(office, client):
     assert one.status == Status.IN_PROGRESS and one.completed_on is None
     assert two.status == Status.COMPLETED and two.completed_on == business_day()
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "ledger.self_found_added")
+        select(AuditEntry)
+        .where(AuditEntry.action == "ledger.self_found_added")
+        .order_by(AuditEntry.seq)
     ).all()
     assert [e.details["code"] for e in entries] == ["S1", "S2"]
     # They appear in the ledger, apart from the notice's 39, with their own rate.
