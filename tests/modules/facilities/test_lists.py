@@ -142,7 +142,7 @@ def test_list_query_count_does_not_grow_with_orders(
                 for _ in range(n)
             ],
         )
-        ids = db.session.scalars(select(RepairOrder.id)).all()
+        ids = db.session.scalars(select(RepairOrder.id).order_by(RepairOrder.id)).all()
         db.session.execute(
             insert(order_assignees).prefix_with("OR IGNORE")
             if db.engine.dialect.name == "sqlite"
