@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from modules.receivables import campaigns
-from modules.receivables.aging import years_before
+from modules.receivables.buckets import years_before
 from modules.receivables.models import Allocation, OpenSum, Receivable, ReceivableKind
 from parkops.extensions import db
 from parkops.money import format_fen

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.receivables import aging as aging_
+from modules.receivables import buckets
 from modules.receivables.views import bp, int_arg, visible_sites
 from modules.receivables.views.debtors import READ, XLSX
 from parkops.auth.access import check_site, require
@@ -38,11 +39,11 @@ def chart_bars(totals: list[int]) -> list[dict]:
     tallest = max([t for t in totals if t > 0], default=0)
     return [
         {
-            "label": aging_.BUCKET_LABELS[b],
+            "label": buckets.BUCKET_LABELS[b],
             "fen": totals[b],
             "height": round(CHART_HEIGHT * totals[b] / tallest) if tallest and totals[b] > 0 else 0,
         }
-        for b in aging_.Bucket
+        for b in buckets.Bucket
     ]
 
 
@@ -53,7 +54,7 @@ def aging():
     return render_template(
         "receivables/aging/index.html",
         grid=grid,
-        buckets=aging_.BUCKET_LABELS,
+        buckets=buckets.BUCKET_LABELS,
         bars=chart_bars(grid.totals),
         chart_height=CHART_HEIGHT,
         groupings=_groupings(),
@@ -78,7 +79,7 @@ def aging_xlsx():
     title = _("Aging of receivables on %(day)s", day=grid.as_of.isoformat())
     book = Book(title)
     columns = [Column(_groupings()[grid.by], 28)]
-    columns += [Column(str(text), 14, "fen") for text in aging_.BUCKET_LABELS.values()]
+    columns += [Column(str(text), 14, "fen") for text in buckets.BUCKET_LABELS.values()]
     columns.append(Column(_("Total"), 16, "fen"))
     sheet = book.sheet(_("Aging"), columns)
     for row in grid.rows:

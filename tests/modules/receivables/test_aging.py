@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from modules.receivables import aging, payments
-from modules.receivables.aging import Bucket, bucket_of
+from modules.receivables.buckets import Bucket, bucket_of
 from modules.receivables.models import PaymentMethod, ReceivableKind
 
 

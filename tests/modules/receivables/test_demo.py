@@ -7,8 +7,8 @@ import re
 from docx import Document
 from sqlalchemy import func, or_, select
 
-from modules.receivables import aging
-from modules.receivables.aging import Bucket
+from modules.receivables import aging, buckets
+from modules.receivables.buckets import Bucket
 from modules.receivables.ledger import USER_SUBJECT, balance_fen
 from modules.receivables.letters import content_of
 from modules.receivables.models import (
@@ -58,7 +58,7 @@ def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
         .where(Debtor.kind == DebtorKind.STAFF, Receivable.kind == ReceivableKind.ADVANCE)
     ).all()
     assert len(advances) == 2
-    assert all(aging.bucket_of(r.due_on, business_day()) >= Bucket.D91_180 for r in advances)
+    assert all(buckets.bucket_of(r.due_on, business_day()) >= Bucket.D91_180 for r in advances)
     # Letters at each level, and the receivables' levels they recorded.
     assert sorted(db.session.scalars(select(Letter.level))) == [1, 1, 1, 2, 2, 3]
     assert set(db.session.scalars(select(Receivable.level))) == {0, 1, 2, 3}

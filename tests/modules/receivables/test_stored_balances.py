@@ -16,7 +16,7 @@ from modules.receivables import (
     payments,
     writeoffs,
 )
-from modules.receivables.aging import years_before
+from modules.receivables.buckets import years_before
 from modules.receivables.models import (
     Allocation,
     Campaign,
