@@ -15,26 +15,16 @@ from datetime import date
 
 from sqlalchemy import exists, func, literal, or_, select
 
-from modules.receivables import access
+from modules.receivables import access, month_sums
 from modules.receivables.buckets import Bucket, bucket_sql
 from modules.receivables.models import Allocation, Debtor, OpenSum, Receivable, ReceivableKind
+from modules.receivables.month_models import MonthDebtorSum, MonthSum
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.paging import paginate_capped_rows
 
 GROUPINGS = ("debtor", "kind", "site", "handler")
-
-
-def balance_as_of(as_of: date):
-    """SQL: a receivable's balance on ``as_of``: the stored balance plus what was
-    allocated to it after that day (payments received, write-offs approved later)."""
-    later = (
-        select(func.coalesce(func.sum(Allocation.amount_fen), 0))
-        .where(Allocation.receivable_id == Receivable.id, Allocation.paid_on > as_of)
-        .scalar_subquery()
-    )
-    return Receivable.open_fen + later
 
 
 @dataclass
@@ -183,11 +173,16 @@ def aging(
     """The aging grid on ``as_of`` of the receivables ``user`` may see, grouped ``by``
     one of GROUPINGS; rows by name (kind: in the enum's order), none without balance.
 
-    By kind, site or handler: read from the stored sums (three queries). By debtor with
+    On a closed month-end: read from the month-end sums (``month_sums``; computed and
+    stored first when missing). Else by kind, site or handler: read from the stored
+    sums (three queries). By debtor with
     ``page`` (from 1): that page of the debtors (two queries), their rows from their
     own receivables (two), the totals from the sums (three). By debtor without
     ``page`` (the export): every debtor's rows from the receivables (two queries)."""
     by = by if by in GROUPINGS else "debtor"
+    months = month_sums.stored(month_sums.reader_sites(user, site_id), as_of)
+    if months is not None:
+        return _month_end(user, as_of, by, months, page)
     if by != "debtor":
         rows = _ordered(_summed(_sum_parts(user, as_of, by, site_id), by, {}))
         return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])
@@ -206,5 +201,46 @@ def aging(
         if key in named:
             named[key].cells = [a + b for a, b in zip(named[key].cells, row.cells, strict=True)]
     totals = _summed(_sum_parts(user, as_of, None, site_id), None, {}).get(0)
+    cells = totals.cells if totals else [0] * len(Bucket)
+    return Aging(as_of, by, _ordered(named), list(cells), found)
+
+
+def _month_scope(user, model, months: list[int]) -> list:
+    """WHERE terms: the rows of the stored month-ends ``months`` (of the reader's sites,
+    see ``month_sums.reader_sites``) that ``user`` sees (a handler: hers)."""
+    where = [model.month_id.in_(months)]
+    if not access.reads_all(user):
+        where.append(model.handler_id == user.id)
+    return where
+
+
+def _month_end(user, as_of: date, by: str, months: list[int], page: int | None) -> Aging:
+    """The grid from stored month-end sums: by kind, site or handler, one query of a few
+    hundred rows per site; by debtor, a page of debtors along the sums' key (two
+    queries), their rows (one) and the totals (one); without ``page``, every debtor's."""
+    if by != "debtor":
+        key, _name, _joined = _group(by, MonthSum)
+        part = select(key.label("key"), MonthSum.bucket, MonthSum.open_fen.label("fen"))
+        rows = _ordered(_summed([part.where(*_month_scope(user, MonthSum, months))], by, {}))
+        return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])
+    scope = _month_scope(user, MonthDebtorSum, months)
+    part = select(
+        MonthDebtorSum.debtor_id.label("key"),
+        MonthDebtorSum.bucket,
+        MonthDebtorSum.open_fen.label("fen"),
+    ).where(*scope)
+    if page is None:
+        rows = _ordered(_summed([part], by, {}))
+        return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])
+    owing = exists(
+        select(MonthDebtorSum.debtor_id).where(MonthDebtorSum.debtor_id == Debtor.id, *scope)
+    )
+    found = paginate_capped_rows(
+        select(Debtor.id, Debtor.name).where(owing).order_by(Debtor.name, Debtor.id), page
+    )
+    named = {debtor_id: AgingRow(debtor_id, name) for debtor_id, name in found.items}
+    _summed([part.where(MonthDebtorSum.debtor_id.in_(list(named)))], by, named)
+    total = select(literal(0).label("key"), MonthSum.bucket, MonthSum.open_fen.label("fen"))
+    totals = _summed([total.where(*_month_scope(user, MonthSum, months))], None, {}).get(0)
     cells = totals.cells if totals else [0] * len(Bucket)
     return Aging(as_of, by, _ordered(named), list(cells), found)

@@ -180,7 +180,10 @@ def payments(rng: random.Random, owed, count: int, today: date, site_of: dict[in
     ]
     for batch in _batches(parts):
         db.session.execute(insert(Allocation), batch)
-    ledger.settle(rid for rid, _fen, _day in targets)
+    ledger.settle(
+        (rid for rid, _fen, _day in targets),
+        min((day for _rid, _fen, day in targets), default=today),
+    )
 
 
 NOTES = (
@@ -256,7 +259,7 @@ def write_offs(campaign_id: int, every: int, proposer_id: int, leader_id: int, t
     ]
     for batch in _batches(parts):
         db.session.execute(insert(Allocation), batch)
-    ledger.settle(r["receivable_id"] for r in rows)
+    ledger.settle((r["receivable_id"] for r in rows), today)
     item_ids = [item_id for item_id, _rid, _fen in chosen]
     for batch in _batches(item_ids):
         db.session.execute(

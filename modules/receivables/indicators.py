@@ -13,9 +13,10 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from modules.receivables import campaigns
-from modules.receivables.buckets import years_before
+from modules.receivables import campaigns, month_sums
+from modules.receivables.buckets import Bucket, years_before
 from modules.receivables.models import Allocation, OpenSum, Receivable, ReceivableKind
+from modules.receivables.month_models import MonthSum
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.timeutil import business_day
@@ -33,7 +34,17 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
     One statement reading stored figures, not a balance per receivable: the fen and the
     count from the aging sums (``open_fen``, ``open_count``), less what receivables
     raised after ``as_of`` owe now, corrected by what was allocated after it (for
-    today: neither, so the figures read only the sums)."""
+    today: neither, so the figures read only the sums). On a closed month-end: the
+    month-end sums (``month_sums``), stored first when missing."""
+    months = month_sums.stored(month_sums.site_list(site_ids), as_of)
+    if months is not None:
+        fen, count = db.session.execute(
+            select(
+                func.coalesce(func.sum(MonthSum.open_fen), 0),
+                func.coalesce(func.sum(MonthSum.open_count), 0),
+            ).where(MonthSum.month_id.in_(months), MonthSum.bucket >= int(Bucket.Y1_2))
+        ).one()
+        return int(fen), int(count)
     old = (Receivable.due_on < years_before(as_of, 1), _sites(site_ids))
     sums_at = OpenSum.site_id.is_not(None) if site_ids is None else OpenSum.site_id.in_(site_ids)
     # Grouped by an expression, not the column: SQLite would otherwise walk every

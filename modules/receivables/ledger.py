@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from modules.receivables import campaign_counts, sums
+from modules.receivables import campaign_counts, month_sums, sums
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import (
     Allocation,
@@ -50,11 +50,12 @@ def balance_fen():
     return Receivable.open_fen
 
 
-def settle(receivable_ids) -> None:
+def settle(receivable_ids, since: date) -> None:
     """Store the open balance (amount less allocations) of ``receivable_ids`` (an
-    iterable of ids), after flushing the allocations just added, and add each change
-    to the aging sums (``sums.add``) and the campaigns' counts
-    (``campaign_counts.refresh``). Recomputed from the lines rather than
+    iterable of ids), after flushing the allocations just added (``since``: the
+    earliest local day they carry), and add each change to the aging sums
+    (``sums.add``), the campaigns' counts (``campaign_counts.refresh``) and drop the
+    month-end sums it changes (``month_sums.stale``). Recomputed from the lines rather than
     decremented, so the stored figure is the sum whatever the path; the writers of one
     debtor are serialized (``limits.serialize``), so no allocation slips between the
     read and the write."""
@@ -85,6 +86,7 @@ def settle(receivable_ids) -> None:
             for row in changed
         )
         campaign_counts.refresh([row[0] for row in changed])
+        month_sums.stale((row[1], since) for row in changed)
     # Loaded receivables would keep the old figure for the rest of the request.
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Receivable) and obj.id in touched:
@@ -233,6 +235,7 @@ def add_receivable(data: ReceivableData, user: User | None) -> Receivable:
     except IntegrityError as clash:
         raise ReceivablesError(_("This receivable was raised already.")) from clash
     sums.add([(data.site_id, data.kind, data.handler_id, data.due_on, data.amount_fen, 1)])
+    month_sums.stale([(data.site_id, data.raised_on)])
     audit.record(
         "receivables.raised",
         "receivable",

@@ -13,7 +13,7 @@ Who may do what (default roles; admin holds everything), limited to one's sites:
 
 from flask_babel import lazy_gettext as _l
 
-from modules.receivables import demo, indicators, jobs, letters, levels, texts, todo
+from modules.receivables import demo, indicators, jobs, letters, levels, month_sums, texts, todo
 from modules.receivables.views import bp
 from parkops.audit_words import one_of
 from parkops.money import format_fen
@@ -212,7 +212,11 @@ spec = ModuleSpec(
     settings=(*levels.SETTINGS, *jobs.SETTINGS, *letters.SETTINGS),
     settings_check=levels.check,
     settings_permission="receivables.write",
-    jobs=(JobSpec(jobs.JOB, jobs.morning, "cron", {"hour": 8, "minute": 30}),),
+    jobs=(
+        JobSpec(jobs.JOB, jobs.morning, "cron", {"hour": 8, "minute": 30}),
+        # At night, when few write: the month just closed and any a backdated write dropped.
+        JobSpec(month_sums.JOB, month_sums.fill, "cron", {"hour": 1, "minute": 10}),
+    ),
     demo=demo.load,
     todo=todo.todo,
     audit_actions=AUDIT_ACTIONS,

@@ -122,7 +122,7 @@ def record_payment(
                 )
             )
         # Stored before the signal: a receiver reading balances sees this payment.
-        ledger.settle(dict(parts))
+        ledger.settle(dict(parts), data.paid_on)
         for receivable_id, fen in parts:
             receivable, balance = balances[receivable_id]
             if fen == balance:
@@ -258,7 +258,7 @@ def decide_reversal(
                         reversal_id=reversal.id,
                     )
                 )
-            ledger.settle(part.receivable_id for part in payment.allocations)
+            ledger.settle((part.receivable_id for part in payment.allocations), payment.paid_on)
         action = "receivables.reversal_approved" if approve else "receivables.reversal_refused"
         audit.record(action, "payment", payment.id, {"reason": reversal.reason}, actor=user)
     except ReceivablesError:

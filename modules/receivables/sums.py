@@ -14,6 +14,7 @@ same key add up: PostgreSQL locks the row, SQLite has one writer at a time.
 from collections import defaultdict
 from datetime import date
 
+from modules.receivables import month_sums
 from modules.receivables.models import OpenSum, ReceivableKind
 from parkops.db import insert_for
 from parkops.extensions import db
@@ -51,5 +52,7 @@ def add(changes) -> None:
 
 def add_raised(rows) -> None:
     """Add receivables just inserted in bulk (dicts with ``site_id``, ``kind``,
-    ``handler_id``, ``due_on`` and ``amount_fen``, positive): each owes all of it."""
+    ``handler_id``, ``due_on``, ``raised_on`` and ``amount_fen``, positive): each owes
+    all of it, from the day it was raised on (``month_sums.stale``)."""
+    month_sums.stale((r["site_id"], r["raised_on"]) for r in rows)
     add((r["site_id"], r["kind"], r["handler_id"], r["due_on"], r["amount_fen"], 1) for r in rows)

@@ -165,7 +165,7 @@ def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
                     write_off_id=write_off.id,
                 )
             )
-            ledger.settle([receivable.id])
+            ledger.settle([receivable.id], today)
             summary = f"{receivable.debtor.name} #{receivable.id} {format_fen(balance)}"
             link_evidence(
                 "receivables.write_off", write_off.id, summary, site_id=receivable.site_id

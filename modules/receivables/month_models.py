@@ -1,0 +1,66 @@
+"""Month-end aging sums (月末账龄): the aging grid of each closed month-end, stored.
+
+``MonthEnd`` marks one site's month-end as stored; its rows are ``MonthSum`` (per kind,
+handler and bucket: fen and how many receivables owe) and ``MonthDebtorSum`` (per
+debtor, handler and bucket: fen). A write that changes a balance on or before a stored
+month-end deletes the marks (``month_sums.stale``), not the rows: rows whose mark is
+gone are never read (every read joins the live marks) and are deleted by the nightly
+job. Marks are never given an id used before (SQLite AUTOINCREMENT; PostgreSQL's
+sequence), so a new mark cannot take up a dead mark's rows. ``MonthStamp`` counts,
+per site, the writes that dropped marks: a reader stores what it computed only if the
+count did not move meanwhile. ``handler_id`` 0: no handler, as in ``OpenSum``.
+"""
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from modules.receivables.models import ReceivableKind, _enum
+from parkops.db import Base
+
+
+class MonthEnd(Base):
+    """One site's month-end (a local date, the last day of a month) whose sums are
+    stored and right."""
+
+    __tablename__ = "rcv_month_ends"
+    __table_args__ = (UniqueConstraint("site_id", "month_end"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    month_end: Mapped[date]
+
+
+class MonthSum(Base):
+    """What was owed at the end of a month-end day (fen) by the receivables of one
+    site, kind and handler in one bucket (``buckets.Bucket``), and how many owed."""
+
+    __tablename__ = "rcv_month_sums"
+    month_id: Mapped[int] = mapped_column(primary_key=True)  # MonthEnd.id, no key: see above
+    kind: Mapped[ReceivableKind] = mapped_column(_enum(ReceivableKind), primary_key=True)
+    handler_id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int]
+    open_fen: Mapped[int]
+    open_count: Mapped[int]
+
+
+class MonthDebtorSum(Base):
+    """What one debtor owed at the end of a month-end day (fen) on the receivables of
+    one site and handler in one bucket: a page of debtors reads its rows by key."""
+
+    __tablename__ = "rcv_month_debtor_sums"
+    month_id: Mapped[int] = mapped_column(primary_key=True)
+    debtor_id: Mapped[int] = mapped_column(primary_key=True)
+    handler_id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int]
+    open_fen: Mapped[int]
+
+
+class MonthStamp(Base):
+    """How many times writes at a site dropped stored month-ends (``month_sums``)."""
+
+    __tablename__ = "rcv_month_stamps"
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    drops: Mapped[int]
