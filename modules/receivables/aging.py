@@ -48,6 +48,7 @@ class Aging:
     rows: list[AgingRow]
     totals: list[int]
     page: object = None  # a parkops.paging pagination of the debtors, when paged
+    stored: bool = False  # read from the month-end sums (``month_sums``)
 
     @property
     def total(self) -> int:
@@ -222,7 +223,7 @@ def _month_end(user, as_of: date, by: str, months: list[int], page: int | None) 
         key, _name, _joined = _group(by, MonthSum)
         part = select(key.label("key"), MonthSum.bucket, MonthSum.open_fen.label("fen"))
         rows = _ordered(_summed([part.where(*_month_scope(user, MonthSum, months))], by, {}))
-        return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])
+        return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket], None, True)
     scope = _month_scope(user, MonthDebtorSum, months)
     part = select(
         MonthDebtorSum.debtor_id.label("key"),
@@ -231,7 +232,7 @@ def _month_end(user, as_of: date, by: str, months: list[int], page: int | None) 
     ).where(*scope)
     if page is None:
         rows = _ordered(_summed([part], by, {}))
-        return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])
+        return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket], None, True)
     owing = exists(
         select(MonthDebtorSum.debtor_id).where(MonthDebtorSum.debtor_id == Debtor.id, *scope)
     )
@@ -243,4 +244,4 @@ def _month_end(user, as_of: date, by: str, months: list[int], page: int | None) 
     total = select(literal(0).label("key"), MonthSum.bucket, MonthSum.open_fen.label("fen"))
     totals = _summed([total.where(*_month_scope(user, MonthSum, months))], None, {}).get(0)
     cells = totals.cells if totals else [0] * len(Bucket)
-    return Aging(as_of, by, _ordered(named), list(cells), found)
+    return Aging(as_of, by, _ordered(named), list(cells), found, True)

@@ -47,6 +47,18 @@ def storable(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1 and day < business_day()
 
 
+def choices(as_of: date) -> list[date]:
+    """The month-ends the aging page offers: the last ``KEPT_MONTHS`` closed ones,
+    newest first, and the one before ``as_of`` when it is older."""
+    days = [month_end_before(business_day())]
+    for _n in range(KEPT_MONTHS - 1):
+        days.append(month_end_before(days[-1]))
+    before = as_of if storable(as_of) else month_end_before(as_of)
+    if before < days[-1]:
+        days.append(before)
+    return days
+
+
 def stale(changes) -> None:
     """Drop the stored month-ends a write changes: ``changes`` are (site id, local day
     from which balances changed). Nothing for a day after every month-end that may be

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.receivables import aging as aging_
-from modules.receivables import buckets
+from modules.receivables import buckets, month_sums
 from modules.receivables.views import bp, int_arg, visible_sites
 from modules.receivables.views.debtors import READ, XLSX
 from parkops.auth.access import check_site, require
@@ -60,6 +60,7 @@ def aging():
         groupings=_groupings(),
         sites=visible_sites(),
         site_id=int_arg("site"),
+        month_ends=month_sums.choices(grid.as_of),
     )
 
 
