@@ -181,7 +181,9 @@ def aging(
     own receivables (two), the totals from the sums (three). By debtor without
     ``page`` (the export): every debtor's rows from the receivables (two queries)."""
     by = by if by in GROUPINGS else "debtor"
-    months = month_sums.stored(month_sums.reader_sites(user, site_id), as_of)
+    months = None
+    if month_sums.storable(as_of):  # else no statement: today's grid reads no site list
+        months = month_sums.stored(month_sums.reader_sites(user, site_id), as_of)
     if months is not None:
         return _month_end(user, as_of, by, months, page)
     if by != "debtor":

@@ -36,7 +36,9 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
     raised after ``as_of`` owe now, corrected by what was allocated after it (for
     today: neither, so the figures read only the sums). On a closed month-end: the
     month-end sums (``month_sums``), stored first when missing."""
-    months = month_sums.stored(month_sums.site_list(site_ids), as_of)
+    months = None
+    if month_sums.storable(as_of):
+        months = month_sums.stored(month_sums.site_list(site_ids), as_of)
     if months is not None:
         fen, count = db.session.execute(
             select(

@@ -103,11 +103,9 @@ def site_list(site_ids) -> list[int]:
 
 def stored(site_ids: list[int], month_end: date) -> list[int] | None:
     """The ids of the stored month-ends (``MonthEnd``) of ``site_ids`` on ``month_end``,
-    computing and storing the missing ones (and committing); None when ``month_end`` is
-    not a closed month-end, or a write dropped month-ends of a site while they were
-    computed (the caller then computes the day exactly)."""
-    if not storable(month_end):
-        return None
+    computing and storing the missing ones (and committing); None when a write dropped
+    month-ends of a site while they were computed (the caller then computes the day
+    exactly). ``month_end``: a closed month-end (``storable``)."""
     found = _marks(site_ids, month_end)
     missing = [s for s in site_ids if s not in found]
     if not missing:
