@@ -9,11 +9,11 @@ receivable (issued through the module's service); a clean-up campaign over the f
 site's receivables due before last year, a tenth of its items written off (approved).
 ``scale`` shrinks every volume (0.01: the hundredth the bench compares p95 with).
 
-Pages: the aging page (by kind, by debtor), the receivables list, the list of what
-awaits a letter, the debtors list, one busy debtor's page (with the follow-up log),
-statement over ten years, letter form and letter, a receivable's page, the
-campaign's page, and the home page's to-do, as finance; the write-offs (all) and one
-write-off, as a leader.
+Pages: the aging page (by kind, by debtor; today and a month-end two months back),
+the receivables list, the list of what awaits a letter, the debtors list, one busy
+debtor's page (with the follow-up log), statement over ten years, letter form and
+letter, a receivable's page, the campaign's page, and the home page's to-do, as
+finance; the write-offs (all) and one write-off, as a leader.
 """
 
 import random
@@ -23,7 +23,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bench.scenarios import Page
-from modules.receivables import campaigns, generate, ledger, letters, levels
+from modules.receivables import campaigns, generate, ledger, letters, levels, month_sums
 from modules.receivables.models import (
     Campaign,
     Debtor,
@@ -100,9 +100,17 @@ def pages(app: Flask) -> list[Page]:
         .limit(1)
     )
     start = date(business_day().year - 10, 1, 1).isoformat()
+    # Two month-ends back: stored by its first request (a warm-up), read from then on.
+    month_end = month_sums.month_end_before(month_sums.month_end_before(business_day()))
     return [
         Page("aging, by kind", "/receivables/aging?by=kind", "finance"),
         Page("aging, by debtor", "/receivables/aging?by=debtor", "finance"),
+        Page(
+            "aging, by kind, a month-end",
+            f"/receivables/aging?by=kind&as_of={month_end}",
+            "finance",
+        ),
+        Page("aging, by debtor, a month-end", f"/receivables/aging?as_of={month_end}", "finance"),
         Page("receivables, open", "/receivables/", "finance"),
         Page("receivables awaiting a letter", "/receivables/?chase=1", "finance"),
         Page("home, finance's to-do", "/", "finance"),
