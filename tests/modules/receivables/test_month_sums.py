@@ -3,6 +3,7 @@ on, dropped by every write that changes a balance on or before one, never stored
 from a state a write changed meanwhile; the grids agree with the exact rule."""
 
 import random
+import threading
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ from modules.receivables import aging, indicators, month_sums, payments, writeof
 from modules.receivables.buckets import Bucket, bucket_of
 from modules.receivables.models import (
     Allocation,
+    Debtor,
     Payment,
     PaymentMethod,
     Receivable,
@@ -21,8 +23,10 @@ from modules.receivables.models import (
     ReversalState,
 )
 from modules.receivables.month_models import MonthDebtorSum, MonthEnd, MonthSum
+from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.paging import PER_PAGE
+from tests.conftest import TEST_DATABASE_URL
 from tests.modules.receivables.test_campaigns import scan
 
 MONTH_ENDS = [date(2025, 1, 31), date(2025, 4, 30), date(2025, 9, 30), date(2026, 2, 28)]
@@ -260,3 +264,48 @@ def test_the_page_offers_month_ends(client, login, park):
     latest = month_sums.month_end_before(month_sums.business_day())
     assert f"as_of={latest.isoformat()}" in page
     assert "as_of=2025-04-30" in page  # the month-end before the day asked for
+
+
+@pytest.mark.skipif(
+    not (TEST_DATABASE_URL or "").startswith("postgresql"), reason="PostgreSQL's row lock"
+)
+def test_a_write_while_a_reader_stores_waits_and_drops_what_it_stored(
+    app, park, make_debtor, make_receivable, monkeypatch
+):
+    debtor = make_debtor()
+    owed = make_receivable(debtor, 500_00, due_on=date(2025, 1, 31), raised_on=date(2025, 1, 1))
+    ids = (debtor.id, owed.id, debtor.site_id, park.finance.id)
+    locked, paid = threading.Event(), threading.Event()
+    store = month_sums._store
+
+    def slow_store(*args):
+        locked.set()  # the reader holds the stamps' rows: the writer's drop waits for it
+        paid.wait(1.0)  # a writer not held back would have paid (and dropped) by now
+        return store(*args)
+
+    def read():
+        with app.app_context():
+            aging.aging(db.session.get(User, ids[3]), date(2025, 4, 30), "kind")
+
+    def write():
+        locked.wait(10)
+        with app.app_context():
+            data = payments.PaymentData(
+                ids[2], date(2025, 2, 1), 100_00, PaymentMethod.CASH, "L1", receivable_ids=[ids[1]]
+            )
+            payments.record_payment(
+                db.session.get(Debtor, ids[0]), data, db.session.get(User, ids[3])
+            )
+            paid.set()
+
+    monkeypatch.setattr(month_sums, "_store", slow_store)
+    threads = [threading.Thread(target=read), threading.Thread(target=write)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    monkeypatch.undo()
+
+    assert paid.is_set()
+    assert (ids[2], date(2025, 4, 30)) not in marks()  # stored, then dropped by the payment
+    assert aging.aging(park.finance, date(2025, 4, 30), "kind").total == 400_00
