@@ -62,8 +62,9 @@ def choices(as_of: date) -> list[date]:
 def stale(changes) -> None:
     """Drop the stored month-ends a write changes: ``changes`` are (site id, local day
     from which balances changed). Nothing for a day after every month-end that may be
-    stored (today's payments, mostly); one day of margin, for a reader whose day
-    began while the writer's transaction ran."""
+    stored (today's payments, mostly): a reader stores days before its today, which is
+    at most the writer's tomorrow (a transaction across midnight); one more day for a
+    process whose clock runs ahead."""
     latest = month_end_before(business_day() + timedelta(days=2))
     earliest: dict[int, date] = {}
     for site_id, day in changes:
