@@ -7,7 +7,8 @@ chosen by its due date (``buckets``).
 
 The grid, grouped by debtor, kind, site or handler, reads the stored balances and adds
 back what was allocated after the day (two queries whatever the volume); totals are
-integer sums of fen, so rows, columns and the grand total add up to the fen.
+integer sums of fen, so rows, columns and the grand total add up to the fen. On a
+closed month-end it reads that month-end's stored sums instead (``month_sums``: flat).
 """
 
 from dataclasses import dataclass, field
