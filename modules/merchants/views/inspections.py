@@ -202,6 +202,7 @@ def violations_list():
     # The columns shown, not objects: a page of 50 rows cost 2x a page of 12. Open ones
     # are counted in full (the work outstanding); corrected ones pile up year after
     # year, so their count stops ten pages ahead ("more than N").
+    matching = (access.site_clause(current_user, Violation.site_id), *where)
     query = (
         select(
             Violation.id,
@@ -215,7 +216,7 @@ def violations_list():
             Violation.failed_rechecks,
         )
         .join(Merchant, Merchant.id == Violation.merchant_id)
-        .where(access.site_clause(current_user, Violation.site_id), *where)
+        .where(*matching)
         .order_by(Violation.deadline.desc() if show == "corrected" else Violation.deadline)
         .order_by(Violation.id)
     )
@@ -223,7 +224,9 @@ def violations_list():
     if show in ("corrected", "all"):
         page = paginate_capped_rows(query, number, PER_PAGE)
     else:
-        page = paginate(query, PER_PAGE, number)
+        # Counted from the violations' index alone: the merchant's name is for the rows.
+        count = select(func.count()).select_from(Violation).where(*matching)
+        page = paginate(query, PER_PAGE, number, count=count)
     return render_template(
         "merchants/inspections/violations.html",
         page=page,

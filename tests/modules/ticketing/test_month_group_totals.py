@@ -148,3 +148,29 @@ def test_most_of_a_month_is_its_totals_less_the_days_left_out(world, by):
     )
     assert reports.breakdown(None, *without, by) == []
     assert reports.breakdown(None, *with_it, by) == mine != []
+
+
+@pytest.mark.parametrize("by", ["office", "product", "kind", "payment", "venue"])
+def test_the_day_and_month_totals_are_sought_by_their_days_not_read_for_every_year(
+    world, by, count_queries
+):
+    """Each part of the report's statement seeks its days (or months) in the grouping's
+    index, value by value: a range over the grouping's column (its IS NOT NULL) would read
+    that index's every day of every year. One statement for the sums, as before."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by statistics")
+    _imported(world)
+    today = business_day()
+    first = today.replace(day=1)
+    with count_queries() as q:
+        wide = reports.breakdown(None, first - timedelta(days=1), first + timedelta(days=40), by)
+    assert wide == reports.breakdown(None, today, today, by) != []
+    summed = [s for s in q.statements if "group_sales" in s]
+    assert len(summed) == 1, q.statements
+    connection = db.session.connection().connection.driver_connection
+    marks = summed[0].count("?")
+    plan = [r[-1] for r in connection.execute(f"EXPLAIN QUERY PLAN {summed[0]}", [None] * marks)]
+    sought = [step for step in plan if "group_sales" in step]
+    assert len(sought) >= 3, plan  # the days before, the month, the days after
+    for step in sought:
+        assert "_id=? AND" in step or "payment=? AND" in step, plan
