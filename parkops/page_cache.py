@@ -14,7 +14,7 @@ The key holds the user, so no one is served another's page.
 Per-response values are never shared: while a page is made, the CSRF token, the visitor
 form token (``parkops.visitor_forms``) and every idempotency key it carries are noted
 (``note_key``); the kept body has them cut out, and each serve puts in the visitor's own
-signed CSRF token (``PageCache.csrf_token``), visitor token and a new uuid per key.
+signed CSRF token (``PageCache.csrf_token``), visitor token and a new random key per key.
 
 Not kept, not served from the cache: other methods than GET; a request with flashed
 messages waiting (the page would show them once); a response other than 200, one
@@ -27,11 +27,11 @@ Settings: ``PAGE_CACHE`` (on), ``PAGE_CACHE_BYTES`` (all kept bodies of a proces
 """
 
 import functools
+import os
 import re
 import secrets
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -290,15 +290,23 @@ def _cut(body: bytes) -> list:
 
 
 def _serve(entry: Entry, cache: PageCache) -> Response:
-    keys: dict[int, bytes] = {}
+    # Each token is made once per serve however many forms carry it (a crew page has
+    # four CSRF cuts). An idempotency key is 32 random hex digits, as ``uuid4().hex``
+    # makes them, without building a UUID (a third of the cost).
+    fresh: dict = {}
     out = []
     for part in entry.parts:
-        if isinstance(part, bytes):
+        if part.__class__ is bytes:
             out.append(part)
-        elif part[0] == CSRF:
-            out.append(cache.csrf_token())
-        elif part[0] == VISITOR:
-            out.append(visitor_forms.token().encode())
-        else:
-            out.append(keys.setdefault(part[1], uuid.uuid4().hex.encode()))
+            continue
+        made = fresh.get(part)
+        if made is None:
+            if part[0] == CSRF:
+                made = cache.csrf_token()
+            elif part[0] == VISITOR:
+                made = visitor_forms.token().encode()
+            else:
+                made = os.urandom(16).hex().encode()
+            fresh[part] = made
+        out.append(made)
     return Response(b"".join(out), status=entry.status, headers=entry.headers)
