@@ -74,19 +74,24 @@ def current() -> Identity | None:
     """This request's signed-in account, or None for a visitor; worked out once per
     request. Reads the data version (one statement) when the cookie names an account;
     loads the account only when no kept identity vouches for the cookie."""
-    if "parkops_identity" not in g:
-        g.parkops_identity = _resolve()
-    return g.parkops_identity
+    # The proxies (g, session, request, current_app) resolved once each: every lookup
+    # through one costs about as much as the work done with it here.
+    found = g._get_current_object()
+    try:
+        return found.parkops_identity
+    except AttributeError:
+        found.parkops_identity = _resolve()
+        return found.parkops_identity
 
 
 def _resolve() -> Identity | None:
-    session_id = session.get("_user_id")
-    user_id, _, token = (session_id or "").partition(":")
-    known = current_app.extensions[EXTENSION]
+    app, cookie = current_app._get_current_object(), session._get_current_object()
+    user_id, _, token = (cookie.get("_user_id") or "").partition(":")
+    known = app.extensions[EXTENSION]
     if (
-        not page_cache.serves(request.endpoint)  # its view loads the account anyway
+        not page_cache.serves(request._get_current_object().endpoint, app)  # it loads anyway
         or not user_id.isdigit()  # a visitor, a remember cookie
-        or session.get("_id") != _browser(known, current_app.login_manager)  # another browser
+        or cookie.get("_id") != _browser(known, app.login_manager)  # another browser
     ):
         return _of(current_user)
     version = data_version.seen()  # before the load: a later write cannot hide behind it
@@ -104,7 +109,7 @@ def _browser(known: _Known, manager) -> str:
     hex digits, a SHA-512 of the client address and the user agent), worked out once per
     (address, user agent) a process sees rather than at every request for a kept page
     (7 us, a twentieth of serving it)."""
-    environ = request.environ
+    environ = request._get_current_object().environ
     # What Flask-Login hashes: X-Forwarded-For when sent, else the address; the agent.
     address = environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR"))
     seen = (address, environ.get("HTTP_USER_AGENT"))
