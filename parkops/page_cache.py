@@ -37,9 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Response, current_app, g, has_request_context, make_response, request, session
-from flask_babel import get_locale
 
-from parkops import data_version, visitor_forms
+from parkops import data_version, i18n, visitor_forms
 from parkops.auth import identity
 from parkops.cookie_session import SmallStateSerializer
 from parkops.timeutil import business_day
@@ -246,7 +245,7 @@ def _key(req) -> tuple:
         req.host,
         req.full_path,
         found and found.user_id,
-        str(get_locale()),
+        i18n.select_locale(),  # the language as chosen: babel's Locale is not needed here
         business_day(),
         data_version.seen(),
     )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from flask import current_app, g, request, session
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME
 
 from parkops import data_version, page_cache
 
@@ -87,10 +88,15 @@ def current() -> Identity | None:
 def _resolve() -> Identity | None:
     app, cookie = current_app._get_current_object(), session._get_current_object()
     user_id, _, token = (cookie.get("_user_id") or "").partition(":")
-    known = app.extensions[EXTENSION]
+    known, req = app.extensions[EXTENSION], request._get_current_object()
+    if not page_cache.serves(req.endpoint, app):
+        return _of(current_user)  # its view loads the account anyway
+    if not cookie and app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in req.cookies:
+        # A visitor's empty session, no remember cookie: Flask-Login, which this app gives
+        # no request or header loader, would find no one and change nothing.
+        return None
     if (
-        not page_cache.serves(request._get_current_object().endpoint, app)  # it loads anyway
-        or not user_id.isdigit()  # a visitor, a remember cookie
+        not user_id.isdigit()  # a visitor, a remember cookie
         or cookie.get("_id") != _browser(known, app.login_manager)  # another browser
     ):
         return _of(current_user)
