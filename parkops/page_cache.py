@@ -150,10 +150,10 @@ class PageCache:
         with the salt ``wtf-csrf-token``, which ``validate_csrf`` checks), with the
         serializer kept rather than built each time and its small compressor
         (``SmallStateSerializer``): a first scan makes one, and it cost a fifth of it."""
-        app, cookie = current_app._get_current_object(), session._get_current_object()
+        app, sess = current_app._get_current_object(), session._get_current_object()
         here = g._get_current_object()
         field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        raw, now = cookie.get(field), self.clock()
+        raw, now = sess.get(field), self.clock()
         kept = self._signed.get(raw) if raw else None
         if kept is not None and now - kept[0] < SIGNED_SECONDS:
             setattr(here, field, kept[1].decode())  # what generate_csrf() returns later on
@@ -162,7 +162,7 @@ class PageCache:
             signed = here.get(field).encode()
         else:
             if not isinstance(raw, str):
-                raw = cookie[field] = secrets.token_hex(20)
+                raw = sess[field] = secrets.token_hex(20)
             key = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
             signer = self._signers.get(key)
             if signer is None:
@@ -171,7 +171,7 @@ class PageCache:
             setattr(here, field, signed.decode())  # what generate_csrf() returns later on
         if len(self._signed) >= SIGNED_KEPT:
             self._signed = {}
-        self._signed[cookie[field]] = (now, signed)
+        self._signed[sess[field]] = (now, signed)
         return signed
 
     def waiting(self) -> int:

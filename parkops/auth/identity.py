@@ -86,18 +86,18 @@ def current() -> Identity | None:
 
 
 def _resolve() -> Identity | None:
-    app, cookie = current_app._get_current_object(), session._get_current_object()
-    user_id, _, token = (cookie.get("_user_id") or "").partition(":")
+    app, sess = current_app._get_current_object(), session._get_current_object()
+    user_id, _, token = (sess.get("_user_id") or "").partition(":")
     known, req = app.extensions[EXTENSION], request._get_current_object()
     if not page_cache.serves(req.endpoint, app):
         return _of(current_user)  # its view loads the account anyway
-    if not cookie and app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in req.cookies:
+    if not sess and app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) not in req.cookies:
         # A visitor's empty session, no remember cookie: Flask-Login, which this app gives
         # no request or header loader, would find no one and change nothing.
         return None
     if (
         not user_id.isdigit()  # a visitor, a remember cookie
-        or cookie.get("_id") != _browser(known, app.login_manager)  # another browser
+        or sess.get("_id") != _browser(known, app.login_manager)  # another browser
     ):
         return _of(current_user)
     version = data_version.seen()  # before the load: a later write cannot hide behind it
