@@ -143,9 +143,12 @@ def seen() -> int:
     """The data version as this request first saw it (``current()``, read once per
     request and kept on ``g``): what the page cache and the kept identities are keyed
     by. Read before anything is loaded, so what is kept under it is never older."""
-    if "parkops_data_version" not in g:
-        g.parkops_data_version = current()
-    return g.parkops_data_version
+    found = g._get_current_object()  # the proxy resolved once (kept pages read this often)
+    try:
+        return found.parkops_data_version
+    except AttributeError:
+        found.parkops_data_version = current()
+        return found.parkops_data_version
 
 
 def _before_cursor_execute(conn: Connection, cursor, statement: str, *args) -> None:

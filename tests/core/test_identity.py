@@ -36,6 +36,19 @@ def test_a_kept_page_is_served_without_loading_the_account(office, client, count
     assert not [s for s in q.statements if "FROM users" in s], q.statements
 
 
+def test_a_cookie_from_another_browser_is_not_vouched_for(office, client, count_queries):
+    # The identifier of a browser is kept per (address, user agent): a cookie carried to
+    # another agent still goes through Flask-Login's own load, and the first browser's
+    # requests are vouched for again afterwards.
+    _kept(client)
+    with count_queries(page_cache=True) as q:
+        assert client.get(LEDGER, headers={"User-Agent": "another"}).status_code == 200
+    assert [s for s in q.statements if "FROM users" in s], q.statements
+    with count_queries(page_cache=True) as q:
+        assert client.get(LEDGER).status_code == 200
+    assert not [s for s in q.statements if "FROM users" in s], q.statements
+
+
 def test_a_role_taken_away_refuses_the_kept_page_at_once(office, client):
     _kept(client, WEEKLY)
     db.session.execute(delete(UserRole).where(UserRole.user_id == office.id))

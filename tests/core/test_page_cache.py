@@ -10,7 +10,7 @@ from flask import template_rendered
 from sqlalchemy import select, update
 
 from parkops.extensions import db
-from parkops.page_cache import Entry, PageCache, page_cache
+from parkops.page_cache import CSRF, KEY, Entry, PageCache, _serve, page_cache
 from parkops.rectification.models import Problem, ProgressReport
 from tests.conftest import PASSWORD
 
@@ -198,3 +198,35 @@ def test_a_kept_page_expires_after_its_seconds():
     assert cache.get("page") is not None
     now[0] = 60.0
     assert cache.get("page") is None and cache.size == 0
+
+
+def test_a_serve_gives_every_form_the_same_token_and_each_key_its_own(app):
+    # Cuts as a kept page holds them: two forms' CSRF tokens, key 0 twice, key 1 once.
+    kept = Entry(
+        parts=[
+            b"<a>",
+            (CSRF, 0),
+            b"|",
+            (KEY, 0),
+            b"|",
+            (CSRF, 0),
+            b"|",
+            (KEY, 0),
+            b"|",
+            (KEY, 1),
+            b"</a>",
+        ],
+        status=200,
+        headers=[("Content-Type", "text/html; charset=utf-8")],
+        size=40,
+        expires=60.0,
+    )
+    bodies = []
+    with app.test_request_context("/"):
+        for _ in range(2):
+            bodies.append(_serve(kept, page_cache()).get_data(as_text=True)[3:-4].split("|"))
+    for token, key, token_again, key_again, other in bodies:
+        assert token == token_again and token.count(".") == 2  # one signed token per serve
+        assert key == key_again and re.fullmatch("[0-9a-f]{32}", key) and key != other
+        assert re.fullmatch("[0-9a-f]{32}", other)
+    assert bodies[0][1] != bodies[1][1]  # a new key with every serve
