@@ -150,7 +150,6 @@ def hammer(
     sizes: list[int] = []
     answered = dict.fromkeys(ports, 0)
     statuses: Counter = Counter()
-    headers = {"Cookie": cookie} if cookie else {}
     deadline = time.monotonic() + seconds
 
     def take_one() -> bool:
@@ -163,14 +162,24 @@ def hammer(
 
     def worker(port: int) -> None:
         nonlocal errors
+        # Given a cookie, each client thread is a browser: it keeps the cookies the
+        # server sets (a session re-signed as it ages, say) and sends them back, as a
+        # phone would; sending the sign-in's cookie for ever would make every later
+        # request re-sign it. Without one, every request is a first visit.
+        jar = None
+        if cookie:
+            jar = {name: morsel.value for name, morsel in SimpleCookie(cookie).items()}
         conn = _connect(port)
         try:
             while take_one():
                 started = time.perf_counter()
                 try:
+                    headers = {"Cookie": _cookie_header(jar)} if jar else {}
                     conn.request("GET", path, headers=headers)
                     response = conn.getresponse()
                     body = response.read()
+                    if jar is not None:
+                        _cookies(response, jar)
                 except (OSError, http.client.HTTPException) as failure:
                     # A timed-out or dropped request is an error, not a lost thread.
                     with lock:
