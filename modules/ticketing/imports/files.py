@@ -97,22 +97,22 @@ def read_rows(
     ]
 
 
-def parse_time(value, line: int | None = None) -> datetime:
+def parse_time(value) -> datetime:
     """A sale's time → aware UTC. Local time as Excel and WPS write it (``2024/5/1
     9:05``, a workbook date cell…) unless it carries an offset (``+08:00``, ``Z``).
-    Raises ValueError with the reason."""
+    Raises ValueError with the reason alone: the error table has a line column."""
     raw = cell_text(value) if isinstance(value, str) else ""
     if WITH_OFFSET.match(raw):
         return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
-    moment = parse_datetime(value, line)
+    moment = parse_datetime(value)
     if moment is None:
         raise ValueError(_("time %(value)s is not a date and time", value="—"))
     return moment.astimezone(UTC)
 
 
-def parse_day(value, line: int | None = None) -> date:
-    """A local date as Excel and WPS write it; raises ValueError with the reason."""
-    day = parse_date(value, line)
+def parse_day(value) -> date:
+    """A local date as Excel and WPS write it; raises ValueError with the reason alone."""
+    day = parse_date(value)
     if day is None:
         raise ValueError(_("date %(value)s is not a date", value="—"))
     return day

@@ -45,7 +45,7 @@ def import_gate_counts(file_name: str, data: bytes, site: Site, actor: User) -> 
         reasons = errors[line_no]
         day = entries = None
         try:
-            day = parse_day(row["date"], line_no)
+            day = parse_day(row["date"])
         except ValueError as exc:
             reasons.append(str(exc))
         try:

@@ -69,11 +69,11 @@ def import_statement(provider_code: str, file_name: str, data: bytes, actor: Use
         reasons = errors[row.line]
         paid_at = amount = None
         try:
-            paid_at = parse_time(found.when, row.line)
+            paid_at = parse_time(found.when)
         except ValueError as exc:
             reasons.append(str(exc))
         try:
-            amount = parse_fen(found.amount, row.line)
+            amount = parse_fen(found.amount)
         except ValueError as exc:
             reasons.append(str(exc))
         if amount is None and not reasons:
