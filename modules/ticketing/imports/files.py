@@ -17,11 +17,15 @@ from modules.ticketing.models import SalesImport
 from parkops.cells import parse_date, parse_datetime
 from parkops.extensions import db
 from parkops.tabular import TabularError, read_table
+from parkops.timeutil import business_day
 
 # A time with an explicit offset (ISO 8601, as ticketing systems export): read as written.
 WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$")
 WHOLE = re.compile(r"^\d+$")
 CLOCK_SKEW = timedelta(minutes=10)  # a till's clock may run a little ahead
+# How far back an import reaches: a bill or a count of a day older than this is a wrong
+# date (1999 for 2026), not a late file; a past day is changed by a correction.
+FURTHEST_BACK_DAYS = 731  # two years
 CHUNK = 500  # values per IN (…) list
 
 
@@ -29,6 +33,7 @@ CHUNK = 500  # values per IN (…) list
 class RowError:
     line: int
     reasons: list[str]
+    link: str | None = None  # the page where it is put right (a signed day's page)
 
 
 @dataclass
@@ -116,6 +121,19 @@ def parse_day(value) -> date:
     if day is None:
         raise ValueError(_("date %(value)s is not a date", value="—"))
     return day
+
+
+def too_far_back(day: date) -> str | None:
+    """Why a local day is too far back to import, naming the earliest day taken; None
+    when it is not."""
+    earliest = business_day() - timedelta(days=FURTHEST_BACK_DAYS)
+    if day >= earliest:
+        return None
+    return _(
+        "%(day)s is more than two years back (before %(earliest)s): check the date",
+        day=day.isoformat(),
+        earliest=earliest.isoformat(),
+    )
 
 
 def parse_whole(value, minimum: int, maximum: int, what: str) -> int:

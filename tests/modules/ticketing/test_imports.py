@@ -97,6 +97,7 @@ def test_times_with_an_offset_and_without_seconds(world):
         ({"sold_at": "2024-02-30 10:00"}, "not a date: 2024-02-30"),
         ({"sold_at": "2024-02-03"}, "give the time as well as the date"),
         ({"sold_at": "2999-01-01 10:00"}, "in the future"),
+        ({"sold_at": "1999-01-01 10:00"}, "1999-01-01 is more than two years back"),
         ({"quantity": "-1"}, "quantity -1 is not a whole number from 1 to 10000"),
         ({"quantity": "0"}, "quantity 0 is not a whole number"),
         ({"quantity": "1.5"}, "quantity 1.5 is not a whole number"),
