@@ -14,6 +14,7 @@ from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_gate_counts, import_statement
 from modules.ticketing.models import GateCount, StatementLine, TicketDay
 from parkops.extensions import db
+from tests.core.test_tabular import xls
 
 from .test_imports import gate_csv
 from .test_statements import ALIPAY, BILL_DAY, WECHAT
@@ -118,3 +119,12 @@ def test_the_page_links_the_signed_day(world, terminals, as_user):
     )
     assert page.status_code == 422
     assert f'<a href="/ticketing/days/{signed.id}">Open the day</a>' in page.get_data(as_text=True)
+
+
+def test_a_wechat_bill_saved_as_an_xls_workbook_keeps_its_totals_as_numbers(world, terminals):
+    """The totals as number cells (Excel saved the bill as .xls) read as the text did."""
+    lines = WECHAT.read_text("utf-8").replace("`", "").splitlines()
+    rows = [line.split(",") for line in lines[:-1]]
+    rows.append([60, 1910, 0, 0, 11.46, 1910, 0])  # number cells
+    result = import_statement("wechat", "bill.xls", xls(rows), terminals)
+    assert result.ok and result.imported == 60
