@@ -283,16 +283,20 @@ def already_counted(shift: Shift) -> str:
     """Why a blind count of a counted shift records nothing: when the count was
     submitted (local time) and the cash it gave, so that a seller who counted again in
     another tab knows her new figure does not stand."""
-    counted_at = shift.counted_at
-    if counted_at.tzinfo is None:  # SQLite gives back naive UTC
-        counted_at = counted_at.replace(tzinfo=UTC)
     cash = next((t.counted_fen for t in shift.tallies if t.method == Payment.CASH), None)
     return _(
         "This shift's blind count was already submitted at %(time)s (cash %(cash)s): "
         "this count was not recorded.",
-        time=to_local(counted_at).strftime("%Y-%m-%d %H:%M"),
+        time=local_minute(shift.counted_at),
         cash=format_fen(cash) or "—",
     )
+
+
+def local_minute(moment: datetime) -> str:
+    """A stored UTC moment as the local time a message names, ``2026-12-02 16:53``."""
+    if moment.tzinfo is None:  # SQLite gives back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def worst_difference(shift: Shift) -> int:
@@ -306,6 +310,14 @@ def total_difference(shift: Shift) -> int:
 def explain(shift: Shift, text: str, actor: User, retry_key: str | None = None) -> None:
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller explains her own count."))
+    if shift.status != ShiftStatus.EXPLAINING and shift.explained_at is not None:
+        raise TicketingError(
+            _(
+                "This shift's difference was already explained at %(time)s: "
+                "this explanation was not recorded.",
+                time=local_minute(shift.explained_at),
+            )
+        )
     if shift.status != ShiftStatus.EXPLAINING:
         raise TicketingError(_("This shift does not wait for an explanation."))
     text = text.strip()

@@ -203,3 +203,12 @@ def test_a_count_racing_the_first_is_refused_and_the_first_stands(world):
     db.session.expire_all()
     assert shift.status == ShiftStatus.CLOSED
     assert [t.counted_fen for t in shift.tallies if t.method == Payment.CASH] == [FLOAT]
+
+
+def test_a_second_explanation_is_told_the_first_stands(world):
+    shift = world.open()
+    shifts.count_blind(shift, counted(cash=FLOAT - 5000), world.seller)  # ¥50 short
+    shifts.explain(shift, "A ¥50 note was counterfeit; kept it.", world.seller)
+    with pytest.raises(TicketingError, match="already explained at .*: this explanation was not"):
+        shifts.explain(shift, "Gave ¥50 too much change.", world.seller)
+    assert shift.explanation == "A ¥50 note was counterfeit; kept it."
