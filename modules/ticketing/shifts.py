@@ -18,7 +18,7 @@ midnight (an evening event: the lantern festival), those made before
 ``NIGHT_ENDS`` the next morning.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select, update
@@ -293,9 +293,7 @@ def already_counted(shift: Shift) -> str:
 
 
 def local_minute(moment: datetime) -> str:
-    """A stored UTC moment as the local time a message names, ``2026-12-02 16:53``."""
-    if moment.tzinfo is None:  # SQLite gives back naive UTC
-        moment = moment.replace(tzinfo=UTC)
+    """A stored moment (aware UTC) as the local time a message names, ``2026-12-02 16:53``."""
     return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
