@@ -3,7 +3,9 @@
 Cells come from ``parkops.tabular.read_table``: text (as Excel and WPS write it
 when they save CSV) or typed values from a workbook (int, float, datetime…).
 Every parser returns None for an empty cell (the caller decides whether the
-column is required) and raises ``TabularError`` naming the line otherwise.
+column is required) and raises ``TabularError`` with the reason alone otherwise
+("not a date: 45500"): the importer names the line once, in a column of its table or
+with ``parkops.tabular.line_problem``.
 """
 
 import re
@@ -32,14 +34,14 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _serial(value: float, line: int | None) -> datetime:
+def _serial(value: float) -> datetime:
     if isinstance(value, bool) or not 1 <= value <= MAX_SERIAL:
-        raise TabularError(_l("Line %(line)s: not a date: %(value)s", line=line, value=value), line)
+        raise TabularError(_l("not a date: %(value)s", value=value))
     moment = EXCEL_EPOCH + timedelta(days=float(value))
     return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
 
 
-def _split(text: str, line: int | None) -> tuple[date, time | None]:
+def _split(text: str) -> tuple[date, time | None]:
     text = text.strip()
     match = _DATE.match(text) or _ISO_COMPACT.match(text)
     rest = text[match.end() :] if match else ""
@@ -53,12 +55,10 @@ def _split(text: str, line: int | None) -> tuple[date, time | None]:
         hour, minute, second = (int(g or 0) for g in clock.groups())
         return day, time(hour, minute, second)
     except ValueError as exc:
-        raise TabularError(
-            _l("Line %(line)s: not a date: %(value)s", line=line, value=text), line
-        ) from exc
+        raise TabularError(_l("not a date: %(value)s", value=text)) from exc
 
 
-def parse_date(value, line: int | None = None) -> date | None:
+def parse_date(value) -> date | None:
     """A date cell → local date: date/datetime objects, Excel serial numbers, and text
     like ``2021/3/5``, ``2021-03-05``, ``2021年3月5日``, ``20210305`` (a time after it
     is dropped)."""
@@ -69,11 +69,11 @@ def parse_date(value, line: int | None = None) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float):
-        return _serial(value, line).date()
-    return _split(str(value), line)[0]
+        return _serial(value).date()
+    return _split(str(value))[0]
 
 
-def parse_datetime(value, line: int | None = None) -> datetime | None:
+def parse_datetime(value) -> datetime | None:
     """A date-and-time cell → an aware datetime in the park's zone (the cell is local
     time, as a person typed it): datetime objects, Excel serial numbers, text like
     ``2021/03/05 8:05``, ``2021-3-5 08:05:30``, ``2021年3月5日 8时5分``. A date
@@ -83,40 +83,26 @@ def parse_datetime(value, line: int | None = None) -> datetime | None:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, int | float):
-        moment = _serial(value, line)
+        moment = _serial(value)
     else:
         text = value.isoformat() if isinstance(value, date) else str(value)
-        day, clock = _split(text, line)
+        day, clock = _split(text)
         if clock is None:
-            raise TabularError(
-                _l(
-                    "Line %(line)s: give the time as well as the date: %(value)s",
-                    line=line,
-                    value=text,
-                ),
-                line,
-            )
+            raise TabularError(_l("give the time as well as the date: %(value)s", value=text))
         moment = datetime.combine(day, clock)
     if moment.tzinfo is not None:
         return moment.astimezone(local_zone())
     return moment.replace(tzinfo=local_zone())
 
 
-def parse_fen(value, line: int | None = None) -> int | None:
+def parse_fen(value) -> int | None:
     """An amount cell in yuan → integer fen. Text must be plain (``1234.5``) or use
     commas as thousands separators (``1,234.50``); ``12,5`` (a decimal comma) and
     ``1,23`` are refused, never read as ¥125 or ¥123. Numbers from a workbook keep
     their value; more than two decimals is refused."""
     if _blank(value):
         return None
-    refused = TabularError(
-        _l(
-            "Line %(line)s: not an amount in yuan (e.g. 1,234.50): %(value)s",
-            line=line,
-            value=value,
-        ),
-        line,
-    )
+    refused = TabularError(_l("not an amount in yuan (e.g. 1,234.50): %(value)s", value=value))
     if isinstance(value, bool):
         raise refused
     if isinstance(value, int | float | Decimal):

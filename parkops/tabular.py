@@ -18,7 +18,8 @@ Every import goes through ``read_table``; the cells it returns are parsed with
   "not a readable workbook", a ``TabularError``, never a 500.
 
 Errors are ``TabularError``: a translatable message, with the line when one
-line is at fault.
+line is at fault. A problem with one row is worded by ``line_problem``, the one place
+that puts a line number before a reason.
 """
 
 import csv
@@ -62,6 +63,13 @@ class TabularError(ValueError):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+def line_problem(line: int, problem) -> str:
+    """What is wrong with a file's line, for a list of problems: "Line 2: not a date:
+    45500". ``problem`` is the reason alone (``parkops.cells`` and the modules' checks
+    never name the line themselves), so the number is written once."""
+    return str(_l("Line %(line)s: %(problem)s", line=line, problem=problem))
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def _coordinate(value, low: float, high: float, what: str) -> float | None:
     return number
 
 
-def _parse_row(cells: dict, line: int, sites: dict, types: dict) -> FacilityData:
+def _parse_row(cells: dict, sites: dict, types: dict) -> FacilityData:
     values = {k: _text(v) for k, v in cells.items() if k not in ("installed_on",)}
     problems = [_("%(col)s is empty", col=k) for k in REQUIRED if not values.get(k)]
     if problems:
@@ -103,7 +103,7 @@ def _parse_row(cells: dict, line: int, sites: dict, types: dict) -> FacilityData
     if ftype is None:
         raise ValueError(_("unknown facility type %(type)s", type=values["type"]))
     try:
-        installed = parse_date(cells.get("installed_on"), line)
+        installed = parse_date(cells.get("installed_on"))
     except TabularError as exc:
         raise ValueError(_("installed_on is not a date (e.g. 2021-03-05)")) from exc
     return FacilityData(
@@ -140,7 +140,7 @@ def import_file(filename: str, data: bytes, actor: User) -> ImportResult:
     for row in table.rows:
         cells = {k: row.cells[i] for k, i in columns.items()}
         try:
-            data_row = _parse_row(cells, row.line, sites, types)
+            data_row = _parse_row(cells, sites, types)
         except ValueError as exc:
             result.errors.append((row.line, str(exc)))
             continue

@@ -38,7 +38,7 @@ from parkops import audit
 from parkops.auth.models import Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
-from parkops.tabular import TabularError, read_table
+from parkops.tabular import TabularError, line_problem, read_table
 from parkops.timeutil import business_day, utcnow
 
 # field → (label, required, the headers it is found under)
@@ -110,14 +110,6 @@ def _words(labels: dict, extra: dict | None = None) -> dict[str, object]:
     return found | (extra or {})
 
 
-def _line(line: int, problem: str) -> str:
-    return (
-        problem
-        if problem.startswith(_("Line"))
-        else _("Line %(line)s: %(problem)s", line=line, problem=problem)
-    )
-
-
 def import_file(file_name: str, data: bytes, default_site_id: int, user: User) -> ImportResult:
     """One transaction: read, check every row, store all or nothing.
 
@@ -148,15 +140,15 @@ def import_file(file_name: str, data: bytes, default_site_id: int, user: User) -
             return row.cells[index] if index is not None else ""
 
         try:
-            checked.append((row.line, _check(row.line, cell, sites, words, default_site_id)))
+            checked.append((row.line, _check(cell, sites, words, default_site_id)))
         except (TabularError, MerchantsError) as exc:
-            problems.append((row.line, _line(row.line, str(exc))))
+            problems.append((row.line, line_problem(row.line, str(exc))))
     if not checked and not problems:
         raise ImportRefused([_("The file has no rows to import.")])
     return _store(checked, problems, user)
 
 
-def _check(line, cell, sites, words, default_site_id) -> dict:
+def _check(cell, sites, words, default_site_id) -> dict:
     """One row's values; TabularError or MerchantsError when bad."""
     values = {f: str(cell(f)).strip() for f in FIELDS}
     for field in ("merchant", "number", "unit"):
@@ -178,8 +170,8 @@ def _check(line, cell, sites, words, default_site_id) -> dict:
     cycle = words["cycle"].get(values["cycle"].lower())
     if cycle is None:
         raise MerchantsError(_("unknown payment cycle %(cycle)s.", cycle=values["cycle"]))
-    starts_on = parse_date(cell("starts_on"), line)
-    ends_on = parse_date(cell("ends_on"), line)
+    starts_on = parse_date(cell("starts_on"))
+    ends_on = parse_date(cell("ends_on"))
     if starts_on is None or ends_on is None:
         raise MerchantsError(_("the term's first or last day is empty."))
     return {
@@ -197,9 +189,9 @@ def _check(line, cell, sites, words, default_site_id) -> dict:
         "starts_on": starts_on,
         "ends_on": ends_on,
         "cycle": cycle,
-        "rent_fen": parse_fen(cell("rent"), line),
-        "deposit_fen": parse_fen(cell("deposit"), line) or 0,
-        "service_fen": parse_fen(cell("service"), line) or 0,
+        "rent_fen": parse_fen(cell("rent")),
+        "deposit_fen": parse_fen(cell("deposit")) or 0,
+        "service_fen": parse_fen(cell("service")) or 0,
     }
 
 
@@ -235,7 +227,7 @@ def _store(checked: list[tuple[int, dict]], problems: list, user: User) -> Impor
         try:
             _store_row(r, user, today, merchants, units, result)
         except MerchantsError as exc:
-            problems.append((line, _line(line, str(exc))))
+            problems.append((line, line_problem(line, str(exc))))
     if problems:
         db.session.rollback()
         raise ImportRefused([text for _line_no, text in sorted(problems, key=lambda p: p[0])])

@@ -31,7 +31,7 @@ from parkops import audit
 from parkops.auth.models import Setting, Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
-from parkops.tabular import TabularError, read_table
+from parkops.tabular import TabularError, line_problem, read_table
 
 MAPPING_KEY = "receivables.import_mapping"
 # field → (label, required, the headers it is found under unless mapped otherwise)
@@ -150,12 +150,7 @@ def import_file(
         try:
             rows.append(_check(row, cell, sites, kinds, debtor_kinds, default_site_id))
         except (TabularError, ReceivablesError) as exc:
-            text = str(exc)
-            problems.append(
-                text
-                if text.startswith(_("Line"))
-                else _("Line %(line)s: %(problem)s", line=row.line, problem=text)
-            )
+            problems.append(line_problem(row.line, str(exc)))
     if problems:
         raise ImportRefused(problems)
     if not rows:
@@ -168,13 +163,13 @@ def _check(row, cell, sites, kinds, debtor_kinds, default_site_id) -> dict:
     name = str(cell("debtor")).strip()
     if not name:
         raise ReceivablesError(_("the debtor's name is empty."))
-    amount = parse_fen(cell("amount"), row.line)
+    amount = parse_fen(cell("amount"))
     ledger.check_amount(amount)
-    raised_on = parse_date(cell("raised_on"), row.line)
+    raised_on = parse_date(cell("raised_on"))
     if raised_on is None:
         raise ReceivablesError(_("the date it was raised is empty."))
     ledger.check_not_future(raised_on)
-    due_on = parse_date(cell("due_on"), row.line) or raised_on
+    due_on = parse_date(cell("due_on")) or raised_on
     if due_on < raised_on:
         raise ReceivablesError(_("The due date comes before the date it was raised."))
     site_text = str(cell("site")).strip().lower()

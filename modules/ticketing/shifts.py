@@ -21,7 +21,7 @@ midnight (an evening event: the lantern festival), those made before
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from modules.ticketing import four_eyes, summary
@@ -210,7 +210,7 @@ def count_blind(
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller counts her own shift."))
     if shift.status != ShiftStatus.OPEN:
-        raise TicketingError(_("This shift was already counted."))
+        raise TicketingError(already_counted(shift))
     _check_counts(counted)
     unreturned = [i for i in shift.issues if not i.returned]
     if unreturned:
@@ -236,6 +236,7 @@ def count_blind(
         raise TicketingError(
             _("Someone else must first approve or reject the voids and refunds imported.")
         )
+    _claim_count(shift)
     summary.add_lines(_record_range_sales(shift))
     expected = expected_by_method(shift)
     tolerance, second = thresholds()
@@ -243,7 +244,6 @@ def count_blind(
         ShiftTally(method=m, position=n, expected_fen=expected[m], counted_fen=counted[m])
         for n, m in enumerate(METHODS)
     ]
-    shift.counted_at = utcnow()
     shift.tolerance_fen, shift.second_count_fen = tolerance, second
     worst = worst_difference(shift)
     shift.status = ShiftStatus.EXPLAINING if worst > tolerance else ShiftStatus.CLOSED
@@ -264,6 +264,39 @@ def count_blind(
     return shift
 
 
+def _claim_count(shift: Shift) -> None:
+    """Mark the open shift counted, first thing in the count's transaction: of two counts
+    posted together (two tabs), the second waits for the first to commit (row lock on
+    PostgreSQL, write lock on SQLite), then matches no row and is refused, saying so."""
+    claimed = db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.status == ShiftStatus.OPEN)
+        .values(counted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(shift)
+    if claimed != 1:
+        raise TicketingError(already_counted(shift))
+
+
+def already_counted(shift: Shift) -> str:
+    """Why a blind count of a counted shift records nothing: when the count was
+    submitted (local time) and the cash it gave, so that a seller who counted again in
+    another tab knows her new figure does not stand."""
+    cash = next((t.counted_fen for t in shift.tallies if t.method == Payment.CASH), None)
+    return _(
+        "This shift's blind count was already submitted at %(time)s (cash %(cash)s): "
+        "this count was not recorded.",
+        time=local_minute(shift.counted_at),
+        cash=format_fen(cash) or "—",
+    )
+
+
+def local_minute(moment: datetime) -> str:
+    """A stored moment (aware UTC) as the local time a message names, ``2026-12-02 16:53``."""
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def worst_difference(shift: Shift) -> int:
     return max((abs(t.difference_fen) for t in shift.tallies), default=0)
 
@@ -275,6 +308,14 @@ def total_difference(shift: Shift) -> int:
 def explain(shift: Shift, text: str, actor: User, retry_key: str | None = None) -> None:
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller explains her own count."))
+    if shift.status != ShiftStatus.EXPLAINING and shift.explained_at is not None:
+        raise TicketingError(
+            _(
+                "This shift's difference was already explained at %(time)s: "
+                "this explanation was not recorded.",
+                time=local_minute(shift.explained_at),
+            )
+        )
     if shift.status != ShiftStatus.EXPLAINING:
         raise TicketingError(_("This shift does not wait for an explanation."))
     text = text.strip()

@@ -17,11 +17,15 @@ from modules.ticketing.models import SalesImport
 from parkops.cells import parse_date, parse_datetime
 from parkops.extensions import db
 from parkops.tabular import TabularError, read_table
+from parkops.timeutil import business_day
 
 # A time with an explicit offset (ISO 8601, as ticketing systems export): read as written.
 WITH_OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$")
 WHOLE = re.compile(r"^\d+$")
 CLOCK_SKEW = timedelta(minutes=10)  # a till's clock may run a little ahead
+# How far back an import reaches: a bill or a count of a day older than this is a wrong
+# date (1999 for 2026), not a late file; a past day is changed by a correction.
+FURTHEST_BACK_DAYS = 731  # two years
 CHUNK = 500  # values per IN (…) list
 
 
@@ -29,6 +33,7 @@ CHUNK = 500  # values per IN (…) list
 class RowError:
     line: int
     reasons: list[str]
+    link: str | None = None  # the page where it is put right (a signed day's page)
 
 
 @dataclass
@@ -97,25 +102,38 @@ def read_rows(
     ]
 
 
-def parse_time(value, line: int | None = None) -> datetime:
+def parse_time(value) -> datetime:
     """A sale's time → aware UTC. Local time as Excel and WPS write it (``2024/5/1
     9:05``, a workbook date cell…) unless it carries an offset (``+08:00``, ``Z``).
-    Raises ValueError with the reason."""
+    Raises ValueError with the reason alone: the error table has a line column."""
     raw = cell_text(value) if isinstance(value, str) else ""
     if WITH_OFFSET.match(raw):
         return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
-    moment = parse_datetime(value, line)
+    moment = parse_datetime(value)
     if moment is None:
         raise ValueError(_("time %(value)s is not a date and time", value="—"))
     return moment.astimezone(UTC)
 
 
-def parse_day(value, line: int | None = None) -> date:
-    """A local date as Excel and WPS write it; raises ValueError with the reason."""
-    day = parse_date(value, line)
+def parse_day(value) -> date:
+    """A local date as Excel and WPS write it; raises ValueError with the reason alone."""
+    day = parse_date(value)
     if day is None:
         raise ValueError(_("date %(value)s is not a date", value="—"))
     return day
+
+
+def too_far_back(day: date) -> str | None:
+    """Why a local day is too far back to import, naming the earliest day taken; None
+    when it is not."""
+    earliest = business_day() - timedelta(days=FURTHEST_BACK_DAYS)
+    if day >= earliest:
+        return None
+    return _(
+        "%(day)s is more than two years back (before %(earliest)s): check the date",
+        day=day.isoformat(),
+        earliest=earliest.isoformat(),
+    )
 
 
 def parse_whole(value, minimum: int, maximum: int, what: str) -> int:

@@ -19,8 +19,10 @@ from modules.ticketing.imports.files import (
     parse_day,
     parse_whole,
     read_rows,
+    too_far_back,
 )
 from modules.ticketing.models import MAX_ENTRIES, EntrySource, GateCount, SalesImport, Venue
+from modules.ticketing.pages import day_path
 from parkops import audit
 from parkops.auth.models import Site, User
 from parkops.extensions import db
@@ -40,12 +42,13 @@ def import_gate_counts(file_name: str, data: bytes, site: Site, actor: User) -> 
     today = business_day()
     errors: dict[int, list[str]] = defaultdict(list)
     first_line: dict[tuple[int, date], int] = {}
+    links: dict[int, str] = {}  # line → the signed day's page
     counts: list[tuple[int, Venue, date, int]] = []
     for line_no, row in rows:
         reasons = errors[line_no]
         day = entries = None
         try:
-            day = parse_day(row["date"], line_no)
+            day = parse_day(row["date"])
         except ValueError as exc:
             reasons.append(str(exc))
         try:
@@ -59,17 +62,28 @@ def import_gate_counts(file_name: str, data: bytes, site: Site, actor: User) -> 
             continue
         if day > today:
             reasons.append(_("date %(day)s is in the future", day=day.isoformat()))
-        elif day_record(site.id, day).signed:
+        elif old := too_far_back(day):
+            reasons.append(old)
+        elif (record := day_record(site.id, day)).signed:
             reasons.append(
-                _("%(day)s is signed off: ask the auditor for a correction", day=day.isoformat())
+                _(
+                    "%(day)s is signed off: its gate count is changed by a correction, "
+                    "on the day's page",
+                    day=day.isoformat(),
+                )
             )
+            links[line_no] = day_path(record)
         key = (venue.id, day)
         if key in first_line:
             reasons.append(_("this venue and date are also on line %(line)s", line=first_line[key]))
         first_line.setdefault(key, line_no)
         if not reasons:
             counts.append((line_no, venue, day, entries))
-    bad = [RowError(line, reasons) for line, reasons in sorted(errors.items()) if reasons]
+    bad = [
+        RowError(line, reasons, links.get(line))
+        for line, reasons in sorted(errors.items())
+        if reasons
+    ]
     if bad:
         db.session.rollback()
         return ImportResult(errors=bad)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from modules.ticketing.catalog import prices_on
-from modules.ticketing.imports.files import CLOCK_SKEW, chunks
+from modules.ticketing.imports.files import CLOCK_SKEW, chunks, too_far_back
 from modules.ticketing.imports.sales_rows import Sale
 from modules.ticketing.models import (
     Office,
@@ -26,6 +26,7 @@ from modules.ticketing.models import (
 from modules.ticketing.shifts import takes_sale
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.timeutil import to_local
 
 
 class Lookups:
@@ -101,6 +102,8 @@ class Lookups:
             reasons.append(_("unknown product %(code)s", code=sale.product))
         if sale.sold_at > now + CLOCK_SKEW:
             reasons.append(_("time is in the future"))
+        elif old := too_far_back(to_local(sale.sold_at).date()):
+            reasons.append(old)
         shift = None
         if office is not None and user is not None:
             shift = self.shifts.get((user.id, office.id))

@@ -67,10 +67,10 @@ class Sale:
 def parse_sale(line_no: int, row: dict, reasons: list[str]) -> Sale | None:
     values = {}
     checks = (
-        ("sold_at", lambda v: parse_time(v, line_no)),
+        ("sold_at", parse_time),
         ("quantity", lambda v: parse_whole(v, 1, MAX_QUANTITY, _("quantity"))),
         ("serial", _parse_serial),
-        ("amount", lambda v: _parse_amount(v, line_no)),
+        ("amount", _parse_amount),
         ("payment", lambda v: _parse_choice(v, Payment, _("payment"))),
         ("status", lambda v: _parse_choice(v, SaleStatus, _("status"))),
         ("reverses", _parse_reverses),
@@ -121,9 +121,9 @@ def _parse_reverses(value) -> int | None:
     return int(raw)
 
 
-def _parse_amount(value, line_no: int) -> int:
+def _parse_amount(value) -> int:
     raw = cell_text(value)
-    fen = parse_fen(value, line_no)  # "12,5" is refused, never read as ¥125
+    fen = parse_fen(value)  # "12,5" is refused, never read as ¥125
     if fen is None:
         raise ValueError(_("amount is empty"))
     if fen < 0:

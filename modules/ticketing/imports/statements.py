@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, or_, select
 
 from modules.ticketing.catalog import terminal_codes
@@ -27,15 +28,18 @@ from modules.ticketing.imports.files import (
     earlier_import,
     file_hash,
     parse_time,
+    too_far_back,
 )
-from modules.ticketing.imports.providers import PROVIDERS, Provider, plain
+from modules.ticketing.imports.providers import FIGURES, MONEY, PROVIDERS, Provider, plain
 from modules.ticketing.models import SalesImport, Shift, StatementLine, Window
+from modules.ticketing.pages import day_path
 from modules.ticketing.shifts import NIGHT_ENDS
 from parkops import audit
 from parkops.auth.models import User
 from parkops.cells import parse_fen
 from parkops.extensions import db
-from parkops.tabular import TabularError, read_table
+from parkops.money import format_fen
+from parkops.tabular import Row, TabularError, read_table
 from parkops.timeutil import to_local
 
 MAX_REFERENCE = 64
@@ -55,25 +59,34 @@ def import_statement(provider_code: str, file_name: str, data: bytes, actor: Use
     except TabularError as exc:
         raise TicketingError(str(exc)) from exc
     index = {field: table.column(name) for field, name in provider.columns.items()}
+    body, after = _split_at_totals(provider, table.rows)
+    cells = [{f: plain(row.cells[i]) for f, i in index.items()} for row in body]
+    stated = provider.stated(after, index)
+    if stated is None:
+        raise TicketingError(
+            _(
+                "The bill has no totals (%(totals)s) after its rows: it was cut short. "
+                "Download it again; nothing was imported.",
+                totals=provider.totals,
+            )
+        )
     windows = _windows_by_terminal()
     errors: dict[int, list[str]] = defaultdict(list)
     first_line: dict[str, int] = {}
     parsed: list[tuple[int, Window, datetime, str, int]] = []
     now = datetime.now(UTC)
-    for row in table.rows:
-        if plain(row.cells[0]).startswith(provider.stop):
-            break
-        found = provider.row({f: plain(row.cells[i]) for f, i in index.items()})
+    for row, row_cells in zip(body, cells, strict=True):
+        found = provider.row(row_cells)
         if found.kind == 0:
             continue
         reasons = errors[row.line]
         paid_at = amount = None
         try:
-            paid_at = parse_time(found.when, row.line)
+            paid_at = parse_time(found.when)
         except ValueError as exc:
             reasons.append(str(exc))
         try:
-            amount = parse_fen(found.amount, row.line)
+            amount = parse_fen(found.amount)
         except ValueError as exc:
             reasons.append(str(exc))
         if amount is None and not reasons:
@@ -82,6 +95,8 @@ def import_statement(provider_code: str, file_name: str, data: bytes, actor: Use
             reasons.append(_("a payment of a negative amount"))
         if paid_at is not None and paid_at > now + CLOCK_SKEW:
             reasons.append(_("time is in the future"))
+        elif paid_at is not None and (old := too_far_back(to_local(paid_at).date())):
+            reasons.append(old)
         reference = found.reference
         if not reference or len(reference) > MAX_REFERENCE:
             reasons.append(_("no order number"))
@@ -93,7 +108,48 @@ def import_statement(provider_code: str, file_name: str, data: bytes, actor: Use
         window = _window(windows, found.terminal, found.merchant, actor, reasons)
         if not reasons:
             parsed.append((row.line, window, paid_at, reference, found.kind * abs(amount)))
+    if not any(errors.values()):
+        _check_totals(stated, provider.added(cells))
     return _record(provider, kind, file_name, digest, parsed, errors, actor)
+
+
+def _split_at_totals(provider: Provider, rows: list[Row]) -> tuple[list[Row], list[list[str]]]:
+    """The table's rows, and the rows from the one that ends it (the totals) on, as plain
+    cells."""
+    for n, row in enumerate(rows):
+        if plain(row.cells[0]).startswith(provider.stop):
+            return rows[:n], [[plain(c) for c in r.cells] for r in rows[n:]]
+    return rows, []
+
+
+def _check_totals(stated: dict[str, int], added: dict[str, int | None]) -> None:
+    """Refuse a bill whose rows do not add up to its own totals (cut short, or changed),
+    naming each figure as the totals state it and as the rows add up."""
+    labels = {
+        "rows": _("number of rows"),
+        "payments": _("number of payments"),
+        "amount": _("amount settled"),
+        "refund_rows": _("number of refunds"),
+        "refunds": _("amount refunded"),
+    }
+    wrong = [
+        _(
+            "%(figure)s %(stated)s in its totals, %(added)s in its rows",
+            figure=labels[name],
+            stated=format_fen(stated[name]) if name in MONEY else stated[name],
+            added=format_fen(added[name]) if name in MONEY else added[name],
+        )
+        for name in FIGURES
+        if name in stated and added.get(name) is not None and added[name] != stated[name]
+    ]
+    if wrong:
+        raise TicketingError(
+            _(
+                "The bill does not add up to its own totals (%(figures)s): it was cut short "
+                "or changed. Download it again; nothing was imported.",
+                figures="; ".join(wrong),
+            )
+        )
 
 
 def _record(
@@ -108,12 +164,8 @@ def _record(
     known = _known_references(provider, [p[3] for p in parsed])
     new = [p for p in parsed if p[3] not in known]
     days = _business_days(new)
-    for (line_no, window, *_rest), day in zip(new, days, strict=True):
-        if day_record(window.office.site_id, day).signed:
-            errors[line_no].append(
-                _("%(day)s is signed off: ask the auditor for a correction", day=day.isoformat())
-            )
     bad = [RowError(line, reasons) for line, reasons in sorted(errors.items()) if reasons]
+    bad = sorted(bad + _signed_days(new, days), key=lambda e: e.line)
     if bad:
         db.session.rollback()
         return ImportResult(errors=bad)
@@ -155,6 +207,31 @@ def _record(
     )
     commit_import()
     return ImportResult(imported=len(new), skipped=skipped, record=record)
+
+
+def _signed_days(
+    lines: list[tuple[int, Window, datetime, str, int]], days: list[date]
+) -> list[RowError]:
+    """One error per signed day the bill's new lines fall on, at its first line, linking
+    to the day: its figures as signed stand, so those lines cannot be added."""
+    on_day: dict[tuple[int, date], list[int]] = defaultdict(list)
+    for (line_no, window, *_rest), day in zip(lines, days, strict=True):
+        on_day[(window.office.site_id, day)].append(line_no)
+    found = []
+    for (site_id, day), line_numbers in on_day.items():
+        record = day_record(site_id, day)
+        if record.signed:
+            reason = ngettext(
+                "%(day)s %(site)s is signed off with its figures as signed: %(num)d line of "
+                "this file falls on it and cannot be added; remove it to import the rest",
+                "%(day)s %(site)s is signed off with its figures as signed: %(num)d lines of "
+                "this file fall on it and cannot be added; remove them to import the rest",
+                len(line_numbers),
+                day=day.isoformat(),
+                site=record.site.name,
+            )
+            found.append(RowError(line_numbers[0], [reason], link=day_path(record)))
+    return found
 
 
 def _windows_by_terminal() -> dict[str, list[Window]]:

@@ -172,6 +172,8 @@ def close(id: int):
     s = shift_or_404(id)
     own(s)
     if s.status != ShiftStatus.OPEN:
+        if request.method == "POST":  # another tab, or Back: its figures do not stand
+            flash(shifts.already_counted(s), "error")
         return to_shift(s)
     form = CountForm()
     if form.validate_on_submit():
@@ -179,6 +181,8 @@ def close(id: int):
             shifts.count_blind(s, form.counted(), actor(), retry_key())
         except TicketingError as error:
             refuse(error)
+            if s.status != ShiftStatus.OPEN:  # counted in the meantime: show the count
+                return to_shift(s)
             return render_template("ticketing/shifts/close.html", shift=s, form=form), 422
         return to_shift(s)
     status = 422 if request.method == "POST" else 200

@@ -218,3 +218,15 @@ def test_an_empty_rent_or_a_bad_date_is_refused_by_its_line(client, login, park)
     assert "Line 4: An amount cannot be negative." in page
     assert "Line 5: The term ends before it starts." in page
     assert count(Contract) == 0
+
+
+def test_a_bad_date_names_its_line_once_in_chinese(app, client, login, park):
+    """The cell's reason carries no line of its own: "第 3 行：第 3 行：" was written before."""
+    app.config["DEFAULT_LOCALE"] = "zh"
+    login(park.manager)
+    rows = [HEADER, _row("ZL-1", "P-001"), _row("ZL-2", "P-002", 起始日期="2025-13-01")]
+
+    page = post(client, "合同.xlsx", xlsx(rows), park.psy).get_data(as_text=True)
+
+    assert "第 3 行：" in page and "2025-13-01" in page
+    assert page.count("第 3 行") == 1

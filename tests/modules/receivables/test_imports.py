@@ -174,3 +174,16 @@ def test_a_csv_saved_by_wps_in_gbk_is_imported_and_a_repeat_takes_nothing(client
         ("王某(职工)", ReceivableKind.ADVANCE, 2000_00, date(2024, 2, 5)),
     ]
     assert {r.site_id for r in rows} == {park.psy.id}
+
+
+def test_a_bad_date_names_its_line_once_in_chinese(app, client, login, park):
+    """An Excel serial typed as text is no date; the line is named once ("第 2 行："), not twice."""
+    app.config["DEFAULT_LOCALE"] = "zh"
+    login(park.finance)
+    data = "债务人,金额,发生日期,到期日,类别\n测试导入甲,100.00,45500,2026-10-31,租金\n".encode()
+
+    page = post(client, "应收款.csv", data, park.psy).get_data(as_text=True)
+
+    assert "第 2 行：" in page and "45500" in page
+    assert page.count("第 2 行") == 1
+    assert count(Receivable) == 0

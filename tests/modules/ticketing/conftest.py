@@ -252,6 +252,18 @@ def world(app, in_request, make_site, make_user) -> World:
     return world
 
 
+@pytest.fixture
+def terminals(world, make_user):
+    """The sample bills' terminals on windows: ZYLZ-N-01/02 at the world's site, PSY-E-01 at
+    the other; an auditor of both sites imports the park-wide bills."""
+    catalog.set_terminals(world.window, "ZYLZ-N-01", world.manager)
+    catalog.set_terminals(world.window2, "ZYLZ-N-02", world.manager)
+    east = catalog.create_office(world.other_site, "E", "East office", world.manager)
+    window = catalog.add_window(east, "E1", world.manager)
+    catalog.set_terminals(window, "PSY-E-01", world.manager)
+    return make_user("auditor3", ["auditor"], sites=[world.site, world.other_site])
+
+
 def settle(world: World, window: Window, *, wechat_fen: int = 0, alipay_fen: int = 0) -> None:
     """Today's WeChat Pay and Alipay bills (their layouts, one payment each) settling
     these takings at ``window``, imported by the auditor."""
@@ -265,14 +277,16 @@ def settle(world: World, window: Window, *, wechat_fen: int = 0, alipay_fen: int
         "wechat": (
             "交易时间,商户号,设备号,微信订单号,交易状态,应结订单金额,微信退款单号,退款金额\n"
             f"`{when},`1900000001,`{code},`W{window.id},`SUCCESS,`{wechat_fen / 100:.2f},`,`0.00\n"
-            "总交易单数,应结订单总金额\n`1,`0.00\n",
+            f"总交易单数,应结订单总金额,退款总金额\n`1,`{wechat_fen / 100:.2f},`0.00\n",
             wechat_fen,
         ),
         "alipay": (
             "#支付宝业务明细查询\n"
             "支付宝交易号,业务类型,完成时间,门店编号,终端号,商家实收（元）,退款批次号/请求号\n"
             f"A{window.id}\t,交易\t,{when}\t,ZYLZ\t,{code}\t,{alipay_fen / 100:.2f}\t,\t\n"
-            "#-----业务明细列表结束-----\n",
+            "#-----业务明细列表结束-----\n"
+            f"#交易合计：1笔，商家实收共{alipay_fen / 100:.2f}元，商家优惠共0.00元\n"
+            "#退款合计：0笔，商家实收退款共0.00元，商家优惠退款共0.00元\n",
             alipay_fen,
         ),
     }

@@ -92,6 +92,25 @@ def test_a_repeated_post_lands_on_the_first_result(world, as_user):
     assert again.request.path == f"/ticketing/shifts/{shift.id}"
 
 
+@pytest.mark.usefixtures("english")
+def test_a_second_tabs_count_is_told_it_was_not_recorded(world, as_user):
+    shift = world.open()
+    client = as_user(world.seller)
+    count = {"card": "0", "wechat": "0", "alipay": "0", "other": "0"}
+    client.post(f"/ticketing/shifts/{shift.id}/close", data={**count, "cash": "500"})
+    other_tab = client.post(
+        f"/ticketing/shifts/{shift.id}/close",
+        data={**count, "cash": "800", "idempotency_key": "k-tab-2"},
+        follow_redirects=True,
+    )
+    text = other_tab.get_data(as_text=True)
+    assert other_tab.request.path == f"/ticketing/shifts/{shift.id}"
+    assert "already submitted at" in text and "(cash ¥500.00)" in text
+    assert "this count was not recorded" in text
+    db.session.expire_all()
+    assert [t.counted_fen for t in shift.tallies if t.method == Payment.CASH] == [50_000]
+
+
 def test_a_bad_count_is_answered_and_changes_nothing(world, as_user):
     shift = world.open()
     client = as_user(world.seller)

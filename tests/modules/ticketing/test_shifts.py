@@ -2,6 +2,7 @@
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from modules.ticketing import reversals, shifts, stock
 from modules.ticketing.days import signoff
@@ -185,7 +186,29 @@ def test_the_count_waits_for_returns_and_void_decisions(world):
 def test_a_shift_is_counted_once(world):
     shift = world.open()
     shifts.count_blind(shift, counted(cash=FLOAT), world.seller)
-    with pytest.raises(TicketingError, match="already counted"):
+    with pytest.raises(TicketingError, match=r"already submitted at .* \(cash ¥500.00\)"):
         shifts.count_blind(shift, counted(cash=FLOAT), world.seller)
     with pytest.raises(TicketingError, match="no longer open"):
         world.take(shift, world.gate_ticket, 1000, 1001)
+
+
+def test_a_count_racing_the_first_is_refused_and_the_first_stands(world):
+    """Two tabs posting together: the second read the shift while it was still open (here:
+    its status as loaded before the first committed); it must not replace the first count."""
+    shift = world.open()
+    shifts.count_blind(shift, counted(cash=FLOAT), world.seller)
+    set_committed_value(shift, "status", ShiftStatus.OPEN)  # what the second post read
+    with pytest.raises(TicketingError, match="was not recorded"):
+        shifts.count_blind(shift, counted(cash=FLOAT + 3000), world.seller)
+    db.session.expire_all()
+    assert shift.status == ShiftStatus.CLOSED
+    assert [t.counted_fen for t in shift.tallies if t.method == Payment.CASH] == [FLOAT]
+
+
+def test_a_second_explanation_is_told_the_first_stands(world):
+    shift = world.open()
+    shifts.count_blind(shift, counted(cash=FLOAT - 5000), world.seller)  # ¥50 short
+    shifts.explain(shift, "A ¥50 note was counterfeit; kept it.", world.seller)
+    with pytest.raises(TicketingError, match="already explained at .*: this explanation was not"):
+        shifts.explain(shift, "Gave ¥50 too much change.", world.seller)
+    assert shift.explanation == "A ¥50 note was counterfeit; kept it."

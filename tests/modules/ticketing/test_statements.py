@@ -6,6 +6,7 @@ signed off only with its statements or the auditor's reasoned exception."""
 import io
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -30,17 +31,6 @@ ALIPAY = SAMPLES / "alipay-trade-detail-20261120.csv"
 BILL_DAY = date(2026, 11, 20)
 FLOAT = 50_000
 ZERO = dict.fromkeys(Payment, 0)
-
-
-@pytest.fixture
-def terminals(world, make_user):
-    """The sample bills' terminals on windows: ZYLZ-N-01/02 at the world's site, PSY-E-01 at
-    the other; an auditor of both sites imports the park-wide bills."""
-    catalog.set_terminals(world.window, "ZYLZ-N-01", world.manager)
-    catalog.set_terminals(world.window2, "ZYLZ-N-02", world.manager)
-    east = catalog.create_office(world.other_site, "E", "East office", world.manager)
-    catalog.set_terminals(catalog.add_window(east, "E1", world.manager), "PSY-E-01", world.manager)
-    return make_user("auditor3", ["auditor"], sites=[world.site, world.other_site])
 
 
 def stated(site_id: int, method: Payment) -> dict[int, int]:
@@ -89,14 +79,18 @@ def test_a_bill_saved_again_in_excel_with_refunds_reads_the_same(world, terminal
     # ¥20 refunded of the first payment on ZYLZ-N-01; another payment revoked (no money)
     first_n01 = next(ln.split(",") for ln in body if ",ZYLZ-N-01," in ln)
     refund = list(first_n01)
-    refund[9], refund[14], refund[16] = "REFUND", "50000000202611200000000001", "20.00"
+    refund[9], refund[12] = "REFUND", "0.00"  # a refund row settles no order amount
+    refund[14], refund[16] = "50000000202611200000000001", "20.00"
     revoked = list(first_n01)
     revoked[5], revoked[9] = "42000000202611209999999999", "REVOKED"
     rows = [ln.split(",") for ln in body] + [refund, revoked]
+    # the bill's totals count every row, the revoked one too
+    settled = sum(Decimal(r[12]) for r in rows)
+    totals = [str(len(rows)), f"{settled:.2f}", "20.00", "0.00", "0", f"{settled:.2f}", "20.00"]
     text = "\n".join(
         [",".join(header[i] for i in order)]
         + [",".join(r[i] for i in order) for r in rows]
-        + lines[len(body) + 1 :]
+        + [lines[len(body) + 1], ",".join(totals)]
     )
     data = b"\xef\xbb\xbf" + text.encode("utf-8")
     result = import_statement("wechat", "again.csv", data, terminals)
@@ -113,7 +107,8 @@ def test_bad_rows_are_named_by_line_and_nothing_is_imported(world, terminals):
     result = import_statement("wechat", "bad.csv", "\n".join(lines).encode(), terminals)
     assert [e.line for e in result.errors] == [5, 8]
     assert len(result.errors[0].reasons) == 2
-    assert "not an amount in yuan" in result.errors[0].reasons[1]
+    assert result.errors[0].reasons[1].startswith("not an amount in yuan")  # no "Line 5:"
+    assert result.errors[0].reasons[0].startswith("not a date")
     assert "ZYLZ-X-99 is set on no window" in result.errors[1].reasons[0]
     assert db.session.scalar(select(func.count()).select_from(StatementLine)) == 0
 
