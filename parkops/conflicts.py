@@ -34,6 +34,8 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
 from parkops.extensions import db
+from parkops.forms import YuanField
+from parkops.money import format_fen
 
 CONFLICT = 409
 
@@ -145,6 +147,8 @@ def _shown(field, value) -> str:
         return ", ".join(_shown(field, v) for v in value)
     if hasattr(field, "shown"):  # a field that names its own values (a person picker)
         return field.shown(value)
+    if isinstance(field, YuanField) and isinstance(value, int):  # fen, shown as ¥1,234.50
+        return format_fen(value)
     for choice in getattr(field, "choices", None) or ():  # wtforms SelectChoice
         if str(choice.value) == str(value):
             return str(choice.label)

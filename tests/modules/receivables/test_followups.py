@@ -84,7 +84,7 @@ def test_who_may_log(park, client, login, owed, who, status):
         ({"promised_on": ""}, "today or later"),
         ({"promised": "-5.00"}, "cannot be negative"),
         ({"promised": "0"}, "above zero"),
-        ({"promised": "1000.01"}, "more than the open balance"),
+        ({"promised": "1000.01"}, "more than the open balance (¥1,000.00)"),  # not fen
         ({"kind": "call", "note": ""}, "Say what was said or done"),
         ({"kind": "reply", "note": "字" * 2001}, "2000"),
         ({"kind": "edit"}, "Not a valid choice"),
