@@ -58,7 +58,10 @@ def add(
         balance = ledger.balance_of(receivable)
         if data.promised_fen > balance:
             raise ReceivablesError(
-                _("The amount promised is more than the open balance (%(fen)s).", fen=format_fen(balance))
+                _(
+                    "The amount promised is more than the open balance (%(fen)s).",
+                    fen=format_fen(balance),
+                )
             )
         promised_on, promised_fen = data.promised_on, data.promised_fen
     else:
