@@ -180,6 +180,7 @@ def close(id: int):
         except TicketingError as error:
             refuse(error)
             return render_template("ticketing/shifts/close.html", shift=s, form=form), 422
+        flash(_("Count recorded."), "success")
         return to_shift(s)
     status = 422 if request.method == "POST" else 200
     return render_template("ticketing/shifts/close.html", shift=s, form=form), status
