@@ -135,15 +135,15 @@ class JobSpec:
 class SubNavEntry:
     """One tab of a module's own navigation, rendered by ``macros.subnav(module)``.
 
-    Shown to users holding ``permission`` (any of them when it is a tuple); current
-    when the request's endpoint is ``endpoint`` or one of ``also``; ``args`` are the
+    Shown to users holding ``permission`` (any of them when it is a tuple); current on
+    the pages that name it: each page of a section states its tab where it draws the
+    bar, ``{{ subnav("<module>", "<this entry's endpoint>") }}``. ``args`` are the
     endpoint's URL values (``(("module", "example"),)`` for its settings page).
     """
 
     label: str | LazyString
     endpoint: str
     permission: str | tuple[str, ...]
-    also: tuple[str, ...] = ()
     args: tuple[tuple[str, str], ...] = ()
 
 

@@ -194,11 +194,8 @@ spec = ModuleSpec(
             _l("Facilities"),
             "facilities.index",
             "facilities.view",
-            also=("facilities.facility", "facilities.new", "facilities.edit", "facilities.sheet"),
         ),
-        SubNavEntry(
-            _l("Types"), "facilities.types", "facilities.manage", also=("facilities.type_form",)
-        ),
+        SubNavEntry(_l("Types"), "facilities.types", "facilities.manage"),
         SubNavEntry(_l("Squad leads"), "facilities.squads", "facilities.manage"),
         SubNavEntry(_l("Import"), "facilities.import_", "facilities.manage"),
         SubNavEntry(

@@ -88,19 +88,16 @@ spec = ModuleSpec(
             _l("Weekly reports"),
             "reports.index",
             "reports.view",
-            also=("reports.new", "reports.show", "reports.compare"),
         ),
         SubNavEntry(
             _l("Public notice"),
             "reports.notice.index",
             "reports.view",
-            also=("reports.notice.show", "reports.notice.edit"),
         ),
         SubNavEntry(
             _l("Meeting decisions"),
             "decisions.index",
             "decisions.view",
-            also=("decisions.show", "decisions.new", "decisions.edit"),
         ),
         SubNavEntry(
             _l("Settings"), "settings.module", "reports.write", args=(("module", "reports"),)
