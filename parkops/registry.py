@@ -38,13 +38,18 @@ def holds_any(user, permission: str | tuple[str, ...]) -> bool:
 @dataclass(frozen=True)
 class NavEntry:
     """An entry of the main navigation, shown to users holding ``permission`` (any of
-    them when it is a tuple: a page several roles open, each by its own permission)."""
+    them when it is a tuple: a page several roles open, each by its own permission).
+
+    Current on its own page and the pages ``also`` names; on the other pages of its
+    blueprint when it is that blueprint's only entry, or, of several, the one marked
+    ``home`` (facilities: the register, not the patrol). Never guessed from names."""
 
     label: str | LazyString
     endpoint: str
     permission: str | tuple[str, ...]
     icon: str = ""
     also: tuple[str, ...] = ()  # other endpoints that mark this entry current
+    home: bool = False  # current on its blueprint's pages no entry names
 
 
 @dataclass(frozen=True)

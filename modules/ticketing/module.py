@@ -125,8 +125,21 @@ spec = ModuleSpec(
     blueprint=bp,
     url_prefix="/ticketing",
     nav=(
-        NavEntry(_l("Ticket office"), "ticketing.index", "ticketing.sell", "ticket"),
-        NavEntry(_l("Ticket audit"), "ticketing.days", "ticketing.view", "audit"),
+        NavEntry(_l("Ticket office"), "ticketing.index", "ticketing.sell", "ticket", home=True),
+        NavEntry(
+            _l("Ticket audit"),
+            "ticketing.days",
+            "ticketing.view",
+            "audit",
+            also=(
+                "ticketing.day",
+                "ticketing.seller_report",
+                "ticketing.sales_report",
+                "ticketing.pattern_report",
+                "ticketing.import_gate",
+                "ticketing.import_statements",
+            ),
+        ),
     ),
     permissions=(
         Permission(

@@ -80,7 +80,11 @@ spec = ModuleSpec(
     url_prefix="/reports",
     nav=(
         NavEntry(
-            _l("Reports"), "reports.index", "reports.view", "reports", also=("decisions.index",)
+            _l("Reports"),
+            "reports.index",
+            "reports.view",
+            "reports",
+            also=("decisions.index", "decisions.show", "decisions.new", "decisions.edit"),
         ),
     ),
     subnav=(

@@ -1,11 +1,14 @@
-"""Every page that draws a module's tab bar marks exactly one tab: its own section's.
+"""Every page that draws a module's tab bar marks exactly one tab: its own section's;
+the main menu marks the page's entry (NavEntry: its page, ``also``, or the blueprint's
+``home``).
 
 Each page states its tab (``subnav("<module>", "<tab endpoint>")``); nothing is guessed
 from endpoint names, which marked "Products & offices" on a day page refused a
-correction (``ticketing.correct_sale``) and "Units" on a contract refused a scan
-(``merchants.upload_scan``). The walk loads the demo data and opens every GET page
-with a tab bar (ids 1, as ``url_walk`` builds them), as the administrator (every tab
-shown) and as people who see only some tabs.
+correction (``ticketing.correct_sale``), "Units" on a contract refused a scan
+(``merchants.upload_scan``) and "Patrol" in the main menu on a facility's page. The
+walk loads the demo data and opens every GET page with a tab bar (ids 1, as
+``url_walk`` builds them), as the administrator (every tab shown) and as people who
+see only some tabs.
 """
 
 import re
@@ -128,7 +131,22 @@ SETTINGS = {  # /settings/<module>: the module's settings tab
     "greening": "Settings",
     "reports": "Settings",
 }
+MAIN_MENU = {  # a page's entry of the main menu, where a module has several
+    "/facilities/1": "Facilities",
+    "/facilities/1/edit": "Facilities",
+    "/facilities/types": "Facilities",
+    "/facilities/squads": "Facilities",
+    "/facilities/inspections/1": "Patrol",
+    "/facilities/orders/1": "Repair orders",
+    "/facilities/1/report": "Repair orders",
+    "/ticketing/shifts/1": "Ticket office",
+    "/ticketing/days/1": "Ticket audit",
+    "/ticketing/reports/sellers": "Ticket audit",
+    "/decisions/1": "Reports",
+    "/decisions/new": "Reports",
+}
 _NAV = re.compile(r'<nav class="subnav".*?</nav>', re.S)
+_MAIN = re.compile(r'<nav class="mainnav".*?</nav>', re.S)
 _SKIPPED = re.compile(r"\.(png|xlsx|docx|csv|js)$|/(photos|files|file|image)\b")
 
 
@@ -168,6 +186,10 @@ def test_every_page_with_tabs_marks_its_own_section(app, ledger, login):
     for module, label in SETTINGS.items():
         found = tabs(admin.get(f"/settings/{module}").get_data(as_text=True))
         assert found is not None and found[1] == [label], module
+
+    for path, label in MAIN_MENU.items():
+        menu = _MAIN.search(admin.get(path).get_data(as_text=True)).group(0)
+        assert re.findall(r'aria-current="page">([^<]+)<', menu) == [label], path
 
     # People who see only some tabs: the page's own tab when shown, else none.
     for username in ("cashier", "auditor", "finance", "merchants", "gardener", "inspector"):
