@@ -14,7 +14,10 @@ language) count their edits in a column of their own, ``edit_version``, which
 
 Records with no version column carry a fingerprint instead (``Fingerprinted``
 forms, ``fingerprint``): a hash of the record's editable values as saved, checked
-by ``is_stale`` with the row locked, so no schema change is needed.
+by ``is_stale`` with the row locked, so no schema change is needed. SQLite ignores
+FOR UPDATE, and its driver reads outside any transaction until the first write: two
+saves both read the old values, both passed, and the later silently overwrote the
+earlier (a lost update). There ``lock`` takes the database's write lock instead.
 """
 
 import hashlib
@@ -24,13 +27,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
 from parkops.extensions import db
+from parkops.forms import YuanField
+from parkops.money import format_fen
 
 CONFLICT = 409
 
@@ -62,10 +67,9 @@ def fingerprint(values: dict) -> str:
 def is_stale(record, sent: str | None, values: Callable[[object], dict]) -> bool:
     """Whether the fingerprint ``sent`` with a form is not ``record``'s now.
 
-    Reloads the record with its row locked (FOR UPDATE on PostgreSQL), so of two
-    saves of one page the second waits for the first to commit and then sees its
-    values; on SQLite, which ignores FOR UPDATE, only saves landing within the same
-    few milliseconds can both pass. ``values(record)`` gives what ``fingerprint`` hashes.
+    Reloads the record with its row locked (``lock``), so of two saves of one page the
+    second waits for the first to commit and then sees its values, on PostgreSQL and
+    on SQLite alike. ``values(record)`` gives what ``fingerprint`` hashes.
     """
     lock(record)
     db.session.refresh(record)
@@ -73,9 +77,21 @@ def is_stale(record, sent: str | None, values: Callable[[object], dict]) -> bool
 
 
 def lock(record) -> None:
-    """Lock ``record``'s row until the transaction ends (FOR UPDATE of that row alone,
-    not of the rows its eager relationships join; SQLite ignores it)."""
+    """Lock ``record``'s row until the transaction ends, so a second edit waits here.
+
+    PostgreSQL: FOR UPDATE of that row alone (not of the rows its eager relationships
+    join). SQLite ignores FOR UPDATE; there an UPDATE that matches no row begins the
+    transaction as a writer (the driver opens one before a write) and takes the
+    database's one write lock, which a second writer waits for (the busy timeout).
+    Reads after it see every commit before it. It changes no row; the data version
+    moves once more at the commit (the page cache misses once)."""
     model = type(record)
+    if db.session.get_bind().dialect.name == "sqlite":
+        table = model.__table__
+        db.session.execute(
+            update(table).where(table.c.id == record.id, false()).values(id=table.c.id)
+        )
+        return
     db.session.execute(select(model.id).where(model.id == record.id).with_for_update())
 
 
@@ -131,6 +147,8 @@ def _shown(field, value) -> str:
         return ", ".join(_shown(field, v) for v in value)
     if hasattr(field, "shown"):  # a field that names its own values (a person picker)
         return field.shown(value)
+    if isinstance(field, YuanField) and isinstance(value, int):  # fen, shown as ¥1,234.50
+        return format_fen(value)
     for choice in getattr(field, "choices", None) or ():  # wtforms SelectChoice
         if str(choice.value) == str(value):
             return str(choice.label)

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from parkops.extensions import db
 from parkops.forms import MAX_FORM_FEN
-from parkops.money import MoneyError, fen_to_decimal, parse_yuan
+from parkops.money import MoneyError, fen_to_decimal, format_fen, parse_yuan
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
@@ -115,6 +115,11 @@ def shown(setting: Setting, value: object) -> str:
         return str(value).lower()
     show = getattr(setting.type, "show", None)
     return show(value) if show else str(value)
+
+
+def _audited(setting: Setting, value: object) -> str:
+    """``value`` as the audit log keeps it: an amount as ¥1,234.50, else as typed."""
+    return format_fen(value) if isinstance(setting.type, Money) else shown(setting, value)
 
 
 def _stored(setting: Setting, value: object) -> str:
@@ -233,7 +238,7 @@ def save(module: str, values: dict[str, str], user) -> None:
         if row.value != text:
             row.value = text
             db.session.add(row)
-            changed[item.full_name] = shown(item.setting, value)
+            changed[item.full_name] = _audited(item.setting, value)
     if changed:
         audit.record("settings.changed", "module", None, changed, actor=user)
     db.session.commit()

@@ -49,6 +49,8 @@ class RowPagination(_LastPageWhenPast, SelectPagination):
         return list(self._query_args["session"].execute(query).all())
 
     def _query_count(self) -> int:
+        if (known := self._query_args.get("total")) is not None:
+            return known  # counted already by the caller
         count_select = self._query_args.get("count_select")
         if count_select is None:
             return super()._query_count()
@@ -156,14 +158,20 @@ def paginate_split(
 
 
 def paginate(
-    query: Select, per_page: int = PER_PAGE, page: int | None = None, count: Select | None = None
+    query: Select,
+    per_page: int = PER_PAGE,
+    page: int | None = None,
+    count: Select | None = None,
+    total: int | None = None,
 ) -> RowPagination:
     """Page ``page`` (from 1; default the request's ``?page=``) of ``query``'s rows:
     two statements (the rows, their count; ``count`` when given: a select of the same
-    total without what only the rows need) however long the list."""
+    total without what only the rows need) however long the list; one when the caller
+    knows the ``total`` already."""
     return RowPagination(
         select=query,
         count_select=count,
+        total=total,
         session=db.session(),
         page=page,
         per_page=per_page,

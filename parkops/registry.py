@@ -38,13 +38,18 @@ def holds_any(user, permission: str | tuple[str, ...]) -> bool:
 @dataclass(frozen=True)
 class NavEntry:
     """An entry of the main navigation, shown to users holding ``permission`` (any of
-    them when it is a tuple: a page several roles open, each by its own permission)."""
+    them when it is a tuple: a page several roles open, each by its own permission).
+
+    Current on its own page and the pages ``also`` names; on the other pages of its
+    blueprint when it is that blueprint's only entry, or, of several, the one marked
+    ``home`` (facilities: the register, not the patrol). Never guessed from names."""
 
     label: str | LazyString
     endpoint: str
     permission: str | tuple[str, ...]
     icon: str = ""
     also: tuple[str, ...] = ()  # other endpoints that mark this entry current
+    home: bool = False  # current on its blueprint's pages no entry names
 
 
 @dataclass(frozen=True)
@@ -135,15 +140,15 @@ class JobSpec:
 class SubNavEntry:
     """One tab of a module's own navigation, rendered by ``macros.subnav(module)``.
 
-    Shown to users holding ``permission`` (any of them when it is a tuple); current
-    when the request's endpoint is ``endpoint`` or one of ``also``; ``args`` are the
+    Shown to users holding ``permission`` (any of them when it is a tuple); current on
+    the pages that name it: each page of a section states its tab where it draws the
+    bar, ``{{ subnav("<module>", "<this entry's endpoint>") }}``. ``args`` are the
     endpoint's URL values (``(("module", "example"),)`` for its settings page).
     """
 
     label: str | LazyString
     endpoint: str
     permission: str | tuple[str, ...]
-    also: tuple[str, ...] = ()
     args: tuple[tuple[str, str], ...] = ()
 
 

@@ -32,7 +32,9 @@ def _main_nav() -> Markup:
     """The top bar's links, the current page's marked: HTML built once per (roles,
     language, URL root, current entry) and kept for the process, not per page."""
     entries = _nav()
-    current = current_nav_entry(entries, request.endpoint)
+    current = current_nav_entry(registry(current_app).nav, request.endpoint)
+    if current not in entries:  # the page's entry is not this user's to see
+        current = None
     key = (
         frozenset(current_user.roles) if entries else None,
         str(get_locale()),
@@ -51,37 +53,34 @@ def _main_nav() -> Markup:
     return kept[key]
 
 
-def _common_prefix(a: str, b: str) -> int:
-    return next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
-
-
 def current_nav_entry(entries, endpoint: str | None):
-    """The one entry of ``entries`` the page at ``endpoint`` belongs to, or None.
-
-    An entry's own endpoint (or one of its ``also``) wins; otherwise, among the entries
-    of the page's blueprint, the one whose endpoint shares the longest beginning with
-    the page's ("facilities.order" → "facilities.orders_list"), the first on a tie.
-    """
+    """The one main-menu entry of ``entries`` (all of them, not only the shown) the page
+    at ``endpoint`` belongs to, or None, as ``NavEntry`` states it: the entry naming the
+    page (its endpoint or one of ``also``); else, among the entries of the page's
+    blueprint, the only one or the one marked ``home``."""
     if not endpoint:
         return None
-    exact = [e for e in entries if endpoint == e.endpoint or endpoint in getattr(e, "also", ())]
+    exact = [e for e in entries if endpoint == e.endpoint or endpoint in e.also]
     if exact:
         return exact[0]
     blueprint = endpoint.split(".")[0] + "."
     same = [e for e in entries if e.endpoint.startswith(blueprint)]
-    return max(same, key=lambda e: _common_prefix(e.endpoint, endpoint), default=None)
+    if len(same) == 1:
+        return same[0]
+    return next((e for e in same if e.home), None)
 
 
-def _subnav(module: str) -> list[tuple[object, bool]]:
-    """``[(SubNavEntry, current), …]`` of ``module`` the signed-in user may open."""
+def _subnav(module: str, tab: str) -> list[tuple[object, bool]]:
+    """``[(SubNavEntry, current), …]`` of ``module`` the signed-in user may open; current
+    is the one whose endpoint is ``tab``, the section the page states it belongs to
+    (never guessed from the request's endpoint: a refused form posted to another
+    endpoint shows its page under the same tab). A ``tab`` the module has not (the
+    settings page of a module with no settings tab) marks none."""
     spec = registry(current_app).spec(module)
     if spec is None or not current_user.is_authenticated:
         return []
     shown = [e for e in spec.subnav if holds_any(current_user, e.permission)]
-    current = current_nav_entry(shown, request.endpoint)
-    return [(e, e is current) for e in shown]
+    return [(e, e.endpoint == tab) for e in shown]
 
 
 def _demo() -> bool:
@@ -163,7 +162,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_entries=_nav,
         main_nav=_main_nav,
-        current_nav_entry=current_nav_entry,
         subnav_entries=_subnav,
         module_assets=lambda: registry(current_app).assets,
         is_demo=_demo,

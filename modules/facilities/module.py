@@ -105,9 +105,21 @@ spec = ModuleSpec(
     ),
     reactions=((signals.finding_recorded, patrol_findings.on_finding),),
     nav=(
-        NavEntry(_l("Patrol"), "facilities.patrol_view", "facilities.view", "patrol"),
-        NavEntry(_l("Repair orders"), "facilities.orders_list", "facilities.view", "repair"),
-        NavEntry(_l("Facilities"), "facilities.index", "facilities.view", "facility"),
+        NavEntry(
+            _l("Patrol"),
+            "facilities.patrol_view",
+            "facilities.view",
+            "patrol",
+            also=("facilities.inspection",),
+        ),
+        NavEntry(
+            _l("Repair orders"),
+            "facilities.orders_list",
+            "facilities.view",
+            "repair",
+            also=("facilities.order", "facilities.report", "facilities.order_step"),
+        ),
+        NavEntry(_l("Facilities"), "facilities.index", "facilities.view", "facility", home=True),
     ),
     permissions=(
         Permission(
@@ -194,11 +206,8 @@ spec = ModuleSpec(
             _l("Facilities"),
             "facilities.index",
             "facilities.view",
-            also=("facilities.facility", "facilities.new", "facilities.edit", "facilities.sheet"),
         ),
-        SubNavEntry(
-            _l("Types"), "facilities.types", "facilities.manage", also=("facilities.type_form",)
-        ),
+        SubNavEntry(_l("Types"), "facilities.types", "facilities.manage"),
         SubNavEntry(_l("Squad leads"), "facilities.squads", "facilities.manage"),
         SubNavEntry(_l("Import"), "facilities.import_", "facilities.manage"),
         SubNavEntry(

@@ -162,25 +162,15 @@ spec = ModuleSpec(
             _l("Merchants"),
             "merchants.index",
             READ,
-            also=(
-                "merchants.merchant",
-                "merchants.new_merchant",
-                "merchants.new_contract",
-                "merchants.contract",
-                "merchants.edit_contract",
-            ),
         ),
-        SubNavEntry(_l("Units"), "merchants.units", READ, also=("merchants.new_unit",)),
+        SubNavEntry(_l("Units"), "merchants.units", READ),
         SubNavEntry(_l("Import"), "merchants.import_", "merchants.write"),
         SubNavEntry(
             _l("Inspections"),
             "merchants.inspections_list",
             READ,
-            also=("merchants.inspection", "merchants.inspect"),
         ),
-        SubNavEntry(
-            _l("Violations"), "merchants.violations_list", READ, also=("merchants.violation",)
-        ),
+        SubNavEntry(_l("Violations"), "merchants.violations_list", READ),
         SubNavEntry(
             _l("Settings"),
             "settings.module",

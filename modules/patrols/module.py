@@ -174,45 +174,27 @@ spec = ModuleSpec(
             _l("Runs"),
             "patrols.index",
             ("patrols.view", "patrols.run", "patrols.patrol"),
-            also=(
-                "patrols.run",
-                "patrols.sheet",
-                # a refused scan or submit is shown at its POST endpoint (422)
-                "patrols.run_scan",
-                "patrols.run_answers",
-                "patrols.started_run_scan",
-                "patrols.started_run_answers",
-            ),
         ),
         SubNavEntry(
             _l("Patrol findings"),
             "patrols.finding_list",
             ("patrols.view", "patrols.run"),
-            also=("patrols.finding", "patrols.finding_new"),
         ),
         SubNavEntry(
             _l("Checklists"),
             "patrols.checklist_list",
             "patrols.view",
-            also=("patrols.checklist", "patrols.checklist_form"),
         ),
         SubNavEntry(
             _l("Schedules"),
             "patrols.schedule_list",
             "patrols.view",
-            also=("patrols.schedule_form",),
         ),
         SubNavEntry(_l("Today"), "patrols.today", ("patrols.view", "patrols.patrol")),
         SubNavEntry(
             _l("Routes"),
             "patrols.route_list",
             "patrols.view",
-            also=(
-                "patrols.route",
-                "patrols.route_new",
-                "patrols.route_edit",
-                "patrols.route_labels",
-            ),
         ),
     ),
     settings=(

@@ -20,6 +20,7 @@ from modules.receivables.models import Debtor, FollowUp, FollowUpKind, Receivabl
 from parkops import audit, idempotency
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.money import format_fen
 
 MAX_NOTE = 2000
 
@@ -57,7 +58,10 @@ def add(
         balance = ledger.balance_of(receivable)
         if data.promised_fen > balance:
             raise ReceivablesError(
-                _("The amount promised is more than the open balance (%(fen)s).", fen=balance)
+                _(
+                    "The amount promised is more than the open balance (%(fen)s).",
+                    fen=format_fen(balance),
+                )
             )
         promised_on, promised_fen = data.promised_on, data.promised_fen
     else:

@@ -118,42 +118,23 @@ spec = ModuleSpec(
             _l("Receivables"),
             "receivables.index",
             READ,
-            also=("receivables.receivable", "receivables.new"),
         ),
         SubNavEntry(_l("Aging"), "receivables.aging", READ),
         SubNavEntry(
             _l("Clean-up"),
             "receivables.campaign_list",
             ("receivables.view", "receivables.write"),
-            also=("receivables.campaign", "receivables.campaign_item"),
         ),
         SubNavEntry(
             _l("Write-offs"),
             "receivables.write_offs",
             ("receivables.view", "receivables.approve"),
-            also=(
-                "receivables.write_off",
-                "receivables.propose_write_off",
-                "receivables.decide_write_off",  # its refusals show the write-off
-            ),
         ),
         SubNavEntry(_l("Import"), "receivables.import_", "receivables.write"),
         SubNavEntry(
             _l("Debtors"),
             "receivables.debtors",
             READ,
-            also=(
-                "receivables.debtor",
-                "receivables.new_debtor",
-                "receivables.new_payment",
-                "receivables.payment",
-                "receivables.reverse",  # the payment's page, on a refusal
-                "receivables.decide",
-                "receivables.statement",
-                "receivables.new_letter",
-                "receivables.letter",
-                "receivables.debtor_letters",
-            ),
         ),
     ),
     evidence_kinds=(

@@ -125,8 +125,21 @@ spec = ModuleSpec(
     blueprint=bp,
     url_prefix="/ticketing",
     nav=(
-        NavEntry(_l("Ticket office"), "ticketing.index", "ticketing.sell", "ticket"),
-        NavEntry(_l("Ticket audit"), "ticketing.days", "ticketing.view", "audit"),
+        NavEntry(_l("Ticket office"), "ticketing.index", "ticketing.sell", "ticket", home=True),
+        NavEntry(
+            _l("Ticket audit"),
+            "ticketing.days",
+            "ticketing.view",
+            "audit",
+            also=(
+                "ticketing.day",
+                "ticketing.seller_report",
+                "ticketing.sales_report",
+                "ticketing.pattern_report",
+                "ticketing.import_gate",
+                "ticketing.import_statements",
+            ),
+        ),
     ),
     permissions=(
         Permission(
@@ -236,18 +249,14 @@ spec = ModuleSpec(
             _l("Shifts"),
             "ticketing.shift_list",
             ANY,
-            also=("ticketing.shift", "ticketing.close"),
         ),
         SubNavEntry(_l("Import sales"), "ticketing.import_sales", (SELL, MANAGE, AUDIT)),
-        SubNavEntry(
-            _l("Days"), "ticketing.days", (VIEW, AUDIT, APPROVE, MANAGE), also=("ticketing.day",)
-        ),
+        SubNavEntry(_l("Days"), "ticketing.days", (VIEW, AUDIT, APPROVE, MANAGE)),
         SubNavEntry(_l("Approvals"), "ticketing.approvals", APPROVE),
         SubNavEntry(
             _l("Reports"),
             "ticketing.seller_report",
             (VIEW, AUDIT),
-            also=("ticketing.sales_report", "ticketing.pattern_report"),
         ),
         SubNavEntry(_l("Gate counts"), "ticketing.import_gate", (AUDIT, MANAGE)),
         SubNavEntry(_l("Payment statements"), "ticketing.import_statements", (AUDIT, MANAGE)),
@@ -255,7 +264,6 @@ spec = ModuleSpec(
             _l("Products & offices"),
             "ticketing.catalog",
             (VIEW, MANAGE),
-            also=("ticketing.product", "ticketing.office"),
         ),
         SubNavEntry(_l("Ticket stock"), "ticketing.stock_page", (VIEW, MANAGE, AUDIT, APPROVE)),
         SubNavEntry(_l("Thresholds"), "settings.module", AUDIT, args=(("module", "ticketing"),)),

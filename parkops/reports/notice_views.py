@@ -43,6 +43,7 @@ def make_draft():
     if not form.validate_on_submit():
         abort(400)
     draft = notice.make_draft(current_user)
+    flash(_("Draft made from the ledger as it stands."), "success")
     return redirect(url_for("reports.notice.edit", notice_id=draft.id), 303)
 
 

@@ -80,7 +80,11 @@ spec = ModuleSpec(
     url_prefix="/reports",
     nav=(
         NavEntry(
-            _l("Reports"), "reports.index", "reports.view", "reports", also=("decisions.index",)
+            _l("Reports"),
+            "reports.index",
+            "reports.view",
+            "reports",
+            also=("decisions.index", "decisions.show", "decisions.new", "decisions.edit"),
         ),
     ),
     subnav=(
@@ -88,19 +92,16 @@ spec = ModuleSpec(
             _l("Weekly reports"),
             "reports.index",
             "reports.view",
-            also=("reports.new", "reports.show", "reports.compare"),
         ),
         SubNavEntry(
             _l("Public notice"),
             "reports.notice.index",
             "reports.view",
-            also=("reports.notice.show", "reports.notice.edit"),
         ),
         SubNavEntry(
             _l("Meeting decisions"),
             "decisions.index",
             "decisions.view",
-            also=("decisions.show", "decisions.new", "decisions.edit"),
         ),
         SubNavEntry(
             _l("Settings"), "settings.module", "reports.write", args=(("module", "reports"),)

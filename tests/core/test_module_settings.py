@@ -90,8 +90,8 @@ def test_an_amount_is_typed_in_yuan_kept_in_fen_and_shown_in_yuan(client, login,
     assert 'name="fine_fen" value="12.50"' in page
     assert 'name="fine_cap_fen" value="1234.50"' in page
     entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
-    assert entry.details["example.fine_fen"] == "12.50"  # in the audit log as typed: yuan
-    assert entry.details["example.fine_cap_fen"] == "1234.50"
+    assert entry.details["example.fine_fen"] == "¥12.50"  # in the audit log: yuan, as ¥…
+    assert entry.details["example.fine_cap_fen"] == "¥1,234.50"
 
 
 @pytest.mark.parametrize(

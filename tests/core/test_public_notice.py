@@ -14,6 +14,7 @@ from parkops.extensions import db
 from parkops.rectification.models import Problem, Status
 from parkops.reports import notice
 from parkops.reports.models import DocumentIsFinal, NoticeState, PublicNotice
+from tests.flashes import confirmation
 
 
 @pytest.fixture
@@ -127,7 +128,9 @@ def test_publishing_freezes_the_notice(draft, client):
         db.session.commit()
     db.session.rollback()
     # The next draft is a new one, with the new figures.
-    client.post("/reports/notice/draft")
+    client.post("/language/en")  # the confirmation in a language the test reads
+    made = client.post("/reports/notice/draft")
+    assert "Draft made from the ledger as it stands." in confirmation(client, made)
     fresh = notice.current_draft()
     assert fresh.id != draft.id and notice.parts_of(fresh)["figures"]["completed"] == 38
 

@@ -164,7 +164,7 @@ spec = ModuleSpec(
     cli=cli,
     todo=_todo,
     subnav=(
-        SubNavEntry(_l("Spots"), "example.spot_list", "example.view", also=("example.spot",)),
+        SubNavEntry(_l("Spots"), "example.spot_list", "example.view"),
         SubNavEntry(_l("Overview"), "example.index", ("example.view", "example.edit")),
         SubNavEntry(_l("Hidden from crew"), "example.hello", "example.manage"),
         SubNavEntry(

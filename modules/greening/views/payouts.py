@@ -10,7 +10,7 @@ from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import get_for_site, require
 from parkops.downloads import send_download
-from parkops.money import fen_to_decimal
+from parkops.money import format_fen
 from parkops.paging import paginate
 from parkops.spreadsheet import Book, Column
 
@@ -26,7 +26,7 @@ def _sheet_or_back(round_: Round):
 
 
 def _members(row: payouts.PayoutRow) -> str:
-    return "、".join(f"{name} {fen_to_decimal(fen)}" for name, fen in row.members)
+    return "、".join(f"{name} {format_fen(fen)}" for name, fen in row.members)
 
 
 @bp.route("/rounds/<int:round_id>/payouts")

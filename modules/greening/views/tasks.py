@@ -15,7 +15,7 @@ from parkops import attachments, idempotency
 from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
-from parkops.paging import RowPagination, page_arg
+from parkops.paging import page_arg, paginate
 from parkops.timeutil import business_day
 
 
@@ -40,16 +40,12 @@ def my_tasks():
     today = business_day()
     mine = tasks.my_zones(current_user, today)
     overdue_count, today_count = tasks.open_counts(mine, today)
-    last = max(1, -(-(overdue_count + today_count) // TASKS_SHOWN))  # past it: the last
-    page = RowPagination(
-        select=tasks.open_task_rows_query(mine, today),
-        session=db.session(),
-        page=min(page_arg(), last),
-        per_page=TASKS_SHOWN,
-        error_out=False,
-        count=False,
+    page = paginate(  # counted above (the headings): no second count
+        tasks.open_task_rows_query(mine, today),
+        TASKS_SHOWN,
+        page_arg(),
+        total=overdue_count + today_count,
     )
-    page.total = overdue_count + today_count  # counted above: no second count
     return render_template(
         "greening/tasks/mine.html",
         page=page,

@@ -80,6 +80,7 @@ def new_contract(merchant_id: int):
                 contract = contracts.create_draft(
                     data, current_user, request.form.get("idempotency_key")
                 )
+                flash(_("Draft contract saved."), "success")
                 return redirect(url_for("merchants.contract", contract_id=contract.id), 303)
             except MerchantsError as refused:
                 form.number.errors = [str(refused)]

@@ -4,7 +4,7 @@ the record's site; reading any merchants permission; another site's record is 40
 
 from datetime import UTC
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -106,6 +106,7 @@ def inspect(merchant_id: int):
                 found = inspections.record(
                     merchant, data, current_user, request.form.get("idempotency_key")
                 )
+                flash(_("Inspection recorded."), "success")
                 return redirect(url_for("merchants.inspection", inspection_id=found.id), 303)
             except MerchantsError as refused:
                 form.form_errors.append(str(refused))
@@ -263,6 +264,7 @@ def violation(violation_id: int):
             )
             try:
                 violations.recheck(found, data, current_user, request.form.get("idempotency_key"))
+                flash(_("Re-check recorded."), "success")
                 return redirect(url_for("merchants.violation", violation_id=found.id), 303)
             except MerchantsError as refused:
                 form.form_errors.append(str(refused))

@@ -1,6 +1,7 @@
 """The merchant register: the list (credit codes masked), a new merchant, a merchant's page."""
 
-from flask import render_template, url_for
+from flask import flash, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -47,6 +48,7 @@ def new_merchant():
             phone=form.phone.data or "",
         )
         merchant = register.create_merchant(data, current_user, retry_key)
+        flash(_("Merchant %(name)s added.", name=merchant.name), "success")
         return url_for("merchants.merchant", merchant_id=merchant.id)
 
     return new_page(MerchantForm(), "merchants/merchants/form.html", create, "name")

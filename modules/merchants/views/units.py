@@ -1,6 +1,7 @@
 """Leasable units: the list (with the contract in force on each) and a new unit."""
 
-from flask import url_for
+from flask import flash, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.merchants import access, register
@@ -27,7 +28,8 @@ def new_unit():
             area_m2=form.area_m2.data,
             kind=UnitKind(form.kind.data),
         )
-        register.create_unit(data, current_user, retry_key)
+        unit = register.create_unit(data, current_user, retry_key)
+        flash(_("Unit %(code)s added.", code=unit.code), "success")
         return url_for("merchants.units")
 
     return new_page(UnitForm(), "merchants/units/form.html", create, "code")

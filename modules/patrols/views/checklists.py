@@ -1,6 +1,7 @@
 """Checklists: the list, one checklist with its versions, the editor (saves a version)."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.patrols import checklists
@@ -105,6 +106,7 @@ def checklist_form(checklist_id: int | None = None):
                     current_user,
                     ChecklistPurpose(form.purpose.data),
                 )
+                flash(_("Checklist saved."), "success")
                 return redirect(url_for("patrols.checklist", checklist_id=saved.id), 303)
             except PatrolError as refused:
                 form.name.errors = [*form.name.errors, str(refused)]

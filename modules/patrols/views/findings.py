@@ -1,7 +1,7 @@
 """Findings: the list, a new observation, one finding with its follow-up (assign, fix,
 verify). Who sees what is ``findings.may_see`` / ``visible_filter``."""
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -146,6 +146,7 @@ def finding_new():
                 )
                 key = request.form.get(idempotency.FIELD)
                 made = findings.record_finding(site_id, data, current_user, key, _url_of, run=run)
+                flash(_("Patrol finding recorded."), "success")
                 return redirect(_url_of(made), 303)
             except PatrolError as refused:
                 form.summary.errors = [*form.summary.errors, str(refused)]
@@ -199,12 +200,14 @@ def finding(finding_id: int, error: str = "", status: int = 200):
     return page, status
 
 
-def _act(finding_id: int, action):
+def _act(finding_id: int, action, done: str):
+    """Run ``action(finding)``; on success flash ``done`` (a confirmation)."""
     found = _finding_or_404(finding_id)
     try:
         action(found)
     except PatrolError as refused:
         return finding(finding_id, error=str(refused), status=422)
+    flash(done, "success")
     return redirect(_url_of(found), 303)
 
 
@@ -218,7 +221,11 @@ def finding_assign(finding_id: int):
         error = past[0] if past else _("Choose an owner and a deadline.")
         return finding(finding_id, error=str(error), status=422)
     owner = db.session.get(User, form.owner_id.data) or abort(422)
-    return _act(finding_id, lambda f: findings.assign(f, owner, form.deadline.data, current_user))
+    return _act(
+        finding_id,
+        lambda f: findings.assign(f, owner, form.deadline.data, current_user),
+        _("Follow-up assigned."),
+    )
 
 
 @bp.route("/patrols/findings/<int:finding_id>/fix", methods=["POST"])
@@ -227,7 +234,11 @@ def finding_fix(finding_id: int):
     form = FixForm()
     form.validate()
     photos = [f for f in request.files.getlist("photos") if f and f.filename]
-    return _act(finding_id, lambda f: findings.fix(f, form.note.data or "", photos, current_user))
+    return _act(
+        finding_id,
+        lambda f: findings.fix(f, form.note.data or "", photos, current_user),
+        _("Fix recorded: it waits for verification by someone else."),
+    )
 
 
 @bp.route("/patrols/findings/<int:finding_id>/verify", methods=["POST"])
@@ -237,5 +248,7 @@ def finding_verify(finding_id: int):
     form.validate()
     accepted = "accept" in request.form
     return _act(
-        finding_id, lambda f: findings.verify(f, accepted, form.note.data or "", current_user)
+        finding_id,
+        lambda f: findings.verify(f, accepted, form.note.data or "", current_user),
+        _("Fix verified.") if accepted else _("Fix sent back."),
     )

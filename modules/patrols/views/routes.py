@@ -38,6 +38,7 @@ def route_new():
             try:
                 points = routes.parse_checkpoints(form.checkpoints.data)
                 made = routes.create_route(form.site_id.data, form.name.data, points, current_user)
+                flash(_("Route added; print its checkpoints' labels from this page."), "success")
                 return redirect(url_for("patrols.route", route_id=made.id), 303)
             except PatrolError as refused:
                 form.checkpoints.errors = [*form.checkpoints.errors, str(refused)]
@@ -71,6 +72,7 @@ def route_edit(route_id: int):
             try:
                 points = routes.parse_checkpoints(form.checkpoints.data)
                 routes.change_route(found, form.name.data, points, current_user)
+                flash(_("Route saved."), "success")
                 return redirect(url_for("patrols.route", route_id=found.id), 303)
             except PatrolError as refused:
                 form.checkpoints.errors = [*form.checkpoints.errors, str(refused)]

@@ -6,12 +6,14 @@ from pathlib import Path
 from flask import (
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -86,6 +88,7 @@ def run_start():
             key = request.form.get(idempotency.FIELD)
             started_at = form.client_started_at()
             run = runs.start_run(checklist, route, current_user, key, started_at)
+            flash(_("Patrol run started."), "success")
             return redirect(url_for("patrols.run", run_id=run.id), 303)
         except PatrolError as refused:
             form.route_id.errors = [str(refused)]

@@ -145,6 +145,7 @@ def schedule_form(schedule_id: int | None = None):
                     current_user,
                     replacing,
                 )
+                flash(_("Schedule saved."), "success")
                 return redirect(url_for("patrols.schedule_list"), 303)
             except PatrolError as refused:
                 form.times.errors = [*form.times.errors, str(refused)]

@@ -4,7 +4,7 @@ items, verifying one, the .xlsx for the leading group (领导小组). Read by ho
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -83,6 +83,7 @@ def campaign_list():
                 business_day(),
                 request.form.get(idempotency.FIELD),
             )
+            flash(_("Clean-up campaign started."), "success")
             return redirect(url_for("receivables.campaign", campaign_id=campaign.id), 303)
         except ReceivablesError as refused:
             errors, status = [str(refused)], 422
@@ -141,6 +142,7 @@ def campaign_item(campaign_id: int, item_id: int):
                 status = conflicts.CONFLICT
             else:
                 campaigns.verify(item, state, note, current_user)
+                flash(_("Verification recorded."), "success")
                 return redirect(url_for("receivables.campaign", campaign_id=found.id), 303)
         except ReceivablesError as refused:
             db.session.rollback()

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -71,6 +71,7 @@ def new_debtor():
                 debtor = ledger.create_debtor(
                     data, current_user, request.form.get("idempotency_key")
                 )
+                flash(_("Debtor %(name)s added.", name=debtor.name), "success")
                 return redirect(url_for("receivables.debtor", debtor_id=debtor.id), 303)
             except ReceivablesError as refused:
                 form.name.errors = [str(refused)]

@@ -1,7 +1,8 @@
 """The follow-up log: finance at the site, or the receivable's handler, adds an entry
 (call, visit, promise to pay, reply) on the receivable's page; nothing is edited."""
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.receivables import access, followups
@@ -34,6 +35,7 @@ def new_follow_up(receivable_id: int):
         try:
             key = request.form.get(idempotency.FIELD)
             followups.add(found, data, current_user, business_day(), key)
+            flash(_("Follow-up recorded."), "success")
             url = url_for("receivables.receivable", receivable_id=found.id) + "#follow-ups"
             return redirect(url, 303)
         except ReceivablesError as refused:

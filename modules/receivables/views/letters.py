@@ -3,7 +3,7 @@
 
 from datetime import date, timedelta
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -72,6 +72,7 @@ def new_letter(debtor_id: int):
                 today,
                 request.form.get("idempotency_key"),
             )
+            flash(_("Letter issued: print it from this page."), "success")
             return redirect(url_for("receivables.letter", letter_id=letter.id), 303)
         except ReceivablesError as refused:
             errors, status = [str(refused)], 422

@@ -1,6 +1,7 @@
 """Receivables: the list with balances, raising one (with scans), one receivable's page."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +17,7 @@ from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
 from parkops.auth.models import Department, User
 from parkops.extensions import db
+from parkops.money import format_fen
 from parkops.paging import PER_PAGE, CappedPagination, RowPagination, page_arg
 from parkops.timeutil import business_day
 
@@ -109,6 +111,10 @@ def new():
             try:
                 receivable = ledger.raise_receivable(
                     data, current_user, files, request.form.get("idempotency_key")
+                )
+                flash(
+                    _("Receivable of %(amount)s recorded.", amount=format_fen(data.amount_fen)),
+                    "success",
                 )
                 return redirect(url_for("receivables.receivable", receivable_id=receivable.id), 303)
             except (ReceivablesError, AttachmentError) as refused:

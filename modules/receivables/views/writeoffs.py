@@ -112,6 +112,7 @@ def decide_write_off(write_off_id: int):
     except ReceivablesError as refused:
         db.session.expire_all()  # show the write-off as it now stands
         return _page(db.session.get(WriteOff, write_off_id), [str(refused)], 409)
+    flash(_("Write-off approved.") if decision == "approve" else _("Write-off refused."), "success")
     return redirect(url_for("receivables.write_off", write_off_id=found.id), 303)
 
 

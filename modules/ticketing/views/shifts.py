@@ -184,6 +184,7 @@ def close(id: int):
             if s.status != ShiftStatus.OPEN:  # counted in the meantime: show the count
                 return to_shift(s)
             return render_template("ticketing/shifts/close.html", shift=s, form=form), 422
+        flash(_("Count recorded."), "success")
         return to_shift(s)
     status = 422 if request.method == "POST" else 200
     return render_template("ticketing/shifts/close.html", shift=s, form=form), status

@@ -13,6 +13,7 @@ from modules.greening import bands, payouts
 from modules.greening.band_models import Band, BandVersion
 from modules.greening.bands import BandData
 from modules.greening.models import Assessment, Round
+from modules.greening.views.payouts import _members
 from modules.greening.zones import GreeningError
 from parkops import module_settings
 from parkops.extensions import db
@@ -144,6 +145,8 @@ def test_the_team_part_is_divided_among_its_members_to_the_fen(grove, closed_rou
     assert sum(p.amount_fen for p in sheet.people) == sheet.total_fen == 400
     by_name = {p.name: p.amount_fen for p in sheet.people}
     assert by_name[names[ids[0]]] == 136 and by_name[names[ids[2]]] == 132
+    # The sheet's "team members' parts" column names each part in yuan, as ¥0.34.
+    assert _members(sheet.lines()[0]).startswith(f"{names[ids[0]]} ¥0.34、")
 
 
 def test_a_closed_round_keeps_the_bands_of_the_day_it_closed(grove, closed_round):

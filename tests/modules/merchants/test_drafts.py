@@ -13,7 +13,7 @@ from parkops.attachments import Attachment
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from tests.modules.merchants.test_pages import contract_form
-from tests.versions import two_pages, version_of
+from tests.versions import saves_at_once, two_pages, version_of
 
 
 def count(model, *where):
@@ -102,6 +102,22 @@ def test_a_stale_draft_form_gets_the_conflict_and_changes_nothing(
     assert db.session.get(Contract, draft.id).number == "ZL-9"
 
 
+def test_the_conflict_shows_amounts_in_yuan_never_fen(
+    app, login, park, make_merchant, make_unit, make_contract
+):
+    unit = make_unit("P-001")
+    draft = make_contract(make_merchant(), [unit], number="ZL-2")
+    url = f"/merchants/contracts/{draft.id}/edit"
+    first, second, version = two_pages(app, login, url, park.manager)
+    sent = contract_form([unit.id], number="ZL-2", version=version)
+    assert first.post(url, data={**sent, "rent": "1,234.50"}).status_code == 303
+    late = second.post(url, data={**sent, "rent": "2,000", "deposit": "8,000.5"})
+    assert late.status_code == 409
+    table = late.get_data(as_text=True).split('id="conflict"')[1].split("</table>")[0]
+    assert "¥1,234.50" in table and "¥2,000.00" in table and "¥8,000.50" in table
+    assert "123450" not in table and "200000" not in table
+
+
 def test_only_a_draft_is_edited_or_discarded_and_only_by_a_writer_of_its_site(
     client, login, sign_in_as, park, make_merchant, make_unit, make_contract
 ):
@@ -187,3 +203,23 @@ def test_a_bad_scan_is_refused_with_nothing_stored(
         assert message in refused.get_data(as_text=True)
     assert count(Attachment) == 0
     assert db.session.get(Contract, contract.id).state == ContractState.ACTIVE
+
+
+def test_two_saves_of_a_draft_at_once_one_is_saved_the_other_gets_the_conflict(
+    app, login, park, make_merchant, make_unit, make_contract, monkeypatch
+):
+    """Real threads on the test database (SQLite in WAL mode, or PostgreSQL)."""
+    unit = make_unit("P-001")
+    draft = make_contract(make_merchant(), [unit], number="ZL-2")
+    url = f"/merchants/contracts/{draft.id}/edit"
+    first, second, version = two_pages(app, login, url, park.manager)
+    db.session.commit()
+    sent = contract_form([unit.id], number="ZL-2", version=version)
+    forms = ({**sent, "rent": "1,234.50"}, {**sent, "deposit": "8,000"})
+    codes = saves_at_once((first, second), url, forms, monkeypatch)
+    assert sorted(codes) == [303, 409]
+    db.session.expire_all()
+    saved = db.session.get(Contract, draft.id)
+    assert (saved.rent_fen, saved.deposit_fen) == ((1_234_50, 10_000_00), (3_000_00, 8_000_00))[
+        codes.index(303)
+    ]

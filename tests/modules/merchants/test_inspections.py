@@ -23,6 +23,7 @@ from parkops import module_settings
 from parkops.attachments import Attachment
 from parkops.extensions import db
 from parkops.timeutil import business_day, to_local, utcnow
+from tests.flashes import confirmation
 
 
 def count(model):
@@ -81,6 +82,7 @@ def test_an_inspection_with_a_failed_check_opens_a_violation_once(client, login,
     inspection = db.session.scalars(select(Inspection)).one()
     assert first.status_code == again.status_code == 303
     assert first.location == again.location == f"/merchants/inspections/{inspection.id}"
+    assert confirmation(client, first) == "Inspection recorded."
     # 09:30 in Asia/Shanghai is stored as 01:30 UTC, and shown local again.
     assert inspection.at == datetime(2026, 11, 30, 1, 30, tzinfo=UTC)
     results = {r.check: r.passed for r in db.session.scalars(select(CheckResult))}
@@ -180,7 +182,7 @@ def test_a_recheck_not_corrected_sets_a_new_deadline_and_counts(client, login, p
         data={"corrected": "no", "new_deadline": later.isoformat(), "photos": [photo()]},
         content_type="multipart/form-data",
     )
-    assert not_yet.status_code == 303
+    assert confirmation(client, not_yet) == "Re-check recorded."
     db.session.refresh(violation)
     assert (violation.state, violation.deadline, violation.failed_rechecks) == (
         ViolationState.OPEN,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from modules.merchants.models import Contract, ContractState, Merchant, Unit
 from modules.receivables.models import Receivable
 from parkops.extensions import db
+from tests.flashes import confirmation
 
 
 def count(model):
@@ -38,6 +39,7 @@ def test_the_manager_registers_a_merchant_once_and_the_list_masks_its_code(clien
     merchant = db.session.scalars(select(Merchant)).one()
     assert first.status_code == again.status_code == 303
     assert first.location == again.location == f"/merchants/merchants/{merchant.id}"
+    assert confirmation(client, first) == "Merchant 绿园餐饮有限公司 added."
     listing = client.get("/merchants/").get_data(as_text=True)
     assert "绿园餐饮有限公司" in listing and "91**************2K" in listing
     assert "91410900MA44XYZ12K" not in listing
@@ -89,10 +91,13 @@ def test_a_unit_code_taken_at_the_site_is_refused_on_the_form(client, login, par
         "kind": "shop",
         "idempotency_key": "u1",
     }
+    second = {**form, "code": "P-002", "idempotency_key": "u2"}
+    added = client.post("/merchants/units/new", data=second)
+    assert confirmation(client, added) == "Unit P-002 added."
     refused = client.post("/merchants/units/new", data=form)
     assert refused.status_code == 422
     assert "The code P-001 is already used at this site." in refused.get_data(as_text=True)
-    assert count(Unit) == 1
+    assert count(Unit) == 2  # P-001 and P-002
 
 
 def contract_form(unit_ids, **fields):
@@ -122,7 +127,7 @@ def test_a_contract_from_draft_to_active_raises_its_rent_in_receivables(
     drafted = client.post(
         f"/merchants/merchants/{merchant.id}/contracts/new", data=contract_form([unit.id])
     )
-    assert drafted.status_code == 303
+    assert confirmation(client, drafted) == "Draft contract saved."
     contract = db.session.scalars(select(Contract)).one()
     page = client.get(drafted.location).get_data(as_text=True)
     assert "¥3,300.00" in page  # the second year's step

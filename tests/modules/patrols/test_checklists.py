@@ -10,6 +10,7 @@ from modules.patrols.checklists import ItemData
 from modules.patrols.errors import PatrolError
 from modules.patrols.models import AnswerType, Checklist, ChecklistPurpose, ChecklistVersion
 from parkops.extensions import db
+from tests.flashes import confirmation
 from tests.versions import two_pages, version_of
 
 
@@ -84,7 +85,7 @@ def test_the_editor_sets_and_shows_the_checklist_purpose(park, as_user, client):
         "purpose": "gate_duty",
     }
     response = client.post("/patrols/checklists/new", data=data)
-    assert response.status_code == 303
+    assert confirmation(client, response) == "Checklist saved."
     gate = db.session.scalar(select(Checklist).where(Checklist.name == "门口值守"))
     assert gate.purpose == ChecklistPurpose.GATE_DUTY
     page = client.get(f"/patrols/checklists/{gate.id}").get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from modules.patrols.models import Finding
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.flashes import confirmation
 from tests.modules.patrols.test_findings import _submitted_run
 
 PAST = "The deadline cannot be before today."
@@ -41,7 +42,7 @@ def test_a_new_findings_deadline_before_today_is_refused_under_its_field(park, a
     assert PAST in _between(page, "deadline", "photos")
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 0
     today = business_day().isoformat()
-    assert _record(client, park, deadline=today).status_code == 303
+    assert confirmation(client, _record(client, park, deadline=today)) == "Patrol finding recorded."
     assert db.session.scalar(select(Finding.deadline)) == business_day()
 
 

@@ -11,6 +11,7 @@ from modules.patrols.findings import FindingData
 from modules.patrols.models import Finding, FindingState, Severity
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.flashes import confirmation
 from tests.modules.patrols.conftest import photo
 
 
@@ -102,7 +103,7 @@ def test_the_follow_up_is_fixed_with_a_photo_and_verified_by_someone_else(
         f"/patrols/findings/{finding.id}/assign",
         data={"owner_id": park.inspector2.id, "deadline": deadline},
     )
-    assert response.status_code == 303
+    assert confirmation(client, response) == "Follow-up assigned."
     as_user(park.inspector2)  # the owner
     no_photo = client.post(f"/patrols/findings/{finding.id}/fix", data={"note": "已清理"})
     assert no_photo.status_code == 422 and "Add a photo of the fix." in no_photo.get_data(
@@ -111,7 +112,7 @@ def test_the_follow_up_is_fixed_with_a_photo_and_verified_by_someone_else(
     fixed = client.post(
         f"/patrols/findings/{finding.id}/fix", data={"note": "已清理", "photos": photo()}
     )
-    assert fixed.status_code == 303
+    assert confirmation(client, fixed) == "Fix recorded: it waits for verification by someone else."
     own = client.post(f"/patrols/findings/{finding.id}/verify", data={"accept": "1"})
     assert own.status_code == 422  # the owner never verifies their own fix
     assert "Someone other than the owner verifies the fix." in own.get_data(as_text=True)
@@ -121,16 +122,14 @@ def test_the_follow_up_is_fixed_with_a_photo_and_verified_by_someone_else(
     sent_back = client.post(
         f"/patrols/findings/{finding.id}/verify", data={"reject": "1", "note": "仍有浮萍"}
     )
-    assert sent_back.status_code == 303
+    assert confirmation(client, sent_back) == "Fix sent back."
     db.session.expire_all()
     assert finding.state == FindingState.OPEN and finding.verify_note == "仍有浮萍"
     as_user(park.inspector2)
     client.post(f"/patrols/findings/{finding.id}/fix", data={"note": "再次清理", "photos": photo()})
     as_user(park.inspector)
-    assert (
-        client.post(f"/patrols/findings/{finding.id}/verify", data={"accept": "1"}).status_code
-        == 303
-    )
+    verified = client.post(f"/patrols/findings/{finding.id}/verify", data={"accept": "1"})
+    assert confirmation(client, verified) == "Fix verified."
     db.session.expire_all()
     assert finding.state == FindingState.VERIFIED and finding.verified_by_id == park.inspector.id
 

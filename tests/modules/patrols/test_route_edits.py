@@ -8,6 +8,7 @@ from sqlalchemy import select
 from modules.patrols import routes
 from modules.patrols.models import Checkpoint, Run
 from parkops.extensions import db
+from tests.flashes import confirmation
 from tests.modules.patrols.test_runs import _answers, _scan, _start
 from tests.versions import two_pages, version_of
 
@@ -30,7 +31,7 @@ def test_a_route_is_renamed_reordered_added_to_and_cut(park, as_user, client):
     page = client.get(f"/patrols/routes/{park.intake.id}/edit").get_data(as_text=True)
     assert "PSY-W1 北岸码头\nPSY-W2 泵站进水口" in page
     lines = ["PSY-W3 南岸闸口", "PSY-W1 北岸新码头"]  # W2 left out, W3 new, W1 renamed
-    assert _edit(client, park.intake, "泵站水面", lines).status_code == 303
+    assert confirmation(client, _edit(client, park.intake, "泵站水面", lines)) == "Route saved."
     assert park.intake.name == "泵站水面"
     assert _points(park.intake) == [(1, "PSY-W3", "南岸闸口"), (2, "PSY-W1", "北岸新码头")]
     assert park.intake.checkpoints[1].token == pier.token  # kept: its label still counts

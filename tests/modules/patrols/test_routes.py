@@ -12,6 +12,7 @@ from modules.patrols.errors import PatrolError
 from modules.patrols.models import Route
 from parkops import subjects
 from parkops.extensions import db
+from tests.flashes import confirmation
 
 
 def test_a_checkpoint_label_decodes_to_its_scan_address(park, as_user, client):
@@ -44,7 +45,9 @@ def test_a_route_from_the_form_keeps_its_checkpoints_in_order(park, as_user, cli
     response = client.post(
         "/patrols/routes/new", data={"site_id": park.zylz.id, "name": "水面", "checkpoints": text}
     )
-    assert response.status_code == 303
+    assert confirmation(client, response) == (
+        "Route added; print its checkpoints' labels from this page."
+    )
     made = db.session.scalar(select(Route).where(Route.name == "水面"))
     assert [(c.position, c.code, c.name) for c in made.checkpoints] == [
         (1, "ZY-W1", "湖心岛码头"),

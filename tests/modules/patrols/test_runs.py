@@ -11,6 +11,7 @@ from modules.patrols.models import Answer, AnswerType, ChecklistPurpose, Run, Sc
 from modules.patrols.runs import PHOTO_ANSWER
 from parkops.attachments import Attachment
 from parkops.extensions import db
+from tests.flashes import confirmation
 from tests.modules.patrols.conftest import photo
 
 
@@ -164,6 +165,7 @@ def test_a_temperature_may_be_below_zero(park, as_user, client):
     start = {"checklist_id": cold.id, "route_id": park.intake.id, "idempotency_key": "c"}
     response = client.post("/patrols/runs", data=start)
     run_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    assert confirmation(client, response) == "Patrol run started."
     data = {f"a{items['水温'].id}": "-3.5", "idempotency_key": "t"}
     assert client.post(f"/patrols/runs/{run_id}/answers", data=data).status_code == 303
     assert db.session.scalar(select(Answer.value)) == "-3.5"

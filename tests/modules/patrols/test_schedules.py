@@ -13,6 +13,7 @@ from modules.patrols.models import AnswerType, Run, Schedule
 from parkops.auth.models import Department
 from parkops.extensions import db
 from parkops.notify import Notification
+from tests.flashes import confirmation
 
 
 def _utc(*args) -> datetime:
@@ -135,7 +136,8 @@ def test_the_schedule_form(park, as_user, client):
         "assignee": f"u{park.inspector2.id}",
         "window_minutes": "45",
     }
-    assert client.post("/patrols/schedules/new", data=data).status_code == 303
+    saved = client.post("/patrols/schedules/new", data=data)
+    assert confirmation(client, saved) == "Schedule saved."
     page = client.get("/patrols/schedules").get_data(as_text=True)
     assert "08:00 12:00 17:00" in page and "135" in page
     bad = client.post("/patrols/schedules/new", data=data | {"times": "noon"})

@@ -23,6 +23,7 @@ from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.registry import registry
 from parkops.timeutil import business_day
+from tests.flashes import confirmation
 from tests.versions import two_pages, version_of
 
 CUTOFF = date(2025, 1, 1)
@@ -132,7 +133,7 @@ def test_finance_starts_and_verifies_a_leader_reads_another_site_does_not(
     login(park.finance)
     form = {"name": "专项清理", "site_id": park.psy.id, "due_before": CUTOFF.isoformat()}
     started = client.post("/receivables/campaigns/", data=form)
-    assert started.status_code == 303
+    assert confirmation(client, started) == "Clean-up campaign started."
     campaign = db.session.scalars(select(Campaign)).one()
     item = db.session.scalars(
         select(CampaignItem).where(CampaignItem.receivable_id == first.id)
@@ -142,7 +143,7 @@ def test_finance_starts_and_verifies_a_leader_reads_another_site_does_not(
     verified = client.post(
         url, data={"state": "paperwork", "note": "缺合同原件", "version": version}
     )
-    assert verified.status_code == 303
+    assert confirmation(client, verified) == "Verification recorded."
     assert db.session.get(CampaignItem, item.id).state == Verification.PAPERWORK
 
     leader = app.test_client()

@@ -11,6 +11,7 @@ from modules.receivables.models import FollowUp, FollowUpKind
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.flashes import confirmation
 
 
 def count():
@@ -40,7 +41,7 @@ def test_finance_logs_a_promise_shown_with_author_and_time(park, client, login, 
     login(park.finance)
     url = f"/receivables/{rent.id}/follow-ups"
     response = client.post(url, data=promise())
-    assert response.status_code == 303
+    assert confirmation(client, response) == "Follow-up recorded."
     assert client.post(url, data=promise()).status_code == 303  # a retry: nothing more
     entry = db.session.scalars(select(FollowUp)).one()
     assert (entry.kind, entry.promised_fen, entry.created_by_id) == (
@@ -84,7 +85,7 @@ def test_who_may_log(park, client, login, owed, who, status):
         ({"promised_on": ""}, "today or later"),
         ({"promised": "-5.00"}, "cannot be negative"),
         ({"promised": "0"}, "above zero"),
-        ({"promised": "1000.01"}, "more than the open balance"),
+        ({"promised": "1000.01"}, "more than the open balance (¥1,000.00)"),  # not fen
         ({"kind": "call", "note": ""}, "Say what was said or done"),
         ({"kind": "reply", "note": "字" * 2001}, "2000"),
         ({"kind": "edit"}, "Not a valid choice"),

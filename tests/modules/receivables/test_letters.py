@@ -21,6 +21,7 @@ from parkops import module_settings
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.flashes import confirmation
 
 PPR = qn("w:pPr")
 
@@ -138,7 +139,7 @@ def test_finance_issues_a_letter_from_the_debtors_page_and_downloads_it(park, ow
         "idempotency_key": "L1",
     }
     response = client.post(f"/receivables/debtors/{debtor.id}/letters/new", data=form)
-    assert response.status_code == 303
+    assert confirmation(client, response) == "Letter issued: print it from this page."
     again = client.post(f"/receivables/debtors/{debtor.id}/letters/new", data=form)
     assert again.headers["Location"] == response.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(Letter)) == 1

@@ -12,6 +12,7 @@ from modules.receivables.models import Debtor, Payment, Receivable
 from parkops.attachments import Attachment
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.flashes import confirmation
 
 
 def count(model):
@@ -169,6 +170,7 @@ def test_finance_adds_a_debtor_and_raises_a_receivable_with_a_scan(client, login
     )
     debtor = db.session.scalars(select(Debtor)).one()
     assert added.location == f"/receivables/debtors/{debtor.id}"
+    assert confirmation(client, added) == "Debtor 濮上园游船队 added."
 
     raised = client.post(
         "/receivables/new",
@@ -191,6 +193,7 @@ def test_finance_adds_a_debtor_and_raises_a_receivable_with_a_scan(client, login
     assert raised.status_code == 303
     assert (receivable.amount_fen, receivable.handler_id) == (1050_07, park.handler.id)
     scan = db.session.scalars(select(Attachment)).one()
+    assert confirmation(client, raised) == "Receivable of ¥1,050.07 recorded."
     page = client.get(raised.location).get_data(as_text=True)
     assert "借据.pdf" in page
     download = client.get(f"/receivables/{receivable.id}/files/{scan.id}")

@@ -17,6 +17,7 @@ from modules.receivables.module import spec
 from parkops.attachments import Attachment
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.flashes import confirmation
 from tests.modules.receivables.test_campaigns import CUTOFF, scan
 
 
@@ -58,7 +59,7 @@ def test_finance_proposes_with_a_scan_a_leader_approves(park, debts, client, log
     decided = leader.post(
         f"/receivables/write-offs/{write_off.id}/decide", data={"decision": "approve"}
     )
-    assert decided.status_code == 303
+    assert confirmation(leader, decided) == "Write-off approved."
     assert db.session.get(WriteOff, write_off.id).state == WriteOffState.APPROVED
     assert 'data-state="approved"' in leader.get(decided.location).get_data(as_text=True)
     # Decided, it leaves the queue of what waits.

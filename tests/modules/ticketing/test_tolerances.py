@@ -36,8 +36,8 @@ def test_the_auditor_sets_the_thresholds_in_yuan(world, as_user):
     entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
     assert (entry.action, entry.actor_id) == ("settings.changed", world.auditor.id)
     assert entry.details == {
-        "ticketing.tolerance_fen": "0.50",
-        "ticketing.second_count_fen": "1200.00",
+        "ticketing.tolerance_fen": "¥0.50",  # the audit log shows amounts in yuan
+        "ticketing.second_count_fen": "¥1,200.00",
     }
 
 
