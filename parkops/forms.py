@@ -1,7 +1,7 @@
 """Form fields every module shares."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import Field, SelectField, SelectMultipleField, StringField
 
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
 
@@ -40,3 +40,19 @@ class YuanField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else str(fen_to_decimal(self.data))
+
+
+def preselect_only_choice(field: Field) -> Field:
+    """``field`` itself; when it is a required picker with nothing chosen and exactly one
+    real choice (not a blank "—" placeholder), that choice becomes its data. A phone's
+    multi-select otherwise shows its only entry unchosen and the browser refuses the
+    submit ("please select an item"). Called by the ``field`` macro when rendering."""
+    if not isinstance(field, SelectField) or not field.flags.required:  # multi-select too
+        return field
+    if field.data not in (None, "", []) or getattr(field, "has_groups", lambda: False)():
+        return field
+    values = [choice[0] for choice in field.iter_choices() if choice[0] not in (None, "")]
+    if len(values) == 1:
+        chosen = field.coerce(values[0])
+        field.data = [chosen] if isinstance(field, SelectMultipleField) else chosen
+    return field

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from parkops import idempotency, labels
 from parkops.auth.services import is_demo
+from parkops.forms import preselect_only_choice
 from parkops.i18n import LANGUAGES
 from parkops.money import format_fen
 from parkops.registry import holds_any, registry
@@ -168,6 +169,7 @@ def init_templating(app: Flask) -> None:
         languages=LANGUAGES,
         get_locale=get_locale,
         idempotency_field=idempotency.field,
+        preselect_only_choice=preselect_only_choice,
         today=business_day,
         url_pattern=url_pattern,
     )

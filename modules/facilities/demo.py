@@ -22,7 +22,7 @@ from modules.facilities.models import (
     VisitorReport,
 )
 from modules.facilities.registry import ensure_standard_types, new_token, refresh_status
-from modules.facilities.reports import new_reference, repair_time
+from modules.facilities.reports import evidence_summary, new_reference, repair_time
 from parkops.auth.models import Department, Site, User
 from parkops.demo import PASSWORD
 from parkops.extensions import db
@@ -213,7 +213,7 @@ def _orders(rng, facilities, users, crew2) -> None:
             link_evidence(
                 "facilities.repair_order",
                 order.id,
-                f"维修单 {order.id}: {order.description}",
+                evidence_summary(order.id, facility.code, order.description),
                 site_id=order.site_id,
             )
 

@@ -34,7 +34,7 @@ from parkops.auth.access import site_filter
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.services import link_evidence
-from parkops.timeutil import business_day, utcnow
+from parkops.timeutil import business_day, to_local, utcnow
 
 EVIDENCE_FINDING = "patrols.finding"  # the ledger's evidence kind of a finding
 PHOTO_FINDING = "patrols.finding"  # attachments' owner_kind: the recorder's photos
@@ -204,6 +204,7 @@ def assign(finding: Finding, owner: User, deadline: date, user: User) -> None:
 def fix(finding: Finding, note: str, photos: list[FileStorage], user: User) -> None:
     """The owner's fix: a note and at least one photo. PatrolError when refused."""
     try:
+        _check_state(finding, FindingState.OPEN)
         if not may_fix(user, finding):
             raise PatrolError(_("Only the follow-up's owner marks it fixed, while it is open."))
         if not photos:
@@ -221,11 +222,16 @@ def fix(finding: Finding, note: str, photos: list[FileStorage], user: User) -> N
 def verify(finding: Finding, accepted: bool, note: str, user: User) -> None:
     """Close the finding (``accepted``) or send it back to its owner with ``note``.
 
-    PatrolError when the user is the owner or the fixer, or may not verify.
+    PatrolError when the finding is not waiting for verification (said first: a
+    second verifier learns who was quicker), or the user is the owner or the fixer.
     """
-    if not may_verify(user, finding):
+    try:
+        _check_state(finding, FindingState.FIXED)
+        if not may_verify(user, finding):
+            raise PatrolError(_("Someone other than the owner verifies the fix."))
+    except PatrolError:
         db.session.rollback()
-        raise PatrolError(_("Someone other than the owner verifies the fix."))
+        raise
     if accepted:
         finding.state, finding.verified_by_id = FindingState.VERIFIED, user.id
         finding.verified_at = utcnow()
@@ -235,6 +241,39 @@ def verify(finding: Finding, accepted: bool, note: str, user: User) -> None:
     action = "patrols.finding_verified" if accepted else "patrols.finding_sent_back"
     audit.record(action, "patrol_finding", finding.id, {}, actor=user)
     db.session.commit()
+
+
+def _check_state(finding: Finding, wanted: FindingState) -> None:
+    """PatrolError saying what already happened when ``finding`` is not in ``wanted``
+    state: checked before any role rule, whose message would be a false reason."""
+    if finding.state == wanted:
+        return
+    if finding.state == FindingState.VERIFIED:
+        raise PatrolError(
+            _(
+                "This finding was already verified, by %(name)s at %(time)s.",
+                name=_name(finding.verified_by),
+                time=_local_time(finding.verified_at),
+            )
+        )
+    if finding.state == FindingState.FIXED:
+        raise PatrolError(
+            _(
+                "This finding was already marked fixed, by %(name)s at %(time)s.",
+                name=_name(finding.fixed_by),
+                time=_local_time(finding.fixed_at),
+            )
+        )
+    raise PatrolError(_("This finding is waiting for its fix, not for verification."))
+
+
+def _name(user: User | None) -> str:
+    return user.display_name if user else "—"
+
+
+def _local_time(moment) -> str:
+    """A stored UTC time as local "YYYY-MM-DD HH:MM" ("—" when missing)."""
+    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def overdue_filter(today: date):

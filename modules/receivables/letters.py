@@ -2,7 +2,9 @@
 
 Finance edits each level's title and body on /settings/receivables (``SETTINGS``);
 the body may hold the placeholders in ``PLACEHOLDERS`` ("{debtor}", "{total}",
-"{capital}", "{deadline}", "{contact}"). Issuing a letter freezes everything it
+"{capital}", "{deadline}", "{contact}", and "{you}": how the debtor is addressed,
+``ADDRESS`` by its kind: 贵单位 an organisation, 贵方 a merchant (a company or a
+sole trader), 您 a person or a staff member). Issuing a letter freezes everything it
 says as JSON (``Letter.content``): the print view and the .docx are drawn from that
 alone, so a letter reads the same after templates, balances or names change.
 
@@ -26,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from modules.receivables import ledger, levels
 from modules.receivables.errors import ReceivablesError
-from modules.receivables.models import Debtor, Letter, Receivable
+from modules.receivables.models import Debtor, DebtorKind, Letter, Receivable
 from parkops import audit, idempotency, module_settings
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -35,7 +37,7 @@ from parkops.module_settings import Setting
 from parkops.money import format_fen
 
 LEVELS = (1, 2, 3)
-PLACEHOLDERS = ("debtor", "total", "capital", "deadline", "contact")
+PLACEHOLDERS = ("debtor", "total", "capital", "deadline", "contact", "you")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 CN_DAY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 ATTEMPTS = 5
@@ -54,18 +56,26 @@ def _template_text(text: str) -> str:
     unknown = [name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS]
     if unknown:
         raise ValueError(
-            _l("Unknown placeholder; use {debtor} {total} {capital} {deadline} {contact}.")
+            _l("Unknown placeholder; use {debtor} {total} {capital} {deadline} {contact} {you}.")
         )
     return text
 
 
+ADDRESS = {
+    DebtorKind.ORGANISATION: "贵单位",
+    DebtorKind.MERCHANT: "贵方",
+    DebtorKind.STAFF: "您",
+    DebtorKind.PERSON: "您",
+}
+ORGANISATION_ADDRESS = "贵单位"  # what bodies saved before {you} existed say to everyone
+
 DEFAULT_BODIES = {
-    1: "截至目前，贵单位尚欠我单位款项共计{total}（大写：人民币{capital}），明细见下表。"
+    1: "截至目前，{you}尚欠我单位款项共计{total}（大写：人民币{capital}），明细见下表。"
     "请于{deadline}前结清。如已支付，请忽略本函。联系人：{contact}。",
-    2: "贵单位欠我单位款项共计{total}（大写：人民币{capital}），经多次提醒仍未结清。"
+    2: "{you}欠我单位款项共计{total}（大写：人民币{capital}），经多次提醒仍未结清。"
     "请于{deadline}前足额缴纳，逾期我单位将依约采取进一步措施。联系人：{contact}。",
-    3: "贵单位欠我单位款项共计{total}（大写：人民币{capital}），经书面催缴仍未结清。"
-    "现最后通知：请于{deadline}前足额缴纳，逾期我单位将依法提起诉讼，由此产生的一切费用由贵单位承担。"
+    3: "{you}欠我单位款项共计{total}（大写：人民币{capital}），经书面催缴仍未结清。"
+    "现最后通知：请于{deadline}前足额缴纳，逾期我单位将依法提起诉讼，由此产生的一切费用由{you}承担。"
     "联系人：{contact}。",
 }
 DEFAULT_TITLES = {1: "欠款提醒函", 2: "催缴通知书", 3: "最后催缴通知书"}
@@ -87,7 +97,7 @@ SETTINGS = (
             _template_text,
             DEFAULT_BODIES[n],
             _l(
-                "Letter text, level %(n)s ({debtor} {total} {capital} {deadline} {contact})",
+                "Letter text, level %(n)s ({debtor} {total} {capital} {deadline} {contact} {you})",
                 n=n,
             ),
             "database",
@@ -150,7 +160,13 @@ def compose(
         "capital": capital_amount(total),
         "deadline": cn_date(deadline),
         "contact": setting("letter_contact"),
+        "you": ADDRESS[debtor.kind],
     }
+    body = setting(f"letter{level}_body")
+    if debtor.kind in (DebtorKind.STAFF, DebtorKind.PERSON):
+        # A body finance saved before {you} existed names every debtor 贵单位: a person
+        # is never addressed as a unit.
+        body = body.replace(ORGANISATION_ADDRESS, "{you}")
     return {
         "level": level,
         "title": _fill(setting(f"letter{level}_title"), values),
@@ -175,7 +191,7 @@ def compose(
         "deadline": values["deadline"],
         "contact": values["contact"],
         "date": cn_date(today),
-        "body": _fill(setting(f"letter{level}_body"), values),
+        "body": _fill(body, values),
     }
 
 

@@ -67,8 +67,11 @@ class NoteForm(FlaskForm):
 class DoneForm(FlaskForm):
     version = IntegerField(validators=[InputRequired()])
     summary = TextAreaField(
-        _l("What was done"), validators=[DataRequired(_l("Say what was done.")), Length(max=4000)]
+        _l("What was done"),
+        # Not the repair order's "Say what was done.": its Chinese asks for a repair.
+        validators=[DataRequired(_l("Say how the decision was carried out.")), Length(max=4000)],
     )
     evidence = FileField(
-        _l("Evidence (PDF, Word, Excel)"), validators=[FileRequired(_l("Attach the evidence."))]
+        _l("Evidence (photo, PDF, Word, Excel)"),
+        validators=[FileRequired(_l("Attach the evidence."))],
     )

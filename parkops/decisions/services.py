@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from parkops import audit, idempotency
-from parkops.attachments import store_document
+from parkops.attachments import store_file
 from parkops.auth.models import User
 from parkops.decisions.models import EVIDENCE_OWNER, Decision, DecisionNote, MeetingKind
 from parkops.extensions import db
@@ -115,14 +115,15 @@ def add_note(
 def complete(
     decision: Decision, version: int, summary: str, upload: FileStorage, user: User, today: date
 ) -> None:
-    """Mark done with its evidence (a document); AttachmentError for a bad file."""
+    """Mark done with its evidence (a photo, e.g. of replaced signs, or a document);
+    AttachmentError for a bad file."""
     if version != decision.version:
         raise VersionConflict()
     if decision.done_on is not None:
         raise DecisionError("already done")
     if not summary.strip():
         raise DecisionError("say what was done")
-    decision.evidence = store_document(upload, EVIDENCE_OWNER, decision.id, user.id)
+    decision.evidence = store_file(upload, EVIDENCE_OWNER, decision.id, user.id)
     decision.done_on = today
     decision.done_summary = summary.strip()
     db.session.flush()

@@ -16,6 +16,7 @@ from parkops.notify import Notification
 from parkops.rectification.demo import demo_pdf
 from parkops.rectification.models import Problem
 from parkops.timeutil import business_day
+from tests.core.attachments.files import jpeg_bytes
 
 TODAY = business_day()
 
@@ -190,3 +191,32 @@ def test_the_ledger_lists_overdue_first(people, client, login):
     login(people["leader"])
     page = client.get("/decisions/?state=overdue").get_data(as_text=True)
     assert page.count('id="decision-') == 1 and f'id="decision-{late.id}"' in page
+
+
+def test_a_decision_is_done_with_a_photo_and_asks_for_its_own_summary(people, client, login):
+    decision = _decision(people)
+    login(people["office"])
+    blank = client.post(
+        f"/decisions/{decision.id}/done",
+        data={"version": decision.version, "summary": "   ", "evidence": _photo()},
+        content_type="multipart/form-data",
+    )
+    assert blank.status_code == 422
+    text = blank.get_data(as_text=True)
+    # Its own message: the repair order's "Say what was done." reads 请填写维修情况 in Chinese.
+    assert "Say how the decision was carried out." in text
+    assert "Say what was done." not in text
+    assert 'accept="image/*,.pdf' in text
+    done = client.post(
+        f"/decisions/{decision.id}/done",
+        data={"version": decision.version, "summary": "收费标识牌已更换。", "evidence": _photo()},
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 303
+    db.session.expire_all()
+    evidence = db.session.get(Decision, decision.id).evidence
+    assert evidence.content_type == "image/jpeg" and evidence.filename == "signs.jpg"
+
+
+def _photo():
+    return (io.BytesIO(jpeg_bytes()), "signs.jpg")

@@ -4,8 +4,10 @@ import pytest
 from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectField
+from wtforms.validators import DataRequired, Optional
 
-from parkops.forms import YuanField
+from parkops.forms import YuanField, preselect_only_choice
 
 
 class AmountForm(FlaskForm):
@@ -56,3 +58,18 @@ def test_ticketing_uses_the_core_field():
     from modules.ticketing import forms
 
     assert forms.YuanField is YuanField
+
+
+def test_a_required_picker_with_one_real_choice_shows_it_chosen_an_optional_one_does_not(app):
+    class Picker(FlaskForm):
+        required = SelectField(choices=[("", "—"), ("7", "赵强")], validators=[DataRequired()])
+        optional = SelectField(choices=[("", "—"), ("7", "赵强")], validators=[Optional()])
+        several = SelectField(
+            choices=[("", "—"), ("7", "赵强"), ("8", "钱伟")], validators=[DataRequired()]
+        )
+
+    with app.test_request_context():
+        form = Picker(formdata=None, meta={"csrf": False})
+        assert preselect_only_choice(form.required).data == "7"
+        assert preselect_only_choice(form.optional).data is None
+        assert preselect_only_choice(form.several).data is None

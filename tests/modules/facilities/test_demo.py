@@ -39,6 +39,15 @@ def test_demo_data_shows_something_real_on_every_screen(app, client, login):
         )
     )
     assert kinds == {"facilities.inspection", "facilities.repair_order"}
+    # One format for every repair order in the ledger's evidence list, the facility's code
+    # included: "维修单 48：ZYLZ-0028 座椅靠背木条断裂".
+    codes = {o.id: o.facility.code for o in orders}
+    for record_id, summary in db.session.execute(
+        select(EvidenceLink.record_id, EvidenceLink.summary).where(
+            EvidenceLink.kind == "facilities.repair_order"
+        )
+    ):
+        assert summary.startswith(f"维修单 {record_id}：{codes[record_id]} "), summary
     login("crew", password=demo.PASSWORD)
     for url in ("/facilities/patrol", "/facilities/orders?view=mine", "/facilities/orders"):
         page = client.get(url).get_data(as_text=True)

@@ -9,6 +9,8 @@ from modules.facilities.photos import PHOTO_BEFORE
 from parkops.attachments import Attachment
 from parkops.audit import AuditEntry
 from parkops.extensions import db
+from parkops.rectification.models import EvidenceLink
+from parkops.rectification.services import load_notice
 from tests.modules.facilities.conftest import photo
 
 
@@ -163,3 +165,16 @@ def test_the_facility_types_usual_fault_comes_first(
     as_user(park.crew)
     crew_page = client.get(f"/q/{facility.token}").get_data(as_text=True)
     assert fault_buttons(crew_page)[0] == first
+
+
+def test_an_english_visitors_report_is_named_in_the_ledger_as_every_order_is(
+    english, make_facility
+):
+    load_notice()  # the ledger's problems: a link needs problem 14 to exist
+    facility = make_facility()
+    send(english, facility, "fence", "Seat loose")
+    order = db.session.scalars(select(RepairOrder)).one()
+    summary = db.session.scalars(
+        select(EvidenceLink.summary).where(EvidenceLink.kind == "facilities.repair_order")
+    ).one()
+    assert summary == f"维修单 {order.id}：{facility.code} Seat loose"

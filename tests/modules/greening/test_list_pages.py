@@ -155,7 +155,7 @@ def test_the_payout_sheet_shows_a_page_of_zones_with_the_totals_of_all(
     lines = first.split('id="payout-zones"')[1].split("</table>")[0]
     assert lines.count("<td data-label") // 8 == PER_PAGE and 'class="pager"' in first
     # The totals and Sun Li's line count every zone, not the page's: ¥10.00 × 52.
-    assert f"<th>¥{10 * (PER_PAGE + 2)}.00</th>" in lines
+    assert f'<th class="num">¥{10 * (PER_PAGE + 2)}.00</th>' in lines
     person = first.split('data-person="Sun Li"')[1].split("</tr>")[0]
     assert f">{PER_PAGE + 2}<" in person
     second = client.get(f"/greening/rounds/{round_.id}/payouts?page=2").get_data(as_text=True)

@@ -217,7 +217,7 @@ def test_the_payout_sheet_exports_with_totals_that_add_up(
     db.session.expire_all()
     with count_queries() as q:
         page = client.get(f"/greening/rounds/{closed_round.id}/payouts").get_data(as_text=True)
-    assert "PSY-D" in page and "-¥300.03" in page and "<th>¥399.98</th>" in page
+    assert "PSY-D" in page and "-¥300.03" in page and '<th class="num">¥399.98</th>' in page
     assert 'data-person="Sun Li"' in page
     few = q.count
     answer = client.get(f"/greening/rounds/{closed_round.id}/payouts.xlsx")
@@ -340,7 +340,7 @@ def test_the_sheet_shows_a_page_of_lines_with_the_totals_of_all(
     first = client.get(url).get_data(as_text=True)
     assert first.count('data-label="Zone"') == 50 and "PSY-X56" not in first  # the last by code
     total = f"¥{(50001 * 48 + 20000 - 30003) / 100:,.2f}"
-    assert f"<th>{total}</th>" in first  # the sum of all 51 lines, on either page
+    assert f'<th class="num">{total}</th>' in first  # the sum of all 51 lines, on either page
     second = client.get(url + "?page=2").get_data(as_text=True)
     assert second.count('data-label="Zone"') == 1 and "PSY-X56" in second
-    assert f"<th>{total}</th>" in second
+    assert f'<th class="num">{total}</th>' in second

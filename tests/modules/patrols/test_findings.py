@@ -152,3 +152,37 @@ def test_the_past_deadline_filter_lists_overdue_follow_ups(app, park, as_user, c
     as_user(park.inspector)
     page = client.get("/patrols/findings?state=overdue").get_data(as_text=True)
     assert "上班时间玩手机" in page and "垃圾桶满溢" not in page
+
+
+def test_a_second_verification_is_told_who_verified_first_not_a_role_rule(
+    app, park, as_user, client
+):
+    finding = _conduct(park, app, None, owner=park.inspector2)
+    as_user(park.inspector2)
+    client.post(f"/patrols/findings/{finding.id}/fix", data={"note": "已清理", "photos": photo()})
+    as_user(park.inspector)
+    assert (
+        client.post(f"/patrols/findings/{finding.id}/verify", data={"accept": "1"}).status_code
+        == 303
+    )
+    for who in (park.leader, park.inspector2):  # a bystander, and the owner
+        as_user(who)
+        again = client.post(f"/patrols/findings/{finding.id}/verify", data={"reject": "1"})
+        text = again.get_data(as_text=True)
+        assert again.status_code == 422
+        assert f"This finding was already verified, by {park.inspector.display_name} at" in text
+        assert "Someone other than the owner" not in text
+    refix = client.post(f"/patrols/findings/{finding.id}/fix", data={"photos": photo()})
+    assert "This finding was already verified" in refix.get_data(as_text=True)
+    db.session.expire_all()
+    assert finding.state == FindingState.VERIFIED
+
+
+def test_verifying_a_finding_still_waiting_for_its_fix_says_so(app, park, as_user, client):
+    finding = _conduct(park, app, None, owner=park.inspector2)
+    as_user(park.leader)
+    response = client.post(f"/patrols/findings/{finding.id}/verify", data={"accept": "1"})
+    assert response.status_code == 422
+    assert "This finding is waiting for its fix, not for verification." in response.get_data(
+        as_text=True
+    )

@@ -1,6 +1,7 @@
 """A run on the phone: start, proof of presence, answers and photos, submit and lock;
 every post carries an idempotency key, so a repeat changes nothing."""
 
+import html
 import re
 
 from sqlalchemy import func, select
@@ -298,3 +299,20 @@ def test_the_service_worker_is_served_under_patrols_for_its_scope(park, as_user,
     assert "patrols-offline.js" in page
     as_user(park.leader)  # reads the run, never works on it: no outbox
     assert "patrols-offline.js" not in client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
+
+
+def test_the_phones_number_check_lets_through_the_full_width_digits_the_server_reads(
+    park, as_user, client
+):
+    as_user(park.inspector)
+    run = _start(client, park)
+    items = {i.text: i.id for i in park.water.current_version.items}
+    kg = f"a{items['进水口漂浮垃圾 (kg)']}"
+    page = client.get(f"/patrols/runs/{run.id}").get_data(as_text=True)
+    pattern = html.unescape(re.search(rf'name="{kg}"[^>]*pattern="([^"]*)"', page).group(1))
+    for typed in ("１２", "12", "1,200.5", "１２.５"):  # a Chinese IME types full-width digits
+        assert re.fullmatch(pattern, typed), typed
+    assert not re.fullmatch(pattern, "-5")
+    data = {kg: "１２", "idempotency_key": "fw"}
+    assert client.post(f"/patrols/runs/{run.id}/answers", data=data).status_code == 303
+    assert db.session.scalar(select(Answer.value)) == "12"

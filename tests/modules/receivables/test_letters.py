@@ -288,3 +288,37 @@ def test_the_letter_pages_take_the_same_queries_for_2_or_20_items(
         return counts
 
     assert queries_for(2) == queries_for(20)
+
+
+@pytest.mark.parametrize(
+    ("kind", "you"),
+    [("person", "您"), ("staff", "您"), ("organisation", "贵单位"), ("merchant", "贵方")],
+)
+@pytest.mark.parametrize("level", letters.LEVELS)
+def test_every_letter_addresses_the_debtor_as_its_kind_calls_for(
+    park, make_debtor, make_receivable, kind, you, level
+):
+    debtor = make_debtor(name="刘秀英", kind=kind)
+    owed = make_receivable(debtor, 6_000_00, due_on=date(2024, 1, 31))
+    today = date(2026, 3, 1)
+    body = letters.compose(
+        debtor, debtor.site_id, level, [owed.id], today + timedelta(days=10), today
+    )["body"]
+    assert body.startswith("截至目前，" + you if level == 1 else you)
+    others = {"您", "贵单位", "贵方"} - {you}
+    assert not any(word in body for word in others)
+
+
+def test_a_body_saved_before_the_address_placeholder_still_says_you_to_a_person(
+    park, make_debtor, make_receivable
+):
+    module_settings.save(
+        "receivables", {"letter1_body": "贵单位尚欠{total}，请于{deadline}前结清。"}, park.finance
+    )
+    debtor = make_debtor(name="刘秀英", kind="staff")
+    owed = make_receivable(debtor, 6_000_00, due_on=date(2024, 1, 31))
+    today = date(2026, 3, 1)
+    body = letters.compose(debtor, debtor.site_id, 1, [owed.id], today + timedelta(days=10), today)[
+        "body"
+    ]
+    assert body == "您尚欠¥6,000.00，请于2026年3月11日前结清。"
