@@ -13,6 +13,8 @@ import psycopg
 import pytest
 from flask import current_app, g, has_app_context
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from psycopg import sql
 from sqlalchemy import event, exists, literal, select, union_all
 from sqlalchemy.engine import Engine, make_url
@@ -24,6 +26,12 @@ from parkops.auth.models import Site, User
 from parkops.auth.services import is_demo
 from parkops.extensions import db
 from parkops.rectification.services import load_notice
+
+# Property tests check what is generated, not how fast: on a loaded machine (CI's two
+# cores, or a suite beside other work) Hypothesis's "input generation is slow" check
+# failed a test whose property held.
+hypothesis_settings.register_profile("parkops", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+hypothesis_settings.load_profile("parkops")
 
 TEST_DATABASE_URL = os.environ.get("PARKOPS_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
