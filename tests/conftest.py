@@ -30,7 +30,9 @@ from parkops.rectification.services import load_notice
 # Property tests check what is generated, not how fast: on a loaded machine (CI's two
 # cores, or a suite beside other work) Hypothesis's "input generation is slow" check
 # failed a test whose property held.
-hypothesis_settings.register_profile("parkops", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+hypothesis_settings.register_profile(
+    "parkops", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
 hypothesis_settings.load_profile("parkops")
 
 TEST_DATABASE_URL = os.environ.get("PARKOPS_TEST_DATABASE_URL")
