@@ -45,7 +45,7 @@ from modules.ticketing.models import (
 from modules.ticketing.pages import shift_path
 from modules.ticketing.stock import issue_counts
 from modules.ticketing.tolerances import thresholds
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -209,8 +209,14 @@ def count_blind(
     """The seller's blind count; afterwards the differences are known and shown."""
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller counts her own shift."))
-    if shift.status != ShiftStatus.OPEN:
-        raise TicketingError(_("This shift was already counted."))
+    deciding.once(
+        shift,
+        lambda s: s.status == ShiftStatus.OPEN,
+        lambda s: _(
+            "This shift was counted already, by %(name)s at %(time)s.",
+            **deciding.who_when(s.seller_id, s.counted_at),
+        ),
+    )
     _check_counts(counted)
     unreturned = [i for i in shift.issues if not i.returned]
     if unreturned:
@@ -275,6 +281,14 @@ def total_difference(shift: Shift) -> int:
 def explain(shift: Shift, text: str, actor: User, retry_key: str | None = None) -> None:
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller explains her own count."))
+    deciding.take(shift)
+    if shift.explained_at is not None:
+        raise deciding.AlreadyDecided(
+            _(
+                "This count was explained already, by %(name)s at %(time)s.",
+                **deciding.who_when(shift.seller_id, shift.explained_at),
+            )
+        )
     if shift.status != ShiftStatus.EXPLAINING:
         raise TicketingError(_("This shift does not wait for an explanation."))
     text = text.strip()
@@ -297,6 +311,14 @@ def second_count(
     """Another person counts the takings again; their figures are final."""
     if not four_eyes.may_second_count(actor, shift):
         raise TicketingError(_("The second count is made by someone other than the seller."))
+    deciding.take(shift)
+    if shift.second_counter_id is not None:
+        raise deciding.AlreadyDecided(
+            _(
+                "This shift was counted a second time already, by %(name)s at %(time)s.",
+                **deciding.who_when(shift.second_counter_id, shift.second_counted_at),
+            )
+        )
     if shift.status != ShiftStatus.SECOND_COUNT:
         raise TicketingError(_("This shift does not wait for a second count."))
     _check_counts(counted)

@@ -101,6 +101,7 @@ def inspect(merchant_id: int):
                 },
                 note=form.note.data or "",
                 photos=[f for f in request.files.getlist("photos") if f.filename],
+                seen=request.form.get("seen", type=int),
             )
             try:
                 found = inspections.record(
@@ -258,6 +259,7 @@ def violation(violation_id: int):
                 note=form.note.data or "",
                 new_deadline=form.new_deadline.data,
                 photos=[f for f in request.files.getlist("photos") if f.filename],
+                seen=request.form.get("seen", type=int),
             )
             try:
                 violations.recheck(found, data, current_user, request.form.get("idempotency_key"))
