@@ -101,7 +101,6 @@ def inspect(merchant_id: int):
                 },
                 note=form.note.data or "",
                 photos=[f for f in request.files.getlist("photos") if f.filename],
-                seen=request.form.get("seen", type=int),
             )
             try:
                 found = inspections.record(
