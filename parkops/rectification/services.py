@@ -260,14 +260,17 @@ def link_evidence(
     if kind not in registry(current_app).evidence_kinds:
         raise ValueError(f"unknown evidence kind {kind!r}: declare it in the module's spec")
     targets = problems if problems is not None else problems_for_kind(kind)
-    linked = set(
-        db.session.scalars(
-            select(EvidenceLink.problem_id).where(
-                EvidenceLink.kind == kind, EvidenceLink.record_id == record_id
+    if targets:  # along the unique index (problem_id, kind, record_id)
+        linked = set(
+            db.session.scalars(
+                select(EvidenceLink.problem_id).where(
+                    EvidenceLink.problem_id.in_([p.id for p in targets]),
+                    EvidenceLink.kind == kind,
+                    EvidenceLink.record_id == record_id,
+                )
             )
         )
-    )
-    targets = [p for p in targets if p.id not in linked]
+        targets = [p for p in targets if p.id not in linked]
     links = [
         EvidenceLink(
             problem_id=p.id,

@@ -7,7 +7,6 @@ import io
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from parkops import demo
 from parkops.audit import AuditEntry
 from parkops.auth.models import User
 from parkops.decisions import services
@@ -27,15 +26,16 @@ def entries(action: str) -> int:
     )
 
 
-def test_two_people_publishing_the_notice_at_once(app, ledger, monkeypatch):
-    demo.load()
-    draft = notice.current_draft()
+def test_two_people_publishing_the_notice_at_once(app, ledger, make_user, login, monkeypatch):
+    office = make_user("office1", ["office"], all_sites=True, display_name="Office One")
+    other = make_user("office2", ["office"], all_sites=True, display_name="Office Two")
+    draft = notice.make_draft(office)
     url = f"/reports/notice/{draft.id}/publish"
     pages = {}
-    for name in ("office", "admin"):
-        pages[name] = app.test_client()
-        pages[name].post("/login", data={"username": name, "password": demo.PASSWORD})
-        pages[name].post("/language/en")
+    for user in (office, other):
+        pages[user.username] = app.test_client()
+        login(user, test_client=pages[user.username])
+        pages[user.username].post("/language/en")
     answers = {}
 
     def publish(name):
@@ -47,10 +47,10 @@ def test_two_people_publishing_the_notice_at_once(app, ledger, monkeypatch):
 
         return post
 
-    at_once(app, monkeypatch, publish("office"), publish("admin"))
+    at_once(app, monkeypatch, publish("office1"), publish("office2"))
     assert sorted(code for code, _ in answers.values()) == [303, 409], answers
     winner = next(name for name, (code, _) in answers.items() if code == 303)
-    loser = "admin" if winner == "office" else "office"
+    loser = "office2" if winner == "office1" else "office1"
     page = answers[loser][1]
     published = db.session.get(PublicNotice, draft.id)
     assert published.state == NoticeState.PUBLISHED
