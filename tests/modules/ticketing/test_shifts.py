@@ -12,6 +12,7 @@ from modules.ticketing.models import Payment, SalesLine, SaleSource, ShiftStatus
 from modules.ticketing.tolerances import thresholds
 from parkops import module_settings
 from parkops.auth.models import Setting
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -185,7 +186,7 @@ def test_the_count_waits_for_returns_and_void_decisions(world):
 def test_a_shift_is_counted_once(world):
     shift = world.open()
     shifts.count_blind(shift, counted(cash=FLOAT), world.seller)
-    with pytest.raises(TicketingError, match="already counted"):
+    with pytest.raises(AlreadyDecided, match="counted already, by Seller One at "):
         shifts.count_blind(shift, counted(cash=FLOAT), world.seller)
     with pytest.raises(TicketingError, match="no longer open"):
         world.take(shift, world.gate_ticket, 1000, 1001)
