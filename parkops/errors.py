@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.i18n import LANGUAGES
 from parkops.redirects import is_local_path
@@ -35,7 +36,23 @@ def _csrf_refused(error):
 def _posted_from() -> str | None:
     """The path (and query) of the page the refused form was on, from the Referer, when a
     visitor posted it from this host; else None."""
-    if current_user.is_authenticated or not request.referrer:
+    return None if current_user.is_authenticated else _referrer_path()
+
+
+def _decided_already(error: AlreadyDecided):
+    """409: someone else decided the record first (``parkops.deciding``). Nothing of
+    this request is kept; the page says who decided and when, and leads back to the
+    page the form was on, which now shows the decision."""
+    db.session.rollback()
+    page = render_template(
+        "errors/error.html", code=409, error=error, message=str(error), back=_referrer_path()
+    )
+    return page, 409
+
+
+def _referrer_path() -> str | None:
+    """The local path (and query) of the Referer, else None."""
+    if not request.referrer:
         return None
     parts = urlsplit(request.referrer)
     if parts.netloc != request.host:
@@ -70,3 +87,4 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _page(code))
     app.register_error_handler(500, _server_error)
     app.register_error_handler(CSRFError, _csrf_refused)
+    app.register_error_handler(AlreadyDecided, _decided_already)

@@ -90,7 +90,7 @@ def _demo() -> bool:
     return g.parkops_demo
 
 
-def _local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     if value and fmt == "yyyy-MM-dd HH:mm":
         # The same text as Babel's (a naive value is UTC, as Babel reads it, shown in
         # the installation's zone), at a tenth of the cost: a list of 50 rows paid 2 ms.
@@ -157,7 +157,7 @@ def init_templating(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.filters["fen"] = format_fen
-    app.jinja_env.filters["dt"] = _local_datetime
+    app.jinja_env.filters["dt"] = local_datetime
     app.jinja_env.filters["d"] = _local_date
     app.jinja_env.filters["label"] = labels.label
     app.jinja_env.globals.update(

@@ -28,7 +28,7 @@ from modules.greening.models import (
     ScoreCorrection,
 )
 from modules.greening.zones import GreeningError
-from parkops import attachments, audit, idempotency, module_settings
+from parkops import attachments, audit, deciding, idempotency, module_settings
 from parkops.attachments import AttachmentError
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -119,21 +119,19 @@ def may_decide(user: User, appeal: Appeal, round_: Round) -> bool:
     )
 
 
-def _decider(request: Appeal | ScoreCorrection) -> str:
-    """Who decided ``request`` (an appeal or a score correction), by name."""
-    user = db.session.get(User, request.decided_by_id) if request.decided_by_id else None
-    return user.display_name if user else "—"
-
-
 def decide(appeal: Appeal, decision: AppealDecision, note: str, actor: User) -> None:
     """The lead's decision; upheld restores the deduction's points. GreeningError,
     nothing changed: decided already, round closed, or the actor may not decide (the
     assessor who recorded the deduction, the appellant, another site's, not a lead)."""
+    deciding.once(
+        appeal,
+        lambda a: a.decision is None,
+        lambda a: _(
+            "This appeal was decided already, by %(name)s at %(time)s.",
+            **deciding.who_when(a.decided_by_id, a.decided_at),
+        ),
+    )
     assessment, round_ = _context(appeal.deduction)
-    if appeal.decision is not None:
-        raise GreeningError(
-            _("This appeal has been decided already, by %(name)s.", name=_decider(appeal))
-        )
     if not may_decide(actor, appeal, round_):
         raise GreeningError(_("Only a lead who neither recorded nor appealed it decides."))
     if round_.closed_at is not None:
@@ -175,8 +173,14 @@ def close_round(round_: Round, actor: User) -> None:
     awaiting a decision, or a deduction still within its appeal window."""
     if not rounds.may_open(actor, round_.site_id):
         raise GreeningError(_("You may not close rounds at this site."))
-    if round_.closed_at is not None:
-        raise GreeningError(_("This round is closed already."))
+    deciding.once(
+        round_,
+        lambda r: r.closed_at is None,
+        lambda r: _(
+            "This round was closed already, by %(name)s at %(time)s.",
+            **deciding.who_when(r.closed_by_id, r.closed_at),
+        ),
+    )
     waiting = (
         select(Appeal.id)
         .join(Deduction, Deduction.id == Appeal.deduction_id)
@@ -245,12 +249,16 @@ def propose_correction(assessment: Assessment, score: int | None, reason: str, a
 def decide_correction(correction: ScoreCorrection, approve: bool, actor: User) -> None:
     """A second person approves (the score changes) or refuses a correction.
     GreeningError: the proposer, no right at the site, decided already."""
+    deciding.once(
+        correction,
+        lambda c: c.approved is None,
+        lambda c: _(
+            "This score correction was decided already, by %(name)s at %(time)s.",
+            **deciding.who_when(c.decided_by_id, c.decided_at),
+        ),
+    )
     assessment = correction.assessment
     round_ = db.session.get(Round, assessment.round_id)
-    if correction.approved is not None:
-        raise GreeningError(
-            _("This correction has been decided already, by %(name)s.", name=_decider(correction))
-        )
     if not zones.may_manage(actor, round_.site_id) or actor.id == correction.proposed_by_id:
         raise GreeningError(_("A second person approves a correction, not its proposer."))
     correction.approved, correction.decided_by_id, correction.decided_at = (

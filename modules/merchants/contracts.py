@@ -28,7 +28,7 @@ from modules.merchants.models import (
     RentStep,
     Unit,
 )
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.services import link_evidence
@@ -206,6 +206,14 @@ def _unit_ids(contract: Contract) -> list[int]:
 def approve(contract: Contract, user: User) -> None:
     """Approve a draft; refused to the person who drafted it, and while one of its
     units is held by another approved or active contract over the term."""
+    deciding.take(contract)
+    if contract.approved_at is not None:
+        raise deciding.AlreadyDecided(
+            _(
+                "This contract was approved already, by %(name)s at %(time)s.",
+                **deciding.who_when(contract.approved_by_id, contract.approved_at),
+            )
+        )
     if contract.state != ContractState.DRAFT:
         _fail(_("Only a draft contract can be approved."))
     if contract.created_by_id == user.id:
@@ -240,6 +248,14 @@ def add_activation(contract: Contract, user: User, today: date, schedule_from: d
 def activate(contract: Contract, user: User) -> None:
     """Put an approved contract in force (see ``add_activation``), its schedule from
     its first day."""
+    deciding.take(contract)
+    if contract.activated_at is not None:
+        raise deciding.AlreadyDecided(
+            _(
+                "This contract came into force already, activated by %(name)s at %(time)s.",
+                **deciding.who_when(contract.activated_by_id, contract.activated_at),
+            )
+        )
     if contract.state != ContractState.APPROVED:
         _fail(_("Only an approved contract can come into force."))
     try:

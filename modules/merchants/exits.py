@@ -26,7 +26,7 @@ from modules.merchants.models import (
 )
 from modules.merchants.register import MERCHANT_SUBJECT
 from modules.receivables import api
-from parkops import audit
+from parkops import audit, deciding
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.money import format_fen
@@ -150,9 +150,15 @@ def close_exit(
     handed back, arrears settled or moved to a special clean-up in receivables), the
     buy-back amount, the deposit refunded (at most the deposit; none while arrears
     remain). The contract ends."""
+    deciding.once(
+        found,
+        lambda e: e.closed_at is None,
+        lambda e: _(
+            "This exit was closed already, by %(name)s at %(time)s.",
+            **deciding.who_when(e.closed_by_id, e.closed_at),
+        ),
+    )
     contract = found.contract
-    if found.closed_at is not None:
-        _fail(_("This exit is closed."))
     if found.approved_at is None:
         _fail(_("A leader approves the exit before it is closed."))
     if not (utilities_read and unit_returned):

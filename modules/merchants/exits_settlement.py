@@ -18,13 +18,13 @@ The settlement's figures (all fen):
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from modules.merchants import exits
 from modules.merchants.errors import MerchantsError
 from modules.merchants.models import Contract, Exit, Instalment
 from modules.merchants.texts import EXIT_REASONS
-from parkops import audit
+from parkops import audit, deciding
 from parkops.attachments import Attachment, AttachmentError, store_photo
 from parkops.auth.models import User
 from parkops.documents import Document
@@ -36,23 +36,21 @@ from parkops.timeutil import utcnow
 def approve_exit(found: Exit, user: User) -> None:
     """The leader's approval of an open exit; refused to the person who opened it and
     once approved or closed (MerchantsError, nothing stored). Two leaders at once: the
-    approval is a conditional update, so the second is refused, never stored over the
-    first."""
+    second waits for the first and is refused (``AlreadyDecided``)."""
     if found.opened_by_id == user.id:
         db.session.rollback()
         raise MerchantsError(
             _("An exit is approved by someone other than the person who opened it.")
         )
-    claimed = db.session.execute(
-        update(Exit)
-        .where(Exit.id == found.id, Exit.approved_at.is_(None), Exit.closed_at.is_(None))
-        .values(approved_at=utcnow(), approved_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise MerchantsError(_("This exit is approved already."))
-    db.session.refresh(found)
+    deciding.once(
+        found,
+        lambda e: e.approved_at is None and e.closed_at is None,
+        lambda e: _(
+            "This exit was approved already, by %(name)s at %(time)s.",
+            **deciding.who_when(e.approved_by_id, e.approved_at),
+        ),
+    )
+    found.approved_at, found.approved_by_id = utcnow(), user.id
     audit.record("merchants.exit_approved", "contract", found.contract_id, {}, actor=user)
     db.session.commit()
 

@@ -19,7 +19,7 @@ from werkzeug.datastructures import FileStorage
 from modules.merchants.errors import MerchantsError
 from modules.merchants.inspection_models import Check, Recheck, Violation, ViolationState
 from modules.merchants.models import Merchant
-from parkops import audit, idempotency, module_settings
+from parkops import audit, deciding, idempotency, module_settings
 from parkops.attachments import AttachmentError, store_photo
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -95,12 +95,14 @@ def add_violation(
 
 @dataclass
 class RecheckData:
-    """A re-check as typed: ``new_deadline`` (local) required when not corrected."""
+    """A re-check as typed: ``new_deadline`` (local) required when not corrected;
+    ``seen``: how many re-checks the page showed (None: not checked)."""
 
     corrected: bool
     note: str = ""
     new_deadline: date | None = None
     photos: list[FileStorage] = field(default_factory=list)
+    seen: int | None = None
 
 
 def recheck(
@@ -122,9 +124,29 @@ def recheck(
 
 
 def add_recheck(violation: Violation, data: RecheckData, user: User) -> Recheck:
-    """Record a re-check in the caller's transaction (see ``recheck``)."""
+    """Record a re-check in the caller's transaction (see ``recheck``). Two at once:
+    the second waits for the first and is refused (``AlreadyDecided``) when it found
+    the violation corrected or when the page did not show it (``data.seen``)."""
+    deciding.take(violation)
+    last = db.session.scalar(
+        select(Recheck).where(Recheck.violation_id == violation.id).order_by(Recheck.id.desc())
+    )
     if violation.state != ViolationState.OPEN:
-        raise MerchantsError(_("This violation was already found corrected."))
+        raise deciding.AlreadyDecided(
+            _(
+                "This violation was found corrected already, by %(name)s at %(time)s.",
+                **deciding.who_when(last.by_id if last else None, violation.corrected_at),
+            )
+        )
+    shown = data.seen
+    if shown is not None and last is not None and shown != _recheck_count(violation):
+        raise deciding.AlreadyDecided(
+            _(
+                "This violation was re-checked meanwhile, by %(name)s at %(time)s: "
+                "see that re-check, then record yours if it still holds.",
+                **deciding.who_when(last.by_id, last.at),
+            )
+        )
     if not data.photos:
         raise MerchantsError(_("A re-check needs a photo of what was found."))
     if len(data.note.strip()) > MAX_NOTE:
@@ -158,6 +180,12 @@ def add_recheck(violation: Violation, data: RecheckData, user: User) -> Recheck:
         actor=user,
     )
     return done
+
+
+def _recheck_count(violation: Violation) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Recheck).where(Recheck.violation_id == violation.id)
+    )
 
 
 def repeat_counts(merchant_ids: list[int], now: datetime | None = None) -> dict[int, int]:

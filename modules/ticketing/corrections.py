@@ -43,7 +43,7 @@ from modules.ticketing.models import (
 )
 from modules.ticketing.pages import day_path
 from modules.ticketing.reversals import Reversed, reversed_of
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -245,13 +245,14 @@ def _check_serials(c: Correction) -> None:
 def decide_correction(
     correction: Correction, approve: bool, actor: User, retry_key: str | None = None
 ) -> None:
-    if correction.status != CorrectionStatus.PENDING:
-        raise TicketingError(
-            _(
-                "This correction was already decided, by %(name)s.",
-                name=correction.decided_by.display_name if correction.decided_by else "—",
-            )
-        )
+    deciding.once(
+        correction,
+        lambda c: c.status == CorrectionStatus.PENDING,
+        lambda c: _(
+            "This correction was already decided, by %(name)s at %(time)s.",
+            **deciding.who_when(c.decided_by_id, c.decided_at),
+        ),
+    )
     if not four_eyes.may_decide_correction(actor, correction):
         raise TicketingError(
             _("A correction is approved by a second person, not by whoever it concerns.")

@@ -28,7 +28,7 @@ from modules.ticketing.models import (
 )
 from modules.ticketing.pages import page_path
 from modules.ticketing.shifts import shift_line
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -93,13 +93,14 @@ def decide_reversal(
     back: str | None = None,
 ) -> None:
     """Approve or reject a pending void or refund; a repeat of the post lands on ``back``."""
-    if reversal.status != VoidStatus.PENDING:
-        raise TicketingError(
-            _(
-                "This void or refund was already decided, by %(name)s.",
-                name=reversal.decided_by.display_name if reversal.decided_by else "—",
-            )
-        )
+    deciding.once(
+        reversal,
+        lambda r: r.status == VoidStatus.PENDING,
+        lambda r: _(
+            "This void or refund was already decided, by %(name)s at %(time)s.",
+            **deciding.who_when(r.decided_by_id, r.decided_at),
+        ),
+    )
     if not four_eyes.may_decide_reversal(actor, reversal):
         raise TicketingError(
             _("A void or refund is approved by someone other than its importer and the seller.")

@@ -21,7 +21,7 @@ midnight (an evening event: the lantern festival), those made before
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from modules.ticketing import four_eyes, summary
@@ -45,7 +45,7 @@ from modules.ticketing.models import (
 from modules.ticketing.pages import shift_path
 from modules.ticketing.stock import issue_counts
 from modules.ticketing.tolerances import thresholds
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -209,8 +209,7 @@ def count_blind(
     """The seller's blind count; afterwards the differences are known and shown."""
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller counts her own shift."))
-    if shift.status != ShiftStatus.OPEN:
-        raise TicketingError(already_counted(shift))
+    deciding.once(shift, lambda s: s.status == ShiftStatus.OPEN, already_counted)
     _check_counts(counted)
     unreturned = [i for i in shift.issues if not i.returned]
     if unreturned:
@@ -236,7 +235,6 @@ def count_blind(
         raise TicketingError(
             _("Someone else must first approve or reject the voids and refunds imported.")
         )
-    _claim_count(shift)
     summary.add_lines(_record_range_sales(shift))
     expected = expected_by_method(shift)
     tolerance, second = thresholds()
@@ -244,6 +242,7 @@ def count_blind(
         ShiftTally(method=m, position=n, expected_fen=expected[m], counted_fen=counted[m])
         for n, m in enumerate(METHODS)
     ]
+    shift.counted_at = utcnow()
     shift.tolerance_fen, shift.second_count_fen = tolerance, second
     worst = worst_difference(shift)
     shift.status = ShiftStatus.EXPLAINING if worst > tolerance else ShiftStatus.CLOSED
@@ -262,21 +261,6 @@ def count_blind(
     idempotency.remember(retry_key, shift_path(shift), actor.id)
     db.session.commit()
     return shift
-
-
-def _claim_count(shift: Shift) -> None:
-    """Mark the open shift counted, first thing in the count's transaction: of two counts
-    posted together (two tabs), the second waits for the first to commit (row lock on
-    PostgreSQL, write lock on SQLite), then matches no row and is refused, saying so."""
-    claimed = db.session.execute(
-        update(Shift)
-        .where(Shift.id == shift.id, Shift.status == ShiftStatus.OPEN)
-        .values(counted_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(shift)
-    if claimed != 1:
-        raise TicketingError(already_counted(shift))
 
 
 def already_counted(shift: Shift) -> str:
@@ -308,12 +292,12 @@ def total_difference(shift: Shift) -> int:
 def explain(shift: Shift, text: str, actor: User, retry_key: str | None = None) -> None:
     if actor.id != shift.seller_id:
         raise TicketingError(_("Only the seller explains her own count."))
-    if shift.status != ShiftStatus.EXPLAINING and shift.explained_at is not None:
-        raise TicketingError(
+    deciding.take(shift)
+    if shift.explained_at is not None:
+        raise deciding.AlreadyDecided(
             _(
-                "This shift's difference was already explained at %(time)s: "
-                "this explanation was not recorded.",
-                time=local_minute(shift.explained_at),
+                "This count was explained already, by %(name)s at %(time)s.",
+                **deciding.who_when(shift.seller_id, shift.explained_at),
             )
         )
     if shift.status != ShiftStatus.EXPLAINING:
@@ -338,6 +322,14 @@ def second_count(
     """Another person counts the takings again; their figures are final."""
     if not four_eyes.may_second_count(actor, shift):
         raise TicketingError(_("The second count is made by someone other than the seller."))
+    deciding.take(shift)
+    if shift.second_counter_id is not None:
+        raise deciding.AlreadyDecided(
+            _(
+                "This shift was counted a second time already, by %(name)s at %(time)s.",
+                **deciding.who_when(shift.second_counter_id, shift.second_counted_at),
+            )
+        )
     if shift.status != ShiftStatus.SECOND_COUNT:
         raise TicketingError(_("This shift does not wait for a second count."))
     _check_counts(counted)

@@ -3,11 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.attachments import store_file
 from parkops.auth.models import User
 from parkops.decisions.models import EVIDENCE_OWNER, Decision, DecisionNote, MeetingKind
@@ -116,11 +117,20 @@ def complete(
     decision: Decision, version: int, summary: str, upload: FileStorage, user: User, today: date
 ) -> None:
     """Mark done with its evidence (a photo, e.g. of replaced signs, or a document);
-    AttachmentError for a bad file."""
+    AttachmentError for a bad file. Two at once: the second waits for the first and is
+    refused (``AlreadyDecided``)."""
+    deciding.once(
+        decision,
+        lambda d: d.done_on is None,
+        lambda d: _(
+            "This decision was marked done already, by %(name)s at %(time)s.",
+            **deciding.who_when(d.evidence.uploaded_by_id, d.evidence.created_at)
+            if d.evidence
+            else deciding.who_when(None, d.done_on),
+        ),
+    )
     if version != decision.version:
         raise VersionConflict()
-    if decision.done_on is not None:
-        raise DecisionError("already done")
     if not summary.strip():
         raise DecisionError("say what was done")
     decision.evidence = store_file(upload, EVIDENCE_OWNER, decision.id, user.id)

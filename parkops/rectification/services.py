@@ -253,11 +253,24 @@ def link_evidence(
     readers of that site; None only for a record of no site, seen by all-site
     readers alone). ``created_at`` (aware UTC) is when the record's event happened,
     now by default (demo data loaded after the fact gives its event's time). Does not
-    commit: the record and its links are saved together or not at all.
+    commit: the record and its links are saved together or not at all. A problem the
+    record is linked to already is left as it is (the link is unique per problem, kind
+    and record): offering it twice is no error.
     """
     if kind not in registry(current_app).evidence_kinds:
         raise ValueError(f"unknown evidence kind {kind!r}: declare it in the module's spec")
     targets = problems if problems is not None else problems_for_kind(kind)
+    if targets:  # along the unique index (problem_id, kind, record_id)
+        linked = set(
+            db.session.scalars(
+                select(EvidenceLink.problem_id).where(
+                    EvidenceLink.problem_id.in_([p.id for p in targets]),
+                    EvidenceLink.kind == kind,
+                    EvidenceLink.record_id == record_id,
+                )
+            )
+        )
+        targets = [p for p in targets if p.id not in linked]
     links = [
         EvidenceLink(
             problem_id=p.id,

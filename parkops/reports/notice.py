@@ -18,10 +18,11 @@ import json
 from datetime import date
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from parkops import audit
+from parkops import audit, deciding
 from parkops.auth.models import User
 from parkops.documents import Document
 from parkops.extensions import db
@@ -199,7 +200,16 @@ def publish(notice: PublicNotice, version: int, user: User, today: date) -> None
     """Freeze the draft read at ``version`` as the published notice. Audited; commits.
 
     StaleFigures when the ledger's figures have changed since the draft's were taken:
-    a published notice would freeze figures that are no longer true."""
+    a published notice would freeze figures that are no longer true. Two at once: the
+    second waits for the first and is refused (``AlreadyDecided``)."""
+    deciding.once(
+        notice,
+        lambda n: n.state == NoticeState.DRAFT,
+        lambda n: _(
+            "This notice was published already, by %(name)s on %(time)s.",
+            **deciding.who_when(n.published_by_id, n.published_on),
+        ),
+    )
     _check(notice, version)
     current = stale_figures(parts_of(notice))
     if current is not None:

@@ -261,6 +261,7 @@ def violation(violation_id: int):
                 note=form.note.data or "",
                 new_deadline=form.new_deadline.data,
                 photos=[f for f in request.files.getlist("photos") if f.filename],
+                seen=request.form.get("seen", type=int),
             )
             try:
                 violations.recheck(found, data, current_user, request.form.get("idempotency_key"))

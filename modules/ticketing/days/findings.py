@@ -7,7 +7,7 @@ from modules.ticketing import four_eyes
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import Finding, FindingStatus, Shift, TicketDay
 from modules.ticketing.pages import day_path
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -61,8 +61,14 @@ def resolve_finding(
     finding: Finding, resolution: str, actor: User, retry_key: str | None = None
 ) -> None:
     resolution = resolution.strip()
-    if finding.status != FindingStatus.OPEN:
-        raise TicketingError(_("This finding is already resolved."))
+    deciding.once(
+        finding,
+        lambda f: f.status == FindingStatus.OPEN,
+        lambda f: _(
+            "This finding was resolved already, by %(name)s at %(time)s.",
+            **deciding.who_when(f.resolved_by_id, f.resolved_at),
+        ),
+    )
     if not four_eyes.may_resolve_finding(actor, finding):
         raise TicketingError(_("Nobody resolves a finding about her own shift."))
     if len(resolution) < MIN_TEXT:

@@ -10,12 +10,11 @@ from sqlalchemy import select
 from modules.ticketing import four_eyes
 from modules.ticketing.days.flags import Flag
 from modules.ticketing.days.reconciliation import DayFigures, day_figures
-from modules.ticketing.days.record import ensure_unsigned
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import DayStatus, Finding, FindingStatus, TicketDay
 from modules.ticketing.pages import day_path
 from modules.ticketing.shifts import total_difference
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -25,7 +24,14 @@ from parkops.rectification.services import link_evidence
 
 def sign_off(day: TicketDay, reviewed: set[str], actor: User, retry_key: str | None = None) -> None:
     """The auditor signs the day off once nothing blocks and every flag is reviewed."""
-    ensure_unsigned(day)
+    deciding.once(
+        day,
+        lambda d: not d.signed,
+        lambda d: _(
+            "This day was signed off already, by %(name)s at %(time)s.",
+            **deciding.who_when(d.signed_by_id, d.signed_at),
+        ),
+    )
     if not four_eyes.may_sign_off(actor, day):
         raise TicketingError(_("You sold tickets on this day: another auditor must sign it off."))
     figures = day_figures(day)

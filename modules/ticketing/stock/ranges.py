@@ -19,7 +19,7 @@ from modules.ticketing.pages import shift_path
 from modules.ticketing.stock.counts import held_last
 from modules.ticketing.stock.repricing import reprice_range
 from modules.ticketing.stock.rolls import check_bounds
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -192,10 +192,16 @@ def confirm_return(
     not declared the remainder, it is already counted, the keeper is the seller, or the
     serials are outside the range.
     """
+    deciding.once(
+        issue,
+        lambda i: not i.confirmed,
+        lambda i: _(
+            "This remainder was counted already, by %(name)s at %(time)s.",
+            **deciding.who_when(i.confirmed_by_id, i.confirmed_at),
+        ),
+    )
     if not issue.returned:
         raise TicketingError(_("The seller has not returned this range's remainder yet."))
-    if issue.confirmed:
-        raise TicketingError(_("This remainder has already been counted."))
     if actor.id == issue.seller_id:
         raise TicketingError(_("Someone other than the seller counts what she returns."))
     first, last = issue.first_serial, issue.last_serial

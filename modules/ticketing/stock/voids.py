@@ -17,7 +17,7 @@ from modules.ticketing.models import (
     VoidStatus,
 )
 from modules.ticketing.pages import page_path, shift_path
-from parkops import audit, idempotency
+from parkops import audit, deciding, idempotency
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -97,13 +97,14 @@ def decide_void(
 ) -> None:
     """Approve or reject a pending void; a repeat of the post (``retry_key``) lands on
     ``back`` (a local path; the approvals page by default)."""
-    if void.status != VoidStatus.PENDING:
-        raise TicketingError(
-            _(
-                "This void was already decided, by %(name)s.",
-                name=void.decided_by.display_name if void.decided_by else "—",
-            )
-        )
+    deciding.once(
+        void,
+        lambda v: v.status == VoidStatus.PENDING,
+        lambda v: _(
+            "This void was already decided, by %(name)s at %(time)s.",
+            **deciding.who_when(v.decided_by_id, v.decided_at),
+        ),
+    )
     if not four_eyes.may_decide_void(actor, void):
         raise TicketingError(_("A void is approved by a supervisor, not by the seller."))
     if void.shift.status != ShiftStatus.OPEN:

@@ -19,6 +19,7 @@ from modules.greening.models import (
 )
 from modules.greening.zones import GreeningError
 from parkops.audit import AuditEntry
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.idempotency import FIELD
 from parkops.timeutil import business_day
@@ -96,7 +97,7 @@ def test_a_dismissed_appeal_leaves_the_score(grove, scored):
     appeals.decide(appeal, AppealDecision.DISMISSED, "", grove.office)
     assert score() == 90
     decided = f"decided already, by {grove.office.display_name}"
-    with pytest.raises(GreeningError, match=decided):
+    with pytest.raises(AlreadyDecided, match=decided):
         appeals.decide(appeal, AppealDecision.UPHELD, "", office2)
 
 
@@ -181,7 +182,7 @@ def test_a_correction_after_closing_needs_a_second_person(client, as_user, grove
     as_user(office2)
     client.post(f"/greening/corrections/{correction.id}/decide", data={"approve": "1"})
     assert score() == 95
-    with pytest.raises(GreeningError, match=f"decided already, by {office2.display_name}"):
+    with pytest.raises(AlreadyDecided, match=f"decided already, by {office2.display_name}"):
         appeals.decide_correction(correction, False, grove.office)  # its proposer, too late
     as_user(grove.gardener)
     assert client.post(url, data={"score": 100, "reason": "x"}).status_code == 403

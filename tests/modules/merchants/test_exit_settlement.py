@@ -12,10 +12,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from modules.merchants import exits, exits_settlement
-from modules.merchants.errors import MerchantsError
 from modules.merchants.models import Exit, ExitReason
 from parkops.attachments import Attachment
 from parkops.audit import AuditEntry
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
 from tests.modules.merchants.test_exits import move_to_clean_up, owing  # noqa: F401
@@ -199,10 +199,12 @@ def test_the_opener_sees_no_approve_button_and_a_second_leader_hears_it_was_appr
     assert client.post(f"{url}/exit/approve").status_code == 303
 
     sign_in_as(make_user("leader2", ["leader"], all_sites=True))  # her page showed the button
-    late = client.post(f"{url}/exit/approve", follow_redirects=True)
+    late = client.post(f"{url}/exit/approve", headers={"Referer": f"http://localhost{url}"})
 
-    assert late.request.path == url
-    assert "This exit is approved already." in late.get_data(as_text=True)
+    assert late.status_code == 409
+    page = late.get_data(as_text=True)
+    assert f"This exit was approved already, by {park.leader.display_name} at " in page
+    assert f'href="{url}"' in page  # back to the contract, which shows the approval
     assert db.session.scalar(select(Exit)).approved_by_id == park.leader.id
 
 
@@ -217,7 +219,7 @@ def test_two_leaders_approving_at_once_only_the_first_is_stored(app, park, exiti
             .values(approved_at=utcnow(), approved_by_id=other_leader.id)
         )
         other.commit()
-    with pytest.raises(MerchantsError, match="This exit is approved already."):
+    with pytest.raises(AlreadyDecided, match="This exit was approved already, by Leader2 at "):
         exits_settlement.approve_exit(found, park.leader)
     db.session.expire_all()
     assert db.session.get(Exit, found.id).approved_by_id == other_leader.id

@@ -16,6 +16,7 @@ from modules.ticketing.models import (
     Payment,
     SaleStatus,
 )
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.timeutil import business_day
@@ -102,7 +103,7 @@ def test_every_flag_is_reviewed_before_sign_off_and_the_day_is_locked(world, led
         gate_and_deposit.record_gate_count(day, world.zoo, 3, world.auditor)
     with pytest.raises(TicketingError, match="locked"):
         gate_and_deposit.record_deposit(day, 200_000, "SLIP-10", world.manager)
-    with pytest.raises(TicketingError, match="locked"):
+    with pytest.raises(AlreadyDecided, match="signed off already, by "):
         signoff.sign_off(day, keys, world.auditor2)
 
 
@@ -168,7 +169,7 @@ def test_findings_about_others_and_resolved_by_others(world, ledger):
         findings.resolve_finding(finding, "I repaid it.", world.seller)
     findings.resolve_finding(finding, "Repaid, receipt filed.", world.leader)
     assert finding.status == FindingStatus.RESOLVED
-    with pytest.raises(TicketingError, match="already resolved"):
+    with pytest.raises(AlreadyDecided, match="resolved already, by "):
         findings.resolve_finding(finding, "Again and again.", world.leader)
     kinds = set(db.session.scalars(select(EvidenceLink.kind)))
     assert {"ticketing.finding", "ticketing.shift"} <= kinds
@@ -206,7 +207,7 @@ def test_a_correction_is_a_new_entry_approved_by_a_second_person(world):
         == 5
     )
     assert day.signed_figures == signed  # the figures as signed do not move
-    with pytest.raises(TicketingError, match=f"already decided, by {world.leader.display_name}"):
+    with pytest.raises(AlreadyDecided, match=f"already decided, by {world.leader.display_name}"):
         corrections.decide_correction(c, False, world.leader)
 
 

@@ -144,12 +144,21 @@ def test_the_way_back_after_a_void_decision_stays_on_this_site(world, as_user, v
     void_id = db.session.scalar(select(SerialVoid.id))
     for back in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
         response = approver.post(
-            f"/ticketing/voids/{void_id}/decide", data={"reject": "Reject", "back": back}
+            f"/ticketing/voids/{void_id}/decide",
+            data={"reject": "Reject", "back": back},
+            headers={"Referer": back},
         )
-        assert response.headers["Location"] == "/ticketing/approvals"
-    own_page = f"/ticketing/shifts/{shift.id}#voids"
-    response = approver.post(f"/ticketing/voids/{void_id}/decide", data={"back": own_page})
-    assert response.headers["Location"] == own_page
+        # The first decides; the others hear it was decided, with no way back off-site.
+        assert response.status_code in (303, 409)
+        assert response.headers.get("Location", "/ticketing/approvals") == "/ticketing/approvals"
+        assert "evil.example" not in response.get_data(as_text=True)
+    own_page = f"/ticketing/shifts/{shift.id}"
+    response = approver.post(
+        f"/ticketing/voids/{void_id}/decide",
+        data={"back": own_page},
+        headers={"Referer": f"http://localhost{own_page}"},
+    )
+    assert response.status_code == 409 and f'href="{own_page}"' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("page", ["shift", "day", "approvals", "stock"])

@@ -10,6 +10,7 @@ from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import Payment
 from modules.ticketing.stock import SerialState, serial_status
+from parkops.deciding import AlreadyDecided
 from parkops.timeutil import business_day
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -36,7 +37,7 @@ def test_a_declared_remainder_is_not_in_the_store_until_the_keeper_counts_it(wor
     stock.confirm_return(issue, 1040, 1049, world.manager)  # what finance has in hand
     assert serial_status(world.gate_ticket, 1037).state != SerialState.STORE
     assert serial_status(world.gate_ticket, 1040).state == SerialState.STORE
-    with pytest.raises(TicketingError, match="already been counted"):
+    with pytest.raises(AlreadyDecided, match="counted already, by "):
         stock.confirm_return(issue, 1035, 1049, world.manager)
     flags = {f.key.split(":")[0]: f for f in reconciliation.day_figures(day).flags}
     assert "return-unconfirmed" not in flags

@@ -13,6 +13,7 @@ from modules.ticketing.days.record import day_record
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.imports import import_sales
 from modules.ticketing.models import Payment, Reversal, SalesLine, SaleStatus, VoidStatus
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -52,7 +53,7 @@ def test_an_e_ticket_void_in_her_own_file_keeps_the_sale_expected_until_approved
         reversals.decide_reversal(reversal, True, world.seller)
     reversals.decide_reversal(reversal, False, world.auditor)
     assert expected_cash(shift) == 24_000  # rejected: the sale stands
-    with pytest.raises(TicketingError, match=f"already decided, by {world.auditor.display_name}"):
+    with pytest.raises(AlreadyDecided, match=f"already decided, by {world.auditor.display_name}"):
         reversals.decide_reversal(reversal, True, world.leader)  # a stale page, another person
     shifts.count_blind(shift, {m: 0 for m in Payment} | {Payment.CASH: FLOAT}, world.seller)
     assert shifts.total_difference(shift) == -24_000

@@ -13,6 +13,7 @@ from modules.ticketing.models import Payment, SalesLine, SaleSource, ShiftStatus
 from modules.ticketing.tolerances import thresholds
 from parkops import module_settings
 from parkops.auth.models import Setting
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -186,7 +187,7 @@ def test_the_count_waits_for_returns_and_void_decisions(world):
 def test_a_shift_is_counted_once(world):
     shift = world.open()
     shifts.count_blind(shift, counted(cash=FLOAT), world.seller)
-    with pytest.raises(TicketingError, match=r"already submitted at .* \(cash ¥500.00\)"):
+    with pytest.raises(AlreadyDecided, match=r"already submitted at .* \(cash ¥500.00\)"):
         shifts.count_blind(shift, counted(cash=FLOAT), world.seller)
     with pytest.raises(TicketingError, match="no longer open"):
         world.take(shift, world.gate_ticket, 1000, 1001)
@@ -198,7 +199,7 @@ def test_a_count_racing_the_first_is_refused_and_the_first_stands(world):
     shift = world.open()
     shifts.count_blind(shift, counted(cash=FLOAT), world.seller)
     set_committed_value(shift, "status", ShiftStatus.OPEN)  # what the second post read
-    with pytest.raises(TicketingError, match="was not recorded"):
+    with pytest.raises(AlreadyDecided, match="was not recorded"):
         shifts.count_blind(shift, counted(cash=FLOAT + 3000), world.seller)
     db.session.expire_all()
     assert shift.status == ShiftStatus.CLOSED
@@ -209,6 +210,6 @@ def test_a_second_explanation_is_told_the_first_stands(world):
     shift = world.open()
     shifts.count_blind(shift, counted(cash=FLOAT - 5000), world.seller)  # ¥50 short
     shifts.explain(shift, "A ¥50 note was counterfeit; kept it.", world.seller)
-    with pytest.raises(TicketingError, match="already explained at .*: this explanation was not"):
+    with pytest.raises(AlreadyDecided, match="explained already, by Seller One at "):
         shifts.explain(shift, "Gave ¥50 too much change.", world.seller)
     assert shift.explanation == "A ¥50 note was counterfeit; kept it."

@@ -14,6 +14,7 @@ from modules.ticketing.imports import import_sales
 from modules.ticketing.models import Payment, ProductKind
 from modules.ticketing.stock import SerialState, issue_counts, range_counts, serial_status
 from parkops.db import utcnow
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -94,7 +95,7 @@ def test_voids_need_a_reason_and_someone_else_to_approve(world):
     assert serial_status(world.gate_ticket, 1001).state == SerialState.WITH_SELLER
     stock.decide_void(void, True, world.auditor)
     assert serial_status(world.gate_ticket, 1001).state == SerialState.VOIDED
-    with pytest.raises(TicketingError, match=f"already decided, by {world.auditor.display_name}"):
+    with pytest.raises(AlreadyDecided, match=f"already decided, by {world.auditor.display_name}"):
         stock.decide_void(void, False, world.auditor)
 
 
