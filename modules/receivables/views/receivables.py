@@ -9,7 +9,7 @@ from modules.receivables import access, followups, ledger, levels, queries, writ
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.forms import FollowUpForm, ReceivableForm
 from modules.receivables.models import Allocation, Debtor, Payment, Receivable
-from modules.receivables.views import bp, int_arg, receivable_or_404, repeat, visible_sites
+from modules.receivables.views import bp, receivable_or_404, repeat, visible_sites
 from modules.receivables.views.debtors import READ
 from parkops import attachments, people
 from parkops.attachments import Attachment, AttachmentError
@@ -17,6 +17,7 @@ from parkops.auth.access import require, site_filter
 from parkops.auth.models import Department, User
 from parkops.extensions import db
 from parkops.paging import PER_PAGE, CappedPagination, RowPagination, page_arg
+from parkops.query_args import int_arg
 from parkops.timeutil import business_day
 
 OWNER = "receivables.receivable"
