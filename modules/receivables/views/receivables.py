@@ -3,6 +3,7 @@
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from modules.receivables import access, followups, ledger, levels, queries, writeoffs
@@ -14,7 +15,7 @@ from modules.receivables.views.debtors import READ
 from parkops import attachments, people
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
-from parkops.auth.models import Department, User
+from parkops.auth.models import Department, Site, User
 from parkops.extensions import db
 from parkops.paging import PER_PAGE, CappedPagination, RowPagination, page_arg
 from parkops.query_args import int_arg
@@ -70,13 +71,24 @@ def _choices(form: ReceivableForm) -> None:
             select(Department).where(Department.active).order_by(Department.name)
         )
     ]
-    form.handler_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(u.id, u.display_name)
-        for u in db.session.scalars(
-            select(User)
-            .where(User.active, people.seeing([s.id for s in sites]))
-            .order_by(User.display_name)
-        )
+    form.handler_id.choices = [SelectChoice("", "—"), *_handler_choices(sites)]
+
+
+def _handler_choices(sites: list[Site]) -> list[SelectChoice]:
+    """The people who may handle a receivable, grouped by the site they work at (the
+    people search's rule, ``people.seeing``): one working at all sites is under each.
+    Two statements (the people, their sites); the ledger checks the pick again."""
+    found = db.session.scalars(
+        select(User)
+        .where(User.active, people.seeing([s.id for s in sites]))
+        .options(selectinload(User.sites))
+        .order_by(User.display_name)
+    ).all()
+    return [
+        SelectChoice(u.id, u.display_name, optgroup=site.name)
+        for site in sites
+        for u in found
+        if u.all_sites or any(s.id == site.id for s in u.sites)
     ]
 
 
