@@ -59,8 +59,9 @@ def index():
 def _choices(form: ReceivableForm) -> None:
     sites = visible_sites()
     form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
+    # A debtor is one site's (``ledger.add_receivable``): named with it when one sees two.
     form.debtor_id.choices = [
-        SelectChoice(d.id, d.name)
+        SelectChoice(d.id, f"{d.name} · {d.site.name}" if len(sites) > 1 else d.name)
         for d in db.session.scalars(
             select(Debtor).where(site_filter(Debtor.site_id)).order_by(Debtor.name)
         )

@@ -5,8 +5,11 @@ people under the sites they work at."""
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from modules.receivables import ledger
+from modules.receivables.models import Receivable
+from parkops.extensions import db
 from parkops.timeutil import business_day
 
 ENTRIES = [
@@ -55,3 +58,23 @@ def test_a_handler_of_another_site_is_refused(park, make_debtor):
     )
     with pytest.raises(ledger.ReceivablesError, match="working at the site"):
         ledger.raise_receivable(data, park.finance, [], None)
+
+
+def test_a_receivable_at_another_site_than_its_debtors_is_refused(park, client, login, make_debtor):
+    debtor = make_debtor("刘秀英", site=park.zylz)
+    login(park.finance)
+    response = client.post(
+        "/receivables/new",
+        data={
+            "debtor_id": debtor.id,
+            "site_id": park.psy.id,
+            "kind": "rent",
+            "amount": "100",
+            "raised_on": business_day().isoformat(),
+            "due_on": business_day().isoformat(),
+            "idempotency_key": "k-site",
+        },
+    )
+    assert response.status_code == 422
+    assert "刘秀英 is a debtor of 中原绿色庄园" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Receivable)) == 0
