@@ -163,3 +163,32 @@ def test_the_facility_types_usual_fault_comes_first(
     as_user(park.crew)
     crew_page = client.get(f"/q/{facility.token}").get_data(as_text=True)
     assert fault_buttons(crew_page)[0] == first
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"phone": ""}, {"category": "other"}, {"category": "other", "description": "  "}],
+)
+def test_a_report_that_says_nothing_is_refused(english, make_facility, fields):
+    facility = make_facility()
+    response = english.post(f"/q/{facility.token}", data=fields, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Say what is wrong" in response.get_data(as_text=True)
+    assert reports_in_order() == []
+    assert db.session.scalars(select(RepairOrder)).all() == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"category": "lighting"},
+        {"category": "other", "description": "门锁坏了"},
+        {"description": "门锁坏了"},
+        {"category": "other", "photo": photo()},
+    ],
+)
+def test_a_button_a_photo_or_words_are_enough(english, make_facility, fields):
+    facility = make_facility()
+    response = english.post(f"/q/{facility.token}", data=fields, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert len(reports_in_order()) == 1
