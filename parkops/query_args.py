@@ -40,7 +40,9 @@ def parse_number(text: str, maximum: int = MAX_NUMBER) -> int | None:
         return None
     value = int(text)
     if value > maximum:
-        raise OutOfRange(_l("Number out of range: enter at most %(most)s.", most=f"{maximum:,}"))
+        raise OutOfRange(
+            _l("Number out of range: enter at most %(most)s.", most=format(maximum, ","))
+        )
     return value
 
 
