@@ -8,6 +8,7 @@ default, as before); a date or a number outside the range below is refused with 
 400 page that says so (an export must not quietly answer for another date).
 """
 
+import unicodedata
 from datetime import date, datetime
 
 from flask import request
@@ -35,15 +36,16 @@ def date_in_range(value: date) -> bool:
 def parse_number(text: str, maximum: int = MAX_NUMBER) -> int | None:
     """``text`` (stripped) as a non-negative int (full-width digits too); None when it
     is not one; 400 above ``maximum``."""
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip()  # full-width "１２" as "12"
     if not text.isdecimal():  # not isdigit: "²" is a digit that int() refuses
         return None
-    value = int(text)
-    if value > maximum:
+    digits = text.lstrip("0") or "0"
+    # Compared by length first: int() of 4,300 digits or more raises (CVE-2020-10735).
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
         raise OutOfRange(
             _l("Number out of range: enter at most %(most)s.", most=format(maximum, ","))
         )
-    return value
+    return int(digits)
 
 
 def _in_range(day: date) -> None:

@@ -9,7 +9,17 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from tests.core.url_walk import rules, sample_path
 
-EDGES = ["0001-01-01", "9999-12-31", "99999999999", "-1", "abc", "", "²", "9999-12"]
+EDGES = [
+    "0001-01-01",
+    "9999-12-31",
+    "99999999999",
+    "-1",
+    "abc",
+    "",
+    "²",
+    "9999-12",
+    pytest.param("9" * 5000, id="5000-digits"),  # int() refuses 4,300 digits or more
+]
 SKIPPED = {"auth.logout"}  # would sign the walker out
 
 read_names: set[str] = set()  # the query arguments the last request's view looked at
