@@ -194,8 +194,8 @@ def stock_page():
 
 def _lookup(products: list[Product]):
     """The serial lookup asked for in the query string, if any."""
-    product_id, serial = int_arg("product"), int_arg("serial")
-    if product_id is None or serial is None or serial > MAX_SERIAL:
+    product_id, serial = int_arg("product"), int_arg("serial", MAX_SERIAL)
+    if product_id is None or serial is None:
         return None
     product = next((p for p in products if p.id == product_id), None)
     if product is None:
