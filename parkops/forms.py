@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
 
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
+from parkops.query_args import date_in_range
 
 MAX_FORM_FEN = 10**9  # ¥10,000,000: above any one line, count or deposit a person types
 
@@ -56,3 +58,10 @@ def preselect_only_choice(field: Field) -> Field:
         chosen = field.coerce(values[0])
         field.data = [chosen] if isinstance(field, SelectMultipleField) else chosen
     return field
+
+
+def in_date_range(form, field):
+    """A DateField's validator: 2000 to 2100 (``parkops.query_args``), as every date
+    typed in a form or a filter; an empty field passes."""
+    if field.data is not None and not date_in_range(field.data):
+        raise ValidationError(_l("Enter a date between 2000 and 2100."))

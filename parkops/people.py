@@ -27,6 +27,7 @@ from parkops.auth.access import require
 from parkops.auth.models import Site, User, UserGram
 from parkops.extensions import db
 from parkops.grams import grams, lowered, probes
+from parkops.query_args import parse_number
 from parkops.registry import ModuleSpec
 
 LIMIT = 20
@@ -175,10 +176,10 @@ class PersonFilterField(PersonField):
     def pre_validate(self, form):
         typed = getattr(self, "typed", "")
         try:
-            if typed.isdigit():  # e-mails and the home page link by id
-                if db.session.get(User, int(typed)) is None:
+            if (number := parse_number(typed)) is not None:  # e-mails and home link by id
+                if db.session.get(User, number) is None:
                     raise ValidationError("unknown id")
-                self.data = int(typed)
+                self.data = number
             elif typed:
                 self.data = find(typed, current_user, anyone=self.anyone).id
         except ValidationError:

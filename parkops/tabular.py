@@ -25,6 +25,7 @@ that puts a line number before a reason.
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -32,7 +33,10 @@ from datetime import date, datetime, time
 import xlrd
 from charset_normalizer import from_bytes
 from flask import current_app, has_app_context
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+
+from parkops.i18n import LANGUAGES
 
 MAX_ROWS = 50_000  # data rows of one import
 HEADER_SEARCH = 100  # rows looked at for the header row
@@ -84,14 +88,29 @@ class Table:
     rows: list[Row]  # data rows, blank ones left out
 
     def column(self, *names: str) -> int | None:
-        """The index of the first header cell matching one of ``names`` (case and
-        surrounding spaces ignored), or None."""
-        wanted = [n.strip().lower() for n in names]
-        folded = [h.lower() for h in self.header]
-        for name in wanted:
+        """The index of the first header cell matching one of ``names`` (case, spaces
+        and full- or half-width forms ignored: "金额（元）" is "金额(元)"), or None."""
+        folded = [fold_header(h) for h in self.header]
+        for name in map(fold_header, names):
             if name in folded:
                 return folded.index(name)
         return None
+
+
+def fold_header(text: str) -> str:
+    """A header as compared: NFKC (full-width brackets and letters as half-width),
+    lower case, without spaces (an Excel header wraps or pads at will)."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).lower().split())
+
+
+def in_every_language(label) -> tuple[str, ...]:
+    """A (lazy) label as each language of the interface writes it: the headers a file
+    may use because the import page or its errors name the field so."""
+    found = []
+    for locale in LANGUAGES:
+        with force_locale(locale):
+            found.append(str(label))
+    return tuple(found)
 
 
 def clean_text(text: str) -> str:

@@ -23,6 +23,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
 from modules.facilities.models import FaultCategory, Priority, RejectReason
@@ -134,6 +135,9 @@ class ReportForm(FlaskForm):
     photos = MultipleFileField(_l("Photos"))
 
 
+NOTHING_SAID = _l("Say what is wrong: press a fault button, take a photo or write a few words.")
+
+
 class VisitorReportForm(FlaskForm):
     """Sent by one of the category buttons (its name is ``category``)."""
 
@@ -153,6 +157,15 @@ class VisitorReportForm(FlaskForm):
             Regexp(r"^\+?[0-9 -]{5,20}$", message=_l("Digits only, e.g. 13800138000.")),
         ],
     )
+
+    def validate_description(self, field):
+        """A report says what is wrong: a fault button other than "something else", or a
+        photo, or a few words. "Something else" alone (also what a post with no button
+        means) would send the crew to the facility to look for nothing."""
+        photo = self.photo.data
+        if self.category.data == FaultCategory.OTHER.value and not field.data:
+            if not (photo and getattr(photo, "filename", "")):
+                raise ValidationError(NOTHING_SAID)
 
 
 class VersionForm(FlaskForm):

@@ -30,15 +30,6 @@ def state(due_on: date, done_at: datetime | None, today: date) -> str:
     return OVERDUE if due_on < today else OPEN
 
 
-def month_of(text: str | None, today: date) -> date:
-    """The first day of the month ``YYYY-MM`` names, or of ``today``'s month."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
-
-
 def month_weeks(first: date) -> list[list[date]]:
     """The weeks (Monday first) covering the month ``first`` opens."""
     return months.Calendar().monthdatescalendar(first.year, first.month)

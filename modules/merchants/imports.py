@@ -38,10 +38,11 @@ from parkops import audit
 from parkops.auth.models import Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
-from parkops.tabular import TabularError, line_problem, read_table
+from parkops.tabular import TabularError, in_every_language, line_problem, read_table
 from parkops.timeutil import business_day, utcnow
 
-# field → (label, required, the headers it is found under)
+# field → (label, required, the headers it is found under besides the label itself in
+# either language: ``headers``)
 FIELDS = {
     "merchant": (_l("Merchant"), True, ("商户名称", "商户", "承租方", "merchant")),
     "number": (_l("Contract number"), True, ("合同编号", "合同号", "contract number")),
@@ -61,6 +62,15 @@ FIELDS = {
     "location": (_l("Location"), False, ("位置", "location")),
     "area": (_l("Area (m²)"), False, ("面积", "area")),
 }
+
+
+def headers(field: str) -> tuple[str, ...]:
+    """The headers ``field`` is found under: its usual ones, and its label as the page
+    and the errors name it (in either language)."""
+    label, _required, usual = FIELDS[field]
+    return (*usual, *in_every_language(label))
+
+
 # The longest text each column holds (the table's column size): longer is refused,
 # never cut, and never left for PostgreSQL to refuse with an error page.
 LENGTHS = {
@@ -119,8 +129,12 @@ def import_file(file_name: str, data: bytes, default_site_id: int, user: User) -
         table = read_table(file_name, data)
     except TabularError as exc:
         raise ImportRefused([str(exc)]) from exc
-    columns = {f: table.column(*headers) for f, (_l_, _r, headers) in FIELDS.items()}
-    missing = [str(FIELDS[f][0]) for f in FIELDS if FIELDS[f][1] and columns[f] is None]
+    columns = {f: table.column(*headers(f)) for f in FIELDS}
+    missing = [
+        f"{FIELDS[f][0]} ({' / '.join(dict.fromkeys(headers(f)))})"
+        for f in FIELDS
+        if FIELDS[f][1] and columns[f] is None
+    ]
     if missing:
         raise ImportRefused([_("No column for: %(fields)s.", fields=", ".join(missing))])
     own = [s for s in db.session.scalars(select(Site)) if user.can_see_site(s.id)]

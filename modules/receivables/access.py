@@ -3,7 +3,7 @@ and templates are given (to hide buttons), never re-written in a template.
 
 - ``receivables.view`` (finance, leaders, the office): every receivable at one's sites;
 - ``receivables.own`` (other staff): only the receivables one handles (经手人), and
-  their debtors;
+  their debtors; the module is closed (403) to one who handles none (``may_enter``);
 - ``receivables.write`` (finance): debtors, receivables, payments, reversal requests;
 - a reversal is decided by a holder of ``receivables.write`` or
   ``receivables.approve`` (leaders) who did not propose it (four eyes).
@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, exists, select
 
 from modules.receivables.models import Debtor, Payment, Receivable, Reversal, ReversalState
 from parkops.auth.models import User
+from parkops.extensions import db
 
 
 def site_clause(user: User, column) -> ColumnElement[bool]:
@@ -24,6 +25,19 @@ def site_clause(user: User, column) -> ColumnElement[bool]:
 def reads_all(user: User) -> bool:
     """True when ``user`` sees every receivable at their sites, not only their own."""
     return user.can("receivables.view") or user.can("receivables.write")
+
+
+def may_enter(user: User) -> bool:
+    """True when the module is ``user``'s at all: a reader of every receivable, an
+    approver, or staff holding only ``receivables.own`` who handles at least one
+    receivable at their sites. Anyone else gets 403, as other modules answer the roles
+    outside them (a cashier met an empty module and an aging of zeros)."""
+    if reads_all(user) or user.can("receivables.approve"):
+        return True
+    handled = select(Receivable.id).where(
+        Receivable.handler_id == user.id, site_clause(user, Receivable.site_id)
+    )
+    return user.can("receivables.own") and db.session.scalar(select(exists(handled)))
 
 
 def may_write(user: User, site_id: int | None = None) -> bool:

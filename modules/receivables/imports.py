@@ -31,13 +31,20 @@ from parkops import audit
 from parkops.auth.models import Setting, Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
-from parkops.tabular import TabularError, line_problem, read_table
+from parkops.tabular import (
+    TabularError,
+    fold_header,
+    in_every_language,
+    line_problem,
+    read_table,
+)
 
 MAPPING_KEY = "receivables.import_mapping"
-# field → (label, required, the headers it is found under unless mapped otherwise)
+# field → (label, required, the headers it is found under unless mapped otherwise,
+# beside the label itself in either language: ``headers``)
 FIELDS = {
     "debtor": (_l("Debtor"), True, ("债务人", "往来单位", "单位名称", "客户名称", "debtor")),
-    "amount": (_l("Amount owed (yuan)"), True, ("金额", "未收金额", "余额", "amount")),
+    "amount": (_l("Amount owed (yuan)"), True, ("金额", "欠款金额", "未收金额", "余额", "amount")),
     "raised_on": (_l("Raised on"), True, ("发生日期", "业务日期", "日期", "raised on")),
     "due_on": (_l("Due on"), False, ("到期日", "到期日期", "due on")),
     "kind": (_l("Kind"), False, ("类别", "款项类别", "kind")),
@@ -96,7 +103,25 @@ def _column(table, field: str, mapping: dict[str, str]) -> int | None:
     header = (mapping.get(field) or "").strip()
     if header:
         return table.column(header)
-    return table.column(*FIELDS[field][2])
+    return table.column(*headers(field))
+
+
+def _looked_for(field: str, mapping: dict[str, str]) -> list[str]:
+    """The headers a missing ``field`` was looked for under, each once (as compared)."""
+    mapped = (mapping.get(field) or "").strip()
+    if mapped:
+        return [mapped]
+    once = {}
+    for header in headers(field):
+        once.setdefault(fold_header(header), header)
+    return list(once.values())
+
+
+def headers(field: str) -> tuple[str, ...]:
+    """The headers ``field`` is found under: its usual ones, and its label as the page
+    and the errors name it (in either language)."""
+    label, _required, usual = FIELDS[field]
+    return (*usual, *in_every_language(label))
 
 
 def _words(labels: dict) -> dict[str, object]:
@@ -128,8 +153,9 @@ def import_file(
     except TabularError as exc:
         raise ImportRefused([str(exc)]) from exc
     columns = {field: _column(table, field, mapping) for field in FIELDS}
+    # Each missing field with the headers looked for, so the file can be put right.
     missing = [
-        str(FIELDS[f][0])
+        f"{FIELDS[f][0]} ({' / '.join(_looked_for(f, mapping))})"
         for f, (_label, required, _h) in FIELDS.items()
         if required and columns[f] is None
     ]

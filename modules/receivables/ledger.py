@@ -199,8 +199,8 @@ class ReceivableData:
 def add_receivable(data: ReceivableData, user: User | None) -> Receivable:
     """Add a receivable (flushes; the caller commits). ReceivablesError when the amount
     is not positive or too large, it is raised in the future, falls due before it is
-    raised, the debtor is unknown, or the handler cannot see the site; or when
-    ``reference`` was used already."""
+    raised, the debtor is unknown or registered at another site, or the handler cannot
+    see the site; or when ``reference`` was used already."""
     check_amount(data.amount_fen)
     check_not_future(data.raised_on)
     if data.due_on < data.raised_on:
@@ -210,6 +210,18 @@ def add_receivable(data: ReceivableData, user: User | None) -> Receivable:
         raise ReceivablesError(_("Unknown debtor."))
     if db.session.get(Site, data.site_id) is None:
         raise ReceivablesError(_("Choose a site."))
+    # A debtor is one site's (seen by its finance, matched by name and site on import,
+    # paid at it): owed elsewhere is another site's debtor, else that site's finance
+    # could not open the debtor of a receivable it sees.
+    if debtor.site_id != data.site_id:
+        raise ReceivablesError(
+            _(
+                "%(debtor)s is a debtor of %(site)s: raise it there, or add the debtor at"
+                " this site.",
+                debtor=debtor.name,
+                site=debtor.site.name,
+            )
+        )
     # Handlers see what they handle: someone who cannot see the site could not open it.
     handler = db.session.get(User, data.handler_id) if data.handler_id else None
     if data.handler_id and not (handler and handler.active and handler.can_see_site(data.site_id)):

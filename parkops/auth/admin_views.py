@@ -22,6 +22,7 @@ from parkops.auth.models import ROLE_LABELS, ROLES, Department, Site, User, User
 from parkops.auth.services import Refused
 from parkops.extensions import db
 from parkops.paging import paginate_objects
+from parkops.query_args import int_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 25
@@ -82,7 +83,7 @@ def _account(form: UserForm) -> services.Account:
 @require("admin.users")
 def users():
     role = request.args.get("role", "")
-    site_id = request.args.get("site", type=int)
+    site_id = int_arg("site")
     state = request.args.get("state", "")
     q = request.args.get("q", "").strip()
     query = select(User).order_by(User.username)

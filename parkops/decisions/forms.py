@@ -11,10 +11,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from parkops.conflicts import Versioned
 from parkops.decisions.models import MeetingKind
 from parkops.extensions import db
+from parkops.forms import in_date_range
 from parkops.people import PersonField
 from parkops.rectification.forms import (
     Choice,
-    _date_in_range,
     _text,
     department_choices,
 )
@@ -35,7 +35,7 @@ class DecisionForm(Versioned, FlaskForm):
     """``version`` (Versioned) is required when editing; a new decision has none yet."""
 
     meeting_kind = Choice(_l("Meeting"), coerce=_text, invalid=_l("Choose the meeting."))
-    meeting_on = DateField(_l("Meeting date"), validators=[InputRequired(), _date_in_range])
+    meeting_on = DateField(_l("Meeting date"), validators=[InputRequired(), in_date_range])
     text = TextAreaField(
         _l("Decision"), validators=[DataRequired(_l("Write the decision.")), Length(max=4000)]
     )
@@ -43,7 +43,7 @@ class DecisionForm(Versioned, FlaskForm):
     department = Choice(_l("Responsible department"), invalid=_l("Choose a department."))
     person = PersonField(_l("Responsible person"))
     deadline = DateField(
-        _l("Deadline"), validators=[InputRequired(), _date_in_range, _after_meeting]
+        _l("Deadline"), validators=[InputRequired(), in_date_range, _after_meeting]
     )
     problems = SelectMultipleField(_l("Linked problems"), coerce=int, choices=[])
 

@@ -16,6 +16,7 @@ from parkops.decisions import services
 from parkops.decisions.forms import MEETING_LABELS, DecisionForm, DoneForm, NoteForm
 from parkops.decisions.models import Decision, MeetingKind
 from parkops.extensions import db
+from parkops.query_args import int_arg
 from parkops.timeutil import business_day
 
 bp = Blueprint("decisions", __name__)
@@ -35,7 +36,7 @@ def index():
     state = request.args.get("state", "open")
     if state not in STATES:
         state = "open"
-    person = request.args.get("person", type=int)
+    person = int_arg("person")
     decisions = db.session.scalars(services.listing(state, today, person)).all()
     return render_template(
         "decisions/decision/index.html",

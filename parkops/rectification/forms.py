@@ -1,7 +1,6 @@
 """The ledger's forms: parsing and validation of what the office and owners type in."""
 
 import re
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,13 +14,13 @@ from parkops import labels
 from parkops.auth.models import Department
 from parkops.conflicts import Fingerprinted, Versioned
 from parkops.extensions import db
+from parkops.forms import in_date_range
 from parkops.people import PersonField, PersonFilterField
 from parkops.rectification.models import Category, Section, Source, Status
 from parkops.rectification.services import LedgerFilter
 from parkops.timeutil import business_day
 
 NUMERALS = dict(enumerate("一二三四五六七八九十", start=1))  # section headings
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)  # also what Excel can show
 STATUS_LABELS = {
     Status.NOT_STARTED: _l("Not started"),
     Status.IN_PROGRESS: _l("In progress"),
@@ -62,11 +61,6 @@ class Choice(SelectField):
         )
 
 
-def _date_in_range(form, field):
-    if field.data is not None and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError(_l("Enter a date between 2000 and 2100."))
-
-
 def _not_in_future(form, field):
     if field.data is not None and field.data > business_day():
         raise ValidationError(_l("The date cannot be in the future."))
@@ -98,7 +92,7 @@ class _Owners:
     leader = PersonField(_l("Responsible leader"))
     department = Choice(_l("Responsible department"), invalid=_l("Choose a department."))
     person = PersonField(_l("Responsible person"))
-    deadline = DateField(_l("Deadline"), validators=[Optional(), _date_in_range])
+    deadline = DateField(_l("Deadline"), validators=[Optional(), in_date_range])
     status = Choice(_l("Status"), coerce=_text, invalid=_l("Choose a status from the list."))
 
     def set_choices(self, leader_id=None, person_id=None, department_id=None):
@@ -142,7 +136,7 @@ class MeasureForm(Versioned, FlaskForm):
         validators=[DataRequired(_l("Describe the measure.")), Length(max=4000)],
     )
     owner = PersonField(_l("Owner"))
-    deadline = DateField(_l("Deadline"), validators=[Optional(), _date_in_range])
+    deadline = DateField(_l("Deadline"), validators=[Optional(), in_date_range])
     status = Choice(_l("Status"), coerce=_text, invalid=_l("Choose a status from the list."))
 
     def set_choices(self, owner_id=None):
@@ -164,7 +158,7 @@ class RegulationForm(FlaskForm):
     )
     adopted_on = DateField(
         _l("Adopted on"),
-        validators=[InputRequired(message=_l("Enter the adoption date.")), _date_in_range],
+        validators=[InputRequired(message=_l("Enter the adoption date.")), in_date_range],
     )
     file = FileField(
         _l("File (PDF, Word, Excel or WPS)"),
@@ -182,7 +176,7 @@ class ReportForm(FlaskForm):
         default=business_day,
         validators=[
             InputRequired(message=_l("Enter the report's date.")),
-            _date_in_range,
+            in_date_range,
             _not_in_future,
         ],
     )

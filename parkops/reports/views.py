@@ -17,6 +17,7 @@ from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.page_cache import cached_page
 from parkops.paging import paginate_list
+from parkops.query_args import int_arg, parse_date
 from parkops.reports import outputs, services, weekly, wording
 from parkops.reports.forms import SubmitForm
 from parkops.reports.models import WeeklyReport
@@ -55,11 +56,8 @@ def _week_arg() -> date:
     """The ?week= Monday; this week's when absent; 404 for a malformed or future one."""
     today = business_day()
     raw = request.args.get("week") or request.form.get("week")
-    try:
-        week = date.fromisoformat(raw) if raw else week_start(today)
-    except ValueError:
-        abort(404)
-    if week_start(week) != week or week > today:
+    week = parse_date(raw) if raw else week_start(today)
+    if week is None or week_start(week) != week or week > today:
         abort(404)
     return week
 
@@ -141,7 +139,7 @@ def show(report_id: int):
 def compare(report_id: int):
     """This report beside the previous one (or ?with=<id>), and what changed."""
     report = _report(report_id)
-    other_id = request.args.get("with", type=int)
+    other_id = int_arg("with")
     before = _report(other_id) if other_id else services.previous(report)
     if before is None or before.id == report.id:
         abort(404)

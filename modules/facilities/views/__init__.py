@@ -13,12 +13,6 @@ from parkops import idempotency
 bp = Blueprint("facilities", __name__)
 
 
-def int_arg(name: str) -> int | None:
-    """A query-string argument as a non-negative int; None when absent or not a number."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def uploads(name: str) -> list:
     """The files posted under ``name``, leaving out empty file inputs."""
     return [f for f in request.files.getlist(name) if f and f.filename]

@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from modules.facilities import inspections
 from modules.facilities.models import Inspection
-from modules.facilities.views import bp, int_arg, repeat
+from modules.facilities.views import bp, repeat
 from modules.facilities.views.registry import facility_or_404, visible_sites
 from parkops import idempotency
 from parkops.auth.access import check_site, require
 from parkops.extensions import db
 from parkops.page_cache import cached_page
+from parkops.query_args import int_arg
 from parkops.timeutil import business_day, week_start
 
 

@@ -28,13 +28,14 @@ from modules.facilities.models import (
     VisitorReport,
 )
 from modules.facilities.photos import order_photos
-from modules.facilities.views import bp, int_arg, repeat, uploads
+from modules.facilities.views import bp, repeat, uploads
 from modules.facilities.views.registry import facility_types, visible_sites
 from parkops import idempotency
 from parkops.auth.access import check_site, require
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.page_cache import cached_page
+from parkops.query_args import MAX_DAYS, int_arg
 from parkops.timeutil import utcnow
 
 STEP_FORMS = {
@@ -72,7 +73,7 @@ def _order_filter() -> queries.OrderFilter:
         type_id=int_arg("type"),
         priority=Priority(priority) if priority in Priority._value2member_map_ else None,
         state=OrderState(state) if state in OrderState._value2member_map_ else None,
-        older_than_days=int_arg("age"),
+        older_than_days=int_arg("age", MAX_DAYS),
         before=int_arg("before"),
     )
 

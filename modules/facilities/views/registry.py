@@ -16,12 +16,13 @@ from modules.facilities.forms import (
     TypeForm,
 )
 from modules.facilities.models import Facility, FacilityStatus, FacilityType
-from modules.facilities.views import bp, int_arg, uploads
+from modules.facilities.views import bp, uploads
 from parkops import conflicts
 from parkops.auth.access import check_site, require, site_filter
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.paging import page_arg, paginate_capped, paginate_objects
+from parkops.query_args import int_arg
 from parkops.timeutil import business_day, utcnow
 
 

@@ -14,6 +14,7 @@ from modules.greening.zones import GreeningError
 from parkops import conflicts
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
+from parkops.query_args import date_arg, int_arg, month_arg
 from parkops.timeutil import business_day
 
 
@@ -92,7 +93,7 @@ def zone_calendar(zone_id: int):
     done, its photo."""
     zone = get_for_site(Zone, zone_id)
     today = business_day()
-    first = calendar.month_of(request.args.get("month"), today)
+    first = month_arg("month") or today.replace(day=1)
     by_day = calendar.month_tasks(zone.id, first)
     return render_template(
         "greening/tasks/calendar.html",
@@ -114,12 +115,9 @@ def completion():
     a month (``?period=week|month&on=YYYY-MM-DD&site=<id>``)."""
     today = business_day()
     kind = "week" if request.args.get("period") == "week" else "month"
-    try:
-        on = date.fromisoformat(request.args.get("on", ""))
-    except ValueError:
-        on = today
+    on = date_arg("on") or today
     site_ids = current_user.site_ids
-    site_id = request.args.get("site", type=int)
+    site_id = int_arg("site")
     if site_id is not None:
         check_site(site_id)
         site_ids = {site_id}

@@ -11,12 +11,13 @@ from modules.greening.views import VIEW, bp, visible_sites
 from parkops import attachments, conflicts
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.paging import paginate
+from parkops.query_args import int_arg
 
 
 def _site_arg():
     """The site asked for (?site=), else the user's first; 404 for another's."""
     sites = visible_sites()
-    site_id = request.args.get("site", type=int)
+    site_id = int_arg("site")
     if site_id is None:
         return (sites[0] if sites else abort(404)), sites
     check_site(site_id)
@@ -28,7 +29,7 @@ def _plan_page(site, sites, error: str | None = None, status: int = 200):
     """The plan of one site's zones a page at a time (``?page=``, by code): the page's
     zones drawn on the image and listed below it, so the page costs the same for a
     site of 5 zones or 500 (``?mine=1``: the zones the user answers for today)."""
-    mine = request.args.get("mine", type=int) == 1
+    mine = int_arg("mine") == 1
     filters = {site.id}, "", current_user if mine else None
     listed = paginate(zones.zones_query(*filters), count=zones.zones_count(*filters))
     listed_zones = [zone for zone, _entry in listed.items]

@@ -1,7 +1,5 @@
 """Zones and their roster: the list, one zone, add, edit, a roster change."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +14,7 @@ from parkops.auth.access import check_site, get_for_site, require
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.paging import paginate
+from parkops.query_args import date_arg, int_arg
 from parkops.timeutil import business_day
 
 
@@ -33,13 +32,6 @@ def _people_choices(site_ids) -> list[tuple[int, str]]:
     ]
 
 
-def _day_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
 MINE_SHOWN = 12  # of the zones one answers for, listed above the list
 
 
@@ -51,7 +43,7 @@ def index():
     text = request.args.get("q", "").strip()[:50]
     only_mine = request.args.get("mine") == "1"
     site_ids = current_user.site_ids
-    site_id = request.args.get("site", type=int)
+    site_id = int_arg("site")
     if site_id is not None:
         check_site(site_id)
         site_ids = {site_id}
@@ -138,7 +130,7 @@ def edit_zone(zone_id: int):
 
 
 def _zone_page(zone: Zone, form: RosterForm, status: int = 200):
-    asked_day = _day_arg("on")
+    asked_day = date_arg("on")
     return (
         render_template(
             "greening/zones/zone.html",

@@ -24,12 +24,6 @@ from parkops.paging import page_arg, paginate, paginate_capped_rows
 bp = Blueprint("merchants", __name__)
 
 
-def int_arg(name: str) -> int | None:
-    """A query-string argument as a non-negative int; None when absent or not a number."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def repeat():
     """A retry of a form already taken: go where the first post went (else None)."""
     url = idempotency.previous_result(request.form.get(idempotency.FIELD))

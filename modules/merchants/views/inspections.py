@@ -22,13 +22,14 @@ from modules.merchants.inspection_models import (
 )
 from modules.merchants.models import Merchant
 from modules.merchants.texts import CHECKS
-from modules.merchants.views import bp, int_arg, repeat
+from modules.merchants.views import bp, repeat
 from parkops import attachments, labels
 from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.paging import page_arg, paginate, paginate_capped, paginate_capped_rows
+from parkops.query_args import int_arg
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day, local_zone, to_local, utcnow
 

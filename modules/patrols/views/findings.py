@@ -18,6 +18,7 @@ from parkops.auth.access import check_site, get_for_site, require, signed_in
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.paging import page_arg
+from parkops.query_args import int_arg
 from parkops.timeutil import business_day
 
 PER_PAGE = 50
@@ -103,10 +104,8 @@ def _new_form(site_id: int) -> FindingForm:
 @require("patrols.run")
 def finding_new():
     """A free observation, during a run (``?run=``) or at a site (``?site=``)."""
-    run = (
-        get_for_site(Run, request.args.get("run", type=int) or 0) if "run" in request.args else None
-    )
-    site_id = run.site_id if run else request.args.get("site", type=int)
+    run = get_for_site(Run, int_arg("run") or 0) if "run" in request.args else None
+    site_id = run.site_id if run else int_arg("site")
     if site_id is None:
         choices = site_choices()
         if len(choices) != 1:

@@ -14,6 +14,7 @@ from flask_login import current_user
 from modules.patrols.views import bp
 from parkops import subjects
 from parkops.auth.access import check_site, require
+from parkops.query_args import int_arg
 
 LIMIT = 10
 MAX_TEXT = 100  # characters of ``q`` searched for
@@ -25,7 +26,7 @@ def subject_search():
     kind = request.args.get("kind", "")
     if kind not in current_app.extensions["parkops"].subjects:
         return jsonify(error=_("Unknown kind of place.")), 400
-    site_id = request.args.get("site", type=int)
+    site_id = int_arg("site")
     if "site" in request.args:
         if site_id is None:
             abort(404)

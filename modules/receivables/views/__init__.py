@@ -5,6 +5,7 @@ or invalid form answers 422 with its messages.
 """
 
 from flask import Blueprint, abort, redirect, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from modules.receivables import (
@@ -20,10 +21,12 @@ from parkops.extensions import db
 bp = Blueprint("receivables", __name__)
 
 
-def int_arg(name: str) -> int | None:
-    """A query-string argument as a non-negative int; None when absent or not a number."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+@bp.before_request
+def _entered_by_its_users():
+    """403 for a signed-in user the module is not for (``access.may_enter``); runs
+    after the core's check of each route's permission."""
+    if current_user.is_authenticated and not access.may_enter(current_user):
+        abort(403)
 
 
 def repeat():

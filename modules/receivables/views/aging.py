@@ -1,18 +1,17 @@
 """The aging page (grid, bar chart) and its .xlsx export."""
 
-from datetime import date
-
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from modules.receivables import aging as aging_
 from modules.receivables import buckets, month_sums
-from modules.receivables.views import bp, int_arg, visible_sites
+from modules.receivables.views import bp, visible_sites
 from modules.receivables.views.debtors import READ, XLSX
 from parkops.auth.access import check_site, require
 from parkops.downloads import send_download
 from parkops.paging import page_arg
+from parkops.query_args import date_arg, int_arg
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
@@ -23,10 +22,7 @@ def _request_aging(paged: bool) -> aging_.Aging:
     """The grid the query string asks for: ``as_of`` (YYYY-MM-DD, default today),
     ``by`` (debtor, kind, site, handler), ``site``; by debtor, ``page`` when ``paged``
     (the page: 2,000 debtors are too many rows to draw; the export has them all)."""
-    try:
-        as_of = date.fromisoformat(request.args.get("as_of", ""))
-    except ValueError:
-        as_of = business_day()
+    as_of = date_arg("as_of") or business_day()
     site_id = int_arg("site")
     if site_id is not None:
         check_site(site_id)

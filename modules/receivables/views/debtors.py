@@ -17,6 +17,7 @@ from parkops.auth.models import User
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.paging import page_arg, paginate_objects
+from parkops.query_args import date_arg
 from parkops.spreadsheet import Book
 from parkops.timeutil import business_day
 
@@ -100,14 +101,8 @@ def _period() -> tuple[date, date]:
     """``start`` and ``end`` from the query string (YYYY-MM-DD); default: this year
     to today. 400 when the end comes before the start."""
     today = business_day()
-    try:
-        start = date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = date.fromisoformat(request.args.get("end", ""))
-    except ValueError:
-        end = today
+    start = date_arg("start") or today.replace(month=1, day=1)
+    end = date_arg("end") or today
     if end < start:
         abort(400)
     return start, end

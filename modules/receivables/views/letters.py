@@ -17,6 +17,7 @@ from parkops.documents import Document
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.money import format_fen
+from parkops.query_args import parse_number
 from parkops.timeutil import business_day
 
 READ = ("receivables.view", "receivables.own", "receivables.write")
@@ -50,13 +51,12 @@ def new_letter(debtor_id: int):
     level = request.form.get("level", request.args.get("level", str(suggested)))
     deadline = request.form.get("deadline", (today + timedelta(days=10)).isoformat())
     chosen = request.form.getlist("receivable_id")
-    if request.method == "GET" and level.isdigit():
+    if request.method == "GET" and (asked := parse_number(level)) is not None:
         held = letters.running(debtor.id, site_id, today)  # not again before its deadline
         chosen = [
             str(r.id)
             for r, _b in rows
-            if (r.level >= int(level) or proposed[r.id] == int(level))
-            and held.get(r.id, (0,))[0] < int(level)
+            if (r.level >= asked or proposed[r.id] == asked) and held.get(r.id, (0,))[0] < asked
         ]
     if request.method == "POST":
         if done := repeat():
@@ -65,8 +65,8 @@ def new_letter(debtor_id: int):
             letter = letters.issue(
                 debtor,
                 site_id,
-                int(level) if level.isdigit() else 0,
-                [int(i) for i in chosen if i.isdigit()],
+                parse_number(level) or 0,
+                [n for i in chosen if (n := parse_number(i)) is not None],
                 _date(deadline),
                 current_user,
                 today,

@@ -4,21 +4,23 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from modules.receivables import access, followups, ledger, levels, queries, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.forms import FollowUpForm, ReceivableForm
 from modules.receivables.models import Allocation, Debtor, Payment, Receivable
-from modules.receivables.views import bp, int_arg, receivable_or_404, repeat, visible_sites
+from modules.receivables.views import bp, receivable_or_404, repeat, visible_sites
 from modules.receivables.views.debtors import READ
 from parkops import attachments, people
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require, site_filter
-from parkops.auth.models import Department, User
+from parkops.auth.models import Department, Site, User
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.paging import PER_PAGE, CappedPagination, RowPagination, page_arg
+from parkops.query_args import int_arg
 from parkops.timeutil import business_day
 
 OWNER = "receivables.receivable"
@@ -59,8 +61,9 @@ def index():
 def _choices(form: ReceivableForm) -> None:
     sites = visible_sites()
     form.site_id.choices = [SelectChoice(s.id, s.name) for s in sites]
+    # A debtor is one site's (``ledger.add_receivable``): named with it when one sees two.
     form.debtor_id.choices = [
-        SelectChoice(d.id, d.name)
+        SelectChoice(d.id, f"{d.name} · {d.site.name}" if len(sites) > 1 else d.name)
         for d in db.session.scalars(
             select(Debtor).where(site_filter(Debtor.site_id)).order_by(Debtor.name)
         )
@@ -71,13 +74,24 @@ def _choices(form: ReceivableForm) -> None:
             select(Department).where(Department.active).order_by(Department.name)
         )
     ]
-    form.handler_id.choices = [SelectChoice("", "—")] + [
-        SelectChoice(u.id, u.display_name)
-        for u in db.session.scalars(
-            select(User)
-            .where(User.active, people.seeing([s.id for s in sites]))
-            .order_by(User.display_name)
-        )
+    form.handler_id.choices = [SelectChoice("", "—"), *_handler_choices(sites)]
+
+
+def _handler_choices(sites: list[Site]) -> list[SelectChoice]:
+    """The people who may handle a receivable, grouped by the site they work at (the
+    people search's rule, ``people.seeing``): one working at all sites is under each.
+    Two statements (the people, their sites); the ledger checks the pick again."""
+    found = db.session.scalars(
+        select(User)
+        .where(User.active, people.seeing([s.id for s in sites]))
+        .options(selectinload(User.sites))
+        .order_by(User.display_name)
+    ).all()
+    return [
+        SelectChoice(u.id, u.display_name, optgroup=site.name)
+        for site in sites
+        for u in found
+        if u.all_sites or any(s.id == site.id for s in u.sites)
     ]
 
 

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from modules.receivables import access, ledger, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Campaign, CampaignItem, WriteOff
-from modules.receivables.views import bp, int_arg, receivable_or_404
+from modules.receivables.views import bp, receivable_or_404
 from parkops import attachments
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require
 from parkops.extensions import db
 from parkops.paging import page_arg
+from parkops.query_args import int_arg
 
 READ = ("receivables.view", "receivables.own", "receivables.write", "receivables.approve")
 

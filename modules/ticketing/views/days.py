@@ -44,6 +44,7 @@ from modules.ticketing.models import (
 )
 from modules.ticketing.permissions import APPROVE, AUDIT, MANAGE, VIEW
 from modules.ticketing.views.base import actor, bp, invalid_form, refuse, repeat, retry_key
+from parkops import query_args
 from parkops.auth.access import check_site, require
 from parkops.auth.models import User
 from parkops.extensions import db
@@ -64,10 +65,8 @@ def to_day(day: TicketDay, anchor: str = ""):
 
 
 def month_arg() -> date:
-    try:
-        return date.fromisoformat(f"{request.args.get('month', '')}-01")
-    except ValueError:
-        return business_day().replace(day=1)
+    """The ``?month=`` (YYYY-MM) asked for, as its first day; this month by default."""
+    return query_args.month_arg("month") or business_day().replace(day=1)
 
 
 def month_end(month: date) -> date:

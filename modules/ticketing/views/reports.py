@@ -14,6 +14,7 @@ from modules.ticketing.views.base import bp, visible_sites
 from parkops.auth.access import require
 from parkops.auth.models import Site
 from parkops.downloads import send_download
+from parkops.query_args import date_arg, int_arg
 from parkops.spreadsheet import Column
 from parkops.timeutil import business_day
 
@@ -54,20 +55,16 @@ def period_args() -> Period:
     """The period of a report page from ``start``/``end`` (YYYY-MM-DD; this month by
     default, swapped when reversed) and ``site`` (one of the user's sites, else all)."""
     today = business_day()
-    start, end = today.replace(day=1), today
-    try:
-        if request.args.get("start"):
-            start = date.fromisoformat(request.args["start"])
-        if request.args.get("end"):
-            end = date.fromisoformat(request.args["end"])
-    except ValueError:
+    start, end = date_arg("start"), date_arg("end")
+    if (start is None and request.args.get("start")) or (end is None and request.args.get("end")):
         flash(_("Dates are written YYYY-MM-DD; showing this month."), "error")
-        start, end = today.replace(day=1), today
+        start, end = None, None
+    start, end = start or today.replace(day=1), end or today
     if end < start:
         start, end = end, start
     sites = visible_sites()
-    raw = request.args.get("site", "")
-    site_id = int(raw) if raw.isdigit() and any(s.id == int(raw) for s in sites) else None
+    asked = int_arg("site")
+    site_id = asked if any(s.id == asked for s in sites) else None
     return Period(start, end, sites, site_id)
 
 

@@ -2,8 +2,6 @@
 voids asked and decided.
 """
 
-from datetime import datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -35,6 +33,7 @@ from modules.ticketing.views.base import (
 )
 from parkops.auth.access import check_site, require, site_filter
 from parkops.extensions import db
+from parkops.query_args import int_arg, parse_moment
 from parkops.timeutil import business_day, local_zone
 
 
@@ -195,24 +194,25 @@ def stock_page():
 
 def _lookup(products: list[Product]):
     """The serial lookup asked for in the query string, if any."""
-    product_id, serial = request.args.get("product", ""), request.args.get("serial", "")
-    if not (product_id.isdigit() and serial.isdigit()) or int(serial) > MAX_SERIAL:
+    product_id, serial = int_arg("product"), int_arg("serial", MAX_SERIAL)
+    if product_id is None or serial is None:
         return None
-    product = next((p for p in products if p.id == int(product_id)), None)
+    product = next((p for p in products if p.id == product_id), None)
     if product is None:
         return None
     at = None
     raw_at = request.args.get("at", "")
     if raw_at:
-        try:
-            at = datetime.fromisoformat(raw_at).replace(tzinfo=local_zone())
-        except ValueError:
+        at = parse_moment(raw_at)
+        if at is None:
             flash(_("The time to look at is not a valid date and time."), "error")
+        else:
+            at = at.replace(tzinfo=local_zone())
     return {
         "product": product,
-        "serial": int(serial),
+        "serial": serial,
         "at": at,
-        "info": stock.serial_status(product, int(serial), at),
+        "info": stock.serial_status(product, serial, at),
     }
 
 

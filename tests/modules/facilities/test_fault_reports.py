@@ -178,3 +178,32 @@ def test_an_english_visitors_report_is_named_in_the_ledger_as_every_order_is(
         select(EvidenceLink.summary).where(EvidenceLink.kind == "facilities.repair_order")
     ).one()
     assert summary == f"维修单 {order.id}：{facility.code} Seat loose"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"phone": ""}, {"category": "other"}, {"category": "other", "description": "  "}],
+)
+def test_a_report_that_says_nothing_is_refused(english, make_facility, fields):
+    facility = make_facility()
+    response = english.post(f"/q/{facility.token}", data=fields, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Say what is wrong" in response.get_data(as_text=True)
+    assert reports_in_order() == []
+    assert db.session.scalars(select(RepairOrder)).all() == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"category": "lighting"},
+        {"category": "other", "description": "门锁坏了"},
+        {"description": "门锁坏了"},
+        {"category": "other", "photo": photo()},
+    ],
+)
+def test_a_button_a_photo_or_words_are_enough(english, make_facility, fields):
+    facility = make_facility()
+    response = english.post(f"/q/{facility.token}", data=fields, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert len(reports_in_order()) == 1

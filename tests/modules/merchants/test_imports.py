@@ -5,9 +5,11 @@ the same file twice taking nothing."""
 import io
 from datetime import date
 
+import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from modules.merchants import schedule
+from modules.merchants import imports, schedule
 from modules.merchants.models import Contract, ContractState, Instalment, Merchant, Unit
 from parkops.extensions import db
 from parkops.timeutil import business_day
@@ -230,3 +232,19 @@ def test_a_bad_date_names_its_line_once_in_chinese(app, client, login, park):
 
     assert "第 3 行：" in page and "2025-13-01" in page
     assert page.count("第 3 行") == 1
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_file_headed_with_the_fields_own_labels_is_imported(client, login, park, locale):
+    """The errors name each field by its label ("每期租金（元）"): a file using those
+    headers, in either language, comes in."""
+    fields = ["merchant", "number", "unit", "starts_on", "ends_on", "rent", "cycle", "site"]
+    fields += ["deposit", "area"]
+    with force_locale(locale):
+        header = [str(imports.FIELDS[f][0]) for f in fields]
+    login(park.manager)
+
+    response = post(client, "合同台账.xlsx", xlsx([header, *LIST[1:]]), park.psy)
+
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert count(Contract) == 3

@@ -5,6 +5,8 @@ balances with their date."""
 import io
 from datetime import date
 
+import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -114,7 +116,9 @@ def test_an_xls_aging_report_with_its_own_headers_and_the_mapping_kept(client, l
 
     missing = post(client, "账龄分析.xls", xls(report), park.zylz)
     assert missing.status_code == 422
-    assert "No column for: Debtor, Amount owed (yuan), Raised on." in missing.get_data(as_text=True)
+    page = missing.get_data(as_text=True)
+    assert "No column for: Debtor (债务人 / 往来单位 / 单位名称 / 客户名称 / debtor)," in page
+    assert "Amount owed (yuan) (金额 / 欠款金额 / 未收金额 / 余额 / amount / 欠款金额（元）" in page
 
     done = post(client, "账龄分析.xls", xls(report), park.zylz, **mapping)
 
@@ -187,3 +191,46 @@ def test_a_bad_date_names_its_line_once_in_chinese(app, client, login, park):
     assert "第 2 行：" in page and "45500" in page
     assert page.count("第 2 行") == 1
     assert count(Receivable) == 0
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_file_headed_with_the_fields_own_labels_is_imported(client, login, park, locale):
+    """The page and its errors name each field by its label ("欠款金额（元）"): a file
+    using those headers, in either language, comes in."""
+    fields = ["debtor", "kind", "origin", "amount", "raised_on", "due_on", "site"]
+    with force_locale(locale):
+        header = [str(imports.FIELDS[f][0]) for f in fields]
+    login(park.finance)
+
+    response = post(client, "应收款.xlsx", xlsx([header, *LIST[1:]]), park.psy)
+
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert count(Receivable) == 3
+
+
+def test_the_short_header_and_half_width_brackets_are_read(client, login, park):
+    header = ["债务人", "欠款金额", "发生日期"]
+    login(park.finance)
+    assert (
+        post(
+            client, "a.xlsx", xlsx([header, ["茶社", "100", date(2024, 1, 1)]]), park.psy
+        ).status_code
+        == 303
+    )
+    header = ["债务人", "欠款金额(元)", "发生日期"]
+    assert (
+        post(
+            client, "b.xlsx", xlsx([header, ["茶社", "200", date(2024, 1, 2)]]), park.psy
+        ).status_code
+        == 303
+    )
+    assert count(Receivable) == 2
+
+
+def test_a_missing_column_names_the_headers_looked_for(client, login, park):
+    login(park.finance)
+    response = post(
+        client, "a.xlsx", xlsx([["债务人", "发生日期"], ["茶社", date(2024, 1, 1)]]), park.psy
+    )
+    assert response.status_code == 422
+    assert "金额 / 欠款金额 / 未收金额 / 余额 / amount" in response.get_data(as_text=True)

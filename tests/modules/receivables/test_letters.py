@@ -216,7 +216,7 @@ def test_another_debtors_receivable_is_refused(park, owed, make_debtor, make_rec
     ("who", "read", "issue_status"),
     [
         ("leader", 200, 403),  # reads, does not write
-        ("cashier", 404, 403),  # handles nothing of this debtor
+        ("cashier", 403, 403),  # handles nothing: the module is closed to her
         ("psy_finance", 404, 404),  # finance at 濮上园 only: the zoo's letter is unseen
     ],
 )
