@@ -12,6 +12,8 @@ sees its decision and is refused.
 import threading
 from collections.abc import Callable
 
+from flask_babel import force_locale
+
 from parkops import audit
 from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
@@ -42,7 +44,8 @@ def at_once(app, monkeypatch, *deciders: Callable[[], object]) -> list[str]:
 
     def send(n: int) -> int:
         racing[threading.current_thread()] = n
-        with app.test_request_context():
+        # The refusals are read in English, whatever the installation's default.
+        with app.test_request_context(), force_locale("en"):
             try:
                 deciders[n]()
                 outcomes[n] = APPLIED

@@ -122,7 +122,7 @@ def test_one_blind_count_sent_from_two_tabs_at_once(app, monkeypatch, world):
         )
 
     outcomes = at_once(app, monkeypatch, count(0), count(1))
-    winner = one_applied(outcomes, "This shift was counted already, by Seller One at ")
+    winner = one_applied(outcomes, "This shift's blind count was already submitted at ")
     cash = next(t for t in db.session.get(Shift, shift_id).tallies if t.method == Payment.CASH)
     assert cash.counted_fen == counted[winner][Payment.CASH]
     assert entries("ticketing.shift_counted") == 1
