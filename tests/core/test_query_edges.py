@@ -18,7 +18,7 @@ EDGES = [
     "",
     "²",
     "9999-12",
-    pytest.param("9" * 5000, id="5000-digits"),  # int() refuses 4,300 digits or more
+    "9" * 5000,  # int() refuses 4,300 digits or more
 ]
 SKIPPED = {"auth.logout"}  # would sign the walker out
 
@@ -56,8 +56,9 @@ def _reads(client, path: str) -> set[str]:
     return set(read_names)
 
 
-@pytest.mark.parametrize("value", EDGES)
-def test_no_page_fails_on_an_edge_value(make_app, make_site, make_user, login, value):
+def test_no_page_fails_on_an_edge_value(make_app, make_site, make_user, login):
+    """Each page's query arguments are found once (asked with none), then each is sent
+    every edge value: one walk, not one per value."""
     app = make_app()
     app.request_class = _RecordingRequest
     with app.app_context():
@@ -71,9 +72,10 @@ def test_no_page_fails_on_an_edge_value(make_app, make_site, make_user, login, v
                 continue
             path = sample_path(rule)
             for name in sorted(_reads(client, path)):
-                response = client.get(path, query_string={name: value})
-                if response.status_code >= 500:
-                    failed.append(f"{path}?{name}={value}")
+                for value in EDGES:
+                    response = client.get(path, query_string={name: value})
+                    if response.status_code >= 500:
+                        failed.append(f"{path}?{name}={value[:20]}")
         assert failed == []
 
 
