@@ -51,6 +51,7 @@ from parkops.db import utcnow
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.rectification.services import link_evidence
+from parkops.templating import local_datetime
 from parkops.timeutil import business_day, to_local
 
 NIGHT_ENDS = time(6, 0)  # local; later sales of the next day need that day's own shift
@@ -271,14 +272,9 @@ def already_counted(shift: Shift) -> str:
     return _(
         "This shift's blind count was already submitted at %(time)s (cash %(cash)s): "
         "this count was not recorded.",
-        time=local_minute(shift.counted_at),
+        time=local_datetime(shift.counted_at),
         cash=format_fen(cash) or "—",
     )
-
-
-def local_minute(moment: datetime) -> str:
-    """A stored moment (aware UTC) as the local time a message names, ``2026-12-02 16:53``."""
-    return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def worst_difference(shift: Shift) -> int:
