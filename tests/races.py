@@ -27,6 +27,12 @@ def at_once(app, monkeypatch, *deciders: Callable[[], object]) -> list[str]:
     and request context, together. Per decider: ``APPLIED``, or the message of its
     ``AlreadyDecided``, or ``"error: …"`` for anything else (the old code's 500)."""
     db.session.commit()  # the test's own session holds no lock while they race
+    # Commit expired the test's records; a decider reading one (its id, its version)
+    # would reload it through the test's session from two threads at once, which a
+    # session does not survive (a rare error on PostgreSQL). Loaded here, they are read
+    # without it; the rollback below ends this read and expires them again.
+    for record in list(db.session.identity_map.values()):
+        db.session.refresh(record)
     arrived = [threading.Event() for _ in deciders]
     racing: dict[threading.Thread, int] = {}
     real = audit.record
@@ -60,7 +66,7 @@ def at_once(app, monkeypatch, *deciders: Callable[[], object]) -> list[str]:
 
     run_at_once(len(deciders), send)
     monkeypatch.setattr(audit, "record", real)
-    db.session.expire_all()
+    db.session.rollback()  # a new read: the deciders' commits are seen
     return outcomes
 
 

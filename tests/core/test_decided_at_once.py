@@ -31,6 +31,7 @@ def test_two_people_publishing_the_notice_at_once(app, ledger, make_user, login,
     other = make_user("office2", ["office"], all_sites=True, display_name="Office Two")
     draft = notice.make_draft(office)
     url = f"/reports/notice/{draft.id}/publish"
+    version = draft.version  # read here, not from two threads through this session
     pages = {}
     for user in (office, other):
         pages[user.username] = app.test_client()
@@ -41,13 +42,14 @@ def test_two_people_publishing_the_notice_at_once(app, ledger, make_user, login,
     def publish(name):
         def post():
             response = pages[name].post(
-                url, data={"version": draft.version}, headers={"Referer": f"http://localhost{url}"}
+                url, data={"version": version}, headers={"Referer": f"http://localhost{url}"}
             )
             answers[name] = (response.status_code, response.get_data(as_text=True))
 
         return post
 
-    at_once(app, monkeypatch, publish("office1"), publish("office2"))
+    outcomes = at_once(app, monkeypatch, publish("office1"), publish("office2"))
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
     assert sorted(code for code, _ in answers.values()) == [303, 409], answers
     winner = next(name for name, (code, _) in answers.items() if code == 303)
     loser = "office2" if winner == "office1" else "office1"
