@@ -11,6 +11,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.validators import StopValidation
 
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
 from parkops.query_args import EARLIEST, LATEST, date_in_range
@@ -90,6 +91,12 @@ class _Bounded:
         if day is not None and not date_in_range(day):
             self.data = None  # as wtforms leaves a date it cannot read
             raise ValueError(OUT_OF_RANGE)
+
+    def pre_validate(self, form):
+        # The range error alone: DataRequired would replace it with "required" (the
+        # data is None), and a form's own check would be handed a None date.
+        if OUT_OF_RANGE in self.process_errors:
+            raise StopValidation()
 
 
 class DayField(_Bounded, DateField):
