@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 
 from parkops.money import FEN_PER_YUAN, MoneyError, parse_yuan
+from parkops.query_args import date_in_range
 from parkops.tabular import TabularError
 from parkops.timeutil import local_zone
 
@@ -58,26 +59,36 @@ def _split(text: str) -> tuple[date, time | None]:
         raise TabularError(_l("not a date: %(value)s", value=text)) from exc
 
 
+def bounded(day: date) -> date:
+    """``day`` itself; TabularError ("date out of range (2000 to 2100): …") outside the
+    range of every date a form takes (``parkops.query_args``): a file's 9999-12-31 or
+    1900-01-01 is a typo or a placeholder, and would overflow the date sums that follow."""
+    if not date_in_range(day):
+        raise TabularError(_l("date out of range (2000 to 2100): %(value)s", value=day))
+    return day
+
+
 def parse_date(value) -> date | None:
     """A date cell → local date: date/datetime objects, Excel serial numbers, and text
     like ``2021/3/5``, ``2021-03-05``, ``2021年3月5日``, ``20210305`` (a time after it
-    is dropped)."""
+    is dropped). Refused outside 2000–2100."""
     if _blank(value):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return bounded(value.date())
     if isinstance(value, date):
-        return value
+        return bounded(value)
     if isinstance(value, int | float):
-        return _serial(value).date()
-    return _split(str(value))[0]
+        return bounded(_serial(value).date())
+    return bounded(_split(str(value))[0])
 
 
 def parse_datetime(value) -> datetime | None:
     """A date-and-time cell → an aware datetime in the park's zone (the cell is local
     time, as a person typed it): datetime objects, Excel serial numbers, text like
     ``2021/03/05 8:05``, ``2021-3-5 08:05:30``, ``2021年3月5日 8时5分``. A date
-    without a time is refused: a time is what this column is for."""
+    without a time is refused: a time is what this column is for; so is a date outside
+    2000–2100."""
     if _blank(value):
         return None
     if isinstance(value, datetime):
@@ -90,6 +101,7 @@ def parse_datetime(value) -> datetime | None:
         if clock is None:
             raise TabularError(_l("give the time as well as the date: %(value)s", value=text))
         moment = datetime.combine(day, clock)
+    bounded(moment.date())
     if moment.tzinfo is not None:
         return moment.astimezone(local_zone())
     return moment.replace(tzinfo=local_zone())

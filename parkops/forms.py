@@ -1,11 +1,20 @@
 """Form fields every module shares."""
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectField, SelectMultipleField, StringField
-from wtforms.validators import ValidationError
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    Field,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import StopValidation
 
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
-from parkops.query_args import date_in_range
+from parkops.query_args import EARLIEST, LATEST, date_in_range
 
 MAX_FORM_FEN = 10**9  # ¥10,000,000: above any one line, count or deposit a person types
 
@@ -60,8 +69,46 @@ def preselect_only_choice(field: Field) -> Field:
     return field
 
 
-def in_date_range(form, field):
-    """A DateField's validator: 2000 to 2100 (``parkops.query_args``), as every date
-    typed in a form or a filter; an empty field passes."""
-    if field.data is not None and not date_in_range(field.data):
-        raise ValidationError(_l("Enter a date between 2000 and 2100."))
+OUT_OF_RANGE = _l("Enter a date between 2000 and 2100.")
+
+
+class _Bounded:
+    """What DayField and MomentField share: the date refused outside EARLIEST–LATEST
+    (``parkops.query_args``, the range of every date a page takes) as the field's own
+    error, so no form can hand year 1 or 9999 to a date computation; and the input's
+    min and max, so the phone's picker offers the same range."""
+
+    bounds: tuple[str, str]
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        low, high = self.bounds
+        kwargs["render_kw"] = {"min": low, "max": high, **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        day = self.data.date() if isinstance(self.data, datetime) else self.data
+        if day is not None and not date_in_range(day):
+            self.data = None  # as wtforms leaves a date it cannot read
+            raise ValueError(OUT_OF_RANGE)
+
+    def pre_validate(self, form):
+        # The range error alone: DataRequired would replace it with "required" (the
+        # data is None), and a form's own check would be handed a None date.
+        if OUT_OF_RANGE in self.process_errors:
+            raise StopValidation()
+
+
+class DayField(_Bounded, DateField):
+    """A date typed in a form (``<input type="date">``): ``data`` a local date or None;
+    refused with "Enter a date between 2000 and 2100." outside that range. Every form's
+    date is one (tests/test_form_dates.py walks them)."""
+
+    bounds = (EARLIEST.isoformat(), LATEST.isoformat())
+
+
+class MomentField(_Bounded, DateTimeLocalField):
+    """A local date and time typed in a form (``<input type="datetime-local">``):
+    ``data`` a naive local datetime or None; its date bounded as DayField's."""
+
+    bounds = (f"{EARLIEST.isoformat()}T00:00", f"{LATEST.isoformat()}T23:59")

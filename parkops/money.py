@@ -1,6 +1,7 @@
 """Money is an integer number of fen; Decimal only at the edges."""
 
 import re
+import unicodedata
 from decimal import Decimal
 
 FEN_PER_YUAN = 100
@@ -18,8 +19,10 @@ class MoneyError(ValueError):
 
 def parse_yuan(text: str | int | Decimal) -> int:
     """'1,234.5' → 123450 fen. Anything but plain digits with up to two decimals is refused,
-    and so is a comma that is not a thousands separator ('12,5', '1,23', '1.234,50')."""
-    raw = str(text).strip().replace("¥", "").replace("￥", "").strip()
+    and so is a comma that is not a thousands separator ('12,5', '1,23', '1.234,50').
+    Full-width digits and signs (a Chinese input method's '１２３．５') are read as ASCII,
+    as every number typed (``parkops.query_args.parse_number``); NFKC makes '￥' '¥'."""
+    raw = unicodedata.normalize("NFKC", str(text)).strip().replace("¥", "").strip()
     if "," in raw:
         if not _GROUPED.fullmatch(raw):
             raise MoneyError(f"a comma that is not a thousands separator: {text!r}")

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     FloatField,
     HiddenField,
     IntegerField,
@@ -29,6 +28,8 @@ from wtforms.validators import (
 from modules.facilities.models import FaultCategory, Priority, RejectReason
 from modules.facilities.orders import QUANTITY_PATTERN
 from parkops.conflicts import Fingerprinted
+from parkops.forms import DayField
+from parkops.money import MoneyError, parse_yuan
 
 PRIORITY_LABELS = {
     Priority.URGENT: _l("Urgent"),
@@ -81,7 +82,7 @@ class FacilityForm(FlaskForm):
     location = StringField(_l("Location"), filters=[_strip], validators=[Length(max=200)])
     latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
     longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
-    installed_on = DateField(_l("Installed on"), validators=[Optional()])
+    installed_on = DayField(_l("Installed on"), validators=[Optional()])
     team = StringField(_l("Responsible team"), filters=[_strip], validators=[Length(max=100)])
     notes = TextAreaField(_l("Notes"), filters=[_strip])
     photo = FileField(_l("Photo"))
@@ -216,6 +217,16 @@ QUANTITY_MESSAGE = _l("The quantity is a number above 0, then a unit if any (2, 
 COST_MESSAGE = _l("The cost is an amount of 0 or more in yuan, e.g. 35.50.")
 
 
+def _cost(form, field):
+    """The rule the order applies (parse_yuan: full-width digits too), said on the field."""
+    try:
+        fen = parse_yuan(field.data)
+    except MoneyError:
+        fen = -1
+    if fen < 0:
+        raise ValidationError(COST_MESSAGE)
+
+
 class PartForm(FlaskForm):
     description = StringField(
         _l("Part or material"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
@@ -234,7 +245,7 @@ class PartForm(FlaskForm):
     cost = StringField(
         _l("Cost (yuan)"),
         filters=[_strip],
-        validators=[Optional(), Regexp(r"^[0-9,]+(\.[0-9]{1,2})?$", message=COST_MESSAGE)],
+        validators=[Optional(), _cost],
         # A number input with min 0: the browser's own message says it cannot be below 0.
         render_kw={"type": "number", "min": "0", "step": "0.01", "inputmode": "decimal"},
     )

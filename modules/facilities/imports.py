@@ -105,7 +105,7 @@ def _parse_row(cells: dict, sites: dict, types: dict) -> FacilityData:
     try:
         installed = parse_date(cells.get("installed_on"))
     except TabularError as exc:
-        raise ValueError(_("installed_on is not a date (e.g. 2021-03-05)")) from exc
+        raise ValueError(_("%(column)s: %(problem)s", column="installed_on", problem=exc)) from exc
     return FacilityData(
         site_id=site.id,
         code=values["code"].upper(),

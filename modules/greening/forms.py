@@ -3,13 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 from modules.greening.models import Grade, ZoneKind
 from parkops import labels
 from parkops.conflicts import Fingerprinted
+from parkops.forms import DayField
 
 
 def _strip(value):
@@ -61,7 +62,7 @@ class RosterForm(FlaskForm):
 
     responsible_id = SelectField(_l("Responsible person"), coerce=_person_id, validate_choice=False)
     team = StringField(_l("Team"), filters=[_strip], validators=[Length(max=100)])
-    starts_on = DateField(
+    starts_on = DayField(
         _l("From"), validators=[InputRequired()], description=_l("Today or a later day.")
     )
 

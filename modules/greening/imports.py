@@ -172,8 +172,8 @@ def _parse(cells: dict, line: int, look: _Lookups, today: date) -> _Row:
         )
     try:
         starts_on = parse_date(cells.get("starts_on")) or today
-    except TabularError:
-        raise ValueError(_("from is not a date (e.g. 2026-12-01)")) from None
+    except TabularError as exc:
+        raise ValueError(_("%(column)s: %(problem)s", column="from", problem=exc)) from None
     data = ZoneData(
         site.id,
         values["code"],

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -37,7 +36,7 @@ from modules.merchants.texts import (
     UNIT_KINDS,
 )
 from parkops.conflicts import Fingerprinted
-from parkops.forms import YuanField
+from parkops.forms import DayField, YuanField
 from parkops.money import MoneyError, parse_yuan
 
 
@@ -80,8 +79,8 @@ class ContractForm(FlaskForm):
         _l("Contract number"), filters=[_strip], validators=[DataRequired(), Length(max=40)]
     )
     unit_ids = SelectMultipleField(_l("Units"), coerce=int, validators=[DataRequired()])
-    starts_on = DateField(_l("First day"), validators=[InputRequired()])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    starts_on = DayField(_l("First day"), validators=[InputRequired()])
+    ends_on = DayField(_l("Last day"), validators=[InputRequired()])
     rent_form = SelectField(_l("Rent"), choices=_choices(RENT_FORMS))
     cycle = SelectField(_l("Payment cycle"), choices=_choices(CYCLES))
     rent = YuanField(
@@ -130,7 +129,7 @@ class ContractEditForm(Fingerprinted, ContractForm):
 
 
 class AmendmentForm(FlaskForm):
-    effective_on = DateField(_l("Takes effect on"), validators=[InputRequired()])
+    effective_on = DayField(_l("Takes effect on"), validators=[InputRequired()])
     rent = YuanField(
         _l("Rent per period from then (yuan)"), validators=[InputRequired()], max_fen=MAX_RENT_FEN
     )
@@ -156,8 +155,8 @@ class ScanForm(FlaskForm):
 class DocumentForm(FlaskForm):
     kind = SelectField(_l("Document"), choices=_choices(DOCUMENT_KINDS))
     number = StringField(_l("Document number"), filters=[_strip], validators=[Length(max=60)])
-    issued_on = DateField(_l("Issued on"), validators=[InputRequired()])
-    valid_until = DateField(
+    issued_on = DayField(_l("Issued on"), validators=[InputRequired()])
+    valid_until = DayField(
         _l("Valid until"),
         validators=[Optional()],
         description=_l("Leave empty for a long-term document (长期)."),
@@ -180,13 +179,13 @@ class RenewForm(FlaskForm):
     number = StringField(
         _l("New contract number"), filters=[_strip], validators=[DataRequired(), Length(max=40)]
     )
-    ends_on = DateField(_l("Last day of the new term"), validators=[InputRequired()])
+    ends_on = DayField(_l("Last day of the new term"), validators=[InputRequired()])
 
 
 class ExitForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=_choices(EXIT_REASONS))
-    notice_on = DateField(_l("Notice given on"), validators=[InputRequired()])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    notice_on = DayField(_l("Notice given on"), validators=[InputRequired()])
+    ends_on = DayField(_l("Last day"), validators=[InputRequired()])
     note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])
 
 

@@ -6,8 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
-    DateField,
-    DateTimeLocalField,
     RadioField,
     SelectField,
     StringField,
@@ -20,13 +18,14 @@ from modules.merchants.forms import _strip
 from modules.merchants.inspection_models import FORM_CHECKS
 from modules.merchants.texts import CHECKS
 from modules.merchants.violations import MAX_NOTE
+from parkops.forms import DayField, MomentField
 
 RESULTS = [SelectChoice("pass", _l("Passed")), SelectChoice("fail", _l("Failed"))]
 
 
 class InspectionForm(FlaskForm):
     unit_id = SelectField(_l("Leased unit"), coerce=int, validators=[InputRequired()])
-    at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    at = MomentField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])
     photos = MultipleFileField(_l("Photos"))
 
@@ -49,7 +48,7 @@ for _check in FORM_CHECKS:
         f"{_check}_note",
         StringField(_l("Note"), filters=[_strip], validators=[Length(max=MAX_NOTE)]),
     )
-    setattr(InspectionForm, f"{_check}_deadline", DateField(_l("Correct by"), [Optional()]))
+    setattr(InspectionForm, f"{_check}_deadline", DayField(_l("Correct by"), [Optional()]))
 
 
 class RecheckForm(FlaskForm):
@@ -59,5 +58,5 @@ class RecheckForm(FlaskForm):
         validators=[InputRequired()],
     )
     note = StringField(_l("Note"), filters=[_strip], validators=[Length(max=MAX_NOTE)])
-    new_deadline = DateField(_l("New deadline to correct"), validators=[Optional()])
+    new_deadline = DayField(_l("New deadline to correct"), validators=[Optional()])
     photos = MultipleFileField(_l("Photos"))

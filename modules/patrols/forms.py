@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -24,6 +23,7 @@ from modules.patrols import phone_time
 from modules.patrols.models import AnswerType, ChecklistPurpose
 from parkops import labels
 from parkops.conflicts import Fingerprinted
+from parkops.forms import DayField
 from parkops.timeutil import business_day
 
 BLANK_ITEMS = 3  # empty rows offered under a checklist's items, to add new ones
@@ -136,12 +136,12 @@ class FindingForm(FlaskForm):
         _l("Staff member concerned (批评教育)"), coerce=int, validators=[Optional()]
     )
     owner_id = SelectField(_l("Follow-up owner"), coerce=int, validators=[Optional()])
-    deadline = DateField(_l("Fix by"), validators=[Optional(), not_before_today])
+    deadline = DayField(_l("Fix by"), validators=[Optional(), not_before_today])
 
 
 class AssignForm(FlaskForm):
     owner_id = SelectField(_l("Follow-up owner"), coerce=int)
-    deadline = DateField(_l("Fix by"), validators=[DataRequired(), not_before_today])
+    deadline = DayField(_l("Fix by"), validators=[DataRequired(), not_before_today])
 
 
 class FixForm(FlaskForm):

@@ -1,19 +1,11 @@
 """Forms: what finance types at a desk. Amounts are typed in yuan (YuanField → fen)."""
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import (
-    DateField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from modules.receivables.ledger import MAX_AMOUNT_FEN
 from modules.receivables.models import DebtorKind, FollowUpKind, PaymentMethod, ReceivableKind
@@ -23,23 +15,12 @@ from modules.receivables.texts import (
     PAYMENT_METHODS,
     RECEIVABLE_KINDS,
 )
-from parkops.forms import YuanField
+from parkops.forms import DayField, YuanField
 
 
 def _strip(value):
     # NUL characters are never meant, and PostgreSQL refuses them in text.
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)  # as the ledger forms
-# The browser refuses a date outside them too (the date input's min and max).
-IN_RANGE = {"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
-
-
-def _date_in_range(form, field):
-    """Every date typed here: 2000 to 2100 (1900-01-01 is a typo, not a payment)."""
-    if field.data is not None and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError(_l("Enter a date between 2000 and 2100."))
 
 
 def _optional_int(value):
@@ -86,12 +67,8 @@ class ReceivableForm(FlaskForm):
         description=_l("The document it comes from: contract or approval number."),
     )
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()], max_fen=MAX_AMOUNT_FEN)
-    raised_on = DateField(
-        _l("Raised on"), validators=[InputRequired(), _date_in_range], render_kw=IN_RANGE
-    )
-    due_on = DateField(
-        _l("Due on"), validators=[InputRequired(), _date_in_range], render_kw=IN_RANGE
-    )
+    raised_on = DayField(_l("Raised on"), validators=[InputRequired()])
+    due_on = DayField(_l("Due on"), validators=[InputRequired()])
     department_id = SelectField(_l("Department"), coerce=_optional_int, validate_choice=False)
     handler_id = SelectField(_l("Handler"), coerce=_optional_int, validate_choice=False)
     note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])
@@ -109,9 +86,7 @@ class ImportForm(FlaskForm):
 
 class PaymentForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
-    paid_on = DateField(
-        _l("Paid on"), validators=[InputRequired(), _date_in_range], render_kw=IN_RANGE
-    )
+    paid_on = DayField(_l("Paid on"), validators=[InputRequired()])
     amount = YuanField(_l("Amount (yuan)"), validators=[InputRequired()], max_fen=MAX_AMOUNT_FEN)
     method = SelectField(
         _l("Method"), choices=[SelectChoice(m.value, label) for m, label in PAYMENT_METHODS.items()]
@@ -149,9 +124,7 @@ class FollowUpForm(FlaskForm):
         choices=[SelectChoice(k.value, label) for k, label in FOLLOW_UP_KINDS.items()],
     )
     note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])
-    promised_on = DateField(
-        _l("Promised to pay by"), validators=[Optional(), _date_in_range], render_kw=IN_RANGE
-    )
+    promised_on = DayField(_l("Promised to pay by"), validators=[Optional()])
     promised = YuanField(
         _l("Amount promised (yuan)"), validators=[Optional()], max_fen=MAX_AMOUNT_FEN
     )

@@ -11,7 +11,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -32,7 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from modules.ticketing.models import MAX_ENTRIES, MAX_QUANTITY, MAX_SERIAL, Payment
 from parkops.conflicts import Fingerprinted
-from parkops.forms import YuanField
+from parkops.forms import DayField, YuanField
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))
 SERIAL = NumberRange(min=1, max=MAX_SERIAL, message=_l("Not a ticket serial number."))
@@ -292,7 +291,7 @@ class ProductForm(FlaskForm):
         description=_l("For free or concession entries: what the seller checks."),
     )
     price = YuanField(_l("Price (¥)"), validators=[InputRequired()])
-    valid_from = DateField(_l("Price valid from"), validators=[InputRequired()])
+    valid_from = DayField(_l("Price valid from"), validators=[InputRequired()])
 
     def venue_weights(self) -> list[tuple[str, int]] | None:
         """[(code, weight)], or None (with an error on the field) when it does not parse."""
@@ -320,7 +319,7 @@ class ProductEditForm(Fingerprinted, FlaskForm):
 
 class PriceForm(FlaskForm):
     price = YuanField(_l("New price (¥)"), validators=[InputRequired()])
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired()])
+    valid_from = DayField(_l("Valid from"), validators=[InputRequired()])
 
 
 class OfficeForm(FlaskForm):
@@ -348,7 +347,7 @@ class RollForm(FlaskForm):
     product_id = SelectField(_l("Ticket"), coerce=int, validators=[InputRequired()])
     first = IntegerField(_l("First serial"), validators=[InputRequired(), SERIAL])
     last = IntegerField(_l("Last serial"), validators=[InputRequired(), SERIAL])
-    received_on = DateField(_l("Received on"), validators=[InputRequired()])
+    received_on = DayField(_l("Received on"), validators=[InputRequired()])
     note = StringField(_l("Note"), filters=[_strip], validators=[Length(max=200)])
 
 

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -18,7 +17,7 @@ from parkops.auth.forms import new_password_length
 from parkops.auth.models import ROLE_LABELS, ROLES, Department, Site
 from parkops.auth.services import PASSWORD_MIN_LENGTH
 from parkops.conflicts import Versioned
-from parkops.forms import in_date_range
+from parkops.forms import DayField
 from parkops.people import PersonFilterField
 
 USERNAME = r"^[a-z0-9][a-z0-9._-]*$"
@@ -165,5 +164,5 @@ class AuditFilterForm(FlaskForm):
     # Searched, not listed: a list of every account grew the page with the accounts.
     # Unknown: nothing shown (see the view), not the filter ignored as in the ledger.
     actor = PersonFilterField(_l("User"), anyone=True, unknown=_l("Unknown user."))
-    date_from = DateField(_l("From"), validators=[Optional(), in_date_range])
-    date_to = DateField(_l("To"), validators=[Optional(), in_date_range])
+    date_from = DayField(_l("From"), validators=[Optional()])
+    date_to = DayField(_l("To"), validators=[Optional()])

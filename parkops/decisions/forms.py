@@ -4,14 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectMultipleField, TextAreaField
+from wtforms import IntegerField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from parkops.conflicts import Versioned
 from parkops.decisions.models import MeetingKind
 from parkops.extensions import db
-from parkops.forms import in_date_range
+from parkops.forms import DayField
 from parkops.people import PersonField
 from parkops.rectification.forms import (
     Choice,
@@ -35,16 +35,14 @@ class DecisionForm(Versioned, FlaskForm):
     """``version`` (Versioned) is required when editing; a new decision has none yet."""
 
     meeting_kind = Choice(_l("Meeting"), coerce=_text, invalid=_l("Choose the meeting."))
-    meeting_on = DateField(_l("Meeting date"), validators=[InputRequired(), in_date_range])
+    meeting_on = DayField(_l("Meeting date"), validators=[InputRequired()])
     text = TextAreaField(
         _l("Decision"), validators=[DataRequired(_l("Write the decision.")), Length(max=4000)]
     )
     leader = PersonField(_l("Responsible leader"))
     department = Choice(_l("Responsible department"), invalid=_l("Choose a department."))
     person = PersonField(_l("Responsible person"))
-    deadline = DateField(
-        _l("Deadline"), validators=[InputRequired(), in_date_range, _after_meeting]
-    )
+    deadline = DayField(_l("Deadline"), validators=[InputRequired(), _after_meeting])
     problems = SelectMultipleField(_l("Linked problems"), coerce=int, choices=[])
 
     def set_choices(self, leader_id=None, person_id=None, department_id=None):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import or_, select
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -14,7 +14,7 @@ from parkops import labels
 from parkops.auth.models import Department
 from parkops.conflicts import Fingerprinted, Versioned
 from parkops.extensions import db
-from parkops.forms import in_date_range
+from parkops.forms import DayField
 from parkops.people import PersonField, PersonFilterField
 from parkops.rectification.models import Category, Section, Source, Status
 from parkops.rectification.services import LedgerFilter
@@ -92,7 +92,7 @@ class _Owners:
     leader = PersonField(_l("Responsible leader"))
     department = Choice(_l("Responsible department"), invalid=_l("Choose a department."))
     person = PersonField(_l("Responsible person"))
-    deadline = DateField(_l("Deadline"), validators=[Optional(), in_date_range])
+    deadline = DayField(_l("Deadline"), validators=[Optional()])
     status = Choice(_l("Status"), coerce=_text, invalid=_l("Choose a status from the list."))
 
     def set_choices(self, leader_id=None, person_id=None, department_id=None):
@@ -136,7 +136,7 @@ class MeasureForm(Versioned, FlaskForm):
         validators=[DataRequired(_l("Describe the measure.")), Length(max=4000)],
     )
     owner = PersonField(_l("Owner"))
-    deadline = DateField(_l("Deadline"), validators=[Optional(), in_date_range])
+    deadline = DayField(_l("Deadline"), validators=[Optional()])
     status = Choice(_l("Status"), coerce=_text, invalid=_l("Choose a status from the list."))
 
     def set_choices(self, owner_id=None):
@@ -156,9 +156,9 @@ class RegulationForm(FlaskForm):
         choices=[SelectChoice(key, label) for key, label in REGULATION_KINDS.items()],
         invalid=_l("Choose new or revised."),
     )
-    adopted_on = DateField(
+    adopted_on = DayField(
         _l("Adopted on"),
-        validators=[InputRequired(message=_l("Enter the adoption date.")), in_date_range],
+        validators=[InputRequired(message=_l("Enter the adoption date."))],
     )
     file = FileField(
         _l("File (PDF, Word, Excel or WPS)"),
@@ -171,12 +171,11 @@ class RegulationEditForm(Fingerprinted, RegulationForm):
 
 
 class ReportForm(FlaskForm):
-    reported_on = DateField(
+    reported_on = DayField(
         _l("Date"),
         default=business_day,
         validators=[
             InputRequired(message=_l("Enter the report's date.")),
-            in_date_range,
             _not_in_future,
         ],
     )

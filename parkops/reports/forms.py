@@ -2,17 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from parkops.conflicts import Versioned
+from parkops.forms import DayField
 
 NOTE_MAX = 5000
 PART_MAX = 20000
 
 
 class SubmitForm(FlaskForm):
-    week = DateField(_l("Week starting"), validators=[InputRequired()])
+    week = DayField(_l("Week starting"), validators=[InputRequired()])
     covering_note = TextAreaField(
         _l("Covering note"),
         validators=[

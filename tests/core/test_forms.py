@@ -73,3 +73,17 @@ def test_a_required_picker_with_one_real_choice_shows_it_chosen_an_optional_one_
         assert preselect_only_choice(form.required).data == "7"
         assert preselect_only_choice(form.optional).data is None
         assert preselect_only_choice(form.several).data is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"), [("１２３．５", 12350), ("￥１，２３４．５０", 123450), ("35.50", 3550)]
+)
+def test_full_width_digits_are_money_in_every_form(app, typed, fen):
+    """A Chinese input method's digits, as every typed number (parkops.money.parse_yuan):
+    the facilities' cost field refused them though its page took them."""
+    from modules.facilities.forms import PartForm
+
+    assert submit(app, amount=typed).amount.data == fen
+    with app.test_request_context(method="POST", data={"description": "螺栓", "cost": typed}):
+        part = PartForm(meta={"csrf": False})
+        assert part.validate(), part.errors

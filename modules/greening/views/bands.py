@@ -1,8 +1,6 @@
 """Payout bands: the version in force, the others, and the office's form for a new
 version (prefilled with the bands in force, plus empty rows)."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +11,7 @@ from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import require
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
+from parkops.query_args import parse_date
 from parkops.timeutil import business_day
 
 EMPTY_ROWS = 3
@@ -49,10 +48,7 @@ def bands_page():
     if request.method == "POST":
         rows, typed = _posted()
         starts_text = request.form.get("effective_from", "")
-        try:
-            starts = date.fromisoformat(starts_text)
-        except ValueError:
-            starts = None
+        starts = parse_date(starts_text)  # 400 outside 2000–2100
         try:
             bands.add_version(starts, rows, current_user)
         except GreeningError as err:

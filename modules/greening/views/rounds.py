@@ -2,8 +2,6 @@
 one zone's page, the assessor's on a phone (the deductions item by item with photos;
 readers see the same without the forms); a deduction's photo."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +15,7 @@ from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
 from parkops.paging import paginate
+from parkops.query_args import parse_date
 from parkops.timeutil import business_day
 
 OPEN = ("greening.assess", "greening.manage")
@@ -50,10 +49,7 @@ def open_round():
     if site_id is None:
         abort(400)
     check_site(site_id)
-    try:
-        month = date.fromisoformat(request.form.get("month", "") + "-01")
-    except ValueError:
-        month = None
+    month = parse_date(request.form.get("month", "").strip() + "-01")  # 400 outside 2000–2100
     try:
         round_ = rounds.open_round(site_id, month, current_user)
     except GreeningError as error:

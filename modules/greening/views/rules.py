@@ -1,8 +1,6 @@
 """Scoring rules: the versions (the one in force today first) and the office's form
 for a new version, prefilled with the items in force."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +10,7 @@ from modules.greening.rules import ItemData
 from modules.greening.views import VIEW, bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import require
+from parkops.query_args import parse_date
 from parkops.timeutil import business_day
 
 EMPTY_ROWS = 3  # blank rows under the items in force, for new items
@@ -60,10 +59,7 @@ def new_rules():
     if request.method == "POST":
         items = _posted_items()
         starts_text, note = request.form.get("effective_from", ""), request.form.get("note", "")
-        try:
-            starts = date.fromisoformat(starts_text)
-        except ValueError:
-            starts = None
+        starts = parse_date(starts_text)  # 400 outside 2000–2100
         try:
             rules.add_version(starts, items, note, current_user)
         except GreeningError as err:

@@ -1,8 +1,6 @@
 """Tasks: the gardener's list for today (phone), done with a photo; a one-off task
 from the lead; the photo of a done task."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +14,7 @@ from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
 from parkops.paging import page_arg, paginate
+from parkops.query_args import parse_date
 from parkops.timeutil import business_day
 
 
@@ -89,10 +88,7 @@ def new_task(zone_id: int):
     error, title, due_text = None, "", business_day().isoformat()
     if request.method == "POST":
         title, due_text = request.form.get("title", ""), request.form.get("due_on", "")
-        try:
-            due_on = date.fromisoformat(due_text)
-        except ValueError:
-            due_on = None
+        due_on = parse_date(due_text)  # 400 outside 2000–2100
         try:
             tasks.add_one_off(zone, title, due_on, current_user)
         except GreeningError as err:

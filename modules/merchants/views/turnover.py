@@ -1,7 +1,5 @@
 """A turnover lease's turnover of a period, recorded by the manager."""
 
-from datetime import date
-
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +12,7 @@ from modules.merchants.views import bp
 from modules.merchants.views.contracts import contract_page, contract_step
 from parkops.auth.access import require
 from parkops.extensions import db
+from parkops.query_args import parse_date
 from parkops.timeutil import business_day
 
 
@@ -24,9 +23,8 @@ def record_turnover(contract_id: int):
     form = TurnoverForm()
     form.period.validate_choice = False  # the service refuses a day starting no period
     if form.validate():
-        try:
-            period = date.fromisoformat(form.period.data or "")
-        except ValueError:
+        period = parse_date(form.period.data or "")  # 400 outside 2000–2100
+        if period is None:
             form.period.errors = [_("Not a date.")]
         else:
             try:

@@ -2,8 +2,6 @@
 items, verifying one, the .xlsx for the leading group (领导小组). Read by holders of
 ``receivables.view`` or ``receivables.write`` at the campaign's site."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +17,7 @@ from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.paging import page_arg, paginate
+from parkops.query_args import parse_date
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
@@ -68,10 +67,7 @@ def campaign_list():
             abort(403)
         if done := repeat():
             return done
-        try:
-            due_before = date.fromisoformat(form["due_before"])
-        except ValueError:
-            due_before = None
+        due_before = parse_date(form["due_before"])  # 400 outside 2000–2100
         try:
             if due_before is None:
                 raise ReceivablesError(_("Give a date."))

@@ -17,7 +17,7 @@ from parkops.documents import Document
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.money import format_fen
-from parkops.query_args import parse_number
+from parkops.query_args import parse_date, parse_number
 from parkops.timeutil import business_day
 
 READ = ("receivables.view", "receivables.own", "receivables.write")
@@ -89,10 +89,10 @@ def new_letter(debtor_id: int):
 
 
 def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ReceivablesError(_("The deadline is not a date.")) from None
+    day = parse_date(text)  # 400 outside 2000–2100
+    if day is None:
+        raise ReceivablesError(_("The deadline is not a date."))
+    return day
 
 
 @bp.route("/letters/<int:letter_id>")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import SalesImport
-from parkops.cells import parse_date, parse_datetime
+from parkops.cells import bounded, parse_date, parse_datetime
 from parkops.extensions import db
 from parkops.tabular import TabularError, read_table
 from parkops.timeutil import business_day
@@ -108,7 +108,9 @@ def parse_time(value) -> datetime:
     Raises ValueError with the reason alone: the error table has a line column."""
     raw = cell_text(value) if isinstance(value, str) else ""
     if WITH_OFFSET.match(raw):
-        return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(UTC)
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        bounded(moment.date())  # year 1 or 9999 would overflow in UTC
+        return moment.astimezone(UTC)
     moment = parse_datetime(value)
     if moment is None:
         raise ValueError(_("time %(value)s is not a date and time", value="—"))

@@ -166,3 +166,18 @@ def test_crew_may_export_but_not_import(client, as_user, park):
     assert client.get("/facilities/export.pdf").status_code == 404
     assert upload(client, csv_bytes(GOOD), "f.csv").status_code == 403
     assert db.session.scalar(select(func.count()).select_from(Facility)) == 0
+
+
+def test_an_installation_date_outside_2000_to_2100_is_a_bad_row(office, park):
+    rows = [
+        ["code", "name", "type", "site", "installed_on"],
+        ["PSY-0001", "好的", "bench", "PSY", "2019-05-01"],  # line 2: fine
+        ["PSY-0002", "占位日期", "bench", "PSY", "1900-01-01"],  # line 3
+        ["PSY-0003", "笔误", "bench", "PSY", "9999-12-31"],  # line 4
+    ]
+    page = upload(office, xlsx_bytes(rows), "f.xlsx").get_data(as_text=True)
+    assert "1 added, 0 updated" in page and "2 rows were not imported" in page
+    for line, day in ((3, "1900-01-01"), (4, "9999-12-31")):
+        words = f"installed_on: date out of range (2000 to 2100): {day}"
+        assert f'<td data-label="Line">{line}</td><td data-label="Problem">{words}' in page
+    assert codes() == ["PSY-0001"]

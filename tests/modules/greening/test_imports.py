@@ -208,3 +208,19 @@ def test_only_the_office_imports_and_exports_and_only_its_sites(
     assert response.status_code == 422
     assert "unknown site ZYLZ (or not one of yours)" in _errors(response)
     assert _count(Zone) == 1
+
+
+def test_a_from_date_past_2100_names_its_line_and_nothing_is_written(client, as_user, grove):
+    as_user(grove.office)
+    text = "\n".join(
+        [
+            HEADER,
+            "PSY,PSY-G01,好的一行,5200,lawn,first,gardener,一班,,",
+            "PSY,PSY-G02,远方,100,lawn,first,gardener,一班,9999-12-31,",
+        ]
+    )
+    response = _post(client, text)
+    assert response.status_code == 422
+    page = _errors(response)
+    assert 'data-line="3"' in page and "date out of range (2000 to 2100): 9999-12-31" in page
+    assert _count(Zone) == 0 and _count(RosterEntry) == 0

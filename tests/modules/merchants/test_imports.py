@@ -248,3 +248,22 @@ def test_a_file_headed_with_the_fields_own_labels_is_imported(client, login, par
 
     assert response.status_code == 303, response.get_data(as_text=True)
     assert count(Contract) == 3
+
+
+def test_a_term_date_outside_2000_to_2100_names_its_line_and_nothing_is_stored(client, login, park):
+    login(park.manager)
+    rows = [
+        HEADER,
+        _row("ZL-1", "P-001", 终止日期="9999-12-31"),
+        _row("ZL-2", "P-002", 起始日期="1900-01-01"),
+        _row("ZL-3", "P-003", 终止日期=date(2101, 1, 1)),
+    ]
+
+    refused = post(client, "合同.xlsx", xlsx(rows), park.psy)
+
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Line 2: date out of range (2000 to 2100): 9999-12-31" in page
+    assert "Line 3: date out of range (2000 to 2100): 1900-01-01" in page
+    assert "Line 4: date out of range (2000 to 2100): 2101-01-01" in page
+    assert count(Contract) == 0

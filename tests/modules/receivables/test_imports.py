@@ -234,3 +234,17 @@ def test_a_missing_column_names_the_headers_looked_for(client, login, park):
     )
     assert response.status_code == 422
     assert "金额 / 欠款金额 / 未收金额 / 余额 / amount" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("due", [date(9999, 12, 31), "2101/1/1", 2958465])
+def test_a_due_date_past_2100_names_its_line_and_nothing_is_stored(client, login, park, due):
+    # The raised date was already kept after 2000 and not in the future; the due date
+    # (a cell, text or an Excel serial) went in as typed.
+    login(park.finance)
+    rows = [*LIST, ["某公司", "租金", "", "100", date(2020, 1, 1), due, "PSY"]]
+
+    response = post(client, "应收款.xlsx", xlsx(rows), park.psy)
+
+    assert response.status_code == 422
+    assert "Line 5: date out of range (2000 to 2100): " in response.get_data(as_text=True)
+    assert (count(Receivable), count(Debtor)) == (0, 0)

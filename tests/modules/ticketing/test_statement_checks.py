@@ -80,20 +80,20 @@ def test_a_pos_report_without_its_total_row_is_refused(world, terminals):
     assert import_statement("pos", "pos.csv", (text + "合计,,,,,80,\n").encode(), terminals).ok
 
 
-def test_a_bill_of_1999_is_refused_and_makes_no_ticket_days(world, terminals):
-    text = WECHAT.read_text("utf-8").replace("2026-11-20", "1999-01-01")
-    result = import_statement("wechat", "1999.csv", wechat(text), terminals)
+def test_a_bill_of_2001_is_refused_and_makes_no_ticket_days(world, terminals):
+    text = WECHAT.read_text("utf-8").replace("2026-11-20", "2001-01-01")
+    result = import_statement("wechat", "2001.csv", wechat(text), terminals)
     assert len(result.errors) == 60
-    assert "1999-01-01 is more than two years back" in result.errors[0].reasons[0]
+    assert "2001-01-01 is more than two years back" in result.errors[0].reasons[0]
     assert lines_stored() == 0
     days = db.session.scalars(select(TicketDay.business_day)).all()
-    assert all(day.year > 1999 for day in days)
+    assert all(day.year > 2001 for day in days)
 
 
-def test_a_gate_count_of_1999_is_refused(world):
-    rows = [{"date": "1999-01-01", "venue": "ZOO", "entries": "10"}]
+def test_a_gate_count_of_2001_is_refused(world):
+    rows = [{"date": "2001-01-01", "venue": "ZOO", "entries": "10"}]
     result = import_gate_counts("g.csv", gate_csv(rows), world.site, world.auditor)
-    assert "1999-01-01 is more than two years back" in result.errors[0].reasons[0]
+    assert "2001-01-01 is more than two years back" in result.errors[0].reasons[0]
     assert db.session.scalar(select(func.count()).select_from(GateCount)) == 0
 
 
