@@ -7,8 +7,8 @@ adds them to their summary rows (``add_lines``). Each then sums the site's day a
 from the summary rows into its per-day totals (``DaySales``, three rows at most), its
 per-seller totals (``SellerDaySales``, three rows a seller at most), the entries sold
 per venue and seller (``VenueDaySales``) and its totals by office, product and payment
-method (``DayGroupSales``), and those again into their month's totals
-(``MonthGroupSales``).
+method (``DayGroupSales``), and those and the per-seller totals again into their month's
+totals (``MonthGroupSales``, ``MonthSellerSales``).
 """
 
 from datetime import date, timedelta
@@ -21,6 +21,7 @@ from modules.ticketing.models import (
     DayGroupSales,
     DaySales,
     MonthGroupSales,
+    MonthSellerSales,
     Product,
     ProductKind,
     ProductVenue,
@@ -176,33 +177,41 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
     return found
 
 
+# Each month table, the day table it sums and the keys it keeps beside site and status.
+_MONTHS = (
+    (MonthGroupSales, DayGroupSales, ("office_id", "product_id", "payment")),
+    (MonthSellerSales, SellerDaySales, ("seller_id",)),
+)
+
+
 def _month_totals(start: date, end: date, site_id: int | None = None) -> None:
-    """Sum again, from the day totals, the month totals of the months ``start``–``end``
-    touches, at ``site_id`` (None: every site)."""
+    """Sum again, from the day totals, the month totals (by office, product and payment
+    method; by seller) of the months ``start``–``end`` touches, at ``site_id`` (None: every
+    site)."""
     db.session.flush()
-    t = DayGroupSales
-    keys = (t.site_id, t.office_id, t.product_id, t.payment, t.status)
-    for first, last in months(start, end):
-        old = [MonthGroupSales.month == first]
-        where = [t.business_day.between(first, last)]
-        if site_id is not None:
-            old.append(MonthGroupSales.site_id == site_id)
-            where.append(t.site_id == site_id)
-        db.session.execute(delete(MonthGroupSales).where(*old))
-        db.session.execute(
-            insert(MonthGroupSales).from_select(
-                [*(k.key for k in keys), "month", "lines", "quantity", "amount_fen"],
-                select(
-                    *keys,
-                    literal(first, Date),
-                    func.sum(t.lines),
-                    func.sum(t.quantity),
-                    func.sum(t.amount_fen),
+    for month_table, t, grouped in _MONTHS:
+        keys = (t.site_id, *(getattr(t, k) for k in grouped), t.status)
+        for first, last in months(start, end):
+            old = [month_table.month == first]
+            where = [t.business_day.between(first, last)]
+            if site_id is not None:
+                old.append(month_table.site_id == site_id)
+                where.append(t.site_id == site_id)
+            db.session.execute(delete(month_table).where(*old))
+            db.session.execute(
+                insert(month_table).from_select(
+                    [*(k.key for k in keys), "month", "lines", "quantity", "amount_fen"],
+                    select(
+                        *keys,
+                        literal(first, Date),
+                        func.sum(t.lines),
+                        func.sum(t.quantity),
+                        func.sum(t.amount_fen),
+                    )
+                    .where(*where)
+                    .group_by(*keys),
                 )
-                .where(*where)
-                .group_by(*keys),
             )
-        )
 
 
 def _refresh_totals(site_id: int, day: date) -> None:

@@ -4,7 +4,7 @@ verify). Who sees what is ``findings.may_see`` / ``visible_filter``."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from modules.patrols import findings
@@ -17,7 +17,6 @@ from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require, signed_in
 from parkops.auth.models import User
 from parkops.extensions import db
-from parkops.paging import page_arg
 from parkops.query_args import int_arg
 from parkops.timeutil import business_day
 
@@ -36,9 +35,12 @@ def people_at(site_id: int | None) -> list[tuple[int, str]]:
 @bp.route("/patrols/findings")
 @signed_in
 def finding_list():
+    """The findings, newest first, PER_PAGE a page by keyset: ``?before=<id>`` the ones
+    recorded before that finding (the "Older" link: the last row shown), ``?after=<id>``
+    the ones after it (the "Newer" link: the first row shown). Every page costs what the
+    first does, however deep; a cursor that names no finding starts from the newest."""
     state = request.args.get("state", "open")
     state = state if state in STATES else "open"
-    page = page_arg()
     query = select(Finding).where(findings.visible_filter(current_user))
     if state == "open":
         query = query.where(Finding.state != "verified")
@@ -47,20 +49,45 @@ def finding_list():
     mine = request.args.get("mine") == "1"  # the follow-ups the user owns (the home's to-do)
     if mine:
         query = query.where(Finding.owner_id == current_user.id)
-    rows = db.session.scalars(
-        query.options(joinedload(Finding.owner), joinedload(Finding.person))
-        .order_by(Finding.recorded_at.desc(), Finding.id.desc())
-        .limit(PER_PAGE + 1)
-        .offset((page - 1) * PER_PAGE)
-    ).all()
+    before, after = int_arg("before"), int_arg("after")
+    rows = _page(query, after, newer=True) if after is not None else []
+    if rows:  # read oldest first from the cursor up; shown newest first
+        newer, older = len(rows) > PER_PAGE, True
+        rows = rows[:PER_PAGE][::-1]
+    else:  # older than ``before``, or from the newest (no newer one after ``after``)
+        rows = _page(query, before)
+        if before is not None and not rows:  # a cursor naming no finding (or the oldest)
+            before, rows = None, _page(query, None)
+        newer, older = before is not None, len(rows) > PER_PAGE
+        rows = rows[:PER_PAGE]
     return render_template(
         "patrols/findings/list.html",
-        rows=rows[:PER_PAGE],
-        more=len(rows) > PER_PAGE,
-        page=page,
+        rows=rows,
+        newer=newer and bool(rows),
+        older=older and bool(rows),
         state=state,
         mine=mine,
         today=business_day(),
+    )
+
+
+def _page(query, cursor: int | None, newer: bool = False) -> list[Finding]:
+    """PER_PAGE + 1 findings of ``query`` next to finding ``cursor`` (None: from the newest)
+    along (recorded, id): older ones newest first, or ``newer`` ones oldest first. The
+    cursor's time is read in the same statement, along the (recorded, id) index."""
+    key = tuple_(Finding.recorded_at, Finding.id)
+    if cursor is not None:
+        mark = select(Finding.recorded_at).where(Finding.id == cursor).scalar_subquery()
+        query = query.where(key > tuple_(mark, cursor) if newer else key < tuple_(mark, cursor))
+    order = (Finding.recorded_at, Finding.id)
+    if not newer:
+        order = tuple(c.desc() for c in order)
+    return list(
+        db.session.scalars(
+            query.options(joinedload(Finding.owner), joinedload(Finding.person))
+            .order_by(*order)
+            .limit(PER_PAGE + 1)
+        )
     )
 
 

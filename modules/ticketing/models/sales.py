@@ -290,3 +290,22 @@ class MonthGroupSales(Base):
     lines: Mapped[int]
     quantity: Mapped[int] = mapped_column(BigInteger)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class MonthSellerSales(Base):
+    """The per-seller day totals (``SellerDaySales``) summed per site, calendar month
+    (``month``: its first day), seller and status: a year of the sales report by seller
+    reads twelve months of rows, not 365 days of them. Kept with the day totals
+    (summary.py). Quantities are tickets, amounts fen."""
+
+    __tablename__ = "tkt_month_seller_sales"
+    # Its index serves the report (months, then sites) and the writers (a site's month).
+    __table_args__ = (UniqueConstraint("month", "site_id", "seller_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    month: Mapped[date]  # the first day of a calendar month
+    seller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: corrections
+    status: Mapped[SaleStatus] = mapped_column(enum_column(SaleStatus))
+    lines: Mapped[int]
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)

@@ -20,6 +20,7 @@ from modules.ticketing.models import (
     DayGroupSales,
     DaySales,
     MonthGroupSales,
+    MonthSellerSales,
     Office,
     Payment,
     Product,
@@ -54,20 +55,13 @@ class BreakdownRow:
         return self.sold_fen - self.refund_fen
 
 
-def _group_column(by: str):
-    """The day or seller totals' column to group ``by`` (day, month, site or seller)."""
-    return {
-        "day": DaySales.business_day,
-        "month": DaySales.business_day,  # folded into months below
-        "site": DaySales.site_id,
-        "seller": SellerDaySales.seller_id,
-    }[by]
-
-
-def _table(by: str):
-    return {"day": DaySales, "month": DaySales, "site": DaySales, "seller": SellerDaySales}.get(
-        by, DayGroupSales
-    )
+def _tables(by: str) -> tuple:
+    """The day totals to group ``by`` and their month totals (None: read by day only)."""
+    if by in ("day", "month", "site"):
+        return DaySales, None
+    if by == "seller":
+        return SellerDaySales, MonthSellerSales
+    return DayGroupSales, MonthGroupSales
 
 
 def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> list[BreakdownRow]:
@@ -92,11 +86,11 @@ def breakdown(site_ids: set[int] | None, start: date, end: date, by: str) -> lis
 
 def _summed(site_ids: set[int] | None, start: date, end: date, by: str) -> list[tuple]:
     """``(key, status, lines, quantity, amount)`` per group, from the totals kept per site's
-    day (summary.py), and by office, product, kind, payment or venue from the month totals:
-    as many rows at 300 lines a day as at 30,000, and a year's twelve months of rows with
-    at most half a month of days at each end. One statement."""
-    table = _table(by)
-    if table is not DayGroupSales:
+    day (summary.py), and by seller, office, product, kind, payment or venue from the month
+    totals: as many rows at 300 lines a day as at 30,000, and a year's twelve months of rows
+    with at most half a month of days at each end. One statement."""
+    table, month_table = _tables(by)
+    if month_table is None:
         period = table.business_day.between(start, end)
         return db.session.execute(_part(table, period, site_ids, by)).all()
     days, in_months, less = [], [], []  # a month more than half in the period: less its rest
@@ -114,7 +108,7 @@ def _summed(site_ids: set[int] | None, start: date, end: date, by: str) -> list[
     # seeks its days in the grouping's index, value by value.
     parts = [_part(table, period, site_ids, by) for period in days]
     if in_months:
-        parts.append(_part(MonthGroupSales, MonthGroupSales.month.in_(in_months), site_ids, by))
+        parts.append(_part(month_table, month_table.month.in_(in_months), site_ids, by))
     parts += [_part(table, period, site_ids, by, sign=-1) for period in less]
     summed: dict[tuple, list[int]] = {}  # one row a group: a product's takings split once
     query = union_all(*parts) if len(parts) > 1 else parts[0]
@@ -133,8 +127,11 @@ def _part(table, period, site_ids: set[int] | None, by: str, sign: int = 1):
     column = getattr(table, name) if table in (DayGroupSales, MonthGroupSales) else None
     if by == "kind":
         key = Product.kind
+    elif column is None:  # the day totals' own key, or the seller's (day or month totals)
+        key = {"day": "business_day", "month": "business_day", "site": "site_id"}.get(by)
+        key = getattr(table, key or "seller_id")
     else:
-        key = _group_column(by) if column is None else column
+        key = column
     sums = (table.lines, table.quantity, table.amount_fen)
     query = select(
         key,
