@@ -32,6 +32,7 @@ from parkops.auth.models import Setting, Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
 from parkops.tabular import (
+    Table,
     TabularError,
     fold_header,
     in_every_language,
@@ -148,8 +149,13 @@ def import_file(
     ``mapping``: field → column header (empty: the usual headers of FIELDS);
     ``default_site_id``: the site of rows without a site column. Raises ImportRefused
     (nothing stored) naming each bad row, or a missing required column."""
+    required = [f for f, (_label, needed, _h) in FIELDS.items() if needed]
+
+    def header_like(cells: tuple[str, ...]) -> bool:
+        return all(_column(Table(cells, []), f, mapping) is not None for f in required)
+
     try:
-        table = read_table(file_name, data)
+        table = read_table(file_name, data, header_like=header_like)
     except TabularError as exc:
         raise ImportRefused([str(exc)]) from exc
     columns = {field: _column(table, field, mapping) for field in FIELDS}
