@@ -196,6 +196,10 @@ def _check(row, cell, sites, kinds, debtor_kinds, default_site_id) -> dict:
     if not name:
         raise ReceivablesError(_("the debtor's name is empty."))
     amount = parse_fen(cell("amount"))
+    if amount is None:
+        # A blank cell, or a formula no spreadsheet program has calculated yet (the
+        # value read is the one last saved): not "must be more than zero".
+        raise ReceivablesError(_("the amount is empty."))
     ledger.check_amount(amount)
     raised_on = parse_date(cell("raised_on"))
     if raised_on is None:

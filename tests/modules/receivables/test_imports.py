@@ -266,3 +266,20 @@ def test_an_exported_report_with_its_title_lines_above_the_header_is_imported(cl
     [row] = db.session.scalars(select(Receivable)).all()
     expected = ("濮上园茶社", 1200_00, date(2024, 1, 5))
     assert (row.debtor.name, row.amount_fen, row.raised_on) == expected
+
+
+def test_a_blank_or_uncalculated_amount_is_called_empty_not_below_zero(client, login, park):
+    # A formula no spreadsheet program has calculated (a list made by a script) reads
+    # as blank, as an empty cell does: both were "must be more than zero".
+    rows = [LIST[0], ["茶社", "租金", "", None, date(2024, 1, 1), None, "PSY"]]
+    rows.append(["茶社", "租金", "", "=1000*2", date(2024, 1, 2), None, "PSY"])
+    login(park.finance)
+
+    response = post(client, "a.xlsx", xlsx(rows), park.psy)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Line 2: the amount is empty." in page
+    assert "Line 3: the amount is empty." in page
+    assert "more than zero" not in page
+    assert count(Receivable) == 0
