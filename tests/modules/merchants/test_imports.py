@@ -248,3 +248,13 @@ def test_a_file_headed_with_the_fields_own_labels_is_imported(client, login, par
 
     assert response.status_code == 303, response.get_data(as_text=True)
     assert count(Contract) == 3
+
+
+def test_a_sheet_with_its_title_above_the_header_is_imported(client, login, park):
+    # The office's 合同台账 starts with its title and date; they were taken for the
+    # header, and every column was "missing".
+    login(park.manager)
+    data = xlsx([["濮上园商户合同台账"], ["截至2026年12月1日"], [], *LIST])
+
+    assert post(client, "合同台账.xlsx", data, park.psy).status_code == 303
+    assert count(Contract) == 3
