@@ -202,7 +202,7 @@ def _check(cell, sites, words, default_site_id) -> dict:
         "id_code": values["id_code"],
         "contact": values["contact"],
         "phone": values["phone"],
-        "unit": values["unit"].upper(),
+        "unit": register.unit_code(values["unit"]),
         "location": values["location"],
         "area_m2": _area(cell("area")),
         "number": values["number"],
