@@ -27,6 +27,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -131,6 +132,7 @@ def read_table(
     max_rows: int = MAX_ROWS,
     max_bytes: int | None = None,
     header_has: tuple[str, ...] = (),
+    header_like: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> Table:
     """The first sheet (or the CSV) of an upload: header and data rows.
 
@@ -138,7 +140,10 @@ def read_table(
     ``max_bytes`` defaults to the app's UPLOAD_MAX_BYTES. ``header_has``: the header is
     the first row holding all these names (a payment bill's title lines before it are
     skipped; looked for in the first HEADER_SEARCH rows), not the first non-blank row.
-    Raises TabularError.
+    ``header_like``: the header is the first of those rows it accepts (given the row's
+    cells as text), the rows above it (a report's title, its unit and date, as 用友 and
+    金蝶 export them) skipped; when it accepts none, the first non-blank row, so the
+    caller can name the columns it missed. Raises TabularError.
     """
     limit = max_bytes or (
         current_app.config["UPLOAD_MAX_BYTES"] if has_app_context() else DEFAULT_MAX_BYTES
@@ -154,7 +159,29 @@ def read_table(
         lines = _xls_lines(data, max_rows)
     else:
         raise TabularError(_l("Upload a .csv, .xlsx or .xls file."))
+    if header_like is not None:
+        lines = _from_header(lines, header_like)
     return _table(lines, max_rows, header_has)
+
+
+def _from_header(lines, header_like):
+    """``lines`` from the first non-blank one among the first HEADER_SEARCH that
+    ``header_like`` accepts; all of them when it accepts none."""
+    looked = []
+    for line, cells in lines:
+        texts = tuple(str(c) for c in map(_clean, cells))
+        if all(t == "" for t in texts):
+            continue
+        if header_like(texts):
+            yield line, cells
+            break
+        looked.append((line, cells))
+        if len(looked) >= HEADER_SEARCH:
+            yield from looked
+            break
+    else:
+        yield from looked
+    yield from lines
 
 
 def _table(lines, max_rows: int, header_has: tuple[str, ...] = ()) -> Table:

@@ -38,7 +38,7 @@ from parkops import audit
 from parkops.auth.models import Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
-from parkops.tabular import TabularError, in_every_language, line_problem, read_table
+from parkops.tabular import Table, TabularError, in_every_language, line_problem, read_table
 from parkops.timeutil import business_day, utcnow
 
 # field → (label, required, the headers it is found under besides the label itself in
@@ -125,8 +125,14 @@ def import_file(file_name: str, data: bytes, default_site_id: int, user: User) -
 
     ``default_site_id``: the site of rows without a site column. Raises ImportRefused
     (nothing stored) naming each bad row, or the required columns missing."""
+    required = [f for f in FIELDS if FIELDS[f][1]]
+
+    def header_like(cells: tuple[str, ...]) -> bool:
+        # The office's sheet often starts with its title (merged across) above the header.
+        return all(Table(cells, []).column(*headers(f)) is not None for f in required)
+
     try:
-        table = read_table(file_name, data)
+        table = read_table(file_name, data, header_like=header_like)
     except TabularError as exc:
         raise ImportRefused([str(exc)]) from exc
     columns = {f: table.column(*headers(f)) for f in FIELDS}
@@ -196,7 +202,7 @@ def _check(cell, sites, words, default_site_id) -> dict:
         "id_code": values["id_code"],
         "contact": values["contact"],
         "phone": values["phone"],
-        "unit": values["unit"].upper(),
+        "unit": register.unit_code(values["unit"]),
         "location": values["location"],
         "area_m2": _area(cell("area")),
         "number": values["number"],

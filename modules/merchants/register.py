@@ -4,6 +4,7 @@ One public function = one transaction; refusals are ``MerchantsError`` after a
 rollback. Lists are filtered to the reader's sites in SQL and paged.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 from flask import url_for
@@ -95,10 +96,17 @@ def create_merchant(data: MerchantData, user: User, retry_key: str | None = None
     return merchant
 
 
+def unit_code(text: str) -> str:
+    """A unit's code as stored and compared: "ｐ－００１ " (a Chinese input method's
+    full-width forms) is "P-001" (NFKC, stripped, upper case), so the same unit is
+    never registered twice under look-alike codes."""
+    return unicodedata.normalize("NFKC", text).strip().upper()
+
+
 def add_unit(data: UnitData, user: User | None) -> Unit:
     """Register a unit (adds and flushes). Refused when its code is taken at its site
     or the area is not positive."""
-    code = data.code.strip().upper()
+    code = unit_code(data.code)
     if not code:
         raise MerchantsError(_("Give the unit's code."))
     if data.area_m2 is None or data.area_m2 <= 0:

@@ -32,6 +32,7 @@ from parkops.auth.models import Setting, Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
 from parkops.tabular import (
+    Table,
     TabularError,
     fold_header,
     in_every_language,
@@ -148,8 +149,13 @@ def import_file(
     ``mapping``: field → column header (empty: the usual headers of FIELDS);
     ``default_site_id``: the site of rows without a site column. Raises ImportRefused
     (nothing stored) naming each bad row, or a missing required column."""
+    required = [f for f, (_label, needed, _h) in FIELDS.items() if needed]
+
+    def header_like(cells: tuple[str, ...]) -> bool:
+        return all(_column(Table(cells, []), f, mapping) is not None for f in required)
+
     try:
-        table = read_table(file_name, data)
+        table = read_table(file_name, data, header_like=header_like)
     except TabularError as exc:
         raise ImportRefused([str(exc)]) from exc
     columns = {field: _column(table, field, mapping) for field in FIELDS}
@@ -190,6 +196,10 @@ def _check(row, cell, sites, kinds, debtor_kinds, default_site_id) -> dict:
     if not name:
         raise ReceivablesError(_("the debtor's name is empty."))
     amount = parse_fen(cell("amount"))
+    if amount is None:
+        # A blank cell, or a formula no spreadsheet program has calculated yet (the
+        # value read is the one last saved): not "must be more than zero".
+        raise ReceivablesError(_("the amount is empty."))
     ledger.check_amount(amount)
     raised_on = parse_date(cell("raised_on"))
     if raised_on is None:

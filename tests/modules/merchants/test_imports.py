@@ -267,3 +267,13 @@ def test_a_term_date_outside_2000_to_2100_names_its_line_and_nothing_is_stored(c
     assert "Line 3: date out of range (2000 to 2100): 1900-01-01" in page
     assert "Line 4: date out of range (2000 to 2100): 2101-01-01" in page
     assert count(Contract) == 0
+
+
+def test_a_sheet_with_its_title_above_the_header_is_imported(client, login, park):
+    # The office's 合同台账 starts with its title and date; they were taken for the
+    # header, and every column was "missing".
+    login(park.manager)
+    data = xlsx([["濮上园商户合同台账"], ["截至2026年12月1日"], [], *LIST])
+
+    assert post(client, "合同台账.xlsx", data, park.psy).status_code == 303
+    assert count(Contract) == 3

@@ -207,3 +207,28 @@ def test_the_pages_take_the_same_queries_for_3_or_30_merchants(
         return counts
 
     assert queries_for(3) == queries_for(27)
+
+
+def test_a_full_width_unit_code_is_the_same_unit_not_a_second_one(client, login, park, make_unit):
+    # A Chinese input method types "ｐ－００１": it was stored as typed, a second P-001
+    # that neither the unit list's search for "p-001" nor the import found.
+    make_unit("P-001")
+    login(park.manager)
+    form = {
+        "site_id": park.psy.id,
+        "code": "ｐ－００１",
+        "location": "",
+        "area_m2": "12",
+        "kind": "shop",
+        "idempotency_key": "u1",
+    }
+
+    refused = client.post("/merchants/units/new", data=form)
+    assert refused.status_code == 422
+    assert "The code P-001 is already used at this site." in refused.get_data(as_text=True)
+    assert count(Unit) == 1
+    second = {**form, "code": "ｐ－００２ ", "idempotency_key": "u2"}
+    added = client.post("/merchants/units/new", data=second)
+    assert confirmation(client, added) == "Unit P-002 added."
+    found = client.get("/merchants/units/?q=p-002").get_data(as_text=True)
+    assert "P-002" in found and "P-001" not in found

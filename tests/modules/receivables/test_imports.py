@@ -248,3 +248,52 @@ def test_a_due_date_past_2100_names_its_line_and_nothing_is_stored(client, login
     assert response.status_code == 422
     assert "Line 5: date out of range (2000 to 2100): " in response.get_data(as_text=True)
     assert (count(Receivable), count(Debtor)) == (0, 0)
+
+
+def test_an_exported_report_with_its_title_lines_above_the_header_is_imported(client, login, park):
+    # 用友 and 金蝶 put the report's title (merged across the columns), the unit and
+    # the date above the header; they were taken for the header, and every column
+    # was "missing".
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["应收账款账龄分析表"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["编制单位：濮上园", None, "单位：元"])
+    sheet.append([])
+    sheet.append(["往来单位", "未收金额", "业务日期", "到期日"])
+    sheet.append(["濮上园茶社", "1,200.00", date(2024, 1, 5), date(2024, 2, 5)])
+    sheet.append(["濮上园茶社", "-5", date(2024, 1, 6), date(2024, 2, 6)])
+    out = io.BytesIO()
+    book.save(out)
+    login(park.finance)
+
+    refused = post(client, "账龄.xlsx", out.getvalue(), park.psy)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "No column for" not in page
+    assert "Line 6" in page  # the sheet's own row number, title lines counted
+
+    sheet.delete_rows(6)
+    out = io.BytesIO()
+    book.save(out)
+    assert post(client, "账龄.xlsx", out.getvalue(), park.psy).status_code == 303
+    [row] = db.session.scalars(select(Receivable)).all()
+    expected = ("濮上园茶社", 1200_00, date(2024, 1, 5))
+    assert (row.debtor.name, row.amount_fen, row.raised_on) == expected
+
+
+def test_a_blank_or_uncalculated_amount_is_called_empty_not_below_zero(client, login, park):
+    # A formula no spreadsheet program has calculated (a list made by a script) reads
+    # as blank, as an empty cell does: both were "must be more than zero".
+    rows = [LIST[0], ["茶社", "租金", "", None, date(2024, 1, 1), None, "PSY"]]
+    rows.append(["茶社", "租金", "", "=1000*2", date(2024, 1, 2), None, "PSY"])
+    login(park.finance)
+
+    response = post(client, "a.xlsx", xlsx(rows), park.psy)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Line 2: the amount is empty." in page
+    assert "Line 3: the amount is empty." in page
+    assert "more than zero" not in page
+    assert count(Receivable) == 0
