@@ -138,6 +138,9 @@ def test_the_task_cards_cost_the_same_however_many_zones_others_answer_for(
     assert many.count == few.count
     assert "他的任务" not in second and first.count("grn-task") == second.count("grn-task")
     assert "绿篱修剪" in second and "Overdue (1)" in second and "Today (0)" in second
+    # The CSRF field is worked out once for the page, and is in every card's form.
+    cards = second[second.index('id="overdue-head"') : second.index('id="today-head"')]
+    assert cards.count('name="csrf_token"') == cards.count('class="card grn-task') == 1
 
 
 def test_a_zones_latest_score_is_found_without_reading_its_years_of_scores(
