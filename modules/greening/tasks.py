@@ -12,10 +12,11 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 from werkzeug.datastructures import FileStorage
 
 from modules.greening import evidence, zones
-from modules.greening.models import Task, TaskType, Zone, ZoneKind
+from modules.greening.models import RosterEntry, Task, TaskType, Zone, ZoneKind
 from modules.greening.zones import GreeningError
 from parkops import attachments, audit, idempotency
 from parkops.attachments import AttachmentError
@@ -154,10 +155,32 @@ def add_one_off(zone: Zone, title: str, due_on: date | None, actor: User) -> Tas
 
 
 def my_zones(user: User, day: date | None = None) -> Select:
-    """The select of the ids of the zones ``user`` answers for on ``day`` (default
-    today), at their sites: for ``in_``, so no list of ids travels."""
-    query = zones.zones_query(user.site_ids, mine=user, day=day)
-    return query.with_only_columns(Zone.id).options()
+    """The select of the ids of the zones ``user`` answers for on ``day`` (a local date,
+    default today), at their sites: for ``in_``, so no list of ids travels.
+
+    Read from the person's own roster entries (the index of ``responsible_id``), each
+    kept when no later entry of its zone has started by ``day``: the cost follows the
+    person's zones, not every zone of the site (as a correlated lookup of each zone's
+    entry did)."""
+    day = day or business_day()
+    later = aliased(RosterEntry)
+    superseded = (
+        select(later.id)
+        .where(
+            later.zone_id == RosterEntry.zone_id,
+            later.starts_on > RosterEntry.starts_on,
+            later.starts_on <= day,
+        )
+        .exists()
+    )
+    query = select(RosterEntry.zone_id).where(
+        RosterEntry.responsible_id == user.id, RosterEntry.starts_on <= day, ~superseded
+    )
+    if user.site_ids is not None:
+        query = query.join(Zone, Zone.id == RosterEntry.zone_id).where(
+            Zone.site_id.in_(user.site_ids)
+        )
+    return query
 
 
 def my_zone_ids(user: User, day: date | None = None) -> list[int]:

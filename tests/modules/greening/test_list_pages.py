@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, insert, text
 
-from modules.greening import bands, rounds, scores, tasks
+from modules.greening import bands, rounds, scores, tasks, zones
 from modules.greening.bands import BandData
 from modules.greening.models import Assessment, Round, Task
 from modules.greening.views.tasks import TASKS_SHOWN
@@ -90,6 +90,57 @@ def test_open_tasks_are_found_through_the_index_of_open_tasks(grove):
     # Each zone's open tasks from the partial index: the done ones are never read.
     assert "ix_grn_tasks_open" in plan, plan
     assert "SCAN grn_tasks" not in plan, plan
+
+
+def test_the_gardeners_zones_are_read_from_her_roster_not_from_every_zone(grove):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by statistics")
+    query = tasks.my_zones(grove.gardener, business_day())
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = " ".join(
+        str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+    )
+    # Her entries by the index of who answers, then each of her zones by its id: the
+    # site's other zones are never read.
+    assert "ix_grn_roster_responsible_id" in plan, plan
+    assert "SCAN grn_" not in plan and "(site_id=? AND rowid=?)" in plan, plan
+
+
+def test_the_gardeners_zones_follow_the_roster_day_by_day(grove, make_zone):
+    today = business_day()
+    handed, kept, later = make_zone(), make_zone(), make_zone(responsible=grove.gardener2)
+    handed_on = today + timedelta(days=2)
+    zones.assign(handed, grove.gardener2, "二班", handed_on, grove.office)
+    zones.assign(later, grove.gardener, "一班", handed_on, grove.office)
+    assert set(tasks.my_zone_ids(grove.gardener, today)) == {handed.id, kept.id}
+    assert set(tasks.my_zone_ids(grove.gardener, handed_on)) == {kept.id, later.id}
+    assert set(tasks.my_zone_ids(grove.gardener2, handed_on)) == {handed.id}
+    assert tasks.my_zone_ids(grove.zoo_gardener, handed_on) == []
+
+
+def test_the_task_cards_cost_the_same_however_many_zones_others_answer_for(
+    client, as_user, grove, make_zone, count_queries
+):
+    mine = make_zone()
+    overdue = Task(zone_id=mine.id, title="绿篱修剪", due_on=business_day() - timedelta(days=1))
+    db.session.add(overdue)
+    db.session.commit()
+    as_user(grove.gardener)
+    with count_queries() as few:
+        first = client.get("/greening/tasks").get_data(as_text=True)
+    for _ in range(20):
+        theirs = make_zone(responsible=grove.gardener2)
+        db.session.add(Task(zone_id=theirs.id, title="他的任务", due_on=business_day()))
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as many:
+        second = client.get("/greening/tasks").get_data(as_text=True)
+    assert many.count == few.count
+    assert "他的任务" not in second and first.count("grn-task") == second.count("grn-task")
+    assert "绿篱修剪" in second and "Overdue (1)" in second and "Today (0)" in second
+    # The CSRF field is worked out once for the page, and is in every card's form.
+    cards = second[second.index('id="overdue-head"') : second.index('id="today-head"')]
+    assert cards.count('name="csrf_token"') == cards.count('class="card grn-task') == 1
 
 
 def test_a_zones_latest_score_is_found_without_reading_its_years_of_scores(
