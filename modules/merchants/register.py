@@ -192,7 +192,7 @@ def unit_list(user: User, text: str = "") -> Select:
     if text:
         query = query.where(
             or_(
-                Unit.code.contains(text.upper(), autoescape=True),
+                Unit.code.contains(unit_code(text), autoescape=True),
                 Unit.location.contains(text, autoescape=True),
             )
         )

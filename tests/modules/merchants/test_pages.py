@@ -232,3 +232,14 @@ def test_a_full_width_unit_code_is_the_same_unit_not_a_second_one(client, login,
     assert confirmation(client, added) == "Unit P-002 added."
     found = client.get("/merchants/units/?q=p-002").get_data(as_text=True)
     assert "P-002" in found and "P-001" not in found
+
+
+def test_the_unit_list_finds_a_code_typed_in_full_width_forms(client, login, park, make_unit):
+    # A Chinese input method types "ｐ－００１"; the code is stored as "P-001".
+    make_unit("P-001")
+    make_unit("P-002")
+    login(park.manager)
+
+    found = client.get("/merchants/units/?q=ｐ－００１").get_data(as_text=True)
+
+    assert "P-001" in found and "P-002" not in found
