@@ -50,7 +50,7 @@ def upgrade():
         ),
     )
     for table in ("rcv_month_debtor_sums", "rcv_month_sums", "rcv_month_ends"):
-        op.execute(sa.text(f"DELETE FROM {table}"))
+        op.execute(sa.table(table).delete())
 
 
 def downgrade():
