@@ -19,11 +19,12 @@ from sqlalchemy import exists, func, literal, or_, select
 from modules.receivables import access, month_sums
 from modules.receivables.buckets import Bucket, bucket_sql
 from modules.receivables.models import Allocation, Debtor, OpenSum, Receivable, ReceivableKind
-from modules.receivables.month_models import MonthDebtorSum, MonthSum
+from modules.receivables.month_models import MonthDaySum, MonthDebtorSum, MonthSum
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.paging import paginate_capped_rows
+from parkops.timeutil import business_day
 
 GROUPINGS = ("debtor", "kind", "site", "handler")
 
@@ -176,17 +177,22 @@ def aging(
     one of GROUPINGS; rows by name (kind: in the enum's order), none without balance.
 
     On a closed month-end: read from the month-end sums (``month_sums``; computed and
-    stored first when missing). Else by kind, site or handler: read from the stored
+    stored first when missing). On another past day: from the sums of the month-end
+    before it and that month's movements (``_days_after``; by debtor without ``page``,
+    as today). Else (today) by kind, site or handler: read from the stored
     sums (three queries). By debtor with
     ``page`` (from 1): that page of the debtors (two queries), their rows from their
     own receivables (two), the totals from the sums (three). By debtor without
     ``page`` (the export): every debtor's rows from the receivables (two queries)."""
     by = by if by in GROUPINGS else "debtor"
-    months = None
-    if month_sums.storable(as_of):  # else no statement: today's grid reads no site list
-        months = month_sums.stored(month_sums.reader_sites(user, site_id), as_of)
-    if months is not None:
+    months, month_end = None, as_of
+    if as_of < business_day():  # else no statement: today's grid reads no site list
+        month_end = as_of if month_sums.storable(as_of) else month_sums.month_end_before(as_of)
+        months = month_sums.stored(month_sums.reader_sites(user, site_id), month_end)
+    if months is not None and month_end == as_of:
         return _month_end(user, as_of, by, months, page)
+    if months is not None and (by != "debtor" or page is not None):
+        return _days_after(user, as_of, by, site_id, months, page)
     if by != "debtor":
         rows = _ordered(_summed(_sum_parts(user, as_of, by, site_id), by, {}))
         return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])
@@ -248,3 +254,52 @@ def _month_end(user, as_of: date, by: str, months: list[int], page: int | None) 
     totals = _summed([total.where(*_month_scope(user, MonthSum, months))], None, {}).get(0)
     cells = totals.cells if totals else [0] * len(Bucket)
     return Aging(as_of, by, _ordered(named), list(cells), found, True)
+
+
+def _month_parts(user, as_of: date, by: str | None, site_id, months: list[int]) -> list:
+    """The selects of (key, bucket on ``as_of``, fen) whose sum is the grid on a day
+    after the stored month-ends ``months`` (the month-end before it): what was owed at
+    the month-end per due day, re-bucketed by age on ``as_of``; what receivables raised
+    since owe on the day (each one's balance, through the allocations' receivable
+    index); less what was allocated since, up to the day, to those raised by the
+    month-end (the allocations' day index). A month of movements, whatever the ledger."""
+    month_end = month_sums.month_end_before(as_of)
+    key, _name, _joined = _group(by, MonthDaySum)
+    stored = select(
+        key.label("key"),
+        bucket_sql(MonthDaySum.due_on, as_of).label("bucket"),
+        MonthDaySum.open_fen.label("fen"),
+    ).where(*_month_scope(user, MonthDaySum, months))
+    rkey, _name, _joined = _group(by, Receivable)
+    bucket = bucket_sql(Receivable.due_on, as_of).label("bucket")
+    where = _receivables_where(user, site_id, None)
+    raised = select(rkey.label("key"), bucket, month_sums.balance_as_of(as_of).label("fen")).where(
+        Receivable.raised_on > month_end, Receivable.raised_on <= as_of, *where
+    )
+    paid = (
+        select(rkey.label("key"), bucket, (-Allocation.amount_fen).label("fen"))
+        .join(Receivable, Receivable.id == Allocation.receivable_id)
+        .where(Allocation.paid_on > month_end, Allocation.paid_on <= as_of)
+        .where(Receivable.raised_on <= month_end, *where)
+    )
+    return [stored, raised, paid]
+
+
+def _days_after(user, as_of: date, by: str, site_id, months: list[int], page) -> Aging:
+    """The grid on a past day that is not a month-end, from the month-end before it
+    (``_month_parts``); by debtor, the page of debtors (two queries), their rows from
+    their own receivables' balances (one) and the totals from the month (three)."""
+    if by != "debtor":
+        rows = _ordered(_summed(_month_parts(user, as_of, by, site_id, months), by, {}))
+        return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])
+    found = _debtor_page(user, as_of, site_id, page)
+    named = {debtor_id: AgingRow(debtor_id, name) for debtor_id, name in found.items}
+    balances = select(
+        Receivable.debtor_id.label("key"),
+        bucket_sql(Receivable.due_on, as_of).label("bucket"),
+        month_sums.balance_as_of(as_of).label("fen"),
+    ).where(Receivable.raised_on <= as_of, *_receivables_where(user, site_id, list(named)))
+    _summed([balances], by, named)
+    totals = _summed(_month_parts(user, as_of, None, site_id, months), None, {}).get(0)
+    cells = totals.cells if totals else [0] * len(Bucket)
+    return Aging(as_of, by, _ordered(named), list(cells), found)

@@ -64,3 +64,18 @@ class MonthStamp(Base):
     __tablename__ = "rcv_month_stamps"
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
     drops: Mapped[int]
+
+
+class MonthDaySum(Base):
+    """What was owed at the end of a month-end day (fen) by the receivables of one
+    site, kind and handler due on one day, and how many owed: aging on a day of the
+    next month re-buckets them by age at that day (``month_sums.days_after``)."""
+
+    __tablename__ = "rcv_month_day_sums"
+    month_id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ReceivableKind] = mapped_column(_enum(ReceivableKind), primary_key=True)
+    handler_id: Mapped[int] = mapped_column(primary_key=True)
+    due_on: Mapped[date] = mapped_column(primary_key=True)
+    site_id: Mapped[int]
+    open_fen: Mapped[int]
+    open_count: Mapped[int]

@@ -24,9 +24,15 @@ from datetime import date, timedelta
 
 from sqlalchemy import case, delete, func, select
 
-from modules.receivables.buckets import bucket_sql
+from modules.receivables.buckets import bucket_of
 from modules.receivables.models import Allocation, Receivable
-from modules.receivables.month_models import MonthDebtorSum, MonthEnd, MonthStamp, MonthSum
+from modules.receivables.month_models import (
+    MonthDaySum,
+    MonthDebtorSum,
+    MonthEnd,
+    MonthStamp,
+    MonthSum,
+)
 from parkops.auth.models import Site, User
 from parkops.db import insert_for
 from parkops.extensions import db
@@ -148,11 +154,11 @@ def balance_as_of(as_of: date):
     return Receivable.open_fen + later
 
 
-def compute(site_ids: list[int], month_end: date) -> dict[int, tuple[dict, dict]]:
+def compute(site_ids: list[int], month_end: date) -> dict[int, tuple[dict, dict, dict]]:
     """Per site: ({(kind, handler id or 0, bucket): [fen, owing]}, {(debtor id, handler
-    id or 0, bucket): fen}) at the end of ``month_end``, from every receivable raised by
-    then (one statement, a balance per receivable: the cost of the exact rule, paid
-    once per month-end)."""
+    id or 0, bucket): fen}, {(kind, handler id or 0, due day): [fen, owing]}) at the end
+    of ``month_end``, from every receivable raised by then (one statement, a balance
+    per receivable: the cost of the exact rule, paid once per month-end)."""
     balance = balance_as_of(month_end).label("fen")
     each = (
         select(
@@ -160,44 +166,54 @@ def compute(site_ids: list[int], month_end: date) -> dict[int, tuple[dict, dict]
             Receivable.kind,
             func.coalesce(Receivable.handler_id, 0).label("handler_id"),
             Receivable.debtor_id,
-            bucket_sql(Receivable.due_on, month_end).label("bucket"),
+            Receivable.due_on,
             balance,
         )
         .where(Receivable.raised_on <= month_end, Receivable.site_id.in_(site_ids))
         .subquery()
     )
     owing = func.sum(case((each.c.fen > 0, 1), else_=0))
-    keys = (each.c.site_id, each.c.kind, each.c.handler_id, each.c.debtor_id, each.c.bucket)
-    rows = {site_id: (defaultdict(lambda: [0, 0]), defaultdict(int)) for site_id in site_ids}
-    for site_id, kind, handler_id, debtor_id, bucket, fen, count in db.session.execute(
+    keys = (each.c.site_id, each.c.kind, each.c.handler_id, each.c.debtor_id, each.c.due_on)
+    rows = {
+        site_id: (defaultdict(lambda: [0, 0]), defaultdict(int), defaultdict(lambda: [0, 0]))
+        for site_id in site_ids
+    }
+    for site_id, kind, handler_id, debtor_id, due_on, fen, count in db.session.execute(
         select(*keys, func.sum(each.c.fen), owing).group_by(*keys)
     ):
-        sums, debtors = rows[site_id]
-        cell = sums[(kind, handler_id, bucket)]
-        cell[0] += int(fen)
-        cell[1] += int(count)
+        sums, debtors, days = rows[site_id]
+        bucket = bucket_of(due_on, month_end)
+        for cell in (sums[(kind, handler_id, bucket)], days[(kind, handler_id, due_on)]):
+            cell[0] += int(fen)
+            cell[1] += int(count)
         debtors[(debtor_id, handler_id, bucket)] += int(fen)
     return rows
 
 
-def _store(site_id: int, month_end: date, sums: dict, debtors: dict) -> int:
+def _store(site_id: int, month_end: date, sums: dict, debtors: dict, days: dict) -> int:
     """Store one site's computed month-end (flushes); returns the mark's id."""
     mark = MonthEnd(site_id=site_id, month_end=month_end)
     db.session.add(mark)
     db.session.flush()
     kept = [
-        {"month_id": mark.id, "site_id": site_id, "kind": k, "handler_id": h, "bucket": b}
+        {"month_id": mark.id, "site_id": site_id, "kind": k, "handler_id": h, "bucket": int(b)}
         | {"open_fen": fen, "open_count": count}
         for (k, h, b), (fen, count) in sums.items()
         if fen or count
     ]
     owed = [
-        {"month_id": mark.id, "site_id": site_id, "debtor_id": d, "handler_id": h, "bucket": b}
-        | {"open_fen": fen}
+        {"month_id": mark.id, "site_id": site_id, "debtor_id": d, "handler_id": h}
+        | {"bucket": int(b), "open_fen": fen}
         for (d, h, b), fen in debtors.items()
         if fen
     ]
-    for model, batch in ((MonthSum, kept), (MonthDebtorSum, owed)):
+    by_day = [
+        {"month_id": mark.id, "site_id": site_id, "kind": k, "handler_id": h, "due_on": d}
+        | {"open_fen": fen, "open_count": count}
+        for (k, h, d), (fen, count) in days.items()
+        if fen or count
+    ]
+    for model, batch in ((MonthSum, kept), (MonthDebtorSum, owed), (MonthDaySum, by_day)):
         for start in range(0, len(batch), BATCH):
             db.session.execute(model.__table__.insert(), batch[start : start + BATCH])
     return mark.id
@@ -216,7 +232,7 @@ def fill() -> dict[str, int]:
         month_end = month_end_before(month_end)
     live = select(MonthEnd.id)
     dropped = 0
-    for model in (MonthSum, MonthDebtorSum):
+    for model in (MonthSum, MonthDebtorSum, MonthDaySum):
         dropped += db.session.execute(delete(model).where(model.month_id.not_in(live))).rowcount
     db.session.commit()
     return {"filled": filled, "rows_dropped": dropped}

@@ -79,8 +79,10 @@ def test_the_aging_page_runs_as_many_statements_at_any_volume(
             debtor = make_debtor(f"商户{by}{i}")
             for month in (1, 6):
                 make_receivable(debtor, 10_00 + i, due_on=date(2024, month, i % 28 + 1))
+        url = f"/receivables/aging?as_of=2025-05-01&by={by}"
+        assert client.get(url).status_code == 200  # stores the month-end before the day
         with count_queries() as q:
-            assert client.get(f"/receivables/aging?as_of=2025-05-01&by={by}").status_code == 200
+            assert client.get(url).status_code == 200
         return q.count
 
     assert queries(2) == queries(PER_PAGE + 10)

@@ -22,7 +22,7 @@ from modules.receivables.models import (
     Reversal,
     ReversalState,
 )
-from modules.receivables.month_models import MonthDebtorSum, MonthEnd, MonthSum
+from modules.receivables.month_models import MonthDaySum, MonthDebtorSum, MonthEnd, MonthSum
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.paging import PER_PAGE
@@ -30,6 +30,10 @@ from tests.conftest import TEST_DATABASE_URL
 from tests.modules.receivables.test_campaigns import scan
 
 MONTH_ENDS = [date(2025, 1, 31), date(2025, 4, 30), date(2025, 9, 30), date(2026, 2, 28)]
+# Days that are not month-ends, read from the month-end before: its next day, the middle
+# of a month, a 31st after a 30th, a year's anniversaries moving across 29 February.
+DAYS = [date(2025, 2, 1), date(2025, 5, 15), date(2025, 10, 31), date(2026, 3, 29)]
+DAYS += [date(2024, 3, 1), date(2025, 3, 1)]
 KINDS = [ReceivableKind.RENT, ReceivableKind.UTILITIES, ReceivableKind.OTHER]
 
 
@@ -103,6 +107,8 @@ def test_stored_month_ends_follow_every_write(
         raise_one(some_day(date(2023, 1, 1)))
     for month_end in MONTH_ENDS:
         check(park, month_end)  # stores them
+    for day in DAYS:
+        check(park, day)  # from the month-end before (stored first)
     receipt = 0
     for _step in range(30):
         action = rng.choice(["pay", "pay", "reverse", "write_off", "raise"])
@@ -136,10 +142,10 @@ def test_stored_month_ends_follow_every_write(
             monkeypatch.undo()
         elif action == "raise":
             raise_one(some_day(date(2024, 6, 1)))
-        for month_end in rng.sample(MONTH_ENDS, 2):
-            check(park, month_end)
-    for month_end in MONTH_ENDS:
-        check(park, month_end)
+        for day in rng.sample(MONTH_ENDS, 1) + rng.sample(DAYS, 1):
+            check(park, day)
+    for day in MONTH_ENDS + DAYS:
+        check(park, day)
     assert db.session.scalar(select(func.count(MonthEnd.id))) > 0
 
 
@@ -226,14 +232,15 @@ def test_the_nightly_job_fills_the_last_month_ends_and_clears_dropped_rows(
 
     outcome = month_sums.fill()
 
-    assert outcome == {"filled": 2 * month_sums.KEPT_MONTHS, "rows_dropped": 2}
+    # the dropped month-end's rows: by kind, by debtor, by due day
+    assert outcome == {"filled": 2 * month_sums.KEPT_MONTHS, "rows_dropped": 3}
     latest = month_sums.month_end_before(month_sums.business_day())
     assert (park.psy.id, latest) in marks() and len(marks()) == 2 * month_sums.KEPT_MONTHS + 1
     assert (park.zylz.id, date(2025, 4, 30)) in marks()  # the other site's: kept
     assert (park.psy.id, date(2025, 4, 30)) not in marks()  # dropped; not one of the last
     assert month_sums.fill() == {"filled": 0, "rows_dropped": 0}
     live = select(MonthEnd.id)
-    for model in (MonthSum, MonthDebtorSum):
+    for model in (MonthSum, MonthDebtorSum, MonthDaySum):
         assert not db.session.scalar(select(func.count()).where(model.month_id.not_in(live)))
 
 
@@ -256,6 +263,50 @@ def test_a_month_end_page_runs_as_many_statements_at_any_volume(
         return q.count
 
     assert queries(2) == queries(PER_PAGE + 10)
+
+
+@pytest.mark.parametrize("by", ["kind", "debtor", "site", "handler"])
+def test_a_past_days_page_runs_as_many_statements_at_any_volume(
+    client, login, park, make_debtor, make_receivable, count_queries, by
+):
+    login(park.finance)
+    url = f"/receivables/aging?as_of=2025-05-15&by={by}"
+
+    def queries(debtors: int) -> int:
+        for i in range(debtors):
+            debtor = make_debtor(f"商户{by}{i}")
+            for month in (1, 6):
+                owed = make_receivable(debtor, 10_00 + i, due_on=date(2024, month, i % 28 + 1))
+                data = payments.PaymentData(
+                    debtor.site_id,
+                    date(2025, 5, i % 20 + 1),
+                    1_00,
+                    PaymentMethod.CASH,
+                    f"P{by}{debtors}-{i}-{month}",
+                    receivable_ids=[owed.id],
+                )
+                payments.record_payment(debtor, data, park.finance)
+        assert client.get(url).status_code == 200  # stores the month-end before
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        return q.count
+
+    assert queries(2) == queries(PER_PAGE + 10)
+
+
+def test_a_past_day_starts_from_the_month_end_before_it(park, make_debtor, make_receivable):
+    debtor = make_debtor()
+    owed = make_receivable(debtor, 500_00, due_on=date(2025, 1, 31), raised_on=date(2025, 1, 1))
+    for day in (date(2025, 3, 3), date(2025, 3, 20)):
+        data = payments.PaymentData(
+            debtor.site_id, day, 100_00, PaymentMethod.CASH, f"D{day}", receivable_ids=[owed.id]
+        )
+        payments.record_payment(debtor, data, park.finance)
+
+    assert aging.aging(park.finance, date(2025, 3, 10), "kind").total == 400_00
+    assert (park.psy.id, date(2025, 2, 28)) in marks()  # stored, and read from then on
+    assert indicators.over_one_year(None, date(2026, 3, 10)) == (300_00, 1)
+    assert (park.psy.id, date(2026, 2, 28)) in marks()
 
 
 def test_the_page_offers_month_ends(client, login, park):
