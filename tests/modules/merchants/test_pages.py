@@ -170,7 +170,7 @@ def test_bad_contract_input_answers_422_with_the_reason(
         ({"rent": "-10"}, "The amount cannot be negative."),
         ({"rent": "12,5"}, "Not an amount in yuan"),
         ({"steps": "第二年 1,100"}, "Line 1 is not an amount in yuan"),
-        ({"ends_on": "2129-12-31"}, "A lease may not run longer than 20 years."),
+        ({"ends_on": "2129-12-31"}, "Enter a date between 2000 and 2100."),
         ({"ends_on": "2045-01-01"}, "A lease may not run longer than 20 years."),
         ({"steps": "3,300\nabc"}, "Line 2 is not an amount in yuan"),
     ):
