@@ -34,10 +34,11 @@ def test_two_supervisors_assigning_one_finding_at_once(app, park, login, monkeyp
         login(user, test_client=pages[user.username])
         pages[user.username].post("/language/en")
     answers = {}
+    owner_ids = {name: user.id for name, user in chosen.items()}  # not read in the threads
 
     def assign(name):
         def post():
-            data = {"owner_id": chosen[name].id, "deadline": deadline, "shown_owner": ""}
+            data = {"owner_id": owner_ids[name], "deadline": deadline, "shown_owner": ""}
             response = pages[name].post(url, data=data, headers={"Referer": "http://localhost/"})
             answers[name] = (response.status_code, response.get_data(as_text=True))
 
@@ -61,15 +62,16 @@ def test_two_supervisors_assigning_one_finding_at_once(app, park, login, monkeyp
 
 def test_the_owner_marking_one_finding_fixed_twice_at_once(app, park, monkeypatch):
     finding = _conduct(park, app, None, owner=park.inspector2)
+    finding_id, owner_id = finding.id, park.inspector2.id  # the threads read only their own
 
     def fix(n):
         return lambda: findings.fix(
-            get(Finding, finding.id), f"清理 {n}", [_upload()], get(User, park.inspector2.id)
+            get(Finding, finding_id), f"清理 {n}", [_upload()], get(User, owner_id)
         )
 
     outcomes = at_once(app, monkeypatch, fix(0), fix(1))
     winner = one_applied(outcomes, "This finding was already marked fixed, by Ji Jian at ")
-    fixed = db.session.get(Finding, finding.id)
+    fixed = db.session.get(Finding, finding_id)
     assert (fixed.state, fixed.fix_note) == (FindingState.FIXED, f"清理 {winner}")
     assert entries("patrols.finding_fixed") == 1
 
@@ -79,15 +81,16 @@ def test_two_people_verifying_one_fix_at_once(app, park, monkeypatch):
     with app.test_request_context():
         findings.fix(finding, "已清理", [_upload()], park.inspector2)
     verifiers = (park.inspector.id, park.leader.id)
+    finding_id = finding.id
 
     def verify(n):
         return lambda: findings.verify(
-            get(Finding, finding.id), True, f"验收 {n}", get(User, verifiers[n])
+            get(Finding, finding_id), True, f"验收 {n}", get(User, verifiers[n])
         )
 
     outcomes = at_once(app, monkeypatch, verify(0), verify(1))
     winner = one_applied(outcomes, "This finding was already verified, by ")
-    verified = db.session.get(Finding, finding.id)
+    verified = db.session.get(Finding, finding_id)
     assert (verified.state, verified.verified_by_id) == (FindingState.VERIFIED, verifiers[winner])
     assert entries("patrols.finding_verified") == 1
 
@@ -96,9 +99,10 @@ def test_a_verification_against_a_sending_back_at_once(app, park, monkeypatch):
     finding = _conduct(park, app, None, owner=park.inspector2)
     with app.test_request_context():
         findings.fix(finding, "已清理", [_upload()], park.inspector2)
+    finding_id = finding.id
 
     def verify(accepted, user_id):
-        return lambda: findings.verify(get(Finding, finding.id), accepted, "", get(User, user_id))
+        return lambda: findings.verify(get(Finding, finding_id), accepted, "", get(User, user_id))
 
     outcomes = at_once(
         app, monkeypatch, verify(True, park.inspector.id), verify(False, park.leader.id)
@@ -106,5 +110,5 @@ def test_a_verification_against_a_sending_back_at_once(app, park, monkeypatch):
     winner = one_applied(outcomes, " already")
     refusal = ("This finding was already verified", "This fix was sent back already")[winner]
     assert outcomes[1 - winner].startswith(refusal), outcomes
-    found = db.session.get(Finding, finding.id)
+    found = db.session.get(Finding, finding_id)
     assert found.state == (FindingState.VERIFIED, FindingState.OPEN)[winner]
