@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 from modules.greening import evidence, zones
 from modules.greening.models import RosterEntry, Task, TaskType, Zone, ZoneKind
 from modules.greening.zones import GreeningError
-from parkops import attachments, audit, idempotency
+from parkops import attachments, audit, deciding, idempotency
 from parkops.attachments import AttachmentError
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -239,9 +239,10 @@ def may_do(user: User, task: Task) -> bool:
 
 def mark_done(task: Task, photo: FileStorage | None, actor: User, key: str | None, result_url: str):
     """Mark ``task`` done with a photo (required) by ``actor``; returns False when it was
-    already done (nothing changes: done twice is done once). GreeningError, nothing
+    already done (nothing changes: done twice is done once; ``deciding.take`` first, so
+    of two sent at once the second waits and finds it done). GreeningError, nothing
     stored, without a photo or with one the core refuses."""
-    if task.done_at is not None:
+    if deciding.take(task).done_at is not None:
         return False
     if photo is None or not photo.filename:
         raise GreeningError(_("Take a photo of the work done."))

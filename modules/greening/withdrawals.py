@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from modules.greening import appeals, rounds, zones
 from modules.greening.models import Assessment, Deduction, Round
 from modules.greening.zones import GreeningError
-from parkops import audit
+from parkops import audit, deciding
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -32,14 +32,28 @@ def may_withdraw(user: User, deduction: Deduction, round_: Round) -> bool:
 
 def withdraw(deduction: Deduction, reason: str, actor: User) -> Assessment:
     """Withdraw ``deduction`` with ``reason``; the score is recomputed; audited. Returns
-    the assessment. GreeningError, nothing changed: round closed, withdrawn already,
-    not the recorder nor the lead, appealed, no reason."""
+    the assessment. Under the round's lock (``deciding``, as closing it): a withdrawal
+    never lands in a round closed meanwhile. ``deciding.AlreadyDecided`` (who, when),
+    nothing changed: the round closed, or the deduction withdrawn already;
+    GreeningError: not the recorder nor the lead, appealed, no reason."""
     assessment = db.session.get(Assessment, deduction.assessment_id)
     round_ = db.session.get(Round, assessment.round_id)
-    if round_.closed_at is not None:
-        raise GreeningError(_("This round is closed: a correction is the way now."))
+    deciding.once(
+        round_,
+        lambda r: r.closed_at is None,
+        lambda r: _(
+            "This round was closed, by %(name)s at %(time)s: a correction is the way now.",
+            **deciding.who_when(r.closed_by_id, r.closed_at),
+        ),
+    )
+    db.session.refresh(deduction)  # read again under the round's lock
     if deduction.withdrawn_at is not None:
-        raise GreeningError(_("This deduction has been withdrawn already."))
+        raise deciding.AlreadyDecided(
+            _(
+                "This deduction was withdrawn already, by %(name)s at %(time)s.",
+                **deciding.who_when(deduction.withdrawn_by_id, deduction.withdrawn_at),
+            )
+        )
     if not may_withdraw(actor, deduction, round_):
         raise GreeningError(_("Only who recorded the deduction, or the lead, withdraws it."))
     if appeals.appeals_of([deduction.id]):

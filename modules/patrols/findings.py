@@ -28,13 +28,14 @@ from modules.patrols.models import (
     Scan,
     Severity,
 )
-from parkops import audit, idempotency, signals, subjects
+from parkops import audit, deciding, idempotency, signals, subjects
 from parkops.attachments import AttachmentError, store_photo
+from parkops.audit import AuditEntry
 from parkops.auth.access import site_filter
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.services import link_evidence
-from parkops.timeutil import business_day, to_local, utcnow
+from parkops.timeutil import business_day, utcnow
 
 EVIDENCE_FINDING = "patrols.finding"  # the ledger's evidence kind of a finding
 PHOTO_FINDING = "patrols.finding"  # attachments' owner_kind: the recorder's photos
@@ -180,13 +181,30 @@ def record_finding(
     return finding
 
 
-def assign(finding: Finding, owner: User, deadline: date, user: User) -> None:
-    """Give the follow-up an owner (at the finding's site) and a deadline (today or later)."""
+def assign(
+    finding: Finding, owner: User, deadline: date, user: User, shown_owner_id: int | None
+) -> None:
+    """Give the follow-up an owner (at the finding's site) and a deadline (a local day,
+    today or later). ``shown_owner_id``: the owner the page showed (None: nobody).
+    PatrolError when refused; ``deciding.AlreadyDecided`` (who, when) when it was
+    verified meanwhile or someone else assigned it since the page was shown (two
+    supervisors at once: the second is refused, not silently overriding the first)."""
     try:
         if not (user.can("patrols.run") and user.can_see_site(finding.site_id)):
             raise PatrolError(_("You may not assign follow-ups here."))
+        deciding.take(finding)
         if finding.state == FindingState.VERIFIED:
-            raise PatrolError(_("This finding is closed."))
+            raise _verified_already(finding)
+        if finding.owner_id != shown_owner_id:
+            last = _last_step(finding, "patrols.followup_assigned")
+            raise deciding.AlreadyDecided(
+                _(
+                    "This follow-up was assigned meanwhile, to %(owner)s by %(name)s at "
+                    "%(time)s: see it, then assign again if it still needs it.",
+                    owner=_name(finding.owner),
+                    **deciding.who_when(last.actor_id if last else None, last and last.at),
+                )
+            )
         if not owner.active or not owner.can_see_site(finding.site_id):
             raise PatrolError(_("The owner must work at the finding's site."))
         if deadline < business_day():
@@ -202,8 +220,10 @@ def assign(finding: Finding, owner: User, deadline: date, user: User) -> None:
 
 
 def fix(finding: Finding, note: str, photos: list[FileStorage], user: User) -> None:
-    """The owner's fix: a note and at least one photo. PatrolError when refused."""
+    """The owner's fix: a note and at least one photo. PatrolError when refused;
+    ``deciding.AlreadyDecided`` (who, when) when it was fixed or verified meanwhile."""
     try:
+        deciding.take(finding)
         _check_state(finding, FindingState.OPEN)
         if not may_fix(user, finding):
             raise PatrolError(_("Only the follow-up's owner marks it fixed, while it is open."))
@@ -222,10 +242,12 @@ def fix(finding: Finding, note: str, photos: list[FileStorage], user: User) -> N
 def verify(finding: Finding, accepted: bool, note: str, user: User) -> None:
     """Close the finding (``accepted``) or send it back to its owner with ``note``.
 
-    PatrolError when the finding is not waiting for verification (said first: a
-    second verifier learns who was quicker), or the user is the owner or the fixer.
+    ``deciding.AlreadyDecided`` (who, when) when it was verified or sent back already
+    (said first: a second verifier learns who was quicker); PatrolError when it waits
+    for its first fix, or the user is the owner or the fixer.
     """
     try:
+        deciding.take(finding)
         _check_state(finding, FindingState.FIXED)
         if not may_verify(user, finding):
             raise PatrolError(_("Someone other than the owner verifies the fix."))
@@ -244,36 +266,57 @@ def verify(finding: Finding, accepted: bool, note: str, user: User) -> None:
 
 
 def _check_state(finding: Finding, wanted: FindingState) -> None:
-    """PatrolError saying what already happened when ``finding`` is not in ``wanted``
-    state: checked before any role rule, whose message would be a false reason."""
+    """``deciding.AlreadyDecided`` saying who did what when ``finding`` (taken) is not
+    in ``wanted`` state: checked before any role rule, whose message would be a false
+    reason. PatrolError when it still waits for its first fix."""
     if finding.state == wanted:
         return
     if finding.state == FindingState.VERIFIED:
-        raise PatrolError(
-            _(
-                "This finding was already verified, by %(name)s at %(time)s.",
-                name=_name(finding.verified_by),
-                time=_local_time(finding.verified_at),
-            )
-        )
+        raise _verified_already(finding)
     if finding.state == FindingState.FIXED:
-        raise PatrolError(
+        raise deciding.AlreadyDecided(
             _(
                 "This finding was already marked fixed, by %(name)s at %(time)s.",
-                name=_name(finding.fixed_by),
-                time=_local_time(finding.fixed_at),
+                **deciding.who_when(finding.fixed_by, finding.fixed_at),
+            )
+        )
+    sent_back = finding.fixed_by_id and _last_step(finding, "patrols.finding_sent_back")
+    if sent_back:
+        raise deciding.AlreadyDecided(
+            _(
+                "This fix was sent back already, by %(name)s at %(time)s.",
+                **deciding.who_when(sent_back.actor_id, sent_back.at),
             )
         )
     raise PatrolError(_("This finding is waiting for its fix, not for verification."))
 
 
+def _verified_already(finding: Finding) -> deciding.AlreadyDecided:
+    return deciding.AlreadyDecided(
+        _(
+            "This finding was already verified, by %(name)s at %(time)s.",
+            **deciding.who_when(finding.verified_by, finding.verified_at),
+        )
+    )
+
+
+def _last_step(finding: Finding, action: str) -> AuditEntry | None:
+    """The audit's latest ``action`` on ``finding``: who assigned it or sent it back,
+    and when, which the finding itself does not keep."""
+    return db.session.scalar(
+        select(AuditEntry)
+        .where(
+            AuditEntry.object_type == "patrol_finding",
+            AuditEntry.object_id == finding.id,
+            AuditEntry.action == action,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+
+
 def _name(user: User | None) -> str:
     return user.display_name if user else "—"
-
-
-def _local_time(moment) -> str:
-    """A stored UTC time as local "YYYY-MM-DD HH:MM" ("—" when missing)."""
-    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def overdue_filter(today: date):

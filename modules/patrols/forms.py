@@ -142,6 +142,9 @@ class FindingForm(FlaskForm):
 class AssignForm(FlaskForm):
     owner_id = SelectField(_l("Follow-up owner"), coerce=int)
     deadline = DayField(_l("Fix by"), validators=[DataRequired(), not_before_today])
+    # The owner the page showed ("": nobody): someone else's assignment since is not
+    # overridden unseen.
+    shown_owner = HiddenField()
 
 
 class FixForm(FlaskForm):

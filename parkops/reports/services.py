@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from parkops import audit, limits
+from parkops import audit, deciding, limits
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.notify import Outgoing, absolute_url, deliver
@@ -67,8 +67,10 @@ def too_late(week: date) -> date | None:
 def submit(week: date, covering_note: str, user: User, today: date) -> WeeklyReport:
     """Freeze the report on the week starting ``week`` (a Monday), number it, audit it.
 
-    SubmitError when the note is empty, the week is not a Monday or lies ahead, or the
-    week's report is already submitted; LaterWeekSubmitted when a later week's is.
+    SubmitError when the note is empty or the week is not a Monday or lies ahead;
+    ``deciding.AlreadyDecided`` (who, when) when the week's report is submitted already
+    (two at once: the second waits for the first); LaterWeekSubmitted when a later
+    week's is.
     Commits, then sends it to the recipients.
     """
     note = covering_note.strip()
@@ -80,9 +82,13 @@ def submit(week: date, covering_note: str, user: User, today: date) -> WeeklyRep
     db.session.commit()  # the lock must be the first write of its transaction (SQLite)
     # One submission at a time: the checks below and the number depend on the others.
     limits.serialize("reports.weekly_submit")
-    if for_week(week) is not None:
+    if (existing := for_week(week)) is not None:
+        refusal = gettext(
+            "This week's report was submitted already, by %(name)s at %(time)s.",
+            **deciding.who_when(existing.submitted_by_id, existing.submitted_at),
+        )
         db.session.rollback()
-        raise SubmitError("this week's report is already submitted")
+        raise deciding.AlreadyDecided(refusal)
     latest = too_late(week)
     if latest is not None:
         db.session.rollback()

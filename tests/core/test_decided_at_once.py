@@ -14,8 +14,9 @@ from parkops.decisions.models import Decision
 from parkops.extensions import db
 from parkops.rectification.demo import demo_pdf
 from parkops.reports import notice
-from parkops.reports.models import NoticeState, PublicNotice
-from parkops.timeutil import business_day
+from parkops.reports import services as report_services
+from parkops.reports.models import NoticeState, PublicNotice, WeeklyReport
+from parkops.timeutil import business_day, week_start
 from tests.core.test_decisions import _decision, people  # noqa: F401
 from tests.races import at_once, get, one_applied
 
@@ -91,3 +92,20 @@ def test_two_people_marking_one_decision_done_at_once(
     assert finished.done_summary == f"完成 {winner}"
     assert finished.evidence.uploaded_by_id == marking[winner]
     assert entries("decisions.done") == 1
+
+
+def test_two_people_submitting_one_weeks_report_at_once(app, make_user, monkeypatch):
+    office_ids = tuple(
+        make_user(f"office{n}", ["office"], all_sites=True, display_name=f"Office {n}").id
+        for n in (1, 2)
+    )
+    today = business_day()
+    week = week_start(today)
+
+    def submit(n):
+        return lambda: report_services.submit(week, f"报送 {n}", get(User, office_ids[n]), today)
+
+    outcomes = at_once(app, monkeypatch, submit(0), submit(1))
+    winner = one_applied(outcomes, "This week's report was submitted already, by Office ")
+    report = db.session.scalar(select(WeeklyReport))
+    assert report.submitted_by_id == office_ids[winner]

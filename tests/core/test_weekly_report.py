@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from parkops import demo
 from parkops.audit import AuditEntry
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.rectification.models import Problem, ProgressReport, Regulation, Status
 from parkops.reports import services, weekly
@@ -134,7 +135,7 @@ def test_numbers_run_without_gaps_within_a_year(office):
     mondays = [date(2024, 12, 23), date(2024, 12, 30), date(2025, 1, 6), date(2025, 1, 13)]
     reports = [services.submit(m, "报送。", office, TODAY) for m in mondays]
     assert [(r.year, r.number) for r in reports] == [(2024, 1), (2024, 2), (2025, 1), (2025, 2)]
-    with pytest.raises(services.SubmitError):
+    with pytest.raises(AlreadyDecided, match="submitted already, by "):
         services.submit(mondays[-1], "再次报送。", office, TODAY)
 
 

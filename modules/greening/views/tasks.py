@@ -9,7 +9,7 @@ from modules.greening import tasks
 from modules.greening.models import Task, Zone
 from modules.greening.views import bp
 from modules.greening.zones import GreeningError
-from parkops import attachments, idempotency
+from parkops import attachments, deciding, idempotency
 from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
@@ -77,7 +77,8 @@ def task_done(task_id: int):
     if changed:
         flash(_("%(title)s in %(zone)s: done.", title=task.title, zone=task.zone.code), "success")
     else:
-        flash(_("This task was already done."), "info")
+        who = deciding.who_when(task.done_by_id, task.done_at)
+        flash(_("This task was marked done already, by %(name)s at %(time)s.", **who), "info")
     return redirect(done_url, 303)
 
 

@@ -202,7 +202,9 @@ def _photos(finding: Finding) -> dict[str, list[Attachment]]:
 @signed_in
 def finding(finding_id: int, error: str = "", status: int = 200):
     found = _finding_or_404(finding_id)
-    assign_form = AssignForm(formdata=None, owner_id=found.owner_id, deadline=found.deadline)
+    assign_form = AssignForm(
+        formdata=None, owner_id=found.owner_id, deadline=found.deadline, shown_owner=found.owner_id
+    )
     assign_form.owner_id.choices = people_at(found.site_id)[1:]
     where = (
         subjects.resolve(found.subject_kind, found.subject_id, current_user)
@@ -247,9 +249,10 @@ def finding_assign(finding_id: int):
         error = past[0] if past else _("Choose an owner and a deadline.")
         return finding(finding_id, error=str(error), status=422)
     owner = db.session.get(User, form.owner_id.data) or abort(422)
+    shown = int(form.shown_owner.data) if (form.shown_owner.data or "").isdigit() else None
     return _act(
         finding_id,
-        lambda f: findings.assign(f, owner, form.deadline.data, current_user),
+        lambda f: findings.assign(f, owner, form.deadline.data, current_user, shown),
         _("Follow-up assigned."),
     )
 

@@ -163,7 +163,7 @@ def test_marking_done_with_a_photo_once_even_when_posted_twice(client, as_user, 
     actions = db.session.scalars(select(AuditEntry.action)).all()
     assert actions.count("greening.task_done") == 1
     page = client.get("/greening/tasks").get_data(as_text=True)
-    assert "This task was already done." in page
+    assert "This task was marked done already, by Sun Li at " in page
     assert "Today (0)" in page
     assert client.get(f"/greening/tasks/photos/{task.photo_id}").status_code == 200
 

@@ -8,6 +8,7 @@ from modules.greening import appeals, rounds, withdrawals
 from modules.greening.models import Assessment, Deduction
 from modules.greening.zones import GreeningError
 from parkops.audit import AuditEntry
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.timeutil import business_day, utcnow
 
@@ -74,7 +75,7 @@ def test_who_may_withdraw(client, as_user, grove, recorded, make_user):
     assert score() == 90
     withdrawals.withdraw(deduction, "负责人复核：不成立", grove.office)  # the lead may
     assert score() == 100
-    with pytest.raises(GreeningError, match="withdrawn already"):
+    with pytest.raises(AlreadyDecided, match="withdrawn already, by "):
         withdrawals.withdraw(deduction, "again", grove.office)
 
 
@@ -90,7 +91,7 @@ def test_never_after_closing(client, as_user, grove, recorded):
     round_, _zone, deduction = recorded
     round_.closed_at = utcnow()
     db.session.commit()
-    with pytest.raises(GreeningError, match="closed: a correction"):
+    with pytest.raises(AlreadyDecided, match="a correction is the way now"):
         withdrawals.withdraw(deduction, "记错", grove.assessor)
     as_user(grove.assessor)
     client.post(url(deduction), data={"reason": "记错"})

@@ -169,7 +169,7 @@ def test_a_second_verification_is_told_who_verified_first_not_a_role_rule(
         as_user(who)
         again = client.post(f"/patrols/findings/{finding.id}/verify", data={"reject": "1"})
         text = again.get_data(as_text=True)
-        assert again.status_code == 422
+        assert again.status_code == 409  # the decided-already page (parkops.deciding)
         assert f"This finding was already verified, by {park.inspector.display_name} at" in text
         assert "Someone other than the owner" not in text
     refix = client.post(f"/patrols/findings/{finding.id}/fix", data={"photos": photo()})
