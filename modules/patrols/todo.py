@@ -11,7 +11,7 @@ from modules.patrols.models import Finding, FindingState
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.registry import TodoItem
-from parkops.timeutil import business_day, utcnow
+from parkops.timeutil import business_day
 
 
 def _counts(user: User, *where) -> tuple[int, int]:
@@ -47,12 +47,7 @@ def todo(user: User) -> list[TodoItem]:
             )
             items.append(TodoItem(text, url_for("patrols.finding_list", state="open"), late > 0))
     if user.can("patrols.patrol") and not user.can("patrols.run"):
-        now = utcnow()
-        due = [
-            s
-            for s in slots.day_slots(user, business_day(now), now)
-            if s.state == slots.SlotState.DUE and s.opens_at <= now
-        ]
+        due = slots.open_slots(user)
         if due:
             text = ngettext(
                 "%(num)s patrol of yours due now", "%(num)s patrols of yours due now", len(due)

@@ -27,7 +27,6 @@ from parkops import attachments, idempotency
 from parkops.attachments import Attachment
 from parkops.auth.access import get_for_site, public, require, signed_in, site_filter
 from parkops.extensions import db
-from parkops.timeutil import business_day, utcnow
 
 RECENT = 30  # runs listed on the patrols home
 
@@ -61,8 +60,7 @@ def index(form: StartForm | None = None, status: int = 200):
         ).all()
     due = []  # a crew's own slots still to start today, each with its Start button
     if current_user.can("patrols.patrol") and not current_user.can("patrols.run"):
-        today = slots.day_slots(current_user, business_day())
-        due = [s for s in today if s.state == slots.SlotState.DUE and s.opens_at <= utcnow()]
+        due = slots.open_slots(current_user)
     page = render_template(
         "patrols/runs/index.html",
         open_runs=mine,

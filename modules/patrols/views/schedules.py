@@ -35,12 +35,12 @@ def today():
     leaders; a crew's own (and its team's) for the others. A slot due and open gets a
     Start button (the runs page's start, with its checklist and route) for whoever may
     start a run: inspectors (patrols.run), and a crew for its own slots (all it sees)."""
-    day = business_day()
+    now = utcnow()
     return render_template(
         "patrols/schedules/today.html",
-        day=day,
-        slots=slots.day_slots(current_user, day),
-        now=utcnow(),
+        day=business_day(now),
+        slots=slots.today_slots(current_user, now),
+        now=now,
         may_start=current_user.can("patrols.run") or current_user.can("patrols.patrol"),
     )
 

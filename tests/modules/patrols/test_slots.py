@@ -287,3 +287,35 @@ def test_a_change_from_a_stale_schedule_page_gets_the_conflict(park, app, login)
     (now_on,) = schedules.visible_schedules(park.inspector)
     assert now_on.times == "07:30"  # one schedule, the first person's
     assert f"/patrols/schedules/{now_on.id}/edit" in html  # saving again changes that one
+
+
+def test_slots_either_side_of_midnight_are_open_and_started(
+    park, crews, as_user, client, monkeypatch
+):
+    """At 23:40 the 00:00 slot may start already (30 minutes early), and at 00:20 the
+    23:00 slot's 90-minute window is still open: both are due now on every page, though
+    one of them is another day's."""
+    pump, boat = crews[0], crews[1]
+    made = schedules.save_schedule(
+        park.water, park.intake, "00:00 23:00", "1234567", pump, 90, park.inspector
+    )
+    _made_at(made, local_midnight_utc(MONDAY))
+    for moment, days in [
+        (_utc(2026, 3, 2, 15, 40), "Mon 23:40"),
+        (_utc(2026, 3, 2, 16, 20), "Tue 00:20"),
+    ]:
+        for module in (slots, runs):
+            monkeypatch.setattr(module, "utcnow", lambda m=moment: m)
+        monkeypatch.setattr("modules.patrols.views.schedules.utcnow", lambda m=moment: m)
+        due = [s.due_at for s in slots.open_slots(boat)]
+        assert due == [_utc(2026, 3, 2, 15, 0), _utc(2026, 3, 2, 16, 0)], days
+        as_user(boat)
+        assert "2 patrols of yours due now" in client.get("/").get_data(as_text=True), days
+        assert "Your patrols due now" in client.get("/patrols/").get_data(as_text=True), days
+        today = client.get("/patrols/today").get_data(as_text=True)
+        assert today.count('class="pat-slot-start"') == 2, days
+    data = {"checklist_id": park.water.id, "route_id": park.intake.id, "idempotency_key": "m1"}
+    assert client.post("/patrols/runs", data=data).status_code == 303
+    run = db.session.scalar(select(Run).order_by(Run.id.desc()))
+    assert (run.schedule_id, run.due_at) == (made.id, _utc(2026, 3, 2, 15, 0))  # the earlier
+    assert [s.due_at for s in slots.open_slots(boat)] == [_utc(2026, 3, 2, 16, 0)]
