@@ -176,6 +176,7 @@ def print_view(report_id: int):
 
 @bp.route("/weekly/<int:report_id>.docx")
 @require("reports.view")
+@cached_page
 def weekly_docx(report_id: int):
     report = _report(report_id)
     with heavy.slot():
@@ -195,6 +196,7 @@ def weekly_docx(report_id: int):
 
 @bp.route("/weekly/<int:report_id>.xlsx")
 @require("reports.view")
+@cached_page
 def weekly_xlsx(report_id: int):
     report = _report(report_id)
     with heavy.slot():

@@ -63,3 +63,26 @@ def test_the_addressee_is_flush_left_and_the_body_indented_two_characters():
     assert body.paragraph_format.first_line_indent == Pt(32)  # two 16 pt characters
     fonts = body.runs[0]._element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "仿宋"
+
+
+def test_a_tables_rows_keep_the_first_rows_format_whatever_their_number():
+    """Rows after the first are copies of it: each keeps 宋体 五号, its column's width and
+    alignment, and a cell's line breaks become paragraphs; no row is lost or empty."""
+    doc = Document("整改台账")
+    rows = [(str(n), f"问题{n}\n第二行 {n}", "逾期" if n % 2 else "") for n in range(1, 31)]
+    doc.table(("序号", "问题", "状态"), rows, (10, 60, 30), centered=(0, 2))
+    (table,) = read_docx(io.BytesIO(doc.to_bytes())).tables
+    assert len(table.rows) == 31
+    for n, row in enumerate(table.rows[1:], start=1):
+        number, problem, state = row.cells
+        assert number.text == str(n) and state.text == ("逾期" if n % 2 else "")
+        assert [p.text for p in problem.paragraphs] == [f"问题{n}", f"第二行 {n}"]
+        assert number.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+        assert problem.paragraphs[1].alignment == WD_ALIGN_PARAGRAPH.LEFT
+        assert [c.width for c in row.cells] == [c.width for c in table.rows[1].cells]
+        run = problem.paragraphs[1].runs[0]
+        assert run.font.size == Pt(10.5)
+        assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    empty = Document("空表")
+    empty.table(("序号",), [], (1,))
+    assert len(read_docx(io.BytesIO(empty.to_bytes())).tables[0].rows) == 1

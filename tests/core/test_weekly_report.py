@@ -300,3 +300,35 @@ def test_the_snapshot_is_canonical_json(demo_ledger):
     assert report.data == json.dumps(
         json.loads(report.data), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
+
+
+def test_a_submitted_reports_files_are_made_once_per_reader_until_anything_changes(
+    office, login, app, make_user, monkeypatch
+):
+    """A frozen report's .docx and .xlsx are kept (``parkops.page_cache``): the second
+    download is served without making the file again, each reader gets their own, a
+    write anywhere makes it anew, and a reader without the permission is still refused."""
+    from parkops.reports import outputs
+
+    report = services.submit(THIS_WEEK, "报送。", office, TODAY)
+    made = []
+    for name in ("weekly_docx", "weekly_xlsx"):
+        real = getattr(outputs, name)
+        monkeypatch.setattr(
+            outputs, name, lambda *a, _real=real, _name=name: made.append(_name) or _real(*a)
+        )
+    make_user("leader1", ["leader"], all_sites=True)
+    make_user("cashier1", ["cashier"], all_sites=True)
+    files = [f"/reports/weekly/{report.id}.docx", f"/reports/weekly/{report.id}.xlsx"]
+    office_client, leader_client, cashier_client = (app.test_client() for _ in range(3))
+    login("office1", test_client=office_client)
+    login("leader1", test_client=leader_client)
+    login("cashier1", test_client=cashier_client)
+    made.clear()  # signing in is a write: start counting from here
+    first = [office_client.get(f).data for f in files]
+    assert [office_client.get(f).data for f in files] == first and len(made) == 2
+    leaders = [leader_client.get(f).data for f in files]
+    assert [leader_client.get(f).data for f in files] == leaders and len(made) == 4
+    make_user("newcomer", ["crew"])  # a write: every kept page is stale
+    assert [leader_client.get(f).status_code for f in files] == [200, 200] and len(made) == 6
+    assert [cashier_client.get(f).status_code for f in files] == [403, 403] and len(made) == 6
