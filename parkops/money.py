@@ -1,8 +1,9 @@
 """Money is an integer number of fen; Decimal only at the edges."""
 
 import re
-import unicodedata
 from decimal import Decimal
+
+from parkops.query_args import half_width
 
 FEN_PER_YUAN = 100
 MAX_YUAN = 10**11  # far above any park's takings; refuses typos like a pasted serial number
@@ -20,9 +21,10 @@ class MoneyError(ValueError):
 def parse_yuan(text: str | int | Decimal) -> int:
     """'1,234.5' → 123450 fen. Anything but plain digits with up to two decimals is refused,
     and so is a comma that is not a thousands separator ('12,5', '1,23', '1.234,50').
-    Full-width digits and signs (a Chinese input method's '１２３．５') are read as ASCII,
-    as every number typed (``parkops.query_args.parse_number``); NFKC makes '￥' '¥'."""
-    raw = unicodedata.normalize("NFKC", str(text)).strip().replace("¥", "").strip()
+    Full-width digits and signs (a Chinese input method's '１２３．５', '￥') are read as
+    ASCII, as every number typed (``parkops.query_args.half_width``); '5²' and '①' are
+    refused, not read as 52 and 1."""
+    raw = half_width(str(text)).strip().replace("¥", "").strip()
     if "," in raw:
         if not _GROUPED.fullmatch(raw):
             raise MoneyError(f"a comma that is not a thousands separator: {text!r}")

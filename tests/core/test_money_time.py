@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parkops.money import MoneyError, format_fen, parse_yuan
+from parkops.query_args import parse_number
 from parkops.timeutil import business_day, local_midnight_utc, week_start
 
 
@@ -40,6 +41,9 @@ def test_parse_yuan(text, fen):
         "12,50",
         "1,23",
         "1.234,50",
+        "5²",  # not ¥52: only full-width forms are read as ASCII, not every look-alike
+        "①",
+        "⑩",
     ],
 )
 def test_parse_yuan_refuses_what_is_not_money(text):
@@ -74,3 +78,10 @@ def test_business_day_is_the_local_date(app):
 def test_local_midnight_and_week_start(app):
     assert local_midnight_utc(date(2026, 11, 26)) == datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
     assert week_start(date(2026, 11, 26)) == date(2026, 11, 23)  # a Thursday → its Monday
+
+
+@pytest.mark.parametrize(("text", "number"), [("１２", 12), ("　７ ", 7), ("²", None), ("①", None)])
+def test_a_typed_number_reads_full_width_digits_and_nothing_else(text, number):
+    """A Chinese input method's full-width digits are digits; a superscript or a circled
+    digit is not a number (it was, through NFKC: "5²" a page's 52)."""
+    assert parse_number(text) == number

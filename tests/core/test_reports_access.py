@@ -1,7 +1,7 @@
 """Who may open what: the office writes, leaders read (and note progress on their own
 decisions), admin everything, every other role nothing (403), anonymous to the login."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,8 +12,6 @@ from parkops.extensions import db
 from parkops.reports import notice, services
 from parkops.reports.models import WeeklyReport
 from parkops.timeutil import business_day, week_start
-
-WEEK = week_start(business_day())
 
 # (method, url template, who may: "write" office/admin only, "read" leaders too)
 ROUTES = [
@@ -49,7 +47,8 @@ ROUTES = [
 
 @pytest.fixture
 def ids(ledger):
-    demo.load()
+    week = week_start(business_day())  # the demo's week; not read at import, which may
+    demo.load()  # be before a local midnight the suite has crossed since
     latest = db.session.scalar(select(WeeklyReport).order_by(WeeklyReport.week_start.desc()))
     done = db.session.scalar(select(Decision).where(Decision.evidence_id.is_not(None)).limit(1))
     still_open = db.session.scalar(
@@ -57,7 +56,7 @@ def ids(ledger):
     )
     return {
         "report": latest.id,
-        "week": WEEK.isoformat(),
+        "week": week.isoformat(),
         "notice": notice.current_draft().id,
         "decision": done.id,
         "open_decision": still_open.id,
@@ -121,8 +120,9 @@ def test_reports_of_the_past_stay_readable_side_by_side(ids, app, login):
     client = app.test_client()
     login("leader", demo.PASSWORD, test_client=client)
     reports = db.session.scalars(select(WeeklyReport).order_by(WeeklyReport.week_start)).all()
+    week = date.fromisoformat(ids["week"])
     assert [r.number for r in reports] == [1, 2, 3]
-    assert [r.week_start for r in reports] == [WEEK - timedelta(weeks=n) for n in (3, 2, 1)]
+    assert [r.week_start for r in reports] == [week - timedelta(weeks=n) for n in (3, 2, 1)]
     page = client.get(f"/reports/weekly/{reports[2].id}/compare?with={reports[0].id}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and reports[0].covering_note in text

@@ -21,8 +21,18 @@ from parkops.reports import services, weekly
 from parkops.reports.models import DocumentIsFinal, WeeklyReport
 from parkops.timeutil import business_day, week_start
 
-TODAY = business_day()
-THIS_WEEK = week_start(TODAY)
+
+@pytest.fixture
+def today():
+    """The local business day, read as each test starts: not at import, which a suite
+    may have done before a local midnight it crossed since (a Sunday's: the demo has
+    submitted the week that was current then)."""
+    return business_day()
+
+
+@pytest.fixture
+def this_week(today):
+    return week_start(today)
 
 
 @pytest.fixture
@@ -43,9 +53,11 @@ def _office():
     return db.session.scalar(select(User).where(User.username == "office"))
 
 
-def test_the_office_generates_reviews_and_submits_the_week(demo_ledger, client, login_as):
+def test_the_office_generates_reviews_and_submits_the_week(
+    demo_ledger, client, login_as, this_week
+):
     login_as("office")
-    preview = client.get(f"/reports/weekly/new?week={THIS_WEEK.isoformat()}")
+    preview = client.get(f"/reports/weekly/new?week={this_week.isoformat()}")
     assert preview.status_code == 200
     page = preview.get_data(as_text=True)
     assert 'id="total-percent">95%' in page and 'id="total-measures">' in page
@@ -53,10 +65,10 @@ def test_the_office_generates_reviews_and_submits_the_week(demo_ledger, client, 
     assert page.index('id="row-18"') < page.index('id="row-1"')
     response = client.post(
         "/reports/weekly/new",
-        data={"week": THIS_WEEK.isoformat(), "covering_note": "本周进展顺利。"},
+        data={"week": this_week.isoformat(), "covering_note": "本周进展顺利。"},
     )
     assert response.status_code == 303
-    report = services.for_week(THIS_WEEK)
+    report = services.for_week(this_week)
     assert response.headers["Location"] == f"/reports/weekly/{report.id}"
     assert report.submitted_by.username == "office" and report.covering_note == "本周进展顺利。"
     entry = db.session.scalar(
@@ -68,41 +80,43 @@ def test_the_office_generates_reviews_and_submits_the_week(demo_ledger, client, 
     shown = client.get(f"/reports/weekly/{report.id}").get_data(as_text=True)
     assert "本周进展顺利。" in shown and 'id="total-percent">95%' in shown
     # Generating the week again lands on the submitted report.
-    again = client.get(f"/reports/weekly/new?week={THIS_WEEK.isoformat()}")
+    again = client.get(f"/reports/weekly/new?week={this_week.isoformat()}")
     assert again.status_code == 303 and again.headers["Location"] == f"/reports/weekly/{report.id}"
 
 
-def test_a_covering_note_is_required(demo_ledger, client, login_as):
+def test_a_covering_note_is_required(demo_ledger, client, login_as, this_week):
     login_as("office")
     response = client.post(
-        "/reports/weekly/new", data={"week": THIS_WEEK.isoformat(), "covering_note": "   "}
+        "/reports/weekly/new", data={"week": this_week.isoformat(), "covering_note": "   "}
     )
     assert response.status_code == 422
-    assert services.for_week(THIS_WEEK) is None
+    assert services.for_week(this_week) is None
 
 
-def test_a_future_or_malformed_week_is_refused(demo_ledger, client, login_as):
+def test_a_future_or_malformed_week_is_refused(demo_ledger, client, login_as, this_week):
     login_as("office")
-    next_week = THIS_WEEK + timedelta(weeks=1)
+    next_week = this_week + timedelta(weeks=1)
     assert client.get(f"/reports/weekly/new?week={next_week.isoformat()}").status_code == 404
     assert client.get("/reports/weekly/new?week=2026-13-01").status_code == 404
-    tuesday = THIS_WEEK - timedelta(days=6)
+    tuesday = this_week - timedelta(days=6)
     assert client.get(f"/reports/weekly/new?week={tuesday.isoformat()}").status_code == 404
 
 
-def test_a_submitted_report_stays_byte_for_byte_as_it_was(demo_ledger, client, login_as):
+def test_a_submitted_report_stays_byte_for_byte_as_it_was(
+    demo_ledger, client, login_as, today, this_week
+):
     office = _office()
-    report = services.submit(THIS_WEEK, "第一次报送。", office, TODAY)
+    report = services.submit(this_week, "第一次报送。", office, today)
     stored = db.session.scalar(select(WeeklyReport.data).where(WeeklyReport.id == report.id))
     login_as("office")
     page_before = client.get(f"/reports/weekly/{report.id}").get_data(as_text=True)
     docx_before = docx.Document(io.BytesIO(client.get(f"/reports/weekly/{report.id}.docx").data))
     # The ledger moves on: 18 completed, a report this week, a new regulation, 17 renamed.
     p18, p17 = demo_ledger["18"], demo_ledger["17"]
-    p18.status, p18.completed_on = Status.COMPLETED, TODAY
+    p18.status, p18.completed_on = Status.COMPLETED, today
     p17.title = "改过的标题"
-    db.session.add(ProgressReport(problem=p17, author=office, reported_on=TODAY, text="新的进展"))
-    db.session.add(Regulation(problem=p17, title="新制度", adopted_on=TODAY))
+    db.session.add(ProgressReport(problem=p17, author=office, reported_on=today, text="新的进展"))
+    db.session.add(Regulation(problem=p17, title="新制度", adopted_on=today))
     db.session.commit()
     db.session.expire_all()
     assert (
@@ -132,28 +146,30 @@ def office(ledger, make_user):
     return make_user("office1", ["office"], all_sites=True)
 
 
-def test_numbers_run_without_gaps_within_a_year(office):
+def test_numbers_run_without_gaps_within_a_year(office, today):
     mondays = [date(2024, 12, 23), date(2024, 12, 30), date(2025, 1, 6), date(2025, 1, 13)]
-    reports = [services.submit(m, "报送。", office, TODAY) for m in mondays]
+    reports = [services.submit(m, "报送。", office, today) for m in mondays]
     assert [(r.year, r.number) for r in reports] == [(2024, 1), (2024, 2), (2025, 1), (2025, 2)]
     with force_locale("en"), pytest.raises(AlreadyDecided, match="submitted already, by "):
-        services.submit(mondays[-1], "再次报送。", office, TODAY)
+        services.submit(mondays[-1], "再次报送。", office, today)
 
 
-def test_the_demos_reports_are_numbered_1_to_3(demo_ledger):
+def test_the_demos_reports_are_numbered_1_to_3(demo_ledger, this_week):
     numbers = db.session.scalars(
-        select(WeeklyReport.number).where(WeeklyReport.year == THIS_WEEK.year)
+        select(WeeklyReport.number).where(WeeklyReport.year == this_week.year)
     ).all()
     assert sorted(numbers) == [1, 2, 3]
 
 
-def test_a_report_for_a_week_before_the_newest_submitted_is_refused(demo_ledger, client, login_as):
+def test_a_report_for_a_week_before_the_newest_submitted_is_refused(
+    demo_ledger, client, login_as, today, this_week
+):
     """The demo submitted the past three weeks; a week before them cannot be reported now:
     it would be numbered after them and show today's ledger as that week's."""
-    late = THIS_WEEK - timedelta(weeks=4)
+    late = this_week - timedelta(weeks=4)
     with pytest.raises(services.LaterWeekSubmitted) as refused:
-        services.submit(late, "补报。", _office(), TODAY)
-    assert refused.value.latest == THIS_WEEK - timedelta(weeks=1)
+        services.submit(late, "补报。", _office(), today)
+    assert refused.value.latest == this_week - timedelta(weeks=1)
     login_as("office")
     for response in (
         client.get(f"/reports/weekly/new?week={late.isoformat()}"),
@@ -167,12 +183,12 @@ def test_a_report_for_a_week_before_the_newest_submitted_is_refused(demo_ledger,
     assert f"/reports/weekly/new?week={late.isoformat()}" not in page  # no Generate button
     assert services.for_week(late) is None
     # This week still reports, numbered after the three, compared with last week's.
-    report = services.submit(THIS_WEEK, "本周。", _office(), TODAY)
+    report = services.submit(this_week, "本周。", _office(), today)
     assert report.number == 4
-    assert services.previous(report).week_start == THIS_WEEK - timedelta(weeks=1)
+    assert services.previous(report).week_start == this_week - timedelta(weeks=1)
 
 
-def test_two_submitting_at_once_get_consecutive_numbers_in_week_order(office, app):
+def test_two_submitting_at_once_get_consecutive_numbers_in_week_order(office, app, today):
     office_id = office.id
     weeks = [date(2023, 3, 6) + timedelta(weeks=n) for n in range(4)]
     start = threading.Barrier(len(weeks))
@@ -184,7 +200,7 @@ def test_two_submitting_at_once_get_consecutive_numbers_in_week_order(office, ap
 
             try:
                 start.wait()
-                services.submit(week, "同时报送。", db.session.get(User, office_id), TODAY)
+                services.submit(week, "同时报送。", db.session.get(User, office_id), today)
             except services.LaterWeekSubmitted:
                 pass  # a later week got in first: refused, as a late report is
             except Exception as error:  # noqa: BLE001  reported below
@@ -207,15 +223,15 @@ def test_two_submitting_at_once_get_consecutive_numbers_in_week_order(office, ap
     assert rows and [n for _w, n in rows] == list(range(1, len(rows) + 1))
 
 
-def test_the_comparison_shows_what_changed(demo_ledger, client, login_as):
+def test_the_comparison_shows_what_changed(demo_ledger, client, login_as, today, this_week):
     office = _office()
-    first = services.for_week(THIS_WEEK - timedelta(weeks=1))  # the demo's last report
+    first = services.for_week(this_week - timedelta(weeks=1))  # the demo's last report
     p17 = demo_ledger["17"]
-    p17.status, p17.completed_on = Status.COMPLETED, TODAY
+    p17.status, p17.completed_on = Status.COMPLETED, today
     p1 = demo_ledger["1"]
-    p1.status, p1.deadline = Status.IN_PROGRESS, TODAY - timedelta(days=1)
+    p1.status, p1.deadline = Status.IN_PROGRESS, today - timedelta(days=1)
     db.session.commit()
-    second = services.submit(THIS_WEEK, "本周。", office, TODAY)
+    second = services.submit(this_week, "本周。", office, today)
     changes = services.compare(services.data_of(first), services.data_of(second))
     assert [c for c, _t in changes.completed] == ["17"]
     assert [c for c, _t in changes.overdue] == ["1"]
@@ -229,12 +245,14 @@ def test_the_comparison_shows_what_changed(demo_ledger, client, login_as):
     page = client.get(f"/reports/weekly/{second.id}/compare").get_data(as_text=True)
     newly = page[page.index('id="newly-completed"') :]
     assert "17." in newly[: newly.index("</ul>")]
-    oldest = services.for_week(THIS_WEEK - timedelta(weeks=3))
+    oldest = services.for_week(this_week - timedelta(weeks=3))
     assert client.get(f"/reports/weekly/{oldest.id}/compare").status_code == 404  # none before
 
 
-def test_the_docx_and_xlsx_say_what_the_report_said(demo_ledger, client, login_as):
-    report = services.submit(THIS_WEEK, "本周进展顺利。", _office(), TODAY)
+def test_the_docx_and_xlsx_say_what_the_report_said(
+    demo_ledger, client, login_as, today, this_week
+):
+    report = services.submit(this_week, "本周进展顺利。", _office(), today)
     login_as("leader")
     response = client.get(f"/reports/weekly/{report.id}.docx")
     assert response.status_code == 200
@@ -264,8 +282,8 @@ def test_the_docx_and_xlsx_say_what_the_report_said(demo_ledger, client, login_a
     assert summary["巡察反馈问题"][1:4] == (39, 37, 2)
 
 
-def test_the_print_view_is_an_a4_document(demo_ledger, client, login_as):
-    report = services.submit(THIS_WEEK, "本周进展顺利。", _office(), TODAY)
+def test_the_print_view_is_an_a4_document(demo_ledger, client, login_as, today, this_week):
+    report = services.submit(this_week, "本周进展顺利。", _office(), today)
     login_as("office")
     page = client.get(f"/reports/weekly/{report.id}/print").get_data(as_text=True)
     assert "巡察整改工作进展情况周报" in page and f"第{report.number}期" in page
@@ -274,29 +292,29 @@ def test_the_print_view_is_an_a4_document(demo_ledger, client, login_as):
     assert "size: A4" in css
 
 
-def test_generation_runs_a_fixed_number_of_queries(demo_ledger, count_queries):
+def test_generation_runs_a_fixed_number_of_queries(demo_ledger, count_queries, today, this_week):
     office = _office()
 
     def report_on_every_problem(times):
         for p in demo_ledger.values():
             for n in range(times):
                 db.session.add(
-                    ProgressReport(problem=p, author=office, reported_on=THIS_WEEK, text=str(n))
+                    ProgressReport(problem=p, author=office, reported_on=this_week, text=str(n))
                 )
         db.session.commit()
 
     report_on_every_problem(1)
     with count_queries() as small:
-        weekly.generate(THIS_WEEK, TODAY)
+        weekly.generate(this_week, today)
     report_on_every_problem(10)
     with count_queries() as large:
-        data = weekly.generate(THIS_WEEK, TODAY)
+        data = weekly.generate(this_week, today)
     assert large.count == small.count
     assert len(data["problems"][0]["reports"]) >= 10
 
 
-def test_the_snapshot_is_canonical_json(demo_ledger):
-    report = services.submit(THIS_WEEK, "本周。", _office(), TODAY)
+def test_the_snapshot_is_canonical_json(demo_ledger, today, this_week):
+    report = services.submit(this_week, "本周。", _office(), today)
     assert report.data == json.dumps(
         json.loads(report.data), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )

@@ -38,7 +38,8 @@ def finding_list():
     """The findings, newest first, PER_PAGE a page by keyset: ``?before=<id>`` the ones
     recorded before that finding (the "Older" link: the last row shown), ``?after=<id>``
     the ones after it (the "Newer" link: the first row shown). Every page costs what the
-    first does, however deep; a cursor that names no finding starts from the newest."""
+    first does, however deep; a cursor that names no finding the user may see starts
+    from the newest."""
     state = request.args.get("state", "open")
     state = state if state in STATES else "open"
     query = select(Finding).where(findings.visible_filter(current_user))
@@ -74,10 +75,12 @@ def finding_list():
 def _page(query, cursor: int | None, newer: bool = False) -> list[Finding]:
     """PER_PAGE + 1 findings of ``query`` next to finding ``cursor`` (None: from the newest)
     along (recorded, id): older ones newest first, or ``newer`` ones oldest first. The
-    cursor's time is read in the same statement, along the (recorded, id) index."""
+    cursor's time is read in the same statement, along the (recorded, id) index; only
+    of a finding the user may see (another's time would be bounded by the rows shown)."""
     key = tuple_(Finding.recorded_at, Finding.id)
     if cursor is not None:
-        mark = select(Finding.recorded_at).where(Finding.id == cursor).scalar_subquery()
+        seen = findings.visible_filter(current_user)
+        mark = select(Finding.recorded_at).where(Finding.id == cursor, seen).scalar_subquery()
         query = query.where(key > tuple_(mark, cursor) if newer else key < tuple_(mark, cursor))
     order = (Finding.recorded_at, Finding.id)
     if not newer:

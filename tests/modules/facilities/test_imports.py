@@ -108,6 +108,17 @@ def test_a_known_code_updates_the_facility(office, park, make_facility):
     assert facility.token == token  # printed labels keep working
 
 
+def test_a_full_width_code_is_the_same_facility(office, park, make_facility):
+    """A Chinese input method's "ＰＳＹ－０００１" is PSY-0001 (as a unit's code in the
+    merchants' import): it updates that facility, never adds a look-alike second one."""
+    facility = make_facility(code="PSY-0001", name="旧名字")
+    rows = [["code", "name", "type", "site"], ["ｐｓｙ－０００１", "新名字", "lamp", "PSY"]]
+    assert "0 added, 1 updated" in upload(office, csv_bytes(rows), "f.csv").get_data(as_text=True)
+    assert codes() == ["PSY-0001"]
+    db.session.refresh(facility)
+    assert facility.name == "新名字"
+
+
 def test_a_site_outside_ones_own_is_a_bad_row(client, as_user, park, make_user, make_facility):
     make_facility(code="PSY-0009", name="别人的")
     office_z = make_user("office_z", ["office"], sites=[park.zylz])

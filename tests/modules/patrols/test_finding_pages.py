@@ -78,3 +78,23 @@ def test_a_deep_page_runs_the_first_pages_statements(client, as_user, park, coun
         assert len(_shown(html)) == PER_PAGE
         counts.append(q.count)
     assert counts == [counts[0]] * 3, counts
+
+
+def test_a_cursor_naming_a_finding_the_user_may_not_see_shows_the_newest(client, as_user, park):
+    """Another site's finding as the cursor tells nothing of when it was recorded: the
+    list starts from the newest, as for a cursor naming no finding (it used to show the
+    findings recorded before it, which bounds its time by the rows either side)."""
+    expected = _findings(park, 10)
+    hidden = Finding(
+        site_id=park.zylz.id,
+        summary="another site's",
+        recorded_by_id=park.zoo_inspector.id,
+        recorded_at=datetime(2026, 11, 1, 8, 0, 30, tzinfo=UTC),  # between PSY's times
+    )
+    db.session.add(hidden)
+    db.session.commit()
+    as_user(park.inspector2)  # at PSY only
+    for cursor in (f"before={hidden.id}", f"after={hidden.id}"):
+        html = client.get(f"/patrols/findings?state=all&{cursor}").get_data(as_text=True)
+        assert _shown(html) == expected, cursor
+        assert _link(html, "Newer") is None and _link(html, "Older") is None, cursor

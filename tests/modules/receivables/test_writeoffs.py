@@ -30,8 +30,6 @@ from parkops.timeutil import business_day
 from tests.modules.receivables.test_campaigns import CUTOFF, pay, scan
 from tests.modules.receivables.test_jobs import morning_of
 
-TODAY = business_day()
-
 
 @pytest.fixture
 def debt(park, make_debtor, make_receivable):
@@ -52,6 +50,7 @@ def count(model) -> int:
 
 
 def test_an_approved_write_off_closes_the_balance_and_keeps_the_history(ledger, park, debt):
+    today = business_day()  # not read at import: the suite may cross local midnight
     proposal = writeoffs.propose(debt, "债务人已注销，法院裁定终结执行", [scan()], park.finance)
     assert (proposal.state, proposal.proposed_fen) == (WriteOffState.PROPOSED, 600_00)
     assert receivables_ledger.balance_of(debt) == 600_00  # nothing changes before approval
@@ -62,7 +61,7 @@ def test_an_approved_write_off_closes_the_balance_and_keeps_the_history(ledger, 
     assert (found.state, found.amount_fen, found.written_off_on) == (
         WriteOffState.APPROVED,
         600_00,
-        TODAY,
+        today,
     )
     assert found.decided_by_id == park.leader.id
     assert receivables_ledger.balance_of(debt) == 0
@@ -96,21 +95,23 @@ def test_an_approved_write_off_closes_the_balance_and_keeps_the_history(ledger, 
 
 
 def test_aging_open_balances_and_the_public_service_count_it(park, debt):
+    today = business_day()
     writeoffs.decide(
         writeoffs.propose(debt, "破产清算完毕", [scan()], park.finance), True, park.leader
     )
 
     assert api.open_balance_fen("merchants.merchant", 7) == 0
     assert receivables_ledger.open_receivables(debt.debtor_id, debt.site_id) == []
-    yesterday = aging.aging(park.finance, TODAY - timedelta(days=1), "debtor")
+    yesterday = aging.aging(park.finance, today - timedelta(days=1), "debtor")
     # Paid in part and written off today: yesterday all of it was owed.
     assert yesterday.total == 1_000_00
-    assert aging.aging(park.finance, TODAY, "debtor").total == 0
+    assert aging.aging(park.finance, today, "debtor").total == 0
 
 
 def test_the_statement_has_a_written_off_column(park, debt):
+    today = business_day()
     writeoffs.decide(writeoffs.propose(debt, "死亡证明", [scan()], park.finance), True, park.leader)
-    st = statements.statement(park.finance, debt.debtor, date(2025, 1, 1), TODAY)
+    st = statements.statement(park.finance, debt.debtor, date(2025, 1, 1), today)
     assert (st.opening_fen, st.paid_fen, st.written_off_fen, st.closing_fen) == (
         1_000_00,
         400_00,
@@ -124,16 +125,17 @@ def test_the_statement_has_a_written_off_column(park, debt):
 
 
 def test_a_written_off_receivable_is_no_longer_chased(park, debt, app):
+    today = business_day()
     writeoffs.decide(writeoffs.propose(debt, "无法追偿", [scan()], park.finance), True, park.leader)
-    awaiting = select(Receivable.id).where(levels.due_clause(TODAY))
+    awaiting = select(Receivable.id).where(levels.due_clause(today))
     assert db.session.scalars(awaiting).all() == []
     with pytest.raises(ReceivablesError, match="paid or not this debtor's"):
         letters.issue(
-            debt.debtor, debt.site_id, 1, [debt.id], TODAY + timedelta(days=10), park.finance, TODAY
+            debt.debtor, debt.site_id, 1, [debt.id], today + timedelta(days=10), park.finance, today
         )
     db.session.rollback()
     with app.test_request_context():
-        assert jobs.morning(jobs_morning(TODAY))["sites"] == 0
+        assert jobs.morning(jobs_morning(today))["sites"] == 0
 
 
 def jobs_morning(day: date):
@@ -144,7 +146,8 @@ def jobs_morning(day: date):
 
 
 def test_the_campaign_counts_written_off_apart_from_collected(park, debt):
-    campaign = campaigns.start("专项清理", park.psy.id, CUTOFF, park.finance, TODAY)
+    today = business_day()
+    campaign = campaigns.start("专项清理", park.psy.id, CUTOFF, park.finance, today)
     item = db.session.scalars(select(CampaignItem)).one()
     proposal = writeoffs.propose(debt, "债务人已注销", [scan()], park.finance, item)
     assert db.session.get(CampaignItem, item.id).state == Verification.WRITE_OFF
@@ -234,8 +237,9 @@ def test_two_leaders_at_once_the_second_is_refused(park, debt, leader2):
 
 
 def test_rent_written_off_is_not_rent_collected(app, park, make_debtor, make_receivable):
+    today = business_day()
     debtor = make_debtor("濮上园游船队")
-    rent = make_receivable(debtor, 1_000_00, due_on=TODAY.replace(day=1))
+    rent = make_receivable(debtor, 1_000_00, due_on=today.replace(day=1))
     pay(park, debtor, 250_00, [rent.id], "R-9")
     writeoffs.decide(
         writeoffs.propose(rent, "经营者死亡", [scan()], park.finance), True, park.leader
