@@ -11,7 +11,7 @@ from modules.receivables import access, campaigns, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Campaign, CampaignItem, Verification
 from modules.receivables.views import bp, repeat, visible_sites
-from parkops import conflicts, idempotency
+from parkops import conflicts, deciding, idempotency
 from parkops.auth.access import require, site_filter
 from parkops.downloads import send_download
 from parkops.extensions import db
@@ -133,9 +133,13 @@ def campaign_item(campaign_id: int, item_id: int):
             state = Verification.TO_VERIFY
         note = request.form.get("note", "")
         try:
+            campaigns.take(item)
             if conflicts.is_stale(item, request.form.get("version"), _verified):
                 conflict, typed = _conflict(item, state, note), {"state": state, "note": note}
                 status = conflicts.CONFLICT
+                who = deciding.who_when(item.verified_by_id, item.verified_at)
+                errors = [_("This item was verified meanwhile, by %(name)s at %(time)s.", **who)]
+                db.session.rollback()
             else:
                 campaigns.verify(item, state, note, current_user)
                 flash(_("Verification recorded."), "success")
