@@ -300,3 +300,20 @@ def test_the_snapshot_is_canonical_json(demo_ledger):
     assert report.data == json.dumps(
         json.loads(report.data), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
+
+
+def test_a_posted_week_other_than_the_pages_submits_the_pages_week(demo_ledger, client, login_as):
+    """The page's week (?week=) is the one submitted: a stray or stale ``week`` field (a
+    Wednesday) neither submits another week nor is told "submitted meanwhile"."""
+    login_as("office")
+    client.post("/language/en")
+    wednesday = THIS_WEEK - timedelta(days=5)
+    response = client.post(
+        f"/reports/weekly/new?week={THIS_WEEK.isoformat()}",
+        data={"week": wednesday.isoformat(), "covering_note": "本周进展顺利。"},
+    )
+    report = services.for_week(THIS_WEEK)
+    assert report is not None and response.status_code == 303
+    assert response.headers["Location"] == f"/reports/weekly/{report.id}"
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "submitted meanwhile" not in shown
