@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import StopValidation
 
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
-from parkops.query_args import EARLIEST, LATEST, date_in_range
+from parkops.query_args import EARLIEST, LATEST, OUT_OF_RANGE, date_in_range
 
 MAX_FORM_FEN = 10**9  # ¥10,000,000: above any one line, count or deposit a person types
 
@@ -67,9 +67,6 @@ def preselect_only_choice(field: Field) -> Field:
         chosen = field.coerce(values[0])
         field.data = [chosen] if isinstance(field, SelectMultipleField) else chosen
     return field
-
-
-OUT_OF_RANGE = _l("Enter a date between 2000 and 2100.")
 
 
 class _Bounded:

@@ -17,7 +17,7 @@ from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.paging import page_arg, paginate
-from parkops.query_args import parse_date
+from parkops.query_args import DateOutOfRange, form_date
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
@@ -67,8 +67,8 @@ def campaign_list():
             abort(403)
         if done := repeat():
             return done
-        due_before = parse_date(form["due_before"])  # 400 outside 2000–2100
         try:
+            due_before = form_date(form["due_before"])
             if due_before is None:
                 raise ReceivablesError(_("Give a date."))
             campaign = campaigns.start(
@@ -81,7 +81,7 @@ def campaign_list():
             )
             flash(_("Clean-up campaign started."), "success")
             return redirect(url_for("receivables.campaign", campaign_id=campaign.id), 303)
-        except ReceivablesError as refused:
+        except (ReceivablesError, DateOutOfRange) as refused:
             errors, status = [str(refused)], 422
     rows = db.session.scalars(
         select(Campaign).where(site_filter(Campaign.site_id)).order_by(Campaign.id.desc())
