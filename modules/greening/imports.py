@@ -28,7 +28,7 @@ from parkops.auth.models import Site, User
 from parkops.cells import parse_date
 from parkops.extensions import db
 from parkops.spreadsheet import FORMULA_START, Book, Column, csv_bytes
-from parkops.tabular import Table, TabularError, read_table
+from parkops.tabular import Table, TabularError, naming, read_table
 from parkops.timeutil import business_day
 
 MAX_ROWS = 5000  # zones of one file; the issue's largest park has about 500
@@ -219,7 +219,9 @@ def import_file(filename: str, data: bytes, actor: User) -> ImportResult:
     GreeningError when the file as a whole cannot be read or names no columns; bad
     rows come back in ``errors`` (nothing written)."""
     try:
-        table = read_table(filename, data, max_rows=MAX_ROWS)
+        # A title row (merged across) may stand above the header: skipped.
+        header_like = naming(*(COLUMNS[k] for k in REQUIRED))
+        table = read_table(filename, data, max_rows=MAX_ROWS, header_like=header_like)
     except TabularError as exc:
         raise GreeningError(str(exc)) from exc
     columns = _columns(table)
