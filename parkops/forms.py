@@ -1,5 +1,6 @@
 """Form fields every module shares."""
 
+import unicodedata
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -67,6 +68,14 @@ def preselect_only_choice(field: Field) -> Field:
         chosen = field.coerce(values[0])
         field.data = [chosen] if isinstance(field, SelectMultipleField) else chosen
     return field
+
+
+def halfwidth(value):
+    """A WTForms filter for a code or number a person types (a code, a contract or
+    document number, a phone, a receipt or slip number): a Chinese input method's
+    full-width forms as the ASCII they mean ("ｐ－００１" is "p-001", "１３８" "138"),
+    by NFKC; anything not text (None) as it is."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
 
 
 class _Bounded:

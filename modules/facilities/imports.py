@@ -23,6 +23,7 @@ from parkops import audit, labels
 from parkops.auth.models import Site, User
 from parkops.cells import parse_date
 from parkops.extensions import db
+from parkops.forms import halfwidth
 from parkops.spreadsheet import Book, Column, csv_bytes
 from parkops.tabular import Table, TabularError, naming, read_table
 from parkops.timeutil import business_day
@@ -108,7 +109,7 @@ def _parse_row(cells: dict, sites: dict, types: dict) -> FacilityData:
         raise ValueError(_("%(column)s: %(problem)s", column="installed_on", problem=exc)) from exc
     return FacilityData(
         site_id=site.id,
-        code=values["code"].upper(),
+        code=halfwidth(values["code"]).upper(),
         name=values["name"],
         type_id=ftype.id,
         area=values.get("area", ""),

@@ -27,6 +27,7 @@ from parkops import audit, labels
 from parkops.auth.models import Site, User
 from parkops.cells import parse_date
 from parkops.extensions import db
+from parkops.forms import halfwidth
 from parkops.spreadsheet import FORMULA_START, Book, Column, csv_bytes
 from parkops.tabular import Table, TabularError, naming, read_table
 from parkops.timeutil import business_day
@@ -176,7 +177,7 @@ def _parse(cells: dict, line: int, look: _Lookups, today: date) -> _Row:
         raise ValueError(_("%(column)s: %(problem)s", column="from", problem=exc)) from None
     data = ZoneData(
         site.id,
-        values["code"],
+        halfwidth(values["code"]),
         values["name"],
         _area(cells["area_m2"]),
         kind,

@@ -16,6 +16,7 @@ from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import SalesImport
 from parkops.cells import bounded, parse_date, parse_datetime
 from parkops.extensions import db
+from parkops.forms import halfwidth
 from parkops.tabular import TabularError, naming, read_table
 from parkops.timeutil import business_day
 
@@ -67,9 +68,11 @@ def chunks(values: list, size: int = CHUNK):
 
 
 def cell_text(value) -> str:
+    """A cell holding a code, a number or a choice as text: whole floats without ``.0``,
+    full-width forms as ASCII (``parkops.forms.halfwidth``: "ＺＯＯ" is "ZOO"), stripped."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return halfwidth(str(value)).strip()
 
 
 def read_rows(

@@ -48,7 +48,9 @@ def test_two_leaders_deciding_one_write_off_at_once(
         return lambda: writeoffs.decide(get(WriteOff, proposal_id), n == 0, get(User, leaders[n]))
 
     outcomes = at_once(app, monkeypatch, decide(0), decide(1))
-    winner = one_applied(outcomes, "This write-off was decided already, by ")
+    winner = one_applied(outcomes, "decided already")
+    who = db.session.get(User, leaders[winner]).display_name
+    assert outcomes[1 - winner].startswith(f"This write-off was decided already, by {who} at ")
     decided = db.session.get(WriteOff, proposal_id)
     wanted = (WriteOffState.APPROVED, WriteOffState.REFUSED)[winner]
     assert (decided.state, decided.decided_by_id) == (wanted, leaders[winner])
@@ -74,7 +76,9 @@ def test_two_people_deciding_one_reversal_at_once(
         )
 
     outcomes = at_once(app, monkeypatch, decide(0), decide(1))
-    winner = one_applied(outcomes, "This reversal was decided already, by ")
+    winner = one_applied(outcomes, "decided already")
+    who = db.session.get(User, deciders[winner]).display_name
+    assert outcomes[1 - winner].startswith(f"This reversal was decided already, by {who} at ")
     decided = db.session.get(Reversal, shown)
     wanted = (ReversalState.APPROVED, ReversalState.REFUSED)[winner]
     assert (decided.state, decided.decided_by_id) == (wanted, deciders[winner])
