@@ -189,3 +189,9 @@ def test_a_title_row_above_the_header_is_skipped(office, park):
     assert response.status_code == 200
     assert "2 added, 0 updated" in response.get_data(as_text=True)
     assert codes() == ["PSY-0001", "PSY-0002"]
+
+
+def test_a_full_width_code_is_imported_as_ascii(office, park):
+    rows = [GOOD[0], ["ＰＳＹ－０００１", "湖心岛旋转木马", "ride", "PSY", "", ""]]
+    assert "1 added" in upload(office, csv_bytes(rows), "f.csv").get_data(as_text=True)
+    assert codes() == ["PSY-0001"]
