@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import StopValidation
 
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
-from parkops.query_args import EARLIEST, LATEST, date_in_range
+from parkops.query_args import EARLIEST, LATEST, OUT_OF_RANGE, date_in_range, half_width
 
 MAX_FORM_FEN = 10**9  # ¥10,000,000: above any one line, count or deposit a person types
 
@@ -69,7 +69,13 @@ def preselect_only_choice(field: Field) -> Field:
     return field
 
 
-OUT_OF_RANGE = _l("Enter a date between 2000 and 2100.")
+def halfwidth(value):
+    """A WTForms filter for a code or number a person types (a code, a contract or
+    document number, a phone, a receipt or slip number): a Chinese input method's
+    full-width forms as the ASCII they mean ("ｐ－００１" is "p-001", "１３８" "138",
+    ``query_args.half_width``: not NFKC, which reads "①" as 1 and "²" as 2); anything
+    not text (None) as it is."""
+    return half_width(value) if isinstance(value, str) else value
 
 
 class _Bounded:

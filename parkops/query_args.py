@@ -20,6 +20,8 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 # 32-bit integer; a bigger one overflows it or a date.
 MAX_NUMBER = 2**31 - 1
 MAX_DAYS = 36_500  # a count of days asked for (``?age=``): a century, far inside a date's range
+# A typed date outside EARLIEST–LATEST: the field's error (``forms.DayField``, ``form_date``).
+OUT_OF_RANGE = _l("Enter a date between 2000 and 2100.")
 
 
 class OutOfRange(BadRequest):
@@ -72,6 +74,22 @@ def parse_date(text: str) -> date | None:
         return None
     _in_range(value)
     return value
+
+
+class DateOutOfRange(ValueError):
+    """A date typed in a hand-read form field outside EARLIEST–LATEST; its ``str`` is
+    the field's error, translated: "Enter a date between 2000 and 2100."."""
+
+
+def form_date(text: str) -> date | None:
+    """A date typed in a form the view reads by hand (YYYY-MM-DD, stripped); None when
+    it is not one. ``DateOutOfRange`` outside EARLIEST–LATEST: the view shows the form
+    again with that error and changes nothing (as a ``forms.DayField`` does), where a
+    query argument gets the 400 page (``parse_date``)."""
+    try:
+        return parse_date(text)
+    except OutOfRange:
+        raise DateOutOfRange(str(OUT_OF_RANGE)) from None
 
 
 def parse_moment(text: str) -> datetime | None:

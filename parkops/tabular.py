@@ -98,6 +98,12 @@ class Table:
         return None
 
 
+def naming(*columns: tuple[str, ...]) -> Callable[[tuple[str, ...]], bool]:
+    """A ``header_like`` for ``read_table``: a row naming every one of ``columns``, each
+    the names one column goes by (as ``Table.column`` takes them)."""
+    return lambda cells: all(Table(cells, []).column(*names) is not None for names in columns)
+
+
 def fold_header(text: str) -> str:
     """A header as compared: NFKC (full-width brackets and letters as half-width),
     lower case, without spaces (an Excel header wraps or pads at will)."""

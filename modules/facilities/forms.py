@@ -1,7 +1,5 @@
 """Forms: parsing and validation of what people type on phones and desks."""
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
@@ -28,7 +26,7 @@ from wtforms.validators import (
 from modules.facilities.models import FaultCategory, Priority, RejectReason
 from modules.facilities.orders import QUANTITY_PATTERN
 from parkops.conflicts import Fingerprinted
-from parkops.forms import DayField
+from parkops.forms import DayField, halfwidth
 from parkops.money import MoneyError, parse_yuan
 
 PRIORITY_LABELS = {
@@ -59,16 +57,11 @@ def _strip(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
-def _halfwidth(value):
-    """Full-width digits, ＋ and spaces (a Chinese input method's) as ASCII: NFKC."""
-    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
-
-
 class FacilityForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     code = StringField(
         _l("Code"),
-        filters=[_strip],
+        filters=[_strip, halfwidth],
         validators=[
             DataRequired(),
             Length(max=30),
@@ -95,7 +88,7 @@ class FacilityEditForm(Fingerprinted, FacilityForm):
 class TypeForm(FlaskForm):
     code = StringField(
         _l("Code"),
-        filters=[_strip],
+        filters=[_strip, halfwidth],
         validators=[
             DataRequired(),
             Length(max=30),
@@ -152,7 +145,7 @@ class VisitorReportForm(FlaskForm):
     photo = FileField(_l("Photo (optional)"))
     phone = StringField(
         _l("Your phone number (optional)"),
-        filters=[_strip, _halfwidth],
+        filters=[_strip, halfwidth],
         validators=[
             Optional(),
             Regexp(r"^\+?[0-9 -]{5,20}$", message=_l("Digits only, e.g. 13800138000.")),
@@ -261,7 +254,9 @@ class StatusForm(FlaskForm):
     class Meta:
         csrf = False
 
-    ref = StringField(_l("Reference number"), filters=[_strip], validators=[Length(max=20)])
+    ref = StringField(
+        _l("Reference number"), filters=[_strip, halfwidth], validators=[Length(max=20)]
+    )
 
 
 class CommentForm(FlaskForm):

@@ -25,7 +25,7 @@ from parkops.cells import parse_date
 from parkops.extensions import db
 from parkops.query_args import half_width
 from parkops.spreadsheet import Book, Column, csv_bytes
-from parkops.tabular import Table, TabularError, read_table
+from parkops.tabular import Table, TabularError, naming, read_table
 from parkops.timeutil import business_day
 
 # column key → the header names accepted for it (English, Chinese)
@@ -127,7 +127,8 @@ def import_file(filename: str, data: bytes, actor: User) -> ImportResult:
 
     FacilityError (nothing written) when the file as a whole cannot be read."""
     try:
-        table = read_table(filename, data)
+        # A title row (merged across) may stand above the header: skipped.
+        table = read_table(filename, data, header_like=naming(*(COLUMNS[k] for k in REQUIRED)))
     except TabularError as exc:
         raise FacilityError(str(exc)) from exc
     columns = _columns(table)

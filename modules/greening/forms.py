@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from modules.greening.models import Grade, ZoneKind
 from parkops import labels
 from parkops.conflicts import Fingerprinted
-from parkops.forms import DayField
+from parkops.forms import DayField, halfwidth
 
 
 def _strip(value):
@@ -33,7 +33,7 @@ class ZoneForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     code = StringField(
         _l("Code"),
-        filters=[_strip],
+        filters=[_strip, halfwidth],
         validators=[
             DataRequired(),
             Length(max=30),

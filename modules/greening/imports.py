@@ -27,8 +27,9 @@ from parkops import audit, labels
 from parkops.auth.models import Site, User
 from parkops.cells import parse_date
 from parkops.extensions import db
+from parkops.forms import halfwidth
 from parkops.spreadsheet import FORMULA_START, Book, Column, csv_bytes
-from parkops.tabular import Table, TabularError, read_table
+from parkops.tabular import Table, TabularError, naming, read_table
 from parkops.timeutil import business_day
 
 MAX_ROWS = 5000  # zones of one file; the issue's largest park has about 500
@@ -176,7 +177,7 @@ def _parse(cells: dict, line: int, look: _Lookups, today: date) -> _Row:
         raise ValueError(_("%(column)s: %(problem)s", column="from", problem=exc)) from None
     data = ZoneData(
         site.id,
-        values["code"],
+        halfwidth(values["code"]),
         values["name"],
         _area(cells["area_m2"]),
         kind,
@@ -219,7 +220,9 @@ def import_file(filename: str, data: bytes, actor: User) -> ImportResult:
     GreeningError when the file as a whole cannot be read or names no columns; bad
     rows come back in ``errors`` (nothing written)."""
     try:
-        table = read_table(filename, data, max_rows=MAX_ROWS)
+        # A title row (merged across) may stand above the header: skipped.
+        header_like = naming(*(COLUMNS[k] for k in REQUIRED))
+        table = read_table(filename, data, max_rows=MAX_ROWS, header_like=header_like)
     except TabularError as exc:
         raise GreeningError(str(exc)) from exc
     columns = _columns(table)

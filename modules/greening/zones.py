@@ -20,6 +20,7 @@ from parkops import audit
 from parkops.auth.access import users_holding
 from parkops.auth.models import Site, User
 from parkops.extensions import db
+from parkops.forms import halfwidth
 from parkops.subjects import Subject
 from parkops.timeutil import business_day
 
@@ -99,8 +100,9 @@ def _zone_filters(site_ids, text: str) -> list:
     """The conditions on the zones of ``zones_query`` and ``zones_count``."""
     found = [] if site_ids is None else [Zone.site_id.in_(site_ids)]
     if text:
-        pattern = f"%{text}%"
-        found.append(or_(Zone.code.ilike(pattern), Zone.name.ilike(pattern)))
+        # The code as stored: full-width forms typed as ASCII (``forms.halfwidth``).
+        code = f"%{halfwidth(text)}%"
+        found.append(or_(Zone.code.ilike(code), Zone.name.ilike(f"%{text}%")))
     return found
 
 
@@ -205,8 +207,8 @@ def search_subjects(text: str, user: User, limit: int) -> list[Subject]:
     """Zones whose code or name contains ``text``, at ``user``'s sites, at most ``limit``."""
     query = select(Zone).order_by(Zone.code).limit(limit)
     if text.strip():
-        pattern = f"%{text.strip()}%"
-        query = query.where(or_(Zone.code.ilike(pattern), Zone.name.ilike(pattern)))
+        code, pattern = f"%{halfwidth(text.strip())}%", f"%{text.strip()}%"
+        query = query.where(or_(Zone.code.ilike(code), Zone.name.ilike(pattern)))
     if user.site_ids is not None:
         query = query.where(Zone.site_id.in_(user.site_ids))
     return [_subject(z) for z in db.session.scalars(query)]

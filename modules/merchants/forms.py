@@ -36,7 +36,7 @@ from modules.merchants.texts import (
     UNIT_KINDS,
 )
 from parkops.conflicts import Fingerprinted
-from parkops.forms import DayField, YuanField
+from parkops.forms import DayField, YuanField, halfwidth
 from parkops.money import MoneyError, parse_yuan
 
 
@@ -56,17 +56,19 @@ class MerchantForm(FlaskForm):
     business_type = SelectField(_l("Business"), choices=_choices(BUSINESS_TYPES))
     id_code = StringField(
         _l("Unified social credit code or ID number"),
-        filters=[_strip],
+        filters=[_strip, halfwidth],
         validators=[Optional(), Length(max=30)],
         description=_l("Optional; shown masked on lists."),
     )
     contact = StringField(_l("Contact person"), filters=[_strip], validators=[Length(max=60)])
-    phone = StringField(_l("Phone"), filters=[_strip], validators=[Length(max=40)])
+    phone = StringField(_l("Phone"), filters=[_strip, halfwidth], validators=[Length(max=40)])
 
 
 class UnitForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
-    code = StringField(_l("Code"), filters=[_strip], validators=[DataRequired(), Length(max=30)])
+    code = StringField(
+        _l("Code"), filters=[_strip, halfwidth], validators=[DataRequired(), Length(max=30)]
+    )
     location = StringField(_l("Location"), filters=[_strip], validators=[Length(max=120)])
     area_m2 = IntegerField(
         _l("Area (m²)"), validators=[InputRequired(), NumberRange(min=1, max=10_000_000)]
@@ -76,7 +78,9 @@ class UnitForm(FlaskForm):
 
 class ContractForm(FlaskForm):
     number = StringField(
-        _l("Contract number"), filters=[_strip], validators=[DataRequired(), Length(max=40)]
+        _l("Contract number"),
+        filters=[_strip, halfwidth],
+        validators=[DataRequired(), Length(max=40)],
     )
     unit_ids = SelectMultipleField(_l("Units"), coerce=int, validators=[DataRequired()])
     starts_on = DayField(_l("First day"), validators=[InputRequired()])
@@ -154,7 +158,9 @@ class ScanForm(FlaskForm):
 
 class DocumentForm(FlaskForm):
     kind = SelectField(_l("Document"), choices=_choices(DOCUMENT_KINDS))
-    number = StringField(_l("Document number"), filters=[_strip], validators=[Length(max=60)])
+    number = StringField(
+        _l("Document number"), filters=[_strip, halfwidth], validators=[Length(max=60)]
+    )
     issued_on = DayField(_l("Issued on"), validators=[InputRequired()])
     valid_until = DayField(
         _l("Valid until"),
@@ -177,7 +183,9 @@ class ExitPhotosForm(FlaskForm):
 
 class RenewForm(FlaskForm):
     number = StringField(
-        _l("New contract number"), filters=[_strip], validators=[DataRequired(), Length(max=40)]
+        _l("New contract number"),
+        filters=[_strip, halfwidth],
+        validators=[DataRequired(), Length(max=40)],
     )
     ends_on = DayField(_l("Last day of the new term"), validators=[InputRequired()])
 

@@ -38,6 +38,7 @@ from parkops import audit
 from parkops.auth.models import Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
+from parkops.forms import halfwidth
 from parkops.tabular import Table, TabularError, in_every_language, line_problem, read_table
 from parkops.timeutil import business_day, utcnow
 
@@ -199,13 +200,13 @@ def _check(cell, sites, words, default_site_id) -> dict:
         "merchant": values["merchant"],
         "kind": words["kind"].get(values["kind"].lower(), MerchantKind.COMPANY),
         "business": words["business"].get(values["business"].lower(), BusinessType.OTHER),
-        "id_code": values["id_code"],
+        "id_code": halfwidth(values["id_code"]),
         "contact": values["contact"],
-        "phone": values["phone"],
+        "phone": halfwidth(values["phone"]),
         "unit": register.unit_code(values["unit"]),
         "location": values["location"],
         "area_m2": _area(cell("area")),
-        "number": values["number"],
+        "number": halfwidth(values["number"]),
         "starts_on": starts_on,
         "ends_on": ends_on,
         "cycle": cycle,

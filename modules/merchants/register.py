@@ -4,7 +4,6 @@ One public function = one transaction; refusals are ``MerchantsError`` after a
 rollback. Lists are filtered to the reader's sites in SQL and paged.
 """
 
-import unicodedata
 from dataclasses import dataclass
 
 from flask import url_for
@@ -26,6 +25,7 @@ from modules.merchants.models import (
 from parkops import audit, idempotency
 from parkops.auth.models import Site, User
 from parkops.extensions import db
+from parkops.query_args import half_width
 
 MERCHANT_SUBJECT = "merchants.merchant"  # how receivables knows a merchant's debtor
 
@@ -98,9 +98,9 @@ def create_merchant(data: MerchantData, user: User, retry_key: str | None = None
 
 def unit_code(text: str) -> str:
     """A unit's code as stored and compared: "ｐ－００１ " (a Chinese input method's
-    full-width forms) is "P-001" (NFKC, stripped, upper case), so the same unit is
-    never registered twice under look-alike codes."""
-    return unicodedata.normalize("NFKC", text).strip().upper()
+    full-width forms) is "P-001" (``query_args.half_width``, stripped, upper case), so
+    the same unit is never registered twice under look-alike codes."""
+    return half_width(text).strip().upper()
 
 
 def add_unit(data: UnitData, user: User | None) -> Unit:

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, insert, or_, select
 
 from modules.merchants.models import Merchant, MerchantGram
 from parkops.extensions import db
+from parkops.forms import halfwidth
 from parkops.grams import grams, probes
 
 
@@ -24,7 +25,14 @@ def index(merchant: Merchant) -> None:
 
 def matching(text: str) -> ColumnElement[bool]:
     """A WHERE clause: merchants whose name, contact or phone contains ``text`` (not
-    empty). Up to PROBES pieces of it (first, middle, last) are looked up in the index."""
+    empty), or, typed in full-width forms ("１３８"), the ASCII it means (a phone as
+    stored: ``forms.halfwidth``). Up to PROBES pieces of it (first, middle, last) are
+    looked up in the index."""
+    meant = halfwidth(text)
+    return _matching(text) if meant == text else or_(_matching(text), _matching(meant))
+
+
+def _matching(text: str) -> ColumnElement[bool]:
     narrowed = [
         Merchant.id.in_(select(MerchantGram.merchant_id).where(MerchantGram.gram == piece))
         for piece in probes(text)

@@ -23,7 +23,7 @@ from modules.receivables.models import (
     Receivable,
     Verification,
 )
-from parkops import audit, idempotency, limits
+from parkops import audit, deciding, idempotency, limits
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -97,6 +97,14 @@ def start(
         idempotency.remember(retry_key, url, user.id)
     db.session.commit()
     return campaign
+
+
+def take(item: CampaignItem) -> None:
+    """Lock ``item`` for a verification until the transaction ends and reload it: the
+    debtor's writers first (as ``mark``), then its row (``deciding.take``), so a second
+    verifier waits for the first's commit and then sees its verification."""
+    limits.serialize(f"receivables.debtor:{item.receivable.debtor_id}")
+    deciding.take(item)
 
 
 def verify(item: CampaignItem, state: Verification, note: str, user: User) -> None:

@@ -15,7 +15,7 @@ from modules.receivables.texts import (
     PAYMENT_METHODS,
     RECEIVABLE_KINDS,
 )
-from parkops.forms import DayField, YuanField
+from parkops.forms import DayField, YuanField, halfwidth
 
 
 def _strip(value):
@@ -35,12 +35,12 @@ class DebtorForm(FlaskForm):
     )
     id_code = StringField(
         _l("Unified social credit code or ID number"),
-        filters=[_strip],
+        filters=[_strip, halfwidth],
         validators=[Optional(), Length(max=30)],
         description=_l("Optional; shown masked on lists."),
     )
     contact = StringField(_l("Contact person"), filters=[_strip], validators=[Length(max=60)])
-    phone = StringField(_l("Phone"), filters=[_strip], validators=[Length(max=40)])
+    phone = StringField(_l("Phone"), filters=[_strip, halfwidth], validators=[Length(max=40)])
     address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=200)])
     account_id = SelectField(
         _l("The staff member's account"),
@@ -91,7 +91,9 @@ class PaymentForm(FlaskForm):
     method = SelectField(
         _l("Method"), choices=[SelectChoice(m.value, label) for m, label in PAYMENT_METHODS.items()]
     )
-    receipt_no = StringField(_l("Receipt number"), filters=[_strip], validators=[Length(max=40)])
+    receipt_no = StringField(
+        _l("Receipt number"), filters=[_strip, halfwidth], validators=[Length(max=40)]
+    )
     note = TextAreaField(_l("Note"), filters=[_strip], validators=[Length(max=2000)])
     receivable_ids = SelectMultipleField(
         _l("Apply to"),

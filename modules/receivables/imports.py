@@ -31,6 +31,7 @@ from parkops import audit
 from parkops.auth.models import Setting, Site, User
 from parkops.cells import parse_date, parse_fen
 from parkops.extensions import db
+from parkops.forms import halfwidth
 from parkops.tabular import (
     Table,
     TabularError,
@@ -220,7 +221,7 @@ def _check(row, cell, sites, kinds, debtor_kinds, default_site_id) -> dict:
         "name": name,
         "site_id": site_id,
         "debtor_kind": debtor_kind,
-        "id_code": str(cell("id_code")).strip(),
+        "id_code": halfwidth(str(cell("id_code"))).strip(),
         "kind": kind,
         "origin": str(cell("origin")).strip()[:200],
         "amount_fen": amount,

@@ -27,7 +27,7 @@ from modules.receivables.models import (
     Reversal,
     ReversalState,
 )
-from parkops import audit, idempotency, limits, signals
+from parkops import audit, deciding, idempotency, limits, signals
 from parkops.auth.models import User
 from parkops.db import utcnow
 from parkops.extensions import db
@@ -224,24 +224,30 @@ def propose_reversal(payment: Payment, reason: str, user: User) -> Reversal:
     return reversal
 
 
+def _decided_already(reversal: Reversal) -> deciding.AlreadyDecided:
+    return deciding.AlreadyDecided(
+        _(
+            "This reversal was decided already, by %(name)s at %(time)s.",
+            **deciding.who_when(reversal.decided_by_id, reversal.decided_at),
+        )
+    )
+
+
 def decide_reversal(
     payment: Payment, approve: bool, user: User, shown_id: int | None = None
 ) -> Reversal:
     """One transaction: a second person approves (the payment's allocations are undone
     by negative ones) or refuses the waiting reversal (``shown_id``: the request the
-    page showed, default the latest). ReceivablesError when it was decided already (by
-    whom), nothing waits, or the user proposed it or may not decide."""
+    page showed, default the latest). ``deciding.AlreadyDecided`` (who, when), nothing
+    changed, when that request was decided already (two people at once: the second
+    waits for the first's commit, then is refused); ReceivablesError when nothing
+    waits, or the user proposed it or may not decide."""
     try:
         limits.serialize(f"receivables.debtor:{payment.debtor_id}")
         reversal = latest_reversal(payment)
         shown = reversal if shown_id is None else db.session.get(Reversal, shown_id)
-        if shown is not None and shown.payment_id == payment.id and shown.decided_by:
-            raise ReceivablesError(
-                _(
-                    "This reversal was decided already, by %(name)s.",
-                    name=shown.decided_by.display_name,
-                )
-            )
+        if shown is not None and shown.payment_id == payment.id:
+            deciding.once(shown, lambda r: r.state == ReversalState.PROPOSED, _decided_already)
         if "decide" not in access.payment_steps(user, payment, reversal):
             raise ReceivablesError(_("A second person decides on this reversal."))
         reversal.state = ReversalState.APPROVED if approve else ReversalState.REFUSED
@@ -261,7 +267,7 @@ def decide_reversal(
             ledger.settle((part.receivable_id for part in payment.allocations), payment.paid_on)
         action = "receivables.reversal_approved" if approve else "receivables.reversal_refused"
         audit.record(action, "payment", payment.id, {"reason": reversal.reason}, actor=user)
-    except ReceivablesError:
+    except (ReceivablesError, deciding.AlreadyDecided):
         db.session.rollback()
         raise
     db.session.commit()

@@ -10,7 +10,7 @@ approved write-off is evidence for problem 36 (``receivables.write_off``).
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, false, func, select, update
+from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from modules.receivables import access, campaigns, ledger
@@ -23,7 +23,7 @@ from modules.receivables.models import (
     WriteOff,
     WriteOffState,
 )
-from parkops import audit, limits, paging
+from parkops import audit, deciding, limits, paging
 from parkops.attachments import AttachmentError, store_file
 from parkops.auth.models import User
 from parkops.db import utcnow
@@ -111,23 +111,26 @@ def propose(
     return write_off
 
 
-def _decided_already(write_off: WriteOff) -> ReceivablesError:
-    who = write_off.decided_by.display_name if write_off.decided_by else "—"
-    return ReceivablesError(_("This write-off was decided already, by %(name)s.", name=who))
+def _decided_already(write_off: WriteOff) -> deciding.AlreadyDecided:
+    return deciding.AlreadyDecided(
+        _(
+            "This write-off was decided already, by %(name)s at %(time)s.",
+            **deciding.who_when(write_off.decided_by_id, write_off.decided_at),
+        )
+    )
 
 
 def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
     """One transaction: approve (an allocation closes the balance left, linked as
-    evidence for 36) or refuse ``write_off``. ReceivablesError, nothing changed, when it
-    was decided already (two leaders at once: the second is refused), the user proposed
-    it or is not a leader at its site, or (approving) nothing is left owed."""
+    evidence for 36) or refuse ``write_off``. ``deciding.AlreadyDecided`` (who, when),
+    nothing changed, when it was decided already (two leaders at once: the second
+    waits for the first's commit, then is refused); ReceivablesError when the user
+    proposed it or is not a leader at its site, or (approving) nothing is left owed."""
     receivable = write_off.receivable
     try:
         limits.serialize(f"receivables.debtor:{receivable.debtor_id}")
-        # The state first: a second leader's approval closed the balance too.
-        db.session.refresh(write_off)
-        if write_off.state != WriteOffState.PROPOSED:
-            raise _decided_already(write_off)
+        # The state first, under the lock: a second leader's approval closed the balance.
+        deciding.once(write_off, lambda w: w.state == WriteOffState.PROPOSED, _decided_already)
         if user.id == write_off.proposed_by_id:
             raise ReceivablesError(_("You proposed this write-off: another leader decides."))
         if not user.can("receivables.approve") or not user.can_see_site(receivable.site_id):
@@ -138,24 +141,10 @@ def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
                 _("Nothing is owed on this receivable: there is nothing to write off.")
             )
         today = business_day()
-        state = WriteOffState.APPROVED if approve else WriteOffState.REFUSED
-        # Only a waiting proposal changes: the second of two leaders changes nothing.
-        claimed = db.session.execute(
-            update(WriteOff)
-            .where(WriteOff.id == write_off.id, WriteOff.state == WriteOffState.PROPOSED)
-            .values(
-                state=state,
-                decided_by_id=user.id,
-                decided_at=utcnow(),
-                amount_fen=balance if approve else None,
-                written_off_on=today if approve else None,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            db.session.refresh(write_off)
-            raise _decided_already(write_off)
-        db.session.refresh(write_off)
+        write_off.state = WriteOffState.APPROVED if approve else WriteOffState.REFUSED
+        write_off.decided_by_id, write_off.decided_at = user.id, utcnow()
+        write_off.amount_fen = balance if approve else None
+        write_off.written_off_on = today if approve else None
         if approve:
             db.session.add(
                 Allocation(
@@ -172,7 +161,7 @@ def decide(write_off: WriteOff, approve: bool, user: User) -> WriteOff:
             )
         action = "receivables.write_off_approved" if approve else "receivables.write_off_refused"
         _audit(action, write_off, balance, user)
-    except ReceivablesError:
+    except (ReceivablesError, deciding.AlreadyDecided):
         db.session.rollback()
         raise
     db.session.commit()

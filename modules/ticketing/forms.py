@@ -31,7 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from modules.ticketing.models import MAX_ENTRIES, MAX_QUANTITY, MAX_SERIAL, Payment
 from parkops.conflicts import Fingerprinted
-from parkops.forms import DayField, YuanField
+from parkops.forms import DayField, YuanField, halfwidth
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))
 SERIAL = NumberRange(min=1, max=MAX_SERIAL, message=_l("Not a ticket serial number."))
@@ -180,7 +180,9 @@ class GateCountForm(FlaskForm):
 class DepositForm(FlaskForm):
     amount = YuanField(_l("Amount deposited (¥)"), validators=[InputRequired()])
     slip_number = StringField(
-        _l("Bank slip number"), filters=[_strip], validators=[DataRequired(), Length(max=60)]
+        _l("Bank slip number"),
+        filters=[_strip, halfwidth],
+        validators=[DataRequired(), Length(max=60)],
     )
 
 
@@ -246,7 +248,9 @@ class GateCorrectionForm(FlaskForm):
 class DepositCorrectionForm(FlaskForm):
     amount = YuanField(_l("Amount deposited (¥)"), validators=[InputRequired()])
     slip_number = StringField(
-        _l("Bank slip number"), filters=[_strip], validators=[DataRequired(), Length(max=60)]
+        _l("Bank slip number"),
+        filters=[_strip, halfwidth],
+        validators=[DataRequired(), Length(max=60)],
     )
     reason = TextAreaField(
         _l("Reason"), filters=[_strip], validators=[DataRequired(), Length(min=5, max=2000)]
@@ -259,7 +263,7 @@ class DepositCorrectionForm(FlaskForm):
 class VenueForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     code = StringField(
-        _l("Code"), filters=[_strip], validators=[DataRequired(), Length(max=30), CODE]
+        _l("Code"), filters=[_strip, halfwidth], validators=[DataRequired(), Length(max=30), CODE]
     )
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=100)])
 
@@ -268,7 +272,7 @@ class ProductForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     code = StringField(
         _l("Code"),
-        filters=[_strip],
+        filters=[_strip, halfwidth],
         validators=[DataRequired(), Length(max=30), CODE],
         description=_l("As it appears in the sales files."),
     )
@@ -326,7 +330,7 @@ class OfficeForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     code = StringField(
         _l("Code"),
-        filters=[_strip],
+        filters=[_strip, halfwidth],
         validators=[DataRequired(), Length(max=30), CODE],
         description=_l("As it appears in the sales files."),
     )

@@ -17,7 +17,7 @@ from parkops.auth.forms import new_password_length
 from parkops.auth.models import ROLE_LABELS, ROLES, Department, Site
 from parkops.auth.services import PASSWORD_MIN_LENGTH
 from parkops.conflicts import Versioned
-from parkops.forms import DayField
+from parkops.forms import DayField, halfwidth
 from parkops.people import PersonFilterField
 
 USERNAME = r"^[a-z0-9][a-z0-9._-]*$"
@@ -119,7 +119,7 @@ class NewUserForm(UserForm):
 class SiteForm(FlaskForm):
     code = StringField(
         _l("Code"),
-        filters=[_strip],
+        filters=[_strip, halfwidth],
         validators=[
             DataRequired(_l("Enter a short code.")),
             Length(max=20),

@@ -94,14 +94,12 @@ def new():
     form = SubmitForm(week=week)
     if form.validate_on_submit():
         try:
-            report = services.submit(form.week.data, form.covering_note.data, current_user, today)
+            # The week the page showed (a Monday, not ahead: ``_week_arg``) and a note
+            # (``DataRequired``), so ``submit`` raises no plain SubmitError; submitted
+            # meanwhile is ``AlreadyDecided`` (409, who and when).
+            report = services.submit(week, form.covering_note.data, current_user, today)
         except services.LaterWeekSubmitted as refused:
-            _refuse_late(form.week.data, refused.latest)
-            return redirect(url_for("reports.index"), 303)
-        except services.SubmitError:
-            flash(
-                _("This week's report could not be submitted: it was submitted meanwhile."), "error"
-            )
+            _refuse_late(week, refused.latest)
             return redirect(url_for("reports.index"), 303)
         flash(_("Weekly report no. %(number)s submitted.", number=report.number), "success")
         return redirect(url_for("reports.show", report_id=report.id), 303)

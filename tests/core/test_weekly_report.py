@@ -321,14 +321,14 @@ def test_the_snapshot_is_canonical_json(demo_ledger, today, this_week):
 
 
 def test_a_submitted_reports_files_are_made_once_per_reader_until_anything_changes(
-    office, login, app, make_user, monkeypatch
+    office, login, app, make_user, monkeypatch, today, this_week
 ):
     """A frozen report's .docx and .xlsx are kept (``parkops.page_cache``): the second
     download is served without making the file again, each reader gets their own, a
     write anywhere makes it anew, and a reader without the permission is still refused."""
     from parkops.reports import outputs
 
-    report = services.submit(THIS_WEEK, "报送。", office, TODAY)
+    report = services.submit(this_week, "报送。", office, today)
     made = []
     for name in ("weekly_docx", "weekly_xlsx"):
         real = getattr(outputs, name)
@@ -350,3 +350,22 @@ def test_a_submitted_reports_files_are_made_once_per_reader_until_anything_chang
     make_user("newcomer", ["crew"])  # a write: every kept page is stale
     assert [leader_client.get(f).status_code for f in files] == [200, 200] and len(made) == 6
     assert [cashier_client.get(f).status_code for f in files] == [403, 403] and len(made) == 6
+
+
+def test_a_posted_week_other_than_the_pages_submits_the_pages_week(
+    demo_ledger, client, login_as, this_week
+):
+    """The page's week (?week=) is the one submitted: a stray or stale ``week`` field (a
+    Wednesday) neither submits another week nor is told "submitted meanwhile"."""
+    login_as("office")
+    client.post("/language/en")
+    wednesday = this_week - timedelta(days=5)
+    response = client.post(
+        f"/reports/weekly/new?week={this_week.isoformat()}",
+        data={"week": wednesday.isoformat(), "covering_note": "本周进展顺利。"},
+    )
+    report = services.for_week(this_week)
+    assert report is not None and response.status_code == 303
+    assert response.headers["Location"] == f"/reports/weekly/{report.id}"
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "submitted meanwhile" not in shown

@@ -11,7 +11,7 @@ from modules.greening.views import bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import require
 from parkops.money import MoneyError, fen_to_decimal, parse_yuan
-from parkops.query_args import parse_date
+from parkops.query_args import DateOutOfRange, form_date
 from parkops.timeutil import business_day
 
 EMPTY_ROWS = 3
@@ -48,10 +48,10 @@ def bands_page():
     if request.method == "POST":
         rows, typed = _posted()
         starts_text = request.form.get("effective_from", "")
-        starts = parse_date(starts_text)  # 400 outside 2000–2100
         try:
+            starts = form_date(starts_text)
             bands.add_version(starts, rows, current_user)
-        except GreeningError as err:
+        except (GreeningError, DateOutOfRange) as err:
             error = str(err)
         else:
             flash(_("New payout bands saved."), "success")

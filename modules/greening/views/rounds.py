@@ -15,7 +15,7 @@ from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
 from parkops.paging import paginate
-from parkops.query_args import parse_date
+from parkops.query_args import DateOutOfRange, form_date
 from parkops.timeutil import business_day
 
 OPEN = ("greening.assess", "greening.manage")
@@ -49,10 +49,10 @@ def open_round():
     if site_id is None:
         abort(400)
     check_site(site_id)
-    month = parse_date(request.form.get("month", "").strip() + "-01")  # 400 outside 2000–2100
     try:
+        month = form_date(request.form.get("month", "").strip() + "-01")
         round_ = rounds.open_round(site_id, month, current_user)
-    except GreeningError as error:
+    except (GreeningError, DateOutOfRange) as error:
         flash(str(error), "error")
         return redirect(url_for("greening.rounds_page"), 303)
     flash(_("Round %(month)s opened.", month=round_.label), "success")

@@ -10,7 +10,7 @@ from modules.greening.rules import ItemData
 from modules.greening.views import VIEW, bp
 from modules.greening.zones import GreeningError
 from parkops.auth.access import require
-from parkops.query_args import parse_date
+from parkops.query_args import DateOutOfRange, form_date
 from parkops.timeutil import business_day
 
 EMPTY_ROWS = 3  # blank rows under the items in force, for new items
@@ -59,10 +59,10 @@ def new_rules():
     if request.method == "POST":
         items = _posted_items()
         starts_text, note = request.form.get("effective_from", ""), request.form.get("note", "")
-        starts = parse_date(starts_text)  # 400 outside 2000–2100
         try:
+            starts = form_date(starts_text)
             rules.add_version(starts, items, note, current_user)
-        except GreeningError as err:
+        except (GreeningError, DateOutOfRange) as err:
             error = str(err)
         else:
             flash(_("New scoring rules saved."), "success")

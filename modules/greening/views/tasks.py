@@ -14,7 +14,7 @@ from parkops.attachments import Attachment
 from parkops.auth.access import check_site, get_for_site, require
 from parkops.extensions import db
 from parkops.paging import page_arg, paginate
-from parkops.query_args import parse_date
+from parkops.query_args import DateOutOfRange, form_date
 from parkops.timeutil import business_day
 
 
@@ -89,10 +89,10 @@ def new_task(zone_id: int):
     error, title, due_text = None, "", business_day().isoformat()
     if request.method == "POST":
         title, due_text = request.form.get("title", ""), request.form.get("due_on", "")
-        due_on = parse_date(due_text)  # 400 outside 2000–2100
         try:
+            due_on = form_date(due_text)
             tasks.add_one_off(zone, title, due_on, current_user)
-        except GreeningError as err:
+        except (GreeningError, DateOutOfRange) as err:
             error = str(err)
         else:
             flash(_("Task added."), "success")

@@ -12,7 +12,7 @@ from modules.merchants.views import bp
 from modules.merchants.views.contracts import contract_page, contract_step
 from parkops.auth.access import require
 from parkops.extensions import db
-from parkops.query_args import parse_date
+from parkops.query_args import DateOutOfRange, form_date
 from parkops.timeutil import business_day
 
 
@@ -23,9 +23,12 @@ def record_turnover(contract_id: int):
     form = TurnoverForm()
     form.period.validate_choice = False  # the service refuses a day starting no period
     if form.validate():
-        period = parse_date(form.period.data or "")  # 400 outside 2000–2100
+        try:
+            period = form_date(form.period.data or "")
+        except DateOutOfRange as refused:
+            period, form.period.errors = None, [str(refused)]
         if period is None:
-            form.period.errors = [_("Not a date.")]
+            form.period.errors = form.period.errors or [_("Not a date.")]
         else:
             try:
                 turnover.record(found, period, form.turnover.data, current_user, business_day())

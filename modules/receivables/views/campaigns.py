@@ -11,13 +11,13 @@ from modules.receivables import access, campaigns, writeoffs
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import Campaign, CampaignItem, Verification
 from modules.receivables.views import bp, repeat, visible_sites
-from parkops import conflicts, idempotency
+from parkops import conflicts, deciding, idempotency
 from parkops.auth.access import require, site_filter
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.labels import label
 from parkops.paging import page_arg, paginate
-from parkops.query_args import parse_date
+from parkops.query_args import DateOutOfRange, form_date
 from parkops.spreadsheet import Book, Column
 from parkops.timeutil import business_day
 
@@ -67,8 +67,8 @@ def campaign_list():
             abort(403)
         if done := repeat():
             return done
-        due_before = parse_date(form["due_before"])  # 400 outside 2000–2100
         try:
+            due_before = form_date(form["due_before"])
             if due_before is None:
                 raise ReceivablesError(_("Give a date."))
             campaign = campaigns.start(
@@ -81,7 +81,7 @@ def campaign_list():
             )
             flash(_("Clean-up campaign started."), "success")
             return redirect(url_for("receivables.campaign", campaign_id=campaign.id), 303)
-        except ReceivablesError as refused:
+        except (ReceivablesError, DateOutOfRange) as refused:
             errors, status = [str(refused)], 422
     rows = db.session.scalars(
         select(Campaign).where(site_filter(Campaign.site_id)).order_by(Campaign.id.desc())
@@ -133,9 +133,13 @@ def campaign_item(campaign_id: int, item_id: int):
             state = Verification.TO_VERIFY
         note = request.form.get("note", "")
         try:
+            campaigns.take(item)
             if conflicts.is_stale(item, request.form.get("version"), _verified):
                 conflict, typed = _conflict(item, state, note), {"state": state, "note": note}
                 status = conflicts.CONFLICT
+                who = deciding.who_when(item.verified_by_id, item.verified_at)
+                errors = [_("This item was verified meanwhile, by %(name)s at %(time)s.", **who)]
+                db.session.rollback()
             else:
                 campaigns.verify(item, state, note, current_user)
                 flash(_("Verification recorded."), "success")

@@ -17,7 +17,7 @@ from parkops.documents import Document
 from parkops.downloads import send_download
 from parkops.extensions import db
 from parkops.money import format_fen
-from parkops.query_args import parse_date, parse_number
+from parkops.query_args import DateOutOfRange, form_date, parse_number
 from parkops.timeutil import business_day
 
 READ = ("receivables.view", "receivables.own", "receivables.write")
@@ -89,7 +89,10 @@ def new_letter(debtor_id: int):
 
 
 def _date(text: str) -> date:
-    day = parse_date(text)  # 400 outside 2000–2100
+    try:
+        day = form_date(text)
+    except DateOutOfRange as refused:
+        raise ReceivablesError(str(refused)) from None
     if day is None:
         raise ReceivablesError(_("The deadline is not a date."))
     return day

@@ -15,6 +15,7 @@ from modules.receivables.views import bp, receivable_or_404
 from parkops import attachments
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.paging import page_arg
 from parkops.query_args import int_arg
@@ -110,7 +111,7 @@ def decide_write_off(write_off_id: int):
         abort(400)
     try:
         writeoffs.decide(found, decision == "approve", current_user)
-    except ReceivablesError as refused:
+    except (ReceivablesError, AlreadyDecided) as refused:
         db.session.expire_all()  # show the write-off as it now stands
         return _page(db.session.get(WriteOff, write_off_id), [str(refused)], 409)
     flash(_("Write-off approved.") if decision == "approve" else _("Write-off refused."), "success")

@@ -16,7 +16,8 @@ from modules.ticketing.errors import TicketingError
 from modules.ticketing.models import SalesImport
 from parkops.cells import bounded, parse_date, parse_datetime
 from parkops.extensions import db
-from parkops.tabular import TabularError, read_table
+from parkops.forms import halfwidth
+from parkops.tabular import TabularError, naming, read_table
 from parkops.timeutil import business_day
 
 # A time with an explicit offset (ISO 8601, as ticketing systems export): read as written.
@@ -67,9 +68,11 @@ def chunks(values: list, size: int = CHUNK):
 
 
 def cell_text(value) -> str:
+    """A cell holding a code, a number or a choice as text: whole floats without ``.0``,
+    full-width forms as ASCII (``parkops.forms.halfwidth``: "ＺＯＯ" is "ZOO"), stripped."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return halfwidth(str(value)).strip()
 
 
 def read_rows(
@@ -80,7 +83,8 @@ def read_rows(
     order, case ignored, other columns ignored. Raises TicketingError for a file that
     cannot be read (its message names the line when one is at fault)."""
     try:
-        table = read_table(file_name, data)
+        # A title row (merged across) may stand above the header: skipped.
+        table = read_table(file_name, data, header_like=naming(*((c,) for c in required)))
     except TabularError as exc:
         raise TicketingError(str(exc)) from exc
     index = {c: table.column(c) for c in required}

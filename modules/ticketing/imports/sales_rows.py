@@ -98,7 +98,7 @@ def parse_sale(line_no: int, row: dict, reasons: list[str]) -> Sale | None:
         amount_fen=values["amount"],
         payment=values["payment"],
         status=values["status"],
-        reason=cell_text(row["reason"])[:300],
+        reason=str(row["reason"]).strip()[:300],
         reverses=values["reverses"],
     )
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from modules.facilities.models import Facility
 from parkops.audit import AuditEntry
 from parkops.extensions import db
+from tests.titled import titled_xlsx
 
 GOOD = [
     ["编号", "名称", "类型", "景区", "区域", "安装日期"],
@@ -191,4 +192,17 @@ def test_an_installation_date_outside_2000_to_2100_is_a_bad_row(office, park):
     for line, day in ((3, "1900-01-01"), (4, "9999-12-31")):
         words = f"installed_on: date out of range (2000 to 2100): {day}"
         assert f'<td data-label="Line">{line}</td><td data-label="Problem">{words}' in page
+    assert codes() == ["PSY-0001"]
+
+
+def test_a_title_row_above_the_header_is_skipped(office, park):
+    response = upload(office, titled_xlsx(GOOD), "f.xlsx")
+    assert response.status_code == 200
+    assert "2 added, 0 updated" in response.get_data(as_text=True)
+    assert codes() == ["PSY-0001", "PSY-0002"]
+
+
+def test_a_full_width_code_is_imported_as_ascii(office, park):
+    rows = [GOOD[0], ["ＰＳＹ－０００１", "湖心岛旋转木马", "ride", "PSY", "", ""]]
+    assert "1 added" in upload(office, csv_bytes(rows), "f.csv").get_data(as_text=True)
     assert codes() == ["PSY-0001"]

@@ -12,6 +12,7 @@ from modules.greening.models import RosterEntry, Zone
 from parkops.audit import AuditEntry
 from parkops.extensions import db
 from parkops.timeutil import business_day
+from tests.titled import titled_xlsx
 
 HEADER = "site,code,name,area_m2,kind,grade,responsible,team,from,notes"
 
@@ -224,3 +225,14 @@ def test_a_from_date_past_2100_names_its_line_and_nothing_is_written(client, as_
     page = _errors(response)
     assert 'data-line="3"' in page and "date out of range (2000 to 2100): 9999-12-31" in page
     assert _count(Zone) == 0 and _count(RosterEntry) == 0
+
+
+def test_a_title_row_above_the_header_is_skipped(client, as_user, grove):
+    as_user(grove.office)
+    rows = [
+        HEADER.split(","),
+        "PSY,PSY-G01,四季花海,5200,flower_bed,first,gardener,一班,,".split(","),
+    ]
+    response = _post(client, "", name="zones.xlsx", raw=titled_xlsx(rows))
+    assert response.status_code == 200
+    assert [z.code for z in db.session.scalars(select(Zone))] == ["PSY-G01"]

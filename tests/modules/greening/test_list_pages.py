@@ -38,6 +38,9 @@ def test_the_zone_list_comes_a_page_at_a_time_and_search_reaches_every_zone(
     assert _zone_codes(past) == _zone_codes(second) and "Page 2 of 2" in past
     found = client.get(f"/greening/?q=G{PER_PAGE + 3:03d}").get_data(as_text=True)
     assert _zone_codes(found) == [f"PSY-G{PER_PAGE + 3:03d}"]
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in f"G{PER_PAGE + 3:03d}")  # "Ｇ０２３"
+    found = client.get(f"/greening/?q={wide}").get_data(as_text=True)
+    assert _zone_codes(found) == [f"PSY-G{PER_PAGE + 3:03d}"]  # a Chinese input method's
 
 
 def test_a_gardener_sees_a_few_of_her_zones_and_a_link_to_all_of_them(

@@ -277,3 +277,11 @@ def test_a_sheet_with_its_title_above_the_header_is_imported(client, login, park
 
     assert post(client, "合同台账.xlsx", data, park.psy).status_code == 303
     assert count(Contract) == 3
+
+
+def test_a_full_width_contract_number_is_imported_as_ascii(client, login, park):
+    login(park.manager)
+    row = ["濮上茶社", "ＺＬ－２０２４－００１", "Ｐ－００１", *LIST[1][3:]]
+    assert post(client, "合同台账.xlsx", xlsx([HEADER, row]), park.psy).status_code == 303
+    assert db.session.scalars(select(Contract.number)).all() == ["ZL-2024-001"]
+    assert db.session.scalars(select(Unit.code)).all() == ["P-001"]

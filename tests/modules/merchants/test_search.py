@@ -35,6 +35,8 @@ def merchants(make_merchant):
         ("餐", {"搜索样例餐饮店", "搜索样例饮餐部"}),  # one character
         ("李会", {"搜索样例饮餐部"}),  # the contact
         ("1111", {"搜索样例餐饮店"}),  # the phone
+        ("１１１１", {"搜索样例餐饮店"}),  # the phone typed in full-width digits
+        ("０３９３－１２", {"搜索样例ABC"}),
         ("abc caf", {"搜索样例ABC"}),  # ASCII in either case
         ("样例餐饮店", {"搜索样例餐饮店"}),  # longer than the pieces looked up
         ("饮店部", set()),

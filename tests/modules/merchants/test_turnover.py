@@ -83,12 +83,14 @@ def test_the_minimum_of_a_period_cut_short_is_pro_rata(app, park, lease):
         ("2025-03-02", "1,000", "No period of this contract starts on 2025-03-02."),
         ("2024-12-01", "1,000", "No period of this contract starts on 2024-12-01."),
         ("soon", "1,000", "Not a date."),
+        ("9999-12-01", "1,000", "Enter a date between 2000 and 2100."),  # not a 400
     ],
 )
 def test_bad_turnover_input_is_refused_with_nothing_stored(
     client, login, park, lease, period, amount, message
 ):
     login(park.manager)
+    client.post("/language/en")
     refused = post(client, lease, period, amount)
     assert refused.status_code == 422
     assert message in refused.get_data(as_text=True)

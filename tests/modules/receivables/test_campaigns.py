@@ -115,10 +115,12 @@ def test_a_bad_verification_changes_nothing(park, old_debts, state, note, messag
         ({"due_before": (business_day() + timedelta(days=1)).isoformat()}, "in the future"),
         ({"due_before": "2010-01-01"}, "No open receivable"),
         ({"due_before": "soon"}, "Give a date"),
+        ({"due_before": "1900-01-01"}, "Enter a date between 2000 and 2100."),  # not a 400
     ],
 )
 def test_a_bad_campaign_is_refused_with_422(park, old_debts, client, login, fields, message):
     login(park.finance)
+    client.post("/language/en")
     form = {"name": "清理", "site_id": park.psy.id, "due_before": CUTOFF.isoformat(), **fields}
     response = client.post("/receivables/campaigns/", data=form)
     assert response.status_code == 422

@@ -186,6 +186,7 @@ def test_finance_issues_a_letter_from_the_debtors_page_and_downloads_it(park, ow
         ({"receivable_id": []}, "Choose the receivables"),
         ({"level": "4"}, "Choose a letter level"),
         ({"deadline": "yesterday"}, "not a date"),
+        ({"deadline": "9999-12-31"}, "Enter a date between 2000 and 2100."),  # not a 400
         ({"deadline": business_day().isoformat()}, "after today"),
         ({"receivable_id": ["999999"]}, "paid or not this debtor"),
     ],
@@ -193,6 +194,7 @@ def test_finance_issues_a_letter_from_the_debtors_page_and_downloads_it(park, ow
 def test_bad_input_is_refused_and_issues_nothing(park, owed, client, login, change, message):
     debtor, first, _second = owed
     login(park.finance)
+    client.post("/language/en")
     form = {
         "level": "1",
         "deadline": (business_day() + timedelta(days=10)).isoformat(),

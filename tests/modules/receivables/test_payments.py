@@ -247,7 +247,7 @@ def test_a_stale_decision_on_a_reversal_says_who_decided_it_already(
     payments.decide_reversal(payment, False, park.finance2)  # refused meanwhile
     url = f"/receivables/payments/{payment.id}/decide"
     late = leader.post(url, data={"decision": "approve", "reversal": waiting})
-    assert late.status_code == 422
+    assert late.status_code == 409
     html = late.get_data(as_text=True)
     assert "This reversal was decided already, by" in html
     assert park.finance2.display_name in html and "second person" not in html

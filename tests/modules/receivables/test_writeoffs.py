@@ -23,6 +23,7 @@ from modules.receivables.models import (
 )
 from parkops.attachments import Attachment, AttachmentError
 from parkops.audit import AuditEntry
+from parkops.deciding import AlreadyDecided
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
 from parkops.registry import registry
@@ -229,7 +230,7 @@ def test_two_leaders_at_once_the_second_is_refused(park, debt, leader2):
     proposal = writeoffs.propose(debt, "债务人已注销", [scan()], park.finance)
     writeoffs.decide(proposal, True, park.leader)
     # The second leader's page still showed it waiting; her decision changes nothing.
-    with pytest.raises(ReceivablesError, match="decided already"):
+    with pytest.raises(AlreadyDecided, match="decided already, by .* at "):
         writeoffs.decide(proposal, False, leader2)
     found = db.session.get(WriteOff, proposal.id)
     assert (found.state, found.decided_by_id) == (WriteOffState.APPROVED, park.leader.id)
@@ -254,6 +255,6 @@ def test_two_leaders_approving_at_once_the_second_hears_it_was_decided(park, deb
     proposal = writeoffs.propose(debt, "债务人已注销", [scan()], park.finance)
     writeoffs.decide(proposal, True, park.leader)
     # The first approval closed the balance: the second hears why, not "nothing is owed".
-    with pytest.raises(ReceivablesError, match="This write-off was decided already"):
+    with pytest.raises(AlreadyDecided, match="This write-off was decided already"):
         writeoffs.decide(proposal, True, leader2)
     assert count(Allocation) == 2

@@ -13,8 +13,9 @@ from modules.ticketing.imports import GATE_COLUMNS, import_gate_counts, import_s
 from modules.ticketing.models import DailySales, GateCount, Payment, SalesLine
 from parkops.extensions import db
 from parkops.timeutil import business_day, local_midnight_utc, local_zone, utcnow
+from tests.titled import titled_xlsx
 
-from .conftest import REVERSAL_COLUMNS, csv_bytes, sale, sold_at, xlsx_bytes
+from .conftest import REVERSAL_COLUMNS, SALES_COLUMNS, csv_bytes, sale, sold_at, xlsx_bytes
 
 pytestmark = pytest.mark.usefixtures("english")  # the texts checked are the English ones
 
@@ -364,3 +365,18 @@ def test_money_is_parsed_to_fen_without_floats(world):
     assert import_sales("m.csv", csv_bytes(rows), world.seller).ok
     assert db.session.scalar(select(SalesLine.amount_fen)) == 123450
     assert db.session.scalar(select(SalesLine.payment)) == Payment.CASH
+
+
+def test_a_title_row_above_the_header_is_skipped(world):
+    world.open()
+    rows = [sale(world, world.combo, amount="80")]
+    table = [list(SALES_COLUMNS)] + [[row[c] for c in SALES_COLUMNS] for row in rows]
+    result = import_sales("销售.xlsx", titled_xlsx(table), world.seller)
+    assert result.ok and result.imported == 1
+    today = business_day().isoformat()
+    counts = [
+        list(GATE_COLUMNS),
+        [{"date": today, "venue": "ZOO", "entries": "120"}[c] for c in GATE_COLUMNS],
+    ]
+    result = import_gate_counts("g.xlsx", titled_xlsx(counts), world.site, world.auditor)
+    assert result.imported == 1
