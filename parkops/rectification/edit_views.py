@@ -350,6 +350,9 @@ def decide_recurrence(problem_id: int):
     decision = request.form.get("decision")
     if decision not in ("reopen", "keep"):
         abort(400)
+    shown = request.form.get("shown_review")
+    if shown is not None and not shown.isdecimal():
+        abort(400)
     try:
         recurrence.decide(
             problem,
@@ -357,6 +360,7 @@ def decide_recurrence(problem_id: int):
             decision == "reopen",
             request.form.get("reason", ""),
             current_user,
+            None if shown is None else int(shown),
         )
     except ValueError:
         db.session.rollback()

@@ -118,6 +118,8 @@ def render_problem(problem: Problem, status: int = 200, **forms):
     can_report = edits.can_report(current_user, problem)
     if can_report:
         forms.setdefault("report_form", ReportForm(formdata=None))
+    risks = recurrence.at_risk(current_user).get(problem.id, [])
+    newest = recurrence.newest_review(problem.id) if risks and can_edit else None
     html = render_template(
         "rectification/problem.html",
         problem=problem,
@@ -126,7 +128,8 @@ def render_problem(problem: Problem, status: int = 200, **forms):
         can_report=can_report,
         evidence=evidence.evidence_groups(problem.id),
         readings=evidence.readings(problem.code),
-        risks=recurrence.at_risk(current_user).get(problem.id, []),
+        risks=risks,
+        shown_review=newest.id if newest is not None else 0,
         **forms,
     )
     return html, status

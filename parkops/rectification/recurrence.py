@@ -9,9 +9,10 @@ the flag then shows that decision.
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from parkops import audit
+from parkops import audit, deciding
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification import readings
@@ -90,12 +91,42 @@ def undecided(reader: User | None = None) -> int:
     return sum(any(r.kept is None for r in risks) for risks in at_risk(reader).values())
 
 
-def decide(problem: Problem, indicator: str, reopen: bool, reason: str, user: User) -> None:
+def newest_review(problem_id: int) -> RecurrenceReview | None:
+    """The problem's latest recurrence decision (any indicator), or None."""
+    return db.session.scalar(
+        select(RecurrenceReview)
+        .where(RecurrenceReview.problem_id == problem_id)
+        .order_by(RecurrenceReview.decided_at.desc(), RecurrenceReview.id.desc())
+        .limit(1)
+    )
+
+
+def decide(
+    problem: Problem,
+    indicator: str,
+    reopen: bool,
+    reason: str,
+    user: User,
+    shown_review: int | None = None,
+) -> None:
     """Reopen ``problem`` (back to in progress) or keep it completed, for ``reason``.
 
+    ``shown_review``: the id of the problem's newest decision the deciding page showed
+    (0: none). The problem is locked first (``parkops.deciding``); a decision recorded
+    since the page was made raises ``AlreadyDecided`` naming who and when, so two office
+    users deciding at once never both apply (a "keep" on a problem just reopened).
     ValueError when the problem is not (any longer) at risk through ``indicator``,
     or the reason is empty. Audited; commits.
     """
+    deciding.take(problem)
+    newest = newest_review(problem.id)
+    if shown_review is not None and newest is not None and newest.id != shown_review:
+        raise deciding.AlreadyDecided(
+            _(
+                "A decision on this problem was recorded meanwhile, by %(name)s at %(time)s.",
+                **deciding.who_when(newest.decided_by_id, newest.decided_at),
+            )
+        )
     # Decided on the figures as they are now, not as last stored.
     now = readings.figures(list(registry(current_app).indicators), None, fresh=True)
     risks = {r.indicator: r for r in at_risk(None, now).get(problem.id, [])}

@@ -4,6 +4,8 @@ on the ledger, its page and the weekly report; the office reopens it or records 
 This file is also a tiny module (``spec``): an indicator for problem 15.
 """
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -14,6 +16,7 @@ from parkops.rectification.services import load_notice
 from parkops.registry import Indicator, ModuleSpec
 from parkops.reports import weekly
 from parkops.timeutil import business_day, week_start
+from tests.races import at_once
 
 FIGURE = {"complaints": ("3 complaints this week", False)}
 
@@ -133,3 +136,80 @@ def test_only_the_office_decides(make_user, login, client):
     )
     assert response.status_code == 403
     assert db.session.scalar(select(RecurrenceReview)) is None
+
+
+def _decide(client, problem_id: int, decision: str, reason: str, page: str):
+    shown = re.search(r'name="shown_review" value="(\d+)"', page).group(1)
+    return client.post(
+        f"/ledger/problems/{problem_id}/recurrence",
+        data={
+            "indicator": "watch.complaints",
+            "decision": decision,
+            "reason": reason,
+            "shown_review": shown,
+        },
+    )
+
+
+def test_a_decision_from_a_page_made_before_anothers_is_refused_naming_them(
+    app, office, client, make_user, login
+):
+    """Two office users on the same problem's page: the second decision, from a page
+    made before the first, is refused (409, who and when) and records nothing."""
+    p = problem("15")
+    other = app.test_client()
+    login(
+        make_user("office2", ["office"], all_sites=True, display_name="Office Two"),
+        test_client=other,
+    )
+    other.post("/language/en")
+    mine = client.get(f"/ledger/problems/{p.id}").get_data(as_text=True)
+    theirs = other.get(f"/ledger/problems/{p.id}").get_data(as_text=True)
+    assert _decide(other, p.id, "keep", "一次性活动造成", theirs).status_code == 303
+    refused = _decide(client, p.id, "reopen", "投诉反弹", mine)
+    assert refused.status_code == 409
+    assert "recorded meanwhile, by Office Two at " in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert problem("15").status == Status.COMPLETED
+    assert [r.reason for r in db.session.scalars(select(RecurrenceReview))] == ["一次性活动造成"]
+    fresh = client.get(f"/ledger/problems/{p.id}").get_data(as_text=True)
+    assert _decide(client, p.id, "reopen", "投诉反弹", fresh).status_code == 303  # seen: allowed
+    bad = client.post(
+        f"/ledger/problems/{p.id}/recurrence",
+        data={
+            "indicator": "watch.complaints",
+            "decision": "keep",
+            "reason": "x",
+            "shown_review": "1e3",
+        },
+    )
+    assert bad.status_code == 400
+
+
+def test_two_office_users_deciding_at_once_apply_one(app, office, make_user, login, monkeypatch):
+    p = problem("15")
+    clients = {}
+    for name in ("office2", "office3"):
+        clients[name] = app.test_client()
+        login(make_user(name, ["office"], all_sites=True), test_client=clients[name])
+        clients[name].post("/language/en")
+    pages = {
+        n: c.get(f"/ledger/problems/{p.id}").get_data(as_text=True) for n, c in clients.items()
+    }
+    problem_id, answers = p.id, {}
+
+    def decide(name, decision):
+        def post():
+            answers[name] = _decide(
+                clients[name], problem_id, decision, "理由", pages[name]
+            ).status_code
+
+        return post
+
+    outcomes = at_once(app, monkeypatch, decide("office2", "keep"), decide("office3", "reopen"))
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    assert sorted(answers.values()) == [303, 409], answers
+    db.session.expire_all()
+    reviews = list(db.session.scalars(select(RecurrenceReview)))
+    assert len(reviews) == 1
+    assert problem("15").status == (Status.IN_PROGRESS if reviews[0].reopened else Status.COMPLETED)
