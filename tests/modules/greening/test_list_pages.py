@@ -269,3 +269,42 @@ def test_a_rounds_rows_show_who_answered_and_the_score_or_not_yet(
     assert "Sun Li" in rows[0] and ">100<" in rows[0] and ">Details<" in rows[0]
     assert "—" in rows[1] and "Not scored yet" in rows[1] and ">Score it<" in rows[1]
     assert f"/zones/{waiting.id}" in rows[1]
+
+
+def test_the_rounds_list_comes_a_page_at_a_time_in_the_same_statements(
+    client, as_user, grove, rules_in_force, count_queries
+):
+    """A round a month piles up with the years: the list shows the latest 50, the
+    rest on later pages, in the same number of statements however many there are."""
+    month = business_day().replace(day=1)
+    months = []
+    for _n in range(PER_PAGE + 3):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    opened = {
+        "site_id": grove.psy.id,
+        "rule_version_id": rules_in_force.id,
+        "opened_by_id": grove.office.id,
+    }
+    db.session.execute(
+        insert(Round), [{**opened, "month": m, "opened_at": utcnow()} for m in months]
+    )
+    db.session.commit()
+    as_user(grove.assessor)
+    with count_queries() as q:
+        first = client.get("/greening/rounds").get_data(as_text=True)
+    shown = re.findall(r'/greening/rounds/\d+">(\d{4}-\d\d)</a>', first)
+    assert shown == [f"{m:%Y-%m}" for m in months[:PER_PAGE]] and 'class="pager"' in first
+    second = client.get("/greening/rounds?page=2").get_data(as_text=True)
+    assert re.findall(r'/greening/rounds/\d+">(\d{4}-\d\d)</a>', second) == [
+        f"{m:%Y-%m}" for m in months[PER_PAGE:]
+    ]
+    assert "濮上园" in second
+    db.session.execute(
+        insert(Round),
+        [{**opened, "month": m.replace(year=m.year - 10), "opened_at": utcnow()} for m in months],
+    )
+    db.session.commit()
+    with count_queries() as more:
+        client.get("/greening/rounds")
+    assert more.count == q.count
