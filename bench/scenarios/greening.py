@@ -12,11 +12,12 @@ the lead's completion for a month and a week, a zone's task calendar, the task t
 the export of every zone, the roster's history (.csv).
 
 ``setup(app, scale)``: zones are the park's structure, tasks and rounds its history
-(bench/scenarios/__init__.py). At a hundredth: 50 zones (a full page of every zone
-list: zones, round, payout sheet, completion; ``ZONES × scale`` would be 5), each with
-a tenth of the years (the last half year of tasks, six monthly rounds), so the tasks,
-assessments and deductions are a hundredth of the full volume's. The plan page draws
-a whole site: 50 zones there against 500.
+(bench/scenarios/__init__.py). At a hundredth: 100 zones (``LEAST_ZONES``: a full page
+of every zone list: zones, round, payout sheet, a month's or a week's completion;
+``ZONES × scale`` would be 5), each with a twentieth of the years (the last quarter
+of tasks, three monthly rounds), so the tasks, assessments and deductions are a
+hundredth of the full volume's. The plan page draws a whole site: 100 zones there
+against 500.
 """
 
 import random
@@ -39,11 +40,15 @@ from modules.greening.models import (
 )
 from parkops.auth.models import Site, User
 from parkops.extensions import db
+from parkops.paging import PER_PAGE
 from parkops.timeutil import business_day, local_midnight_utc
 
 MODULES = ("greening",)
 ZONES = 500
 YEARS = 5
+# At a hundredth, enough zones to fill a page of every zone list: a week's completion
+# lists the zones with a task due that week, 7 in 10 (a task every ten days).
+LEAST_ZONES = 2 * PER_PAGE
 
 
 def _outline(rng: random.Random) -> list[list[float]]:
@@ -55,7 +60,7 @@ def setup(app: Flask, scale: float = 1.0) -> None:
     """Add ``structure(ZONES, scale)`` zones with their roster, and ``history_share``
     of YEARS of tasks and rounds for each (all of them at the full volume)."""
     rng = random.Random(4)  # the same data on every run, so runs compare
-    count = structure(ZONES, scale)
+    count = structure(ZONES, scale, LEAST_ZONES)
     share = history_share(ZONES, count, scale)
     site = db.session.scalar(select(Site).where(Site.code == "PSY"))
     names = {u.username: u.id for u in db.session.scalars(select(User))}
@@ -184,7 +189,7 @@ def _rounds(site: Site, names: dict[str, int], count: int) -> None:
 
 
 def pages(app: Flask) -> list[Page]:
-    # The middle zone at the full volume (PSY-B0250), the last one at a hundredth (B0050).
+    # The middle zone at the full volume (PSY-B0250), the last one at a hundredth (B0100).
     middle = select(Zone.id).where(Zone.code.like("PSY-B%")).order_by(Zone.code).limit(250)
     zone_id = db.session.scalars(middle).all()[-1]
     zone_site = db.session.get(Zone, zone_id).site_id
@@ -199,6 +204,12 @@ def pages(app: Flask) -> list[Page]:
         .order_by(func.count().desc(), Round.month.desc())
     )
     closed_id = db.session.scalar(closed.limit(1))
+    # The last whole month and week: the current ones list only the zones whose tasks
+    # have fallen due so far (a tenth of them on the 1st), so the rows drawn would
+    # depend on the day the bench runs.
+    today = business_day()
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
+    week = (today - timedelta(days=7)).isoformat()
     return [
         Page("greening plan, gardener", "/greening/plan", "gardener"),
         Page("greening zones, office", "/greening/", "office"),
@@ -214,8 +225,12 @@ def pages(app: Flask) -> list[Page]:
         Page("greening appeals, office", "/greening/appeals", "office"),
         Page("greening payout sheet, office", f"/greening/rounds/{closed_id}/payouts", "office"),
         Page("greening payout bands, office", "/greening/bands", "office"),
-        Page("greening completion, month, office", "/greening/completion", "office"),
-        Page("greening completion, week, office", "/greening/completion?period=week", "office"),
+        Page("greening completion, month, office", f"/greening/completion?on={month}", "office"),
+        Page(
+            "greening completion, week, office",
+            f"/greening/completion?period=week&on={week}",
+            "office",
+        ),
         Page("greening task calendar, gardener", f"/greening/zones/{zone_id}/calendar", "gardener"),
         Page("greening task types, office", "/greening/task-types", "office"),
         Page("greening zones export, office", "/greening/zones/export.xlsx", "office"),

@@ -80,11 +80,11 @@ def test_greening_scenario_builds_a_hundredth(app):
     greening.setup(app, scale=0.01)
 
     # The zones (structure) fill a page of every zone list, as at the full volume ...
-    assert _count(Zone) == zones_before + PER_PAGE
+    assert _count(Zone) == zones_before + greening.LEAST_ZONES >= zones_before + PER_PAGE
     # ... and their years of tasks and rounds (history) are a hundredth of the full's.
     full_tasks = greening.ZONES * 365 * greening.YEARS / 10
     assert _count(Task) - tasks_before == pytest.approx(full_tasks / 100, rel=0.05)
-    assert _count(Round) - rounds_before == 12 * greening.YEARS // 10
+    assert _count(Round) - rounds_before == 3  # of sixty
     db.session.remove()
     for page in greening.pages(app):
         queries, status = queries_per_page(app, page, demo.PASSWORD)
