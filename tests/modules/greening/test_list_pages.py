@@ -308,3 +308,24 @@ def test_the_rounds_list_comes_a_page_at_a_time_in_the_same_statements(
     with count_queries() as more:
         client.get("/greening/rounds")
     assert more.count == q.count
+
+
+def test_the_completion_pages_count_each_zone_with_tasks_in_the_period_once(
+    client, as_user, grove, make_zone
+):
+    today = business_day()
+    busy = [make_zone(code=f"PSY-G{n:03d}").id for n in range(1, PER_PAGE + 2)]
+    idle = make_zone(code="PSY-G900").id  # its only task is last year's
+    elsewhere = make_zone(code="ZYL-G001", site=grove.zylz).id
+    due = [{"zone_id": z, "title": "草坪修剪", "due_on": today} for z in [*busy, elsewhere]]
+    again = {"zone_id": busy[0], "title": "浇水", "due_on": today}
+    old = {"zone_id": idle, "title": "草坪修剪", "due_on": today - timedelta(days=400)}
+    db.session.execute(insert(Task), [*due, again, old])
+    db.session.commit()
+    as_user(grove.office)
+    url = f"/greening/completion?period=week&site={grove.psy.id}"
+    first = client.get(url).get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    second = client.get(url + "&page=2").get_data(as_text=True)
+    assert second.split('id="per-zone"')[1].split("</table>")[0].count("<tr data-key=") == 1
+    assert "Page 2 of 2" in second and "PSY-G900" not in second and "ZYL-G001" not in second
