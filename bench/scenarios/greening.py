@@ -11,11 +11,13 @@ page, the assessor's page of one zone in it, the rounds list, the appeals to dec
 the lead's completion for a month and a week, a zone's task calendar, the task types,
 the export of every zone, the roster's history (.csv).
 
-``setup(app, scale)``: the zones (and so the tasks, assessments and deductions) are
-``ZONES × scale``; the five years stay. The plan page draws a whole site, so at a
-hundredth it draws 5 zones instead of 500: its p95 there is lower by nature. The
-hundredth still scales the zones, as a smaller city has smaller parks, and the lists
-must stay flat with the zones as well as with the years.
+``setup(app, scale)``: zones are the park's structure, tasks and rounds its history
+(bench/scenarios/__init__.py). At a hundredth: 100 zones (``LEAST_ZONES``: a full page
+of every zone list: zones, round, payout sheet, a month's or a week's completion;
+``ZONES × scale`` would be 5), each with a twentieth of the years (the last quarter
+of tasks, three monthly rounds), so the tasks, assessments and deductions are a
+hundredth of the full volume's. The plan page draws a whole site: 100 zones there
+against 500.
 """
 
 import random
@@ -24,7 +26,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import func, insert, select
 
-from bench.scenarios import Page
+from bench.scenarios import Page, history_share, structure
 from modules.greening.models import (
     Assessment,
     Deduction,
@@ -38,11 +40,15 @@ from modules.greening.models import (
 )
 from parkops.auth.models import Site, User
 from parkops.extensions import db
+from parkops.paging import PER_PAGE
 from parkops.timeutil import business_day, local_midnight_utc
 
 MODULES = ("greening",)
 ZONES = 500
 YEARS = 5
+# At a hundredth, enough zones to fill a page of every zone list: a week's completion
+# lists the zones with a task due that week, 7 in 10 (a task every ten days).
+LEAST_ZONES = 2 * PER_PAGE
 
 
 def _outline(rng: random.Random) -> list[list[float]]:
@@ -51,9 +57,11 @@ def _outline(rng: random.Random) -> list[list[float]]:
 
 
 def setup(app: Flask, scale: float = 1.0) -> None:
-    """Add ``ZONES × scale`` zones (at least one) with their roster, tasks and rounds."""
+    """Add ``structure(ZONES, scale)`` zones with their roster, and ``history_share``
+    of YEARS of tasks and rounds for each (all of them at the full volume)."""
     rng = random.Random(4)  # the same data on every run, so runs compare
-    count = max(1, round(ZONES * scale))
+    count = structure(ZONES, scale, LEAST_ZONES)
+    share = history_share(ZONES, count, scale)
     site = db.session.scalar(select(Site).where(Site.code == "PSY"))
     names = {u.username: u.id for u in db.session.scalars(select(User))}
     kinds, grades = list(ZoneKind), list(Grade)
@@ -91,7 +99,7 @@ def setup(app: Flask, scale: float = 1.0) -> None:
     db.session.execute(insert(RosterEntry), roster)
     task_rows = []
     for n, zone_id in enumerate(ids):
-        for back in range(n % 10, 365 * YEARS, 10):
+        for back in range(n % 10, round(365 * YEARS * share), 10):
             due_on = today - timedelta(days=back)
             done = back > 5
             late = timedelta(days=1 if back % 7 == 0 else 0, hours=10)
@@ -107,18 +115,18 @@ def setup(app: Flask, scale: float = 1.0) -> None:
     for first in range(0, len(task_rows), 10_000):
         db.session.execute(insert(Task), task_rows[first : first + 10_000])
     db.session.commit()
-    _rounds(site, names)
+    _rounds(site, names, max(1, round(12 * YEARS * share)))
 
 
-def _rounds(site: Site, names: dict[str, int]) -> None:
-    """Sixty closed monthly rounds before the demo's, every zone of the site scored."""
+def _rounds(site: Site, names: dict[str, int], count: int) -> None:
+    """``count`` closed monthly rounds before the demo's, every zone of the site scored."""
     version = db.session.scalar(select(RuleVersion))
     items = version.items
     zone_ids = db.session.scalars(select(Zone.id).where(Zone.site_id == site.id)).all()
     oldest = db.session.scalar(select(Round.month).order_by(Round.month).limit(1))
     months = []
     month = oldest
-    for _n in range(12 * YEARS):
+    for _n in range(count):
         month = (month - timedelta(days=1)).replace(day=1)
         months.append(month)
     opened = {
@@ -181,7 +189,7 @@ def _rounds(site: Site, names: dict[str, int]) -> None:
 
 
 def pages(app: Flask) -> list[Page]:
-    # The middle zone at the full volume (PSY-B0250), the last one at a hundredth.
+    # The middle zone at the full volume (PSY-B0250), the last one at a hundredth (B0100).
     middle = select(Zone.id).where(Zone.code.like("PSY-B%")).order_by(Zone.code).limit(250)
     zone_id = db.session.scalars(middle).all()[-1]
     zone_site = db.session.get(Zone, zone_id).site_id
@@ -196,6 +204,12 @@ def pages(app: Flask) -> list[Page]:
         .order_by(func.count().desc(), Round.month.desc())
     )
     closed_id = db.session.scalar(closed.limit(1))
+    # The last whole month and week: the current ones list only the zones whose tasks
+    # have fallen due so far (a tenth of them on the 1st), so the rows drawn would
+    # depend on the day the bench runs.
+    today = business_day()
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
+    week = (today - timedelta(days=7)).isoformat()
     return [
         Page("greening plan, gardener", "/greening/plan", "gardener"),
         Page("greening zones, office", "/greening/", "office"),
@@ -211,8 +225,12 @@ def pages(app: Flask) -> list[Page]:
         Page("greening appeals, office", "/greening/appeals", "office"),
         Page("greening payout sheet, office", f"/greening/rounds/{closed_id}/payouts", "office"),
         Page("greening payout bands, office", "/greening/bands", "office"),
-        Page("greening completion, month, office", "/greening/completion", "office"),
-        Page("greening completion, week, office", "/greening/completion?period=week", "office"),
+        Page("greening completion, month, office", f"/greening/completion?on={month}", "office"),
+        Page(
+            "greening completion, week, office",
+            f"/greening/completion?period=week&on={week}",
+            "office",
+        ),
         Page("greening task calendar, gardener", f"/greening/zones/{zone_id}/calendar", "gardener"),
         Page("greening task types, office", "/greening/task-types", "office"),
         Page("greening zones export, office", "/greening/zones/export.xlsx", "office"),

@@ -7,7 +7,13 @@ newest in force), inserted in bulk by the module's generator
 search), the page of a merchant with the most contracts (its documents too), its
 newest contract's page, and the settlement statement of the demo's exit, as the
 merchant manager; the inspections list, the open violations and the page of the
-merchant inspected most. ``scale``: the share of the volume (0.01: 50 merchants).
+merchant inspected most.
+
+``scale``: merchants and their units are structure, contracts and inspections history
+(bench/scenarios/__init__.py). At a hundredth: 400 merchants, enough for a full page of
+the search (one merchant in eight is a 餐饮店), each with its contract in force only,
+and a hundredth of the inspections (1,000; so the open violations, history, stay a
+hundredth of the full volume's).
 """
 
 import random
@@ -15,12 +21,13 @@ import random
 from flask import Flask
 from sqlalchemy import func, select
 
-from bench.scenarios import Page
+from bench.scenarios import Page, history_share, structure
 from modules.merchants import generate, inspection_generate
 from modules.merchants.inspection_models import Inspection
 from modules.merchants.models import Contract, Exit
 from parkops.auth.models import Site, User
 from parkops.extensions import db
+from parkops.paging import PER_PAGE
 from parkops.timeutil import business_day
 
 MODULES = ("receivables", "merchants")
@@ -32,11 +39,13 @@ INSPECTIONS_EACH = 20  # 100,000 inspections
 
 def setup(app: Flask, scale: float = 1.0) -> None:
     rng = random.Random(16)  # the same data on every run, so runs compare
-    count = max(1, round(MERCHANTS * scale))
+    count = structure(MERCHANTS, scale, PER_PAGE * len(generate.TRADES))
+    contracts = max(1, round(CONTRACTS_EACH * history_share(MERCHANTS, count, scale)))
     site_ids = list(db.session.scalars(select(Site.id).order_by(Site.id)))
     manager = db.session.scalar(select(User.id).where(User.username == "merchants"))
-    generate.merchants(rng, site_ids, count, CONTRACTS_EACH, business_day(), manager)
-    inspection_generate.inspections(rng, count * INSPECTIONS_EACH, business_day(), manager)
+    generate.merchants(rng, site_ids, count, contracts, business_day(), manager)
+    inspections = round(MERCHANTS * INSPECTIONS_EACH * scale)
+    inspection_generate.inspections(rng, inspections, business_day(), manager)
     db.session.commit()
 
 

@@ -123,11 +123,11 @@ def completion(site_ids, first: date, last: date, today: date):
     in zones at ``site_ids`` (None: every site); zones by code (the request's page,
     ``paging.paginate``), people by name. A task counts for the person who answered
     for its zone on its due day. Counted in the database, three statements: the page
-    of zones costs the same with 5 zones or 5,000, only the per-person sum reads the
-    period's tasks of every zone."""
+    of zones, the number of zones (distinct zones of the period's tasks, from the
+    index), and the per-person sum, which reads the period's tasks of every zone."""
     sites = None if site_ids is None else frozenset(site_ids)
-    zones, people = _statements(sites, first, last, today, local_zone().key)
-    page = paginate(zones)
+    zones, count, people = _statements(sites, first, last, today, local_zone().key)
+    page = paginate(zones, count=count)
     page.items = [_tally(row.id, f"{row.code} {row.name}", row) for row in page.items]
     per_person = [
         _tally(row.person_id, row.display_name or "—", row) for row in db.session.execute(people)
@@ -137,9 +137,10 @@ def completion(site_ids, first: date, last: date, today: date):
 
 @lru_cache(maxsize=32)
 def _statements(site_ids: frozenset | None, first: date, last: date, today: date, zone: str):
-    """(zones, people) selects of ``completion``: built once per period, sites and time
-    zone (``zone``: the cutoffs' local midnights), as a month's cutoffs are some 130
-    values to build."""
+    """(zones, their count, people) selects of ``completion``: built once per period,
+    sites and time zone (``zone``: the cutoffs' local midnights), as a month's cutoffs
+    are some 130 values to build. The count is of the distinct zones of the period's
+    tasks, from the (due day, zone) index, not of the tallied groups: the same zones."""
     in_period = Task.due_on.between(first, last)
     zones = (
         select(
@@ -157,9 +158,11 @@ def _statements(site_ids: frozenset | None, first: date, last: date, today: date
         .join(Zone, Zone.id == Task.zone_id)
         .where(in_period)
     )
+    count = select(func.count(Task.zone_id.distinct())).where(in_period)
     if site_ids is not None:
         zones = zones.where(Zone.site_id.in_(site_ids))
         tasks = tasks.where(Zone.site_id.in_(site_ids))
+        count = count.join(Zone, Zone.id == Task.zone_id).where(Zone.site_id.in_(site_ids))
     tasks = tasks.subquery()
     people = (
         select(
@@ -170,4 +173,4 @@ def _statements(site_ids: frozenset | None, first: date, last: date, today: date
         .outerjoin(User, User.id == tasks.c.person_id)
         .group_by(tasks.c.person_id, User.display_name)
     )
-    return zones, people
+    return zones, count, people

@@ -29,7 +29,7 @@ from modules.greening.models import (
 from modules.greening.zones import GreeningError
 from parkops import attachments, audit, idempotency
 from parkops.attachments import AttachmentError
-from parkops.auth.models import User
+from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.timeutil import business_day
 
@@ -70,14 +70,15 @@ def open_round(site_id: int, month: date | None, actor: User) -> Round:
     return round_
 
 
-def rounds_at(site_ids) -> list[Round]:
-    """The rounds at ``site_ids``, the latest month first."""
-    return list(
-        db.session.scalars(
-            select(Round)
-            .where(Round.site_id.in_(site_ids))
-            .order_by(Round.month.desc(), Round.site_id)
-        )
+def rounds_at(site_ids):
+    """The select of the rounds at ``site_ids``, the latest month first: ``id, month,
+    closed_at, site_name`` (a page of it is one query; a round a month piles up over
+    the years, so the list is paged)."""
+    return (
+        select(Round.id, Round.month, Round.closed_at, Site.name.label("site_name"))
+        .join(Site, Site.id == Round.site_id)
+        .where(Round.site_id.in_(site_ids))
+        .order_by(Round.month.desc(), Round.site_id, Round.id)
     )
 
 

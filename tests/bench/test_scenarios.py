@@ -3,15 +3,17 @@
 Timings are not asserted anywhere; `make bench` reports them.
 """
 
+import pytest
 from sqlalchemy import func, select
 
 from bench.measure import queries_per_page
-from bench.scenarios import core, greening, patrols
-from modules.greening.models import Zone
+from bench.scenarios import core, greening, history_share, patrols, structure
+from modules.greening.models import Round, Task, Zone
 from modules.patrols.models import Answer, Finding
 from parkops import audit, demo
 from parkops.auth.models import User
 from parkops.extensions import db
+from parkops.paging import PER_PAGE
 from parkops.rectification.models import Measure, Problem, ProgressReport, Source
 from parkops.rectification.services import load_notice
 
@@ -61,14 +63,28 @@ def test_greening_scenario_adds_its_zones_and_its_pages_answer(app, monkeypatch)
         assert queries > 0
 
 
+def test_a_hundredth_keeps_a_page_of_structure_and_a_hundredth_of_history():
+    assert structure(500, 0.01) == PER_PAGE  # not 5 zones: a page of the list
+    assert structure(5_000, 0.01, 400) == 400
+    assert structure(30, 0.01) == 30  # never more than the full volume
+    assert structure(500, 1.0) == 500
+    assert history_share(500, 50, 0.01) == pytest.approx(0.1)  # 50 × 0.1 = 500 × 0.01
+    assert history_share(500, 500, 1.0) == 1.0
+
+
 def test_greening_scenario_builds_a_hundredth(app):
     load_notice()
     demo.load()
-    zones_before = _count(Zone)
+    zones_before, tasks_before, rounds_before = _count(Zone), _count(Task), _count(Round)
 
     greening.setup(app, scale=0.01)
 
-    assert _count(Zone) == zones_before + 5
+    # The zones (structure) fill a page of every zone list, as at the full volume ...
+    assert _count(Zone) == zones_before + greening.LEAST_ZONES >= zones_before + PER_PAGE
+    # ... and their years of tasks and rounds (history) are a hundredth of the full's.
+    full_tasks = greening.ZONES * 365 * greening.YEARS / 10
+    assert _count(Task) - tasks_before == pytest.approx(full_tasks / 100, rel=0.05)
+    assert _count(Round) - rounds_before == 3  # of sixty
     db.session.remove()
     for page in greening.pages(app):
         queries, status = queries_per_page(app, page, demo.PASSWORD)

@@ -36,7 +36,7 @@ def rounds_page():
     sites = visible_sites()
     return render_template(
         "greening/rounds/index.html",
-        rounds=rounds.rounds_at([s.id for s in sites]),
+        page=paginate(rounds.rounds_at([s.id for s in sites])),
         open_sites=[s for s in sites if rounds.may_open(current_user, s.id)],
         this_month=business_day().strftime("%Y-%m"),
     )

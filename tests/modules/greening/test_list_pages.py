@@ -272,3 +272,63 @@ def test_a_rounds_rows_show_who_answered_and_the_score_or_not_yet(
     assert "Sun Li" in rows[0] and ">100<" in rows[0] and ">Details<" in rows[0]
     assert "—" in rows[1] and "Not scored yet" in rows[1] and ">Score it<" in rows[1]
     assert f"/zones/{waiting.id}" in rows[1]
+
+
+def test_the_rounds_list_comes_a_page_at_a_time_in_the_same_statements(
+    client, as_user, grove, rules_in_force, count_queries
+):
+    """A round a month piles up with the years: the list shows the latest 50, the
+    rest on later pages, in the same number of statements however many there are."""
+    month = business_day().replace(day=1)
+    months = []
+    for _n in range(PER_PAGE + 3):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    opened = {
+        "site_id": grove.psy.id,
+        "rule_version_id": rules_in_force.id,
+        "opened_by_id": grove.office.id,
+    }
+    db.session.execute(
+        insert(Round), [{**opened, "month": m, "opened_at": utcnow()} for m in months]
+    )
+    db.session.commit()
+    as_user(grove.assessor)
+    with count_queries() as q:
+        first = client.get("/greening/rounds").get_data(as_text=True)
+    shown = re.findall(r'/greening/rounds/\d+">(\d{4}-\d\d)</a>', first)
+    assert shown == [f"{m:%Y-%m}" for m in months[:PER_PAGE]] and 'class="pager"' in first
+    second = client.get("/greening/rounds?page=2").get_data(as_text=True)
+    assert re.findall(r'/greening/rounds/\d+">(\d{4}-\d\d)</a>', second) == [
+        f"{m:%Y-%m}" for m in months[PER_PAGE:]
+    ]
+    assert "濮上园" in second
+    db.session.execute(
+        insert(Round),
+        [{**opened, "month": m.replace(year=m.year - 10), "opened_at": utcnow()} for m in months],
+    )
+    db.session.commit()
+    with count_queries() as more:
+        client.get("/greening/rounds")
+    assert more.count == q.count
+
+
+def test_the_completion_pages_count_each_zone_with_tasks_in_the_period_once(
+    client, as_user, grove, make_zone
+):
+    today = business_day()
+    busy = [make_zone(code=f"PSY-G{n:03d}").id for n in range(1, PER_PAGE + 2)]
+    idle = make_zone(code="PSY-G900").id  # its only task is last year's
+    elsewhere = make_zone(code="ZYL-G001", site=grove.zylz).id
+    due = [{"zone_id": z, "title": "草坪修剪", "due_on": today} for z in [*busy, elsewhere]]
+    again = {"zone_id": busy[0], "title": "浇水", "due_on": today}
+    old = {"zone_id": idle, "title": "草坪修剪", "due_on": today - timedelta(days=400)}
+    db.session.execute(insert(Task), [*due, again, old])
+    db.session.commit()
+    as_user(grove.office)
+    url = f"/greening/completion?period=week&site={grove.psy.id}"
+    first = client.get(url).get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    second = client.get(url + "&page=2").get_data(as_text=True)
+    assert second.split('id="per-zone"')[1].split("</table>")[0].count("<tr data-key=") == 1
+    assert "Page 2 of 2" in second and "PSY-G900" not in second and "ZYL-G001" not in second
