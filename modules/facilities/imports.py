@@ -70,8 +70,8 @@ def _columns(table: Table) -> dict[str, int]:
     if missing:
         raise FacilityError(
             _(
-                "The first row must name the columns; missing: %(cols)s.",
-                cols=", ".join(f"{COLUMNS[k][0]}/{COLUMNS[k][1]}" for k in missing),
+                "Columns missing from the header row: %(columns)s.",
+                columns=", ".join(f"{COLUMNS[k][0]}/{COLUMNS[k][1]}" for k in missing),
             )
         )
     return found

@@ -140,7 +140,7 @@ def test_a_site_outside_ones_own_is_a_bad_row(client, as_user, park, make_user, 
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"code,name\r\nA,b\r\n", "f.csv", "missing: type/类型, site/景区"),
+        (b"code,name\r\nA,b\r\n", "f.csv", "header row: type/类型, site/景区"),
         (b"", "f.csv", "The file is empty"),
         (b"PK\x03\x04 not a workbook", "f.xlsx", "not a readable workbook"),
         (b"code,name,type,site\n", "f.txt", "Upload a .csv, .xlsx or .xls file"),

@@ -162,7 +162,7 @@ def test_a_file_without_the_columns_is_refused(client, as_user, grove):
     as_user(grove.office)
     response = _post(client, "code,name\nG1,草坪\n")
     assert response.status_code == 422
-    assert "missing: site/景区" in _errors(response)
+    assert "Columns missing from the header row: site/景区" in _errors(response)
 
 
 def test_too_many_rows_are_refused(client, as_user, grove):
