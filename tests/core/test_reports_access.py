@@ -12,6 +12,7 @@ from parkops.extensions import db
 from parkops.reports import notice, services
 from parkops.reports.models import WeeklyReport
 from parkops.timeutil import business_day, week_start
+from tests.demo_copy import load_demo
 
 WEEK = week_start(business_day())
 
@@ -49,7 +50,7 @@ ROUTES = [
 
 @pytest.fixture
 def ids(ledger):
-    demo.load()
+    load_demo()
     latest = db.session.scalar(select(WeeklyReport).order_by(WeeklyReport.week_start.desc()))
     done = db.session.scalar(select(Decision).where(Decision.evidence_id.is_not(None)).limit(1))
     still_open = db.session.scalar(

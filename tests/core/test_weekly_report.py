@@ -20,6 +20,7 @@ from parkops.rectification.models import Problem, ProgressReport, Regulation, St
 from parkops.reports import services, weekly
 from parkops.reports.models import DocumentIsFinal, WeeklyReport
 from parkops.timeutil import business_day, week_start
+from tests.demo_copy import load_demo
 
 TODAY = business_day()
 THIS_WEEK = week_start(TODAY)
@@ -28,7 +29,7 @@ THIS_WEEK = week_start(TODAY)
 @pytest.fixture
 def demo_ledger(ledger):
     """The demo: its worked ledger, and the office's reports of the past three weeks."""
-    demo.load()
+    load_demo()
     return {p.code: p for p in db.session.scalars(select(Problem))}
 
 
