@@ -66,6 +66,7 @@ def load_demo() -> bool:
     load_notice()
     db.session.commit()
     assert row_counts() == copy.before, "load_demo() expects a database holding the notice only"
+    db.session.rollback()  # the session holds no connection while the database is replaced
     if db.engine.dialect.name == "postgresql":
         _recreate_from_template(copy.url)
     else:
