@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from psycopg import sql
-from sqlalchemy import event, exists, literal, select, union_all
+from sqlalchemy import event, exists, literal, select, text, union_all
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing.rules import Rule
@@ -187,6 +187,9 @@ def _empty_tables() -> None:
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
+        # AUTOINCREMENT tables (ids never used again) keep their counters apart
+        if db.session.scalar(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")):
+            db.session.execute(text("DELETE FROM sqlite_sequence"))
     db.session.commit()
 
 

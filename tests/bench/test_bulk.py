@@ -24,7 +24,7 @@ from modules.facilities.models import (
 from parkops import demo
 from parkops.auth.models import Site, User
 from parkops.extensions import db
-from parkops.rectification.services import load_notice
+from tests.demo_copy import load_demo
 
 BEIJING = timezone(timedelta(hours=8))
 AWKWARD = "tab\there, line\nbreak, back\\slash"  # what COPY's text format escapes
@@ -34,8 +34,7 @@ def _demo(make_app):
     app = make_app(MODULES=["facilities"])
     context = app.app_context()
     context.push()
-    load_notice()
-    demo.load()
+    load_demo()
     return app, context
 
 

@@ -15,7 +15,7 @@ from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.paging import PER_PAGE
 from parkops.rectification.models import Measure, Problem, ProgressReport, Source
-from parkops.rectification.services import load_notice
+from tests.demo_copy import load_demo
 
 
 def _count(model, *where):
@@ -26,8 +26,7 @@ def test_core_scenario_grows_the_demo_ledger_and_its_pages_answer(app, monkeypat
     monkeypatch.setattr(core, "STAFF", 12)
     monkeypatch.setattr(core, "PROBLEMS", 40)
     monkeypatch.setattr(core, "AUDIT_ENTRIES", 300)
-    load_notice()
-    demo.load()
+    load_demo()
     users_before = _count(User)
 
     core.setup(app)
@@ -49,8 +48,7 @@ def test_core_scenario_grows_the_demo_ledger_and_its_pages_answer(app, monkeypat
 
 def test_greening_scenario_adds_its_zones_and_its_pages_answer(app, monkeypatch):
     monkeypatch.setattr(greening, "ZONES", 300)
-    load_notice()
-    demo.load()
+    load_demo()
     zones_before = _count(Zone)
 
     greening.setup(app)
@@ -73,8 +71,7 @@ def test_a_hundredth_keeps_a_page_of_structure_and_a_hundredth_of_history():
 
 
 def test_greening_scenario_builds_a_hundredth(app):
-    load_notice()
-    demo.load()
+    load_demo()
     zones_before, tasks_before, rounds_before = _count(Zone), _count(Task), _count(Round)
 
     greening.setup(app, scale=0.01)
@@ -94,8 +91,7 @@ def test_greening_scenario_builds_a_hundredth(app):
 def test_patrols_scenario_loads_runs_and_findings_and_its_pages_answer(app, monkeypatch):
     monkeypatch.setattr(patrols, "RUNS", 40)
     monkeypatch.setattr(patrols, "FINDINGS", 30)
-    load_notice()
-    demo.load()
+    load_demo()
     answers_before, findings_before = _count(Answer), _count(Finding)
 
     patrols.setup(app, scale=0.5)  # the share of the volume the bench asks for

@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Enum, String, Text, func, literal, update
 from werkzeug.routing import AnyConverter, UnicodeConverter
 
-from parkops import demo
 from parkops.db import Base
 from parkops.extensions import db
 from tests.core.url_walk import every_module, rules, sample_path
+from tests.demo_copy import load_demo
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLANTED = '=HYPERLINK("http://example.invalid","open")'  # cut to each column's length
@@ -118,7 +118,7 @@ def unsafe_cells(response) -> list[str]:
 def test_no_export_holds_a_formula(ledger, make_app, make_user, login):
     app = make_app(MODULES=every_module())
     with app.app_context():
-        demo.load()
+        load_demo()
         assert plant_formulas() >= 10
         client = app.test_client()
         login(make_user("boss", ["admin"], all_sites=True), test_client=client)

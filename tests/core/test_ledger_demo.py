@@ -17,6 +17,7 @@ from parkops.rectification.models import (
 )
 from parkops.rectification.services import completion_rates
 from parkops.timeutil import business_day
+from tests.demo_copy import load_demo
 
 
 def count(model, *where) -> int:
@@ -24,7 +25,7 @@ def count(model, *where) -> int:
 
 
 def test_the_demo_completion_rate_is_the_notices(ledger):
-    assert demo.load() is True
+    assert load_demo() is True
     overall, per_category = completion_rates()
     assert (overall.completed, overall.total, overall.percent) == (37, 39, 95)
     self_found, _ = completion_rates(Source.SELF)
@@ -37,7 +38,7 @@ def test_the_demo_completion_rate_is_the_notices(ledger):
 
 
 def test_the_demo_ledger_has_measures_regulations_reports_and_files(ledger):
-    demo.load()
+    load_demo()
     today = business_day()
     assert count(Problem, Problem.person_id.is_(None)) == 0
     assert count(Measure) >= 57  # the notice counts 57 measures
@@ -66,7 +67,7 @@ def test_the_demo_ledger_has_measures_regulations_reports_and_files(ledger):
 
 
 def test_loading_the_demo_twice_changes_nothing(ledger):
-    demo.load()
+    load_demo()
     before = count(Measure), count(ProgressReport), count(Regulation), count(Problem)
     assert demo.load() is False
     assert (count(Measure), count(ProgressReport), count(Regulation), count(Problem)) == before

@@ -5,6 +5,7 @@ by hand, shows a page, never a server error."""
 import pytest
 
 from parkops import demo
+from tests.demo_copy import load_demo
 
 NUMBERS = ["9223372036854775807", "99999999999999999999", "-1", "abc"]  # 2**63 - 1, …
 
@@ -47,7 +48,7 @@ def test_every_list_shows_a_page_for_any_page_number(client, ledger, make_user, 
 
 
 def test_the_lists_of_a_record_show_a_page_for_any_page_number(client, ledger, login):
-    assert demo.load()
+    assert load_demo()
     login("admin", demo.PASSWORD)
     for url in OF_A_RECORD:
         assert client.get(url).status_code == 200, url

@@ -14,12 +14,13 @@ from parkops.extensions import db
 from parkops.rectification.models import Problem, Status
 from parkops.reports import notice
 from parkops.reports.models import DocumentIsFinal, NoticeState, PublicNotice
+from tests.demo_copy import load_demo
 from tests.flashes import confirmation
 
 
 @pytest.fixture
 def draft(ledger, client):
-    demo.load()  # the demo makes the draft through the service
+    load_demo()  # the demo makes the draft through the service
     client.post("/login", data={"username": "office", "password": demo.PASSWORD})
     return notice.current_draft()
 

@@ -12,6 +12,7 @@ from parkops.extensions import db
 from parkops.reports import notice, services
 from parkops.reports.models import WeeklyReport
 from parkops.timeutil import business_day, week_start
+from tests.demo_copy import load_demo
 
 # (method, url template, who may: "write" office/admin only, "read" leaders too)
 ROUTES = [
@@ -48,7 +49,7 @@ ROUTES = [
 @pytest.fixture
 def ids(ledger):
     week = week_start(business_day())  # the demo's week; not read at import, which may
-    demo.load()  # be before a local midnight the suite has crossed since
+    load_demo()  # be before a local midnight the suite has crossed since
     latest = db.session.scalar(select(WeeklyReport).order_by(WeeklyReport.week_start.desc()))
     done = db.session.scalar(select(Decision).where(Decision.evidence_id.is_not(None)).limit(1))
     still_open = db.session.scalar(

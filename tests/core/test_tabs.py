@@ -13,9 +13,9 @@ see only some tabs.
 
 import re
 
-from parkops import demo
 from parkops.demo import PASSWORD
 from tests.core.url_walk import rules, sample_path
+from tests.demo_copy import load_demo
 
 # Each page's section: the tab it marks (English labels). Pages not reachable with
 # ids 1 in the demo data (a second weekly report to compare, a draft contract, …)
@@ -167,7 +167,7 @@ def signed_in(app, login, username: str):
 
 
 def test_every_page_with_tabs_marks_its_own_section(app, ledger, login):
-    assert demo.load()
+    assert load_demo()
     admin = signed_in(app, login, "admin")
     walked: dict[str, str] = {}
     for rule in rules(app, methods={"GET"}):

@@ -20,6 +20,7 @@ from parkops.rectification.models import Problem, ProgressReport, Regulation, St
 from parkops.reports import services, weekly
 from parkops.reports.models import DocumentIsFinal, WeeklyReport
 from parkops.timeutil import business_day, week_start
+from tests.demo_copy import load_demo
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def this_week(today):
 @pytest.fixture
 def demo_ledger(ledger):
     """The demo: its worked ledger, and the office's reports of the past three weeks."""
-    demo.load()
+    load_demo()
     return {p.code: p for p in db.session.scalars(select(Problem))}
 
 

@@ -17,6 +17,7 @@ from parkops.paging import PER_PAGE
 from parkops.rectification.models import Status
 from parkops.reports import services
 from parkops.timeutil import business_day, week_start
+from tests.demo_copy import load_demo
 
 from .test_ledger_pages import add_self_found
 
@@ -35,7 +36,7 @@ def rows(html: str) -> list[str]:
 def office(ledger, login, client):
     """The demo ledger (46 problems, 18 overdue) grown by 60 self-found ones, S25 of them
     overdue; signed in as the office, in English."""
-    demo.load()
+    load_demo()
     for p in add_self_found(8, 67):
         if p.code == "S25":
             p.status, p.deadline = Status.IN_PROGRESS, business_day() - timedelta(days=3)
@@ -72,7 +73,7 @@ def test_the_submitted_report_pages_on_screen_and_keeps_every_row_in_its_files(o
 
 
 def test_a_small_ledger_has_no_pager(ledger, login, client):
-    demo.load()
+    load_demo()
     login("office", demo.PASSWORD)
     page = client.get(new_url()).get_data(as_text=True)
     assert len(rows(page)) == 46 and 'class="pager"' not in page

@@ -14,13 +14,12 @@ from modules.facilities.models import (
 from parkops import demo
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink
-from parkops.rectification.services import load_notice
 from parkops.timeutil import utcnow
+from tests.demo_copy import load_demo
 
 
 def test_demo_data_shows_something_real_on_every_screen(app, client, login):
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     facilities = db.session.scalars(select(Facility)).all()
     assert len(facilities) >= 200
     assert {f.site.code for f in facilities} == {"PSY", "ZYLZ"}

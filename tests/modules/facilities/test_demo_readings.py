@@ -4,16 +4,14 @@ shows real figures."""
 
 from sqlalchemy import select
 
-from parkops import demo
 from parkops.extensions import db
 from parkops.rectification.readings import IndicatorReading
-from parkops.rectification.services import load_notice
 from parkops.registry import registry
+from tests.demo_copy import load_demo
 
 
 def test_figures_stored_by_the_demo_are_those_of_its_data(app):
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     declared = {i.name: i for i in registry(app).indicators}
     stored = db.session.scalars(
         select(IndicatorReading).where(IndicatorReading.indicator.startswith("facilities."))

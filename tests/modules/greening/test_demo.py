@@ -10,13 +10,12 @@ from modules.greening.models import Appeal, Assessment, RosterEntry, Round, Task
 from parkops import demo
 from parkops.auth.models import Site, User
 from parkops.extensions import db
-from parkops.rectification.services import load_notice
 from parkops.timeutil import business_day
+from tests.demo_copy import load_demo
 
 
 def test_demo_zones_both_sites_and_draws_them_on_the_plan(app, client, login):
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     found = db.session.scalars(select(Zone)).all()
     by_site = {code: [z for z in found if z.site.code == code] for code in ("PSY", "ZYLZ")}
     assert len(by_site["PSY"]) == 12 and len(by_site["ZYLZ"]) == 3
@@ -69,8 +68,7 @@ def test_demo_pays_its_closed_rounds_and_links_them_as_evidence(app):
     from modules.greening import payouts
     from parkops.rectification.models import EvidenceLink
 
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     closed = select(Round).where(Round.closed_at.is_not(None)).order_by(Round.month.desc())
     latest = db.session.scalars(closed).first()
     assert business_day(latest.closed_at) <= business_day()  # never closed in the future

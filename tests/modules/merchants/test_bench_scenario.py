@@ -14,12 +14,11 @@ from modules.merchants.models import Contract, ContractState, Merchant
 from parkops import demo
 from parkops.extensions import db
 from parkops.paging import PER_PAGE
-from parkops.rectification.services import load_notice
+from tests.demo_copy import load_demo
 
 
 def test_merchants_scenario_builds_and_its_pages_answer_in_constant_queries(app, monkeypatch):
-    load_notice()
-    demo.load()
+    load_demo()
     before = db.session.scalar(select(func.count()).select_from(Contract))
 
     def queries(count):

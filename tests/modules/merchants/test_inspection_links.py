@@ -14,8 +14,8 @@ from parkops import demo, signals, subjects
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
-from parkops.rectification.services import load_notice
 from parkops.timeutil import business_day, utcnow
+from tests.demo_copy import load_demo
 from tests.modules.merchants import test_inspections
 from tests.modules.merchants.test_inspections import form, post
 
@@ -160,8 +160,7 @@ def test_the_ledger_and_the_managers_to_do(app, ledger, client, login, park, lea
 
 
 def test_the_demo_has_violations_open_and_corrected(app, client, login):
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     today = business_day()
     found = db.session.scalars(select(Violation)).all()
     corrected = [v for v in found if v.state == ViolationState.CORRECTED]

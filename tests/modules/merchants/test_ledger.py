@@ -12,8 +12,8 @@ from parkops import demo
 from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink, Problem
-from parkops.rectification.services import load_notice
 from parkops.timeutil import business_day
+from tests.demo_copy import load_demo
 
 
 def _links(kind: str) -> set[str]:
@@ -66,8 +66,7 @@ def test_contracts_past_their_end_are_counted_at_the_readers_sites(
 
 
 def test_the_demo_leases_units_raises_rent_and_loads_once(app, client, login):
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     merchants = db.session.scalars(select(Merchant)).all()
     assert len(merchants) == 25 and {m.site.code for m in merchants} == {"PSY", "ZYLZ"}
     states = dict(

@@ -16,14 +16,12 @@ from modules.patrols.models import (
     Route,
     Run,
 )
-from parkops import demo
 from parkops.extensions import db
-from parkops.rectification.services import load_notice
+from tests.demo_copy import load_demo
 
 
 def test_demo_runs_show_on_the_inspectors_pages(app, client, login):
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     names = set(db.session.scalars(select(Checklist.name)))
     assert {"明察暗访：员工作风", "水面巡查：泵站进水口", "门口停车值守：中原绿色庄园"} <= names
     assert len(names) == 5
@@ -62,8 +60,7 @@ def test_demo_runs_show_on_the_inspectors_pages(app, client, login):
 
 
 def test_demo_findings_at_a_facility_and_a_zone_show_the_repair_order_opened(app, client, login):
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     at_facility = db.session.scalar(
         select(Finding).where(Finding.subject_kind == "facilities.facility")
     )

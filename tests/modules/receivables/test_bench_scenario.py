@@ -8,7 +8,7 @@ from bench.scenarios import receivables
 from modules.receivables.models import FollowUp, Letter, WriteOff
 from parkops import demo
 from parkops.extensions import db
-from parkops.rectification.services import load_notice
+from tests.demo_copy import load_demo
 
 
 def test_receivables_scenario_loads_and_its_pages_answer(app, monkeypatch):
@@ -16,8 +16,7 @@ def test_receivables_scenario_loads_and_its_pages_answer(app, monkeypatch):
     monkeypatch.setattr(receivables, "RECEIVABLES", 600)
     monkeypatch.setattr(receivables, "PAYMENTS", 900)
     monkeypatch.setattr(receivables, "FOLLOW_UPS", 300)
-    load_notice()
-    demo.load()
+    load_demo()
     letters_before = db.session.scalar(select(func.count()).select_from(Letter))
     receivables.setup(app, scale=0.5)
     assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 150

@@ -26,8 +26,8 @@ from modules.receivables.models import (
 from parkops import demo
 from parkops.auth.models import User
 from parkops.extensions import db
-from parkops.rectification.services import load_notice
 from parkops.timeutil import business_day
+from tests.demo_copy import load_demo
 
 # The demo's own debtors (staff debtors stand for their accounts); other modules' demos
 # add theirs (merchants raises rent).
@@ -37,8 +37,7 @@ OWN_DEBTORS = select(Debtor).where(
 
 
 def test_the_demo_fills_every_bucket_and_loads_once(app, client, login):
-    load_notice()
-    assert demo.load()
+    assert load_demo()
     finance = db.session.scalar(select(User).where(User.username == "finance"))
 
     grid = aging.aging(finance, business_day(), "debtor")
@@ -86,8 +85,7 @@ def test_the_demo_letter_reads_as_an_official_one_from_the_park_administration(a
     """The .docx of a demo letter: the park administration sends it (not another
     unit, not a blank), to a debtor named as on a business licence (no numbered
     placeholder), dated and with the total in capitals, in Chinese."""
-    load_notice()
-    demo.load()
+    load_demo()
     finance = db.session.scalar(select(User).where(User.username == "finance"))
     letter = db.session.scalars(select(Letter).order_by(Letter.id.desc())).first()
     login(finance, password=demo.PASSWORD)

@@ -9,13 +9,12 @@ from bench.scenarios.ticketing import volume
 from modules.ticketing.models import DayStatus, SalesLine, Shift, ShiftStatus, TicketDay
 from parkops import demo
 from parkops.extensions import db
-from parkops.rectification.services import load_notice
+from tests.demo_copy import load_demo
 
 
 def test_ticketing_scenario_builds_closes_and_reports(app, monkeypatch):
     monkeypatch.setattr(volume, "YEAR_DAYS", 40)
-    load_notice()
-    demo.load()
+    load_demo()
     before = db.session.scalar(select(func.count()).select_from(SalesLine))
     ticketing.setup(app, scale=0.01)  # the bench's hundredth: 30,000 + 10 × 30 lines
     added = db.session.scalar(select(func.count()).select_from(SalesLine)) - before

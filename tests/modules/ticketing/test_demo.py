@@ -25,10 +25,11 @@ from parkops.auth.models import User
 from parkops.extensions import db
 from parkops.rectification.models import EvidenceLink
 from parkops.timeutil import business_day
+from tests.demo_copy import load_demo
 
 
 def test_demo_month(english, ledger, in_request):  # evidence texts checked in English
-    assert demo.load()
+    assert load_demo()
     sites = {o.site.code for o in db.session.scalars(select(Office))}
     assert sites == {"PSY", "ZYLZ"}
     assert db.session.scalar(select(func.count()).select_from(Product)) >= 10
