@@ -42,8 +42,7 @@ def test_merchants_scenario_builds_and_its_pages_answer_in_constant_queries(app,
 
 
 def test_the_hundredth_fills_a_page_of_the_search_with_a_hundredth_of_the_history(app):
-    load_notice()
-    demo.load()
+    load_demo()
     contracts_before = db.session.scalar(select(func.count()).select_from(Contract))
     merchants_before = db.session.scalar(select(func.count()).select_from(Merchant))
 
