@@ -9,6 +9,9 @@ job. Marks are never given an id used before (SQLite AUTOINCREMENT; PostgreSQL's
 sequence), so a new mark cannot take up a dead mark's rows. ``MonthStamp`` counts,
 per site, the writes that dropped marks: a reader stores what it computed only if the
 count did not move meanwhile. ``handler_id`` 0: no handler, as in ``OpenSum``.
+
+``DayChange`` is kept by every writer instead (``sums.add``): per day, the change of
+what is owed, so a day after a stored month-end reads a month of days, not of payments.
 """
 
 from datetime import date
@@ -79,3 +82,20 @@ class MonthDaySum(Base):
     site_id: Mapped[int]
     open_fen: Mapped[int]
     open_count: Mapped[int]
+
+
+class DayChange(Base):
+    """The change (fen) on one local day of what the receivables of one site, kind and
+    handler due on one day owe: + the amount on the day one is raised, − an allocation
+    on its day (or the day its receivable was raised, when later). What they owed at
+    the end of a day is the month-end's ``MonthDaySum`` plus the changes of the days
+    after it, up to that day (``aging``). Kept by ``sums.add`` in each writer's
+    transaction, never dropped."""
+
+    __tablename__ = "rcv_day_changes"
+    day: Mapped[date] = mapped_column(primary_key=True)  # first: readers take a range of days
+    site_id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ReceivableKind] = mapped_column(_enum(ReceivableKind), primary_key=True)
+    handler_id: Mapped[int] = mapped_column(primary_key=True)
+    due_on: Mapped[date] = mapped_column(primary_key=True)
+    fen: Mapped[int]
