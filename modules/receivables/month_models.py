@@ -10,8 +10,9 @@ sequence), so a new mark cannot take up a dead mark's rows. ``MonthStamp`` count
 per site, the writes that dropped marks: a reader stores what it computed only if the
 count did not move meanwhile. ``handler_id`` 0: no handler, as in ``OpenSum``.
 
-``DayChange`` is kept by every writer instead (``sums.add``): per day, the change of
-what is owed, so a day after a stored month-end reads a month of days, not of payments.
+``DayChange``, unlike them, is kept by every writer (``sums.add_days``): per day, the
+change of what is owed, so a day after a stored month-end reads a month of days, not
+that month's payments.
 """
 
 from datetime import date
@@ -85,12 +86,13 @@ class MonthDaySum(Base):
 
 
 class DayChange(Base):
-    """The change (fen) on one local day of what the receivables of one site, kind and
-    handler due on one day owe: + the amount on the day one is raised, − an allocation
-    on its day (or the day its receivable was raised, when later). What they owed at
-    the end of a day is the month-end's ``MonthDaySum`` plus the changes of the days
-    after it, up to that day (``aging``). Kept by ``sums.add`` in each writer's
-    transaction, never dropped."""
+    """The change on one local day of what the receivables of one site, kind and handler
+    due on one day owe (``fen``: + the amount on the day one is raised, − an allocation
+    on its day, or the day its receivable was raised when later) and of how many of
+    them owe (``owing``: +1 on a day one starts owing, -1 on one it stops). What they
+    owed at the end of a day is the month-end's ``MonthDaySum`` plus the changes of
+    the days after it, up to that day (``aging``, ``indicators``). Kept by
+    ``sums.add_days`` in each writer's transaction, never dropped."""
 
     __tablename__ = "rcv_day_changes"
     day: Mapped[date] = mapped_column(primary_key=True)  # first: readers take a range of days
@@ -99,3 +101,4 @@ class DayChange(Base):
     handler_id: Mapped[int] = mapped_column(primary_key=True)
     due_on: Mapped[date] = mapped_column(primary_key=True)
     fen: Mapped[int]
+    owing: Mapped[int]

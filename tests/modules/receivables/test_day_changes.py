@@ -1,6 +1,7 @@
-"""The change of what is owed per day (``DayChange``): kept by every writer, filled by
-the migration from the ledger, and what a past day's grid reads instead of that
-month's allocations, so its cost does not grow with the payments."""
+"""The change of what is owed per day, and of how many owe (``DayChange``): kept by
+every writer, filled by the migration from the ledger, and what a past day's grid and
+count over a year read instead of that month's allocations, so their cost does not
+grow with the payments."""
 
 import random
 from collections import defaultdict
@@ -9,7 +10,7 @@ from datetime import date, datetime
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, select
 
-from modules.receivables import aging, generate, payments, writeoffs
+from modules.receivables import aging, generate, indicators, payments, writeoffs
 from modules.receivables.models import Allocation, PaymentMethod, Receivable, ReceivableKind
 from modules.receivables.month_models import DayChange
 from parkops.extensions import db
@@ -22,24 +23,30 @@ from tests.modules.receivables.test_open_balance_migration import (
 
 
 def exact_days() -> dict:
-    """{(day, site id, kind, handler id or 0, due day): fen} by the rule, in Python: +
-    each receivable's amount on its raised day, − each allocation on its day or its
-    receivable's raised day, when later; days whose changes cancel out left out."""
-    days: dict = defaultdict(int)
-    raised = {r.id: r for r in db.session.scalars(select(Receivable))}
-    for r in raised.values():
-        days[(r.raised_on, r.site_id, r.kind, r.handler_id or 0, r.due_on)] += r.amount_fen
+    """{(day, site id, kind, handler id or 0, due day): (fen, owing)} by the rule, in
+    Python: each receivable's balance at the end of every day from its raised day (its
+    amount less its allocations dated by then); fen: the change of the balances that
+    day, owing: of how many are above zero; days whose changes cancel out left out."""
+    days: dict = defaultdict(lambda: [0, 0])
+    paid: dict = defaultdict(lambda: defaultdict(int))
     for part in db.session.scalars(select(Allocation)):
-        r = raised[part.receivable_id]
-        day = max(part.paid_on, r.raised_on)
-        days[(day, r.site_id, r.kind, r.handler_id or 0, r.due_on)] -= part.amount_fen
-    return {key: fen for key, fen in days.items() if fen}
+        paid[part.receivable_id][part.paid_on] += part.amount_fen
+    for r in db.session.scalars(select(Receivable)):
+        key = (r.site_id, r.kind, r.handler_id or 0, r.due_on)
+        ends = sorted({r.raised_on, *(d for d in paid[r.id] if d > r.raised_on)})
+        before, owed = 0, False
+        for day in ends:
+            balance = r.amount_fen - sum(f for d, f in paid[r.id].items() if d <= day)
+            days[(day, *key)][0] += balance - before
+            days[(day, *key)][1] += (balance > 0) - owed
+            before, owed = balance, balance > 0
+    return {key: tuple(change) for key, change in days.items() if any(change)}
 
 
 def stored_days() -> dict:
     rows = db.session.scalars(select(DayChange)).all()
-    found = {(d.day, d.site_id, d.kind, d.handler_id, d.due_on): d.fen for d in rows}
-    return {key: fen for key, fen in found.items() if fen}
+    found = {(d.day, d.site_id, d.kind, d.handler_id, d.due_on): (d.fen, d.owing) for d in rows}
+    return {key: change for key, change in found.items() if any(change)}
 
 
 def pay(park, debtor, receivable, day: date, fen: int, receipt: str) -> None:
@@ -95,6 +102,10 @@ def test_a_past_day_reads_the_days_changes_not_the_allocations(
         assert grid.total == 400_00
         if by != "debtor":  # the page's own debtors' balances read theirs
             assert not [s for s in q.statements if "rcv_allocations" in s], by
+    assert indicators.over_one_year(None, date(2026, 3, 10)) == (300_00, 1)  # stores 02-28
+    with count_queries() as q:
+        assert indicators.over_one_year(None, date(2026, 3, 10)) == (300_00, 1)
+    assert not [s for s in q.statements if "rcv_allocations" in s]
 
 
 def test_the_migration_fills_the_days_changes_from_the_ledger(tmp_path):
@@ -134,11 +145,13 @@ def test_the_migration_fills_the_days_changes_from_the_ledger(tmp_path):
         after.reflect(db.engine)
         days = after.tables["rcv_day_changes"]
         with db.engine.connect() as c:
-            found = c.execute(select(days.c.day, days.c.fen).order_by(days.c.day)).all()
+            query = select(days.c.day, days.c.fen, days.c.owing).order_by(days.c.day)
+            found = c.execute(query).all()
         db.engine.dispose()
-    # 2024-03-01: raised 1,300; 05-01: 600 paid; 05-09: raised 50, nothing net paid
+    # 03-01: two raised, 1,300 owed; 05-01: 600 paid, the second paid off; 05-09: the
+    # third raised, owing 50 (its 100 paid and taken back count from that day)
     assert [tuple(f) for f in found] == [
-        (date(2024, 3, 1), 1300_00),
-        (date(2024, 5, 1), -600_00),
-        (date(2024, 5, 9), 50_00),
+        (date(2024, 3, 1), 1300_00, 2),
+        (date(2024, 5, 1), -600_00, -1),
+        (date(2024, 5, 9), 50_00, 1),
     ]
