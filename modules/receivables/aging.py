@@ -8,7 +8,9 @@ chosen by its due date (``buckets``).
 The grid, grouped by debtor, kind, site or handler, reads the stored balances and adds
 back what was allocated after the day (two queries whatever the volume); totals are
 integer sums of fen, so rows, columns and the grand total add up to the fen. On a
-closed month-end it reads that month-end's stored sums instead (``month_sums``: flat).
+closed month-end it reads that month-end's stored sums instead (``month_sums``: flat);
+on another past day, the month-end before it and the changes of each day since
+(``DayChange``): a month of days, flat too.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from sqlalchemy import exists, func, literal, or_, select
 from modules.receivables import access, month_sums
 from modules.receivables.buckets import Bucket, bucket_sql
 from modules.receivables.models import Allocation, Debtor, OpenSum, Receivable, ReceivableKind
-from modules.receivables.month_models import MonthDaySum, MonthDebtorSum, MonthSum
+from modules.receivables.month_models import DayChange, MonthDaySum, MonthDebtorSum, MonthSum
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.labels import label
@@ -102,16 +104,23 @@ def _parts(user, as_of: date, by: str | None, site_id, debtor_ids=None, stored=T
     return [owed.where(Receivable.open_fen != 0, raised, *where), later]
 
 
+def _sums_scope(user, model, site_id) -> list:
+    """WHERE terms: the rows of stored sums (``OpenSum``, ``DayChange``) that ``user``
+    sees (a handler: hers), at ``site_id`` when given."""
+    where = [access.site_clause(user, model.site_id)]
+    if not access.reads_all(user):
+        where.append(model.handler_id == user.id)
+    if site_id is not None:
+        where.append(model.site_id == site_id)
+    return where
+
+
 def _sum_parts(user, as_of: date, by: str | None, site_id):
     """The same from the stored sums (a few thousand rows whatever the ledger): the
     sums, less what receivables raised after ``as_of`` owe now, plus what was
     allocated after it (``_parts``)."""
     key, _name, _joined = _group(by, OpenSum)
-    where = [access.site_clause(user, OpenSum.site_id)]
-    if not access.reads_all(user):
-        where.append(OpenSum.handler_id == user.id)
-    if site_id is not None:
-        where.append(OpenSum.site_id == site_id)
+    where = _sums_scope(user, OpenSum, site_id)
     stored = select(
         key.label("key"),
         bucket_sql(OpenSum.due_on, as_of).label("bucket"),
@@ -178,7 +187,7 @@ def aging(
 
     On a closed month-end: read from the month-end sums (``month_sums``; computed and
     stored first when missing). On another past day: from the sums of the month-end
-    before it and that month's movements (``_days_after``; by debtor without ``page``,
+    before it and the day changes since (``_days_after``; by debtor without ``page``,
     as today). Else (today) by kind, site or handler: read from the stored
     sums (three queries). By debtor with
     ``page`` (from 1): that page of the debtors (two queries), their rows from their
@@ -259,10 +268,9 @@ def _month_end(user, as_of: date, by: str, months: list[int], page: int | None) 
 def _month_parts(user, as_of: date, by: str | None, site_id, months: list[int]) -> list:
     """The selects of (key, bucket on ``as_of``, fen) whose sum is the grid on a day
     after the stored month-ends ``months`` (the month-end before it): what was owed at
-    the month-end per due day, re-bucketed by age on ``as_of``; what receivables raised
-    since owe on the day (each one's balance, through the allocations' receivable
-    index); less what was allocated since, up to the day, to those raised by the
-    month-end (the allocations' day index). A month of movements, whatever the ledger."""
+    the month-end per due day, and the changes of the days since, up to ``as_of``, per
+    due day (``DayChange``: raised, less allocated), both re-bucketed by age on
+    ``as_of``. At most a month of days, whatever the ledger."""
     month_end = month_sums.month_end_before(as_of)
     key, _name, _joined = _group(by, MonthDaySum)
     stored = select(
@@ -270,25 +278,21 @@ def _month_parts(user, as_of: date, by: str | None, site_id, months: list[int]) 
         bucket_sql(MonthDaySum.due_on, as_of).label("bucket"),
         MonthDaySum.open_fen.label("fen"),
     ).where(*_month_scope(user, MonthDaySum, months))
-    rkey, _name, _joined = _group(by, Receivable)
-    bucket = bucket_sql(Receivable.due_on, as_of).label("bucket")
-    where = _receivables_where(user, site_id, None)
-    raised = select(rkey.label("key"), bucket, month_sums.balance_as_of(as_of).label("fen")).where(
-        Receivable.raised_on > month_end, Receivable.raised_on <= as_of, *where
+    key, _name, _joined = _group(by, DayChange)
+    changed = select(
+        key.label("key"),
+        bucket_sql(DayChange.due_on, as_of).label("bucket"),
+        DayChange.fen.label("fen"),
+    ).where(
+        DayChange.day > month_end, DayChange.day <= as_of, *_sums_scope(user, DayChange, site_id)
     )
-    paid = (
-        select(rkey.label("key"), bucket, (-Allocation.amount_fen).label("fen"))
-        .join(Receivable, Receivable.id == Allocation.receivable_id)
-        .where(Allocation.paid_on > month_end, Allocation.paid_on <= as_of)
-        .where(Receivable.raised_on <= month_end, *where)
-    )
-    return [stored, raised, paid]
+    return [stored, changed]
 
 
 def _days_after(user, as_of: date, by: str, site_id, months: list[int], page) -> Aging:
     """The grid on a past day that is not a month-end, from the month-end before it
     (``_month_parts``); by debtor, the page of debtors (two queries), their rows from
-    their own receivables' balances (one) and the totals from the month (three)."""
+    their own receivables' balances (one) and the totals from the month (two)."""
     if by != "debtor":
         rows = _ordered(_summed(_month_parts(user, as_of, by, site_id, months), by, {}))
         return Aging(as_of, by, rows, [sum(r.cells[b] for r in rows) for b in Bucket])

@@ -7,6 +7,7 @@ receivable is over-paid whatever the counts. Deterministic for a given seed.
 """
 
 import random
+from collections import defaultdict
 from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select, text, update
@@ -174,16 +175,14 @@ def payments(rng: random.Random, owed, count: int, today: date, site_of: dict[in
         )
         targets.append((rid, fen, pay_rows[-1]["paid_on"]))
     ids = _insert(Payment, pay_rows)
-    parts = [
-        {"payment_id": pid, "receivable_id": rid, "amount_fen": fen, "paid_on": day}
-        for pid, (rid, fen, day) in zip(ids, targets, strict=True)
-    ]
-    for batch in _batches(parts):
-        db.session.execute(insert(Allocation), batch)
-    ledger.settle(
-        (rid for rid, _fen, _day in targets),
-        min((day for _rid, _fen, day in targets), default=today),
-    )
+    by_day = defaultdict(list)  # settled a day at a time: each change on its day
+    for pid, (rid, fen, day) in zip(ids, targets, strict=True):
+        by_day[day].append({"payment_id": pid, "receivable_id": rid, "amount_fen": fen})
+    for day in sorted(by_day):
+        parts = [part | {"paid_on": day} for part in by_day[day]]
+        for batch in _batches(parts):
+            db.session.execute(insert(Allocation), batch)
+        ledger.settle((part["receivable_id"] for part in parts), day)
 
 
 NOTES = (

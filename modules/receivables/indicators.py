@@ -11,12 +11,12 @@ every site), filtered in SQL; each returns (text, good?) with None for "no judge
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from modules.receivables import campaigns, month_sums
 from modules.receivables.buckets import Bucket, years_before
 from modules.receivables.models import Allocation, OpenSum, Receivable, ReceivableKind
-from modules.receivables.month_models import MonthDaySum, MonthSum
+from modules.receivables.month_models import DayChange, MonthDaySum, MonthSum
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.timeutil import business_day
@@ -36,7 +36,7 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
     raised after ``as_of`` owe now, corrected by what was allocated after it (for
     today: neither, so the figures read only the sums). On a closed month-end: the
     month-end sums (``month_sums``), stored first when missing; on another past day,
-    those of the month-end before it and that month's movements (``_after_month_end``)."""
+    those of the month-end before it and the day changes since (``_after_month_end``)."""
     months, month_end = None, as_of
     if as_of < business_day():
         month_end = as_of if month_sums.storable(as_of) else month_sums.month_end_before(as_of)
@@ -106,52 +106,25 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
 def _after_month_end(site_ids, as_of: date, months: list[int]) -> tuple[int, int]:
     """``over_one_year`` on a day after the stored month-ends ``months`` (the month-end
     before it): the month-end's fen and count per due day more than a year past due on
-    ``as_of``; plus what receivables raised since owe on the day (each one's balance);
-    less what was allocated since, up to the day, to those raised by the month-end, and
-    for those the change of whether they owe (their balance at the month-end less that
-    month's allocations). A month of movements, whatever the ledger: one statement."""
+    ``as_of``, plus the changes of the days since, up to ``as_of``, of those due days
+    (``DayChange``: what is owed, how many owe). A month of days whatever the ledger:
+    one statement."""
     month_end = month_sums.month_end_before(as_of)
-    old = (Receivable.due_on < years_before(as_of, 1), _sites(site_ids))
-    stored = (MonthDaySum.month_id.in_(months), MonthDaySum.due_on < years_before(as_of, 1))
-    raised = (
-        select(month_sums.balance_as_of(as_of).label("fen"))
-        .where(Receivable.raised_on > month_end, Receivable.raised_on <= as_of, *old)
-        .subquery()
-    )
-    rid = (Allocation.receivable_id + 0).label("receivable_id")  # the day index, as below
-    paid = (
-        select(rid, func.sum(Allocation.amount_fen).label("fen"))
-        .where(Allocation.paid_on > month_end, Allocation.paid_on <= as_of)
-        .group_by(rid)
-        .subquery()
-    )
-    then = month_sums.balance_as_of(month_end)
-    changed = (
-        select(
-            paid.c.fen,
-            case((then > 0, 1), else_=0).label("owed"),
-            case((then - paid.c.fen > 0, 1), else_=0).label("owes"),
-        )
-        .join(Receivable, Receivable.id == paid.c.receivable_id)
-        .where(Receivable.raised_on <= month_end, *old)
-        .subquery()
-    )
+    old = years_before(as_of, 1)
+    stored = (MonthDaySum.month_id.in_(months), MonthDaySum.due_on < old)
+    sites = DayChange.site_id.is_not(None) if site_ids is None else DayChange.site_id.in_(site_ids)
+    changed = (DayChange.day > month_end, DayChange.day <= as_of, DayChange.due_on < old, sites)
 
     def total(column, *where):
         return select(func.coalesce(func.sum(column), 0)).where(*where).scalar_subquery()
 
     row = db.session.execute(
         select(
-            total(MonthDaySum.open_fen, *stored).label("stored_fen"),
-            total(MonthDaySum.open_count, *stored).label("stored_owing"),
-            total(raised.c.fen).label("raised_fen"),
-            select(func.count()).where(raised.c.fen > 0).scalar_subquery().label("raised_owing"),
-            total(changed.c.fen).label("paid_fen"),
-            total(changed.c.owes - changed.c.owed).label("owing_change"),
+            total(MonthDaySum.open_fen, *stored) + total(DayChange.fen, *changed),
+            total(MonthDaySum.open_count, *stored) + total(DayChange.owing, *changed),
         )
     ).one()
-    fen = row.stored_fen + row.raised_fen - row.paid_fen
-    return int(fen), int(row.stored_owing + row.raised_owing + row.owing_change)
+    return int(row[0]), int(row[1])
 
 
 def over_one_year_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:

@@ -50,12 +50,14 @@ def balance_fen():
     return Receivable.open_fen
 
 
-def settle(receivable_ids, since: date) -> None:
+def settle(receivable_ids, day: date) -> None:
     """Store the open balance (amount less allocations) of ``receivable_ids`` (an
-    iterable of ids), after flushing the allocations just added (``since``: the
-    earliest local day they carry), and add each change to the aging sums
-    (``sums.add``), the campaigns' counts (``campaign_counts.refresh``) and drop the
-    month-end sums it changes (``month_sums.stale``). Recomputed from the lines rather than
+    iterable of ids), after flushing the allocations just added (``day``: the local
+    day every one of them carries; a caller adding several days settles each), and add
+    each change to the aging sums (``sums.add``) and to its days' (``sums.settled``),
+    the campaigns' counts
+    (``campaign_counts.refresh``) and drop the month-end sums it changes
+    (``month_sums.stale``). Recomputed from the lines rather than
     decremented, so the stored figure is the sum whatever the path; the writers of one
     debtor are serialized (``limits.serialize``), so no allocation slips between the
     read and the write."""
@@ -72,6 +74,8 @@ def settle(receivable_ids, since: date) -> None:
                 Receivable.due_on,
                 Receivable.open_fen,
                 Receivable.amount_fen - paid_fen(),
+                Receivable.raised_on,
+                Receivable.amount_fen,
             ).where(Receivable.id.in_(ids[start : start + SETTLE_BATCH]))
         ).all()
         changed = [row for row in rows if row[6] != row[5]]
@@ -81,12 +85,10 @@ def settle(receivable_ids, since: date) -> None:
             update(Receivable),
             [{"id": row[0], "open_fen": row[6]} for row in changed],
         )
-        sums.add(
-            (row[1], row[2], row[3], row[4], row[6] - row[5], (row[6] > 0) - (row[5] > 0))
-            for row in changed
-        )
+        sums.add((*row[1:5], row[6] - row[5], (row[6] > 0) - (row[5] > 0)) for row in changed)
+        sums.settled([(*row[:5], row[7], row[8], row[5], row[6]) for row in changed], day)
         campaign_counts.refresh([row[0] for row in changed])
-        month_sums.stale((row[1], since) for row in changed)
+        month_sums.stale((row[1], day) for row in changed)
     # Loaded receivables would keep the old figure for the rest of the request.
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Receivable) and obj.id in touched:
@@ -246,7 +248,9 @@ def add_receivable(data: ReceivableData, user: User | None) -> Receivable:
             db.session.flush()
     except IntegrityError as clash:
         raise ReceivablesError(_("This receivable was raised already.")) from clash
-    sums.add([(data.site_id, data.kind, data.handler_id, data.due_on, data.amount_fen, 1)])
+    key = (data.site_id, data.kind, data.handler_id, data.due_on)
+    sums.add([(*key, data.amount_fen, 1)])
+    sums.add_days([(*key, data.raised_on, data.amount_fen, 1)])
     month_sums.stale([(data.site_id, data.raised_on)])
     audit.record(
         "receivables.raised",

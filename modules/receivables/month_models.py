@@ -9,6 +9,10 @@ job. Marks are never given an id used before (SQLite AUTOINCREMENT; PostgreSQL's
 sequence), so a new mark cannot take up a dead mark's rows. ``MonthStamp`` counts,
 per site, the writes that dropped marks: a reader stores what it computed only if the
 count did not move meanwhile. ``handler_id`` 0: no handler, as in ``OpenSum``.
+
+``DayChange``, unlike them, is kept by every writer (``sums.add_days``): per day, the
+change of what is owed, so a day after a stored month-end reads a month of days, not
+that month's payments.
 """
 
 from datetime import date
@@ -79,3 +83,22 @@ class MonthDaySum(Base):
     site_id: Mapped[int]
     open_fen: Mapped[int]
     open_count: Mapped[int]
+
+
+class DayChange(Base):
+    """The change on one local day of what the receivables of one site, kind and handler
+    due on one day owe (``fen``: + the amount on the day one is raised, − an allocation
+    on its day, or the day its receivable was raised when later) and of how many of
+    them owe (``owing``: +1 on a day one starts owing, -1 on one it stops). What they
+    owed at the end of a day is the month-end's ``MonthDaySum`` plus the changes of
+    the days after it, up to that day (``aging``, ``indicators``). Kept by
+    ``sums.add_days`` in each writer's transaction, never dropped."""
+
+    __tablename__ = "rcv_day_changes"
+    day: Mapped[date] = mapped_column(primary_key=True)  # first: readers take a range of days
+    site_id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ReceivableKind] = mapped_column(_enum(ReceivableKind), primary_key=True)
+    handler_id: Mapped[int] = mapped_column(primary_key=True)
+    due_on: Mapped[date] = mapped_column(primary_key=True)
+    fen: Mapped[int]
+    owing: Mapped[int]
