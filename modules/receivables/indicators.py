@@ -8,7 +8,7 @@ every site), filtered in SQL; each returns (text, good?) with None for "no judge
 - problem 12: rent that fell due this month against what of it was collected.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -128,16 +128,20 @@ def _after_month_end(site_ids, as_of: date, months: list[int]) -> tuple[int, int
 
 
 def over_one_year_indicator(site_ids: frozenset[int] | None) -> tuple[str, bool | None]:
+    """Receivables over a year old now against the eve of the first clean-up campaign
+    (or of 1 January): good when fewer fen are owed (notice: problem 36's 专项清理)."""
     today = business_day()
     fen, count = over_one_year(site_ids, today)
     start = campaigns.first_start(site_ids) or today.replace(month=1, day=1)
-    before, _count = over_one_year(site_ids, start)
+    # As the day before the start closed: what is collected on the first day counts.
+    eve = start - timedelta(days=1)
+    before, _count = over_one_year(site_ids, eve)
     text = _(
         "%(amount)s in %(count)s receivables (%(before)s on %(day)s)",
         amount=format_fen(fen),
         count=count,
         before=format_fen(before),
-        day=start.isoformat(),
+        day=eve.isoformat(),
     )
     if fen == 0 and before == 0:
         return text, True

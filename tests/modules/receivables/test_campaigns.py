@@ -236,8 +236,22 @@ def test_the_indicators_weigh_the_campaign(app, park, old_debts, make_receivable
             False,
         )
         text, _good = found["receivables.over_one_year"].compute(psy)
-    # Against the day the campaign started, not 1 January.
-    assert text.endswith(f"on {campaign.started_on.isoformat()})")
+    # Against the eve of the day the campaign started, not 1 January.
+    assert text.endswith(f"on {(campaign.started_on - timedelta(days=1)).isoformat()})")
+
+
+def test_what_is_collected_on_the_campaigns_first_day_counts(app, park, old_debts):
+    """The campaign starts today and the 2017 debt (and the 2020 one) are paid today: lower
+    than on the eve of the start, so the indicator is good (it compared with the end of
+    the first day, which already held the payment: no change, not good)."""
+    debtor, first, _second = old_debts
+    start(park)
+    pay(park, debtor, 1_000_00, [first.id], "R-1")
+    found = {i.name: i for i in registry(app).indicators}
+    with app.test_request_context(), force_locale("en"):
+        text, good = found["receivables.over_one_year"].compute(frozenset({park.psy.id}))
+    assert good is True, text
+    assert text.startswith("¥800.00 in 2 receivables (¥2,000.00 on "), text
 
 
 def test_two_verifiers_of_one_item_the_second_gets_the_conflict(park, old_debts, app, login):
