@@ -113,9 +113,9 @@ class SplitPagination(_LastPageWhenPast):
     """A page of a list in two parts shown one after the other (waiting ones first),
     each read along its own index, so no statement sorts the whole list: ``first`` and
     ``rest`` select one id column each, in the order shown; ``counts`` selects (the
-    first part's total, the total); ``rows(ids)`` selects the objects of a subquery of
-    ids, in any order (the page's order is restored here). Three statements: the
-    counts, the page's ids, their objects."""
+    first part's total, the total); ``rows(ids)`` selects the rows of a list of ids,
+    each with an ``id`` column, in any order (the page's order is restored here).
+    Three statements: the counts, the page's ids, their rows."""
 
     def _query_items(self) -> list:
         args, session = self._query_args, self._query_args["session"]
@@ -133,7 +133,7 @@ class SplitPagination(_LastPageWhenPast):
         ids = [i for (i,) in session.execute(union_all(select(first.c[0]), select(rest.c[0])))]
         if not ids:
             return []
-        found = {obj.id: obj for obj in session.scalars(args["rows"](ids))}
+        found = {row.id: row for row in session.execute(args["rows"](ids))}
         return [found[i] for i in ids if i in found]
 
     def _query_count(self) -> int:
@@ -143,7 +143,7 @@ class SplitPagination(_LastPageWhenPast):
 def paginate_split(
     first: Select, rest: Select, counts: Select, rows, page: int, per_page: int = PER_PAGE
 ) -> SplitPagination:
-    """Page ``page`` (from 1) of the ids of ``first`` then of ``rest``, as objects
+    """Page ``page`` (from 1) of the ids of ``first`` then of ``rest``, as rows
     (``SplitPagination``)."""
     return SplitPagination(
         first=first,

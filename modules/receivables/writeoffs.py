@@ -11,13 +11,14 @@ approved write-off is evidence for problem 36 (``receivables.write_off``).
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, false, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from modules.receivables import access, campaigns, ledger
 from modules.receivables.errors import ReceivablesError
 from modules.receivables.models import (
     Allocation,
     CampaignItem,
+    Debtor,
     Receivable,
     Verification,
     WriteOff,
@@ -25,7 +26,7 @@ from modules.receivables.models import (
 )
 from parkops import audit, deciding, limits, paging
 from parkops.attachments import AttachmentError, store_file
-from parkops.auth.models import User
+from parkops.auth.models import Site, User
 from parkops.db import utcnow
 from parkops.extensions import db
 from parkops.money import format_fen
@@ -180,9 +181,12 @@ def _audit(action: str, write_off: WriteOff, balance: int, user: User) -> None:
 
 def page_of(user: User, page: int, waiting_only: bool = False):
     """Page ``page`` (from 1) of the write-offs of the receivables ``user`` may see,
-    waiting ones first, newest first: a ``paging.SplitPagination`` of WriteOff objects.
-    The waiting ones and the others are each read newest first along an index (the
-    waiting ones along ``(state, id)``), so no statement sorts every write-off."""
+    waiting ones first, newest first: a ``paging.SplitPagination`` of rows ``id,
+    receivable_id, debtor_name, site_name`` (the receivable's), ``proposed_fen,
+    amount_fen`` (fen; None until approved), ``proposed_by_name, proposed_at`` (UTC),
+    ``state``. The waiting ones and the others are each read newest first along an
+    index (the waiting ones along ``(state, id)``), so no statement sorts every
+    write-off."""
     where = []
     if user.site_ids is not None or not access.reads_all(user):
         # EXISTS, not a join: SQLite would read the receivables first, every one of
@@ -197,16 +201,37 @@ def page_of(user: User, page: int, waiting_only: bool = False):
         )
     waiting = WriteOff.state == WriteOffState.PROPOSED
     newest = select(WriteOff.id).where(*where).order_by(WriteOff.id.desc())
-    # The page's receivables in a second statement: joined, each write-off's
-    # receivable, debtor and sites would be read along with it.
-    options = (joinedload(WriteOff.proposed_by), selectinload(WriteOff.receivable))
     total = func.count().filter(waiting) if waiting_only else func.count()
     return paging.paginate_split(
         newest.where(waiting),
         newest.where(false() if waiting_only else ~waiting),
         select(func.count().filter(waiting), total).select_from(WriteOff).where(*where),
-        lambda ids: select(WriteOff).options(*options).where(WriteOff.id.in_(ids)),
+        _rows,
         page,
+    )
+
+
+def _rows(ids: list[int]):
+    """The select of the list's rows of the write-offs ``ids``, by primary key. Columns,
+    not objects: a write-off object brought its receivable, debtor, sites and proposer,
+    five objects a row drawn."""
+    return (
+        select(
+            WriteOff.id,
+            WriteOff.receivable_id,
+            Debtor.name.label("debtor_name"),
+            Site.name.label("site_name"),
+            WriteOff.proposed_fen,
+            WriteOff.amount_fen,
+            User.display_name.label("proposed_by_name"),
+            WriteOff.proposed_at,
+            WriteOff.state,
+        )
+        .join(Receivable, Receivable.id == WriteOff.receivable_id)
+        .join(Debtor, Debtor.id == Receivable.debtor_id)
+        .join(Site, Site.id == Receivable.site_id)
+        .join(User, User.id == WriteOff.proposed_by_id)
+        .where(WriteOff.id.in_(ids))
     )
 
 

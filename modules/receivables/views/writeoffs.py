@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from modules.receivables import access, ledger, writeoffs
 from modules.receivables.errors import ReceivablesError
-from modules.receivables.models import Campaign, CampaignItem, WriteOff
+from modules.receivables.models import Campaign, CampaignItem, WriteOff, WriteOffState
 from modules.receivables.views import bp, receivable_or_404
-from parkops import attachments
+from parkops import attachments, labels
 from parkops.attachments import Attachment, AttachmentError
 from parkops.auth.access import require
 from parkops.deciding import AlreadyDecided
@@ -73,7 +73,13 @@ def propose_write_off(receivable_id: int):
 def write_offs():
     waiting = request.args.get("all") != "1"
     page = writeoffs.page_of(current_user, page_arg(), waiting_only=waiting)
-    return render_template("receivables/writeoffs/index.html", page=page, waiting=waiting)
+    return render_template(
+        "receivables/writeoffs/index.html",
+        page=page,
+        waiting=waiting,
+        # Labels translated once for the page's rows (each |label translates anew).
+        state_names={s: labels.label(s) for s in WriteOffState},
+    )
 
 
 def _page(found: WriteOff, errors: list[str], status: int = 200):

@@ -308,3 +308,32 @@ def test_the_list_of_write_offs_sorts_none_and_pages_waiting_ones_first(
                 str(r[-1]) for r in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
             )
             assert "TEMP B-TREE" not in plan, (statement, plan)
+
+
+def test_the_list_shows_each_write_offs_receivable_debtor_site_amounts_proposer_and_state(
+    park, debts, client, login
+):
+    # The list's rows are columns read in one statement (not objects): each cell still
+    # shows the write-off's own receivable, debtor, site, amounts, proposer and state.
+    psy, zoo = debts
+    waiting = writeoffs.propose(psy, "债务人已注销", [scan()], park.finance)
+    approved = writeoffs.propose(zoo, "动物园小卖部已关闭", [scan()], park.finance)
+    writeoffs.decide(approved, True, park.leader)
+    park.leader.locale = "en"
+    db.session.commit()
+    login(park.leader)
+
+    page = client.get("/receivables/write-offs/?all=1").get_data(as_text=True)
+
+    def cells(write_off):
+        row = re.search(rf'<tr data-write-off="{write_off.id}">(.*?)</tr>', page, re.S).group(1)
+        return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+
+    finance = park.finance.display_name
+    psy_name = "濮阳市某某餐饮有限公司"
+    assert cells(waiting)[:5] == [str(psy.id), psy_name, psy.site.name, "¥800.00", "—"]
+    assert cells(waiting)[5].startswith(f"{finance} ")
+    assert cells(waiting)[6] == "Write-off awaiting approval"
+    assert cells(approved)[:5] == [str(zoo.id), "动物园小卖部", zoo.site.name, "¥300.00", "¥300.00"]
+    assert cells(approved)[6] == "Written off"
+    assert f'href="/receivables/write-offs/{approved.id}"' in page
