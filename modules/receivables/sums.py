@@ -96,13 +96,14 @@ def add_days(changes) -> None:
         db.session.execute(upsert, rows[start : start + BATCH])
 
 
-def settled(changed, day: date) -> None:
-    """Add to ``DayChange`` what settling allocations of ``day`` changed: ``changed``
-    are (receivable id, site id, kind, handler id or None, due day, raised day, amount, open fen
-    before, open fen after) of receivables, all of whose new allocations carry ``day``.
-    Their fen changes on ``day`` (or the raised day, when later); whether each owes
-    may change on any later day of its allocations, so its days of owing are worked
-    out before and after from its allocations per day (one statement per batch)."""
+def settled(changed, added: dict[int, dict[date, int]]) -> None:
+    """Add to ``DayChange`` what settling new allocations changed: ``changed`` are
+    (receivable id, site id, kind, handler id or None, due day, raised day, amount) of
+    receivables, ``added`` {receivable id: {local day: fen}} of their new allocations.
+    Each takes its fen off on its day (or the raised day, when later); whether a
+    receivable owes may change on any later day of its allocations, so its days of
+    owing are worked out before and after from its allocations per day (one statement
+    per batch)."""
     ids = [row[0] for row in changed]
     paid: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     for start in range(0, len(ids), BATCH):
@@ -114,15 +115,16 @@ def settled(changed, day: date) -> None:
         for rid, paid_on, fen in db.session.execute(query):
             paid[rid][paid_on] += int(fen)
     changes = []
-    for rid, site_id, kind, handler_id, due_on, raised_on, amount, before, after in changed:
+    for rid, site_id, kind, handler_id, due_on, raised_on, amount in changed:
         key = (site_id, kind, handler_id, due_on)
         moves = defaultdict(int, {raised_on: amount})
         for paid_on, fen in paid[rid].items():
             moves[max(paid_on, raised_on)] -= fen
-        on = max(day, raised_on)
-        changes.append((*key, on, after - before, 0))
         old = dict(moves)
-        old[on] = old.get(on, 0) - (after - before)
+        for paid_on, fen in added[rid].items():
+            on = max(paid_on, raised_on)
+            changes.append((*key, on, -fen, 0))
+            old[on] = old.get(on, 0) + fen
         new_owing, old_owing = _owing(moves), _owing(old)
         for d in new_owing.keys() | old_owing.keys():
             changes.append((*key, d, 0, new_owing.get(d, 0) - old_owing.get(d, 0)))
