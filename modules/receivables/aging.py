@@ -9,8 +9,8 @@ The grid, grouped by debtor, kind, site or handler, reads the stored balances an
 back what was allocated after the day (two queries whatever the volume); totals are
 integer sums of fen, so rows, columns and the grand total add up to the fen. On a
 closed month-end it reads that month-end's stored sums instead (``month_sums``: flat);
-on another past day, the month-end before it and the changes of each day since
-(``DayChange``): a month of days, flat too.
+on another past day, the month-end before it and what changed since, up to the day
+(``MonthToDate``: that day's rows), flat too.
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +21,7 @@ from sqlalchemy import exists, func, literal, or_, select
 from modules.receivables import access, month_sums
 from modules.receivables.buckets import Bucket, bucket_sql
 from modules.receivables.models import Allocation, Debtor, OpenSum, Receivable, ReceivableKind
-from modules.receivables.month_models import DayChange, MonthDaySum, MonthDebtorSum, MonthSum
+from modules.receivables.month_models import MonthDaySum, MonthDebtorSum, MonthSum, MonthToDate
 from parkops.auth.models import Site, User
 from parkops.extensions import db
 from parkops.labels import label
@@ -105,7 +105,7 @@ def _parts(user, as_of: date, by: str | None, site_id, debtor_ids=None, stored=T
 
 
 def _sums_scope(user, model, site_id) -> list:
-    """WHERE terms: the rows of stored sums (``OpenSum``, ``DayChange``) that ``user``
+    """WHERE terms: the rows of stored sums (``OpenSum``, ``MonthToDate``) that ``user``
     sees (a handler: hers), at ``site_id`` when given."""
     where = [access.site_clause(user, model.site_id)]
     if not access.reads_all(user):
@@ -187,7 +187,7 @@ def aging(
 
     On a closed month-end: read from the month-end sums (``month_sums``; computed and
     stored first when missing). On another past day: from the sums of the month-end
-    before it and the day changes since (``_days_after``; by debtor without ``page``,
+    before it and what changed since (``_days_after``; by debtor without ``page``,
     as today). Else (today) by kind, site or handler: read from the stored
     sums (three queries). By debtor with
     ``page`` (from 1): that page of the debtors (two queries), their rows from their
@@ -268,24 +268,21 @@ def _month_end(user, as_of: date, by: str, months: list[int], page: int | None) 
 def _month_parts(user, as_of: date, by: str | None, site_id, months: list[int]) -> list:
     """The selects of (key, bucket on ``as_of``, fen) whose sum is the grid on a day
     after the stored month-ends ``months`` (the month-end before it): what was owed at
-    the month-end per due day, and the changes of the days since, up to ``as_of``, per
-    due day (``DayChange``: raised, less allocated), both re-bucketed by age on
-    ``as_of``. At most a month of days, whatever the ledger."""
-    month_end = month_sums.month_end_before(as_of)
+    the month-end per due day, and what changed since, up to ``as_of``, per due day
+    (``MonthToDate``: raised, less allocated; that day's rows alone), both re-bucketed
+    by age on ``as_of``. One row per key of each, whatever the ledger and the day."""
     key, _name, _joined = _group(by, MonthDaySum)
     stored = select(
         key.label("key"),
         bucket_sql(MonthDaySum.due_on, as_of).label("bucket"),
         MonthDaySum.open_fen.label("fen"),
     ).where(*_month_scope(user, MonthDaySum, months))
-    key, _name, _joined = _group(by, DayChange)
+    key, _name, _joined = _group(by, MonthToDate)
     changed = select(
         key.label("key"),
-        bucket_sql(DayChange.due_on, as_of).label("bucket"),
-        DayChange.fen.label("fen"),
-    ).where(
-        DayChange.day > month_end, DayChange.day <= as_of, *_sums_scope(user, DayChange, site_id)
-    )
+        bucket_sql(MonthToDate.due_on, as_of).label("bucket"),
+        MonthToDate.fen.label("fen"),
+    ).where(MonthToDate.day == as_of, *_sums_scope(user, MonthToDate, site_id))
     return [stored, changed]
 
 

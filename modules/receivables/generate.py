@@ -175,14 +175,19 @@ def payments(rng: random.Random, owed, count: int, today: date, site_of: dict[in
         )
         targets.append((rid, fen, pay_rows[-1]["paid_on"]))
     ids = _insert(Payment, pay_rows)
-    by_day = defaultdict(list)  # settled a day at a time: each change on its day
-    for pid, (rid, fen, day) in zip(ids, targets, strict=True):
-        by_day[day].append({"payment_id": pid, "receivable_id": rid, "amount_fen": fen})
-    for day in sorted(by_day):
-        parts = [part | {"paid_on": day} for part in by_day[day]]
-        for batch in _batches(parts):
-            db.session.execute(insert(Allocation), batch)
-        ledger.settle((part["receivable_id"] for part in parts), day)
+    parts = [
+        {"payment_id": pid, "receivable_id": rid, "amount_fen": fen, "paid_on": day}
+        for pid, (rid, fen, day) in zip(ids, targets, strict=True)
+    ]
+    for batch in _batches(parts):
+        db.session.execute(insert(Allocation), batch)
+    # Settled at once, each change on its day: a settle per day cost a few statements
+    # for each of the ~3,400 days back to 2017.
+    added: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for rid, fen, day in targets:
+        added[rid][day] += fen
+    if added:
+        ledger.settle(added, min(day for _rid, _fen, day in targets), added)
 
 
 NOTES = (

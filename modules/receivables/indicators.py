@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from modules.receivables import campaigns, month_sums
 from modules.receivables.buckets import Bucket, years_before
 from modules.receivables.models import Allocation, OpenSum, Receivable, ReceivableKind
-from modules.receivables.month_models import DayChange, MonthDaySum, MonthSum
+from modules.receivables.month_models import MonthDaySum, MonthSum, MonthToDate
 from parkops.extensions import db
 from parkops.money import format_fen
 from parkops.timeutil import business_day
@@ -36,7 +36,7 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
     raised after ``as_of`` owe now, corrected by what was allocated after it (for
     today: neither, so the figures read only the sums). On a closed month-end: the
     month-end sums (``month_sums``), stored first when missing; on another past day,
-    those of the month-end before it and the day changes since (``_after_month_end``)."""
+    those of the month-end before it and what changed since (``_after_month_end``)."""
     months, month_end = None, as_of
     if as_of < business_day():
         month_end = as_of if month_sums.storable(as_of) else month_sums.month_end_before(as_of)
@@ -106,22 +106,23 @@ def over_one_year(site_ids: frozenset[int] | None, as_of: date) -> tuple[int, in
 def _after_month_end(site_ids, as_of: date, months: list[int]) -> tuple[int, int]:
     """``over_one_year`` on a day after the stored month-ends ``months`` (the month-end
     before it): the month-end's fen and count per due day more than a year past due on
-    ``as_of``, plus the changes of the days since, up to ``as_of``, of those due days
-    (``DayChange``: what is owed, how many owe). A month of days whatever the ledger:
-    one statement."""
-    month_end = month_sums.month_end_before(as_of)
+    ``as_of``, plus what changed since, up to ``as_of``, for those due days
+    (``MonthToDate``: what is owed, how many owe; that day's rows alone). One row per
+    key whatever the ledger and the day: one statement."""
     old = years_before(as_of, 1)
     stored = (MonthDaySum.month_id.in_(months), MonthDaySum.due_on < old)
-    sites = DayChange.site_id.is_not(None) if site_ids is None else DayChange.site_id.in_(site_ids)
-    changed = (DayChange.day > month_end, DayChange.day <= as_of, DayChange.due_on < old, sites)
+    sites = (
+        MonthToDate.site_id.is_not(None) if site_ids is None else MonthToDate.site_id.in_(site_ids)
+    )
+    changed = (MonthToDate.day == as_of, MonthToDate.due_on < old, sites)
 
     def total(column, *where):
         return select(func.coalesce(func.sum(column), 0)).where(*where).scalar_subquery()
 
     row = db.session.execute(
         select(
-            total(MonthDaySum.open_fen, *stored) + total(DayChange.fen, *changed),
-            total(MonthDaySum.open_count, *stored) + total(DayChange.owing, *changed),
+            total(MonthDaySum.open_fen, *stored) + total(MonthToDate.fen, *changed),
+            total(MonthDaySum.open_count, *stored) + total(MonthToDate.owing, *changed),
         )
     ).one()
     return int(row[0]), int(row[1])

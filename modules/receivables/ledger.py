@@ -50,12 +50,13 @@ def balance_fen():
     return Receivable.open_fen
 
 
-def settle(receivable_ids, day: date) -> None:
+def settle(receivable_ids, day: date, added: dict | None = None) -> None:
     """Store the open balance (amount less allocations) of ``receivable_ids`` (an
     iterable of ids), after flushing the allocations just added (``day``: the local
-    day every one of them carries; a caller adding several days settles each), and add
-    each change to the aging sums (``sums.add``) and to its days' (``sums.settled``),
-    the campaigns' counts
+    day every one of them carries; or, for allocations of many days inserted in bulk
+    (``generate``), ``added``: {receivable id: {local day: fen}} of them, ``day`` then
+    their earliest), and add each change to the aging sums (``sums.add``) and to its
+    days' (``sums.settled``), the campaigns' counts
     (``campaign_counts.refresh``) and drop the month-end sums it changes
     (``month_sums.stale``). Recomputed from the lines rather than
     decremented, so the stored figure is the sum whatever the path; the writers of one
@@ -86,9 +87,10 @@ def settle(receivable_ids, day: date) -> None:
             [{"id": row[0], "open_fen": row[6]} for row in changed],
         )
         sums.add((*row[1:5], row[6] - row[5], (row[6] > 0) - (row[5] > 0)) for row in changed)
-        sums.settled([(*row[:5], row[7], row[8], row[5], row[6]) for row in changed], day)
+        paid = added or {row[0]: {day: row[5] - row[6]} for row in changed}
+        sums.settled([(*row[:5], row[7], row[8]) for row in changed], paid)
         campaign_counts.refresh([row[0] for row in changed])
-        month_sums.stale((row[1], day) for row in changed)
+        month_sums.stale((row[1], min(paid[row[0]])) for row in changed)
     # Loaded receivables would keep the old figure for the rest of the request.
     for obj in list(db.session.identity_map.values()):
         if isinstance(obj, Receivable) and obj.id in touched:

@@ -10,9 +10,9 @@ sequence), so a new mark cannot take up a dead mark's rows. ``MonthStamp`` count
 per site, the writes that dropped marks: a reader stores what it computed only if the
 count did not move meanwhile. ``handler_id`` 0: no handler, as in ``OpenSum``.
 
-``DayChange``, unlike them, is kept by every writer (``sums.add_days``): per day, the
-change of what is owed, so a day after a stored month-end reads a month of days, not
-that month's payments.
+``MonthToDate``, unlike them, is kept by every writer (``sums.add_days``): per day, the
+change of what is owed since the month-end before it, so a day after a stored
+month-end reads one day's rows, not that month's payments nor its days.
 """
 
 from datetime import date
@@ -85,17 +85,20 @@ class MonthDaySum(Base):
     open_count: Mapped[int]
 
 
-class DayChange(Base):
-    """The change on one local day of what the receivables of one site, kind and handler
-    due on one day owe (``fen``: + the amount on the day one is raised, − an allocation
-    on its day, or the day its receivable was raised when later) and of how many of
-    them owe (``owing``: +1 on a day one starts owing, -1 on one it stops). What they
-    owed at the end of a day is the month-end's ``MonthDaySum`` plus the changes of
-    the days after it, up to that day (``aging``, ``indicators``). Kept by
-    ``sums.add_days`` in each writer's transaction, never dropped."""
+class MonthToDate(Base):
+    """How much more the receivables of one site, kind and handler due on one day owe
+    at the end of a local day than at the month-end before it (``fen``; negative: less)
+    and how many more of them owe (``owing``): the sum of the changes of the days from
+    the first of its month up to it (+ the amount on the day one is raised, − an
+    allocation on its day, or its receivable's raised day when later; +1 on a day one
+    starts owing, -1 on one it stops). A change adds to its key's rows from its day to
+    the last of its month, so what they owed at the end of a day is the month-end's
+    ``MonthDaySum`` plus that day's rows alone (``aging``, ``indicators``): one row per
+    key, whatever the days since the month-end. Kept by ``sums.add_days`` in each
+    writer's transaction, never dropped."""
 
-    __tablename__ = "rcv_day_changes"
-    day: Mapped[date] = mapped_column(primary_key=True)  # first: readers take a range of days
+    __tablename__ = "rcv_month_to_date"
+    day: Mapped[date] = mapped_column(primary_key=True)  # first: readers take one day
     site_id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ReceivableKind] = mapped_column(_enum(ReceivableKind), primary_key=True)
     handler_id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""Stored sums of what is owed, for the aging grid (``OpenSum``, ``DayChange``).
+"""Stored sums of what is owed, for the aging grid (``OpenSum``, ``MonthToDate``).
 
 One row per site, kind, handler and due day holds the open balance (fen) of every
 receivable with that key and how many of them owe (``open_count``: ``open_fen`` > 0),
@@ -7,22 +7,22 @@ Each change to what a receivable owes adds its difference here, in the same
 transaction: a receivable raised adds its amount and one (``ledger``, ``generate``,
 ``demo``), an allocation settled adds the change of ``open_fen`` and of whether it
 owes (``ledger.settle``). The same changes are added to the days they happened on
-(``DayChange``: the day raised, the allocations' day; for how many owe, the days a
-receivable starts or stops owing, ``settled``), so a past day's grid adds a month of
-days to the month-end before it. The additions are upserts (INSERT … ON
-CONFLICT DO UPDATE SET open_fen = open_fen + the change, the same for the count), so
-two writers of the same key add up: PostgreSQL locks the row, SQLite has one writer at
-a time.
+and to each later day of their month (``MonthToDate``: the day raised, the
+allocations' day; for how many owe, the days a receivable starts or stops owing,
+``settled``), so a past day's grid adds one day's rows to the month-end before it. The
+additions are upserts (INSERT … ON CONFLICT DO UPDATE SET open_fen = open_fen + the
+change, the same for the count), so two writers of the same key add up: PostgreSQL
+locks the row, SQLite has one writer at a time.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from modules.receivables import month_sums
 from modules.receivables.models import Allocation, OpenSum, ReceivableKind
-from modules.receivables.month_models import DayChange
+from modules.receivables.month_models import MonthToDate
 from parkops.db import insert_for
 from parkops.extensions import db
 
@@ -70,39 +70,52 @@ def add_raised(rows) -> None:
 def add_days(changes) -> None:
     """Add ``changes``, an iterable of (site id, kind, handler id or None, due day,
     local day, fen, owing: the change that day in what is owed and in how many owe) to
-    ``DayChange``, in one order of keys for every writer (no deadlock)."""
-    days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    ``MonthToDate``: each to its key's rows from its day to the last of its month (at
+    most 31 a key), in one order of keys for every writer (no deadlock)."""
+    months: dict[tuple, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for site_id, kind, handler_id, due_on, day, fen, owing in changes:
-        total = days[(day, site_id, ReceivableKind(kind), handler_id or 0, due_on)]
+        key = (day.replace(day=1), site_id, ReceivableKind(kind), handler_id or 0, due_on)
+        total = months[key][day]
         total[0] += fen
         total[1] += owing
+    totals = {}
+    for (first, *key), days in months.items():
+        fen = owing = 0
+        day = min(days)
+        while day.month == first.month:  # the running total, to the month's last day
+            change = days.get(day)
+            if change:
+                fen, owing = fen + change[0], owing + change[1]
+            if fen or owing:
+                totals[(day, *key)] = (fen, owing)
+            day += timedelta(days=1)
     rows = [
         {"day": day, "site_id": s, "kind": k, "handler_id": h, "due_on": d}
         | {"fen": fen, "owing": owing}
-        for (day, s, k, h, d), (fen, owing) in sorted(days.items())
-        if fen or owing
+        for (day, s, k, h, d), (fen, owing) in sorted(totals.items())
     ]
     if not rows:
         return
-    insert = insert_for(db.session, DayChange)
+    insert = insert_for(db.session, MonthToDate)
     upsert = insert.on_conflict_do_update(
         index_elements=["day", "site_id", "kind", "handler_id", "due_on"],
         set_={
-            "fen": DayChange.fen + insert.excluded.fen,
-            "owing": DayChange.owing + insert.excluded.owing,
+            "fen": MonthToDate.fen + insert.excluded.fen,
+            "owing": MonthToDate.owing + insert.excluded.owing,
         },
     )
     for start in range(0, len(rows), BATCH):
         db.session.execute(upsert, rows[start : start + BATCH])
 
 
-def settled(changed, day: date) -> None:
-    """Add to ``DayChange`` what settling allocations of ``day`` changed: ``changed``
-    are (receivable id, site id, kind, handler id or None, due day, raised day, amount, open fen
-    before, open fen after) of receivables, all of whose new allocations carry ``day``.
-    Their fen changes on ``day`` (or the raised day, when later); whether each owes
-    may change on any later day of its allocations, so its days of owing are worked
-    out before and after from its allocations per day (one statement per batch)."""
+def settled(changed, added: dict[int, dict[date, int]]) -> None:
+    """Add to ``MonthToDate`` what settling new allocations changed: ``changed`` are
+    (receivable id, site id, kind, handler id or None, due day, raised day, amount) of
+    receivables, ``added`` {receivable id: {local day: fen}} of their new allocations.
+    Each takes its fen off on its day (or the raised day, when later); whether a
+    receivable owes may change on any later day of its allocations, so its days of
+    owing are worked out before and after from its allocations per day (one statement
+    per batch)."""
     ids = [row[0] for row in changed]
     paid: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     for start in range(0, len(ids), BATCH):
@@ -114,15 +127,16 @@ def settled(changed, day: date) -> None:
         for rid, paid_on, fen in db.session.execute(query):
             paid[rid][paid_on] += int(fen)
     changes = []
-    for rid, site_id, kind, handler_id, due_on, raised_on, amount, before, after in changed:
+    for rid, site_id, kind, handler_id, due_on, raised_on, amount in changed:
         key = (site_id, kind, handler_id, due_on)
         moves = defaultdict(int, {raised_on: amount})
         for paid_on, fen in paid[rid].items():
             moves[max(paid_on, raised_on)] -= fen
-        on = max(day, raised_on)
-        changes.append((*key, on, after - before, 0))
         old = dict(moves)
-        old[on] = old.get(on, 0) - (after - before)
+        for paid_on, fen in added[rid].items():
+            on = max(paid_on, raised_on)
+            changes.append((*key, on, -fen, 0))
+            old[on] = old.get(on, 0) + fen
         new_owing, old_owing = _owing(moves), _owing(old)
         for d in new_owing.keys() | old_owing.keys():
             changes.append((*key, d, 0, new_owing.get(d, 0) - old_owing.get(d, 0)))

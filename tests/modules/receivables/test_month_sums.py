@@ -28,7 +28,10 @@ from parkops.extensions import db
 from parkops.paging import PER_PAGE
 from tests.conftest import TEST_DATABASE_URL
 from tests.modules.receivables.test_campaigns import scan
-from tests.modules.receivables.test_day_changes import exact_days, stored_days
+from tests.modules.receivables.test_month_to_date import (
+    exact_month_to_date,
+    stored_month_to_date,
+)
 
 MONTH_ENDS = [date(2025, 1, 31), date(2025, 4, 30), date(2025, 9, 30), date(2026, 2, 28)]
 # Days that are not month-ends, read from the month-end before: its next day, the middle
@@ -71,8 +74,8 @@ def grid_of(user, as_of: date, by: str, page: int | None = None) -> dict:
 
 def check(park, as_of: date) -> None:
     """Every grid on ``as_of`` (stored or recomputed) equals the rule's, and so do the
-    day changes it may read."""
-    assert stored_days() == exact_days()
+    totals since the month-end it may read."""
+    assert stored_month_to_date() == exact_month_to_date()
     for user, handler in ((park.finance, None), (park.handler, park.handler.id)):
         for by in aging.GROUPINGS:
             want = exact(handler, as_of, by)

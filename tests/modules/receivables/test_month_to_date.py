@@ -1,18 +1,19 @@
-"""The change of what is owed per day, and of how many owe (``DayChange``): kept by
-every writer, filled by the migration from the ledger, and what a past day's grid and
-count over a year read instead of that month's allocations, so their cost does not
-grow with the payments."""
+"""What is owed more, and how many more owe, on a day than at the month-end before it
+(``MonthToDate``): kept by every writer, filled by the migrations from the ledger, and
+what a past day's grid and count over a year read (that day's rows alone) instead of
+that month's allocations or each of its days, so their cost does not grow with the
+payments."""
 
 import random
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, select
 
 from modules.receivables import aging, generate, indicators, payments, writeoffs
 from modules.receivables.models import Allocation, PaymentMethod, Receivable, ReceivableKind
-from modules.receivables.month_models import DayChange
+from modules.receivables.month_models import MonthToDate
 from parkops.extensions import db
 from tests.modules.receivables.test_campaigns import scan
 from tests.modules.receivables.test_open_balance_migration import (
@@ -43,10 +44,28 @@ def exact_days() -> dict:
     return {key: tuple(change) for key, change in days.items() if any(change)}
 
 
-def stored_days() -> dict:
-    rows = db.session.scalars(select(DayChange)).all()
+def month_to_date(days: dict) -> dict:
+    """Day changes ({(day, *key): (fen, owing)}) as totals since the month-end before
+    each day: every day from a key's first change in a month to the month's last;
+    zero totals left out."""
+    totals: dict = defaultdict(lambda: [0, 0])
+    for (day, *key), (fen, owing) in days.items():
+        on = day
+        while on.month == day.month:
+            totals[(on, *key)][0] += fen
+            totals[(on, *key)][1] += owing
+            on += timedelta(days=1)
+    return {key: tuple(total) for key, total in totals.items() if any(total)}
+
+
+def exact_month_to_date() -> dict:
+    return month_to_date(exact_days())
+
+
+def stored_month_to_date() -> dict:
+    rows = db.session.scalars(select(MonthToDate)).all()
     found = {(d.day, d.site_id, d.kind, d.handler_id, d.due_on): (d.fen, d.owing) for d in rows}
-    return {key: change for key, change in found.items() if any(change)}
+    return {key: total for key, total in found.items() if any(total)}
 
 
 def pay(park, debtor, receivable, day: date, fen: int, receipt: str) -> None:
@@ -65,26 +84,26 @@ def test_every_kind_of_write_keeps_the_days_changes(
         debtor, 300_00, due_on=date(2025, 3, 31), raised_on=date(2025, 2, 3),
         kind=ReceivableKind.UTILITIES, handler_id=park.handler.id,
     )  # fmt: skip
-    assert stored_days() == exact_days()
+    assert stored_month_to_date() == exact_month_to_date()
     pay(park, debtor, first, date(2025, 2, 10), 100_00, "D1")
     pay(park, debtor, first, date(2025, 1, 20), 50_00, "D2")  # backdated before the first
     pay(park, debtor, second, date(2025, 2, 10), 30_00, "D3")
-    assert stored_days() == exact_days()
+    assert stored_month_to_date() == exact_month_to_date()
     payment = db.session.scalar(select(Allocation).where(Allocation.amount_fen == 100_00)).payment
     payments.propose_reversal(payment, "记错账", park.finance)
     payments.decide_reversal(payment, True, park.finance2)
-    assert stored_days() == exact_days()
+    assert stored_month_to_date() == exact_month_to_date()
     proposal = writeoffs.propose(second, "债务人已注销", [scan()], park.finance)
     monkeypatch.setattr(writeoffs, "business_day", lambda: date(2025, 4, 2))
     writeoffs.decide(proposal, True, park.leader)
     monkeypatch.undo()
-    assert stored_days() == exact_days()
+    assert stored_month_to_date() == exact_month_to_date()
     # the bench's bulk writers: receivables, then payments on many days
     rng = random.Random(5)
     owed = generate.receivables(rng, [(debtor.id, park.psy.id)], 30, date(2025, 6, 1), [None])
     generate.payments(rng, owed, 60, date(2025, 6, 1), {rid: park.psy.id for rid, *_ in owed})
     db.session.commit()
-    assert stored_days() == exact_days()
+    assert stored_month_to_date() == exact_month_to_date()
 
 
 def test_a_past_day_reads_the_days_changes_not_the_allocations(
@@ -155,3 +174,55 @@ def test_the_migration_fills_the_days_changes_from_the_ledger(tmp_path):
         (date(2024, 5, 1), -600_00, -1),
         (date(2024, 5, 9), 50_00, 1),
     ]
+
+
+def test_the_migration_turns_the_day_changes_into_totals_and_back(tmp_path):
+    app = installed_app(tmp_path)
+    key = {"site_id": 1, "kind": "rent", "handler_id": 0, "due_on": date(2024, 6, 30)}
+    # a key's changes over two months: owed, part paid, paid off on 03-20 (zero since),
+    # owed again on 03-25; the last day of a month and the first of the next
+    changes = {
+        date(2024, 3, 1): (1000_00, 1),
+        date(2024, 3, 10): (-400_00, 0),
+        date(2024, 3, 20): (-600_00, -1),
+        date(2024, 3, 25): (50_00, 1),
+        date(2024, 3, 31): (-10_00, 0),
+        date(2024, 4, 1): (-40_00, -1),
+    }
+    other = key | {"kind": "utilities", "handler_id": 3}
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        t = tables_at(directory, "a9e1c0000010")
+        days = t["rcv_day_changes"]
+        rows = [key | {"day": d, "fen": f, "owing": o} for d, (f, o) in changes.items()]
+        rows.append(other | {"day": date(2024, 4, 29), "fen": 7_00, "owing": 1})
+        with db.engine.begin() as c:
+            c.execute(days.insert(), rows)
+        upgrade(directory=directory, revision="a9e1c0000011")
+        found = MetaData()
+        found.reflect(db.engine)
+        assert "rcv_day_changes" not in found.tables
+        totals = found.tables["rcv_month_to_date"]
+        with db.engine.connect() as c:
+            stored = {(r.day, r.kind): (r.fen, r.owing) for r in c.execute(select(totals)).all()}
+        downgrade(directory=directory, revision="a9e1c0000010")
+        found = MetaData()
+        found.reflect(db.engine)
+        with db.engine.connect() as c:
+            back = c.execute(select(found.tables["rcv_day_changes"])).all()
+        db.engine.dispose()
+    want = {
+        (day, k): total
+        for (day, k, *_rest), total in month_to_date(
+            {(r["day"], r["kind"], r["handler_id"]): (r["fen"], r["owing"]) for r in rows}
+        ).items()
+    }
+    assert stored == want
+    assert stored[(date(2024, 3, 19), "rent")] == (600_00, 1)
+    assert (date(2024, 3, 22), "rent") not in stored  # paid off: nothing more owed since
+    assert stored[(date(2024, 3, 31), "rent")] == (40_00, 1)
+    assert stored[(date(2024, 4, 30), "rent")] == (-40_00, -1)
+    assert stored[(date(2024, 4, 30), "utilities")] == (7_00, 1)
+    assert sorted((r.day, r.kind, r.fen, r.owing) for r in back) == sorted(
+        (r["day"], r["kind"], r["fen"], r["owing"]) for r in rows
+    )
